@@ -1,0 +1,77 @@
+// Builders and a never-throwing reader for DOC payloads: one y-websocket message per household
+// (messageSync = 0 with y-protocols step1/step2/update, messageAwareness = 1), so stock Yjs code can speak it.
+
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { FrameError, FrameReader } from './frame-reader.ts'
+import { MAX_FRAME_BYTES } from './limits.ts'
+import type { DocMessage } from './messages.ts'
+
+/** y-websocket's outer message types. */
+export const YWS_MESSAGE_SYNC = 0
+export const YWS_MESSAGE_AWARENESS = 1
+
+export type DocPayload =
+  | { kind: 'step1'; stateVector: Uint8Array }
+  | { kind: 'step2'; update: Uint8Array }
+  | { kind: 'update'; update: Uint8Array }
+  | { kind: 'awareness'; bytes: Uint8Array }
+  | { kind: 'invalid'; reason: string }
+
+function syncPayload(syncType: number, bytes: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, YWS_MESSAGE_SYNC)
+  encoding.writeVarUint(enc, syncType)
+  encoding.writeVarUint8Array(enc, bytes)
+  return encoding.toUint8Array(enc)
+}
+
+/** The y-websocket payload of a sync step 1 (our state vector: "send me what I lack"). */
+export function syncStep1Payload(stateVector: Uint8Array): Uint8Array {
+  return syncPayload(syncProtocol.messageYjsSyncStep1, stateVector)
+}
+export function syncStep2Payload(update: Uint8Array): Uint8Array {
+  return syncPayload(syncProtocol.messageYjsSyncStep2, update)
+}
+export function updatePayload(update: Uint8Array): Uint8Array {
+  return syncPayload(syncProtocol.messageYjsUpdate, update)
+}
+
+export function docSyncStep1(householdId: string, stateVector: Uint8Array): DocMessage {
+  return { type: 'doc', householdId, payload: syncStep1Payload(stateVector) }
+}
+export function docSyncStep2(householdId: string, update: Uint8Array): DocMessage {
+  return { type: 'doc', householdId, payload: syncStep2Payload(update) }
+}
+export function docUpdate(householdId: string, update: Uint8Array): DocMessage {
+  return { type: 'doc', householdId, payload: updatePayload(update) }
+}
+
+/** Read a DOC payload. Never throws; does not decode the Yjs update itself (inspectUpdate does). */
+export function readDocPayload(payload: Uint8Array): DocPayload {
+  try {
+    const r = new FrameReader(payload)
+    const outer = r.uint('y-websocket message type')
+    if (outer === YWS_MESSAGE_AWARENESS) {
+      const bytes = r.bytesField('awareness update', MAX_FRAME_BYTES)
+      r.end('awareness')
+      return { kind: 'awareness', bytes }
+    }
+    if (outer !== YWS_MESSAGE_SYNC) return { kind: 'invalid', reason: `unsupported y-websocket message type ${outer}` }
+    const syncType = r.uint('sync message type')
+    const bytes = r.bytesField('sync content', MAX_FRAME_BYTES)
+    r.end('sync message')
+    switch (syncType) {
+      case syncProtocol.messageYjsSyncStep1:
+        return { kind: 'step1', stateVector: bytes }
+      case syncProtocol.messageYjsSyncStep2:
+        return { kind: 'step2', update: bytes }
+      case syncProtocol.messageYjsUpdate:
+        return { kind: 'update', update: bytes }
+      default:
+        return { kind: 'invalid', reason: `unknown sync message type ${syncType}` }
+    }
+  } catch (e) {
+    return { kind: 'invalid', reason: e instanceof FrameError ? e.reason : 'undecodable doc payload' }
+  }
+}

@@ -1,0 +1,33 @@
+// The catalogue of stable sync error codes (ERROR frames, decode failures, update rejections).
+// Codes are protocol: adding one is a protocol change; messages are for logs, the UI maps codes via its dictionary.
+
+export const SYNC_ERROR_CODES = [
+  'sync/version-unsupported', // HELLO named a protocol version this server does not speak
+  'sync/malformed', // a frame or field could not be decoded
+  'sync/unauthenticated', // no valid session on the connection
+  'sync/forbidden', // household outside the user's scope
+  'sync/read-only', // the user's role may read but not write this household
+  'sync/too-large', // frame or update above the size limits
+  'sync/invalid-update', // the Yjs update does not decode
+  'sync/layout-violation', // the update writes outside the documented household layout
+  'sync/client-id-taken', // a Yjs client id already bound to another user
+  'sync/overloaded', // server shedding load; retry later with backoff
+  'sync/internal', // unexpected server failure; nothing was stored
+  'sync/not-found', // household does not exist
+] as const
+
+export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
+
+const CODE_SET: ReadonlySet<string> = new Set(SYNC_ERROR_CODES)
+
+export function isSyncErrorCode(code: string): code is SyncErrorCode {
+  return CODE_SET.has(code)
+}
+
+/**
+ * Whether the client should keep the household's outbox entry and retry later (true),
+ * or the update will never be accepted as is (false) and needs a person to look at it.
+ */
+export function isRetryable(code: SyncErrorCode): boolean {
+  return code === 'sync/overloaded' || code === 'sync/internal' || code === 'sync/unauthenticated'
+}

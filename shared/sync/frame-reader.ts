@@ -1,0 +1,71 @@
+// Bounds-checked reading of protocol frames on top of lib0's varint helpers.
+// lib0's readUint8Array silently truncates on short input; every length here is checked against what remains.
+
+import * as decoding from 'lib0/decoding'
+
+/** Internal: thrown inside decoders, always caught at the codec boundary and turned into a result. */
+export class FrameError extends Error {
+  constructor(readonly reason: string) {
+    super(reason)
+  }
+}
+
+export class FrameReader {
+  private readonly decoder: decoding.Decoder
+
+  constructor(readonly bytes: Uint8Array) {
+    this.decoder = decoding.createDecoder(bytes)
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.decoder.pos
+  }
+
+  uint(what: string): number {
+    if (this.remaining <= 0) throw new FrameError(`truncated before ${what}`)
+    // A varUint longer than 8 bytes exceeds 2^53: refuse before lib0 does arithmetic on it.
+    let n: number
+    const start = this.decoder.pos
+    try {
+      n = decoding.readVarUint(this.decoder)
+    } catch {
+      throw new FrameError(`truncated or oversized integer in ${what}`)
+    }
+    if (this.decoder.pos - start > 8 || !Number.isSafeInteger(n)) throw new FrameError(`integer out of range in ${what}`)
+    return n
+  }
+
+  byte(what: string): number {
+    if (this.remaining <= 0) throw new FrameError(`truncated before ${what}`)
+    return decoding.readUint8(this.decoder)
+  }
+
+  bytesField(what: string, maxLen: number): Uint8Array {
+    const len = this.uint(`${what} length`)
+    if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
+    if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
+    // Copy, so a retained field never pins the whole (possibly large) frame buffer.
+    return decoding.readUint8Array(this.decoder, len).slice()
+  }
+
+  string(what: string, maxLen: number): string {
+    const raw = this.bytesField(what, maxLen)
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(raw)
+    } catch {
+      throw new FrameError(`${what} is not valid UTF-8`)
+    }
+  }
+
+  /** A count of following items; each item takes at least one byte, so larger counts are garbage. */
+  count(what: string, max: number): number {
+    const n = this.uint(`${what} count`)
+    if (n > max) throw new FrameError(`${what} has ${n} entries, above the limit of ${max}`)
+    if (n > this.remaining) throw new FrameError(`truncated ${what}: ${n} entries announced, ${this.remaining} bytes left`)
+    return n
+  }
+
+  end(what: string): void {
+    if (this.remaining !== 0) throw new FrameError(`${this.remaining} unexpected trailing bytes after ${what}`)
+  }
+}

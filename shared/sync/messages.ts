@@ -1,0 +1,116 @@
+// The messages of sync protocol v1 as a discriminated union (docs/sync-protocol.md §Messages).
+// Wire numbers are in MessageType; they never change meaning within a protocol version.
+
+import type { SyncErrorCode } from './errors.ts'
+
+export const MessageType = {
+  HELLO: 0,
+  WELCOME: 1,
+  MANIFEST: 2,
+  MANIFEST_REPLY: 3,
+  DOC: 4,
+  ACK: 5,
+  HEAD: 6,
+  CONFLICT: 7,
+  ERROR: 8,
+  BATCH: 9,
+} as const
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** c→s, first frame on every connection. */
+export interface HelloMessage {
+  type: 'hello'
+  protocol: number
+  deviceId: string
+  appVersion: string
+}
+
+/** s→c, answer to an accepted HELLO. serverTime: ms since epoch (for clock-skew display only). */
+export interface WelcomeMessage {
+  type: 'welcome'
+  protocol: number
+  userId: string
+  serverTime: number
+}
+
+/** c→s: every household the device holds, with the last serverSeq it was acknowledged / told (0 = never synced). */
+export interface ManifestMessage {
+  type: 'manifest'
+  entries: [householdId: string, lastAckedServerSeq: number][]
+}
+
+/** s→c: what differs from the manifest. Only `changed` and `added` households then run the Yjs handshake. */
+export interface ManifestReplyMessage {
+  type: 'manifest-reply'
+  changed: [householdId: string, serverSeq: number][]
+  added: [householdId: string, serverSeq: number][]
+  removed: string[]
+}
+
+/** Both ways: one y-websocket message (sync step1/step2/update or awareness) for one household. */
+export interface DocMessage {
+  type: 'doc'
+  householdId: string
+  payload: Uint8Array
+}
+
+/** s→c: the client's DOC step2/update for this household is durably committed as serverSeq. */
+export interface AckMessage {
+  type: 'ack'
+  householdId: string
+  serverSeq: number
+}
+
+/** s→c: the client now holds everything the server has for this household up to serverSeq. */
+export interface HeadMessage {
+  type: 'head'
+  householdId: string
+  serverSeq: number
+}
+
+export interface ConflictCandidate {
+  value: JsonValue
+  clientId: number
+  userId: string
+}
+
+/** s→c: a concurrent edit of one field was detected; `kept` is the value Yjs kept (what every replica shows). */
+export interface ConflictMessage {
+  type: 'conflict'
+  householdId: string
+  conflictId: string
+  path: string
+  candidates: ConflictCandidate[]
+  kept: JsonValue
+}
+
+/** s→c. With householdId it answers (in place of an ACK) one DOC of that household; without, it is connection-wide. */
+export interface ErrorMessage {
+  type: 'error'
+  code: SyncErrorCode
+  message: string
+  householdId?: string
+}
+
+/** Both ways: many frames in one WebSocket message. */
+export type BatchMessage =
+  | { type: 'batch'; compressed: false; frames: Uint8Array[] }
+  /** `deflated` = deflate-raw(packFrames(frames)); inflate it, then unpackFrames(). */
+  | { type: 'batch'; compressed: true; deflated: Uint8Array }
+
+export type SyncMessage =
+  | HelloMessage
+  | WelcomeMessage
+  | ManifestMessage
+  | ManifestReplyMessage
+  | DocMessage
+  | AckMessage
+  | HeadMessage
+  | ConflictMessage
+  | ErrorMessage
+  | BatchMessage
+
+export type DecodeErrorCode = Extract<SyncErrorCode, 'sync/malformed' | 'sync/version-unsupported' | 'sync/too-large'>
+
+export type DecodeResult<T> = { ok: true; message: T } | { ok: false; code: DecodeErrorCode; reason: string }

@@ -1,0 +1,190 @@
+// Codec tests for sync protocol v1; rule ids refer to docs/sync-protocol.md.
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import * as Y from 'yjs'
+import {
+  checkHello,
+  decodeMessage,
+  docSyncStep1,
+  docSyncStep2,
+  docUpdate,
+  encodeMessage,
+  MAX_FRAME_BYTES,
+  MessageType,
+  packFrames,
+  PROTOCOL_VERSION,
+  readDocPayload,
+  SYNC_ERROR_CODES,
+  unpackFrames,
+  type JsonValue,
+  type SyncMessage,
+} from './protocol.ts'
+import * as encoding from 'lib0/encoding'
+
+const id = fc.string({ maxLength: 40 })
+const seq = fc.nat({ max: Number.MAX_SAFE_INTEGER })
+const bytes = fc.uint8Array({ maxLength: 200 })
+// JSON.stringify turns -0 into 0; the protocol carries JSON, so generate JSON-stable values.
+const json: fc.Arbitrary<JsonValue> = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as JsonValue)
+const pairs = fc.array(fc.tuple(id, seq), { maxLength: 20 })
+
+const messageArb: fc.Arbitrary<SyncMessage> = fc.oneof(
+  fc.record({ type: fc.constant('hello' as const), protocol: fc.nat(), deviceId: id, appVersion: id }),
+  fc.record({ type: fc.constant('welcome' as const), protocol: fc.nat(), userId: id, serverTime: seq }),
+  fc.record({ type: fc.constant('manifest' as const), entries: pairs }),
+  fc.record({ type: fc.constant('manifest-reply' as const), changed: pairs, added: pairs, removed: fc.array(id, { maxLength: 10 }) }),
+  fc.record({ type: fc.constant('doc' as const), householdId: id, payload: bytes }),
+  fc.record({ type: fc.constant('ack' as const), householdId: id, serverSeq: seq }),
+  fc.record({ type: fc.constant('head' as const), householdId: id, serverSeq: seq }),
+  fc.record({
+    type: fc.constant('conflict' as const),
+    householdId: id,
+    conflictId: id,
+    path: id,
+    candidates: fc.array(fc.record({ value: json, clientId: fc.nat({ max: 2 ** 32 - 1 }), userId: id }), { maxLength: 4 }),
+    kept: json,
+  }),
+  fc.record(
+    { type: fc.constant('error' as const), code: fc.constantFrom(...SYNC_ERROR_CODES), message: id, householdId: id },
+    { requiredKeys: ['type', 'code', 'message'] },
+  ),
+  fc.record({ type: fc.constant('batch' as const), compressed: fc.constant(false as const), frames: fc.array(bytes, { maxLength: 5 }) }),
+  fc.record({ type: fc.constant('batch' as const), compressed: fc.constant(true as const), deflated: bytes }),
+)
+
+describe('sync protocol codec', () => {
+  it('P1 every message round-trips through encode/decode', () => {
+    fc.assert(
+      fc.property(messageArb, (m) => {
+        const decoded = decodeMessage(encodeMessage(m))
+        expect(decoded).toEqual({ ok: true, message: m })
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('P3 random bytes never throw and give a result', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        const r = decodeMessage(b)
+        expect(typeof r.ok).toBe('boolean')
+        if (!r.ok) expect(r.reason.length).toBeGreaterThan(0)
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
+  it('P3 every truncation of a valid frame is refused, not thrown', () => {
+    fc.assert(
+      fc.property(messageArb, (m) => {
+        const full = encodeMessage(m)
+        for (let i = 0; i < full.length; i++) {
+          const r = decodeMessage(full.subarray(0, i))
+          expect(r.ok).toBe(false)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('P3 trailing bytes are malformed', () => {
+    const f = encodeMessage({ type: 'ack', householdId: 'h', serverSeq: 3 })
+    const r = decodeMessage(new Uint8Array([...f, 0]))
+    expect(r).toMatchObject({ ok: false, code: 'sync/malformed' })
+  })
+
+  it('P3 a huge announced length is refused without allocating', () => {
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.DOC)
+    encoding.writeVarUint(enc, 2 ** 40) // household id "length"
+    const r = decodeMessage(encoding.toUint8Array(enc))
+    expect(r).toMatchObject({ ok: false, code: 'sync/malformed' })
+    if (!r.ok) expect(r.reason).toMatch(/limit/)
+    const enc2 = encoding.createEncoder()
+    encoding.writeVarUint(enc2, MessageType.MANIFEST)
+    encoding.writeVarUint(enc2, Number.MAX_SAFE_INTEGER)
+    expect(decodeMessage(encoding.toUint8Array(enc2)).ok).toBe(false)
+    const over = new Uint8Array(11).fill(0xff)
+    expect(decodeMessage(over).ok).toBe(false)
+  })
+
+  it('P4 a frame above MAX_FRAME_BYTES is too-large', () => {
+    expect(decodeMessage(new Uint8Array(MAX_FRAME_BYTES + 1))).toMatchObject({ ok: false, code: 'sync/too-large' })
+  })
+
+  it('P5 an unknown message type has a named reason', () => {
+    const r = decodeMessage(new Uint8Array([42]))
+    expect(r).toEqual({ ok: false, code: 'sync/malformed', reason: 'unknown message type 42' })
+  })
+
+  it('P2 HELLO of another version decodes, and checkHello refuses it naming the supported version', () => {
+    const r = decodeMessage(encodeMessage({ type: 'hello', protocol: 7, deviceId: 'd', appVersion: '9.0' }))
+    expect(r.ok).toBe(true)
+    if (!r.ok || r.message.type !== 'hello') throw new Error('expected hello')
+    const verdict = checkHello(r.message)
+    expect(verdict.ok).toBe(false)
+    if (verdict.ok) return
+    expect(verdict.error.code).toBe('sync/version-unsupported')
+    expect(verdict.error.message).toContain(`protocol ${PROTOCOL_VERSION}`)
+    expect(checkHello({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: 'd', appVersion: '1' })).toEqual({ ok: true })
+  })
+
+  it('P2 HELLO of another version with an unreadable body is version-unsupported', () => {
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.HELLO)
+    encoding.writeVarUint(enc, 2)
+    encoding.writeUint8(enc, 0xff)
+    expect(decodeMessage(encoding.toUint8Array(enc))).toMatchObject({ ok: false, code: 'sync/version-unsupported' })
+  })
+
+  it('P6 ERROR with an unknown code is malformed', () => {
+    const f = encodeMessage({ type: 'error', code: 'sync/internal', message: 'x' })
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.ERROR)
+    encoding.writeVarString(enc, 'sync/nope')
+    encoding.writeVarString(enc, 'x')
+    encoding.writeUint8(enc, 0)
+    expect(decodeMessage(f).ok).toBe(true)
+    expect(decodeMessage(encoding.toUint8Array(enc))).toMatchObject({ ok: false, code: 'sync/malformed' })
+  })
+
+  it('P9 packFrames/unpackFrames round-trip; a nested BATCH is refused inside a batch', () => {
+    fc.assert(
+      fc.property(fc.array(bytes, { maxLength: 30 }), (frames) => {
+        expect(unpackFrames(packFrames(frames))).toEqual({ ok: true, frames })
+      }),
+    )
+    const inner = encodeMessage({ type: 'batch', compressed: false, frames: [] })
+    expect(decodeMessage(inner, { insideBatch: true })).toMatchObject({ ok: false, code: 'sync/malformed' })
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (b) => void unpackFrames(b)))
+  })
+})
+
+describe('DOC payloads (y-websocket format)', () => {
+  it('P7 step1/step2/update helpers round-trip through readDocPayload and interoperate with Yjs', () => {
+    const a = new Y.Doc()
+    a.getMap('m').set('k', 1)
+    const b = new Y.Doc()
+    const s1 = readDocPayload(docSyncStep1('h', Y.encodeStateVector(b)).payload)
+    expect(s1.kind).toBe('step1')
+    if (s1.kind !== 'step1') return
+    const s2 = readDocPayload(docSyncStep2('h', Y.encodeStateAsUpdate(a, s1.stateVector)).payload)
+    if (s2.kind !== 'step2') throw new Error('expected step2')
+    Y.applyUpdate(b, s2.update)
+    expect(b.getMap('m').get('k')).toBe(1)
+    const u = readDocPayload(docUpdate('h', new Uint8Array([1, 2, 3])).payload)
+    expect(u).toEqual({ kind: 'update', update: new Uint8Array([1, 2, 3]) })
+  })
+
+  it('P7 readDocPayload never throws on garbage', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (b) => {
+        const r = readDocPayload(b)
+        expect(['step1', 'step2', 'update', 'awareness', 'invalid']).toContain(r.kind)
+      }),
+      { numRuns: 3000 },
+    )
+    expect(readDocPayload(new Uint8Array([0, 9, 0]))).toEqual({ kind: 'invalid', reason: 'unknown sync message type 9' })
+    expect(readDocPayload(new Uint8Array([])).kind).toBe('invalid')
+  })
+})
