@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite,
+// the typecheck, a client build, then vitest (unit + integration, then e2e) — ending with one summary line.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env, ...opts })
+  return r.status ?? 1
+}
+
+function ensureChromium() {
+  if (existsSync(chromium)) return
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot) {
+    console.error(`Chromium is missing: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH), then npm test again.`)
+    process.exit(1)
+  }
+  console.log('Installing Chromium with apt-get (needed by the end-to-end tests)…')
+  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']) !== 0) {
+    console.error('apt-get could not install chromium; install it by hand and run npm test again.')
+    process.exit(1)
+  }
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const outDir = join(root, '.tmp')
+mkdirSync(outDir, { recursive: true })
+
+ensureChromium()
+
+console.log('\n== typecheck (svelte-check + tsc)')
+if (run('npm', ['run', '--silent', 'check']) !== 0) {
+  console.error('typecheck failed')
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+
+console.log('\n== build client')
+if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
+  console.error('client build failed')
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+
+// Unit and integration tests in parallel workers, then the browser suite one file at a time (2 cores).
+const suites = [
+  { name: 'unit + integration', args: ['run', '--exclude', 'e2e/**'] },
+  { name: 'end-to-end (headless Chromium)', args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism'] },
+]
+let passed = 0
+let failed = 0
+let skipped = 0
+let exitCode = 0
+for (const [i, suite] of suites.entries()) {
+  console.log(`\n== ${suite.name}`)
+  const report = join(outDir, `vitest-${i}.json`)
+  const status = run(bin('vitest'), [...suite.args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  if (status !== 0) exitCode = status
+  if (!existsSync(report)) {
+    failed += 1
+    exitCode ||= 1
+    continue
+  }
+  const json = JSON.parse(readFileSync(report, 'utf8'))
+  passed += json.numPassedTests ?? 0
+  // A file that fails to load has no failed tests of its own: count it, or a broken suite would read as green.
+  failed += Math.max(json.numFailedTests ?? 0, json.numFailedTestSuites ?? 0)
+  skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0)
+}
+console.log('')
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exit(exitCode || (failed > 0 ? 1 : 0))
