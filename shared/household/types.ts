@@ -138,10 +138,13 @@ export interface Household {
 export interface Reason {
   /** Rule id: I01…I14 for indicators, CL1… for category rules, IN… for income evidence. */
   rule: string
+  /** What the reason explains (added in step 1; optional for compatibility). */
+  kind?: 'category' | 'income' | 'deprivation' | 'missing'
   vi: string
   en: string
   /** Member behind the deprivation, when there is one. */
   memberId?: string
+  /** JSON path of the field behind the reason, e.g. `$.members[1].healthInsurance`. */
   field?: string
 }
 
