@@ -1,0 +1,83 @@
+// Builds the Hono application from its dependencies: security headers, the relay's WebSocket routes,
+// the /api routes, the built client. One onError turns every failure into { code, message, details }.
+
+import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Access, User } from './auth/access.ts'
+import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
+import type { Db } from './db/open.ts'
+import { clientFileRoutes, isServerPath } from './http/client-files.ts'
+import { identify, type AppEnv } from './http/context.ts'
+import { ApiError } from './http/errors.ts'
+import { healthRoutes } from './http/health.ts'
+import { securityHeaders } from './http/security.ts'
+import { sessionRoutes } from './http/session-routes.ts'
+
+/** What the app needs from server-relay's createRelay (TEAM-NOTES contract). */
+export interface RelayPort {
+  routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
+  resolveConflict(conflictId: number, choice: { candidate: number } | { value: unknown }, admin: User): unknown
+  flush(): Promise<void>
+  close(code?: number): Promise<void>
+}
+
+export interface AppDeps {
+  db: Db
+  access: Access
+  relay?: RelayPort | undefined
+  version: string
+  clientDir: string
+  photosDir: string
+  tileUrl?: string | undefined
+  loginLimiter?: LoginLimiter
+  now?: () => number
+  /** Where unexpected errors are reported (stderr by default). */
+  logError?: (err: unknown) => void
+}
+
+export const JSON_BODY_LIMIT = 256 * 1024
+
+export interface BuiltApp {
+  app: Hono<AppEnv>
+  injectWebSocket: NodeWebSocket['injectWebSocket']
+  wss: NodeWebSocket['wss']
+}
+
+export function createApp(deps: AppDeps): BuiltApp {
+  const now = deps.now ?? Date.now
+  const logError = deps.logError ?? ((err: unknown) => console.error(err))
+  const app = new Hono<AppEnv>()
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app })
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(err.toBody(), err.status)
+    logError(err)
+    return c.json({ code: 'internal', message: 'internal error', details: null }, 500)
+  })
+  app.notFound((c) =>
+    isServerPath(c.req.path)
+      ? c.json({ code: 'request/not-found', message: `no route ${c.req.method} ${c.req.path}`, details: null }, 404)
+      : c.text('Not found', 404),
+  )
+
+  app.use('*', securityHeaders({ tileUrl: deps.tileUrl }))
+  deps.relay?.routes(app, upgradeWebSocket)
+
+  app.use('/api/*', identify(deps.access))
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/photos/')) return next() // photos carry their own, larger limit
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new ApiError('request/too-large', `body above ${JSON_BODY_LIMIT} bytes`, { limit: JSON_BODY_LIMIT })
+      },
+    })(c, next)
+  })
+
+  healthRoutes(app, { db: deps.db, version: deps.version })
+  sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
+
+  clientFileRoutes(app, deps.clientDir)
+  return { app, injectWebSocket, wss }
+}

@@ -1,0 +1,83 @@
+// Who may read or write which household: the one place roles and area scope are decided (TEAM-NOTES contract).
+// Enumerators: households of their assigned villages; supervisors: their unit; admins and observers: everything.
+
+import type { Db } from '../db/open.ts'
+import { hashToken } from './sessions.ts'
+import { toUser, type User, type UserRow } from './users.ts'
+
+export type { User, Role } from './users.ts'
+
+export interface Access {
+  authenticate(token: string): User | null
+  canRead(user: User, householdId: string): boolean
+  canWrite(user: User, householdId: string): boolean
+  householdIdsInScope(user: User, period?: string): string[]
+}
+
+/** SQL condition (with its parameters) restricting a households table alias to the user's scope. */
+export function householdScope(user: User, alias = 'h'): { sql: string; params: unknown[] } {
+  switch (user.role) {
+    case 'admin':
+    case 'observer':
+      return { sql: '1 = 1', params: [] }
+    case 'supervisor':
+      return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''] }
+    case 'enumerator':
+      return {
+        sql: `${alias}.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)`,
+        params: [user.id],
+      }
+  }
+}
+
+/** SQL condition restricting a villages table alias to the villages the user may see. */
+export function villageScope(user: User, alias = 'v'): { sql: string; params: unknown[] } {
+  switch (user.role) {
+    case 'admin':
+    case 'observer':
+      return { sql: '1 = 1', params: [] }
+    case 'supervisor':
+      return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''] }
+    case 'enumerator':
+      return { sql: `${alias}.id IN (SELECT village_id FROM assignments WHERE user_id = ?)`, params: [user.id] }
+  }
+}
+
+export function createAccess(db: Db, now: () => number = Date.now): Access {
+  const sessionUser = db.prepare(
+    `SELECT u.id, u.username, u.role, u.unit_code, u.display_name
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
+  )
+  const householdPlace = db.prepare('SELECT unit_code, village_id FROM households WHERE id = ?')
+  const assigned = db.prepare('SELECT 1 FROM assignments WHERE user_id = ? AND village_id = ?')
+
+  function inScope(user: User, householdId: string): boolean {
+    if (user.role === 'admin' || user.role === 'observer') return true
+    const h = householdPlace.get(householdId) as { unit_code: string; village_id: string } | undefined
+    if (!h) return false
+    if (user.role === 'supervisor') return user.unitCode !== null && h.unit_code === user.unitCode
+    return assigned.get(user.id, h.village_id) !== undefined
+  }
+
+  return {
+    authenticate(token) {
+      if (!token || token.length > 200) return null
+      const row = sessionUser.get(hashToken(token), now()) as UserRow | undefined
+      return row ? toUser(row) : null
+    },
+    canRead: inScope,
+    canWrite(user, householdId) {
+      if (user.role === 'observer' || user.role === 'supervisor') return false
+      return inScope(user, householdId)
+    },
+    householdIdsInScope(user, period) {
+      const scope = householdScope(user)
+      const byPeriod = period === undefined ? '' : ' AND h.period = ?'
+      const params = period === undefined ? scope.params : [...scope.params, period]
+      return (
+        db.prepare(`SELECT h.id FROM households h WHERE ${scope.sql}${byPeriod} ORDER BY h.id`).pluck().all(...params) as string[]
+      )
+    },
+  }
+}

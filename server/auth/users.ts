@@ -1,0 +1,122 @@
+// Users and their village assignments: the queries behind login, `GET/POST /api/users` and `cli user add`.
+
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type { Db } from '../db/open.ts'
+import { hashPassword } from './password.ts'
+
+export const ROLES = ['enumerator', 'supervisor', 'admin', 'observer'] as const
+export type Role = (typeof ROLES)[number]
+
+/** The authenticated person, as routes and the relay see them. */
+export interface User {
+  id: string
+  username: string
+  role: Role
+  unitCode: string | null
+  displayName: string
+}
+
+export interface UserRow {
+  id: string
+  username: string
+  password_hash: string
+  role: Role
+  unit_code: string | null
+  display_name: string
+  created_at: number
+  disabled: number
+}
+
+export function toUser(row: Pick<UserRow, 'id' | 'username' | 'role' | 'unit_code' | 'display_name'>): User {
+  return { id: row.id, username: row.username, role: row.role, unitCode: row.unit_code, displayName: row.display_name }
+}
+
+export const NewUserSchema = z
+  .object({
+    username: z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, dot, dash, underscore'),
+    password: z.string().min(8).max(200),
+    role: z.enum(ROLES),
+    unitCode: z.string().min(1).max(16).nullish(),
+    villages: z.array(z.string().min(1).max(64)).max(200).optional(),
+    displayName: z.string().min(1).max(120).optional(),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    if (u.role === 'supervisor' && !u.unitCode) {
+      ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'a supervisor needs a unit' })
+    }
+    if (u.role === 'enumerator' && (u.villages ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['villages'], message: 'an enumerator needs at least one village' })
+    }
+  })
+export type NewUser = z.infer<typeof NewUserSchema>
+
+export class UsernameTakenError extends Error {
+  constructor(readonly username: string) {
+    super(`username "${username}" is taken`)
+  }
+}
+
+export class UnknownPlaceError extends Error {
+  constructor(
+    readonly field: 'unitCode' | 'villages',
+    readonly value: string,
+  ) {
+    super(`unknown ${field === 'unitCode' ? 'unit' : 'village'} "${value}"`)
+  }
+}
+
+/** Inserts a user with a hashed password and their assignments. Validates input; throws on taken names/unknown places. */
+export async function createUser(db: Db, input: NewUser, now: () => number = Date.now): Promise<User> {
+  const u = NewUserSchema.parse(input)
+  const hash = await hashPassword(u.password)
+  const villages = u.villages ?? []
+  const id = randomUUID()
+  const unitCode = u.unitCode ?? null
+  db.transaction(() => {
+    if (db.prepare('SELECT 1 FROM users WHERE username = ?').get(u.username)) throw new UsernameTakenError(u.username)
+    if (unitCode && !db.prepare('SELECT 1 FROM units WHERE code = ?').get(unitCode)) {
+      throw new UnknownPlaceError('unitCode', unitCode)
+    }
+    const villageExists = db.prepare('SELECT 1 FROM villages WHERE id = ?')
+    for (const v of villages) if (!villageExists.get(v)) throw new UnknownPlaceError('villages', v)
+    db.prepare(
+      `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
+    ).run(id, u.username, hash, u.role, unitCode, u.displayName ?? u.username, now())
+    const assign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?)')
+    for (const v of new Set(villages)) assign.run(id, v)
+  })()
+  return { id, username: u.username, role: u.role, unitCode, displayName: u.displayName ?? u.username }
+}
+
+export function findUserRow(db: Db, username: string): UserRow | undefined {
+  return db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
+}
+
+export interface UserListing extends User {
+  disabled: boolean
+  createdAt: number
+  villages: string[]
+}
+
+export function listUsers(db: Db): UserListing[] {
+  const rows = db
+    .prepare(
+      `SELECT u.id, u.username, u.role, u.unit_code, u.display_name, u.disabled, u.created_at,
+              (SELECT group_concat(a.village_id, ',') FROM assignments a WHERE a.user_id = u.id) AS villages
+       FROM users u ORDER BY u.username`,
+    )
+    .all() as (UserRow & { villages: string | null })[]
+  return rows.map((r) => ({
+    ...toUser(r),
+    disabled: r.disabled !== 0,
+    createdAt: r.created_at,
+    villages: r.villages ? r.villages.split(',').sort() : [],
+  }))
+}

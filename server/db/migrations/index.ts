@@ -1,0 +1,6 @@
+// The ordered list of schema migrations. Append only: one import and one array entry per migration.
+
+import type { Migration } from '../migrate.ts'
+import { peopleAndPlaces } from './001-people-and-places.ts'
+
+export const migrations: readonly Migration[] = [peopleAndPlaces]

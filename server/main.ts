@@ -1,0 +1,39 @@
+// Composition root of the server process: read config once, start the server, stop cleanly on SIGTERM/SIGINT.
+
+import { readConfig } from './config.ts'
+import { startServer } from './server.ts'
+
+const config = readConfig(process.env)
+const server = await startServer({
+  dataDir: config.dataDir,
+  port: config.port,
+  host: config.host,
+  seedDemo: config.seedDemo,
+  demoPassword: config.demoPassword,
+  clientDir: config.clientDir,
+  tileUrl: config.tileUrl,
+  version: config.version,
+  log: (line) => console.log(line),
+})
+
+console.log(`rasoat ${config.version} listening on ${server.url} (data: ${config.dataDir})`)
+if (server.demo) {
+  console.log('Demo dataset created. Logins (shown once):')
+  for (const u of server.demo.users) console.log(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${server.demo.password}`)
+}
+
+let stopping = false
+function stop(signal: string): void {
+  if (stopping) return
+  stopping = true
+  console.log(`${signal}: flushing and closing…`)
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err)
+      process.exit(1)
+    },
+  )
+}
+process.on('SIGTERM', () => stop('SIGTERM'))
+process.on('SIGINT', () => stop('SIGINT'))

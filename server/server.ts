@@ -1,0 +1,104 @@
+// Starts one rasoat server: database, migrations, reference data, stores, relay, HTTP + WebSocket on a port.
+// Used by main.ts and by every integration test (port 0), so tests run exactly what production runs.
+
+import { mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join, resolve } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { createApp, type RelayPort } from './app.ts'
+import { createAccess, type Access } from './auth/access.ts'
+import { packageVersion } from './config.ts'
+import { migrate } from './db/migrate.ts'
+import { migrations } from './db/migrations/index.ts'
+import { openDb, type Db } from './db/open.ts'
+import { ensureReferenceData } from './db/reference-data.ts'
+import type { AppEnv } from './http/context.ts'
+
+/** WebSocket close code sent to every device when the server stops (1001 = going away; devices reconnect). */
+export const CLOSE_SERVER_SHUTDOWN = 1001
+
+export interface StartOptions {
+  dataDir: string
+  port: number
+  host?: string
+  seedDemo?: boolean
+  demoPassword?: string | undefined
+  clientDir?: string
+  tileUrl?: string | undefined
+  version?: string
+  now?: () => number
+  log?: (line: string) => void
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  host: string
+  db: Db
+  access: Access
+  relay: RelayPort | undefined
+  app: Hono<AppEnv>
+  /** Demo logins created at this start (only when the database was new and seedDemo was on). */
+  demo: { users: { username: string; role: string }[]; password: string } | undefined
+  close(): Promise<void>
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'rasoat.db')
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const dataDir = resolve(opts.dataDir)
+  const host = opts.host ?? '127.0.0.1'
+  const now = opts.now ?? Date.now
+  mkdirSync(dataDir, { recursive: true })
+  const db = openDb(databaseFile(dataDir))
+  migrate(db, migrations)
+  ensureReferenceData(db)
+  const access = createAccess(db, now)
+  const relay: RelayPort | undefined = undefined
+  const demo: RunningServer['demo'] = undefined
+
+  const { app, injectWebSocket, wss } = createApp({
+    db,
+    access,
+    relay,
+    version: opts.version ?? packageVersion(),
+    clientDir: resolve(opts.clientDir ?? 'dist/client'),
+    photosDir: join(dataDir, 'photos'),
+    tileUrl: opts.tileUrl,
+    now,
+  })
+
+  const server: ServerType = await new Promise((ok) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => ok(s))
+  })
+  injectWebSocket(server)
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+
+  let closing: Promise<void> | null = null
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
+      await relay?.flush()
+      await relay?.close(CLOSE_SERVER_SHUTDOWN)
+      for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
+      await new Promise<void>((done) => {
+        const force = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections()
+        }, 2000)
+        server.close(() => {
+          clearTimeout(force)
+          done()
+        })
+        if ('closeIdleConnections' in server) server.closeIdleConnections()
+      })
+      db.close()
+    })()
+    return closing
+  }
+
+  return { url: `http://${shownHost}:${port}`, port, host, db, access, relay, app, demo, close }
+}
