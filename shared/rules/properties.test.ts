@@ -1,0 +1,89 @@
+// Property tests (fast-check) over seeded plausible households: monotonicity of the category rules and determinism.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { makeHousehold } from '../household/fixtures.ts'
+import type { Category, Household } from '../household/types.ts'
+import { validateHousehold } from '../household/validate.ts'
+import { classify } from './classify.ts'
+
+const household = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map((seed) => makeHousehold({}, seed))
+const standardId = fc.constantFrom(undefined, 'ND07_2022_2025', 'ND351_2027_2030')
+
+/** Changes that can only add deprivations (never remove one). */
+const worsening = fc.oneof(
+  fc.constant((h: Household) => void (h.dwelling.water = 'surface_water')),
+  fc.constant((h: Household) => void (h.dwelling.toilet = 'none')),
+  fc.constant((h: Household) => void (h.dwelling.internet = false)),
+  fc.constant((h: Household) => void (h.dwelling.floorAreaM2 = 0)),
+  fc.constant((h: Household) => void (h.dwelling.hasDwelling = false)),
+  fc.constant((h: Household) => void (h.dwelling.devices = [])),
+  fc.constant((h: Household) => void (h.dwelling.waste = 'untreated')),
+  fc.nat().map((i) => (h: Household) => {
+    const m = h.members[i % h.members.length]
+    if (m) m.healthInsurance = false
+  }),
+)
+
+const SEVERITY: Record<Category, number> = { incomplete: -1, not_poor: 0, average: 1, near_poor: 2, poor: 3 }
+
+describe('classify properties', () => {
+  it('CL1 adding a deprivation never moves poor → near-poor (nor lowers the count)', () => {
+    fc.assert(
+      fc.property(household, worsening, standardId, (h, worsen, std) => {
+        const before = classify(h, std)
+        const worse = structuredClone(h)
+        worsen(worse)
+        const after = classify(worse, std)
+        expect(after.deprivationCount).toBeGreaterThanOrEqual(before.deprivationCount)
+        expect(after.category === before.category || SEVERITY[after.category] > SEVERITY[before.category]).toBe(true)
+        if (before.category === 'poor') expect(after.category).toBe('poor')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('CL4 raising income never moves not_poor → poor (severity never increases)', () => {
+    fc.assert(
+      fc.property(household, fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), standardId, (h, a, raise, std) => {
+        const low = { ...h, income: { perCapitaMonthly: a } }
+        const high = { ...h, income: { perCapitaMonthly: a + raise } }
+        const before = classify(low, std)
+        const after = classify(high, std)
+        expect(SEVERITY[after.category]).toBeLessThanOrEqual(SEVERITY[before.category])
+        if (before.category === 'not_poor') expect(after.category).toBe('not_poor')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('classify is deterministic and never throws on valid households', () => {
+    fc.assert(
+      fc.property(household, standardId, (h, std) => {
+        const json = JSON.parse(JSON.stringify(h))
+        const v = validateHousehold(json)
+        expect(v.ok).toBe(true)
+        if (!v.ok) return
+        const a = classify(v.household, std)
+        const b = classify(structuredClone(v.household), std)
+        expect(b).toEqual(a)
+        expect(a.deprivationCount).toBe(a.deprivations.length)
+        expect(new Set(a.deprivations).size).toBe(a.deprivations.length)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('every deprivation has at least one reason naming its field', () => {
+    fc.assert(
+      fc.property(household, standardId, (h, std) => {
+        const r = classify(h, std)
+        for (const id of r.deprivations) {
+          const reasons = r.reasons.filter((x) => x.rule === id && x.kind === 'deprivation')
+          expect(reasons.length).toBeGreaterThan(0)
+          for (const reason of reasons) expect(reason.field).toMatch(/^\$\./)
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
