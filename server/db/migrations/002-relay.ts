@@ -1,11 +1,11 @@
 // Migration 002 (server-relay): household document storage (snapshot + append-only log + archive),
 // Yjs client-id bindings, field history and conflicts — the tables behind the sync relay.
-import type Database from 'better-sqlite3'
+import type { Migration } from '../migrate.ts'
 
-export const migration002 = {
+export const relayDocStore: Migration = {
   id: 2,
   name: 'relay-doc-store',
-  up(db: Database.Database): void {
+  up(db) {
     db.exec(`
       -- One row per household. snapshot is a Yjs update in V1 encoding (the wire format of y-protocols),
       -- re-encoded through a gc'd Y.Doc at compaction; the full state is snapshot + doc_log rows with seq > snapshot_seq.
@@ -64,7 +64,7 @@ export const migration002 = {
       CREATE INDEX field_history_by_path ON field_history (household_id, path, server_seq);
       CREATE INDEX field_history_by_item ON field_history (client_id, clock);
       CREATE TABLE conflicts (
-        id TEXT PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         household_id TEXT NOT NULL,
         path TEXT NOT NULL,
         base_json TEXT,

@@ -2,5 +2,6 @@
 
 import type { Migration } from '../migrate.ts'
 import { peopleAndPlaces } from './001-people-and-places.ts'
+import { relayDocStore } from './002-relay.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces]
+export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore]

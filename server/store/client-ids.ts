@@ -1,0 +1,54 @@
+// Binds each Yjs client id to the user who first wrote with it, so nobody can write under someone else's id.
+// Bindings are claimed in memory at once (two users racing for one id in the same commit window) and persisted at commit.
+import type { Db } from '../db/open.ts'
+import { SERVER_CLIENT_ID } from './update-inspection.ts'
+
+export const SERVER_USER = 'server'
+
+export interface ClientIdBindings {
+  /** The first client id not bound to userId, or null when the user may write with all of them. */
+  refused(clientIds: readonly number[], userId: string): number | null
+  /** Claim unbound ids for this user (in memory); returns the ids that are new and must be persisted. */
+  claim(clientIds: readonly number[], userId: string): number[]
+  /** In the commit transaction. */
+  persist(clientIds: readonly number[], userId: string, deviceId: string, at: number): void
+}
+
+export function createClientIdBindings(db: Db): ClientIdBindings {
+  const owner = new Map<number, string>()
+  const select = db.prepare('SELECT user_id FROM client_ids WHERE client_id = ?').pluck()
+  const insert = db.prepare('INSERT OR IGNORE INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?)')
+
+  function ownerOf(id: number): string | undefined {
+    if (id === SERVER_CLIENT_ID) return SERVER_USER
+    let u = owner.get(id)
+    if (u === undefined) {
+      u = select.get(id) as string | undefined
+      if (u !== undefined) owner.set(id, u)
+    }
+    return u
+  }
+
+  return {
+    refused(clientIds, userId) {
+      for (const id of clientIds) {
+        const u = ownerOf(id)
+        if (u !== undefined && u !== userId) return id
+      }
+      return null
+    },
+    claim(clientIds, userId) {
+      const fresh: number[] = []
+      for (const id of clientIds) {
+        if (ownerOf(id) === undefined) {
+          owner.set(id, userId)
+          fresh.push(id)
+        }
+      }
+      return fresh
+    },
+    persist(clientIds, userId, deviceId, at) {
+      for (const id of clientIds) insert.run(id, userId, deviceId, at)
+    },
+  }
+}

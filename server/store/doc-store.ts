@@ -1,0 +1,211 @@
+// Household documents at rest: snapshot + append-only log in SQLite, answered from stored bytes without a Y.Doc,
+// with a bounded LRU of Y.Docs only for households being written to, and compaction of the log into the snapshot.
+import * as Y from 'yjs'
+import type { Db } from '../db/open.ts'
+import { summarise } from './household-view.ts'
+import { createProjections } from './projections.ts'
+import { inspectUpdate } from './update-inspection.ts'
+
+export interface DocStoreOptions {
+  /** Y.Docs kept resident (recently written households). */
+  cacheSize?: number
+  /** Compact when the log has more rows than this (or more bytes than the snapshot). */
+  compactRows?: number
+  now?: () => number
+}
+
+export interface HouseholdMeta {
+  id: string
+  period: string
+  unitCode: string
+  villageId: string
+}
+
+export interface LogRow {
+  householdId: string
+  seq: number
+  update: Uint8Array
+  userId: string
+  deviceId: string
+  clientIds: number[]
+  receivedAt: number
+}
+
+export interface DocStore {
+  /** Seed/import: doc_state + households summary row, in the caller's transaction. Returns the server_seq (1). */
+  createHousehold(meta: HouseholdMeta, initialUpdate: Uint8Array, by: string): number
+  exists(householdId: string): boolean
+  /** Committed server_seq, or null when the household does not exist. */
+  head(householdId: string): number | null
+  /** Full state (V1) from stored bytes: snapshot merged with the log. */
+  readState(householdId: string): Uint8Array | null
+  /** What a client with `stateVector` lacks (V1), from stored bytes; null when the household does not exist. */
+  diff(householdId: string, stateVector: Uint8Array): Uint8Array | null
+  /** A resident Y.Doc of the household (loaded from stored bytes on a miss), or null when it does not exist. */
+  openDoc(householdId: string): Y.Doc | null
+  /** Keep `householdId` resident while uncommitted updates live only in its Y.Doc. */
+  pin(householdId: string): void
+  unpin(householdId: string): void
+  /** Drop the resident Y.Doc (it will be rebuilt from stored bytes). Pinned docs stay. */
+  evict(householdId: string): void
+  /** Inside the commit transaction: append rows, bump doc_state counters. */
+  appendLog(rows: readonly LogRow[]): void
+  /** Whether the household's log is due for compaction. */
+  needsCompaction(householdId: string): boolean
+  /** Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. */
+  compact(householdId: string): void
+  residentCount(): number
+}
+
+interface StateRow {
+  snapshot: Uint8Array
+  snapshot_seq: number
+  server_seq: number
+  log_bytes: number
+  log_rows: number
+}
+
+export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
+  const cacheSize = opts.cacheSize ?? 2_000
+  const compactRows = opts.compactRows ?? 50
+  const now = opts.now ?? Date.now
+  const docs = new Map<string, Y.Doc>() // insertion order = LRU order
+  const pins = new Map<string, number>()
+  const projections = createProjections(db)
+
+  const insertState = db.prepare(
+    `INSERT INTO doc_state (household_id, snapshot, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
+     VALUES (?, ?, ?, 1, 1, 0, 0, ?)`,
+  )
+  const insertHousehold = db.prepare(
+    `INSERT INTO households (id, period, unit_code, village_id, last_editor, server_seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
+  )
+  const archiveCreation = db.prepare(
+    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
+     VALUES (?, 1, ?, ?, 'server', '[]', ?, ?)`,
+  )
+  const selectState = db.prepare('SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?')
+  const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
+  const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
+  const insertLog = db.prepare(
+    `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const bumpState = db.prepare(
+    `UPDATE doc_state SET server_seq = max(server_seq, ?), log_bytes = log_bytes + ?, log_rows = log_rows + 1, updated_at = ?
+     WHERE household_id = ?`,
+  )
+  const moveToArchive = db.prepare(
+    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
+     SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, ? FROM doc_log WHERE household_id = ? AND seq <= ?`,
+  )
+  const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
+  const replaceSnapshot = db.prepare(
+    `UPDATE doc_state SET snapshot = ?, state_vector = ?, snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ?
+     WHERE household_id = ? AND server_seq = ?`,
+  )
+
+  function stored(householdId: string): { state: StateRow; updates: Uint8Array[] } | null {
+    const state = selectState.get(householdId) as StateRow | undefined
+    if (!state) return null
+    const updates = state.log_rows > 0 ? (selectLog.all(householdId) as Uint8Array[]) : []
+    return { state, updates }
+  }
+
+  function readState(householdId: string): Uint8Array | null {
+    const s = stored(householdId)
+    if (!s) return null
+    return s.updates.length === 0 ? s.state.snapshot : Y.mergeUpdates([s.state.snapshot, ...s.updates])
+  }
+
+  function touch(householdId: string, doc: Y.Doc): void {
+    docs.delete(householdId)
+    docs.set(householdId, doc)
+    if (docs.size <= cacheSize) return
+    for (const [id, d] of docs) {
+      if (docs.size <= cacheSize) break
+      if (pins.has(id)) continue
+      docs.delete(id)
+      d.destroy()
+    }
+  }
+
+  return {
+    createHousehold(meta, initialUpdate, by) {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, initialUpdate)
+      const snapshot = Y.encodeStateAsUpdate(doc)
+      const t = now()
+      insertState.run(meta.id, snapshot, Y.encodeStateVector(doc), t)
+      insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
+      archiveCreation.run(meta.id, initialUpdate, by, t, t)
+      projections.writeSummary(meta.id, summarise(doc), { editor: by, serverSeq: 1, at: t })
+      // Initial values enter the field history too: they are the base of the first conflicts.
+      const initial = inspectUpdate(new Y.Doc(), initialUpdate)
+      if (initial.ok) projections.writeFieldHistory(meta.id, initial.writes, { userId: by, deviceId: 'server' }, t, 1)
+      doc.destroy()
+      return 1
+    },
+    exists: (id) => selectHead.get(id) !== undefined,
+    head: (id) => (selectHead.get(id) as number | undefined) ?? null,
+    readState,
+    diff(householdId, stateVector) {
+      const state = readState(householdId)
+      return state === null ? null : Y.diffUpdate(state, stateVector)
+    },
+    openDoc(householdId) {
+      const hit = docs.get(householdId)
+      if (hit) {
+        touch(householdId, hit)
+        return hit
+      }
+      const state = readState(householdId)
+      if (state === null) return null
+      const doc = new Y.Doc({ gc: true })
+      Y.applyUpdate(doc, state)
+      touch(householdId, doc)
+      return doc
+    },
+    pin(id) {
+      pins.set(id, (pins.get(id) ?? 0) + 1)
+    },
+    unpin(id) {
+      const n = (pins.get(id) ?? 0) - 1
+      if (n <= 0) pins.delete(id)
+      else pins.set(id, n)
+    },
+    evict(id) {
+      if (pins.has(id)) return
+      docs.get(id)?.destroy()
+      docs.delete(id)
+    },
+    appendLog(rows) {
+      const t = now()
+      for (const r of rows) {
+        insertLog.run(r.householdId, r.seq, r.update, r.userId, r.deviceId, JSON.stringify(r.clientIds), r.receivedAt)
+        bumpState.run(r.seq, r.update.length, t, r.householdId)
+      }
+    },
+    needsCompaction(householdId) {
+      const s = selectState.get(householdId) as StateRow | undefined
+      return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot.length))
+    },
+    compact(householdId) {
+      db.transaction(() => {
+        const s = stored(householdId)
+        if (!s || s.updates.length === 0) return
+        // Re-encode through a gc'd Y.Doc: mergeUpdates alone keeps overwritten values (Yjs #283).
+        const doc = new Y.Doc({ gc: true })
+        Y.applyUpdate(doc, s.state.snapshot)
+        for (const u of s.updates) Y.applyUpdate(doc, u)
+        const snapshot = Y.encodeStateAsUpdate(doc)
+        const sv = Y.encodeStateVector(doc)
+        doc.destroy()
+        const t = now()
+        moveToArchive.run(t, householdId, s.state.server_seq)
+        deleteLog.run(householdId, s.state.server_seq)
+        replaceSnapshot.run(snapshot, sv, s.state.server_seq, t, householdId, s.state.server_seq)
+      })()
+    },
+    residentCount: () => docs.size,
+  }
+}

@@ -1,0 +1,186 @@
+// Store-level tests of the write path on a real SQLite file: group commit, log + compaction, projections, conflicts.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrate } from '../db/migrate.ts'
+import { migrations } from '../db/migrations/index.ts'
+import { openDb, type Db } from '../db/open.ts'
+import { DeviceReplica, foreignRootUpdate, householdUpdate, PATH } from '../relay/testing/household-fixture.ts'
+import { createConflictStore } from './conflict-store.ts'
+import { createDocStore, type DocStore } from './doc-store.ts'
+import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
+
+let dir: string
+let db: Db
+let store: DocStore
+let writer: HouseholdWriter
+
+const meta = (id: string) => ({ id, period: '2025', unitCode: '19753', villageId: 'v1' })
+const alice = { userId: 'u-alice', deviceId: 'd-alice' }
+const bob = { userId: 'u-bob', deviceId: 'd-bob' }
+
+function accepted(r: SubmitResult): Promise<Committed> {
+  if (r.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(r)}`)
+  return r.committed
+}
+
+function replicaOf(id: string, clientId: number): DeviceReplica {
+  const r = new DeviceReplica(clientId)
+  r.apply(store.readState(id)!)
+  return r
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rasoat-store-'))
+  db = openDb(join(dir, 'test.db'))
+  migrate(db, migrations)
+  store = createDocStore(db, { cacheSize: 4 })
+  writer = createHouseholdWriter(db, store)
+  db.transaction(() => {
+    for (const id of ['h1', 'h2']) store.createHousehold(meta(id), householdUpdate({ id, headName: `Nguyễn Văn ${id}` }), 'seed')
+  })()
+})
+
+afterEach(async () => {
+  await writer.close()
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('doc store', () => {
+  it('createHousehold writes doc_state and the summary row (folded search text)', () => {
+    const row = db.prepare('SELECT head_name, search_text, server_seq, lat, category FROM households WHERE id = ?').get('h1') as Record<string, unknown>
+    expect(row.head_name).toBe('Nguyễn Văn h1')
+    expect(row.search_text).toContain('nguyen van h1')
+    expect(row.server_seq).toBe(1)
+    expect(row.lat).toBeCloseTo(16.46)
+    expect(store.head('h1')).toBe(1)
+  })
+
+  it('diff answers from stored bytes: an up-to-date client gets an empty diff', () => {
+    const r = replicaOf('h1', 500)
+    const diff = store.diff('h1', r.stateVector())!
+    const probe = new Y.Doc()
+    Y.applyUpdate(probe, diff)
+    expect(probe.store.clients.size).toBe(0)
+  })
+})
+
+describe('group commit', () => {
+  it('acknowledges with increasing serverSeq only after commit; log + history + summary written', async () => {
+    const r = replicaOf('h1', 1001)
+    r.setAddress('12 Trần Hưng Đạo')
+    const a = writer.submit('h1', r.take(), alice)
+    r.setAddress('14 Trần Hưng Đạo')
+    const b = writer.submit('h1', r.take(), alice)
+    const [ca, cb] = await Promise.all([accepted(a), accepted(b)])
+    expect([ca.serverSeq, cb.serverSeq]).toEqual([2, 3])
+    expect(db.prepare('SELECT count(*) FROM doc_log WHERE household_id = ?').pluck().get('h1')).toBe(2)
+    expect(db.prepare('SELECT address, server_seq, last_editor FROM households WHERE id = ?').get('h1')).toEqual({ address: '14 Trần Hưng Đạo', server_seq: 3, last_editor: 'u-alice' })
+    const hist = db.prepare('SELECT value_json, user_id FROM field_history WHERE household_id = ? AND path = ? AND server_seq > 1 ORDER BY server_seq').all('h1', PATH.address)
+    expect(hist).toEqual([{ value_json: '"12 Trần Hưng Đạo"', user_id: 'u-alice' }, { value_json: '"14 Trần Hưng Đạo"', user_id: 'u-alice' }])
+    expect(db.prepare('SELECT user_id FROM client_ids WHERE client_id = 1001').pluck().get()).toBe('u-alice')
+  })
+
+  it('a failed commit keeps the update in memory and acks only after the retry commits', async () => {
+    let failures = 2
+    await writer.close()
+    writer = createHouseholdWriter(db, store, {
+      beforeCommit: () => {
+        if (failures-- > 0) throw new Error('disk full (simulated)')
+      },
+    })
+    const r = replicaOf('h2', 1002)
+    r.setAddress('retry street')
+    const c = await accepted(writer.submit('h2', r.take(), alice))
+    expect(c.serverSeq).toBe(2)
+    expect(writer.stats().failures).toBe(2)
+    expect(db.prepare('SELECT address FROM households WHERE id = ?').pluck().get('h2')).toBe('retry street')
+  })
+
+  it('a duplicate update is acknowledged with the current serverSeq and not logged again', async () => {
+    const r = replicaOf('h1', 1003)
+    r.setAddress('once')
+    const u = r.take()
+    expect((await accepted(writer.submit('h1', u, alice))).serverSeq).toBe(2)
+    const again = await accepted(writer.submit('h1', u, alice))
+    expect(again).toMatchObject({ serverSeq: 2, update: null })
+    expect(db.prepare('SELECT count(*) FROM doc_log').pluck().get()).toBe(1)
+  })
+
+  it('compaction folds the log into a gc-ed snapshot and archives the rows', async () => {
+    const r = replicaOf('h1', 1004)
+    for (let i = 0; i < 60; i++) {
+      r.setAddress(`street ${i}`)
+      await accepted(writer.submit('h1', r.take(), alice))
+    }
+    await new Promise((ok) => setTimeout(ok, 20))
+    const st = db.prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?').get('h1') as Record<string, number>
+    expect(st.server_seq).toBe(61)
+    expect(st.snapshot_seq).toBeGreaterThan(1)
+    expect(st.log_rows).toBeLessThanOrEqual(50)
+    const archived = db.prepare('SELECT count(*) FROM doc_log_archive WHERE household_id = ?').pluck().get('h1') as number
+    expect(archived + st.log_rows).toBe(61) // creation + 60 updates: nothing lost, the audit trail is whole
+    const probe = new Y.Doc()
+    Y.applyUpdate(probe, store.readState('h1')!)
+    expect(probe.getMap('fields').get('address')).toBe('street 59')
+  })
+})
+
+describe('checks', () => {
+  it('refuses a foreign root (layout), garbage (invalid-update) and a client id bound to another user', async () => {
+    expect(writer.submit('h1', foreignRootUpdate(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/layout-violation' })
+    expect(writer.submit('h1', new Uint8Array([1, 2, 3, 250, 251]), alice)).toMatchObject({ kind: 'rejected', code: 'sync/invalid-update' })
+    const r = replicaOf('h1', 2001)
+    r.setAddress('alice')
+    await accepted(writer.submit('h1', r.take(), alice))
+    r.setAddress('bob pretending')
+    expect(writer.submit('h1', r.take(), bob)).toMatchObject({ kind: 'rejected', code: 'sync/client-id-taken' })
+    const s = replicaOf('h1', 2002)
+    s.doc.clientID = 1 // the reserved server id (set after loading: Yjs would otherwise pick a new one)
+    s.setAddress('spoof')
+    expect(writer.submit('h1', s.take(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/client-id-taken' })
+  })
+
+  it('an update with missing dependencies asks for a resync and stores nothing', async () => {
+    const r = replicaOf('h1', 3001)
+    r.setAddress('first')
+    r.take() // never sent
+    r.setAddress('second')
+    expect(writer.submit('h1', r.take(), alice)).toEqual({ kind: 'resync' })
+    expect(db.prepare('SELECT count(*) FROM doc_log').pluck().get()).toBe(0)
+  })
+})
+
+describe('conflicts', () => {
+  it('concurrent offline edits of one field open exactly one conflict with both candidates; sequential edits do not', async () => {
+    const a = replicaOf('h1', 4001)
+    const b = replicaOf('h1', 4002)
+    a.setAddress('A street')
+    b.setAddress('B street')
+    const ca = await accepted(writer.submit('h1', a.take(), alice))
+    const cb = await accepted(writer.submit('h1', b.take(), bob))
+    expect(ca.conflicts).toEqual([])
+    expect(cb.conflicts).toHaveLength(1)
+    const conflicts = createConflictStore(db).list({ status: 'open' })
+    expect(conflicts).toHaveLength(1)
+    const c = conflicts[0]!
+    expect(c.path).toBe(PATH.address)
+    expect(c.candidates.map((x) => [x.value, x.userId, x.deviceId])).toEqual([
+      ['A street', 'u-alice', 'd-alice'],
+      ['B street', 'u-bob', 'd-bob'],
+    ])
+    expect(c.base).toBe('h1 đường Lê Lợi')
+    expect(c.kept).toBe('B street') // higher client id wins in Yjs
+    // sequential: a sees everything, edits again
+    a.apply(store.readState('h1')!)
+    a.setAddress('A again')
+    expect((await accepted(writer.submit('h1', a.take(), alice))).conflicts).toEqual([])
+    // server resolution is sequential too
+    const res = await accepted(writer.setField('h1', PATH.address, 'A street', 'admin'))
+    expect(res.conflicts).toEqual([])
+    expect(createConflictStore(db).list({ status: 'open' })).toHaveLength(1)
+  })
+})

@@ -1,0 +1,175 @@
+// The write path of household documents: checks an incoming update, applies it to the resident Y.Doc,
+// and hands it to group commit together with its projections; callers acknowledge only once `committed` resolves.
+import * as Y from 'yjs'
+import type { Db } from '../db/open.ts'
+import type { SyncErrorCode } from '../../shared/sync/errors.ts'
+import { MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
+import type { JsonValue } from '../../shared/sync/messages.ts'
+import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
+import type { DocStore, LogRow } from './doc-store.ts'
+import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
+import { summarise } from './household-view.ts'
+import { createProjections, type Author, type RecordedConflict } from './projections.ts'
+import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
+
+export interface Committed {
+  serverSeq: number
+  /** What was new to the server (to fan out), or null when the update changed nothing. */
+  update: Uint8Array | null
+  conflicts: RecordedConflict[]
+}
+
+export type SubmitResult =
+  | { kind: 'rejected'; code: SyncErrorCode; reason: string }
+  /** The update depends on content the server lacks: run the handshake (step1) again; nothing was stored. */
+  | { kind: 'resync' }
+  | { kind: 'accepted'; committed: Promise<Committed> }
+
+export interface HouseholdWriterOptions {
+  windowMs?: number
+  maxBatch?: number
+  now?: () => number
+  onCommitError?(error: unknown, attempt: number): void
+  /** Test hook: runs inside the commit transaction before anything is written (throw to simulate a failure). */
+  beforeCommit?(): void
+}
+
+export interface HouseholdWriter {
+  submit(householdId: string, update: Uint8Array, author: Author): SubmitResult
+  /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
+  setField(householdId: string, path: string, value: JsonValue, by: string): SubmitResult
+  flush(): Promise<void>
+  close(): Promise<void>
+  stats(): GroupCommitStats
+}
+
+interface Entry {
+  row: LogRow
+  author: Author
+  freshClientIds: number[]
+  writes: FieldWrite[]
+  conflicts: { detected: DetectedConflict; kept: JsonValue }[]
+  recorded: RecordedConflict[]
+}
+
+export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
+  const now = opts.now ?? Date.now
+  const bindings = createClientIdBindings(db)
+  const projections = createProjections(db)
+  /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
+  const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
+  const compactionDue = new Set<string>()
+
+  const commitBatch = db.transaction((batch: readonly Entry[]) => {
+    opts.beforeCommit?.()
+    docStore.appendLog(batch.map((e) => e.row))
+    const last = new Map<string, Entry>()
+    for (const e of batch) {
+      e.recorded = []
+      if (e.freshClientIds.length > 0) bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
+      projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
+      for (const c of e.conflicts) e.recorded.push(projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt))
+      last.set(e.row.householdId, e)
+    }
+    for (const [id, e] of last) {
+      const doc = docStore.openDoc(id)
+      if (doc) projections.writeSummary(id, summarise(doc), { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt })
+    }
+  })
+
+  const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
+    commit: (batch) => commitBatch(batch),
+    windowMs: opts.windowMs ?? 5,
+    maxBatch: opts.maxBatch ?? 500,
+    onError: opts.onCommitError,
+  })
+
+  function scheduleCompaction(householdId: string): void {
+    if (compactionDue.has(householdId)) return
+    compactionDue.add(householdId)
+    setImmediate(() => {
+      compactionDue.delete(householdId)
+      try {
+        if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
+      } catch (e) {
+        opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
+      }
+    })
+  }
+
+  /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
+  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; conflicts: DetectedConflict[]; freshClientIds: number[] }): SubmitResult {
+    let effective: Uint8Array | null = null
+    const capture = (u: Uint8Array): void => {
+      effective = effective === null ? u : Y.mergeUpdates([effective, u])
+    }
+    doc.on('update', capture)
+    try {
+      apply()
+    } finally {
+      doc.off('update', capture)
+    }
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+      docStore.evict(householdId) // rebuilt from stored bytes; nothing of this update is kept
+      return { kind: 'resync' }
+    }
+    const update = effective as Uint8Array | null
+    const prior = assigned.get(householdId)
+    if (update === null) {
+      const head = docStore.head(householdId) ?? 0
+      const committed = prior ? prior.committed.then((c) => ({ ...c, update: null, conflicts: [] })) : Promise.resolve({ serverSeq: head, update: null, conflicts: [] })
+      return { kind: 'accepted', committed }
+    }
+    const seq = (prior?.seq ?? docStore.head(householdId) ?? 0) + 1
+    const receivedAt = now()
+    const entry: Entry = {
+      row: { householdId, seq, update, userId: author.userId, deviceId: author.deviceId, clientIds: inspected.freshClientIds, receivedAt },
+      author,
+      freshClientIds: inspected.freshClientIds,
+      writes: inspected.writes,
+      conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
+      recorded: [],
+    }
+    docStore.pin(householdId)
+    const committed = commits.submit(entry).then((): Committed => {
+      docStore.unpin(householdId)
+      if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+      scheduleCompaction(householdId)
+      return { serverSeq: seq, update, conflicts: entry.recorded }
+    })
+    assigned.set(householdId, { seq, committed })
+    return { kind: 'accepted', committed }
+  }
+
+  return {
+    submit(householdId, update, author) {
+      if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
+      const doc = docStore.openDoc(householdId)
+      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      const insp = inspectUpdate(doc, update)
+      if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
+      if (insp.pending) return { kind: 'resync' }
+      const taken = bindings.refused(insp.clientIds, author.userId)
+      if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      const freshClientIds = bindings.claim(insp.clientIds, author.userId)
+      return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, conflicts: insp.conflicts, freshClientIds })
+    },
+    setField(householdId, path, value, by) {
+      const doc = docStore.openDoc(householdId)
+      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
+      const clock = Y.getState(doc.store, SERVER_CLIENT_ID)
+      let ok = false
+      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (ok = setAt(doc, path, value)), {
+        writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
+        conflicts: [],
+        freshClientIds: [],
+      })
+      if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
+      return result
+    },
+    flush: () => commits.flush(),
+    close: () => commits.close(),
+    stats: () => commits.stats(),
+  }
+}

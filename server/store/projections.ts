@@ -1,0 +1,94 @@
+// Read models written in the same transaction as the document log: household summary row, field history, conflicts.
+// All SQL of these tables lives here; callers pass plain values.
+import type { Db } from '../db/open.ts'
+import type { JsonValue } from '../../shared/sync/messages.ts'
+import type { HouseholdSummary } from './household-view.ts'
+import type { DetectedConflict, FieldWrite } from './update-inspection.ts'
+
+export interface Author {
+  userId: string
+  deviceId: string
+}
+
+export interface ConflictCandidateRow {
+  value: JsonValue
+  clientId: number
+  userId: string
+  deviceId: string
+  at: number
+}
+
+export interface RecordedConflict {
+  id: number
+  householdId: string
+  path: string
+  candidates: ConflictCandidateRow[]
+  kept: JsonValue
+}
+
+export interface Projections {
+  writeSummary(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
+  writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
+  /** Opens a conflict, or adds candidates to the open one on the same field. */
+  recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number): RecordedConflict
+}
+
+const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
+
+export function createProjections(db: Db): Projections {
+  const summary = db.prepare(
+    `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
+       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ? WHERE id = ?`,
+  )
+  const history = db.prepare(
+    `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const historyOfItem = db.prepare('SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? LIMIT 1')
+  const binding = db.prepare('SELECT user_id, device_id, first_seen FROM client_ids WHERE client_id = ?')
+  const openConflict = db.prepare(`SELECT id, candidates_json FROM conflicts WHERE household_id = ? AND path = ? AND status = 'open'`)
+  const insertConflict = db.prepare(
+    `INSERT INTO conflicts (household_id, path, base_json, candidates_json, kept_json, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)`,
+  )
+  const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
+
+  function whoWrote(clientId: number, clock: number, value: JsonValue): ConflictCandidateRow {
+    const h = historyOfItem.get(clientId, clock) as { user_id: string; device_id: string; received_at: number } | undefined
+    if (h) return { value, clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
+    const b = binding.get(clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
+    return { value, clientId, userId: b?.user_id ?? 'unknown', deviceId: b?.device_id ?? 'unknown', at: b?.first_seen ?? 0 }
+  }
+
+  return {
+    writeSummary(householdId, s, meta) {
+      summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
+    },
+    writeFieldHistory(householdId, writes, author, receivedAt, serverSeq) {
+      for (const w of writes) {
+        history.run(householdId, w.path, JSON.stringify(w.value), author.userId, author.deviceId, w.clientId, w.clock, receivedAt, serverSeq)
+      }
+    },
+    recordConflict(householdId, c, kept, author, receivedAt) {
+      const incoming: ConflictCandidateRow = { value: c.incoming.value, clientId: c.incoming.clientId, ...author, at: receivedAt }
+      const current = whoWrote(c.current.clientId, c.current.clock, c.current.value)
+      const open = openConflict.get(householdId, c.path) as { id: number; candidates_json: string } | undefined
+      if (open) {
+        const candidates = JSON.parse(open.candidates_json) as ConflictCandidateRow[]
+        for (const cand of [current, incoming]) {
+          const same = candidates.some((x) => x.clientId === cand.clientId && JSON.stringify(x.value) === JSON.stringify(cand.value))
+          if (!same) candidates.push(cand)
+        }
+        updateConflict.run(JSON.stringify(candidates), json(kept), open.id)
+        return { id: open.id, householdId, path: c.path, candidates, kept }
+      }
+      let base: JsonValue | undefined = c.base?.value
+      if (c.base && base === undefined) {
+        const h = historyOfItem.get(c.base.clientId, c.base.clock) as { value_json: string } | undefined
+        base = h ? (JSON.parse(h.value_json) as JsonValue) : undefined
+      }
+      const candidates = [current, incoming]
+      const id = Number(insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt).lastInsertRowid)
+      return { id, householdId, path: c.path, candidates, kept }
+    },
+  }
+}
