@@ -1,0 +1,96 @@
+// The form's computed view: live classification with member names (CL1, I04…), Phiếu A override, submit blockers,
+// personal-ID warnings, returned comments.
+import { describe, expect, it } from 'vitest'
+import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import { makeHousehold, makeMember } from '../../shared/household/fixtures.ts'
+import type { Household } from '../../shared/household/types.ts'
+import { surveyView } from './survey-view.ts'
+
+const TODAY = '2025-11-29'
+const LOC = { lat: 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-11-29T08:00:00.000Z' }
+
+function snap(h: Partial<Household> = {}, extra: Partial<HouseholdSnapshot> = {}): HouseholdSnapshot {
+  return {
+    schemaVersion: 1,
+    household: makeHousehold({ location: LOC, ...h }),
+    workflow: { status: 'in_progress', history: [] },
+    screen: { result: 'continue', reason: null },
+    review: {},
+    ...extra,
+  }
+}
+
+describe('surveyView', () => {
+  it('classifies live: CL1 poor with I04 naming the uninsured member', () => {
+    const poorMember = makeMember({ fullName: 'Lê Văn Nghèo', relation: 'head', healthInsurance: false })
+    const v = surveyView(
+      snap({
+        income: { perCapitaMonthly: 1_200_000 },
+        members: [poorMember],
+        dwelling: { hasDwelling: true, wallDurable: true, columnDurable: true, roofDurable: true, floorAreaM2: 20, water: 'surface_water', toilet: 'none', internet: true, devices: ['tv'] },
+      }),
+      TODAY,
+    )
+    expect(v.category).toBe('poor')
+    expect(v.classification?.decidedBy).toBe('CL1')
+    const i04 = v.deprivations.find((d) => d.id === 'I04')
+    expect(i04?.reasons[0]?.memberName).toBe('Lê Văn Nghèo')
+    expect(v.deprivations.map((d) => d.id)).toEqual(expect.arrayContaining(['I04', 'I09', 'I10']))
+    expect(v.missing).toEqual([])
+  })
+
+  it('CL5: no income evidence is incomplete and blocks submit', () => {
+    const v = surveyView(snap({ income: {} }), TODAY)
+    expect(v.category).toBe('incomplete')
+    expect(v.missing.map((m) => m.key)).toContain('survey.missing.income')
+  })
+
+  it('Phiếu A "not poor" overrides the badge and needs only a reason and a location', () => {
+    const v = surveyView(snap({ income: {}, members: [], location: null }, { screen: { result: 'not_poor', reason: 'car' } }), TODAY)
+    expect(v.category).toBe('not_poor')
+    expect(v.endedAtQuickScreen).toBe(true)
+    expect(v.missing.map((m) => m.key)).toEqual(['survey.missing.location'])
+  })
+
+  it('lists what blocks submit: quick screen, head, names, birth dates, floor area, location', () => {
+    const v = surveyView(
+      snap(
+        { location: null, members: [makeMember({ fullName: ' ', relation: 'spouse', birthDate: '2030-01-01' })], dwelling: { floorAreaM2: 0 } as Household['dwelling'] },
+        { screen: { result: null, reason: null } },
+      ),
+      TODAY,
+    )
+    expect(v.missing.map((m) => m.key)).toEqual(
+      expect.arrayContaining(['survey.missing.quickScreen', 'survey.missing.head', 'survey.missing.memberName', 'survey.missing.memberBirth', 'survey.missing.floorArea', 'survey.missing.location']),
+    )
+    const broken = surveyView(snap({ members: [makeMember({ birthDate: '1980-02-30' })] }), TODAY)
+    expect(broken.classification).toBeNull()
+    expect(broken.classificationError).toBe('rules/invalid-date')
+    expect(broken.category).toBe('incomplete')
+  })
+
+  it('shows personal-ID warnings inline, duplicates included, and the relevant questions by age', () => {
+    const a = makeMember({ fullName: 'A', personalId: '046080000001', birthDate: '1980-01-01', sex: 'male' })
+    const b = makeMember({ fullName: 'B', personalId: '046080000001', birthDate: '2018-01-01', sex: 'female', relation: 'child' })
+    const v = surveyView(snap({ members: [a, b] }), TODAY)
+    expect(v.members[1]?.personalIdWarnings.map((w) => w.code)).toEqual(expect.arrayContaining(['personal-id/duplicate']))
+    expect(v.members[0]?.age).toBe(45)
+    expect(v.members[1]?.age).toBe(7)
+    expect(v.members[1]?.fields).toContain('schoolOnTrack')
+    expect(v.members[0]?.fields).not.toContain('schoolOnTrack')
+  })
+
+  it('shows the supervisor comments of a returned record, newest first, and keeps it editable', () => {
+    const history = [
+      { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-20T08:00:00Z', comment: null },
+      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-21T08:00:00Z', comment: 'Thiếu ảnh nhà' },
+      { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-22T08:00:00Z', comment: null },
+      { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-23T08:00:00Z', comment: null },
+      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-24T08:00:00Z', comment: 'Kiểm tra lại diện tích' },
+    ]
+    const v = surveyView(snap({}, { workflow: { status: 'returned', history } }), TODAY)
+    expect(v.returnComments.map((h) => h.comment)).toEqual(['Kiểm tra lại diện tích', 'Thiếu ảnh nhà'])
+    expect(v.editable).toBe(true)
+    expect(surveyView(snap({}, { workflow: { status: 'submitted', history } }), TODAY).editable).toBe(false)
+  })
+})

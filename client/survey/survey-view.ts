@@ -1,0 +1,146 @@
+// Everything the form shows that is computed from the household snapshot: live classification (never throwing),
+// members with their age, relevant questions and warnings, deprivations with member names, what blocks submit,
+// and the supervisor's comments on a returned record. Pure, so it is tested in Node; the state class wraps it in $derived.
+import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import type { HistoryEntry } from '../../shared/doc/workflow.ts'
+import { personalIdCheck, type PersonalIdWarning } from '../../shared/household/personal-id.ts'
+import type { Category, Member, Reason, Status } from '../../shared/household/types.ts'
+import { classify, ClassificationError, referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
+import type { Standard } from '../../shared/rules/standard-types.ts'
+import { birthDateError } from './answers.ts'
+import { ageAtReference, relevantMemberFields, type MemberField } from './member-fields.ts'
+
+export interface MemberRow {
+  member: Member
+  index: number
+  age: number | null
+  fields: MemberField[]
+  birthError: string | null
+  personalIdWarnings: PersonalIdWarning[]
+}
+
+export interface Deprivation {
+  id: string
+  name: { vi: string; en: string }
+  reasons: (Reason & { memberName?: string })[]
+}
+
+export interface Missing {
+  key: string
+  params?: Record<string, string | number>
+  /** Set when the item is a rule engine reason (already translated both ways). */
+  reason?: Reason
+}
+
+export interface SurveyView {
+  snapshot: HouseholdSnapshot
+  status: Status
+  editable: boolean
+  standard: Standard | null
+  referenceDate: string | null
+  classification: Classification | null
+  classificationError: string | null
+  /** What the badge shows: Phiếu A's "not poor" overrides the engine. */
+  category: Category
+  endedAtQuickScreen: boolean
+  members: MemberRow[]
+  deprivations: Deprivation[]
+  missing: Missing[]
+  /** Return comments, newest first, while the record is returned. */
+  returnComments: HistoryEntry[]
+}
+
+/** The enumerator edits in these states (a returned or re-review record goes back to in_progress on the first edit). */
+export const EDITABLE_STATUSES: readonly Status[] = ['listed', 'assigned', 'in_progress', 'returned', 're_review']
+
+function duplicateIds(members: Member[]): Set<string> {
+  const seen = new Map<string, number>()
+  for (const m of members) if (m.personalId) seen.set(m.personalId, (seen.get(m.personalId) ?? 0) + 1)
+  return new Set([...seen].filter(([, n]) => n > 1).map(([id]) => id))
+}
+
+export function surveyView(snapshot: HouseholdSnapshot, today: string): SurveyView {
+  const { household, workflow, screen } = snapshot
+  let standard: Standard | null = null
+  let referenceDate: string | null = null
+  try {
+    standard = resolveStandard(household, undefined)
+    referenceDate = referenceDateOf(household, standard)
+  } catch {
+    // no standard for this period: shown as a classification error below
+  }
+
+  const dups = duplicateIds(household.members)
+  const members: MemberRow[] = household.members.map((member, index) => {
+    const age = referenceDate ? ageAtReference(member.birthDate, referenceDate) : null
+    const warnings = personalIdCheck(member).filter((w) => w.code !== 'personal-id/duplicate')
+    if (member.personalId && dups.has(member.personalId)) {
+      warnings.push({ code: 'personal-id/duplicate', field: 'personalId', message: 'Duplicate personal ID', vi: 'Số định danh trùng' })
+    }
+    return { member, index, age, fields: relevantMemberFields(age), birthError: birthDateError(member.birthDate, today), personalIdWarnings: warnings }
+  })
+
+  let classification: Classification | null = null
+  let classificationError: string | null = null
+  try {
+    classification = classify(household)
+  } catch (e) {
+    classificationError = e instanceof ClassificationError ? e.code : 'rules/error'
+  }
+
+  const names = new Map(household.members.map((m, i) => [m.id, m.fullName.trim() || `#${i + 1}`]))
+  const deprivations: Deprivation[] = (classification?.deprivations ?? []).map((id) => {
+    const spec = standard?.indicators.find((s) => s.id === id)
+    const reasons = (classification?.reasons ?? [])
+      .filter((r) => r.rule === id && r.kind !== 'missing')
+      .map((r) => {
+        const memberName = r.memberId === undefined ? undefined : names.get(r.memberId)
+        return memberName === undefined ? r : { ...r, memberName }
+      })
+    return { id, name: spec?.name ?? { vi: id, en: id }, reasons }
+  })
+
+  const endedAtQuickScreen = screen.result === 'not_poor'
+  const category: Category = endedAtQuickScreen ? 'not_poor' : (classification?.category ?? 'incomplete')
+  const returnComments = workflow.status === 'returned' ? workflow.history.filter((h) => h.to === 'returned').reverse() : []
+
+  return {
+    snapshot,
+    status: workflow.status,
+    editable: EDITABLE_STATUSES.includes(workflow.status),
+    standard,
+    referenceDate,
+    classification,
+    classificationError,
+    category,
+    endedAtQuickScreen,
+    members,
+    deprivations,
+    missing: missingForSubmit(snapshot, members, classification),
+    returnComments,
+  }
+}
+
+/** What must be answered before the record can be submitted (empty → submit allowed). */
+export function missingForSubmit(snapshot: HouseholdSnapshot, members: MemberRow[], classification: Classification | null): Missing[] {
+  const { household, screen } = snapshot
+  const out: Missing[] = []
+  if (screen.result === null) out.push({ key: 'survey.missing.quickScreen' })
+  if (screen.result === 'not_poor') {
+    if (!screen.reason) out.push({ key: 'survey.quick.reasonRequired' })
+  } else {
+    if (members.length === 0) out.push({ key: 'survey.missing.members' })
+    else if (!members.some((r) => r.member.relation === 'head')) out.push({ key: 'survey.missing.head' })
+    for (const r of members) {
+      if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 } })
+      if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 } })
+    }
+    if (!('perCapitaMonthly' in household.income) && !('b1Score' in household.income)) out.push({ key: 'survey.missing.income' })
+    if (household.dwelling.hasDwelling && !(household.dwelling.floorAreaM2 > 0)) out.push({ key: 'survey.missing.floorArea' })
+    for (const reason of classification?.reasons ?? []) {
+      if (reason.kind === 'missing') out.push({ key: 'survey.missing.invalid', reason })
+    }
+  }
+  if (household.location === null) out.push({ key: 'survey.missing.location' })
+  return out
+}
