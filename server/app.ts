@@ -13,11 +13,18 @@ import { ApiError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { securityHeaders } from './http/security.ts'
 import { sessionRoutes } from './http/session-routes.ts'
+import { conflictRoutes } from './http/conflict-routes.ts'
+import { householdRoutes } from './http/household-routes.ts'
+import { pinRoutes } from './http/pin-routes.ts'
+import { placeRoutes } from './http/place-routes.ts'
+import { userRoutes } from './http/user-routes.ts'
+import { createPhotoStore } from './photos/photo-store.ts'
+import { photoRoutes } from './photos/photo-routes.ts'
 
 /** What the app needs from server-relay's createRelay (TEAM-NOTES contract). */
 export interface RelayPort {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
-  resolveConflict(conflictId: number, choice: { candidate: number } | { value: unknown }, admin: User): unknown
+  resolveConflict(conflictId: string, choice: { candidate: number } | { value: unknown }, admin: User): unknown
   flush(): Promise<void>
   close(code?: number): Promise<void>
 }
@@ -77,6 +84,12 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   healthRoutes(app, { db: deps.db, version: deps.version })
   sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
+  placeRoutes(app, { db: deps.db })
+  householdRoutes(app, { db: deps.db, access: deps.access })
+  pinRoutes(app, { db: deps.db })
+  conflictRoutes(app, { db: deps.db, relay: deps.relay })
+  userRoutes(app, { db: deps.db, now })
+  photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
 
   clientFileRoutes(app, deps.clientDir)
   return { app, injectWebSocket, wss }

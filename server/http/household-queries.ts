@@ -1,0 +1,107 @@
+// SQL behind the household HTTP resources: scoped, filtered, keyset-paginated lists of summary rows,
+// one summary row, and the field history the relay records. Routes pass plain values in and get rows out.
+
+import { householdScope, type User } from '../auth/access.ts'
+import type { Db } from '../db/open.ts'
+import { foldForSearch } from '../../shared/text/fold.ts'
+
+export interface HouseholdRow {
+  id: string
+  period: string
+  unitCode: string
+  villageId: string
+  headName: string
+  address: string
+  status: string
+  category: string
+  deprivationCount: number
+  lat: number | null
+  lng: number | null
+  accuracyM: number | null
+  lastEditor: string | null
+  serverSeq: number
+  updatedAt: number | null
+}
+
+export const HOUSEHOLD_COLUMNS = `h.id, h.period, h.unit_code AS unitCode, h.village_id AS villageId, h.head_name AS headName,
+  h.address, h.status, h.category, h.deprivation_count AS deprivationCount, h.lat, h.lng, h.accuracy_m AS accuracyM,
+  h.last_editor AS lastEditor, h.server_seq AS serverSeq, h.updated_at AS updatedAt`
+
+export interface HouseholdFilter {
+  period: string
+  village?: string | undefined
+  unit?: string | undefined
+  status?: string | undefined
+  category?: string | undefined
+  q?: string | undefined
+  cursor?: string | undefined
+  limit: number
+}
+
+function likeWord(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+}
+
+export function listHouseholds(db: Db, user: User, f: HouseholdFilter): { households: HouseholdRow[]; nextCursor: string | null } {
+  const scope = householdScope(user, 'h')
+  const where: string[] = [scope.sql, 'h.period = ?']
+  const params: unknown[] = [...scope.params, f.period]
+  const eq = (col: string, v: string | undefined) => {
+    if (v === undefined || v === '') return
+    where.push(`${col} = ?`)
+    params.push(v)
+  }
+  eq('h.village_id', f.village)
+  eq('h.unit_code', f.unit)
+  eq('h.status', f.status)
+  eq('h.category', f.category)
+  // search_text is folded by the relay's projection (foldForSearch); fold the query the same way.
+  for (const word of foldForSearch(f.q ?? '').split(' ').filter((w) => w.length > 0).slice(0, 8)) {
+    where.push(`h.search_text LIKE ? ESCAPE '\\'`)
+    params.push(likeWord(word))
+  }
+  if (f.cursor) {
+    where.push('h.id > ?')
+    params.push(f.cursor)
+  }
+  const rows = db
+    .prepare(`SELECT ${HOUSEHOLD_COLUMNS} FROM households h WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ?`)
+    .all(...params, f.limit + 1) as HouseholdRow[]
+  const more = rows.length > f.limit
+  const households = more ? rows.slice(0, f.limit) : rows
+  return { households, nextCursor: more ? (households[households.length - 1]?.id ?? null) : null }
+}
+
+export function getHousehold(db: Db, id: string): HouseholdRow | undefined {
+  return db.prepare(`SELECT ${HOUSEHOLD_COLUMNS} FROM households h WHERE h.id = ?`).get(id) as HouseholdRow | undefined
+}
+
+export interface FieldHistoryRow {
+  path: string
+  value: unknown
+  userId: string
+  username: string | null
+  deviceId: string
+  receivedAt: number
+  serverSeq: number
+}
+
+export function fieldHistory(
+  db: Db,
+  householdId: string,
+  opts: { path?: string | undefined; limit: number },
+): FieldHistoryRow[] {
+  const byPath = opts.path ? ' AND f.path = ?' : ''
+  const rows = db
+    .prepare(
+      `SELECT f.path, f.value_json AS valueJson, f.user_id AS userId, u.username, f.device_id AS deviceId,
+              f.received_at AS receivedAt, f.server_seq AS serverSeq
+       FROM field_history f LEFT JOIN users u ON u.id = f.user_id
+       WHERE f.household_id = ?${byPath}
+       ORDER BY f.server_seq, f.rowid LIMIT ?`,
+    )
+    .all(householdId, ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<FieldHistoryRow, 'value'> & {
+    valueJson: string
+  })[]
+  return rows.map(({ valueJson, ...r }) => ({ ...r, value: JSON.parse(valueJson) as unknown }))
+}
