@@ -45,6 +45,8 @@ export interface HouseholdSummary {
   removed: boolean
   /** False until the document content has been read once (a bootstrap row may exist before). */
   known: boolean
+  /** The household's y-indexeddb database exists (it was opened on this device at least once). */
+  hasDocStore: boolean
 }
 
 export interface OutboxEntry {
@@ -79,6 +81,7 @@ export function emptySummary(id: string): HouseholdSummary {
     error: null,
     removed: false,
     known: false,
+    hasDocStore: false,
   }
 }
 

@@ -1,0 +1,109 @@
+// The SyncStore of a real device: manifest and bookkeeping in the summary database, document bytes through
+// HouseholdStore. Every method resolves after its IndexedDB commit, which is what ACK/HEAD ordering relies on.
+
+import * as Y from 'yjs'
+import type { ConflictMessage, SyncErrorCode } from '../../shared/sync/protocol.ts'
+import type { OutgoingUpdate, RemoteUpdate, SyncStore } from '../sync/sync-store.ts'
+import type { HouseholdIndex } from './household-index.ts'
+import type { HouseholdStore } from './household-store.ts'
+import type { SummaryDb } from './summary-db.ts'
+
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
+
+export class DeviceSyncStore implements SyncStore {
+  constructor(
+    private readonly summary: SummaryDb,
+    private readonly index: HouseholdIndex,
+    private readonly households: HouseholdStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async manifest(): Promise<[string, number][]> {
+    const rows = await this.summary.allHouseholds()
+    return rows.map((r) => [r.id, r.serverSeq])
+  }
+
+  async pendingHouseholds(): Promise<string[]> {
+    await this.households.flush()
+    const entries = await this.summary.allOutbox()
+    return [...new Set(entries.map((e) => e.householdId))]
+  }
+
+  async stateVector(householdId: string): Promise<Uint8Array> {
+    const state = await this.households.stateOf(householdId)
+    return state ? Y.encodeStateVectorFromUpdate(state) : EMPTY_STATE_VECTOR
+  }
+
+  async diff(householdId: string, stateVector: Uint8Array): Promise<Uint8Array> {
+    const state = (await this.households.stateOf(householdId)) ?? Y.encodeStateAsUpdate(new Y.Doc())
+    return Y.diffUpdate(state, stateVector)
+  }
+
+  persistRemote(updates: RemoteUpdate[]): Promise<void> {
+    return this.households.applyRemote(updates)
+  }
+
+  async setHeads(heads: [string, number][]): Promise<void> {
+    const seqs = new Map<string, number>()
+    for (const [id, seq] of heads) seqs.set(id, Math.max(seq, seqs.get(id) ?? 0))
+    const now = this.now()
+    const rows = await this.summary.updateHouseholds(
+      [...seqs.keys()],
+      (row, id) => ({ ...row, serverSeq: Math.max(row.serverSeq, seqs.get(id) ?? 0), lastSyncedAt: now }),
+      'strict',
+    )
+    this.index.put(rows)
+  }
+
+  async addHouseholds(ids: string[]): Promise<void> {
+    const rows = await this.summary.updateHouseholds(ids, (row) => ({ ...row, removed: false }))
+    this.index.put(rows)
+  }
+
+  async removeHouseholds(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const row = this.index.get(id) ?? (await this.summary.household(id))
+      if (row && row.unsyncedCount > 0) {
+        // Never delete unsynced edits: keep the household and show it as "not yet synced".
+        this.index.put(await this.summary.updateHouseholds([id], (r) => ({ ...r, removed: true })))
+      } else {
+        await this.households.forget(id)
+      }
+    }
+  }
+
+  async nextOutgoing(householdId: string, maxBytes: number): Promise<OutgoingUpdate | null> {
+    const entries = await this.summary.outboxOf(householdId)
+    const seqs: number[] = []
+    const parts: Uint8Array[] = []
+    let size = 0
+    for (const e of entries) {
+      if (e.seq === undefined) continue
+      if (parts.length > 0 && size + e.update.length > maxBytes) break
+      seqs.push(e.seq)
+      parts.push(e.update)
+      size += e.update.length
+    }
+    if (parts.length === 0) return null
+    return { seqs, update: parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts) }
+  }
+
+  async acked(householdId: string, seqs: number[], serverSeq: number): Promise<void> {
+    const row = await this.summary.ackOutbox(householdId, seqs, serverSeq, this.now())
+    this.index.put([row])
+  }
+
+  async rejected(householdId: string, error: { code: SyncErrorCode; message: string; retryable: boolean }): Promise<void> {
+    const rows = await this.summary.updateHouseholds([householdId], (row) => ({ ...row, error }))
+    this.index.put(rows)
+  }
+
+  async conflict(m: ConflictMessage): Promise<void> {
+    const note = { conflictId: m.conflictId, path: m.path, values: m.candidates.map((c) => c.value), kept: m.kept }
+    const rows = await this.summary.updateHouseholds([m.householdId], (row) => ({
+      ...row,
+      conflicts: [...row.conflicts.filter((c) => c.conflictId !== m.conflictId), note],
+    }))
+    this.index.put(rows)
+  }
+}

@@ -1,0 +1,116 @@
+// Device storage with a real IndexedDB implementation (fake-indexeddb): documents, summary rows, outbox and inbox.
+import 'fake-indexeddb/auto'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
+import { DeviceSyncStore } from './device-sync-store.ts'
+import { HouseholdIndex } from './household-index.ts'
+import { HouseholdStore } from './household-store.ts'
+import { openSummaryDb, SummaryDb } from './summary-db.ts'
+
+let n = 0
+async function device() {
+  const summary = new SummaryDb(await openSummaryDb(indexedDB, `rasoat-test-${++n}`))
+  const index = new HouseholdIndex(await summary.allHouseholds())
+  const notified: string[] = []
+  const store = new HouseholdStore({ summary, index, idb: indexedDB, batchMs: 10, onOutbox: (id) => notified.push(id) })
+  return { summary, index, store, sync: new DeviceSyncStore(summary, index, store), notified }
+}
+
+function serverHousehold(id: string, headName: string): Uint8Array {
+  const doc = HouseholdDoc.create(
+    {
+      id,
+      period: '2025',
+      unit: '19900',
+      village: 'Thôn Đông',
+      address: '12 Lê Lợi',
+      members: [
+        {
+          id: 'm1', personalId: '046085001234', fullName: headName, sex: 'male', birthDate: '1985-02-01', relation: 'head',
+          ethnicity: 'Kinh', ableToWork: true, employment: 'self_employed', disability: false, monthlySocialAllowance: false,
+          healthInsurance: true, studying: false, education: 'upper_secondary', schoolOnTrack: null, malnourished: null,
+        },
+      ],
+    },
+    { clientId: 1 },
+  )
+  return Y.encodeStateAsUpdate(doc.ydoc)
+}
+
+describe('household storage on the device', () => {
+  it('a remote household lands in the inbox and its summary row is computed without opening it', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h1'])
+    await d.sync.persistRemote([{ householdId: 'h1', update: serverHousehold('h1', 'Nguyễn Hữu Phong') }])
+    await d.sync.setHeads([['h1', 3]])
+    await d.store.settled()
+    const row = d.index.get('h1')
+    expect(row).toMatchObject({ headName: 'Nguyễn Hữu Phong', village: 'Thôn Đông', serverSeq: 3, dirty: false, known: true })
+    expect(row?.searchText).toContain('nguyen huu phong')
+    expect(row?.searchText).toContain('046085001234')
+    expect(row?.category).not.toBeNull()
+    expect(await d.sync.manifest()).toEqual([['h1', 3]])
+  })
+
+  it('local edits reach the strict outbox in one batch, survive reopening, and an ACK clears them', async () => {
+    const d = await device()
+    await d.sync.persistRemote([{ householdId: 'h2', update: serverHousehold('h2', 'Trần Thị Lan') }])
+    const opened = await d.store.openHousehold('h2')
+    expect(opened.household.read().household.address).toBe('12 Lê Lợi')
+    opened.household.setField('address', '14 Lê Lợi')
+    opened.household.setField('village', 'Thôn Tây')
+    await d.store.flush()
+    expect(d.notified).toEqual(['h2'])
+    expect(d.index.get('h2')).toMatchObject({ dirty: true, unsyncedCount: 1 })
+    expect(await d.sync.pendingHouseholds()).toEqual(['h2'])
+    await opened.close()
+    expect(d.index.get('h2')?.address).toBe('14 Lê Lợi')
+    expect(await d.summary.inboxOf('h2')).toEqual([])
+
+    const again = await d.store.openHousehold('h2')
+    expect(again.household.read().household.village).toBe('Thôn Tây')
+    await again.close()
+
+    const out = await d.sync.nextOutgoing('h2', 256 * 1024)
+    expect(out?.seqs.length).toBe(1)
+    const peer = new Y.Doc()
+    Y.applyUpdate(peer, serverHousehold('h2', 'Trần Thị Lan'))
+    Y.applyUpdate(peer, out!.update)
+    expect(new HouseholdDoc(peer).read().household.address).toBe('14 Lê Lợi')
+    await d.sync.acked('h2', out!.seqs, 9)
+    expect(d.index.get('h2')).toMatchObject({ dirty: false, unsyncedCount: 0, serverSeq: 9 })
+    expect(await d.sync.pendingHouseholds()).toEqual([])
+  })
+
+  it('a remote update to an open household shows at once and is not echoed to the outbox', async () => {
+    const d = await device()
+    const base = serverHousehold('h3', 'Lê Văn Tám')
+    await d.sync.persistRemote([{ householdId: 'h3', update: base }])
+    const opened = await d.store.openHousehold('h3')
+    const peer = new Y.Doc()
+    Y.applyUpdate(peer, base)
+    const sv = Y.encodeStateVector(peer)
+    new HouseholdDoc(peer).setField('address', '99 Trần Phú')
+    await d.sync.persistRemote([{ householdId: 'h3', update: Y.encodeStateAsUpdate(peer, sv) }])
+    expect(opened.household.read().household.address).toBe('99 Trần Phú')
+    await d.store.flush()
+    expect(await d.summary.outboxOf('h3')).toEqual([])
+    await opened.close()
+    // the state vector now covers the peer's edit, so a step1 asks only for what is new
+    expect(await d.sync.stateVector('h3')).toEqual(Y.encodeStateVector(peer))
+  })
+
+  it('a household that left the scope is kept while it holds unsynced edits', async () => {
+    const d = await device()
+    await d.sync.persistRemote([{ householdId: 'h4', update: serverHousehold('h4', 'Phan Văn A') }])
+    await d.sync.persistRemote([{ householdId: 'h5', update: serverHousehold('h5', 'Phan Văn B') }])
+    await d.store.settled()
+    const o = await d.store.openHousehold('h4')
+    o.household.setField('address', 'x')
+    await o.close()
+    await d.sync.removeHouseholds(['h4', 'h5'])
+    expect(d.index.get('h4')).toMatchObject({ removed: true, dirty: true })
+    expect(d.index.get('h5')).toBeUndefined()
+  })
+})

@@ -1,0 +1,269 @@
+// Household documents on the device: a Y.Doc persisted by y-indexeddb, opened only while on screen; local edits go
+// to the strict outbox in batches; remote updates land in the inbox (one transaction for many households) and are
+// merged into a household's y-indexeddb store the next time it opens. Summary rows are recomputed after changes.
+
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
+import { isReservedClientId } from '../../shared/doc/keys.ts'
+import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
+import type { HouseholdIndex } from './household-index.ts'
+import { summariseDoc } from './household-summary.ts'
+import type { HouseholdSummary, OutboxEntry, SummaryDb } from './summary-db.ts'
+
+/** Replaying stored inbox/outbox rows into a freshly opened doc: not a local edit (never re-enters the outbox). */
+const REPLAY_ORIGIN = Object.freeze({ kind: 'remote', replay: true })
+
+export interface OpenedHousehold {
+  household: HouseholdDoc
+  close(): Promise<void>
+}
+
+export interface HouseholdStoreOptions {
+  summary: SummaryDb
+  index: HouseholdIndex
+  idb: IDBFactory
+  /** Called after local updates of a household are committed to the outbox. */
+  onOutbox?: (householdId: string) => void
+  now?: () => number
+  /** Local updates are gathered this long and written in one strict transaction. */
+  batchMs?: number
+}
+
+interface Live {
+  doc: Y.Doc
+  persistence: IndexeddbPersistence
+  household: HouseholdDoc
+  users: number
+  buffer: Uint8Array[]
+  timer: ReturnType<typeof setTimeout> | null
+  writing: Promise<void>
+}
+
+export class HouseholdStore {
+  readonly #o: HouseholdStoreOptions
+  readonly #live = new Map<string, Live>()
+  readonly #opening = new Map<string, Promise<Live>>()
+  readonly #refreshQueue = new Set<string>()
+  #refreshing: Promise<void> | null = null
+
+  constructor(options: HouseholdStoreOptions) {
+    this.#o = options
+  }
+
+  isOpen(id: string): boolean {
+    return this.#live.has(id)
+  }
+
+  /** Open a household for the screen (contract in TEAM-NOTES): resolves once its stored state is loaded. */
+  async openHousehold(id: string): Promise<OpenedHousehold> {
+    const live = await this.#acquire(id)
+    live.users++
+    let closed = false
+    return {
+      household: live.household,
+      close: async () => {
+        if (closed) return
+        closed = true
+        await this.#release(id, live)
+      },
+    }
+  }
+
+  async #acquire(id: string): Promise<Live> {
+    const live = this.#live.get(id)
+    if (live) return live
+    let opening = this.#opening.get(id)
+    if (!opening) {
+      opening = this.#load(id).finally(() => this.#opening.delete(id))
+      this.#opening.set(id, opening)
+    }
+    return opening
+  }
+
+  async #load(id: string): Promise<Live> {
+    const doc = new Y.Doc()
+    // Ids 0–15 are reserved for the server; Yjs picks a random uint32, so this almost never runs.
+    while (isReservedClientId(doc.clientID)) doc.clientID = Math.floor(Math.random() * 0xffffffff)
+    const persistence = new IndexeddbPersistence(docDatabaseName(id), doc)
+    await persistence.whenSynced
+    // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
+    const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
+    if (inbox.length + outbox.length > 0) {
+      Y.transact(doc, () => {
+        for (const e of inbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
+        for (const e of outbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
+      }, REPLAY_ORIGIN)
+    }
+    if (persistence.db) await docWritesCommitted(persistence.db)
+    if (inbox.length > 0) await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
+    const live: Live = {
+      doc,
+      persistence,
+      household: new HouseholdDoc(doc),
+      users: 0,
+      buffer: [],
+      timer: null,
+      writing: Promise.resolve(),
+    }
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // Only the user's intents (origin kind 'local') are sent; remote, replayed and server-written ones are not.
+      if (origin === persistence || toEditOrigin(origin).kind !== 'local') return
+      live.buffer.push(update)
+      if (live.timer === null) live.timer = setTimeout(() => void this.#flushLive(id, live), this.#o.batchMs ?? 300)
+    })
+    doc.on('update', () => this.#scheduleRefresh(id))
+    this.#live.set(id, live)
+    await this.#markDocStore(id)
+    return live
+  }
+
+  async #markDocStore(id: string): Promise<void> {
+    const rows = await this.#o.summary.updateHouseholds([id], (row) => (row.hasDocStore ? row : { ...row, hasDocStore: true }))
+    this.#o.index.put(rows)
+  }
+
+  async #release(id: string, live: Live): Promise<void> {
+    live.users--
+    if (live.users > 0) return
+    await this.#flushLive(id, live)
+    await this.#refreshNow([id])
+    if (live.users > 0) return
+    this.#live.delete(id)
+    if (live.persistence.db) await docWritesCommitted(live.persistence.db)
+    // Inbox rows written while the doc was open are in y-indexeddb now.
+    const inbox = await this.#o.summary.inboxOf(id)
+    if (inbox.length > 0) await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
+    await live.persistence.destroy()
+    live.doc.destroy()
+  }
+
+  /** Write buffered local updates of one open household to the outbox now (one strict transaction). */
+  #flushLive(id: string, live: Live): Promise<void> {
+    if (live.timer !== null) clearTimeout(live.timer)
+    live.timer = null
+    if (live.buffer.length === 0) return live.writing
+    const update = live.buffer.length === 1 ? live.buffer[0]! : Y.mergeUpdates(live.buffer)
+    live.buffer = []
+    const now = (this.#o.now ?? Date.now)()
+    const entry: OutboxEntry = { householdId: id, update, createdAt: now }
+    live.writing = live.writing.then(async () => {
+      const rows = await this.#o.summary.appendOutbox([entry], now)
+      this.#o.index.put(rows)
+      this.#o.onOutbox?.(id)
+    })
+    return live.writing
+  }
+
+  /** Write every open household's pending local edits now (page hidden, logout check, tests). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#live].map(([id, live]) => this.#flushLive(id, live)))
+  }
+
+  /** Local edits typed but not yet in the outbox (shown as "saving…"). */
+  get unflushed(): number {
+    let n = 0
+    for (const live of this.#live.values()) n += live.buffer.length
+    return n
+  }
+
+  // ——— remote updates ———
+
+  /** Persist remote updates (strict, one transaction), apply them to open documents, refresh summaries later. */
+  async applyRemote(updates: readonly { householdId: string; update: Uint8Array }[]): Promise<void> {
+    if (updates.length === 0) return
+    await this.#o.summary.appendInbox(updates)
+    for (const u of updates) {
+      const live = this.#live.get(u.householdId)
+      if (live) Y.applyUpdate(live.doc, u.update, REMOTE_ORIGIN)
+      else this.#scheduleRefresh(u.householdId)
+    }
+  }
+
+  /** Everything the device holds for a household as one update (live doc, or stored bytes without a Y.Doc). */
+  async stateOf(id: string): Promise<Uint8Array | null> {
+    const live = this.#live.get(id)
+    if (live) return Y.encodeStateAsUpdate(live.doc)
+    const parts = await this.#storedParts(id, await this.#o.summary.household(id))
+    return parts.length === 0 ? null : Y.mergeUpdates(parts)
+  }
+
+  async #storedParts(id: string, row: HouseholdSummary | undefined): Promise<Uint8Array[]> {
+    const [fromDoc, inbox, outbox] = await Promise.all([
+      row?.hasDocStore ? readDocUpdates(this.#o.idb, id) : Promise.resolve([]),
+      this.#o.summary.inboxOf(id),
+      this.#o.summary.outboxOf(id),
+    ])
+    return [...fromDoc, ...inbox.map((e) => e.update), ...outbox.map((e) => e.update)]
+  }
+
+  /** Drop a household from the device (left the user's scope, nothing unsynced). */
+  async forget(id: string): Promise<void> {
+    const live = this.#live.get(id)
+    if (live) return // on screen: dropped next time
+    const inbox = await this.#o.summary.inboxOf(id)
+    await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
+    await this.#o.summary.updateHouseholds([id], () => null)
+    await deleteDocDatabase(this.#o.idb, id)
+    this.#o.index.remove([id])
+  }
+
+  // ——— summaries ———
+
+  #scheduleRefresh(id: string): void {
+    this.#refreshQueue.add(id)
+    if (this.#refreshing) return
+    this.#refreshing = new Promise<void>((resolve) => setTimeout(resolve, 250))
+      .then(() => this.#drainRefresh())
+      .finally(() => {
+        this.#refreshing = null
+        if (this.#refreshQueue.size > 0) this.#scheduleRefresh(this.#refreshQueue.values().next().value as string)
+      })
+  }
+
+  async #drainRefresh(): Promise<void> {
+    while (this.#refreshQueue.size > 0) {
+      // Chunks of 25 so a 500-household bootstrap never blocks the screen for long.
+      const ids = [...this.#refreshQueue].slice(0, 25)
+      for (const id of ids) this.#refreshQueue.delete(id)
+      await this.#refreshNow(ids)
+      await new Promise((r) => setTimeout(r, 0))
+    }
+  }
+
+  /** Wait until queued summary refreshes are written (tests, diagnostics). */
+  async settled(): Promise<void> {
+    while (this.#refreshing || this.#refreshQueue.size > 0) {
+      if (this.#refreshing) await this.#refreshing
+      else await this.#drainRefresh()
+    }
+  }
+
+  /** Recompute summary rows from document content (HouseholdDoc read + classify) and store them. */
+  async #refreshNow(ids: readonly string[]): Promise<void> {
+    const fields = new Map<string, ReturnType<typeof summariseDoc>>()
+    for (const id of ids) {
+      const live = this.#live.get(id)
+      if (live) {
+        fields.set(id, summariseDoc(live.doc))
+        continue
+      }
+      const parts = await this.#storedParts(id, this.#o.index.get(id))
+      if (parts.length === 0) continue
+      const doc = new Y.Doc()
+      try {
+        Y.transact(doc, () => {
+          for (const p of parts) Y.applyUpdate(doc, p)
+        })
+        fields.set(id, summariseDoc(doc))
+      } catch {
+        // A corrupt stored update must not stop the other households' summaries.
+      } finally {
+        doc.destroy()
+      }
+    }
+    if (fields.size === 0) return
+    const rows = await this.#o.summary.updateHouseholds([...fields.keys()], (row, id) => ({ ...row, ...fields.get(id) }))
+    this.#o.index.put(rows)
+  }
+}

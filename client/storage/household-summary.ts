@@ -1,0 +1,44 @@
+// Turns a household document's content into the summary row fields (list, search, filters), with classify().
+// Pure apart from reading the Y.Doc through shared/doc (the only code that knows Yjs keys).
+
+import type * as Y from 'yjs'
+import { readSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import { classify } from '../../shared/rules/classify.ts'
+import { foldForSearch } from '../../shared/text/fold.ts'
+import type { HouseholdSummary } from './summary-db.ts'
+
+export type SummaryFields = Pick<
+  HouseholdSummary,
+  'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known'
+>
+
+export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
+  const h = snap.household
+  const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
+  let category: HouseholdSummary['category'] = null
+  let deprivationCount = 0
+  try {
+    const c = classify(h)
+    category = c.category
+    deprivationCount = c.deprivationCount
+  } catch {
+    // No standard for the period, unknown unit…: shown as "not classified", never as a guess.
+    category = null
+  }
+  const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]
+  for (const m of h.members) if (m.personalId) words.push(m.personalId)
+  return {
+    headName: head?.fullName ?? '',
+    village: h.village,
+    address: h.address,
+    status: snap.workflow.status,
+    category,
+    deprivationCount,
+    searchText: foldForSearch(words.join(' ')),
+    known: true,
+  }
+}
+
+export function summariseDoc(doc: Y.Doc): SummaryFields {
+  return summariseSnapshot(readSnapshot(doc))
+}
