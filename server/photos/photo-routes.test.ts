@@ -16,14 +16,14 @@ beforeAll(async () => {
 })
 afterAll(() => s.stop())
 
-function jpeg(seed: number, size = 1000): Uint8Array {
+function jpeg(seed: number, size = 1000): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(size)
   b[0] = 0xff
   b[1] = 0xd8
   for (let i = 2; i < size; i++) b[i] = (i * 31 + seed) & 0xff
   return b
 }
-const put = (sha: string, body: Uint8Array, token: string, query = '', type = 'image/jpeg') =>
+const put = (sha: string, body: Uint8Array<ArrayBuffer>, token: string, query = '', type = 'image/jpeg') =>
   s.api(`/api/photos/${sha}${query}`, { method: 'PUT', token, headers: { 'content-type': type }, body })
 
 describe('PUT /api/photos/:sha256', () => {
