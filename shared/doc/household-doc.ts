@@ -1,0 +1,404 @@
+// HouseholdDoc: the typed API over one household's Y.Doc. Screens and the server call intent methods; each is ONE
+// transaction with a typed origin, writes only values that changed, and never deletes (layout: docs/household-document.md).
+
+import * as Y from 'yjs'
+import { DEVICES, type AreaType, type Attributes, type Device, type Dwelling, type Household, type Income, type Location, type Member, type PhotoRef, type Status } from '../household/types.ts'
+import {
+  ATTRIBUTE_KEYS,
+  CODE_KEY,
+  DWELLING_KEYS,
+  ENTITY_KEY,
+  FIELD_KEYS,
+  HISTORY_ENTRY,
+  INCOME_KEYS,
+  LOCATION_KEYS,
+  MEMBER_KEYS,
+  PHOTO_KEY,
+  PHOTO_KEYS,
+  REVIEW_KEY,
+  Root,
+  SCHEMA_VERSION,
+  SCREEN_KEYS,
+  valueFits,
+  type KeySpecs,
+} from './keys.ts'
+import { parsePath, pathOf, specOf } from './paths.ts'
+import { readMembers, readSnapshot, readStatus, type HouseholdSnapshot, type ReviewValue, type ScreenResult } from './snapshot.ts'
+import { canTransition } from './workflow.ts'
+
+/** Transaction origins. Anything else seen on the doc (a provider object, undefined) is reported as remote. */
+export type EditOrigin =
+  | { kind: 'local'; intent: string }
+  | { kind: 'remote' }
+  | { kind: 'server-resolution'; conflictId?: string }
+  | { kind: 'import' }
+  | { kind: 'migration' }
+
+export const REMOTE_ORIGIN: EditOrigin = Object.freeze({ kind: 'remote' })
+
+export function toEditOrigin(origin: unknown): EditOrigin {
+  if (typeof origin === 'object' && origin !== null && 'kind' in origin) {
+    const kind = (origin as { kind: unknown }).kind
+    if (kind === 'local' || kind === 'remote' || kind === 'server-resolution' || kind === 'import' || kind === 'migration') {
+      return origin as EditOrigin
+    }
+  }
+  return REMOTE_ORIGIN
+}
+
+export type EditErrorCode =
+  | 'household/invalid-value'
+  | 'household/unknown-path'
+  | 'household/member-not-found'
+  | 'household/photo-not-found'
+  | 'household/invalid-transition'
+export type EditError = { ok: false; code: EditErrorCode; reason: string; path?: string }
+export type EditResult = { ok: true } | EditError
+
+/** Top-level primitive fields settable with setField (id is fixed at creation). */
+export interface TopFieldValues {
+  period: string
+  referenceDate: string | null
+  unit: string
+  areaType: AreaType | null
+  village: string
+  address: string
+  farming: boolean
+}
+export type TopFieldPath = keyof TopFieldValues
+
+export type MemberFields = Omit<Member, 'id'>
+export type DwellingPatch = Partial<Omit<Dwelling, 'devices' | 'waste'>> & { waste?: Dwelling['waste'] | null; devices?: Device[] }
+export type HouseholdInit = Pick<Household, 'id' | 'period' | 'unit' | 'village' | 'address'> & Partial<Omit<Household, 'format'>>
+export interface CreateOptions {
+  /** Yjs client id for the creating doc (SERVER_CLIENT_ID when the server imports). */
+  clientId?: number
+  origin?: EditOrigin
+}
+
+const OK: EditResult = Object.freeze({ ok: true })
+type Write = [map: Y.Map<unknown>, key: string, value: unknown]
+
+function invalid(path: string, value: unknown): EditError {
+  return { ok: false, code: 'household/invalid-value', path, reason: `${JSON.stringify(value) ?? 'undefined'} is not a valid value for ${path}` }
+}
+
+export class HouseholdDoc {
+  constructor(readonly ydoc: Y.Doc) {}
+
+  /** A new household document; throws TypeError naming the path when `init` has an invalid value (callers validate first). */
+  static create(init: HouseholdInit, options: CreateOptions = {}): HouseholdDoc {
+    const ydoc = new Y.Doc()
+    if (options.clientId !== undefined) ydoc.clientID = options.clientId
+    const doc = new HouseholdDoc(ydoc)
+    const r = doc.importHousehold(init, options.origin ?? { kind: 'import' })
+    if (!r.ok) throw new TypeError(`${r.code}: ${r.reason}`)
+    return doc
+  }
+
+  get id(): string {
+    const v = this.map(Root.FIELDS).get('id')
+    return typeof v === 'string' ? v : ''
+  }
+
+  read(): HouseholdSnapshot {
+    return readSnapshot(this.ydoc)
+  }
+
+  get status(): Status {
+    return readStatus(this.ydoc)
+  }
+
+  /** Whether a question has an answer (not missing, not null). Unanswered ones read as defaults in read(). */
+  answered(path: string): boolean {
+    const loc = parsePath(path)
+    if (!loc) return false
+    const map = loc.entity === undefined ? this.map(loc.root) : this.entity(loc.root, loc.entity)
+    const v = map?.get(loc.key)
+    return v !== undefined && v !== null
+  }
+
+  /** cb runs after every transaction that changed the document, with its origin. Returns unsubscribe. */
+  onChange(cb: (origin: EditOrigin) => void): () => void {
+    const handler = (_update: Uint8Array, origin: unknown): void => cb(toEditOrigin(origin))
+    this.ydoc.on('update', handler)
+    return () => this.ydoc.off('update', handler)
+  }
+
+  // ——— intents ———
+
+  setField<P extends TopFieldPath>(path: P, value: TopFieldValues[P]): EditResult {
+    return this.apply('setField', [...this.fieldWrites(Root.FIELDS, FIELD_KEYS, { [path]: value }, (k) => k !== 'id')])
+  }
+
+  setIncome(evidence: Income): EditResult {
+    const income = this.map(Root.INCOME)
+    if ('perCapitaMonthly' in evidence) return this.checked('setIncome', Root.INCOME, { kind: 'perCapitaMonthly', perCapitaMonthly: evidence.perCapitaMonthly }, income)
+    if ('b1Score' in evidence) return this.checked('setIncome', Root.INCOME, { kind: 'b1Score', b1Score: evidence.b1Score }, income)
+    return this.checked('setIncome', Root.INCOME, { kind: null }, income)
+  }
+
+  setDwelling(patch: DwellingPatch): EditResult {
+    const { devices, ...fields } = patch
+    const writes = this.fieldWrites(Root.DWELLING, DWELLING_KEYS, fields)
+    if (devices !== undefined) writes.push(...this.setWrites(Root.DEVICES, DEVICES, devices))
+    return this.apply('setDwelling', writes)
+  }
+
+  /** Devices are one boolean per device, so two enumerators ticking different devices both keep their tick. */
+  setDevices(devices: readonly Device[]): EditResult {
+    return this.apply('setDevices', this.setWrites(Root.DEVICES, DEVICES, devices))
+  }
+
+  setCauses(codes: readonly string[]): EditResult {
+    return this.apply('setCauses', this.setWrites(Root.CAUSES, null, codes))
+  }
+
+  setSupportNeeds(codes: readonly string[]): EditResult {
+    return this.apply('setSupportNeeds', this.setWrites(Root.SUPPORT_NEEDS, null, codes))
+  }
+
+  setAttributes(patch: Partial<Attributes>): EditResult {
+    return this.apply('setAttributes', this.fieldWrites(Root.ATTRIBUTES, ATTRIBUTE_KEYS, patch))
+  }
+
+  setLocation(loc: Location | null): EditResult {
+    const values = loc ?? { lat: null, lng: null, accuracyM: null, capturedAt: null }
+    return this.checked('setLocation', Root.LOCATION, { lat: values.lat, lng: values.lng, accuracyM: values.accuracyM, capturedAt: values.capturedAt }, this.map(Root.LOCATION))
+  }
+
+  setQuickScreen(result: ScreenResult | null, reason: string | null): EditResult {
+    return this.apply('setQuickScreen', this.fieldWrites(Root.SCREEN, SCREEN_KEYS, { result, reason }))
+  }
+
+  /** Adds a member under a new UUID (or init.id for imports). Only the given fields are written. */
+  addMember(init: Partial<MemberFields> & { id?: string } = {}): { ok: true; id: string } | EditError {
+    const { id = globalThis.crypto.randomUUID(), ...fields } = init
+    if (!ENTITY_KEY.test(id)) return invalid('members', id)
+    if (this.map(Root.MEMBERS).has(id)) return { ok: false, code: 'household/invalid-value', path: `members.${id}`, reason: `member ${id} exists` }
+    const values: Record<string, unknown> = { ...fields, position: this.nextPosition(), removed: false }
+    const bad = firstInvalid(MEMBER_KEYS, values, (k) => pathOf(Root.MEMBERS, k, id))
+    if (bad) return bad
+    this.transact('addMember', () => {
+      const m = new Y.Map<unknown>()
+      this.map(Root.MEMBERS).set(id, m)
+      for (const [k, v] of Object.entries(values)) if (v !== undefined) m.set(k, v)
+    })
+    return { ok: true, id }
+  }
+
+  updateMember(id: string, patch: Partial<MemberFields>): EditResult {
+    const m = this.entity(Root.MEMBERS, id)
+    if (!m || m.get('removed') === true) return { ok: false, code: 'household/member-not-found', path: `members.${id}`, reason: `no member ${id}` }
+    return this.checked('updateMember', Root.MEMBERS, patch, m, id)
+  }
+
+  /** Sets removed: true (never Y.Map.delete, so a concurrent edit of the member stays detectable). */
+  removeMember(id: string): EditResult {
+    const m = this.entity(Root.MEMBERS, id)
+    if (!m) return { ok: false, code: 'household/member-not-found', path: `members.${id}`, reason: `no member ${id}` }
+    return this.apply('removeMember', [[m, 'removed', true]])
+  }
+
+  attachPhoto(ref: PhotoRef): EditResult {
+    if (!PHOTO_KEY.test(ref.sha256)) return invalid('photos', ref.sha256)
+    const values = { kind: ref.kind, capturedAt: ref.capturedAt, removed: false }
+    const bad = firstInvalid(PHOTO_KEYS, values, (k) => pathOf(Root.PHOTOS, k, ref.sha256))
+    if (bad) return bad
+    const existing = this.entity(Root.PHOTOS, ref.sha256)
+    if (existing) return this.checked('attachPhoto', Root.PHOTOS, values, existing, ref.sha256)
+    this.transact('attachPhoto', () => {
+      const m = new Y.Map<unknown>()
+      this.map(Root.PHOTOS).set(ref.sha256, m)
+      for (const [k, v] of Object.entries(values)) m.set(k, v)
+    })
+    return OK
+  }
+
+  detachPhoto(sha256: string): EditResult {
+    const m = this.entity(Root.PHOTOS, sha256)
+    if (!m) return { ok: false, code: 'household/photo-not-found', path: `photos.${sha256}`, reason: `no photo ${sha256}` }
+    return this.apply('detachPhoto', [[m, 'removed', true]])
+  }
+
+  /** Moves the record along the DOMAIN.md §1 state machine and appends a history entry; refuses other moves. */
+  changeStatus(to: Status, by: { by: string; comment?: string | null; at?: string }): EditResult {
+    const from = this.status
+    if (!canTransition(from, to)) return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${from} → ${to} is not allowed` }
+    const entry = { from, to, by: by.by, at: by.at ?? new Date().toISOString(), comment: by.comment ?? null }
+    const bad = firstInvalid(HISTORY_ENTRY, entry, (k) => `history.${k}`)
+    if (bad) return bad
+    this.transact('changeStatus', () => {
+      this.map(Root.WORKFLOW).set('status', to)
+      this.ydoc.getArray(Root.HISTORY).push([entry])
+    })
+    return OK
+  }
+
+  /**
+   * Server-side admin resolution of a conflict: writes `value` at `path` on top of the current value (so it is
+   * sequential, never itself a conflict). Run it on a doc whose clientID is SERVER_CLIENT_ID, loaded from full state.
+   */
+  resolveField(path: string, value: unknown, conflictId?: string): EditResult {
+    const loc = parsePath(path)
+    if (!loc || loc.root === Root.HISTORY || loc.root === Root.REVIEW) return { ok: false, code: 'household/unknown-path', path, reason: `cannot resolve ${path}` }
+    const spec = specOf(loc)
+    if (!spec || !valueFits(spec, value)) return invalid(path, value)
+    const map = loc.entity === undefined ? this.map(loc.root) : this.entity(loc.root, loc.entity)
+    if (!map) return { ok: false, code: 'household/unknown-path', path, reason: `no ${loc.root} entry ${loc.entity}` }
+    const origin: EditOrigin = conflictId === undefined ? { kind: 'server-resolution' } : { kind: 'server-resolution', conflictId }
+    // Always write, even an equal value: the resolution must be the newest item so every replica shows it as decided.
+    this.ydoc.transact(() => map.set(loc.key, value), origin)
+    return OK
+  }
+
+  /** Server-written review notes (e.g. 'resolved.dwelling.roofDurable' → admin name). */
+  setReviewNote(key: string, value: ReviewValue): EditResult {
+    if (!REVIEW_KEY.test(key)) return invalid(`review.${key}`, key)
+    const map = this.map(Root.REVIEW)
+    if (map.has(key) && map.get(key) === value) return OK
+    this.ydoc.transact(() => map.set(key, value), { kind: 'server-resolution' } satisfies EditOrigin)
+    return OK
+  }
+
+  // ——— internals ———
+
+  /** Writes a whole household (create / import) in one transaction. */
+  importHousehold(h: HouseholdInit, origin: EditOrigin): EditResult {
+    const writes: Write[] = [[this.map(Root.META), 'schemaVersion', SCHEMA_VERSION]]
+    const top: Record<string, unknown> = { id: h.id, period: h.period, unit: h.unit, village: h.village, address: h.address }
+    for (const k of ['referenceDate', 'areaType', 'farming'] as const) if (h[k] !== undefined) top[k] = h[k]
+    writes.push(...this.fieldWrites(Root.FIELDS, FIELD_KEYS, top))
+    if (h.income) writes.push(...this.fieldWrites(Root.INCOME, INCOME_KEYS, Object.fromEntries(incomeValues(h.income))))
+    if (h.location !== undefined && h.location !== null) writes.push(...this.fieldWrites(Root.LOCATION, LOCATION_KEYS, { ...h.location }))
+    if (h.dwelling) {
+      const { devices, ...rest } = h.dwelling
+      writes.push(...this.fieldWrites(Root.DWELLING, DWELLING_KEYS, rest), ...this.setWrites(Root.DEVICES, DEVICES, devices))
+    }
+    if (h.attributes) writes.push(...this.fieldWrites(Root.ATTRIBUTES, ATTRIBUTE_KEYS, { ...h.attributes }))
+    if (h.causes) writes.push(...this.setWrites(Root.CAUSES, null, h.causes))
+    if (h.supportNeeds) writes.push(...this.setWrites(Root.SUPPORT_NEEDS, null, h.supportNeeds))
+    if (h.status) writes.push([this.map(Root.WORKFLOW), 'status', h.status])
+    const bad = writes.find(([, , v]) => v instanceof InvalidWrite)
+    if (bad) return (bad[2] as InvalidWrite).error
+    const members = (h.members ?? []).map((m, i) => ({ ...m, position: i, removed: false }))
+    for (const m of members) {
+      const { id, ...fields } = m
+      if (!ENTITY_KEY.test(id)) return invalid('members', id)
+      const e = firstInvalid(MEMBER_KEYS, fields, (k) => pathOf(Root.MEMBERS, k, id))
+      if (e) return e
+    }
+    for (const p of h.photos ?? []) {
+      if (!PHOTO_KEY.test(p.sha256)) return invalid('photos', p.sha256)
+      const e = firstInvalid(PHOTO_KEYS, { kind: p.kind, capturedAt: p.capturedAt }, (k) => pathOf(Root.PHOTOS, k, p.sha256))
+      if (e) return e
+    }
+    this.ydoc.transact(() => {
+      for (const [map, key, value] of writes) if (!map.has(key) || map.get(key) !== value) map.set(key, value)
+      for (const { id, ...fields } of members) {
+        this.map(Root.MEMBERS).set(id, new Y.Map<unknown>(Object.entries(fields).filter(([, v]) => v !== undefined)))
+      }
+      for (const p of h.photos ?? []) {
+        this.map(Root.PHOTOS).set(p.sha256, new Y.Map<unknown>([['kind', p.kind], ['capturedAt', p.capturedAt], ['removed', false]]))
+      }
+    }, origin)
+    return OK
+  }
+
+  private map(root: string): Y.Map<unknown> {
+    return this.ydoc.getMap<unknown>(root)
+  }
+
+  private entity(root: string, id: string): Y.Map<unknown> | undefined {
+    const v = this.map(root).get(id)
+    return v instanceof Y.Map ? (v as Y.Map<unknown>) : undefined
+  }
+
+  private nextPosition(): number {
+    let max = -1
+    for (const v of this.map(Root.MEMBERS).values()) {
+      const p = v instanceof Y.Map ? v.get('position') : undefined
+      if (typeof p === 'number' && p > max) max = p
+    }
+    return max + 1
+  }
+
+  private transact(intent: string, fn: () => void): void {
+    this.ydoc.transact(fn, { kind: 'local', intent } satisfies EditOrigin)
+  }
+
+  private fieldWrites(root: string, specs: KeySpecs, values: Record<string, unknown>, allow: (k: string) => boolean = () => true): Write[] {
+    const map = this.map(root)
+    const out: Write[] = []
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) continue
+      const spec = specs[k]
+      const path = pathOf(root as Parameters<typeof pathOf>[0], k)
+      if (!spec || !allow(k) || !valueFits(spec, v)) out.push([map, k, new InvalidWrite(invalid(path, v))])
+      else out.push([map, k, v])
+    }
+    return out
+  }
+
+  /** One boolean per item: selected → true; previously true but not selected → false. */
+  private setWrites(root: string, allowed: readonly string[] | null, selected: readonly string[]): Write[] {
+    const map = this.map(root)
+    const out: Write[] = []
+    for (const item of selected) {
+      if (allowed ? !allowed.includes(item) : !CODE_KEY.test(item)) out.push([map, item, new InvalidWrite(invalid(`${root}.${item}`, item))])
+      else out.push([map, item, true])
+    }
+    for (const [item, v] of map.entries()) if (v === true && !selected.includes(item)) out.push([map, item, false])
+    return out
+  }
+
+  private checked(intent: string, root: string, values: Record<string, unknown>, map: Y.Map<unknown>, entity?: string): EditResult {
+    const specs = rootSpecs(root)
+    const writes: Write[] = []
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) continue
+      const spec = specs[k]
+      const path = pathOf(root as Parameters<typeof pathOf>[0], k, entity)
+      writes.push([map, k, spec && valueFits(spec, v) && k !== 'position' ? v : new InvalidWrite(invalid(path, v))])
+    }
+    return this.apply(intent, writes)
+  }
+
+  /** Validate all writes, then perform the changed ones in one transaction (none if nothing changed). */
+  private apply(intent: string, writes: Write[]): EditResult {
+    const bad = writes.find(([, , v]) => v instanceof InvalidWrite)
+    if (bad) return (bad[2] as InvalidWrite).error
+    const changed = writes.filter(([map, key, value]) => !map.has(key) || map.get(key) !== value)
+    if (changed.length > 0) this.transact(intent, () => changed.forEach(([map, key, value]) => map.set(key, value)))
+    return OK
+  }
+
+  /** Members in display order (convenience for screens; same as read().household.members). */
+  members(): Member[] {
+    return readMembers(this.ydoc)
+  }
+}
+
+class InvalidWrite {
+  constructor(readonly error: EditError) {}
+}
+
+function rootSpecs(root: string): KeySpecs {
+  const specs: Record<string, KeySpecs> = { members: MEMBER_KEYS, photos: PHOTO_KEYS, location: LOCATION_KEYS, income: INCOME_KEYS }
+  return specs[root] ?? {}
+}
+
+function incomeValues(income: Income): [string, unknown][] {
+  if ('perCapitaMonthly' in income) return [['kind', 'perCapitaMonthly'], ['perCapitaMonthly', income.perCapitaMonthly]]
+  if ('b1Score' in income) return [['kind', 'b1Score'], ['b1Score', income.b1Score]]
+  return []
+}
+
+function firstInvalid(specs: KeySpecs, values: Record<string, unknown>, pathFor: (k: string) => string): EditError | null {
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) continue
+    const spec = specs[k]
+    if (!spec || !valueFits(spec, v)) return invalid(pathFor(k), v)
+  }
+  return null
+}

@@ -1,0 +1,227 @@
+// The household document layout v1: every Yjs root name, key and value type. The ONLY place that spells them
+// (docs/household-document.md is generated from the same facts by hand; keep both in step). Used by HouseholdDoc,
+// by the server's layout whitelist (inspectUpdate) and by pathOf/parsePath.
+
+import {
+  AREA_TYPES,
+  DEVICES,
+  EDUCATIONS,
+  EMPLOYMENTS,
+  RELATIONS,
+  SEXES,
+  STATUSES,
+  TOILETS,
+  WASTE_HANDLING,
+  WATER_SOURCES,
+} from '../household/types.ts'
+
+export const SCHEMA_VERSION = 1 as const
+
+/** Reserved Yjs client id of the server (imports, migrations, admin resolutions, review notes). */
+export const SERVER_CLIENT_ID = 1
+/** Client ids a device must never use (it picks a new random one instead). */
+export function isReservedClientId(clientId: number): boolean {
+  return clientId >= 0 && clientId < 16
+}
+
+/** Root names. All are Y.Map except HISTORY (Y.Array, append-only). */
+export const Root = {
+  META: 'meta',
+  FIELDS: 'fields',
+  INCOME: 'income',
+  DWELLING: 'dwelling',
+  DEVICES: 'devices',
+  ATTRIBUTES: 'attributes',
+  LOCATION: 'location',
+  CAUSES: 'causes',
+  SUPPORT_NEEDS: 'supportNeeds',
+  MEMBERS: 'members',
+  PHOTOS: 'photos',
+  WORKFLOW: 'workflow',
+  HISTORY: 'history',
+  SCREEN: 'screen',
+  REVIEW: 'review',
+} as const
+export type RootName = (typeof Root)[keyof typeof Root]
+export const ROOT_NAMES: readonly RootName[] = Object.values(Root)
+
+/** The v0 layout (before meta.schemaVersion existed): one flat root map. Read only by migrate(). */
+export const V0_ROOT = 'form'
+
+export type ValueSpec =
+  | { type: 'string'; nullable: boolean; max: number; pattern?: RegExp }
+  | { type: 'number'; nullable: boolean; min?: number; max?: number; integer?: boolean }
+  | { type: 'boolean'; nullable: boolean }
+  | { type: 'enum'; nullable: boolean; values: readonly string[] }
+
+const str = (max = 500, pattern?: RegExp): ValueSpec => (pattern ? { type: 'string', nullable: false, max, pattern } : { type: 'string', nullable: false, max })
+const strOrNull = (max = 500, pattern?: RegExp): ValueSpec => ({ ...str(max, pattern), nullable: true })
+const num = (min?: number, max?: number): ValueSpec => ({ type: 'number', nullable: false, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) })
+const numOrNull = (min?: number, max?: number): ValueSpec => ({ ...num(min, max), nullable: true })
+const bool: ValueSpec = { type: 'boolean', nullable: false }
+const boolOrNull: ValueSpec = { type: 'boolean', nullable: true }
+const oneOf = (values: readonly string[]): ValueSpec => ({ type: 'enum', nullable: false, values })
+const oneOfOrNull = (values: readonly string[]): ValueSpec => ({ type: 'enum', nullable: true, values })
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})$/
+/** Member ids: UUIDs (new) or legacy ids from imports/v0; no dots so paths stay parseable. */
+export const ENTITY_KEY = /^[A-Za-z0-9_-]{1,64}$/
+export const PHOTO_KEY = /^[0-9a-f]{64}$/
+/** Cause and support-need codes (free vocabulary, one boolean per code). */
+export const CODE_KEY = /^[A-Za-z0-9_-]{1,64}$/
+export const REVIEW_KEY = /^[A-Za-z0-9_.:-]{1,200}$/
+
+export const META_KEYS = { schemaVersion: num(0, 1000) } as const
+
+/** Top-level primitive fields of the household (paths are the bare key, e.g. 'address'). */
+export const FIELD_KEYS = {
+  id: str(128),
+  period: str(16),
+  referenceDate: strOrNull(10, DATE),
+  unit: str(32),
+  areaType: oneOfOrNull(AREA_TYPES),
+  village: str(200),
+  address: str(500),
+  farming: bool,
+} as const
+
+/** Income evidence: `kind` says which of the two numbers is in force (null = no evidence yet). */
+export const INCOME_KINDS = ['perCapitaMonthly', 'b1Score'] as const
+export const INCOME_KEYS = {
+  kind: oneOfOrNull(INCOME_KINDS),
+  perCapitaMonthly: numOrNull(0),
+  b1Score: numOrNull(0),
+} as const
+
+export const DWELLING_KEYS = {
+  hasDwelling: bool,
+  wallDurable: bool,
+  columnDurable: bool,
+  roofDurable: bool,
+  floorAreaM2: num(0, 100_000),
+  water: oneOf(WATER_SOURCES),
+  toilet: oneOf(TOILETS),
+  internet: bool,
+  waste: oneOfOrNull(WASTE_HANDLING),
+} as const
+
+export const ATTRIBUTE_KEYS = {
+  ethnicMinority: bool,
+  meritoriousFamily: bool,
+  socialProtection: bool,
+  noWorkingCapacity: bool,
+} as const
+
+/** A GPS fix; `lat` null = no location. setLocation writes all four in one transaction. */
+export const LOCATION_KEYS = {
+  lat: numOrNull(-90, 90),
+  lng: numOrNull(-180, 180),
+  accuracyM: numOrNull(0),
+  capturedAt: strOrNull(40, DATE_TIME),
+} as const
+
+/** Fields of one member map (members root: memberId → Y.Map of these). */
+export const MEMBER_KEYS = {
+  personalId: strOrNull(12, /^\d{12}$/),
+  fullName: str(200),
+  sex: oneOf(SEXES),
+  birthDate: str(10, DATE),
+  relation: oneOf(RELATIONS),
+  ethnicity: str(100),
+  ableToWork: bool,
+  employment: oneOf(EMPLOYMENTS),
+  disability: bool,
+  monthlySocialAllowance: bool,
+  healthInsurance: bool,
+  studying: bool,
+  education: oneOf(EDUCATIONS),
+  schoolOnTrack: boolOrNull,
+  malnourished: boolOrNull,
+  /** Sort key for display; ties broken by member id. */
+  position: num(0),
+  /** Removal is a flag, never Y.Map.delete (sync-engines.md §4.8). */
+  removed: bool,
+} as const
+
+/** Fields of one photo map (photos root: sha256 → Y.Map of these). */
+export const PHOTO_KEYS = {
+  kind: str(64),
+  capturedAt: str(40, DATE_TIME),
+  removed: bool,
+} as const
+
+export const WORKFLOW_KEYS = { status: oneOf(STATUSES) } as const
+
+export const SCREEN_RESULTS = ['continue', 'not_poor'] as const
+export const SCREEN_KEYS = {
+  result: oneOfOrNull(SCREEN_RESULTS),
+  reason: strOrNull(1000),
+} as const
+
+/** Value of every set-like root (devices, causes, supportNeeds): true = selected; false/null = not. */
+export const SET_VALUE: ValueSpec = boolOrNull
+/** Review notes: server-written only (client id SERVER_CLIENT_ID), any REVIEW_KEY, primitive values. */
+export const REVIEW_VALUE_TYPES = ['string', 'number', 'boolean', 'null'] as const
+
+/** One history entry (an immutable JSON object appended to the history array). */
+export const HISTORY_ENTRY = {
+  from: oneOfOrNull(STATUSES),
+  to: oneOf(STATUSES),
+  by: str(128),
+  at: str(40, DATE_TIME),
+  comment: strOrNull(2000),
+} as const
+
+export type KeySpecs = Readonly<Record<string, ValueSpec>>
+
+/** How each root is laid out; drives HouseholdDoc, the update whitelist and the docs. */
+export type RootLayout =
+  | { kind: 'fields'; keys: KeySpecs } // fixed keys → primitive values
+  | { kind: 'set'; keyPattern: RegExp; allowed?: readonly string[] } // item → boolean|null
+  | { kind: 'entities'; keyPattern: RegExp; keys: KeySpecs } // id → Y.Map of fixed keys
+  | { kind: 'log'; entry: KeySpecs } // Y.Array of immutable JSON objects
+  | { kind: 'review' } // server-written notes
+
+export const LAYOUT: Readonly<Record<RootName, RootLayout>> = {
+  meta: { kind: 'fields', keys: META_KEYS },
+  fields: { kind: 'fields', keys: FIELD_KEYS },
+  income: { kind: 'fields', keys: INCOME_KEYS },
+  dwelling: { kind: 'fields', keys: DWELLING_KEYS },
+  devices: { kind: 'set', keyPattern: CODE_KEY, allowed: DEVICES },
+  attributes: { kind: 'fields', keys: ATTRIBUTE_KEYS },
+  location: { kind: 'fields', keys: LOCATION_KEYS },
+  causes: { kind: 'set', keyPattern: CODE_KEY },
+  supportNeeds: { kind: 'set', keyPattern: CODE_KEY },
+  members: { kind: 'entities', keyPattern: ENTITY_KEY, keys: MEMBER_KEYS },
+  photos: { kind: 'entities', keyPattern: PHOTO_KEY, keys: PHOTO_KEYS },
+  workflow: { kind: 'fields', keys: WORKFLOW_KEYS },
+  history: { kind: 'log', entry: HISTORY_ENTRY },
+  screen: { kind: 'fields', keys: SCREEN_KEYS },
+  review: { kind: 'review' },
+}
+
+export function isRootName(name: string): name is RootName {
+  return Object.hasOwn(LAYOUT, name)
+}
+
+/** Whether `value` fits `spec` (undefined never does: Yjs would store it but JSON cannot carry it). */
+export function valueFits(spec: ValueSpec, value: unknown): boolean {
+  if (value === null) return spec.nullable
+  switch (spec.type) {
+    case 'string':
+      return typeof value === 'string' && value.length <= spec.max && (spec.pattern === undefined || spec.pattern.test(value))
+    case 'number':
+      return (
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (spec.min === undefined || value >= spec.min) &&
+        (spec.max === undefined || value <= spec.max) &&
+        (!spec.integer || Number.isInteger(value))
+      )
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value)
+  }
+}

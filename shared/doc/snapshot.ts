@@ -1,0 +1,220 @@
+// Reading a household document into plain data: the rasoat.household/1 object classify() takes, plus workflow,
+// quick screen and review notes. Values that do not fit layout v1 read as the field's default, never as garbage.
+
+import * as Y from 'yjs'
+import {
+  DEVICES,
+  HOUSEHOLD_FORMAT,
+  type Attributes,
+  type Device,
+  type Dwelling,
+  type Household,
+  type Income,
+  type Location,
+  type Member,
+  type PhotoRef,
+  type Status,
+} from '../household/types.ts'
+import {
+  ATTRIBUTE_KEYS,
+  DWELLING_KEYS,
+  FIELD_KEYS,
+  HISTORY_ENTRY,
+  INCOME_KEYS,
+  LOCATION_KEYS,
+  MEMBER_KEYS,
+  META_KEYS,
+  PHOTO_KEYS,
+  Root,
+  SCREEN_KEYS,
+  valueFits,
+  WORKFLOW_KEYS,
+  type KeySpecs,
+} from './keys.ts'
+import { INITIAL_STATUS, type HistoryEntry } from './workflow.ts'
+
+export type ScreenResult = 'continue' | 'not_poor'
+export type ReviewValue = string | number | boolean | null
+
+export interface HouseholdSnapshot {
+  schemaVersion: number
+  household: Household
+  workflow: { status: Status; history: HistoryEntry[] }
+  screen: { result: ScreenResult | null; reason: string | null }
+  review: Record<string, ReviewValue>
+}
+
+/** What an unanswered question reads as, so the snapshot always has the rasoat.household/1 shape. */
+export const MEMBER_DEFAULTS: Omit<Member, 'id'> = {
+  personalId: null,
+  fullName: '',
+  sex: 'female',
+  birthDate: '1970-01-01',
+  relation: 'other',
+  ethnicity: 'Kinh',
+  ableToWork: false,
+  employment: 'not_working',
+  disability: false,
+  monthlySocialAllowance: false,
+  healthInsurance: false,
+  studying: false,
+  education: 'none',
+  schoolOnTrack: null,
+  malnourished: null,
+}
+export const DWELLING_DEFAULTS: Omit<Dwelling, 'devices' | 'waste'> = {
+  hasDwelling: true,
+  wallDurable: false,
+  columnDurable: false,
+  roofDurable: false,
+  floorAreaM2: 0,
+  water: 'other',
+  toilet: 'other',
+  internet: false,
+}
+export const ATTRIBUTE_DEFAULTS: Attributes = {
+  ethnicMinority: false,
+  meritoriousFamily: false,
+  socialProtection: false,
+  noWorkingCapacity: false,
+}
+
+type MapLike = Y.Map<unknown>
+
+/** The value under `key` if it fits the spec, else undefined. */
+function fitting(map: MapLike, specs: KeySpecs, key: string): unknown {
+  const spec = specs[key]
+  const v = map.get(key)
+  return spec !== undefined && v !== undefined && valueFits(spec, v) ? v : undefined
+}
+
+/** Fill `defaults` from the map, key by key, keeping only fitting non-null values (or null where allowed). */
+function fill<T extends object>(map: MapLike, specs: KeySpecs, defaults: T): T {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) }
+  for (const key of Object.keys(defaults)) {
+    const v = fitting(map, specs, key)
+    if (v !== undefined) out[key] = v
+  }
+  return out as T
+}
+
+function selected(map: MapLike, order?: readonly string[]): string[] {
+  const keys = [...map.entries()].filter(([, v]) => v === true).map(([k]) => k)
+  return order ? order.filter((k) => keys.includes(k)) : keys.sort()
+}
+
+function readIncome(map: MapLike): Income {
+  const kind = fitting(map, INCOME_KEYS, 'kind')
+  if (kind === 'perCapitaMonthly' || kind === 'b1Score') {
+    const value = fitting(map, INCOME_KEYS, kind)
+    if (typeof value === 'number') return kind === 'perCapitaMonthly' ? { perCapitaMonthly: value } : { b1Score: value }
+  }
+  return {}
+}
+
+function readLocation(map: MapLike): Location | null {
+  const lat = fitting(map, LOCATION_KEYS, 'lat')
+  const lng = fitting(map, LOCATION_KEYS, 'lng')
+  if (typeof lat !== 'number' || typeof lng !== 'number') return null
+  const accuracyM = fitting(map, LOCATION_KEYS, 'accuracyM')
+  const capturedAt = fitting(map, LOCATION_KEYS, 'capturedAt')
+  return { lat, lng, accuracyM: typeof accuracyM === 'number' ? accuracyM : 0, capturedAt: typeof capturedAt === 'string' ? capturedAt : '' }
+}
+
+/** Live entity maps (members/photos), sorted; removed ones (flag or null value) are left out. */
+function liveEntities(root: MapLike): [string, MapLike][] {
+  const out: [string, MapLike][] = []
+  for (const [id, v] of root.entries()) {
+    if (v instanceof Y.Map && v.get('removed') !== true) out.push([id, v as MapLike])
+  }
+  return out
+}
+
+export function readMembers(doc: Y.Doc): Member[] {
+  const entries = liveEntities(doc.getMap(Root.MEMBERS))
+  const pos = (m: MapLike): number => {
+    const p = fitting(m, MEMBER_KEYS, 'position')
+    return typeof p === 'number' ? p : Number.MAX_SAFE_INTEGER
+  }
+  entries.sort(([ia, a], [ib, b]) => pos(a) - pos(b) || (ia < ib ? -1 : ia > ib ? 1 : 0))
+  return entries.map(([id, m]) => ({ id, ...fill(m, MEMBER_KEYS, MEMBER_DEFAULTS) }))
+}
+
+function readPhotos(doc: Y.Doc): PhotoRef[] {
+  const photos = liveEntities(doc.getMap(Root.PHOTOS)).map(([sha256, m]) => {
+    const kind = fitting(m, PHOTO_KEYS, 'kind')
+    const capturedAt = fitting(m, PHOTO_KEYS, 'capturedAt')
+    return { sha256, kind: typeof kind === 'string' ? kind : 'other', capturedAt: typeof capturedAt === 'string' ? capturedAt : '' }
+  })
+  return photos.sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : a.sha256 < b.sha256 ? -1 : 1))
+}
+
+function readHistory(doc: Y.Doc): HistoryEntry[] {
+  const out: HistoryEntry[] = []
+  for (const e of doc.getArray<unknown>(Root.HISTORY).toArray()) {
+    if (typeof e !== 'object' || e === null) continue
+    const entry = e as Record<string, unknown>
+    const fits = Object.entries(HISTORY_ENTRY).every(([k, spec]) => valueFits(spec, entry[k] ?? null))
+    if (fits) out.push({ from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null })
+  }
+  return out
+}
+
+export function readStatus(doc: Y.Doc): Status {
+  const s = fitting(doc.getMap(Root.WORKFLOW), WORKFLOW_KEYS, 'status')
+  return (s as Status | undefined) ?? INITIAL_STATUS
+}
+
+export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
+  const fields = doc.getMap(Root.FIELDS)
+  const text = (key: keyof typeof FIELD_KEYS): string => {
+    const v = fitting(fields, FIELD_KEYS, key)
+    return typeof v === 'string' ? v : ''
+  }
+  const dwellingMap = doc.getMap(Root.DWELLING)
+  const dwelling: Dwelling = {
+    ...fill(dwellingMap, DWELLING_KEYS, DWELLING_DEFAULTS),
+    devices: selected(doc.getMap(Root.DEVICES), DEVICES) as Device[],
+  }
+  const waste = fitting(dwellingMap, DWELLING_KEYS, 'waste')
+  if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  const status = readStatus(doc)
+  const household: Household = {
+    format: HOUSEHOLD_FORMAT,
+    id: text('id'),
+    period: text('period'),
+    unit: text('unit'),
+    village: text('village'),
+    address: text('address'),
+    location: readLocation(doc.getMap(Root.LOCATION)),
+    farming: fitting(fields, FIELD_KEYS, 'farming') === true,
+    income: readIncome(doc.getMap(Root.INCOME)),
+    members: readMembers(doc),
+    dwelling,
+    attributes: fill(doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS),
+    causes: selected(doc.getMap(Root.CAUSES)),
+    supportNeeds: selected(doc.getMap(Root.SUPPORT_NEEDS)),
+    status,
+    photos: readPhotos(doc),
+  }
+  const referenceDate = fitting(fields, FIELD_KEYS, 'referenceDate')
+  if (typeof referenceDate === 'string') household.referenceDate = referenceDate
+  const areaType = fitting(fields, FIELD_KEYS, 'areaType')
+  if (typeof areaType === 'string') household.areaType = areaType as Household['areaType'] & string
+  const screen = doc.getMap(Root.SCREEN)
+  const review: Record<string, ReviewValue> = {}
+  for (const [k, v] of [...doc.getMap(Root.REVIEW).entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') review[k] = v
+  }
+  const schemaVersion = fitting(doc.getMap(Root.META), META_KEYS, 'schemaVersion')
+  return {
+    schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 0,
+    household,
+    workflow: { status, history: readHistory(doc) },
+    screen: {
+      result: (fitting(screen, SCREEN_KEYS, 'result') as ScreenResult | undefined) ?? null,
+      reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,
+    },
+    review,
+  }
+}
