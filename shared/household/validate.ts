@@ -28,17 +28,31 @@ export function formatPath(path: readonly PropertyKey[], root = '$'): string {
   return root + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
 }
 
-function problemsOf(issue: z.core.$ZodIssue): HouseholdProblem[] {
+/** The raw value at a zod issue path (zod does not report inputs by default). */
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = json
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined
+    v = (v as Record<PropertyKey, unknown>)[key]
+  }
+  return v
+}
+
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
+
+function problemsOf(issue: z.core.$ZodIssue, json: unknown): HouseholdProblem[] {
   const path = formatPath(issue.path)
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: `unknown key "${key}"`, code: 'household/unknown-key' }))
-    case 'invalid_type':
+    case 'invalid_type': {
+      const input = valueAt(json, issue.path)
       return [
-        issue.input === undefined
+        input === undefined
           ? { path, message: 'required field is missing', code: 'household/missing' }
-          : { path, message: `expected ${issue.expected}`, code: 'household/invalid-type' },
+          : { path, message: `expected ${issue.expected}, got ${typeName(input)}`, code: 'household/invalid-type' },
       ]
+    }
     case 'invalid_value':
       return [{ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, code: 'household/invalid-value' }]
     case 'too_small':
@@ -105,7 +119,7 @@ function warningsOf(h: Household): HouseholdProblem[] {
 export function validateHousehold(json: unknown, options: ValidateOptions = {}): ValidationResult {
   const units = options.units ?? HUE_UNITS
   const parsed = householdSchema.safeParse(json)
-  const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap(problemsOf)), ...crossFieldErrors(json, units)]
+  const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsOf(issue, json))), ...crossFieldErrors(json, units)]
   if (!parsed.success || errors.length > 0) return { ok: false, errors }
   // The schema accepts exactly the shapes of types.ts; zod infers Income as one object with two optional keys, so cast.
   const household = parsed.data as Household

@@ -155,13 +155,14 @@ const housingQuality: Rule<'housing_quality'> = (spec, ctx) => {
   }
   const weak = spec.structures.filter((s) => !d[STRUCTURE[s].field])
   if (weak.length < spec.minNonDurable) return []
-  return [
-    {
-      field: weak.map((s) => `$.dwelling.${STRUCTURE[s].field}`).join(', '),
-      vi: `Nhà có ${weak.length} kết cấu không bền chắc: ${weak.map((s) => STRUCTURE[s].vi).join(', ')}`,
-      en: `${weak.length} structures of the dwelling are not durable: ${weak.map((s) => STRUCTURE[s].en).join(', ')}`,
-    },
-  ]
+  const listVi = weak.map((s) => STRUCTURE[s].vi).join(', ')
+  const listEn = weak.map((s) => STRUCTURE[s].en).join(', ')
+  // One finding per weak structure, so each names exactly one field.
+  return weak.map((s) => ({
+    field: `$.dwelling.${STRUCTURE[s].field}`,
+    vi: `${STRUCTURE[s].vi[0]?.toUpperCase()}${STRUCTURE[s].vi.slice(1)} nhà không bền chắc (${weak.length} kết cấu không bền chắc: ${listVi})`,
+    en: `The ${STRUCTURE[s].en} ${s === 'roof' ? 'is' : 'are'} not durable (${weak.length} non-durable structures: ${listEn})`,
+  }))
 }
 
 const floorArea: Rule<'floor_area'> = (spec, ctx) => {

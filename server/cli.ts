@@ -1,0 +1,45 @@
+// Command-line entry (`npm run cli -- <command> …`): a table of commands, each a module under server/cli/ loaded
+// lazily, so `classify` never loads SQLite. To add a command, add one line to COMMANDS and a module exporting run().
+
+/** What every command module under server/cli/ exports. Returns the process exit code. */
+export interface CliCommand {
+  run(args: string[]): Promise<number>
+}
+
+interface CommandEntry {
+  usage: string
+  load: () => Promise<CliCommand>
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  classify: { usage: 'classify FILE [--standard ID]   classify one household or an array (rasoat.household/1); JSON on stdout', load: () => import('./cli/classify.ts') },
+}
+
+function usage(): string {
+  return ['usage: npm run cli -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n') + '\n'
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stderr.write(usage())
+    return name === undefined ? 2 : 0
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (entry === undefined) {
+    process.stderr.write(`unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  const command = await entry.load()
+  return command.run(args)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exitCode = 1
+  },
+)

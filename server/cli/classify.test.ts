@@ -1,0 +1,120 @@
+// Runs the real `classify` command (tsx server/cli.ts) on the example households: JSON on stdout, problems on stderr.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const EXAMPLES = join(ROOT, 'shared', 'household', 'examples')
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
+const tmp = mkdtempSync(join(tmpdir(), 'rasoat-cli-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+function cli(...args: string[]) {
+  const r = spawnSync(TSX, ['server/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+const example = (name: string) => join(EXAMPLES, `${name}.json`)
+const readExample = (name: string): Record<string, unknown> => JSON.parse(readFileSync(example(name), 'utf8'))
+function tempFile(name: string, content: unknown): string {
+  const path = join(tmp, name)
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
+  return path
+}
+
+describe('cli classify', () => {
+  it.each([
+    ['poor-rural', 'poor', 'CL1'],
+    ['near-poor-urban', 'near_poor', 'CL2'],
+    ['average-farming', 'average', 'CL3'],
+    ['incomplete', 'incomplete', 'CL5'],
+    ['b1-score-rural', 'poor', 'CL1'],
+    ['nd351-2027-urban', 'poor', 'CL1'],
+  ])('%s → %s (%s), pretty JSON on stdout, nothing on stderr', (name, category, rule) => {
+    const r = cli('classify', example(name))
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+    const result = JSON.parse(r.stdout)
+    expect(result).toMatchObject({ category, decidedBy: rule })
+    expect(r.stdout).toBe(JSON.stringify(result, null, 2) + '\n')
+  })
+
+  it('an array gives an array of results in the same order', () => {
+    const r = cli('classify', example('several'))
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).map((x: { category: string }) => x.category)).toEqual(['poor', 'near_poor', 'average', 'incomplete'])
+  })
+
+  it('invalid input → exit 2, one line per path on stderr, nothing on stdout', () => {
+    const r = cli('classify', example('invalid'))
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    for (const path of ['$.id', '$.income', '$.members[0].sex', '$.members[1].birthDate', '$.dwelling.floorAreaM2', '$.dwelling.garden']) {
+      expect(r.stderr).toContain(`\n${path}: `)
+    }
+  })
+
+  it('an invalid element of an array is reported under its index path', () => {
+    const bad = readExample('near-poor-urban') as { members: { sex: string }[] }
+    const member = bad.members[0]
+    if (member) member.sex = 'F'
+    const r = cli('classify', tempFile('array.json', [readExample('poor-rural'), readExample('average-farming'), readExample('incomplete'), bad]))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('$[3].members[0].sex: ')
+    expect(r.stdout).toBe('')
+  })
+
+  it('personal-ID warnings go to stderr, the result stays pure JSON on stdout', () => {
+    const h = readExample('average-farming') as { members: { personalId: string | null }[] }
+    const member = h.members[1]
+    if (member) member.personalId = '046080123456' // digit 4 "0" = male; the member is female
+    const r = cli('classify', tempFile('warn.json', h))
+    expect(r.status).toBe(0)
+    expect(r.stderr).toContain('warning: $.members[1].personalId')
+    expect(r.stderr).toContain('personal-id/sex-mismatch')
+    expect(JSON.parse(r.stdout).category).toBe('average')
+  })
+
+  it('--standard overrides the period’s standard', () => {
+    const r = cli('classify', example('near-poor-urban'), '--standard', 'ND351_2027_2030')
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ standard: 'ND351_2027_2030', line: 2_800_000 })
+  })
+
+  it('a period without a standard, a missing file and bad JSON → exit 2 with a message', () => {
+    const h = readExample('incomplete')
+    h['period'] = '2031'
+    const noStandard = cli('classify', tempFile('2031.json', h))
+    expect(noStandard.status).toBe(2)
+    expect(noStandard.stderr).toContain('$.period: ')
+    const missing = cli('classify', join(tmp, 'nope.json'))
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toContain('cannot read')
+    const badJson = cli('classify', tempFile('bad.json', '{"format": '))
+    expect(badJson.status).toBe(2)
+    expect(badJson.stderr).toContain('invalid JSON')
+  })
+
+  it('unknown command or missing file argument → usage on stderr, exit 2', () => {
+    const unknown = cli('frobnicate')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"[\s\S]*usage:/)
+    expect(unknown.stdout).toBe('')
+    const noFile = cli('classify')
+    expect(noFile.status).toBe(2)
+    expect(noFile.stderr).toContain('usage:')
+  })
+
+  it('`npm run --silent cli -- classify FILE` prints pure JSON', () => {
+    const r = spawnSync('npm', ['run', '--silent', 'cli', '--', 'classify', example('poor-rural')], { cwd: ROOT, encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).category).toBe('poor')
+  })
+
+  it('the dispatcher loads command modules lazily (no static imports of server code)', () => {
+    const source = readFileSync(join(ROOT, 'server', 'cli.ts'), 'utf8')
+    expect(source).not.toMatch(/^import\s(?!type)/m)
+    expect(source).toMatch(/import\('\.\/cli\/classify\.ts'\)/)
+  })
+})
