@@ -1,0 +1,136 @@
+// What every simulated phone has in common, whichever server it talks to: the households it holds, a few live
+// Y.Docs it edits, an outbox of unacknowledged updates, and counters of frames and bytes on the wire.
+
+import * as Y from 'yjs'
+
+export interface WireStats {
+  framesIn: number
+  framesOut: number
+  bytesIn: number
+  bytesOut: number
+  sockets: number
+}
+
+export function emptyStats(): WireStats {
+  return { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, sockets: 0 }
+}
+
+export interface DeviceEvents {
+  /** A remote update (or step2) for a household arrived. */
+  onRemote?(device: Device, id: string, update: Uint8Array): void
+  /** The server acknowledged one update this device sent (rasoat ACK, Hocuspocus SyncStatus). */
+  onAck?(device: Device, id: string, sentAt: number | null): void
+}
+
+export interface DeviceOptions {
+  url: string
+  name: string
+  households: readonly string[]
+  /** Known state vectors (a warm device holds the corpus version); absent = cold device. */
+  knownSv?: Map<string, Uint8Array>
+  token?: string
+  events?: DeviceEvents
+}
+
+const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
+
+export abstract class Device {
+  readonly name: string
+  readonly url: string
+  households: string[]
+  readonly stats: WireStats = emptyStats()
+  readonly live = new Map<string, Y.Doc>()
+  /** Per household, the send times of updates awaiting an ack (null = handshake step2, not an edit). */
+  readonly awaitingAck = new Map<string, (number | null)[]>()
+  /** Updates made while offline, per household (sent on reconnect). */
+  readonly offline = new Map<string, Uint8Array[]>()
+  readonly synced = new Set<string>()
+  events: DeviceEvents
+  protected knownSv: Map<string, Uint8Array>
+  protected readonly token: string | undefined
+  errors = 0
+  connected = false
+
+  constructor(o: DeviceOptions) {
+    this.name = o.name
+    this.url = o.url
+    this.households = [...o.households]
+    this.knownSv = o.knownSv ?? new Map()
+    this.token = o.token
+    this.events = o.events ?? {}
+  }
+
+  /** Keep a live Y.Doc for this household (edits, convergence checks); `state` is what the phone holds. */
+  makeLive(id: string, state?: Uint8Array, clientID?: number): Y.Doc {
+    const doc = new Y.Doc({ gc: true })
+    if (clientID !== undefined) doc.clientID = clientID
+    if (state) Y.applyUpdate(doc, state, 'remote')
+    doc.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin === 'remote') return
+      if (this.connected && this.synced.has(id)) this.sendUpdate(id, u, performance.now())
+      else {
+        const q = this.offline.get(id) ?? []
+        q.push(u)
+        this.offline.set(id, q)
+      }
+    })
+    this.live.set(id, doc)
+    return doc
+  }
+
+  stateVector(id: string): Uint8Array {
+    const doc = this.live.get(id)
+    if (doc) return Y.encodeStateVector(doc)
+    return this.knownSv.get(id) ?? EMPTY_SV
+  }
+
+  /** Diff of what this phone holds against the server's state vector (what a provider sends as step2). */
+  protected diffFor(id: string, serverSv: Uint8Array): Uint8Array {
+    const doc = this.live.get(id)
+    if (doc) return Y.encodeStateAsUpdate(doc, serverSv)
+    const q = this.offline.get(id)
+    return q && q.length ? Y.mergeUpdates(q) : new Uint8Array([0, 0])
+  }
+
+  protected received(id: string, update: Uint8Array, remember: boolean): void {
+    const doc = this.live.get(id)
+    if (doc) Y.applyUpdate(doc, update, 'remote')
+    else if (remember && !this.knownSv.has(id)) this.knownSv.set(id, Y.encodeStateVectorFromUpdate(update))
+    this.events.onRemote?.(this, id, update)
+  }
+
+  protected expectAck(id: string, sentAt: number | null): void {
+    const q = this.awaitingAck.get(id)
+    if (q) q.push(sentAt)
+    else this.awaitingAck.set(id, [sentAt])
+  }
+
+  protected acked(id: string): void {
+    const q = this.awaitingAck.get(id)
+    const sentAt = q && q.length ? (q.shift() as number | null) : null
+    this.events.onAck?.(this, id, sentAt)
+  }
+
+  pendingAcks(): number {
+    let n = 0
+    for (const q of this.awaitingAck.values()) n += q.length
+    return n
+  }
+
+  protected count(dir: 'in' | 'out', bytes: number): void {
+    if (dir === 'in') {
+      this.stats.framesIn++
+      this.stats.bytesIn += bytes
+    } else {
+      this.stats.framesOut++
+      this.stats.bytesOut += bytes
+    }
+  }
+
+  /** Open the connection(s) and sync every household; resolves when all are synced. */
+  abstract connect(timeoutMs: number): Promise<void>
+  /** Send one local update for a household (already online and synced). */
+  abstract sendUpdate(id: string, update: Uint8Array, sentAt: number | null): void
+  /** Close the connection(s). */
+  abstract close(): Promise<void>
+}

@@ -1,0 +1,123 @@
+// W1 — steady field editing, ramped: acked updates/s, edit→ack and edit→other-phone latency, server CPU per update.
+// Each step runs a fixed rate for a fixed time; the ramp stops once p99 passes 500 ms, acks fall behind, or errors.
+
+import type { Corpus } from '../lib/corpus.ts'
+import { round, sleep, summarise, type LatencySummary } from '../lib/stats.ts'
+import type { SystemAdapter } from '../lib/systems.ts'
+import { closeFleet, drive, fleetErrors, pairPlan, pendingAcks, startFleet, type FleetParams } from './editing.ts'
+
+export interface W1Params extends FleetParams {
+  rates: number[]
+  stepSeconds: number
+  drainSeconds: number
+  p99LimitMs: number
+  idleSeconds: number
+}
+
+export interface W1Step {
+  rate: number
+  issued: number
+  acked: number
+  delivered: number
+  ackedPerSecond: number
+  deliveredPerSecond: number
+  ack: LatencySummary
+  other: LatencySummary
+  serverCpuPct: number
+  serverCpuMicrosPerUpdate: number
+  /** Server CPU per update minus the idle CPU of the same period. */
+  marginalCpuMicrosPerUpdate: number
+  simulatorCpuPct: number
+  pendingAfterDrain: number
+  errors: number
+  saturated: boolean
+}
+
+export interface W1Result {
+  devices: number
+  households: number
+  connectMs: number
+  steps: W1Step[]
+  maxSustainedRate: number | null
+  idleCpuPct: number
+  serverRssKiB: number
+  acks: boolean
+}
+
+export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log: (s: string) => void): Promise<W1Result> {
+  const plan = pairPlan(corpus, p)
+  const prep = await sys.prepare('w1', corpus, plan)
+  const server = await sys.start(prep)
+  const acks = sys.name !== 'ywebsocket'
+  try {
+    const fleet = await startFleet(sys, server, prep, corpus, plan, p, 10_000_000)
+    log(`  ${fleet.devices.length} phones connected and synced in ${Math.round(fleet.connectMs)} ms`)
+    // Idle CPU of the server with every phone connected (timers, pings): subtracted for the marginal cost per update.
+    const idle0 = server.cpuMicros()
+    const idleT0 = performance.now()
+    await sleep(p.idleSeconds * 1000)
+    const idleCpuPerSecond = (server.cpuMicros() - idle0) / ((performance.now() - idleT0) / 1000)
+    log(`  idle server CPU with phones connected: ${round(idleCpuPerSecond / 1e4, 1)}%`)
+    const steps: W1Step[] = []
+    for (const rate of p.rates) {
+      fleet.tracker.resetLatencies()
+      const acked0 = fleet.tracker.acked
+      const delivered0 = fleet.tracker.delivered
+      const errors0 = fleetErrors(fleet)
+      const cpu0 = server.cpuMicros()
+      const sim0 = process.cpuUsage()
+      const t0 = performance.now()
+      const issued = await drive(fleet, rate, p.stepSeconds)
+      const elapsed = (performance.now() - t0) / 1000
+      const cpu1 = server.cpuMicros()
+      const sim1 = process.cpuUsage(sim0)
+      const ackedInStep = fleet.tracker.acked - acked0
+      const deliveredInStep = fleet.tracker.delivered - delivered0
+      // Drain: let late acks and deliveries arrive so their (long) latencies are counted.
+      const drainEnd = Date.now() + p.drainSeconds * 1000
+      while (Date.now() < drainEnd && (acks ? pendingAcks(fleet) > 0 : fleet.tracker.delivered < fleet.tracker.sent)) await sleep(20)
+      const processed = acks ? ackedInStep : deliveredInStep
+      const ack = summarise(fleet.tracker.ackLatency)
+      const other = summarise(fleet.tracker.otherLatency)
+      const pending = acks ? pendingAcks(fleet) : fleet.tracker.sent - fleet.tracker.delivered
+      const errors = fleetErrors(fleet) - errors0
+      const p99 = acks ? ack.p99 : other.p99
+      const saturated = !(p99 <= p.p99LimitMs) || pending > issued * 0.05 || errors > 0
+      const step: W1Step = {
+        rate,
+        issued,
+        acked: ackedInStep,
+        delivered: deliveredInStep,
+        ackedPerSecond: round(ackedInStep / elapsed, 0),
+        deliveredPerSecond: round(deliveredInStep / elapsed, 0),
+        ack,
+        other,
+        serverCpuPct: round(((cpu1 - cpu0) / 1e6 / elapsed) * 100, 0),
+        serverCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0) / processed, 0) : NaN,
+        marginalCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0 - idleCpuPerSecond * elapsed) / processed, 0) : NaN,
+        simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
+        pendingAfterDrain: pending,
+        errors,
+        saturated,
+      }
+      steps.push(step)
+      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%${saturated ? ' SATURATED' : ''}`)
+      if (saturated) break
+    }
+    const ok = steps.filter((s) => !s.saturated)
+    const serverRssKiB = server.rssKiB()
+    await closeFleet(fleet)
+    return {
+      devices: plan.groups.length * 2,
+      households: plan.stored.length,
+      connectMs: round(fleet.connectMs, 0),
+      steps,
+      maxSustainedRate: ok.length ? Math.max(...ok.map((s) => s.rate)) : null,
+      idleCpuPct: round(idleCpuPerSecond / 1e4, 1),
+      serverRssKiB,
+      acks,
+    }
+  } finally {
+    await server.stop()
+  }
+}
