@@ -125,3 +125,4 @@ export function validateHousehold(json: unknown, options: ValidateOptions = {}):
   const household = parsed.data as Household
   return { ok: true, household, warnings: warningsOf(household) }
 }
+export { personalIdCheck, type PersonalIdWarning } from './personal-id.ts'
