@@ -1,10 +1,9 @@
 // Reads a household document into the summary columns of the `households` table (list, search, map pins).
-// STAND-IN reader for shared/doc HouseholdDoc.read() until it lands; classification goes through shared/rules classify().
-import * as Y from 'yjs'
-import type { Household } from '../../shared/household/types.ts'
+// HouseholdDoc.read() gives the rasoat.household/1 shape; classification goes through shared/rules classify().
+import type * as Y from 'yjs'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { classify } from '../../shared/rules/classify.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
-import { Root } from '../../shared/doc/keys.ts'
 
 export interface HouseholdSummary {
   headName: string
@@ -18,63 +17,30 @@ export interface HouseholdSummary {
   searchText: string
 }
 
-type Plain = Record<string, unknown>
-
-const rootJson = (doc: Y.Doc, name: string): Plain => doc.getMap(name).toJSON() as Plain
-const chosen = (set: Plain): string[] => Object.keys(set).filter((k) => set[k] === true)
-
-/** The household as the document holds it (layout of shared/doc/keys.ts). */
-export function readHousehold(doc: Y.Doc): Partial<Household> {
-  const fields = rootJson(doc, Root.FIELDS)
-  const income = rootJson(doc, Root.INCOME)
-  const location = rootJson(doc, Root.LOCATION)
-  const members = Object.entries(rootJson(doc, Root.MEMBERS))
-    .filter(([, m]) => m !== null && typeof m === 'object' && (m as Plain).removed !== true)
-    .map(([id, m]) => ({ id, ...(m as Plain) }) as unknown as Household['members'][number] & { position?: number })
-    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id.localeCompare(b.id))
-  const kind = income.kind
-  const h: Partial<Household> = {
-    ...(fields as Partial<Household>),
-    income: kind === 'perCapitaMonthly' ? { perCapitaMonthly: Number(income.perCapitaMonthly) } : kind === 'b1Score' ? { b1Score: Number(income.b1Score) } : {},
-    members,
-    dwelling: { ...(rootJson(doc, Root.DWELLING) as unknown as Household['dwelling']), devices: chosen(rootJson(doc, Root.DEVICES)) as Household['dwelling']['devices'] },
-    attributes: rootJson(doc, Root.ATTRIBUTES) as unknown as Household['attributes'],
-    location: typeof location.lat === 'number' ? (location as unknown as Household['location']) : null,
-    causes: chosen(rootJson(doc, Root.CAUSES)),
-    supportNeeds: chosen(rootJson(doc, Root.SUPPORT_NEEDS)),
-    photos: [],
-  }
-  const status = doc.getMap(Root.WORKFLOW).get('status')
-  if (typeof status === 'string') h.status = status as Household['status']
-  return h
-}
-
 export function summarise(doc: Y.Doc): HouseholdSummary {
-  const h = readHousehold(doc)
-  const members = h.members ?? []
-  const head = members.find((m) => m.relation === 'head') ?? members[0]
+  const snapshot = new HouseholdDoc(doc).read()
+  const h = snapshot.household
+  const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   let category = 'incomplete'
   let deprivationCount = 0
   try {
-    const c = classify(h as Household)
+    const c = classify(h)
     category = c.category
     deprivationCount = c.deprivationCount
   } catch {
-    // An incomplete record does not classify; 'incomplete' is the honest summary.
+    // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'.
   }
-  const headName = typeof head?.fullName === 'string' ? head.fullName : ''
-  const address = typeof h.address === 'string' ? h.address : ''
-  const ids = members.map((m) => m.personalId).filter((x): x is string => typeof x === 'string')
-  const loc = h.location ?? null
+  const headName = head?.fullName ?? ''
+  const ids = h.members.map((m) => m.personalId).filter((x): x is string => typeof x === 'string')
   return {
     headName,
-    address,
-    status: typeof h.status === 'string' ? h.status : 'listed',
+    address: h.address,
+    status: snapshot.workflow.status,
     category,
     deprivationCount,
-    lat: typeof loc?.lat === 'number' ? loc.lat : null,
-    lng: typeof loc?.lng === 'number' ? loc.lng : null,
-    accuracyM: typeof loc?.accuracyM === 'number' ? loc.accuracyM : null,
-    searchText: foldForSearch([headName, address, ...ids].join(' ')),
+    lat: h.location?.lat ?? null,
+    lng: h.location?.lng ?? null,
+    accuracyM: h.location?.accuracyM ?? null,
+    searchText: foldForSearch([headName, h.address, ...ids].join(' ')),
   }
 }

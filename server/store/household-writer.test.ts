@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
@@ -117,7 +118,7 @@ describe('group commit', () => {
       await accepted(writer.submit('h1', r.take(), alice))
     }
     await new Promise((ok) => setTimeout(ok, 20))
-    const st = db.prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?').get('h1') as Record<string, number>
+    const st = db.prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?').get('h1') as { snapshot_seq: number; server_seq: number; log_rows: number }
     expect(st.server_seq).toBe(61)
     expect(st.snapshot_seq).toBeGreaterThan(1)
     expect(st.log_rows).toBeLessThanOrEqual(50)
@@ -125,7 +126,7 @@ describe('group commit', () => {
     expect(archived + st.log_rows).toBe(61) // creation + 60 updates: nothing lost, the audit trail is whole
     const probe = new Y.Doc()
     Y.applyUpdate(probe, store.readState('h1')!)
-    expect(probe.getMap('fields').get('address')).toBe('street 59')
+    expect(new HouseholdDoc(probe).read().household.address).toBe('street 59')
   })
 })
 

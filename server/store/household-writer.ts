@@ -37,7 +37,8 @@ export interface HouseholdWriterOptions {
 export interface HouseholdWriter {
   submit(householdId: string, update: Uint8Array, author: Author): SubmitResult
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
-  setField(householdId: string, path: string, value: JsonValue, by: string): SubmitResult
+  /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
+  setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void): SubmitResult
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -50,6 +51,7 @@ interface Entry {
   writes: FieldWrite[]
   conflicts: { detected: DetectedConflict; kept: JsonValue }[]
   recorded: RecordedConflict[]
+  inTransaction?: (() => void) | undefined
 }
 
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
@@ -69,6 +71,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (e.freshClientIds.length > 0) bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
       projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
       for (const c of e.conflicts) e.recorded.push(projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt))
+      e.inTransaction?.()
       last.set(e.row.householdId, e)
     }
     for (const [id, e] of last) {
@@ -98,7 +101,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
-  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; conflicts: DetectedConflict[]; freshClientIds: number[] }): SubmitResult {
+  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
     let effective: Uint8Array | null = null
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
@@ -129,6 +132,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       writes: inspected.writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
+      inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
     const committed = commits.submit(entry).then((): Committed => {
@@ -154,7 +158,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
       return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, conflicts: insp.conflicts, freshClientIds })
     },
-    setField(householdId, path, value, by) {
+    setField(householdId, path, value, by, inTransaction) {
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
@@ -164,6 +168,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
         conflicts: [],
         freshClientIds: [],
+        ...(inTransaction ? { inTransaction } : {}),
       })
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result

@@ -2,7 +2,8 @@
 // STAND-IN until shared/doc `inspectUpdate` lands (step 2); the relay depends only on the types in this file.
 import * as Y from 'yjs'
 import type { JsonValue } from '../../shared/sync/messages.ts'
-import { ROOT_NAMES, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
+import { Root, ROOT_NAMES, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
+import { parsePath } from '../../shared/doc/paths.ts'
 
 export interface FieldWrite {
   path: string
@@ -141,7 +142,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
     if (key === null) continue
     const value = contentValue(s)
     if (value === undefined) continue
-    const path = `${container}.${key}`
+    const path = container === Root.FIELDS ? key : `${container}.${key}`
     writes.push({ path, value, clientId: s.id.client, clock: s.id.clock })
     const earlier = conflicts.get(path)
     if (earlier !== undefined) {
@@ -177,15 +178,13 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
   return { ok: true, writes, conflicts: real, clientIds: fresh, pending }
 }
 
-/** The map holding the field at `path` ('root.key' or 'root.id.key'), or null when a segment is missing. */
+/** The map holding the field at `path` (shared/doc paths: 'address', 'dwelling.water', 'members.<id>.fullName'). */
 function mapOf(doc: Y.Doc, path: string): { map: Y.Map<unknown>; key: string } | null {
-  const parts = path.split('.')
-  const key = parts.pop()
-  const root = parts.shift()
-  if (key === undefined || root === undefined || !ROOTS.has(root)) return null
-  let map: unknown = doc.getMap(root)
-  for (const p of parts) map = map instanceof Y.Map ? map.get(p) : undefined
-  return map instanceof Y.Map ? { map, key } : null
+  const loc = parsePath(path)
+  if (loc === null || loc.root === Root.HISTORY) return null
+  const root = doc.getMap(loc.root)
+  const map = loc.entity === undefined ? root : root.get(loc.entity)
+  return map instanceof Y.Map ? { map, key: loc.key } : null
 }
 
 /** Current value of a field in the document (what every replica shows). */

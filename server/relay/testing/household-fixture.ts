@@ -1,7 +1,9 @@
 // Test fixtures: household documents and edits for relay/store tests, so the tests themselves never spell Yjs keys.
-// STAND-IN until shared/doc HouseholdDoc lands; then these become thin calls to its intent methods.
+// Thin calls to HouseholdDoc intents; only foreignRootUpdate spells a (deliberately foreign) Yjs root.
 import * as Y from 'yjs'
-import { Root } from '../../../shared/doc/keys.ts'
+import { HouseholdDoc } from '../../../shared/doc/household-doc.ts'
+import { SERVER_CLIENT_ID } from '../../../shared/doc/keys.ts'
+import { MEMBER_DEFAULTS } from '../../../shared/doc/snapshot.ts'
 
 export interface FixtureHousehold {
   id: string
@@ -14,43 +16,28 @@ export interface FixtureHousehold {
 
 /** The initial update of a seeded household (as seed/import would create it, server-side). */
 export function householdUpdate(h: FixtureHousehold, members = 3): Uint8Array {
-  const doc = new Y.Doc()
-  doc.clientID = 1
-  doc.transact(() => {
-    doc.getMap(Root.META).set('schemaVersion', 1)
-    const f = doc.getMap(Root.FIELDS)
-    f.set('id', h.id)
-    f.set('period', '2025')
-    f.set('unit', h.unit ?? '19753')
-    f.set('village', h.village ?? 'v1')
-    f.set('address', h.address ?? `${h.id} đường Lê Lợi`)
-    f.set('farming', false)
-    const d = doc.getMap(Root.DWELLING)
-    d.set('hasDwelling', true)
-    d.set('roofDurable', true)
-    d.set('water', 'piped')
-    d.set('toilet', 'septic')
-    const loc = doc.getMap(Root.LOCATION)
-    loc.set('lat', h.lat ?? 16.46)
-    loc.set('lng', 107.59)
-    loc.set('accuracyM', 8)
-    loc.set('capturedAt', '2025-09-01T08:00:00Z')
-    doc.getMap(Root.WORKFLOW).set('status', 'assigned')
-    const ms = doc.getMap(Root.MEMBERS)
-    for (let i = 0; i < members; i++) {
-      const m = new Y.Map<unknown>()
-      ms.set(`${h.id}-m${i}`, m)
-      m.set('fullName', i === 0 ? h.headName : `Thành viên ${i}`)
-      m.set('relation', i === 0 ? 'head' : 'child')
-      m.set('sex', i % 2 ? 'female' : 'male')
-      m.set('birthDate', '1980-01-01')
-      m.set('personalId', String(46_000_000_0000 + i).padStart(12, '0'))
-      m.set('position', i)
-      m.set('removed', false)
-    }
-  })
-  const u = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
+  const doc = HouseholdDoc.create(
+    {
+      id: h.id,
+      period: '2025',
+      unit: h.unit ?? '19753',
+      village: h.village ?? 'v1',
+      address: h.address ?? `${h.id} đường Lê Lợi`,
+      location: { lat: h.lat ?? 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-09-01T08:00:00Z' },
+      members: Array.from({ length: members }, (_, i) => ({
+        ...MEMBER_DEFAULTS,
+        id: `${h.id}-m${i}`,
+        fullName: i === 0 ? h.headName : `Thành viên ${i}`,
+        relation: i === 0 ? ('head' as const) : ('child' as const),
+        sex: i % 2 ? ('female' as const) : ('male' as const),
+        birthDate: i === 0 ? '1980-01-01' : '2010-05-05',
+        personalId: String(46_000_000_0000 + i).padStart(12, '0'),
+      })),
+    },
+    { clientId: SERVER_CLIENT_ID },
+  )
+  const u = Y.encodeStateAsUpdate(doc.ydoc)
+  doc.ydoc.destroy()
   return u
 }
 
@@ -70,18 +57,21 @@ export class DeviceReplica {
   stateVector(): Uint8Array {
     return Y.encodeStateVector(this.doc)
   }
+  get household(): HouseholdDoc {
+    return new HouseholdDoc(this.doc)
+  }
   setAddress(address: string): void {
-    this.doc.getMap(Root.FIELDS).set('address', address)
+    const r = this.household.setField('address', address)
+    if (!r.ok) throw new Error(r.reason)
   }
   setRoofDurable(v: boolean): void {
-    this.doc.getMap(Root.DWELLING).set('roofDurable', v)
+    this.household.setDwelling({ roofDurable: v })
   }
   setHeadName(memberId: string, name: string): void {
-    const m = this.doc.getMap(Root.MEMBERS).get(memberId)
-    if (m instanceof Y.Map) m.set('fullName', name)
+    this.household.updateMember(memberId, { fullName: name })
   }
-  address(): unknown {
-    return this.doc.getMap(Root.FIELDS).get('address')
+  address(): string {
+    return this.household.read().household.address
   }
   /** Everything edited since the last take, merged into one update. */
   take(): Uint8Array {
@@ -99,4 +89,4 @@ export function foreignRootUpdate(): Uint8Array {
 }
 
 /** Paths as the store records them. */
-export const PATH = { address: 'fields.address', roofDurable: 'dwelling.roofDurable' } as const
+export const PATH = { address: 'address', roofDurable: 'dwelling.roofDurable' } as const

@@ -1,0 +1,271 @@
+// One device's multiplexed /sync connection (docs/sync-protocol.md): HELLO → MANIFEST → per-household DOC traffic,
+// with exactly one ACK or household-scoped ERROR per client update, in order, and ACKs only after the commit.
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import type { Access, User } from '../auth/access.ts'
+import type { DocStore } from '../store/doc-store.ts'
+import type { HouseholdWriter, SubmitResult } from '../store/household-writer.ts'
+import type { RecordedConflict } from '../store/projections.ts'
+import {
+  checkHello,
+  CloseCode,
+  decodeMessage,
+  docSyncStep1,
+  docSyncStep2,
+  docUpdate,
+  encodeMessage,
+  MAX_FRAME_BYTES,
+  MAX_UNPACKED_BATCH_BYTES,
+  packFrames,
+  PROTOCOL_VERSION,
+  readDocPayload,
+  unpackFrames,
+  type SyncErrorCode,
+  type SyncMessage,
+} from '../../shared/sync/protocol.ts'
+import * as Y from 'yjs'
+import type { Hub, Subscriber } from './hub.ts'
+import type { ManifestAnswer } from './manifest.ts'
+
+export interface Socket {
+  send(bytes: Uint8Array): void
+  close(code: number, reason: string): void
+  /** Bytes queued in the socket and not yet written. */
+  buffered(): number
+}
+
+export interface DeviceConnectionDeps {
+  access: Access
+  docStore: DocStore
+  writer: HouseholdWriter
+  hub: Hub
+  manifest(user: User, entries: readonly [string, number][]): ManifestAnswer
+  now(): number
+  onError(e: unknown): void
+}
+
+/** Unpacked size of one bootstrap BATCH before deflate (keeps each compressed frame well under MAX_FRAME_BYTES). */
+const BATCH_TARGET_BYTES = 1024 * 1024
+/** A connection that cannot drain this much is too slow to keep: it will resync through the manifest. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
+export interface DeviceConnection extends Subscriber {
+  receive(bytes: Uint8Array): void
+  closed(): void
+}
+
+export function createDeviceConnection(user: User, socket: Socket, deps: DeviceConnectionDeps): DeviceConnection {
+  let phase: 'hello' | 'manifest' | 'ready' | 'closed' = 'hello'
+  let deviceId = ''
+  const held = new Set<string>()
+  /** Answers to client updates, released strictly in the order the updates arrived. */
+  const replies: { frames: Uint8Array[] | null }[] = []
+
+  function send(m: SyncMessage): void {
+    if (phase === 'closed') return
+    socket.send(encodeMessage(m))
+    if (socket.buffered() > MAX_BUFFERED_BYTES) fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
+  }
+
+  function fail(code: number, errorCode: SyncErrorCode, message: string): void {
+    if (phase === 'closed') return
+    socket.send(encodeMessage({ type: 'error', code: errorCode, message }))
+    socket.close(code, errorCode)
+    closed()
+  }
+
+  function closed(): void {
+    if (phase === 'closed') return
+    phase = 'closed'
+    for (const id of held) deps.hub.unsubscribe(id, self)
+    held.clear()
+  }
+
+  function hold(householdId: string): void {
+    if (held.has(householdId)) return
+    held.add(householdId)
+    deps.hub.subscribe(householdId, self)
+  }
+
+  function releaseReplies(): void {
+    while (replies.length > 0 && replies[0]!.frames !== null) {
+      const r = replies.shift()!
+      if (phase === 'closed') continue
+      for (const f of r.frames!) socket.send(f)
+    }
+  }
+
+  function reply(): (frames: SyncMessage[]) => void {
+    const slot: { frames: Uint8Array[] | null } = { frames: null }
+    replies.push(slot)
+    return (frames) => {
+      slot.frames = frames.map(encodeMessage)
+      releaseReplies()
+    }
+  }
+
+  const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({ type: 'error', code, message, householdId })
+
+  /** Full state + HEAD for households new to the device, packed into as few deflated BATCH frames as fit. */
+  function bootstrap(ids: readonly string[]): void {
+    let frames: Uint8Array[] = []
+    let bytes = 0
+    const flush = (): void => {
+      if (frames.length === 0) return
+      sendBatch(frames)
+      frames = []
+      bytes = 0
+    }
+    for (const id of ids) {
+      const state = deps.docStore.readState(id)
+      const head = deps.docStore.head(id)
+      if (state === null || head === null) continue
+      hold(id)
+      const step2 = encodeMessage(docSyncStep2(id, state))
+      const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
+      frames.push(step2, headFrame)
+      bytes += step2.length + headFrame.length
+      if (bytes >= BATCH_TARGET_BYTES || frames.length >= 4_000) flush()
+    }
+    flush()
+  }
+
+  function sendBatch(frames: Uint8Array[]): void {
+    const deflated = deflateRawSync(packFrames(frames))
+    if (deflated.length + 16 > MAX_FRAME_BYTES && frames.length > 2) {
+      const half = Math.floor(frames.length / 4) * 2 // keep step2 + HEAD pairs together
+      sendBatch(frames.slice(0, half))
+      sendBatch(frames.slice(half))
+      return
+    }
+    send({ type: 'batch', compressed: true, deflated })
+  }
+
+  function onDoc(householdId: string, payload: Uint8Array): void {
+    const doc = readDocPayload(payload)
+    if (doc.kind === 'awareness') return // no presence on household documents (P7)
+    const isWrite = doc.kind === 'step2' || doc.kind === 'update'
+    const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
+    if (doc.kind === 'invalid') return answer([householdError(householdId, 'sync/malformed', doc.reason)])
+    if (!deps.access.canRead(user, householdId)) {
+      const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'
+      return answer([householdError(householdId, code, `household ${householdId} is not in your area`)])
+    }
+    if (doc.kind === 'step1') {
+      const diff = deps.docStore.diff(householdId, doc.stateVector)
+      const head = deps.docStore.head(householdId)
+      if (diff === null || head === null) return answer([householdError(householdId, 'sync/not-found', `household ${householdId} does not exist`)])
+      hold(householdId)
+      return answer([docSyncStep2(householdId, diff), { type: 'head', householdId, serverSeq: head }])
+    }
+    if (!deps.access.canWrite(user, householdId)) {
+      return answer([householdError(householdId, 'sync/read-only', `role ${user.role} may not edit households`)])
+    }
+    let result: SubmitResult
+    try {
+      result = deps.writer.submit(householdId, doc.update, { userId: user.id, deviceId })
+    } catch (e) {
+      deps.onError(e)
+      return answer([householdError(householdId, 'sync/internal', 'nothing was stored; retry later')])
+    }
+    if (result.kind === 'rejected') return answer([householdError(householdId, result.code, result.reason)])
+    if (result.kind === 'resync') {
+      const state = deps.docStore.readState(householdId)
+      const sv = state === null ? new Uint8Array([0]) : Y.encodeStateVectorFromUpdate(state)
+      return answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/internal', 'update depends on content the server lacks; answer the step1')])
+    }
+    hold(householdId)
+    result.committed.then(
+      (c) => {
+        answer([{ type: 'ack', householdId, serverSeq: c.serverSeq }])
+        if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, self)
+        for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
+      },
+      (e: unknown) => {
+        deps.onError(e)
+        answer([householdError(householdId, 'sync/internal', 'nothing was stored; retry later')])
+      },
+    )
+  }
+
+  function handle(m: SyncMessage, depth: number): void {
+    if (phase === 'closed') return
+    if (phase === 'hello') {
+      if (m.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
+      const ok = checkHello(m)
+      if (!ok.ok) {
+        send(ok.error)
+        socket.close(CloseCode.VERSION, 'sync/version-unsupported')
+        return closed()
+      }
+      deviceId = m.deviceId
+      phase = 'manifest'
+      return send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now() })
+    }
+    switch (m.type) {
+      case 'manifest': {
+        const { reply: answer, inScope } = deps.manifest(user, m.entries)
+        for (const [id] of m.entries) if (inScope.has(id)) hold(id)
+        phase = 'ready'
+        send(answer)
+        bootstrap(answer.added.map(([id]) => id))
+        return
+      }
+      case 'doc':
+        return onDoc(m.householdId, m.payload)
+      case 'batch': {
+        if (depth > 0) return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'nested BATCH')
+        let body: Uint8Array
+        try {
+          body = m.compressed ? inflateRawSync(m.deflated, { maxOutputLength: MAX_UNPACKED_BATCH_BYTES }) : packFrames(m.frames)
+        } catch {
+          return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'BATCH does not inflate')
+        }
+        const frames = unpackFrames(body)
+        if (!frames.ok) return fail(CloseCode.PROTOCOL_ERROR, frames.code, frames.reason)
+        for (const f of frames.frames) {
+          const inner = decodeMessage(f, { insideBatch: true })
+          if (!inner.ok) return fail(CloseCode.PROTOCOL_ERROR, inner.code, inner.reason)
+          handle(inner.message, depth + 1)
+        }
+        return
+      }
+      default:
+        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', `unexpected ${m.type} from a device`)
+    }
+  }
+
+  const self: DeviceConnection = {
+    user,
+    receive(bytes) {
+      if (phase === 'closed') return
+      if (bytes.length > MAX_FRAME_BYTES) return fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)
+      const decoded = decodeMessage(bytes)
+      if (!decoded.ok) {
+        const close = decoded.code === 'sync/version-unsupported' ? CloseCode.VERSION : decoded.code === 'sync/too-large' ? CloseCode.TOO_LARGE : CloseCode.PROTOCOL_ERROR
+        return fail(close, decoded.code, decoded.reason)
+      }
+      try {
+        handle(decoded.message, 0)
+      } catch (e) {
+        deps.onError(e)
+        fail(CloseCode.PROTOCOL_ERROR, 'sync/internal', 'unexpected server failure on this connection')
+      }
+    },
+    closed,
+    committed(householdId, update, serverSeq) {
+      send(docUpdate(householdId, update))
+      send({ type: 'head', householdId, serverSeq })
+    },
+    conflict(c: RecordedConflict) {
+      send({
+        type: 'conflict',
+        householdId: c.householdId,
+        conflictId: String(c.id),
+        path: c.path,
+        candidates: c.candidates.map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
+        kept: c.kept,
+      })
+    },
+  }
+  return self
+}

@@ -1,0 +1,173 @@
+// The sync relay (TEAM-NOTES "Server contracts"): registers GET /sync and GET /yjs/:householdId, owns the write path
+// (checks → group commit → ACK → fan-out) and the admin's conflict resolution written back into the document.
+import type { NodeWebSocket } from '@hono/node-ws'
+import type { Hono } from 'hono'
+import type { WSContext } from 'hono/ws'
+import type { WebSocket } from 'ws'
+import type { Access, User } from '../auth/access.ts'
+import type { Db } from '../db/open.ts'
+import { sessionToken, type AppEnv } from '../http/context.ts'
+import { createConflictStore, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
+import type { DocStore } from '../store/doc-store.ts'
+import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
+import type { JsonValue } from '../../shared/sync/messages.ts'
+import { createDeviceConnection, type Socket } from './device-connection.ts'
+import { createHub, type Hub } from './hub.ts'
+import { createManifestQuery } from './manifest.ts'
+import { createYjsConnection } from './yjs-connection.ts'
+
+export interface RelayDeps {
+  db: Db
+  access: Access
+  docStore: DocStore
+  now?: () => number
+  /** Group-commit window and test hooks. */
+  commit?: HouseholdWriterOptions
+  onError?: (e: unknown) => void
+}
+
+export type ResolveResult =
+  | { ok: true; conflict: Conflict; serverSeq: number }
+  | { ok: false; code: 'conflict/not-found' | 'conflict/already-resolved' | 'auth/forbidden' | 'conflict/invalid-choice' | 'sync/internal'; message: string }
+
+export interface Relay {
+  routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
+  resolveConflict(conflictId: number, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
+  flush(): Promise<void>
+  close(code?: number): Promise<void>
+  readonly conflicts: ConflictStore
+  readonly writer: HouseholdWriter
+  readonly hub: Hub
+  connectionCount(): number
+}
+
+function socketOf(ws: WSContext<WebSocket>): Socket {
+  const raw = ws.raw
+  return {
+    send: (bytes) => raw?.send(bytes),
+    close: (code, reason) => ws.close(code, reason),
+    buffered: () => raw?.bufferedAmount ?? 0,
+  }
+}
+
+function bytesOf(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  return null
+}
+
+export function createRelay(deps: RelayDeps): Relay {
+  const now = deps.now ?? Date.now
+  const onError = deps.onError ?? ((e: unknown) => console.error('[relay]', e))
+  const writer = createHouseholdWriter(deps.db, deps.docStore, { now, onCommitError: (e) => onError(e), ...deps.commit })
+  const hub = createHub()
+  const conflicts = createConflictStore(deps.db)
+  const manifest = createManifestQuery(deps.db)
+  const sockets = new Set<WSContext<WebSocket>>()
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, onError }
+
+  function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
+    const token = sessionToken(c)
+    return token ? deps.access.authenticate(token) : null
+  }
+
+  return {
+    conflicts,
+    writer,
+    hub,
+    connectionCount: () => sockets.size,
+    routes(app, upgradeWebSocket) {
+      const unauthenticated = { code: 'sync/unauthenticated', message: 'sign in first', details: null }
+      app.get(
+        '/sync',
+        async (c, next) => {
+          const user = authenticated(c)
+          if (!user) return c.json(unauthenticated, 401)
+          c.set('user', user)
+          await next()
+        },
+        upgradeWebSocket((c) => {
+          const user = c.get('user') as User
+          let conn: ReturnType<typeof createDeviceConnection> | null = null
+          return {
+            onOpen(_e, ws) {
+              sockets.add(ws)
+              conn = createDeviceConnection(user, socketOf(ws), connDeps)
+            },
+            onMessage(e, ws) {
+              const bytes = bytesOf(e.data)
+              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              conn?.receive(bytes)
+            },
+            onClose(_e, ws) {
+              sockets.delete(ws)
+              conn?.closed()
+            },
+          }
+        }),
+      )
+      app.get(
+        '/yjs/:householdId',
+        async (c, next) => {
+          const user = authenticated(c)
+          if (!user) return c.json(unauthenticated, 401)
+          const id = c.req.param('householdId')
+          if (!deps.docStore.exists(id)) return c.json({ code: 'sync/not-found', message: `no household ${id}`, details: null }, 404)
+          if (!deps.access.canRead(user, id)) return c.json({ code: 'sync/forbidden', message: 'not in your area', details: null }, 403)
+          c.set('user', user)
+          await next()
+        },
+        upgradeWebSocket((c) => {
+          const user = c.get('user') as User
+          const id = c.req.param('householdId') as string
+          let conn: ReturnType<typeof createYjsConnection> | null = null
+          return {
+            onOpen(_e, ws) {
+              sockets.add(ws)
+              conn = createYjsConnection(user, id, socketOf(ws), { ...connDeps })
+              conn.open()
+            },
+            onMessage(e, ws) {
+              const bytes = bytesOf(e.data)
+              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              conn?.receive(bytes)
+            },
+            onClose(_e, ws) {
+              sockets.delete(ws)
+              conn?.closed()
+            },
+          }
+        }),
+      )
+    },
+    async resolveConflict(conflictId, choice, admin) {
+      if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
+      const conflict = conflicts.get(conflictId)
+      if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${conflictId}` }
+      if (conflict.status !== 'open') return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
+      let value: JsonValue
+      if ('candidate' in choice) {
+        const cand = conflict.candidates[choice.candidate]
+        if (!cand) return { ok: false, code: 'conflict/invalid-choice', message: `no candidate ${choice.candidate}` }
+        value = cand.value
+      } else {
+        value = choice.value as JsonValue
+      }
+      let marked = false
+      const result = writer.setField(conflict.householdId, conflict.path, value, admin.id, () => {
+        marked = conflicts.markResolved(conflictId, admin.id, value, now())
+      })
+      if (result.kind !== 'accepted') return { ok: false, code: 'conflict/invalid-choice', message: result.kind === 'rejected' ? result.reason : 'resync' }
+      const c = await result.committed
+      if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit
+      if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
+      return { ok: true, conflict: conflicts.get(conflictId) as Conflict, serverSeq: c.serverSeq }
+    },
+    flush: () => writer.flush(),
+    async close(code = 1001) {
+      for (const ws of sockets) ws.close(code, 'server shutting down')
+      sockets.clear()
+      await writer.close()
+    },
+  }
+}

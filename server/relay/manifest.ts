@@ -1,0 +1,35 @@
+// MANIFEST → MANIFEST_REPLY: which of the user's households changed since the device last synced (protocol §exchange).
+// One indexed query over the households summary table, restricted by the same scope SQL the HTTP API uses.
+import type { User } from '../auth/access.ts'
+import { householdScope } from '../auth/access.ts'
+import type { Db } from '../db/open.ts'
+import type { ManifestReplyMessage } from '../../shared/sync/messages.ts'
+
+export interface ManifestAnswer {
+  reply: ManifestReplyMessage
+  /** Every household in scope (the connection subscribes to these). */
+  inScope: Map<string, number>
+}
+
+export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][]) => ManifestAnswer {
+  const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
+  return (user, entries) => {
+    const scope = householdScope(user, 'h')
+    const period = current.get() as string | undefined
+    const byPeriod = period === undefined ? '' : ' AND h.period = ?'
+    const params = period === undefined ? scope.params : [...scope.params, period]
+    const rows = db.prepare(`SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql}${byPeriod}`).raw().all(...params) as [string, number][]
+    const inScope = new Map(rows)
+    const known = new Map(entries)
+    const changed: [string, number][] = []
+    const added: [string, number][] = []
+    const removed: string[] = []
+    for (const [id, seq] of entries) {
+      const server = inScope.get(id)
+      if (server === undefined) removed.push(id)
+      else if (seq < server) changed.push([id, server])
+    }
+    for (const [id, seq] of inScope) if (!known.has(id)) added.push([id, seq])
+    return { reply: { type: 'manifest-reply', changed, added, removed }, inScope }
+  }
+}

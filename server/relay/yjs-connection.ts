@@ -1,0 +1,122 @@
+// GET /yjs/:householdId — the plain y-websocket protocol for one household, so stock Yjs clients (WebsocketProvider)
+// can sync. Updates take the same checks and group commit as /sync; there is no ACK in this protocol.
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import type { Access, User } from '../auth/access.ts'
+import type { DocStore } from '../store/doc-store.ts'
+import type { HouseholdWriter } from '../store/household-writer.ts'
+import { CloseCode, MAX_FRAME_BYTES, syncStep1Payload, syncStep2Payload, updatePayload, YWS_MESSAGE_AWARENESS, YWS_MESSAGE_SYNC } from '../../shared/sync/protocol.ts'
+import type { Socket } from './device-connection.ts'
+import type { Hub, Subscriber } from './hub.ts'
+
+const MESSAGE_AUTH = 2
+const MESSAGE_QUERY_AWARENESS = 3
+
+export interface YjsConnectionDeps {
+  access: Access
+  docStore: DocStore
+  writer: HouseholdWriter
+  hub: Hub
+  onError(e: unknown): void
+}
+
+export interface YjsConnection extends Subscriber {
+  open(): void
+  receive(bytes: Uint8Array): void
+  closed(): void
+}
+
+/** y-protocols auth "permission denied" (the stock provider logs it and keeps the socket). */
+function permissionDenied(reason: string): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MESSAGE_AUTH)
+  encoding.writeVarUint(enc, 0)
+  encoding.writeVarString(enc, reason)
+  return encoding.toUint8Array(enc)
+}
+
+export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps): YjsConnection {
+  let open = false
+
+  function send(bytes: Uint8Array): void {
+    if (open) socket.send(bytes)
+  }
+
+  function serverStateVector(): Uint8Array {
+    const state = deps.docStore.readState(householdId)
+    return state === null ? Y.encodeStateVector(new Y.Doc()) : Y.encodeStateVectorFromUpdate(state)
+  }
+
+  function write(update: Uint8Array): void {
+    if (!deps.access.canWrite(user, householdId)) return send(permissionDenied('sync/read-only'))
+    const result = deps.writer.submit(householdId, update, { userId: user.id, deviceId: `yjs:${user.id}` })
+    if (result.kind === 'rejected') return send(permissionDenied(result.code))
+    if (result.kind === 'resync') return send(syncStep1Payload(serverStateVector()))
+    result.committed.then(
+      (c) => {
+        if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, self)
+        for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
+      },
+      deps.onError,
+    )
+  }
+
+  function handle(bytes: Uint8Array): void {
+    const dec = decoding.createDecoder(bytes)
+    const outer = decoding.readVarUint(dec)
+    if (outer === YWS_MESSAGE_AWARENESS) {
+      decoding.readVarUint8Array(dec) // validate framing before relaying
+      return deps.hub.publishAwareness(householdId, bytes, self)
+    }
+    if (outer === MESSAGE_QUERY_AWARENESS || outer === MESSAGE_AUTH) return
+    if (outer !== YWS_MESSAGE_SYNC) throw new Error(`unknown y-websocket message ${outer}`)
+    const sub = decoding.readVarUint(dec)
+    const content = decoding.readVarUint8Array(dec)
+    if (sub === syncProtocol.messageYjsSyncStep1) {
+      const diff = deps.docStore.diff(householdId, content)
+      if (diff !== null) send(syncStep2Payload(diff))
+      return
+    }
+    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) return write(content)
+    throw new Error(`unknown sync message ${sub}`)
+  }
+
+  const self: YjsConnection = {
+    user,
+    open() {
+      open = true
+      deps.hub.subscribe(householdId, self)
+      send(syncStep1Payload(serverStateVector()))
+    },
+    receive(bytes) {
+      if (!open) return
+      if (bytes.length > MAX_FRAME_BYTES) {
+        socket.close(CloseCode.TOO_LARGE, 'sync/too-large')
+        return self.closed()
+      }
+      try {
+        handle(bytes)
+      } catch {
+        socket.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
+        self.closed()
+      }
+    },
+    closed() {
+      if (!open) return
+      open = false
+      deps.hub.unsubscribe(householdId, self)
+    },
+    committed(_id, update) {
+      send(updatePayload(update))
+    },
+    conflict() {
+      // the plain y-websocket protocol has no conflict notice; the admin screen shows it
+    },
+    awareness(_id, payload) {
+      send(payload)
+    },
+  }
+  return self
+}
