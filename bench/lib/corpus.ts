@@ -22,8 +22,9 @@ export interface Corpus {
 
 const CACHE_DIR = fileURLToPath(new URL('../../.tmp/bench/', import.meta.url))
 
+/** Deterministic UUID-shaped household ids (the format requires a UUID). */
 export function householdId(i: number): string {
-  return `hh-${String(i).padStart(6, '0')}`
+  return `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`
 }
 
 /** Deterministic PRNG (mulberry32) so every run and every system sees the same documents and edits. */

@@ -2,11 +2,15 @@
 // value, found by walking the document's Y.Maps (so it works for whatever layout shared/doc defines).
 
 import * as Y from 'yjs'
+import { Root } from '../../shared/doc/keys.ts'
 
 export type FieldPath = string[]
 
+/** Roots holding an enumerator's answers (meta, workflow, review, history and photos are left alone). */
+const ANSWER_ROOTS: readonly string[] = [Root.FIELDS, Root.INCOME, Root.DWELLING, Root.ATTRIBUTES, Root.MEMBERS]
+
 /** Bookkeeping keys that are not answers an enumerator types (layout versions, GPS, timestamps). */
-const NOT_ANSWERS = /version|schema|format|lat|lng|accuracy|created|updated|captured|order|index|seq/i
+const NOT_ANSWERS = /version|schema|format|lat|lng|accuracy|created|updated|captured|order|index|seq|position|removed/i
 
 /** Editable leaf fields (number or boolean values inside Y.Maps), in a stable order. */
 export function editableFields(doc: Y.Doc): FieldPath[] {
@@ -18,10 +22,8 @@ export function editableFields(doc: Y.Doc): FieldPath[] {
       else if ((typeof v === 'number' || typeof v === 'boolean') && !NOT_ANSWERS.test(key)) out.push([...path, key])
     }
   }
-  for (const root of [...doc.share.keys()].sort()) {
-    const t = doc.share.get(root)
-    // A root of unknown type is instantiated as AbstractType; getMap() gives the Y.Map view of it.
-    if (t && (t instanceof Y.Map || t.constructor === Y.AbstractType)) walk(doc.getMap(root), [root])
+  for (const root of ANSWER_ROOTS) {
+    if (doc.share.has(root)) walk(doc.getMap(root), [root])
   }
   return out
 }
@@ -36,7 +38,12 @@ function resolveMap(doc: Y.Doc, path: FieldPath): Y.Map<unknown> | null {
   return m
 }
 
-/** Set the field to a new value of the same type; returns the value written, or undefined if the path is gone. */
+const baseValues = new WeakMap<Y.Doc, Map<string, number>>()
+
+/**
+ * Set the field to a new value of the same type: booleans flip; numbers alternate between their first-seen value and
+ * that value + 1 + salt % 5 (so they stay inside the layout's ranges). Returns the value written, or undefined.
+ */
 export function editField(doc: Y.Doc, path: FieldPath, salt: number): number | boolean | undefined {
   const m = resolveMap(doc, path)
   const key = path[path.length - 1] as string
@@ -44,8 +51,14 @@ export function editField(doc: Y.Doc, path: FieldPath, salt: number): number | b
   const cur = m.get(key)
   let next: number | boolean
   if (typeof cur === 'boolean') next = !cur
-  else if (typeof cur === 'number') next = Number.isInteger(cur) ? Math.abs(cur) + 1 + (salt % 7) : Math.round((cur + 1 + (salt % 7)) * 100) / 100
-  else return undefined
+  else if (typeof cur === 'number') {
+    let bases = baseValues.get(doc)
+    if (!bases) baseValues.set(doc, (bases = new Map()))
+    const k = path.join('.')
+    const base = bases.get(k) ?? cur
+    bases.set(k, base)
+    next = cur === base ? base + 1 + (salt % 5) : base
+  } else return undefined
   doc.transact(() => m.set(key, next))
   return next
 }

@@ -4,7 +4,6 @@
 import http from 'node:http'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
-// @ts-expect-error — the package's types entry is not shipped in 0.1.1; the runtime module is plain JS.
 import { setPersistence, setupWSConnection } from '@y/websocket-server/utils'
 import { openPeerDb } from './peer-store.ts'
 

@@ -1,0 +1,16 @@
+// rasoat under test: the real startServer (server/server.ts) on port 0 in its own process, DATA_DIR seeded by the
+// bench beforehand; SIGTERM flushes and closes exactly as server/main.ts does.
+
+import { startServer } from '../../server/server.ts'
+
+const dataDir = process.env.DATA_DIR
+if (!dataDir) throw new Error('DATA_DIR is required')
+const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', seedDemo: false, log: () => {} })
+process.stdout.write(`READY ${JSON.stringify({ port: server.port, persistence: 'group commit to SQLite, ack after commit' })}\n`)
+
+let stopping = false
+process.on('SIGTERM', () => {
+  if (stopping) return
+  stopping = true
+  server.close().then(() => process.exit(0), () => process.exit(1))
+})
