@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { makeHousehold, makeMember } from '../household/fixtures.ts'
 import type { Device, Employment, Toilet, WasteHandling, WaterSource } from '../household/types.ts'
 import { classify } from './classify.ts'
+import { STANDARDS as STANDARD_LIST } from './standards.ts'
 import { adult, bornAged, expectedAge, householdWith } from './test-helpers.ts'
 
 const STANDARDS = ['ND07_2022_2025', 'ND351_2027_2030'] as const
@@ -250,13 +251,23 @@ describe('I12 information devices (ND07 only)', () => {
 describe('I13 digital-service use (ND351 only, provisional proxy)', () => {
   it.each([
     [true, ['smartphone'], false],
-    [true, ['computer'], false],
-    [true, ['tablet', 'tv'], false],
-    [true, ['tv', 'radio', 'feature_phone'], true],
-    [false, ['smartphone'], true],
+    [true, ['tv', 'radio', 'feature_phone'], false],
+    [false, ['smartphone'], false],
+    [false, ['tablet'], false],
+    [false, ['computer'], false],
+    [false, ['tv', 'feature_phone'], true],
     [false, [], true],
-  ] as [boolean, Device[], boolean][])('I13 internet %s, devices %o → deprived %s', (internet, devices, expected) => {
+  ] as [boolean, Device[], boolean][])('I13 internet %s, devices %o → deprived %s (lacks both)', (internet, devices, expected) => {
     expect(deprived(makeHousehold({ dwelling: { internet, devices } }), 'I13', 'ND351_2027_2030')).toBe(expected)
+  })
+  it('I13 with the stricter data setting "either", lacking one of them is enough', () => {
+    const strict = STANDARD_LIST.map((s) => ({
+      ...s,
+      indicators: s.indicators.map((i) => (i.kind === 'digital_services' ? { ...i, deprivedWhenLacking: 'either' as const } : i)),
+    }))
+    const h = makeHousehold({ dwelling: { internet: true, devices: ['tv'] } })
+    expect(classify(h, 'ND351_2027_2030', { standards: strict }).deprivations).toContain('I13')
+    expect(classify(h, 'ND351_2027_2030').deprivations).not.toContain('I13')
   })
   it('I13 is not an indicator of ND07', () => {
     expect(deprived(makeHousehold({ dwelling: { internet: false, devices: [] } }), 'I13', 'ND07_2022_2025')).toBe(false)

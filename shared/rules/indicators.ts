@@ -210,19 +210,23 @@ const informationDevices: Rule<'information_devices'> = (spec, ctx) =>
 
 const digitalServices: Rule<'digital_services'> = (spec, ctx) => {
   const d = ctx.household.dwelling
+  const noInternet = !d.internet
+  const noDevice = !d.devices.some((x) => spec.devices.includes(x))
+  const deprived = spec.deprivedWhenLacking === 'both' ? noInternet && noDevice : noInternet || noDevice
+  if (!deprived) return []
   const findings: Finding[] = []
-  if (spec.requiresInternet && !d.internet) {
+  if (noInternet) {
     findings.push({
       field: '$.dwelling.internet',
       vi: 'Không sử dụng được dịch vụ số: hộ không có internet',
       en: 'Cannot use digital services: the household has no internet',
     })
   }
-  if (!d.devices.some((x) => spec.devices.includes(x))) {
+  if (noDevice) {
     findings.push({
       field: '$.dwelling.devices',
       vi: `Không sử dụng được dịch vụ số: hộ không có ${spec.devices.join(', ')}`,
-      en: `Cannot use digital services: the household has no ${spec.devices.join(', ')}`,
+      en: `Cannot use digital services: the household has none of ${spec.devices.join(', ')}`,
     })
   }
   return findings

@@ -37,7 +37,7 @@ const indicator = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('toilet'), hygienic: z.array(z.enum(TOILETS)) }),
   z.strictObject({ ...base, kind: z.literal('internet') }),
   z.strictObject({ ...base, kind: z.literal('information_devices'), devices: z.array(z.enum(DEVICES)) }),
-  z.strictObject({ ...base, kind: z.literal('digital_services'), devices: z.array(z.enum(DEVICES)), requiresInternet: z.boolean() }),
+  z.strictObject({ ...base, kind: z.literal('digital_services'), devices: z.array(z.enum(DEVICES)), deprivedWhenLacking: z.enum(['both', 'either']) }),
   z.strictObject({ ...base, kind: z.literal('waste'), deprived: z.array(z.enum(WASTE_HANDLING)), missingIsDeprived: z.boolean() }),
 ])
 

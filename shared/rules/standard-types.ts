@@ -47,7 +47,12 @@ export type IndicatorSpec =
   | (IndicatorBase & { kind: 'toilet'; hygienic: Toilet[] })
   | (IndicatorBase & { kind: 'internet' })
   | (IndicatorBase & { kind: 'information_devices'; devices: Device[] })
-  | (IndicatorBase & { kind: 'digital_services'; devices: Device[]; requiresInternet: boolean })
+  | (IndicatorBase & {
+      kind: 'digital_services'
+      devices: Device[]
+      /** 'both': deprived only when the household lacks internet AND every listed device; 'either': when it lacks one. */
+      deprivedWhenLacking: 'both' | 'either'
+    })
   | (IndicatorBase & { kind: 'waste'; deprived: WasteHandling[]; missingIsDeprived: boolean })
 
 export type IndicatorKind = IndicatorSpec['kind']

@@ -146,11 +146,11 @@ const ND351_INDICATORS: IndicatorSpec[] = [
     dimension: { vi: 'Thông tin', en: 'Information' },
     name: { vi: 'Sử dụng dịch vụ số', en: 'Use of digital services' },
     devices: ['smartphone', 'computer', 'tablet'],
-    requiresInternet: true,
+    deprivedWhenLacking: 'both',
     provisional: true,
     note:
       'Proxy: the household format has no "uses online public services" question, so a household is deprived when it has ' +
-      'no internet OR no smartphone/computer/tablet (no way to use internet-based public or digital services).',
+      'no internet AND no smartphone/computer/tablet. Set deprivedWhenLacking to "either" for the stricter reading.',
   },
   {
     id: 'I14',
