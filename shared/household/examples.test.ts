@@ -54,3 +54,9 @@ describe('makeHousehold', () => {
     }
   })
 })
+
+describe('makeHousehold() without a seed', () => {
+  it('is the same fixed household every time', () => {
+    expect(makeHousehold()).toEqual(makeHousehold())
+  })
+})

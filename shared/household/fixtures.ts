@@ -38,7 +38,14 @@ export function fixturePersonalId(sex: Sex, birthDate: string, rand: () => numbe
   return `046${g}${String(year % 100).padStart(2, '0')}${serial}`
 }
 
+// Counter only so that members built without an explicit id get distinct ids; tests that compare pass ids.
 let memberCounter = 0
+
+function hashString(s: string): number {
+  let h = 2166136261
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619)
+  return h >>> 0
+}
 
 export function makeMember(overrides: Partial<Member> = {}): Member {
   memberCounter += 1
@@ -46,7 +53,7 @@ export function makeMember(overrides: Partial<Member> = {}): Member {
   const birthDate = overrides.birthDate ?? '1980-05-10'
   return {
     id: `00000000-0000-4000-8000-${String(memberCounter).padStart(12, '0')}`,
-    personalId: fixturePersonalId(sex, birthDate, seededRandom(memberCounter)),
+    personalId: fixturePersonalId(sex, birthDate, seededRandom(hashString(`${overrides.fullName ?? ''}|${birthDate}|${sex}`))),
     fullName: 'Nguyễn Văn An',
     sex,
     birthDate,
@@ -80,9 +87,10 @@ const BASE_DWELLING: Dwelling = {
 
 function baseMembers(): Member[] {
   return [
-    makeMember({ fullName: 'Nguyễn Văn An', sex: 'male', birthDate: '1980-05-10', relation: 'head' }),
-    makeMember({ fullName: 'Trần Thị Bình', sex: 'female', birthDate: '1983-08-20', relation: 'spouse', employment: 'self_employed' }),
+    makeMember({ id: 'a0000000-0000-4000-8000-000000000001', fullName: 'Nguyễn Văn An', sex: 'male', birthDate: '1980-05-10', relation: 'head' }),
+    makeMember({ id: 'a0000000-0000-4000-8000-000000000002', fullName: 'Trần Thị Bình', sex: 'female', birthDate: '1983-08-20', relation: 'spouse', employment: 'self_employed' }),
     makeMember({
+      id: 'a0000000-0000-4000-8000-000000000003',
       fullName: 'Nguyễn Thị Cúc',
       sex: 'female',
       birthDate: '2015-03-15',
