@@ -1,5 +1,5 @@
 // The whole server on port 0 with a real SQLite file: health, security headers, client files and SPA fallback,
-// the not-built page, the error shape for unknown API routes, and a clean close.
+// the not-built page, the error shape for unknown API routes, the demo dataset on a new database.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -80,5 +80,33 @@ describe('client files', () => {
       const res = await fetch(s.url + path)
       expect(res.status, path).toBe(404)
     }
+  })
+})
+
+describe('demo dataset on a new database', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer({ seedDemo: true, demoPassword: 'demo-pass-2025' })
+  })
+  afterAll(() => s.stop())
+
+  it('seeds ~1,000 households and one login per role; enum1 sees ~300 households', async () => {
+    expect(s.demo?.users.map((u) => u.role)).toEqual(['enumerator', 'supervisor', 'admin', 'observer'])
+    expect(s.demo?.password).toBe('demo-pass-2025')
+    const token = await s.login('enum1', 'demo-pass-2025')
+    const res = await s.api('/api/households?limit=1000', { token })
+    const body = (await res.json()) as { households: { headName: string }[]; nextCursor: string | null }
+    expect(body.households).toHaveLength(300)
+    expect(body.nextCursor).toBeNull()
+    const all = await s.api('/api/households?limit=1000', { token: await s.login('admin1', 'demo-pass-2025') })
+    expect(((await all.json()) as { households: unknown[] }).households).toHaveLength(1000)
+  })
+
+  it('does not seed again when the database already has data', async () => {
+    await s.close()
+    const again = await startTestServer({ dataDir: s.dataDir, seedDemo: true })
+    expect(again.demo).toBeUndefined()
+    expect(again.db.prepare('SELECT COUNT(*) FROM households').pluck().get()).toBe(1000)
+    await again.close()
   })
 })

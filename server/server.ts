@@ -14,6 +14,8 @@ import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
+import { seedDemo } from './seed/demo.ts'
+import { createDocStore, type DocStore } from './store/doc-store.ts'
 
 /** WebSocket close code sent to every device when the server stops (1001 = going away; devices reconnect). */
 export const CLOSE_SERVER_SHUTDOWN = 1001
@@ -37,6 +39,7 @@ export interface RunningServer {
   host: string
   db: Db
   access: Access
+  docStore: DocStore
   relay: RelayPort | undefined
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
@@ -57,8 +60,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   migrate(db, migrations)
   ensureReferenceData(db)
   const access = createAccess(db, now)
+  const docStore = createDocStore(db, { now })
   const relay: RelayPort | undefined = undefined
-  const demo: RunningServer['demo'] = undefined
+
+  let demo: RunningServer['demo']
+  const isNew = db.prepare('SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM households) AS n').pluck().get() === 0
+  if (opts.seedDemo && isNew) {
+    const seeded = await seedDemo(db, docStore, { password: opts.demoPassword })
+    opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
+    demo = { users: seeded.users, password: seeded.password }
+  }
 
   const { app, injectWebSocket, wss } = createApp({
     db,
@@ -100,5 +111,5 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, host, db, access, relay, app, demo, close }
+  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, app, demo, close }
 }
