@@ -1,13 +1,12 @@
 // The example households in examples/ stay valid and keep the category their file name promises; fixtures are valid.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { classify } from '../rules/classify.ts'
 import { makeHousehold } from './fixtures.ts'
 import { validateHousehold } from './validate.ts'
 
-const dir = join(import.meta.dirname, 'examples')
-const load = (name: string): unknown => JSON.parse(readFileSync(join(dir, name), 'utf8'))
+// Loaded through Vite's glob import, so this shared/ test needs no Node API.
+const files = import.meta.glob<unknown>('./examples/*.json', { eager: true, import: 'default' })
+const load = (name: string): unknown => structuredClone(files[`./examples/${name}`])
 
 describe('examples', () => {
   it.each([
@@ -31,7 +30,7 @@ describe('examples', () => {
   })
 
   it('every example file is covered by a test', () => {
-    expect(readdirSync(dir).sort()).toEqual(
+    expect(Object.keys(files).map((f) => f.replace('./examples/', '')).sort()).toEqual(
       ['average-farming.json', 'b1-score-rural.json', 'incomplete.json', 'invalid.json', 'nd351-2027-urban.json', 'near-poor-urban.json', 'poor-rural.json', 'several.json'].sort(),
     )
   })
