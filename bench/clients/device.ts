@@ -19,7 +19,7 @@ export interface DeviceEvents {
   /** A remote update (or step2) for a household arrived. */
   onRemote?(device: Device, id: string, update: Uint8Array): void
   /** The server acknowledged one update this device sent (rasoat ACK, Hocuspocus SyncStatus). */
-  onAck?(device: Device, id: string, sentAt: number | null): void
+  onAck?(device: Device, id: string, sentAt: number | null, update: Uint8Array | null): void
 }
 
 export interface DeviceOptions {
@@ -40,8 +40,8 @@ export abstract class Device {
   households: string[]
   readonly stats: WireStats = emptyStats()
   readonly live = new Map<string, Y.Doc>()
-  /** Per household, the send times of updates awaiting an ack (null = handshake step2, not an edit). */
-  readonly awaitingAck = new Map<string, (number | null)[]>()
+  /** Per household, updates awaiting an ack with their send time (sentAt null = handshake step2, not an edit). */
+  readonly awaitingAck = new Map<string, { sentAt: number | null; update: Uint8Array | null }[]>()
   /** Updates made while offline, per household (sent on reconnect). */
   readonly offline = new Map<string, Uint8Array[]>()
   readonly synced = new Set<string>()
@@ -99,16 +99,16 @@ export abstract class Device {
     this.events.onRemote?.(this, id, update)
   }
 
-  protected expectAck(id: string, sentAt: number | null): void {
+  protected expectAck(id: string, sentAt: number | null, update: Uint8Array | null): void {
+    const entry = { sentAt, update }
     const q = this.awaitingAck.get(id)
-    if (q) q.push(sentAt)
-    else this.awaitingAck.set(id, [sentAt])
+    if (q) q.push(entry)
+    else this.awaitingAck.set(id, [entry])
   }
 
   protected acked(id: string): void {
-    const q = this.awaitingAck.get(id)
-    const sentAt = q && q.length ? (q.shift() as number | null) : null
-    this.events.onAck?.(this, id, sentAt)
+    const e = this.awaitingAck.get(id)?.shift()
+    this.events.onAck?.(this, id, e?.sentAt ?? null, e?.update ?? null)
   }
 
   pendingAcks(): number {

@@ -83,7 +83,7 @@ export class HocuspocusDevice extends Device {
             encoding.writeVarUint(e, SYNC_STEP2)
             encoding.writeVarUint8Array(e, diff)
           }))
-          this.expectAck(id, null)
+          this.expectAck(id, null, diff)
         } else if (sub === SYNC_STEP2) {
           this.received(id, payload, true)
           this.synced.add(id)
@@ -111,7 +111,7 @@ export class HocuspocusDevice extends Device {
       encoding.writeVarUint(e, SYNC_UPDATE)
       encoding.writeVarUint8Array(e, update)
     }))
-    this.expectAck(id, sentAt)
+    this.expectAck(id, sentAt, update)
   }
 
   async close(): Promise<void> {

@@ -141,7 +141,7 @@ export class RasoatDevice extends Device {
 
   sendUpdate(id: string, update: Uint8Array, sentAt: number | null): void {
     this.send(docUpdate(id, update))
-    this.expectAck(id, sentAt)
+    this.expectAck(id, sentAt, update)
   }
 
   async close(): Promise<void> {

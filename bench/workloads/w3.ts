@@ -1,0 +1,72 @@
+// W3 — cold bootstrap of a new phone with 300 households (bytes both ways, frames, time, server CPU), then the same
+// phone reconnecting with nothing changed, then N new phones bootstrapping at once.
+
+import type { Corpus } from '../lib/corpus.ts'
+import type { Plan } from '../lib/plan.ts'
+import { round, sleep } from '../lib/stats.ts'
+import type { SystemAdapter } from '../lib/systems.ts'
+import type { WireStats } from '../clients/device.ts'
+
+export interface W3Params {
+  households: number
+  concurrentDevices: number
+}
+
+export interface W3Result {
+  households: number
+  cold: { ms: number; wire: WireStats; serverCpuMs: number }
+  reconnect: { ms: number; wire: WireStats }
+  concurrent: { devices: number; ms: number; serverCpuMsPerDevice: number; errors: number }
+  startRssKiB: number
+  stored: number
+}
+
+function delta(a: WireStats, b: WireStats): WireStats {
+  return { framesIn: a.framesIn - b.framesIn, framesOut: a.framesOut - b.framesOut, bytesIn: a.bytesIn - b.bytesIn, bytesOut: a.bytesOut - b.bytesOut, sockets: a.sockets - b.sockets }
+}
+
+export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log: (s: string) => void): Promise<W3Result> {
+  const households = corpus.docs.slice(0, p.households).map((d) => d.id)
+  const devices = ['w3-first', ...Array.from({ length: p.concurrentDevices }, (_, i) => `w3-n${i}`)]
+  const plan: Plan = { groups: [{ name: 'w3', households, devices }], stored: households }
+  const prep = await sys.prepare('w3', corpus, plan)
+  const server = await sys.start(prep)
+  try {
+    await sleep(300)
+    const startRssKiB = server.rssKiB()
+    const first = sys.device(server, prep, 'w3-first', households)
+    const cpu0 = server.cpuMicros()
+    let t0 = performance.now()
+    await first.connect(60_000)
+    const coldMs = performance.now() - t0
+    await sleep(200) // trailing frames (acks of handshake step2s) are counted too
+    const cold = { ms: round(coldMs, 0), wire: { ...first.stats }, serverCpuMs: round((server.cpuMicros() - cpu0) / 1000, 0) }
+    log(`  cold 300: ${cold.ms} ms, in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`)
+    await first.close()
+    await sleep(300)
+    const before = { ...first.stats }
+    t0 = performance.now()
+    await first.connect(60_000)
+    const reMs = performance.now() - t0
+    await sleep(200)
+    const reconnect = { ms: round(reMs, 0), wire: delta(first.stats, before) }
+    log(`  reconnect, nothing changed: ${reconnect.ms} ms, ${reconnect.wire.framesIn} frames in / ${reconnect.wire.framesOut} out, ${reconnect.wire.bytesIn} B in / ${reconnect.wire.bytesOut} B out`)
+    await first.close()
+    const many = devices.slice(1).map((name) => sys.device(server, prep, name, households))
+    const cpu1 = server.cpuMicros()
+    t0 = performance.now()
+    await Promise.all(many.map((d) => d.connect(120_000)))
+    const manyMs = performance.now() - t0
+    const concurrent = {
+      devices: many.length,
+      ms: round(manyMs, 0),
+      serverCpuMsPerDevice: round((server.cpuMicros() - cpu1) / 1000 / Math.max(1, many.length), 0),
+      errors: many.reduce((s, d) => s + d.errors, 0),
+    }
+    log(`  ${many.length} new phones at once: ${concurrent.ms} ms, server CPU ${concurrent.serverCpuMsPerDevice} ms/phone`)
+    await Promise.all(many.map((d) => d.close()))
+    return { households: households.length, cold, reconnect, concurrent, startRssKiB, stored: households.length }
+  } finally {
+    await server.stop()
+  }
+}
