@@ -186,6 +186,7 @@ export const vi: Record<string, string> = {
   'survey.need.other': 'Nhu cầu khác',
 
   'survey.error.required': 'Bắt buộc nhập',
+  'survey.error.invalid': 'Giá trị không hợp lệ',
   'survey.error.number': 'Phải là một số',
   'survey.error.floorArea': 'Diện tích phải lớn hơn hoặc bằng 0',
   'survey.error.income': 'Thu nhập phải lớn hơn hoặc bằng 0',
@@ -217,6 +218,8 @@ export const vi: Record<string, string> = {
   'survey.missing.memberName': 'Thành viên {n}: thiếu họ tên',
   'survey.missing.memberBirth': 'Thành viên {n}: ngày sinh chưa hợp lệ',
   'survey.missing.income': 'Chưa có căn cứ thu nhập',
+  'survey.missing.memberField': 'Thành viên {n}: chưa trả lời "{field}"',
+  'survey.missing.dwellingField': 'Chưa trả lời "{field}"',
   'survey.missing.floorArea': 'Chưa nhập diện tích nhà ở',
   'survey.missing.location': 'Chưa lấy vị trí GPS',
   'survey.missing.quickScreen': 'Chưa hoàn thành Phiếu A',
@@ -459,6 +462,7 @@ export const en: Record<string, string> = {
   'survey.need.other': 'Other need',
 
   'survey.error.required': 'Required',
+  'survey.error.invalid': 'Not a valid value',
   'survey.error.number': 'Must be a number',
   'survey.error.floorArea': 'Floor area must be 0 or more',
   'survey.error.income': 'Income must be 0 or more',
@@ -490,6 +494,8 @@ export const en: Record<string, string> = {
   'survey.missing.memberName': 'Member {n}: name missing',
   'survey.missing.memberBirth': 'Member {n}: birth date not valid',
   'survey.missing.income': 'No income evidence',
+  'survey.missing.memberField': 'Member {n}: "{field}" not answered',
+  'survey.missing.dwellingField': '"{field}" not answered',
   'survey.missing.floorArea': 'Floor area not entered',
   'survey.missing.location': 'No GPS location',
   'survey.missing.quickScreen': 'Form A not completed',

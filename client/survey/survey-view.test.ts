@@ -93,4 +93,21 @@ describe('surveyView', () => {
     expect(v.editable).toBe(true)
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history } }), TODAY).editable).toBe(false)
   })
+
+  it('treats unanswered questions as missing, not as their defaults (birth date, sex, relation, water, toilet, floor area)', () => {
+    const m = makeMember({ fullName: 'Mới', relation: 'head' })
+    const unanswered = new Set([`members.${m.id}.birthDate`, `members.${m.id}.sex`, 'dwelling.water', 'dwelling.floorAreaM2'])
+    const v = surveyView(snap({ members: [m] }), TODAY, (p) => !unanswered.has(p))
+    expect(v.members[0]?.age).toBeNull()
+    expect(v.members[0]?.birthError).toBe('survey.error.required')
+    expect(v.members[0]?.unanswered).toEqual(['birthDate', 'sex'])
+    expect(v.missing.map((x) => [x.key, x.params?.field])).toEqual(
+      expect.arrayContaining([
+        ['survey.missing.memberBirth', undefined],
+        ['survey.missing.memberField', 'survey.member.sex'],
+        ['survey.missing.floorArea', undefined],
+        ['survey.missing.dwellingField', 'survey.dwelling.water'],
+      ]),
+    )
+  })
 })

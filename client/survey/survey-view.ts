@@ -16,6 +16,8 @@ export interface MemberRow {
   age: number | null
   fields: MemberField[]
   birthError: string | null
+  /** Required questions still at their default (never answered). */
+  unanswered: MemberField[]
   personalIdWarnings: PersonalIdWarning[]
 }
 
@@ -59,7 +61,13 @@ function duplicateIds(members: Member[]): Set<string> {
   return new Set([...seen].filter(([, n]) => n > 1).map(([id]) => id))
 }
 
-export function surveyView(snapshot: HouseholdSnapshot, today: string): SurveyView {
+/** Whether a question has an answer (HouseholdDoc.answered): unanswered ones read as defaults in the snapshot. */
+export type Answered = (path: string) => boolean
+
+/** Member questions that must be answered before submit (their defaults would otherwise pass silently). */
+const REQUIRED_MEMBER_FIELDS = ['birthDate', 'sex', 'relation'] as const
+
+export function surveyView(snapshot: HouseholdSnapshot, today: string, answered: Answered = () => true): SurveyView {
   const { household, workflow, screen } = snapshot
   let standard: Standard | null = null
   let referenceDate: string | null = null
@@ -72,12 +80,15 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string): SurveyVi
 
   const dups = duplicateIds(household.members)
   const members: MemberRow[] = household.members.map((member, index) => {
-    const age = referenceDate ? ageAtReference(member.birthDate, referenceDate) : null
+    const birthKnown = answered(`members.${member.id}.birthDate`)
+    const age = referenceDate && birthKnown ? ageAtReference(member.birthDate, referenceDate) : null
     const warnings = personalIdCheck(member).filter((w) => w.code !== 'personal-id/duplicate')
     if (member.personalId && dups.has(member.personalId)) {
       warnings.push({ code: 'personal-id/duplicate', field: 'personalId', message: 'Duplicate personal ID', vi: 'Số định danh trùng' })
     }
-    return { member, index, age, fields: relevantMemberFields(age), birthError: birthDateError(member.birthDate, today), personalIdWarnings: warnings }
+    const birthError = birthKnown ? birthDateError(member.birthDate, today) : 'survey.error.required'
+    const unanswered = REQUIRED_MEMBER_FIELDS.filter((f) => !answered(`members.${member.id}.${f}`))
+    return { member, index, age, fields: relevantMemberFields(age), birthError, unanswered, personalIdWarnings: warnings }
   })
 
   let classification: Classification | null = null
@@ -116,13 +127,18 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string): SurveyVi
     endedAtQuickScreen,
     members,
     deprivations,
-    missing: missingForSubmit(snapshot, members, classification),
+    missing: missingForSubmit(snapshot, members, classification, answered),
     returnComments,
   }
 }
 
 /** What must be answered before the record can be submitted (empty → submit allowed). */
-export function missingForSubmit(snapshot: HouseholdSnapshot, members: MemberRow[], classification: Classification | null): Missing[] {
+export function missingForSubmit(
+  snapshot: HouseholdSnapshot,
+  members: MemberRow[],
+  classification: Classification | null,
+  answered: Answered = () => true,
+): Missing[] {
   const { household, screen } = snapshot
   const out: Missing[] = []
   if (screen.result === null) out.push({ key: 'survey.missing.quickScreen' })
@@ -134,9 +150,17 @@ export function missingForSubmit(snapshot: HouseholdSnapshot, members: MemberRow
     for (const r of members) {
       if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 } })
       if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 } })
+      for (const f of r.unanswered) {
+        if (f !== 'birthDate') out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: `survey.member.${f}` } })
+      }
     }
     if (!('perCapitaMonthly' in household.income) && !('b1Score' in household.income)) out.push({ key: 'survey.missing.income' })
-    if (household.dwelling.hasDwelling && !(household.dwelling.floorAreaM2 > 0)) out.push({ key: 'survey.missing.floorArea' })
+    if (household.dwelling.hasDwelling && (!answered('dwelling.floorAreaM2') || !(household.dwelling.floorAreaM2 > 0))) {
+      out.push({ key: 'survey.missing.floorArea' })
+    }
+    for (const f of ['water', 'toilet'] as const) {
+      if (!answered(`dwelling.${f}`)) out.push({ key: 'survey.missing.dwellingField', params: { field: `survey.dwelling.${f}` } })
+    }
     for (const reason of classification?.reasons ?? []) {
       if (reason.kind === 'missing') out.push({ key: 'survey.missing.invalid', reason })
     }

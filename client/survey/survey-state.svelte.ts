@@ -1,0 +1,177 @@
+// State of the open survey form: the household snapshot (HouseholdDoc bridged with createSubscriber), the derived
+// view (live classification, relevant questions, submit blockers), the current step, and every write as an intent
+// call. Components stay thin: they read `view` and call these methods on change/blur.
+import type { HouseholdDoc, DwellingPatch, EditResult, MemberFields } from '../../shared/doc/household-doc.ts'
+import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import { TRANSITIONS } from '../../shared/doc/workflow.ts'
+import type { Attributes, Income, Location, Member, PhotoRef, Status } from '../../shared/household/types.ts'
+import { localToday, type Parsed } from './answers.ts'
+import { Live } from './live.svelte.ts'
+import { surveyView, type SurveyView } from './survey-view.ts'
+
+export type StepId = 'quick' | 'members' | 'dwelling' | 'income' | 'other' | 'gps' | 'photos' | 'result'
+export const ALL_STEPS: readonly StepId[] = ['quick', 'members', 'dwelling', 'income', 'other', 'gps', 'photos', 'result']
+const QUICK_END_STEPS: readonly StepId[] = ['quick', 'gps', 'photos', 'result']
+
+export interface SurveyUser {
+  id: string
+  username: string
+  displayName?: string
+}
+
+/** Shortest path of allowed transitions from `from` to in_progress (listed → assigned → in_progress, returned → …). */
+export function pathToInProgress(from: Status): Status[] {
+  const seen = new Set<Status>([from])
+  const queue: [Status, Status[]][] = [[from, []]]
+  while (queue.length > 0) {
+    const [s, path] = queue.shift() as [Status, Status[]]
+    if (s === 'in_progress') return path
+    for (const next of TRANSITIONS[s]) {
+      if (!seen.has(next) && next !== 'submitted') {
+        seen.add(next)
+        queue.push([next, [...path, next]])
+      }
+    }
+  }
+  return []
+}
+
+export class SurveyState {
+  readonly doc: HouseholdDoc
+  readonly user: SurveyUser
+  readonly #live: Live<HouseholdSnapshot>
+  step = $state<StepId>('quick')
+  /** Member being edited (id), or null for the list. */
+  editingMember = $state<string | null>(null)
+  /** Field errors keyed by field path as in test ids (e.g. 'dwelling.floorAreaM2', 'members.0.birthDate'). */
+  errors = $state<Record<string, string>>({})
+  /** Last refused write (code from HouseholdDoc), shown once at the top of the form. */
+  lastRefusal = $state<string | null>(null)
+  today = $state(localToday())
+
+  readonly snapshot: HouseholdSnapshot = $derived.by(() => this.#live.current)
+  readonly view: SurveyView = $derived(surveyView(this.snapshot, this.today, (p) => this.doc.answered(p)))
+  readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
+
+  constructor(doc: HouseholdDoc, user: SurveyUser) {
+    this.doc = doc
+    this.user = user
+    this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
+    const first = doc.read()
+    if (first.screen.result !== null) this.step = first.screen.result === 'not_poor' ? 'result' : 'members'
+  }
+
+  go(step: StepId): void {
+    this.step = step
+    this.editingMember = null
+  }
+
+  next(): void {
+    const i = this.steps.indexOf(this.step)
+    const n = this.steps[i + 1]
+    if (n) this.go(n)
+  }
+
+  answered(path: string): boolean {
+    return this.doc.answered(path)
+  }
+
+  // ——— writes (every one through an intent; the first edit of a returned record re-opens it) ———
+
+  #write(errorPath: string | null, run: () => EditResult, refusedKey = 'survey.error.invalid'): boolean {
+    if (!this.view.editable) return false
+    this.#ensureInProgress()
+    const r = run()
+    if (!r.ok) {
+      this.lastRefusal = r.code
+      if (errorPath) this.errors[errorPath] = refusedKey
+      return false
+    }
+    if (errorPath && errorPath in this.errors) delete this.errors[errorPath]
+    this.lastRefusal = null
+    return true
+  }
+
+  #ensureInProgress(): void {
+    for (const to of pathToInProgress(this.doc.status)) this.doc.changeStatus(to, { by: this.user.username })
+  }
+
+  /** Applies a parsed number, or records its error under `path` (nothing is written then). */
+  writeParsed(path: string, parsed: Parsed, write: (value: number | null) => EditResult): boolean {
+    if (!parsed.ok) {
+      this.errors[path] = parsed.error
+      return false
+    }
+    return this.#write(path, () => write(parsed.value))
+  }
+
+  setError(path: string, key: string | null): void {
+    if (key) this.errors[path] = key
+    else delete this.errors[path]
+  }
+
+  setQuickScreen(result: 'continue' | 'not_poor' | null, reason: string | null): void {
+    if (this.#write(null, () => this.doc.setQuickScreen(result, reason))) this.go(result === 'not_poor' ? 'gps' : result === 'continue' ? 'members' : 'quick')
+  }
+
+  addMember(): void {
+    const isFirst = this.snapshot.household.members.length === 0
+    // Only what the enumerator cannot leave to chance is written; other answers stay unanswered until given.
+    const init: Partial<MemberFields> = isFirst ? { relation: 'head' } : {}
+    this.#write(null, () => {
+      const r = this.doc.addMember(init)
+      if (r.ok) this.editingMember = r.id
+      return r.ok ? { ok: true } : r
+    })
+  }
+
+  updateMember(index: number, id: string, patch: Partial<Omit<Member, 'id'>>): boolean {
+    const key = Object.keys(patch)[0] ?? ''
+    return this.#write(`members.${index}.${key}`, () => this.doc.updateMember(id, patch), key === 'personalId' ? 'survey.pid.format' : undefined)
+  }
+
+  removeMember(id: string): void {
+    if (this.#write(null, () => this.doc.removeMember(id))) this.editingMember = null
+  }
+
+  setDwelling(patch: DwellingPatch): boolean {
+    return this.#write(`dwelling.${Object.keys(patch)[0] ?? ''}`, () => this.doc.setDwelling(patch))
+  }
+
+  setIncome(income: Income): boolean {
+    return this.#write('income', () => this.doc.setIncome(income))
+  }
+
+  setFarming(farming: boolean): void {
+    this.#write('farming', () => this.doc.setField('farming', farming))
+  }
+
+  setAttributes(patch: Partial<Attributes>): void {
+    this.#write(`attributes.${Object.keys(patch)[0] ?? ''}`, () => this.doc.setAttributes(patch))
+  }
+
+  setCauses(codes: string[]): void {
+    this.#write('causes', () => this.doc.setCauses(codes))
+  }
+
+  setSupportNeeds(codes: string[]): void {
+    this.#write('supportNeeds', () => this.doc.setSupportNeeds(codes))
+  }
+
+  setLocation = (location: Location): void => {
+    this.#write('location', () => this.doc.setLocation(location))
+  }
+
+  attachPhoto = (ref: PhotoRef): void => {
+    this.#write('photos', () => this.doc.attachPhoto(ref))
+  }
+
+  /** Moves the record to submitted when nothing is missing; returns whether it did. */
+  submit(): boolean {
+    if (!this.view.editable || this.view.missing.length > 0) return false
+    this.#ensureInProgress()
+    const r = this.doc.changeStatus('submitted', { by: this.user.username })
+    if (!r.ok) this.lastRefusal = r.code
+    return r.ok
+  }
+}
