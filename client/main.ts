@@ -1,18 +1,55 @@
-// Composition root of the enumerator PWA: builds the dictionary, the update prompt and the app state, then mounts App.
-// Nothing else creates long-lived objects; components receive them through context.
+// Composition root of the enumerator PWA: opens the device's storage, builds the dictionary, the update prompt,
+// the session store and the app state, starts the photo uploader after sign-in, then mounts App.
 
 import { mount } from 'svelte'
 import App from './App.svelte'
+import { AppState } from './app/app-state.svelte.ts'
+import { openDevice } from './app/device.ts'
+import { SessionStore } from './app/session.ts'
 import { I18n } from './i18n/index.svelte.ts'
 import { AppUpdate } from './pwa/app-update.svelte.ts'
+import { pendingPhotoCount, startPhotoUploader } from './photos/photo-store.ts'
 
-const i18n = new I18n()
-document.documentElement.lang = i18n.lang
-let formOpen = false
-const update = new AppUpdate(() => formOpen)
-void update.start()
+async function main(): Promise<void> {
+  const target = document.getElementById('app')
+  if (!target) throw new Error('#app missing from index.html')
+  const i18n = new I18n()
+  document.documentElement.lang = i18n.lang
+  let app: AppState | null = null
+  const update = new AppUpdate(() => app?.formOpen ?? false)
+  void update.start()
 
-const target = document.getElementById('app')
-if (!target) throw new Error('#app missing from index.html')
-target.textContent = ''
-mount(App, { target, props: { i18n, update, setFormOpen: (open: boolean) => (formOpen = open) } })
+  const device = await openDevice(indexedDB)
+  const savedLang = await device.summary.getSetting<'vi' | 'en'>('locale')
+  if (savedLang && savedLang !== i18n.lang) i18n.setLang(savedLang)
+  const setLang = i18n.setLang.bind(i18n)
+  i18n.setLang = (lang) => {
+    setLang(lang)
+    void device.summary.setSetting('locale', lang)
+  }
+
+  app = new AppState({
+    device,
+    sessions: new SessionStore(device.summary),
+    idb: indexedDB,
+    appVersion: __APP_VERSION__,
+    pendingPhotos: pendingPhotoCount,
+    onSignedIn: (session) =>
+      startPhotoUploader({
+        baseUrl: '',
+        getToken: () => session.token,
+        householdScope: (id) => device.index.get(id) !== undefined,
+      }),
+  })
+  await app.start()
+  target.textContent = ''
+  mount(App, { target, props: { app, i18n, update } })
+  // For e2e tests and field support: read-only handles, no behaviour depends on them.
+  Object.assign(window, { __rasoat: { app, device, update } })
+}
+
+main().catch((e: unknown) => {
+  const target = document.getElementById('app')
+  if (target) target.textContent = `Không mở được ứng dụng / The app could not start: ${e instanceof Error ? e.message : String(e)}`
+  console.error(e)
+})

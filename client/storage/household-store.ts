@@ -36,6 +36,8 @@ interface Live {
   household: HouseholdDoc
   users: number
   buffer: Uint8Array[]
+  /** Updates handed to an outbox transaction that has not committed yet. */
+  inWrite: number
   timer: ReturnType<typeof setTimeout> | null
   writing: Promise<void>
 }
@@ -45,6 +47,7 @@ export class HouseholdStore {
   readonly #live = new Map<string, Live>()
   readonly #opening = new Map<string, Promise<Live>>()
   readonly #refreshQueue = new Set<string>()
+  readonly #pendingListeners = new Set<() => void>()
   #refreshing: Promise<void> | null = null
 
   constructor(options: HouseholdStoreOptions) {
@@ -103,6 +106,7 @@ export class HouseholdStore {
       household: new HouseholdDoc(doc),
       users: 0,
       buffer: [],
+      inWrite: 0,
       timer: null,
       writing: Promise.resolve(),
     }
@@ -110,6 +114,7 @@ export class HouseholdStore {
       // Only the user's intents (origin kind 'local') are sent; remote, replayed and server-written ones are not.
       if (origin === persistence || toEditOrigin(origin).kind !== 'local') return
       live.buffer.push(update)
+      this.#pendingChanged()
       if (live.timer === null) live.timer = setTimeout(() => void this.#flushLive(id, live), this.#o.batchMs ?? 300)
     })
     doc.on('update', () => this.#scheduleRefresh(id))
@@ -144,13 +149,27 @@ export class HouseholdStore {
     live.timer = null
     if (live.buffer.length === 0) return live.writing
     const update = live.buffer.length === 1 ? live.buffer[0]! : Y.mergeUpdates(live.buffer)
+    const count = live.buffer.length
     live.buffer = []
+    live.inWrite += count
     const now = (this.#o.now ?? Date.now)()
     const entry: OutboxEntry = { householdId: id, update, createdAt: now }
-    live.writing = live.writing.then(async () => {
-      const rows = await this.#o.summary.appendOutbox([entry], now)
-      this.#o.index.put(rows)
+    const job = live.writing.then(async () => {
+      try {
+        const rows = await this.#o.summary.appendOutbox([entry], now)
+        this.#o.index.put(rows)
+      } catch (e) {
+        // Not committed (quota, IndexedDB closing): put the update back so it is retried, never dropped.
+        live.buffer.unshift(update)
+        throw e
+      } finally {
+        live.inWrite -= count
+        this.#pendingChanged()
+      }
       this.#o.onOutbox?.(id)
+    })
+    live.writing = job.catch(() => {
+      if (live.timer === null) live.timer = setTimeout(() => void this.#flushLive(id, live), 2000)
     })
     return live.writing
   }
@@ -163,8 +182,24 @@ export class HouseholdStore {
   /** Local edits typed but not yet in the outbox (shown as "saving…"). */
   get unflushed(): number {
     let n = 0
-    for (const live of this.#live.values()) n += live.buffer.length
+    for (const live of this.#live.values()) n += live.buffer.length + live.inWrite
     return n
+  }
+
+  /** Edits of one household not yet committed to IndexedDB ("saving…" until 0, then "saved on phone"). */
+  unflushedOf(id: string): number {
+    const live = this.#live.get(id)
+    return live ? live.buffer.length + live.inWrite : 0
+  }
+
+  /** Called whenever unflushed counts change. */
+  subscribePending(listener: () => void): () => void {
+    this.#pendingListeners.add(listener)
+    return () => this.#pendingListeners.delete(listener)
+  }
+
+  #pendingChanged(): void {
+    for (const l of this.#pendingListeners) l()
   }
 
   // ——— remote updates ———

@@ -356,6 +356,10 @@ export class SyncClient {
         this.#inFlight.get(m.householdId)?.shift()
         const retryable = isRetryable(m.code)
         if (!retryable) this.#held.add(m.householdId)
+        else {
+          const id = m.householdId
+          setTimeout(() => this.notifyOutbox(id), 3000 + Math.random() * 5000)
+        }
         this.#awaitingHead.delete(m.householdId)
         await this.#o.store.rejected(m.householdId, { code: m.code, message: m.message, retryable })
         this.#progress()
@@ -374,14 +378,18 @@ export class SyncClient {
     if (removed.length > 0) await store.removeHouseholds(removed)
     this.#ready = true
     const pending = await store.pendingHouseholds()
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...added.map(([id]) => id), ...pending])]
+    // The server bootstraps `added` households by itself (DOC step2 + HEAD in deflated BATCHes): no step1 for them.
+    const addedIds = new Set(added.map(([id]) => id))
+    for (const id of addedIds) this.#awaitingHead.add(id)
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...pending])].filter((id) => !addedIds.has(id))
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
       this.#awaitingHead.add(id)
       frames.push(encodeMessage(docSyncStep1(id, await store.stateVector(id))))
     }
     this.#sendFrames(frames)
-    this.#setStatus({ phase: 'syncing', total: toFetch.length, remaining: toFetch.length })
+    const total = toFetch.length + addedIds.size
+    this.#setStatus({ phase: 'syncing', total, remaining: total })
     for (const id of pending) await this.#sendNext(id)
     this.#progress()
   }

@@ -1,0 +1,196 @@
+// The app's top-level state: which phase (login, unlock, ready), which screen, the signed-in user, sync status,
+// and the guarded actions (logout and user switch are refused while anything is unsynced).
+
+import type { SyncStatus } from '../sync/sync-client.ts'
+import type { Device } from './device.ts'
+import { wipeHouseholds } from './device.ts'
+import type { LoginFailure, SessionStore, StoredSession } from './session.ts'
+import { startSync, type SyncRuntime } from './sync-runtime.ts'
+
+export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
+export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' }
+export interface Notice {
+  key: string
+  params?: Record<string, string | number>
+  tone: 'info' | 'warning' | 'error'
+}
+
+export interface AppDeps {
+  device: Device
+  sessions: SessionStore
+  idb: IDBFactory
+  appVersion: string
+  pendingPhotos: () => Promise<number>
+  /** Started after login/unlock (photo uploader); returns stop. */
+  onSignedIn?: (session: StoredSession) => () => void
+}
+
+const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
+
+export class AppState {
+  phase = $state<Phase>('starting')
+  session = $state<StoredSession | null>(null)
+  view = $state<View>({ name: 'list' })
+  notice = $state<Notice | null>(null)
+  busy = $state(false)
+  sync = $state<SyncStatus>(IDLE_STATUS)
+  persisted = $state<boolean | null>(null)
+  /** A household form is on screen: app updates wait, and the form owns the input. */
+  formOpen = $derived(this.view.name === 'household')
+  readonly deps: AppDeps
+  #runtime: SyncRuntime | null = null
+  #stopSignedIn: (() => void) | null = null
+
+  constructor(deps: AppDeps) {
+    this.deps = deps
+  }
+
+  get user() {
+    return this.session?.user ?? null
+  }
+
+  async start(): Promise<void> {
+    const session = await this.deps.sessions.load()
+    this.session = session ?? null
+    this.phase = session ? 'unlock' : 'login'
+    this.persisted = (await navigator.storage?.persisted?.()) ?? null
+    const last = await this.deps.device.summary.getSetting<number>('lastSyncAt')
+    if (last) this.sync = { ...this.sync, lastSyncAt: last }
+  }
+
+  async login(username: string, password: string): Promise<LoginFailure | null> {
+    this.busy = true
+    this.notice = null
+    try {
+      const unsynced = await this.unsyncedTotal()
+      const r = await this.deps.sessions.login(username.trim(), password, this.deps.device.deviceId, unsynced)
+      if (!r.ok) return r.code
+      if (r.userChanged) await wipeHouseholds(this.deps.device, this.deps.idb)
+      this.session = r.session
+      await this.#enter(r.session)
+      return null
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async unlock(password: string): Promise<boolean> {
+    const session = this.session
+    if (!session) return false
+    this.busy = true
+    try {
+      if (!(await this.deps.sessions.unlock(session, password))) return false
+      await this.#enter(session)
+      return true
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** The session expired on the server: sign in again online; the device keeps all data for the same user. */
+  signInAgain(): void {
+    this.#leave()
+    this.phase = 'login'
+  }
+
+  async #enter(session: StoredSession): Promise<void> {
+    this.phase = 'ready'
+    this.view = { name: 'list' }
+    this.#runtime?.stop()
+    const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
+    this.#runtime = runtime
+    this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
+    runtime.client.onStatus((s) => {
+      const lastSyncAt = s.lastSyncAt ?? this.sync.lastSyncAt
+      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
+      this.sync = { ...s, lastSyncAt }
+    })
+    this.#stopSignedIn = this.deps.onSignedIn?.(session) ?? null
+    // Ask for persistent storage once signed in (auto-granted to installed PWAs in Chrome).
+    try {
+      this.persisted = (await navigator.storage?.persist?.()) ?? null
+    } catch {
+      this.persisted = false
+    }
+  }
+
+  #leave(): void {
+    this.#runtime?.stop()
+    this.#runtime = null
+    this.#stopSignedIn?.()
+    this.#stopSignedIn = null
+    this.sync = { ...IDLE_STATUS, lastSyncAt: this.sync.lastSyncAt }
+  }
+
+  /** Edits not yet acknowledged by the server, edits still being written, and photos not uploaded. */
+  async unsyncedTotal(): Promise<number> {
+    const { index, households } = this.deps.device
+    let photos = 0
+    try {
+      photos = await this.deps.pendingPhotos()
+    } catch {
+      photos = 0
+    }
+    return index.unsyncedCount() + households.unflushed + photos
+  }
+
+  async unsyncedBreakdown(): Promise<{ edits: number; households: number; photos: number }> {
+    const { index, households } = this.deps.device
+    await households.flush()
+    let photos = 0
+    try {
+      photos = await this.deps.pendingPhotos()
+    } catch {
+      photos = 0
+    }
+    return { edits: index.unsyncedCount(), households: index.dirtyHouseholds(), photos }
+  }
+
+  /** Logout (and user switch, which is logout then login) is refused while anything is unsynced. */
+  async logout(): Promise<boolean> {
+    const session = this.session
+    if (!session) return true
+    if (this.formOpen) await this.closeHousehold()
+    const u = await this.unsyncedBreakdown()
+    if (u.edits + u.photos > 0) {
+      this.notice = { key: 'logout.refused', params: { edits: u.edits, households: u.households, photos: u.photos }, tone: 'error' }
+      return false
+    }
+    this.#leave()
+    await this.deps.sessions.logout(session)
+    this.session = null
+    this.notice = null
+    this.phase = 'login'
+    return true
+  }
+
+  openHousehold(id: string): void {
+    this.view = { name: 'household', id }
+    if (typeof history !== 'undefined') history.pushState({ household: id }, '')
+  }
+
+  async closeHousehold(): Promise<void> {
+    if (this.view.name === 'household') this.view = { name: 'list' }
+  }
+
+  showDiagnostics(): void {
+    this.view = { name: 'diagnostics' }
+  }
+
+  showList(): void {
+    this.view = { name: 'list' }
+  }
+
+  dismissNotice(): void {
+    this.notice = null
+  }
+
+  /** Sync now (status bar button). */
+  syncNow(): void {
+    this.#runtime?.client.kick()
+  }
+
+  async refreshPersisted(): Promise<void> {
+    this.persisted = (await navigator.storage?.persisted?.()) ?? null
+  }
+}

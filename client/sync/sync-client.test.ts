@@ -1,0 +1,158 @@
+// The device's sync client against the real server (startServer on port 0, real SQLite, demo seed) over a real
+// WebSocket (ws), with device storage on fake-indexeddb: bootstrap, edit → ACK, fan-out, offline outbox, reconnect.
+import 'fake-indexeddb/auto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../server/server.ts'
+import { openDevice, type Device } from '../app/device.ts'
+import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
+
+const PASSWORD = 'demo-password-1'
+let server: RunningServer
+let dataDir: string
+let token: string
+let deviceNo = 0
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'rasoat-sync-client-'))
+  server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: PASSWORD, clientDir: join(dataDir, 'none') })
+  const res = await fetch(`${server.url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'enum1', password: PASSWORD }),
+  })
+  token = ((await res.json()) as { token: string }).token
+})
+
+afterAll(async () => {
+  await server?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+interface Phone {
+  device: Device
+  client: SyncClient
+  until(pred: (s: SyncStatus) => boolean, what: string): Promise<void>
+}
+
+async function phone(): Promise<Phone> {
+  const device = await openDevice(indexedDB, `rasoat-sync-test-${++deviceNo}`)
+  const client = new SyncClient({
+    url: () => `${server.url.replace('http', 'ws')}/sync?token=${token}`,
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    store: device.syncStore,
+    deviceId: device.deviceId,
+    appVersion: 'test',
+    backoff: undefined,
+  })
+  device.onOutbox = (id) => client.notifyOutbox(id)
+  const until = (pred: (s: SyncStatus) => boolean, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (pred(client.status)) return resolve()
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; status ${JSON.stringify(client.status)}`)), 30_000)
+      const off = client.onStatus((s) => {
+        if (pred(s)) {
+          clearTimeout(timer)
+          off()
+          resolve()
+        }
+      })
+    })
+  return { device, client, until }
+}
+
+async function serverAddress(id: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/households/${id}`, { headers: { authorization: `Bearer ${token}` } })
+  return ((await res.json()) as { household: { address: string } }).household.address
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`never happened: ${what}`)
+}
+
+describe('sync client against the real server', () => {
+  let a: Phone
+  let b: Phone
+
+  it('bootstraps every assigned household from an empty manifest (P8–P11)', async () => {
+    a = await phone()
+    a.client.start()
+    await a.until((s) => s.phase === 'synced', 'bootstrap')
+    await a.device.households.settled()
+    const rows = a.device.index.all()
+    expect(rows.length).toBe(300)
+    expect(rows.every((r) => r.serverSeq > 0 && r.known && r.headName !== '')).toBe(true)
+    expect(a.device.index.unsyncedCount()).toBe(0)
+  })
+
+  it('a local edit is saved on the phone, sent, ACKed, and committed on the server', async () => {
+    const id = a.device.index.all()[0]!.id
+    const before = a.device.index.get(id)!.serverSeq
+    const opened = await a.device.households.openHousehold(id)
+    opened.household.setField('address', '7 Đường Thử Nghiệm')
+    await a.device.households.flush()
+    expect(a.device.index.get(id)?.dirty === true || a.device.index.get(id)?.serverSeq! > before).toBe(true)
+    await eventually(() => a.device.index.get(id)?.dirty === false, 'ACK')
+    expect(a.device.index.get(id)!.serverSeq).toBeGreaterThan(before)
+    expect(await serverAddress(id)).toBe('7 Đường Thử Nghiệm')
+    await opened.close()
+  })
+
+  it('a second phone bootstraps, then receives the first phone\'s edit by fan-out', async () => {
+    b = await phone()
+    b.client.start()
+    await b.until((s) => s.phase === 'synced', 'bootstrap of b')
+    const id = a.device.index.all()[1]!.id
+    const opened = await a.device.households.openHousehold(id)
+    opened.household.setField('address', '8 Fan Out')
+    await opened.close()
+    await eventually(async () => {
+      await b.device.households.settled()
+      return b.device.index.get(id)?.address === '8 Fan Out'
+    }, 'fan-out to b')
+    expect(b.device.index.get(id)!.serverSeq).toBe(a.device.index.get(id)!.serverSeq)
+  })
+
+  it('edits made while disconnected wait in the outbox and go out on reconnect; the manifest brings others\' changes', async () => {
+    const id = a.device.index.all()[2]!.id
+    const other = a.device.index.all()[3]!.id
+    b.client.disconnect()
+    const opened = await b.device.households.openHousehold(id)
+    opened.household.setField('address', '9 Offline')
+    await opened.close()
+    expect(b.device.index.get(id)).toMatchObject({ dirty: true, unsyncedCount: 1 })
+    // meanwhile phone a edits another household, which b must fetch through its manifest (changed)
+    const oa = await a.device.households.openHousehold(other)
+    oa.household.setField('address', '10 Changed While Away')
+    await oa.close()
+    await eventually(() => a.device.index.get(other)?.dirty === false, 'ACK on a')
+    expect(await serverAddress(id)).not.toBe('9 Offline')
+
+    b.client.kick()
+    await b.until((s) => s.phase === 'synced', 'reconnect of b')
+    await eventually(() => b.device.index.get(id)?.dirty === false, 'outbox drained')
+    expect(await serverAddress(id)).toBe('9 Offline')
+    await b.device.households.settled()
+    expect(b.device.index.get(other)?.address).toBe('10 Changed While Away')
+    await eventually(async () => {
+      await a.device.households.settled()
+      return a.device.index.get(id)?.address === '9 Offline'
+    }, 'fan-out of the outbox to a')
+  })
+
+  it('a reconnect with nothing new is a four-frame handshake that ends synced', async () => {
+    a.client.disconnect()
+    a.client.kick()
+    await a.until((s) => s.phase === 'synced', 'quiet reconnect')
+    expect(a.device.index.unsyncedCount()).toBe(0)
+    a.client.stop()
+    b.client.stop()
+  })
+})
