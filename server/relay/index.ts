@@ -32,7 +32,7 @@ export type ResolveResult =
 
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
-  resolveConflict(conflictId: number, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
+  resolveConflict(conflictId: number | string, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -140,10 +140,11 @@ export function createRelay(deps: RelayDeps): Relay {
         }),
       )
     },
-    async resolveConflict(conflictId, choice, admin) {
+    async resolveConflict(rawId, choice, admin) {
+      const conflictId = Number(rawId) // conflict ids are integers; the API and CONFLICT frames carry them as text
       if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
-      const conflict = conflicts.get(conflictId)
-      if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${conflictId}` }
+      const conflict = Number.isSafeInteger(conflictId) ? conflicts.get(conflictId) : null
+      if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${String(rawId)}` }
       if (conflict.status !== 'open') return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
       let value: JsonValue
       if ('candidate' in choice) {

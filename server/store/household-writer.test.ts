@@ -18,7 +18,7 @@ let db: Db
 let store: DocStore
 let writer: HouseholdWriter
 
-const meta = (id: string) => ({ id, period: '2025', unitCode: '19753', villageId: 'v1' })
+const meta = (id: string) => ({ id, period: '2025', unitCode: '19900', villageId: 'v1' })
 const alice = { userId: 'u-alice', deviceId: 'd-alice' }
 const bob = { userId: 'u-bob', deviceId: 'd-bob' }
 

@@ -20,7 +20,7 @@ export function householdUpdate(h: FixtureHousehold, members = 3): Uint8Array {
     {
       id: h.id,
       period: '2025',
-      unit: h.unit ?? '19753',
+      unit: h.unit ?? '19900',
       village: h.village ?? 'v1',
       address: h.address ?? `${h.id} đường Lê Lợi`,
       location: { lat: h.lat ?? 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-09-01T08:00:00Z' },
