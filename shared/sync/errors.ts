@@ -14,6 +14,7 @@ export const SYNC_ERROR_CODES = [
   'sync/overloaded', // server shedding load; retry later with backoff
   'sync/internal', // unexpected server failure; nothing was stored
   'sync/not-found', // household does not exist
+  'sync/missing-dependencies', // the update builds on changes the server lacks: the server sends DOC step1, client answers step2
 ] as const
 
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
@@ -29,5 +30,5 @@ export function isSyncErrorCode(code: string): code is SyncErrorCode {
  * or the update will never be accepted as is (false) and needs a person to look at it.
  */
 export function isRetryable(code: SyncErrorCode): boolean {
-  return code === 'sync/overloaded' || code === 'sync/internal' || code === 'sync/unauthenticated'
+  return code === 'sync/overloaded' || code === 'sync/internal' || code === 'sync/unauthenticated' || code === 'sync/missing-dependencies'
 }
