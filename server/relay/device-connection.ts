@@ -171,7 +171,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     if (result.kind === 'resync') {
       const state = deps.docStore.readState(householdId)
       const sv = state === null ? new Uint8Array([0]) : Y.encodeStateVectorFromUpdate(state)
-      return answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/internal', 'update depends on content the server lacks; answer the step1')])
+      return answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/missing-dependencies', 'update depends on content the server lacks; answer the step1')])
     }
     hold(householdId)
     result.committed.then(

@@ -157,7 +157,7 @@ export function createRelay(deps: RelayDeps): Relay {
       let marked = false
       const result = writer.setField(conflict.householdId, conflict.path, value, admin.id, () => {
         marked = conflicts.markResolved(conflictId, admin.id, value, now())
-      })
+      }, String(conflictId))
       if (result.kind !== 'accepted') return { ok: false, code: 'conflict/invalid-choice', message: result.kind === 'rejected' ? result.reason : 'resync' }
       const c = await result.committed
       if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit

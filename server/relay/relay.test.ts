@@ -27,7 +27,7 @@ beforeAll(async () => {
     ['chi', 'enumerator', { villages: ['vb'] }],
     ['sup', 'supervisor', { unitCode: '19900' }],
     ['admin', 'admin', {}],
-  ] as const) {
+  ] as [string, 'enumerator' | 'supervisor' | 'admin', { villages?: string[]; unitCode?: string }][]) {
     const { user, token } = await server.addUser(name, role, place)
     tokens[name] = token
     userIds[name] = user.id
@@ -64,7 +64,7 @@ describe('stock y-websocket over /yjs/:householdId', () => {
         }),
     )
     try {
-      await Promise.all(providers.map((p) => new Promise<void>((ok) => (p.synced ? ok() : p.once('synced', () => ok())))))
+      await Promise.all(providers.map((p) => new Promise<void>((ok) => (p.synced ? ok() : p.once('sync', () => ok())))))
       const [a, b] = docs.map((d) => new HouseholdDoc(d))
       expect(b!.read().household.address).toBe('hh-a-000 đường Lê Lợi')
       expect(a!.setField('address', '5 Ngô Quyền').ok).toBe(true)

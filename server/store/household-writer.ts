@@ -38,7 +38,7 @@ export interface HouseholdWriter {
   submit(householdId: string, update: Uint8Array, author: Author): SubmitResult
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
-  setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void): SubmitResult
+  setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -158,13 +158,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
       return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, conflicts: insp.conflicts, freshClientIds })
     },
-    setField(householdId, path, value, by, inTransaction) {
+    setField(householdId, path, value, by, inTransaction, conflictId) {
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
       const clock = Y.getState(doc.store, SERVER_CLIENT_ID)
       let ok = false
-      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (ok = setAt(doc, path, value)), {
+      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (ok = setAt(doc, path, value, conflictId)), {
         writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
         conflicts: [],
         freshClientIds: [],

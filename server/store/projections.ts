@@ -3,7 +3,7 @@
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import type { HouseholdSummary } from './household-view.ts'
-import type { DetectedConflict, FieldWrite } from './update-inspection.ts'
+import type { ConflictSide, DetectedConflict, FieldWrite } from './update-inspection.ts'
 
 export interface Author {
   userId: string
@@ -52,11 +52,13 @@ export function createProjections(db: Db): Projections {
   )
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
 
-  function whoWrote(clientId: number, clock: number, value: JsonValue): ConflictCandidateRow {
-    const h = historyOfItem.get(clientId, clock) as { user_id: string; device_id: string; received_at: number } | undefined
-    if (h) return { value, clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
-    const b = binding.get(clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
-    return { value, clientId, userId: b?.user_id ?? 'unknown', deviceId: b?.device_id ?? 'unknown', at: b?.first_seen ?? 0 }
+  /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
+  function candidate(side: ConflictSide): ConflictCandidateRow {
+    const h = historyOfItem.get(side.clientId, side.clock) as { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
+    const value = side.value !== undefined ? side.value : h ? (JSON.parse(h.value_json) as JsonValue) : null
+    if (h) return { value, clientId: side.clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
+    const b = binding.get(side.clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
+    return { value, clientId: side.clientId, userId: b?.user_id ?? 'unknown', deviceId: b?.device_id ?? 'unknown', at: b?.first_seen ?? 0 }
   }
 
   return {
@@ -69,8 +71,8 @@ export function createProjections(db: Db): Projections {
       }
     },
     recordConflict(householdId, c, kept, author, receivedAt) {
-      const incoming: ConflictCandidateRow = { value: c.incoming.value, clientId: c.incoming.clientId, ...author, at: receivedAt }
-      const current = whoWrote(c.current.clientId, c.current.clock, c.current.value)
+      const incoming: ConflictCandidateRow = { ...candidate(c.incoming), ...author, at: receivedAt }
+      const current = candidate(c.current)
       const open = openConflict.get(householdId, c.path) as { id: number; candidates_json: string } | undefined
       if (open) {
         const candidates = JSON.parse(open.candidates_json) as ConflictCandidateRow[]
@@ -81,11 +83,7 @@ export function createProjections(db: Db): Projections {
         updateConflict.run(JSON.stringify(candidates), json(kept), open.id)
         return { id: open.id, householdId, path: c.path, candidates, kept }
       }
-      let base: JsonValue | undefined = c.base?.value
-      if (c.base && base === undefined) {
-        const h = historyOfItem.get(c.base.clientId, c.base.clock) as { value_json: string } | undefined
-        base = h ? (JSON.parse(h.value_json) as JsonValue) : undefined
-      }
+      const base: JsonValue | undefined = c.base === null ? undefined : candidate(c.base).value
       const candidates = [current, incoming]
       const id = Number(insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt).lastInsertRowid)
       return { id, householdId, path: c.path, candidates, kept }
