@@ -4,7 +4,7 @@
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { Access, User } from './auth/access.ts'
+import type { Access } from './auth/access.ts'
 import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
@@ -20,19 +20,12 @@ import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { createPhotoStore } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
-
-/** What the app needs from server-relay's createRelay (TEAM-NOTES contract). */
-export interface RelayPort {
-  routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
-  resolveConflict(conflictId: string, choice: { candidate: number } | { value: unknown }, admin: User): unknown
-  flush(): Promise<void>
-  close(code?: number): Promise<void>
-}
+import type { Relay } from './relay/index.ts'
 
 export interface AppDeps {
   db: Db
   access: Access
-  relay?: RelayPort | undefined
+  relay?: Relay | undefined
   version: string
   clientDir: string
   photosDir: string
@@ -87,7 +80,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access })
   pinRoutes(app, { db: deps.db })
-  conflictRoutes(app, { db: deps.db, relay: deps.relay })
+  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   userRoutes(app, { db: deps.db, now })
   photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
 

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { createApp, type RelayPort } from './app.ts'
+import { CloseCode } from '../shared/sync/limits.ts'
+import { createApp } from './app.ts'
 import { createAccess, type Access } from './auth/access.ts'
 import { packageVersion } from './config.ts'
 import { migrate } from './db/migrate.ts'
@@ -14,11 +15,12 @@ import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
+import { createRelay, type Relay } from './relay/index.ts'
 import { seedDemo } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
 
-/** WebSocket close code sent to every device when the server stops (1001 = going away; devices reconnect). */
-export const CLOSE_SERVER_SHUTDOWN = 1001
+/** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
+export const CLOSE_SERVER_SHUTDOWN = CloseCode.SERVER_SHUTDOWN
 
 export interface StartOptions {
   dataDir: string
@@ -40,7 +42,7 @@ export interface RunningServer {
   db: Db
   access: Access
   docStore: DocStore
-  relay: RelayPort | undefined
+  relay: Relay
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
   demo: { users: { username: string; role: string }[]; password: string } | undefined
@@ -61,7 +63,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   ensureReferenceData(db)
   const access = createAccess(db, now)
   const docStore = createDocStore(db, { now })
-  const relay: RelayPort | undefined = undefined
 
   let demo: RunningServer['demo']
   const isNew = db.prepare('SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM households) AS n').pluck().get() === 0
@@ -70,6 +71,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users, password: seeded.password }
   }
+  const relay = createRelay({ db, access, docStore, now })
 
   const { app, injectWebSocket, wss } = createApp({
     db,
@@ -93,8 +95,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   async function close(): Promise<void> {
     closing ??= (async () => {
       // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
-      await relay?.flush()
-      await relay?.close(CLOSE_SERVER_SHUTDOWN)
+      await relay.flush()
+      await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
       await new Promise<void>((done) => {
         const force = setTimeout(() => {

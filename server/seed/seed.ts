@@ -3,11 +3,10 @@
 
 import * as Y from 'yjs'
 import { fixtureUuid, seededRandom } from '../../shared/household/fixtures.ts'
-import { HouseholdDoc } from '../../shared/doc/index.ts'
+import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import type { DocStore } from '../store/doc-store.ts'
-import { SERVER_CLIENT_ID } from '../store/update-inspection.ts'
 import { generateHousehold } from './generate.ts'
 import { allocate, insertVillages, makeVillages, pickUnits, type SeedVillage } from './places.ts'
 

@@ -1,7 +1,11 @@
 // Test support: a small world of two units, three villages, a handful of households and one user per role,
 // inserted as summary rows (no Yjs) so HTTP scope tests stay fast. Only *.test.ts files import this.
 
+import * as Y from 'yjs'
+import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
+import { seededRandom } from '../../shared/household/fixtures.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
+import { generateHousehold } from '../seed/generate.ts'
 import { insertPlaces, type TestServer } from './server.ts'
 
 export interface World {
@@ -49,4 +53,21 @@ export async function makeWorld(s: TestServer): Promise<World> {
     tokens: { enum: te as string, sup: ts as string, admin: ta as string, obs: to as string },
     ids: { enum: e.id, sup: sup.id, admin: admin.id, obs: obs.id },
   }
+}
+
+/** A household stored as a real Yjs document (doc_state + summary row + initial field history), as seed/import make it. */
+export function addDocHousehold(s: TestServer, h: { id: string; unitCode: string; villageId: string; headName?: string }): void {
+  const rand = seededRandom(h.id.length * 131 + h.id.charCodeAt(h.id.length - 1))
+  const village = { id: h.villageId, unitCode: h.unitCode, unitKind: 'phuong' as const, name: h.villageId, lat: 16.45, lng: 107.6, weight: 1 }
+  const household = generateHousehold(rand, { id: h.id, period: '2025', referenceDate: '2025-09-01', village, highland: false })
+  if (h.headName) {
+    const head = household.members.find((m) => m.relation === 'head')
+    if (head) head.fullName = h.headName
+  }
+  const { format: _format, ...init } = household
+  const doc = HouseholdDoc.create(init, { clientId: SERVER_CLIENT_ID })
+  s.db.transaction(() => {
+    s.docStore.createHousehold({ id: h.id, period: '2025', unitCode: h.unitCode, villageId: h.villageId }, Y.encodeStateAsUpdate(doc.ydoc), 'seed')
+  })()
+  doc.ydoc.destroy()
 }
