@@ -1,0 +1,132 @@
+// "Synced ✓ means committed": kill -9 the real server process (server/main.ts) right after ACKs arrive, restart it on
+// the same data dir, and check that every acknowledged update is in the household state (P8).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createSession } from '../auth/sessions.ts'
+import { createUser } from '../auth/users.ts'
+import { migrate } from '../db/migrate.ts'
+import { migrations } from '../db/migrations/index.ts'
+import { openDb } from '../db/open.ts'
+import { ensureReferenceData } from '../db/reference-data.ts'
+import { createDocStore } from '../store/doc-store.ts'
+import { DeviceReplica, householdUpdate } from './testing/household-fixture.ts'
+import { TEST_UNIT } from './testing/relay-server.ts'
+import { SyncClient } from './test-client.ts'
+
+const HOUSEHOLDS = ['hk-1', 'hk-2', 'hk-3', 'hk-4']
+let dataDir: string
+let token: string
+let child: ChildProcess | null = null
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer()
+    s.once('error', fail)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => ok(port))
+    })
+  })
+}
+
+/** Starts `tsx server/main.ts` in its own process group and waits until it accepts connections. */
+async function startProcess(port: number): Promise<ChildProcess> {
+  const p = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: '0' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  p.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  p.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (p.exitCode !== null) throw new Error(`server exited early: ${output}`)
+    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      () => true,
+      () => false,
+    )
+    if (up) return p
+    await new Promise((ok) => setTimeout(ok, 100))
+  }
+  throw new Error(`server did not start: ${output}`)
+}
+
+function killGroup(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((ok) => {
+    if (p.exitCode !== null || p.signalCode !== null) return ok()
+    p.once('exit', () => ok())
+    process.kill(-(p.pid as number), signal)
+  })
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'rasoat-kill9-'))
+  const db = openDb(join(dataDir, 'rasoat.db'))
+  migrate(db, migrations)
+  ensureReferenceData(db)
+  db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('vk', TEST_UNIT, 'Thôn K')
+  const docStore = createDocStore(db)
+  db.transaction(() => {
+    for (const id of HOUSEHOLDS) docStore.createHousehold({ id, period: '2025', unitCode: TEST_UNIT, villageId: 'vk' }, householdUpdate({ id, headName: id, village: 'vk' }), 'seed')
+  })()
+  const user = await createUser(db, { username: 'kim', password: 'correct horse battery', role: 'enumerator', villages: ['vk'] })
+  token = createSession(db, user.id).token
+  db.close()
+})
+
+afterAll(async () => {
+  if (child) await killGroup(child, 'SIGKILL')
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+it('P8: every ACKed update survives kill -9 of the server process', async () => {
+  const port = await freePort()
+  child = await startProcess(port)
+  const url = `http://127.0.0.1:${port}`
+  const device = await SyncClient.connect({ url, token, deviceId: 'kim-phone' })
+  await device.hello()
+  await device.manifest([])
+  const replicas = new Map(HOUSEHOLDS.map((id, i) => [id, (() => {
+    const r = new DeviceReplica(50_000 + i)
+    for (const u of device.updates.get(id) ?? []) r.apply(u)
+    return r
+  })()]))
+
+  // Fire 400 updates without waiting; kill -9 as soon as 150 ACKs are in.
+  const acked: { householdId: string; clientId: number; clockEnd: number }[] = []
+  let killed: Promise<void> | null = null
+  for (let i = 0; i < 400; i++) {
+    const id = HOUSEHOLDS[i % HOUSEHOLDS.length]!
+    const r = replicas.get(id)!
+    r.setAddress(`Số ${i} đường Hùng Vương`)
+    const clockEnd = Y.getState(r.doc.store, r.doc.clientID)
+    void device.sendUpdate(id, r.take()).then((m) => {
+      if (m.type !== 'ack' || killed) return
+      acked.push({ householdId: id, clientId: r.doc.clientID, clockEnd })
+      if (acked.length >= 150) killed = killGroup(child!, 'SIGKILL')
+    })
+  }
+  await device.closed()
+  await killed
+  expect(acked.length).toBeGreaterThanOrEqual(150)
+  console.log(`kill -9 after ${acked.length} of 400 updates were ACKed`)
+
+  child = await startProcess(port)
+  const after = await SyncClient.connect({ url, token, deviceId: 'kim-phone-2' })
+  await after.hello()
+  await after.manifest([])
+  for (const a of acked) {
+    const state = Y.mergeUpdates(after.updates.get(a.householdId) ?? [])
+    const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state))
+    expect(sv.get(a.clientId) ?? 0, `${a.householdId} lost an ACKed update`).toBeGreaterThanOrEqual(a.clockEnd)
+  }
+  await after.close()
+  await killGroup(child, 'SIGTERM')
+  child = null
+})
