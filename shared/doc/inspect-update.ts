@@ -50,8 +50,16 @@ type Decoded = { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DecodedDeleteSet }
 const violation = (reason: string, path?: string): Violation =>
   path === undefined ? { ok: false, code: 'sync/layout-violation', reason } : { ok: false, code: 'sync/layout-violation', reason, path }
 
+export interface InspectOptions {
+  /**
+   * The value once written by the item `id`, from the server's field history. Used when Yjs has already
+   * garbage-collected an overwritten base value, to tell "the writer saw an equal value" (not a conflict).
+   */
+  lookupValue?: (id: StructId) => JsonValue | undefined
+}
+
 /** Inspect `update` (V1) against `doc` (the server's current state). Pure: does not modify the doc. Never throws. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): InspectResult {
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOptions = {}): InspectResult {
   let decoded: Decoded
   try {
     decoded = Y.decodeUpdate(update) as unknown as Decoded
@@ -59,14 +67,14 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): InspectResult {
     return { ok: false, code: 'sync/invalid-update', reason: `update does not decode (${String(e).slice(0, 100)})` }
   }
   try {
-    return inspectDecoded(doc, decoded)
+    return inspectDecoded(doc, decoded, options)
   } catch (e) {
     // Yjs may accept bytes that are not a meaningful update and fail later on them.
     return { ok: false, code: 'sync/invalid-update', reason: `update is not consistent (${String(e).slice(0, 100)})` }
   }
 }
 
-function inspectDecoded(doc: Y.Doc, decoded: Decoded): InspectResult {
+function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): InspectResult {
   const index = new UpdateIndex(decoded.structs)
   const locator = new Locator(doc, index)
   const missing = gaps(doc, index)
@@ -95,7 +103,7 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded): InspectResult {
   const writtenKeys = new Set(fresh.map(([, l]) => slot(l)))
   const bad = checkDeletions(doc, decoded.ds, locator, writtenKeys)
   if (bad) return bad
-  return { ok: true, writes: fieldWrites(doc, fresh), conflicts: detectConflicts(doc, index, fresh), clientIds: [...clientIds].sort((a, b) => a - b) }
+  return { ok: true, writes: fieldWrites(doc, fresh), conflicts: detectConflicts(doc, index, fresh, options), clientIds: [...clientIds].sort((a, b) => a - b) }
 }
 
 /** Client ids that created structs in the update (for binding client ids to users). [] when it does not decode. */
@@ -206,8 +214,9 @@ function checkDeletions(doc: Y.Doc, ds: DecodedDeleteSet, locator: Locator, writ
   return null
 }
 
+/** The value an item holds (also when overwritten, as long as Yjs has not garbage-collected its content). */
 function valueOf(item: Y.Item | Y.GC | undefined): JsonValue | undefined {
-  if (!(item instanceof Y.Item) || item.deleted || !(item.content instanceof Y.ContentAny)) return undefined
+  if (!(item instanceof Y.Item) || !(item.content instanceof Y.ContentAny)) return undefined
   return item.content.arr[0] as JsonValue
 }
 
@@ -242,7 +251,7 @@ const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => a 
  * §4.9: a write whose origin is not the current value's last id was made without seeing the current value.
  * Within one update, writes chained by origin are sequential; the chain's last write is the incoming value.
  */
-function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed][]): DetectedConflict[] {
+function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed][], options: InspectOptions): DetectedConflict[] {
   const groups = new Map<string, { loc: Placed; items: Y.Item[] }>()
   for (const [item, loc] of fresh) {
     if (loc.key === null) continue
@@ -281,14 +290,20 @@ function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed]
     const baseOf = (h: Y.Item): ConflictSide | null => {
       if (h.origin === null) return null
       const o = findInDoc(doc, h.origin) ?? index.find(h.origin)
-      return o instanceof Y.Item ? side(o) : { clientId: h.origin.client, clock: h.origin.clock }
+      const value = (o instanceof Y.Item ? valueOf(o) : undefined) ?? options.lookupValue?.({ client: h.origin.client, clock: h.origin.clock })
+      const id = o instanceof Y.Item ? o.id : h.origin
+      return value === undefined ? { clientId: id.client, clock: id.clock } : { clientId: id.client, clock: id.clock, value }
     }
     if (current) {
       const curValue = valueOf(current)
       for (const h of unseen) {
         const t = tip(h)
         // An incoming value that is no longer known (deleted before upload) counts as different: it was a lost write.
-        if (!same(valueOf(t), curValue)) out.push({ path, base: baseOf(h), current: side(current, curValue), incoming: side(t) })
+        if (same(valueOf(t), curValue)) continue
+        // The writer saw a value equal to the current one (another item, same value): it is an edit of what is shown.
+        const base = baseOf(h)
+        if (base && same(base.value, curValue)) continue
+        out.push({ path, base, current: side(current, curValue), incoming: side(t) })
       }
     }
     // Several chains in one update that did not see each other (a merged upload of several sessions).
