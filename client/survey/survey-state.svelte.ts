@@ -3,11 +3,11 @@
 // call. Components stay thin: they read `view` and call these methods on change/blur.
 import type { HouseholdDoc, DwellingPatch, EditResult, MemberFields } from '../../shared/doc/household-doc.ts'
 import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import { TRANSITIONS } from '../../shared/doc/workflow.ts'
-import type { Attributes, Income, Location, Member, PhotoRef, Status } from '../../shared/household/types.ts'
+import type { Attributes, Income, Location, Member, PhotoRef } from '../../shared/household/types.ts'
 import { localToday, type Parsed } from './answers.ts'
 import { Live } from './live.svelte.ts'
 import { surveyView, type SurveyView } from './survey-view.ts'
+import { pathToInProgress } from './workflow-path.ts'
 
 export type StepId = 'quick' | 'members' | 'dwelling' | 'income' | 'other' | 'gps' | 'photos' | 'result'
 export const ALL_STEPS: readonly StepId[] = ['quick', 'members', 'dwelling', 'income', 'other', 'gps', 'photos', 'result']
@@ -17,23 +17,6 @@ export interface SurveyUser {
   id: string
   username: string
   displayName?: string
-}
-
-/** Shortest path of allowed transitions from `from` to in_progress (listed → assigned → in_progress, returned → …). */
-export function pathToInProgress(from: Status): Status[] {
-  const seen = new Set<Status>([from])
-  const queue: [Status, Status[]][] = [[from, []]]
-  while (queue.length > 0) {
-    const [s, path] = queue.shift() as [Status, Status[]]
-    if (s === 'in_progress') return path
-    for (const next of TRANSITIONS[s]) {
-      if (!seen.has(next) && next !== 'submitted') {
-        seen.add(next)
-        queue.push([next, [...path, next]])
-      }
-    }
-  }
-  return []
 }
 
 export class SurveyState {

@@ -94,20 +94,28 @@ describe('surveyView', () => {
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history } }), TODAY).editable).toBe(false)
   })
 
-  it('treats unanswered questions as missing, not as their defaults (birth date, sex, relation, water, toilet, floor area)', () => {
+  it('treats unanswered questions as missing, not as their defaults (birth date, sex, health insurance, water, floor area)', () => {
     const m = makeMember({ fullName: 'Mới', relation: 'head' })
-    const unanswered = new Set([`members.${m.id}.birthDate`, `members.${m.id}.sex`, 'dwelling.water', 'dwelling.floorAreaM2'])
+    const unanswered = new Set([`members.${m.id}.birthDate`, `members.${m.id}.sex`, `members.${m.id}.healthInsurance`, 'dwelling.water', 'dwelling.floorAreaM2'])
     const v = surveyView(snap({ members: [m] }), TODAY, (p) => !unanswered.has(p))
     expect(v.members[0]?.age).toBeNull()
     expect(v.members[0]?.birthError).toBe('survey.error.required')
-    expect(v.members[0]?.unanswered).toEqual(['birthDate', 'sex'])
+    expect(v.members[0]?.unanswered).toEqual(['sex', 'birthDate', 'healthInsurance'])
     expect(v.missing.map((x) => [x.key, x.params?.field])).toEqual(
       expect.arrayContaining([
         ['survey.missing.memberBirth', undefined],
-        ['survey.missing.memberField', 'survey.member.sex'],
+        ['survey.missing.memberField', 'survey.member.sex,survey.member.healthInsurance'],
         ['survey.missing.floorArea', undefined],
         ['survey.missing.dwellingField', 'survey.dwelling.water'],
       ]),
     )
+  })
+
+  it('asks nothing of a child that only applies to adults (I01 employment), but needs I03/I06 answers', () => {
+    const child = makeMember({ fullName: 'Bé', relation: 'child', birthDate: '2018-03-01', schoolOnTrack: null, malnourished: null })
+    const head = makeMember({ fullName: 'Bố', relation: 'head' })
+    const v = surveyView(snap({ members: [head, child] }), TODAY, (p) => !p.endsWith('.schoolOnTrack') && !p.endsWith('.malnourished'))
+    expect(v.members[1]?.unanswered).toEqual(['schoolOnTrack', 'malnourished'])
+    expect(v.members[0]?.unanswered).toEqual([])
   })
 })

@@ -64,8 +64,9 @@ function duplicateIds(members: Member[]): Set<string> {
 /** Whether a question has an answer (HouseholdDoc.answered): unanswered ones read as defaults in the snapshot. */
 export type Answered = (path: string) => boolean
 
-/** Member questions that must be answered before submit (their defaults would otherwise pass silently). */
-const REQUIRED_MEMBER_FIELDS = ['birthDate', 'sex', 'relation'] as const
+/** Shown member questions that may stay at their default (every other shown question needs an answer, because an
+ * unanswered one reads as its default — e.g. "no health insurance" — and would silently change the result). */
+const OPTIONAL_MEMBER_FIELDS: readonly MemberField[] = ['fullName', 'personalId', 'ethnicity']
 
 export function surveyView(snapshot: HouseholdSnapshot, today: string, answered: Answered = () => true): SurveyView {
   const { household, workflow, screen } = snapshot
@@ -87,8 +88,9 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
       warnings.push({ code: 'personal-id/duplicate', field: 'personalId', message: 'Duplicate personal ID', vi: 'Số định danh trùng' })
     }
     const birthError = birthKnown ? birthDateError(member.birthDate, today) : 'survey.error.required'
-    const unanswered = REQUIRED_MEMBER_FIELDS.filter((f) => !answered(`members.${member.id}.${f}`))
-    return { member, index, age, fields: relevantMemberFields(age), birthError, unanswered, personalIdWarnings: warnings }
+    const fields = relevantMemberFields(age)
+    const unanswered = fields.filter((f) => !OPTIONAL_MEMBER_FIELDS.includes(f) && !answered(`members.${member.id}.${f}`))
+    return { member, index, age, fields, birthError, unanswered, personalIdWarnings: warnings }
   })
 
   let classification: Classification | null = null
@@ -127,7 +129,7 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     endedAtQuickScreen,
     members,
     deprivations,
-    missing: missingForSubmit(snapshot, members, classification, answered),
+    missing: missingForSubmit(snapshot, members, classification, answered, standard?.indicators.some((i) => i.kind === 'waste') ?? false),
     returnComments,
   }
 }
@@ -138,6 +140,7 @@ export function missingForSubmit(
   members: MemberRow[],
   classification: Classification | null,
   answered: Answered = () => true,
+  asksWaste = false,
 ): Missing[] {
   const { household, screen } = snapshot
   const out: Missing[] = []
@@ -150,17 +153,16 @@ export function missingForSubmit(
     for (const r of members) {
       if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 } })
       if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 } })
-      for (const f of r.unanswered) {
-        if (f !== 'birthDate') out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: `survey.member.${f}` } })
-      }
+      const rest = r.unanswered.filter((f) => f !== 'birthDate')
+      if (rest.length > 0) out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: rest.map((f) => `survey.member.${f}`).join(',') } })
     }
     if (!('perCapitaMonthly' in household.income) && !('b1Score' in household.income)) out.push({ key: 'survey.missing.income' })
-    if (household.dwelling.hasDwelling && (!answered('dwelling.floorAreaM2') || !(household.dwelling.floorAreaM2 > 0))) {
-      out.push({ key: 'survey.missing.floorArea' })
-    }
-    for (const f of ['water', 'toilet'] as const) {
-      if (!answered(`dwelling.${f}`)) out.push({ key: 'survey.missing.dwellingField', params: { field: `survey.dwelling.${f}` } })
-    }
+    const d = household.dwelling
+    if (d.hasDwelling && (!answered('dwelling.floorAreaM2') || !(d.floorAreaM2 > 0))) out.push({ key: 'survey.missing.floorArea' })
+    const dwellingFields = ['hasDwelling', ...(d.hasDwelling ? ['wallDurable', 'columnDurable', 'roofDurable'] : []), 'water', 'toilet', 'internet']
+    if (asksWaste) dwellingFields.push('waste')
+    const open = dwellingFields.filter((f) => !answered(`dwelling.${f}`))
+    if (open.length > 0) out.push({ key: 'survey.missing.dwellingField', params: { field: open.map((f) => `survey.dwelling.${f}`).join(',') } })
     for (const reason of classification?.reasons ?? []) {
       if (reason.kind === 'missing') out.push({ key: 'survey.missing.invalid', reason })
     }

@@ -9,5 +9,6 @@ export function optionsOf(t: Translate, prefix: string, values: readonly string[
 /** Translate params whose values are dictionary keys themselves (e.g. { field: 'survey.member.sex' }). */
 export function translateParams(t: Translate, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
   if (!params) return undefined
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('survey.') ? t(v) : v]))
+  const tr = (v: string) => v.split(',').map((k) => t(k)).join(', ')
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('survey.') ? tr(v) : v]))
 }
