@@ -1,10 +1,13 @@
 // The whole server on port 0 with a real SQLite file: health, security headers, client files and SPA fallback,
-// the not-built page, the error shape for unknown API routes, the demo dataset on a new database.
+// the not-built page, the error shape for unknown API routes, the demo dataset, shutdown of open sockets.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './test-support/server.ts'
+import { WebSocket } from 'ws'
+import { CLOSE_SERVER_SHUTDOWN } from './server.ts'
+import { insertPlaces, startTestServer, type TestServer } from './test-support/server.ts'
+import { addDocHousehold } from './test-support/world.ts'
 
 describe('startServer', () => {
   let s: TestServer
@@ -109,5 +112,24 @@ describe('demo dataset on a new database', () => {
     expect(again.demo).toBeUndefined()
     expect(again.db.prepare('SELECT COUNT(*) FROM households').pluck().get()).toBe(1000)
     await again.close()
+  })
+})
+
+describe('shutdown', () => {
+  it('closes open WebSockets with the named shutdown code (1001) and then stops HTTP', async () => {
+    const s = await startTestServer()
+    await s.addUser({ username: 'quan', role: 'admin' })
+    insertPlaces(s, { villages: [['V1', '19900', 'Tổ dân phố 1']] })
+    addDocHousehold(s, { id: 'h-shutdown', unitCode: '19900', villageId: 'V1' })
+    const token = await s.login('quan')
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/yjs/h-shutdown?token=${token}`)
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    await s.stop()
+    expect(await closed).toBe(CLOSE_SERVER_SHUTDOWN)
+    await expect(fetch(`${s.url}/api/health`)).rejects.toThrow()
   })
 })

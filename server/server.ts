@@ -9,6 +9,7 @@ import type { Hono } from 'hono'
 import { CloseCode } from '../shared/sync/limits.ts'
 import { createApp } from './app.ts'
 import { createAccess, type Access } from './auth/access.ts'
+import { deleteExpiredSessions } from './auth/sessions.ts'
 import { packageVersion } from './config.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
@@ -62,6 +63,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   migrate(db, migrations)
   ensureReferenceData(db)
   const access = createAccess(db, now)
+  deleteExpiredSessions(db, now())
+  const sessionSweep = setInterval(() => deleteExpiredSessions(db, now()), 6 * 60 * 60 * 1000)
+  sessionSweep.unref()
   const docStore = createDocStore(db, { now })
 
   let demo: RunningServer['demo']
@@ -95,6 +99,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   async function close(): Promise<void> {
     closing ??= (async () => {
       // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
+      clearInterval(sessionSweep)
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
