@@ -41,6 +41,8 @@ export interface DeviceConnectionDeps {
   manifest(user: User, entries: readonly [string, number][]): ManifestAnswer
   now(): number
   onError(e: unknown): void
+  /** A connection that has not said HELLO by then is closed with 4408 (default 10 s). */
+  helloTimeoutMs?: number
 }
 
 /** Unpacked size of one bootstrap BATCH before deflate (keeps each compressed frame well under MAX_FRAME_BYTES). */
@@ -59,6 +61,9 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   const held = new Set<string>()
   /** Answers to client updates, released strictly in the order the updates arrived. */
   const replies: { frames: Uint8Array[] | null }[] = []
+  let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
+    if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
+  }, deps.helloTimeoutMs ?? 10_000)
 
   function send(m: SyncMessage): void {
     if (phase === 'closed') return
@@ -74,6 +79,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   }
 
   function closed(): void {
+    if (helloTimer !== null) clearTimeout(helloTimer)
+    helloTimer = null
     if (phase === 'closed') return
     phase = 'closed'
     for (const id of held) deps.hub.unsubscribe(id, self)
@@ -199,6 +206,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       }
       deviceId = m.deviceId
       phase = 'manifest'
+      if (helloTimer !== null) clearTimeout(helloTimer)
+      helloTimer = null
       return send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now() })
     }
     switch (m.type) {

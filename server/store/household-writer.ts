@@ -150,7 +150,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
-      const insp = inspectUpdate(doc, update)
+      const insp = inspectUpdate(doc, update, { lookupValue: (id) => projections.valueOfItem(id) })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)

@@ -31,6 +31,8 @@ export interface Projections {
   writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
   /** Opens a conflict, or adds candidates to the open one on the same field. */
   recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number): RecordedConflict
+  /** The value the Yjs item (client, clock) wrote, from the field history (for GC'd base values). */
+  valueOfItem(id: { client: number; clock: number }): JsonValue | undefined
 }
 
 const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
@@ -62,6 +64,10 @@ export function createProjections(db: Db): Projections {
   }
 
   return {
+    valueOfItem(id) {
+      const h = historyOfItem.get(id.client, id.clock) as { value_json: string } | undefined
+      return h ? (JSON.parse(h.value_json) as JsonValue) : undefined
+    },
     writeSummary(householdId, s, meta) {
       summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
     },

@@ -1,7 +1,7 @@
 // What the relay needs to know about an incoming Yjs update before storing it: writes, conflicts, layout, client ids.
 // Adapter over shared/doc inspectUpdate (the layout whitelist and §4.9 detector live there), in the relay's terms.
 import type * as Y from 'yjs'
-import { inspectUpdate as inspectShared, type ConflictSide, type DetectedConflict } from '../../shared/doc/inspect-update.ts'
+import { inspectUpdate as inspectShared, type ConflictSide, type DetectedConflict, type InspectOptions } from '../../shared/doc/inspect-update.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
@@ -23,8 +23,8 @@ export type Inspection =
   | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation'; reason: string }
 
 /** Decode and inspect `update` against `doc` (which must not yet contain it). Never throws. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
-  const r = inspectShared(doc, update)
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOptions = {}): Inspection {
+  const r = inspectShared(doc, update, options)
   if (!r.ok) {
     if (r.code === 'sync/missing-dependencies') return { ok: true, writes: [], conflicts: [], clientIds: [], pending: true }
     return { ok: false, code: r.code, reason: r.reason }
