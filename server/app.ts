@@ -65,15 +65,14 @@ export function createApp(deps: AppDeps): BuiltApp {
   deps.relay?.routes(app, upgradeWebSocket)
 
   app.use('/api/*', identify(deps.access))
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/photos/')) return next() // photos carry their own, larger limit
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError('request/too-large', `body above ${JSON_BODY_LIMIT} bytes`, { limit: JSON_BODY_LIMIT })
-      },
-    })(c, next)
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError('request/too-large', `body above ${JSON_BODY_LIMIT} bytes`, { limit: JSON_BODY_LIMIT })
+    },
   })
+  // Photos carry their own, larger limit (photo-routes.ts).
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/photos/') ? next() : jsonLimit(c, next)))
 
   healthRoutes(app, { db: deps.db, version: deps.version })
   sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
