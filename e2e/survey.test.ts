@@ -1,0 +1,125 @@
+// The enumerator's survey end to end in headless Chromium against the real server: Phiếu A → members (add, edit)
+// → dwelling → income → GPS → live classification (CL1 poor) → submit → synced → the server's summary says so.
+// Also takes the 360×740 screenshots in docs/screenshots/ (form.png, classification.png).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROOT, startE2E, type E2E } from './harness.ts'
+
+let e: E2E
+beforeAll(async () => {
+  e = await startE2E()
+})
+afterAll(async () => {
+  await e?.stop()
+})
+
+const SHOTS = join(ROOT, 'docs/screenshots')
+
+const tid = (page: Page, id: string) => page.getByTestId(id)
+async function answer(page: Page, path: string, value: string | boolean): Promise<void> {
+  await tid(page, `field-${path}`).locator(`input[value="${String(value)}"]`).check()
+}
+async function type(page: Page, path: string, value: string): Promise<void> {
+  const input = tid(page, `field-${path}`)
+  await input.fill(value)
+  await input.blur() // written on change/blur, not per keystroke
+}
+
+/** Open the first household of the enumerator's list that has the given status. */
+async function openHousehold(page: Page, status: string): Promise<string> {
+  await tid(page, 'filter-status').selectOption(status)
+  const row = tid(page, 'household-row').first()
+  const id = await row.getAttribute('data-id')
+  await row.click()
+  await tid(page, 'survey').waitFor()
+  return id ?? ''
+}
+
+describe('survey of one household (Phiếu A + B) with live classification and submit', () => {
+  it('CL1: ends as poor with I04 naming the member, submits, syncs, and the server records it', async () => {
+    const { page, context } = await e.newPhone()
+    await context.grantPermissions(['geolocation'], { origin: e.baseUrl })
+    await context.setGeolocation({ latitude: 16.4637, longitude: 107.5909, accuracy: 9 })
+    await e.login(page)
+    const id = await openHousehold(page, 'assigned')
+
+    // Phiếu A: not clearly non-poor → continue to Phiếu B.
+    await tid(page, 'btn-quick-continue').click()
+    await tid(page, 'btn-step-members').waitFor()
+
+    // Edit the first member: no health insurance (I04 names them).
+    await tid(page, 'btn-edit-member-0').click()
+    const headName = await tid(page, 'field-members.0.fullName').inputValue()
+    await type(page, 'members.0.fullName', `${headName} Thử`)
+    await answer(page, 'members.0.healthInsurance', false)
+    await tid(page, 'btn-member-done').click()
+
+    // Add a member: a relevance check on the way (an adult is not asked the child questions).
+    const n = await page.locator('[data-testid^="member-"]').count()
+    await tid(page, 'btn-add-member').click()
+    await type(page, `members.${n}.fullName`, 'Hồ Văn Mới')
+    await answer(page, `members.${n}.sex`, 'male')
+    await type(page, `members.${n}.birthDate`, '1990-06-15')
+    await tid(page, `field-members.${n}.relation`).selectOption('sibling')
+    await expect(tid(page, `field-members.${n}.schoolOnTrack`).count()).resolves.toBe(0)
+    await answer(page, `members.${n}.ableToWork`, true)
+    await tid(page, `field-members.${n}.employment`).selectOption('wage_with_contract')
+    for (const f of ['disability', 'monthlySocialAllowance', 'studying']) await answer(page, `members.${n}.${f}`, false)
+    await answer(page, `members.${n}.healthInsurance`, true)
+    await tid(page, `field-members.${n}.education`).selectOption('upper_secondary')
+    // Century/sex digit 1 = female born 1900s: a warning in place, never a refusal.
+    await type(page, `members.${n}.personalId`, '046190000001')
+    await tid(page, `warning-members.${n}.personalId`).first().waitFor()
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: join(SHOTS, 'form.png') })
+    await tid(page, 'btn-member-done').click()
+
+    // Dwelling: a floor area below 0 is refused in place; then a cramped house, unsafe water, no toilet.
+    await tid(page, 'btn-step-dwelling').click()
+    await answer(page, 'dwelling.hasDwelling', true)
+    await type(page, 'dwelling.floorAreaM2', '-5')
+    await expect(tid(page, 'error-dwelling.floorAreaM2').textContent()).resolves.toContain('lớn hơn hoặc bằng 0')
+    await type(page, 'dwelling.floorAreaM2', '9,5')
+    await tid(page, 'field-dwelling.water').selectOption('surface_water')
+    await tid(page, 'field-dwelling.toilet').selectOption('none')
+
+    // Income at or below the line.
+    await tid(page, 'btn-step-income').click()
+    await answer(page, 'income.kind', 'perCapita')
+    await type(page, 'income.perCapitaMonthly', '900.000')
+
+    // GPS: the fix (±9 m) is accepted at once.
+    await tid(page, 'btn-step-gps').click()
+    await tid(page, 'btn-gps').click()
+    await tid(page, 'gps-accepted').waitFor()
+    await page.locator('[data-testid="gps-saved"][data-accuracy="9"]').waitFor()
+
+    // The live classification.
+    await tid(page, 'btn-step-result').click()
+    const panel = tid(page, 'classification')
+    await expect(panel.getAttribute('data-category')).resolves.toBe('poor')
+    await expect(tid(page, 'deprivation-I04').textContent()).resolves.toContain(`${headName} Thử`)
+    for (const i of ['I08', 'I09', 'I10']) await tid(page, `deprivation-${i}`).waitFor()
+    await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain('CL1')
+    await page.screenshot({ path: join(SHOTS, 'classification.png') })
+
+    // Submit (only possible with nothing missing), then "synced ✓" means committed on the server.
+    await expect(tid(page, 'submit-missing').count()).resolves.toBe(0)
+    await tid(page, 'btn-submit').click()
+    await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
+    await tid(page, 'survey-readonly').waitFor()
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+
+    const token = await e.apiToken('admin1')
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${e.baseUrl}/api/households/${id}`, { headers: { authorization: `Bearer ${token}` } })
+        const body = (await res.json()) as { status?: string; category?: string; household?: { status?: string; category?: string } }
+        const h = body.household ?? body
+        return `${h.status}/${h.category}`
+      })
+      .toBe('submitted/poor')
+  })
+})
