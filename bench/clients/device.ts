@@ -117,6 +117,12 @@ export abstract class Device {
     return n
   }
 
+  /** A new session: acks owed by the previous connection will never come (the outbox is resent instead). */
+  protected newSession(): void {
+    this.synced.clear()
+    this.awaitingAck.clear()
+  }
+
   protected count(dir: 'in' | 'out', bytes: number): void {
     if (dir === 'in') {
       this.stats.framesIn++

@@ -28,7 +28,7 @@ export class HocuspocusDevice extends Device {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    this.synced.clear()
+    this.newSession()
     const ws = new WebSocket(this.url, { perMessageDeflate: false })
     ws.binaryType = 'nodebuffer'
     this.ws = ws

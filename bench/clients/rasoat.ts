@@ -37,7 +37,7 @@ export class RasoatDevice extends Device {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    this.synced.clear()
+    this.newSession()
     this.welcomed = false
     this.manifestDone = false
     const sep = this.url.includes('?') ? '&' : '?'
@@ -83,13 +83,17 @@ export class RasoatDevice extends Device {
         this.welcomed = true
         break
       case 'manifest-reply': {
-        for (const [id] of [...m.changed, ...m.added]) {
+        // `added`: the server bootstraps them unasked (deflated BATCH of step2 + HEAD); we only wait for their HEADs.
+        for (const [id] of m.added) {
           this.waiting.add(id)
           if (!this.households.includes(id)) this.households.push(id)
         }
-        // Households with local (offline) edits: send step1 too, then the outbox as one update.
-        for (const id of this.offline.keys()) this.waiting.add(id)
-        for (const id of this.waiting) this.send(docSyncStep1(id, this.stateVector(id)))
+        // `changed`, and households with local (offline) edits: step1, then the outbox as one update.
+        const ask = new Set<string>([...m.changed.map(([id]) => id), ...this.offline.keys()])
+        for (const id of ask) {
+          this.waiting.add(id)
+          this.send(docSyncStep1(id, this.stateVector(id)))
+        }
         for (const [id, q] of this.offline) {
           if (q.length === 0) continue
           this.sendUpdate(id, q.length === 1 ? (q[0] as Uint8Array) : Y.mergeUpdates(q), null)

@@ -33,7 +33,7 @@ export class YWebsocketDevice extends Device {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    this.synced.clear()
+    this.newSession()
     this.connected = true
     const end = Date.now() + timeoutMs
     await mapLimit(this.households, YWebsocketDevice.concurrency, async (id) => {

@@ -44,7 +44,7 @@ export function machineInfo(pinning: string): MachineInfo {
   const names = ['yjs', 'y-protocols', 'lib0', 'ws', 'better-sqlite3', 'hono', '@hono/node-server', '@hono/node-ws',
     '@hocuspocus/server', '@hocuspocus/provider', '@y/websocket-server', 'y-websocket', 'playwright-core', 'vite', 'tsx']
   return {
-    nproc: Number(sh('nproc')) || cpus().length,
+    nproc: Number(sh('nproc --all')) || cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,

@@ -22,6 +22,8 @@ export interface ServerProcess {
   cpuMicros(): number
   /** VmRSS in KiB. */
   rssKiB(): number
+  /** Ask the server to run a full GC (SIGUSR2, handled by every bench server entry) before reading RSS. */
+  gc(): void
   /** SIGKILL the whole process group (W7). */
   kill9(): Promise<void>
   /** SIGTERM, then SIGKILL after a grace period. */
@@ -49,7 +51,7 @@ export async function pinSimulator(): Promise<string> {
 
 export async function startServer(system: SystemName, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const entry = fileURLToPath(new URL(`../servers/${system}.ts`, import.meta.url))
-  const nodeArgs = ['--import', 'tsx', '--max-old-space-size=4096', entry]
+  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', entry]
   const cmd = haveTaskset() ? 'taskset' : process.execPath
   const args = haveTaskset() ? ['-c', SERVER_CPU, process.execPath, ...nodeArgs] : nodeArgs
   const child = spawn(cmd, args, {
@@ -100,6 +102,13 @@ export async function startServer(system: SystemName, env: Record<string, string
     exited,
     cpuMicros: () => cpuMicrosOf(pid),
     rssKiB: () => rssKiBOf(pid),
+    gc() {
+      try {
+        process.kill(pid, 'SIGUSR2')
+      } catch {
+        // gone
+      }
+    },
     async kill9() {
       killGroup('SIGKILL')
       await exited

@@ -37,6 +37,9 @@ setPersistence({
   },
 })
 
+// W4 reads RSS after a full GC: the bench sends SIGUSR2 (the process runs with --expose-gc).
+process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.())
+
 const server = http.createServer((_req, res) => {
   res.writeHead(200)
   res.end('ok')

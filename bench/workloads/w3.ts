@@ -41,7 +41,7 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
     const coldMs = performance.now() - t0
     await sleep(200) // trailing frames (acks of handshake step2s) are counted too
     const cold = { ms: round(coldMs, 0), wire: { ...first.stats }, serverCpuMs: round((server.cpuMicros() - cpu0) / 1000, 0) }
-    log(`  cold 300: ${cold.ms} ms, in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`)
+    log(`  cold ${households.length}: ${cold.ms} ms, in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`)
     await first.close()
     await sleep(300)
     const before = { ...first.stats }

@@ -17,6 +17,8 @@ export interface W4Params {
 export interface W4Result {
   stored: number
   startRssKiB: number
+  /** RSS right before the loading phones connected (after the idle phones left). */
+  loadBaseRssKiB: number
   loadedPoints: { loaded: number; rssKiB: number }[]
   rssPerThousandLoadedMiB: number
   afterUnloadRssKiB: number
@@ -25,9 +27,12 @@ export interface W4Result {
   idleSockets: number
 }
 
-async function settledRss(rss: () => number): Promise<number> {
-  await sleep(1500)
-  return rss()
+/** RSS after the server ran a full GC and the allocator settled. */
+async function settledRss(server: { gc(): void; rssKiB(): number }): Promise<number> {
+  await sleep(500)
+  server.gc()
+  await sleep(1000)
+  return server.rssKiB()
 }
 
 export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log: (s: string) => void): Promise<W4Result> {
@@ -43,10 +48,19 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
   const prep = await sys.prepare('w4', corpus, plan)
   const server = await sys.start(prep)
   try {
-    const startRssKiB = await settledRss(() => server.rssKiB())
+    const startRssKiB = await settledRss(server)
     log(`  ${p.stored} stored: RSS at start ${round(startRssKiB / 1024)} MiB`)
+    // Idle connections first, from the fresh server's baseline (no loaded households yet to be freed meanwhile).
+    const idle = idleNames.map((n) => sys.device(server, prep, n, [idleHousehold]))
+    await mapLimit(idle, 32, (d) => d.connect(60_000))
+    const idleRss = await settledRss(server)
+    const rssPerThousandIdleMiB = round(((idleRss - startRssKiB) / 1024 / Math.max(1, idle.length)) * 1000, 1)
+    log(`  ${idle.length} idle connections: RSS ${round(idleRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
+    const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
+    await Promise.all(idle.map((d) => d.close()))
+    const loadBase = await settledRss(server)
     const loaders: Device[] = []
-    const loadedPoints = [{ loaded: 0, rssKiB: startRssKiB }]
+    const loadedPoints = [{ loaded: 0, rssKiB: loadBase }]
     for (let i = 0; i < p.loaderDevices; i++) {
       const g = groups[i]
       if (!g) break
@@ -54,25 +68,17 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
       await d.connect(120_000)
       loaders.push(d)
       if (i === p.loaderDevices - 1 || (i + 1) % Math.max(1, Math.floor(p.loaderDevices / 3)) === 0) {
-        const rssKiB = await settledRss(() => server.rssKiB())
+        const rssKiB = await settledRss(server)
         loadedPoints.push({ loaded: (i + 1) * p.householdsPerLoader, rssKiB })
         log(`  ${(i + 1) * p.householdsPerLoader} households loaded by ${i + 1} phones: RSS ${round(rssKiB / 1024)} MiB`)
       }
     }
     const last = loadedPoints[loadedPoints.length - 1] as { loaded: number; rssKiB: number }
-    const rssPerThousandLoadedMiB = round(((last.rssKiB - startRssKiB) / 1024 / Math.max(1, last.loaded)) * 1000, 1)
+    const rssPerThousandLoadedMiB = round(((last.rssKiB - loadBase) / 1024 / Math.max(1, last.loaded)) * 1000, 1)
     await Promise.all(loaders.map((d) => d.close()))
-    const afterUnloadRssKiB = await settledRss(() => server.rssKiB())
+    const afterUnloadRssKiB = await settledRss(server)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
-    const idle0 = afterUnloadRssKiB
-    const idle = idleNames.map((n) => sys.device(server, prep, n, [idleHousehold]))
-    await mapLimit(idle, 32, (d) => d.connect(60_000))
-    const idleRss = await settledRss(() => server.rssKiB())
-    const rssPerThousandIdleMiB = round(((idleRss - idle0) / 1024 / Math.max(1, idle.length)) * 1000, 1)
-    log(`  ${idle.length} idle connections: RSS ${round(idleRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
-    const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
-    await Promise.all(idle.map((d) => d.close()))
-    return { stored: p.stored, startRssKiB, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, idleSockets }
+    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, idleSockets }
   } finally {
     await server.stop()
   }

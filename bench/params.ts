@@ -1,0 +1,38 @@
+// Workload sizes for a full run (under 20 minutes on 2 cores, all systems) and for --smoke (about a minute, for CI).
+
+import type { W1Params } from './workloads/w1.ts'
+import type { W2Params } from './workloads/w2.ts'
+import type { W3Params } from './workloads/w3.ts'
+import type { W4Params } from './workloads/w4.ts'
+import type { W7Params } from './workloads/w7.ts'
+
+export interface BenchParams {
+  corpus: number
+  w1: W1Params
+  w2: W2Params
+  w3: W3Params
+  w4: W4Params
+  w7: W7Params
+  /** Upper bound for one workload on one system, after which it is abandoned and its server killed. */
+  workloadTimeoutMs: number
+}
+
+export const FULL: BenchParams = {
+  corpus: 10_000,
+  w1: { pairs: 100, householdsPerPair: 50, hotPerDevice: 5, rates: [200, 800, 1600, 3200, 6400, 12800, 25600], stepSeconds: 5, drainSeconds: 2, p99LimitMs: 500, idleSeconds: 2 },
+  w2: { pairs: 100, householdsPerPair: 50, dirtyPerDevice: 20, editsPerHousehold: 5, conflictShare: 0.05, jitterMs: 5000, timeoutMs: 90_000 },
+  w3: { households: 300, concurrentDevices: 10 },
+  w4: { stored: 10_000, loaderDevices: 10, householdsPerLoader: 300, idleConnections: 1000 },
+  w7: { pairs: 20, householdsPerPair: 20, hotPerDevice: 5, rate: 400, secondsBeforeKill: 4 },
+  workloadTimeoutMs: 240_000,
+}
+
+export const SMOKE: BenchParams = {
+  corpus: 600,
+  w1: { pairs: 10, householdsPerPair: 20, hotPerDevice: 2, rates: [100, 400], stepSeconds: 2, drainSeconds: 1, p99LimitMs: 500, idleSeconds: 0.5 },
+  w2: { pairs: 10, householdsPerPair: 20, dirtyPerDevice: 6, editsPerHousehold: 3, conflictShare: 0.05, jitterMs: 1000, timeoutMs: 20_000 },
+  w3: { households: 100, concurrentDevices: 2 },
+  w4: { stored: 600, loaderDevices: 2, householdsPerLoader: 100, idleConnections: 50 },
+  w7: { pairs: 4, householdsPerPair: 10, hotPerDevice: 2, rate: 100, secondsBeforeKill: 2 },
+  workloadTimeoutMs: 60_000,
+}

@@ -1,0 +1,213 @@
+// Writes BENCHMARKS.md from a results object: targets met/missed, ratio tables rasoat ÷ peer, per-workload detail,
+// the machine and package versions, and the command that reproduces each row. Analysis text comes from analysis.md.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { MachineInfo } from './lib/machine.ts'
+import type { BenchParams } from './params.ts'
+import type { W1Result, W1Step } from './workloads/w1.ts'
+import type { W2Result } from './workloads/w2.ts'
+import type { W3Result } from './workloads/w3.ts'
+import type { W4Result } from './workloads/w4.ts'
+import type { W7Result } from './workloads/w7.ts'
+import type { ClientBudgets } from './client-budgets.ts'
+import { targetRows } from './targets.ts'
+
+export interface BenchResults {
+  mode: 'full' | 'smoke'
+  startedAt: string
+  finishedAt?: string
+  durationS: number
+  machine: MachineInfo
+  corpus: { shape: string; households: number; avgStateBytes: number }
+  params: BenchParams
+  workloads: Record<string, { result: unknown; seconds: number }>
+  skipped: Record<string, string>
+  client?: ClientBudgets
+}
+
+export const SYS = ['rasoat', 'hocuspocus', 'ywebsocket'] as const
+export const SYS_LABEL: Record<string, string> = { rasoat: 'rasoat', hocuspocus: 'Hocuspocus 3.4.4', ywebsocket: 'y-websocket server 0.1.1' }
+
+export function get<T>(r: BenchResults, w: string, s: string): T | undefined {
+  return r.workloads[`${w}/${s}`]?.result as T | undefined
+}
+
+export function fmt(x: number | null | undefined, digits = 0): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—'
+  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+}
+
+export function ratio(a: number | null | undefined, b: number | null | undefined): string {
+  if (a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—'
+  const r = a / b
+  return r >= 10 ? `${fmt(r, 0)}×` : `${fmt(r, 2)}×`
+}
+
+/** The W1 step at `rate` or the highest unsaturated step. */
+export function stepAt(r: W1Result | undefined, rate: number): W1Step | undefined {
+  return r?.steps.find((s) => s.rate === rate)
+}
+export function bestStep(r: W1Result | undefined): W1Step | undefined {
+  if (!r) return undefined
+  const ok = r.steps.filter((s) => !s.saturated)
+  return ok[ok.length - 1]
+}
+
+function cmd(w: string, s?: string): string {
+  return `\`npx tsx bench/run.ts --only ${w}${s ? ` --systems ${s}` : ''}\``
+}
+
+interface Row {
+  metric: string
+  better: 'lower' | 'higher'
+  value: (s: string) => number | null | undefined
+  digits?: number
+  w: string
+}
+
+function mainRows(r: BenchResults): Row[] {
+  const w1 = (s: string) => get<W1Result>(r, 'W1', s)
+  const w2 = (s: string) => get<W2Result>(r, 'W2', s)
+  const w3 = (s: string) => get<W3Result>(r, 'W3', s)
+  const w4 = (s: string) => get<W4Result>(r, 'W4', s)
+  const w7 = (s: string) => get<W7Result>(r, 'W7', s)
+  return [
+    { w: 'W1', metric: 'W1 max sustained edits/s (p99 ≤ 500 ms)', better: 'higher', value: (s) => w1(s)?.maxSustainedRate },
+    { w: 'W1', metric: 'W1 p99 edit→ack at 3,200/s (ms)', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : stepAt(w1(s), 3200)?.ack.p99), digits: 1 },
+    { w: 'W1', metric: 'W1 p99 edit→other phone at 3,200/s (ms)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.other.p99, digits: 1 },
+    { w: 'W1', metric: 'W1 server CPU µs per update at 3,200/s (marginal)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate },
+    { w: 'W2', metric: 'W2 reconnect storm: time to converge (ms)', better: 'lower', value: (s) => (w2(s)?.converged ? w2(s)?.convergeMs : null) },
+    { w: 'W2', metric: 'W2 frames per phone (both ways)', better: 'lower', value: (s) => w2(s)?.framesPerDevice, digits: 1 },
+    { w: 'W2', metric: 'W2 server CPU for the storm (ms)', better: 'lower', value: (s) => w2(s)?.serverCpuMs },
+    { w: 'W3', metric: 'W3 cold bootstrap of 300 households (ms)', better: 'lower', value: (s) => w3(s)?.cold.ms },
+    { w: 'W3', metric: 'W3 bytes on the wire, both ways (KB)', better: 'lower', value: (s) => { const c = w3(s)?.cold.wire; return c ? (c.bytesIn + c.bytesOut) / 1000 : null }, digits: 1 },
+    { w: 'W3', metric: 'W3 reconnect, nothing changed: frames both ways', better: 'lower', value: (s) => { const c = w3(s)?.reconnect.wire; return c ? c.framesIn + c.framesOut : null } },
+    { w: 'W3', metric: 'W3 reconnect, nothing changed (ms)', better: 'lower', value: (s) => w3(s)?.reconnect.ms },
+    { w: 'W4', metric: 'W4 RSS per 1,000 loaded households (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandLoadedMiB, digits: 1 },
+    { w: 'W4', metric: 'W4 RSS per 1,000 idle connections (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandIdleMiB, digits: 1 },
+    { w: 'W7', metric: 'W7 acked updates lost after kill -9', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : w7(s)?.ackedLost) },
+    { w: 'W7', metric: 'W7 updates delivered to another phone, then lost', better: 'lower', value: (s) => w7(s)?.deliveredLost },
+  ]
+}
+
+function mainTable(r: BenchResults): string {
+  const lines = [
+    '| Metric | rasoat | Hocuspocus | rasoat ÷ Hocuspocus | y-websocket | rasoat ÷ y-websocket | better | reproduce |',
+    '|---|---:|---:|---:|---:|---:|---|---|',
+  ]
+  for (const row of mainRows(r)) {
+    const v = (s: string) => row.value(s)
+    lines.push(`| ${row.metric} | ${fmt(v('rasoat'), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v('rasoat'), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v('rasoat'), v('ywebsocket'))} | ${row.better} | ${cmd(row.w)} |`)
+  }
+  return lines.join('\n')
+}
+
+function w1Table(r: BenchResults): string {
+  const out: string[] = []
+  for (const s of SYS) {
+    const w = get<W1Result>(r, 'W1', s)
+    if (!w) continue
+    out.push(`**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB (${cmd('W1', s)})`, '')
+    out.push('| offered edits/s | acked/s | delivered/s | ack p50 / p95 / p99 ms | other phone p50 / p95 / p99 ms | server CPU % | µs/update (marginal) | simulator CPU % | pending after drain | errors |')
+    out.push('|---:|---:|---:|---|---|---:|---:|---:|---:|---:|')
+    for (const st of w.steps) {
+      const a = w.acks ? `${fmt(st.ack.p50, 1)} / ${fmt(st.ack.p95, 1)} / ${fmt(st.ack.p99, 1)}` : 'no acks'
+      out.push(`| ${fmt(st.rate)}${st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) | ${fmt(st.simulatorCpuPct)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`)
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}
+
+function detailTables(r: BenchResults): string {
+  const out: string[] = []
+  const rows = <T>(w: string, head: string, f: (x: T) => string): void => {
+    out.push(head)
+    for (const s of SYS) {
+      const x = get<T>(r, w, s)
+      if (x) out.push(`| ${SYS_LABEL[s]} | ${f(x)} | ${cmd(w, s)} |`)
+      else if (r.skipped[`${w}/${s}`]) out.push(`| ${SYS_LABEL[s]} | not measured: ${r.skipped[`${w}/${s}`]} |`)
+    }
+    out.push('')
+  }
+  out.push('### W2 — reconnect storm', '')
+  rows<W2Result>('W2', '| system | phones | offline edits | converged in ms | delivered | frames/phone in / out | bytes/phone | conflicts detected / injected | server CPU ms | peak RSS MiB | errors | reproduce |\n|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|',
+    (x) => `${x.devices} | ${fmt(x.editsOffline)} | ${x.converged ? fmt(x.convergeMs) : `not converged (${fmt(x.convergeMs)})`} | ${fmt(x.deliveredEdits)} | ${fmt(x.framesInPerDevice, 1)} / ${fmt(x.framesOutPerDevice, 1)} | ${fmt(x.bytesPerDevice)} | ${x.conflictsDetected === null ? 'none (no detection)' : fmt(x.conflictsDetected)} / ${fmt(x.conflictsInjected)} | ${fmt(x.serverCpuMs)} | ${fmt(x.peakRssKiB / 1024)} | ${fmt(x.errors)}`)
+  out.push('### W3 — cold bootstrap and unchanged reconnect', '')
+  rows<W3Result>('W3', '| system | households | cold ms | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | reproduce |\n|---|---:|---:|---|---|---:|---:|---:|---|---|---|---|',
+    (x) => `${x.households} | ${fmt(x.cold.ms)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms | `)
+  out.push('### W4 — server memory', '')
+  rows<W4Result>('W4', '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---|',
+    (x) => `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)}`)
+  out.push('### W7 — kill -9 during steady edits, then restart', '')
+  rows<W7Result>('W7', '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    (x) => `${fmt(x.sent)} | ${x.acks ? fmt(x.acked) : 'no acks'} | ${x.acks ? fmt(x.ackedLost) : '—'} | ${fmt(x.deliveredToOtherPhone)} | ${fmt(x.deliveredLost)} | ${fmt(x.sentSurvived)} | ${fmt(x.restartMs)} | ${x.persistence}`)
+  return out.join('\n')
+}
+
+function clientSection(r: BenchResults): string {
+  const c = r.client
+  if (!c) return 'Not run in this report (`npx tsx bench/run.ts --only C`).'
+  const lines = ['| budget | target | measured | met? |', '|---|---|---|---|']
+  for (const m of c.measures) lines.push(`| ${m.name} | ${m.target} | ${m.value === null ? `not measured: ${m.reason ?? ''}` : `${fmt(m.value, 1)} ${m.unit}`} | ${m.met === null ? '—' : m.met ? 'met' : '**missed**'} |`)
+  return [...lines, '', c.notes.map((n) => `- ${n}`).join('\n')].join('\n')
+}
+
+export function renderReport(r: BenchResults): string {
+  const m = r.machine
+  const analysisFile = fileURLToPath(new URL('./analysis.md', import.meta.url))
+  const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8').trim() : ''
+  const skipped = Object.entries(r.skipped)
+  return `# Benchmarks: rasoat vs Hocuspocus vs the y-websocket server
+
+Generated by \`npm run bench\` (\`tsx bench/run.ts\`) on ${r.finishedAt ?? r.startedAt} in ${fmt(r.durationS)} s (git ${m.gitCommit}).
+Raw JSON: \`bench/results/latest.json\` (gitignored). Every server runs as its own child process on 127.0.0.1; CPU is
+utime+stime from \`/proc/<pid>/stat\`, memory is \`VmRSS\` from \`/proc/<pid>/status\`. Ratios are **rasoat ÷ peer**:
+below 1× is better for "lower" rows, above 1× for "higher" rows. Smoke mode: \`npx tsx bench/run.ts --smoke\` (~1 min).
+
+**Machine:** ${m.nproc} cores, ${m.cpuModel}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.os}. **Pinning:** ${m.pinning}.
+**Packages:** ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}.
+**Households:** ${fmt(r.corpus.households)} generated once (${r.corpus.shape}), ${fmt(r.corpus.avgStateBytes)} B average state (Yjs V1); the same documents and the same edits for every system.
+
+## Targets (rasoat)
+
+${targetRows(r)}
+
+## Main table
+
+${mainTable(r)}
+
+${skipped.length ? `Not measured in this report: ${skipped.map(([k, v]) => `${k} (${v})`).join('; ')}.\n` : ''}
+## W1 — steady field editing, ramped until p99 > 500 ms
+
+Phones come in pairs holding the same village's households; each phone edits its own few households (one field per
+edit, one transaction, as HouseholdDoc does) and the other phone of the pair receives every edit. "ack" is rasoat's
+durable ACK (after the SQLite commit) and Hocuspocus's SyncStatus (in memory, stored later); the y-websocket server
+has no ack, so its ramp stops on edit→other-phone latency. ⚠ marks the step that ended the ramp.
+
+${w1Table(r)}
+${detailTables(r)}
+
+## Client budgets (headless Chromium)
+
+${clientSection(r)}
+
+## Method and parameters
+
+- Phones are raw protocol encoders (lib0 + y-protocols), not full providers: rasoat's \`/sync\` protocol v1 with the
+  team's codec (shared/sync/protocol.ts); Hocuspocus's multiplexed \`[document][type]…\` messages with Auth, Sync,
+  SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (Auth and step1 pipelined); y-websocket's
+  one-socket-per-household step1/step2/update. All phones live in one simulator process (pinned to the other core),
+  so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
+- Hocuspocus persists with \`onStoreDocument\` writing the full state to better-sqlite3 (WAL, synchronous=NORMAL)
+  with its default debounce 2,000 ms / maxDebounce 10,000 ms; the y-websocket server appends every update to the
+  same kind of SQLite file through \`setPersistence\` (the y-leveldb model) and compacts on last disconnect.
+- Parameters of this run: \`${JSON.stringify(r.params)}\`.
+
+${analysis ? `## Analysis\n\n${analysis}\n` : ''}`
+}
+
+export function writeReport(r: BenchResults): void {
+  writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), renderReport(r))
+}

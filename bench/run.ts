@@ -1,0 +1,129 @@
+// `npm run bench`: rasoat vs Hocuspocus vs the y-websocket server on loopback, every run bounded in time and size.
+// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|C (comma list), --systems rasoat,hocuspocus,…
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { loadCorpus } from './lib/corpus.ts'
+import { machineInfo } from './lib/machine.ts'
+import { killAllServers, pinSimulator, type SystemName } from './lib/server-process.ts'
+import { SYSTEMS } from './lib/systems.ts'
+import { FULL, SMOKE } from './params.ts'
+import { writeReport, type BenchResults } from './report.ts'
+import { runW1 } from './workloads/w1.ts'
+import { runW2 } from './workloads/w2.ts'
+import { runW3 } from './workloads/w3.ts'
+import { runW4 } from './workloads/w4.ts'
+import { runW7 } from './workloads/w7.ts'
+import { runClientBudgets } from './client-budgets.ts'
+
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C'] as const
+type WorkloadId = (typeof WORKLOADS)[number]
+const ALL_SYSTEMS: SystemName[] = ['rasoat', 'hocuspocus', 'ywebsocket']
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const smoke = process.argv.includes('--smoke')
+const only = (arg('--only')?.split(',').map((s) => s.trim().toUpperCase()) ?? [...WORKLOADS]) as WorkloadId[]
+const systems = (arg('--systems')?.split(',') ?? ALL_SYSTEMS) as SystemName[]
+for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; use ${WORKLOADS.join(', ')}`)
+const params = smoke ? SMOKE : FULL
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
+const LATEST = `${RESULTS_DIR}latest.json`
+
+process.on('exit', killAllServers)
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => {
+  killAllServers()
+  process.exit(130)
+})
+
+function log(s: string): void {
+  console.log(s)
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} exceeded ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([p, t])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const machine = machineInfo('') // before pinning: nproc of a pinned process is 1
+  const pinning = await pinSimulator()
+  machine.pinning = pinning
+  log(`rasoat bench${smoke ? ' (smoke)' : ''}: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB, Node ${machine.node}; ${pinning}`)
+  const previous: BenchResults | null = !smoke && only.length < WORKLOADS.length && existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as BenchResults) : null
+  const results: BenchResults = previous ?? { mode: smoke ? 'smoke' : 'full', startedAt: new Date(started).toISOString(), machine, corpus: { shape: '', households: 0, avgStateBytes: 0 }, params, workloads: {}, skipped: {}, durationS: 0 }
+  results.machine = machine
+  const needsServers = only.some((w) => w !== 'C')
+  if (needsServers) {
+    const t = Date.now()
+    const corpus = await loadCorpus(params.corpus)
+    results.corpus = { shape: corpus.shape, households: corpus.docs.length, avgStateBytes: corpus.avgStateBytes }
+    log(`corpus: ${corpus.docs.length} households, ${corpus.avgStateBytes} B average state (${corpus.shape}), ${Math.round((Date.now() - t) / 1000)} s`)
+    for (const w of only) {
+      if (w === 'C') continue
+      for (const name of systems) {
+        const sys = SYSTEMS[name]
+        const key = `${w}/${name}`
+        const why = await sys.unavailable()
+        if (why) {
+          results.skipped[key] = why
+          delete results.workloads[key]
+          log(`${key}: not measured — ${why}`)
+          continue
+        }
+        log(`${key}: ${sys.label}`)
+        const t0 = Date.now()
+        try {
+          const run = w === 'W1' ? runW1(sys, corpus, params.w1, log)
+            : w === 'W2' ? runW2(sys, corpus, params.w2, log)
+            : w === 'W3' ? runW3(sys, corpus, params.w3, log)
+            : w === 'W4' ? runW4(sys, corpus, params.w4, log)
+            : runW7(sys, corpus, params.w7, log)
+          results.workloads[key] = { result: await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key), seconds: Math.round((Date.now() - t0) / 1000) }
+          delete results.skipped[key]
+        } catch (e) {
+          results.skipped[key] = `failed: ${e instanceof Error ? e.message : String(e)}`
+          delete results.workloads[key]
+          log(`${key}: FAILED — ${results.skipped[key]}`)
+          killAllServers()
+        }
+      }
+    }
+  }
+  if (only.includes('C')) {
+    const t0 = Date.now()
+    results.client = await runClientBudgets({ smoke, log })
+    log(`client budgets: ${Math.round((Date.now() - t0) / 1000)} s`)
+  }
+  results.durationS = Math.round((Date.now() - started) / 1000) + (previous ? previous.durationS : 0)
+  results.finishedAt = new Date().toISOString()
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  writeFileSync(`${RESULTS_DIR}${smoke ? 'smoke' : 'full'}-${stamp}.json`, JSON.stringify(results, null, 2))
+  if (smoke) {
+    writeFileSync(`${RESULTS_DIR}smoke.json`, JSON.stringify(results, null, 2))
+    log(`smoke run done in ${Math.round((Date.now() - started) / 1000)} s (BENCHMARKS.md is only written by full runs)`)
+  } else {
+    writeFileSync(LATEST, JSON.stringify(results, null, 2))
+    writeReport(results)
+    log(`done in ${Math.round((Date.now() - started) / 1000)} s; wrote BENCHMARKS.md and bench/results/latest.json`)
+  }
+  process.exit(0)
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  killAllServers()
+  process.exit(1)
+})
