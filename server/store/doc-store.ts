@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import { summarise } from './household-view.ts'
 import { createProjections } from './projections.ts'
-import { inspectUpdate } from './update-inspection.ts'
+import type { JsonValue } from '../../shared/sync/messages.ts'
 
 export interface DocStoreOptions {
   /** Y.Docs kept resident (recently written households). */
@@ -55,6 +55,8 @@ export interface DocStore {
   /** Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. */
   compact(householdId: string): void
   residentCount(): number
+  /** The value a server-written item of the household's creation state held (base of conflicts on seeded values). */
+  creationValue(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
 }
 
 interface StateRow {
@@ -81,9 +83,13 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `INSERT INTO households (id, period, unit_code, village_id, last_editor, server_seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
   )
   const archiveCreation = db.prepare(
-    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
-     VALUES (?, 1, ?, ?, 'server', '[]', ?, ?)`,
+    `INSERT OR IGNORE INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
+     SELECT ?, 1, ?, coalesce((SELECT last_editor FROM households WHERE id = ?), 'server'), 'server', '[]', ?, ?`,
   )
+  const creationBytes = db.prepare(
+    `SELECT coalesce((SELECT "update" FROM doc_log_archive WHERE household_id = ? AND seq = 1),
+                     (SELECT snapshot FROM doc_state WHERE household_id = ? AND snapshot_seq = 1))`,
+  ).pluck()
   const selectState = db.prepare('SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?')
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
@@ -137,11 +143,9 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       const t = now()
       insertState.run(meta.id, snapshot, Y.encodeStateVector(doc), t)
       insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
-      archiveCreation.run(meta.id, initialUpdate, by, t, t)
+      // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
+      // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
       projections.writeSummary(meta.id, summarise(doc), { editor: by, serverSeq: 1, at: t })
-      // Initial values enter the field history too: they are the base of the first conflicts.
-      const initial = inspectUpdate(new Y.Doc(), initialUpdate)
-      if (initial.ok) projections.writeFieldHistory(meta.id, initial.writes, { userId: by, deviceId: 'server' }, t, 1)
       doc.destroy()
       return 1
     },
@@ -201,11 +205,22 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         const sv = Y.encodeStateVector(doc)
         doc.destroy()
         const t = now()
+        if (s.state.snapshot_seq === 1) archiveCreation.run(householdId, s.state.snapshot, householdId, t, t)
         moveToArchive.run(t, householdId, s.state.server_seq)
         deleteLog.run(householdId, s.state.server_seq)
         replaceSnapshot.run(snapshot, sv, s.state.server_seq, t, householdId, s.state.server_seq)
       })()
     },
     residentCount: () => docs.size,
+    creationValue(householdId, id) {
+      const bytes = creationBytes.get(householdId, householdId) as Uint8Array | null | undefined
+      if (!bytes) return undefined
+      for (const s of Y.decodeUpdate(bytes).structs) {
+        if (s instanceof Y.Item && s.id.client === id.client && id.clock >= s.id.clock && id.clock < s.id.clock + s.length) {
+          return s.content instanceof Y.ContentAny ? (s.content.arr[id.clock - s.id.clock] as JsonValue) : undefined
+        }
+      }
+      return undefined
+    },
   }
 }

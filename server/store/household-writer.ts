@@ -70,7 +70,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       e.recorded = []
       if (e.freshClientIds.length > 0) bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
       projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
-      for (const c of e.conflicts) e.recorded.push(projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt))
+      const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
+        id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
+      for (const c of e.conflicts) e.recorded.push(projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup))
       e.inTransaction?.()
       last.set(e.row.householdId, e)
     }
@@ -150,7 +152,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
-      const insp = inspectUpdate(doc, update, { lookupValue: (id) => projections.valueOfItem(id) })
+      const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
+        projections.valueOfItem(id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
+      const insp = inspectUpdate(doc, update, { lookupValue })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)

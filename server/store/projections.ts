@@ -3,7 +3,7 @@
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import type { HouseholdSummary } from './household-view.ts'
-import type { ConflictSide, DetectedConflict, FieldWrite } from './update-inspection.ts'
+import { SERVER_CLIENT_ID, type ConflictSide, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
 export interface Author {
   userId: string
@@ -30,7 +30,8 @@ export interface Projections {
   writeSummary(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
   writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
   /** Opens a conflict, or adds candidates to the open one on the same field. */
-  recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number): RecordedConflict
+  /** `lookup` finds values Yjs GC'd that the field history does not hold (the creation state). */
+  recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number, lookup?: (id: { client: number; clock: number }) => JsonValue | undefined): RecordedConflict
   /** The value the Yjs item (client, clock) wrote, from the field history (for GC'd base values). */
   valueOfItem(id: { client: number; clock: number }): JsonValue | undefined
 }
@@ -55,11 +56,12 @@ export function createProjections(db: Db): Projections {
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
-  function candidate(side: ConflictSide): ConflictCandidateRow {
+  function candidate(side: ConflictSide, fallback?: (id: { client: number; clock: number }) => JsonValue | undefined): ConflictCandidateRow {
     const h = historyOfItem.get(side.clientId, side.clock) as { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
-    const value = side.value !== undefined ? side.value : h ? (JSON.parse(h.value_json) as JsonValue) : null
+    const value = side.value !== undefined ? side.value : h ? (JSON.parse(h.value_json) as JsonValue) : (fallback?.({ client: side.clientId, clock: side.clock }) ?? null)
     if (h) return { value, clientId: side.clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
     const b = binding.get(side.clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
+    if (!b && side.clientId === SERVER_CLIENT_ID) return { value, clientId: side.clientId, userId: 'server', deviceId: 'server', at: 0 }
     return { value, clientId: side.clientId, userId: b?.user_id ?? 'unknown', deviceId: b?.device_id ?? 'unknown', at: b?.first_seen ?? 0 }
   }
 
@@ -76,9 +78,9 @@ export function createProjections(db: Db): Projections {
         history.run(householdId, w.path, JSON.stringify(w.value), author.userId, author.deviceId, w.clientId, w.clock, receivedAt, serverSeq)
       }
     },
-    recordConflict(householdId, c, kept, author, receivedAt) {
+    recordConflict(householdId, c, kept, author, receivedAt, lookup) {
       const incoming: ConflictCandidateRow = { ...candidate(c.incoming), ...author, at: receivedAt }
-      const current = candidate(c.current)
+      const current = candidate(c.current, lookup)
       const open = openConflict.get(householdId, c.path) as { id: number; candidates_json: string } | undefined
       if (open) {
         const candidates = JSON.parse(open.candidates_json) as ConflictCandidateRow[]
@@ -89,7 +91,7 @@ export function createProjections(db: Db): Projections {
         updateConflict.run(JSON.stringify(candidates), json(kept), open.id)
         return { id: open.id, householdId, path: c.path, candidates, kept }
       }
-      const base: JsonValue | undefined = c.base === null ? undefined : candidate(c.base).value
+      const base: JsonValue | undefined = c.base === null ? undefined : candidate(c.base, lookup).value
       const candidates = [current, incoming]
       const id = Number(insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt).lastInsertRowid)
       return { id, householdId, path: c.path, candidates, kept }
