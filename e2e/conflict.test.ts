@@ -1,0 +1,61 @@
+// Two phones edit the same field of the same household while offline; both reconnect; the server records exactly
+// one conflict with both values (GET /api/conflicts as admin), and the phones show it on the household.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeHousehold, openHousehold, setFloorArea, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+
+let e: E2E
+beforeAll(async () => {
+  e = await startE2E()
+})
+afterAll(async () => {
+  await e?.stop()
+})
+
+interface ConflictJson {
+  householdId: string
+  path: string
+  candidates: { value: unknown }[]
+  status: string
+}
+
+describe('concurrent offline edits', () => {
+  it('two phones set one field to different values offline → one conflict with both values', async () => {
+    const one = await e.newPhone()
+    const two = await e.newPhone()
+    for (const p of [one, two]) {
+      await p.page.goto(e.baseUrl)
+      await e.login(p.page)
+      await waitForServiceWorker(p.page)
+    }
+    const id = (await one.page.getByTestId('household-row').first().getAttribute('data-id'))!
+    for (const [p, value] of [[one, '40'], [two, '55']] as const) {
+      await p.context.setOffline(true)
+      await p.page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
+      await openHousehold(p.page, id)
+      await setFloorArea(p.page, value)
+      await p.page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
+      await closeHousehold(p.page)
+    }
+    for (const p of [one, two]) {
+      await p.context.setOffline(false)
+      await p.page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })
+    }
+
+    const token = await e.apiToken('admin1')
+    let conflicts: ConflictJson[] = []
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${e.baseUrl}/api/conflicts?household=${id}`, { headers: { authorization: `Bearer ${token}` } })
+        conflicts = ((await res.json()) as { conflicts: ConflictJson[] }).conflicts.filter((c) => c.householdId === id)
+        return conflicts.length
+      })
+      .toBe(1)
+    expect(conflicts[0]!.path).toBe('dwelling.floorAreaM2')
+    expect(conflicts[0]!.candidates.map((c) => c.value).sort()).toEqual([40, 55])
+
+    // the writers' phones were told (CONFLICT) and mark the household
+    await expect.poll(() => one.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('conflict')
+    await openHousehold(one.page, id)
+    expect(await one.page.getByTestId('household-conflicts').textContent()).toContain('dwelling.floorAreaM2')
+  })
+})

@@ -1,0 +1,200 @@
+// End-to-end harness: the real server (startServer, port 0, temp DATA_DIR, demo seed) serving the built client
+// (dist/client), and headless Debian Chromium through playwright-core with phone-sized contexts (TOOLCHAIN trap 3).
+// Each test file calls startE2E() once and stop() in afterAll.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { startServer, type RunningServer } from '../server/server.ts'
+
+export const ROOT = resolve(import.meta.dirname, '..')
+export const CLIENT_DIR = join(ROOT, 'dist/client')
+export const DEMO_PASSWORD = 'e2e-demo-password'
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const PHONE = { width: 360, height: 740 }
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export interface E2EUser {
+  username: string
+  password?: string
+}
+
+export interface Phone {
+  context: BrowserContext
+  page: Page
+}
+
+export interface E2E {
+  server: RunningServer
+  baseUrl: string
+  browser: Browser
+  /** A new simulated device (own IndexedDB and service worker) at phone size 360×740. */
+  newPhone(options?: { scale?: number }): Promise<Phone>
+  /** Online first sign-in on the page; resolves when the household list shows and the first sync finished. */
+  login(page: Page, user?: E2EUser | string): Promise<void>
+  /** Bearer token for API calls made by the test itself. */
+  apiToken(user?: E2EUser | string): Promise<string>
+  stop(): Promise<void>
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const p = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+/** Build dist/client when it is missing or older than the sources (`npx vite build`, ~5 s). */
+export function ensureClientBuilt(): void {
+  const index = join(CLIENT_DIR, 'index.html')
+  const sw = join(CLIENT_DIR, 'sw.js')
+  const built = existsSync(index) && existsSync(sw) ? statSync(sw).mtimeMs : 0
+  const sources = Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs)
+  if (built >= sources) return
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('vite build failed')
+}
+
+function asUser(u: E2EUser | string | undefined): Required<E2EUser> {
+  if (u === undefined) return { username: 'enum1', password: DEMO_PASSWORD }
+  if (typeof u === 'string') return { username: u, password: DEMO_PASSWORD }
+  return { username: u.username, password: u.password ?? DEMO_PASSWORD }
+}
+
+export async function startE2E(): Promise<E2E> {
+  ensureClientBuilt()
+  const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-e2e-'))
+  const server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir: CLIENT_DIR })
+  // 127.0.0.1 is a secure context, so the service worker registers (TOOLCHAIN trap 7).
+  const baseUrl = server.url
+  const browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false, args: CHROMIUM_ARGS })
+  const contexts: BrowserContext[] = []
+
+  async function newPhone(options: { scale?: number } = {}): Promise<Phone> {
+    const context = await browser.newContext({
+      viewport: PHONE,
+      deviceScaleFactor: options.scale ?? 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+      serviceWorkers: 'allow',
+      acceptDownloads: true,
+    })
+    contexts.push(context)
+    const page = await context.newPage()
+    return { context, page }
+  }
+
+  async function login(page: Page, user?: E2EUser | string): Promise<void> {
+    const u = asUser(user)
+    if (!page.url().startsWith(baseUrl)) await page.goto(baseUrl)
+    await page.getByTestId('login-username').fill(u.username)
+    await page.getByTestId('login-password').fill(u.password)
+    await page.getByTestId('btn-login').click()
+    await page.getByTestId('household-list').waitFor()
+    await page.locator('[data-testid="status-bar"][data-phase="synced"]').waitFor({ timeout: 30_000 })
+    await summariesReady(page)
+  }
+
+  async function apiToken(user?: E2EUser | string): Promise<string> {
+    const u = asUser(user)
+    const res = await fetch(`${baseUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: u.username, password: u.password }),
+    })
+    if (!res.ok) throw new Error(`login ${u.username}: ${res.status}`)
+    return ((await res.json()) as { token: string }).token
+  }
+
+  return {
+    server,
+    baseUrl,
+    browser,
+    newPhone,
+    login,
+    apiToken,
+    async stop() {
+      for (const c of contexts) await c.close().catch(() => undefined)
+      await browser.close().catch(() => undefined)
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Wait until every household row has its summary (bootstrap writes rows first, summaries in chunks after). */
+export async function summariesReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __rasoat?: { device: { index: { all(): { known: boolean }[] } } } }
+    const rows = w.__rasoat?.device.index.all() ?? []
+    return rows.length > 0 && rows.every((r) => r.known)
+  })
+}
+
+/** Unlock a stored session offline (after a reload). */
+export async function unlock(page: Page, password = DEMO_PASSWORD): Promise<void> {
+  await page.getByTestId('unlock-password').fill(password)
+  await page.getByTestId('btn-unlock').click()
+  await page.getByTestId('household-list').waitFor()
+}
+
+/** Wait until the service worker is installed and activated (precache complete); returns its state. */
+export async function waitForServiceWorker(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready
+    const sw = reg.active
+    if (sw && sw.state !== 'activated') {
+      await new Promise<void>((resolve) => sw.addEventListener('statechange', () => sw.state === 'activated' && resolve()))
+    }
+    return reg.active?.state
+  })
+}
+
+/** The household as the server has committed it (doc store bytes → HouseholdDoc.read()). */
+export async function serverHousehold(server: RunningServer, id: string) {
+  const Y = await import('yjs')
+  const { HouseholdDoc } = await import('../shared/doc/household-doc.ts')
+  const state = server.docStore.readState(id)
+  if (!state) return null
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, state)
+  return new HouseholdDoc(doc).read().household
+}
+
+/** Open a household from the list (rows are virtualised: `id` must be in view, or use the search first). */
+export async function openHousehold(page: Page, id?: string): Promise<string> {
+  const rowId = id ?? (await page.getByTestId('household-row').first().getAttribute('data-id')) ?? ''
+  await page.locator(`[data-testid="household-row"][data-id="${rowId}"]`).click()
+  await page.getByTestId('household-screen').waitFor()
+  await page.getByTestId('survey').or(page.getByTestId('field-address')).first().waitFor()
+  return rowId
+}
+
+/** Type a floor area in the survey's dwelling step (a change event: one transaction). */
+export async function setFloorArea(page: Page, value: string): Promise<void> {
+  await page.getByTestId('btn-step-dwelling').click()
+  const input = page.getByTestId('field-dwelling.floorAreaM2')
+  await input.fill(value)
+  await input.press('Tab')
+}
+
+export async function closeHousehold(page: Page): Promise<void> {
+  await page.getByTestId('btn-back').click()
+  await page.getByTestId('household-list').waitFor()
+}
