@@ -9,9 +9,8 @@ import { Live } from './live.svelte.ts'
 import { surveyView, type SurveyView } from './survey-view.ts'
 import { pathToInProgress } from './workflow-path.ts'
 
-export type StepId = 'quick' | 'members' | 'dwelling' | 'income' | 'other' | 'gps' | 'photos' | 'result'
-export const ALL_STEPS: readonly StepId[] = ['quick', 'members', 'dwelling', 'income', 'other', 'gps', 'photos', 'result']
-const QUICK_END_STEPS: readonly StepId[] = ['quick', 'gps', 'photos', 'result']
+import { ALL_STEPS, QUICK_END_STEPS, type StepId } from './steps.ts'
+export type { StepId } from './steps.ts'
 
 export interface SurveyUser {
   id: string

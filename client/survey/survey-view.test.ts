@@ -92,6 +92,11 @@ describe('surveyView', () => {
     expect(v.returnComments.map((h) => h.comment)).toEqual(['Kiểm tra lại diện tích', 'Thiếu ảnh nhà'])
     expect(v.editable).toBe(true)
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history } }), TODAY).editable).toBe(false)
+    // Still shown while reworking; gone once resubmitted.
+    const reworking = [...history, { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null }]
+    expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).returnComments).toHaveLength(2)
+    const resubmitted = [...reworking, { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null }]
+    expect(surveyView(snap({}, { workflow: { status: 'submitted', history: resubmitted } }), TODAY).returnComments).toEqual([])
   })
 
   it('treats unanswered questions as missing, not as their defaults (birth date, sex, health insurance, water, floor area)', () => {

@@ -48,7 +48,7 @@ export interface SurveyView {
   members: MemberRow[]
   deprivations: Deprivation[]
   missing: Missing[]
-  /** Return comments, newest first, while the record is returned. */
+  /** Return comments, newest first, while the record is returned or being reworked (not yet resubmitted). */
   returnComments: HistoryEntry[]
 }
 
@@ -115,7 +115,14 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
 
   const endedAtQuickScreen = screen.result === 'not_poor'
   const category: Category = endedAtQuickScreen ? 'not_poor' : (classification?.category ?? 'incomplete')
-  const returnComments = workflow.status === 'returned' ? workflow.history.filter((h) => h.to === 'returned').reverse() : []
+  // Return comments stay on screen while the enumerator reworks the record (returned → in_progress), until resubmitted.
+  const history = workflow.history
+  let lastReturn = -1
+  history.forEach((h, i) => {
+    if (h.to === 'returned') lastReturn = i
+  })
+  const reworking = lastReturn >= 0 && !history.slice(lastReturn + 1).some((h) => h.to === 'submitted')
+  const returnComments = reworking && (workflow.status === 'returned' || workflow.status === 'in_progress') ? history.filter((h) => h.to === 'returned').reverse() : []
 
   return {
     snapshot,
