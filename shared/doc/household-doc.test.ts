@@ -5,7 +5,7 @@ import { makeHousehold, makeMember } from '../household/fixtures.ts'
 import { DEVICES, type Household } from '../household/types.ts'
 import { validateHousehold } from '../household/validate.ts'
 import { classify } from '../rules/classify.ts'
-import { canTransition, HouseholdDoc, migrate, parsePath, pathOf, Root, schemaVersionOf, type EditOrigin } from './index.ts'
+import { canTransition, HouseholdDoc, migrate, parsePath, pathOf, Root, schemaVersionOf, SERVER_CLIENT_ID, type EditOrigin } from './index.ts'
 
 /** read() returns sets in canonical order (DEVICES order, sorted codes) and photos by capture time. */
 export function canonical(h: Household): Household {
@@ -145,6 +145,15 @@ describe('HouseholdDoc', () => {
     expect(d.resolveField('dwelling.water', 'lake')).toMatchObject({ ok: false, code: 'household/invalid-value' })
     expect(seen).toEqual([{ kind: 'server-resolution', conflictId: 'c1' }, { kind: 'server-resolution' }])
     expect(d.read().household.members[0]?.healthInsurance).toBe(false)
+  })
+
+  it('D7 load() keeps the server client id even when the state holds server-written structs', () => {
+    const created = HouseholdDoc.create(makeHousehold({}, 3), { clientId: SERVER_CLIENT_ID })
+    const loaded = HouseholdDoc.load(Y.encodeStateAsUpdate(created.ydoc), { clientId: SERVER_CLIENT_ID })
+    expect(loaded.ydoc.clientID).toBe(SERVER_CLIENT_ID)
+    expect(loaded.resolveField('address', 'sửa bởi quản trị')).toEqual({ ok: true })
+    expect(loaded.ydoc.clientID).toBe(SERVER_CLIENT_ID)
+    expect(loaded.read().household.address).toBe('sửa bởi quản trị')
   })
 
   it('D8 paths: pathOf and parsePath are inverse', () => {

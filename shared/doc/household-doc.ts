@@ -96,6 +96,17 @@ export class HouseholdDoc {
     return doc
   }
 
+  /**
+   * A HouseholdDoc over stored state (V1 update). The client id is set AFTER loading: Yjs gives a doc a new random
+   * client id when a remote update carries structs of its own id — the server would lose SERVER_CLIENT_ID otherwise.
+   */
+  static load(state: Uint8Array, options: { clientId?: number } = {}): HouseholdDoc {
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, state, REMOTE_ORIGIN)
+    if (options.clientId !== undefined) ydoc.clientID = options.clientId
+    return new HouseholdDoc(ydoc)
+  }
+
   get id(): string {
     const v = this.map(Root.FIELDS).get('id')
     return typeof v === 'string' ? v : ''
