@@ -37,6 +37,15 @@ function permissionDenied(reason: string): Uint8Array {
   return encoding.toUint8Array(enc)
 }
 
+function isEmptyUpdate(update: Uint8Array): boolean {
+  try {
+    const u = Y.decodeUpdate(update)
+    return u.structs.length === 0 && u.ds.clients.size === 0
+  } catch {
+    return false
+  }
+}
+
 export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps): YjsConnection {
   let open = false
 
@@ -50,7 +59,11 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
   }
 
   function write(update: Uint8Array): void {
-    if (!deps.access.canWrite(user, householdId)) return send(permissionDenied('sync/read-only'))
+    if (!deps.access.canWrite(user, householdId)) {
+      // The stock provider answers our step1 with its (usually empty) step2: only refuse real changes.
+      if (!isEmptyUpdate(update)) send(permissionDenied('sync/read-only'))
+      return
+    }
     const result = deps.writer.submit(householdId, update, { userId: user.id, deviceId: `yjs:${user.id}` })
     if (result.kind === 'rejected') return send(permissionDenied(result.code))
     if (result.kind === 'resync') return send(syncStep1Payload(serverStateVector()))

@@ -130,6 +130,40 @@ describe('group commit', () => {
   })
 })
 
+describe('residency', () => {
+  it('keeps at most cacheSize Y.Docs resident while answering every household from stored bytes', async () => {
+    db.transaction(() => {
+      for (let i = 3; i <= 8; i++) store.createHousehold(meta(`h${i}`), householdUpdate({ id: `h${i}`, headName: `H ${i}` }), 'seed')
+    })()
+    for (let i = 1; i <= 8; i++) {
+      const r = replicaOf(`h${i}`, 5000 + i)
+      r.setAddress(`resident ${i}`)
+      await accepted(writer.submit(`h${i}`, r.take(), alice))
+    }
+    expect(store.residentCount()).toBeLessThanOrEqual(4)
+    const probe = new Y.Doc()
+    Y.applyUpdate(probe, store.readState('h1')!)
+    expect(new HouseholdDoc(probe).read().household.address).toBe('resident 1')
+  })
+
+  it('refuses with sync/overloaded instead of queueing without bound while commits fail', async () => {
+    await writer.close()
+    const failing = createHouseholdWriter(db, store, {
+      maxPending: 1,
+      beforeCommit: () => {
+        throw new Error('disk gone (simulated)')
+      },
+    })
+    const r = replicaOf('h1', 6001)
+    r.setAddress('first')
+    expect(failing.submit('h1', r.take(), alice).kind).toBe('accepted')
+    r.setAddress('second')
+    expect(failing.submit('h1', r.take(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/overloaded' })
+    await expect(failing.close()).rejects.toThrow('disk gone') // nothing acknowledged; retries stop
+    writer = createHouseholdWriter(db, store)
+  })
+})
+
 describe('checks', () => {
   it('refuses a foreign root (layout), garbage (invalid-update) and a client id bound to another user', async () => {
     expect(writer.submit('h1', foreignRootUpdate(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/layout-violation' })

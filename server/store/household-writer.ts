@@ -30,6 +30,8 @@ export interface HouseholdWriterOptions {
   maxBatch?: number
   now?: () => number
   onCommitError?(error: unknown, attempt: number): void
+  /** Updates waiting for commit above which new ones are refused with sync/overloaded (default 20,000). */
+  maxPending?: number
   /** Test hook: runs inside the commit transaction before anything is written (throw to simulate a failure). */
   beforeCommit?(): void
 }
@@ -61,6 +63,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
   const compactionDue = new Set<string>()
+  const maxPending = opts.maxPending ?? 20_000
 
   const commitBatch = db.transaction((batch: readonly Entry[]) => {
     opts.beforeCommit?.()
@@ -149,6 +152,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
 
   return {
     submit(householdId, update, author) {
+      if (commits.pending() >= maxPending) return { kind: 'rejected', code: 'sync/overloaded', reason: 'commit queue full; retry later' }
       if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
