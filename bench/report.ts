@@ -21,7 +21,7 @@ export interface BenchResults {
   machine: MachineInfo
   corpus: { shape: string; households: number; avgStateBytes: number }
   params: BenchParams
-  workloads: Record<string, { result: unknown; seconds: number }>
+  workloads: Record<string, { result: unknown; seconds: number; load?: number[] }>
   skipped: Record<string, string>
   client?: ClientBudgets
 }
@@ -52,6 +52,11 @@ export function bestStep(r: W1Result | undefined): W1Step | undefined {
   if (!r) return undefined
   const ok = r.steps.filter((s) => !s.saturated)
   return ok[ok.length - 1]
+}
+
+function loadNote(r: BenchResults): string {
+  const parts = Object.entries(r.workloads).map(([k, v]) => `${k} ${v.seconds} s, load ${v.load?.join('→') ?? '?'}`)
+  return parts.length ? `Run time and 1-minute load average (before→after) per run — other work on this shared machine inflates latency when the load is above 2: ${parts.join('; ')}.` : ''
 }
 
 function cmd(w: string, s?: string): string {
@@ -177,6 +182,8 @@ ${targetRows(r)}
 ## Main table
 
 ${mainTable(r)}
+
+${loadNote(r)}
 
 ${skipped.length ? `Not measured in this report: ${skipped.map(([k, v]) => `${k} (${v})`).join('; ')}.\n` : ''}
 ## W1 — steady field editing, ramped until p99 > 500 ms

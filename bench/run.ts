@@ -2,6 +2,7 @@
 // Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|C (comma list), --systems rasoat,hocuspocus,…
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { loadCorpus } from './lib/corpus.ts'
 import { machineInfo } from './lib/machine.ts'
@@ -84,13 +85,16 @@ async function main(): Promise<void> {
         }
         log(`${key}: ${sys.label}`)
         const t0 = Date.now()
+        const load0 = loadavg()[0] ?? 0
         try {
           const run = w === 'W1' ? runW1(sys, corpus, params.w1, log)
             : w === 'W2' ? runW2(sys, corpus, params.w2, log)
             : w === 'W3' ? runW3(sys, corpus, params.w3, log)
             : w === 'W4' ? runW4(sys, corpus, params.w4, log)
             : runW7(sys, corpus, params.w7, log)
-          results.workloads[key] = { result: await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key), seconds: Math.round((Date.now() - t0) / 1000) }
+          const result = await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key)
+          // 1-minute load average before/after: other work on this shared 2-core machine skews latency.
+          results.workloads[key] = { result, seconds: Math.round((Date.now() - t0) / 1000), load: [Math.round(load0 * 10) / 10, Math.round((loadavg()[0] ?? 0) * 10) / 10] }
           delete results.skipped[key]
         } catch (e) {
           results.skipped[key] = `failed: ${e instanceof Error ? e.message : String(e)}`

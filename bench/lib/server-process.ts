@@ -51,7 +51,9 @@ export async function pinSimulator(): Promise<string> {
 
 export async function startServer(system: SystemName, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const entry = fileURLToPath(new URL(`../servers/${system}.ts`, import.meta.url))
-  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', entry]
+  // BENCH_CPU_PROF_DIR=<dir>: write a V8 CPU profile of each server (read it with bench/profile-summary.ts).
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
+  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...prof, entry]
   const cmd = haveTaskset() ? 'taskset' : process.execPath
   const args = haveTaskset() ? ['-c', SERVER_CPU, process.execPath, ...nodeArgs] : nodeArgs
   const child = spawn(cmd, args, {
