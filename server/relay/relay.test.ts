@@ -5,7 +5,8 @@ import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { encodeMessage } from '../../shared/sync/protocol.ts'
+import { deflateRawSync } from 'node:zlib'
+import { docUpdate, encodeMessage, packFrames, readDocPayload, syncStep2Payload, type DocMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
 import { DeviceReplica, PATH } from './testing/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
 import { SyncClient } from './test-client.ts'
@@ -169,6 +170,44 @@ describe('/sync device protocol', () => {
     expect(server.relay.conflicts.list({ householdId: 'hh-a-020' })).toHaveLength(1)
     expect(server.relay.conflicts.list({ status: 'open', householdId: 'hh-a-020' })).toHaveLength(0)
     await Promise.all([a.close(), b.close()])
+  })
+})
+
+describe('batches and resync', () => {
+  it('P9: frames inside a compressed client BATCH are processed in order, each update ACKed', async () => {
+    const a = await device('an')
+    await a.manifest([])
+    const r = replicaFrom(a, 'hh-a-040', 40_001)
+    const frames = ['Lô 1', 'Lô 2'].map((street) => {
+      r.setAddress(street)
+      return encodeMessage(docUpdate('hh-a-040', r.take()))
+    })
+    const acks: SyncMessage[] = []
+    const done = a.next((m) => m.type === 'ack' && acks.push(m) === 2)
+    a.send({ type: 'batch', compressed: true, deflated: deflateRawSync(packFrames(frames)) })
+    await done
+    expect(acks.map((m) => (m.type === 'ack' ? m.serverSeq : 0))).toEqual([2, 3])
+    await a.close()
+  })
+
+  it('an update built on content the server lacks gets DOC step1 + ERROR sync/missing-dependencies; step2 then syncs', async () => {
+    const a = await device('an')
+    await a.manifest([])
+    const r = replicaFrom(a, 'hh-a-041', 41_001)
+    r.setAddress('never sent')
+    const lost = r.take()
+    r.setAddress('sent')
+    const step1 = a.next((m) => m.type === 'doc' && m.householdId === 'hh-a-041')
+    expect(await a.sendUpdate('hh-a-041', r.take())).toMatchObject({ type: 'error', code: 'sync/missing-dependencies' })
+    const payload = readDocPayload(((await step1) as DocMessage).payload)
+    expect(payload.kind).toBe('step1')
+    const sv = payload.kind === 'step1' ? payload.stateVector : new Uint8Array()
+    expect(lost.length).toBeGreaterThan(0)
+    const answer = a.next((m) => m.type === 'ack' && m.householdId === 'hh-a-041')
+    a.send({ type: 'doc', householdId: 'hh-a-041', payload: syncStep2Payload(Y.encodeStateAsUpdate(r.doc, sv)) })
+    expect(await answer).toMatchObject({ type: 'ack', serverSeq: 2 })
+    expect(server.db.prepare('SELECT address FROM households WHERE id = ?').pluck().get('hh-a-041')).toBe('sent')
+    await a.close()
   })
 })
 
