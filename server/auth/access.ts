@@ -14,18 +14,26 @@ export interface Access {
   householdIdsInScope(user: User, period?: string): string[]
 }
 
+export interface HouseholdScope {
+  sql: string
+  params: unknown[]
+  /** True when the scope alone selects a small part of the city (one unit or a few villages). */
+  narrow: boolean
+}
+
 /** SQL condition (with its parameters) restricting a households table alias to the user's scope. */
-export function householdScope(user: User, alias = 'h'): { sql: string; params: unknown[] } {
+export function householdScope(user: User, alias = 'h'): HouseholdScope {
   switch (user.role) {
     case 'admin':
     case 'observer':
-      return { sql: '1 = 1', params: [] }
+      return { sql: '1 = 1', params: [], narrow: false }
     case 'supervisor':
-      return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''] }
+      return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''], narrow: true }
     case 'enumerator':
       return {
         sql: `${alias}.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)`,
         params: [user.id],
+        narrow: true,
       }
   }
 }

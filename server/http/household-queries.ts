@@ -44,7 +44,10 @@ function likeWord(word: string): string {
 
 export function listHouseholds(db: Db, user: User, f: HouseholdFilter): { households: HouseholdRow[]; nextCursor: string | null } {
   const scope = householdScope(user, 'h')
-  const where: string[] = [scope.sql, 'h.period = ?']
+  // With a narrow scope or a place filter, the unit/village index is the right one; the unary + stops SQLite
+  // (which has no statistics on a fresh database) from walking the whole period in id order instead.
+  const narrow = scope.narrow || Boolean(f.village) || Boolean(f.unit)
+  const where: string[] = [scope.sql, narrow ? '+h.period = ?' : 'h.period = ?']
   const params: unknown[] = [...scope.params, f.period]
   const eq = (col: string, v: string | undefined) => {
     if (v === undefined || v === '') return

@@ -38,8 +38,10 @@ export function cellDegrees(zoom: number): number {
 
 function where(user: User, period: string, box: BBox) {
   const scope = householdScope(user, 'h')
+  // Narrow scopes go through the unit/village index; the whole city through (period, lat). See household-queries.ts.
+  const p = scope.narrow ? '+' : ''
   return {
-    sql: `${scope.sql} AND h.period = ? AND h.lat IS NOT NULL AND h.lat BETWEEN ? AND ? AND h.lng BETWEEN ? AND ?`,
+    sql: `${scope.sql} AND ${p}h.period = ? AND ${p}h.lat BETWEEN ? AND ? AND h.lng BETWEEN ? AND ?`,
     params: [...scope.params, period, box.minLat, box.maxLat, box.minLng, box.maxLng],
   }
 }
