@@ -112,17 +112,21 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
 
   const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({ type: 'error', code, message, householdId })
 
-  /** Full state + HEAD for households new to the device, packed into as few deflated BATCH frames as fit. */
-  function bootstrap(ids: readonly string[]): void {
+  /**
+   * Full state + HEAD for households new to the device, packed into as few deflated BATCH frames as fit. Runs in
+   * slices across event-loop turns and waits for the socket to drain, so a large scope never stalls the relay.
+   */
+  function bootstrap(ids: readonly string[], from = 0): void {
+    if (phase === 'closed') return
+    if (socket.buffered() > BATCH_TARGET_BYTES) {
+      setTimeout(() => bootstrap(ids, from), 20)
+      return
+    }
     let frames: Uint8Array[] = []
     let bytes = 0
-    const flush = (): void => {
-      if (frames.length === 0) return
-      sendBatch(frames)
-      frames = []
-      bytes = 0
-    }
-    for (const id of ids) {
+    let i = from
+    for (; i < ids.length && bytes < BATCH_TARGET_BYTES && frames.length < 4_000; i++) {
+      const id = ids[i]!
       const state = deps.docStore.readState(id)
       const head = deps.docStore.head(id)
       if (state === null || head === null) continue
@@ -131,9 +135,10 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
       frames.push(step2, headFrame)
       bytes += step2.length + headFrame.length
-      if (bytes >= BATCH_TARGET_BYTES || frames.length >= 4_000) flush()
     }
-    flush()
+    if (frames.length > 0) sendBatch(frames)
+    frames = []
+    if (i < ids.length) setImmediate(() => bootstrap(ids, i))
   }
 
   function sendBatch(frames: Uint8Array[]): void {
