@@ -1,0 +1,69 @@
+// Group commit on a real SQLite file: one transaction per window, acknowledgement only after commit, retry on failure.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { openDb, type Db } from '../db/open.ts'
+import { createGroupCommit } from './group-commit.ts'
+
+let dir: string
+let db: Db
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rasoat-gc-'))
+  db = openDb(join(dir, 'gc.db'))
+  db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)')
+})
+
+afterEach(() => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function committer(opts: { maxBatch?: number; failFirst?: number } = {}) {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  let fail = opts.failFirst ?? 0
+  const seenAtAck: number[] = []
+  const gc = createGroupCommit<number>({
+    maxBatch: opts.maxBatch ?? 500,
+    retryMs: 1,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) insert.run(n)
+      if (fail-- > 0) throw new Error('simulated failure after writing')
+    }),
+  })
+  const count = db.prepare('SELECT count(*) FROM t').pluck()
+  const submit = (n: number) => gc.submit(n).then(() => seenAtAck.push(count.get() as number))
+  return { gc, submit, seenAtAck, count }
+}
+
+it('entries submitted in one window are written in one transaction, then all acknowledged', async () => {
+  const { gc, submit, seenAtAck } = committer()
+  await Promise.all(Array.from({ length: 100 }, (_, i) => submit(i)))
+  expect(gc.stats()).toMatchObject({ commits: 1, entries: 100, failures: 0 })
+  expect(seenAtAck.every((n) => n === 100)).toBe(true) // every ack saw its row committed
+})
+
+it('maxBatch splits a burst into several transactions, in order', async () => {
+  const { gc, submit } = committer({ maxBatch: 10 })
+  await Promise.all(Array.from({ length: 35 }, (_, i) => submit(i)))
+  expect(gc.stats()).toMatchObject({ commits: 4, entries: 35 })
+  expect(db.prepare('SELECT n FROM t ORDER BY rowid').pluck().all()).toEqual(Array.from({ length: 35 }, (_, i) => i))
+})
+
+it('a failed transaction is rolled back, kept in memory and retried; nothing is acknowledged before it commits', async () => {
+  const { gc, submit, seenAtAck, count } = committer({ failFirst: 2 })
+  await Promise.all([submit(1), submit(2)])
+  expect(gc.stats()).toMatchObject({ commits: 1, failures: 2 })
+  expect(count.get()).toBe(2) // the failed attempts left no rows behind
+  expect(seenAtAck).toEqual([2, 2]) // acknowledged only once committed
+})
+
+it('flush commits at once (shutdown) and close stops the timers', async () => {
+  const { gc, count } = committer()
+  void gc.submit(7)
+  await gc.flush()
+  expect(count.get()).toBe(1)
+  await gc.close()
+  expect(gc.pending()).toBe(0)
+})
