@@ -27,26 +27,6 @@ beforeAll(async () => {
 })
 afterAll(() => s.stop())
 
-describe('GET /api/households/:id/history', () => {
-  it('lists the values written to the household, filterable by path', async () => {
-    const res = await s.api('/api/households/doc-A1/history', { token: w.tokens.enum })
-    expect(res.status).toBe(200)
-    const body = (await res.json()) as { history: { path: string; value: unknown; userId: string }[] }
-    expect(body.history.length).toBeGreaterThan(5)
-    expect(body.history.some((h) => h.value === 'Hồ Thị Mai')).toBe(true)
-    const byPath = (await (await s.api('/api/households/doc-A1/history?path=address', { token: w.tokens.enum })).json()) as {
-      history: { path: string; userId: string }[]
-    }
-    expect(byPath.history).toEqual([expect.objectContaining({ path: 'address', userId: 'seed' })])
-  })
-
-  it('is scoped like the household', async () => {
-    const res = await s.api('/api/households/doc-B1/history', { token: w.tokens.enum })
-    expect(res.status).toBe(403)
-    expect(await res.json()).toMatchObject({ code: 'auth/forbidden' })
-  })
-})
-
 describe('GET /api/conflicts', () => {
   it('admins and observers see all open conflicts; supervisors their unit; enumerators none', async () => {
     const list = async (token: string) =>
@@ -106,5 +86,26 @@ describe('POST /api/conflicts/:id/resolve', () => {
     expect(await bad.json()).toMatchObject({ code: 'request/invalid' })
     const shape = await s.api(`/api/conflicts/${conflictId + 1}/resolve`, { method: 'POST', token: w.tokens.admin, json: { pick: 1 } })
     expect(shape.status).toBe(400)
+  })
+})
+
+describe('GET /api/households/:id/history', () => {
+  it('lists the values written to the household (here: the resolution by the admin), filterable by path', async () => {
+    const res = await s.api('/api/households/doc-A1/history', { token: w.tokens.enum })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { history: { path: string; value: unknown; userId: string; username: string | null }[] }
+    expect(body.history).toContainEqual(
+      expect.objectContaining({ path: 'address', value: '16 Lê Lợi', userId: w.ids.admin, username: 'admin' }),
+    )
+    const byPath = (await (await s.api('/api/households/doc-A1/history?path=nope', { token: w.tokens.enum })).json()) as {
+      history: unknown[]
+    }
+    expect(byPath.history).toEqual([])
+  })
+
+  it('is scoped like the household', async () => {
+    const res = await s.api('/api/households/doc-B1/history', { token: w.tokens.enum })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toMatchObject({ code: 'auth/forbidden' })
   })
 })
