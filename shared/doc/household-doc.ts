@@ -1,11 +1,12 @@
 // HouseholdDoc: the typed API over one household's Y.Doc. Screens and the server call intent methods; each is ONE
 // transaction with a typed origin, writes only values that changed, and never deletes (layout: docs/household-document.md).
 
+export { REMOTE_ORIGIN, toEditOrigin, type EditError, type EditErrorCode, type EditOrigin, type EditResult } from './edits.ts'
+
 import * as Y from 'yjs'
 import { DEVICES, type AreaType, type Attributes, type Device, type Dwelling, type Household, type Income, type Location, type Member, type PhotoRef, type Status } from '../household/types.ts'
 import {
   ATTRIBUTE_KEYS,
-  CODE_KEY,
   DWELLING_KEYS,
   ENTITY_KEY,
   FIELD_KEYS,
@@ -21,39 +22,28 @@ import {
   SCREEN_KEYS,
   valueFits,
   type KeySpecs,
+  type RootName,
 } from './keys.ts'
+import {
+  applyWrites,
+  firstInvalid,
+  firstRefused,
+  incomeValues,
+  invalid,
+  OK,
+  planFields,
+  planSet,
+  REMOTE_ORIGIN,
+  rootSpecs,
+  toEditOrigin,
+  type EditError,
+  type EditOrigin,
+  type EditResult,
+  type Write,
+} from './edits.ts'
 import { parsePath, pathOf, specOf } from './paths.ts'
 import { readMembers, readSnapshot, readStatus, type HouseholdSnapshot, type ReviewValue, type ScreenResult } from './snapshot.ts'
 import { canTransition } from './workflow.ts'
-
-/** Transaction origins. Anything else seen on the doc (a provider object, undefined) is reported as remote. */
-export type EditOrigin =
-  | { kind: 'local'; intent: string }
-  | { kind: 'remote' }
-  | { kind: 'server-resolution'; conflictId?: string }
-  | { kind: 'import' }
-  | { kind: 'migration' }
-
-export const REMOTE_ORIGIN: EditOrigin = Object.freeze({ kind: 'remote' })
-
-export function toEditOrigin(origin: unknown): EditOrigin {
-  if (typeof origin === 'object' && origin !== null && 'kind' in origin) {
-    const kind = (origin as { kind: unknown }).kind
-    if (kind === 'local' || kind === 'remote' || kind === 'server-resolution' || kind === 'import' || kind === 'migration') {
-      return origin as EditOrigin
-    }
-  }
-  return REMOTE_ORIGIN
-}
-
-export type EditErrorCode =
-  | 'household/invalid-value'
-  | 'household/unknown-path'
-  | 'household/member-not-found'
-  | 'household/photo-not-found'
-  | 'household/invalid-transition'
-export type EditError = { ok: false; code: EditErrorCode; reason: string; path?: string }
-export type EditResult = { ok: true } | EditError
 
 /** Top-level primitive fields settable with setField (id is fixed at creation). */
 export interface TopFieldValues {
@@ -74,13 +64,6 @@ export interface CreateOptions {
   /** Yjs client id for the creating doc (SERVER_CLIENT_ID when the server imports). */
   clientId?: number
   origin?: EditOrigin
-}
-
-const OK: EditResult = Object.freeze({ ok: true })
-type Write = [map: Y.Map<unknown>, key: string, value: unknown]
-
-function invalid(path: string, value: unknown): EditError {
-  return { ok: false, code: 'household/invalid-value', path, reason: `${JSON.stringify(value) ?? 'undefined'} is not a valid value for ${path}` }
 }
 
 export class HouseholdDoc {
@@ -290,8 +273,8 @@ export class HouseholdDoc {
     if (h.causes) writes.push(...this.setWrites(Root.CAUSES, null, h.causes))
     if (h.supportNeeds) writes.push(...this.setWrites(Root.SUPPORT_NEEDS, null, h.supportNeeds))
     if (h.status) writes.push([this.map(Root.WORKFLOW), 'status', h.status])
-    const bad = writes.find(([, , v]) => v instanceof InvalidWrite)
-    if (bad) return (bad[2] as InvalidWrite).error
+    const bad = firstRefused(writes)
+    if (bad) return bad
     const members = (h.members ?? []).map((m, i) => ({ ...m, position: i, removed: false }))
     for (const m of members) {
       const { id, ...fields } = m
@@ -338,78 +321,26 @@ export class HouseholdDoc {
     this.ydoc.transact(fn, { kind: 'local', intent } satisfies EditOrigin)
   }
 
-  private fieldWrites(root: string, specs: KeySpecs, values: Record<string, unknown>, allow: (k: string) => boolean = () => true): Write[] {
-    const map = this.map(root)
-    const out: Write[] = []
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) continue
-      const spec = specs[k]
-      const path = pathOf(root as Parameters<typeof pathOf>[0], k)
-      if (!spec || !allow(k) || !valueFits(spec, v)) out.push([map, k, new InvalidWrite(invalid(path, v))])
-      else out.push([map, k, v])
-    }
-    return out
+  private fieldWrites(root: RootName, specs: KeySpecs, values: Record<string, unknown>, allow?: (k: string) => boolean): Write[] {
+    return planFields(this.map(root), root, specs, values, allow)
   }
 
-  /** One boolean per item: selected → true; previously true but not selected → false. */
-  private setWrites(root: string, allowed: readonly string[] | null, selected: readonly string[]): Write[] {
-    const map = this.map(root)
-    const out: Write[] = []
-    for (const item of selected) {
-      if (allowed ? !allowed.includes(item) : !CODE_KEY.test(item)) out.push([map, item, new InvalidWrite(invalid(`${root}.${item}`, item))])
-      else out.push([map, item, true])
-    }
-    for (const [item, v] of map.entries()) if (v === true && !selected.includes(item)) out.push([map, item, false])
-    return out
+  private setWrites(root: RootName, allowed: readonly string[] | null, selected: readonly string[]): Write[] {
+    return planSet(this.map(root), root, allowed, selected)
   }
 
-  private checked(intent: string, root: string, values: Record<string, unknown>, map: Y.Map<unknown>, entity?: string): EditResult {
-    const specs = rootSpecs(root)
-    const writes: Write[] = []
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) continue
-      const spec = specs[k]
-      const path = pathOf(root as Parameters<typeof pathOf>[0], k, entity)
-      writes.push([map, k, spec && valueFits(spec, v) && k !== 'position' ? v : new InvalidWrite(invalid(path, v))])
-    }
-    return this.apply(intent, writes)
+  /** Writes to `map` (a root or an entity map) validated against the root's key specs; `position` is not for callers. */
+  private checked(intent: string, root: RootName, values: Record<string, unknown>, map: Y.Map<unknown>, entity?: string): EditResult {
+    return this.apply(intent, planFields(map, root, rootSpecs(root), values, (k) => k !== 'position', entity))
   }
 
   /** Validate all writes, then perform the changed ones in one transaction (none if nothing changed). */
   private apply(intent: string, writes: Write[]): EditResult {
-    const bad = writes.find(([, , v]) => v instanceof InvalidWrite)
-    if (bad) return (bad[2] as InvalidWrite).error
-    const changed = writes.filter(([map, key, value]) => !map.has(key) || map.get(key) !== value)
-    if (changed.length > 0) this.transact(intent, () => changed.forEach(([map, key, value]) => map.set(key, value)))
-    return OK
+    return applyWrites(this.ydoc, { kind: 'local', intent }, writes)
   }
 
   /** Members in display order (convenience for screens; same as read().household.members). */
   members(): Member[] {
     return readMembers(this.ydoc)
   }
-}
-
-class InvalidWrite {
-  constructor(readonly error: EditError) {}
-}
-
-function rootSpecs(root: string): KeySpecs {
-  const specs: Record<string, KeySpecs> = { members: MEMBER_KEYS, photos: PHOTO_KEYS, location: LOCATION_KEYS, income: INCOME_KEYS }
-  return specs[root] ?? {}
-}
-
-function incomeValues(income: Income): [string, unknown][] {
-  if ('perCapitaMonthly' in income) return [['kind', 'perCapitaMonthly'], ['perCapitaMonthly', income.perCapitaMonthly]]
-  if ('b1Score' in income) return [['kind', 'b1Score'], ['b1Score', income.b1Score]]
-  return []
-}
-
-function firstInvalid(specs: KeySpecs, values: Record<string, unknown>, pathFor: (k: string) => string): EditError | null {
-  for (const [k, v] of Object.entries(values)) {
-    if (v === undefined) continue
-    const spec = specs[k]
-    if (!spec || !valueFits(spec, v)) return invalid(pathFor(k), v)
-  }
-  return null
 }
