@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { deflateRawSync } from 'node:zlib'
-import { docUpdate, encodeMessage, packFrames, readDocPayload, syncStep2Payload, type DocMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
+import { docUpdate, encodeMessage, updatePayload, packFrames, readDocPayload, syncStep2Payload, type DocMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
 import { DeviceReplica, PATH } from './testing/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
 import { SyncClient } from './test-client.ts'
@@ -75,6 +75,34 @@ describe('stock y-websocket over /yjs/:householdId', () => {
     } finally {
       for (const p of providers) p.destroy()
     }
+  })
+
+  it('a read-only role syncs over /yjs but its updates are refused with y-protocols permission-denied', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/yjs/hh-a-050?token=${tokens.sup}`)
+    const messages: Uint8Array[] = []
+    let notify = (): void => {}
+    ws.on('message', (d: Buffer) => {
+      messages.push(new Uint8Array(d))
+      notify()
+    })
+    const nextMessage = (test: (m: Uint8Array) => boolean) =>
+      new Promise<Uint8Array>((ok) => {
+        const check = (): void => {
+          const m = messages.find(test)
+          if (m) ok(m)
+        }
+        notify = check
+        check()
+      })
+    await nextMessage((m) => m[0] === 0 && m[1] === 0) // the server's sync step1
+    const r = new DeviceReplica(50_001)
+    r.apply(server.docStore.readState('hh-a-050')!)
+    r.setAddress('supervisor edit')
+    ws.send(updatePayload(r.take()))
+    const denied = await nextMessage((m) => m[0] === 2)
+    expect(new TextDecoder().decode(denied)).toContain('sync/read-only')
+    expect(server.db.prepare('SELECT count(*) FROM doc_log WHERE household_id = ?').pluck().get('hh-a-050')).toBe(0)
+    ws.close()
   })
 
   it('refuses the upgrade without a valid token and outside the area', async () => {
