@@ -27,6 +27,21 @@ async function type(page: Page, path: string, value: string): Promise<void> {
   await input.blur() // written on change/blur, not per keystroke
 }
 
+/** A signed-in phone with a GPS fix (±9 m). */
+async function fieldPhone() {
+  const phone = await e.newPhone()
+  await phone.context.grantPermissions(['geolocation'], { origin: e.baseUrl })
+  await phone.context.setGeolocation({ latitude: 16.4637, longitude: 107.5909, accuracy: 9 })
+  await e.login(phone.page)
+  return phone
+}
+
+/** From here on the CPU runs 4× slower (CDP), like a low-end Android phone filling in the form. */
+async function throttle(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
+}
+
 /** Open the first household of the enumerator's list that has the given status. */
 async function openHousehold(page: Page, status: string): Promise<string> {
   await tid(page, 'filter-status').selectOption(status)
@@ -39,15 +54,13 @@ async function openHousehold(page: Page, status: string): Promise<string> {
 
 describe('survey of one household (Phiếu A + B) with live classification and submit', () => {
   it('CL1: ends as poor with I04 naming the member, submits, syncs, and the server records it', async () => {
-    const { page, context } = await e.newPhone()
-    await context.grantPermissions(['geolocation'], { origin: e.baseUrl })
-    await context.setGeolocation({ latitude: 16.4637, longitude: 107.5909, accuracy: 9 })
-    await e.login(page)
+    const { page } = await fieldPhone()
     const id = await openHousehold(page, 'assigned')
 
-    // Phiếu A: not clearly non-poor → continue to Phiếu B.
+    // Phiếu A: not clearly non-poor → continue to Phiếu B (once the document has arrived from the server).
     await tid(page, 'btn-quick-continue').click()
-    await tid(page, 'btn-step-members').waitFor()
+    await tid(page, 'member-0').waitFor({ timeout: 60_000 })
+    await throttle(page)
 
     // Edit the first member: no health insurance (I04 names them).
     await tid(page, 'btn-edit-member-0').click()
@@ -73,6 +86,8 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await type(page, `members.${n}.personalId`, '046190000001')
     await tid(page, `warning-members.${n}.personalId`).first().waitFor()
     mkdirSync(SHOTS, { recursive: true })
+    await tid(page, `field-members.${n}.fullName`).scrollIntoViewIfNeeded()
+    await page.locator('.s-body h2').first().evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await page.screenshot({ path: join(SHOTS, 'form.png') })
     await tid(page, 'btn-member-done').click()
 
@@ -103,6 +118,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await expect(tid(page, 'deprivation-I04').textContent()).resolves.toContain(`${headName} Thử`)
     for (const i of ['I08', 'I09', 'I10']) await tid(page, `deprivation-${i}`).waitFor()
     await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain('CL1')
+    await panel.evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await page.screenshot({ path: join(SHOTS, 'classification.png') })
 
     // Submit (only possible with nothing missing), then "synced ✓" means committed on the server.
@@ -121,5 +137,27 @@ describe('survey of one household (Phiếu A + B) with live classification and s
         return `${h.status}/${h.category}`
       })
       .toBe('submitted/poor')
+  })
+
+  it('Phiếu A can end the interview as "not poor" with a recorded reason, then submit without Phiếu B', async () => {
+    const { page } = await fieldPhone()
+    await openHousehold(page, 'assigned')
+    await throttle(page)
+    await tid(page, 'btn-quick-not-poor').click()
+    await tid(page, 'field-screen.reason').locator('input[value="car"]').waitFor() // reason is required first
+    await answer(page, 'screen.reason', 'car')
+    await type(page, 'screen.note', 'Xe tải 5 tấn')
+    await tid(page, 'btn-quick-not-poor').click()
+    // Phiếu B steps are gone; the badge says not poor whatever the income data says.
+    await tid(page, 'btn-step-gps').waitFor()
+    await expect(tid(page, 'btn-step-members').count()).resolves.toBe(0)
+    await expect(tid(page, 'classification-summary').getAttribute('data-category')).resolves.toBe('not_poor')
+    await tid(page, 'btn-gps').click()
+    await tid(page, 'gps-accepted').waitFor()
+    await tid(page, 'btn-step-result').click()
+    await expect(tid(page, 'classification').textContent()).resolves.toContain('ô tô')
+    await tid(page, 'btn-submit').click()
+    await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
   })
 })
