@@ -20,6 +20,8 @@ import {
   type SyncMessage,
 } from './protocol.ts'
 import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
 
 const id = fc.string({ maxLength: 40 })
 const seq = fc.nat({ max: Number.MAX_SAFE_INTEGER })
@@ -186,5 +188,40 @@ describe('DOC payloads (y-websocket format)', () => {
     )
     expect(readDocPayload(new Uint8Array([0, 9, 0]))).toEqual({ kind: 'invalid', reason: 'unknown sync message type 9' })
     expect(readDocPayload(new Uint8Array([])).kind).toBe('invalid')
+  })
+})
+
+async function through(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream)
+  return new Uint8Array(await new Response(out).arrayBuffer())
+}
+
+describe('interoperability', () => {
+  it('P7 payloads match what stock y-protocols / y-websocket code writes and reads', () => {
+    const a = new Y.Doc()
+    a.getMap('m').set('k', 'v')
+    // y-websocket: writeVarUint(messageSync) then syncProtocol.writeSyncStep1(encoder, doc)
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, 0)
+    syncProtocol.writeSyncStep1(enc, a)
+    const ours = docSyncStep1('h', Y.encodeStateVector(a)).payload
+    expect(ours).toEqual(encoding.toUint8Array(enc))
+    // And a stock reader applies our update payload.
+    const b = new Y.Doc()
+    const dec = decoding.createDecoder(docUpdate('h', Y.encodeStateAsUpdate(a)).payload)
+    expect(decoding.readVarUint(dec)).toBe(0)
+    syncProtocol.readSyncMessage(dec, encoding.createEncoder(), b, null)
+    expect(b.getMap('m').get('k')).toBe('v')
+  })
+
+  it('P9 a compressed BATCH round-trips through deflate-raw (CompressionStream / DecompressionStream)', async () => {
+    const frames = Array.from({ length: 50 }, (_, i) => encodeMessage({ type: 'head', householdId: `household-${i}`, serverSeq: i }))
+    const deflated = await through(packFrames(frames), new CompressionStream('deflate-raw'))
+    const decoded = decodeMessage(encodeMessage({ type: 'batch', compressed: true, deflated }))
+    if (!decoded.ok || decoded.message.type !== 'batch' || !decoded.message.compressed) throw new Error('expected a compressed batch')
+    const unpacked = unpackFrames(await through(decoded.message.deflated, new DecompressionStream('deflate-raw')))
+    expect(unpacked).toEqual({ ok: true, frames })
+    if (!unpacked.ok) return
+    expect(unpacked.frames.map((f) => decodeMessage(f, { insideBatch: true }).ok)).toEqual(frames.map(() => true))
   })
 })
