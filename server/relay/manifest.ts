@@ -27,7 +27,8 @@ export function createManifestQuery(db: Db): (user: User, entries: readonly [str
     for (const [id, seq] of entries) {
       const server = inScope.get(id)
       if (server === undefined) removed.push(id)
-      else if (seq < server) changed.push([id, server])
+      // seq > server happens only if the server lost data (restored backup): resync both ways too.
+      else if (seq !== server) changed.push([id, server])
     }
     for (const [id, seq] of inScope) if (!known.has(id)) added.push([id, seq])
     return { reply: { type: 'manifest-reply', changed, added, removed }, inScope }

@@ -114,6 +114,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     doc.on('update', capture)
     try {
       apply()
+    } catch (e) {
+      docStore.evict(householdId) // a half-applied update must not stay resident: rebuild from stored bytes
+      throw e
     } finally {
       doc.off('update', capture)
     }
