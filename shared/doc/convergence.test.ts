@@ -105,6 +105,7 @@ function runScenario(seed: number): { updates: number; conflicts: number; classi
     else if (a < 0.6) {
       // Send some of the outbox, in random order, sometimes twice.
       for (const u of subset(rand, d.outbox).sort(() => rand() - 0.5)) d.toServer.push(u, ...(rand() < 0.2 ? [u] : []))
+      if (rand() < 0.1) d.toServer.push(Y.encodeStateAsUpdate(d.doc.ydoc)) // a client that uploads its full state
     } else if (a < 0.78) {
       const u = takeRandom(d.toServer)
       if (u) serverReceive(d, u)

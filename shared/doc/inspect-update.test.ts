@@ -96,6 +96,20 @@ describe('conflict detection', () => {
     expect(deliver(server, u)).toMatchObject({ ok: true, writes: [], conflicts: [], clientIds: [] })
   })
 
+  it('C10 a full-state upload whose merged structs the server partly has is judged on its new part only', () => {
+    const { server, a } = setup()
+    a.setField('address', 'one')
+    deliver(server, diff(a, server)) // server has clock 0 of device a
+    a.setField('address', 'two')
+    a.setField('address', 'three') // 'one' and 'two' are now deleted neighbours; Yjs merges them into one struct
+    const full = Y.encodeStateAsUpdate(a.ydoc)
+    const structs = Y.decodeUpdate(full).structs.filter((s) => s.id.client === 200)
+    expect(structs.some((s) => s.id.clock === 0 && s.length === 2)).toBe(true)
+    const r = deliver(server, full)
+    expect(r.conflicts).toEqual([])
+    expect(server.read().household.address).toBe('three')
+  })
+
   it('C7 an update whose dependencies the server lacks is reported as pending, not applied', () => {
     const { server, a } = setup()
     const updates: Uint8Array[] = []

@@ -84,6 +84,7 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
     if (s instanceof Y.Skip || isKnown(doc, s)) continue
     clientIds.add(s.id.client)
     if (!(s instanceof Y.Item)) continue
+    trimKnownPart(doc, s)
     const loc = locator.locate(s)
     if (loc.kind === 'missing') missing.push(loc.id)
     else if (loc.kind === 'violation') return violation(loc.reason, loc.root)
@@ -104,6 +105,19 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
   const bad = checkDeletions(doc, decoded.ds, locator, writtenKeys)
   if (bad) return bad
   return { ok: true, writes: fieldWrites(doc, fresh), conflicts: detectConflicts(doc, index, fresh, options), clientIds: [...clientIds].sort((a, b) => a - b) }
+}
+
+/**
+ * A struct whose first clocks the doc already has (a full-state upload of merged structs) is cut to its new part,
+ * the way Yjs integrates it: the new part's origin is the last known clock. Decoded structs are ours to mutate.
+ */
+function trimKnownPart(doc: Y.Doc, item: Y.Item): void {
+  const offset = Y.getState(doc.store, item.id.client) - item.id.clock
+  if (offset <= 0) return
+  item.content = item.content.splice(offset)
+  item.id = Y.createID(item.id.client, item.id.clock + offset)
+  item.origin = Y.createID(item.id.client, item.id.clock - 1)
+  item.length = item.content.getLength()
 }
 
 /** Client ids that created structs in the update (for binding client ids to users). [] when it does not decode. */
