@@ -14,6 +14,7 @@ export const vi: Record<string, string> = {
   'survey.online': 'Trực tuyến',
   'survey.offline': 'Ngoại tuyến',
   'survey.readonly': 'Hồ sơ chỉ xem — không thể sửa ở trạng thái này',
+  'survey.loading': 'Đang tải hồ sơ về máy…',
   'survey.headOf': 'Chủ hộ: {name}',
   'survey.noHead': 'Chưa có chủ hộ',
 
@@ -291,6 +292,7 @@ export const en: Record<string, string> = {
   'survey.online': 'Online',
   'survey.offline': 'Offline',
   'survey.readonly': 'Read-only record — it cannot be edited in this status',
+  'survey.loading': 'Loading the record onto this phone…',
   'survey.headOf': 'Head: {name}',
   'survey.noHead': 'No head of household yet',
 

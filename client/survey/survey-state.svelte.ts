@@ -39,8 +39,15 @@ export class SurveyState {
     this.doc = doc
     this.user = user
     this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
-    const first = doc.read()
-    if (first.screen.result !== null) this.step = first.screen.result === 'not_poor' ? 'result' : 'members'
+  }
+
+  #placed = false
+  /** Opens on the step where the work is (Phiếu B, or the result when Phiếu A ended it) once the document has loaded. */
+  place(): void {
+    if (this.#placed || !this.view.loaded) return
+    this.#placed = true
+    const r = this.snapshot.screen.result
+    if (r !== null && this.step === 'quick') this.step = r === 'not_poor' ? 'result' : 'members'
   }
 
   go(step: StepId): void {

@@ -123,4 +123,12 @@ describe('surveyView', () => {
     expect(v.members[1]?.unanswered).toEqual(['schoolOnTrack', 'malnourished'])
     expect(v.members[0]?.unanswered).toEqual([])
   })
+
+  it('is read-only until the document has arrived (an empty doc reads as defaults with status listed)', () => {
+    const empty = snap({ id: '' }, { workflow: { status: 'listed', history: [] } })
+    const v = surveyView(empty, TODAY)
+    expect(v.loaded).toBe(false)
+    expect(v.editable).toBe(false)
+    expect(surveyView(snap({}, { workflow: { status: 'listed', history: [] } }), TODAY).editable).toBe(true)
+  })
 })

@@ -36,6 +36,8 @@ export interface Missing {
 
 export interface SurveyView {
   snapshot: HouseholdSnapshot
+  /** False while the document has not arrived on the phone yet (an empty doc reads as defaults, status "listed"). */
+  loaded: boolean
   status: Status
   editable: boolean
   standard: Standard | null
@@ -124,10 +126,13 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
   const reworking = lastReturn >= 0 && !history.slice(lastReturn + 1).some((h) => h.to === 'submitted')
   const returnComments = reworking && (workflow.status === 'returned' || workflow.status === 'in_progress') ? history.filter((h) => h.to === 'returned').reverse() : []
 
+  const loaded = household.id !== ''
   return {
     snapshot,
+    loaded,
     status: workflow.status,
-    editable: EDITABLE_STATUSES.includes(workflow.status),
+    // Never edit (or move the status of) a document that has not loaded: its defaults are not answers.
+    editable: loaded && EDITABLE_STATUSES.includes(workflow.status),
     standard,
     referenceDate,
     classification,
