@@ -78,7 +78,9 @@ function prepare(dataDir: string): { tokens: string[]; seedMs: number } {
 }
 
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
-  const p = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+  // MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server process there (on SIGTERM exit).
+  const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
+  const p = spawn('node_modules/.bin/tsx', [...prof, 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: 'ignore',
