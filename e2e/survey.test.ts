@@ -74,7 +74,10 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, 'btn-add-member').click()
     await type(page, `members.${n}.fullName`, 'Hồ Văn Mới')
     await answer(page, `members.${n}.sex`, 'male')
+    await type(page, `members.${n}.birthDate`, '2031-01-01') // in the future: refused in place
+    await expect(tid(page, `error-members.${n}.birthDate`).textContent()).resolves.toContain('tương lai')
     await type(page, `members.${n}.birthDate`, '1990-06-15')
+    await expect(tid(page, `error-members.${n}.birthDate`).count()).resolves.toBe(0)
     await tid(page, `field-members.${n}.relation`).selectOption('sibling')
     await expect(tid(page, `field-members.${n}.schoolOnTrack`).count()).resolves.toBe(0)
     await answer(page, `members.${n}.ableToWork`, true)
@@ -120,6 +123,15 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain('CL1')
     await panel.evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await page.screenshot({ path: join(SHOTS, 'classification.png') })
+
+    // The explanation follows the language: English on request, back to Vietnamese.
+    await tid(page, 'btn-menu').click()
+    await tid(page, 'btn-lang').click()
+    await expect(tid(page, 'classification-category').textContent()).resolves.toBe('Poor')
+    await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain('Poor: income at or below the line')
+    await tid(page, 'btn-menu').click()
+    await tid(page, 'btn-lang').click()
+    await expect(tid(page, 'classification-category').textContent()).resolves.toBe('Hộ nghèo')
 
     // Submit (only possible with nothing missing), then "synced ✓" means committed on the server.
     await expect(tid(page, 'submit-missing').count()).resolves.toBe(0)
