@@ -1,6 +1,9 @@
 // Logout (and user switch) is refused while edits are unsynced, with an explanation in Vietnamese; once synced it
 // works, and the same user signs back in and unlocks offline with the same password.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { HouseholdDoc } from '../shared/doc/household-doc.ts'
 import { closeHousehold, DEMO_PASSWORD, openHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
 
 let e: E2E
@@ -20,7 +23,7 @@ describe('sign-out guard', () => {
 
     await context.setOffline(true)
     await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-    await openHousehold(page)
+    const id = await openHousehold(page)
     await setFloorArea(page, '33')
     await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
     await closeHousehold(page)
@@ -30,8 +33,30 @@ describe('sign-out guard', () => {
     const notice = page.getByTestId('notice')
     await notice.waitFor()
     expect(await notice.textContent()).toContain('Chưa thể đăng xuất')
-    expect(await notice.textContent()).toContain('1 thay đổi')
+    expect(await notice.textContent()).toMatch(/còn \d+ thay đổi \(1 hộ\)/)
     expect(await page.getByTestId('household-list').isVisible()).toBe(true)
+
+    // Diagnostics shows what is pending, and the rescue export downloads it as JSON with base64 Yjs updates
+    await page.getByTestId('btn-dismiss').click()
+    await page.getByTestId('btn-menu').click()
+    await page.getByTestId('nav-diagnostics').click()
+    await expect.poll(() => page.getByTestId('diag-unsynced').textContent()).toMatch(/\(1 hộ\)/)
+    expect(await page.getByTestId('diag-protocol').textContent()).toBe('1')
+    expect(await page.getByTestId('diag-persisted').getAttribute('data-value')).toMatch(/true|false/)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export').click()])
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+      format: string
+      user: { username: string }
+      protocol: number
+      households: { id: string; updates: string[]; state: string }[]
+    }
+    expect(exported).toMatchObject({ format: 'rasoat.unsynced-export/1', user: { username: 'enum1' }, protocol: 1 })
+    expect(exported.households.map((h) => h.id)).toEqual([id])
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Buffer.from(exported.households[0]!.state, 'base64'))
+    for (const u of exported.households[0]!.updates) Y.applyUpdate(doc, Buffer.from(u, 'base64'))
+    expect(new HouseholdDoc(doc).read().household.dwelling.floorAreaM2).toBe(33)
+    await page.getByTestId('nav-list').click()
     // the warning holds after an offline reload too, from the unlock screen ("another user")
     await page.reload()
     await page.getByTestId('btn-other-user').click()

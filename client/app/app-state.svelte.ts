@@ -35,6 +35,8 @@ export class AppState {
   busy = $state(false)
   sync = $state<SyncStatus>(IDLE_STATUS)
   persisted = $state<boolean | null>(null)
+  /** Village id → name for the user's scope (fetched online after sign-in, kept for offline). */
+  villageNames = $state<Record<string, string>>({})
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
   readonly deps: AppDeps
@@ -56,6 +58,22 @@ export class AppState {
     this.persisted = (await navigator.storage?.persisted?.()) ?? null
     const last = await this.deps.device.summary.getSetting<number>('lastSyncAt')
     if (last) this.sync = { ...this.sync, lastSyncAt: last }
+    this.villageNames = (await this.deps.device.summary.getSetting<Record<string, string>>('villageNames')) ?? {}
+  }
+
+  /** Village names for display and search; best effort (offline keeps the stored copy). */
+  async #loadVillageNames(token: string): Promise<void> {
+    try {
+      const res = await fetch('/api/villages', { headers: { authorization: `Bearer ${token}` } })
+      if (!res.ok) return
+      const body = (await res.json()) as { villages: { id: string; name: string }[] }
+      const names: Record<string, string> = {}
+      for (const v of body.villages) names[v.id] = v.name
+      this.villageNames = names
+      await this.deps.device.summary.setSetting('villageNames', names)
+    } catch {
+      // offline: keep what we have
+    }
   }
 
   async login(username: string, password: string): Promise<LoginFailure | null> {
@@ -106,6 +124,7 @@ export class AppState {
       this.sync = { ...s, lastSyncAt }
     })
     this.#stopSignedIn = this.deps.onSignedIn?.(session) ?? null
+    void this.#loadVillageNames(session.token)
     // Ask for persistent storage once signed in (auto-granted to installed PWAs in Chrome).
     try {
       this.persisted = (await navigator.storage?.persist?.()) ?? null

@@ -31,8 +31,12 @@ export class HouseholdListState {
   readonly #index: HouseholdIndex
   readonly #subscribe: () => void
 
-  constructor(index: HouseholdIndex) {
+  /** Village id → display name (the document stores the id). */
+  readonly #villageNames: () => Record<string, string>
+
+  constructor(index: HouseholdIndex, villageNames: () => Record<string, string> = () => ({})) {
     this.#index = index
+    this.#villageNames = villageNames
     this.#subscribe = createSubscriber((update) => index.subscribe(update))
   }
 
@@ -49,21 +53,32 @@ export class HouseholdListState {
     if (this.#sortedVersion !== this.#index.version) {
       this.#sortedCache = this.#index
         .all()
-        .sort((a, b) => collator.compare(a.village, b.village) || collator.compare(a.headName, b.headName) || a.id.localeCompare(b.id))
+        .sort((a, b) => a.village.localeCompare(b.village) || collator.compare(a.headName, b.headName) || a.id.localeCompare(b.id))
       this.#sortedVersion = this.#index.version
     }
     return this.#sortedCache
   }
 
+  villageName(id: string): string {
+    return this.#villageNames()[id] ?? id
+  }
+
+  readonly #foldedVillages = $derived.by(() => {
+    const out = new Map<string, string>()
+    for (const [id, name] of Object.entries(this.#villageNames())) out.set(id, foldForSearch(name))
+    return out
+  })
+
   readonly filtered = $derived.by(() => {
     const words = foldForSearch(this.query).split(' ').filter((w) => w.length > 0)
+    const villages = this.#foldedVillages
     const status = this.status
     const category = this.category
     return this.all.filter(
       (r) =>
         (status === 'all' || r.status === status) &&
         (category === 'all' || (r.category ?? 'unknown') === category) &&
-        words.every((w) => r.searchText.includes(w) || r.id.includes(w)),
+        words.every((w) => r.searchText.includes(w) || (villages.get(r.village)?.includes(w) ?? false) || r.id.includes(w)),
     )
   })
 
@@ -75,7 +90,7 @@ export class HouseholdListState {
   readonly window = $derived.by(() => {
     const start = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN)
     const count = Math.ceil(this.viewportHeight / ROW_HEIGHT) + 2 * OVERSCAN
-    return { offset: start * ROW_HEIGHT, rows: this.filtered.slice(start, start + count) }
+    return { start, offset: start * ROW_HEIGHT, rows: this.filtered.slice(start, start + count) }
   })
 
   readonly unsynced = $derived(this.all.reduce((n, r) => n + r.unsyncedCount, 0))
