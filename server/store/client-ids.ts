@@ -1,7 +1,7 @@
 // Binds each Yjs client id to the user who first wrote with it, so nobody can write under someone else's id.
 // Bindings are claimed in memory at once (two users racing for one id in the same commit window) and persisted at commit.
 import type { Db } from '../db/open.ts'
-import { SERVER_CLIENT_ID } from './update-inspection.ts'
+import { isReservedClientId } from '../../shared/doc/keys.ts'
 
 export const SERVER_USER = 'server'
 
@@ -20,7 +20,7 @@ export function createClientIdBindings(db: Db): ClientIdBindings {
   const insert = db.prepare('INSERT OR IGNORE INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?)')
 
   function ownerOf(id: number): string | undefined {
-    if (id === SERVER_CLIENT_ID) return SERVER_USER
+    if (isReservedClientId(id)) return SERVER_USER // 0–15: the server's own ids (protocol P13)
     let u = owner.get(id)
     if (u === undefined) {
       u = select.get(id) as string | undefined
