@@ -4,5 +4,6 @@ import type { Migration } from '../migrate.ts'
 import { peopleAndPlaces } from './001-people-and-places.ts'
 import { relayDocStore } from './002-relay.ts'
 import { householdListOrder } from './003-household-list-order.ts'
+import { householdMapIndex } from './004-household-map-index.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder]
+export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex]
