@@ -33,7 +33,9 @@ function edit(h: HouseholdDoc, f: Field, rand: Rand, n: number): void {
   const s = rand() < 0.3 ? pick(rand, ['x', 'y']) : `v${n}`
   const num = rand() < 0.3 ? pick(rand, [10, 20]) : 100 + n
   const bool = rand() < 0.5
-  const ok = (r: { ok: boolean }) => expect(r.ok).toBe(true)
+  const ok = (r: { ok: boolean }) => {
+    if (!r.ok) throw new Error(`intent refused on ${f}`)
+  }
   switch (f) {
     case 'address':
     case 'village':
@@ -72,7 +74,12 @@ interface Device {
 }
 
 const BASE = (() => {
-  const h = HouseholdDoc.create(makeHousehold({ members: [makeMember({ id: 'm1', healthInsurance: true })], income: { perCapitaMonthly: 1_000_000 }, dwelling: { devices: [] } }), { clientId: SERVER_CLIENT_ID })
+  // Small on purpose (10,000 scenarios load it several times each): only what the edited fields need.
+  const h = HouseholdDoc.create(
+    { id: '5f0c6a8e-1d2b-4c3a-9e8f-7a6b5c4d3e2f', period: '2025', unit: '19753', village: 'Thôn 1', address: '1 Lê Lợi', income: { perCapitaMonthly: 1_000_000 }, members: [makeMember({ id: 'm1', healthInsurance: true })], dwelling: makeHousehold().dwelling },
+    { clientId: SERVER_CLIENT_ID },
+  )
+  h.setDevices([])
   return Y.encodeStateAsUpdate(h.ydoc)
 })()
 /** The field history of the initial import (the server records it like any other write). */
@@ -124,7 +131,7 @@ function runScenario(seed: number, tally: Tally): void {
   const deliver = (d: Device, update: Uint8Array) => {
     const r = inspectUpdate(server, update, { lookupValue: (id) => history.get(`${id.client}:${id.clock}`) })
     if (!r.ok) {
-      expect(r.code, `seed ${seed}: ${r.reason}`).toBe('sync/missing-dependencies')
+      if (r.code !== 'sync/missing-dependencies') throw new Error(`seed ${seed}: ${r.code} ${r.reason}`)
       return
     }
     tally.updates++
@@ -201,8 +208,9 @@ function runScenario(seed: number, tally: Tally): void {
   }
   for (const d of devices) push(d)
   for (const d of devices) pull(d)
-  const reads = devices.map((d) => JSON.stringify(d.doc.read()))
-  expect(new Set(reads).size, `seed ${seed}: devices diverged`).toBe(1)
+  // Convergence of the edited fields (the full read() is checked by convergence.test.ts).
+  const views = devices.map((d) => JSON.stringify(FIELDS.map((f) => shown(d.doc.ydoc, f))))
+  if (new Set(views).size !== 1) throw new Error(`seed ${seed}: devices diverged`)
   tally.scenarios++
   if (sequential) tally.sequentialScenarios++
 }
@@ -211,7 +219,8 @@ describe('conflict detector precision and recall', () => {
   it('C9 100 % precision and recall on concurrent same-field edits, zero on sequential edits, over 10,000 scenarios', () => {
     const tally: Tally = { scenarios: 0, sequentialScenarios: 0, expected: 0, detected: 0, truePositives: 0, falsePositives: 0, falseNegatives: 0, sequentialDetections: 0, updates: 0 }
     const first = Number(process.env.CONFLICT_SEED ?? 1)
-    for (let seed = first; seed < first + 10_000; seed++) {
+    const runs = Number(process.env.CONFLICT_RUNS ?? 10_000)
+    for (let seed = first; seed < first + runs; seed++) {
       try {
         runScenario(seed, tally)
       } catch (e) {
@@ -221,10 +230,10 @@ describe('conflict detector precision and recall', () => {
     const precision = tally.truePositives / Math.max(1, tally.truePositives + tally.falsePositives)
     const recall = tally.truePositives / Math.max(1, tally.truePositives + tally.falseNegatives)
     console.log(`conflict detector: ${JSON.stringify(tally)} precision=${precision} recall=${recall}`)
-    expect(tally.scenarios).toBeGreaterThanOrEqual(10_000)
-    expect(tally.expected).toBeGreaterThan(1000)
+    expect(tally.scenarios).toBe(runs)
+    expect(tally.expected).toBeGreaterThan(runs / 10)
     expect(tally.falsePositives).toBe(0)
     expect(tally.falseNegatives).toBe(0)
     expect(tally.sequentialDetections).toBe(0)
-  })
+  }, 180_000) // ~11 s of CPU; the generous timeout only absorbs a shared, busy machine
 })
