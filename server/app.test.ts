@@ -43,6 +43,11 @@ describe('the HTTP API', () => {
     }
   })
 
+  it('marks API answers no-store (errors included)', async () => {
+    expect((await s.api('/api/households', { token: w.tokens.admin })).headers.get('cache-control')).toBe('no-store')
+    expect((await s.api('/api/households')).headers.get('cache-control')).toBe('no-store')
+  })
+
   it('refuses a forged or expired token the same way', async () => {
     const res = await s.api('/api/households', { token: 'x'.repeat(43) })
     expect(res.status).toBe(401)

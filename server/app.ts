@@ -65,6 +65,11 @@ export function createApp(deps: AppDeps): BuiltApp {
   deps.relay?.routes(app, upgradeWebSocket)
 
   app.use('/api/*', identify(deps.access))
+  app.use('/api/*', async (c, next) => {
+    await next()
+    // Household data must not linger in shared caches or the service worker's runtime cache; photos set their own.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
+  })
   const jsonLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
     onError: () => {
