@@ -97,6 +97,9 @@ describe('surveyView', () => {
     expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).returnComments).toHaveLength(2)
     const resubmitted = [...reworking, { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null }]
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history: resubmitted } }), TODAY).returnComments).toEqual([])
+    // An imported returned record has no history entry: still flagged as returned.
+    expect(surveyView(snap({}, { workflow: { status: 'returned', history: [] } }), TODAY)).toMatchObject({ returned: true, returnComments: [] })
+    expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: [] } }), TODAY).returned).toBe(false)
   })
 
   it('treats unanswered questions as missing, not as their defaults (birth date, sex, health insurance, water, floor area)', () => {

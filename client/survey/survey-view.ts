@@ -50,7 +50,9 @@ export interface SurveyView {
   members: MemberRow[]
   deprivations: Deprivation[]
   missing: Missing[]
-  /** Return comments, newest first, while the record is returned or being reworked (not yet resubmitted). */
+  /** The record came back from the supervisor and is not yet resubmitted (status returned, or reworking it). */
+  returned: boolean
+  /** Return comments, newest first, while `returned`. */
   returnComments: HistoryEntry[]
 }
 
@@ -124,7 +126,8 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     if (h.to === 'returned') lastReturn = i
   })
   const reworking = lastReturn >= 0 && !history.slice(lastReturn + 1).some((h) => h.to === 'submitted')
-  const returnComments = reworking && (workflow.status === 'returned' || workflow.status === 'in_progress') ? history.filter((h) => h.to === 'returned').reverse() : []
+  const returned = workflow.status === 'returned' || (reworking && workflow.status === 'in_progress')
+  const returnComments = returned ? history.filter((h) => h.to === 'returned').reverse() : []
 
   const loaded = household.id !== ''
   return {
@@ -142,6 +145,7 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     members,
     deprivations,
     missing: missingForSubmit(snapshot, members, classification, answered, standard?.indicators.some((i) => i.kind === 'waste') ?? false),
+    returned,
     returnComments,
   }
 }
