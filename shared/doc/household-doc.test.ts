@@ -80,6 +80,19 @@ describe('HouseholdDoc', () => {
     expect(validateHousehold(r.household).ok).toBe(true)
   })
 
+  it('D2 onChange reports remote and unknown origins as remote, and unsubscribes', () => {
+    const a = HouseholdDoc.create(makeHousehold({}, 5))
+    const b = new HouseholdDoc(new Y.Doc())
+    const seen = origins(b)
+    Y.applyUpdate(b.ydoc, Y.encodeStateAsUpdate(a.ydoc), { some: 'provider object' })
+    Y.applyUpdate(b.ydoc, Y.encodeStateAsUpdate(a.ydoc)) // nothing new: no event
+    const off = b.onChange(() => seen.push({ kind: 'import' }))
+    b.setField('village', 'Thôn 9')
+    off()
+    b.setField('village', 'Thôn 10')
+    expect(seen).toEqual([{ kind: 'remote' }, { kind: 'local', intent: 'setField' }, { kind: 'import' }, { kind: 'local', intent: 'setField' }])
+  })
+
   it('D3 an unchanged value writes nothing; an invalid value writes nothing and names the path', () => {
     const h = makeHousehold({}, 4)
     const d = HouseholdDoc.create(h)
