@@ -3,7 +3,7 @@
 // Each test file calls startE2E() once and stop() in afterAll.
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -76,10 +76,20 @@ function asUser(u: E2EUser | string | undefined): Required<E2EUser> {
   return { username: u.username, password: u.password ?? DEMO_PASSWORD }
 }
 
-export async function startE2E(): Promise<E2E> {
+export interface E2EOptions {
+  /** Serve a private copy of dist/client (a test may then change files, e.g. publish a new service worker). */
+  copyClient?: boolean
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E & { clientDir: string }> {
   ensureClientBuilt()
   const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-e2e-'))
-  const server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir: CLIENT_DIR })
+  let clientDir = CLIENT_DIR
+  if (options.copyClient) {
+    clientDir = join(dataDir, 'client')
+    cpSync(CLIENT_DIR, clientDir, { recursive: true })
+  }
+  const server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir })
   // 127.0.0.1 is a secure context, so the service worker registers (TOOLCHAIN trap 7).
   const baseUrl = server.url
   const browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false, args: CHROMIUM_ARGS })
@@ -123,6 +133,7 @@ export async function startE2E(): Promise<E2E> {
   }
 
   return {
+    clientDir,
     server,
     baseUrl,
     browser,

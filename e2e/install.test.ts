@@ -1,11 +1,13 @@
 // PWA install criteria in real Chromium: a valid linked manifest with 192/512/maskable PNG icons, a service worker
 // that is active and controls the page after a reload, and an app shell that loads with the network off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { closeHousehold, DEMO_PASSWORD, openHousehold, setFloorArea, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
 
-let e: E2E
+let e: E2E & { clientDir: string }
 beforeAll(async () => {
-  e = await startE2E()
+  e = await startE2E({ copyClient: true })
 })
 afterAll(async () => {
   await e?.stop()
@@ -59,5 +61,35 @@ describe('installable PWA', () => {
     await page.getByTestId('btn-login').click()
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Không có mạng')
     await context.setOffline(false)
+  })
+
+  it('offers a new version as a prompt, holds it while a form is open, applies it after, and keeps the edit', async () => {
+    const { page } = await e.newPhone()
+    await page.goto(e.baseUrl)
+    await e.login(page)
+    await waitForServiceWorker(page)
+    await page.reload()
+    await page.getByTestId('unlock-password').fill(DEMO_PASSWORD)
+    await page.getByTestId('btn-unlock').click()
+    const id = await openHousehold(page)
+    await setFloorArea(page, '61')
+
+    // publish a new service worker and let the page notice it (the app also checks hourly)
+    appendFileSync(join(e.clientDir, 'sw.js'), `\n// release ${Date.now()}\n`)
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
+    await page.getByTestId('update-banner').waitFor()
+    expect(await page.getByTestId('btn-update').count()).toBe(0) // a form is open: the update waits
+    expect(await page.getByTestId('update-banner').textContent()).toContain('đóng phiếu')
+
+    await closeHousehold(page)
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('btn-update').click()])
+    await page.getByTestId('unlock-password').fill(DEMO_PASSWORD)
+    await page.getByTestId('btn-unlock').click()
+    await page.getByTestId('household-list').waitFor()
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull()
+    expect(await page.getByTestId('update-banner').count()).toBe(0)
+    await openHousehold(page, id)
+    await page.getByTestId('btn-step-dwelling').click()
+    expect(await page.getByTestId('field-dwelling.floorAreaM2').inputValue()).toBe('61')
   })
 })
