@@ -2,7 +2,7 @@
 // once the network is back (PUT /api/photos/:sha256, content-addressed) — independent of the record's sync.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startE2E, unlock, type E2E } from './harness.ts'
+import { serverHousehold, startE2E, unlock, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -89,6 +89,36 @@ describe('photos offline → upload after reconnect', () => {
     // The form shows it as uploaded.
     await page.locator(`[data-testid="household-row"][data-id="${householdId}"]`).click()
     await page.getByTestId('btn-step-photos').click()
+    await page.locator(`[data-testid="photo"][data-sha256="${sha}"][data-state="uploaded"]`).waitFor()
+  })
+
+  it('the record syncs while its photo waits: uploads blocked, the reference reaches the server first', async () => {
+    const { page } = await e.newPhone()
+    await e.login(page)
+    await page.getByTestId('filter-status').selectOption('assigned')
+    await page.getByTestId('household-row').first().click()
+    await page.getByTestId('survey').waitFor()
+    const householdId = (await page.getByTestId('household-screen').getAttribute('data-id')) ?? ''
+    await page.getByTestId('btn-step-photos').click()
+
+    // Photo uploads fail (a proxy refusing large bodies, say); the WebSocket sync is untouched.
+    await page.route('**/api/photos/**', (route) => route.abort('connectionrefused'))
+    await page.getByTestId('field-photo.file').setInputFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page) })
+    const figure = page.getByTestId('photo').first()
+    await figure.waitFor()
+    const sha = (await figure.getAttribute('data-sha256')) ?? ''
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    expect((await serverHousehold(e.server, householdId))?.photos.map((p) => p.sha256)).toContain(sha)
+    await expect.poll(() => figure.getAttribute('data-state')).toBe('failed')
+
+    const token = await e.apiToken('admin1')
+    const photoStatus = async () => (await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })).status
+    expect(await photoStatus()).toBe(404)
+
+    // Uploads possible again: the next try (here nudged by an `online` event) sends it.
+    await page.unroute('**/api/photos/**')
+    await page.evaluate(() => window.dispatchEvent(new Event('online')))
+    await expect.poll(photoStatus, { timeout: 30_000 }).toBe(200)
     await page.locator(`[data-testid="photo"][data-sha256="${sha}"][data-state="uploaded"]`).waitFor()
   })
 })
