@@ -45,6 +45,10 @@ export class AppState {
 
   constructor(deps: AppDeps) {
     this.deps = deps
+    deps.device.onWriteError = (e) => {
+      const quota = e instanceof DOMException && e.name === 'QuotaExceededError'
+      this.notice = { key: quota ? 'storage.full' : 'storage.writeFailed', tone: 'error' }
+    }
   }
 
   get user() {

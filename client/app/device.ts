@@ -15,6 +15,8 @@ export interface Device {
   syncStore: DeviceSyncStore
   /** Set by the composition root once the sync client exists: local edits then go out at once. */
   onOutbox: (householdId: string) => void
+  /** Set by the app state: an edit could not be written to IndexedDB (it stays in memory and is retried). */
+  onWriteError: (error: unknown) => void
 }
 
 export async function openDevice(idb: IDBFactory, name = SUMMARY_DB_NAME): Promise<Device> {
@@ -32,8 +34,15 @@ export async function openDevice(idb: IDBFactory, name = SUMMARY_DB_NAME): Promi
     households: undefined as unknown as HouseholdStore, // assigned just below (needs `device` for the callback)
     syncStore: undefined as unknown as DeviceSyncStore,
     onOutbox: () => undefined,
+    onWriteError: () => undefined,
   }
-  device.households = new HouseholdStore({ summary, index, idb, onOutbox: (id) => device.onOutbox(id) })
+  device.households = new HouseholdStore({
+    summary,
+    index,
+    idb,
+    onOutbox: (id) => device.onOutbox(id),
+    onWriteError: (e) => device.onWriteError(e),
+  })
   device.syncStore = new DeviceSyncStore(summary, index, device.households)
   return device
 }

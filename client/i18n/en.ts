@@ -90,6 +90,9 @@ export const en: Record<string, string> = {
   'storage.notPersisted':
     'Warning: the browser has not granted persistent storage; unsynced data may be deleted when the phone runs out of space. Install the app to the home screen and sync soon.',
 
+  'storage.full': 'The phone is out of storage: the last change is not saved yet. Keep the app open; sync or free some space.',
+  'storage.writeFailed': 'The change could not be saved on the phone yet; retrying. Keep the app open.',
+
   'sync.error.sync/forbidden': 'This household is outside your assignment',
   'sync.error.sync/read-only': 'This account may view but not edit',
   'sync.error.sync/not-found': 'The server does not have this household',

@@ -90,6 +90,9 @@ export const vi: Record<string, string> = {
   'storage.notPersisted':
     'Cảnh báo: trình duyệt chưa cấp bộ nhớ lâu dài, dữ liệu chưa đồng bộ có thể bị xóa khi máy thiếu dung lượng. Hãy cài ứng dụng vào màn hình chính và đồng bộ sớm.',
 
+  'storage.full': 'Bộ nhớ của máy đã đầy: thay đổi vừa nhập chưa lưu được. Đừng đóng ứng dụng; hãy đồng bộ hoặc giải phóng dung lượng.',
+  'storage.writeFailed': 'Chưa lưu được thay đổi vào máy; ứng dụng đang thử lại. Đừng đóng ứng dụng.',
+
   'sync.error.sync/forbidden': 'Hộ này không thuộc địa bàn được giao',
   'sync.error.sync/read-only': 'Tài khoản chỉ được xem, không được sửa',
   'sync.error.sync/not-found': 'Máy chủ không có hộ này',

@@ -113,4 +113,24 @@ describe('household storage on the device', () => {
     expect(d.index.get('h4')).toMatchObject({ removed: true, dirty: true })
     expect(d.index.get('h5')).toBeUndefined()
   })
+
+  it('remote updates of a household that stays closed are merged in the inbox, and the content is kept', async () => {
+    const d = await device()
+    const base = serverHousehold('h6', 'Đỗ Thị Mai')
+    await d.sync.persistRemote([{ householdId: 'h6', update: base }])
+    const peer = new Y.Doc()
+    Y.applyUpdate(peer, base)
+    for (let i = 0; i < 20; i++) {
+      const sv = Y.encodeStateVector(peer)
+      new HouseholdDoc(peer).setField('address', `${i} Hùng Vương`)
+      await d.sync.persistRemote([{ householdId: 'h6', update: Y.encodeStateAsUpdate(peer, sv) }])
+    }
+    await d.store.settled()
+    expect((await d.summary.inboxOf('h6')).length).toBeLessThanOrEqual(2)
+    expect(d.index.get('h6')?.address).toBe('19 Hùng Vương')
+    const o = await d.store.openHousehold('h6')
+    expect(o.household.read().household.address).toBe('19 Hùng Vương')
+    await o.close()
+    expect(await d.summary.inboxOf('h6')).toEqual([])
+  })
 })

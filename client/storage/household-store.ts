@@ -11,6 +11,9 @@ import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc } from './household-summary.ts'
 import type { HouseholdSummary, OutboxEntry, SummaryDb } from './summary-db.ts'
 
+/** Inbox rows of one closed household above which they are merged into one. */
+const INBOX_COMPACT_AT = 16
+
 /** Replaying stored inbox/outbox rows into a freshly opened doc: not a local edit (never re-enters the outbox). */
 const REPLAY_ORIGIN = Object.freeze({ kind: 'remote', replay: true })
 
@@ -25,6 +28,8 @@ export interface HouseholdStoreOptions {
   idb: IDBFactory
   /** Called after local updates of a household are committed to the outbox. */
   onOutbox?: (householdId: string) => void
+  /** An outbox write failed (quota, storage closed); the update is kept in memory and retried. */
+  onWriteError?: (error: unknown) => void
   now?: () => number
   /** Local updates are gathered this long and written in one strict transaction. */
   batchMs?: number
@@ -168,7 +173,8 @@ export class HouseholdStore {
       }
       this.#o.onOutbox?.(id)
     })
-    live.writing = job.catch(() => {
+    live.writing = job.catch((e: unknown) => {
+      this.#o.onWriteError?.(e)
       if (live.timer === null) live.timer = setTimeout(() => void this.#flushLive(id, live), 2000)
     })
     return live.writing
@@ -229,7 +235,14 @@ export class HouseholdStore {
       this.#o.summary.inboxOf(id),
       this.#o.summary.outboxOf(id),
     ])
-    return [...fromDoc, ...inbox.map((e) => e.update), ...outbox.map((e) => e.update)]
+    let inboxUpdates = inbox.map((e) => e.update)
+    if (inbox.length > INBOX_COMPACT_AT && !this.#live.has(id)) {
+      // A household that stays closed collects one inbox row per remote update: merge them into one.
+      const merged = Y.mergeUpdates(inboxUpdates)
+      await this.#o.summary.replaceInbox(id, inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])), merged)
+      inboxUpdates = [merged]
+    }
+    return [...fromDoc, ...inboxUpdates, ...outbox.map((e) => e.update)]
   }
 
   /** Drop a household from the device (left the user's scope, nothing unsynced). */

@@ -225,6 +225,21 @@ export class SummaryDb {
     )
   }
 
+  /** Replace inbox rows of one household by their merge (compaction for households that stay closed). */
+  replaceInbox(householdId: string, seqs: readonly number[], merged: Uint8Array): Promise<void> {
+    return transact(
+      this.db,
+      STORES.inbox,
+      'readwrite',
+      (tx) => {
+        const inbox = tx.objectStore(STORES.inbox)
+        for (const s of seqs) inbox.delete(s)
+        inbox.add({ householdId, update: merged })
+      },
+      'strict',
+    )
+  }
+
   deleteInbox(seqs: readonly number[]): Promise<void> {
     return transact(this.db, STORES.inbox, 'readwrite', (tx) => {
       const inbox = tx.objectStore(STORES.inbox)
