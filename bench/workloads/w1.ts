@@ -1,5 +1,6 @@
 // W1 — steady field editing, ramped: acked updates/s, edit→ack and edit→other-phone latency, server CPU per update.
-// Each step runs a fixed rate for a fixed time; the ramp stops once p99 passes 500 ms, acks fall behind, or errors.
+// Each step runs a fixed rate for a fixed time; the ramp stops after two consecutive steps whose p99 passes 500 ms,
+// whose acks fall behind, or with errors.
 
 import type { Corpus } from '../lib/corpus.ts'
 import { round, sleep, summarise, type LatencySummary } from '../lib/stats.ts'
@@ -102,9 +103,12 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
       }
       steps.push(step)
       log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%${saturated ? ' SATURATED' : ''}`)
-      if (saturated) break
+      // One bad step can be a scheduling hiccup on a shared machine: stop after two saturated steps in a row.
+      const prev = steps[steps.length - 2]
+      if (saturated && (prev?.saturated || rate === p.rates[p.rates.length - 1])) break
     }
-    const ok = steps.filter((s) => !s.saturated)
+    // Highest rate whose step, and every lower step but at most one, kept p99 within the limit.
+    const ok = steps.filter((s, i) => !s.saturated && steps.slice(0, i).filter((x) => x.saturated).length <= 1)
     const serverRssKiB = server.rssKiB()
     await closeFleet(fleet)
     return {

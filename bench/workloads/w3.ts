@@ -6,6 +6,22 @@ import type { Plan } from '../lib/plan.ts'
 import { round, sleep } from '../lib/stats.ts'
 import type { SystemAdapter } from '../lib/systems.ts'
 import type { WireStats } from '../clients/device.ts'
+import { deflateRawSync } from 'node:zlib'
+import * as Y from 'yjs'
+
+/** Sizes of the same households' full states in other encodings: what the bootstrap could cost on the wire. */
+export function encodingAlternatives(states: readonly Uint8Array[]): Record<string, number> {
+  const v2 = states.map((s) => Y.convertUpdateFormatV1ToV2(s))
+  const sum = (a: readonly Uint8Array[]): number => a.reduce((n, x) => n + x.length, 0)
+  const cat = (a: readonly Uint8Array[]): Buffer => Buffer.concat(a.map((x) => Buffer.from(x)))
+  return {
+    'V1 raw': sum(states),
+    'V2 raw': sum(v2),
+    'V1 + deflate, one batch': deflateRawSync(cat(states)).length,
+    'V2 + deflate, one batch': deflateRawSync(cat(v2)).length,
+    'V1 + deflate, per household': states.reduce((n, x) => n + deflateRawSync(x).length, 0),
+  }
+}
 
 export interface W3Params {
   households: number
@@ -19,6 +35,8 @@ export interface W3Result {
   concurrent: { devices: number; ms: number; serverCpuMsPerDevice: number; errors: number }
   startRssKiB: number
   stored: number
+  /** The same households' states in other encodings (bytes), for comparison with what went over the wire. */
+  encodings: Record<string, number>
 }
 
 function delta(a: WireStats, b: WireStats): WireStats {
@@ -65,7 +83,8 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
     }
     log(`  ${many.length} new phones at once: ${concurrent.ms} ms, server CPU ${concurrent.serverCpuMsPerDevice} ms/phone`)
     await Promise.all(many.map((d) => d.close()))
-    return { households: households.length, cold, reconnect, concurrent, startRssKiB, stored: households.length }
+    const encodings = encodingAlternatives(corpus.docs.slice(0, p.households).map((d) => d.state))
+    return { households: households.length, cold, reconnect, concurrent, startRssKiB, stored: households.length, encodings }
   } finally {
     await server.stop()
   }
