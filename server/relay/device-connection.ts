@@ -185,7 +185,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       const sv = state === null ? new Uint8Array([0]) : Y.encodeStateVectorFromUpdate(state)
       return answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/missing-dependencies', 'update depends on content the server lacks; answer the step1')])
     }
-    hold(householdId)
+    // No hold() here: fan-out (and its HEAD) goes only to connections known to hold everything up to the head —
+    // after MANIFEST (unchanged), a bootstrap step2 or a step1 answer — or a HEAD could skip seqs they lack (P10).
     result.committed.then(
       (c) => {
         answer([{ type: 'ack', householdId, serverSeq: c.serverSeq }])
@@ -218,7 +219,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     switch (m.type) {
       case 'manifest': {
         const { reply: answer, inScope } = deps.manifest(user, m.entries)
-        for (const [id] of m.entries) if (inScope.has(id)) hold(id)
+        // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
+        for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
         phase = 'ready'
         send(answer)
         bootstrap(answer.added.map(([id]) => id))

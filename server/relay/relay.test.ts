@@ -163,6 +163,27 @@ describe('/sync device protocol', () => {
     await Promise.all([a.close(), b.close(), c.close()])
   })
 
+  it('P10: a device behind on a household gets no fan-out HEAD for it until its step1 is answered', async () => {
+    const writer = await device('an')
+    await writer.manifest([])
+    const r = replicaFrom(writer, 'hh-a-060', 60_001)
+    r.setAddress('seq 2')
+    expect(await writer.sendUpdate('hh-a-060', r.take())).toMatchObject({ type: 'ack', serverSeq: 2 })
+    const behind = await device('binh')
+    const reply = await behind.manifest([['hh-a-060', 1], ['hh-a-061', 1]])
+    expect(reply.changed).toEqual([['hh-a-060', 2]])
+    r.setAddress('seq 3')
+    expect(await writer.sendUpdate('hh-a-060', r.take())).toMatchObject({ type: 'ack', serverSeq: 3 })
+    // a round trip on the same socket: any fan-out for hh-a-060 would have arrived before this answer
+    await behind.step1('hh-a-061', new Uint8Array([0]))
+    expect(behind.heads.has('hh-a-060')).toBe(false)
+    expect(await behind.step1('hh-a-060', new Uint8Array([0]))).toEqual({ type: 'head', householdId: 'hh-a-060', serverSeq: 3 })
+    r.setAddress('seq 4')
+    await writer.sendUpdate('hh-a-060', r.take())
+    await behind.next((m) => m.type === 'head' && m.householdId === 'hh-a-060' && m.serverSeq === 4)
+    await Promise.all([writer.close(), behind.close()])
+  })
+
   it('P12: concurrent offline edits of one field → exactly one open conflict; resolving it reaches both devices', async () => {
     const a = await device('an')
     const b = await device('binh')
