@@ -122,7 +122,7 @@ export class AppState {
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
     this.#runtime = runtime
     this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
-    runtime.client.onStatus((s) => {
+    runtime.onStatus((s) => {
       const lastSyncAt = s.lastSyncAt ?? this.sync.lastSyncAt
       if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
       this.sync = { ...s, lastSyncAt }
@@ -210,7 +210,7 @@ export class AppState {
 
   /** Sync now (status bar button). */
   syncNow(): void {
-    this.#runtime?.client.kick()
+    this.#runtime?.kick()
   }
 
   async refreshPersisted(): Promise<void> {

@@ -1,13 +1,23 @@
 // Wires the sync client to the browser: WebSocket URL with the session token, online/offline events (offline closes
-// the socket so edits wait in the outbox; online reconnects at once), and local outbox writes.
+// the socket so edits wait in the outbox; online reconnects at once), and local outbox writes. With several tabs open,
+// one tab (holder of a Web Lock) runs the socket; the others hand it their outbox writes over a BroadcastChannel and
+// reload summary rows the leader changed.
 
-import { SyncClient, type SocketLike } from '../sync/sync-client.ts'
+import { SyncClient, type SocketLike, type SyncStatus } from '../sync/sync-client.ts'
 import type { Device } from './device.ts'
 
 export interface SyncRuntime {
   client: SyncClient
+  /** Status of the leader tab's sync, whichever tab runs it. */
+  onStatus(listener: (s: SyncStatus) => void): void
+  kick(): void
   stop(): void
 }
+
+type TabMessage = { type: 'outbox'; id: string } | { type: 'rows'; ids: string[] } | { type: 'status'; status: SyncStatus }
+
+const LOCK = 'rasoat-sync-leader'
+const CHANNEL = 'rasoat-tabs'
 
 export function startSync(device: Device, token: string, appVersion: string): SyncRuntime {
   const wsUrl = (): string => {
@@ -22,7 +32,48 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
     appVersion,
     isOnline: () => navigator.onLine,
   })
-  device.onOutbox = (id) => client.notifyOutbox(id)
+  const statusListeners = new Set<(s: SyncStatus) => void>()
+  const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL)
+  const post = (m: TabMessage): void => channel?.postMessage(m)
+  let leader = false
+  let stopped = false
+  let releaseLock: (() => void) | null = null
+
+  client.onStatus((s) => {
+    for (const l of statusListeners) l(s)
+    post({ type: 'status', status: s })
+  })
+  device.onOutbox = (id) => (leader ? client.notifyOutbox(id) : post({ type: 'outbox', id }))
+  const offRows = device.index.subscribeRows((ids) => post({ type: 'rows', ids }))
+  if (channel) {
+    channel.onmessage = (ev: MessageEvent<TabMessage>) => {
+      const m = ev.data
+      if (m.type === 'outbox' && leader) client.notifyOutbox(m.id)
+      else if (m.type === 'status' && !leader) for (const l of statusListeners) l(m.status)
+      else if (m.type === 'rows') {
+        void Promise.all(m.ids.map((id) => device.summary.household(id))).then((rows) =>
+          device.index.put(rows.filter((r) => r !== undefined), true),
+        )
+      }
+    }
+  }
+
+  const becomeLeader = (): void => {
+    if (stopped) return
+    leader = true
+    client.start()
+  }
+  if (typeof navigator !== 'undefined' && navigator.locks) {
+    void navigator.locks
+      .request(LOCK, () => new Promise<void>((resolve) => {
+        releaseLock = resolve
+        becomeLeader()
+      }))
+      .catch(() => becomeLeader())
+  } else {
+    becomeLeader()
+  }
+
   const online = (): void => client.kick()
   const offline = (): void => client.disconnect()
   // Edits typed just before the page goes away are written to the outbox now, not after the batching delay.
@@ -32,15 +83,22 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
   window.addEventListener('online', online)
   window.addEventListener('offline', offline)
   document.addEventListener('visibilitychange', hidden)
-  client.start()
   return {
     client,
+    onStatus(listener) {
+      statusListeners.add(listener)
+    },
+    kick: () => client.kick(),
     stop() {
+      stopped = true
       window.removeEventListener('online', online)
       window.removeEventListener('offline', offline)
       document.removeEventListener('visibilitychange', hidden)
       device.onOutbox = () => undefined
+      offRows()
+      channel?.close()
       client.stop()
+      releaseLock?.()
     },
   }
 }

@@ -8,16 +8,25 @@ export class HouseholdIndex {
   /** Bumped on every change; a cheap dependency for derived views. */
   version = 0
   #listeners = new Set<() => void>()
+  #rowListeners = new Set<(ids: string[]) => void>()
   #scheduled = false
 
   constructor(initial: readonly HouseholdSummary[] = []) {
     for (const r of initial) this.rows.set(r.id, r)
   }
 
-  put(rows: readonly HouseholdSummary[]): void {
+  /** `fromOtherTab`: rows another tab of this device wrote (not announced again). */
+  put(rows: readonly HouseholdSummary[], fromOtherTab = false): void {
     if (rows.length === 0) return
     for (const r of rows) this.rows.set(r.id, r)
     this.#changed()
+    if (!fromOtherTab) for (const l of this.#rowListeners) l(rows.map((r) => r.id))
+  }
+
+  /** Ids of rows this tab wrote (for telling the app's other tabs). */
+  subscribeRows(listener: (ids: string[]) => void): () => void {
+    this.#rowListeners.add(listener)
+    return () => this.#rowListeners.delete(listener)
   }
 
   remove(ids: readonly string[]): void {
