@@ -9,6 +9,7 @@ export const relayDocStore: Migration = {
     db.exec(`
       -- One row per household. snapshot is a Yjs update in V1 encoding (the wire format of y-protocols),
       -- re-encoded through a gc'd Y.Doc at compaction; the full state is snapshot + doc_log rows with seq > snapshot_seq.
+      -- state_vector is the snapshot's (without the log); server_seq is the last committed seq.
       CREATE TABLE doc_state (
         household_id TEXT PRIMARY KEY,
         snapshot BLOB NOT NULL,
