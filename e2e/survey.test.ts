@@ -9,7 +9,7 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { ROOT, startE2E, type E2E } from './harness.ts'
+import { ROOT, serverHousehold, startE2E, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -98,6 +98,12 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await page.screenshot({ path: join(SHOTS, 'form.png') })
     await tid(page, 'btn-member-done').click()
 
+    // A member added by mistake is marked removed (never deleted) and leaves the list and the classification.
+    await tid(page, 'btn-add-member').click()
+    await type(page, `members.${n + 1}.fullName`, 'Nhập nhầm')
+    await tid(page, 'btn-remove-member').click()
+    await expect(page.locator('[data-testid^="member-"]').count()).resolves.toBe(n + 1)
+
     // Dwelling: a floor area below 0 is refused in place; then a cramped house, unsafe water, no toilet.
     await tid(page, 'btn-step-dwelling').click()
     await answer(page, 'dwelling.hasDwelling', true)
@@ -153,6 +159,12 @@ describe('survey of one household (Phiếu A + B) with live classification and s
         return `${h.status}/${h.category}`
       })
       .toBe('submitted/poor')
+    const stored = await serverHousehold(e.server, id)
+    const names = stored?.members.map((m) => m.fullName) ?? []
+    expect(names).toEqual(expect.arrayContaining([`${headName} Thử`, 'Hồ Văn Mới']))
+    expect(names).not.toContain('Nhập nhầm')
+    expect(stored).toMatchObject({ income: { perCapitaMonthly: 900_000 }, dwelling: { floorAreaM2: 9.5, water: 'surface_water', toilet: 'none' } })
+    expect(stored?.location).toMatchObject({ accuracyM: 9 })
   })
 
   it('Phiếu A can end the interview as "not poor" with a recorded reason, then submit without Phiếu B', async () => {
