@@ -78,8 +78,12 @@ describe('household storage on the device', () => {
     Y.applyUpdate(peer, serverHousehold('h2', 'Trần Thị Lan'))
     Y.applyUpdate(peer, out!.update)
     expect(new HouseholdDoc(peer).read().household.address).toBe('14 Lê Lợi')
+    await d.sync.setHeads([['h2', 8]])
     await d.sync.acked('h2', out!.seqs, 9)
     expect(d.index.get('h2')).toMatchObject({ dirty: false, unsyncedCount: 0, serverSeq: 9 })
+    // an ACK that skips a serverSeq (another device's update not received yet) does not claim we hold it
+    await d.sync.acked('h2', [], 11)
+    expect(d.index.get('h2')?.serverSeq).toBe(9)
     expect(await d.sync.pendingHouseholds()).toEqual([])
   })
 

@@ -193,7 +193,9 @@ export class SummaryDb {
         const row = (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(householdId)
         const next: HouseholdSummary = {
           ...row,
-          serverSeq: Math.max(row.serverSeq, serverSeq),
+          // An ACK says our update is serverSeq, not that we hold every earlier one: advance only when contiguous,
+          // otherwise the next manifest re-checks this household with a (cheap) state-vector handshake.
+          serverSeq: serverSeq === row.serverSeq + 1 ? serverSeq : row.serverSeq,
           dirty: left > 0,
           unsyncedCount: left,
           lastSyncedAt: now,
