@@ -35,6 +35,7 @@ export const vi: Record<string, string> = {
   'survey.quick.continue': 'Tiếp tục Phiếu B',
   'survey.quick.endedNotPoor': 'Đã kết thúc ở Phiếu A: hộ không nghèo ({reason})',
   'survey.quick.reopen': 'Làm lại Phiếu A',
+  'survey.quick.continued': 'Phiếu A: đã chuyển sang Phiếu B',
   'survey.quick.reasonRequired': 'Chọn lý do trước khi kết thúc',
   'survey.quick.reason.car': 'Có ô tô, tàu thuyền hoặc máy móc có giá trị lớn',
   'survey.quick.reason.house': 'Nhà ở kiên cố, giá trị cao',
@@ -53,6 +54,7 @@ export const vi: Record<string, string> = {
   'survey.members.edit': 'Sửa',
   'survey.members.done': 'Xong',
   'survey.members.age': '{age} tuổi',
+  'survey.members.ageAt': 'Tuổi tính đến ngày mốc rà soát {date}',
   'survey.members.newName': 'Thành viên mới',
 
   'survey.member.fullName': 'Họ và tên',
@@ -313,6 +315,7 @@ export const en: Record<string, string> = {
   'survey.quick.continue': 'Continue to Form B',
   'survey.quick.endedNotPoor': 'Ended at Form A: household not poor ({reason})',
   'survey.quick.reopen': 'Redo Form A',
+  'survey.quick.continued': 'Form A: continued to Form B',
   'survey.quick.reasonRequired': 'Choose a reason before ending',
   'survey.quick.reason.car': 'Owns a car, boat or valuable machinery',
   'survey.quick.reason.house': 'Solid, high-value house',
@@ -331,6 +334,7 @@ export const en: Record<string, string> = {
   'survey.members.edit': 'Edit',
   'survey.members.done': 'Done',
   'survey.members.age': 'age {age}',
+  'survey.members.ageAt': 'Ages at the review reference date {date}',
   'survey.members.newName': 'New member',
 
   'survey.member.fullName': 'Full name',
