@@ -8,7 +8,6 @@ import { localToday, type Parsed } from './answers.ts'
 import { Live } from './live.svelte.ts'
 import { surveyView, type SurveyView } from './survey-view.ts'
 import { pathToInProgress } from './workflow-path.ts'
-
 import { ALL_STEPS, QUICK_END_STEPS, type StepId } from './steps.ts'
 export type { StepId } from './steps.ts'
 
@@ -61,7 +60,9 @@ export class SurveyState {
     if (n) this.go(n)
   }
 
+  /** Reactive like the snapshot: reading it in a template re-runs when the document changes. */
   answered(path: string): boolean {
+    void this.snapshot
     return this.doc.answered(path)
   }
 
