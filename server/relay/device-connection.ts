@@ -43,6 +43,8 @@ export interface DeviceConnectionDeps {
   onError(e: unknown): void
   /** A connection that has not said HELLO by then is closed with 4408 (default 10 s). */
   helloTimeoutMs?: number
+  /** Per-connection token bucket for client updates (not per IP: field teams share carrier NAT). */
+  updateRate?: { perSecond: number; burst: number }
 }
 
 /** Unpacked size of one bootstrap BATCH before deflate (keeps each compressed frame well under MAX_FRAME_BYTES). */
@@ -61,6 +63,9 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   const held = new Set<string>()
   /** Answers to client updates, released strictly in the order the updates arrived. */
   const replies: { frames: Uint8Array[] | null }[] = []
+  const rate = deps.updateRate ?? { perSecond: 200, burst: 2_000 }
+  let tokens = rate.burst
+  let refilledAt = deps.now()
   let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
     if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
   }, deps.helloTimeoutMs ?? 10_000)
@@ -172,6 +177,11 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     if (!deps.access.canWrite(user, householdId)) {
       return answer([householdError(householdId, 'sync/read-only', `role ${user.role} may not edit households`)])
     }
+    const t = deps.now()
+    tokens = Math.min(rate.burst, tokens + ((t - refilledAt) / 1000) * rate.perSecond)
+    refilledAt = t
+    if (tokens < 1) return answer([householdError(householdId, 'sync/overloaded', 'too many updates on this connection; retry with backoff')])
+    tokens -= 1
     let result: SubmitResult
     try {
       result = deps.writer.submit(householdId, doc.update, { userId: user.id, deviceId })

@@ -24,6 +24,8 @@ export interface RelayDeps {
   /** Group-commit window and test hooks. */
   commit?: HouseholdWriterOptions
   onError?: (e: unknown) => void
+  /** Per-connection limit on client updates (default 200/s, bursts of 2,000). */
+  updateRate?: { perSecond: number; burst: number }
 }
 
 export type ResolveResult =
@@ -64,7 +66,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
   const sockets = new Set<WSContext<WebSocket>>()
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, onError }
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)
