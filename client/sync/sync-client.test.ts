@@ -8,6 +8,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../server/server.ts'
 import { openDevice, type Device } from '../app/device.ts'
+import { Backoff } from './backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
 
 const PASSWORD = 'demo-password-1'
@@ -35,18 +36,23 @@ afterAll(async () => {
 interface Phone {
   device: Device
   client: SyncClient
+  /** What navigator.onLine would say. */
+  network: { online: boolean }
   until(pred: (s: SyncStatus) => boolean, what: string): Promise<void>
 }
 
 async function phone(): Promise<Phone> {
   const device = await openDevice(indexedDB, `rasoat-sync-test-${++deviceNo}`)
+  const network = { online: true }
   const client = new SyncClient({
+    isOnline: () => network.online,
     url: () => `${server.url.replace('http', 'ws')}/sync?token=${token}`,
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     store: device.syncStore,
     deviceId: device.deviceId,
     appVersion: 'test',
-    backoff: undefined,
+    // short delays so the restart test does not wait for real-life backoff
+    backoff: new Backoff({ baseMs: 50, capMs: 400 }),
   })
   device.onOutbox = (id) => client.notifyOutbox(id)
   const until = (pred: (s: SyncStatus) => boolean, what: string): Promise<void> =>
@@ -61,7 +67,7 @@ async function phone(): Promise<Phone> {
         }
       })
     })
-  return { device, client, until }
+  return { device, client, network, until }
 }
 
 async function serverAddress(id: string): Promise<string> {
@@ -123,6 +129,7 @@ describe('sync client against the real server', () => {
   it('edits made while disconnected wait in the outbox and go out on reconnect; the manifest brings others\' changes', async () => {
     const id = a.device.index.all()[2]!.id
     const other = a.device.index.all()[3]!.id
+    b.network.online = false
     b.client.disconnect()
     const opened = await b.device.households.openHousehold(id)
     opened.household.setField('address', '9 Offline')
@@ -135,6 +142,7 @@ describe('sync client against the real server', () => {
     await eventually(() => a.device.index.get(other)?.dirty === false, 'ACK on a')
     expect(await serverAddress(id)).not.toBe('9 Offline')
 
+    b.network.online = true
     b.client.kick()
     await b.until((s) => s.phase === 'synced', 'reconnect of b')
     await eventually(() => b.device.index.get(id)?.dirty === false, 'outbox drained')
@@ -152,7 +160,20 @@ describe('sync client against the real server', () => {
     a.client.kick()
     await a.until((s) => s.phase === 'synced', 'quiet reconnect')
     expect(a.device.index.unsyncedCount()).toBe(0)
-    a.client.stop()
     b.client.stop()
+  })
+
+  it('the server restarts: the phone reconnects by itself (backoff) and sends what it saved meanwhile', async () => {
+    await server.close() // devices get 1001 SERVER_SHUTDOWN
+    await a.until((s) => s.phase === 'connecting', 'disconnect')
+    const id = a.device.index.all()[4]!.id
+    const o = await a.device.households.openHousehold(id)
+    o.household.setField('address', '11 Sau Khởi Động Lại')
+    await o.close()
+    expect(a.device.index.get(id)?.dirty).toBe(true)
+    server = await startServer({ dataDir, port: 0, clientDir: join(dataDir, 'none') })
+    await eventually(() => a.device.index.get(id)?.dirty === false, 'outbox sent after restart')
+    expect(await serverAddress(id)).toBe('11 Sau Khởi Động Lại')
+    a.client.stop()
   })
 })
