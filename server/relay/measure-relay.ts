@@ -37,6 +37,12 @@ function rssMb(pid: number): number {
   return Math.round(kb / 102.4) / 10
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 async function freePort(): Promise<number> {
   return new Promise((ok) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -158,6 +164,7 @@ async function main(): Promise<void> {
     let errors = 0
     const stopAt = performance.now() + SECONDS * 1000
     const t2 = performance.now()
+    const cpu0 = cpuSeconds(pid)
     await Promise.all(
       devices.map(async (c, i) => {
         let n = 0
@@ -175,7 +182,16 @@ async function main(): Promise<void> {
       }),
     )
     const secs = (performance.now() - t2) / 1000
-    out.throughput = { ackedPerSecond: Math.round(acks / secs), acks, errors, seconds: Math.round(secs * 10) / 10, inflightPerDevice: INFLIGHT }
+    const serverCpu = cpuSeconds(pid) - cpu0
+    out.throughput = {
+      ackedPerSecond: Math.round(acks / secs),
+      acks,
+      errors,
+      seconds: Math.round(secs * 10) / 10,
+      inflightPerDevice: INFLIGHT,
+      serverCpuSeconds: Math.round(serverCpu * 10) / 10,
+      serverCpuMsPerAck: Math.round((serverCpu * 1000 * 100) / Math.max(1, acks)) / 100,
+    }
     out.rssAfterWritesMb = rssMb(pid)
     await Promise.all(devices.map((c) => c.close()))
   } finally {
