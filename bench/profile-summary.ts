@@ -28,6 +28,7 @@ const short = (url: string): string => url.replace(/^file:\/\/\/work\/main\//, '
 const fnSelf = new Map<string, number>()
 const fileSelf = new Map<string, number>()
 const fileIncl = new Map<string, number>()
+const fnIncl = new Map<string, number>()
 for (const [id, t] of self) {
   const n = byId.get(id) as Node
   const key = `${n.callFrame.functionName || '(anon)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`
@@ -36,8 +37,17 @@ for (const [id, t] of self) {
   fileSelf.set(f, (fileSelf.get(f) ?? 0) + t)
   // inclusive by our own files: credit every distinct project file on the stack
   const seen = new Set<string>()
+  const seenFn = new Set<string>()
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const u = short((byId.get(cur) as Node).callFrame.url)
+    const cf = (byId.get(cur) as Node).callFrame
+    const u = short(cf.url)
+    if (u && !u.startsWith('node:') && !u.startsWith('nm/tsx')) {
+      const fk = `${cf.functionName || '(anon)'} ${u}:${cf.lineNumber + 1}`
+      if (!seenFn.has(fk)) {
+        seenFn.add(fk)
+        fnIncl.set(fk, (fnIncl.get(fk) ?? 0) + t)
+      }
+    }
     if (u && !u.startsWith('nm/') && !u.startsWith('node:') && !seen.has(u)) {
       seen.add(u)
       fileIncl.set(u, (fileIncl.get(u) ?? 0) + t)
@@ -53,3 +63,4 @@ console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`)
 print('self time by function', fnSelf)
 print('self time by file', fileSelf)
 print('inclusive time by project file', fileIncl)
+print('inclusive time by function (project and dependencies)', fnIncl)

@@ -90,7 +90,7 @@ function mainRows(r: BenchResults): Row[] {
     { w: 'W3', metric: 'W3 reconnect, nothing changed: frames both ways', better: 'lower', value: (s) => { const c = w3(s)?.reconnect.wire; return c ? c.framesIn + c.framesOut : null } },
     { w: 'W3', metric: 'W3 reconnect, nothing changed (ms)', better: 'lower', value: (s) => w3(s)?.reconnect.ms },
     { w: 'W4', metric: 'W4 RSS per 1,000 loaded households (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandLoadedMiB, digits: 1 },
-    { w: 'W4', metric: 'W4 RSS per 1,000 idle connections (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandIdleMiB, digits: 1 },
+    { w: 'W4', metric: 'W4 RSS per 1,000 idle connections, phones in sync (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandIdleMiB, digits: 1 },
     { w: 'W7', metric: 'W7 acked updates lost after kill -9', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : w7(s)?.ackedLost) },
     { w: 'W7', metric: 'W7 updates delivered to another phone, then lost', better: 'lower', value: (s) => w7(s)?.deliveredLost },
   ]
@@ -118,7 +118,7 @@ function w1Table(r: BenchResults): string {
     out.push('|---:|---:|---:|---|---|---:|---:|---:|---:|---:|')
     for (const st of w.steps) {
       const a = w.acks ? `${fmt(st.ack.p50, 1)} / ${fmt(st.ack.p95, 1)} / ${fmt(st.ack.p99, 1)}` : 'no acks'
-      out.push(`| ${fmt(st.rate)}${st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) | ${fmt(st.simulatorCpuPct)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`)
+      out.push(`| ${fmt(st.rate)}${st.keptUp === false ? ' ✖' : st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) | ${fmt(st.simulatorCpuPct)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`)
     }
     out.push('')
   }
@@ -145,8 +145,8 @@ function detailTables(r: BenchResults): string {
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
   if (enc) out.push(`The same ${get<W3Result>(r, 'W3', 'rasoat')?.households ?? ''} households' full states in other encodings (bytes, computed, not sent): ${Object.entries(enc).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')}.`, '')
   out.push('### W4 — server memory', '')
-  rows<W4Result>('W4', '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---|',
-    (x) => `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)}`)
+  rows<W4Result>('W4', '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync | MiB per 1,000 idle, bootstrapped on connect | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|',
+    (x) => `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`)
   out.push('### W7 — kill -9 during steady edits, then restart', '')
   rows<W7Result>('W7', '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
     (x) => `${fmt(x.sent)} | ${x.acks ? fmt(x.acked) : 'no acks'} | ${x.acks ? fmt(x.ackedLost) : '—'} | ${fmt(x.deliveredToOtherPhone)} | ${fmt(x.deliveredLost)} | ${fmt(x.sentSurvived)} | ${fmt(x.restartMs)} | ${x.persistence}`)
@@ -193,7 +193,10 @@ ${skipped.length ? `Not measured in this report: ${skipped.map(([k, v]) => `${k}
 Phones come in pairs holding the same village's households; each phone edits its own few households (one field per
 edit, one transaction, as HouseholdDoc does) and the other phone of the pair receives every edit. "ack" is rasoat's
 durable ACK (after the SQLite commit) and Hocuspocus's SyncStatus (in memory, stored later); the y-websocket server
-has no ack, so its ramp stops on edit→other-phone latency. ⚠ marks the step that ended the ramp.
+has no ack, so its latency limit applies to edit→other phone. ⚠ = p99 over 500 ms; ✖ = the server fell behind
+(acks still pending after the drain), which ends the ramp. "µs/update" is server CPU per acked (y-websocket:
+delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
+core is 1,000,000 ÷ marginal µs.
 
 ${w1Table(r)}
 ${detailTables(r)}

@@ -78,6 +78,11 @@ export abstract class Device {
     return doc
   }
 
+  /** Take over what `other` knows of the server (a phone restored from the same backup): no bootstrap needed. */
+  learnFrom(other: Device): void {
+    for (const [id, sv] of other.knownSv) this.knownSv.set(id, sv)
+  }
+
   stateVector(id: string): Uint8Array {
     const doc = this.live.get(id)
     if (doc) return Y.encodeStateVector(doc)

@@ -30,6 +30,11 @@ export class RasoatDevice extends Device {
     super(o)
   }
 
+  override learnFrom(other: Device): void {
+    super.learnFrom(other)
+    if (other instanceof RasoatDevice) for (const [id, s] of other.seq) this.seq.set(id, s)
+  }
+
   private send(m: SyncMessage): void {
     const bytes = encodeMessage(m)
     this.count('out', bytes.length)

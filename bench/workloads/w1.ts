@@ -1,6 +1,6 @@
 // W1 — steady field editing, ramped: acked updates/s, edit→ack and edit→other-phone latency, server CPU per update.
-// Each step runs a fixed rate for a fixed time; the ramp stops after two consecutive steps whose p99 passes 500 ms,
-// whose acks fall behind, or with errors.
+// Each step runs a fixed rate for a fixed time; the ramp stops when the server falls behind (acks pending after the
+// drain, or errors); max sustained = highest step that kept up with p99 ≤ 500 ms.
 
 import type { Corpus } from '../lib/corpus.ts'
 import { round, sleep, summarise, type LatencySummary } from '../lib/stats.ts'
@@ -31,6 +31,10 @@ export interface W1Step {
   simulatorCpuPct: number
   pendingAfterDrain: number
   errors: number
+  /** p99 (ack, or other phone for y-websocket) within the limit. */
+  latencyOk: boolean
+  /** The server processed what was offered (pending after drain ≤ 5 %, no errors). */
+  keptUp: boolean
   saturated: boolean
 }
 
@@ -83,7 +87,10 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
       const pending = acks ? pendingAcks(fleet) : fleet.tracker.sent - fleet.tracker.delivered
       const errors = fleetErrors(fleet) - errors0
       const p99 = acks ? ack.p99 : other.p99
-      const saturated = !(p99 <= p.p99LimitMs) || pending > issued * 0.05 || errors > 0
+      const latencyOk = p99 <= p.p99LimitMs
+      // Kept up: (almost) everything issued was acked (or delivered) by the end of the drain, without errors.
+      const keptUp = pending <= issued * 0.05 && errors === 0
+      const saturated = !latencyOk || !keptUp
       const step: W1Step = {
         rate,
         issued,
@@ -99,16 +106,17 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
         pendingAfterDrain: pending,
         errors,
+        latencyOk,
+        keptUp,
         saturated,
       }
       steps.push(step)
-      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%${saturated ? ' SATURATED' : ''}`)
-      // One bad step can be a scheduling hiccup on a shared machine: stop after two saturated steps in a row.
-      const prev = steps[steps.length - 2]
-      if (saturated && (prev?.saturated || rate === p.rates[p.rates.length - 1])) break
+      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`)
+      // Latency over the limit alone does not end the ramp (on a shared machine it can be other people's load);
+      // falling behind does.
+      if (!keptUp) break
     }
-    // Highest rate whose step, and every lower step but at most one, kept p99 within the limit.
-    const ok = steps.filter((s, i) => !s.saturated && steps.slice(0, i).filter((x) => x.saturated).length <= 1)
+    const ok = steps.filter((s) => s.latencyOk && s.keptUp)
     const serverRssKiB = server.rssKiB()
     await closeFleet(fleet)
     return {

@@ -23,7 +23,10 @@ export interface W4Result {
   rssPerThousandLoadedMiB: number
   afterUnloadRssKiB: number
   idleConnections: number
+  /** Per 1,000 connections of phones already in sync. */
   rssPerThousandIdleMiB: number
+  /** Per 1,000 connections of phones that were bootstrapped on connecting (household sent first). */
+  rssPerThousandIdleAfterBootstrapMiB: number
   idleSockets: number
 }
 
@@ -51,11 +54,28 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     const startRssKiB = await settledRss(server)
     log(`  ${p.stored} stored: RSS at start ${round(startRssKiB / 1024)} MiB`)
     // Idle connections first, from the fresh server's baseline (no loaded households yet to be freed meanwhile).
-    const idle = idleNames.map((n) => sys.device(server, prep, n, [idleHousehold]))
-    await mapLimit(idle, 32, (d) => d.connect(60_000))
-    const idleRss = await settledRss(server)
-    const rssPerThousandIdleMiB = round(((idleRss - startRssKiB) / 1024 / Math.max(1, idle.length)) * 1000, 1)
-    log(`  ${idle.length} idle connections: RSS ${round(idleRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
+    // Warm: phones already in sync (they learned the household from a probe phone), as every morning after day one.
+    const probe = sys.device(server, prep, idleNames[0] as string, [idleHousehold])
+    await probe.connect(60_000)
+    await probe.close()
+    const half = Math.floor(idleNames.length / 2)
+    const warm = idleNames.slice(0, half).map((n) => {
+      const d = sys.device(server, prep, n, [idleHousehold])
+      d.learnFrom(probe)
+      return d
+    })
+    const base = await settledRss(server)
+    await mapLimit(warm, 32, (d) => d.connect(60_000))
+    const warmRss = await settledRss(server)
+    const rssPerThousandIdleMiB = round(((warmRss - base) / 1024 / Math.max(1, warm.length)) * 1000, 1)
+    log(`  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
+    // Cold: new phones that each had the household sent to them first (bootstrap path), kept connected.
+    const cold = idleNames.slice(half).map((n) => sys.device(server, prep, n, [idleHousehold]))
+    await mapLimit(cold, 32, (d) => d.connect(60_000))
+    const coldRss = await settledRss(server)
+    const rssPerThousandIdleAfterBootstrapMiB = round(((coldRss - warmRss) / 1024 / Math.max(1, cold.length)) * 1000, 1)
+    log(`  + ${cold.length} idle connections that bootstrapped first: RSS ${round(coldRss / 1024)} MiB (${rssPerThousandIdleAfterBootstrapMiB} MiB per 1,000)`)
+    const idle = [...warm, ...cold]
     const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
     await Promise.all(idle.map((d) => d.close()))
     const loadBase = await settledRss(server)
@@ -78,7 +98,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     await Promise.all(loaders.map((d) => d.close()))
     const afterUnloadRssKiB = await settledRss(server)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
-    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, idleSockets }
+    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, rssPerThousandIdleAfterBootstrapMiB, idleSockets }
   } finally {
     await server.stop()
   }
