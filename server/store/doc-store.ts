@@ -91,6 +91,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
                      (SELECT snapshot FROM doc_state WHERE household_id = ? AND snapshot_seq = 1))`,
   ).pluck()
   const selectState = db.prepare('SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?')
+  const selectSizes = db.prepare('SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?')
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const insertLog = db.prepare(
@@ -191,8 +192,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       }
     },
     needsCompaction(householdId) {
-      const s = selectState.get(householdId) as StateRow | undefined
-      return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot.length))
+      const s = selectSizes.get(householdId) as { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
+      return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot_bytes))
     },
     compact(householdId) {
       db.transaction(() => {
