@@ -23,6 +23,10 @@ export interface SyncClientOptions {
   url: string
   token: string
   deviceId?: string
+  /** Keep received step2/update bytes in `updates` (default true; a simulator of many devices may turn it off). */
+  retainUpdates?: boolean
+  /** Called for every decoded message (frames inside a BATCH one by one). */
+  onMessage?: (m: SyncMessage) => void
 }
 
 export interface Traffic {
@@ -52,6 +56,7 @@ export class SyncClient {
   private constructor(
     private readonly ws: WebSocket,
     readonly deviceId: string,
+    private readonly opts: SyncClientOptions,
   ) {
     ws.binaryType = 'nodebuffer'
     ws.on('message', (data: Buffer) => this.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)))
@@ -71,7 +76,7 @@ export class SyncClient {
       ws.once('error', fail)
       ws.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: HTTP ${res.statusCode}`)))
     })
-    return new SyncClient(ws, opts.deviceId ?? `device-${Math.random().toString(36).slice(2, 10)}`)
+    return new SyncClient(ws, opts.deviceId ?? `device-${Math.random().toString(36).slice(2, 10)}`, opts)
   }
 
   /** HELLO → WELCOME. */
@@ -186,7 +191,7 @@ export class SyncClient {
       }
       case 'doc': {
         const p = readDocPayload(m.payload)
-        if (p.kind === 'step2' || p.kind === 'update') {
+        if ((p.kind === 'step2' || p.kind === 'update') && this.opts.retainUpdates !== false) {
           let list = this.updates.get(m.householdId)
           if (!list) this.updates.set(m.householdId, (list = []))
           list.push(p.update)
@@ -209,6 +214,7 @@ export class SyncClient {
         this.conflicts.push(m)
         break
     }
+    this.opts.onMessage?.(m)
     const ready = this.waiters.filter((w) => w.test(m))
     if (ready.length > 0) {
       this.waiters = this.waiters.filter((w) => !ready.includes(w))
