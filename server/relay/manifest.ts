@@ -13,12 +13,16 @@ export interface ManifestAnswer {
 
 export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][]) => ManifestAnswer {
   const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
+  const statements = new Map<string, ReturnType<Db['prepare']>>() // one per scope shape (role), not per manifest
   return (user, entries) => {
     const scope = householdScope(user, 'h')
     const period = current.get() as string | undefined
     const byPeriod = period === undefined ? '' : ' AND h.period = ?'
     const params = period === undefined ? scope.params : [...scope.params, period]
-    const rows = db.prepare(`SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql}${byPeriod}`).raw().all(...params) as [string, number][]
+    const sql = `SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql}${byPeriod}`
+    let stmt = statements.get(sql)
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql).raw()))
+    const rows = stmt.all(...params) as [string, number][]
     const inScope = new Map(rows)
     const known = new Map(entries)
     const changed: [string, number][] = []
