@@ -2,6 +2,7 @@
 // One indexed query over the households summary table, restricted by the same scope SQL the HTTP API uses.
 import type { User } from '../auth/access.ts'
 import { householdScope } from '../auth/access.ts'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open.ts'
 import type { ManifestReplyMessage } from '../../shared/sync/messages.ts'
 
@@ -13,7 +14,7 @@ export interface ManifestAnswer {
 
 export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][]) => ManifestAnswer {
   const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
-  const statements = new Map<string, ReturnType<Db['prepare']>>() // one per scope shape (role), not per manifest
+  const statements = new Map<string, Statement<unknown[]>>() // one per scope shape (role), not per manifest
   return (user, entries) => {
     const scope = householdScope(user, 'h')
     const period = current.get() as string | undefined
