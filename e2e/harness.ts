@@ -1,9 +1,10 @@
-// End-to-end harness: the real server (startServer, port 0, temp DATA_DIR, demo seed) serving the built client
+// End-to-end harness: the real server (startServer, port 0, temp DATA_DIR with the demo seed) serving the built client
 // (dist/client), and headless Debian Chromium through playwright-core with phone-sized contexts (TOOLCHAIN trap 3).
 // Each test file calls startE2E() once and stop() in afterAll.
 
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -81,19 +82,61 @@ export interface E2EOptions {
   copyClient?: boolean
 }
 
+/** Fingerprint of the server and shared sources: a seeded database made by older code is not reused. */
+function sourceKey(): string {
+  const h = createHash('sha1')
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, entry.name)
+      if (entry.isDirectory()) walk(p)
+      else if (!entry.name.endsWith('.test.ts')) h.update(`${p}:${statSync(p).size}:${statSync(p).mtimeMs}\n`)
+    }
+  }
+  walk(join(ROOT, 'server'))
+  walk(join(ROOT, 'shared'))
+  return h.digest('hex').slice(0, 16)
+}
+
+/**
+ * A data dir holding the demo seed. Seeding ~1,000 households takes ~4 s, so the first test file seeds a template
+ * under .tmp/ and every file starts from a copy (written to a temp name, then renamed, so parallel files are safe).
+ */
+async function seededDataDir(): Promise<string> {
+  const template = join(ROOT, '.tmp', `e2e-seed-${sourceKey()}`)
+  if (!existsSync(template)) {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true })
+    const building = mkdtempSync(join(ROOT, '.tmp', 'e2e-seed-building-'))
+    const seeding = await startServer({ dataDir: building, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir: CLIENT_DIR })
+    await seeding.close()
+    try {
+      renameSync(building, template)
+    } catch {
+      rmSync(building, { recursive: true, force: true }) // another file won the race
+    }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-e2e-'))
+  cpSync(template, dataDir, { recursive: true })
+  return dataDir
+}
+
 export async function startE2E(options: E2EOptions = {}): Promise<E2E & { clientDir: string }> {
   ensureClientBuilt()
-  const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-e2e-'))
+  const dataDir = await seededDataDir()
   let clientDir = CLIENT_DIR
   if (options.copyClient) {
     clientDir = join(dataDir, 'client')
     cpSync(CLIENT_DIR, clientDir, { recursive: true })
   }
-  const server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir })
+  const server = await startServer({ dataDir, port: 0, seedDemo: false, clientDir })
   // 127.0.0.1 is a secure context, so the service worker registers (TOOLCHAIN trap 7).
   const baseUrl = server.url
   const browser = await chromium.launch({ executablePath: CHROMIUM, chromiumSandbox: false, args: CHROMIUM_ARGS })
   const contexts: BrowserContext[] = []
+  /** Uncaught errors of any page: a test file fails in stop() when there were any. */
+  const pageErrors: string[] = []
+  const watch = (page: Page): void => {
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.stack ?? err.message}`))
+  }
 
   async function newPhone(options: { scale?: number } = {}): Promise<Phone> {
     const context = await browser.newContext({
@@ -106,6 +149,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E & { client
       acceptDownloads: true,
     })
     contexts.push(context)
+    context.on('page', watch)
     const page = await context.newPage()
     return { context, page }
   }
@@ -145,6 +189,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E & { client
       await browser.close().catch(() => undefined)
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })
+      if (pageErrors.length > 0) throw new Error(`uncaught errors in the app:\n${pageErrors.join('\n')}`)
     },
   }
 }

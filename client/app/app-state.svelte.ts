@@ -117,6 +117,7 @@ export class AppState {
 
   async #enter(session: StoredSession): Promise<void> {
     this.phase = 'ready'
+    this.notice = null
     this.view = { name: 'list' }
     this.#runtime?.stop()
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)

@@ -34,7 +34,10 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
   })
   const statusListeners = new Set<(s: SyncStatus) => void>()
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL)
-  const post = (m: TabMessage): void => channel?.postMessage(m)
+  let channelOpen = channel !== null
+  const post = (m: TabMessage): void => {
+    if (channelOpen) channel?.postMessage(m)
+  }
   let leader = false
   let stopped = false
   let releaseLock: (() => void) | null = null
@@ -96,8 +99,9 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
       document.removeEventListener('visibilitychange', hidden)
       device.onOutbox = () => undefined
       offRows()
-      channel?.close()
       client.stop()
+      channelOpen = false
+      channel?.close()
       releaseLock?.()
     },
   }

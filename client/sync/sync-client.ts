@@ -452,7 +452,13 @@ export class SyncClient {
 
   #setStatus(patch: Partial<SyncStatus>): void {
     this.status = { ...this.status, ...patch }
-    for (const l of this.#listeners) l(this.status)
+    for (const l of this.#listeners) {
+      try {
+        l(this.status)
+      } catch {
+        // a broken listener (a closed tab channel) must not stop the sync client
+      }
+    }
   }
 
   #now(): number {
