@@ -50,7 +50,10 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
   const prep = await sys.prepare('w3', corpus, plan)
   const server = await sys.start(prep)
   try {
-    await sleep(300)
+    // RSS at start after a full GC, measured as W4 does (the two give RSS per stored household).
+    await sleep(500)
+    server.gc()
+    await sleep(1000)
     const startRssKiB = server.rssKiB()
     const first = sys.device(server, prep, 'w3-first', households)
     const cpu0 = server.cpuMicros()

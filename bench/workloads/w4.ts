@@ -12,6 +12,8 @@ export interface W4Params {
   loaderDevices: number
   householdsPerLoader: number
   idleConnections: number
+  /** Wait after a GC before reading RSS. */
+  settleMs: number
 }
 
 export interface W4Result {
@@ -31,10 +33,10 @@ export interface W4Result {
 }
 
 /** RSS after the server ran a full GC and the allocator settled. */
-async function settledRss(server: { gc(): void; rssKiB(): number }): Promise<number> {
-  await sleep(500)
+async function settledRss(server: { gc(): void; rssKiB(): number }, settleMs: number): Promise<number> {
+  await sleep(settleMs / 3)
   server.gc()
-  await sleep(1000)
+  await sleep((settleMs * 2) / 3)
   return server.rssKiB()
 }
 
@@ -51,7 +53,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
   const prep = await sys.prepare('w4', corpus, plan)
   const server = await sys.start(prep)
   try {
-    const startRssKiB = await settledRss(server)
+    const startRssKiB = await settledRss(server, p.settleMs)
     log(`  ${p.stored} stored: RSS at start ${round(startRssKiB / 1024)} MiB`)
     // Idle connections first, from the fresh server's baseline (no loaded households yet to be freed meanwhile).
     // Warm: phones already in sync (they learned the household from a probe phone), as every morning after day one.
@@ -64,21 +66,21 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
       d.learnFrom(probe)
       return d
     })
-    const base = await settledRss(server)
+    const base = await settledRss(server, p.settleMs)
     await mapLimit(warm, 32, (d) => d.connect(60_000))
-    const warmRss = await settledRss(server)
+    const warmRss = await settledRss(server, p.settleMs)
     const rssPerThousandIdleMiB = round(((warmRss - base) / 1024 / Math.max(1, warm.length)) * 1000, 1)
     log(`  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
     // Cold: new phones that each had the household sent to them first (bootstrap path), kept connected.
     const cold = idleNames.slice(half).map((n) => sys.device(server, prep, n, [idleHousehold]))
     await mapLimit(cold, 32, (d) => d.connect(60_000))
-    const coldRss = await settledRss(server)
+    const coldRss = await settledRss(server, p.settleMs)
     const rssPerThousandIdleAfterBootstrapMiB = round(((coldRss - warmRss) / 1024 / Math.max(1, cold.length)) * 1000, 1)
     log(`  + ${cold.length} idle connections that bootstrapped first: RSS ${round(coldRss / 1024)} MiB (${rssPerThousandIdleAfterBootstrapMiB} MiB per 1,000)`)
     const idle = [...warm, ...cold]
     const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
     await Promise.all(idle.map((d) => d.close()))
-    const loadBase = await settledRss(server)
+    const loadBase = await settledRss(server, p.settleMs)
     const loaders: Device[] = []
     const loadedPoints = [{ loaded: 0, rssKiB: loadBase }]
     for (let i = 0; i < p.loaderDevices; i++) {
@@ -88,7 +90,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
       await d.connect(120_000)
       loaders.push(d)
       if (i === p.loaderDevices - 1 || (i + 1) % Math.max(1, Math.floor(p.loaderDevices / 3)) === 0) {
-        const rssKiB = await settledRss(server)
+        const rssKiB = await settledRss(server, p.settleMs)
         loadedPoints.push({ loaded: (i + 1) * p.householdsPerLoader, rssKiB })
         log(`  ${(i + 1) * p.householdsPerLoader} households loaded by ${i + 1} phones: RSS ${round(rssKiB / 1024)} MiB`)
       }
@@ -96,7 +98,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     const last = loadedPoints[loadedPoints.length - 1] as { loaded: number; rssKiB: number }
     const rssPerThousandLoadedMiB = round(((last.rssKiB - loadBase) / 1024 / Math.max(1, last.loaded)) * 1000, 1)
     await Promise.all(loaders.map((d) => d.close()))
-    const afterUnloadRssKiB = await settledRss(server)
+    const afterUnloadRssKiB = await settledRss(server, p.settleMs)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
     return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, rssPerThousandIdleAfterBootstrapMiB, idleSockets }
   } finally {
