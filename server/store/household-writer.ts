@@ -79,6 +79,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       e.inTransaction?.()
       last.set(e.row.householdId, e)
     }
+    // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
+    // edits (never fewer than committed); the next commit writes the summary again.
     for (const [id, e] of last) {
       const doc = docStore.openDoc(id)
       if (doc) projections.writeSummary(id, summarise(doc), { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt })
