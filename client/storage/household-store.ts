@@ -124,8 +124,20 @@ export class HouseholdStore {
     })
     doc.on('update', () => this.#scheduleRefresh(id))
     this.#live.set(id, live)
+    // Remote updates that arrived between the inbox read above and now went to the inbox only.
+    for (const e of await this.#o.summary.inboxOf(id)) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
     await this.#markDocStore(id)
     return live
+  }
+
+  async #absorbInbox(id: string, live: Live): Promise<void> {
+    const inbox = await this.#o.summary.inboxOf(id)
+    if (inbox.length === 0) return
+    Y.transact(live.doc, () => {
+      for (const e of inbox) Y.applyUpdate(live.doc, e.update, REPLAY_ORIGIN)
+    }, REPLAY_ORIGIN)
+    if (live.persistence.db) await docWritesCommitted(live.persistence.db)
+    await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
   }
 
   async #markDocStore(id: string): Promise<void> {
@@ -140,10 +152,9 @@ export class HouseholdStore {
     await this.#refreshNow([id])
     if (live.users > 0) return
     this.#live.delete(id)
-    if (live.persistence.db) await docWritesCommitted(live.persistence.db)
-    // Inbox rows written while the doc was open are in y-indexeddb now.
-    const inbox = await this.#o.summary.inboxOf(id)
-    if (inbox.length > 0) await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
+    // Inbox rows (written while the doc was open, or in the gaps around opening and closing) are applied once more
+    // (idempotent) so that y-indexeddb holds them all before the rows go.
+    await this.#absorbInbox(id, live)
     await live.persistence.destroy()
     live.doc.destroy()
   }
