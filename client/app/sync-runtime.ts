@@ -31,6 +31,14 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
     deviceId: device.deviceId,
     appVersion,
     isOnline: () => navigator.onLine,
+    checkSession: async () => {
+      try {
+        const res = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } })
+        return res.status === 401 ? 'unauthenticated' : res.ok ? 'ok' : 'unknown'
+      } catch {
+        return 'unknown'
+      }
+    },
   })
   const statusListeners = new Set<(s: SyncStatus) => void>()
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL)

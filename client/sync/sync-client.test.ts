@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { startServer, type RunningServer } from '../../server/server.ts'
 import { openDevice, type Device } from '../app/device.ts'
 import { Backoff } from './backoff.ts'
@@ -41,12 +43,16 @@ interface Phone {
   until(pred: (s: SyncStatus) => boolean, what: string): Promise<void>
 }
 
-async function phone(): Promise<Phone> {
+async function phone(sessionToken = (): string => token): Promise<Phone> {
   const device = await openDevice(indexedDB, `rasoat-sync-test-${++deviceNo}`)
   const network = { online: true }
   const client = new SyncClient({
     isOnline: () => network.online,
-    url: () => `${server.url.replace('http', 'ws')}/sync?token=${token}`,
+    checkSession: async () => {
+      const res = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${sessionToken()}` } })
+      return res.status === 401 ? 'unauthenticated' : 'ok'
+    },
+    url: () => `${server.url.replace('http', 'ws')}/sync?token=${sessionToken()}`,
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     store: device.syncStore,
     deviceId: device.deviceId,
@@ -161,6 +167,38 @@ describe('sync client against the real server', () => {
     await a.until((s) => s.phase === 'synced', 'quiet reconnect')
     expect(a.device.index.unsyncedCount()).toBe(0)
     b.client.stop()
+  })
+
+  it('a household-scoped ERROR keeps the edit in the outbox and flags the household; the rest syncs on', async () => {
+    // an edit for a household outside the user's scope (as after a reassignment) is refused with sync/forbidden
+    const foreign = 'not-in-scope-household'
+    const peer = new Y.Doc()
+    new HouseholdDoc(peer).setField('address', 'x')
+    await a.device.summary.appendOutbox([{ householdId: foreign, update: Y.encodeStateAsUpdate(peer), createdAt: 1 }], 1)
+    a.device.index.put([(await a.device.summary.household(foreign))!])
+    a.client.notifyOutbox(foreign)
+    a.client.disconnect()
+    a.client.kick()
+    await eventually(() => a.device.index.get(foreign)?.error !== null && a.device.index.get(foreign)?.error !== undefined, 'ERROR')
+    expect(a.device.index.get(foreign)).toMatchObject({ dirty: true, unsyncedCount: 1, error: { code: 'sync/forbidden', retryable: false } })
+    // the connection stays up for everything else
+    const id = a.device.index.all().find((r) => r.id !== foreign)!.id
+    const o = await a.device.households.openHousehold(id)
+    o.household.setField('address', '12 Vẫn Đồng Bộ')
+    await o.close()
+    await eventually(() => a.device.index.get(id)?.dirty === false, 'ACK next to a refused household')
+    // tidy up for the next tests: drop the refused edit and its row
+    const seqs = (await a.device.summary.outboxOf(foreign)).map((e) => e.seq!)
+    await a.device.summary.ackOutbox(foreign, seqs, 0, 0)
+    await a.device.summary.updateHouseholds([foreign], () => null)
+    a.device.index.remove([foreign])
+  })
+
+  it('an expired or revoked session stops syncing (no retry loop) and says why', async () => {
+    const c = await phone(() => 'revoked-token')
+    c.client.start()
+    await c.until((s) => s.phase === 'stopped', 'stop')
+    expect(c.client.status.stopReason).toBe('unauthenticated')
   })
 
   it('the server restarts: the phone reconnects by itself (backoff) and sends what it saved meanwhile', async () => {

@@ -60,6 +60,11 @@ export interface SyncClientOptions {
   /** Close a socket that stays silent this long while we wait for WELCOME or an ACK. */
   responseTimeoutMs?: number
   inflate?: (bytes: Uint8Array) => Promise<Uint8Array>
+  /**
+   * Asked when a socket closes before it ever opened: a refused upgrade (HTTP 401, expired session) looks like a
+   * network failure (1006) to a browser WebSocket. 'unauthenticated' stops the client instead of retrying forever.
+   */
+  checkSession?: () => Promise<'ok' | 'unauthenticated' | 'unknown'>
 }
 
 const OPEN = 1
@@ -158,8 +163,10 @@ export class SyncClient {
     }
     socket.binaryType = 'arraybuffer'
     this.#socket = socket
+    let opened = false
     socket.onopen = () => {
       if (this.#socket !== socket) return
+      opened = true
       this.#send({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: this.#o.deviceId, appVersion: this.#o.appVersion })
       this.#armWatchdog()
     }
@@ -172,7 +179,14 @@ export class SyncClient {
     socket.onclose = (ev) => {
       if (this.#socket !== socket) return
       this.#socket = null
-      this.#afterClose(ev.code)
+      const check = this.#o.checkSession
+      if (opened || !check) return this.#afterClose(ev.code)
+      void check()
+        .catch(() => 'unknown' as const)
+        .then((verdict) => {
+          if (verdict === 'unauthenticated') return this.#afterClose(CloseCode.UNAUTHENTICATED)
+          if (this.#socket === null) this.#afterClose(ev.code) // else a newer socket is already trying
+        })
     }
     socket.onerror = () => {
       // onclose follows and decides.
@@ -232,6 +246,15 @@ export class SyncClient {
     this.#watchdog = setTimeout(() => {
       this.#watchdog = null
       if (!this.#socket) return
+      let unacked = false
+      for (const q of this.#inFlight.values()) if (q.length > 0) unacked = true
+      if (this.#ready && !unacked) {
+        // Only HEADs are missing (e.g. a household the server could not bootstrap): stop waiting for them; the next
+        // manifest asks again. Reconnecting here would loop forever on the same household.
+        this.#awaitingHead.clear()
+        this.#progress()
+        return
+      }
       this.#dropSocket(4408)
       this.#afterClose(4408)
     }, ms)
@@ -327,7 +350,9 @@ export class SyncClient {
       await this.#handle(m)
     }
     await flush()
-    if (!this.#expectingAnswer()) this.#disarmWatchdog()
+    // Any frame shows the connection is alive: restart the silence timer while answers are still due.
+    if (this.#expectingAnswer()) this.#armWatchdog()
+    else this.#disarmWatchdog()
   }
 
   async #handle(m: SyncMessage): Promise<void> {
