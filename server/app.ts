@@ -21,6 +21,7 @@ import { userRoutes } from './http/user-routes.ts'
 import { createPhotoStore } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
+import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
 
 export interface AppDeps {
   db: Db
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   const logError = deps.logError ?? ((err: unknown) => console.error(err))
   const app = new Hono<AppEnv>()
   const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app })
+  // ws buffers a whole frame before any handler sees it: cap it at the protocol's frame limit (ws closes with 1009).
+  wss.options.maxPayload = MAX_FRAME_BYTES
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status)

@@ -1,9 +1,9 @@
-// Turns a household document's content into the summary row fields (list, search, filters), with classify().
+// Turns a household document's content into the summary row fields (list, search, filters), with recordCategory().
 // Pure apart from reading the Y.Doc through shared/doc (the only code that knows Yjs keys).
 
 import type * as Y from 'yjs'
 import { readSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import { classify } from '../../shared/rules/classify.ts'
+import { recordCategory } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 import type { HouseholdSummary } from './summary-db.ts'
 
@@ -15,16 +15,10 @@ export type SummaryFields = Pick<
 export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
   const h = snap.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
-  let category: HouseholdSummary['category'] = null
-  let deprivationCount = 0
-  try {
-    const c = classify(h)
-    category = c.category
-    deprivationCount = c.deprivationCount
-  } catch {
-    // No standard for the period, unknown unit…: shown as "not classified", never as a guess.
-    category = null
-  }
+  // No standard for the period, unknown unit…: shown as "not classified", never as a guess; Phiếu A may end it as not poor.
+  const rc = recordCategory(snap)
+  const category: HouseholdSummary['category'] = rc.classification || rc.endedAtQuickScreen ? rc.category : null
+  const deprivationCount = rc.deprivationCount
   const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]
   for (const m of h.members) if (m.personalId) words.push(m.personalId)
   return {

@@ -5,7 +5,8 @@ import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import type { HistoryEntry } from '../../shared/doc/workflow.ts'
 import { personalIdCheck, type PersonalIdWarning } from '../../shared/household/personal-id.ts'
 import type { Category, Member, Reason, Status } from '../../shared/household/types.ts'
-import { classify, ClassificationError, referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
+import { referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
+import { recordCategory } from '../../shared/doc/record-category.ts'
 import type { Standard } from '../../shared/rules/standard-types.ts'
 import { birthDateError } from './answers.ts'
 import { ageAtReference, relevantMemberFields, type MemberField } from './member-fields.ts'
@@ -97,13 +98,8 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     return { member, index, age, fields, birthError, unanswered, personalIdWarnings: warnings }
   })
 
-  let classification: Classification | null = null
-  let classificationError: string | null = null
-  try {
-    classification = classify(household)
-  } catch (e) {
-    classificationError = e instanceof ClassificationError ? e.code : 'rules/error'
-  }
+  const record = recordCategory({ household, screen })
+  const { classification, classificationError, endedAtQuickScreen, category } = record
 
   const names = new Map(household.members.map((m, i) => [m.id, m.fullName.trim() || `#${i + 1}`]))
   const deprivations: Deprivation[] = (classification?.deprivations ?? []).map((id) => {
@@ -117,8 +113,6 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     return { id, name: spec?.name ?? { vi: id, en: id }, reasons }
   })
 
-  const endedAtQuickScreen = screen.result === 'not_poor'
-  const category: Category = endedAtQuickScreen ? 'not_poor' : (classification?.category ?? 'incomplete')
   // Return comments stay on screen while the enumerator reworks the record (returned → in_progress), until resubmitted.
   const history = workflow.history
   let lastReturn = -1

@@ -10,6 +10,7 @@ import { docUpdate, encodeMessage, updatePayload, packFrames, readDocPayload, sy
 import { DeviceReplica, PATH } from './testing/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
 import { SyncClient } from './test-client.ts'
+import { MAX_FRAME_BYTES } from '../../shared/sync/limits.ts'
 
 let server: RelayTestServer
 const tokens: Record<string, string> = {}
@@ -310,6 +311,13 @@ describe('refusals never disturb other connections (P5 P11)', () => {
     expect(await old.hello(99)).toMatchObject({ type: 'error', code: 'sync/version-unsupported' })
     expect(await old.closed()).toBe(4426)
     expect(encodeMessage({ type: 'head', householdId: 'x', serverSeq: 1 }).length).toBeGreaterThan(0)
+    // a frame above the protocol's frame limit is refused by ws before it is buffered whole: 1009, that socket only
+    const huge = await SyncClient.connect({ url: server.url, token: tokens.binh! })
+    huge.sendRaw(new Uint8Array(MAX_FRAME_BYTES + 1))
+    expect(await huge.closed()).toBe(1009)
+    const rb3 = replicaFrom(bystander, 'hh-a-032', 30_004)
+    rb3.setAddress('Bình after the huge frame')
+    expect((await bystander.sendUpdate('hh-a-032', rb3.take())).type).toBe('ack')
     await Promise.all([bystander.close(), sup.close()])
   })
 })

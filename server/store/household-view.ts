@@ -1,8 +1,8 @@
 // Reads a household document into the summary columns of the `households` table (list, search, map pins).
-// HouseholdDoc.read() gives the rasoat.household/1 shape; classification goes through shared/rules classify().
+// HouseholdDoc.read() gives the rasoat.household/1 shape; the category comes from shared/doc recordCategory().
 import type * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { classify } from '../../shared/rules/classify.ts'
+import { recordCategory } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
 export interface HouseholdSummary {
@@ -21,15 +21,8 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
   const snapshot = new HouseholdDoc(doc).read()
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
-  let category = 'incomplete'
-  let deprivationCount = 0
-  try {
-    const c = classify(h)
-    category = c.category
-    deprivationCount = c.deprivationCount
-  } catch {
-    // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'.
-  }
+  // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
+  const { category, deprivationCount } = recordCategory(snapshot)
   const headName = head?.fullName ?? ''
   const ids = h.members.map((m) => m.personalId).filter((x): x is string => typeof x === 'string')
   return {

@@ -123,7 +123,7 @@ export const LOCATION_KEYS = {
 
 /** Fields of one member map (members root: memberId → Y.Map of these). */
 export const MEMBER_KEYS = {
-  personalId: strOrNull(12, /^\d{12}$/),
+  personalId: strOrNull(12, /^(\d{9}|\d{12})$/), // 12-digit CCCD, or an old 9-digit CMND from old lists
   fullName: str(200),
   sex: oneOf(SEXES),
   birthDate: str(10, DATE),
