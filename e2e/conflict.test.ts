@@ -12,6 +12,7 @@ afterAll(async () => {
 })
 
 interface ConflictJson {
+  id: number
   householdId: string
   path: string
   candidates: { value: unknown }[]
@@ -57,5 +58,17 @@ describe('concurrent offline edits', () => {
     await expect.poll(() => one.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('conflict')
     await openHousehold(one.page, id)
     expect(await one.page.getByTestId('household-conflicts').textContent()).toContain('dwelling.floorAreaM2')
+
+    // the admin picks a value: it reaches the phones and the conflict notice goes away
+    const res = await fetch(`${e.baseUrl}/api/conflicts/${conflicts[0]!.id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 47 }),
+    })
+    expect(res.status).toBe(200)
+    await one.page.getByTestId('btn-step-dwelling').click()
+    await expect.poll(() => one.page.getByTestId('field-dwelling.floorAreaM2').inputValue()).toBe('47')
+    await expect.poll(() => one.page.getByTestId('household-conflicts').count()).toBe(0)
+    await expect.poll(() => two.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('synced')
   })
 })

@@ -5,10 +5,11 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
-import { isReservedClientId } from '../../shared/doc/keys.ts'
+import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
 import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
 import type { HouseholdIndex } from './household-index.ts'
-import { summariseDoc } from './household-summary.ts'
+import { summariseDoc, type SummaryFields } from './household-summary.ts'
+import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, OutboxEntry, SummaryDb } from './summary-db.ts'
 
 /** Inbox rows of one closed household above which they are merged into one. */
@@ -300,11 +301,19 @@ export class HouseholdStore {
 
   /** Recompute summary rows from document content (HouseholdDoc read + classify) and store them. */
   async #refreshNow(ids: readonly string[]): Promise<void> {
-    const fields = new Map<string, ReturnType<typeof summariseDoc>>()
+    const fields = new Map<string, SummaryFields>()
+    const resolved = new Map<string, Set<string>>()
+    const read = (id: string, doc: Y.Doc): void => {
+      fields.set(id, summariseDoc(doc))
+      // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value.
+      const notes = this.#o.index.get(id)?.conflicts ?? []
+      const done = notes.filter((c) => currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID).map((c) => c.conflictId)
+      if (done.length > 0) resolved.set(id, new Set(done))
+    }
     for (const id of ids) {
       const live = this.#live.get(id)
       if (live) {
-        fields.set(id, summariseDoc(live.doc))
+        read(id, live.doc)
         continue
       }
       const parts = await this.#storedParts(id, this.#o.index.get(id))
@@ -314,7 +323,7 @@ export class HouseholdStore {
         Y.transact(doc, () => {
           for (const p of parts) Y.applyUpdate(doc, p)
         })
-        fields.set(id, summariseDoc(doc))
+        read(id, doc)
       } catch {
         // A corrupt stored update must not stop the other households' summaries.
       } finally {
@@ -322,7 +331,11 @@ export class HouseholdStore {
       }
     }
     if (fields.size === 0) return
-    const rows = await this.#o.summary.updateHouseholds([...fields.keys()], (row, id) => ({ ...row, ...fields.get(id) }))
+    const rows = await this.#o.summary.updateHouseholds([...fields.keys()], (row, id) => {
+      const done = resolved.get(id)
+      const conflicts = done ? row.conflicts.filter((c) => !done.has(c.conflictId)) : row.conflicts
+      return { ...row, ...fields.get(id), conflicts }
+    })
     this.#o.index.put(rows)
   }
 }

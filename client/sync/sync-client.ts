@@ -18,19 +18,10 @@ import {
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import { Backoff } from './backoff.ts'
-import type { RemoteUpdate, SyncStore } from './sync-store.ts'
+import { inflateRaw, OPEN, toBytes, type SocketLike } from './sync-socket.ts'
 
-/** The subset of WebSocket the client uses (browser WebSocket and the `ws` package both fit). */
-export interface SocketLike {
-  binaryType: string
-  readonly readyState: number
-  send(data: Uint8Array): void
-  close(code?: number, reason?: string): void
-  onopen: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
-  onclose: ((ev: { code: number; reason?: string }) => void) | null
-  onerror: ((ev: unknown) => void) | null
-}
+export type { SocketLike } from './sync-socket.ts'
+import type { RemoteUpdate, SyncStore } from './sync-store.ts'
 
 export type SyncPhase = 'idle' | 'offline' | 'connecting' | 'syncing' | 'synced' | 'stopped'
 export type StopReason = 'unauthenticated' | 'forbidden' | 'version' | null
@@ -67,13 +58,7 @@ export interface SyncClientOptions {
   checkSession?: () => Promise<'ok' | 'unauthenticated' | 'unknown'>
 }
 
-const OPEN = 1
 
-/** deflate-raw with the platform's DecompressionStream (browsers and Node ≥ 18). */
-export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
-  return new Uint8Array(await new Response(stream).arrayBuffer())
-}
 
 export class SyncClient {
   status: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
@@ -489,21 +474,4 @@ export class SyncClient {
   #now(): number {
     return (this.#o.now ?? Date.now)()
   }
-}
-
-function toBytes(data: unknown): Uint8Array | null {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  if (data instanceof Uint8Array) return data
-  if (Array.isArray(data)) {
-    // ws may deliver fragmented messages as Buffer[]
-    const parts = data.filter((d): d is Uint8Array => d instanceof Uint8Array)
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-    let o = 0
-    for (const p of parts) {
-      out.set(p, o)
-      o += p.length
-    }
-    return out
-  }
-  return null
 }
