@@ -1,5 +1,14 @@
 // Strings of the survey form, GPS and photos (Vietnamese first, English available). client-shell's i18n merges
 // these dictionaries; every key starts with `survey.`. Parameters use `{name}` placeholders.
+import { DEVICE_LABELS, TOILET_LABELS, WASTE_LABELS, WATER_LABELS, type Label } from '../../shared/rules/answer-labels.ts'
+
+/** The coded answers' names come from shared/rules, the same words the classification's reasons use. */
+function answerLabels(lang: keyof Label): Record<string, string> {
+  const out: Record<string, string> = {}
+  const groups: [string, Record<string, Label>][] = [['water', WATER_LABELS], ['toilet', TOILET_LABELS], ['device', DEVICE_LABELS], ['waste', WASTE_LABELS]]
+  for (const [group, labels] of groups) for (const [code, label] of Object.entries(labels)) out[`survey.${group}.${code}`] = label[lang]
+  return out
+}
 
 export const vi: Record<string, string> = {
   'survey.title': 'Phiếu rà soát hộ',
@@ -115,32 +124,7 @@ export const vi: Record<string, string> = {
   'survey.dwelling.internet': 'Có thành viên sử dụng Internet (di động hoặc cố định)',
   'survey.dwelling.devices': 'Phương tiện tiếp cận thông tin',
   'survey.dwelling.waste': 'Xử lý rác thải sinh hoạt',
-  'survey.water.piped': 'Nước máy',
-  'survey.water.drilled_well': 'Giếng khoan',
-  'survey.water.protected_dug_well': 'Giếng đào được bảo vệ',
-  'survey.water.protected_spring': 'Nước khe/mó được bảo vệ',
-  'survey.water.rainwater': 'Nước mưa',
-  'survey.water.bottled': 'Nước đóng bình/chai',
-  'survey.water.unprotected_well': 'Giếng không được bảo vệ',
-  'survey.water.surface_water': 'Nước sông, suối, ao, hồ',
-  'survey.water.other': 'Khác',
-  'survey.toilet.septic': 'Tự hoại',
-  'survey.toilet.semi_septic': 'Bán tự hoại',
-  'survey.toilet.pour_flush': 'Thấm dội nước',
-  'survey.toilet.double_vault': 'Hai ngăn',
-  'survey.toilet.ventilated_pit': 'Chìm có ống thông hơi',
-  'survey.toilet.unimproved_pit': 'Hố xí đơn giản',
-  'survey.toilet.none': 'Không có nhà tiêu',
-  'survey.toilet.other': 'Khác',
-  'survey.device.tv': 'Ti vi',
-  'survey.device.radio': 'Đài (radio)',
-  'survey.device.computer': 'Máy tính',
-  'survey.device.smartphone': 'Điện thoại thông minh',
-  'survey.device.tablet': 'Máy tính bảng',
-  'survey.device.feature_phone': 'Điện thoại thường',
-  'survey.waste.collected': 'Được thu gom',
-  'survey.waste.treated_on_site': 'Tự xử lý hợp vệ sinh',
-  'survey.waste.untreated': 'Không xử lý',
+  ...answerLabels('vi'),
 
   'survey.income.title': 'Thu nhập',
   'survey.income.kind': 'Căn cứ thu nhập',
@@ -395,32 +379,7 @@ export const en: Record<string, string> = {
   'survey.dwelling.internet': 'A member uses the internet (mobile or fixed)',
   'survey.dwelling.devices': 'Information devices',
   'survey.dwelling.waste': 'Household waste handling',
-  'survey.water.piped': 'Piped water',
-  'survey.water.drilled_well': 'Drilled well',
-  'survey.water.protected_dug_well': 'Protected dug well',
-  'survey.water.protected_spring': 'Protected spring',
-  'survey.water.rainwater': 'Rainwater',
-  'survey.water.bottled': 'Bottled water',
-  'survey.water.unprotected_well': 'Unprotected well',
-  'survey.water.surface_water': 'River, stream, pond, lake',
-  'survey.water.other': 'Other',
-  'survey.toilet.septic': 'Septic tank',
-  'survey.toilet.semi_septic': 'Semi-septic',
-  'survey.toilet.pour_flush': 'Pour-flush',
-  'survey.toilet.double_vault': 'Double vault',
-  'survey.toilet.ventilated_pit': 'Ventilated improved pit',
-  'survey.toilet.unimproved_pit': 'Simple pit',
-  'survey.toilet.none': 'No toilet',
-  'survey.toilet.other': 'Other',
-  'survey.device.tv': 'TV',
-  'survey.device.radio': 'Radio',
-  'survey.device.computer': 'Computer',
-  'survey.device.smartphone': 'Smartphone',
-  'survey.device.tablet': 'Tablet',
-  'survey.device.feature_phone': 'Basic mobile phone',
-  'survey.waste.collected': 'Collected',
-  'survey.waste.treated_on_site': 'Treated hygienically on site',
-  'survey.waste.untreated': 'Not treated',
+  ...answerLabels('en'),
 
   'survey.income.title': 'Income',
   'survey.income.kind': 'Income evidence',

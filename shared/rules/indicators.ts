@@ -1,8 +1,13 @@
 // The deprivation indicators as pure functions of (indicator data, household + member ages). Each returns findings
 // naming the member and field behind them; the indicator is deprived when at least one finding is not "missing".
-import type { Household, Member } from '../household/types.ts'
+import type { Device, Household, Member } from '../household/types.ts'
 import type { IndicatorKind, IndicatorSpec } from './standard-types.ts'
 import { formatNumber } from './format.ts'
+import { DEVICE_LABELS, TOILET_LABELS, WATER_LABELS } from './answer-labels.ts'
+
+function deviceNames(devices: readonly Device[], lang: 'vi' | 'en'): string {
+  return devices.map((d) => DEVICE_LABELS[d][lang]).join(', ')
+}
 
 export interface MemberAtDate {
   member: Member
@@ -183,13 +188,13 @@ const floorArea: Rule<'floor_area'> = (spec, ctx) => {
 const water: Rule<'water'> = (spec, ctx) => {
   const source = ctx.household.dwelling.water
   if (spec.clean.includes(source)) return []
-  return [{ field: '$.dwelling.water', vi: `Nguồn nước sinh hoạt chính không hợp vệ sinh (${source})`, en: `Main water source is not clean (${source})` }]
+  return [{ field: '$.dwelling.water', vi: `Nguồn nước sinh hoạt chính không hợp vệ sinh (${WATER_LABELS[source].vi})`, en: `Main water source is not clean (${WATER_LABELS[source].en})` }]
 }
 
 const toilet: Rule<'toilet'> = (spec, ctx) => {
   const t = ctx.household.dwelling.toilet
   if (spec.hygienic.includes(t)) return []
-  return [{ field: '$.dwelling.toilet', vi: `Không có nhà tiêu hợp vệ sinh (${t})`, en: `No hygienic toilet (${t})` }]
+  return [{ field: '$.dwelling.toilet', vi: `Không có nhà tiêu hợp vệ sinh (${TOILET_LABELS[t].vi})`, en: `No hygienic toilet (${TOILET_LABELS[t].en})` }]
 }
 
 const internet: Rule<'internet'> = (_spec, ctx) =>
@@ -203,8 +208,8 @@ const informationDevices: Rule<'information_devices'> = (spec, ctx) =>
     : [
         {
           field: '$.dwelling.devices',
-          vi: `Hộ không có phương tiện tiếp cận thông tin nào (${spec.devices.join(', ')})`,
-          en: `The household has none of the information devices (${spec.devices.join(', ')})`,
+          vi: `Hộ không có phương tiện tiếp cận thông tin nào (${deviceNames(spec.devices, 'vi')})`,
+          en: `The household has none of the information devices (${deviceNames(spec.devices, 'en')})`,
         },
       ]
 
@@ -225,8 +230,8 @@ const digitalServices: Rule<'digital_services'> = (spec, ctx) => {
   if (noDevice) {
     findings.push({
       field: '$.dwelling.devices',
-      vi: `Không sử dụng được dịch vụ số: hộ không có ${spec.devices.join(', ')}`,
-      en: `Cannot use digital services: the household has none of ${spec.devices.join(', ')}`,
+      vi: `Không sử dụng được dịch vụ số: hộ không có ${deviceNames(spec.devices, 'vi')}`,
+      en: `Cannot use digital services: the household has none of ${deviceNames(spec.devices, 'en')}`,
     })
   }
   return findings
