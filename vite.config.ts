@@ -57,6 +57,18 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api/, /^\/sync/, /^\/yjs/],
         cleanupOutdatedCaches: true,
+        // Map tiles (any z/x/y image, the tile server is configuration): cache-first, bounded, dropped on quota errors.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, request }) => request.destination === 'image' && /\/\d+\/\d+\/\d+(@2x)?\.(png|jpg|jpeg|webp)$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'map-tiles',
+              expiration: { maxEntries: 3000, maxAgeSeconds: 60 * 60 * 24 * 90, purgeOnQuotaError: true },
+              cacheableResponse: { statuses: [0, 200] },
+            },
+          },
+        ],
         clientsClaim: false,
         skipWaiting: false,
       },

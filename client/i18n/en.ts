@@ -40,6 +40,7 @@ export const en: Record<string, string> = {
   'list.count': '{shown} / {total} households',
   'list.loading': 'Loading households…',
   'list.empty': 'No households on this device yet. Connect to download your assignment.',
+  'list.removed': 'no longer assigned',
   'list.noName': '(no head of household yet)',
 
   'status.listed': 'Listed',

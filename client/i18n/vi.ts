@@ -40,6 +40,7 @@ export const vi: Record<string, string> = {
   'list.count': '{shown} / {total} hộ',
   'list.loading': 'Đang tải danh sách hộ…',
   'list.empty': 'Chưa có hộ nào trên máy. Kết nối mạng để tải danh sách được giao.',
+  'list.removed': 'không còn được giao',
   'list.noName': '(chưa có tên chủ hộ)',
 
   'status.listed': 'Trong danh sách',
