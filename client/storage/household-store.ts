@@ -10,7 +10,7 @@ import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase 
 import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
-import type { HouseholdSummary, OutboxEntry, SummaryDb } from './summary-db.ts'
+import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
 
 /** Inbox rows of one closed household above which they are merged into one. */
 const INBOX_COMPACT_AT = 16
@@ -241,11 +241,15 @@ export class HouseholdStore {
     return parts.length === 0 ? null : Y.mergeUpdates(parts)
   }
 
-  async #storedParts(id: string, row: HouseholdSummary | undefined): Promise<Uint8Array[]> {
+  async #storedParts(
+    id: string,
+    row: HouseholdSummary | undefined,
+    pending?: { inbox: InboxEntry[]; outbox: OutboxEntry[] },
+  ): Promise<Uint8Array[]> {
     const [fromDoc, inbox, outbox] = await Promise.all([
       row?.hasDocStore ? readDocUpdates(this.#o.idb, id) : Promise.resolve([]),
-      this.#o.summary.inboxOf(id),
-      this.#o.summary.outboxOf(id),
+      pending ? pending.inbox : this.#o.summary.inboxOf(id),
+      pending ? pending.outbox : this.#o.summary.outboxOf(id),
     ])
     let inboxUpdates = inbox.map((e) => e.update)
     if (inbox.length > INBOX_COMPACT_AT && !this.#live.has(id)) {
@@ -283,8 +287,8 @@ export class HouseholdStore {
 
   async #drainRefresh(): Promise<void> {
     while (this.#refreshQueue.size > 0) {
-      // Chunks of 25 so a 500-household bootstrap never blocks the screen for long.
-      const ids = [...this.#refreshQueue].slice(0, 25)
+      // Chunks of 40 so a 500-household bootstrap never blocks the screen for long.
+      const ids = [...this.#refreshQueue].slice(0, 40)
       for (const id of ids) this.#refreshQueue.delete(id)
       await this.#refreshNow(ids)
       await new Promise((r) => setTimeout(r, 0))
@@ -310,13 +314,15 @@ export class HouseholdStore {
       const done = notes.filter((c) => currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID).map((c) => c.conflictId)
       if (done.length > 0) resolved.set(id, new Set(done))
     }
+    const closed = ids.filter((id) => !this.#live.has(id))
+    const pending = closed.length > 0 ? await this.#o.summary.pendingOf(closed) : new Map()
     for (const id of ids) {
       const live = this.#live.get(id)
       if (live) {
         read(id, live.doc)
         continue
       }
-      const parts = await this.#storedParts(id, this.#o.index.get(id))
+      const parts = await this.#storedParts(id, this.#o.index.get(id), pending.get(id))
       if (parts.length === 0) continue
       const doc = new Y.Doc()
       try {

@@ -208,6 +208,23 @@ export class SummaryDb {
     )
   }
 
+  /** Inbox and outbox rows of many households in one read transaction (summary refresh after a bootstrap). */
+  pendingOf(ids: readonly string[]): Promise<Map<string, { inbox: InboxEntry[]; outbox: OutboxEntry[] }>> {
+    return transact(this.db, [STORES.inbox, STORES.outbox], 'readonly', async (tx) => {
+      const inbox = tx.objectStore(STORES.inbox).index('householdId')
+      const outbox = tx.objectStore(STORES.outbox).index('householdId')
+      const rows = await Promise.all(
+        ids.map((id) =>
+          Promise.all([
+            request(inbox.getAll(id) as IDBRequest<InboxEntry[]>),
+            request(outbox.getAll(id) as IDBRequest<OutboxEntry[]>),
+          ]),
+        ),
+      )
+      return new Map(ids.map((id, i) => [id, { inbox: rows[i]![0], outbox: rows[i]![1] }]))
+    })
+  }
+
   appendInbox(entries: readonly InboxEntry[]): Promise<void> {
     return transact(
       this.db,

@@ -316,8 +316,8 @@ export class SyncClient {
       if (m.type === 'doc') {
         const p = readDocPayload(m.payload)
         if (p.kind === 'step2' || p.kind === 'update') {
-          // A HEAD already collected must not be stored before this update: keep order by flushing heads first.
-          if (heads.length > 0) await flush()
+          // Collected HEADs are stored after every collected update (P10 needs a HEAD after the updates before it;
+          // holding more than a HEAD says is harmless), so a bootstrap BATCH is two transactions, not two per household.
           writes.push({ householdId: m.householdId, update: p.update })
           continue
         }
