@@ -1,0 +1,105 @@
+// Protocol edges the real relay rarely shows, against a scripted peer on a real WebSocket (ws): a version refusal
+// stops the client (close 4426), a malformed frame makes it reconnect, a compressed BATCH is inflated and applied.
+import 'fake-indexeddb/auto'
+import { deflateRawSync } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket, { WebSocketServer } from 'ws'
+import * as Y from 'yjs'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
+import { CloseCode, decodeMessage, docSyncStep2, encodeMessage, packFrames, type SyncMessage } from '../../shared/sync/protocol.ts'
+import { openDevice } from '../app/device.ts'
+import { Backoff } from './backoff.ts'
+import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
+
+let wss: WebSocketServer | null = null
+let n = 0
+afterEach(async () => {
+  await new Promise<void>((r) => (wss ? wss.close(() => r()) : r()))
+  wss = null
+})
+
+/** A peer that answers each client frame with `script(message, send, socket)`; counts connections. */
+async function scriptedPeer(script: (m: SyncMessage, send: (m: SyncMessage) => void, ws: WebSocket) => void) {
+  wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+  await new Promise((r) => wss!.once('listening', r))
+  const peer = { connections: 0, port: (wss.address() as { port: number }).port }
+  wss.on('connection', (ws) => {
+    peer.connections++
+    ws.on('message', (data: Buffer) => {
+      const d = decodeMessage(new Uint8Array(data))
+      if (d.ok) script(d.message, (m) => ws.send(encodeMessage(m)), ws)
+    })
+  })
+  return peer
+}
+
+async function client(port: number) {
+  const device = await openDevice(indexedDB, `rasoat-edges-${++n}`)
+  const c = new SyncClient({
+    url: () => `ws://127.0.0.1:${port}/sync`,
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    store: device.syncStore,
+    deviceId: device.deviceId,
+    appVersion: 'test',
+    backoff: new Backoff({ baseMs: 20, capMs: 50 }),
+  })
+  const until = (pred: (s: SyncStatus) => boolean) =>
+    new Promise<void>((resolve) => {
+      if (pred(c.status)) return resolve()
+      const off = c.onStatus((s) => pred(s) && (off(), resolve()))
+    })
+  return { device, c, until }
+}
+
+describe('sync client protocol edges', () => {
+  it('P2: a version refusal (ERROR + close 4426) stops the client and asks for an update', async () => {
+    const peer = await scriptedPeer((m, send, ws) => {
+      if (m.type === 'hello') {
+        send({ type: 'error', code: 'sync/version-unsupported', message: 'update the app' })
+        ws.close(CloseCode.VERSION, 'sync/version-unsupported')
+      }
+    })
+    const { c, until } = await client(peer.port)
+    c.start()
+    await until((s) => s.phase === 'stopped')
+    expect(c.status).toMatchObject({ stopReason: 'version', lastError: 'sync/version-unsupported' })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(peer.connections).toBe(1)
+  })
+
+  it('P3/P5: an undecodable frame closes the socket and the client reconnects with backoff', async () => {
+    const peer = await scriptedPeer((m, _send, ws) => {
+      if (m.type === 'hello') ws.send(new Uint8Array([250, 1, 2, 3]))
+    })
+    const { c } = await client(peer.port)
+    c.start()
+    await expect.poll(() => peer.connections, { timeout: 5000 }).toBeGreaterThanOrEqual(3)
+    expect(c.status.lastError).toBe('sync/malformed')
+    c.stop()
+  })
+
+  it('P9/P10: a deflate-raw BATCH of step2 + HEAD pairs bootstraps households in order', async () => {
+    const docs = ['b1', 'b2', 'b3'].map((id) => {
+      const h = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Một', address: `${id} Lê Duẩn` }, { clientId: 1 })
+      return { id, state: Y.encodeStateAsUpdate(h.ydoc) }
+    })
+    const peer = await scriptedPeer((m, send) => {
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'manifest') {
+        send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 5] as [string, number]), removed: [] })
+        const frames = docs.flatMap((d) => [encodeMessage(docSyncStep2(d.id, d.state)), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 5 })])
+        send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
+      }
+    })
+    const { c, until, device } = await client(peer.port)
+    c.start()
+    await until((s) => s.phase === 'synced')
+    await device.households.settled()
+    expect(device.index.all().map((r) => [r.id, r.serverSeq, r.address]).sort()).toEqual([
+      ['b1', 5, 'b1 Lê Duẩn'],
+      ['b2', 5, 'b2 Lê Duẩn'],
+      ['b3', 5, 'b3 Lê Duẩn'],
+    ])
+    c.stop()
+  })
+})
