@@ -11,6 +11,7 @@ const e = await startE2E()
 try {
   const { page, context } = await e.newPhone({ scale: 2 })
   await page.goto(e.baseUrl)
+  await page.getByTestId('login-form').waitFor()
   await page.screenshot({ path: join(out, 'login.png') })
   await e.login(page)
   await waitForServiceWorker(page)

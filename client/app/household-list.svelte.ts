@@ -63,6 +63,13 @@ export class HouseholdListState {
     return this.#villageNames()[id] ?? id
   }
 
+  /** "address · village", without repeating a village the address already names. */
+  place(row: HouseholdSummary): string {
+    const village = this.villageName(row.village)
+    if (!village || row.address.includes(village)) return row.address
+    return row.address ? `${row.address} · ${village}` : village
+  }
+
   readonly #foldedVillages = $derived.by(() => {
     const out = new Map<string, string>()
     for (const [id, name] of Object.entries(this.#villageNames())) out.set(id, foldForSearch(name))

@@ -89,7 +89,7 @@ export const en: Record<string, string> = {
   'sync.stopped.version': 'This app is out of date. Update it to keep syncing.',
   'sync.signInAgain': 'Sign in again',
   'storage.notPersisted':
-    'Warning: the browser has not granted persistent storage; unsynced data may be deleted when the phone runs out of space. Install the app to the home screen and sync soon.',
+    'Storage is not protected: unsynced data may be deleted when the phone is full. Install the app to the home screen and sync soon.',
 
   'storage.full': 'The phone is out of storage: the last change is not saved yet. Keep the app open; sync or free some space.',
   'storage.writeFailed': 'The change could not be saved on the phone yet; retrying. Keep the app open.',

@@ -89,7 +89,7 @@ export const vi: Record<string, string> = {
   'sync.stopped.version': 'Ứng dụng đã cũ. Hãy cập nhật để tiếp tục đồng bộ.',
   'sync.signInAgain': 'Đăng nhập lại',
   'storage.notPersisted':
-    'Cảnh báo: trình duyệt chưa cấp bộ nhớ lâu dài, dữ liệu chưa đồng bộ có thể bị xóa khi máy thiếu dung lượng. Hãy cài ứng dụng vào màn hình chính và đồng bộ sớm.',
+    'Bộ nhớ chưa được bảo vệ: dữ liệu chưa đồng bộ có thể bị xóa khi máy đầy. Hãy cài ứng dụng lên màn hình chính và đồng bộ sớm.',
 
   'storage.full': 'Bộ nhớ của máy đã đầy: thay đổi vừa nhập chưa lưu được. Đừng đóng ứng dụng; hãy đồng bộ hoặc giải phóng dung lượng.',
   'storage.writeFailed': 'Chưa lưu được thay đổi vào máy; ứng dụng đang thử lại. Đừng đóng ứng dụng.',
