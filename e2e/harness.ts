@@ -110,6 +110,10 @@ async function seededDataDir(): Promise<string> {
     await seeding.close()
     try {
       renameSync(building, template)
+      // templates of older sources are of no use any more
+      for (const old of readdirSync(join(ROOT, '.tmp'))) {
+        if (/^e2e-seed-[0-9a-f]{16}$/.test(old) && join(ROOT, '.tmp', old) !== template) rmSync(join(ROOT, '.tmp', old), { recursive: true, force: true })
+      }
     } catch {
       rmSync(building, { recursive: true, force: true }) // another file won the race
     }
