@@ -22,7 +22,7 @@ export const FULL: BenchParams = {
   w1: { pairs: 100, householdsPerPair: 50, hotPerDevice: 5, rates: [200, 800, 1600, 3200, 6400, 12800, 25600], stepSeconds: 5, drainSeconds: 2, p99LimitMs: 500, idleSeconds: 2 },
   w2: { pairs: 100, householdsPerPair: 50, dirtyPerDevice: 20, editsPerHousehold: 5, conflictShare: 0.05, jitterMs: 5000, timeoutMs: 90_000 },
   w3: { households: 300, concurrentDevices: 10 },
-  w4: { stored: 10_000, loaderDevices: 10, householdsPerLoader: 300, idleConnections: 2000, settleMs: 1500 },
+  w4: { stored: 10_000, loaderDevices: 10, householdsPerLoader: 300, idleConnections: 3000, settleMs: 1500 },
   w7: { pairs: 20, householdsPerPair: 20, hotPerDevice: 5, rate: 400, secondsBeforeKill: 4 },
   workloadTimeoutMs: 240_000,
 }
@@ -32,7 +32,7 @@ export const SMOKE: BenchParams = {
   w1: { pairs: 10, householdsPerPair: 20, hotPerDevice: 2, rates: [100, 400], stepSeconds: 1.5, drainSeconds: 1, p99LimitMs: 500, idleSeconds: 0.3 },
   w2: { pairs: 10, householdsPerPair: 20, dirtyPerDevice: 6, editsPerHousehold: 3, conflictShare: 0.05, jitterMs: 500, timeoutMs: 20_000 },
   w3: { households: 100, concurrentDevices: 2 },
-  w4: { stored: 600, loaderDevices: 2, householdsPerLoader: 100, idleConnections: 50, settleMs: 450 },
+  w4: { stored: 600, loaderDevices: 2, householdsPerLoader: 100, idleConnections: 60, settleMs: 450 },
   w7: { pairs: 4, householdsPerPair: 10, hotPerDevice: 2, rate: 100, secondsBeforeKill: 1.5 },
   workloadTimeoutMs: 60_000,
 }

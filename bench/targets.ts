@@ -18,15 +18,16 @@ export function rssEstimate(r: BenchResults): { mib: number; how: string } | nul
   const w4 = get<W4Result>(r, 'W4', 'rasoat')
   const w3 = get<W3Result>(r, 'W3', 'rasoat')
   if (!w4) return null
-  // Per stored household: slope between W3's server (300 stored) and W4's (10,000 stored) at start.
+  // Per stored household: slope between W3's server (300 stored) and W4's (10,000 stored) at start, after GC.
   const perStoredKiB = w3 && w4.stored > w3.stored ? Math.max(0, (w4.startRssKiB - w3.startRssKiB) / (w4.stored - w3.stored)) : 0
   const storedKiB = w4.startRssKiB + perStoredKiB * (300_000 - w4.stored)
-  const connKiB = (w4.rssPerThousandIdleMiB * 1024 * 1200) / 1000
-  const residentKiB = Math.max(0, w4.afterUnloadRssKiB - w4.loadBaseRssKiB)
-  const mib = (storedKiB + connKiB + residentKiB) / 1024
+  const connKiB = (Math.max(0, w4.rssPerThousandIdleMiB) * 1024 * 1200) / 1000
+  // Every one of the 300,000 households is held by one of the 1,200 connected phones (250 each).
+  const heldKiB = Math.max(0, w4.rssPerThousandLoadedMiB) * 1024 * 300
+  const mib = (storedKiB + connKiB + heldKiB) / 1024
   return {
     mib,
-    how: `start RSS with ${fmt(w4.stored)} stored (${fmt(w4.startRssKiB / 1024)} MiB) + ${fmt(perStoredKiB, 2)} KiB × ${fmt(300_000 - w4.stored)} more stored households + 1,200 × ${fmt(w4.rssPerThousandIdleMiB, 1)} MiB/1,000 connections + ${fmt(residentKiB / 1024)} MiB still resident after ${fmt(w4.loadedPoints[w4.loadedPoints.length - 1]?.loaded)} households were loaded and their phones left (extrapolated, not a direct run)`,
+    how: `extrapolated, not a direct run: RSS at start with ${fmt(w4.stored)} stored ${fmt(w4.startRssKiB / 1024)} MiB + ${fmt(perStoredKiB, 2)} KiB × ${fmt(300_000 - w4.stored)} more stored households (W3 vs W4 start) + 1,200 connections × ${fmt(w4.rssPerThousandIdleMiB, 1)} MiB/1,000 + 300,000 held households × ${fmt(Math.max(0, w4.rssPerThousandLoadedMiB), 1)} MiB/1,000 (W4)`,
   }
 }
 

@@ -22,6 +22,8 @@ export interface ServerProcess {
   cpuMicros(): number
   /** VmRSS in KiB. */
   rssKiB(): number
+  /** Main thread: ns on a CPU, ns runnable but waiting for one (contention), and block-I/O delay ticks. */
+  sched(): SchedSample
   /** Ask the server to run a full GC (SIGUSR2, handled by every bench server entry) before reading RSS. */
   gc(): void
   /** SIGKILL the whole process group (W7). */
@@ -104,6 +106,7 @@ export async function startServer(system: SystemName, env: Record<string, string
     exited,
     cpuMicros: () => cpuMicrosOf(pid),
     rssKiB: () => rssKiBOf(pid),
+    sched: () => schedOf(pid),
     gc() {
       try {
         process.kill(pid, 'SIGUSR2')
@@ -136,6 +139,24 @@ export function cpuMicrosOf(pid: number): number {
     return ((utime + stime) * 1e6) / TICKS_PER_SECOND
   } catch {
     return NaN
+  }
+}
+
+export interface SchedSample {
+  cpuNs: number
+  waitNs: number
+  /** delayacct_blkio_ticks (1/100 s): time blocked on disk I/O (0 when delay accounting is off). */
+  blkioTicks: number
+}
+
+export function schedOf(pid: number): SchedSample {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { cpuNs: cpu ?? NaN, waitNs: wait ?? NaN, blkioTicks: Number(fields[39]) }
+  } catch {
+    return { cpuNs: NaN, waitNs: NaN, blkioTicks: NaN }
   }
 }
 

@@ -29,6 +29,10 @@ export interface W1Step {
   /** Server CPU per update minus the idle CPU of the same period. */
   marginalCpuMicrosPerUpdate: number
   simulatorCpuPct: number
+  /** Share of the step the server's main thread was runnable but waiting for a CPU (other processes' load). */
+  serverRunQueueWaitPct: number
+  /** Share of the step the server was blocked on disk I/O (fsync at checkpoints). */
+  serverBlockedIoPct: number
   pendingAfterDrain: number
   errors: number
   /** p99 (ack, or other phone for y-websocket) within the limit. */
@@ -70,11 +74,13 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
       const delivered0 = fleet.tracker.delivered
       const errors0 = fleetErrors(fleet)
       const cpu0 = server.cpuMicros()
+      const sched0 = server.sched()
       const sim0 = process.cpuUsage()
       const t0 = performance.now()
       const issued = await drive(fleet, rate, p.stepSeconds)
       const elapsed = (performance.now() - t0) / 1000
       const cpu1 = server.cpuMicros()
+      const sched1 = server.sched()
       const sim1 = process.cpuUsage(sim0)
       const ackedInStep = fleet.tracker.acked - acked0
       const deliveredInStep = fleet.tracker.delivered - delivered0
@@ -104,6 +110,8 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
         serverCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0) / processed, 0) : NaN,
         marginalCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0 - idleCpuPerSecond * elapsed) / processed, 0) : NaN,
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
+        serverRunQueueWaitPct: round(((sched1.waitNs - sched0.waitNs) / 1e9 / elapsed) * 100, 0),
+        serverBlockedIoPct: round(((sched1.blkioTicks - sched0.blkioTicks) / 100 / elapsed) * 100, 0),
         pendingAfterDrain: pending,
         errors,
         latencyOk,
@@ -111,7 +119,7 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
         saturated,
       }
       steps.push(step)
-      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`)
+      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%, server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`)
       // Latency over the limit alone does not end the ramp (on a shared machine it can be other people's load);
       // falling behind does.
       if (!keptUp) break

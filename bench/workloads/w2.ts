@@ -30,6 +30,8 @@ export interface W2Result {
   conflictNoticesOnPhones: number
   converged: boolean
   convergeMs: number
+  /** convergeMs minus when the last phone started connecting (the jitter window). */
+  afterLastConnectMs: number
   deliveredEdits: number
   framesPerDevice: number
   framesInPerDevice: number
@@ -91,7 +93,9 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
     const cpu0 = server.cpuMicros()
     let peakRssKiB = server.rssKiB()
     const t0 = performance.now()
-    const connects = devices.map((d, i) => sleep((p.jitterMs * ((i * 7919) % devices.length)) / devices.length).then(() => d.connect(p.timeoutMs)))
+    const startAt = devices.map((_, i) => (p.jitterMs * ((i * 7919) % devices.length)) / devices.length)
+    const lastStart = Math.max(...startAt)
+    const connects = devices.map((d, i) => sleep(startAt[i] as number).then(() => d.connect(p.timeoutMs)))
     let connectsDone = false
     let connectError: unknown = null
     void Promise.all(connects).then(() => { connectsDone = true }, (e) => { connectError = e; connectsDone = true })
@@ -125,6 +129,7 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
       conflictNoticesOnPhones: notices,
       converged,
       convergeMs: round(convergeMs, 0),
+      afterLastConnectMs: round(convergeMs - lastStart, 0),
       deliveredEdits: tracker.delivered,
       framesPerDevice: round((sum((x) => x.fin) + sum((x) => x.fout)) / devices.length, 1),
       framesInPerDevice: round(sum((x) => x.fin) / devices.length, 1),
@@ -134,7 +139,7 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
       peakRssKiB,
       errors,
     }
-    log(`  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms`)
+    log(`  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms, ${r.afterLastConnectMs} ms after the last phone connected (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms`)
     return r
   } finally {
     await server.stop()

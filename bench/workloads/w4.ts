@@ -25,8 +25,10 @@ export interface W4Result {
   rssPerThousandLoadedMiB: number
   afterUnloadRssKiB: number
   idleConnections: number
-  /** Per 1,000 connections of phones already in sync. */
+  /** Per 1,000 connections of phones already in sync (the second thousand: slope after one-time growth). */
   rssPerThousandIdleMiB: number
+  /** The same for the first group of connections (includes one-time growth). */
+  rssPerThousandIdleFirstMiB: number
   /** Per 1,000 connections of phones that were bootstrapped on connecting (household sent first). */
   rssPerThousandIdleAfterBootstrapMiB: number
   idleSockets: number
@@ -60,19 +62,27 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     const probe = sys.device(server, prep, idleNames[0] as string, [idleHousehold])
     await probe.connect(60_000)
     await probe.close()
-    const half = Math.floor(idleNames.length / 2)
-    const warm = idleNames.slice(0, half).map((n) => {
+    // Three equal groups: in-sync phones twice (the second group's slope excludes one-time growth of the server's
+    // heap and buffer pools), then phones that bootstrap on connect.
+    const third = Math.floor(idleNames.length / 3)
+    const makeWarm = (names: string[]): Device[] => names.map((n) => {
       const d = sys.device(server, prep, n, [idleHousehold])
       d.learnFrom(probe)
       return d
     })
+    const warmA = makeWarm(idleNames.slice(0, third))
+    const warmB = makeWarm(idleNames.slice(third, 2 * third))
     const base = await settledRss(server, p.settleMs)
-    await mapLimit(warm, 32, (d) => d.connect(60_000))
+    await mapLimit(warmA, 32, (d) => d.connect(60_000))
+    const warmRssA = await settledRss(server, p.settleMs)
+    await mapLimit(warmB, 32, (d) => d.connect(60_000))
     const warmRss = await settledRss(server, p.settleMs)
-    const rssPerThousandIdleMiB = round(((warmRss - base) / 1024 / Math.max(1, warm.length)) * 1000, 1)
-    log(`  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (${rssPerThousandIdleMiB} MiB per 1,000)`)
+    const warm = [...warmA, ...warmB]
+    const rssPerThousandIdleFirstMiB = round(((warmRssA - base) / 1024 / Math.max(1, warmA.length)) * 1000, 1)
+    const rssPerThousandIdleMiB = round(((warmRss - warmRssA) / 1024 / Math.max(1, warmB.length)) * 1000, 1)
+    log(`  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (first ${warmA.length}: ${rssPerThousandIdleFirstMiB}, next ${warmB.length}: ${rssPerThousandIdleMiB} MiB per 1,000)`)
     // Cold: new phones that each had the household sent to them first (bootstrap path), kept connected.
-    const cold = idleNames.slice(half).map((n) => sys.device(server, prep, n, [idleHousehold]))
+    const cold = idleNames.slice(2 * third).map((n) => sys.device(server, prep, n, [idleHousehold]))
     await mapLimit(cold, 32, (d) => d.connect(60_000))
     const coldRss = await settledRss(server, p.settleMs)
     const rssPerThousandIdleAfterBootstrapMiB = round(((coldRss - warmRss) / 1024 / Math.max(1, cold.length)) * 1000, 1)
@@ -100,7 +110,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     await Promise.all(loaders.map((d) => d.close()))
     const afterUnloadRssKiB = await settledRss(server, p.settleMs)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
-    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, rssPerThousandIdleAfterBootstrapMiB, idleSockets }
+    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, rssPerThousandIdleFirstMiB, rssPerThousandIdleAfterBootstrapMiB, idleSockets }
   } finally {
     await server.stop()
   }
