@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { closeHousehold, DEMO_PASSWORD, openHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import { closeHousehold, DEMO_PASSWORD, openHousehold, serverHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -72,5 +72,30 @@ describe('sign-out guard', () => {
     await page.getByTestId('btn-menu').click()
     await page.getByTestId('btn-logout').click()
     await page.getByTestId('login-form').waitFor()
+  })
+
+  it('a session that expired while offline stops sync with an explanation; signing in again keeps the unsynced edit', async () => {
+    const { page, context } = await e.newPhone()
+    await page.goto(e.baseUrl)
+    await e.login(page)
+    await context.setOffline(true)
+    await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
+    const id = await openHousehold(page)
+    await setFloorArea(page, '58')
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
+    await closeHousehold(page)
+
+    e.server.db.prepare('DELETE FROM sessions').run() // the session expires on the server meanwhile
+    await context.setOffline(false)
+    await page.getByTestId('sync-stopped').waitFor()
+    expect(await page.getByTestId('sync-stopped').textContent()).toContain('Phiên đăng nhập đã hết hạn')
+    expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('saved')
+
+    await page.getByTestId('btn-sign-in-again').click()
+    expect(await page.getByTestId('login-username').inputValue()).toBe('enum1')
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+    await page.getByTestId('btn-login').click()
+    await page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })
+    expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(58)
   })
 })
