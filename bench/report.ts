@@ -41,6 +41,8 @@ export function fmt(x: number | null | undefined, digits = 0): string {
 export function ratio(a: number | null | undefined, b: number | null | undefined): string {
   if (a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—'
   const r = a / b
+  if (a <= 0 && b > 0) return '≈0×'
+  if (r < 0.01) return `${r.toPrecision(2)}×`
   return r >= 10 ? `${fmt(r, 0)}×` : `${fmt(r, 2)}×`
 }
 
@@ -145,6 +147,20 @@ function detailTables(r: BenchResults): string {
     (x) => `${x.households} | ${fmt(x.cold.ms)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms | `)
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
   if (enc) out.push(`The same ${get<W3Result>(r, 'W3', 'rasoat')?.households ?? ''} households' full states in other encodings (bytes, computed, not sent): ${Object.entries(enc).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')}.`, '')
+  const model = SYS.map((x) => {
+    const w = get<W3Result>(r, 'W3', x)
+    if (!w) return null
+    // Round trips: TCP + WebSocket upgrade (2) and the sync exchange (1; the Hocuspocus provider waits for
+    // Authenticated first: +1). y-websocket opens 300 sockets, at most 255 at a time in Chrome: two waves.
+    const rtts = x === 'ywebsocket' ? 2 * 3 : x === 'hocuspocus' ? 4 : 3
+    const upgradeBytes = 400 * w.cold.wire.sockets // HTTP upgrade request + response per socket
+    const bytes = w.cold.wire.bytesIn + w.cold.wire.bytesOut + upgradeBytes
+    return { x, ms: rtts * 100 + (bytes * 8) / 1000, rtts, bytes }
+  })
+  const rm = model.find((m) => m?.x === 'rasoat')
+  if (rm) {
+    out.push(`Modelled, not measured — the same W3 exchanges over a 3G link (1 Mbit/s, 100 ms RTT; ${'round trips × 100 ms + bytes incl. ~400 B of HTTP upgrade per socket ÷ 1 Mbit/s'}): ${model.filter((m) => m).map((m) => `${SYS_LABEL[m!.x]} ${m!.rtts} RTT + ${fmt(m!.bytes / 1000, 0)} KB ≈ ${fmt(m!.ms / 1000, 1)} s${m!.x !== 'rasoat' ? ` (rasoat ${ratio(rm.ms, m!.ms)})` : ''}`).join('; ')}.`, '')
+  }
   out.push('### W4 — server memory', '')
   rows<W4Result>('W4', '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|',
     (x) => `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`)
