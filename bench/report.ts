@@ -144,15 +144,15 @@ function detailTables(r: BenchResults): string {
     (x) => `${x.devices} | ${fmt(x.editsOffline)} | ${x.converged ? `${fmt(x.convergeMs)} (${fmt(x.afterLastConnectMs)})` : `not converged (${fmt(x.convergeMs)})`} | ${fmt(x.deliveredEdits)} | ${fmt(x.framesInPerDevice, 1)} / ${fmt(x.framesOutPerDevice, 1)} | ${fmt(x.bytesPerDevice)} | ${x.conflictsDetected === null ? 'none (no detection)' : fmt(x.conflictsDetected)} / ${fmt(x.conflictsInjected)} | ${fmt(x.serverCpuMs)} | ${fmt(x.peakRssKiB / 1024)} | ${fmt(x.errors)}`)
   out.push('### W3 — cold bootstrap and unchanged reconnect', '')
   rows<W3Result>('W3', '| system | households | cold ms | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | reproduce |\n|---|---:|---:|---|---|---:|---:|---:|---|---|---|---|',
-    (x) => `${x.households} | ${fmt(x.cold.ms)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms | `)
+    (x) => `${x.households} | ${fmt(x.cold.ms)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`)
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
   if (enc) out.push(`The same ${get<W3Result>(r, 'W3', 'rasoat')?.households ?? ''} households' full states in other encodings (bytes, computed, not sent): ${Object.entries(enc).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')}.`, '')
   const model = SYS.map((x) => {
     const w = get<W3Result>(r, 'W3', x)
     if (!w) return null
-    // Round trips: TCP + WebSocket upgrade (2) and the sync exchange (1; the Hocuspocus provider waits for
-    // Authenticated first: +1). y-websocket opens 300 sockets, at most 255 at a time in Chrome: two waves.
-    const rtts = x === 'ywebsocket' ? 2 * 3 : x === 'hocuspocus' ? 4 : 3
+    // Round trips: TCP + WebSocket upgrade (2) and the sync exchange (1; the Hocuspocus provider sends its token and
+    // step1 together). y-websocket opens 300 sockets, at most 255 at a time in Chrome: two waves.
+    const rtts = x === 'ywebsocket' ? 2 * 3 : 3
     const upgradeBytes = 400 * w.cold.wire.sockets // HTTP upgrade request + response per socket
     const bytes = w.cold.wire.bytesIn + w.cold.wire.bytesOut + upgradeBytes
     return { x, ms: rtts * 100 + (bytes * 8) / 1000, rtts, bytes }
@@ -227,8 +227,8 @@ ${clientSection(r)}
 
 - Phones are raw protocol encoders (lib0 + y-protocols), not full providers: rasoat's \`/sync\` protocol v1 with the
   team's codec (shared/sync/protocol.ts); Hocuspocus's multiplexed \`[document][type]…\` messages with Auth, Sync,
-  SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (Auth and step1 pipelined); y-websocket's
-  one-socket-per-household step1/step2/update. All phones live in one simulator process (pinned to the other core),
+  SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (token and step1 together, as its onOpen does);
+  y-websocket's one-socket-per-household step1/step2/update. All phones live in one simulator process (pinned to the other core),
   so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
 - Hocuspocus persists with \`onStoreDocument\` writing the full state to better-sqlite3 (WAL, synchronous=NORMAL)
   with its default debounce 2,000 ms / maxDebounce 10,000 ms; the y-websocket server appends every update to the
