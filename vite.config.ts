@@ -39,6 +39,7 @@ export default defineConfig({
         short_name: 'rasoat',
         description: 'Rà soát hộ nghèo, hộ cận nghèo — ứng dụng cho rà soát viên (hoạt động không cần mạng)',
         lang: 'vi',
+        id: '/',
         start_url: '/',
         scope: '/',
         display: 'standalone',
