@@ -63,5 +63,12 @@ describe('household list', () => {
     expect(poor).toBeLessThan(total)
     await page.getByTestId('filter-category').selectOption('all')
     expect(await page.getByTestId('list-count').textContent()).toBe(`${total} / ${total} hộ`)
+
+    // Android's back button closes the open household and returns to the list
+    await page.getByTestId('household-row').first().click()
+    await page.getByTestId('household-screen').waitFor()
+    await page.goBack()
+    await page.getByTestId('household-list').waitFor()
+    expect(await page.getByTestId('household-screen').count()).toBe(0)
   })
 })

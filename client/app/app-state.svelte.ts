@@ -188,13 +188,30 @@ export class AppState {
     return true
   }
 
+  /** A history entry exists for the open household, so Android's back button closes the form, not the app. */
+  #historyPushed = false
+
   openHousehold(id: string): void {
     this.view = { name: 'household', id }
-    if (typeof history !== 'undefined') history.pushState({ household: id }, '')
+    if (typeof history !== 'undefined') {
+      history.pushState({ household: id }, '')
+      this.#historyPushed = true
+    }
   }
 
+  /** Close the form (its document writes pending edits on unmount); also pops the history entry it pushed. */
   async closeHousehold(): Promise<void> {
     if (this.view.name === 'household') this.view = { name: 'list' }
+    if (this.#historyPushed) {
+      this.#historyPushed = false
+      history.back()
+    }
+  }
+
+  /** The back button was pressed (popstate): the entry is gone already. */
+  onHistoryBack(): void {
+    this.#historyPushed = false
+    void this.closeHousehold()
   }
 
   showDiagnostics(): void {
