@@ -211,7 +211,7 @@ Phones come in pairs holding the same village's households; each phone edits its
 edit, one transaction, as HouseholdDoc does) and the other phone of the pair receives every edit. "ack" is rasoat's
 durable ACK (after the SQLite commit) and Hocuspocus's SyncStatus (in memory, stored later); the y-websocket server
 has no ack, so its latency limit applies to edit→other phone. ⚠ = p99 over 500 ms; ✖ = the server fell behind
-(acks still pending after the drain), which ends the ramp. "µs/update" is server CPU per acked (y-websocket:
+(acks still pending after the drain), which ends the ramp, as do two ⚠ steps in a row. "µs/update" is server CPU per acked (y-websocket:
 delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
 core is 1,000,000 ÷ marginal µs. "waiting for CPU" is the time the server's main thread was runnable but not
 running (\`/proc/<pid>/schedstat\`: other processes on its core); "disk" is block-I/O delay (\`delayacct_blkio_ticks\`).

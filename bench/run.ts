@@ -1,13 +1,14 @@
 // `npm run bench`: rasoat vs Hocuspocus vs the y-websocket server on loopback, every run bounded in time and size.
-// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|C (comma list), --systems rasoat,hocuspocus,…
+// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|C (comma list), --systems rasoat,hocuspocus,…,
+// --keep (keep the servers' data directories under .tmp/bench/run/ for inspection).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { loadCorpus } from './lib/corpus.ts'
 import { machineInfo } from './lib/machine.ts'
 import { killAllServers, pinSimulator, type SystemName } from './lib/server-process.ts'
-import { SYSTEMS } from './lib/systems.ts'
+import { RUN_DIR, SYSTEMS } from './lib/systems.ts'
 import { FULL, SMOKE } from './params.ts'
 import { writeReport, type BenchResults } from './report.ts'
 import { runW1 } from './workloads/w1.ts'
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     results.client = await runClientBudgets({ smoke, log })
     log(`client budgets: ${Math.round((Date.now() - t0) / 1000)} s`)
   }
+  if (!process.argv.includes('--keep')) rmSync(RUN_DIR, { recursive: true, force: true })
   results.durationS = Math.round((Date.now() - started) / 1000) + (previous ? previous.durationS : 0)
   results.finishedAt = new Date().toISOString()
   mkdirSync(RESULTS_DIR, { recursive: true })
