@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const previous: BenchResults | null = !smoke && only.length < WORKLOADS.length && existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as BenchResults) : null
   const results: BenchResults = previous ?? { mode: smoke ? 'smoke' : 'full', startedAt: new Date(started).toISOString(), machine, corpus: { shape: '', households: 0, avgStateBytes: 0 }, params, workloads: {}, skipped: {}, durationS: 0 }
   results.machine = machine
+  results.params = params
   const needsServers = only.some((w) => w !== 'C')
   if (needsServers) {
     const t = Date.now()
