@@ -242,7 +242,7 @@ export async function openHousehold(page: Page, id?: string): Promise<string> {
   const rowId = id ?? (await page.getByTestId('household-row').first().getAttribute('data-id')) ?? ''
   await page.locator(`[data-testid="household-row"][data-id="${rowId}"]`).click()
   await page.getByTestId('household-screen').waitFor()
-  await page.getByTestId('survey').or(page.getByTestId('field-address')).first().waitFor()
+  await page.getByTestId('survey').waitFor()
   return rowId
 }
 

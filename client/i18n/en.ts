@@ -114,8 +114,6 @@ export const en: Record<string, string> = {
   'household.conflictLine': '{path}: {values} (keeping {kept})',
   'household.errorRetry': 'will be retried; the data stays on the phone.',
   'household.errorKept': 'the data stays on the phone; tell your supervisor.',
-  'household.placeholder': 'The survey form is being finished.',
-  'household.address': 'Address',
 
   'diag.title': 'Diagnostics',
   'diag.persisted': 'Persistent storage',

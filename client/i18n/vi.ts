@@ -114,8 +114,6 @@ export const vi: Record<string, string> = {
   'household.conflictLine': '{path}: {values} (đang giữ {kept})',
   'household.errorRetry': 'sẽ thử gửi lại, dữ liệu vẫn trên máy.',
   'household.errorKept': 'dữ liệu vẫn được giữ trên máy; hãy báo cán bộ phụ trách.',
-  'household.placeholder': 'Phiếu khảo sát đang được hoàn thiện.',
-  'household.address': 'Địa chỉ',
 
   'diag.title': 'Chẩn đoán',
   'diag.persisted': 'Bộ nhớ lâu dài',
