@@ -1,5 +1,6 @@
-// Phone-size (360×740) screenshots of the enumerator app for docs/screenshots/: list, form, classification,
-// diagnostics, and the refused logout. Run: `npx tsx e2e/screenshots.ts` (builds dist/client when stale).
+// Phone-size (360×740) screenshots of the shell for docs/screenshots/: login, list, search, offline list, refused
+// logout, diagnostics, and the household header over the form. The form and classification shots (form.png,
+// classification.png) come from client-survey's e2e/survey.test.ts. Run: `npx tsx e2e/screenshots.ts`.
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,11 +26,7 @@ try {
   const id = await openHousehold(page)
   await page.getByTestId('btn-step-members').click()
   await page.waitForTimeout(200)
-  await page.screenshot({ path: join(out, 'form.png') })
-  await page.getByTestId('classification-summary').click()
-  await page.getByTestId('classification').first().waitFor()
-  await page.waitForTimeout(200)
-  await page.screenshot({ path: join(out, 'classification.png') })
+  await page.screenshot({ path: join(out, 'household-open.png') })
 
   // offline edit: "saved on phone", unsynced count, persistence warning if any
   await context.setOffline(true)
