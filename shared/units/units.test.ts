@@ -1,7 +1,8 @@
 // Tests for the bundled Huế unit list and the replacement loader.
 import { describe, expect, it } from 'vitest'
 import bundled from './hue-units.json' with { type: 'json' }
-import { areaTypeOfUnit, findUnit, listUnits, loadUnitCatalogue, unitDisplayName } from './units.ts'
+import { areaTypeOfUnit, findUnit, listUnits, unitDisplayName } from './units.ts'
+import { loadUnitCatalogue } from './unit-list-schema.ts'
 
 describe('bundled Huế units', () => {
   it('has exactly 40 units: 21 phường (urban), 19 xã (rural), unique codes', () => {
@@ -28,6 +29,12 @@ describe('bundled Huế units', () => {
 })
 
 describe('loadUnitCatalogue (admin replacement)', () => {
+  it('accepts the bundled hue-units.json (checked here, not at load time on the phone)', () => {
+    const result = loadUnitCatalogue(bundled)
+    expect(result.ok).toBe(true)
+    if (result.ok) expect(result.catalogue.listUnits().map((u) => u.code)).toEqual(listUnits().map((u) => u.code))
+  })
+
   it('accepts a valid replacement list', () => {
     const result = loadUnitCatalogue({
       format: 'rasoat.units/1',

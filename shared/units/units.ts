@@ -1,6 +1,6 @@
 // Huế's commune-level units (phường = urban, xã = rural) as replaceable data, and the lookups the rule engine needs.
-// The bundled list is the default catalogue; an administrator's replacement list goes through loadUnitCatalogue().
-import { z } from 'zod'
+// The bundled list is the default catalogue; an administrator's replacement list goes through loadUnitCatalogue()
+// (unit-list-schema.ts).
 import type { AreaType } from '../household/types.ts'
 import bundled from './hue-units.json' with { type: 'json' }
 
@@ -21,23 +21,6 @@ export interface UnitList {
   note?: string
   units: Unit[]
 }
-
-const unitListSchema = z.strictObject({
-  format: z.literal('rasoat.units/1'),
-  province: z.strictObject({ code: z.string().min(1), name: z.string().min(1) }).optional(),
-  validFrom: z.iso.date().optional(),
-  source: z.string().min(1),
-  note: z.string().optional(),
-  units: z
-    .array(
-      z.strictObject({
-        code: z.string().regex(/^\d{5}$/, 'unit code must be 5 digits'),
-        name: z.string().min(1),
-        kind: z.enum(UNIT_KINDS),
-      }),
-    )
-    .min(1),
-})
 
 /** An immutable set of units with lookups. Build one per loaded list; pass it where needed. */
 export interface UnitCatalogue {
@@ -61,7 +44,7 @@ export function unitDisplayName(unit: Unit): string {
   return `${unit.kind === 'phường' ? 'Phường' : 'Xã'} ${unit.name}`
 }
 
-function buildCatalogue(list: UnitList): UnitCatalogue {
+export function buildCatalogue(list: UnitList): UnitCatalogue {
   const units = Object.freeze(list.units.map((u) => Object.freeze({ ...u })))
   const byCode = new Map(units.map((u) => [u.code, u]))
   return Object.freeze({
@@ -76,34 +59,9 @@ function buildCatalogue(list: UnitList): UnitCatalogue {
   })
 }
 
-/** Validate a replacement list (e.g. uploaded by an admin): strict shape, unique codes. */
-export function loadUnitCatalogue(json: unknown): UnitListResult {
-  const parsed = unitListSchema.safeParse(json)
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((issue) => ({
-        path: '$' + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join(''),
-        message: issue.message,
-        code: 'units/invalid',
-      })),
-    }
-  }
-  const seen = new Set<string>()
-  const errors: { path: string; message: string; code: string }[] = []
-  parsed.data.units.forEach((u, i) => {
-    if (seen.has(u.code)) errors.push({ path: `$.units[${i}].code`, message: `duplicate unit code ${u.code}`, code: 'units/duplicate-code' })
-    seen.add(u.code)
-  })
-  if (errors.length > 0) return { ok: false, errors }
-  return { ok: true, catalogue: buildCatalogue(parsed.data) }
-}
-
-const bundledResult = loadUnitCatalogue(bundled)
-if (!bundledResult.ok) throw new Error(`bundled hue-units.json is invalid: ${JSON.stringify(bundledResult.errors)}`)
-
-/** The catalogue shipped with the app (Huế, from 1 July 2025). Immutable. */
-export const HUE_UNITS: UnitCatalogue = bundledResult.catalogue
+/** The catalogue shipped with the app (Huế, from 1 July 2025). Immutable. Checked by loadUnitCatalogue in
+ *  units.test.ts rather than at load time, so the phone's bundle carries no schema library for it. */
+export const HUE_UNITS: UnitCatalogue = buildCatalogue(bundled as UnitList)
 
 export const findUnit = (code: string): Unit | undefined => HUE_UNITS.findUnit(code)
 export const areaTypeOfUnit = (code: string): AreaType | undefined => HUE_UNITS.areaTypeOfUnit(code)
