@@ -11,6 +11,7 @@ import { createConflictStore, type Conflict, type ConflictStore } from '../store
 import type { DocStore } from '../store/doc-store.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
+import { CloseCode } from '../../shared/sync/limits.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
 import { createManifestQuery } from './manifest.ts'
@@ -84,15 +85,18 @@ export function createRelay(deps: RelayDeps): Relay {
         '/sync',
         async (c, next) => {
           const user = authenticated(c)
-          if (!user) return c.json(unauthenticated, 401)
+          // A browser cannot read the status of a refused upgrade (it looks like a network failure and the phone would
+          // retry forever): accept it and close at once with the named code 4401 instead. Plain HTTP gets a 401.
+          if (!user && c.req.header('upgrade')?.toLowerCase() !== 'websocket') return c.json(unauthenticated, 401)
           c.set('user', user)
           await next()
         },
         upgradeWebSocket((c) => {
-          const user = c.get('user') as User
+          const user = c.get('user') as User | null
           let conn: ReturnType<typeof createDeviceConnection> | null = null
           return {
             onOpen(_e, ws) {
+              if (user === null) return ws.close(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated')
               sockets.add(ws)
               conn = createDeviceConnection(user, socketOf(ws), connDeps)
             },

@@ -109,7 +109,12 @@ describe('stock y-websocket over /yjs/:householdId', () => {
   it('refuses the upgrade without a valid token and outside the area', async () => {
     await expect(upgrade(`/yjs/hh-a-001?token=nope`)).resolves.toBe(401)
     await expect(upgrade(`/yjs/hh-a-001?token=${tokens.chi}`)).resolves.toBe(403)
-    await expect(upgrade(`/sync`)).resolves.toBe(401)
+    // /sync: a browser cannot read a refused upgrade's status, so the socket opens and closes with the named 4401
+    await expect(closeCodeOf(`/sync`)).resolves.toBe(4401)
+    await expect(closeCodeOf(`/sync?token=nope`)).resolves.toBe(4401)
+    const plain = await fetch(`${server.url}/sync`)
+    expect(plain.status).toBe(401)
+    expect(await plain.json()).toMatchObject({ code: 'sync/unauthenticated' })
   })
 })
 
@@ -330,6 +335,15 @@ async function upgrade(path: string): Promise<number> {
       ws.close()
       resolve(101)
     })
+    ws.on('error', () => {})
+  })
+}
+
+async function closeCodeOf(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(server.url.replace('http', 'ws') + path)
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+    ws.on('close', (code) => resolve(code))
     ws.on('error', () => {})
   })
 }
