@@ -81,6 +81,7 @@ function mainRows(r: BenchResults): Row[] {
   const w7 = (s: string) => get<W7Result>(r, 'W7', s)
   return [
     { w: 'W1', metric: 'W1 max sustained edits/s (p99 ≤ 500 ms)', better: 'higher', value: (s) => w1(s)?.maxSustainedRate },
+    { w: 'W1', metric: 'W1 CPU-bound capacity per core, edits/s (10⁶ ÷ marginal µs at 3,200/s; load-independent)', better: 'higher', value: (s) => { const st = stepAt(w1(s), 3200); return st && st.marginalCpuMicrosPerUpdate > 0 ? 1e6 / st.marginalCpuMicrosPerUpdate : null } },
     { w: 'W1', metric: 'W1 p99 edit→ack at 3,200/s (ms)', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : stepAt(w1(s), 3200)?.ack.p99), digits: 1 },
     { w: 'W1', metric: 'W1 p99 edit→other phone at 3,200/s (ms)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.other.p99, digits: 1 },
     { w: 'W1', metric: 'W1 server CPU µs per update at 3,200/s (marginal)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate },
