@@ -53,7 +53,7 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
   groups.push({ name: 'idle', households: [idleHousehold], devices: idleNames })
   const plan: Plan = { groups, stored }
   const prep = await sys.prepare('w4', corpus, plan)
-  const server = await sys.start(prep)
+  let server = await sys.start(prep)
   try {
     const startRssKiB = await settledRss(server, p.settleMs)
     log(`  ${p.stored} stored: RSS at start ${round(startRssKiB / 1024)} MiB`)
@@ -90,6 +90,9 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     const idle = [...warm, ...cold]
     const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
     await Promise.all(idle.map((d) => d.close()))
+    // A fresh server on the same data for the loading phase, so freed connection memory does not blur its slope.
+    await server.stop()
+    server = await sys.start(prep)
     const loadBase = await settledRss(server, p.settleMs)
     const loaders: Device[] = []
     const loadedPoints = [{ loaded: 0, rssKiB: loadBase }]
