@@ -24,10 +24,14 @@ export function rssEstimate(r: BenchResults): { mib: number; how: string } | nul
   const connKiB = (Math.max(0, w4.rssPerThousandIdleMiB) * 1024 * 1200) / 1000
   // Every one of the 300,000 households is held by one of the 1,200 connected phones (250 each).
   const heldKiB = Math.max(0, w4.rssPerThousandLoadedMiB) * 1024 * 300
-  const mib = (storedKiB + connKiB + heldKiB) / 1024
+  // Households being edited stay resident as Y.Docs in the doc store's LRU (cacheSize 2,000 by default); a resident
+  // household costs about what a peer's loaded one does (W4, Hocuspocus).
+  const perDocMiB = get<W4Result>(r, 'W4', 'hocuspocus')?.rssPerThousandLoadedMiB ?? 55
+  const lruKiB = Math.max(0, perDocMiB) * 1024 * 2
+  const mib = (storedKiB + connKiB + heldKiB + lruKiB) / 1024
   return {
     mib,
-    how: `extrapolated, not a direct run: RSS at start with ${fmt(w4.stored)} stored ${fmt(w4.startRssKiB / 1024)} MiB + ${fmt(perStoredKiB, 2)} KiB × ${fmt(300_000 - w4.stored)} more stored households (W3 vs W4 start) + 1,200 connections × ${fmt(w4.rssPerThousandIdleMiB, 1)} MiB/1,000 + 300,000 held households × ${fmt(Math.max(0, w4.rssPerThousandLoadedMiB), 1)} MiB/1,000 (W4)`,
+    how: `extrapolated, not a direct run: RSS at start with ${fmt(w4.stored)} stored ${fmt(w4.startRssKiB / 1024)} MiB + ${fmt(perStoredKiB, 2)} KiB × ${fmt(300_000 - w4.stored)} more stored households (W3 vs W4 start) + 1,200 connections × ${fmt(w4.rssPerThousandIdleMiB, 1)} MiB/1,000 + 300,000 held households × ${fmt(Math.max(0, w4.rssPerThousandLoadedMiB), 1)} MiB/1,000 (W4) + a full LRU of 2,000 resident Y.Docs × ${fmt(perDocMiB, 1)} MiB/1,000 (a loaded household on Hocuspocus, W4)`,
   }
 }
 
