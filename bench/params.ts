@@ -22,7 +22,7 @@ export const FULL: BenchParams = {
   w1: { pairs: 100, householdsPerPair: 50, hotPerDevice: 5, rates: [200, 800, 1600, 3200, 6400, 12800, 25600], stepSeconds: 5, drainSeconds: 2, p99LimitMs: 500, idleSeconds: 2 },
   w2: { pairs: 100, householdsPerPair: 50, dirtyPerDevice: 20, editsPerHousehold: 5, conflictShare: 0.05, jitterMs: 5000, timeoutMs: 90_000 },
   w3: { households: 300, concurrentDevices: 50, coldRepeats: 5 },
-  w4: { stored: 10_000, loaderDevices: 10, householdsPerLoader: 300, idleConnections: 3000, settleMs: 1500 },
+  w4: { stored: 10_000, loaderDevices: 19, householdsPerLoader: 500, idleConnections: 3000, settleMs: 1500 },
   w7: { pairs: 20, householdsPerPair: 20, hotPerDevice: 5, rate: 400, secondsBeforeKill: 4 },
   workloadTimeoutMs: 240_000,
 }

@@ -108,8 +108,11 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
         log(`  ${(i + 1) * p.householdsPerLoader} households loaded by ${i + 1} phones: RSS ${round(rssKiB / 1024)} MiB`)
       }
     }
+    // Slope from the first measured point to the last: the first phones' one-time growth (buffer pools, JIT,
+    // allocator arenas) is not a per-household cost.
     const last = loadedPoints[loadedPoints.length - 1] as { loaded: number; rssKiB: number }
-    const rssPerThousandLoadedMiB = round(((last.rssKiB - loadBase) / 1024 / Math.max(1, last.loaded)) * 1000, 1)
+    const firstPt = (loadedPoints.length > 2 ? loadedPoints[1] : loadedPoints[0]) as { loaded: number; rssKiB: number }
+    const rssPerThousandLoadedMiB = round(((last.rssKiB - firstPt.rssKiB) / 1024 / Math.max(1, last.loaded - firstPt.loaded)) * 1000, 1)
     await Promise.all(loaders.map((d) => d.close()))
     const afterUnloadRssKiB = await settledRss(server, p.settleMs)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
