@@ -2,6 +2,8 @@
 // HouseholdDoc.read() gives the rasoat.household/1 shape; the category comes from shared/doc recordCategory().
 import type * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
+import { Root, type RootName } from '../../shared/doc/keys.ts'
+import { parsePath } from '../../shared/doc/paths.ts'
 import { recordCategory } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
@@ -36,4 +38,20 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
     accuracyM: h.location?.accuracyM ?? null,
     searchText: foldForSearch([headName, h.address, ...ids].join(' ')),
   }
+}
+
+/** Roots that neither the summary columns nor classify() read (checked by the summary tests in household-writer.test.ts). */
+const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.CAUSES, Root.SUPPORT_NEEDS, Root.PHOTOS, Root.HISTORY, Root.REVIEW])
+
+/**
+ * Whether an update writing `paths` can change the summary. Conservative: an update with no writes (deletes only,
+ * nothing known) or any path that does not parse counts as touching it.
+ */
+export function touchesSummary(paths: readonly string[]): boolean {
+  if (paths.length === 0) return true
+  for (const path of paths) {
+    const loc = parsePath(path)
+    if (loc === null || !NOT_SUMMARISED.has(loc.root)) return true
+  }
+  return false
 }

@@ -12,6 +12,7 @@ import { DeviceReplica, foreignRootUpdate, householdUpdate, PATH } from '../rela
 import { createConflictStore } from './conflict-store.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
+import { summarise, touchesSummary } from './household-view.ts'
 
 let dir: string
 let db: Db
@@ -217,5 +218,47 @@ describe('conflicts', () => {
     const res = await accepted(writer.setField('h1', PATH.address, 'A street', 'admin'))
     expect(res.conflicts).toEqual([])
     expect(createConflictStore(db).list({ status: 'open' })).toHaveLength(1)
+  })
+})
+
+describe('summary projection (only updates that write summarised roots recompute it)', () => {
+  const columns = 'head_name AS headName, address, status, category, deprivation_count AS deprivationCount, lat, lng, accuracy_m AS accuracyM, search_text AS searchText'
+  /** The summary row must equal a fresh summarise() of the committed state after every commit. */
+  function expectExactSummary(id: string, editor: string, serverSeq: number): void {
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, store.readState(id)!)
+    const row = db.prepare(`SELECT ${columns}, last_editor, server_seq FROM households WHERE id = ?`).get(id) as Record<string, unknown>
+    const { last_editor, server_seq, ...summary } = row
+    expect(summary).toEqual({ ...summarise(fresh) })
+    expect({ last_editor, server_seq }).toEqual({ last_editor: editor, server_seq: serverSeq })
+  }
+
+  it('touchesSummary: causes, support needs, photos, history, review and meta are not summarised; anything else or nothing known is', () => {
+    expect(touchesSummary(['causes.lack_capital', 'supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history'])).toBe(false)
+    expect(touchesSummary(['causes.lack_capital', 'dwelling.roofDurable'])).toBe(true)
+    expect(touchesSummary(['address'])).toBe(true)
+    expect(touchesSummary(['workflow.status'])).toBe(true)
+    expect(touchesSummary(['members.m1'])).toBe(true) // an entity map (new member) does not parse: counts as touching
+    expect(touchesSummary([])).toBe(true)
+  })
+
+  it('the row keeps server_seq, last_editor and the category exact per commit, also when a batch mixes both kinds', async () => {
+    const r = replicaOf('h1', 1100)
+    expect(r.household.setCauses(['lack_capital']).ok).toBe(true)
+    await accepted(writer.submit('h1', r.take(), alice))
+    expectExactSummary('h1', alice.userId, 2)
+    // Same batch: a summarised write (alice) followed by an unsummarised one (bob): the household is recomputed.
+    const b = replicaOf('h1', 1101)
+    r.setRoofDurable(true)
+    const first = accepted(writer.submit('h1', r.take(), alice))
+    expect(b.household.setSupportNeeds(['loan']).ok).toBe(true)
+    const second = accepted(writer.submit('h1', b.take(), bob))
+    await Promise.all([first, second])
+    expectExactSummary('h1', bob.userId, 4)
+    // A renamed head (summarised) after an unsummarised commit.
+    r.setHeadName('h1-m0', 'Trần Thị Lan')
+    await accepted(writer.submit('h1', r.take(), alice))
+    expectExactSummary('h1', alice.userId, 5)
+    expect(db.prepare('SELECT head_name FROM households WHERE id = ?').pluck().get('h1')).toBe('Trần Thị Lan')
   })
 })

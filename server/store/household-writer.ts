@@ -8,7 +8,7 @@ import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
 import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
-import { summarise } from './household-view.ts'
+import { summarise, touchesSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
@@ -53,8 +53,13 @@ interface Entry {
   writes: FieldWrite[]
   conflicts: { detected: DetectedConflict; kept: JsonValue }[]
   recorded: RecordedConflict[]
+  /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
+  summary: boolean
   inTransaction?: (() => void) | undefined
 }
+
+/** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
+const COMPACTION_CHECK_EVERY = 8
 
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
@@ -63,13 +68,18 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
   const compactionDue = new Set<string>()
+  /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
+  const committedHead = new WeakMap<Y.Doc, number>()
+  const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
   const maxPending = opts.maxPending ?? 20_000
 
   const commitBatch = db.transaction((batch: readonly Entry[]) => {
     opts.beforeCommit?.()
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
+    const dirty = new Set<string>()
     for (const e of batch) {
+      if (e.summary) dirty.add(e.row.householdId)
       e.recorded = []
       if (e.freshClientIds.length > 0) bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
       projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
@@ -81,9 +91,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     }
     // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
     // edits (never fewer than committed); the next commit writes the summary again.
+    // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
+    // summarised values — any earlier write that changed them was summarised by its own commit.
     for (const [id, e] of last) {
+      const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
+      if (!dirty.has(id)) {
+        projections.writeSummaryMeta(id, meta)
+        continue
+      }
       const doc = docStore.openDoc(id)
-      if (doc) projections.writeSummary(id, summarise(doc), { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt })
+      if (doc) projections.writeSummary(id, summarise(doc), meta)
     }
   })
 
@@ -94,8 +111,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     onError: opts.onCommitError,
   })
 
-  function scheduleCompaction(householdId: string): void {
-    if (compactionDue.has(householdId)) return
+  function scheduleCompaction(householdId: string, seq: number): void {
+    if (seq % COMPACTION_CHECK_EVERY !== 0 || compactionDue.has(householdId)) return
     compactionDue.add(householdId)
     setImmediate(() => {
       compactionDue.delete(householdId)
@@ -108,7 +125,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
-  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
+  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
     let effective: Uint8Array | null = null
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
@@ -129,11 +146,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     const update = effective as Uint8Array | null
     const prior = assigned.get(householdId)
     if (update === null) {
-      const head = docStore.head(householdId) ?? 0
+      const head = headOf(householdId, doc)
       const committed = prior ? prior.committed.then((c) => ({ ...c, update: null, conflicts: [] })) : Promise.resolve({ serverSeq: head, update: null, conflicts: [] })
       return { kind: 'accepted', committed }
     }
-    const seq = (prior?.seq ?? docStore.head(householdId) ?? 0) + 1
+    const seq = (prior?.seq ?? headOf(householdId, doc)) + 1
     const receivedAt = now()
     const entry: Entry = {
       row: { householdId, seq, update, userId: author.userId, deviceId: author.deviceId, clientIds: inspected.freshClientIds, receivedAt },
@@ -142,13 +159,15 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       writes: inspected.writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
+      summary: inspected.summary,
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
     const committed = commits.submit(entry).then((): Committed => {
       docStore.unpin(householdId)
+      if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
       if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
-      scheduleCompaction(householdId)
+      scheduleCompaction(householdId, seq)
       return { serverSeq: seq, update, conflicts: entry.recorded }
     })
     assigned.set(householdId, { seq, committed })
@@ -169,7 +188,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const taken = bindings.refused(insp.clientIds, author.userId)
       if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
-      return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, conflicts: insp.conflicts, freshClientIds })
+      return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, summary: touchesSummary(insp.paths), conflicts: insp.conflicts, freshClientIds })
     },
     setField(householdId, path, value, by, inTransaction, conflictId) {
       const doc = docStore.openDoc(householdId)
@@ -179,6 +198,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       let ok = false
       const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (ok = setAt(doc, path, value, conflictId)), {
         writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
+        summary: true,
         conflicts: [],
         freshClientIds: [],
         ...(inTransaction ? { inTransaction } : {}),

@@ -28,6 +28,8 @@ export interface RecordedConflict {
 
 export interface Projections {
   writeSummary(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
+  /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
+  writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
   writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
   /** Opens a conflict, or adds candidates to the open one on the same field. */
   /** `lookup` finds values Yjs GC'd that the field history does not hold (the creation state). */
@@ -43,6 +45,7 @@ export function createProjections(db: Db): Projections {
     `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
        accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ? WHERE id = ?`,
   )
+  const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
   const history = db.prepare(
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -72,6 +75,9 @@ export function createProjections(db: Db): Projections {
     },
     writeSummary(householdId, s, meta) {
       summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
+    },
+    writeSummaryMeta(householdId, meta) {
+      summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
     },
     writeFieldHistory(householdId, writes, author, receivedAt, serverSeq) {
       for (const w of writes) {

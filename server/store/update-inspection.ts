@@ -19,20 +19,25 @@ export interface FieldWrite {
 
 export type Inspection =
   /** clientIds: clients with structs new to the server (they must belong to the sender). */
-  | { ok: true; writes: FieldWrite[]; conflicts: DetectedConflict[]; clientIds: number[]; pending: boolean }
+  /** paths: every path the update writes (also those without a value to keep), for touchesSummary(). */
+  | { ok: true; writes: FieldWrite[]; paths: string[]; conflicts: DetectedConflict[]; clientIds: number[]; pending: boolean }
   | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation'; reason: string }
 
 /** Decode and inspect `update` against `doc` (which must not yet contain it). Never throws. */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOptions = {}): Inspection {
   const r = inspectShared(doc, update, options)
   if (!r.ok) {
-    if (r.code === 'sync/missing-dependencies') return { ok: true, writes: [], conflicts: [], clientIds: [], pending: true }
+    if (r.code === 'sync/missing-dependencies') return { ok: true, writes: [], paths: [], conflicts: [], clientIds: [], pending: true }
     return { ok: false, code: r.code, reason: r.reason }
   }
   // A write whose content is gone (overwritten before upload) or an entity map carries no value to keep in history.
   const writes: FieldWrite[] = []
-  for (const w of r.writes) if (w.value !== undefined) writes.push({ path: w.path, value: w.value, clientId: w.clientId, clock: w.clock })
-  return { ok: true, writes, conflicts: r.conflicts, clientIds: r.clientIds, pending: false }
+  const paths: string[] = []
+  for (const w of r.writes) {
+    paths.push(w.path)
+    if (w.value !== undefined) writes.push({ path: w.path, value: w.value, clientId: w.clientId, clock: w.clock })
+  }
+  return { ok: true, writes, paths, conflicts: r.conflicts, clientIds: r.clientIds, pending: false }
 }
 
 /** Current value of a field in the document (what every replica shows). */
