@@ -97,11 +97,16 @@ export abstract class Device {
     return q && q.length ? Y.mergeUpdates(q) : new Uint8Array([0, 0])
   }
 
-  protected received(id: string, update: Uint8Array, remember: boolean): void {
+  /** `v2`: the update is in Yjs format V2 (rasoat's bootstrap STATE); listeners always get V1. */
+  protected received(id: string, update: Uint8Array, remember: boolean, v2 = false): void {
     const doc = this.live.get(id)
-    if (doc) Y.applyUpdate(doc, update, 'remote')
-    else if (remember && !this.knownSv.has(id)) this.knownSv.set(id, Y.encodeStateVectorFromUpdate(update))
-    this.events.onRemote?.(this, id, update)
+    if (doc) {
+      if (v2) Y.applyUpdateV2(doc, update, 'remote')
+      else Y.applyUpdate(doc, update, 'remote')
+    } else if (remember && !this.knownSv.has(id)) {
+      this.knownSv.set(id, v2 ? Y.encodeStateVectorFromUpdateV2(update) : Y.encodeStateVectorFromUpdate(update))
+    }
+    if (this.events.onRemote) this.events.onRemote(this, id, v2 ? Y.convertUpdateFormatV2ToV1(update) : update)
   }
 
   protected expectAck(id: string, sentAt: number | null, update: Uint8Array | null): void {

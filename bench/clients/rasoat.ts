@@ -1,5 +1,5 @@
 // A rasoat phone speaking sync protocol v1 (docs/sync-protocol.md) with the team's codec: HELLO, MANIFEST with
-// the last serverSeq per household, DOC step1/step2/update, one ACK per update, HEAD, compressed BATCH bootstrap.
+// the last serverSeq per household, DOC step1/step2/update, one ACK per update, HEAD, BATCH of STATE (V2) bootstrap.
 
 import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
@@ -117,6 +117,10 @@ export class RasoatDevice extends Device {
         }
         break
       }
+      case 'state':
+        // Bootstrap of a household new to the phone: its full state in Yjs V2, handled like a step2 (P14).
+        this.received(m.householdId, m.updateV2, true, true)
+        break
       case 'head':
         this.seq.set(m.householdId, Math.max(this.seq.get(m.householdId) ?? 0, m.serverSeq))
         if (this.waiting.delete(m.householdId)) this.synced.add(m.householdId)
