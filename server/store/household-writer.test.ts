@@ -260,5 +260,10 @@ describe('summary projection (only updates that write summarised roots recompute
     await accepted(writer.submit('h1', r.take(), alice))
     expectExactSummary('h1', alice.userId, 5)
     expect(db.prepare('SELECT head_name FROM households WHERE id = ?').pluck().get('h1')).toBe('Trần Thị Lan')
+    // Indexed columns (location, status) change too, after commits that left them out of the UPDATE.
+    expect(r.household.setLocation({ lat: 16.47, lng: 107.6, accuracyM: 5, capturedAt: '2025-10-01T08:00:00Z' }).ok).toBe(true)
+    await accepted(writer.submit('h1', r.take(), alice))
+    expectExactSummary('h1', alice.userId, 6)
+    expect(db.prepare('SELECT lat FROM households WHERE id = ?').pluck().get('h1')).toBeCloseTo(16.47)
   })
 })

@@ -8,7 +8,7 @@ import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
 import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
-import { summarise, touchesSummary } from './household-view.ts'
+import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
@@ -73,7 +73,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
   const maxPending = opts.maxPending ?? 20_000
 
-  const commitBatch = db.transaction((batch: readonly Entry[]) => {
+  /**
+   * The summary last committed per resident Y.Doc (set only after its transaction committed, so a rolled-back write is
+   * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
+   */
+  const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
+  const commitBatch = db.transaction((batch: readonly Entry[], written: [Y.Doc, HouseholdSummary][]) => {
     opts.beforeCommit?.()
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
@@ -100,12 +105,22 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         continue
       }
       const doc = docStore.openDoc(id)
-      if (doc) projections.writeSummary(id, summarise(doc), meta)
+      if (!doc) continue
+      const summary = summarise(doc)
+      const before = committedSummary.get(doc)
+      const sameIndexed = before !== undefined && before.status === summary.status && before.lat === summary.lat && before.lng === summary.lng && before.accuracyM === summary.accuracyM
+      if (sameIndexed) projections.writeSummaryValues(id, summary, meta)
+      else projections.writeSummary(id, summary, meta)
+      written.push([doc, summary])
     }
   })
 
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
-    commit: (batch) => commitBatch(batch),
+    commit: (batch) => {
+      const written: [Y.Doc, HouseholdSummary][] = []
+      commitBatch(batch, written)
+      for (const [doc, summary] of written) committedSummary.set(doc, summary)
+    },
     windowMs: opts.windowMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
     onError: opts.onCommitError,

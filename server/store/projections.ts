@@ -28,6 +28,11 @@ export interface RecordedConflict {
 
 export interface Projections {
   writeSummary(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
+  /**
+   * The summary when its indexed columns (status, lat, lng, accuracy_m) are known to hold `s`'s values already: the
+   * UPDATE leaves them out of its SET list, so SQLite does not rewrite the map/list index entries.
+   */
+  writeSummaryValues(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
   writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
@@ -44,6 +49,10 @@ export function createProjections(db: Db): Projections {
   const summary = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
        accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ? WHERE id = ?`,
+  )
+  const summaryValues = db.prepare(
+    `UPDATE households SET head_name = ?, address = ?, category = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
+       updated_at = ?, search_text = ? WHERE id = ?`,
   )
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
   const history = db.prepare(
@@ -75,6 +84,9 @@ export function createProjections(db: Db): Projections {
     },
     writeSummary(householdId, s, meta) {
       summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
+    },
+    writeSummaryValues(householdId, s, meta) {
+      summaryValues.run(s.headName, s.address, s.category, s.deprivationCount, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
