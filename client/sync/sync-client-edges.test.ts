@@ -102,4 +102,44 @@ describe('sync client protocol edges', () => {
     ])
     c.stop()
   })
+
+  it('P14: a deflate-raw BATCH of STATE (Yjs V2) + HEAD pairs bootstraps households like step2s', async () => {
+    const docs = ['s1', 's2'].map((id) => {
+      const h = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Hai', address: `${id} Trần Phú` }, { clientId: 1 })
+      return { id, stateV2: Y.encodeStateAsUpdateV2(h.ydoc) }
+    })
+    const peer = await scriptedPeer((m, send) => {
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'manifest') {
+        send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 3] as [string, number]), removed: [] })
+        const frames = docs.flatMap((d) => [encodeMessage({ type: 'state', householdId: d.id, updateV2: d.stateV2 }), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 3 })])
+        send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
+      }
+    })
+    const { c, until, device } = await client(peer.port)
+    c.start()
+    await until((s) => s.phase === 'synced')
+    await device.households.settled()
+    expect(device.index.all().map((r) => [r.id, r.serverSeq, r.address]).sort()).toEqual([
+      ['s1', 3, 's1 Trần Phú'],
+      ['s2', 3, 's2 Trần Phú'],
+    ])
+    c.stop()
+  })
+
+  it('P14: a STATE whose bytes are not a V2 update stores nothing of its batch (no HEAD) and reconnects', async () => {
+    const peer = await scriptedPeer((m, send) => {
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'manifest') {
+        send({ type: 'manifest-reply', changed: [], added: [['g1', 4]], removed: [] })
+        const frames = [encodeMessage({ type: 'state', householdId: 'g1', updateV2: new Uint8Array([255, 255, 255, 7, 1, 2]) }), encodeMessage({ type: 'head', householdId: 'g1', serverSeq: 4 })]
+        send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
+      }
+    })
+    const { c, device } = await client(peer.port)
+    c.start()
+    await expect.poll(() => peer.connections, { timeout: 5000 }).toBeGreaterThanOrEqual(2)
+    c.stop()
+    expect((await device.syncStore.manifest()).filter(([, seq]) => seq > 0)).toEqual([])
+  })
 })

@@ -17,6 +17,7 @@ import {
   unpackFrames,
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
+import { convertUpdateFormatV2ToV1 } from 'yjs'
 import { Backoff } from './backoff.ts'
 import { inflateRaw, OPEN, toBytes, type SocketLike } from './sync-socket.ts'
 
@@ -209,7 +210,9 @@ export class SyncClient {
     this.#socket = null
     this.#ready = false
     if (s) {
-      s.onopen = s.onmessage = s.onclose = s.onerror = null
+      s.onopen = s.onmessage = s.onclose = null
+      // Not null: closing a socket that is still connecting reports an error event (ws in Node throws it if unhandled).
+      s.onerror = () => {}
       try {
         s.close(code)
       } catch {
@@ -327,6 +330,12 @@ export class SyncClient {
         }
         continue
       }
+      if (m.type === 'state') {
+        // P14: a bootstrap full state in Yjs V2, stored exactly like a step2 (as the V1 bytes a step2 carries).
+        // Bytes that do not convert throw: nothing of this batch is stored, the socket drops and the manifest retries.
+        writes.push({ householdId: m.householdId, update: convertUpdateFormatV2ToV1(m.updateV2) })
+        continue
+      }
       if (m.type === 'head') {
         heads.push([m.householdId, m.serverSeq])
         continue
@@ -388,7 +397,7 @@ export class SyncClient {
     if (removed.length > 0) await store.removeHouseholds(removed)
     this.#ready = true
     const pending = await store.pendingHouseholds()
-    // The server bootstraps `added` households by itself (DOC step2 + HEAD in deflated BATCHes): no step1 for them.
+    // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
     const toFetch = [...new Set([...changed.map(([id]) => id), ...pending])].filter((id) => !addedIds.has(id))

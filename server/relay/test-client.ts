@@ -2,6 +2,7 @@
 // in, ACKs out. Counts frames and bytes both ways so tests can assert what a reconnect exchanged.
 import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
+import * as Y from 'yjs'
 import {
   decodeMessage,
   docSyncStep1,
@@ -195,6 +196,15 @@ export class SyncClient {
           let list = this.updates.get(m.householdId)
           if (!list) this.updates.set(m.householdId, (list = []))
           list.push(p.update)
+        }
+        break
+      }
+      case 'state': {
+        // A bootstrap full state in Yjs V2 (P14): kept as the V1 bytes a step2 would have carried.
+        if (this.opts.retainUpdates !== false) {
+          let list = this.updates.get(m.householdId)
+          if (!list) this.updates.set(m.householdId, (list = []))
+          list.push(Y.convertUpdateFormatV2ToV1(m.updateV2))
         }
         break
       }

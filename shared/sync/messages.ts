@@ -14,6 +14,7 @@ export const MessageType = {
   CONFLICT: 7,
   ERROR: 8,
   BATCH: 9,
+  STATE: 10,
 } as const
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
@@ -53,6 +54,17 @@ export interface DocMessage {
   type: 'doc'
   householdId: string
   payload: Uint8Array
+}
+
+/**
+ * s→c: a household's full state as one Yjs update in format **V2** (smaller and better compressible than V1). The
+ * server sends it instead of a DOC step2 for households new to the device (bootstrap, P14); the client handles it
+ * exactly like a step2 (Y.convertUpdateFormatV2ToV1 or Y.applyUpdateV2).
+ */
+export interface StateMessage {
+  type: 'state'
+  householdId: string
+  updateV2: Uint8Array
 }
 
 /** s→c: the client's DOC step2/update for this household is durably committed as serverSeq. */
@@ -105,6 +117,7 @@ export type SyncMessage =
   | ManifestMessage
   | ManifestReplyMessage
   | DocMessage
+  | StateMessage
   | AckMessage
   | HeadMessage
   | ConflictMessage

@@ -225,3 +225,49 @@ describe('interoperability', () => {
     expect(unpacked.frames.map((f) => decodeMessage(f, { insideBatch: true }).ok)).toEqual(frames.map(() => true))
   })
 })
+
+describe('P14 STATE (full state as a Yjs V2 update)', () => {
+  it('P14 STATE round-trips, alone and inside a BATCH', () => {
+    fc.assert(
+      fc.property(id, bytes, (householdId, updateV2) => {
+        const m: SyncMessage = { type: 'state', householdId, updateV2 }
+        expect(decodeMessage(encodeMessage(m))).toEqual({ ok: true, message: m })
+        const batch = decodeMessage(encodeMessage({ type: 'batch', compressed: false, frames: [encodeMessage(m)] }))
+        expect(batch.ok && batch.message.type === 'batch' && !batch.message.compressed && decodeMessage(batch.message.frames[0]!, { insideBatch: true })).toEqual({ ok: true, message: m })
+      }),
+    )
+  })
+
+  it('P14 the V2 state converts to the V1 state a step2 would carry', () => {
+    const a = new Y.Doc()
+    a.getMap('m').set('k', 'Số 1 Lê Lợi')
+    a.getArray('a').insert(0, [1, 2, 3])
+    const v1 = Y.encodeStateAsUpdate(a)
+    const frame = encodeMessage({ type: 'state', householdId: 'h1', updateV2: Y.convertUpdateFormatV1ToV2(v1) })
+    const d = decodeMessage(frame)
+    expect(d.ok && d.message.type === 'state').toBe(true)
+    if (!d.ok || d.message.type !== 'state') return
+    const b = new Y.Doc()
+    Y.applyUpdate(b, Y.convertUpdateFormatV2ToV1(d.message.updateV2))
+    expect(b.getMap('m').get('k')).toBe('Số 1 Lê Lợi')
+    expect(Y.encodeStateVector(b)).toEqual(Y.encodeStateVector(a))
+  })
+
+  it('P14 truncated, overlong and trailing STATE frames are malformed, never thrown (P3)', () => {
+    const frame = encodeMessage({ type: 'state', householdId: 'h1', updateV2: new Uint8Array([1, 2, 3, 4, 5]) })
+    for (let n = 1; n < frame.length; n++) expect(decodeMessage(frame.subarray(0, n)).ok).toBe(false)
+    const trailing = new Uint8Array([...frame, 0])
+    expect(decodeMessage(trailing)).toMatchObject({ ok: false, code: 'sync/malformed' })
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.STATE)
+    encoding.writeVarString(enc, 'h1')
+    encoding.writeVarUint(enc, 1_000_000) // announces more bytes than the frame holds
+    expect(decodeMessage(encoding.toUint8Array(enc))).toMatchObject({ ok: false, code: 'sync/malformed' })
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (garbage) => {
+        const r = decodeMessage(new Uint8Array([MessageType.STATE, ...garbage]))
+        expect(typeof r.ok).toBe('boolean')
+      }),
+    )
+  })
+})

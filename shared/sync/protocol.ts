@@ -63,6 +63,11 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
       encoding.writeVarString(enc, m.householdId)
       encoding.writeVarUint8Array(enc, m.payload)
       break
+    case 'state':
+      encoding.writeVarUint(enc, MessageType.STATE)
+      encoding.writeVarString(enc, m.householdId)
+      encoding.writeVarUint8Array(enc, m.updateV2)
+      break
     case 'ack':
     case 'head':
       encoding.writeVarUint(enc, m.type === 'ack' ? MessageType.ACK : MessageType.HEAD)
@@ -195,6 +200,8 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
     }
     case MessageType.DOC:
       return { type: 'doc', householdId: r.string('householdId', MAX_ID_BYTES), payload: r.bytesField('doc payload', MAX_FRAME_BYTES) }
+    case MessageType.STATE:
+      return { type: 'state', householdId: r.string('householdId', MAX_ID_BYTES), updateV2: r.bytesField('state update', MAX_FRAME_BYTES) }
     case MessageType.ACK:
     case MessageType.HEAD:
       return {
