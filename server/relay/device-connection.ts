@@ -139,12 +139,12 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     let i = from
     for (; i < ids.length && bytes < BATCH_TARGET_BYTES && frames.length < 4_000; i++) {
       const id = ids[i]!
-      const state = deps.docStore.readState(id)
+      const state = deps.docStore.readStateV2(id)
       const head = deps.docStore.head(id)
       if (state === null || head === null) continue
       hold(id)
       // STATE (V2) instead of a DOC step2 (V1): about 40 % fewer bytes once deflated (P14).
-      const stateFrame = encodeMessage({ type: 'state', householdId: id, updateV2: Y.convertUpdateFormatV1ToV2(state) })
+      const stateFrame = encodeMessage({ type: 'state', householdId: id, updateV2: state })
       const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
       frames.push(stateFrame, headFrame)
       bytes += stateFrame.length + headFrame.length

@@ -39,6 +39,8 @@ export interface DocStore {
   head(householdId: string): number | null
   /** Full state (V1) from stored bytes: snapshot merged with the log. */
   readState(householdId: string): Uint8Array | null
+  /** Full state in Yjs update format V2 (bootstrap STATE frames): the stored V2 snapshot when the log is empty. */
+  readStateV2(householdId: string): Uint8Array | null
   /** What a client with `stateVector` lacks (V1), from stored bytes; null when the household does not exist. */
   diff(householdId: string, stateVector: Uint8Array): Uint8Array | null
   /** A resident Y.Doc of the household (loaded from stored bytes on a miss), or null when it does not exist. */
@@ -76,8 +78,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const projections = createProjections(db)
 
   const insertState = db.prepare(
-    `INSERT INTO doc_state (household_id, snapshot, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
-     VALUES (?, ?, ?, 1, 1, 0, 0, ?)`,
+    `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
+     VALUES (?, ?, ?, ?, 1, 1, 0, 0, ?)`,
   )
   const insertHousehold = db.prepare(
     `INSERT INTO households (id, period, unit_code, village_id, last_editor, server_seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
@@ -91,6 +93,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
                      (SELECT snapshot FROM doc_state WHERE household_id = ? AND snapshot_seq = 1))`,
   ).pluck()
   const selectState = db.prepare('SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?')
+  const selectV2 = db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ? AND log_rows = 0')
   const selectSizes = db.prepare('SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?')
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
@@ -107,7 +110,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   )
   const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
   const replaceSnapshot = db.prepare(
-    `UPDATE doc_state SET snapshot = ?, state_vector = ?, snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ?
+    `UPDATE doc_state SET snapshot = ?, snapshot_v2 = ?, state_vector = ?, snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ?
      WHERE household_id = ? AND server_seq = ?`,
   )
 
@@ -142,7 +145,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       Y.applyUpdate(doc, initialUpdate)
       const snapshot = Y.encodeStateAsUpdate(doc)
       const t = now()
-      insertState.run(meta.id, snapshot, Y.encodeStateVector(doc), t)
+      insertState.run(meta.id, snapshot, Y.encodeStateAsUpdateV2(doc), Y.encodeStateVector(doc), t)
       insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
       // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
       // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
@@ -153,6 +156,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     exists: (id) => selectHead.get(id) !== undefined,
     head: (id) => (selectHead.get(id) as number | undefined) ?? null,
     readState,
+    readStateV2(householdId) {
+      const stored = selectV2.get(householdId) as { snapshot_v2: Uint8Array | null } | undefined
+      if (stored?.snapshot_v2) return stored.snapshot_v2
+      const state = readState(householdId)
+      return state === null ? null : Y.convertUpdateFormatV1ToV2(state)
+    },
     diff(householdId, stateVector) {
       const state = readState(householdId)
       return state === null ? null : Y.diffUpdate(state, stateVector)
@@ -204,13 +213,14 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         Y.applyUpdate(doc, s.state.snapshot)
         for (const u of s.updates) Y.applyUpdate(doc, u)
         const snapshot = Y.encodeStateAsUpdate(doc)
+        const snapshotV2 = Y.encodeStateAsUpdateV2(doc)
         const sv = Y.encodeStateVector(doc)
         doc.destroy()
         const t = now()
         if (s.state.snapshot_seq === 1) archiveCreation.run(householdId, s.state.snapshot, householdId, t, t)
         moveToArchive.run(t, householdId, s.state.server_seq)
         deleteLog.run(householdId, s.state.server_seq)
-        replaceSnapshot.run(snapshot, sv, s.state.server_seq, t, householdId, s.state.server_seq)
+        replaceSnapshot.run(snapshot, snapshotV2, sv, s.state.server_seq, t, householdId, s.state.server_seq)
       })()
     },
     residentCount: () => docs.size,

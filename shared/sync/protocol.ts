@@ -141,9 +141,11 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
   }
 }
 
+/** Wire number → name, built once (decodeMessage names the type of every frame it reads). */
+const MESSAGE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(MessageType).map(([name, n]) => [n, name]))
+
 function messageName(type: number): string {
-  const entry = Object.entries(MessageType).find(([, v]) => v === type)
-  return entry ? entry[0] : `type ${type}`
+  return MESSAGE_NAMES.get(type) ?? `type ${type}`
 }
 
 /** A HELLO whose body does not parse: if it names another protocol version, say so (P2), else it is malformed. */

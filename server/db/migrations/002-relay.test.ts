@@ -9,10 +9,12 @@ import { migrations } from './index.ts'
 
 let dir: string
 let db: Db
+/** The tables as 002 (and 003–004, which touch other tables) leave them; 005 adds doc_state.snapshot_v2 (its own test). */
+const upTo4 = migrations.filter((m) => m.id <= 4)
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rasoat-002-'))
   db = openDb(join(dir, 'rasoat.db'))
-  migrate(db, migrations)
+  migrate(db, upTo4)
 })
 afterAll(() => {
   db.close()
@@ -48,6 +50,6 @@ describe('migration 002 relay-doc-store', () => {
   })
 
   it('running the migrations again changes nothing', () => {
-    expect(migrate(db, migrations)).toEqual([])
+    expect(migrate(db, upTo4)).toEqual([])
   })
 })

@@ -5,5 +5,6 @@ import { peopleAndPlaces } from './001-people-and-places.ts'
 import { relayDocStore } from './002-relay.ts'
 import { householdListOrder } from './003-household-list-order.ts'
 import { householdMapIndex } from './004-household-map-index.ts'
+import { relaySnapshotV2 } from './005-relay-snapshot-v2.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex]
+export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2]
