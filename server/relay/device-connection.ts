@@ -13,6 +13,7 @@ import {
   docSyncStep2,
   docUpdate,
   encodeMessage,
+  MAX_CONFLICT_CANDIDATES,
   MAX_FRAME_BYTES,
   MAX_UNPACKED_BATCH_BYTES,
   packFrames,
@@ -304,15 +305,24 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       send({ type: 'batch', compressed: false, frames })
     },
     conflict(c: RecordedConflict) {
-      send({
-        type: 'conflict',
-        householdId: c.householdId,
-        conflictId: String(c.id),
-        path: c.path,
-        candidates: c.candidates.map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
-        kept: c.kept,
-      })
+      send(conflictNotice(c))
     },
   }
   return self
+}
+
+/**
+ * The CONFLICT notice a phone receives. An open conflict gathers candidates while it waits for an admin; the notice
+ * carries the newest MAX_CONFLICT_CANDIDATES of them (the protocol's bound — a phone refuses a longer list as malformed),
+ * the admin's list (GET /api/conflicts) has them all.
+ */
+export function conflictNotice(c: RecordedConflict): Extract<SyncMessage, { type: 'conflict' }> {
+  return {
+    type: 'conflict',
+    householdId: c.householdId,
+    conflictId: String(c.id),
+    path: c.path,
+    candidates: c.candidates.slice(-MAX_CONFLICT_CANDIDATES).map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
+    kept: c.kept,
+  }
 }
