@@ -167,7 +167,11 @@ export class AppState {
     } catch {
       photos = 0
     }
-    return { edits: index.unsyncedCount(), households: index.dirtyHouseholds(), photos }
+    // Edits whose outbox write failed are kept in memory and retried: they are unsynced too.
+    const unwritten = households.unwritten()
+    let dirty = index.dirtyHouseholds()
+    for (const id of unwritten.keys()) if (!index.get(id)?.dirty) dirty++
+    return { edits: index.unsyncedCount() + households.unflushed, households: dirty, photos }
   }
 
   /** Logout (and user switch, which is logout then login) is refused while anything is unsynced. */

@@ -40,6 +40,10 @@ export async function buildUnsyncedExport(
     list.push(toBase64(e.update))
     byHousehold.set(e.householdId, list)
   }
+  // Edits whose outbox write failed (storage full: exactly when this export is needed) are only in memory.
+  for (const [id, updates] of device.households.unwritten()) {
+    byHousehold.set(id, [...(byHousehold.get(id) ?? []), ...updates.map(toBase64)])
+  }
   const households: UnsyncedExport['households'] = []
   for (const [id, updates] of byHousehold) {
     const row = device.index.get(id)

@@ -46,6 +46,8 @@ interface Live {
   inWrite: number
   timer: ReturnType<typeof setTimeout> | null
   writing: Promise<void>
+  /** Closed by every user while an outbox write had failed: kept open (counted, exported, retried) until it lands. */
+  stranded: boolean
 }
 
 export class HouseholdStore {
@@ -68,6 +70,7 @@ export class HouseholdStore {
   async openHousehold(id: string): Promise<OpenedHousehold> {
     const live = await this.#acquire(id)
     live.users++
+    live.stranded = false
     let closed = false
     return {
       household: live.household,
@@ -115,6 +118,7 @@ export class HouseholdStore {
       inWrite: 0,
       timer: null,
       writing: Promise.resolve(),
+      stranded: false,
     }
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       // Only the user's intents (origin kind 'local') are sent; remote, replayed and server-written ones are not.
@@ -152,6 +156,17 @@ export class HouseholdStore {
     await this.#flushLive(id, live)
     await this.#refreshNow([id])
     if (live.users > 0) return
+    if (live.buffer.length > 0) {
+      // The outbox write failed (quota, storage closing): dropping the doc now would lose the edit from the outbox,
+      // the unsynced count and the export. Stay open; the retry timer finishes the release once the write lands.
+      live.stranded = true
+      return
+    }
+    await this.#finishRelease(id, live)
+  }
+
+  async #finishRelease(id: string, live: Live): Promise<void> {
+    if (this.#live.get(id) !== live) return
     this.#live.delete(id)
     // Inbox rows (written while the doc was open, or in the gaps around opening and closing) are applied once more
     // (idempotent) so that y-indexeddb holds them all before the rows go.
@@ -184,6 +199,10 @@ export class HouseholdStore {
         this.#pendingChanged()
       }
       this.#o.onOutbox?.(id)
+      if (live.stranded && live.users === 0 && live.buffer.length === 0) {
+        live.stranded = false
+        void this.#finishRelease(id, live).catch((e: unknown) => this.#o.onWriteError?.(e))
+      }
     })
     live.writing = job.catch((e: unknown) => {
       this.#o.onWriteError?.(e)
@@ -202,6 +221,13 @@ export class HouseholdStore {
     let n = 0
     for (const live of this.#live.values()) n += live.buffer.length + live.inWrite
     return n
+  }
+
+  /** Local updates not yet in the outbox, per household (the unsynced export carries them after a failed write). */
+  unwritten(): Map<string, Uint8Array[]> {
+    const out = new Map<string, Uint8Array[]>()
+    for (const [id, live] of this.#live) if (live.buffer.length > 0) out.set(id, [...live.buffer])
+    return out
   }
 
   /** Edits of one household not yet committed to IndexedDB ("saving…" until 0, then "saved on phone"). */
