@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { en } from './en.ts'
 import { buildDictionaries, interpolate, translate } from './dictionary.ts'
 import { vi } from './vi.ts'
+import { SYNC_ERROR_CODES } from '../../shared/sync/errors.ts'
+import { STATUSES } from '../../shared/household/types.ts'
 
 describe('i18n', () => {
   const d = buildDictionaries()
@@ -39,5 +41,14 @@ describe('i18n', () => {
     }
     expect(keys.size).toBeGreaterThan(40)
     expect([...keys].filter((k) => !(k in vi))).toEqual([])
+  })
+
+  it('every key built from data (sync error codes, statuses, categories) exists in vi and en', () => {
+    const keys = [
+      ...SYNC_ERROR_CODES.map((c) => `sync.error.${c}`),
+      ...STATUSES.map((s) => `status.${s}`),
+      ...['poor', 'near_poor', 'average', 'not_poor', 'incomplete'].map((c) => `category.${c}`),
+    ]
+    expect(keys.filter((k) => !(k in vi) || !(k in en))).toEqual([])
   })
 })
