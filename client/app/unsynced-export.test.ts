@@ -7,6 +7,7 @@ import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { openDevice } from './device.ts'
 import { buildUnsyncedExport } from './unsynced-export.ts'
 import { fromBase64 } from './password-verifier.ts'
+import { PhotoStore } from '../photos/photo-store.ts'
 
 function serverHousehold(id: string): Uint8Array {
   const doc = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Đông', address: '12 Lê Lợi', members: [] }, { clientId: 1 })
@@ -42,5 +43,16 @@ describe('unsynced export after a failed outbox write', () => {
     await expect.poll(async () => (await device.summary.outboxOf('h1')).length, { timeout: 10_000 }).toBe(1)
     await expect.poll(() => device.households.isOpen('h1'), { timeout: 10_000 }).toBe(false)
     expect(device.households.unflushed).toBe(0)
+  })
+
+  it('CL-durability: the export carries the bytes of every photo not yet uploaded', async () => {
+    const device = await openDevice(new IDBFactory(), 'rasoat-export-photos')
+    const photos = new PhotoStore(new IDBFactory())
+    const bytes = new Uint8Array([0xff, 0xd8, 1, 2, 3, 4])
+    const { sha256 } = await photos.add(new Blob([bytes], { type: 'image/jpeg' }), { householdId: 'h9', kind: 'house' })
+    const exported = await buildUnsyncedExport(device, { user: null, appVersion: 'test', pendingPhotos: () => photos.pending() })
+    expect(exported.photos).toHaveLength(1)
+    expect(exported.photos[0]).toMatchObject({ sha256, householdId: 'h9', kind: 'house', contentType: 'image/jpeg' })
+    expect(fromBase64(exported.photos[0]!.data)).toEqual(bytes)
   })
 })

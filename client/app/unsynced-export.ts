@@ -26,11 +26,29 @@ export interface UnsyncedExport {
     /** The device's whole state of the household (a Yjs update, base64), for when the server copy is lost. */
     state: string | null
   }[]
+  /** Photos not yet uploaded (the documents hold only their hashes): the bytes, base64. */
+  photos: { sha256: string; householdId: string; kind: string; capturedAt: string; contentType: string; data: string }[]
+}
+
+/** A photo waiting for upload, as the photo store holds it. */
+export interface PendingPhoto {
+  sha256: string
+  householdId: string
+  kind: string
+  capturedAt: string
+  contentType: string
+  blob: Blob
 }
 
 export async function buildUnsyncedExport(
   device: Device,
-  meta: { user: { id: string; username: string } | null; appVersion: string; now?: number },
+  meta: {
+    user: { id: string; username: string } | null
+    appVersion: string
+    now?: number
+    /** Photos not yet uploaded (client/photos' pending()); they are unsynced work too. */
+    pendingPhotos?: () => Promise<PendingPhoto[]>
+  },
 ): Promise<UnsyncedExport> {
   await device.households.flush()
   const outbox = await device.summary.allOutbox()
@@ -59,6 +77,11 @@ export async function buildUnsyncedExport(
       state: state ? toBase64(state) : null,
     })
   }
+  const photos: UnsyncedExport['photos'] = []
+  for (const p of (await meta.pendingPhotos?.()) ?? []) {
+    const data = toBase64(new Uint8Array(await p.blob.arrayBuffer()))
+    photos.push({ sha256: p.sha256, householdId: p.householdId, kind: p.kind, capturedAt: p.capturedAt, contentType: p.contentType, data })
+  }
   return {
     format: EXPORT_FORMAT,
     exportedAt: new Date(meta.now ?? Date.now()).toISOString(),
@@ -67,6 +90,7 @@ export async function buildUnsyncedExport(
     appVersion: meta.appVersion,
     protocol: PROTOCOL_VERSION,
     households,
+    photos,
   }
 }
 
