@@ -177,6 +177,13 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     return entry
   }
 
+  /** Fan-out re-checks scope (cached, SCOPE_CACHE_MS): a revoked household stops flowing and leaves the hub. */
+  function stillReadable(householdId: string): boolean {
+    if (scopeOf(householdId).read) return true
+    if (held.delete(householdId)) deps.hub.unsubscribe(householdId, self)
+    return false
+  }
+
   function onDoc(householdId: string, payload: Uint8Array): void {
     const doc = readDocPayload(payload)
     if (doc.kind === 'awareness') return // no presence on household documents (P7)
@@ -300,11 +307,13 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     },
     closed,
     committed(householdId, update, serverSeq) {
+      if (!stillReadable(householdId)) return
       // DOC update + HEAD in one uncompressed BATCH: one socket write instead of two (P9, P10).
       const frames = [encodeMessage(docUpdate(householdId, update)), encodeMessage({ type: 'head', householdId, serverSeq })]
       send({ type: 'batch', compressed: false, frames })
     },
     conflict(c: RecordedConflict) {
+      if (!stillReadable(c.householdId)) return
       send(conflictNotice(c))
     },
   }

@@ -76,7 +76,16 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
     )
   }
 
+  /** Scope is re-checked per message and per fan-out: a revoked assignment closes the connection at once. */
+  function revoked(): boolean {
+    if (deps.access.canRead(user, householdId)) return false
+    socket.close(CloseCode.FORBIDDEN, 'sync/forbidden')
+    self.closed()
+    return true
+  }
+
   function handle(bytes: Uint8Array): void {
+    if (revoked()) return
     const dec = decoding.createDecoder(bytes)
     const outer = decoding.readVarUint(dec)
     if (outer === YWS_MESSAGE_AWARENESS) {
@@ -122,12 +131,14 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
       deps.hub.unsubscribe(householdId, self)
     },
     committed(_id, update) {
+      if (!open || revoked()) return
       send(updatePayload(update))
     },
     conflict() {
       // the plain y-websocket protocol has no conflict notice; the admin screen shows it
     },
     awareness(_id, payload) {
+      if (!open || revoked()) return
       send(payload)
     },
   }

@@ -1,0 +1,81 @@
+// Fan-out respects scope (P11): a connection whose assignment was revoked stops receiving the household's edits and
+// conflicts once SCOPE_CACHE_MS has passed. Real server on port 0, real SQLite file, real WebSocket clients.
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SCOPE_CACHE_MS } from './device-connection.ts'
+import { DeviceReplica } from './testing/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { SyncClient } from './test-client.ts'
+
+let server: RelayTestServer
+const tokens: Record<string, string> = {}
+const userIds: Record<string, string> = {}
+
+beforeAll(async () => {
+  server = await startRelayServer()
+  server.addVillage('vf')
+  server.seedHouseholds(['hh-f-1'], 'vf')
+  server.addVillage('vg')
+  server.seedHouseholds(['hh-g-1'], 'vg')
+  for (const [name, village] of [['an', 'vf'], ['binh', 'vf'], ['chau', 'vg'], ['dung', 'vg']] as const) {
+    const { user, token } = await server.addUser(name, 'enumerator', { villages: [village] })
+    tokens[name] = token
+    userIds[name] = user.id
+  }
+})
+
+afterAll(async () => {
+  await server.stop()
+})
+
+async function device(name: string): Promise<SyncClient> {
+  const c = await SyncClient.connect({ url: server.url, token: tokens[name]!, deviceId: `${name}-phone` })
+  expect((await c.hello()).type).toBe('welcome')
+  return c
+}
+
+describe('P11 fan-out after revocation', () => {
+  it('P11: a connection whose assignment was revoked no longer receives the household’s committed edits', async () => {
+    const an = await device('an')
+    const binh = await device('binh')
+    await an.manifest([])
+    await binh.manifest([])
+    const held = (binh.updates.get('hh-f-1') ?? []).length
+    expect(held).toBeGreaterThan(0)
+    server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.binh)
+    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    const r = new DeviceReplica(33_001)
+    for (const u of an.updates.get('hh-f-1') ?? []) r.apply(u)
+    r.setAddress('12 secret street')
+    expect(await an.sendUpdate('hh-f-1', r.take())).toMatchObject({ type: 'ack' })
+    // The ACK is sent before fan-out in the same turn; give binh's socket time to receive anything sent.
+    await new Promise((ok) => setTimeout(ok, 300))
+    expect((binh.updates.get('hh-f-1') ?? []).length).toBe(held)
+    await an.close()
+    await binh.close()
+  })
+
+  it('P11: a /yjs connection whose assignment was revoked receives no further edits and is closed with 4403', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/yjs/hh-g-1?token=${tokens.chau}`)
+    const messages: Uint8Array[] = []
+    const closed = new Promise<number>((ok) => ws.on('close', (code) => ok(code)))
+    const step1 = new Promise<void>((ok) =>
+      ws.on('message', (d: Buffer) => {
+        messages.push(new Uint8Array(d))
+        if (d[0] === 0 && d[1] === 0) ok()
+      }),
+    )
+    await step1
+    server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.chau)
+    const dung = await device('dung')
+    await dung.manifest([])
+    const r = new DeviceReplica(33_002)
+    for (const u of dung.updates.get('hh-g-1') ?? []) r.apply(u)
+    r.setAddress('9 private lane')
+    expect(await dung.sendUpdate('hh-g-1', r.take())).toMatchObject({ type: 'ack' })
+    expect(await closed).toBe(4403)
+    // Only the server's step1 (and possibly its step2 answer) — never the sync update (0, 2) carrying the edit.
+    expect(messages.some((m) => m[0] === 0 && m[1] === 2)).toBe(false)
+    await dung.close()
+  })
+})
