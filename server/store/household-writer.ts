@@ -196,7 +196,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
-        projections.valueOfItem(id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
+        projections.valueOfItem(householdId, id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
       const insp = inspectUpdate(doc, update, { lookupValue })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }

@@ -39,8 +39,11 @@ export interface Projections {
   /** Opens a conflict, or adds candidates to the open one on the same field. */
   /** `lookup` finds values Yjs GC'd that the field history does not hold (the creation state). */
   recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number, lookup?: (id: { client: number; clock: number }) => JsonValue | undefined): RecordedConflict
-  /** The value the Yjs item (client, clock) wrote, from the field history (for GC'd base values). */
-  valueOfItem(id: { client: number; clock: number }): JsonValue | undefined
+  /**
+   * The value the Yjs item (client, clock) of this household wrote, from the field history (for GC'd base values).
+   * Item ids are per document: SERVER_CLIENT_ID writes in every household, so the household is part of the key.
+   */
+  valueOfItem(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
 }
 
 const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
@@ -59,7 +62,7 @@ export function createProjections(db: Db): Projections {
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const historyOfItem = db.prepare('SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? LIMIT 1')
+  const historyOfItem = db.prepare('SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1')
   const binding = db.prepare('SELECT user_id, device_id, first_seen FROM client_ids WHERE client_id = ?')
   const openConflict = db.prepare(`SELECT id, candidates_json FROM conflicts WHERE household_id = ? AND path = ? AND status = 'open'`)
   const insertConflict = db.prepare(
@@ -68,8 +71,8 @@ export function createProjections(db: Db): Projections {
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
-  function candidate(side: ConflictSide, fallback?: (id: { client: number; clock: number }) => JsonValue | undefined): ConflictCandidateRow {
-    const h = historyOfItem.get(side.clientId, side.clock) as { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
+  function candidate(householdId: string, side: ConflictSide, fallback?: (id: { client: number; clock: number }) => JsonValue | undefined): ConflictCandidateRow {
+    const h = historyOfItem.get(side.clientId, side.clock, householdId) as { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
     const value = side.value !== undefined ? side.value : h ? (JSON.parse(h.value_json) as JsonValue) : (fallback?.({ client: side.clientId, clock: side.clock }) ?? null)
     if (h) return { value, clientId: side.clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
     const b = binding.get(side.clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
@@ -78,8 +81,8 @@ export function createProjections(db: Db): Projections {
   }
 
   return {
-    valueOfItem(id) {
-      const h = historyOfItem.get(id.client, id.clock) as { value_json: string } | undefined
+    valueOfItem(householdId, id) {
+      const h = historyOfItem.get(id.client, id.clock, householdId) as { value_json: string } | undefined
       return h ? (JSON.parse(h.value_json) as JsonValue) : undefined
     },
     writeSummary(householdId, s, meta) {
@@ -97,8 +100,8 @@ export function createProjections(db: Db): Projections {
       }
     },
     recordConflict(householdId, c, kept, author, receivedAt, lookup) {
-      const incoming: ConflictCandidateRow = { ...candidate(c.incoming), ...author, at: receivedAt }
-      const current = candidate(c.current, lookup)
+      const incoming: ConflictCandidateRow = { ...candidate(householdId, c.incoming), ...author, at: receivedAt }
+      const current = candidate(householdId, c.current, lookup)
       const open = openConflict.get(householdId, c.path) as { id: number; candidates_json: string } | undefined
       if (open) {
         const candidates = JSON.parse(open.candidates_json) as ConflictCandidateRow[]
@@ -109,7 +112,7 @@ export function createProjections(db: Db): Projections {
         updateConflict.run(JSON.stringify(candidates), json(kept), open.id)
         return { id: open.id, householdId, path: c.path, candidates, kept }
       }
-      const base: JsonValue | undefined = c.base === null ? undefined : candidate(c.base, lookup).value
+      const base: JsonValue | undefined = c.base === null ? undefined : candidate(householdId, c.base, lookup).value
       const candidates = [current, incoming]
       const id = Number(insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt).lastInsertRowid)
       return { id, householdId, path: c.path, candidates, kept }
