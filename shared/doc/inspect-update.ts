@@ -78,6 +78,7 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
   const index = new UpdateIndex(decoded.structs)
   const locator = new Locator(doc, index)
   const missing = gaps(doc, index)
+  missing.push(...deletionsAhead(doc, index, decoded.ds))
   const fresh: [Y.Item, Placed][] = []
   const clientIds = new Set<number>()
   for (const s of decoded.structs) {
@@ -143,6 +144,21 @@ function gaps(doc: Y.Doc, index: UpdateIndex): StructId[] {
       }
       expected = s.id.clock + s.length
     }
+  }
+  return out
+}
+
+/**
+ * Delete ranges past what the doc and the update itself hold: Yjs would park them (pendingDs) and apply them to
+ * whatever those clocks turn out to be, past every layout check — ask the sender to resync instead.
+ */
+function deletionsAhead(doc: Y.Doc, index: UpdateIndex, ds: DecodedDeleteSet): StructId[] {
+  const out: StructId[] = []
+  for (const [client, ranges] of ds.clients) {
+    let end = Y.getState(doc.store, client)
+    for (const s of index.byClient.get(client) ?? []) if (!(s instanceof Y.Skip) && s.id.clock <= end) end = Math.max(end, s.id.clock + s.length)
+    const ahead = ranges.some(({ clock, len }) => len > 0 && clock + len > end)
+    if (ahead) out.push({ client, clock: end })
   }
   return out
 }
