@@ -67,11 +67,26 @@ export function createRelay(deps: RelayDeps): Relay {
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
   const sockets = new Set<WSContext<WebSocket>>()
+  /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
+  const resolving = new Set<number>()
   const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)
     return token ? deps.access.authenticate(token) : null
+  }
+
+  /** Writes an open conflict's chosen value and marks it resolved, in one commit; answers after the commit. */
+  async function resolveOpen(conflict: Conflict, conflictId: number, value: JsonValue, admin: User): Promise<ResolveResult> {
+    let marked = false
+    const result = writer.setField(conflict.householdId, conflict.path, value, admin.id, () => {
+      marked = conflicts.markResolved(conflictId, admin.id, value, now())
+    }, String(conflictId))
+    if (result.kind !== 'accepted') return { ok: false, code: 'conflict/invalid-choice', message: result.kind === 'rejected' ? result.reason : 'resync' }
+    const c = await result.committed
+    if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit
+    if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
+    return { ok: true, conflict: conflicts.get(conflictId) as Conflict, serverSeq: c.serverSeq }
   }
 
   return {
@@ -151,7 +166,7 @@ export function createRelay(deps: RelayDeps): Relay {
       if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
       const conflict = Number.isSafeInteger(conflictId) ? conflicts.get(conflictId) : null
       if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${String(rawId)}` }
-      if (conflict.status !== 'open') return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
+      if (conflict.status !== 'open' || resolving.has(conflictId)) return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
       let value: JsonValue
       if ('candidate' in choice) {
         const cand = conflict.candidates[choice.candidate]
@@ -160,15 +175,12 @@ export function createRelay(deps: RelayDeps): Relay {
       } else {
         value = choice.value as JsonValue
       }
-      let marked = false
-      const result = writer.setField(conflict.householdId, conflict.path, value, admin.id, () => {
-        marked = conflicts.markResolved(conflictId, admin.id, value, now())
-      }, String(conflictId))
-      if (result.kind !== 'accepted') return { ok: false, code: 'conflict/invalid-choice', message: result.kind === 'rejected' ? result.reason : 'resync' }
-      const c = await result.committed
-      if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit
-      if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
-      return { ok: true, conflict: conflicts.get(conflictId) as Conflict, serverSeq: c.serverSeq }
+      resolving.add(conflictId)
+      try {
+        return await resolveOpen(conflict, conflictId, value, admin)
+      } finally {
+        resolving.delete(conflictId)
+      }
     },
     flush: () => writer.flush(),
     async close(code = 1001) {
