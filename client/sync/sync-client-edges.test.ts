@@ -78,6 +78,27 @@ describe('sync client protocol edges', () => {
     c.stop()
   })
 
+  it('backoff: a server that welcomes and then closes (overloaded) is retried with a growing delay, not every second', async () => {
+    const peer = await scriptedPeer((m, send, ws) => {
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0 })
+      if (m.type === 'manifest') ws.close(CloseCode.OVERLOADED, 'sync/overloaded')
+    })
+    const device = await openDevice(indexedDB, `rasoat-edges-${++n}`)
+    const backoff = new Backoff({ baseMs: 10, capMs: 60_000, random: () => 1 })
+    const c = new SyncClient({
+      url: () => `ws://127.0.0.1:${peer.port}/sync`,
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      store: device.syncStore,
+      deviceId: device.deviceId,
+      appVersion: 'test',
+      backoff,
+    })
+    c.start()
+    await expect.poll(() => peer.connections, { timeout: 10_000 }).toBeGreaterThanOrEqual(4)
+    expect(backoff.attempt).toBeGreaterThanOrEqual(3)
+    c.stop()
+  })
+
   it('P9/P10: a deflate-raw BATCH of step2 + HEAD pairs bootstraps households in order', async () => {
     const docs = ['b1', 'b2', 'b3'].map((id) => {
       const h = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Một', address: `${id} Lê Duẩn` }, { clientId: 1 })

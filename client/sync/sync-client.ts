@@ -352,12 +352,14 @@ export class SyncClient {
   async #handle(m: SyncMessage): Promise<void> {
     switch (m.type) {
       case 'welcome': {
-        this.#backoff.reset()
+        // The backoff is reset only once the manifest is answered: a server that accepts and then sheds the connection
+        // (overloaded) must see 1,200 phones spread out, not reconnecting every second.
         this.#send({ type: 'manifest', entries: await this.#o.store.manifest() })
         this.#armWatchdog()
         return
       }
       case 'manifest-reply':
+        this.#backoff.reset()
         return this.#afterManifest(m.changed, m.added, m.removed)
       case 'ack': {
         const group = this.#inFlight.get(m.householdId)?.shift()
