@@ -63,7 +63,25 @@ export interface DeviceConnection extends Subscriber {
   closed(): void
 }
 
-export function createDeviceConnection(user: User, socket: Socket, deps: DeviceConnectionDeps): DeviceConnection {
+/**
+ * Whether the connection's session still stands (logout, expiry, a disabled account end it), re-checked at most every
+ * SCOPE_CACHE_MS. Without a token (tests building connections by hand) there is nothing to re-check.
+ */
+export function sessionCheck(access: Access, user: User, token: string | undefined, now: () => number): () => boolean {
+  let checkedAt = now()
+  let valid = true
+  return () => {
+    if (token === undefined || !valid) return valid
+    const t = now()
+    if (t - checkedAt < SCOPE_CACHE_MS && t >= checkedAt) return true
+    checkedAt = t
+    valid = access.authenticate(token)?.id === user.id
+    return valid
+  }
+}
+
+export function createDeviceConnection(user: User, socket: Socket, deps: DeviceConnectionDeps, token?: string): DeviceConnection {
+  const sessionValid = sessionCheck(deps.access, user, token, deps.now)
   let phase: 'hello' | 'manifest' | 'ready' | 'closed' = 'hello'
   let deviceId = ''
   const held = new Set<string>()
@@ -179,6 +197,10 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
 
   /** Fan-out re-checks scope (cached, SCOPE_CACHE_MS): a revoked household stops flowing and leaves the hub. */
   function stillReadable(householdId: string): boolean {
+    if (!sessionValid()) {
+      fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
+      return false
+    }
     if (scopeOf(householdId).read) return true
     if (held.delete(householdId)) deps.hub.unsubscribe(householdId, self)
     return false
@@ -292,6 +314,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     user,
     receive(bytes) {
       if (phase === 'closed') return
+      if (!sessionValid()) return fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
       if (bytes.length > MAX_FRAME_BYTES) return fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)
       const decoded = decodeMessage(bytes)
       if (!decoded.ok) {

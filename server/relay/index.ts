@@ -108,12 +108,13 @@ export function createRelay(deps: RelayDeps): Relay {
         },
         upgradeWebSocket((c) => {
           const user = c.get('user') as User | null
+          const token = sessionToken(c) ?? ''
           let conn: ReturnType<typeof createDeviceConnection> | null = null
           return {
             onOpen(_e, ws) {
               if (user === null) return ws.close(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated')
               sockets.add(ws)
-              conn = createDeviceConnection(user, socketOf(ws), connDeps)
+              conn = createDeviceConnection(user, socketOf(ws), connDeps, token)
             },
             onMessage(e, ws) {
               const bytes = bytesOf(e.data)
@@ -140,12 +141,13 @@ export function createRelay(deps: RelayDeps): Relay {
         },
         upgradeWebSocket((c) => {
           const user = c.get('user') as User
+          const token = sessionToken(c) ?? ''
           const id = c.req.param('householdId') as string
           let conn: ReturnType<typeof createYjsConnection> | null = null
           return {
             onOpen(_e, ws) {
               sockets.add(ws)
-              conn = createYjsConnection(user, id, socketOf(ws), { ...connDeps })
+              conn = createYjsConnection(user, id, socketOf(ws), { ...connDeps }, token)
               conn.open()
             },
             onMessage(e, ws) {

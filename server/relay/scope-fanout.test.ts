@@ -17,7 +17,9 @@ beforeAll(async () => {
   server.seedHouseholds(['hh-f-1'], 'vf')
   server.addVillage('vg')
   server.seedHouseholds(['hh-g-1'], 'vg')
-  for (const [name, village] of [['an', 'vf'], ['binh', 'vf'], ['chau', 'vg'], ['dung', 'vg']] as const) {
+  server.addVillage('vh')
+  server.seedHouseholds(['hh-h-1'], 'vh')
+  for (const [name, village] of [['an', 'vf'], ['binh', 'vf'], ['chau', 'vg'], ['dung', 'vg'], ['em', 'vh']] as const) {
     const { user, token } = await server.addUser(name, 'enumerator', { villages: [village] })
     tokens[name] = token
     userIds[name] = user.id
@@ -77,5 +79,21 @@ describe('P11 fan-out after revocation', () => {
     // Only the server's step1 (and possibly its step2 answer) — never the sync update (0, 2) carrying the edit.
     expect(messages.some((m) => m[0] === 0 && m[1] === 2)).toBe(false)
     await dung.close()
+  })
+
+  it('P11: a /sync connection whose session ended (logout, expiry, disabled account) is closed with 4401 and stores nothing more', async () => {
+    const em = await device('em')
+    await em.manifest([])
+    const r = new DeviceReplica(33_003)
+    for (const u of em.updates.get('hh-h-1') ?? []) r.apply(u)
+    r.setAddress('before logout')
+    expect(await em.sendUpdate('hh-h-1', r.take())).toMatchObject({ type: 'ack' })
+    server.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userIds.em)
+    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    const before = server.docStore.head('hh-h-1')
+    r.setAddress('after logout')
+    void em.sendUpdate('hh-h-1', r.take()).catch(() => undefined)
+    expect(await em.closed()).toBe(4401)
+    expect(server.docStore.head('hh-h-1')).toBe(before)
   })
 })

@@ -8,7 +8,7 @@ import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { HouseholdWriter } from '../store/household-writer.ts'
 import { CloseCode, MAX_FRAME_BYTES, syncStep1Payload, syncStep2Payload, updatePayload, YWS_MESSAGE_AWARENESS, YWS_MESSAGE_SYNC } from '../../shared/sync/protocol.ts'
-import type { Socket } from './device-connection.ts'
+import { sessionCheck, type Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
 
 const MESSAGE_AUTH = 2
@@ -20,6 +20,7 @@ export interface YjsConnectionDeps {
   writer: HouseholdWriter
   hub: Hub
   onError(e: unknown): void
+  now?: () => number
 }
 
 export interface YjsConnection extends Subscriber {
@@ -46,7 +47,8 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   }
 }
 
-export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps): YjsConnection {
+export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps, token?: string): YjsConnection {
+  const sessionValid = sessionCheck(deps.access, user, token, deps.now ?? Date.now)
   let open = false
 
   function send(bytes: Uint8Array): void {
@@ -78,8 +80,9 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
 
   /** Scope is re-checked per message and per fan-out: a revoked assignment closes the connection at once. */
   function revoked(): boolean {
-    if (deps.access.canRead(user, householdId)) return false
-    socket.close(CloseCode.FORBIDDEN, 'sync/forbidden')
+    const session = sessionValid()
+    if (session && deps.access.canRead(user, householdId)) return false
+    socket.close(session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED, session ? 'sync/forbidden' : 'sync/unauthenticated')
     self.closed()
     return true
   }
