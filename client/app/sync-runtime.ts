@@ -74,9 +74,13 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
     leader = true
     client.start()
   }
+  // A follower's request is still queued when it stops (sign in again, logout): it is aborted, and a grant that comes
+  // anyway is given back at once, or it would hold the lock forever and no tab would sync after the leader closes.
+  const lockAbort = typeof AbortController === 'undefined' ? null : new AbortController()
   if (typeof navigator !== 'undefined' && navigator.locks) {
     void navigator.locks
-      .request(LOCK, () => new Promise<void>((resolve) => {
+      .request(LOCK, { signal: lockAbort?.signal }, () => new Promise<void>((resolve) => {
+        if (stopped) return resolve()
         releaseLock = resolve
         becomeLeader()
       }))
@@ -111,6 +115,7 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
       channelOpen = false
       channel?.close()
       releaseLock?.()
+      lockAbort?.abort()
     },
   }
 }
