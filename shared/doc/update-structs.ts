@@ -103,6 +103,10 @@ export class Locator {
     // No parent info: the parent and key are those of the neighbour the item was inserted next to.
     const ref = item.origin ?? item.rightOrigin
     if (ref === null) return { kind: 'violation', reason: 'item with neither parent nor origin' }
+    // Yjs parks an item whose right neighbour it lacks as pending, even when its origin is known.
+    if (item.origin !== null && item.rightOrigin !== null && this.lookup(item.rightOrigin) === 'missing') {
+      return { kind: 'missing', id: { client: item.rightOrigin.client, clock: item.rightOrigin.clock } }
+    }
     const r = this.lookup(ref)
     if (r === 'missing') return { kind: 'missing', id: { client: ref.client, clock: ref.clock } }
     if (r instanceof Y.GC) return { kind: 'orphan' }
