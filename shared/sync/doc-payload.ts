@@ -48,6 +48,17 @@ export function docUpdate(householdId: string, update: Uint8Array): DocMessage {
 }
 
 /** Read a DOC payload. Never throws; does not decode the Yjs update itself (inspectUpdate does). */
+/** A Yjs state vector: count, then (client, clock) pairs, nothing after (Yjs would throw deep inside a diff). */
+function checkStateVector(bytes: Uint8Array): void {
+  const r = new FrameReader(bytes)
+  const n = r.count('state vector entries', bytes.length)
+  for (let i = 0; i < n; i++) {
+    r.uint('state vector client')
+    r.uint('state vector clock')
+  }
+  r.end('state vector')
+}
+
 export function readDocPayload(payload: Uint8Array): DocPayload {
   try {
     const r = new FrameReader(payload)
@@ -63,6 +74,7 @@ export function readDocPayload(payload: Uint8Array): DocPayload {
     r.end('sync message')
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:
+        checkStateVector(bytes)
         return { kind: 'step1', stateVector: bytes }
       case syncProtocol.messageYjsSyncStep2:
         return { kind: 'step2', update: bytes }
