@@ -69,7 +69,9 @@ export function photoRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; p
     const actual = sha256Hex(bytes)
     if (actual !== sha) throw new ApiError('photo/hash-mismatch', 'body does not hash to the name', { expected: sha, actual })
     const { photo, created } = photos.put({ sha256: sha, bytes, contentType: type as PhotoType, householdId, uploadedBy: user.id })
-    return c.json({ sha256: photo.sha256, bytes: photo.bytes, contentType: photo.contentType, householdId: photo.householdId }, created ? 201 : 200)
+    // The same bytes may already be linked to a household outside the uploader's area: do not name it to them.
+    const householdShown = photo.householdId !== null && (photo.householdId === householdId || mayRead(access, user, photo)) ? photo.householdId : null
+    return c.json({ sha256: photo.sha256, bytes: photo.bytes, contentType: photo.contentType, householdId: householdShown }, created ? 201 : 200)
   })
 
   // Hono answers HEAD with this GET route minus the body: the client uses it to skip uploads that exist.
