@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
+import { seededRandom } from '../../shared/household/fixtures.ts'
 import { buildWithHouseholdDoc } from './household-builder.ts'
 
 export interface CorpusDoc {
@@ -27,25 +28,13 @@ export function householdId(i: number): string {
   return `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`
 }
 
-/** Deterministic PRNG (mulberry32) so every run and every system sees the same documents and edits. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const FALLBACK_FIELDS = 40
 const MEMBER_FIELDS = ['fullName', 'sex', 'birthDate', 'relation', 'ethnicity', 'ableToWork', 'employment', 'disability',
   'healthInsurance', 'studying', 'education', 'schoolOnTrack', 'malnourished', 'monthlySocialAllowance', 'personalId']
 
 /** Fallback shape: one Y.Map per section, one key per question, members as a Y.Map of Y.Maps by id. */
 function buildFallback(i: number): Uint8Array {
-  const r = rng(1000 + i)
+  const r = seededRandom(1000 + i) // the fixtures' PRNG: every run and every system sees the same documents and edits
   const doc = new Y.Doc({ gc: true })
   doc.clientID = 1_000_000 + i
   doc.transact(() => {
