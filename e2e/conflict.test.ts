@@ -1,7 +1,7 @@
 // Two phones edit the same field of the same household while offline; both reconnect; the server records exactly
 // one conflict with both values (GET /api/conflicts as admin), and the phones show it on the household.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeHousehold, openHousehold, setFloorArea, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import { editOffline, openHousehold, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -29,14 +29,7 @@ describe('concurrent offline edits', () => {
       await waitForServiceWorker(p.page)
     }
     const id = (await one.page.getByTestId('household-row').first().getAttribute('data-id'))!
-    for (const [p, value] of [[one, '40'], [two, '55']] as const) {
-      await p.context.setOffline(true)
-      await p.page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-      await openHousehold(p.page, id)
-      await setFloorArea(p.page, value)
-      await p.page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
-      await closeHousehold(p.page)
-    }
+    for (const [p, value] of [[one, '40'], [two, '55']] as const) await editOffline(p, value, id)
     for (const p of [one, two]) {
       await p.context.setOffline(false)
       await p.page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })

@@ -258,3 +258,14 @@ export async function closeHousehold(page: Page): Promise<void> {
   await page.getByTestId('btn-back').click()
   await page.getByTestId('household-list').waitFor()
 }
+
+/** Network off, then one floor-area edit of a household, confirmed "saved on phone", and back to the list. */
+export async function editOffline({ page, context }: Phone, floorArea: string, id?: string): Promise<string> {
+  await context.setOffline(true)
+  await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
+  const opened = await openHousehold(page, id)
+  await setFloorArea(page, floorArea)
+  await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
+  await closeHousehold(page)
+  return opened
+}

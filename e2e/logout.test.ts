@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { closeHousehold, DEMO_PASSWORD, openHousehold, serverHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import { DEMO_PASSWORD, editOffline, serverHousehold, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -16,17 +16,13 @@ afterAll(async () => {
 
 describe('sign-out guard', () => {
   it('refuses logout while an edit is unsynced, allows it after sync; offline unlock uses the login password', async () => {
-    const { page, context } = await e.newPhone()
+    const phone = await e.newPhone()
+    const { page, context } = phone
     await page.goto(e.baseUrl)
     await e.login(page)
     await waitForServiceWorker(page)
 
-    await context.setOffline(true)
-    await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-    const id = await openHousehold(page)
-    await setFloorArea(page, '33')
-    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
-    await closeHousehold(page)
+    const id = await editOffline(phone, '33')
 
     await page.getByTestId('btn-menu').click()
     await page.getByTestId('btn-logout').click()
@@ -75,15 +71,11 @@ describe('sign-out guard', () => {
   })
 
   it('a session that expired while offline stops sync with an explanation; signing in again keeps the unsynced edit', async () => {
-    const { page, context } = await e.newPhone()
+    const phone = await e.newPhone()
+    const { page, context } = phone
     await page.goto(e.baseUrl)
     await e.login(page)
-    await context.setOffline(true)
-    await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-    const id = await openHousehold(page)
-    await setFloorArea(page, '58')
-    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
-    await closeHousehold(page)
+    const id = await editOffline(phone, '58')
 
     e.server.db.prepare('DELETE FROM sessions').run() // the session expires on the server meanwhile
     await context.setOffline(false)

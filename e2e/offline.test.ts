@@ -1,7 +1,7 @@
 // Offline work in real Chromium: network off → edit → reload with no network (service worker shell, offline unlock)
 // → the edit is still there, "saved on phone" → network on → sync by itself → the server has it, "synced".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeHousehold, openHousehold, serverHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import { closeHousehold, editOffline, openHousehold, serverHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -13,17 +13,13 @@ afterAll(async () => {
 
 describe('offline editing', () => {
   it('keeps an edit made offline across an offline reload and syncs it when the network returns', async () => {
-    const { page, context } = await e.newPhone()
+    const phone = await e.newPhone()
+    const { page, context } = phone
     await page.goto(e.baseUrl)
     await e.login(page)
     await waitForServiceWorker(page)
 
-    await context.setOffline(true)
-    await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-    const id = await openHousehold(page)
-    await setFloorArea(page, '42.5')
-    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
-    await closeHousehold(page)
+    const id = await editOffline(phone, '42.5')
     const row = page.locator(`[data-testid="household-row"][data-id="${id}"]`)
     expect(await row.getAttribute('data-sync')).toBe('saved')
     expect(await row.getByTestId('row-sync').textContent()).toBe('đã lưu trên máy')
