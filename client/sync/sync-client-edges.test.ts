@@ -80,7 +80,7 @@ describe('sync client protocol edges', () => {
 
   it('backoff: a server that welcomes and then closes (overloaded) is retried with a growing delay, not every second', async () => {
     const peer = await scriptedPeer((m, send, ws) => {
-      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0 })
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
       if (m.type === 'manifest') ws.close(CloseCode.OVERLOADED, 'sync/overloaded')
     })
     const device = await openDevice(indexedDB, `rasoat-edges-${++n}`)
@@ -105,7 +105,7 @@ describe('sync client protocol edges', () => {
       return { id, state: Y.encodeStateAsUpdate(h.ydoc) }
     })
     const peer = await scriptedPeer((m, send) => {
-      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
         send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 5] as [string, number]), removed: [] })
         const frames = docs.flatMap((d) => [encodeMessage(docSyncStep2(d.id, d.state)), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 5 })])
@@ -130,7 +130,7 @@ describe('sync client protocol edges', () => {
       return { id, stateV2: Y.encodeStateAsUpdateV2(h.ydoc) }
     })
     const peer = await scriptedPeer((m, send) => {
-      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
         send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 3] as [string, number]), removed: [] })
         const frames = docs.flatMap((d) => [encodeMessage({ type: 'state', householdId: d.id, updateV2: d.stateV2 }), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 3 })])
@@ -150,7 +150,7 @@ describe('sync client protocol edges', () => {
 
   it('P14: a STATE whose bytes are not a V2 update stores nothing of its batch (no HEAD) and reconnects', async () => {
     const peer = await scriptedPeer((m, send) => {
-      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now() })
+      if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
         send({ type: 'manifest-reply', changed: [], added: [['g1', 4]], removed: [] })
         const frames = [encodeMessage({ type: 'state', householdId: 'g1', updateV2: new Uint8Array([255, 255, 255, 7, 1, 2]) }), encodeMessage({ type: 'head', householdId: 'g1', serverSeq: 4 })]

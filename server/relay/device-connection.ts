@@ -41,6 +41,8 @@ export interface DeviceConnectionDeps {
   hub: Hub
   manifest(user: User, entries: readonly [string, number][]): ManifestAnswer
   now(): number
+  /** The database's epoch, sent in WELCOME (P15): it changes when the data is restored from a backup. */
+  epoch: string
   onError(e: unknown): void
   /** A connection that has not said HELLO by then is closed with 4408 (default 10 s). */
   helloTimeoutMs?: number
@@ -274,7 +276,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       phase = 'manifest'
       if (helloTimer !== null) clearTimeout(helloTimer)
       helloTimer = null
-      return send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now() })
+      return send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now(), epoch: deps.epoch })
     }
     switch (m.type) {
       case 'manifest': {

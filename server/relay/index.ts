@@ -25,6 +25,8 @@ export interface RelayDeps {
   /** Group-commit window and test hooks. */
   commit?: HouseholdWriterOptions
   onError?: (e: unknown) => void
+  /** The database's epoch sent in WELCOME (P15); changes when data is restored from a backup. */
+  epoch?: string
   /** Per-connection limit on client updates (default 200/s, bursts of 2,000). */
   updateRate?: { perSecond: number; burst: number }
 }
@@ -69,7 +71,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const sockets = new Set<WSContext<WebSocket>>()
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)

@@ -27,12 +27,17 @@ export interface HelloMessage {
   appVersion: string
 }
 
-/** s→c, answer to an accepted HELLO. serverTime: ms since epoch (for clock-skew display only). */
+/**
+ * s→c, answer to an accepted HELLO. serverTime: ms since epoch (for clock-skew display only).
+ * epoch: the database's identity; it changes when the server's data is restored from a backup. A device that was
+ * acknowledged under another epoch must not trust its acknowledged serverSeqs and re-syncs every household (P15).
+ */
 export interface WelcomeMessage {
   type: 'welcome'
   protocol: number
   userId: string
   serverTime: number
+  epoch: string
 }
 
 /** c→s: every household the device holds, with the last serverSeq it was acknowledged / told (0 = never synced). */

@@ -32,7 +32,7 @@ const pairs = fc.array(fc.tuple(id, seq), { maxLength: 20 })
 
 const messageArb: fc.Arbitrary<SyncMessage> = fc.oneof(
   fc.record({ type: fc.constant('hello' as const), protocol: fc.nat(), deviceId: id, appVersion: id }),
-  fc.record({ type: fc.constant('welcome' as const), protocol: fc.nat(), userId: id, serverTime: seq }),
+  fc.record({ type: fc.constant('welcome' as const), protocol: fc.nat(), userId: id, serverTime: seq, epoch: id }),
   fc.record({ type: fc.constant('manifest' as const), entries: pairs }),
   fc.record({ type: fc.constant('manifest-reply' as const), changed: pairs, added: pairs, removed: fc.array(id, { maxLength: 10 }) }),
   fc.record({ type: fc.constant('doc' as const), householdId: id, payload: bytes }),

@@ -46,6 +46,7 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
       encoding.writeVarUint(enc, m.protocol)
       encoding.writeVarString(enc, m.userId)
       encoding.writeVarUint(enc, m.serverTime)
+      encoding.writeVarString(enc, m.epoch)
       break
     case 'manifest':
       encoding.writeVarUint(enc, MessageType.MANIFEST)
@@ -189,7 +190,13 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
         appVersion: r.string('appVersion', MAX_TEXT_BYTES),
       }
     case MessageType.WELCOME:
-      return { type: 'welcome', protocol: r.uint('protocol'), userId: r.string('userId', MAX_ID_BYTES), serverTime: r.uint('serverTime') }
+      return {
+        type: 'welcome',
+        protocol: r.uint('protocol'),
+        userId: r.string('userId', MAX_ID_BYTES),
+        serverTime: r.uint('serverTime'),
+        epoch: r.string('epoch', MAX_ID_BYTES),
+      }
     case MessageType.MANIFEST:
       return { type: 'manifest', entries: readPairs(r, 'manifest entries') }
     case MessageType.MANIFEST_REPLY: {
