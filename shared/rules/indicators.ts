@@ -213,36 +213,10 @@ const informationDevices: Rule<'information_devices'> = (spec, ctx) =>
         },
       ]
 
-const digitalServices: Rule<'digital_services'> = (spec, ctx) => {
-  const d = ctx.household.dwelling
-  const noInternet = !d.internet
-  const noDevice = !d.devices.some((x) => spec.devices.includes(x))
-  const deprived = spec.deprivedWhenLacking === 'both' ? noInternet && noDevice : noInternet || noDevice
-  if (!deprived) return []
-  const findings: Finding[] = []
-  if (noInternet) {
-    findings.push({
-      field: '$.dwelling.internet',
-      vi: 'Không sử dụng được dịch vụ số: hộ không có internet',
-      en: 'Cannot use digital services: the household has no internet',
-    })
-  }
-  if (noDevice) {
-    findings.push({
-      field: '$.dwelling.devices',
-      vi: `Không sử dụng được dịch vụ số: hộ không có ${deviceNames(spec.devices, 'vi')}`,
-      en: `Cannot use digital services: the household has none of ${deviceNames(spec.devices, 'en')}`,
-    })
-  }
-  return findings
-}
-
 const waste: Rule<'waste'> = (spec, ctx) => {
   const w = ctx.household.dwelling.waste
   if (w === undefined) {
-    return spec.missingIsDeprived
-      ? [{ field: '$.dwelling.waste', vi: 'Chưa ghi cách xử lý rác thải sinh hoạt (tính là thiếu hụt)', en: 'Domestic waste handling not recorded (counted as deprived)' }]
-      : []
+    return [{ field: '$.dwelling.waste', vi: 'Chưa ghi cách xử lý rác thải sinh hoạt', en: 'Domestic waste handling is not recorded', missing: true }]
   }
   if (!spec.deprived.includes(w)) return []
   return [{ field: '$.dwelling.waste', vi: 'Rác thải sinh hoạt không được thu gom hoặc xử lý', en: 'Domestic waste is neither collected nor treated' }]
@@ -261,7 +235,6 @@ const RULES: { [K in IndicatorKind]: Rule<K> } = {
   toilet,
   internet,
   information_devices: informationDevices,
-  digital_services: digitalServices,
   waste,
 }
 

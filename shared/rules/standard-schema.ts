@@ -37,12 +37,12 @@ const indicator = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('toilet'), hygienic: z.array(z.enum(TOILETS)) }),
   z.strictObject({ ...base, kind: z.literal('internet') }),
   z.strictObject({ ...base, kind: z.literal('information_devices'), devices: z.array(z.enum(DEVICES)) }),
-  z.strictObject({ ...base, kind: z.literal('digital_services'), devices: z.array(z.enum(DEVICES)), deprivedWhenLacking: z.enum(['both', 'either']) }),
-  z.strictObject({ ...base, kind: z.literal('waste'), deprived: z.array(z.enum(WASTE_HANDLING)), missingIsDeprived: z.boolean() }),
+  z.strictObject({ ...base, kind: z.literal('waste'), deprived: z.array(z.enum(WASTE_HANDLING)) }),
 ])
 
 const standard = z.strictObject({
   id: z.string().min(1),
+  name: text,
   title: text,
   legalBasis: z.string(),
   periods: z.strictObject({ from: z.number().int(), to: z.number().int() }),

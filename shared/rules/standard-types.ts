@@ -47,18 +47,15 @@ export type IndicatorSpec =
   | (IndicatorBase & { kind: 'toilet'; hygienic: Toilet[] })
   | (IndicatorBase & { kind: 'internet' })
   | (IndicatorBase & { kind: 'information_devices'; devices: Device[] })
-  | (IndicatorBase & {
-      kind: 'digital_services'
-      devices: Device[]
-      /** 'both': deprived only when the household lacks internet AND every listed device; 'either': when it lacks one. */
-      deprivedWhenLacking: 'both' | 'either'
-    })
-  | (IndicatorBase & { kind: 'waste'; deprived: WasteHandling[]; missingIsDeprived: boolean })
+  /** A waste answer that is not recorded is reported as missing, never as a deprivation. */
+  | (IndicatorBase & { kind: 'waste'; deprived: WasteHandling[] })
 
 export type IndicatorKind = IndicatorSpec['kind']
 
 export interface Standard {
   id: string
+  /** How people name the standard, e.g. "Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025": shown wherever it appears. */
+  name: Text
   title: Text
   legalBasis: string
   /** Review periods (years) this standard applies to, inclusive. */
