@@ -1,7 +1,7 @@
 // The deprivation indicators as pure functions of (indicator data, household + member ages). Each returns findings
 // naming the member and field behind them; the indicator is deprived when at least one finding is not "missing".
 import type { Device, Household, Member } from '../household/types.ts'
-import type { IndicatorKind, IndicatorSpec } from './standard-types.ts'
+import type { HousingStructure, IndicatorKind, IndicatorSpec } from './standard-types.ts'
 import { formatNumber } from './format.ts'
 import { DEVICE_LABELS, TOILET_LABELS, WATER_LABELS } from './answer-labels.ts'
 
@@ -151,7 +151,7 @@ const STRUCTURE = {
   wall: { field: 'wallDurable', vi: 'tường', en: 'walls' },
   column: { field: 'columnDurable', vi: 'cột', en: 'columns' },
   roof: { field: 'roofDurable', vi: 'mái', en: 'roof' },
-} as const
+} as const satisfies Record<HousingStructure, { field: keyof Household['dwelling']; vi: string; en: string }>
 
 const housingQuality: Rule<'housing_quality'> = (spec, ctx) => {
   const d = ctx.household.dwelling
