@@ -117,7 +117,6 @@ describe('survey of one household (Phiếu A + B) with live classification and s
 
     // Income at or below the line.
     await tid(page, 'btn-step-income').click()
-    await answer(page, 'income.kind', 'perCapita')
     await type(page, 'income.perCapitaMonthly', '900.000')
 
     // GPS: the fix (±9 m) is accepted at once.

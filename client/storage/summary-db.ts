@@ -3,11 +3,12 @@
 // household's y-indexeddb store, and device settings. Start-up reads this, never the household documents.
 
 import { openDatabase, request, transact } from './idb.ts'
+import type { Category } from '../../shared/household/types.ts'
 
 export const SUMMARY_DB_NAME = 'rasoat'
 const VERSION = 1
 
-export type Category = 'poor' | 'near_poor' | 'average' | 'not_poor' | 'incomplete'
+export type { Category }
 
 export interface ConflictNote {
   conflictId: string

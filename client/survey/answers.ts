@@ -1,5 +1,6 @@
 // Parsing and checking what the enumerator types, before it reaches an intent method: numbers as people write
 // them on a Vietnamese phone ("1.500.000", "25,5"), and dates. Errors are dictionary keys shown beside the field.
+import type { Income } from '../../shared/household/types.ts'
 import { compareDates, parseDate } from '../../shared/rules/age.ts'
 
 export type Parsed = { ok: true; value: number | null } | { ok: false; error: string }
@@ -31,6 +32,14 @@ export function parseB1Score(text: string): Parsed {
   const p = parseDecimal(text)
   if (p.ok && p.value !== null && p.value < 0) return { ok: false, error: 'survey.error.b1Score' }
   return p
+}
+
+/** The income evidence with one figure set (or cleared, null) and the other one kept as it is. */
+export function incomeWith(income: Income, figure: keyof Income, value: number | null): Income {
+  const next: Income = { ...income }
+  if (value === null) delete next[figure]
+  else next[figure] = value
+  return next
 }
 
 /** Dictionary key of what is wrong with a birth date, or null. `today` is the device's date (YYYY-MM-DD). */

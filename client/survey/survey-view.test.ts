@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { makeHousehold, makeMember } from '../../shared/household/fixtures.ts'
 import type { Household } from '../../shared/household/types.ts'
-import { surveyView } from './survey-view.ts'
+import { reasonTarget, surveyView } from './survey-view.ts'
 
 const TODAY = '2025-11-29'
 const LOC = { lat: 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-11-29T08:00:00.000Z' }
@@ -133,5 +133,42 @@ describe('surveyView', () => {
     expect(v.loaded).toBe(false)
     expect(v.editable).toBe(false)
     expect(surveyView(snap({}, { workflow: { status: 'listed', history: [] } }), TODAY).editable).toBe(true)
+  })
+
+  it('each missing item says where it is answered: the member editor and field, the dwelling or income field, GPS', () => {
+    const head = makeMember({ fullName: 'Mới', relation: 'head' })
+    const unanswered = new Set([`members.${head.id}.sex`, `members.${head.id}.healthInsurance`, 'dwelling.water', 'dwelling.floorAreaM2'])
+    const v = surveyView(snap({ members: [head], income: {}, location: null }, { screen: { result: null, reason: null } }), TODAY, (p) => !unanswered.has(p))
+    const targets = Object.fromEntries(v.missing.map((m) => [m.key, m.target]))
+    expect(targets).toEqual({
+      'survey.missing.quickScreen': { step: 'quick' },
+      'survey.missing.memberField': { step: 'members', memberId: head.id, field: 'members.0.sex' },
+      'survey.missing.income': { step: 'income', field: 'income.perCapitaMonthly' },
+      'survey.missing.floorArea': { step: 'dwelling', field: 'dwelling.floorAreaM2' },
+      'survey.missing.dwellingField': { step: 'dwelling', field: 'dwelling.water' },
+      'survey.missing.location': { step: 'gps' },
+    })
+  })
+
+  it('MS1 a missing answer that could change the category is a decisive item pointing at that member and field', () => {
+    const head = makeMember({ fullName: 'Bố', relation: 'head', healthInsurance: false })
+    const child = makeMember({ id: 'child-1', fullName: 'Bé', relation: 'child', birthDate: '2018-03-01', ableToWork: false, employment: 'not_working', studying: true, education: 'primary', schoolOnTrack: true, malnourished: null })
+    // I04 (head uninsured) + I09 (water): 2 deprivations at the line; I03 unanswered could make the household poor.
+    const v = surveyView(snap({ members: [head, child], income: { perCapitaMonthly: 1_000_000 }, dwelling: { ...makeHousehold().dwelling, water: 'surface_water' } }), TODAY)
+    expect(v.category).toBe('near_poor')
+    expect(v.classification?.decisiveMissing).toEqual([{ rule: 'I03', memberId: 'child-1', field: '$.members[1].malnourished' }])
+    const item = v.missing.find((m) => m.reason?.rule === 'I03')
+    expect(item).toMatchObject({ key: 'survey.missing.decisive', decisive: true, target: { step: 'members', memberId: 'child-1', field: 'members.1.malnourished' } })
+  })
+
+  it.each([
+    ['$.members[1].schoolOnTrack', { step: 'members', memberId: 'b', field: 'members.1.schoolOnTrack' }],
+    ['$.members', { step: 'members' }],
+    ['$.dwelling.waste', { step: 'dwelling', field: 'dwelling.waste' }],
+    ['$.income', { step: 'income', field: 'income.perCapitaMonthly' }],
+    ['$.income.b1Score', { step: 'income', field: 'income.b1Score' }],
+  ])('reasonTarget(%s)', (field, target) => {
+    const members = [makeMember({ id: 'a' }), makeMember({ id: 'b' })]
+    expect(reasonTarget({ rule: 'I06', vi: '', en: '', field }, members)).toEqual(target)
   })
 })

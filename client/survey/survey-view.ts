@@ -10,6 +10,7 @@ import { recordCategory } from '../../shared/doc/record-category.ts'
 import type { Standard } from '../../shared/rules/standard-types.ts'
 import { birthDateError } from './answers.ts'
 import { ageAtReference, relevantMemberFields, type MemberField } from './member-fields.ts'
+import type { StepId } from './steps.ts'
 
 export interface MemberRow {
   member: Member
@@ -28,11 +29,22 @@ export interface Deprivation {
   reasons: (Reason & { memberName?: string })[]
 }
 
+/** Where a missing item is answered: the step, the member whose editor opens, and the field (its test-id path,
+ * e.g. `members.2.healthInsurance`, `dwelling.water`) to focus. */
+export interface MissingTarget {
+  step: StepId
+  memberId?: string
+  field?: string
+}
+
 export interface Missing {
   key: string
   params?: Record<string, string | number>
   /** Set when the item is a rule engine reason (already translated both ways). */
   reason?: Reason
+  /** Answering it could change the category (rule MS1). */
+  decisive?: true
+  target: MissingTarget
 }
 
 export interface SurveyView {
@@ -144,7 +156,20 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
   }
 }
 
-/** What must be answered before the record can be submitted (empty → submit allowed). */
+/** Where the field behind an engine reason is answered: `$.members[2].malnourished` → that member's editor and field. */
+export function reasonTarget(reason: Reason, members: readonly Member[]): MissingTarget {
+  const m = /^\$\.members\[(\d+)\]\.(\w+)$/.exec(reason.field ?? '')
+  if (m) {
+    const member = members[Number(m[1])]
+    return member ? { step: 'members', memberId: member.id, field: `members.${m[1]}.${m[2]}` } : { step: 'members' }
+  }
+  const top = /^\$\.(dwelling|income)(?:\.(\w+))?$/.exec(reason.field ?? '')
+  if (top?.[1] === 'dwelling') return top[2] ? { step: 'dwelling', field: `dwelling.${top[2]}` } : { step: 'dwelling' }
+  if (top?.[1] === 'income') return { step: 'income', field: top[2] ? `income.${top[2]}` : 'income.perCapitaMonthly' }
+  return reason.field?.startsWith('$.members') ? { step: 'members' } : { step: 'result' }
+}
+
+/** What must be answered before the record can be submitted (empty → submit allowed), each with where to answer it. */
 export function missingForSubmit(
   snapshot: HouseholdSnapshot,
   members: MemberRow[],
@@ -154,29 +179,39 @@ export function missingForSubmit(
 ): Missing[] {
   const { household, screen } = snapshot
   const out: Missing[] = []
-  if (screen.result === null) out.push({ key: 'survey.missing.quickScreen' })
+  const ofMember = (r: MemberRow, field: MemberField): MissingTarget => ({ step: 'members', memberId: r.member.id, field: `members.${r.index}.${field}` })
+  if (screen.result === null) out.push({ key: 'survey.missing.quickScreen', target: { step: 'quick' } })
   if (screen.result === 'not_poor') {
-    if (!screen.reason) out.push({ key: 'survey.quick.reasonRequired' })
+    if (!screen.reason) out.push({ key: 'survey.quick.reasonRequired', target: { step: 'quick' } })
   } else {
-    if (members.length === 0) out.push({ key: 'survey.missing.members' })
-    else if (!members.some((r) => r.member.relation === 'head')) out.push({ key: 'survey.missing.head' })
+    if (members.length === 0) out.push({ key: 'survey.missing.members', target: { step: 'members' } })
+    else if (!members.some((r) => r.member.relation === 'head')) out.push({ key: 'survey.missing.head', target: { step: 'members' } })
     for (const r of members) {
-      if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 } })
-      if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 } })
+      if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 }, target: ofMember(r, 'fullName') })
+      if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 }, target: ofMember(r, 'birthDate') })
       const rest = r.unanswered.filter((f) => f !== 'birthDate')
-      if (rest.length > 0) out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: rest.map((f) => `survey.member.${f}`).join(',') } })
+      const first = rest[0]
+      if (first !== undefined) {
+        out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: rest.map((f) => `survey.member.${f}`).join(',') }, target: ofMember(r, first) })
+      }
     }
-    if (!('perCapitaMonthly' in household.income) && !('b1Score' in household.income)) out.push({ key: 'survey.missing.income' })
+    if (household.income.perCapitaMonthly === undefined && household.income.b1Score === undefined) {
+      out.push({ key: 'survey.missing.income', target: { step: 'income', field: 'income.perCapitaMonthly' } })
+    }
     const d = household.dwelling
-    if (d.hasDwelling && (!answered('dwelling.floorAreaM2') || !(d.floorAreaM2 > 0))) out.push({ key: 'survey.missing.floorArea' })
+    if (d.hasDwelling && (!answered('dwelling.floorAreaM2') || !(d.floorAreaM2 > 0))) out.push({ key: 'survey.missing.floorArea', target: { step: 'dwelling', field: 'dwelling.floorAreaM2' } })
     const dwellingFields = ['hasDwelling', ...(d.hasDwelling ? ['wallDurable', 'columnDurable', 'roofDurable'] : []), 'water', 'toilet', 'internet']
     if (asksWaste) dwellingFields.push('waste')
     const open = dwellingFields.filter((f) => !answered(`dwelling.${f}`))
-    if (open.length > 0) out.push({ key: 'survey.missing.dwellingField', params: { field: open.map((f) => `survey.dwelling.${f}`).join(',') } })
+    if (open.length > 0) {
+      out.push({ key: 'survey.missing.dwellingField', params: { field: open.map((f) => `survey.dwelling.${f}`).join(',') }, target: { step: 'dwelling', field: `dwelling.${open[0]}` } })
+    }
     for (const reason of classification?.reasons ?? []) {
-      if (reason.kind === 'missing') out.push({ key: 'survey.missing.invalid', reason })
+      if (reason.kind !== 'missing') continue
+      const target = reasonTarget(reason, household.members)
+      out.push(reason.decisive ? { key: 'survey.missing.decisive', reason, decisive: true, target } : { key: 'survey.missing.invalid', reason, target })
     }
   }
-  if (household.location === null) out.push({ key: 'survey.missing.location' })
+  if (household.location === null) out.push({ key: 'survey.missing.location', target: { step: 'gps' } })
   return out
 }

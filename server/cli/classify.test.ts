@@ -31,6 +31,8 @@ describe('cli classify', () => {
     ['incomplete', 'incomplete', 'CL5'],
     ['b1-score-rural', 'poor', 'CL1'],
     ['nd351-2027-urban', 'poor', 'CL1'],
+    ['nd351-2027-waste-missing', 'near_poor', 'CL2'],
+    ['both-incomes-urban', 'near_poor', 'CL2'],
   ])('%s → %s (%s), pretty JSON on stdout, nothing on stderr', (name, category, rule) => {
     const r = cli('classify', example(name))
     expect(r.status).toBe(0)
@@ -38,6 +40,31 @@ describe('cli classify', () => {
     const result = JSON.parse(r.stdout)
     expect(result).toMatchObject({ category, decidedBy: rule })
     expect(r.stdout).toBe(JSON.stringify(result, null, 2) + '\n')
+  })
+
+  it('the JSON keeps the standard id and adds its name', () => {
+    const r = JSON.parse(cli('classify', example('poor-rural')).stdout)
+    expect(r).toMatchObject({ standard: 'ND07_2022_2025', standardName: { vi: 'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025', en: 'Decree 07/2021/ND-CP, 2022–2025' } })
+  })
+
+  it('ND351 counts "no internet" once (I11) and lists the 12 indicators’ deprivations without I12/I13', () => {
+    const r = JSON.parse(cli('classify', example('nd351-2027-urban')).stdout)
+    expect(r).toMatchObject({ standard: 'ND351_2027_2030', deprivations: ['I01', 'I11', 'I14'], deprivationCount: 3 })
+  })
+
+  it('MS1 a missing waste answer is missing, not a deprivation, and is listed as decisive (member-less field)', () => {
+    const r = JSON.parse(cli('classify', example('nd351-2027-waste-missing')).stdout)
+    expect(r).toMatchObject({ deprivations: ['I01', 'I11'], decisiveMissing: [{ rule: 'I14', field: '$.dwelling.waste' }] })
+    expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'I14', kind: 'missing', decisive: true }))
+    expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'MS1' }))
+  })
+
+  it('IN3 both incomes are accepted: the per-capita figure decides and the disagreement is a finding', () => {
+    const r = cli('classify', example('both-incomes-urban'))
+    expect(r.status).toBe(0)
+    const result = JSON.parse(r.stdout)
+    expect(result).toMatchObject({ incomeEvidence: 'per_capita', incomeAtOrBelowLine: true, b1Cutoff: 175 })
+    expect(result.findings).toEqual([expect.objectContaining({ code: 'income-estimates-disagree', perCapitaMonthly: 1_950_000, b1Score: 190, line: 2_000_000, b1Cutoff: 175 })])
   })
 
   it('an array gives an array of results in the same order', () => {
@@ -50,7 +77,7 @@ describe('cli classify', () => {
     const r = cli('classify', example('invalid'))
     expect(r.status).toBe(2)
     expect(r.stdout).toBe('')
-    for (const path of ['$.id', '$.income', '$.members[0].sex', '$.members[1].birthDate', '$.dwelling.floorAreaM2', '$.dwelling.garden']) {
+    for (const path of ['$.id', '$.income.b1Score', '$.members[0].sex', '$.members[1].birthDate', '$.dwelling.floorAreaM2', '$.dwelling.garden']) {
       expect(r.stderr).toContain(`\n${path}: `)
     }
   })

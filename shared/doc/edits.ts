@@ -100,8 +100,13 @@ export function rootSpecs(root: RootName): KeySpecs {
   return specs[root] ?? {}
 }
 
+/** The income map's values: each figure given, and `kind` = the figure that decides (per-capita first), kept for readers
+ * that still select by it. Both figures are stored side by side; neither is ever dropped for the other. */
 export function incomeValues(income: Income): [string, unknown][] {
-  if ('perCapitaMonthly' in income) return [['kind', 'perCapitaMonthly'], ['perCapitaMonthly', income.perCapitaMonthly]]
-  if ('b1Score' in income) return [['kind', 'b1Score'], ['b1Score', income.b1Score]]
-  return []
+  const out: [string, unknown][] = []
+  const kind = income.perCapitaMonthly !== undefined ? 'perCapitaMonthly' : income.b1Score !== undefined ? 'b1Score' : null
+  if (kind !== null) out.push(['kind', kind])
+  if (income.perCapitaMonthly !== undefined) out.push(['perCapitaMonthly', income.perCapitaMonthly])
+  if (income.b1Score !== undefined) out.push(['b1Score', income.b1Score])
+  return out
 }

@@ -125,11 +125,12 @@ export class HouseholdDoc {
     return this.apply('setField', [...this.fieldWrites(Root.FIELDS, FIELD_KEYS, { [path]: value }, (k) => k !== 'id')])
   }
 
+  /** The income evidence becomes exactly `evidence`: a figure left out is cleared, the other one is kept as it is. */
   setIncome(evidence: Income): EditResult {
     const income = this.map(Root.INCOME)
-    if ('perCapitaMonthly' in evidence) return this.checked('setIncome', Root.INCOME, { kind: 'perCapitaMonthly', perCapitaMonthly: evidence.perCapitaMonthly }, income)
-    if ('b1Score' in evidence) return this.checked('setIncome', Root.INCOME, { kind: 'b1Score', b1Score: evidence.b1Score }, income)
-    return this.checked('setIncome', Root.INCOME, { kind: null }, income)
+    const values: Record<string, unknown> = { kind: null, perCapitaMonthly: null, b1Score: null, ...Object.fromEntries(incomeValues(evidence)) }
+    for (const k of Object.keys(values)) if (values[k] === null && !income.has(k)) delete values[k]
+    return this.checked('setIncome', Root.INCOME, values, income)
   }
 
   setDwelling(patch: DwellingPatch): EditResult {

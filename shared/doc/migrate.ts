@@ -57,7 +57,7 @@ function householdFromV0(form: Y.Map<unknown>): Household {
     address: s('address'),
     location: lat !== undefined && lng !== undefined ? { lat, lng, accuracyM: n('accuracyM') ?? 0, capturedAt: s('capturedAt', '1970-01-01T00:00:00Z') } : null,
     farming: b('farming'),
-    income: pc !== undefined ? { perCapitaMonthly: pc } : b1 !== undefined ? { b1Score: b1 } : {},
+    income: { ...(pc !== undefined ? { perCapitaMonthly: pc } : {}), ...(b1 !== undefined ? { b1Score: b1 } : {}) },
     members,
     dwelling: {
       hasDwelling: b('hasDwelling'),

@@ -103,13 +103,14 @@ function selected(map: MapLike, order?: readonly string[]): string[] {
   return order ? order.filter((k) => keys.includes(k)) : keys.sort()
 }
 
+/** Every figure that is set (both may be: the per-capita one decides); `kind` no longer hides one of them. */
 function readIncome(map: MapLike): Income {
-  const kind = fitting(map, INCOME_KEYS, 'kind')
-  if (kind === 'perCapitaMonthly' || kind === 'b1Score') {
-    const value = fitting(map, INCOME_KEYS, kind)
-    if (typeof value === 'number') return kind === 'perCapitaMonthly' ? { perCapitaMonthly: value } : { b1Score: value }
-  }
-  return {}
+  const income: Income = {}
+  const pc = fitting(map, INCOME_KEYS, 'perCapitaMonthly')
+  const b1 = fitting(map, INCOME_KEYS, 'b1Score')
+  if (typeof pc === 'number') income.perCapitaMonthly = pc
+  if (typeof b1 === 'number') income.b1Score = b1
+  return income
 }
 
 function readLocation(map: MapLike): Location | null {

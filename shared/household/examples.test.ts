@@ -16,6 +16,8 @@ describe('examples', () => {
     ['incomplete.json', 'incomplete'],
     ['b1-score-rural.json', 'poor'],
     ['nd351-2027-urban.json', 'poor'],
+    ['nd351-2027-waste-missing.json', 'near_poor'],
+    ['both-incomes-urban.json', 'near_poor'],
   ])('%s is valid, without warnings, and classifies as %s', (file, category) => {
     const v = validateHousehold(load(file))
     expect(v).toMatchObject({ ok: true, warnings: [] })
@@ -31,7 +33,18 @@ describe('examples', () => {
 
   it('every example file is covered by a test', () => {
     expect(Object.keys(files).map((f) => f.replace('./examples/', '')).sort()).toEqual(
-      ['average-farming.json', 'b1-score-rural.json', 'incomplete.json', 'invalid.json', 'nd351-2027-urban.json', 'near-poor-urban.json', 'poor-rural.json', 'several.json'].sort(),
+      [
+        'average-farming.json',
+        'b1-score-rural.json',
+        'both-incomes-urban.json',
+        'incomplete.json',
+        'invalid.json',
+        'nd351-2027-urban.json',
+        'nd351-2027-waste-missing.json',
+        'near-poor-urban.json',
+        'poor-rural.json',
+        'several.json',
+      ].sort(),
     )
   })
 })

@@ -31,13 +31,8 @@ export const locationSchema = z.strictObject({
   capturedAt: dateTime,
 })
 
-/** Income evidence: exactly one of perCapitaMonthly / b1Score, or none ({}). */
-export const incomeSchema = z
-  .strictObject({ perCapitaMonthly: nonNegative.optional(), b1Score: nonNegative.optional() })
-  .refine((o) => o.perCapitaMonthly === undefined || o.b1Score === undefined, {
-    error: 'give either perCapitaMonthly or b1Score, not both',
-    params: { code: 'household/ambiguous-income' },
-  })
+/** Income evidence: perCapitaMonthly, b1Score, both (the per-capita figure decides) or none ({}). */
+export const incomeSchema = z.strictObject({ perCapitaMonthly: nonNegative.optional(), b1Score: nonNegative.optional() })
 
 export const memberSchema = z.strictObject({
   id: z.string().min(1, { error: 'must not be empty' }).max(64),

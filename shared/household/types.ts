@@ -66,8 +66,11 @@ export interface Location {
   capturedAt: string // ISO date-time
 }
 
-/** Exactly one kind of income evidence, or none ({}). */
-export type Income = { perCapitaMonthly: number } | { b1Score: number } | Record<string, never>
+/** Income evidence: either, both or neither. When both are given the per-capita figure decides (DOMAIN.md §3). */
+export interface Income {
+  perCapitaMonthly?: number
+  b1Score?: number
+}
 
 export interface Member {
   id: string
@@ -140,6 +143,8 @@ export interface Reason {
   rule: string
   /** What the reason explains (added in step 1; optional for compatibility). */
   kind?: 'category' | 'income' | 'deprivation' | 'missing'
+  /** On a `missing` reason: answering it could change the category, so the record cannot be submitted yet. */
+  decisive?: true
   vi: string
   en: string
   /** Member behind the deprivation, when there is one. */

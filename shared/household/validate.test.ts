@@ -26,7 +26,7 @@ describe('validateHousehold', () => {
     ['impossible reference date', (h) => (h.referenceDate = '2025-09-31'), '$.referenceDate', 'household/invalid-date'],
     ['negative floor area', (h) => (h.dwelling.floorAreaM2 = -5), '$.dwelling.floorAreaM2', 'household/too-small'],
     ['negative income', (h) => (h.income = { perCapitaMonthly: -1 }), '$.income.perCapitaMonthly', 'household/too-small'],
-    ['both kinds of income', (h) => (h.income = { perCapitaMonthly: 1_000_000, b1Score: 120 }), '$.income', 'household/ambiguous-income'],
+    ['negative B1 score beside an income', (h) => (h.income = { perCapitaMonthly: 1_000_000, b1Score: -1 }), '$.income.b1Score', 'household/too-small'],
     ['unknown income key', (h) => (h.income = { total: 5 }), '$.income.total', 'household/unknown-key'],
     ['bad uuid', (h) => (h.id = 'not-a-uuid'), '$.id', 'household/invalid-format'],
     ['missing field', (h) => delete h.members[2].healthInsurance, '$.members[2].healthInsurance', 'household/missing'],
@@ -73,8 +73,8 @@ describe('validateHousehold', () => {
     expect(validateHousehold(h).ok).toBe(true)
   })
 
-  it('accepts each income shape: per-capita, B1 score, none; and an optional waste field', () => {
-    for (const income of [{ perCapitaMonthly: 0 }, { b1Score: 150.5 }, {}]) {
+  it('accepts each income shape: per-capita, B1 score, both (IN3: per-capita decides), none; and an optional waste field', () => {
+    for (const income of [{ perCapitaMonthly: 0 }, { b1Score: 150.5 }, { perCapitaMonthly: 1_200_000, b1Score: 150 }, {}]) {
       const h = json()
       h.income = income
       delete h.dwelling.waste

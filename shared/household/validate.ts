@@ -121,7 +121,7 @@ export function validateHousehold(json: unknown, options: ValidateOptions = {}):
   const parsed = householdSchema.safeParse(json)
   const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsOf(issue, json))), ...crossFieldErrors(json, units)]
   if (!parsed.success || errors.length > 0) return { ok: false, errors }
-  // The schema accepts exactly the shapes of types.ts; zod infers Income as one object with two optional keys, so cast.
+  // The schema accepts exactly the shapes of types.ts (zod infers optional keys as `T | undefined`), so cast.
   const household = parsed.data as Household
   return { ok: true, household, warnings: warningsOf(household) }
 }

@@ -120,13 +120,20 @@ describe('standards', () => {
     expect(ND07_2022_2025.b1Cutoff).toMatchObject({ rural: 140, urban: 175, provisional: true })
   })
 
-  it('ND351 has I01–I11, I13, I14 (no I12), all marked provisional with a note', () => {
-    expect(ND351_2027_2030.indicators.map((i) => i.id)).toEqual(['I01', 'I02', 'I03', 'I04', 'I05', 'I06', 'I07', 'I08', 'I09', 'I10', 'I11', 'I13', 'I14'])
+  it('ND351 has 12 indicators I01–I11 and I14 (no I12, I13 not used), all marked provisional with a note', () => {
+    expect(ND351_2027_2030.indicators.map((i) => i.id)).toEqual(['I01', 'I02', 'I03', 'I04', 'I05', 'I06', 'I07', 'I08', 'I09', 'I10', 'I11', 'I14'])
     for (const i of ND351_2027_2030.indicators) {
       expect(i.provisional).toBe(true)
       expect(i.note).toBeTruthy()
     }
     expect(ND07_2022_2025.indicators.map((i) => i.id)).toEqual(['I01', 'I02', 'I03', 'I04', 'I05', 'I06', 'I07', 'I08', 'I09', 'I10', 'I11', 'I12'])
+  })
+
+  it.each([
+    ['2025', 'ND07_2022_2025', 'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025', 'Decree 07/2021/ND-CP, 2022–2025'],
+    ['2027', 'ND351_2027_2030', 'Nghị định 351/2025/NĐ-CP, giai đoạn 2027–2030', 'Decree 351/2025/ND-CP, 2027–2030'],
+  ])('period %s: the result keeps the id %s and names the standard', (period, id, vi, en) => {
+    expect(classify(makeHousehold({ period }))).toMatchObject({ standard: id, standardName: { vi, en } })
   })
 
   it('the standards are plain data that survive a JSON round trip (an admin-loaded JSON can replace them)', () => {

@@ -1,26 +1,43 @@
 // classify(): the pure, self-explaining poverty classification of one household under one standard (DOMAIN.md §3).
 // Runs on every keystroke on a phone: no I/O, no DOM/Node, one pass over the members per indicator.
-import type { AreaType, Category, ClassificationResult, Household, Reason } from '../household/types.ts'
+import type { AreaType, ClassificationResult, Household, Reason } from '../household/types.ts'
 import { HUE_UNITS, type UnitCatalogue } from '../units/units.ts'
 import { ageAt, formatDate, parseDate } from './age.ts'
-import { formatNumber, formatVnd } from './format.ts'
+import { CATEGORY_LABELS, decideCategory, type CategoryRule } from './category-rules.ts'
+import { incomeOutcome, type ClassificationFinding, type IncomeEvidence } from './income-evidence.ts'
 import { evaluateIndicator, type IndicatorContext } from './indicators.ts'
-import type { Standard } from './standard-types.ts'
+import type { Standard, Text } from './standard-types.ts'
 import { STANDARDS, findStandard, standardForPeriod } from './standards.ts'
 
-export type IncomeEvidence = 'per_capita' | 'b1_score' | 'none'
+export { CATEGORY_LABELS } from './category-rules.ts'
+export type { ClassificationFinding, IncomeEstimatesDisagree, IncomeEvidence } from './income-evidence.ts'
+
+/** A missing answer whose answer could change the category (rule MS1): the record cannot be submitted until answered. */
+export interface DecisiveMissing {
+  /** Indicator the answer belongs to, e.g. `I03`. */
+  rule: string
+  memberId?: string
+  /** JSON path of the unanswered field, e.g. `$.members[2].malnourished`. */
+  field: string
+}
 
 /** ClassificationResult plus how it was reached; assignable to the contract type. */
 export interface Classification extends ClassificationResult {
+  /** The standard's name as people say it ("Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025"), beside its id `standard`. */
+  standardName: Text
   areaType: AreaType
   referenceDate: string
   incomeEvidence: IncomeEvidence
-  /** Phiếu B1 cut-off used, when income evidence is a B1 score. */
+  /** Phiếu B1 cut-off, when the household carries a B1 score (deciding or compared). */
   b1Cutoff?: number
   /** Category rule that decided: CL1 poor, CL2 near-poor, CL3 average, CL4 not poor, CL5 incomplete. */
-  decidedBy: 'CL1' | 'CL2' | 'CL3' | 'CL4' | 'CL5'
-  /** Ids of rules in this result whose data is provisional (deprived indicators, IN2, CL3 band). */
+  decidedBy: CategoryRule
+  /** Ids of rules in this result whose data is provisional (deprived indicators, IN2, IN3, CL3 band). */
   provisionalRules: string[]
+  /** Missing answers that could change the category (empty when none could). */
+  decisiveMissing: DecisiveMissing[]
+  /** Facts for the supervisor that do not change the category (e.g. `income-estimates-disagree`). */
+  findings: ClassificationFinding[]
 }
 
 export type ClassificationErrorCode = 'rules/unknown-standard' | 'rules/no-standard-for-period' | 'rules/unknown-area-type' | 'rules/invalid-date'
@@ -40,16 +57,6 @@ export interface ClassifyOptions {
   standards?: readonly Standard[]
   units?: UnitCatalogue
 }
-
-export const CATEGORY_LABELS: Record<Category, { vi: string; en: string }> = {
-  poor: { vi: 'Hộ nghèo', en: 'Poor' },
-  near_poor: { vi: 'Hộ cận nghèo', en: 'Near-poor' },
-  average: { vi: 'Hộ có mức sống trung bình', en: 'Average living standard' },
-  not_poor: { vi: 'Không nghèo', en: 'Not poor' },
-  incomplete: { vi: 'Chưa đủ thông tin', en: 'Incomplete' },
-}
-
-const AREA_TEXT = { urban: { vi: 'thành thị', en: 'urban' }, rural: { vi: 'nông thôn', en: 'rural' } } as const
 
 export function resolveStandard(household: Household, standardId: string | undefined, standards: readonly Standard[] = STANDARDS): Standard {
   if (standardId !== undefined) {
@@ -117,116 +124,65 @@ export function classify(household: Household, standardId?: string, options: Cla
     }
   }
   const d = deprivations.length
-  const line = standard.incomeLine[areaType]
-  const area = AREA_TEXT[areaType]
-  const lineVi = `chuẩn nghèo ${area.vi} ${formatVnd(line, 'vi')}/người/tháng`
-  const lineEn = `${area.en} income line ${formatVnd(line, 'en')} per person per month`
-
-  // Income evidence (IN1 per-capita income, IN2 Phiếu B1 score, IN0 none).
-  const income = household.income
-  let incomeEvidence: IncomeEvidence = 'none'
-  let atOrBelow: boolean | null = null
-  let b1Cutoff: number | undefined
-  let incomeReason: Reason
-  if ('perCapitaMonthly' in income && typeof income.perCapitaMonthly === 'number') {
-    incomeEvidence = 'per_capita'
-    atOrBelow = income.perCapitaMonthly <= line
-    const pc = income.perCapitaMonthly
-    incomeReason = {
-      rule: 'IN1',
-      kind: 'income',
-      field: '$.income.perCapitaMonthly',
-      vi: `Thu nhập bình quân ${formatVnd(pc, 'vi')}/người/tháng ${atOrBelow ? 'thấp hơn hoặc bằng' : 'cao hơn'} ${lineVi}`,
-      en: `Per-capita income ${formatVnd(pc, 'en')} per month is ${atOrBelow ? 'at or below' : 'above'} the ${lineEn}`,
-    }
-  } else if ('b1Score' in income && typeof income.b1Score === 'number') {
-    incomeEvidence = 'b1_score'
-    b1Cutoff = standard.b1Cutoff[areaType]
-    atOrBelow = income.b1Score <= b1Cutoff
-    provisionalRules.push('IN2')
-    const score = formatNumber(income.b1Score, 2)
-    incomeReason = {
-      rule: 'IN2',
-      kind: 'income',
-      field: '$.income.b1Score',
-      vi: `Điểm Phiếu B1 ${score} ${atOrBelow ? '≤' : '>'} ngưỡng ${b1Cutoff} (${area.vi}), nên thu nhập được coi là ${atOrBelow ? 'thấp hơn hoặc bằng' : 'cao hơn'} ${lineVi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
-      en: `Phiếu B1 score ${score} is ${atOrBelow ? 'at or below' : 'above'} the ${area.en} cut-off ${b1Cutoff}, so income counts as ${atOrBelow ? 'at or below' : 'above'} the ${lineEn}. The B1 cut-off is provisional until the official point table is loaded.`,
-    }
-  } else {
-    incomeReason = {
-      rule: 'IN0',
-      kind: 'income',
-      field: '$.income',
-      vi: 'Chưa có thông tin thu nhập (thu nhập bình quân hoặc điểm Phiếu B1)',
-      en: 'No income evidence (per-capita income or Phiếu B1 score)',
-    }
+  const income = incomeOutcome(household, standard, areaType)
+  provisionalRules.push(...income.provisionalRules)
+  const input = {
+    atOrBelow: income.atOrBelow,
+    evidence: income.evidence,
+    perCapitaMonthly: household.income.perCapitaMonthly,
+    farming: household.farming,
+    deprivationCount: d,
   }
+  const decision = decideCategory(standard, areaType, input)
+  if (decision.provisional) provisionalRules.push(decision.decidedBy)
 
-  // Category rules CL1…CL5.
-  let category: Category
-  let decidedBy: Classification['decidedBy']
-  let categoryReason: Omit<Reason, 'rule'>
-  const min = standard.poorMinDeprivations
-  if (atOrBelow === null) {
-    category = 'incomplete'
-    decidedBy = 'CL5'
-    categoryReason = {
-      vi: 'Chưa đủ thông tin để phân loại: thiếu bằng chứng thu nhập',
-      en: 'Cannot classify: no income evidence',
-    }
-  } else if (atOrBelow && d >= min) {
-    category = 'poor'
-    decidedBy = 'CL1'
-    categoryReason = {
-      vi: `Hộ nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (từ ${min} trở lên)`,
-      en: `Poor: income at or below the line and ${d} deprivations (${min} or more)`,
-    }
-  } else if (atOrBelow) {
-    category = 'near_poor'
-    decidedBy = 'CL2'
-    categoryReason = {
-      vi: `Hộ cận nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (dưới ${min})`,
-      en: `Near-poor: income at or below the line and ${d} deprivations (fewer than ${min})`,
-    }
-  } else if (
-    household.farming &&
-    incomeEvidence === 'per_capita' &&
-    'perCapitaMonthly' in income &&
-    typeof income.perCapitaMonthly === 'number' &&
-    income.perCapitaMonthly <= standard.averageUpper[areaType]
-  ) {
-    category = 'average'
-    decidedBy = 'CL3'
-    if (standard.averageUpper.provisional) provisionalRules.push('CL3')
-    const upper = standard.averageUpper[areaType]
-    categoryReason = {
-      vi: `Hộ làm nông, lâm, ngư, diêm nghiệp có mức sống trung bình: thu nhập trên chuẩn nghèo và không quá ${formatVnd(upper, 'vi')}/người/tháng`,
-      en: `Farming household with average living standard: income above the line and at most ${formatVnd(upper, 'en')} per person per month`,
-    }
-  } else {
-    category = 'not_poor'
-    decidedBy = 'CL4'
-    categoryReason = {
-      vi: 'Không nghèo: thu nhập cao hơn chuẩn nghèo' + (household.farming && incomeEvidence === 'b1_score' ? ' (điểm B1 không xác định được mức sống trung bình)' : ''),
-      en: 'Not poor: income above the line' + (household.farming && incomeEvidence === 'b1_score' ? ' (a B1 score alone cannot establish the average band)' : ''),
+  // MS1: indicators whose only findings are missing answers could still be deprived; if counting them all would change
+  // the category (the rules are monotonic in the count), every one of their missing answers is decisive.
+  const undetermined = [...new Set(missingReasons.map((r) => r.rule))].filter((id) => !deprivations.includes(id))
+  const decisiveMissing: DecisiveMissing[] = []
+  const msReasons: Reason[] = []
+  if (undetermined.length > 0) {
+    const worst = decideCategory(standard, areaType, { ...input, deprivationCount: d + undetermined.length })
+    if (worst.category !== decision.category) {
+      for (const r of missingReasons) {
+        if (!undetermined.includes(r.rule) || r.field === undefined) continue
+        r.decisive = true
+        decisiveMissing.push(r.memberId === undefined ? { rule: r.rule, field: r.field } : { rule: r.rule, memberId: r.memberId, field: r.field })
+      }
+      const ids = undetermined.join(', ')
+      msReasons.push({
+        rule: 'MS1',
+        kind: 'category',
+        vi: `Chưa thể gửi: câu trả lời còn thiếu (${ids}) có thể đổi kết quả từ ${CATEGORY_LABELS[decision.category].vi} thành ${CATEGORY_LABELS[worst.category].vi}`,
+        en: `Cannot be submitted yet: the missing answers (${ids}) could change the result from ${CATEGORY_LABELS[decision.category].en} to ${CATEGORY_LABELS[worst.category].en}`,
+      })
     }
   }
 
   const result: Classification = {
     standard: standard.id,
-    category,
-    incomeAtOrBelowLine: atOrBelow,
-    line,
+    standardName: standard.name,
+    category: decision.category,
+    incomeAtOrBelowLine: income.atOrBelow,
+    line: standard.incomeLine[areaType],
     deprivations,
     deprivationCount: d,
-    reasons: [{ rule: decidedBy, kind: 'category', ...categoryReason }, incomeReason, ...deprivationReasons, ...missingReasons],
+    reasons: [
+      { rule: decision.decidedBy, kind: 'category', vi: decision.vi, en: decision.en },
+      ...msReasons,
+      ...income.reasons,
+      ...deprivationReasons,
+      ...missingReasons,
+    ],
     areaType,
     referenceDate: formatDate(ref),
-    incomeEvidence,
-    decidedBy,
+    incomeEvidence: income.evidence,
+    decidedBy: decision.decidedBy,
     provisionalRules,
+    decisiveMissing,
+    findings: income.findings,
   }
-  if (b1Cutoff !== undefined) result.b1Cutoff = b1Cutoff
+  if (income.b1Cutoff !== undefined) result.b1Cutoff = income.b1Cutoff
   return result
 }
 

@@ -221,7 +221,7 @@ describe.each(STANDARDS)('%s', (standard) => {
     })
   })
 
-  describe('I11 internet', () => {
+  describe('I11 internet (both standards)', () => {
     it.each([
       [true, false],
       [false, true],
@@ -248,29 +248,27 @@ describe('I12 information devices (ND07 only)', () => {
   })
 })
 
-describe('I13 digital-service use (ND351 only, provisional proxy)', () => {
+describe('I11 under ND351: telecom and digital-service use are one indicator (provisional)', () => {
   it.each([
+    [true, [], false],
     [true, ['smartphone'], false],
-    [true, ['tv', 'radio', 'feature_phone'], false],
-    [false, ['smartphone'], false],
-    [false, ['tablet'], false],
-    [false, ['computer'], false],
-    [false, ['tv', 'feature_phone'], true],
+    [false, ['smartphone', 'computer', 'tablet'], true],
     [false, [], true],
-  ] as [boolean, Device[], boolean][])('I13 internet %s, devices %o → deprived %s (lacks both)', (internet, devices, expected) => {
-    expect(deprived(makeHousehold({ dwelling: { internet, devices } }), 'I13', 'ND351_2027_2030')).toBe(expected)
+  ] as [boolean, Device[], boolean][])('I11 internet %s, devices %o → deprived %s (devices do not matter)', (internet, devices, expected) => {
+    expect(deprived(makeHousehold({ dwelling: { internet, devices } }), 'I11', 'ND351_2027_2030')).toBe(expected)
   })
-  it('I13 with the stricter data setting "either", lacking one of them is enough', () => {
-    const strict = STANDARD_LIST.map((s) => ({
-      ...s,
-      indicators: s.indicators.map((i) => (i.kind === 'digital_services' ? { ...i, deprivedWhenLacking: 'either' as const } : i)),
-    }))
-    const h = makeHousehold({ dwelling: { internet: true, devices: ['tv'] } })
-    expect(classify(h, 'ND351_2027_2030', { standards: strict }).deprivations).toContain('I13')
-    expect(classify(h, 'ND351_2027_2030').deprivations).not.toContain('I13')
+  it('I11 "no internet" counts once under ND351: one deprivation, one reason, and no I12/I13', () => {
+    const r = classify(makeHousehold({ dwelling: { internet: false, devices: [] } }), 'ND351_2027_2030')
+    expect(r.deprivations).toEqual(['I11'])
+    expect(r.reasons.filter((x) => x.kind === 'deprivation').map((x) => x.rule)).toEqual(['I11'])
   })
-  it('I13 is not an indicator of ND07', () => {
-    expect(deprived(makeHousehold({ dwelling: { internet: false, devices: [] } }), 'I13', 'ND07_2022_2025')).toBe(false)
+  it('I11 under ND351 carries the merged name and is provisional', () => {
+    const spec = STANDARD_LIST[1]?.indicators.find((i) => i.id === 'I11')
+    expect(spec?.name.vi).toBe('Sử dụng dịch vụ viễn thông, dịch vụ số')
+    expect(spec?.provisional).toBe(true)
+  })
+  it('I13 is not used by either standard', () => {
+    for (const s of STANDARD_LIST) expect(s.indicators.map((i) => i.id)).not.toContain('I13')
   })
 })
 
@@ -279,12 +277,20 @@ describe('I14 domestic waste (ND351 only, provisional)', () => {
     ['collected', false],
     ['treated_on_site', false],
     ['untreated', true],
-    [undefined, true],
+    [undefined, false],
   ] as [WasteHandling | undefined, boolean][])('I14 waste %s → deprived %s', (waste, expected) => {
     const h = makeHousehold()
     if (waste === undefined) delete h.dwelling.waste
     else h.dwelling.waste = waste
     expect(deprived(h, 'I14', 'ND351_2027_2030')).toBe(expected)
+  })
+  it('I14 a missing waste answer is reported as missing (field named), never as a deprivation', () => {
+    const h = makeHousehold({ income: { perCapitaMonthly: 1_000_000 } })
+    delete h.dwelling.waste
+    const r = classify(h, 'ND351_2027_2030')
+    expect(r.deprivations).toEqual([])
+    expect(r.category).toBe('near_poor')
+    expect(r.reasons.filter((x) => x.rule === 'I14')).toEqual([expect.objectContaining({ kind: 'missing', field: '$.dwelling.waste' })])
   })
   it('I14 is not an indicator of ND07 (untreated waste ignored)', () => {
     expect(deprived(makeHousehold({ dwelling: { waste: 'untreated' } }), 'I14', 'ND07_2022_2025')).toBe(false)

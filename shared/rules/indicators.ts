@@ -1,7 +1,7 @@
 // The deprivation indicators as pure functions of (indicator data, household + member ages). Each returns findings
 // naming the member and field behind them; the indicator is deprived when at least one finding is not "missing".
 import type { Device, Household, Member } from '../household/types.ts'
-import type { IndicatorKind, IndicatorSpec } from './standard-types.ts'
+import type { HousingStructure, IndicatorKind, IndicatorSpec } from './standard-types.ts'
 import { formatNumber } from './format.ts'
 import { DEVICE_LABELS, TOILET_LABELS, WATER_LABELS } from './answer-labels.ts'
 
@@ -151,7 +151,7 @@ const STRUCTURE = {
   wall: { field: 'wallDurable', vi: 'tường', en: 'walls' },
   column: { field: 'columnDurable', vi: 'cột', en: 'columns' },
   roof: { field: 'roofDurable', vi: 'mái', en: 'roof' },
-} as const
+} as const satisfies Record<HousingStructure, { field: keyof Household['dwelling']; vi: string; en: string }>
 
 const housingQuality: Rule<'housing_quality'> = (spec, ctx) => {
   const d = ctx.household.dwelling
@@ -213,36 +213,10 @@ const informationDevices: Rule<'information_devices'> = (spec, ctx) =>
         },
       ]
 
-const digitalServices: Rule<'digital_services'> = (spec, ctx) => {
-  const d = ctx.household.dwelling
-  const noInternet = !d.internet
-  const noDevice = !d.devices.some((x) => spec.devices.includes(x))
-  const deprived = spec.deprivedWhenLacking === 'both' ? noInternet && noDevice : noInternet || noDevice
-  if (!deprived) return []
-  const findings: Finding[] = []
-  if (noInternet) {
-    findings.push({
-      field: '$.dwelling.internet',
-      vi: 'Không sử dụng được dịch vụ số: hộ không có internet',
-      en: 'Cannot use digital services: the household has no internet',
-    })
-  }
-  if (noDevice) {
-    findings.push({
-      field: '$.dwelling.devices',
-      vi: `Không sử dụng được dịch vụ số: hộ không có ${deviceNames(spec.devices, 'vi')}`,
-      en: `Cannot use digital services: the household has none of ${deviceNames(spec.devices, 'en')}`,
-    })
-  }
-  return findings
-}
-
 const waste: Rule<'waste'> = (spec, ctx) => {
   const w = ctx.household.dwelling.waste
   if (w === undefined) {
-    return spec.missingIsDeprived
-      ? [{ field: '$.dwelling.waste', vi: 'Chưa ghi cách xử lý rác thải sinh hoạt (tính là thiếu hụt)', en: 'Domestic waste handling not recorded (counted as deprived)' }]
-      : []
+    return [{ field: '$.dwelling.waste', vi: 'Chưa ghi cách xử lý rác thải sinh hoạt', en: 'Domestic waste handling is not recorded', missing: true }]
   }
   if (!spec.deprived.includes(w)) return []
   return [{ field: '$.dwelling.waste', vi: 'Rác thải sinh hoạt không được thu gom hoặc xử lý', en: 'Domestic waste is neither collected nor treated' }]
@@ -261,7 +235,6 @@ const RULES: { [K in IndicatorKind]: Rule<K> } = {
   toilet,
   internet,
   information_devices: informationDevices,
-  digital_services: digitalServices,
   waste,
 }
 

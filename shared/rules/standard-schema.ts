@@ -2,7 +2,7 @@
 // data in standards.ts, strict, with non-overlapping periods and unique indicator ids, so a bad upload is refused whole.
 import { z } from 'zod'
 import { DEVICES, EDUCATIONS, EMPLOYMENTS, TOILETS, WASTE_HANDLING, WATER_SOURCES } from '../household/types.ts'
-import type { Standard } from './standard-types.ts'
+import { HOUSING_STRUCTURES, type Standard } from './standard-types.ts'
 
 const text = z.strictObject({ vi: z.string().min(1), en: z.string().min(1) })
 const mark = { provisional: z.literal(true).optional(), note: z.string().optional() }
@@ -31,18 +31,18 @@ const indicator = z.discriminatedUnion('kind', [
     bands: z.array(z.strictObject({ minAge: age, maxAge: age, accepted: z.array(z.enum(EDUCATIONS)), required: text })),
   }),
   z.strictObject({ ...base, kind: z.literal('child_schooling'), ages: band }),
-  z.strictObject({ ...base, kind: z.literal('housing_quality'), structures: z.array(z.enum(['wall', 'column', 'roof'])), minNonDurable: z.number().int().min(1) }),
+  z.strictObject({ ...base, kind: z.literal('housing_quality'), structures: z.array(z.enum(HOUSING_STRUCTURES)), minNonDurable: z.number().int().min(1) }),
   z.strictObject({ ...base, kind: z.literal('floor_area'), minPerMemberM2: z.number().positive() }),
   z.strictObject({ ...base, kind: z.literal('water'), clean: z.array(z.enum(WATER_SOURCES)) }),
   z.strictObject({ ...base, kind: z.literal('toilet'), hygienic: z.array(z.enum(TOILETS)) }),
   z.strictObject({ ...base, kind: z.literal('internet') }),
   z.strictObject({ ...base, kind: z.literal('information_devices'), devices: z.array(z.enum(DEVICES)) }),
-  z.strictObject({ ...base, kind: z.literal('digital_services'), devices: z.array(z.enum(DEVICES)), deprivedWhenLacking: z.enum(['both', 'either']) }),
-  z.strictObject({ ...base, kind: z.literal('waste'), deprived: z.array(z.enum(WASTE_HANDLING)), missingIsDeprived: z.boolean() }),
+  z.strictObject({ ...base, kind: z.literal('waste'), deprived: z.array(z.enum(WASTE_HANDLING)) }),
 ])
 
 const standard = z.strictObject({
   id: z.string().min(1),
+  name: text,
   title: text,
   legalBasis: z.string(),
   periods: z.strictObject({ from: z.number().int(), to: z.number().int() }),

@@ -2,6 +2,10 @@
 // JSON document can replace the bundled one without code changes. Provisional items carry `provisional: true` + note.
 import type { AreaType, Device, Education, Employment, Toilet, WasteHandling, WaterSource } from '../household/types.ts'
 
+/** The dwelling structures I07 looks at (Dwelling.wallDurable / columnDurable / roofDurable). */
+export const HOUSING_STRUCTURES = ['wall', 'column', 'roof'] as const
+export type HousingStructure = (typeof HOUSING_STRUCTURES)[number]
+
 export interface ProvisionalMark {
   /** Our best reading, not confirmed by the legal text available to us. */
   provisional?: true
@@ -41,24 +45,21 @@ export type IndicatorSpec =
   | (IndicatorBase & { kind: 'health_insurance'; minAge: number })
   | (IndicatorBase & { kind: 'adult_education'; bands: (AgeBand & { accepted: Education[]; required: Text })[]; exemptWhenStudying: boolean })
   | (IndicatorBase & { kind: 'child_schooling'; ages: AgeBand })
-  | (IndicatorBase & { kind: 'housing_quality'; structures: ('wall' | 'column' | 'roof')[]; minNonDurable: number })
+  | (IndicatorBase & { kind: 'housing_quality'; structures: HousingStructure[]; minNonDurable: number })
   | (IndicatorBase & { kind: 'floor_area'; minPerMemberM2: number })
   | (IndicatorBase & { kind: 'water'; clean: WaterSource[] })
   | (IndicatorBase & { kind: 'toilet'; hygienic: Toilet[] })
   | (IndicatorBase & { kind: 'internet' })
   | (IndicatorBase & { kind: 'information_devices'; devices: Device[] })
-  | (IndicatorBase & {
-      kind: 'digital_services'
-      devices: Device[]
-      /** 'both': deprived only when the household lacks internet AND every listed device; 'either': when it lacks one. */
-      deprivedWhenLacking: 'both' | 'either'
-    })
-  | (IndicatorBase & { kind: 'waste'; deprived: WasteHandling[]; missingIsDeprived: boolean })
+  /** A waste answer that is not recorded is reported as missing, never as a deprivation. */
+  | (IndicatorBase & { kind: 'waste'; deprived: WasteHandling[] })
 
 export type IndicatorKind = IndicatorSpec['kind']
 
 export interface Standard {
   id: string
+  /** How people name the standard, e.g. "Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025": shown wherever it appears. */
+  name: Text
   title: Text
   legalBasis: string
   /** Review periods (years) this standard applies to, inclusive. */

@@ -138,34 +138,33 @@ function carriedOver(spec: IndicatorSpec): IndicatorSpec {
   return { ...spec, provisional: true, note: spec.note ? `${ND351_NOTE} ${spec.note}` : ND351_NOTE }
 }
 
+/** Decree 351 (draft): telecom use and digital-service use are one indicator, I11; I12 is dropped; I13 is not used. */
+const ND351_I11: IndicatorSpec = {
+  id: 'I11',
+  kind: 'internet',
+  dimension: { vi: 'Thông tin', en: 'Information' },
+  name: { vi: 'Sử dụng dịch vụ viễn thông, dịch vụ số', en: 'Use of telecommunication and digital services' },
+  provisional: true,
+  note: `${ND351_NOTE} Telecom use and digital-service use are one indicator (one fact is never counted twice): deprived when no member uses internet services.`,
+}
+
 const ND351_INDICATORS: IndicatorSpec[] = [
-  ...ND07_INDICATORS.filter((s) => s.id !== 'I12').map(carriedOver),
-  {
-    id: 'I13',
-    kind: 'digital_services',
-    dimension: { vi: 'Thông tin', en: 'Information' },
-    name: { vi: 'Sử dụng dịch vụ số', en: 'Use of digital services' },
-    devices: ['smartphone', 'computer', 'tablet'],
-    deprivedWhenLacking: 'both',
-    provisional: true,
-    note:
-      'Proxy: the household format has no "uses online public services" question, so a household is deprived when it has ' +
-      'no internet AND no smartphone/computer/tablet. Set deprivedWhenLacking to "either" for the stricter reading.',
-  },
+  ...ND07_INDICATORS.filter((s) => s.id !== 'I11' && s.id !== 'I12').map(carriedOver),
+  ND351_I11,
   {
     id: 'I14',
     kind: 'waste',
     dimension: { vi: 'Nước sinh hoạt và vệ sinh', en: 'Water and sanitation' },
     name: { vi: 'Xử lý rác thải sinh hoạt', en: 'Domestic waste handling' },
     deprived: ['untreated'],
-    missingIsDeprived: true,
     provisional: true,
-    note: 'Deprived when dwelling.waste is "untreated" or not recorded (the question is required under this standard).',
+    note: 'Deprived when dwelling.waste is "untreated"; a waste answer that is not recorded is missing, not a deprivation.',
   },
 ]
 
 export const ND07_2022_2025: Standard = {
   id: 'ND07_2022_2025',
+  name: { vi: 'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025', en: 'Decree 07/2021/ND-CP, 2022–2025' },
   title: { vi: 'Chuẩn nghèo đa chiều giai đoạn 2022–2025', en: 'Multidimensional poverty standard 2022–2025' },
   legalBasis: 'Nghị định 07/2021/NĐ-CP; kept for 2026 by Nghị định 351/2025/NĐ-CP',
   periods: { from: 2022, to: 2026 },
@@ -179,6 +178,7 @@ export const ND07_2022_2025: Standard = {
 
 export const ND351_2027_2030: Standard = {
   id: 'ND351_2027_2030',
+  name: { vi: 'Nghị định 351/2025/NĐ-CP, giai đoạn 2027–2030', en: 'Decree 351/2025/ND-CP, 2027–2030' },
   title: { vi: 'Chuẩn nghèo đa chiều giai đoạn 2027–2030', en: 'Multidimensional poverty standard 2027–2030' },
   legalBasis: 'Nghị định 351/2025/NĐ-CP',
   periods: { from: 2027, to: 2030 },

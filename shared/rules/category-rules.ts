@@ -1,0 +1,79 @@
+// The category rules CL1…CL5 as one pure function of (income outcome, deprivation count), so classify() can also ask
+// "would the category differ if the missing answers were deprivations?" (rule MS1: a missing answer that could change
+// the category blocks submission) without re-running the indicators.
+import type { AreaType, Category } from '../household/types.ts'
+import { formatVnd } from './format.ts'
+import type { IncomeEvidence } from './income-evidence.ts'
+import type { Standard } from './standard-types.ts'
+
+export type CategoryRule = 'CL1' | 'CL2' | 'CL3' | 'CL4' | 'CL5'
+
+export const CATEGORY_LABELS: Record<Category, { vi: string; en: string }> = {
+  poor: { vi: 'Hộ nghèo', en: 'Poor' },
+  near_poor: { vi: 'Hộ cận nghèo', en: 'Near-poor' },
+  average: { vi: 'Hộ có mức sống trung bình', en: 'Average living standard' },
+  not_poor: { vi: 'Không nghèo', en: 'Not poor' },
+  incomplete: { vi: 'Chưa đủ thông tin', en: 'Incomplete' },
+}
+
+export interface CategoryInput {
+  atOrBelow: boolean | null
+  evidence: IncomeEvidence
+  perCapitaMonthly: number | undefined
+  farming: boolean
+  deprivationCount: number
+}
+
+export interface CategoryDecision {
+  category: Category
+  decidedBy: CategoryRule
+  vi: string
+  en: string
+  /** The decision rests on provisional data (the ND351 average band). */
+  provisional: boolean
+}
+
+export function decideCategory(standard: Standard, areaType: AreaType, input: CategoryInput): CategoryDecision {
+  const d = input.deprivationCount
+  const min = standard.poorMinDeprivations
+  if (input.atOrBelow === null) {
+    return { category: 'incomplete', decidedBy: 'CL5', vi: 'Chưa đủ thông tin để phân loại: thiếu bằng chứng thu nhập', en: 'Cannot classify: no income evidence', provisional: false }
+  }
+  if (input.atOrBelow && d >= min) {
+    return {
+      category: 'poor',
+      decidedBy: 'CL1',
+      vi: `Hộ nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (từ ${min} trở lên)`,
+      en: `Poor: income at or below the line and ${d} deprivations (${min} or more)`,
+      provisional: false,
+    }
+  }
+  if (input.atOrBelow) {
+    return {
+      category: 'near_poor',
+      decidedBy: 'CL2',
+      vi: `Hộ cận nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (dưới ${min})`,
+      en: `Near-poor: income at or below the line and ${d} deprivations (fewer than ${min})`,
+      provisional: false,
+    }
+  }
+  const upper = standard.averageUpper[areaType]
+  // A B1 score alone never establishes the average band: it needs the per-capita figure.
+  if (input.farming && input.evidence === 'per_capita' && input.perCapitaMonthly !== undefined && input.perCapitaMonthly <= upper) {
+    return {
+      category: 'average',
+      decidedBy: 'CL3',
+      vi: `Hộ làm nông, lâm, ngư, diêm nghiệp có mức sống trung bình: thu nhập trên chuẩn nghèo và không quá ${formatVnd(upper, 'vi')}/người/tháng`,
+      en: `Farming household with average living standard: income above the line and at most ${formatVnd(upper, 'en')} per person per month`,
+      provisional: standard.averageUpper.provisional === true,
+    }
+  }
+  const b1Only = input.farming && input.evidence === 'b1_score'
+  return {
+    category: 'not_poor',
+    decidedBy: 'CL4',
+    vi: 'Không nghèo: thu nhập cao hơn chuẩn nghèo' + (b1Only ? ' (điểm B1 không xác định được mức sống trung bình)' : ''),
+    en: 'Not poor: income above the line' + (b1Only ? ' (a B1 score alone cannot establish the average band)' : ''),
+    provisional: false,
+  }
+}
