@@ -33,6 +33,11 @@ export function deleteSession(db: Db, token: string): void {
   db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token))
 }
 
+/** Ends every session of a user (disabled, or their password was reset). Returns how many ended. */
+export function deleteUserSessions(db: Db, userId: string): number {
+  return db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes
+}
+
 export function deleteExpiredSessions(db: Db, now = Date.now()): number {
   return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes
 }
