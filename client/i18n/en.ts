@@ -137,7 +137,7 @@ export const en: Record<string, string> = {
   'diag.exported': 'Exported {households} households to a file.',
   'diag.exportHelp': 'Only when syncing is impossible: send this file to your supervisor. Nothing is deleted from the phone.',
 
-  'login.error.auth/rate-limited.moment': 'The server is busy with failed sign-ins. Try again in a moment.',
+  'login.error.auth/rate-limited.moment': 'The server is busy. Try again in a moment.',
   'login.error.auth/rate-limited.seconds': 'Too many failed sign-ins. Try again in {n} seconds.',
   'login.error.auth/rate-limited.minutes': 'Too many failed sign-ins. Try again in {n} minutes.',
 }

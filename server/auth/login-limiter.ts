@@ -1,6 +1,6 @@
 // Sign-in limits that cannot be raced or turned against an enumerator: every attempt is counted before its password
 // is checked; per account a growing delay instead of a lock-out (an admin can lift it); per address and server-wide
-// generous budgets of failures, and a cap on password checks running at once (each scrypt check holds 16 MB).
+// generous budgets of failures, and a cap on password checks in progress (a flood must not queue without end).
 
 export type LimitScope = 'account' | 'address' | 'global'
 
@@ -17,7 +17,7 @@ export interface LoginLimits {
   /** Failed attempts the whole server accepts per window (a spray over many accounts and addresses). */
   globalFailures: number
   windowMs: number
-  /** Password checks in progress at once, server-wide. */
+  /** Password checks in progress (running or queued for Node's thread pool), server-wide. */
   maxConcurrent: number
 }
 
@@ -29,7 +29,7 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   addressFailures: 100,
   globalFailures: 1_000,
   windowMs: 15 * 60_000,
-  maxConcurrent: 8,
+  maxConcurrent: 64,
 }
 
 /** One admitted attempt: report its outcome exactly once (later calls are ignored). */
