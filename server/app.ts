@@ -92,8 +92,13 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   healthRoutes(app, { db: deps.db, version: deps.version })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
-  const secureCookies = deps.secureCookies ?? false
-  sessionRoutes(app, { db: deps.db, limiter: loginLimiter, now, secureCookies, trustProxy: deps.trustProxy ?? false })
+  sessionRoutes(app, {
+    db: deps.db,
+    limiter: loginLimiter,
+    now,
+    secureCookies: deps.secureCookies ?? false,
+    trustProxy: deps.trustProxy ?? false,
+  })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access })
   pinRoutes(app, { db: deps.db })
