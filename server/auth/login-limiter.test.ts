@@ -85,6 +85,16 @@ describe('login limiter', () => {
     expect(l.accountDelay('minh')).toBe(0)
   })
 
+  it('a known device has its own account budget; an unlock lifts the account and its devices', () => {
+    const l = createLoginLimiter({ now: () => 0 })
+    for (let i = 0; i < 5; i++) admitted(l.begin('lan', 'far away')).failed()
+    for (let i = 0; i < 5; i++) admitted(l.begin('lan', 'near', 'phone-1')).failed() // not delayed by the five above
+    expect(l.begin('lan', 'near', 'phone-1')).toMatchObject({ ok: false, scope: 'account' })
+    expect(l.unlock('lan')).toBe(true)
+    expect(l.begin('lan', 'near', 'phone-1').ok).toBe(true)
+    expect(l.begin('lan', 'far away').ok).toBe(true)
+  })
+
   it('reporting an outcome twice counts once', () => {
     const l = createLoginLimiter({ now: () => 0, freeFailures: 2 })
     const a = admitted(l.begin('lan', 'a'))

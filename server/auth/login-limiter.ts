@@ -41,8 +41,12 @@ export interface LoginAttempt {
 export type LoginAdmission = { ok: true; attempt: LoginAttempt } | { ok: false; scope: LimitScope; retryAfterMs: number }
 
 export interface LoginLimiter {
-  /** Counts the attempt now, before any password is checked, or refuses it with how long to wait. */
-  begin(username: string, address: string): LoginAdmission
+  /**
+   * Counts the attempt now, before any password is checked, or refuses it with how long to wait. `knownDevice`: the
+   * attempt comes from a device this account has used before; it gets its own account budget, so failures from
+   * elsewhere (someone who only knows the username) do not delay the enumerator's own phone.
+   */
+  begin(username: string, address: string, knownDevice?: string): LoginAdmission
   /** Milliseconds until the account may try again (0 = now). */
   accountDelay(username: string): number
   /** Forgets the account's failures (admin unlock, password reset). True when the account was being delayed. */
@@ -116,9 +120,10 @@ export function createLoginLimiter(opts: Partial<LoginLimits> & { now?: () => nu
   }
 
   return {
-    begin(username, address) {
+    begin(username, address, knownDevice) {
       const t = now()
-      const a = account(username, t)
+      const key = knownDevice === undefined ? username : `${username}\u0000${knownDevice}`
+      const a = account(key, t)
       const waitAccount = accountWait(a, t)
       if (waitAccount > 0) return { ok: false, scope: 'account', retryAfterMs: waitAccount }
       const b = addresses.get(address)
@@ -131,7 +136,7 @@ export function createLoginLimiter(opts: Partial<LoginLimits> & { now?: () => nu
       // Reserve everywhere before the caller awaits the password check: parallel attempts see this one.
       const acc = a ?? { failures: 0, pending: 0, lastFailureAt: t }
       acc.pending++
-      remember(accounts, username, acc)
+      remember(accounts, key, acc)
       const bucket = b ?? { level: 0, at: t }
       bucket.level++
       remember(addresses, address, bucket)
@@ -149,7 +154,7 @@ export function createLoginLimiter(opts: Partial<LoginLimits> & { now?: () => nu
           // A success is not a failure: give the reservations back.
           bucket.level = Math.max(0, bucket.level - 1)
           global.level = Math.max(0, global.level - 1)
-          if (acc.pending === 0 && accounts.get(username) === acc) accounts.delete(username)
+          if (acc.pending === 0 && accounts.get(key) === acc) accounts.delete(key)
         } else {
           acc.failures++
           acc.lastFailureAt = now()
@@ -165,11 +170,13 @@ export function createLoginLimiter(opts: Partial<LoginLimits> & { now?: () => nu
 
     unlock(username) {
       const t = now()
-      const a = account(username, t)
-      if (!a) return false
-      const wasDelayed = accountWait(a, t) > 0
-      // An attempt still being checked keeps its own record and settles on it; the account starts afresh.
-      accounts.delete(username)
+      let wasDelayed = false
+      // The account and its known devices; an attempt still being checked settles on its own, forgotten record.
+      for (const key of [...accounts.keys()]) {
+        if (key !== username && !key.startsWith(`${username}\u0000`)) continue
+        wasDelayed ||= accountWait(account(key, t), t) > 0
+        accounts.delete(key)
+      }
       return wasDelayed
     },
   }

@@ -106,6 +106,23 @@ describe('POST /api/login', () => {
     expect(await unknown.json()).toMatchObject({ code: 'user/not-found' })
   })
 
+  it('a device the account used before has its own budget: failures from elsewhere do not delay it', async () => {
+    await s.addUser({ username: 'hoa', role: 'observer' })
+    const fromDevice = (password: string, deviceId?: string) =>
+      s.api('/api/login', { method: 'POST', json: { username: 'hoa', password, ...(deviceId ? { deviceId } : {}) } })
+    expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(200)
+    for (let i = 0; i < 5; i++) expect((await fromDevice('guessing-from-afar')).status).toBe(401)
+    expect((await fromDevice(TEST_PASSWORD)).status).toBe(429)
+    expect((await fromDevice(TEST_PASSWORD, 'a-made-up-device')).status).toBe(429) // unknown devices share the account's budget
+    expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(200)
+    // The known device is limited too, on its own count; an admin unlock lifts both.
+    for (let i = 0; i < 5; i++) expect((await fromDevice('mistyped-on-phone', 'phone-of-hoa')).status).toBe(401)
+    expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(429)
+    expect(await (await s.api('/api/users/hoa/unlock', { method: 'POST', token: adminToken })).json()).toEqual({ username: 'hoa', wasDelayed: true })
+    expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(200)
+    expect((await fromDevice(TEST_PASSWORD)).status).toBe(200)
+  })
+
   it('rejects a malformed body as request/invalid with zod paths', async () => {
     const res = await s.api('/api/login', { method: 'POST', json: { username: 'lan' } })
     expect(res.status).toBe(400)

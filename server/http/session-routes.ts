@@ -1,13 +1,14 @@
 // Signing in and out: POST /api/login, POST /api/logout, GET /api/me.
-// Every attempt is counted by the limiter before its password is checked; unknown usernames cost the same scrypt work.
+// Every attempt is counted by the limiter before its password is checked (a device the account used before has its own
+// budget); unknown usernames cost the same scrypt work.
 
 import type { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { LoginLimiter } from '../auth/login-limiter.ts'
 import { dummyHash, verifyPassword } from '../auth/password.ts'
-import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.ts'
-import { findUserRow, toUser, type UserRow } from '../auth/users.ts'
+import { createSession, deleteSession, isKnownDevice, SESSION_TTL_MS } from '../auth/sessions.ts'
+import { findUserRow, toUser } from '../auth/users.ts'
 import type { Db } from '../db/open.ts'
 import { clientAddress } from './client-address.ts'
 import { requireUser, SESSION_COOKIE, type AppEnv } from './context.ts'
@@ -44,7 +45,9 @@ export function sessionRoutes(app: Hono<AppEnv>, deps: SessionRouteDeps): void {
   app.post('/api/login', async (c) => {
     const body = await jsonBody(c, LoginSchema)
     const username = body.username.trim().toLowerCase()
-    const admission = limiter.begin(username, clientAddress(c, deps.trustProxy))
+    const row = findUserRow(db, username)
+    const device = row && body.deviceId !== undefined && isKnownDevice(db, row.id, body.deviceId) ? body.deviceId : undefined
+    const admission = limiter.begin(username, clientAddress(c, deps.trustProxy), device)
     if (!admission.ok) {
       const retryAfterS = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
       c.header('Retry-After', String(retryAfterS))
@@ -55,16 +58,14 @@ export function sessionRoutes(app: Hono<AppEnv>, deps: SessionRouteDeps): void {
       })
     }
     const { attempt } = admission
-    let row: UserRow | undefined
+    let ok = false
     try {
-      row = findUserRow(db, username)
       unknownUserHash ??= dummyHash()
-      const ok = await verifyPassword(body.password, row?.password_hash ?? (await unknownUserHash))
-      if (!row || !ok || row.disabled !== 0) row = undefined
+      ok = (await verifyPassword(body.password, row?.password_hash ?? (await unknownUserHash))) && row?.disabled === 0
     } finally {
-      if (!row) attempt.failed()
+      if (!ok) attempt.failed() // also when the check itself threw
     }
-    if (!row) throw new ApiError('auth/invalid-credentials', 'wrong username or password')
+    if (!ok || !row) throw new ApiError('auth/invalid-credentials', 'wrong username or password')
     attempt.succeeded()
     const session = createSession(db, row.id, { deviceId: body.deviceId ?? null, now: now() })
     setCookie(c, SESSION_COOKIE, session.token, {
