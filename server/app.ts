@@ -18,6 +18,7 @@ import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
+import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
@@ -32,6 +33,10 @@ export interface AppDeps {
   photosDir: string
   tileUrl?: string | undefined
   loginLimiter?: LoginLimiter
+  /** The session cookie gets `Secure`: the server serves TLS itself or sits behind a TLS proxy. */
+  secureCookies?: boolean
+  /** Behind a reverse proxy: the caller's address is the last X-Forwarded-For entry. */
+  trustProxy?: boolean
   now?: () => number
   /** Where unexpected errors are reported (stderr by default). */
   logError?: (err: unknown) => void
@@ -79,16 +84,26 @@ export function createApp(deps: AppDeps): BuiltApp {
       throw new ApiError('request/too-large', `body above ${JSON_BODY_LIMIT} bytes`, { limit: JSON_BODY_LIMIT })
     },
   })
-  // Photos carry their own, larger limit (photo-routes.ts).
-  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/photos/') ? next() : jsonLimit(c, next)))
+  const jsonOnly = jsonBodiesOnly()
+  // Photos carry their own, larger limit and their own media types (photo-routes.ts).
+  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/')
+  app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
+  app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
   healthRoutes(app, { db: deps.db, version: deps.version })
-  sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
+  sessionRoutes(app, {
+    db: deps.db,
+    limiter: loginLimiter,
+    now,
+    secureCookies: deps.secureCookies ?? false,
+    trustProxy: deps.trustProxy ?? false,
+  })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access })
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
-  userRoutes(app, { db: deps.db, now })
+  userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
   photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
 
   clientFileRoutes(app, deps.clientDir)

@@ -13,7 +13,7 @@ interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   classify: { usage: 'classify FILE [--standard ID]   classify one household or an array (rasoat.household/1); JSON on stdout', load: () => import('./cli/classify.ts') },
-  user: { usage: 'user add --username U --password P --role R [--unit CODE] [--villages A,B] [--data-dir D]   create a user', load: () => import('./cli/user.ts') },
+  user: { usage: 'user add|disable|enable|password --username U [--role R --unit CODE --villages A,B] [--data-dir D]   manage users (password from stdin or a prompt)', load: () => import('./cli/user.ts') },
   seed: { usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)', load: () => import('./cli/seed.ts') },
 }
 

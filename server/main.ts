@@ -12,6 +12,8 @@ const server = await startServer({
   demoPassword: config.demoPassword,
   clientDir: config.clientDir,
   tileUrl: config.tileUrl,
+  tls: config.tls,
+  trustProxy: config.trustProxy,
   version: config.version,
   log: (line) => console.log(line),
 })
@@ -19,7 +21,7 @@ const server = await startServer({
 console.log(`rasoat ${config.version} listening on ${server.url} (data: ${config.dataDir})`)
 if (server.demo) {
   console.log('Demo dataset created. Logins (shown once):')
-  for (const u of server.demo.users) console.log(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${server.demo.password}`)
+  for (const u of server.demo.users) console.log(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}`)
 }
 
 let stopping = false

@@ -96,7 +96,7 @@ describe('demo dataset on a new database', () => {
 
   it('seeds ~1,000 households and one login per role; enum1 sees ~300 households', async () => {
     expect(s.demo?.users.map((u) => u.role)).toEqual(['enumerator', 'supervisor', 'admin', 'observer'])
-    expect(s.demo?.password).toBe('demo-pass-2025')
+    expect(s.demo?.users.map((u) => u.password)).toEqual(Array(4).fill('demo-pass-2025')) // DEMO_PASSWORD applies to all
     const token = await s.login('enum1', 'demo-pass-2025')
     const res = await s.api('/api/households?limit=1000', { token })
     const body = (await res.json()) as { households: { headName: string }[]; nextCursor: string | null }

@@ -2,6 +2,7 @@
 // Used by main.ts and by every integration test (port 0), so tests run exactly what production runs.
 
 import { mkdirSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -17,7 +18,7 @@ import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
 import { createRelay, type Relay } from './relay/index.ts'
-import { seedDemo } from './seed/demo.ts'
+import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
 
 /** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
@@ -28,7 +29,12 @@ export interface StartOptions {
   port: number
   host?: string
   seedDemo?: boolean
+  /** One password for every demo user (tests, development); each gets its own random one otherwise. */
   demoPassword?: string | undefined
+  /** Serve HTTPS and WSS with this PEM certificate and key (phones need a secure origin). */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined
+  /** Behind a TLS reverse proxy: Secure cookies, caller addresses from X-Forwarded-For. */
+  trustProxy?: boolean
   clientDir?: string
   tileUrl?: string | undefined
   version?: string
@@ -46,7 +52,7 @@ export interface RunningServer {
   relay: Relay
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
-  demo: { users: { username: string; role: string }[]; password: string } | undefined
+  demo: { users: DemoUser[] } | undefined
   close(): Promise<void>
 }
 
@@ -73,7 +79,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (opts.seedDemo && isNew) {
     const seeded = await seedDemo(db, docStore, { password: opts.demoPassword })
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
-    demo = { users: seeded.users, password: seeded.password }
+    demo = { users: seeded.users }
   }
   const relay = createRelay({ db, access, docStore, now })
 
@@ -85,11 +91,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
     photosDir: join(dataDir, 'photos'),
     tileUrl: opts.tileUrl,
+    secureCookies: opts.tls !== undefined || opts.trustProxy === true,
+    trustProxy: opts.trustProxy ?? false,
     now,
   })
 
+  const tls = opts.tls ? { createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } } : {}
   const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => ok(s))
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host, ...tls }, () => ok(s))
   })
   injectWebSocket(server)
   const port = (server.address() as AddressInfo).port
@@ -118,5 +127,5 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, app, demo, close }
+  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`, port, host, db, access, docStore, relay, app, demo, close }
 }

@@ -4,7 +4,7 @@
 import type { SyncStatus } from '../sync/sync-client.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
-import type { LoginFailure, SessionStore, StoredSession } from './session.ts'
+import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
@@ -80,13 +80,13 @@ export class AppState {
     }
   }
 
-  async login(username: string, password: string): Promise<LoginFailure | null> {
+  async login(username: string, password: string): Promise<LoginRefusal | null> {
     this.busy = true
     this.notice = null
     try {
       const unsynced = await this.unsyncedTotal()
       const r = await this.deps.sessions.login(username.trim(), password, this.deps.device.deviceId, unsynced)
-      if (!r.ok) return r.code
+      if (!r.ok) return r.retryAfterS === undefined ? { code: r.code } : { code: r.code, retryAfterS: r.retryAfterS }
       if (r.userChanged) await wipeHouseholds(this.deps.device, this.deps.idb)
       this.session = r.session
       await this.#enter(r.session)

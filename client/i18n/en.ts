@@ -136,4 +136,8 @@ export const en: Record<string, string> = {
   'diag.export': 'Export unsynced data to a file',
   'diag.exported': 'Exported {households} households to a file.',
   'diag.exportHelp': 'Only when syncing is impossible: send this file to your supervisor. Nothing is deleted from the phone.',
+
+  'login.error.auth/rate-limited.moment': 'The server is busy. Try again in a moment.',
+  'login.error.auth/rate-limited.seconds': 'Too many failed sign-ins. Try again in {n} seconds.',
+  'login.error.auth/rate-limited.minutes': 'Too many failed sign-ins. Try again in {n} minutes.',
 }

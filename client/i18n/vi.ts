@@ -136,4 +136,8 @@ export const vi: Record<string, string> = {
   'diag.export': 'Xuất dữ liệu chưa đồng bộ ra tệp',
   'diag.exported': 'Đã xuất {households} hộ ra tệp.',
   'diag.exportHelp': 'Chỉ dùng khi không thể đồng bộ: gửi tệp này cho cán bộ phụ trách. Dữ liệu trên máy không bị xóa.',
+
+  'login.error.auth/rate-limited.moment': 'Máy chủ đang bận. Vui lòng thử lại sau giây lát.',
+  'login.error.auth/rate-limited.seconds': 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.',
+  'login.error.auth/rate-limited.minutes': 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.',
 }

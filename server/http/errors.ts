@@ -9,11 +9,14 @@ export const API_ERRORS = {
   'request/invalid': 400,
   'request/not-found': 404, // no such API route
   'request/too-large': 413, // JSON body above the limit
+  'request/unsupported-type': 415, // a body that is not application/json on a JSON route
   'photo/hash-mismatch': 400,
   'photo/too-large': 413,
   'photo/not-found': 404,
   'photo/unsupported-type': 415,
   'user/username-taken': 409,
+  'user/not-found': 404,
+  'user/own-account': 409, // an admin disabling their own account
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
   'rate/limited': 429,
