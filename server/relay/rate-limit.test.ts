@@ -38,7 +38,7 @@ beforeAll(async () => {
   const user = await createUser(db, { username: 'lan', password: 'correct horse battery', role: 'enumerator', villages: ['vr'] })
   token = createSession(db, user.id).token
   const frozen = Date.now()
-  relay = createRelay({ db, access: createAccess(db), docStore, now: () => frozen, updateRate: { perSecond: 1, burst: 3 }, onError: () => {} })
+  relay = createRelay({ db, access: createAccess(db), docStore, now: () => frozen, limits: { rates: { update: { perSecond: 1, burst: 3 } } }, onError: () => {} })
   const app = createApp({ db, access: createAccess(db), relay, version: 'test', clientDir: join(dir, 'none'), photosDir: join(dir, 'photos'), logError: () => {} })
   server = await new Promise((ok) => {
     const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
