@@ -13,6 +13,7 @@ const server = await startServer({
   clientDir: config.clientDir,
   tileUrl: config.tileUrl,
   version: config.version,
+  relayLimits: config.relayLimits,
   log: (line) => console.log(line),
 })
 
