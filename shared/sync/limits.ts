@@ -31,8 +31,12 @@ export const CloseCode = {
   NORMAL: 1000,
   /** Server shutting down or restarting: reconnect with backoff. */
   SERVER_SHUTDOWN: 1001,
+  /** Never sent: the socket dropped without a close frame (network failure, refused upgrade as a browser sees it). */
+  NETWORK_LOST: 1006,
   /** A frame above MAX_FRAME_BYTES. */
   TOO_LARGE: 1009,
+  /** Unexpected failure at the closing end; a client closes with it when its own storage fails. Reconnect with backoff. */
+  INTERNAL_ERROR: 1011,
   /** Overloaded: reconnect with backoff, not sooner than the hint in the reason text. */
   OVERLOADED: 1013,
   /** Undecodable frame or a frame out of order (e.g. anything before HELLO). */
