@@ -1,6 +1,5 @@
 // One device's multiplexed /sync connection (docs/sync-protocol.md): HELLO → MANIFEST → per-household DOC traffic,
 // with exactly one ACK or household-scoped ERROR per client update, in order, and ACKs only after the commit.
-import { inflateRawSync } from 'node:zlib'
 import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { HouseholdWriter, SubmitResult } from '../store/household-writer.ts'
@@ -15,16 +14,15 @@ import {
   encodeMessage,
   MAX_CONFLICT_CANDIDATES,
   MAX_FRAME_BYTES,
-  MAX_UNPACKED_BATCH_BYTES,
   PROTOCOL_VERSION,
   readDocPayload,
-  unpackFrames,
   type SyncErrorCode,
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import * as Y from 'yjs'
 import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
+import { inboundFrames } from './inbound-batch.ts'
 import type { ManifestAnswer } from './manifest.ts'
 import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RelayLimits } from './rate-limit.ts'
 
@@ -277,30 +275,6 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     }
   }
 
-  /** The frames of one WebSocket message, a BATCH unpacked and every inner frame decoded (or null after fail()). */
-  function framesOf(m: SyncMessage): SyncMessage[] | null {
-    if (m.type !== 'batch') return [m]
-    let frames: readonly Uint8Array[]
-    if (m.compressed) {
-      let body: Uint8Array
-      try {
-        body = inflateRawSync(m.deflated, { maxOutputLength: MAX_UNPACKED_BATCH_BYTES })
-      } catch {
-        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'BATCH does not inflate'), null
-      }
-      const unpacked = unpackFrames(body)
-      if (!unpacked.ok) return fail(CloseCode.PROTOCOL_ERROR, unpacked.code, unpacked.reason), null
-      frames = unpacked.frames
-    } else frames = m.frames
-    const out: SyncMessage[] = []
-    for (const f of frames) {
-      const inner = decodeMessage(f, { insideBatch: true })
-      if (!inner.ok) return fail(CloseCode.PROTOCOL_ERROR, inner.code, inner.reason), null
-      out.push(inner.message)
-    }
-    return out
-  }
-
   /**
    * Handles queued frames in order until the turn's SLICE_BUDGET is spent or the socket holds more than it can drain
    * soon; then continues on a later turn. Frames keep their order across turns (ACKs, step2 + HEAD, P8, P10).
@@ -311,6 +285,10 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     try {
       while (inboxNext < inbox.length && phase !== 'closed') {
         if (budget <= 0 || socket.buffered() > BATCH_TARGET_BYTES) {
+          if (inboxNext > 4_096) {
+            inbox = inbox.slice(inboxNext) // a connection that never drains its inbox must not keep what it handled
+            inboxNext = 0
+          }
           pumpScheduled = true
           if (budget <= 0) setImmediate(pump)
           else setTimeout(pump, 20)
@@ -340,8 +318,9 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
         return fail(close, decoded.code, decoded.reason)
       }
       if (phase === 'hello' && decoded.message.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
-      const frames = framesOf(decoded.message)
-      if (frames === null) return
+      const unpacked = inboundFrames(decoded.message)
+      if (!unpacked.ok) return fail(CloseCode.PROTOCOL_ERROR, unpacked.code, unpacked.reason)
+      const frames = unpacked.frames
       if (inbox.length - inboxNext + frames.length > limits.maxQueuedFrames) {
         return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many frames waiting on this connection; reconnect with backoff')
       }
