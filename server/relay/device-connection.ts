@@ -24,7 +24,7 @@ import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts
 import type { Hub, Subscriber } from './hub.ts'
 import { inboundFrames } from './inbound-batch.ts'
 import type { ManifestAnswer } from './manifest.ts'
-import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RelayLimits } from './rate-limit.ts'
+import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RateLimiter, type RelayLimits } from './rate-limit.ts'
 
 export interface Socket {
   send(bytes: Uint8Array): void
@@ -47,6 +47,8 @@ export interface DeviceConnectionDeps {
   helloTimeoutMs?: number
   /** Token buckets per frame kind and the inbound queue bound, per connection (not per IP: field teams share carrier NAT). */
   limits?: Pick<RelayLimits, 'rates' | 'maxQueuedFrames'>
+  /** The user's own buckets, shared by their connections (MANIFESTs per user); without it only per connection. */
+  userRate?(userId: string): RateLimiter
 }
 
 /**
@@ -94,6 +96,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   const replies: { frames: Uint8Array[] | null }[] = []
   const limits = deps.limits ?? DEFAULT_RELAY_LIMITS
   const rate = createRateLimiter(limits.rates, deps.now)
+  const userRate = deps.userRate?.(user.id) ?? null
   /** Frames received and not yet handled, in arrival order (inner frames of a BATCH one by one, P9). */
   let inbox: SyncMessage[] = []
   let inboxNext = 0
@@ -258,8 +261,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     }
     switch (m.type) {
       case 'manifest': {
-        // Each MANIFEST may ask for the user's whole area: a few per connection (a phone sends one), then the socket goes.
-        if (!rate.take('manifest')) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs on this connection; reconnect with backoff'), 0
+        // Each MANIFEST may ask for the user's whole area: a phone sends one per connection; beyond a few the socket goes.
+        if (!rate.take('manifest') || userRate?.take('manifestPerUser') === false) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0
         const { reply: answer, inScope } = deps.manifest(user, m.entries)
         // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
         for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)

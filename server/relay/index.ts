@@ -16,7 +16,7 @@ import { createConnectionRegistry } from './connection-registry.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
 import { createManifestQuery } from './manifest.ts'
-import { relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
+import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
 
 export interface RelayDeps {
@@ -76,7 +76,8 @@ export function createRelay(deps: RelayDeps): Relay {
   const registry = createConnectionRegistry({ maxPerUser: limits.maxConnectionsPerUser, idleMs: limits.idleMs, idleCheckMs: limits.idleCheckMs, now })
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits }
+  const userRate = createUserRateLimiters(limits.rates, now)
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
   function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {

@@ -12,6 +12,11 @@ export interface FrameRates {
   frame: Rate
   /** MANIFEST frames (each may start a bootstrap of the user's whole area). */
   manifest: Rate
+  /**
+   * MANIFEST frames of one user, all their connections together: a new socket must not bring a fresh budget, or
+   * reconnecting in a loop would bootstrap the area without end.
+   */
+  manifestPerUser: Rate
   /** Reads of one household: a DOC step1 (/sync) or a y-websocket sync step1 (/yjs). */
   read: Rate
   /** Client updates: DOC step2/update (/sync), sync step2/update (/yjs). */
@@ -37,6 +42,7 @@ export interface RelayLimits {
 export const DEFAULT_RATES: FrameRates = {
   frame: { perSecond: 400, burst: 4_000 },
   manifest: { perSecond: 1 / 30, burst: 2 },
+  manifestPerUser: { perSecond: 1 / 2, burst: 30 },
   read: { perSecond: 500, burst: 20_000 },
   update: { perSecond: 200, burst: 2_000 },
   awareness: { perSecond: 5, burst: 20 },
@@ -76,5 +82,15 @@ export function createRateLimiter(rates: FrameRates, now: () => number): RateLim
       b.tokens -= 1
       return true
     },
+  }
+}
+
+/** The per-user buckets (rates.manifestPerUser): one limiter per user id, shared by every connection of that user. */
+export function createUserRateLimiters(rates: FrameRates, now: () => number): (userId: string) => RateLimiter {
+  const byUser = new Map<string, RateLimiter>() // bounded by the number of accounts
+  return (userId) => {
+    let limiter = byUser.get(userId)
+    if (!limiter) byUser.set(userId, (limiter = createRateLimiter(rates, now)))
+    return limiter
   }
 }

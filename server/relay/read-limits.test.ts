@@ -21,25 +21,24 @@ function batchOf(messages: SyncMessage[]): Uint8Array {
 
 describe('default limits', () => {
   let s: RelayTestServer
-  let observer: string
+  const observer = async (name: string): Promise<string> => (await s.addUser(name, 'observer')).token
 
   beforeAll(async () => {
     s = await startRelayServer()
     s.addVillage('vl')
     s.seedHouseholds(HOUSEHOLDS, 'vl')
-    observer = (await s.addUser('obs', 'observer')).token
   })
   afterAll(() => s.stop())
 
   it('a 64-byte BATCH of 20 MANIFESTs from an observer gets two answers and one bootstrap, then sync/overloaded and OVERLOADED', async () => {
-    const normal = await counted(s.url, observer)
+    const normal = await counted(s.url, await observer('obs-a'))
     await normal.client.hello()
-    await normal.client.manifest([])
+    const normalReply = await normal.client.manifest([])
     const oneBootstrap = normal.client.traffic.bytesIn
     expect(normal.seen.get('state')).toBe(HOUSEHOLDS.length)
     await normal.client.close()
 
-    const { client, seen } = await counted(s.url, observer)
+    const { client, seen } = await counted(s.url, await observer('obs-b'))
     await client.hello()
     const before = client.traffic.bytesIn
     const frame = batchOf(Array.from({ length: 20 }, () => ({ type: 'manifest', entries: [] })))
@@ -47,13 +46,13 @@ describe('default limits', () => {
     client.sendRaw(frame)
     expect(await client.closed()).toBe(CloseCode.OVERLOADED)
     expect(client.errors.map((e) => e.code)).toEqual(['sync/overloaded'])
-    expect(seen.get('manifest-reply')).toBe(2) // the MANIFEST budget (burst 2)
+    expect(seen.get('manifest-reply')).toBe(2) // the connection's MANIFEST budget (bursts of 2)
     expect(seen.get('state') ?? 0).toBeLessThanOrEqual(HOUSEHOLDS.length) // each household at most once
-    expect(client.traffic.bytesIn - before).toBeLessThan(oneBootstrap + 4_096)
+    expect(client.traffic.bytesIn - before).toBeLessThan(oneBootstrap + 2 * encodeMessage(normalReply).length + 1_024)
   })
 
   it('20,000 step1s in four BATCHes are answered in slices: /api/health answers while they are still being served', async () => {
-    const { client, seen } = await counted(s.url, observer)
+    const { client, seen } = await counted(s.url, await observer('obs-d'))
     await client.hello()
     await client.manifest(HOUSEHOLDS.map((id) => [id, 0])) // "changed": no bootstrap, the device asks by step1
     const total = 20_000
@@ -81,7 +80,7 @@ describe('tight limits', () => {
   beforeAll(async () => {
     s = await startRelayServer({
       now: () => frozen, // no refill: every bucket holds exactly its burst
-      limits: { rates: { read: { perSecond: 1, burst: 10 }, frame: { perSecond: 1, burst: 6 } }, maxQueuedFrames: 50 },
+      limits: { rates: { read: { perSecond: 1, burst: 10 }, frame: { perSecond: 1, burst: 6 }, manifestPerUser: { perSecond: 1, burst: 3 } }, maxQueuedFrames: 50 },
     })
     s.addVillage('vt')
     s.seedHouseholds(HOUSEHOLDS.slice(0, 20), 'vt')
@@ -118,5 +117,20 @@ describe('tight limits', () => {
     client.sendRaw(batchOf(Array.from({ length: 51 }, () => docSyncStep1(HOUSEHOLDS[0]!, EMPTY_SV))))
     expect(await client.closed()).toBe(CloseCode.OVERLOADED)
     expect(seen.get('doc') ?? 0).toBe(0) // none of the 51 was answered
+  })
+
+  it('a new socket brings no fresh MANIFEST budget: the fourth connection in a row of one user is refused', async () => {
+    const token = (await s.addUser('obs-c', 'observer')).token
+    const codes: (string | number)[] = []
+    for (let i = 0; i < 4; i++) {
+      const c = await SyncClient.connect({ url: s.url, token, retainUpdates: false })
+      await c.hello()
+      c.send({ type: 'manifest', entries: HOUSEHOLDS.slice(0, 20).map((id) => [id, 1]) }) // a device that holds everything
+      const answer = await c.next((m) => m.type === 'manifest-reply' || m.type === 'error')
+      codes.push(answer.type === 'error' ? answer.code : answer.type)
+      if (answer.type === 'error') codes.push(await c.closed())
+      else await c.close()
+    }
+    expect(codes).toEqual([...Array(3).fill('manifest-reply'), 'sync/overloaded', CloseCode.OVERLOADED])
   })
 })
