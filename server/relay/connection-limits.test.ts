@@ -60,8 +60,9 @@ it('/yjs sockets count with /sync ones: a third /yjs socket after two /sync ones
   await Promise.all([y1.closed, y2.closed])
 })
 
-it('a socket with no message for the idle time closes with IDLE_TIMEOUT; one that spoke recently stays', async () => {
+it('a /sync or /yjs socket with no message for the idle time closes with IDLE_TIMEOUT; one that spoke recently stays', async () => {
   const quiet = await SyncClient.connect({ url: s.url, token: lan })
+  const quietYjs = await rawSocket(`${s.url.replace(/^http/, 'ws')}/yjs/hc-1?token=${encodeURIComponent(lan)}`)
   const talking = await SyncClient.connect({ url: s.url, token: mai })
   await quiet.hello()
   await talking.hello()
@@ -69,6 +70,7 @@ it('a socket with no message for the idle time closes with IDLE_TIMEOUT; one tha
   await talking.manifest([]) // a message 1 min before the quiet one's deadline
   clock += 2 * 60_000 // quiet: 16 min silent; talking: 2 min
   expect(await quiet.closed()).toBe(CloseCode.IDLE_TIMEOUT)
-  expect(talking.closeCode).toBeNull() // swept in the same pass as the quiet one
+  expect(await quietYjs.closed).toBe(CloseCode.IDLE_TIMEOUT)
+  expect(talking.closeCode).toBeNull() // swept in the same pass as the quiet ones
   await talking.close()
 })
