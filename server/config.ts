@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { passwordProblem } from './auth/password-policy.ts'
+import type { RelayDeps } from './relay/index.ts'
 
 export interface ServerConfig {
   port: number
@@ -22,6 +23,8 @@ export interface ServerConfig {
   /** Directory of the built client (vite build output). */
   clientDir: string
   version: string
+  /** RELAY_MAX_CONNECTIONS_PER_USER, RELAY_IDLE_MINUTES (docs/server.md §Limits); the rest keep their defaults. */
+  relayLimits: NonNullable<RelayDeps['limits']>
 }
 
 type Env = Record<string, string | undefined>
@@ -36,6 +39,22 @@ function parsePort(raw: string | undefined, fallback: number): number {
 function parseFlag(raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback
   return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
+}
+
+function parsePositive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`)
+  return n
+}
+
+function readRelayLimits(env: Env): ServerConfig['relayLimits'] {
+  const perUser = parsePositive('RELAY_MAX_CONNECTIONS_PER_USER', env.RELAY_MAX_CONNECTIONS_PER_USER)
+  const idleMinutes = parsePositive('RELAY_IDLE_MINUTES', env.RELAY_IDLE_MINUTES)
+  return {
+    ...(perUser !== undefined ? { maxConnectionsPerUser: Math.floor(perUser) } : {}),
+    ...(idleMinutes !== undefined ? { idleMs: idleMinutes * 60_000 } : {}),
+  }
 }
 
 /** The package version, shown by GET /api/health. */
@@ -82,5 +101,6 @@ export function readConfig(env: Env, cwd = process.cwd()): ServerConfig {
     tileUrl: env.TILE_URL || undefined,
     clientDir: resolve(cwd, env.CLIENT_DIR || 'dist/client'),
     version: packageVersion(cwd),
+    relayLimits: readRelayLimits(env),
   }
 }

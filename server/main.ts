@@ -15,6 +15,7 @@ const server = await startServer({
   tls: config.tls,
   trustProxy: config.trustProxy,
   version: config.version,
+  relayLimits: config.relayLimits,
   log: (line) => console.log(line),
 })
 

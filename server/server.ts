@@ -17,7 +17,7 @@ import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
-import { createRelay, type Relay } from './relay/index.ts'
+import { createRelay, type Relay, type RelayDeps } from './relay/index.ts'
 import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
 
@@ -40,6 +40,8 @@ export interface StartOptions {
   version?: string
   now?: () => number
   log?: (line: string) => void
+  /** Relay rate limits, connection caps, idle time (docs/server.md §Limits); unset parts take the defaults. */
+  relayLimits?: RelayDeps['limits']
 }
 
 export interface RunningServer {
@@ -81,7 +83,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users }
   }
-  const relay = createRelay({ db, access, docStore, now })
+  const relay = createRelay({ db, access, docStore, now, ...(opts.relayLimits ? { limits: opts.relayLimits } : {}) })
 
   const { app, injectWebSocket, wss } = createApp({
     db,

@@ -98,6 +98,7 @@ export const en: Record<string, string> = {
   'sync.error.sync/read-only': 'This account may view but not edit',
   'sync.error.sync/missing-dependencies': 'The server lacks earlier changes; sending them again',
   'sync.error.sync/not-found': 'The server does not have this household',
+  'sync.error.sync/too-many-client-ids': 'This change uses too many editing sessions at once; it needs a technician',
   'sync.error.sync/too-large': 'The change is too large',
   'sync.error.sync/invalid-update': 'Invalid data',
   'sync.error.sync/layout-violation': 'Data does not fit the form layout',

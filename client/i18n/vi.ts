@@ -98,6 +98,7 @@ export const vi: Record<string, string> = {
   'sync.error.sync/read-only': 'Tài khoản chỉ được xem, không được sửa',
   'sync.error.sync/missing-dependencies': 'Máy chủ thiếu thay đổi trước đó; đang gửi lại',
   'sync.error.sync/not-found': 'Máy chủ không có hộ này',
+  'sync.error.sync/too-many-client-ids': 'Thay đổi dùng quá nhiều mã phiên làm việc; cần cán bộ kỹ thuật kiểm tra',
   'sync.error.sync/too-large': 'Thay đổi quá lớn',
   'sync.error.sync/invalid-update': 'Dữ liệu không hợp lệ',
   'sync.error.sync/layout-violation': 'Dữ liệu không đúng cấu trúc phiếu',

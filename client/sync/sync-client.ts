@@ -144,7 +144,7 @@ export class SyncClient {
     try {
       socket = this.#o.createSocket(this.#o.url())
     } catch {
-      this.#afterClose(1006)
+      this.#afterClose(CloseCode.NETWORK_LOST)
       return
     }
     socket.binaryType = 'arraybuffer'
@@ -243,8 +243,8 @@ export class SyncClient {
         this.#progress()
         return
       }
-      this.#dropSocket(4408)
-      this.#afterClose(4408)
+      this.#dropSocket(CloseCode.RESPONSE_TIMEOUT)
+      this.#afterClose(CloseCode.RESPONSE_TIMEOUT)
     }, ms)
   }
 
@@ -271,7 +271,7 @@ export class SyncClient {
       this.#setStatus({ lastError: e instanceof Error ? e.message : String(e) })
       if (this.#socket) {
         this.#dropSocket(CloseCode.NORMAL)
-        this.#afterClose(1011)
+        this.#afterClose(CloseCode.INTERNAL_ERROR)
       }
     })
   }

@@ -3,7 +3,7 @@
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import type { SyncErrorCode } from '../../shared/sync/errors.ts'
-import { MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
+import { MAX_NEW_CLIENT_IDS_PER_UPDATE, MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
@@ -202,8 +202,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)
       if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      const unbound = bindings.unbound(insp.clientIds)
+      if (unbound > MAX_NEW_CLIENT_IDS_PER_UPDATE) return { kind: 'rejected', code: 'sync/too-many-client-ids', reason: `update uses ${unbound} new client ids (at most ${MAX_NEW_CLIENT_IDS_PER_UPDATE})` }
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
-      return enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, summary: touchesSummary(insp.paths), conflicts: insp.conflicts, freshClientIds })
+      let result: SubmitResult | undefined
+      try {
+        result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, summary: touchesSummary(insp.paths), conflicts: insp.conflicts, freshClientIds })
+        return result
+      } finally {
+        if (result?.kind !== 'accepted') bindings.release(freshClientIds, author.userId) // nothing of it will be committed
+      }
     },
     setField(householdId, path, value, by, inTransaction, conflictId) {
       const doc = docStore.openDoc(householdId)

@@ -15,6 +15,7 @@ export const SYNC_ERROR_CODES = [
   'sync/internal', // unexpected server failure; nothing was stored
   'sync/not-found', // household does not exist
   'sync/missing-dependencies', // the update builds on changes the server lacks: the server sends DOC step1, client answers step2
+  'sync/too-many-client-ids', // the update uses more new Yjs client ids than MAX_NEW_CLIENT_IDS_PER_UPDATE; none was bound
 ] as const
 
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
