@@ -31,12 +31,18 @@ export class SurveyState {
   today = $state(localToday())
 
   readonly snapshot: HouseholdSnapshot = $derived.by(() => this.#live.current)
-  readonly view: SurveyView = $derived(surveyView(this.snapshot, this.today, (p) => this.doc.answered(p)))
+  /** Reviewers see the form read-only: the view says not editable, and every write is refused before the document. */
+  readonly readOnly: boolean
+  readonly view: SurveyView = $derived.by(() => {
+    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p))
+    return this.readOnly ? { ...v, editable: false } : v
+  })
   readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
 
-  constructor(doc: HouseholdDoc, user: SurveyUser) {
+  constructor(doc: HouseholdDoc, user: SurveyUser, options: { readOnly?: boolean } = {}) {
     this.doc = doc
     this.user = user
+    this.readOnly = options.readOnly ?? false
     this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
   }
 
