@@ -126,6 +126,14 @@ export class SurveyState {
     return this.#write(`members.${index}.${key}`, () => this.doc.updateMember(id, patch), key === 'personalId' ? 'survey.pid.format' : undefined)
   }
 
+  setHeadName(fullName: string): boolean {
+    return this.#write('head.fullName', () => this.doc.setHeadName(fullName))
+  }
+
+  setAddress(address: string): boolean {
+    return this.#write('address', () => this.doc.setAddress(address))
+  }
+
   removeMember(id: string): void {
     if (this.#write(null, () => this.doc.removeMember(id))) this.editingMember = null
   }
@@ -161,6 +169,9 @@ export class SurveyState {
   attachPhoto = (ref: PhotoRef): void => {
     this.#write('photos', () => this.doc.attachPhoto(ref))
   }
+
+  /** Takes a photo off the record (a removed flag; the server's history keeps it). */
+  detachPhoto = (sha256: string): boolean => this.#write('photos', () => this.doc.detachPhoto(sha256))
 
   /** Moves the record to submitted when nothing is missing; returns whether it did. */
   submit(): boolean {
