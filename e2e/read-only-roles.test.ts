@@ -1,6 +1,7 @@
 // Supervisors, admins and observers review: their browser never runs the /sync area bootstrap (no household databases
 // in IndexedDB), lists households from the paged HTTP list, opens one from the server on demand into memory, and sees
 // it read-only (inputs disabled, no submit) with its photos served by the server.
+import { createHash } from 'node:crypto'
 import { WebSocket } from 'ws'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,12 +70,11 @@ beforeAll(async () => {
   await page.goto(e.baseUrl)
   const jpeg = await jpegFrom(page)
   await page.context().close()
-  const { createHash } = await import('node:crypto')
   sha = createHash('sha256').update(jpeg).digest('hex')
   const put = await fetch(`${e.baseUrl}/api/photos/${sha}?household=${household.id}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
-    body: jpeg,
+    body: new Uint8Array(jpeg),
   })
   expect(put.status).toBeLessThan(300)
   const ydoc = new Y.Doc()
