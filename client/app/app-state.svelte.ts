@@ -53,7 +53,7 @@ export class AppState {
 
   constructor(deps: AppDeps) {
     this.deps = deps
-    this.lock = new AppLock(deps.device.summary, deps.now ?? Date.now)
+    this.lock = new AppLock(deps.device.summary, deps.now ?? (() => Date.now()))
     this.#lockChanged = createSubscriber((update) => this.lock.subscribe(update))
     deps.device.onWriteError = (e) => {
       const quota = e instanceof DOMException && e.name === 'QuotaExceededError'
