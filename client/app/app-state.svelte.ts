@@ -168,7 +168,8 @@ export class AppState {
   async lockNow(): Promise<void> {
     if (this.phase !== 'ready' || this.lock.locked) return
     if (typeof document !== 'undefined' && document.activeElement instanceof HTMLElement) document.activeElement.blur()
-    await this.deps.device.households.flush()
+    // A failed write is reported by onWriteError and retried from memory: the lock engages either way.
+    await this.deps.device.households.flush().catch(() => undefined)
     this.lock.lock()
   }
 
