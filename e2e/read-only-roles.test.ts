@@ -156,6 +156,14 @@ describe('read-only roles', () => {
     await signIn(page, 'sup1')
     await tid(page, 'review-mode').waitFor()
     await page.locator(`[data-testid="review-row"][data-id="${household.id}"]`).waitFor()
+    // The rows are the server's scoped page for the supervisor (the commune), not an area held in the browser.
+    const token = await e.apiToken('sup1')
+    const scoped = (await (await fetch(`${e.baseUrl}/api/households?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      households: { id: string; unitCode: string }[]
+    }
+    expect(new Set(scoped.households.map((h) => h.unitCode)).size).toBe(1)
+    const shown = await page.getByTestId('review-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))
+    expect(shown).toEqual(scoped.households.map((h) => h.id))
     await openFromSearch(page)
     await expect(tid(page, 'btn-submit').count()).resolves.toBe(0)
   })
