@@ -9,6 +9,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { docDatabaseName } from '../client/storage/doc-files.ts'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
+import type { Device } from '../client/app/device.ts'
 import { DEMO_PASSWORD, serverHousehold, startE2E, type E2E } from './harness.ts'
 
 let e: E2E
@@ -39,6 +40,9 @@ async function householdDatabases(page: Page): Promise<string[]> {
   expect(names).toContain('rasoat') // the device's settings and (empty) summary database
   return names.filter((n) => n.startsWith(docDatabaseName('')))
 }
+
+/** The app's read-only handles (main.ts), inside page.evaluate. */
+declare function rasoat(): { device: Device }
 
 /** Sign in as a reviewer (no sync status to wait for: the list comes from the server). */
 async function signIn(page: Page, username: string): Promise<void> {
@@ -104,11 +108,12 @@ describe('read-only roles', () => {
     const { page } = await e.newPhone()
     const sockets: string[] = []
     page.on('websocket', (ws) => sockets.push(ws.url()))
+    await page.addInitScript(() => Object.assign(window, { rasoat: () => (window as unknown as { __rasoat: unknown }).__rasoat }))
     await signIn(page, 'admin1')
     await tid(page, 'review-row').first().waitFor()
     // No household documents and no summary rows of the area in the browser.
     expect(await householdDatabases(page)).toEqual([])
-    expect(await page.evaluate(() => (window as unknown as { __rasoat: { device: { index: { all(): unknown[] } } } }).__rasoat.device.index.all().length)).toBe(0)
+    expect(await page.evaluate(() => rasoat().device.index.all().length)).toBe(0)
 
     await openFromSearch(page)
     // Answers visible: the head's name is the server's; every input of the form is disabled; no submit.
@@ -130,6 +135,15 @@ describe('read-only roles', () => {
     // Opening it stored nothing and no /sync (or /yjs) socket was ever opened.
     expect(await householdDatabases(page)).toEqual([])
     expect(sockets).toEqual([])
+
+    // Rows left by an earlier area download (an older version of the app) are dropped when the reviewer opens the app.
+    await page.evaluate(() => rasoat().device.summary.updateHouseholds(['old-area-row'], (row) => row, 'strict'))
+    await page.reload()
+    await tid(page, 'unlock-password').fill(DEMO_PASSWORD)
+    await tid(page, 'btn-unlock').click()
+    await tid(page, 'review-list').waitFor()
+    await expect.poll(() => page.evaluate(async () => (await rasoat().device.summary.allHouseholds()).length)).toBe(0)
+    expect(await page.evaluate(() => rasoat().device.index.all().length)).toBe(0)
   })
 
   it('observer cannot type: every field disabled, nothing written, the server keeps its value', async () => {

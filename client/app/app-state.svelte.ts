@@ -204,6 +204,9 @@ export class AppState {
     this.view = { name: 'list' }
     this.#runtime?.stop()
     if (this.reviewer) {
+      // Households kept from an earlier area download (an older version, or an enumerator who used the device before)
+      // go once nothing of them is unsynced: a reviewer's browser holds no area.
+      if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0) await wipeHouseholds(this.deps.device, this.deps.idb)
       void this.#loadVillageNames(session.token)
       return
     }
