@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEXT_LIMITS } from '../shared/doc/text-limits.ts'
 import { serverHousehold, startE2E, type E2E, type Phone } from './harness.ts'
+import { jpegFromPage } from './photo-bytes.ts'
 
 let e: E2E
 let phone: Phone
@@ -79,18 +80,9 @@ describe('enumerator edits', () => {
   it('removes a photo after confirmation; not yet uploaded, it leaves the phone too', async () => {
     const { page, context } = phone
     await tid(page, 'btn-step-photos').click()
-    const jpeg = await page.evaluate(async () => {
-      const c = new OffscreenCanvas(640, 480)
-      const g = c.getContext('2d')!
-      g.fillStyle = '#2d6a4f'
-      g.fillRect(0, 0, 640, 480)
-      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer())
-      let s = ''
-      for (const b of bytes) s += String.fromCharCode(b)
-      return btoa(s)
-    })
+    const jpeg = await jpegFromPage(page, 640, 480)
     await context.setOffline(true) // the upload cannot happen: the photo waits in the phone's outbox
-    await tid(page, 'field-photo.file').setInputFiles({ name: 'IMG_1.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') })
+    await tid(page, 'field-photo.file').setInputFiles({ name: 'IMG_1.jpg', mimeType: 'image/jpeg', buffer: jpeg })
     const figure = tid(page, 'photo').first()
     await figure.waitFor()
     const sha = (await figure.getAttribute('data-sha256')) ?? ''

@@ -11,28 +11,13 @@ import { docDatabaseName } from '../client/storage/doc-files.ts'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
 import type { Device } from '../client/app/device.ts'
 import { DEMO_PASSWORD, serverHousehold, startE2E, type E2E } from './harness.ts'
+import { jpegFromPage } from './photo-bytes.ts'
 
 let e: E2E
 let household: { id: string; headName: string }
 let sha = ''
 
 const tid = (page: Page, id: string) => page.getByTestId(id)
-
-/** A small real JPEG made in the page (the test has no image library). */
-async function jpegFrom(page: Page): Promise<Buffer> {
-  const b64 = await page.evaluate(async () => {
-    const c = new OffscreenCanvas(320, 240)
-    const g = c.getContext('2d')
-    if (!g) throw new Error('no 2d context')
-    g.fillStyle = '#7d3a3a'
-    g.fillRect(0, 0, 320, 240)
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer())
-    let s = ''
-    for (const b of bytes) s += String.fromCharCode(b)
-    return btoa(s)
-  })
-  return Buffer.from(b64, 'base64')
-}
 
 /** IndexedDB databases of the page's origin that hold household documents (one per household, docDatabaseName). */
 async function householdDatabases(page: Page): Promise<string[]> {
@@ -72,7 +57,7 @@ beforeAll(async () => {
   household = list.households[0]!
   const { page } = await e.newPhone()
   await page.goto(e.baseUrl)
-  const jpeg = await jpegFrom(page)
+  const jpeg = await jpegFromPage(page, 320, 240, '#7d3a3a')
   await page.context().close()
   sha = createHash('sha256').update(jpeg).digest('hex')
   const put = await fetch(`${e.baseUrl}/api/photos/${sha}?household=${household.id}`, {
