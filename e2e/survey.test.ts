@@ -147,6 +147,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     // Submit (only possible with nothing missing), then "synced ✓" means committed on the server.
     await expect(tid(page, 'submit-missing').count()).resolves.toBe(0)
     await tid(page, 'btn-submit').click()
+    await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
     await tid(page, 'survey-readonly').waitFor()
     await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
@@ -196,6 +197,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, 'btn-step-result').click()
     await expect(tid(page, 'classification').textContent()).resolves.toContain('ô tô')
     await tid(page, 'btn-submit').click()
+    await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
     await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
   })
@@ -234,6 +236,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
       const missing = tid(page, 'submit-missing')
       if ((await missing.count()) > 0) throw new Error(`cannot resubmit: ${await missing.textContent()}`)
       await tid(page, 'btn-submit').click()
+      await tid(page, 'confirm-submit-confirm').click()
       await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
       await expect(notice.count()).resolves.toBe(0)
     } finally {

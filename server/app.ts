@@ -22,12 +22,15 @@ import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
+import type { DocStore } from './store/doc-store.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
 
 export interface AppDeps {
   db: Db
   access: Access
   relay?: Relay | undefined
+  /** Committed household documents (GET /api/households/:id/state). */
+  docStore?: DocStore | undefined
   version: string
   clientDir: string
   photosDir: string
@@ -100,7 +103,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     trustProxy: deps.trustProxy ?? false,
   })
   placeRoutes(app, { db: deps.db })
-  householdRoutes(app, { db: deps.db, access: deps.access })
+  householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })

@@ -89,6 +89,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     db,
     access,
     relay,
+    docStore,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
     photosDir: join(dataDir, 'photos'),

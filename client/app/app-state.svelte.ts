@@ -1,14 +1,16 @@
 // The app's top-level state: which phase (login, unlock, ready), which screen, the signed-in user, sync status,
 // and the guarded actions (logout and user switch are refused while anything is unsynced).
 
+import { createSubscriber } from 'svelte/reactivity'
 import type { SyncStatus } from '../sync/sync-client.ts'
+import { AppLock, type LockSettings, type PinResult } from './app-lock.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
-export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' }
+export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' }
 export interface Notice {
   key: string
   params?: Record<string, string | number>
@@ -23,6 +25,8 @@ export interface AppDeps {
   pendingPhotos: () => Promise<number>
   /** Started after login/unlock (photo uploader); returns stop. */
   onSignedIn?: (session: StoredSession) => () => void
+  /** The clock of the inactivity lock (tests inject one). */
+  now?: () => number
 }
 
 const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
@@ -39,12 +43,18 @@ export class AppState {
   villageNames = $state<Record<string, string>>({})
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
+  /** After an online login without a PIN set: offer to set one (dismissible). */
+  offerPin = $state(false)
   readonly deps: AppDeps
+  readonly lock: AppLock
+  readonly #lockChanged: () => void
   #runtime: SyncRuntime | null = null
   #stopSignedIn: (() => void) | null = null
 
   constructor(deps: AppDeps) {
     this.deps = deps
+    this.lock = new AppLock(deps.device.summary, deps.now ?? (() => Date.now()))
+    this.#lockChanged = createSubscriber((update) => this.lock.subscribe(update))
     deps.device.onWriteError = (e) => {
       const quota = e instanceof DOMException && e.name === 'QuotaExceededError'
       this.notice = { key: quota ? 'storage.full' : 'storage.writeFailed', tone: 'error' }
@@ -55,7 +65,31 @@ export class AppState {
     return this.session?.user ?? null
   }
 
+  /** Supervisors, admins and observers review: read-only forms opened from the server, no area download, no writes. */
+  get reviewer(): boolean {
+    const role = this.user?.role
+    return role !== undefined && role !== 'enumerator'
+  }
+
+  /** The app is locked over the open screens (their input stays as it was). */
+  get locked(): boolean {
+    this.#lockChanged()
+    return this.lock.locked
+  }
+
+  /** Whether the PIN may open the app now (else the password). */
+  get pinUsable(): boolean {
+    this.#lockChanged()
+    return this.lock.pinUsable
+  }
+
+  get lockSettings(): LockSettings {
+    this.#lockChanged()
+    return this.lock.settings
+  }
+
   async start(): Promise<void> {
+    await this.lock.load()
     const session = await this.deps.sessions.load()
     this.session = session ?? null
     this.phase = session ? 'unlock' : 'login'
@@ -87,8 +121,13 @@ export class AppState {
       const unsynced = await this.unsyncedTotal()
       const r = await this.deps.sessions.login(username.trim(), password, this.deps.device.deviceId, unsynced)
       if (!r.ok) return r.retryAfterS === undefined ? { code: r.code } : { code: r.code, retryAfterS: r.retryAfterS }
-      if (r.userChanged) await wipeHouseholds(this.deps.device, this.deps.idb)
+      if (r.userChanged) {
+        await wipeHouseholds(this.deps.device, this.deps.idb)
+        await this.lock.forgetPin()
+      }
+      await this.lock.passwordEntered()
       this.session = r.session
+      this.offerPin = !this.lock.hasPin
       await this.#enter(r.session)
       return null
     } finally {
@@ -96,17 +135,61 @@ export class AppState {
     }
   }
 
+  /** Opens the stored session at start, or the inactivity lock, with the password of the last online login. */
   async unlock(password: string): Promise<boolean> {
     const session = this.session
     if (!session) return false
     this.busy = true
     try {
       if (!(await this.deps.sessions.unlock(session, password))) return false
-      await this.#enter(session)
+      await this.lock.passwordEntered()
+      if (this.phase !== 'ready') await this.#enter(session)
       return true
     } finally {
       this.busy = false
     }
+  }
+
+  /** Opens the stored session at start, or the inactivity lock, with the PIN (same working day, few wrong tries). */
+  async unlockWithPin(pin: string): Promise<PinResult> {
+    const session = this.session
+    if (!session) return 'password-required'
+    this.busy = true
+    try {
+      const r = await this.lock.tryPin(pin)
+      if (r === 'ok' && this.phase !== 'ready') await this.#enter(session)
+      return r
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** Locks now: typed text still in a focused field is confirmed and pending edits are written first. */
+  async lockNow(): Promise<void> {
+    if (this.phase !== 'ready' || this.lock.locked) return
+    if (typeof document !== 'undefined' && document.activeElement instanceof HTMLElement) document.activeElement.blur()
+    // A failed write is reported by onWriteError and retried from memory: the lock engages either way.
+    await this.deps.device.households.flush().catch(() => undefined)
+    this.lock.lock()
+  }
+
+  /** A tap or key press, or the app going to the background (idle time counts from then). */
+  activity(): void {
+    this.lock.activity()
+  }
+
+  /** On a timer and when the app comes back to the foreground: lock when idle for the configured minutes. */
+  checkIdle(): void {
+    if (this.phase === 'ready' && this.lock.due()) void this.lockNow()
+  }
+
+  showLockSettings(): void {
+    this.offerPin = false
+    this.view = { name: 'lock-settings' }
+  }
+
+  dismissPinOffer(): void {
+    this.offerPin = false
   }
 
   /** The session expired on the server: sign in again online; the device keeps all data for the same user. */
@@ -120,6 +203,13 @@ export class AppState {
     this.notice = null
     this.view = { name: 'list' }
     this.#runtime?.stop()
+    if (this.reviewer) {
+      // Households kept from an earlier area download (an older version, or an enumerator who used the device before)
+      // go once nothing of them is unsynced: a reviewer's browser holds no area.
+      if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0) await wipeHouseholds(this.deps.device, this.deps.idb)
+      void this.#loadVillageNames(session.token)
+      return
+    }
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
     this.#runtime = runtime
     this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
@@ -186,6 +276,8 @@ export class AppState {
     }
     this.#leave()
     await this.deps.sessions.logout(session)
+    this.lock.locked = false
+    this.offerPin = false
     this.session = null
     this.notice = null
     this.phase = 'login'

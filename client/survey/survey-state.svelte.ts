@@ -31,12 +31,18 @@ export class SurveyState {
   today = $state(localToday())
 
   readonly snapshot: HouseholdSnapshot = $derived.by(() => this.#live.current)
-  readonly view: SurveyView = $derived(surveyView(this.snapshot, this.today, (p) => this.doc.answered(p)))
+  /** Reviewers see the form read-only: the view says not editable, and every write is refused before the document. */
+  readonly readOnly: boolean
+  readonly view: SurveyView = $derived.by(() => {
+    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p))
+    return this.readOnly ? { ...v, editable: false } : v
+  })
   readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
 
-  constructor(doc: HouseholdDoc, user: SurveyUser) {
+  constructor(doc: HouseholdDoc, user: SurveyUser, options: { readOnly?: boolean } = {}) {
     this.doc = doc
     this.user = user
+    this.readOnly = options.readOnly ?? false
     this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
   }
 
@@ -120,6 +126,14 @@ export class SurveyState {
     return this.#write(`members.${index}.${key}`, () => this.doc.updateMember(id, patch), key === 'personalId' ? 'survey.pid.format' : undefined)
   }
 
+  setHeadName(fullName: string): boolean {
+    return this.#write('head.fullName', () => this.doc.setHeadName(fullName))
+  }
+
+  setAddress(address: string): boolean {
+    return this.#write('address', () => this.doc.setAddress(address))
+  }
+
   removeMember(id: string): void {
     if (this.#write(null, () => this.doc.removeMember(id))) this.editingMember = null
   }
@@ -155,6 +169,9 @@ export class SurveyState {
   attachPhoto = (ref: PhotoRef): void => {
     this.#write('photos', () => this.doc.attachPhoto(ref))
   }
+
+  /** Takes a photo off the record (a removed flag; the server's history keeps it). */
+  detachPhoto = (sha256: string): boolean => this.#write('photos', () => this.doc.detachPhoto(sha256))
 
   /** Moves the record to submitted when nothing is missing; returns whether it did. */
   submit(): boolean {

@@ -216,6 +216,20 @@ export class HouseholdDoc {
     return this.apply('detachPhoto', [[m, 'removed', true]])
   }
 
+  /** Corrects the head's name: the live member whose relation is head (the server's field history keeps the old one). */
+  setHeadName(fullName: string): EditResult {
+    const head = this.members().find((m) => m.relation === 'head')
+    if (!head) return { ok: false, code: 'household/member-not-found', path: 'members', reason: 'the household has no head' }
+    const m = this.entity(Root.MEMBERS, head.id)
+    if (!m) return { ok: false, code: 'household/member-not-found', path: `members.${head.id}`, reason: `no member ${head.id}` }
+    return this.checked('setHeadName', Root.MEMBERS, { fullName }, m, head.id)
+  }
+
+  /** Corrects the household's address (the server's field history keeps the old one). */
+  setAddress(address: string): EditResult {
+    return this.apply('setAddress', this.fieldWrites(Root.FIELDS, FIELD_KEYS, { address }))
+  }
+
   /** Moves the record along the DOMAIN.md §1 state machine and appends a history entry; refuses other moves. */
   changeStatus(to: Status, by: { by: string; comment?: string | null; at?: string }): EditResult {
     const from = this.status
