@@ -18,7 +18,7 @@ import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
-import { createPhotoStore } from './photos/photo-store.ts'
+import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
@@ -30,6 +30,10 @@ export interface AppDeps {
   version: string
   clientDir: string
   photosDir: string
+  /** The data folder (health checks its free space) and the free bytes below which it counts as full. */
+  dataDir?: string | undefined
+  minFreeBytes?: number | undefined
+  photoQuota?: PhotoQuota | undefined
   tileUrl?: string | undefined
   loginLimiter?: LoginLimiter
   now?: () => number
@@ -82,14 +86,14 @@ export function createApp(deps: AppDeps): BuiltApp {
   // Photos carry their own, larger limit (photo-routes.ts).
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/photos/') ? next() : jsonLimit(c, next)))
 
-  healthRoutes(app, { db: deps.db, version: deps.version })
+  healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
   sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access })
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   userRoutes(app, { db: deps.db, now })
-  photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
+  photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)
   return { app, injectWebSocket, wss }

@@ -11,14 +11,18 @@ import { createApp } from './app.ts'
 import { createAccess, type Access } from './auth/access.ts'
 import { deleteExpiredSessions } from './auth/sessions.ts'
 import { packageVersion } from './config.ts'
+import { lockDataDir } from './db/folder-lock.ts'
+import { readEpoch } from './db/meta.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
+import { createPhotoStore, DEFAULT_ORPHAN_GRACE_MS, type PhotoQuota } from './photos/photo-store.ts'
 import { createRelay, type Relay } from './relay/index.ts'
 import { seedDemo } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
+import type { HouseholdWriterOptions } from './store/household-writer.ts'
 
 /** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
 export const CLOSE_SERVER_SHUTDOWN = CloseCode.SERVER_SHUTDOWN
@@ -34,6 +38,13 @@ export interface StartOptions {
   version?: string
   now?: () => number
   log?: (line: string) => void
+  /** Group-commit settings and test hooks of the relay's writer (e.g. a failing commit). */
+  commit?: HouseholdWriterOptions
+  /** Free bytes on the data folder's disk below which /api/health answers 503 (default 64 MiB). */
+  minFreeBytes?: number
+  photoQuota?: PhotoQuota
+  /** Photos linked to no household are deleted this long after upload (default 7 days), checked every 6 h. */
+  orphanPhotoGraceMs?: number
 }
 
 export interface RunningServer {
@@ -44,6 +55,8 @@ export interface RunningServer {
   access: Access
   docStore: DocStore
   relay: Relay
+  /** This copy of the data (WELCOME, P15): changes when a backup is restored. */
+  epoch: string
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
   demo: { users: { username: string; role: string }[]; password: string } | undefined
@@ -56,12 +69,31 @@ export function databaseFile(dataDir: string): string {
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
+  const lock = lockDataDir(dataDir, 'server')
+  let db: Db
+  try {
+    db = openDb(databaseFile(dataDir))
+  } catch (e) {
+    lock.release()
+    throw e
+  }
+  try {
+    return await startOn(db, dataDir, opts, lock.release)
+  } catch (e) {
+    db.close()
+    lock.release()
+    throw e
+  }
+}
+
+async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock: () => void): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const now = opts.now ?? Date.now
-  mkdirSync(dataDir, { recursive: true })
-  const db = openDb(databaseFile(dataDir))
   migrate(db, migrations)
   ensureReferenceData(db)
+  const epoch = readEpoch(db)
   const access = createAccess(db, now)
   deleteExpiredSessions(db, now())
   const sessionSweep = setInterval(() => deleteExpiredSessions(db, now()), 6 * 60 * 60 * 1000)
@@ -75,7 +107,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users, password: seeded.password }
   }
-  const relay = createRelay({ db, access, docStore, now })
+  const relay = createRelay({ db, access, docStore, now, epoch, ...(opts.commit ? { commit: opts.commit } : {}) })
+  const photosDir = join(dataDir, 'photos')
+  const photos = createPhotoStore(db, photosDir, now)
+  const sweepPhotos = (): void => {
+    const swept = photos.sweepOrphans(opts.orphanPhotoGraceMs ?? DEFAULT_ORPHAN_GRACE_MS)
+    if (swept.rows + swept.files > 0) opts.log?.(`Deleted ${swept.rows} photos linked to no household and ${swept.files} files`)
+  }
+  sweepPhotos()
+  const photoSweep = setInterval(sweepPhotos, 6 * 60 * 60 * 1000)
+  photoSweep.unref()
 
   const { app, injectWebSocket, wss } = createApp({
     db,
@@ -83,13 +124,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     relay,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
-    photosDir: join(dataDir, 'photos'),
+    photosDir,
+    dataDir,
+    minFreeBytes: opts.minFreeBytes,
+    photoQuota: opts.photoQuota,
     tileUrl: opts.tileUrl,
     now,
   })
 
-  const server: ServerType = await new Promise((ok) => {
+  const server: ServerType = await new Promise((ok, fail) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => ok(s))
+    s.once('error', (e) => {
+      clearInterval(sessionSweep)
+      clearInterval(photoSweep)
+      void relay.close().catch(() => {})
+      fail(e)
+    })
   })
   injectWebSocket(server)
   const port = (server.address() as AddressInfo).port
@@ -100,6 +150,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     closing ??= (async () => {
       // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
       clearInterval(sessionSweep)
+      clearInterval(photoSweep)
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
@@ -114,9 +165,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         if ('closeIdleConnections' in server) server.closeIdleConnections()
       })
       db.close()
+      releaseLock()
     })()
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, app, demo, close }
+  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, epoch, app, demo, close }
 }

@@ -7,7 +7,7 @@ import { MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
-import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
+import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
@@ -33,7 +33,10 @@ export interface HouseholdWriterOptions {
   /** Updates waiting for commit above which new ones are refused with sync/overloaded (default 20,000). */
   maxPending?: number
   /** Test hook: runs inside the commit transaction before anything is written (throw to simulate a failure). */
-  beforeCommit?(): void
+  beforeCommit?(householdIds: readonly string[]): void
+  /** Failed commits of one household before its waiting updates are refused (default 5); other households go on. */
+  maxAttempts?: number
+  retryMs?: number
 }
 
 export interface HouseholdWriter {
@@ -44,6 +47,8 @@ export interface HouseholdWriter {
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
+  /** Whether commits are failing (GET /api/health answers 503 then). */
+  health(): CommitHealth
 }
 
 interface Entry {
@@ -79,7 +84,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
   const commitBatch = db.transaction((batch: readonly Entry[], written: [Y.Doc, HouseholdSummary][]) => {
-    opts.beforeCommit?.()
+    opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
     const dirty = new Set<string>()
@@ -124,6 +129,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     windowMs: opts.windowMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
     onError: opts.onCommitError,
+    // One household whose commit keeps failing is refused alone; every other household keeps being acknowledged.
+    keyOf: (e) => e.row.householdId,
+    ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    now,
   })
 
   function scheduleCompaction(householdId: string, seq: number): void {
@@ -178,13 +188,23 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
-    const committed = commits.submit(entry).then((): Committed => {
-      docStore.unpin(householdId)
-      if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
-      if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
-      scheduleCompaction(householdId, seq)
-      return { serverSeq: seq, update, conflicts: entry.recorded }
-    })
+    const committed = commits.submit(entry).then(
+      (): Committed => {
+        docStore.unpin(householdId)
+        if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
+        if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        scheduleCompaction(householdId, seq)
+        return { serverSeq: seq, update, conflicts: entry.recorded }
+      },
+      (e: unknown): never => {
+        // Refused with every other waiting update of this household: the resident doc holds what was not stored,
+        // so it is rebuilt from stored bytes once the last of them lets go; the next update starts at the stored head.
+        docStore.unpin(householdId)
+        if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        docStore.evict(householdId)
+        throw e
+      },
+    )
     assigned.set(householdId, { seq, committed })
     return { kind: 'accepted', committed }
   }
@@ -224,5 +244,6 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     flush: () => commits.flush(),
     close: () => commits.close(),
     stats: () => commits.stats(),
+    health: () => commits.health(),
   }
 }
