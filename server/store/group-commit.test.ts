@@ -120,3 +120,40 @@ it('health reports a stall while a key is being retried, and its end once the co
   await acked
   expect(gc.health().stalled).toBe(false)
 })
+
+it('with sync, entries are acknowledged only after a sync that started after their commit; syncs are coalesced', async () => {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const gates: { open: () => void; fail: (e: Error) => void }[] = []
+  const acked: number[] = []
+  const gc = createGroupCommit<number>({
+    windowMs: 1,
+    retryMs: 1,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) insert.run(n)
+    }),
+    sync: () => new Promise<void>((open, fail) => gates.push({ open, fail })),
+  })
+  const first = gc.submit(1).then(() => acked.push(1))
+  const flushed = gc.flush() // commits 1 at once and starts its sync; flush resolves once that sync is done
+  expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(1)
+  expect(gates).toHaveLength(1)
+  const second = gc.submit(2).then(() => acked.push(2))
+  const third = gc.submit(3).then(() => acked.push(3))
+  await new Promise<void>((ok) => {
+    const check = () => (db.prepare('SELECT COUNT(*) FROM t').pluck().get() === 3 ? ok() : setImmediate(check))
+    check()
+  })
+  expect(gates).toHaveLength(1) // 2 and 3 are committed but wait for the next sync: one in flight at a time
+  expect(acked).toEqual([])
+  gates[0]!.fail(new Error('EIO (simulated)')) // 1 is committed but not known durable: not acknowledged
+  await new Promise<void>((ok) => {
+    const check = () => (gates.length === 2 ? ok() : setTimeout(check, 1))
+    check()
+  })
+  expect(acked).toEqual([])
+  expect(gc.health().stalled).toBe(true)
+  gates[1]!.open() // covers 1, 2 and 3
+  await Promise.all([first, second, third, flushed])
+  expect(acked.sort()).toEqual([1, 2, 3])
+  expect(gc.health().stalled).toBe(false)
+})

@@ -20,6 +20,11 @@ export interface GroupCommitOptions<T> {
   /** Failed commits of one key before its entries are rejected (default 5; only with keyOf). */
   maxAttempts?: number
   now?: () => number
+  /**
+   * Makes what was committed durable (fsync of the WAL); entries resolve only after a sync that started after their
+   * commit. Runs off the event loop; syncs are coalesced (one in flight, the next covers every commit since).
+   */
+  sync?(): Promise<void>
 }
 
 export interface GroupCommitStats {
@@ -73,6 +78,10 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
   let lastFailureAt = -Infinity
   let lastError: unknown = null
   const stats: GroupCommitStats = { commits: 0, entries: 0, failures: 0 }
+  /** Committed entries waiting for the next sync, and the sync in flight. */
+  let unsynced: Waiting<T>[] = []
+  let syncing: Promise<void> | null = null
+  let syncFailures = 0
 
   function schedule(delay: number): void {
     if (timer !== null || closed) return
@@ -99,7 +108,41 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     if (keyFailures.size === 0) failingSince = null
     const gone = new Set(done)
     queue = queue.filter((w) => !gone.has(w))
-    for (const w of done) w.done()
+    if (opts.sync === undefined) for (const w of done) w.done()
+    else {
+      unsynced.push(...done)
+      startSync()
+    }
+  }
+
+  function startSync(): void {
+    const sync = opts.sync
+    if (syncing !== null || unsynced.length === 0 || sync === undefined) return
+    const covered = unsynced
+    unsynced = []
+    syncing = sync().then(
+      () => {
+        syncFailures = 0
+        for (const w of covered) w.done()
+      },
+      (e: unknown) => {
+        // Committed but not known to be on disk: not acknowledged; the next sync covers them again.
+        syncFailures++
+        failed(e)
+        opts.onError?.(e, 0)
+        unsynced = [...covered, ...unsynced]
+        return new Promise<void>((ok) => setTimeout(ok, retryMs))
+      },
+    ).finally(() => {
+      syncing = null
+      if (failingSince !== null && keyFailures.size === 0 && unsynced.length === 0) failingSince = null
+      startSync()
+    })
+  }
+
+  /** Waits until every committed entry is synced (flush, close); gives up after 3 failed syncs in a row. */
+  async function drainSync(): Promise<void> {
+    while (syncing !== null && syncFailures < 3) await syncing
   }
 
   /** Commits one key's entries of a failed batch on their own; returns whether they are still waiting for a retry. */
@@ -187,6 +230,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
       if (timer !== null) clearTimeout(timer)
       timer = null
       run()
+      await drainSync()
     },
     pending: () => queue.length,
     stats: () => ({ ...stats }),
@@ -200,6 +244,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
         if (timer !== null) clearTimeout(timer)
         timer = null
         run()
+        await drainSync()
       } finally {
         closed = true
       }

@@ -2,6 +2,7 @@
 // and hands it to group commit together with its projections; callers acknowledge only once `committed` resolves.
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
+import { createWalSync } from '../db/wal-sync.ts'
 import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
@@ -37,6 +38,8 @@ export interface HouseholdWriterOptions {
   /** Failed commits of one household before its waiting updates are refused (default 5); other households go on. */
   maxAttempts?: number
   retryMs?: number
+  /** fsync the WAL (off the event loop) before acknowledging (default true; the database runs synchronous=NORMAL). */
+  walSync?: boolean
 }
 
 export interface HouseholdWriter {
@@ -120,6 +123,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     }
   })
 
+  const wal = opts.walSync === false ? null : createWalSync(db)
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
       const written: [Y.Doc, HouseholdSummary][] = []
@@ -133,6 +137,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     keyOf: (e) => e.row.householdId,
     ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    ...(wal !== null ? { sync: wal.sync } : {}),
     now,
   })
 
@@ -242,7 +247,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       return result
     },
     flush: () => commits.flush(),
-    close: () => commits.close(),
+    async close() {
+      try {
+        await commits.close()
+      } finally {
+        wal?.close()
+      }
+    },
     stats: () => commits.stats(),
     health: () => commits.health(),
   }
