@@ -1,7 +1,7 @@
 // Starts one rasoat server: database, migrations, reference data, stores, relay, HTTP + WebSocket on a port.
 // Used by main.ts and by every integration test (port 0), so tests run exactly what production runs.
 
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -72,6 +72,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   mkdirSync(dataDir, { recursive: true })
   // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
   const lock = lockDataDir(dataDir, 'server')
+  // A restore that was killed half-way leaves its staging folder; nothing else uses it while this process holds the lock.
+  for (const name of readdirSync(dataDir)) if (name.startsWith('.restore-')) rmSync(join(dataDir, name), { recursive: true, force: true })
   let db: Db
   try {
     db = openDb(databaseFile(dataDir))

@@ -2,7 +2,7 @@
 // the server's head is told "changed", and re-sending its state stores those edits again under fresh seqs (P15).
 // Real server on port 0, real SQLite files, real WebSocket clients, the CLI commands' run().
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -88,8 +88,16 @@ describe('backup and restore with an epoch', () => {
     const plain = join(root, 'plain.db')
     new Database(plain).exec('CREATE TABLE x (y)')
     expect(await restore([plain, '--data-dir', dataDir])).toBe(1)
+    const tampered = join(root, 'tampered.db')
+    copyFileSync(file, tampered)
+    const t = new Database(tampered)
+    t.prepare('UPDATE backup_photos SET bytes = ?').run(Buffer.from([0xff, 0xd8, 0xff, 0]))
+    t.close()
+    expect(await restore([tampered, '--data-dir', dataDir])).toBe(1)
     expect(readdirSync(dataDir).filter((n) => n.startsWith('.restore-') || n.startsWith('before-restore-'))).toEqual([])
+    mkdirSync(join(dataDir, '.restore-killed', 'photos'), { recursive: true }) // a restore killed half-way
     const s = await start()
+    expect(existsSync(join(dataDir, '.restore-killed'))).toBe(false)
     expect(s.epoch).toBe(epochBefore)
     expect(s.docStore.head(H)).toBe(5)
     await stop(s)
