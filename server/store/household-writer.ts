@@ -40,6 +40,8 @@ export interface HouseholdWriterOptions {
   retryMs?: number
   /** fsync the WAL (off the event loop) before acknowledging (default true; the database runs synchronous=NORMAL). */
   walSync?: boolean
+  /** Test hook: replaces the WAL fsync (e.g. a sync that waits for the test). */
+  sync?: () => Promise<void>
 }
 
 export interface HouseholdWriter {
@@ -123,7 +125,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     }
   })
 
-  const wal = opts.walSync === false ? null : createWalSync(db)
+  const wal = opts.walSync === false || opts.sync !== undefined ? null : createWalSync(db)
+  const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
       const written: [Y.Doc, HouseholdSummary][] = []
@@ -137,7 +140,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     keyOf: (e) => e.row.householdId,
     ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
-    ...(wal !== null ? { sync: wal.sync } : {}),
+    ...(sync !== undefined ? { sync } : {}),
     now,
   })
 
@@ -202,11 +205,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         return { serverSeq: seq, update, conflicts: entry.recorded }
       },
       (e: unknown): never => {
-        // Refused with every other waiting update of this household: the resident doc holds what was not stored,
-        // so it is rebuilt from stored bytes once the last of them lets go; the next update starts at the stored head.
+        // Refused with every other waiting update of this household (the latest one's handler runs last): the resident
+        // doc holds what was not stored, so it is rebuilt from stored bytes and the next update starts at the stored head.
         docStore.unpin(householdId)
-        if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
-        docStore.evict(householdId)
+        if (assigned.get(householdId)?.seq === seq) {
+          assigned.delete(householdId)
+          docStore.evict(householdId, true)
+        }
         throw e
       },
     )
