@@ -13,6 +13,7 @@ import { deleteExpiredSessions } from './auth/sessions.ts'
 import { packageVersion } from './config.ts'
 import { lockDataDir } from './db/folder-lock.ts'
 import { readEpoch } from './db/meta.ts'
+import { createWalSync, syncWhenChanged } from './db/wal-sync.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
@@ -119,6 +120,11 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   sweepPhotos()
   const photoSweep = setInterval(sweepPhotos, 6 * 60 * 60 * 1000)
   photoSweep.unref()
+  // Writes no ACK waits for (sessions, users, photo rows) reach the disk within a second too.
+  const wal = createWalSync(db)
+  const walTick = wal === null ? null : syncWhenChanged(db, wal)
+  const walTimer = setInterval(() => void walTick?.().catch((e: unknown) => opts.log?.(`WAL sync failed: ${String(e)}`)), 1000)
+  walTimer.unref()
 
   const { app, injectWebSocket, wss } = createApp({
     db,
@@ -139,6 +145,8 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     s.once('error', (e) => {
       clearInterval(sessionSweep)
       clearInterval(photoSweep)
+      clearInterval(walTimer)
+      wal?.close()
       void relay.close().catch(() => {})
       fail(e)
     })
@@ -153,6 +161,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
       clearInterval(sessionSweep)
       clearInterval(photoSweep)
+      clearInterval(walTimer)
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
@@ -166,6 +175,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
         })
         if ('closeIdleConnections' in server) server.closeIdleConnections()
       })
+      wal?.close()
       db.close()
       releaseLock()
     })()

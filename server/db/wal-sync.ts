@@ -33,3 +33,19 @@ export function createWalSync(db: Db): WalSync | null {
     },
   }
 }
+
+/**
+ * For writes no ACK waits for (sessions, users, photo rows): call periodically; fsyncs the WAL when the connection
+ * changed rows since the last call. Resolves whether it synced.
+ */
+export function syncWhenChanged(db: Db, wal: WalSync): () => Promise<boolean> {
+  const changes = db.prepare('SELECT total_changes()').pluck()
+  let seen = changes.get() as number
+  return async () => {
+    const now = changes.get() as number
+    if (now === seen) return false
+    seen = now
+    await wal.sync()
+    return true
+  }
+}
