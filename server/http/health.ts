@@ -42,7 +42,10 @@ export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {
     const commits = deps.writer?.health()
     if (commits?.stalled) {
       writer = 'stalled'
-      const why = commits.lastError instanceof Error ? commits.lastError.message : String(commits.lastError)
+      // A code names the failure without the file paths an fs error message carries (this route is public).
+      const e = commits.lastError
+      const code = e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : null
+      const why = code ?? (e instanceof Error ? e.message : String(e))
       reasons.push(`commits failing since ${new Date(commits.since ?? 0).toISOString()}: ${why}`)
       if (isDiskFull(commits.lastError)) disk = 'full'
     }
@@ -56,11 +59,11 @@ export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {
       }
       if (freeBytes !== null && freeBytes < minFree) {
         disk = 'full'
-        reasons.push(`${freeBytes} bytes free on the data folder's disk (below ${minFree})`)
+        reasons.push(`less than ${minFree} bytes free on the data folder's disk`)
       }
     }
     const ok = reasons.length === 0
-    const body = { ok, version: deps.version, db, writer, disk, freeBytes, ...(ok ? {} : { reason: reasons.join('; ') }) }
+    const body = { ok, version: deps.version, db, writer, disk, ...(ok ? {} : { reason: reasons.join('; ') }) }
     return c.json(body, ok ? 200 : 503)
   })
 }

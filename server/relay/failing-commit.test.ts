@@ -81,6 +81,6 @@ describe('failing commits', () => {
     const s = await start({ minFreeBytes: Number.MAX_SAFE_INTEGER })
     const res = await fetch(`${s.url}/api/health`)
     expect(res.status).toBe(503)
-    expect(await res.json()).toMatchObject({ ok: false, disk: 'full', writer: 'ok', reason: expect.stringContaining('bytes free') })
+    expect(await res.json()).toMatchObject({ ok: false, disk: 'full', writer: 'ok', reason: expect.stringContaining('bytes free on the data folder') })
   })
 })
