@@ -77,6 +77,26 @@ describe('failing commits', () => {
     await phoneB.close()
   })
 
+  it('a real UNIQUE constraint failure on one household’s log (a second writer’s row) blocks only that household', async () => {
+    const s = await start({ commit: { retryMs: 1, maxAttempts: 2 }, log: () => {} })
+    const token = await seedSyncWorld(s, ['hu-bad', 'hu-ok'])
+    // What a second server on the same folder used to do: take the household's next seq with its own row.
+    s.db.prepare(`INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, x'00', 'x', 'x', '[]', 0)`).run()
+    const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-u' })
+    await phone.hello()
+    await phone.manifest([])
+    const bad = replicaFrom(phone, 'hu-bad', 72_001)
+    const ok = replicaFrom(phone, 'hu-ok', 72_002)
+    bad.setAddress('Số 5 Hà Nội')
+    ok.setAddress('Số 6 Hà Nội')
+    const [badAnswer, okAnswer] = await Promise.all([phone.sendUpdate('hu-bad', bad.take()), phone.sendUpdate('hu-ok', ok.take())])
+    expect(badAnswer).toMatchObject({ type: 'error', householdId: 'hu-bad', code: 'sync/internal' })
+    expect(okAnswer).toMatchObject({ type: 'ack', householdId: 'hu-ok', serverSeq: 2 })
+    ok.setAddress('Số 7 Hà Nội')
+    expect(await phone.sendUpdate('hu-ok', ok.take())).toMatchObject({ type: 'ack', serverSeq: 3 })
+    await phone.close()
+  })
+
   it('health answers 503 disk full when the data folder’s disk has less free space than required', async () => {
     const s = await start({ minFreeBytes: Number.MAX_SAFE_INTEGER })
     const res = await fetch(`${s.url}/api/health`)
