@@ -38,7 +38,8 @@ function startMain(dataDir: string): Started {
     if (m?.[1]) seen?.(m[1])
   })
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()))
-  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((ok) => child.on('exit', (code) => ok({ code, stderr, stdout })))
+  // 'close', not 'exit': it comes after stdout and stderr are read to their end.
+  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((ok) => child.on('close', (code) => ok({ code, stderr, stdout })))
   const stop = () => {
     // Own process group: stop tsx and the server it started, never anything else.
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGTERM')
