@@ -19,7 +19,7 @@ import { pinRoutes } from './http/pin-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
-import { createPhotoStore } from './photos/photo-store.ts'
+import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
 import type { DocStore } from './store/doc-store.ts'
@@ -34,6 +34,10 @@ export interface AppDeps {
   version: string
   clientDir: string
   photosDir: string
+  /** The data folder (health checks its free space) and the free bytes below which it counts as full. */
+  dataDir?: string | undefined
+  minFreeBytes?: number | undefined
+  photoQuota?: PhotoQuota | undefined
   tileUrl?: string | undefined
   loginLimiter?: LoginLimiter
   /** The session cookie gets `Secure`: the server serves TLS itself or sits behind a TLS proxy. */
@@ -93,7 +97,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
-  healthRoutes(app, { db: deps.db, version: deps.version })
+  healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
   sessionRoutes(app, {
     db: deps.db,
@@ -107,7 +111,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
-  photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
+  photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)
   return { app, injectWebSocket, wss }

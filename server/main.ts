@@ -1,6 +1,8 @@
 // Composition root of the server process: read config once, start the server, stop cleanly on SIGTERM/SIGINT.
+// A server that cannot start (second server on the folder, full disk, unwritable folder) says why in one line, exit 1.
 
 import { readConfig } from './config.ts'
+import { startupErrorLine } from './db/startup-errors.ts'
 import { startServer } from './server.ts'
 
 const config = readConfig(process.env)
@@ -17,6 +19,11 @@ const server = await startServer({
   version: config.version,
   relayLimits: config.relayLimits,
   log: (line) => console.log(line),
+}).catch((err: unknown) => {
+  const line = startupErrorLine(err, { dataDir: config.dataDir, port: config.port })
+  if (line === null) throw err
+  process.stderr.write(`rasoat: cannot start: ${line}\n`)
+  process.exit(1)
 })
 
 console.log(`rasoat ${config.version} listening on ${server.url} (data: ${config.dataDir})`)

@@ -19,7 +19,7 @@ describe('startServer', () => {
   it('answers GET /api/health with version and db ok', async () => {
     const res = await fetch(`${s.url}/api/health`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, version: expect.any(String), db: 'ok' })
+    expect(await res.json()).toEqual({ ok: true, version: expect.any(String), db: 'ok', writer: 'ok', disk: 'ok' })
   })
 
   it('opens the database in WAL mode and loads the 40 units and a current period', () => {

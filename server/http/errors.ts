@@ -14,6 +14,9 @@ export const API_ERRORS = {
   'photo/too-large': 413,
   'photo/not-found': 404,
   'photo/unsupported-type': 415,
+  'photo/empty': 400,
+  'photo/not-an-image': 415, // the bytes do not start like the declared type
+  'photo/quota-exceeded': 429, // too many new photos by this user in 24 h
   'user/username-taken': 409,
   'user/not-found': 404,
   'user/own-account': 409, // an admin disabling their own account

@@ -2,12 +2,13 @@
 // and hands it to group commit together with its projections; callers acknowledge only once `committed` resolves.
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
+import { createWalSync } from '../db/wal-sync.ts'
 import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_NEW_CLIENT_IDS_PER_UPDATE, MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
-import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
+import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
@@ -33,7 +34,14 @@ export interface HouseholdWriterOptions {
   /** Updates waiting for commit above which new ones are refused with sync/overloaded (default 20,000). */
   maxPending?: number
   /** Test hook: runs inside the commit transaction before anything is written (throw to simulate a failure). */
-  beforeCommit?(): void
+  beforeCommit?(householdIds: readonly string[]): void
+  /** Failed commits of one household before its waiting updates are refused (default 5); other households go on. */
+  maxAttempts?: number
+  retryMs?: number
+  /** fsync the WAL (off the event loop) before acknowledging (default true; the database runs synchronous=NORMAL). */
+  walSync?: boolean
+  /** Test hook: replaces the WAL fsync (e.g. a sync that waits for the test). */
+  sync?: () => Promise<void>
 }
 
 export interface HouseholdWriter {
@@ -44,6 +52,8 @@ export interface HouseholdWriter {
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
+  /** Whether commits are failing (GET /api/health answers 503 then). */
+  health(): CommitHealth
 }
 
 interface Entry {
@@ -79,7 +89,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
   const commitBatch = db.transaction((batch: readonly Entry[], written: [Y.Doc, HouseholdSummary][]) => {
-    opts.beforeCommit?.()
+    opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
     const dirty = new Set<string>()
@@ -115,6 +125,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     }
   })
 
+  const wal = opts.walSync === false || opts.sync !== undefined ? null : createWalSync(db)
+  const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
       const written: [Y.Doc, HouseholdSummary][] = []
@@ -124,6 +136,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     windowMs: opts.windowMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
     onError: opts.onCommitError,
+    // One household whose commit keeps failing is refused alone; every other household keeps being acknowledged.
+    keyOf: (e) => e.row.householdId,
+    ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    ...(sync !== undefined ? { sync } : {}),
+    now,
   })
 
   function scheduleCompaction(householdId: string, seq: number): void {
@@ -178,13 +196,25 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
-    const committed = commits.submit(entry).then((): Committed => {
-      docStore.unpin(householdId)
-      if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
-      if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
-      scheduleCompaction(householdId, seq)
-      return { serverSeq: seq, update, conflicts: entry.recorded }
-    })
+    const committed = commits.submit(entry).then(
+      (): Committed => {
+        docStore.unpin(householdId)
+        if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
+        if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        scheduleCompaction(householdId, seq)
+        return { serverSeq: seq, update, conflicts: entry.recorded }
+      },
+      (e: unknown): never => {
+        // Refused with every other waiting update of this household (the latest one's handler runs last): the resident
+        // doc holds what was not stored, so it is rebuilt from stored bytes and the next update starts at the stored head.
+        docStore.unpin(householdId)
+        if (assigned.get(householdId)?.seq === seq) {
+          assigned.delete(householdId)
+          docStore.evict(householdId, true)
+        }
+        throw e
+      },
+    )
     assigned.set(householdId, { seq, committed })
     return { kind: 'accepted', committed }
   }
@@ -230,7 +260,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       return result
     },
     flush: () => commits.flush(),
-    close: () => commits.close(),
+    async close() {
+      try {
+        await commits.close()
+      } finally {
+        wal?.close()
+      }
+    },
     stats: () => commits.stats(),
+    health: () => commits.health(),
   }
 }
