@@ -25,7 +25,7 @@ export interface AppDeps {
   onSignedIn?: (session: StoredSession) => () => void
 }
 
-const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
+const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, refused: 0, lastSyncAt: null, stopReason: null, lastError: null }
 
 export class AppState {
   phase = $state<Phase>('starting')

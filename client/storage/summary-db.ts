@@ -208,6 +208,41 @@ export class SummaryDb {
     )
   }
 
+  /**
+   * Go back to the server's value: the household's outbox (unsynced edits) and inbox rows go, and its row starts
+   * again as never synced (serverSeq 0, no refusal, no document store), in one strict transaction. The caller deletes its document store.
+   */
+  discardHousehold(householdId: string): Promise<HouseholdSummary> {
+    return transact(
+      this.db,
+      [STORES.outbox, STORES.inbox, STORES.households],
+      'readwrite',
+      async (tx) => {
+        for (const name of [STORES.outbox, STORES.inbox]) {
+          const store = tx.objectStore(name)
+          const keys = await request(store.index('householdId').getAllKeys(householdId))
+          for (const k of keys) store.delete(k)
+        }
+        const households = tx.objectStore(STORES.households)
+        const row = (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(householdId)
+        // The list columns stay until the server's state arrives and the summary is derived again.
+        const next: HouseholdSummary = {
+          ...row,
+          serverSeq: 0,
+          dirty: false,
+          unsyncedCount: 0,
+          lastLocalEdit: null,
+          conflicts: [],
+          error: null,
+          hasDocStore: false,
+        }
+        households.put(next)
+        return next
+      },
+      'strict',
+    )
+  }
+
   /** Inbox and outbox rows of many households in one read transaction (summary refresh after a bootstrap). */
   pendingOf(ids: readonly string[]): Promise<Map<string, { inbox: InboxEntry[]; outbox: OutboxEntry[] }>> {
     return transact(this.db, [STORES.inbox, STORES.outbox], 'readonly', async (tx) => {
@@ -223,6 +258,49 @@ export class SummaryDb {
       )
       return new Map(ids.map((id, i) => [id, { inbox: rows[i]![0], outbox: rows[i]![1] }]))
     })
+  }
+
+  /**
+   * Append remote updates to the inbox and, in the same strict transaction, write the list columns `derived` from an
+   * update for households the device held nothing of (no inbox, outbox or document store, not read yet): the update
+   * is then all there is, so its summary is exact. The other households' ids come back in `stale` (refresh later).
+   */
+  appendInboxWithSummaries(
+    entries: readonly InboxEntry[],
+    derived: ReadonlyMap<string, Partial<HouseholdSummary>>,
+  ): Promise<{ rows: HouseholdSummary[]; stale: string[] }> {
+    return transact(
+      this.db,
+      [STORES.inbox, STORES.outbox, STORES.households],
+      'readwrite',
+      async (tx) => {
+        const inbox = tx.objectStore(STORES.inbox)
+        const outbox = tx.objectStore(STORES.outbox).index('householdId')
+        const households = tx.objectStore(STORES.households)
+        const ids = [...derived.keys()]
+        const before = await Promise.all(
+          ids.map((id) =>
+            Promise.all([
+              request(inbox.index('householdId').count(id)),
+              request(outbox.count(id)),
+              request(households.get(id) as IDBRequest<HouseholdSummary | undefined>),
+            ]),
+          ),
+        )
+        const rows: HouseholdSummary[] = []
+        const stale: string[] = []
+        ids.forEach((id, i) => {
+          const [inboxRows, outboxRows, row] = before[i]!
+          if (inboxRows > 0 || outboxRows > 0 || row?.known || row?.hasDocStore) return void stale.push(id)
+          const next = { ...(row ?? emptySummary(id)), ...derived.get(id), known: true }
+          households.put(next)
+          rows.push(next)
+        })
+        for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+        return { rows, stale }
+      },
+      'strict',
+    )
   }
 
   appendInbox(entries: readonly InboxEntry[]): Promise<void> {

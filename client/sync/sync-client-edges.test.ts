@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { CloseCode, decodeMessage, docSyncStep2, encodeMessage, packFrames, type SyncMessage } from '../../shared/sync/protocol.ts'
 import { openDevice } from '../app/device.ts'
-import { Backoff } from './backoff.ts'
+import { Backoff } from '../../shared/sync/backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
 
 let wss: WebSocketServer | null = null

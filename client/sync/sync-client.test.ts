@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { startServer, type RunningServer } from '../../server/server.ts'
 import { openDevice, type Device } from '../app/device.ts'
-import { Backoff } from './backoff.ts'
+import { Backoff } from '../../shared/sync/backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
 
 const PASSWORD = 'demo-password-1'

@@ -24,11 +24,15 @@ export const MAX_CONFLICT_CANDIDATES = 64
 /** WebSocket close codes (1xxx standard, 4xxx ours: 4000 + the nearest HTTP status). */
 export const CloseCode = {
   NORMAL: 1000,
+  /** Reported by a WebSocket that closed without a close frame (network lost, upgrade refused); never sent. */
+  ABNORMAL: 1006,
   /** Server shutting down or restarting: reconnect with backoff. */
   SERVER_SHUTDOWN: 1001,
   /** A frame above MAX_FRAME_BYTES. */
   TOO_LARGE: 1009,
   /** Overloaded: reconnect with backoff, not sooner than the hint in the reason text. */
+  /** The device's own storage failed: the client drops the socket and retries later. */
+  INTERNAL_ERROR: 1011,
   OVERLOADED: 1013,
   /** Undecodable frame or a frame out of order (e.g. anything before HELLO). */
   PROTOCOL_ERROR: 4400,
