@@ -1,5 +1,6 @@
-// A SessionStore held in memory: one Y.Doc per household (every received update is applied and kept), an outbox
-// of local updates until their ACK, serverSeqs, refusals and the epoch. Used by the server's tests and the
+// A SessionStore held in memory: each household's stored state (every received update is applied into a Y.Doc and
+// the result kept, as a phone does), live Y.Docs of households being edited, an outbox of local updates until their
+// ACK, serverSeqs, refusals and the epoch. Used by the server's tests and the
 // benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
 import * as Y from 'yjs'
@@ -7,7 +8,9 @@ import type { ConflictMessage } from './messages.ts'
 import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from './session-store.ts'
 
 export interface MemoryStoreHooks {
-  /** The owner's own Y.Doc of a household (the benchmark's edited docs); else the store keeps one. */
+  /** Transaction origin of remote updates applied to live documents (default MEMORY_REMOTE_ORIGIN). */
+  remoteOrigin?: unknown
+  /** The owner's own live Y.Doc of a household (the benchmark's edited docs). */
   docOf?(householdId: string): Y.Doc | undefined
   /** State vector of a household held without a Y.Doc (a benchmark phone that already holds the corpus). */
   knownStateVector?(householdId: string): Uint8Array | undefined
@@ -24,6 +27,9 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc())
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 
 export class MemorySessionStore implements SessionStore {
+  /** Stored state of households without a live document (V1 update bytes). */
+  readonly states = new Map<string, Uint8Array>()
+  /** Live documents (opened with doc()): they hold the household's state instead of `states`. */
   readonly docs = new Map<string, Y.Doc>()
   readonly seqs = new Map<string, number>()
   readonly outbox = new Map<string, { seq: number; update: Uint8Array }[]>()
@@ -36,12 +42,19 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(private readonly hooks: MemoryStoreHooks = {}) {}
 
-  /** The household's document (created empty on first use). */
+  #live(householdId: string): Y.Doc | undefined {
+    return this.hooks.docOf?.(householdId) ?? this.docs.get(householdId)
+  }
+
+  /** The household's live document, opened from its stored state on first use. */
   doc(householdId: string): Y.Doc {
-    const own = this.hooks.docOf?.(householdId)
-    if (own) return own
-    let doc = this.docs.get(householdId)
-    if (!doc) this.docs.set(householdId, (doc = new Y.Doc()))
+    const live = this.#live(householdId)
+    if (live) return live
+    const doc = new Y.Doc()
+    const stored = this.states.get(householdId)
+    if (stored) Y.applyUpdate(doc, stored, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
+    this.states.delete(householdId)
+    this.docs.set(householdId, doc)
     return doc
   }
 
@@ -79,7 +92,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async manifest(): Promise<[string, number][]> {
-    const ids = new Set([...this.seqs.keys(), ...this.docs.keys()])
+    const ids = new Set([...this.seqs.keys(), ...this.states.keys(), ...this.docs.keys()])
     return [...ids].map((id) => [id, this.seqs.get(id) ?? 0])
   }
 
@@ -88,23 +101,44 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async stateVector(householdId: string): Promise<Uint8Array> {
-    const doc = this.hooks.docOf?.(householdId) ?? this.docs.get(householdId)
-    if (doc) return Y.encodeStateVector(doc)
+    return this.currentStateVector(householdId)
+  }
+
+  /** The household's state vector, read synchronously. */
+  currentStateVector(householdId: string): Uint8Array {
+    const live = this.#live(householdId)
+    if (live) return Y.encodeStateVector(live)
+    const stored = this.states.get(householdId)
+    if (stored) return Y.encodeStateVectorFromUpdate(stored)
     return this.hooks.knownStateVector?.(householdId) ?? EMPTY_STATE_VECTOR
   }
 
   async diff(householdId: string, stateVector: Uint8Array): Promise<Uint8Array> {
-    const doc = this.hooks.docOf?.(householdId) ?? this.docs.get(householdId)
-    const parts = doc ? [Y.encodeStateAsUpdate(doc, stateVector)] : []
-    // Local edits not applied to a document the store keeps (a phone without a Y.Doc of the household).
-    if (!doc) for (const e of this.outbox.get(householdId) ?? []) parts.push(e.update)
+    const live = this.#live(householdId)
+    if (live) return Y.encodeStateAsUpdate(live, stateVector)
+    // Without a live document, local edits are only in the outbox.
+    const parts = (this.outbox.get(householdId) ?? []).map((e) => e.update)
+    const stored = this.states.get(householdId)
+    if (stored) parts.unshift(Y.diffUpdate(stored, stateVector))
     if (parts.length === 0) return EMPTY_UPDATE
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
   }
 
   async persistRemote(updates: RemoteUpdate[]): Promise<void> {
+    const origin = this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN
     for (const u of updates) {
-      Y.applyUpdate(this.doc(u.householdId), u.update, MEMORY_REMOTE_ORIGIN)
+      const live = this.#live(u.householdId)
+      if (live) Y.applyUpdate(live, u.update, origin)
+      else {
+        // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
+        // store the resulting state.
+        const doc = new Y.Doc()
+        const stored = this.states.get(u.householdId)
+        if (stored) Y.applyUpdate(doc, stored, origin)
+        Y.applyUpdate(doc, u.update, origin)
+        this.states.set(u.householdId, Y.encodeStateAsUpdate(doc))
+        doc.destroy()
+      }
       this.hooks.onRemote?.(u.householdId, u.update)
     }
   }
@@ -126,7 +160,9 @@ export class MemorySessionStore implements SessionStore {
         this.removed.add(id) // never drop unsynced edits
         continue
       }
+      this.docs.get(id)?.destroy()
       this.docs.delete(id)
+      this.states.delete(id)
       this.seqs.delete(id)
     }
   }
@@ -180,6 +216,7 @@ export class MemorySessionStore implements SessionStore {
     this.refusals.delete(householdId)
     this.docs.get(householdId)?.destroy()
     this.docs.delete(householdId)
+    this.states.delete(householdId)
     this.seqs.set(householdId, 0)
   }
 }

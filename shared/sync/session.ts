@@ -48,6 +48,8 @@ export interface SyncSessionOptions {
   onMessage?: (m: SyncMessage) => void
   /** Every frame sent, as bytes. */
   onSend?: (bytes: Uint8Array) => void
+  /** Every WebSocket message received, as bytes (a BATCH once). */
+  onReceive?: (bytes: Uint8Array) => void
 }
 
 export class SyncSession {
@@ -183,6 +185,7 @@ export class SyncSession {
       if (this.#socket !== socket) return
       const bytes = toBytes(ev.data)
       if (!bytes) return
+      this.#o.onReceive?.(bytes)
       this.#enqueue(() => this.#receive(socket, frames, bytes))
     }
     socket.onclose = (ev) => {
