@@ -98,6 +98,21 @@ export function openSummaryDb(factory: IDBFactory, name = SUMMARY_DB_NAME): Prom
   })
 }
 
+/** The distinct household ids of an index (one key cursor step per household, not per row). */
+function householdsIn(index: IDBIndex): Promise<Set<string>> {
+  return new Promise((resolve, reject) => {
+    const ids = new Set<string>()
+    const cursor = index.openKeyCursor(null, 'nextunique')
+    cursor.onerror = () => reject(cursor.error)
+    cursor.onsuccess = () => {
+      const c = cursor.result
+      if (!c) return resolve(ids)
+      ids.add(c.key as string)
+      c.continue()
+    }
+  })
+}
+
 /** Typed reads and writes of the summary database. Holds no state besides the connection. */
 export class SummaryDb {
   constructor(readonly db: IDBDatabase) {}
@@ -275,18 +290,17 @@ export class SummaryDb {
       'readwrite',
       async (tx) => {
         const inbox = tx.objectStore(STORES.inbox)
-        const outbox = tx.objectStore(STORES.outbox).index('householdId')
         const households = tx.objectStore(STORES.households)
+        // Three reads whatever the number of households (a bootstrap brings hundreds): which households have inbox
+        // or outbox rows, and every summary row.
+        const [withInbox, withOutbox, all] = await Promise.all([
+          householdsIn(inbox.index('householdId')),
+          householdsIn(tx.objectStore(STORES.outbox).index('householdId')),
+          request(households.getAll() as IDBRequest<HouseholdSummary[]>),
+        ])
+        const byId = new Map(all.map((r) => [r.id, r]))
         const ids = [...derived.keys()]
-        const before = await Promise.all(
-          ids.map((id) =>
-            Promise.all([
-              request(inbox.index('householdId').count(id)),
-              request(outbox.count(id)),
-              request(households.get(id) as IDBRequest<HouseholdSummary | undefined>),
-            ]),
-          ),
-        )
+        const before = ids.map((id) => [withInbox.has(id) ? 1 : 0, withOutbox.has(id) ? 1 : 0, byId.get(id)] as const)
         const rows: HouseholdSummary[] = []
         const stale: string[] = []
         ids.forEach((id, i) => {

@@ -137,8 +137,7 @@ export class SyncSession {
           await this.#frames?.refetch(householdId)
           resolve()
         } catch (e) {
-          reject(e)
-          throw e
+          reject(e) // the household is still on screen, or storage failed: the user is told; the socket stays
         }
       })
     })
