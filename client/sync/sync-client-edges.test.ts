@@ -63,7 +63,8 @@ describe('sync client protocol edges', () => {
     c.start()
     await until((s) => s.phase === 'stopped')
     expect(c.status).toMatchObject({ stopReason: 'version', lastError: 'sync/version-unsupported' })
-    await new Promise((r) => setTimeout(r, 200))
+    // Stopped for good: no reconnect is scheduled (asserted on the session, not by sleeping and counting).
+    expect(c.retryScheduled).toBe(false)
     expect(peer.connections).toBe(1)
   })
 
