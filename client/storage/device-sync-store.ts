@@ -118,8 +118,11 @@ export class DeviceSyncStore implements SessionStore {
     return this.summary.setSetting(EPOCH_SETTING, epoch)
   }
 
-  discardLocal(householdId: string): Promise<void> {
-    return this.households.discardLocal(householdId)
+  async discardLocal(householdId: string): Promise<void> {
+    const removed = this.index.get(householdId)?.removed === true
+    await this.households.discardLocal(householdId)
+    // Out of the user's scope and nothing unsynced left: nothing to go back to on this device.
+    if (removed) await this.households.forget(householdId)
   }
 
   async conflict(m: ConflictMessage): Promise<void> {

@@ -198,6 +198,7 @@ describe('sync client against the real server', () => {
     const id = a.device.index.all()[2]!.id
     const serverValue = await serverAddress(id)
     // An edit of the address and a write outside the layout, in one outbox group: the server refuses the group.
+    a.network.online = false
     a.client.disconnect()
     const o = await a.device.households.openHousehold(id)
     o.household.setField('address', '99 Bị Từ Chối')
@@ -205,6 +206,7 @@ describe('sync client against the real server', () => {
     const foreign = new Y.Doc()
     foreign.getMap('evil').set('x', 1)
     a.device.index.put(await a.device.summary.appendOutbox([{ householdId: id, update: Y.encodeStateAsUpdate(foreign), createdAt: 2 }], 2))
+    a.network.online = true
     a.client.kick()
     await a.until((s) => s.phase === 'refused', 'the refusal')
     expect(a.client.status.refused).toBe(1)

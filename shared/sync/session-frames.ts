@@ -156,14 +156,20 @@ export class SessionFrames {
           this.#c.setStatus({ lastError: m.code })
           return // the close that follows decides what to do
         }
-        this.#inFlight.get(m.householdId)?.shift()
+        const group = this.#inFlight.get(m.householdId)?.shift()
+        this.#awaitingHead.delete(m.householdId)
+        if (group === undefined) {
+          // Nothing of ours was in flight: it answers a step1 (a household that left the user's scope, or is gone).
+          // No edit was refused; the next manifest says whether the household is still the user's.
+          this.#progress()
+          return
+        }
         const retryable = isRetryable(m.code)
         if (retryable) this.#c.retryLater(m.householdId)
         else {
           this.#refused.add(m.householdId)
           this.#held.add(m.householdId)
         }
-        this.#awaitingHead.delete(m.householdId)
         await store.rejected(m.householdId, { code: m.code, message: m.message, retryable })
         await this.#answered(m.householdId)
         this.#progress()

@@ -37,7 +37,7 @@ export interface SyncSessionOptions {
   isOnline?: () => boolean
   /** Close a socket that stays silent this long while we wait for WELCOME or an ACK. */
   responseTimeoutMs?: number
-  /** Delay before a retryable household ERROR (overloaded, internal) is resent; random in [min, min + spread). */
+  /** Delay before an update answered by a retryable ERROR (overloaded, internal) is resent; default 3–8 s at random. */
   retryDelay?: () => number
   /**
    * Asked when a socket closes before it ever opened: a refused upgrade (HTTP 401, expired session) looks like a
