@@ -3,7 +3,7 @@
 // household until its ACK (P8), and refusals. A new socket gets a new instance; nothing here outlives a connection.
 
 import { isRetryable } from './errors.ts'
-import { MAX_UPDATE_BYTES } from './limits.ts'
+import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES, MAX_UPDATE_BYTES } from './limits.ts'
 import type { SyncMessage, WelcomeMessage } from './messages.ts'
 import { convertUpdateFormatV2ToV1 } from 'yjs'
 import { docSyncStep1, docSyncStep2, docUpdate, readDocPayload } from './doc-payload.ts'
@@ -41,6 +41,8 @@ export interface FramesContext {
 }
 
 const EMPTY_STATE_VECTOR = new Uint8Array([0])
+/** Frames per BATCH the device sends (the receiver allows MAX_BATCH_FRAMES). */
+const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
 
 export class SessionFrames {
   /** MANIFEST_REPLY received. */
@@ -243,15 +245,30 @@ export class SessionFrames {
     this.#newEpoch = null
   }
 
-  /** Many frames go as uncompressed BATCHes of ≤ 1,000 frames (P9), few as single frames. */
+  /**
+   * Many frames go as uncompressed BATCHes (P9), few as single frames. A batch holds at most MAX_BATCH_FRAMES / 5
+   * frames and stays under MAX_FRAME_BYTES (the re-send after a restore carries whole households).
+   */
   #sendFrames(frames: Uint8Array[]): void {
     if (frames.length < 8) {
       for (const f of frames) this.#c.send(f)
       return
     }
-    for (let i = 0; i < frames.length; i += 1000) {
-      this.#c.send(encodeMessage({ type: 'batch', compressed: false, frames: frames.slice(i, i + 1000) }))
+    let batch: Uint8Array[] = []
+    let size = 0
+    const send = (): void => {
+      if (batch.length === 1) this.#c.send(batch[0]!)
+      else if (batch.length > 1) this.#c.send(encodeMessage({ type: 'batch', compressed: false, frames: batch }))
+      batch = []
+      size = 0
     }
+    for (const f of frames) {
+      // 16 bytes cover the batch header and each frame's length prefix.
+      if (batch.length > 0 && (batch.length >= BATCH_FRAMES || size + f.length + 16 > MAX_FRAME_BYTES)) send()
+      batch.push(f)
+      size += f.length + 8
+    }
+    send()
   }
 
   async #answerStep1(householdId: string, stateVector: Uint8Array): Promise<void> {
