@@ -9,6 +9,7 @@ import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
 import { SyncSession, type SyncStatus } from '../../shared/sync/session.ts'
 import type { SessionSocket } from '../../shared/sync/session-socket.ts'
 import {
+  CloseCode,
   decodeMessage,
   docSyncStep1,
   docUpdate,
@@ -152,7 +153,7 @@ export class SyncClient {
   }
 
   async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000)
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CloseCode.NORMAL)
     await this.closedPromise
   }
 

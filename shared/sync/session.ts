@@ -41,7 +41,7 @@ export interface SyncSessionOptions {
   retryDelay?: () => number
   /**
    * Asked when a socket closes before it ever opened: a refused upgrade (HTTP 401, expired session) looks like a
-   * network failure (1006) to a browser WebSocket. 'unauthenticated' stops the client instead of retrying forever.
+   * network failure (CloseCode.ABNORMAL) to a browser WebSocket. 'unauthenticated' stops the client instead of retrying forever.
    */
   checkSession?: () => Promise<'ok' | 'unauthenticated' | 'unknown'>
   /** Every message received, frames inside a BATCH one by one (traffic counters, benchmark latencies). */
