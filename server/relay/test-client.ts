@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { Backoff } from '../../shared/sync/backoff.ts'
 import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
 import { SyncSession, type SyncStatus } from '../../shared/sync/session.ts'
-import type { SessionSocket } from '../../shared/sync/session-socket.ts'
+import { batchBody, batchFrames, type SessionSocket } from '../../shared/sync/session-socket.ts'
 import {
   CloseCode,
   decodeMessage,
@@ -16,7 +16,6 @@ import {
   encodeMessage,
   PROTOCOL_VERSION,
   readDocPayload,
-  unpackFrames,
   type AckMessage,
   type ConflictMessage,
   type ErrorMessage,
@@ -187,13 +186,9 @@ export class SyncClient {
   private dispatch(m: SyncMessage): void {
     switch (m.type) {
       case 'batch': {
-        const body = m.compressed ? new Uint8Array(inflateRawSync(m.deflated)) : null
-        const frames = body === null ? (m.compressed ? [] : m.frames) : unpackFrames(body)
-        const list = Array.isArray(frames) ? frames : frames.ok ? frames.frames : []
-        for (const f of list) {
-          const inner = decodeMessage(f, { insideBatch: true })
-          if (inner.ok) this.dispatch(inner.message)
-        }
+        const inner = m.compressed ? batchBody(new Uint8Array(inflateRawSync(m.deflated))) : batchFrames(m.frames)
+        if (!inner.ok) throw new Error(`server sent a bad BATCH: ${inner.reason}`)
+        for (const message of inner.messages) this.dispatch(message)
         return
       }
       case 'doc': {

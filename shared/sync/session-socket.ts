@@ -52,18 +52,24 @@ export async function readIncoming(bytes: Uint8Array, inflate: Inflate): Promise
   if (!decoded.ok) return decoded
   const m = decoded.message
   if (m.type !== 'batch') return { ok: true, messages: [m] }
-  let frames: Uint8Array[]
-  if (m.compressed) {
-    let body: Uint8Array
-    try {
-      body = await inflate(m.deflated)
-    } catch (e) {
-      return { ok: false, code: 'sync/malformed', reason: `BATCH does not inflate (${String(e).slice(0, 80)})` }
-    }
-    const unpacked = unpackFrames(body)
-    if (!unpacked.ok) return unpacked
-    frames = unpacked.frames
-  } else frames = m.frames
+  if (!m.compressed) return batchFrames(m.frames)
+  let body: Uint8Array
+  try {
+    body = await inflate(m.deflated)
+  } catch (e) {
+    return { ok: false, code: 'sync/malformed', reason: `BATCH does not inflate (${String(e).slice(0, 80)})` }
+  }
+  return batchBody(body)
+}
+
+/** The frames of an inflated BATCH body (P9), decoded in order. */
+export function batchBody(body: Uint8Array): Incoming {
+  const unpacked = unpackFrames(body)
+  return unpacked.ok ? batchFrames(unpacked.frames) : unpacked
+}
+
+/** The frames of a BATCH, decoded in order; the first that does not decode fails the whole batch. */
+export function batchFrames(frames: readonly Uint8Array[]): Incoming {
   const messages: SyncMessage[] = []
   for (const f of frames) {
     const inner = decodeMessage(f, { insideBatch: true })
