@@ -291,6 +291,10 @@ export class SummaryDb {
       async (tx) => {
         const inbox = tx.objectStore(STORES.inbox)
         const households = tx.objectStore(STORES.households)
+        if (derived.size === 0) {
+          for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+          return { rows: [], stale: [] }
+        }
         // Three reads whatever the number of households (a bootstrap brings hundreds): which households have inbox
         // or outbox rows, and every summary row.
         const [withInbox, withOutbox, all] = await Promise.all([
@@ -312,19 +316,6 @@ export class SummaryDb {
         })
         for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
         return { rows, stale }
-      },
-      'strict',
-    )
-  }
-
-  appendInbox(entries: readonly InboxEntry[]): Promise<void> {
-    return transact(
-      this.db,
-      STORES.inbox,
-      'readwrite',
-      (tx) => {
-        const inbox = tx.objectStore(STORES.inbox)
-        for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
       },
       'strict',
     )
