@@ -29,7 +29,7 @@ export interface AppDeps {
   now?: () => number
 }
 
-const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
+const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, refused: 0, lastSyncAt: null, stopReason: null, lastError: null }
 
 export class AppState {
   phase = $state<Phase>('starting')

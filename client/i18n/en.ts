@@ -179,4 +179,15 @@ export const en: Record<string, string> = {
   'settings.error.pin/format': 'A PIN is 4 to 6 digits.',
   'settings.error.pin/mismatch': 'The two PINs differ.',
   'settings.error.lock/minutes': 'Minutes from {min} to {max}.',
+
+  'sync.phase.refused': 'Some changes were refused by the server',
+  'sync.refused': '{n} refused',
+  'refused.title': 'The server refused this household\'s changes: {reason}.',
+  'refused.kept': 'The changes are still on this phone, not synced.',
+  'refused.goBack': 'Go back to the server\'s value',
+  'refused.goingBack': 'Fetching the server\'s value…',
+  'refused.needsNetwork': 'Going back to the server\'s value needs a connection to the server.',
+  'refused.confirm': 'Drop this household\'s unsynced changes on this phone and take the server\'s value again?',
+  'refused.failed': 'Could not go back: {reason}',
+  'refused.cancel': 'Keep my changes',
 }

@@ -179,4 +179,15 @@ export const vi: Record<string, string> = {
   'settings.error.pin/format': 'Mã PIN gồm 4 đến 6 chữ số.',
   'settings.error.pin/mismatch': 'Hai lần nhập mã PIN không khớp.',
   'settings.error.lock/minutes': 'Số phút từ {min} đến {max}.',
+
+  'sync.phase.refused': 'Có thay đổi bị máy chủ từ chối',
+  'sync.refused': '{n} bị từ chối',
+  'refused.title': 'Máy chủ đã từ chối thay đổi của hộ này: {reason}.',
+  'refused.kept': 'Thay đổi vẫn ở trên máy, chưa được đồng bộ.',
+  'refused.goBack': 'Quay lại giá trị trên máy chủ',
+  'refused.goingBack': 'Đang tải lại từ máy chủ…',
+  'refused.needsNetwork': 'Cần kết nối với máy chủ để quay lại giá trị trên máy chủ.',
+  'refused.confirm': 'Bỏ các thay đổi chưa đồng bộ của hộ này trên máy và lấy lại giá trị trên máy chủ?',
+  'refused.failed': 'Không quay lại được: {reason}',
+  'refused.cancel': 'Giữ thay đổi trên máy',
 }
