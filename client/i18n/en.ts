@@ -136,4 +136,7 @@ export const en: Record<string, string> = {
   'diag.export': 'Export unsynced data to a file',
   'diag.exported': 'Exported {households} households to a file.',
   'diag.exportHelp': 'Only when syncing is impossible: send this file to your supervisor. Nothing is deleted from the phone.',
+
+  'sync.error.sync/forbidden-transition': 'This status change is not allowed from a device',
+  'sync.error.sync/record-locked': 'The record is verified: it can no longer be edited on a device',
 }

@@ -136,4 +136,7 @@ export const vi: Record<string, string> = {
   'diag.export': 'Xuất dữ liệu chưa đồng bộ ra tệp',
   'diag.exported': 'Đã xuất {households} hộ ra tệp.',
   'diag.exportHelp': 'Chỉ dùng khi không thể đồng bộ: gửi tệp này cho cán bộ phụ trách. Dữ liệu trên máy không bị xóa.',
+
+  'sync.error.sync/forbidden-transition': 'Thay đổi trạng thái hồ sơ không được phép từ máy này',
+  'sync.error.sync/record-locked': 'Hồ sơ đã được xác nhận: không còn sửa được trên máy',
 }

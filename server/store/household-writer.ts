@@ -11,6 +11,9 @@ import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './gr
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
+import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
+import { pathOf } from '../../shared/doc/paths.ts'
+import { isRootName, Root } from '../../shared/doc/keys.ts'
 
 export interface Committed {
   serverSeq: number
@@ -41,6 +44,11 @@ export interface HouseholdWriter {
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
   setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
+  /**
+   * A server-side intent (a review step) on the resident doc under SERVER_CLIENT_ID, committed like any update and
+   * recorded in the field history as `by`'s. Refused (nothing written) when the intent refuses.
+   */
+  serverEdit(householdId: string, by: string, edit: (doc: HouseholdDoc) => EditResult): SubmitResult | { kind: 'refused'; error: EditError }
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -56,6 +64,19 @@ interface Entry {
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
   summary: boolean
   inTransaction?: (() => void) | undefined
+}
+
+/** Field-history rows of a server write to root-level maps and the history log (what review steps write). */
+function rootWrites(update: Uint8Array): FieldWrite[] {
+  const out: FieldWrite[] = []
+  for (const s of Y.decodeUpdate(update).structs) {
+    if (!(s instanceof Y.Item) || typeof s.parent !== 'string' || !isRootName(s.parent) || !(s.content instanceof Y.ContentAny)) continue
+    const root = s.parent
+    const arr = s.content.arr as JsonValue[]
+    if (root === Root.HISTORY) arr.forEach((value, i) => out.push({ path: Root.HISTORY, value, clientId: s.id.client, clock: s.id.clock + i }))
+    else if (s.parentSub !== null) out.push({ path: pathOf(root, s.parentSub), value: arr[0] ?? null, clientId: s.id.client, clock: s.id.clock })
+  }
+  return out
 }
 
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
@@ -140,7 +161,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
-  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
+  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[]); summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
     let effective: Uint8Array | null = null
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
@@ -171,7 +192,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       row: { householdId, seq, update, userId: author.userId, deviceId: author.deviceId, clientIds: inspected.freshClientIds, receivedAt },
       author,
       freshClientIds: inspected.freshClientIds,
-      writes: inspected.writes,
+      writes: typeof inspected.writes === 'function' ? inspected.writes(update) : inspected.writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
@@ -197,7 +218,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
         projections.valueOfItem(householdId, id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
-      const insp = inspectUpdate(doc, update, { lookupValue })
+      // Every submitted update comes from a device (the server's own writes go through setField/changeStatus).
+      const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)
@@ -220,6 +242,17 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       })
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
+    },
+    serverEdit(householdId, by, edit) {
+      const doc = docStore.openDoc(householdId)
+      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
+      let refused: EditError | null = null
+      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => {
+        const r = edit(new HouseholdDoc(doc))
+        if (!r.ok) refused = r
+      }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [] })
+      return refused === null ? result : { kind: 'refused', error: refused }
     },
     flush: () => commits.flush(),
     close: () => commits.close(),

@@ -20,6 +20,7 @@ import {
   DWELLING_KEYS,
   FIELD_KEYS,
   HISTORY_ENTRY,
+  HISTORY_REVIEW_KEYS,
   INCOME_KEYS,
   LOCATION_KEYS,
   MEMBER_KEYS,
@@ -155,7 +156,14 @@ function readHistory(doc: Y.Doc): HistoryEntry[] {
     if (typeof e !== 'object' || e === null) continue
     const entry = e as Record<string, unknown>
     const fits = Object.entries(HISTORY_ENTRY).every(([k, spec]) => valueFits(spec, entry[k] ?? null))
-    if (fits) out.push({ from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null })
+    if (!fits) continue
+    const read: HistoryEntry = { from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null }
+    // Review data: each key kept only when present and valid (a bad one is dropped, the entry stays).
+    for (const [k, spec] of Object.entries(HISTORY_REVIEW_KEYS)) {
+      const v = entry[k]
+      if (v !== undefined && v !== null && valueFits(spec, v)) Object.assign(read, { [k]: v })
+    }
+    out.push(read)
   }
   return out
 }
