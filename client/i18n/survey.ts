@@ -263,6 +263,9 @@ export const vi: Record<string, string> = {
   'survey.photo.missing': 'Ảnh không có trên máy này',
   'survey.photo.error': 'Không xử lý được ảnh',
   'survey.photo.none': 'Chưa có ảnh',
+  'survey.fieldComment.label': 'Ý kiến:',
+  'survey.returned.fieldComments': 'Ý kiến tại từng câu hỏi (xem dưới câu hỏi):',
+  'survey.locked': 'Hồ sơ đã được xác nhận — không còn sửa được trên máy',
 }
 
 export const en: Record<string, string> = {
@@ -518,4 +521,7 @@ export const en: Record<string, string> = {
   'survey.photo.missing': 'Photo not on this phone',
   'survey.photo.error': 'Could not process the photo',
   'survey.photo.none': 'No photos yet',
+  'survey.fieldComment.label': 'Comment:',
+  'survey.returned.fieldComments': 'Comments on single questions (shown under each question):',
+  'survey.locked': 'The record is verified — it can no longer be edited on the phone',
 }
