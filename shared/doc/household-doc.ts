@@ -66,6 +66,16 @@ export interface CreateOptions {
   origin?: EditOrigin
 }
 
+/** What the enumerator records about a household found in the field. */
+export interface FoundHousehold {
+  id: string
+  period: string
+  unit: string
+  village: string
+  address: string
+  headName: string
+}
+
 /** Who makes a review step: the user's id, display name and the server's clock (ISO). */
 export interface Reviewer {
   id: string
@@ -242,6 +252,37 @@ export class HouseholdDoc {
       this.map(Root.WORKFLOW).set('status', to)
       this.ydoc.getArray(Root.HISTORY).push([entry])
     })
+    return OK
+  }
+
+  /**
+   * A household found in the field (not on the list), created on the phone in an empty document: id, place, address and
+   * the head of household, marked pending the supervisor's approval — one transaction. The relay accepts it only in a
+   * village assigned to the enumerator (docs/server.md "Households found in the field").
+   */
+  foundInField(init: FoundHousehold): { ok: true; id: string } | EditError {
+    if (this.id !== '') return { ok: false, code: 'household/invalid-value', path: 'id', reason: 'the document already holds a household' }
+    const headName = init.headName.trim()
+    if (headName === '' || headName.length > 200) return invalid('members.fullName', init.headName)
+    let result: { ok: true; id: string } | EditError = { ok: true, id: init.id }
+    this.transact('foundInField', () => {
+      const r = this.importHousehold({ id: init.id, period: init.period, unit: init.unit, village: init.village, address: init.address.trim() }, { kind: 'local', intent: 'foundInField' })
+      if (!r.ok) {
+        result = r
+        return
+      }
+      const head = this.addMember({ fullName: headName, relation: 'head' })
+      if (!head.ok) result = head
+      else this.map(Root.WORKFLOW).set('admission', 'pending')
+    })
+    return result
+  }
+
+  /** The supervisor's decision on a household found in the field (server-written, review routes). */
+  decideAdmission(decision: 'approved' | 'rejected'): EditResult {
+    const current = this.read().workflow.admission
+    if (current !== 'pending') return { ok: false, code: 'household/invalid-transition', path: 'workflow.admission', reason: `admission is ${current ?? 'not asked'}` }
+    this.transact('decideAdmission', () => this.map(Root.WORKFLOW).set('admission', decision))
     return OK
   }
 

@@ -153,7 +153,12 @@ export const PHOTO_KEYS = {
   removed: bool,
 } as const
 
-export const WORKFLOW_KEYS = { status: oneOf(STATUSES) } as const
+/** A household found in the field (not on the list) waits for the supervisor's approval: pending → approved | rejected. */
+export const ADMISSIONS = ['pending', 'approved', 'rejected'] as const
+export type Admission = (typeof ADMISSIONS)[number]
+
+/** `admission` is absent (null) for listed households; a phone writes 'pending' when it creates one, the server the rest. */
+export const WORKFLOW_KEYS = { status: oneOf(STATUSES), admission: oneOfOrNull(ADMISSIONS) } as const
 
 export const SCREEN_RESULTS = ['continue', 'not_poor'] as const
 export const SCREEN_KEYS = {

@@ -30,6 +30,7 @@ import {
   SCREEN_KEYS,
   valueFits,
   WORKFLOW_KEYS,
+  type Admission,
   type KeySpecs,
 } from './keys.ts'
 import { INITIAL_STATUS, type HistoryEntry } from './workflow.ts'
@@ -40,7 +41,8 @@ export type ReviewValue = string | number | boolean | null
 export interface HouseholdSnapshot {
   schemaVersion: number
   household: Household
-  workflow: { status: Status; history: HistoryEntry[] }
+  /** admission: absent for listed households; set for one found in the field (keys.ts ADMISSIONS). */
+  workflow: { status: Status; history: HistoryEntry[]; admission?: Admission }
   screen: { result: ScreenResult | null; reason: string | null }
   review: Record<string, ReviewValue>
 }
@@ -168,6 +170,11 @@ function readHistory(doc: Y.Doc): HistoryEntry[] {
   return out
 }
 
+function readWorkflow(doc: Y.Doc, status: Status): HouseholdSnapshot['workflow'] {
+  const admission = fitting(doc.getMap(Root.WORKFLOW), WORKFLOW_KEYS, 'admission') as Admission | null | undefined
+  return admission ? { status, history: readHistory(doc), admission } : { status, history: readHistory(doc) }
+}
+
 export function readStatus(doc: Y.Doc): Status {
   const s = fitting(doc.getMap(Root.WORKFLOW), WORKFLOW_KEYS, 'status')
   return (s as Status | undefined) ?? INITIAL_STATUS
@@ -218,7 +225,7 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
   return {
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 0,
     household,
-    workflow: { status, history: readHistory(doc) },
+    workflow: readWorkflow(doc, status),
     screen: {
       result: (fitting(screen, SCREEN_KEYS, 'result') as ScreenResult | undefined) ?? null,
       reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,

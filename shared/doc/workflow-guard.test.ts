@@ -144,3 +144,43 @@ describe('review steps (HouseholdDoc)', () => {
     expect(inspectUpdate(copy, Y.encodeStateAsUpdate(server.ydoc, Y.encodeStateVector(copy)))).toMatchObject({ ok: true })
   })
 })
+
+describe('households found in the field', () => {
+  const found = { id: 'hh-new-1', period: '2026', unit: '19789', village: 'v-a', address: '12 Kiệt 4 Chi Lăng', headName: 'Hồ Văn Tâm' }
+
+  it('W9 foundInField writes the household, its head and admission pending in one transaction; the layout check and the guard accept it as a creation', () => {
+    const phone = new HouseholdDoc(new Y.Doc())
+    let transactions = 0
+    phone.ydoc.on('afterTransaction', () => transactions++)
+    expect(phone.foundInField(found)).toEqual({ ok: true, id: 'hh-new-1' })
+    expect(transactions).toBe(1)
+    const r = phone.read()
+    expect(r.household).toMatchObject({ id: 'hh-new-1', village: 'v-a', address: '12 Kiệt 4 Chi Lăng', members: [expect.objectContaining({ fullName: 'Hồ Văn Tâm', relation: 'head' })] })
+    expect(r.workflow).toMatchObject({ status: 'listed', admission: 'pending' })
+    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(phone.ydoc), { writer })).toMatchObject({ ok: true })
+    expect(phone.foundInField(found)).toMatchObject({ ok: false })
+    expect(new HouseholdDoc(new Y.Doc()).foundInField({ ...found, headName: '  ' })).toMatchObject({ ok: false })
+  })
+
+  it('W10 a device may not approve its own household, nor mark an existing household pending', () => {
+    const s = setup('in_progress')
+    s.phone.ydoc.getMap('workflow').set('admission', 'approved')
+    expect(s.check()).toMatchObject({ ok: false, code: 'sync/forbidden-transition', path: 'workflow.admission' })
+    const t = setup('in_progress')
+    t.phone.ydoc.getMap('workflow').set('admission', 'pending')
+    expect(t.check()).toMatchObject({ ok: false, code: 'sync/forbidden-transition' })
+    const created = new HouseholdDoc(new Y.Doc())
+    created.foundInField(found)
+    created.ydoc.getMap('workflow').set('admission', 'approved')
+    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(created.ydoc), { writer })).toMatchObject({ ok: false, code: 'sync/forbidden-transition' })
+  })
+
+  it('decideAdmission: only a pending household, once', () => {
+    const d = new HouseholdDoc(new Y.Doc())
+    d.foundInField(found)
+    expect(d.decideAdmission('approved').ok).toBe(true)
+    expect(d.read().workflow.admission).toBe('approved')
+    expect(d.decideAdmission('rejected')).toMatchObject({ ok: false, code: 'household/invalid-transition' })
+    expect(HouseholdDoc.create(makeHousehold()).decideAdmission('approved')).toMatchObject({ ok: false })
+  })
+})

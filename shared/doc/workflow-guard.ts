@@ -32,6 +32,10 @@ export function checkWorkflow(doc: Y.Doc, update: Uint8Array, writes: readonly {
   if (writes.length === 0) return null
   const from = readStatus(doc)
   if (isLocked(from)) return refuse('sync/record-locked', `the record is ${from}: it can no longer be edited on a device`, writes[0]!.path)
+  // Only the phone that creates a household found in the field marks it pending; the decision is the server's.
+  const creating = !doc.getMap(Root.FIELDS).has('id')
+  const admission = writes.find((w) => w.path === 'workflow.admission' && !(creating && w.value === 'pending'))
+  if (admission) return refuse('sync/forbidden-transition', 'a device may only mark a household it creates as pending approval', admission.path)
   const entries = writes.filter((w) => w.path === Root.HISTORY)
   if (entries.length === 0 && !writes.some((w) => w.path.startsWith(`${Root.WORKFLOW}.`))) return null
 
