@@ -139,4 +139,5 @@ export const vi: Record<string, string> = {
 
   'sync.error.sync/forbidden-transition': 'Thay đổi trạng thái hồ sơ không được phép từ máy này',
   'sync.error.sync/record-locked': 'Hồ sơ đã được xác nhận: không còn sửa được trên máy',
+  'sync.error.sync/creation-refused': 'Không thêm được hộ mới: thôn không được giao hoặc thông tin không hợp lệ',
 }

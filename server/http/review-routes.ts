@@ -1,5 +1,5 @@
 // The review steps of DOMAIN.md §1 for supervisors (their commune) and admins: verify (also in bulk), return with comments,
-// meeting result, posting, re-check, approval, certification. The server writes each into the household document
+// meeting result, posting, re-check, approval, certification, and the decision on a household found in the field. The server writes each into the household document
 // (HouseholdDoc review intents, SERVER_CLIENT_ID), answers after the commit and fans it out to every device.
 
 import type { Hono } from 'hono'
@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { Access, User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import type { Relay } from '../relay/index.ts'
+import { createAdmissionStore } from '../store/admission-store.ts'
 import type { EditResult, HouseholdDoc, Reviewer } from '../../shared/doc/household-doc.ts'
 import { requireRole, type AppEnv } from './context.ts'
 import { ApiError } from './errors.ts'
@@ -37,6 +38,8 @@ const Bodies = {
 } as const
 type Step = keyof typeof Bodies
 type Body<S extends Step> = z.infer<(typeof Bodies)[S]>
+
+const AdmissionBody = z.object({ decision: z.enum(['approved', 'rejected']) }).strict()
 
 const BulkVerify = z.object({ ids: z.array(z.string().min(1).max(128)).min(1).max(500), comment: comment.optional() }).strict()
 
@@ -82,6 +85,7 @@ function stepEdit<S extends Step>(step: S, body: Body<S>, by: Reviewer, today: s
 
 export function reviewRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; relay: Relay | undefined; now: () => number }): void {
   const { db, access } = deps
+  const admissions = createAdmissionStore(db)
 
   /** Runs one step on one household; throws ApiError with a stable code when it is refused (nothing written). */
   async function review<S extends Step>(user: User, id: string, step: S, body: Body<S>): Promise<{ id: string; status: string; serverSeq: number }> {
@@ -118,6 +122,19 @@ export function reviewRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; 
       return c.json(await review(user, c.req.param('id'), step, body))
     })
   }
+
+  // A household found in the field: approved joins the list; rejected leaves the phones' lists (manifest).
+  app.post('/api/households/:id/admission', async (c) => {
+    const user = requireRole(c, 'supervisor', 'admin')
+    const id = c.req.param('id')
+    const { decision } = await jsonBody(c, AdmissionBody)
+    if (!deps.relay) throw new Error('relay not running: cannot decide admissions')
+    readableHousehold(db, access, user, id)
+    const r = await deps.relay.serverEdit(id, user, (doc) => doc.decideAdmission(decision), () => admissions.setAdmission(id, decision))
+    if (r.ok) return c.json({ id, admission: decision, serverSeq: r.serverSeq })
+    if (r.code === 'household/invalid-transition') throw new ApiError('review/invalid-transition', r.message, { id })
+    throw new ApiError(r.code === 'household/not-found' ? 'household/not-found' : 'rate/limited', r.message, { id })
+  })
 
   app.post('/api/review/verify', async (c) => {
     const user = requireRole(c, 'supervisor', 'admin')

@@ -25,6 +25,7 @@ import {
 } from '../../shared/sync/protocol.ts'
 import * as Y from 'yjs'
 import type { Hub, Subscriber } from './hub.ts'
+import type { CreateHousehold, CreationResult } from './household-creation.ts'
 import type { ManifestAnswer } from './manifest.ts'
 
 export interface Socket {
@@ -46,6 +47,8 @@ export interface DeviceConnectionDeps {
   onError(e: unknown): void
   /** A connection that has not said HELLO by then is closed with 4408 (default 10 s). */
   helloTimeoutMs?: number
+  /** Creates a household found in the field from a DOC update for an unknown id (household-creation.ts). */
+  createHousehold?: CreateHousehold
   /** Per-connection token bucket for client updates (not per IP: field teams share carrier NAT). */
   updateRate?: { perSecond: number; burst: number }
 }
@@ -208,6 +211,24 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     return false
   }
 
+  /** Creates a household found in the field; null when the update is not one (then it is an unknown household). */
+  function createFound(householdId: string, update: Uint8Array): Extract<SubmitResult, { kind: 'accepted' | 'rejected' }> | null {
+    let made: CreationResult
+    try {
+      made = deps.createHousehold!(user, householdId, update, deviceId)
+    } catch (e) {
+      deps.onError(e)
+      return { kind: 'rejected', code: 'sync/internal', reason: 'nothing was stored; retry later' }
+    }
+    if (made.kind === 'not-a-creation') return null
+    if (made.kind === 'resync') return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
+    if (made.kind === 'accepted') {
+      scope.delete(householdId) // in scope from now on
+      hold(householdId) // the device holds everything up to seq 1: its own document
+    }
+    return made
+  }
+
   function onDoc(householdId: string, payload: Uint8Array): void {
     const doc = readDocPayload(payload)
     if (doc.kind === 'awareness') return // no presence on household documents (P7)
@@ -215,6 +236,11 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
     if (doc.kind === 'invalid') return answer([householdError(householdId, 'sync/malformed', doc.reason)])
     const access = scopeOf(householdId)
+    if (!access.read && doc.kind === 'update' && deps.createHousehold !== undefined && !deps.docStore.exists(householdId)) {
+      // An unknown id may be a household found in the field (household-creation.ts); anything else is answered below.
+      const made = createFound(householdId, doc.update)
+      if (made !== null) return made.kind === 'accepted' ? void made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }])) : answer([householdError(householdId, made.code, made.reason)])
+    }
     if (!access.read) {
       const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'
       return answer([householdError(householdId, code, `household ${householdId} is not in your area`)])

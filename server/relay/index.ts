@@ -15,6 +15,7 @@ import type { JsonValue } from '../../shared/sync/messages.ts'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
+import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createYjsConnection } from './yjs-connection.ts'
 
@@ -47,7 +48,7 @@ export interface Relay {
    * A server-side intent on a household (review steps): written under SERVER_CLIENT_ID, committed, then fanned out to
    * every device holding it. `by` is recorded as the author in the field history.
    */
-  serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult): Promise<ServerEditResult>
+  serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): Promise<ServerEditResult>
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -81,7 +82,8 @@ export function createRelay(deps: RelayDeps): Relay {
   const sockets = new Set<WSContext<WebSocket>>()
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
+  const createHousehold = createHouseholdCreation(deps.db, writer)
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, createHousehold, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)
@@ -196,8 +198,8 @@ export function createRelay(deps: RelayDeps): Relay {
         resolving.delete(conflictId)
       }
     },
-    async serverEdit(householdId, by, edit) {
-      const result = writer.serverEdit(householdId, by.id, edit)
+    async serverEdit(householdId, by, edit, inTransaction) {
+      const result = writer.serverEdit(householdId, by.id, edit, inTransaction)
       if (result.kind === 'refused') return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
       if (result.kind === 'rejected') {
         return result.code === 'sync/not-found' ? { ok: false, code: 'household/not-found', message: result.reason } : { ok: false, code: 'sync/overloaded', message: result.reason }

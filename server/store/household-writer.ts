@@ -6,7 +6,7 @@ import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
-import type { DocStore, LogRow } from './doc-store.ts'
+import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
@@ -48,7 +48,13 @@ export interface HouseholdWriter {
    * A server-side intent (a review step) on the resident doc under SERVER_CLIENT_ID, committed like any update and
    * recorded in the field history as `by`'s. Refused (nothing written) when the intent refuses.
    */
-  serverEdit(householdId: string, by: string, edit: (doc: HouseholdDoc) => EditResult): SubmitResult | { kind: 'refused'; error: EditError }
+  serverEdit(householdId: string, by: string, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): SubmitResult | { kind: 'refused'; error: EditError }
+  /**
+   * A household created on a device (found in the field): the device's whole document as the first update, checked like
+   * any update against an empty document, stored as server_seq 1 with its field history; `inTransaction` runs in the
+   * same transaction. Refused with sync/forbidden when the id exists.
+   */
+  create(meta: HouseholdMeta, update: Uint8Array, author: Author, inTransaction?: () => void): SubmitResult
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -243,7 +249,25 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
     },
-    serverEdit(householdId, by, edit) {
+    create(meta, update, author, inTransaction) {
+      if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
+      if (docStore.exists(meta.id)) return { kind: 'rejected', code: 'sync/forbidden', reason: `household ${meta.id} is not in your area` }
+      const insp = inspectUpdate(new Y.Doc(), update, { writer: { userId: author.userId, now: now() } })
+      if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
+      if (insp.pending) return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come as one complete document' }
+      const taken = bindings.refused(insp.clientIds, author.userId)
+      if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      const fresh = bindings.claim(insp.clientIds, author.userId)
+      const t = now()
+      db.transaction(() => {
+        docStore.createHousehold(meta, update, author.userId)
+        bindings.persist(fresh, author.userId, author.deviceId, t)
+        projections.writeFieldHistory(meta.id, insp.writes, author, t, 1)
+        inTransaction?.()
+      })()
+      return { kind: 'accepted', committed: Promise.resolve({ serverSeq: 1, update, conflicts: [] }) }
+    },
+    serverEdit(householdId, by, edit, inTransaction) {
       const doc = docStore.openDoc(householdId)
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
@@ -251,7 +275,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => {
         const r = edit(new HouseholdDoc(doc))
         if (!r.ok) refused = r
-      }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [] })
+      }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [], ...(inTransaction ? { inTransaction } : {}) })
       return refused === null ? result : { kind: 'refused', error: refused }
     },
     flush: () => commits.flush(),
