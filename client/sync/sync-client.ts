@@ -67,6 +67,8 @@ export class SyncClient {
   readonly #backoff: Backoff
   readonly #listeners = new Set<(s: SyncStatus) => void>()
   #socket: SocketLike | null = null
+  /** Households named in the last MANIFEST. */
+  #announced = new Set<string>()
   #ready = false // MANIFEST_REPLY received on the current socket
   #running = false
   #retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -354,7 +356,9 @@ export class SyncClient {
       case 'welcome': {
         // The backoff is reset only once the manifest is answered: a server that accepts and then sheds the connection
         // (overloaded) must see 1,200 phones spread out, not reconnecting every second.
-        this.#send({ type: 'manifest', entries: await this.#o.store.manifest() })
+        const entries = await this.#o.store.manifest()
+        this.#announced = new Set(entries.map(([id]) => id))
+        this.#send({ type: 'manifest', entries })
         this.#armWatchdog()
         return
       }
@@ -402,7 +406,9 @@ export class SyncClient {
     // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...pending])].filter((id) => !addedIds.has(id))
+    // A household created on this phone that the server does not have yet (left out of the manifest) gets no step1:
+    // its outbox creates it on the server (docs/server.md "Households found in the field").
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...pending.filter((id) => this.#announced.has(id))])].filter((id) => !addedIds.has(id))
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
       this.#awaitingHead.add(id)
