@@ -184,3 +184,35 @@ describe('households found in the field', () => {
     expect(HouseholdDoc.create(makeHousehold()).decideAdmission('approved')).toMatchObject({ ok: false })
   })
 })
+
+describe('concurrent moves', () => {
+  it('W11 two devices reopening one listed record offline: the second upload (same status in the end) is accepted', () => {
+    const server = HouseholdDoc.create(makeHousehold({ status: 'listed' }), { clientId: SERVER_CLIENT_ID })
+    const device = (clientId: number) => {
+      const ydoc = new Y.Doc()
+      ydoc.clientID = clientId
+      Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(server.ydoc))
+      return new HouseholdDoc(ydoc)
+    }
+    const [one, two] = [device(301), device(302)]
+    for (const d of [one, two]) for (const to of ['assigned', 'in_progress'] as const) d.changeStatus(to, { by: 'u-enum', at })
+    const first = Y.encodeStateAsUpdate(one.ydoc, Y.encodeStateVector(server.ydoc))
+    expect(inspectUpdate(server.ydoc, first, { writer })).toMatchObject({ ok: true })
+    Y.applyUpdate(server.ydoc, first)
+    expect(inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(two.ydoc, Y.encodeStateVector(server.ydoc)), { writer })).toMatchObject({ ok: true })
+  })
+
+  it('W12 a stale submit that would undo a return (server returned meanwhile) is refused', () => {
+    const server = HouseholdDoc.create(makeHousehold({ status: 'in_progress' }), { clientId: SERVER_CLIENT_ID })
+    const ydoc = new Y.Doc()
+    ydoc.clientID = 0x7fffffff // a high client id: its concurrent status write would win in Yjs
+    Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(server.ydoc))
+    const phone = new HouseholdDoc(ydoc)
+    // Another device of the enumerator submitted; the supervisor returned it; this phone, offline, submits too.
+    server.changeStatus('submitted', { by: 'u-enum', at })
+    server.returnForRework({ id: 'u-sup', at }, 'Đo lại')
+    phone.changeStatus('submitted', { by: 'u-enum', at })
+    const r = inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(phone.ydoc, Y.encodeStateVector(server.ydoc)), { writer })
+    expect(r).toMatchObject({ ok: false, code: 'sync/forbidden-transition' })
+  })
+})

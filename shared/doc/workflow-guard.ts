@@ -39,7 +39,7 @@ export function checkWorkflow(doc: Y.Doc, update: Uint8Array, writes: readonly {
   const entries = writes.filter((w) => w.path === Root.HISTORY)
   if (entries.length === 0 && !writes.some((w) => w.path.startsWith(`${Root.WORKFLOW}.`))) return null
 
-  let status: Status = from
+  let chained: Status | null = null // the status the entries lead to, each a field move from the one before
   for (const w of entries) {
     const e = (w.value ?? {}) as Record<string, unknown>
     const extra = Object.keys(HISTORY_REVIEW_KEYS).find((k) => e[k] !== undefined && e[k] !== null)
@@ -50,17 +50,23 @@ export function checkWorkflow(doc: Y.Doc, update: Uint8Array, writes: readonly {
       return refuse('sync/forbidden-transition', `history entry time ${String(e.at)} is not plausible`, Root.HISTORY)
     }
     const to = e.to as Status
-    if (e.from !== status || !isFieldMove(status, to)) {
-      return refuse('sync/forbidden-transition', `${String(e.from)} → ${to} is not a move a device may make (record is ${status})`, 'workflow.status')
+    const fromOf = e.from as Status
+    if ((chained !== null && fromOf !== chained) || !isFieldMove(fromOf, to)) {
+      return refuse('sync/forbidden-transition', `${String(e.from)} → ${to} is not a move a device may make`, 'workflow.status')
     }
-    status = to
+    chained = to
   }
-  // The status the update leaves must be the one its entries lead to (no silent status write, no entry without one).
+  // The status the update leaves: unchanged (a device that made the same move concurrently, offline), or the end of
+  // entries that start at the stored status — never a status written without its entries.
   const after = new Y.Doc()
   Y.applyUpdate(after, Y.encodeStateAsUpdate(doc))
   Y.applyUpdate(after, update)
   const result = readStatus(after)
   after.destroy()
-  if (result !== status) return refuse('sync/forbidden-transition', `status ${from} → ${result} without a matching history entry`, 'workflow.status')
+  const first = entries[0]?.value as Record<string, unknown> | undefined
+  const fromStored = first !== undefined && first.from === from
+  if (fromStored ? chained !== result : result !== from) {
+    return refuse('sync/forbidden-transition', `status ${from} → ${result} does not follow from the update's history entries`, 'workflow.status')
+  }
   return null
 }
