@@ -239,7 +239,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     if (!access.read && doc.kind === 'update' && deps.createHousehold !== undefined && !deps.docStore.exists(householdId)) {
       // An unknown id may be a household found in the field (household-creation.ts); anything else is answered below.
       const made = createFound(householdId, doc.update)
-      if (made !== null) return made.kind === 'accepted' ? void made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }])) : answer([householdError(householdId, made.code, made.reason)])
+      if (made?.kind === 'rejected') return answer([householdError(householdId, made.code, made.reason)])
+      if (made?.kind === 'accepted') return void made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }]))
     }
     if (!access.read) {
       const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'

@@ -224,7 +224,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
         projections.valueOfItem(householdId, id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
-      // Every submitted update comes from a device (the server's own writes go through setField/changeStatus).
+      // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
       const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
