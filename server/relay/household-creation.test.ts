@@ -127,6 +127,9 @@ describe('admission', () => {
   it('N7 the supervisor approves (once); the enumerator may not decide', async () => {
     const c = await phone()
     await c.sendUpdate('nf-approve', found({ id: 'nf-approve' }))
+    // The supervisor finds what waits for a decision in the household list.
+    const pending = await fetch(`${server.url}/api/households?period=${period}&admission=pending`, { headers: { authorization: `Bearer ${tokens.sup}` } })
+    expect(((await pending.json()) as { households: { id: string; admission: string }[] }).households).toContainEqual(expect.objectContaining({ id: 'nf-approve', admission: 'pending' }))
     expect((await decide('nf-approve', 'approved', tokens.enum)).status).toBe(403)
     expect((await decide('nf-approve', 'maybe')).status).toBe(400)
     const r = await decide('nf-approve', 'approved')
