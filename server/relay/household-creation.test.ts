@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc, type FoundHousehold } from '../../shared/doc/household-doc.ts'
 import { currentPeriod } from '../db/reference-data.ts'
+import { createHouseholdCreation } from './household-creation.ts'
 import { startRelayServer, TEST_UNIT, type RelayTestServer } from './testing/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
@@ -113,6 +114,18 @@ describe('creation', () => {
     expect(r).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
     expect(server.docStore.exists('nf-sup')).toBe(false)
     await c.close()
+  })
+})
+
+describe('limit', () => {
+  it('N9 beyond the cap of households waiting for approval in the enumerator’s villages, creation is refused', async () => {
+    server.addVillage('nv-cap')
+    const enumerator = (await server.addUser('nf-cap', 'enumerator', { villages: ['nv-cap'] })).user
+    const create = createHouseholdCreation(server.db, server.relay.writer, { maxPending: 1 })
+    const first = create(enumerator, 'nf-cap-1', found({ id: 'nf-cap-1', village: 'nv-cap' }), 'd-cap')
+    expect(first.kind).toBe('accepted')
+    expect(create(enumerator, 'nf-cap-2', found({ id: 'nf-cap-2', village: 'nv-cap' }), 'd-cap')).toMatchObject({ kind: 'rejected', code: 'sync/creation-refused' })
+    expect(server.docStore.exists('nf-cap-2')).toBe(false)
   })
 })
 

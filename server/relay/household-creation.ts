@@ -15,9 +15,16 @@ export type CreationResult = { kind: 'not-a-creation' } | SubmitResult
 
 export type CreateHousehold = (user: User, householdId: string, update: Uint8Array, deviceId: string) => CreationResult
 
+/**
+ * Households found in the field waiting for approval in one enumerator's villages, beyond which more are refused: a
+ * stolen or careless login cannot flood the supervisor's list (genuine finds are a handful per village).
+ */
+export const MAX_PENDING_PER_ENUMERATOR = 100
+
 const refused = (reason: string): SubmitResult => ({ kind: 'rejected', code: 'sync/creation-refused', reason })
 
-export function createHouseholdCreation(db: Db, writer: HouseholdWriter): CreateHousehold {
+export function createHouseholdCreation(db: Db, writer: HouseholdWriter, opts: { maxPending?: number } = {}): CreateHousehold {
+  const maxPending = opts.maxPending ?? MAX_PENDING_PER_ENUMERATOR
   const places = createAdmissionStore(db)
   return (user, householdId, update, deviceId) => {
     let found: HouseholdSnapshot
@@ -39,6 +46,7 @@ export function createHouseholdCreation(db: Db, writer: HouseholdWriter): Create
     if (h.unit !== unit) return refused(`village ${h.village} belongs to unit ${unit}, not ${h.unit.slice(0, 32)}`)
     const period = currentPeriod(db)
     if (h.period !== period) return refused(`the current review period is ${period}`)
+    if (places.pendingInArea(user.id) >= maxPending) return refused(`${maxPending} households already wait for approval in your villages`)
     return writer.create({ id: householdId, period, unitCode: unit, villageId: h.village }, update, { userId: user.id, deviceId }, () =>
       places.setAdmission(householdId, 'pending'),
     )
