@@ -16,6 +16,7 @@ import { sessionRoutes } from './http/session-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
+import { reviewRoutes } from './http/review-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
+  reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 

@@ -22,6 +22,8 @@ export const API_ERRORS = {
   'user/own-account': 409, // an admin disabling their own account
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
+  'review/invalid-transition': 409, // the record's status does not allow this review step
+  'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
   'rate/limited': 429,
   internal: 500,
 } as const
