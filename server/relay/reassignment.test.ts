@@ -140,6 +140,10 @@ it('RA3: a live socket stops receiving a moved household at once; a whole villag
   await phoneA.until((s) => s.phase === 'synced', 'A bootstrapped')
   await phoneA2.until((s) => s.phase === 'synced', 'A2 bootstrapped')
 
+  // A's connection has just written ha-2 (its scope answer is cached there, SCOPE_CACHE_MS) when it moves to B.
+  setAddress(storeA, 'ha-2', 'sửa bởi A trước khi chuyển')
+  phoneA.session.notifyOutbox('ha-2')
+  await phoneA.until((s) => s.phase === 'synced' && storeA.unsynced() === 0, 'A ACKed')
   expect((await move({ households: ['ha-2'], to: b.user.id })).json).toMatchObject({ households: 1, released: 1 })
   const storeB = new MemorySessionStore()
   const phoneB = device(b.token, 'phone-b', storeB)
