@@ -32,9 +32,12 @@ export function householdScope(user: User, alias = 'h'): HouseholdScope {
     case 'supervisor':
       return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''], narrow: true }
     case 'enumerator':
-      // A household's own assignee overrides its village's enumerators (migration 009).
+      // A household's own assignee overrides its village's enumerators (migration 009). Two index-bound halves (by
+      // assignee, by village; `+` keeps SQLite off the assignee index for the NULL test): an OR of the two made
+      // SQLite walk the whole period.
       return {
-        sql: `(${alias}.assignee_id = ? OR (${alias}.assignee_id IS NULL AND ${alias}.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)))`,
+        sql: `${alias}.id IN (SELECT a.id FROM households a WHERE a.assignee_id = ?
+          UNION ALL SELECT v.id FROM households v WHERE v.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?) AND +v.assignee_id IS NULL)`,
         params: [user.id, user.id],
         narrow: true,
       }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { householdScope } from '../../auth/access.ts'
 import { migrate } from '../migrate.ts'
 import { openDb } from '../open.ts'
 import { migrations } from './index.ts'
@@ -24,6 +25,23 @@ describe('migration 009 household-assignee', () => {
     grant.run()
     expect(() => grant.run()).toThrow(/UNIQUE|PRIMARY/)
     expect(db.prepare("SELECT holders FROM released_households WHERE household_id = 'h1'").pluck().get()).toBe('[]')
+    db.close()
+  })
+
+  it('keeps an enumerator\'s scope on the assignee and village indexes (an OR of the two walked the whole period)', () => {
+    const db = openDb(join(dir, 'plan.db'))
+    migrate(db, migrations)
+    const user = { id: 'u1', username: 'u1', role: 'enumerator' as const, unitCode: null, displayName: 'U' }
+    const scope = householdScope(user)
+    for (const sql of [
+      `SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql} AND h.period = ?`,
+      `SELECT h.id FROM households h WHERE ${scope.sql} AND +h.period = ? ORDER BY h.id LIMIT 100`,
+    ]) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...scope.params, '2025') as { detail: string }[]).map((r) => r.detail).join(' | ')
+      expect(plan).toContain('USING INDEX households_assignee (assignee_id=?)')
+      expect(plan).toContain('USING INDEX households_village (village_id=?)')
+      expect(plan).not.toMatch(/SCAN h\b|households_map|households_unit/)
+    }
     db.close()
   })
 })
