@@ -66,6 +66,9 @@ export interface AssignmentStore {
   noteManifest(userId: string, deviceId: string, listed: { has(id: string): boolean }): number
 }
 
+/** Devices remembered per release grant (a user has a phone or two). */
+export const MAX_HOLDERS = 8
+
 export function createAssignmentStore(db: Db): AssignmentStore {
   const householdRow = db.prepare('SELECT id, unit_code AS unitCode, village_id AS villageId, assignee_id AS assigneeId FROM households WHERE id = ?')
   const villageRow = db.prepare('SELECT id, unit_code AS unitCode FROM villages WHERE id = ?')
@@ -137,7 +140,10 @@ export function createAssignmentStore(db: Db): AssignmentStore {
     for (const [householdId, json] of grantsOf.all(userId) as [string, string][]) {
       const held = JSON.parse(json) as string[]
       const has = held.includes(deviceId)
-      if (listed.has(householdId) && !has) setHolders.run(JSON.stringify([...held, deviceId]), householdId, userId)
+      // Bounded: device ids are the client's to choose; beyond the cap the grant still ends with its time.
+      if (listed.has(householdId) && !has) {
+        if (held.length < MAX_HOLDERS) setHolders.run(JSON.stringify([...held, deviceId]), householdId, userId)
+      }
       else if (!listed.has(householdId) && has) {
         const rest = held.filter((d) => d !== deviceId)
         if (rest.length > 0) setHolders.run(JSON.stringify(rest), householdId, userId)
