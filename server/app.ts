@@ -13,6 +13,7 @@ import { ApiError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { securityHeaders } from './http/security.ts'
 import { sessionRoutes } from './http/session-routes.ts'
+import { assignmentRoutes } from './http/assignment-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   pinRoutes(app, { db: deps.db })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
+  assignmentRoutes(app, { db: deps.db, now, onMoved: () => deps.relay?.scopeChanged() })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 

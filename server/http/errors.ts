@@ -24,6 +24,10 @@ export const API_ERRORS = {
   'conflict/already-resolved': 409,
   'review/invalid-transition': 409, // the record's status does not allow this review step
   'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
+  'village/not-found': 404,
+  'assignment/not-an-enumerator': 409, // the target of a move is not an active enumerator
+  'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
+  'assignment/not-held': 409, // `from` does not hold a household or village of the move
   'rate/limited': 429,
   internal: 500,
 } as const
