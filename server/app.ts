@@ -5,6 +5,8 @@ import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Access } from './auth/access.ts'
+import { createAuditLog, type AuditLog } from './audit/audit-log.ts'
+import { auditRoutes } from './audit/audit-routes.ts'
 import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
@@ -45,6 +47,8 @@ export interface AppDeps {
   /** Behind a reverse proxy: the caller's address is the last X-Forwarded-For entry. */
   trustProxy?: boolean
   now?: () => number
+  /** The audit log routes write to (one is made over `db` when absent). */
+  audit?: AuditLog
   /** Where unexpected errors are reported (stderr by default). */
   logError?: (err: unknown) => void
 }
@@ -97,6 +101,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
+  const audit = deps.audit ?? createAuditLog(deps.db, now)
   healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
   sessionRoutes(app, {
@@ -105,12 +110,14 @@ export function createApp(deps: AppDeps): BuiltApp {
     now,
     secureCookies: deps.secureCookies ?? false,
     trustProxy: deps.trustProxy ?? false,
+    audit,
   })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db })
-  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
-  userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
+  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
+  userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
+  auditRoutes(app, { audit })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)
