@@ -23,6 +23,7 @@ import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
+import { REGISTER_PATH, registerRoutes } from './register/register-routes.ts'
 import type { Relay } from './relay/index.ts'
 import type { DocStore } from './store/doc-store.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
@@ -96,8 +97,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     },
   })
   const jsonOnly = jsonBodiesOnly()
-  // Photos carry their own, larger limit and their own media types (photo-routes.ts).
-  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/')
+  // Photos and register CSVs carry their own, larger limits and their own media types (photo-routes.ts, register-routes.ts).
+  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/') || path === REGISTER_PATH
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
   auditRoutes(app, { audit })
+  registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)

@@ -23,6 +23,11 @@ export const API_ERRORS = {
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
   'rate/limited': 429,
+  'register/too-large': 413, // a register CSV above the upload limit
+  'register/encoding': 400, // a register CSV that is not UTF-8
+  'register/empty': 400,
+  'register/unknown-period': 404,
+  'register/busy': 409, // another import of the register is running
   internal: 500,
 } as const
 

@@ -6,6 +6,7 @@ import { createWalSync } from '../db/wal-sync.ts'
 import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_NEW_CLIENT_IDS_PER_UPDATE, MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
+import { HouseholdDoc, type EditResult } from '../../shared/doc/household-doc.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
@@ -49,6 +50,8 @@ export interface HouseholdWriter {
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
   setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
+  /** Server-side change by a HouseholdDoc intent under SERVER_CLIENT_ID (register proposals); nothing when it changes nothing. */
+  edit(householdId: string, by: string, intent: (doc: HouseholdDoc) => EditResult): SubmitResult
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -257,6 +260,15 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         ...(inTransaction ? { inTransaction } : {}),
       })
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
+      return result
+    },
+    edit(householdId, by, intent) {
+      const doc = docStore.openDoc(householdId)
+      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      doc.clientID = SERVER_CLIENT_ID
+      let outcome = { ok: true } as EditResult
+      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (outcome = intent(new HouseholdDoc(doc))), { writes: [], summary: false, conflicts: [], freshClientIds: [] })
+      if (!outcome.ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: outcome.reason }
       return result
     },
     flush: () => commits.flush(),
