@@ -24,7 +24,7 @@ export const GOOD = [
   'HK002,046075000001,Lê Văn Sáu,male,1975-01-01,head,Kinh,20014,Thôn B1,Xóm 3',
 ].join('\r\n')
 
-const post = async (csv: string | Uint8Array, query = 'period=2025', token = w.tokens.admin) => {
+const post = async (csv: string | Uint8Array<ArrayBuffer>, query = 'period=2025', token = w.tokens.admin) => {
   const res = await s.api(`/api/register/imports?${query}`, { method: 'POST', token, headers: { 'content-type': 'text/csv' }, body: csv })
   return { status: res.status, body: (await res.json()) as RegisterReport & { code?: string } }
 }
