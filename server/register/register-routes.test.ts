@@ -2,7 +2,9 @@
 // households, an idempotent re-import (no writes at all), proposals for changed people, and admin-only access.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/index.ts'
+import { SyncClient } from '../relay/test-client.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
 import { makeWorld, type World } from '../test-support/world.ts'
 import type { RegisterReport } from './register-import.ts'
@@ -118,6 +120,23 @@ describe('POST /api/register/imports', () => {
     const again = await post(changed)
     expect(again.body).toMatchObject({ ok: true, created: 0, proposals: 0, unchanged: 5 })
     expect(counts()).toEqual(before)
+  })
+
+  it('a proposal reaches a connected phone of the household at once', async () => {
+    const phone = await SyncClient.connect({ url: s.url, token: w.tokens.enum, deviceId: 'enum-phone' })
+    expect((await phone.hello()).type).toBe('welcome')
+    const id = docOf('HK001').id
+    // The world's other households are summary rows without documents: ask for this one alone (DOC step1).
+    expect(await phone.step1(id, Y.encodeStateVector(new Y.Doc()))).toMatchObject({ type: 'head' })
+    const head = phone.heads.get(id) ?? 0
+    const changed = GOOD.replace('Nguyễn Văn Hùng,nam,1980-03-12,chủ hộ,Kinh', 'Nguyễn Văn Hùng,nam,1980-03-12,chủ hộ,Tày')
+    const fanOut = phone.next((m) => m.type === 'head' && m.householdId === id && m.serverSeq > head) // may arrive before the HTTP answer
+    expect((await post(changed)).body).toMatchObject({ ok: true, proposals: 1 })
+    await fanOut
+    const replica = new Y.Doc()
+    for (const u of phone.updates.get(id) ?? []) Y.applyUpdate(replica, u)
+    expect(new HouseholdDoc(replica).proposals().map((p) => p.ethnicity)).toContain('Tày')
+    await phone.close()
   })
 
   it('a personal ID already in another household of the period is an error', async () => {
