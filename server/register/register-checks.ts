@@ -2,8 +2,8 @@
 // the file and in no other household of the period; units and villages that exist (an import never creates villages).
 
 import type { RegisterIssue } from './register-issues.ts'
-import type { RegisterRow } from './register-rows.ts'
-import { villageKey } from './register-store.ts'
+import { foldName as fold, type RegisterRow } from './register-rows.ts'
+import { findVillage } from './register-store.ts'
 
 export interface CheckContext {
   units: ReadonlyMap<string, unknown>
@@ -14,8 +14,6 @@ export interface CheckContext {
   personalIds: ReadonlyMap<string, string>
 }
 
-const fold = (s: string): string => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim()
-
 export function checkAcrossRows(rows: readonly RegisterRow[], ctx: CheckContext, opts: { headCheck: boolean }): RegisterIssue[] {
   const out: RegisterIssue[] = []
   const firstOfId = new Map<string, number>()
@@ -24,7 +22,7 @@ export function checkAcrossRows(rows: readonly RegisterRow[], ctx: CheckContext,
   for (const r of rows) {
     const issue = (column: string | null, code: string, message: string): void => void out.push({ line: r.line, column, code, message })
     if (!ctx.units.has(r.unit)) issue('unit', 'register/unknown-unit', `no unit with code "${r.unit}"`)
-    else if (!ctx.villages.has(villageKey(r.unit, r.village)) && !ctx.villages.has(`${r.unit}\u0000${r.village}`)) {
+    else if (findVillage(ctx.villages, r.unit, r.village) === undefined) {
       issue('village', 'register/unknown-village', `unit ${r.unit} has no village "${r.village}"; add it first`)
     }
     const h = households.get(r.householdCode)

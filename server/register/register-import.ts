@@ -13,8 +13,8 @@ import type { DocStore } from '../store/doc-store.ts'
 import type { HouseholdWriter } from '../store/household-writer.ts'
 import { readRegisterCsv, RegisterFileError } from './register-csv.ts'
 import { MAX_REPORTED_ISSUES, type RegisterIssue } from './register-issues.ts'
-import { checkRegisterRow, type RegisterRow } from './register-rows.ts'
-import { createRegisterStore, villageKey } from './register-store.ts'
+import { checkRegisterRow, foldName as fold, type RegisterRow } from './register-rows.ts'
+import { createRegisterStore, findVillage } from './register-store.ts'
 import { checkAcrossRows } from './register-checks.ts'
 
 export interface RegisterImportDeps {
@@ -58,7 +58,6 @@ export function proposalId(householdId: string, memberId: string | null, person:
 }
 
 const personOf = (r: RegisterRow): RegisterPerson => ({ personalId: r.personalId, fullName: r.fullName, sex: r.sex, birthDate: r.birthDate, relation: r.relation, ethnicity: r.ethnicity })
-const fold = (s: string): string => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim()
 
 /** The member a register person is (same personal ID, else same name and birth date), if any. */
 function matchMember(members: readonly Member[], p: RegisterPerson): Member | undefined {
@@ -107,7 +106,11 @@ export async function importRegister(deps: RegisterImportDeps, chunks: AsyncIter
   }
 
   const byHousehold = new Map<string, RegisterRow[]>()
-  for (const r of rows) byHousehold.set(r.householdCode, [...(byHousehold.get(r.householdCode) ?? []), r])
+  for (const r of rows) {
+    const people = byHousehold.get(r.householdCode)
+    if (people) people.push(r)
+    else byHousehold.set(r.householdCode, [r])
+  }
   const report = (importId: string | null, created: number, proposals: number, unchanged: number): RegisterReport => {
     errors.sort((a, b) => a.line - b.line)
     return {
@@ -161,7 +164,7 @@ export async function importRegister(deps: RegisterImportDeps, chunks: AsyncIter
   deps.db.transaction(() => {
     for (const [code, people] of fresh) {
       const first = people[0] as RegisterRow
-      const villageId = villages.get(villageKey(first.unit, first.village)) ?? villages.get(`${first.unit}\u0000${first.village}`) ?? ''
+      const villageId = findVillage(villages, first.unit, first.village) ?? '' // checked above: it exists
       const id = randomUUID()
       const doc = HouseholdDoc.create(
         {

@@ -31,6 +31,9 @@ const RELATION_WORDS: Record<string, Relation> = {
 const MAX: Partial<Record<RegisterColumn, number>> = { household_code: 64, full_name: 200, ethnicity: 100, unit: 32, village: 200, address: 500 }
 const CONTROL = /[\u0000-\u001f\u007f]/
 
+/** A name as compared across rows and with household members: NFC, lower case, single spaces. */
+export const foldName = (s: string): string => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim()
+
 /** YYYY-MM-DD or DD/MM/YYYY → YYYY-MM-DD when it is a real calendar date from 1880 up to `today`. */
 export function registerDate(text: string, today: string): string | null {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)

@@ -36,6 +36,11 @@ export interface RegisterStore {
 
 export const villageKey = (unit: string, village: string): string => `${unit}\u0000${foldForSearch(village)}`
 
+/** The village a register row names in its unit, by name (diacritics and case folded) or by id. */
+export function findVillage(villages: ReadonlyMap<string, string>, unit: string, village: string): string | undefined {
+  return villages.get(villageKey(unit, village)) ?? villages.get(`${unit}\u0000${village}`)
+}
+
 export function createRegisterStore(db: Db): RegisterStore {
   const insertMapping = db.prepare('INSERT INTO register_households (period, household_code, household_id, import_id) VALUES (?, ?, ?, ?)')
   const insertImport = db.prepare(`INSERT INTO register_imports (id, period, user_id, username, at, file_sha256, file_name, rows, created, proposals, unchanged)
