@@ -15,7 +15,7 @@ describe('migration 006 storage-meta', () => {
   it('gives an existing database an epoch; two databases get different ones; reopening keeps it', () => {
     const a = openDb(join(dir, 'a.db'))
     migrate(a, migrations.filter((m) => m.id <= 5))
-    expect(migrate(a, migrations)).toEqual([6])
+    expect(migrate(a, migrations).slice(0, 1)).toEqual([6])
     const epoch = readEpoch(a)
     expect(epoch).toMatch(/^[0-9a-f-]{36}$/)
     a.close()
