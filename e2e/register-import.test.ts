@@ -1,7 +1,7 @@
 // The population-register import end to end: an import that changes a person in one of enum1's households shows a
 // proposal on the phone, accepted there and stored on the server; the admin's import screen shows a file's errors by
 // line and column with nothing changed, and re-importing a file already imported changes nothing.
-// With SCREENSHOTS=1 the report with errors is saved as docs/screenshots/import-errors.png.
+// With SCREENSHOTS=1 the report with errors and the phone's proposal are saved in docs/screenshots/.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -47,6 +47,7 @@ describe('register import', () => {
     await tid(page, 'household-row').first().click()
     await tid(page, 'proposals').waitFor()
     await expect(tid(page, 'proposal-diff').first().textContent()).resolves.toContain('“Hồ Thị Mến” → “Hồ Thị Mến Thương”')
+    await page.screenshot({ path: join(SHOTS, 'register-proposal.png') })
     await tid(page, 'btn-proposal-accept').click()
     await tid(page, 'proposals').waitFor({ state: 'detached' })
     await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
