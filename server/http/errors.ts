@@ -29,6 +29,11 @@ export const API_ERRORS = {
   'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
   'assignment/not-held': 409, // `from` does not hold a household or village of the move
   'rate/limited': 429,
+  'register/too-large': 413, // a register CSV above the upload limit
+  'register/encoding': 400, // a register CSV that is not UTF-8
+  'register/empty': 400,
+  'register/unknown-period': 404,
+  'register/busy': 409, // another import of the register is running
   internal: 500,
 } as const
 
