@@ -96,7 +96,7 @@ describe('P11 scope cache', () => {
     r.setAddress('before revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'ack' })
     server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.minh)
-    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    server.clock.advance(SCOPE_CACHE_MS)
     const before = server.docStore.head('hh-t-1')
     r.setAddress('after revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'error', code: 'sync/forbidden', householdId: 'hh-t-1' })

@@ -41,7 +41,9 @@ export interface HouseholdWriter {
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
   setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
+  /** Commits what is held, then waits for the compactions those commits scheduled. */
   flush(): Promise<void>
+  /** A last flush (compactions included: none runs after the caller closes the database). */
   close(): Promise<void>
   stats(): GroupCommitStats
 }
@@ -67,7 +69,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const projections = createProjections(db)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
-  const compactionDue = new Set<string>()
+  /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
+  const compactions = new Map<string, Promise<void>>()
   /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
   const committedHead = new WeakMap<Y.Doc, number>()
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
@@ -127,16 +130,25 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   })
 
   function scheduleCompaction(householdId: string, seq: number): void {
-    if (seq % COMPACTION_CHECK_EVERY !== 0 || compactionDue.has(householdId)) return
-    compactionDue.add(householdId)
-    setImmediate(() => {
-      compactionDue.delete(householdId)
-      try {
-        if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
-      } catch (e) {
-        opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
-      }
-    })
+    if (seq % COMPACTION_CHECK_EVERY !== 0 || compactions.has(householdId)) return
+    const done = new Promise<void>((ok) =>
+      setImmediate(() => {
+        compactions.delete(householdId)
+        try {
+          if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
+        } catch (e) {
+          opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
+        }
+        ok()
+      }),
+    )
+    compactions.set(householdId, done)
+  }
+
+  /** Waits until the commits in flight have run their follow-ups and every scheduled compaction has run. */
+  async function settle(): Promise<void> {
+    await Promise.allSettled([...assigned.values()].map((a) => a.committed))
+    while (compactions.size > 0) await Promise.all(compactions.values())
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
@@ -221,8 +233,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
     },
-    flush: () => commits.flush(),
-    close: () => commits.close(),
+    async flush() {
+      await commits.flush()
+      await settle()
+    },
+    async close() {
+      await commits.close()
+      await settle()
+    },
     stats: () => commits.stats(),
   }
 }

@@ -1,5 +1,5 @@
 // Test support: a real HTTP + WebSocket server on port 0 with the relay, over a real SQLite file in a temp dir.
-// Wraps server-api's startServer (exactly what production runs) with helpers for places, users and households.
+// Wraps startServer (exactly what production runs) with helpers for places, users and households.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +21,8 @@ export interface RelayTestServer {
   access: Access
   docStore: DocStore
   relay: Relay
+  /** The server's clock: real time plus whatever the test skipped ahead (caches expire without sleeping). */
+  clock: TestClock
   addVillage(id: string, unit?: string): void
   /** A user with a live session token (no HTTP login needed). */
   addUser(username: string, role: Role, place?: { villages?: string[]; unitCode?: string }): Promise<{ user: User; token: string }>
@@ -29,10 +31,29 @@ export interface RelayTestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>
 }
 
+export interface TestClock {
+  now(): number
+  /** Moves the server's time forward by `ms` (never back: rate limits and caches see a monotonic clock). */
+  advance(ms: number): void
+}
+
+/** Real time plus an offset the test advances. */
+export function testClock(): TestClock {
+  let offset = 0
+  return {
+    now: () => Date.now() + offset,
+    advance(ms) {
+      if (ms < 0) throw new Error('the clock only moves forward')
+      offset += ms
+    },
+  }
+}
+
 export async function startRelayServer(opts: { dataDir?: string } = {}): Promise<RelayTestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rasoat-relay-'))
-  // The production assembly (server-api's startServer wires createDocStore + createRelay), on port 0.
-  const running = await startServer({ dataDir, port: 0, seedDemo: false, clientDir: join(dataDir, 'no-client'), log: () => {} })
+  const clock = testClock()
+  // The production assembly (startServer wires createDocStore + createRelay), on port 0, on the test's clock.
+  const running = await startServer({ dataDir, port: 0, seedDemo: false, clientDir: join(dataDir, 'no-client'), log: () => {}, now: clock.now })
   const { db, access, docStore, relay } = running
   const insertVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
 
@@ -43,6 +64,7 @@ export async function startRelayServer(opts: { dataDir?: string } = {}): Promise
     access,
     docStore,
     relay,
+    clock,
     addVillage: (id, unit = TEST_UNIT) => insertVillage.run(id, unit, `Thôn ${id}`),
     async addUser(username, role, place = {}) {
       const user = await createUser(db, { username, password: 'correct horse battery', role, ...(place.villages ? { villages: place.villages } : {}), ...(place.unitCode ? { unitCode: place.unitCode } : {}) })
