@@ -2,7 +2,7 @@
 // `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite,
 // the typecheck, a client build, then vitest (unit + integration, then e2e) — ending with one summary line.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -59,6 +59,8 @@ let exitCode = 0
 for (const [i, suite] of suites.entries()) {
   console.log(`\n== ${suite.name}`)
   const report = join(outDir, `vitest-${i}.json`)
+  // A report left by an earlier run would be read as this run's result if vitest died before writing one.
+  rmSync(report, { force: true })
   const status = run(bin('vitest'), [...suite.args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
   if (status !== 0) exitCode = status
   if (!existsSync(report)) {
