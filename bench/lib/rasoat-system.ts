@@ -1,25 +1,12 @@
 // rasoat under test: a DATA_DIR seeded for a plan through the server's own modules (migrations, reference data,
 // doc store createHousehold), one village per plan group, one enumerator + session token per simulated phone.
 
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Plan } from './plan.ts'
 import { RasoatDevice } from '../clients/rasoat.ts'
 
 export { RasoatDevice }
 
 export const BENCH_UNIT = '19789'
-
-/** null when the relay is wired into startServer, else why rasoat cannot be benchmarked yet. */
-export async function rasoatAvailable(): Promise<string | null> {
-  try {
-    const src = readFileSync(fileURLToPath(new URL('../../server/server.ts', import.meta.url)), 'utf8')
-    if (!src.includes('createRelay(')) return 'the relay is not wired into server/server.ts startServer yet'
-    return null
-  } catch (e) {
-    return `server/server.ts unreadable: ${String(e)}`
-  }
-}
 
 export async function prepareRasoat(dir: string, docs: { id: string; state: Uint8Array }[], plan: Plan): Promise<Map<string, string>> {
   const { openDb } = await import('../../server/db/open.ts')
