@@ -3,7 +3,7 @@
 
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { makeHousehold } from '../../shared/household/fixtures.ts'
+import { makeHousehold } from '../../shared/test-support/household-fixtures.ts'
 import { editableFields, editField } from './edits.ts'
 
 export interface HouseholdBuilder {

@@ -14,7 +14,7 @@ import { openDb } from '../../server/db/open.ts'
 import { ensureReferenceData } from '../../server/db/reference-data.ts'
 import { seedHouseholds } from '../../server/seed/seed.ts'
 import { createDocStore } from '../../server/store/doc-store.ts'
-import { DeviceReplica } from '../../server/relay/testing/household-fixture.ts'
+import { DeviceReplica } from '../../server/test-support/household-fixture.ts'
 import { SyncClient } from '../../server/relay/test-client.ts'
 
 const { values: args } = parseArgs({

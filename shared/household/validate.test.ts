@@ -1,6 +1,6 @@
 // Validation of `rasoat.household/1`: every problem is listed with its JSON path and a stable code.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from './fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { validateHousehold } from './validate.ts'
 
 /** A fresh plain-JSON copy of the baseline household, to break in one place. */

@@ -1,6 +1,6 @@
 // An administrator-loaded standards document must have exactly the bundled shape; bad uploads are refused with paths.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { classify } from './classify.ts'
 import { loadStandards } from './standard-schema.ts'
 import { STANDARDS } from './standards.ts'

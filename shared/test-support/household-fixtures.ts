@@ -1,11 +1,11 @@
 // Test-fixture builders: valid, plausible `rasoat.household/1` households for tests, docs and benchmarks.
 // makeHousehold() with no seed is a fixed non-deprived urban household; with a seed it is a varied, deterministic one.
 import { listUnits } from '../units/units.ts'
-import type { Device, Dwelling, Education, Household, Income, Member, Relation, Sex, Toilet, WaterSource } from './types.ts'
-import { HOUSEHOLD_FORMAT } from './types.ts'
-import { seededRandom, syntheticPersonalId, syntheticUuid } from './synthetic.ts'
+import type { Device, Dwelling, Education, Household, Income, Member, Relation, Sex, Toilet, WaterSource } from '../household/types.ts'
+import { HOUSEHOLD_FORMAT } from '../household/types.ts'
+import { seededRandom, syntheticPersonalId, syntheticUuid } from '../household/synthetic.ts'
 
-export { seededRandom } from './synthetic.ts'
+export { seededRandom } from '../household/synthetic.ts'
 
 export type HouseholdOverrides = Partial<Omit<Household, 'dwelling' | 'attributes'>> & {
   dwelling?: Partial<Dwelling>
