@@ -34,6 +34,6 @@ export class I18n {
   }
 
   dateTime(ms: number): string {
-    return new Date(ms).toLocaleString(this.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })
+    return new Intl.DateTimeFormat(this.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(ms)
   }
 }

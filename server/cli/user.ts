@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { createUser, UnknownPlaceError, UsernameTakenError } from '../auth/users.ts'
-import type { CliCommand } from '../cli.ts'
 import { openCliDatabase } from './database.ts'
 
 const USAGE = 'usage: user add --username U --password P --role enumerator|supervisor|admin|observer [--unit CODE] [--villages A,B] [--name NAME] [--data-dir D]\n'

@@ -25,6 +25,7 @@ describe('loadStandards', () => {
     expect(classify(h).incomeAtOrBelowLine).toBe(true)
   })
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the standards data in its own way
   it.each<[string, (d: any) => void, string, string]>([
     ['unknown key', (d) => (d[0].extra = 1), '$[0]', 'standards/invalid'],
     ['unknown indicator kind', (d) => (d[0].indicators[0].kind = 'happiness'), '$[0].indicators[0].kind', 'standards/invalid'],
