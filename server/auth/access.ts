@@ -1,4 +1,4 @@
-// Who may read or write which household: the one place roles and area scope are decided (TEAM-NOTES contract).
+// Who may read or write which household: the one place roles and area scope are decided.
 // Enumerators: households of their assigned villages; supervisors: their unit; admins and observers: everything.
 
 import type { Db } from '../db/open.ts'
