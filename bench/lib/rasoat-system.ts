@@ -12,14 +12,14 @@ export async function prepareRasoat(dir: string, docs: { id: string; state: Uint
   const { openDb } = await import('../../server/db/open.ts')
   const { migrate } = await import('../../server/db/migrate.ts')
   const { migrations } = await import('../../server/db/migrations/index.ts')
-  const { ensureReferenceData } = await import('../../server/db/reference-data.ts')
+  const { currentPeriod, ensureReferenceData } = await import('../../server/db/reference-data.ts')
   const { createDocStore } = await import('../../server/store/doc-store.ts')
   const { createSession } = await import('../../server/auth/sessions.ts')
   const { databaseFile } = await import('../../server/server.ts')
   const db = openDb(databaseFile(dir))
   migrate(db, migrations)
   ensureReferenceData(db)
-  const period = (db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').get() as { id: string } | undefined)?.id ?? '2025'
+  const period = currentPeriod(db)
   const store = createDocStore(db)
   const insVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
   const insUser = db.prepare(

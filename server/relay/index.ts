@@ -120,7 +120,7 @@ export function createRelay(deps: RelayDeps): Relay {
             },
             onMessage(e, ws) {
               const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
               conn?.receive(bytes)
             },
             onClose(_e, ws) {
@@ -154,7 +154,7 @@ export function createRelay(deps: RelayDeps): Relay {
             },
             onMessage(e, ws) {
               const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
               conn?.receive(bytes)
             },
             onClose(_e, ws) {
@@ -187,7 +187,7 @@ export function createRelay(deps: RelayDeps): Relay {
       }
     },
     flush: () => writer.flush(),
-    async close(code = 1001) {
+    async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       for (const ws of sockets) ws.close(code, 'server shutting down')
       sockets.clear()
       await writer.close()

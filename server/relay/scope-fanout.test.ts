@@ -3,6 +3,7 @@
 // real WebSocket clients.
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloseCode } from '../../shared/sync/limits.ts'
 import { SCOPE_CACHE_MS } from './device-connection.ts'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
@@ -77,7 +78,7 @@ describe('P11 fan-out after revocation', () => {
     for (const u of dung.updates.get('hh-g-1') ?? []) r.apply(u)
     r.setAddress('9 private lane')
     expect(await dung.sendUpdate('hh-g-1', r.take())).toMatchObject({ type: 'ack' })
-    expect(await closed).toBe(4403)
+    expect(await closed).toBe(CloseCode.FORBIDDEN)
     // Only the server's step1 (and possibly its step2 answer) — never the sync update (0, 2) carrying the edit.
     expect(messages.some((m) => m[0] === 0 && m[1] === 2)).toBe(false)
     await dung.close()
@@ -95,7 +96,7 @@ describe('P11 fan-out after revocation', () => {
     const before = server.docStore.head('hh-h-1')
     r.setAddress('after logout')
     void em.sendUpdate('hh-h-1', r.take()).catch(() => undefined)
-    expect(await em.closed()).toBe(4401)
+    expect(await em.closed()).toBe(CloseCode.UNAUTHENTICATED)
     expect(server.docStore.head('hh-h-1')).toBe(before)
   })
 })
