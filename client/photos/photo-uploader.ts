@@ -18,7 +18,7 @@ export interface PhotoUploaderOptions {
   events?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null
   /**
    * Called each time the uploader has done all it can for now, with the epoch ms of its next own wake-up, or null
-   * when it waits for an event (a new photo, `online`). Lets the diagnostics screen and tests observe it without sleeping.
+   * when it waits for an event (a new photo, `online`). Lets callers and tests observe it without sleeping.
    */
   onIdle?: (nextWakeAt: number | null) => void
 }

@@ -145,10 +145,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     compactions.set(householdId, done)
   }
 
-  /** Waits until the commits in flight have run their follow-ups and every scheduled compaction has run. */
-  async function settle(): Promise<void> {
-    await Promise.allSettled([...assigned.values()].map((a) => a.committed))
-    while (compactions.size > 0) await Promise.all(compactions.values())
+  /**
+   * Runs `commit` (a flush or the last flush), then waits for what the entries it committed scheduled: their follow-ups
+   * and compactions. Only the entries held when it started: an update arriving meanwhile is not waited for (after
+   * close() it would never commit).
+   */
+  async function commitAndSettle(commit: () => Promise<void>): Promise<void> {
+    const held = [...assigned.values()].map((a) => a.committed)
+    await commit()
+    await Promise.allSettled(held)
+    await Promise.all(compactions.values())
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
@@ -233,14 +239,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
     },
-    async flush() {
-      await commits.flush()
-      await settle()
-    },
-    async close() {
-      await commits.close()
-      await settle()
-    },
+    flush: () => commitAndSettle(() => commits.flush()),
+    close: () => commitAndSettle(() => commits.close()),
     stats: () => commits.stats(),
   }
 }
