@@ -1,4 +1,4 @@
-// Client budgets in headless Chromium (playwright-core, /usr/bin/chromium) through the team's e2e harness: gzip JS of
+// Client budgets in headless Chromium (playwright-core, /usr/bin/chromium) through the e2e harness: gzip JS of
 // the enumerator flow, cold start at 4× CPU throttle, 300-household bootstrap into IndexedDB, 500-household list
 // render and opening a household. Anything that cannot run is reported as "not measured: reason", never a failure.
 

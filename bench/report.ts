@@ -228,8 +228,8 @@ ${clientSection(r)}
 
 ## Method and parameters
 
-- Phones are raw protocol encoders (lib0 + y-protocols), not full providers: rasoat's \`/sync\` protocol v1 with the
-  team's codec (shared/sync/protocol.ts); Hocuspocus's multiplexed \`[document][type]…\` messages with Auth, Sync,
+- Phones are raw protocol encoders (lib0 + y-protocols), not full providers: rasoat's \`/sync\` protocol v1 with its
+  own codec (shared/sync/protocol.ts); Hocuspocus's multiplexed \`[document][type]…\` messages with Auth, Sync,
   SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (token and step1 together, as its onOpen does);
   y-websocket's one-socket-per-household step1/step2/update. All phones live in one simulator process (pinned to the other core),
   so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).

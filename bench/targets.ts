@@ -1,4 +1,4 @@
-// The targets rasoat reports against (issue "Step 5"), each judged met / missed from a results object with the numbers
+// The targets rasoat reports against, each judged met / missed from a results object with the numbers
 // behind the verdict; the RSS target at 300,000 households is extrapolated from W4 and W3 (said so in the row).
 
 import type { BenchResults } from './report.ts'

@@ -6,27 +6,25 @@ import App from './App.svelte'
 import { AppState } from './app/app-state.svelte.ts'
 import { openDevice } from './app/device.ts'
 import { SessionStore } from './app/session.ts'
-import { I18n } from './i18n/index.svelte.ts'
+import { I18n, type Lang } from './i18n/index.svelte.ts'
 import { AppUpdate } from './pwa/app-update.svelte.ts'
 import { pendingPhotoCount, startPhotoUploader } from './photos/photo-store.ts'
+
+const LANG_SETTING = 'locale'
 
 async function main(): Promise<void> {
   const target = document.getElementById('app')
   if (!target) throw new Error('#app missing from index.html')
-  const i18n = new I18n()
-  document.documentElement.lang = i18n.lang
   let app: AppState | null = null
   const update = new AppUpdate(() => app?.formOpen ?? false)
   void update.start()
 
   const device = await openDevice(indexedDB)
-  const savedLang = await device.summary.getSetting<'vi' | 'en'>('locale')
-  if (savedLang && savedLang !== i18n.lang) i18n.setLang(savedLang)
-  const setLang = i18n.setLang.bind(i18n)
-  i18n.setLang = (lang) => {
-    setLang(lang)
-    void device.summary.setSetting('locale', lang)
-  }
+  // The language choice is a device setting, stored with the others in the summary database and nowhere else.
+  const i18n = new I18n(await device.summary.getSetting<Lang>(LANG_SETTING), (lang) => {
+    void device.summary.setSetting(LANG_SETTING, lang)
+  })
+  document.documentElement.lang = i18n.lang
 
   app = new AppState({
     device,

@@ -74,6 +74,12 @@ describe('installable PWA', () => {
     const id = await openHousehold(page)
     await setFloorArea(page, '61')
 
+    // The app must be listening for updates before one is published: after the reload its Workbox registers again,
+    // and an update found before that could be missed (the banner would then wait for the hourly check).
+    await page.waitForFunction(() => {
+      const w = window as unknown as { __rasoat?: { update: { registered: boolean } } }
+      return w.__rasoat?.update.registered === true
+    })
     // publish a new service worker and let the page notice it (the app also checks hourly)
     appendFileSync(join(e.clientDir, 'sw.js'), `\n// release ${Date.now()}\n`)
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())

@@ -1,6 +1,6 @@
 // Phone-size (360×740) screenshots of the shell for docs/screenshots/: login, list, search, offline list, refused
 // logout, diagnostics, and the household header over the form. The form and classification shots (form.png,
-// classification.png) come from client-survey's e2e/survey.test.ts. Run: `npx tsx e2e/screenshots.ts`.
+// classification.png) come from e2e/survey.test.ts. Run: `npx tsx e2e/screenshots.ts`.
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite,
-// the typecheck, a client build, then vitest (unit + integration, then e2e) — ending with one summary line.
+// `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite, the lint
+// (ESLint + Prettier check), the typecheck, a client build, then vitest (unit + integration, then e2e) — ending with
+// one summary line.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -17,11 +18,16 @@ function ensureChromium() {
   if (existsSync(chromium)) return
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot) {
-    console.error(`Chromium is missing: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH), then npm test again.`)
+    console.error(
+      `Chromium is missing: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH), then npm test again.`,
+    )
     process.exit(1)
   }
   console.log('Installing Chromium with apt-get (needed by the end-to-end tests)…')
-  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']) !== 0) {
+  if (
+    run('apt-get', ['update', '-qq']) !== 0 ||
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']) !== 0
+  ) {
     console.error('apt-get could not install chromium; install it by hand and run npm test again.')
     process.exit(1)
   }
@@ -32,6 +38,13 @@ const outDir = join(root, '.tmp')
 mkdirSync(outDir, { recursive: true })
 
 ensureChromium()
+
+console.log('\n== lint (ESLint + Prettier check)')
+if (run('npm', ['run', '--silent', 'lint']) !== 0) {
+  console.error('lint failed (npm run lint; npm run format fixes formatting)')
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
 
 console.log('\n== typecheck (svelte-check + tsc)')
 if (run('npm', ['run', '--silent', 'check']) !== 0) {
@@ -59,7 +72,14 @@ let exitCode = 0
 for (const [i, suite] of suites.entries()) {
   console.log(`\n== ${suite.name}`)
   const report = join(outDir, `vitest-${i}.json`)
-  const status = run(bin('vitest'), [...suite.args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  // A report left by an earlier run would be read as this run's result if vitest died before writing one.
+  rmSync(report, { force: true })
+  const status = run(bin('vitest'), [
+    ...suite.args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ])
   if (status !== 0) exitCode = status
   if (!existsSync(report)) {
     failed += 1

@@ -1,8 +1,6 @@
 // rasoat under test: a DATA_DIR seeded for a plan through the server's own modules (migrations, reference data,
 // doc store createHousehold), one village per plan group, one enumerator + session token per simulated phone.
 
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Plan } from './plan.ts'
 import { RasoatDevice } from '../clients/rasoat.ts'
 
@@ -10,29 +8,18 @@ export { RasoatDevice }
 
 export const BENCH_UNIT = '19789'
 
-/** null when the relay is wired into startServer, else why rasoat cannot be benchmarked yet. */
-export async function rasoatAvailable(): Promise<string | null> {
-  try {
-    const src = readFileSync(fileURLToPath(new URL('../../server/server.ts', import.meta.url)), 'utf8')
-    if (!src.includes('createRelay(')) return 'the relay is not wired into server/server.ts startServer yet'
-    return null
-  } catch (e) {
-    return `server/server.ts unreadable: ${String(e)}`
-  }
-}
-
 export async function prepareRasoat(dir: string, docs: { id: string; state: Uint8Array }[], plan: Plan): Promise<Map<string, string>> {
   const { openDb } = await import('../../server/db/open.ts')
   const { migrate } = await import('../../server/db/migrate.ts')
   const { migrations } = await import('../../server/db/migrations/index.ts')
-  const { ensureReferenceData } = await import('../../server/db/reference-data.ts')
+  const { currentPeriod, ensureReferenceData } = await import('../../server/db/reference-data.ts')
   const { createDocStore } = await import('../../server/store/doc-store.ts')
   const { createSession } = await import('../../server/auth/sessions.ts')
   const { databaseFile } = await import('../../server/server.ts')
   const db = openDb(databaseFile(dir))
   migrate(db, migrations)
   ensureReferenceData(db)
-  const period = (db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').get() as { id: string } | undefined)?.id ?? '2025'
+  const period = currentPeriod(db)
   const store = createDocStore(db)
   const insVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
   const insUser = db.prepare(

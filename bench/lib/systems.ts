@@ -10,7 +10,7 @@ import type { Corpus } from './corpus.ts'
 import type { Plan } from './plan.ts'
 import { startServer, type ServerProcess, type SystemName } from './server-process.ts'
 import { seedPeerDb } from '../servers/peer-store.ts'
-import { prepareRasoat, rasoatAvailable, RasoatDevice } from './rasoat-system.ts'
+import { prepareRasoat, RasoatDevice } from './rasoat-system.ts'
 
 export const RUN_DIR = fileURLToPath(new URL('../../.tmp/bench/run/', import.meta.url))
 
@@ -24,8 +24,6 @@ export interface Prepared {
 export interface SystemAdapter {
   name: SystemName
   label: string
-  /** null when the system can run; else the reason it cannot (yet). */
-  unavailable(): Promise<string | null>
   prepare(tag: string, corpus: Corpus, plan: Plan): Promise<Prepared>
   start(p: Prepared): Promise<ServerProcess>
   device(server: ServerProcess, p: Prepared, name: string, households: string[], opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents }): Device
@@ -47,7 +45,6 @@ function peer(name: 'hocuspocus' | 'ywebsocket', label: string): SystemAdapter {
   return {
     name,
     label,
-    unavailable: async () => null,
     async prepare(tag, corpus, plan) {
       const dir = freshDir(`${name}-${tag}`)
       const file = `${dir}/peer.sqlite`
@@ -66,7 +63,6 @@ export const SYSTEMS: Record<SystemName, SystemAdapter> = {
   rasoat: {
     name: 'rasoat',
     label: 'rasoat relay (/sync, durable acks)',
-    unavailable: rasoatAvailable,
     async prepare(tag, corpus, plan) {
       const dir = freshDir(`rasoat-${tag}`)
       const tokens = await prepareRasoat(dir, docsOf(corpus, plan), plan)

@@ -70,11 +70,9 @@ export class HouseholdListState {
     return row.address ? `${row.address} · ${village}` : village
   }
 
-  readonly #foldedVillages = $derived.by(() => {
-    const out = new Map<string, string>()
-    for (const [id, name] of Object.entries(this.#villageNames())) out.set(id, foldForSearch(name))
-    return out
-  })
+  readonly #foldedVillages: Record<string, string> = $derived.by(() =>
+    Object.fromEntries(Object.entries(this.#villageNames()).map(([id, name]) => [id, foldForSearch(name)])),
+  )
 
   readonly filtered = $derived.by(() => {
     const words = foldForSearch(this.query).split(' ').filter((w) => w.length > 0)
@@ -85,11 +83,11 @@ export class HouseholdListState {
       (r) =>
         (status === 'all' || r.status === status) &&
         (category === 'all' || (r.category ?? 'unknown') === category) &&
-        words.every((w) => r.searchText.includes(w) || (villages.get(r.village)?.includes(w) ?? false) || r.id.includes(w)),
+        words.every((w) => r.searchText.includes(w) || (villages[r.village]?.includes(w) ?? false) || r.id.includes(w)),
     )
   })
 
-  readonly statuses = $derived([...new Set(this.all.map((r) => r.status))].sort())
+  readonly statuses = $derived(this.all.map((r) => r.status).filter((s, i, all) => all.indexOf(s) === i).sort())
 
   readonly totalHeight = $derived(this.filtered.length * ROW_HEIGHT)
 

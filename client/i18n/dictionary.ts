@@ -1,7 +1,8 @@
-// The dictionaries and lookup behind t(), without Svelte runes (so Node tests run them as is): core vi/en of the
-// shell merged with client-survey's client/i18n/survey.ts when it exists; Vietnamese is the fallback language.
+// The dictionaries and lookup behind t(), without Svelte runes (so Node tests run them as is): the app's core vi/en
+// merged with the survey form's strings (survey.ts); Vietnamese is the fallback language.
 
 import { en } from './en.ts'
+import * as survey from './survey.ts'
 import { vi } from './vi.ts'
 
 export type Lang = 'vi' | 'en'
@@ -9,16 +10,9 @@ export type Dictionary = Record<string, string>
 export type Params = Record<string, string | number>
 export type Dictionaries = Record<Lang, Dictionary>
 
-// survey.ts is written by client-survey; a glob keeps the build working before (and after) it exists.
-const surveyModules = import.meta.glob<{ vi?: Dictionary; en?: Dictionary; default?: { vi: Dictionary; en: Dictionary } }>(
-  './survey.ts',
-  { eager: true },
-)
-
+/** The core keys win over a survey key of the same name. */
 export function buildDictionaries(): Dictionaries {
-  const mod = Object.values(surveyModules)[0]
-  const survey = mod ? (mod.default ?? mod) : {}
-  return { vi: { ...(survey.vi ?? {}), ...vi }, en: { ...(survey.en ?? {}), ...en } }
+  return { vi: { ...survey.vi, ...vi }, en: { ...survey.en, ...en } }
 }
 
 export function interpolate(template: string, params?: Params): string {

@@ -6,7 +6,7 @@ import { en } from './en.ts'
 import { buildDictionaries, interpolate, translate } from './dictionary.ts'
 import { vi } from './vi.ts'
 import { SYNC_ERROR_CODES } from '../../shared/sync/errors.ts'
-import { STATUSES } from '../../shared/household/types.ts'
+import { CATEGORIES, STATUSES } from '../../shared/household/types.ts'
 
 describe('i18n', () => {
   const d = buildDictionaries()
@@ -21,7 +21,7 @@ describe('i18n', () => {
     expect(translate(d, 'vi', 'no.such.key')).toBe('no.such.key')
   })
 
-  it('merges client-survey keys (survey.*) when client/i18n/survey.ts exists; shell keys win', () => {
+  it('merges the survey form keys (survey.*) into both languages', () => {
     expect(Object.keys(d.vi).filter((k) => k.startsWith('survey.')).length).toBeGreaterThan(0)
     expect(Object.keys(d.en).filter((k) => k.startsWith('survey.')).length).toBeGreaterThan(0)
   })
@@ -47,7 +47,7 @@ describe('i18n', () => {
     const keys = [
       ...SYNC_ERROR_CODES.map((c) => `sync.error.${c}`),
       ...STATUSES.map((s) => `status.${s}`),
-      ...['poor', 'near_poor', 'average', 'not_poor', 'incomplete'].map((c) => `category.${c}`),
+      ...CATEGORIES.map((c) => `category.${c}`),
     ]
     expect(keys.filter((k) => !(k in vi) || !(k in en))).toEqual([])
   })

@@ -1,27 +1,28 @@
-// The one dictionary of the client as Svelte state: Vietnamese by default, English on request, the choice persisted
-// on the device. Every user-facing string goes through t(); lookups and the survey merge are in dictionary.ts.
+// The one dictionary of the client as Svelte state: Vietnamese by default, English on request; main.ts persists the
+// choice in the device's settings. Every user-facing string goes through t(); lookups and the merge are in dictionary.ts.
 
 import { buildDictionaries, translate, type Dictionaries, type Lang, type Params } from './dictionary.ts'
 
 export { interpolate, type Dictionary, type Lang, type Params } from './dictionary.ts'
-
-const LANG_KEY = 'rasoat.lang'
 
 /** Language state; one instance made by main.ts and handed to components through context. */
 export class I18n {
   lang = $state<Lang>('vi')
   readonly dictionaries: Dictionaries = buildDictionaries()
 
-  constructor(initial?: Lang, private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null) {
-    const saved = this.storage?.getItem(LANG_KEY)
-    this.lang = initial ?? (saved === 'en' || saved === 'vi' ? saved : 'vi')
+  /** `saved` is the stored choice, if any; `save` stores a new one (the only place the choice is written). */
+  constructor(
+    saved?: Lang,
+    private readonly save: (lang: Lang) => void = () => {},
+  ) {
+    this.lang = saved === 'en' || saved === 'vi' ? saved : 'vi'
   }
 
   t = (key: string, params?: Params): string => translate(this.dictionaries, this.lang, key, params)
 
   setLang(lang: Lang): void {
     this.lang = lang
-    this.storage?.setItem(LANG_KEY, lang)
+    this.save(lang)
     if (typeof document !== 'undefined') document.documentElement.lang = lang
   }
 
@@ -34,6 +35,6 @@ export class I18n {
   }
 
   dateTime(ms: number): string {
-    return new Date(ms).toLocaleString(this.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })
+    return new Intl.DateTimeFormat(this.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(ms)
   }
 }

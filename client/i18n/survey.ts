@@ -1,5 +1,5 @@
-// Strings of the survey form, GPS and photos (Vietnamese first, English available). client-shell's i18n merges
-// these dictionaries; every key starts with `survey.`. Parameters use `{name}` placeholders.
+// Strings of the survey form, GPS and photos (Vietnamese first, English available). The app's dictionary
+// (dictionary.ts) merges them; every key starts with `survey.`. Parameters use `{name}` placeholders.
 import { DEVICE_LABELS, TOILET_LABELS, WASTE_LABELS, WATER_LABELS, type Label } from '../../shared/rules/answer-labels.ts'
 
 /** The coded answers' names come from shared/rules, the same words the classification's reasons use. */

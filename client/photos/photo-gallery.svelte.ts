@@ -15,6 +15,7 @@ export class PhotoGallery {
   items = $state<GalleryItem[]>([])
   busy = $state(false)
   error = $state<string | null>(null)
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of object URLs to revoke; no view reads it
   readonly #urls = new Map<string, string>()
 
   constructor(

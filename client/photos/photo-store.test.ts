@@ -71,6 +71,23 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
   throw new Error(`never happened: ${what}`)
 }
 
+/** The uploader's onIdle reports, in order; next() resolves with the next one not yet read. */
+function idleEvents() {
+  const seen: (number | null)[] = []
+  const waiters: (() => void)[] = []
+  let read = 0
+  return {
+    record: (at: number | null) => {
+      seen.push(at)
+      waiters.splice(0).forEach((w) => w())
+    },
+    async next(): Promise<number | null> {
+      while (read >= seen.length) await new Promise<void>((ok) => waiters.push(ok))
+      return seen[read++] ?? null
+    },
+  }
+}
+
 const jpeg = (text: string) => new Blob([`\xff\xd8${text}`], { type: 'image/jpeg' })
 
 let server: PhotoServer
@@ -154,19 +171,25 @@ describe('photo uploader', () => {
     expect(server.stored.has(sha256)).toBe(true)
   })
 
-  it('waits while signed out, uploads only households in scope, and picks up photos added later', async () => {
+  it('waits while signed out (no timer spinning on the missing token), uploads only households in scope, and picks up photos added later', async () => {
     const store = new PhotoStore(new IDBFactory())
     let token: string | null = null
+    let tokenAsked = 0
     const mine = await store.add(jpeg('mine'), { householdId: 'mine', kind: 'house' })
     const other = await store.add(jpeg('other'), { householdId: 'other', kind: 'house' })
-    uploader(store, { getToken: () => token, householdScope: (id) => id === 'mine' })
-    await new Promise((r) => setTimeout(r, 50))
+    const idle = idleEvents()
+    uploader(store, { getToken: () => (tokenAsked++, token), householdScope: (id) => id === 'mine', onIdle: idle.record })
+    // Idle after asking for a token once: nothing was sent, and it waits for an event rather than a timer.
+    expect(await idle.next()).toBeNull()
+    expect(tokenAsked).toBe(1)
     expect(server.log).toEqual([])
     token = 'tok'
     const later = await store.add(jpeg('later'), { householdId: 'mine', kind: 'document' })
-    await until(() => server.stored.has(mine.sha256) && server.stored.has(later.sha256), 'scoped upload')
+    // The server stores a photo before the uploader hears back and marks it: wait for the queue, not the server.
+    await until(async () => (await store.pendingCount()) === 1, 'scoped upload marked')
+    expect(server.stored.has(mine.sha256) && server.stored.has(later.sha256)).toBe(true)
     expect(server.stored.has(other.sha256)).toBe(false)
-    expect(await store.pendingCount()).toBe(1)
+    expect((await store.get(other.sha256))?.state).toBe('pending')
   })
 
   it('keeps a photo the server refuses pending with the error code, and carries on with the others', async () => {

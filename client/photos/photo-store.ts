@@ -169,7 +169,7 @@ export class PhotoStore {
   }
 }
 
-// The contract functions (TEAM-NOTES) work on one store per page, opened on first use. This is the only
+// The page-level functions below work on one store per page, opened on first use. This is the only
 // module-level state here: the photo database is per origin anyway, and tests pass their own PhotoStore.
 let pageStore: PhotoStore | null = null
 export function pagePhotoStore(): PhotoStore {
@@ -185,7 +185,7 @@ export function pendingPhotoCount(): Promise<number> {
   return pagePhotoStore().pendingCount()
 }
 
-/** Start the background uploader (client-shell's main.ts, after login); returns stop(). */
+/** Start the background uploader (main.ts, after sign-in); returns stop(). */
 export function startPhotoUploader(options: Omit<PhotoUploaderOptions, 'store'> & { store?: PhotoStore }): () => void {
   return startUploader({ ...options, store: options.store ?? pagePhotoStore() })
 }

@@ -16,6 +16,11 @@ export interface PhotoUploaderOptions {
   maxDelayMs?: number
   /** Window-like target for `online` events; default globalThis when it has addEventListener. */
   events?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null
+  /**
+   * Called each time the uploader has done all it can for now, with the epoch ms of its next own wake-up, or null
+   * when it waits for an event (a new photo, `online`). Lets callers and tests observe it without sleeping.
+   */
+  onIdle?: (nextWakeAt: number | null) => void
 }
 
 type Outcome = 'uploaded' | 'retry-all-later' | 'retry-this-later'
@@ -92,7 +97,8 @@ export function startUploader(options: PhotoUploaderOptions): () => void {
     }
   }
 
-  async function drain(): Promise<void> {
+  /** Uploads what is due; 'signed-out' when there was something to upload but no token to do it with. */
+  async function drain(): Promise<'done' | 'signed-out'> {
     const force = ignoreBackoff
     ignoreBackoff = false
     const tried = new Set<string>()
@@ -101,21 +107,25 @@ export function startUploader(options: PhotoUploaderOptions): () => void {
       const next = (await store.pending()).find(
         (p) => !tried.has(p.sha256) && (force || p.nextAttemptAt <= t) && inScope(p.householdId),
       )
-      if (!next) return
+      if (!next) return 'done'
       tried.add(next.sha256)
       const token = await options.getToken()
-      if (!token) return // signed out: the queue waits
-      if ((await uploadOne(next, token)) === 'retry-all-later') return
+      if (!token) return 'signed-out'
+      if ((await uploadOne(next, token)) === 'retry-all-later') return 'done'
     }
+    return 'done'
   }
 
-  async function schedule(): Promise<void> {
-    if (stopped) return
-    const waiting = (await store.pending()).filter((p) => inScope(p.householdId))
-    if (stopped || waiting.length === 0) return
-    const at = Math.min(...waiting.map((p) => p.nextAttemptAt))
+  /** Sets the timer for the next photo due; returns when that is, or null when nothing is waiting. */
+  async function schedule(): Promise<number | null> {
     if (timer) clearTimeout(timer)
+    timer = null
+    if (stopped) return null
+    const waiting = (await store.pending()).filter((p) => inScope(p.householdId))
+    if (stopped || waiting.length === 0) return null
+    const at = Math.min(...waiting.map((p) => p.nextAttemptAt))
     timer = setTimeout(() => void pump(), Math.max(0, at - now()))
+    return at
   }
 
   async function pump(): Promise<void> {
@@ -125,18 +135,29 @@ export function startUploader(options: PhotoUploaderOptions): () => void {
       return
     }
     running = true
+    let nextWakeAt: number | null = null
     try {
+      let outcome: 'done' | 'signed-out'
       do {
         again = false
-        await drain()
+        outcome = await drain()
       } while (again && !stopped)
-      await schedule()
+      // Signed out: the queue waits for a new photo or `online` (a sign-in starts a new uploader), not a timer that
+      // would find the same due photo and the same missing token again at once, over and over.
+      if (outcome === 'signed-out') {
+        if (timer) clearTimeout(timer)
+        timer = null
+      } else nextWakeAt = await schedule()
     } catch {
       // IndexedDB trouble: try again later rather than die silently for the rest of the day.
-      if (!stopped) timer = setTimeout(() => void pump(), maxMs)
+      if (timer) clearTimeout(timer)
+      timer = stopped ? null : setTimeout(() => void pump(), maxMs)
+      nextWakeAt = stopped ? null : now() + maxMs
     } finally {
       running = false
     }
+    if (again && !stopped) return pump() // a change arrived while scheduling: look again
+    if (!stopped) options.onIdle?.(nextWakeAt)
   }
 
   const onOnline = () => {

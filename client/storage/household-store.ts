@@ -66,7 +66,7 @@ export class HouseholdStore {
     return this.#live.has(id)
   }
 
-  /** Open a household for the screen (contract in TEAM-NOTES): resolves once its stored state is loaded. */
+  /** Open a household for the screen: resolves once its stored state is loaded. */
   async openHousehold(id: string): Promise<OpenedHousehold> {
     const live = await this.#acquire(id)
     live.users++

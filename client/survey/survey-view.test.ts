@@ -2,7 +2,7 @@
 // personal-ID warnings, returned comments.
 import { describe, expect, it } from 'vitest'
 import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import { makeHousehold, makeMember } from '../../shared/household/fixtures.ts'
+import { makeHousehold, makeMember } from '../../shared/test-support/household-fixtures.ts'
 import type { Household } from '../../shared/household/types.ts'
 import { reasonTarget, surveyView } from './survey-view.ts'
 

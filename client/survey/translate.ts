@@ -1,4 +1,4 @@
-// The translation function the survey components receive (client-shell's I18n.t), and enum → option helpers.
+// The translation function the survey components receive (the app's I18n.t), and enum → option helpers.
 export type Translate = (key: string, params?: Record<string, string | number>) => string
 
 /** Options for a select/radio list from a list of codes and a dictionary prefix (e.g. 'survey.water.'). */

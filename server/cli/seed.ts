@@ -3,7 +3,6 @@
 
 import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { CliCommand } from '../cli.ts'
 import { createDocStore } from '../store/doc-store.ts'
 import { createDemoUsers } from '../seed/demo.ts'
 import { seedHouseholds } from '../seed/seed.ts'

@@ -38,9 +38,13 @@ export function ensureReferenceData(db: Db, units: UnitsFile = readUnitsFile()):
   })()
 }
 
+/** The one query for the current review period, prepared once: undefined when no period is marked current. */
+export function currentPeriodQuery(db: Db): () => string | undefined {
+  const stmt = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
+  return () => stmt.get() as string | undefined
+}
+
+/** The current review period, or the default one when none is marked current. */
 export function currentPeriod(db: Db): string {
-  const row = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').get() as
-    | { id: string }
-    | undefined
-  return row?.id ?? DEFAULT_PERIOD.id
+  return currentPeriodQuery(db)() ?? DEFAULT_PERIOD.id
 }

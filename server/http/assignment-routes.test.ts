@@ -3,7 +3,7 @@
 // scope that follows a household-level assignee.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { User } from '../auth/access.ts'
-import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../relay/testing/relay-server.ts'
+import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../test-support/relay-server.ts'
 
 const OTHER_UNIT = '20014'
 let server: RelayTestServer

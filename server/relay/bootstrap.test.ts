@@ -5,8 +5,8 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docSyncStep2, encodeMessage, packFrames } from '../../shared/sync/protocol.ts'
 import { SCOPE_CACHE_MS } from './device-connection.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 import { seedHouseholds } from '../seed/seed.ts'
 
@@ -96,7 +96,7 @@ describe('P11 scope cache', () => {
     r.setAddress('before revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'ack' })
     server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.minh)
-    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    server.clock.advance(SCOPE_CACHE_MS)
     const before = server.docStore.head('hh-t-1')
     r.setAddress('after revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'error', code: 'sync/forbidden', householdId: 'hh-t-1' })

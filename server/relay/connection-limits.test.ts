@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { CloseCode } from '../../shared/sync/limits.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let s: RelayTestServer

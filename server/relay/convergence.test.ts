@@ -3,9 +3,9 @@
 import * as Y from 'yjs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { seededRandom } from '../../shared/household/fixtures.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { seededRandom } from '../../shared/test-support/household-fixtures.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 const SEED = Number(process.env.CONVERGENCE_SEED ?? Date.now() % 100_000)

@@ -14,8 +14,8 @@ import { migrations } from '../db/migrations/index.ts'
 import { openDb } from '../db/open.ts'
 import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore } from '../store/doc-store.ts'
-import { DeviceReplica, householdUpdate } from './testing/household-fixture.ts'
-import { TEST_UNIT } from './testing/relay-server.ts'
+import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
+import { TEST_UNIT } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 const HOUSEHOLDS = ['hk-1', 'hk-2', 'hk-3', 'hk-4']

@@ -20,8 +20,8 @@ import { openDb, type Db } from '../db/open.ts'
 import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore, type DocStore } from '../store/doc-store.ts'
 import { createRelay } from './index.ts'
-import { householdUpdate } from './testing/household-fixture.ts'
-import { TEST_UNIT } from './testing/relay-server.ts'
+import { householdUpdate } from '../test-support/household-fixture.ts'
+import { TEST_UNIT } from '../test-support/relay-server.ts'
 import { connectDevice, type TestDevice } from './test-client.ts'
 
 interface Running {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc, type FoundHousehold } from '../../shared/doc/household-doc.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import { createHouseholdCreation } from './household-creation.ts'
-import { startRelayServer, TEST_UNIT, type RelayTestServer } from './testing/relay-server.ts'
+import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 const OTHER_UNIT = '20014'

@@ -1,4 +1,4 @@
-// The sync relay (TEAM-NOTES "Server contracts"): registers GET /sync and GET /yjs/:householdId, owns the write path
+// The sync relay: registers GET /sync and GET /yjs/:householdId, owns the write path
 // (checks → group commit → ACK → fan-out) and the admin's conflict resolution written back into the document.
 import type { NodeWebSocket } from '@hono/node-ws'
 import type { Hono } from 'hono'

@@ -2,7 +2,7 @@
 // a household-scoped ERROR sync/malformed, nothing logged as internal, the connection keeps working. Real server, port 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docSyncStep1, encodeMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let server: RelayTestServer

@@ -4,6 +4,7 @@ import type { User } from '../auth/access.ts'
 import { householdScope } from '../auth/access.ts'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open.ts'
+import { currentPeriodQuery } from '../db/reference-data.ts'
 import type { ManifestReplyMessage } from '../../shared/sync/messages.ts'
 import { createAssignmentStore } from '../store/assignment-store.ts'
 
@@ -15,11 +16,11 @@ export interface ManifestAnswer {
 
 export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][], deviceId?: string) => ManifestAnswer {
   const assignments = createAssignmentStore(db)
-  const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
+  const currentPeriod = currentPeriodQuery(db)
   const statements = new Map<string, Statement<unknown[]>>() // one per scope shape (role), not per manifest
   return (user, entries, deviceId) => {
     const scope = householdScope(user, 'h')
-    const period = current.get() as string | undefined
+    const period = currentPeriod()
     const byPeriod = period === undefined ? '' : ' AND h.period = ?'
     const params = period === undefined ? scope.params : [...scope.params, period]
     // A household found in the field that the supervisor rejected leaves the phones' lists (migration 007).

@@ -2,8 +2,8 @@
 // reconnects ten times without closing the old sockets, and 2,000 queued edits sent at once after a day offline.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
 import { SyncClient } from './test-client.ts'
 
 const HOUSEHOLDS = Array.from({ length: 400 }, (_, i) => `ho-${String(i).padStart(3, '0')}`)

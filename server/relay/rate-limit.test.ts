@@ -17,8 +17,8 @@ import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore } from '../store/doc-store.ts'
 import { createRelay, type Relay } from './index.ts'
 import { createRateLimiter, DEFAULT_RATES } from './rate-limit.ts'
-import { DeviceReplica, householdUpdate } from './testing/household-fixture.ts'
-import { TEST_UNIT } from './testing/relay-server.ts'
+import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
+import { TEST_UNIT } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let dir: string

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { docSyncStep1, encodeMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 const HOUSEHOLDS = Array.from({ length: 300 }, (_, i) => `hl-${String(i).padStart(3, '0')}`)

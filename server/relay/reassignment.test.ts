@@ -7,7 +7,7 @@ import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
 import type { User } from '../auth/access.ts'
 import { connectDevice, type TestDevice } from './test-client.ts'
-import { startRelayServer, TEST_UNIT, type RelayTestServer } from './testing/relay-server.ts'
+import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../test-support/relay-server.ts'
 
 let server: RelayTestServer
 let clock = Date.now()

@@ -1,8 +1,8 @@
 // Two admins resolving the same conflict at once: the first wins, the second is told conflict/already-resolved and
 // writes nothing (the document must hold the value the conflict record says it was resolved with). Real server, port 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let server: RelayTestServer

@@ -1,10 +1,12 @@
 // Fan-out respects scope (P11): a connection whose assignment was revoked stops receiving the household's edits and
-// conflicts once SCOPE_CACHE_MS has passed. Real server on port 0, real SQLite file, real WebSocket clients.
+// conflicts once SCOPE_CACHE_MS has passed on the server's (injected) clock. Real server on port 0, real SQLite file,
+// real WebSocket clients.
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloseCode } from '../../shared/sync/limits.ts'
 import { SCOPE_CACHE_MS } from './device-connection.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let server: RelayTestServer
@@ -45,13 +47,14 @@ describe('P11 fan-out after revocation', () => {
     const held = (binh.updates.get('hh-f-1') ?? []).length
     expect(held).toBeGreaterThan(0)
     server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.binh)
-    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    server.clock.advance(SCOPE_CACHE_MS)
     const r = new DeviceReplica(33_001)
     for (const u of an.updates.get('hh-f-1') ?? []) r.apply(u)
     r.setAddress('12 secret street')
     expect(await an.sendUpdate('hh-f-1', r.take())).toMatchObject({ type: 'ack' })
-    // The ACK is sent before fan-out in the same turn; give binh's socket time to receive anything sent.
-    await new Promise((ok) => setTimeout(ok, 300))
+    // The ACK is sent before fan-out in the same turn, so anything fanned out to binh is on binh's socket before binh's
+    // next request; the answer to that request comes after it on the same socket.
+    await binh.manifest([])
     expect((binh.updates.get('hh-f-1') ?? []).length).toBe(held)
     await an.close()
     await binh.close()
@@ -75,7 +78,7 @@ describe('P11 fan-out after revocation', () => {
     for (const u of dung.updates.get('hh-g-1') ?? []) r.apply(u)
     r.setAddress('9 private lane')
     expect(await dung.sendUpdate('hh-g-1', r.take())).toMatchObject({ type: 'ack' })
-    expect(await closed).toBe(4403)
+    expect(await closed).toBe(CloseCode.FORBIDDEN)
     // Only the server's step1 (and possibly its step2 answer) — never the sync update (0, 2) carrying the edit.
     expect(messages.some((m) => m[0] === 0 && m[1] === 2)).toBe(false)
     await dung.close()
@@ -89,11 +92,11 @@ describe('P11 fan-out after revocation', () => {
     r.setAddress('before logout')
     expect(await em.sendUpdate('hh-h-1', r.take())).toMatchObject({ type: 'ack' })
     server.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userIds.em)
-    await new Promise((ok) => setTimeout(ok, SCOPE_CACHE_MS + 200))
+    server.clock.advance(SCOPE_CACHE_MS)
     const before = server.docStore.head('hh-h-1')
     r.setAddress('after logout')
     void em.sendUpdate('hh-h-1', r.take()).catch(() => undefined)
-    expect(await em.closed()).toBe(4401)
+    expect(await em.closed()).toBe(CloseCode.UNAUTHENTICATED)
     expect(server.docStore.head('hh-h-1')).toBe(before)
   })
 })

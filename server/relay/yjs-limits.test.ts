@@ -6,8 +6,8 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { readDocPayload, syncStep1Payload, updatePayload } from '../../shared/sync/protocol.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from './testing/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 
 let s: RelayTestServer
 let lan: string

@@ -2,7 +2,7 @@
 // households, and one user per role (enum1 has two tổ dân phố with ~300 households, so the PWA list is realistic).
 
 import { randomBytes } from 'node:crypto'
-import { seededRandom } from '../../shared/household/fixtures.ts'
+import { seededRandom } from '../../shared/household/synthetic.ts'
 import { passwordProblem } from '../auth/password-policy.ts'
 import { createUser, type NewUser } from '../auth/users.ts'
 import type { Db } from '../db/open.ts'

@@ -1,7 +1,7 @@
 // One synthetic but plausible Huế household (rasoat.household/1) from a seeded random source: a family with
 // consistent ages and relations, Vietnamese names, a dwelling, income around the poverty lines, a GPS point.
 
-import { fixturePersonalId, fixtureUuid } from '../../shared/household/fixtures.ts'
+import { syntheticPersonalId, syntheticUuid } from '../../shared/household/synthetic.ts'
 import type {
   Device, Education, Employment, Household, Income, Member, Relation, Sex, Status, Toilet, WaterSource,
 } from '../../shared/household/types.ts'
@@ -50,8 +50,8 @@ export function generateHousehold(rand: () => number, ctx: GenerateContext): Hou
     const employment: Employment = !adult || age >= 70 ? 'not_working'
       : pick(['wage_with_contract', 'wage_with_contract', 'wage_without_contract', 'self_employed', 'self_employed', 'self_employed', 'unemployed_seeking', 'not_working'])
     return {
-      id: fixtureUuid(rand),
-      personalId: chance(0.92) ? fixturePersonalId(sex, birthDate, rand) : null,
+      id: syntheticUuid(rand),
+      personalId: chance(0.92) ? syntheticPersonalId(sex, birthDate, rand) : null,
       fullName: name(sex, surname),
       sex,
       birthDate,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { fixtureUuid, seededRandom } from '../../shared/household/fixtures.ts'
+import { seededRandom, syntheticUuid } from '../../shared/household/synthetic.ts'
 import { STATUSES, CATEGORIES } from '../../shared/household/types.ts'
 import { validateHousehold } from '../../shared/household/validate.ts'
 import { migrate } from '../db/migrate.ts'
@@ -46,7 +46,7 @@ describe('generateHousehold', () => {
     for (let i = 0; i < 300; i++) {
       const v = villages[i % villages.length]
       if (!v) throw new Error('no village')
-      const h = generateHousehold(rand, { id: fixtureUuid(rand), period: '2025', referenceDate: '2025-09-01', village: v, highland: v.unitCode === '20056' })
+      const h = generateHousehold(rand, { id: syntheticUuid(rand), period: '2025', referenceDate: '2025-09-01', village: v, highland: v.unitCode === '20056' })
       const r = validateHousehold(h)
       expect(r.ok, JSON.stringify(r)).toBe(true)
       expect(h.members.filter((m) => m.relation === 'head')).toHaveLength(1)

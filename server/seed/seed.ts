@@ -2,7 +2,7 @@
 // stored through the relay's doc store in batched transactions. Deterministic for a given seed and database.
 
 import * as Y from 'yjs'
-import { fixtureUuid, seededRandom } from '../../shared/household/fixtures.ts'
+import { seededRandom, syntheticUuid } from '../../shared/household/synthetic.ts'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
@@ -46,7 +46,7 @@ export function writeHouseholds(db: Db, docStore: DocStore, villages: SeedVillag
   const batch = db.transaction((slice: SeedVillage[]) => {
     for (const v of slice) {
       const household = generateHousehold(rand, {
-        id: fixtureUuid(idRand),
+        id: syntheticUuid(idRand),
         period,
         referenceDate: ref ?? `${period}-09-01`,
         village: v,

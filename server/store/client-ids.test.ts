@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { MAX_NEW_CLIENT_IDS_PER_UPDATE } from '../../shared/sync/limits.ts'
-import { DeviceReplica } from '../relay/testing/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from '../relay/testing/relay-server.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from '../relay/test-client.ts'
 import { createClientIdBindings } from './client-ids.ts'
 

@@ -9,7 +9,7 @@ import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { DeviceReplica, householdUpdate } from '../relay/testing/household-fixture.ts'
+import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type SubmitResult } from './household-writer.ts'
 

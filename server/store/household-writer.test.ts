@@ -8,7 +8,7 @@ import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { DeviceReplica, foreignRootUpdate, householdUpdate, PATH } from '../relay/testing/household-fixture.ts'
+import { DeviceReplica, foreignRootUpdate, householdUpdate, PATH } from '../test-support/household-fixture.ts'
 import { createConflictStore } from './conflict-store.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
@@ -112,13 +112,27 @@ describe('group commit', () => {
     expect(db.prepare('SELECT count(*) FROM doc_log').pluck().get()).toBe(1)
   })
 
+  it('flush() and close() return only after the compaction their commits scheduled has run (none runs on a closed database)', async () => {
+    const small = createDocStore(db, { cacheSize: 4, compactRows: 4 })
+    const w = createHouseholdWriter(db, small)
+    const r = new DeviceReplica(1005)
+    r.apply(small.readState('h2')!)
+    for (let i = 2; i <= 8; i++) {
+      r.setAddress(`lane ${i}`)
+      await accepted(w.submit('h2', r.take(), alice)) // seq 8 schedules a compaction check
+    }
+    await w.close()
+    const st = db.prepare('SELECT snapshot_seq, log_rows FROM doc_state WHERE household_id = ?').get('h2')
+    expect(st).toEqual({ snapshot_seq: 8, log_rows: 0 })
+  })
+
   it('compaction folds the log into a gc-ed snapshot and archives the rows', async () => {
     const r = replicaOf('h1', 1004)
     for (let i = 0; i < 60; i++) {
       r.setAddress(`street ${i}`)
       await accepted(writer.submit('h1', r.take(), alice))
     }
-    await new Promise((ok) => setTimeout(ok, 20))
+    await writer.flush() // returns once the compaction the commits scheduled has run
     const st = db.prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?').get('h1') as { snapshot_seq: number; server_seq: number; log_rows: number }
     expect(st.server_seq).toBe(61)
     expect(st.snapshot_seq).toBeGreaterThan(1)
@@ -292,7 +306,7 @@ describe('V2 snapshot at rest (bootstrap STATE, P14)', () => {
       r.setAddress(`V2 street ${i}`)
       await accepted(writer.submit('h1', r.take(), alice))
     }
-    await new Promise((ok) => setTimeout(ok, 20))
+    await writer.flush()
     store.compact('h1')
     expect(db.prepare('SELECT log_rows FROM doc_state WHERE household_id = ?').pluck().get('h1')).toBe(0)
     expect(store.readStateV2('h1')).toEqual(stored())

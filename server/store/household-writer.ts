@@ -63,7 +63,9 @@ export interface HouseholdWriter {
    * same transaction. Refused with sync/forbidden when the id exists.
    */
   create(meta: HouseholdMeta, update: Uint8Array, author: Author, inTransaction?: () => void): SubmitResult
+  /** Commits what is held, then waits for the compactions those commits scheduled. */
   flush(): Promise<void>
+  /** A last flush (compactions included: none runs after the caller closes the database). */
   close(): Promise<void>
   stats(): GroupCommitStats
   /** Whether commits are failing (GET /api/health answers 503 then). */
@@ -104,7 +106,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const projections = createProjections(db)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
-  const compactionDue = new Set<string>()
+  /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
+  const compactions = new Map<string, Promise<void>>()
   /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
   const committedHead = new WeakMap<Y.Doc, number>()
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
@@ -172,16 +175,31 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   })
 
   function scheduleCompaction(householdId: string, seq: number): void {
-    if (seq % COMPACTION_CHECK_EVERY !== 0 || compactionDue.has(householdId)) return
-    compactionDue.add(householdId)
-    setImmediate(() => {
-      compactionDue.delete(householdId)
-      try {
-        if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
-      } catch (e) {
-        opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
-      }
-    })
+    if (seq % COMPACTION_CHECK_EVERY !== 0 || compactions.has(householdId)) return
+    const done = new Promise<void>((ok) =>
+      setImmediate(() => {
+        compactions.delete(householdId)
+        try {
+          if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
+        } catch (e) {
+          opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
+        }
+        ok()
+      }),
+    )
+    compactions.set(householdId, done)
+  }
+
+  /**
+   * Runs `commit` (a flush or the last flush), then waits for what the entries it committed scheduled: their follow-ups
+   * and compactions. Only the entries held when it started: an update arriving meanwhile is not waited for (after
+   * close() it would never commit).
+   */
+  async function commitAndSettle(commit: () => Promise<void>): Promise<void> {
+    const held = [...assigned.values()].map((a) => a.committed)
+    await commit()
+    await Promise.allSettled(held)
+    await Promise.all(compactions.values())
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
@@ -316,10 +334,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [], ...(inTransaction ? { inTransaction } : {}) })
       return refused === null ? result : { kind: 'refused', error: refused }
     },
-    flush: () => commits.flush(),
+    flush: () => commitAndSettle(() => commits.flush()),
     async close() {
       try {
-        await commits.close()
+        await commitAndSettle(() => commits.close())
       } finally {
         wal?.close()
       }

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { DeviceReplica, householdUpdate } from '../relay/testing/household-fixture.ts'
+import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
 

@@ -4,8 +4,8 @@
 import { createSession } from '../auth/sessions.ts'
 import { createUser } from '../auth/users.ts'
 import type { RunningServer } from '../server.ts'
-import { DeviceReplica, householdUpdate } from '../relay/testing/household-fixture.ts'
-import { TEST_UNIT } from '../relay/testing/relay-server.ts'
+import { DeviceReplica, householdUpdate } from './household-fixture.ts'
+import { TEST_UNIT } from './relay-server.ts'
 import type { SyncClient } from '../relay/test-client.ts'
 
 /** Seeds `ids` in village `village` and returns a session token of an enumerator assigned to it. */

@@ -3,7 +3,7 @@
 
 import * as Y from 'yjs'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
-import { seededRandom } from '../../shared/household/fixtures.ts'
+import { seededRandom } from '../../shared/household/synthetic.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 import { generateHousehold } from '../seed/generate.ts'
 import { insertPlaces, type TestServer } from './server.ts'

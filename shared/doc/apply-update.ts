@@ -16,7 +16,8 @@ export interface ResolvedConflict extends DetectedConflict {
 export function currentAt(doc: Y.Doc, path: string): ConflictSide | null {
   const parts = path.split('.')
   const [first, second, third] = parts
-  let map: Y.AbstractType<any> | undefined // any: Yjs types the event parameter this way
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types the event parameter this way
+  let map: Y.AbstractType<any> | undefined
   let key: string | undefined
   if (parts.length === 1) {
     map = doc.share.get(Root.FIELDS)

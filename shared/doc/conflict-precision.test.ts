@@ -2,7 +2,7 @@
 // only with the server, uploading their outbox). Ground truth comes from a model of what each writer saw, not from the detector.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember, seededRandom } from '../household/fixtures.ts'
+import { makeHousehold, makeMember, seededRandom } from '../test-support/household-fixtures.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, type FieldWrite } from './index.ts'
 import type { JsonValue } from '../sync/messages.ts'
 

@@ -2,7 +2,7 @@
 // order, duplicates, disconnects and resyncs; every replica must end with the same read() and the same classify().
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember, seededRandom } from '../household/fixtures.ts'
+import { makeHousehold, makeMember, seededRandom } from '../test-support/household-fixtures.ts'
 import { DEVICES, EMPLOYMENTS, RELATIONS, TOILETS, WATER_SOURCES, type Income } from '../household/types.ts'
 import { classify } from '../rules/classify.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, TRANSITIONS } from './index.ts'

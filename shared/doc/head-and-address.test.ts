@@ -2,7 +2,7 @@
 // one transaction with a typed origin, unchanged values skipped, too-long text refused with nothing written.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember } from '../household/fixtures.ts'
+import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts'
 import { HouseholdDoc, type EditOrigin } from './index.ts'
 import { TEXT_LIMITS } from './text-limits.ts'
 

@@ -1,7 +1,7 @@
 // HouseholdDoc intents, read(), state machine and migration; rule ids D1… refer to docs/household-document.md.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember } from '../household/fixtures.ts'
+import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts'
 import { DEVICES, type Household } from '../household/types.ts'
 import { validateHousehold } from '../household/validate.ts'
 import { classify } from '../rules/classify.ts'

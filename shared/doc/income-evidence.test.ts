@@ -1,7 +1,7 @@
 // The household document keeps both income figures (per-capita income and Phiếu B1 score) side by side: giving one
 // never hides or erases the other, and a figure a reader selected away with `kind` is still read back (IN3).
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { classify } from '../rules/classify.ts'
 import { HouseholdDoc, Root } from './index.ts'
 

@@ -2,7 +2,7 @@
 // missing-dependencies before they are applied: a parked struct or delete set integrates later, inside someone else's update.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID } from './index.ts'
 
 function replicaOf(source: Y.Doc, clientId: number): Y.Doc {

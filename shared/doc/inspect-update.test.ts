@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember } from '../household/fixtures.ts'
+import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts'
 import { applyAndResolveWinners, checkClientIds, HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID } from './index.ts'
 
 /** A server doc and two devices holding the same base state, with fixed client ids (higher id wins in Yjs). */

@@ -2,7 +2,7 @@
 // device may write a proposal's decision and nothing else of it.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember } from '../household/fixtures.ts'
+import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, type ProposalInit } from './index.ts'
 
 function setup() {

@@ -1,6 +1,6 @@
 // The record's category honours the quick screen (Phiếu A) and otherwise is the rule engine's; old CMND ids are storable.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { classify } from '../rules/classify.ts'
 import { HouseholdDoc } from './household-doc.ts'
 import { recordCategory } from './record-category.ts'

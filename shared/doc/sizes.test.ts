@@ -2,7 +2,7 @@
 // so they are asserted loosely here; the printed table is what the docs quote.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold, makeMember, seededRandom } from '../household/fixtures.ts'
+import { makeHousehold, makeMember, seededRandom } from '../test-support/household-fixtures.ts'
 import { docSyncStep2, encodeMessage, packFrames } from '../sync/protocol.ts'
 import { HouseholdDoc, SERVER_CLIENT_ID } from './index.ts'
 

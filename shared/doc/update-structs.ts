@@ -20,7 +20,8 @@ export type Located =
       /** Identifies the map holding the key: the root name, or "client:clock" of the entity map item. */
       group: string
       /** The live Yjs type on the doc, when it exists there already (undefined for an entity created in this update). */
-      parentType?: Y.AbstractType<any> // any: Yjs types its event parameter this way
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its event parameter this way
+      parentType?: Y.AbstractType<any>
     }
   /** Parent was garbage-collected on the doc (e.g. an entity replaced by null): Yjs will discard the item. */
   | { kind: 'orphan' }
@@ -129,6 +130,7 @@ export class Locator {
     return findInDoc(this.doc, item.id) === item
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its event parameter this way
   private ofDocType(type: Y.AbstractType<any>, key: string | null): Located {
     const owner = type._item
     if (owner === null) {

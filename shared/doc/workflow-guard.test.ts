@@ -2,7 +2,7 @@
 // field moves only, history `by` = the writer, plausible `at`, no review data, locked records refuse edits.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import type { Status } from '../household/types.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID } from './index.ts'
 import { postingEnd } from './workflow.ts'

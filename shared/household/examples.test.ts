@@ -1,7 +1,7 @@
 // The example households in examples/ stay valid and keep the category their file name promises; fixtures are valid.
 import { describe, expect, it } from 'vitest'
 import { classify } from '../rules/classify.ts'
-import { makeHousehold } from './fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { validateHousehold } from './validate.ts'
 
 // Loaded through Vite's glob import, so this shared/ test needs no Node API.

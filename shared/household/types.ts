@@ -141,7 +141,7 @@ export interface Household {
 export interface Reason {
   /** Rule id: I01…I14 for indicators, CL1… for category rules, IN… for income evidence. */
   rule: string
-  /** What the reason explains (added in step 1; optional for compatibility). */
+  /** What the reason explains (optional: records written before it existed lack it). */
   kind?: 'category' | 'income' | 'deprivation' | 'missing'
   /** On a `missing` reason: answering it could change the category, so the record cannot be submitted yet. */
   decisive?: true

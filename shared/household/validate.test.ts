@@ -1,10 +1,11 @@
 // Validation of `rasoat.household/1`: every problem is listed with its JSON path and a stable code.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from './fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { validateHousehold } from './validate.ts'
 
 /** A fresh plain-JSON copy of the baseline household, to break in one place. */
-const json = (): any => JSON.parse(JSON.stringify(makeHousehold())) // any: tests write invalid shapes on purpose
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests write invalid shapes on purpose
+const json = (): any => JSON.parse(JSON.stringify(makeHousehold()))
 
 describe('validateHousehold', () => {
   it('accepts the fixture household with no warnings', () => {
@@ -12,6 +13,7 @@ describe('validateHousehold', () => {
     expect(r).toMatchObject({ ok: true, warnings: [] })
   })
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the household in its own way
   it.each<[string, (h: any) => void, string, string]>([
     ['unknown top-level key', (h) => (h.colour = 'red'), '$.colour', 'household/unknown-key'],
     ['unknown member key', (h) => (h.members[1].nickname = 'Bé'), '$.members[1].nickname', 'household/unknown-key'],

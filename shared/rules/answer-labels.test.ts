@@ -1,6 +1,6 @@
 // Reasons name coded answers in words (I09 water, I10 toilet, I12 devices), in both languages, never as raw codes.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { TOILETS, WATER_SOURCES } from '../household/types.ts'
 import { DEVICE_LABELS, TOILET_LABELS, WATER_LABELS } from './answer-labels.ts'
 import { classify } from './classify.ts'

@@ -1,12 +1,12 @@
 // Rule MS1 and canSubmit(): a missing answer is never a deprivation, and when answering it could change the category
 // the result lists it (member + field) and the record cannot be submitted. Both standards, both area types.
 import { describe, expect, it } from 'vitest'
-import { makeMember } from '../household/fixtures.ts'
+import { makeMember } from '../test-support/household-fixtures.ts'
 import type { AreaType, Household, Member } from '../household/types.ts'
 import { canSubmit } from './can-submit.ts'
 import { classify } from './classify.ts'
 import { STANDARDS } from './standards.ts'
-import { withDeprivations } from './test-helpers.ts'
+import { withDeprivations } from '../test-support/rule-helpers.ts'
 
 const UNIT_OF: Record<AreaType, string> = { urban: '19789', rural: '20056' }
 const CHILD = 2 // the fixture household's child (aged 10 in 2025), index in members

@@ -1,10 +1,10 @@
 // Tests of the category rules CL1…CL5, income evidence IN0…IN2, standard and area-type selection, and explanations.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import type { AreaType, Household } from '../household/types.ts'
 import { ClassificationError, classificationSummary, classify } from './classify.ts'
 import { ND07_2022_2025, ND351_2027_2030, STANDARDS, standardForPeriod } from './standards.ts'
-import { withDeprivations } from './test-helpers.ts'
+import { withDeprivations } from '../test-support/rule-helpers.ts'
 
 const UNIT_OF: Record<AreaType, string> = { urban: '19789', rural: '20056' } // Phường Thuận Hóa, Xã A Lưới 1
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { AreaType, Household } from '../household/types.ts'
 import { classify } from './classify.ts'
 import { STANDARDS } from './standards.ts'
-import { withDeprivations } from './test-helpers.ts'
+import { withDeprivations } from '../test-support/rule-helpers.ts'
 
 const UNIT_OF: Record<AreaType, string> = { urban: '19789', rural: '20056' }
 const cases = STANDARDS.flatMap((standard) => (['urban', 'rural'] as const).map((area) => ({ standard, area })))

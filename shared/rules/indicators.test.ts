@@ -1,10 +1,10 @@
 // Table-driven tests of every indicator (I01…I14) under both standards, at every age and quantity boundary.
 import { describe, expect, it } from 'vitest'
-import { makeHousehold, makeMember } from '../household/fixtures.ts'
+import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts'
 import type { Device, Employment, Toilet, WasteHandling, WaterSource } from '../household/types.ts'
 import { classify } from './classify.ts'
 import { STANDARDS as STANDARD_LIST } from './standards.ts'
-import { adult, bornAged, expectedAge, householdWith } from './test-helpers.ts'
+import { adult, bornAged, expectedAge, householdWith } from '../test-support/rule-helpers.ts'
 
 const STANDARDS = ['ND07_2022_2025', 'ND351_2027_2030'] as const
 const deprived = (h: Parameters<typeof classify>[0], rule: string, standard: string = STANDARDS[0]) =>

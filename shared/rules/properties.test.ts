@@ -1,7 +1,7 @@
 // Property tests (fast-check) over seeded plausible households: monotonicity of the category rules and determinism.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { makeHousehold } from '../household/fixtures.ts'
+import { makeHousehold } from '../test-support/household-fixtures.ts'
 import type { Category, Household } from '../household/types.ts'
 import { validateHousehold } from '../household/validate.ts'
 import { classify } from './classify.ts'

@@ -1,5 +1,5 @@
 // Migration 001: people (users, sessions, assignments), places (units, villages), periods, the household
-// summary table the relay keeps up to date, and uploaded photos. Columns follow TEAM-NOTES "Server contracts".
+// summary table the relay keeps up to date, and uploaded photos.
 
 import type { Migration } from '../migrate.ts'
 

@@ -1,4 +1,4 @@
-// Migration 002 (server-relay): household document storage (snapshot + append-only log + archive),
+// Migration 002: household document storage (snapshot + append-only log + archive),
 // Yjs client-id bindings, field history and conflicts — the tables behind the sync relay.
 import type { Migration } from '../migrate.ts'
 

@@ -1,4 +1,4 @@
-// Migration 005 (server-relay): doc_state keeps the snapshot also in Yjs update format V2, so the bootstrap (STATE, P14
+// Migration 005: doc_state keeps the snapshot also in Yjs update format V2, so the bootstrap (STATE, P14
 // in docs/sync-protocol.md) sends stored bytes instead of converting V1 → V2 per household on every new phone.
 
 import type { Migration } from '../migrate.ts'

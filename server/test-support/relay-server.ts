@@ -1,15 +1,15 @@
 // Test support: a real HTTP + WebSocket server on port 0 with the relay, over a real SQLite file in a temp dir.
-// Wraps server-api's startServer (exactly what production runs) with helpers for places, users and households.
+// Wraps startServer (exactly what production runs) with helpers for places, users and households.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Access, User } from '../../auth/access.ts'
-import { createSession } from '../../auth/sessions.ts'
-import { createUser, type Role } from '../../auth/users.ts'
-import type { Db } from '../../db/open.ts'
-import { startServer } from '../../server.ts'
-import type { DocStore } from '../../store/doc-store.ts'
-import type { Relay, RelayDeps } from '../index.ts'
+import type { Access, User } from '../auth/access.ts'
+import { createSession } from '../auth/sessions.ts'
+import { createUser, type Role } from '../auth/users.ts'
+import type { Db } from '../db/open.ts'
+import { startServer } from '../server.ts'
+import type { DocStore } from '../store/doc-store.ts'
+import type { Relay, RelayDeps } from '../relay/index.ts'
 import { householdUpdate } from './household-fixture.ts'
 
 export const TEST_UNIT = '19900'
@@ -21,6 +21,8 @@ export interface RelayTestServer {
   access: Access
   docStore: DocStore
   relay: Relay
+  /** The server's clock: real time plus whatever the test skipped ahead (caches expire without sleeping). */
+  clock: TestClock
   addVillage(id: string, unit?: string): void
   /** A user with a live session token (no HTTP login needed). */
   addUser(username: string, role: Role, place?: { villages?: string[]; unitCode?: string }): Promise<{ user: User; token: string }>
@@ -29,19 +31,38 @@ export interface RelayTestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>
 }
 
+export interface TestClock {
+  now(): number
+  /** Moves the server's time forward by `ms` (never back: rate limits and caches see a monotonic clock). */
+  advance(ms: number): void
+}
+
+/** Real time (or the given clock) plus an offset the test advances. */
+export function testClock(base: () => number = Date.now): TestClock {
+  let offset = 0
+  return {
+    now: () => base() + offset,
+    advance(ms) {
+      if (ms < 0) throw new Error('the clock only moves forward')
+      offset += ms
+    },
+  }
+}
+
 export async function startRelayServer(
   opts: { dataDir?: string; limits?: RelayDeps['limits']; now?: () => number; releaseGrantMs?: number } = {},
 ): Promise<RelayTestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rasoat-relay-'))
-  // The production assembly (server-api's startServer wires createDocStore + createRelay), on port 0.
+  const clock = testClock(opts.now)
+  // The production assembly (startServer wires createDocStore + createRelay), on port 0, on the test's clock.
   const running = await startServer({
     dataDir,
     port: 0,
     seedDemo: false,
     clientDir: join(dataDir, 'no-client'),
     log: () => {},
+    now: clock.now,
     ...(opts.limits ? { relayLimits: opts.limits } : {}),
-    ...(opts.now ? { now: opts.now } : {}),
     ...(opts.releaseGrantMs !== undefined ? { releaseGrantMs: opts.releaseGrantMs } : {}),
   })
   const { db, access, docStore, relay } = running
@@ -54,6 +75,7 @@ export async function startRelayServer(
     access,
     docStore,
     relay,
+    clock,
     addVillage: (id, unit = TEST_UNIT) => insertVillage.run(id, unit, `Thôn ${id}`),
     async addUser(username, role, place = {}) {
       const user = await createUser(db, { username, password: 'correct horse battery', role, ...(place.villages ? { villages: place.villages } : {}), ...(place.unitCode ? { unitCode: place.unitCode } : {}) })

@@ -1,21 +1,21 @@
 // Measures the relay on this machine: cold bootstrap of one device (bytes, time), RSS of the server process with
 // N seeded households and D connected devices, and ACKed updates/s through group commit. Not a test (no assertions).
-// Usage: node_modules/.bin/tsx server/relay/measure-relay.ts [--households 100000] [--devices 200] [--seconds 10]
+// Usage: npx tsx bench/measure/relay-capacity.ts [--households 100000] [--devices 200] [--seconds 10]
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createSession } from '../auth/sessions.ts'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
-import { openDb } from '../db/open.ts'
-import { ensureReferenceData } from '../db/reference-data.ts'
-import { seedHouseholds } from '../seed/seed.ts'
-import { createDocStore } from '../store/doc-store.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { SyncClient } from './test-client.ts'
+import { createSession } from '../../server/auth/sessions.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { migrations } from '../../server/db/migrations/index.ts'
+import { openDb } from '../../server/db/open.ts'
+import { ensureReferenceData } from '../../server/db/reference-data.ts'
+import { seedHouseholds } from '../../server/seed/seed.ts'
+import { createDocStore } from '../../server/store/doc-store.ts'
+import { DeviceReplica } from '../../server/test-support/household-fixture.ts'
+import { SyncClient } from '../../server/relay/test-client.ts'
 
 const { values: args } = parseArgs({
   options: {

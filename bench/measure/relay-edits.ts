@@ -1,21 +1,21 @@
 // Server CPU per durably ACKed edit at a paced rate (the W1 shape: phones in pairs per village, each edits its own
 // households, the other phone of the pair receives the fan-out). The server is its own process; not a test.
-// Usage: tsx server/relay/measure-edits.ts [--rate 1600] [--seconds 10] [--pairs 16]   (MEASURE_CPU_PROF=dir to profile)
+// Usage: npx tsx bench/measure/relay-edits.ts [--rate 1600] [--seconds 10] [--pairs 16]   (MEASURE_CPU_PROF=dir to profile)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createSession } from '../auth/sessions.ts'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
-import { openDb } from '../db/open.ts'
-import { ensureReferenceData } from '../db/reference-data.ts'
-import { seedHouseholds } from '../seed/seed.ts'
-import { createDocStore } from '../store/doc-store.ts'
-import { DeviceReplica } from './testing/household-fixture.ts'
-import { SyncClient } from './test-client.ts'
+import { createSession } from '../../server/auth/sessions.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { migrations } from '../../server/db/migrations/index.ts'
+import { openDb } from '../../server/db/open.ts'
+import { ensureReferenceData } from '../../server/db/reference-data.ts'
+import { seedHouseholds } from '../../server/seed/seed.ts'
+import { createDocStore } from '../../server/store/doc-store.ts'
+import { DeviceReplica } from '../../server/test-support/household-fixture.ts'
+import { SyncClient } from '../../server/relay/test-client.ts'
 
 const { values: args } = parseArgs({
   options: {

@@ -1,13 +1,13 @@
 // Field-phone figures for the enumerator app, in headless Chromium with the CPU throttled 4× (CDP): JS sent for the
 // list + form (gzip), cold start from the service worker, unlock → 500-row list, search, and opening a household.
-// Run: `npx tsx e2e/measure.ts` (prints a table and JSON; numbers, not assertions — STYLE: speed is not a test).
+// Run: `npx tsx bench/measure/phone.ts` (prints a table and JSON; numbers, not assertions — STYLE: speed is not a test).
 
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { createUser } from '../server/auth/users.ts'
-import { CLIENT_DIR, DEMO_PASSWORD, startE2E, summariesReady, waitForServiceWorker } from './harness.ts'
+import { createUser } from '../../server/auth/users.ts'
+import { CLIENT_DIR, DEMO_PASSWORD, startE2E, summariesReady, waitForServiceWorker } from '../../e2e/harness.ts'
 
 const RATE = Number(process.env.CPU_THROTTLE ?? 4)
 const RUNS = Number(process.env.RUNS ?? 3)

@@ -1,12 +1,12 @@
 // Measures the cold bootstrap of one device holding exactly N synthetic households (seed data, one village):
-// bytes on the wire, frames, and time from HELLO to the last HEAD. Usage: tsx server/relay/measure-bootstrap.ts [N]
+// bytes on the wire, frames, and time from HELLO to the last HEAD. Usage: npx tsx bench/measure/relay-bootstrap.ts [N]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSession } from '../auth/sessions.ts'
-import { seedHouseholds } from '../seed/seed.ts'
-import { startServer } from '../server.ts'
-import { SyncClient } from './test-client.ts'
+import { createSession } from '../../server/auth/sessions.ts'
+import { seedHouseholds } from '../../server/seed/seed.ts'
+import { startServer } from '../../server/server.ts'
+import { SyncClient } from '../../server/relay/test-client.ts'
 
 const n = Number(process.argv[2] ?? 300)
 const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-bootstrap-'))

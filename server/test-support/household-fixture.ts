@@ -1,9 +1,9 @@
 // Test fixtures: household documents and edits for relay/store tests, so the tests themselves never spell Yjs keys.
 // Thin calls to HouseholdDoc intents; only foreignRootUpdate spells a (deliberately foreign) Yjs root.
 import * as Y from 'yjs'
-import { HouseholdDoc } from '../../../shared/doc/household-doc.ts'
-import { SERVER_CLIENT_ID } from '../../../shared/doc/keys.ts'
-import { MEMBER_DEFAULTS } from '../../../shared/doc/snapshot.ts'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
+import { SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
+import { MEMBER_DEFAULTS } from '../../shared/doc/snapshot.ts'
 
 export interface FixtureHousehold {
   id: string

@@ -1,41 +1,15 @@
-// Test-fixture builders: valid, plausible `rasoat.household/1` households for tests, docs and the seed generator.
+// Test-fixture builders: valid, plausible `rasoat.household/1` households for tests, docs and benchmarks.
 // makeHousehold() with no seed is a fixed non-deprived urban household; with a seed it is a varied, deterministic one.
 import { listUnits } from '../units/units.ts'
-import type { Device, Dwelling, Education, Household, Income, Member, Relation, Sex, Toilet, WaterSource } from './types.ts'
-import { HOUSEHOLD_FORMAT } from './types.ts'
+import type { Device, Dwelling, Education, Household, Income, Member, Relation, Sex, Toilet, WaterSource } from '../household/types.ts'
+import { HOUSEHOLD_FORMAT } from '../household/types.ts'
+import { seededRandom, syntheticPersonalId, syntheticUuid } from '../household/synthetic.ts'
+
+export { seededRandom } from '../household/synthetic.ts'
 
 export type HouseholdOverrides = Partial<Omit<Household, 'dwelling' | 'attributes'>> & {
   dwelling?: Partial<Dwelling>
   attributes?: Partial<Household['attributes']>
-}
-
-/** Deterministic PRNG (mulberry32), so a seed always yields the same household. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** A version-4-shaped UUID drawn from `rand`. */
-export function fixtureUuid(rand: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16))
-  hex[12] = '4'
-  hex[16] = ((Math.floor(rand() * 4) + 8) as number).toString(16)
-  const h = hex.join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
-
-/** A 12-digit personal ID consistent with sex and birth year, registered in Huế (046). */
-export function fixturePersonalId(sex: Sex, birthDate: string, rand: () => number = seededRandom(7)): string {
-  const year = Number(birthDate.slice(0, 4))
-  const g = 2 * Math.floor((year - 1900) / 100) + (sex === 'female' ? 1 : 0)
-  const serial = String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
-  return `046${g}${String(year % 100).padStart(2, '0')}${serial}`
 }
 
 // Counter only so that members built without an explicit id get distinct ids; tests that compare pass ids.
@@ -53,7 +27,7 @@ export function makeMember(overrides: Partial<Member> = {}): Member {
   const birthDate = overrides.birthDate ?? '1980-05-10'
   return {
     id: `00000000-0000-4000-8000-${String(memberCounter).padStart(12, '0')}`,
-    personalId: fixturePersonalId(sex, birthDate, seededRandom(hashString(`${overrides.fullName ?? ''}|${birthDate}|${sex}`))),
+    personalId: syntheticPersonalId(sex, birthDate, seededRandom(hashString(`${overrides.fullName ?? ''}|${birthDate}|${sex}`))),
     fullName: 'Nguyễn Văn An',
     sex,
     birthDate,
@@ -161,8 +135,8 @@ function randomHousehold(seed: number): Household {
     const child = age < 16
     const education: Education = age < 6 ? 'none' : age < 11 ? 'primary' : age < 15 ? 'lower_secondary' : pick(['primary', 'lower_secondary', 'upper_secondary', 'upper_secondary', 'vocational', 'college_or_higher'])
     return {
-      id: fixtureUuid(rand),
-      personalId: chance(0.9) ? fixturePersonalId(sex, birthDate, rand) : null,
+      id: syntheticUuid(rand),
+      personalId: chance(0.9) ? syntheticPersonalId(sex, birthDate, rand) : null,
       fullName: `${relation === 'spouse' ? pick(FAMILY) : family} ${pick(MIDDLE[sex])} ${pick(GIVEN[sex])}`,
       sex,
       birthDate,
@@ -195,7 +169,7 @@ function randomHousehold(seed: number): Household {
   const devices = DEVICE_POOL.filter(() => chance(0.4))
   return {
     format: HOUSEHOLD_FORMAT,
-    id: fixtureUuid(rand),
+    id: syntheticUuid(rand),
     period,
     unit: unit.code,
     village: unit.kind === 'phường' ? `Tổ dân phố ${1 + Math.floor(rand() * 20)}` : `Thôn ${1 + Math.floor(rand() * 12)}`,

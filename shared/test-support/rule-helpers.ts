@@ -1,6 +1,6 @@
 // Builders shared by the rule tests: households that differ from a non-deprived baseline in exactly one respect,
 // and birth dates whose age at the reference date sits exactly on a boundary.
-import { makeHousehold, makeMember, type HouseholdOverrides } from '../household/fixtures.ts'
+import { makeHousehold, makeMember, type HouseholdOverrides } from './household-fixtures.ts'
 import type { Household, Member } from '../household/types.ts'
 
 export const REFERENCE = { year: 2025, monthDay: '09-01' }
