@@ -33,6 +33,7 @@ export class ReviewListState {
   async #load(cursor: string | null): Promise<void> {
     const generation = ++this.#generation
     this.loading = true
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a request's query string, built and sent; no view reads it
     const params = new URLSearchParams({ limit: String(REVIEW_PAGE_SIZE) })
     if (this.query.trim()) params.set('q', this.query.trim())
     if (cursor) params.set('cursor', cursor)

@@ -110,7 +110,7 @@ describe('sync client against the real server', () => {
     const opened = await a.device.households.openHousehold(id)
     opened.household.setField('address', '7 Đường Thử Nghiệm')
     await a.device.households.flush()
-    expect(a.device.index.get(id)?.dirty === true || a.device.index.get(id)?.serverSeq! > before).toBe(true)
+    expect(a.device.index.get(id)?.dirty === true || (a.device.index.get(id)?.serverSeq ?? 0) > before).toBe(true)
     await eventually(() => a.device.index.get(id)?.dirty === false, 'ACK')
     expect(a.device.index.get(id)!.serverSeq).toBeGreaterThan(before)
     expect(await serverAddress(id)).toBe('7 Đường Thử Nghiệm')

@@ -101,11 +101,26 @@ export function createAuditLog(db: Db, now: () => number = Date.now): AuditLog {
           params.push(word)
         }
       }
-      if (query.action) where.push('action = ?'), params.push(query.action)
-      if (query.user) where.push('username = ?'), params.push(query.user.trim().toLowerCase())
-      if (query.from !== undefined) where.push('at >= ?'), params.push(query.from)
-      if (query.to !== undefined) where.push('at < ?'), params.push(query.to)
-      if (query.cursor !== undefined) where.push('id < ?'), params.push(query.cursor)
+      if (query.action) {
+        where.push('action = ?')
+        params.push(query.action)
+      }
+      if (query.user) {
+        where.push('username = ?')
+        params.push(query.user.trim().toLowerCase())
+      }
+      if (query.from !== undefined) {
+        where.push('at >= ?')
+        params.push(query.from)
+      }
+      if (query.to !== undefined) {
+        where.push('at < ?')
+        params.push(query.to)
+      }
+      if (query.cursor !== undefined) {
+        where.push('id < ?')
+        params.push(query.cursor)
+      }
       const sql = `SELECT id, at, action, user_id, username, address, target, details_json FROM audit_log
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
       const rows = db.prepare(sql).all(...params, query.limit + 1) as Row[]

@@ -12,7 +12,6 @@ import {
   UsernameTakenError,
   WeakPasswordError,
 } from '../auth/users.ts'
-import type { CliCommand } from '../cli.ts'
 import { openCliDatabase } from './database.ts'
 import { readPassword } from './password-input.ts'
 

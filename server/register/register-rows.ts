@@ -29,6 +29,7 @@ const RELATION_WORDS: Record<string, Relation> = {
   'anh/chi/em': 'sibling', khac: 'other',
 }
 const MAX: Partial<Record<RegisterColumn, number>> = { household_code: 64, full_name: 200, ethnicity: 100, unit: 32, village: 200, address: 500 }
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** A name as compared across rows and with household members: NFC, lower case, single spaces. */
