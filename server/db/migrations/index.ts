@@ -6,5 +6,6 @@ import { relayDocStore } from './002-relay.ts'
 import { householdListOrder } from './003-household-list-order.ts'
 import { householdMapIndex } from './004-household-map-index.ts'
 import { relaySnapshotV2 } from './005-relay-snapshot-v2.ts'
+import { consoleReadModels } from './007-console.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2]
+export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2, consoleReadModels]
