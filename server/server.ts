@@ -16,9 +16,11 @@ import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
+import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { createRelay, type Relay } from './relay/index.ts'
 import { seedDemo } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
+import type { VisitRules } from './store/visit-flags.ts'
 
 /** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
 export const CLOSE_SERVER_SHUTDOWN = CloseCode.SERVER_SHUTDOWN
@@ -34,6 +36,10 @@ export interface StartOptions {
   version?: string
   now?: () => number
   log?: (line: string) => void
+  /** Thresholds of the map's visit-authenticity flags. */
+  visitRules?: VisitRules
+  /** A device without contact for this long is shown stale on the console (default 6 h). */
+  deviceStaleMs?: number
 }
 
 export interface RunningServer {
@@ -44,6 +50,7 @@ export interface RunningServer {
   access: Access
   docStore: DocStore
   relay: Relay
+  feed: ConsoleFeed
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
   demo: { users: { username: string; role: string }[]; password: string } | undefined
@@ -75,12 +82,20 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users, password: seeded.password }
   }
-  const relay = createRelay({ db, access, docStore, now })
+  const feed = createConsoleFeed(db, { now, ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}) })
+  const relay = createRelay({
+    db,
+    access,
+    docStore,
+    now,
+    commit: { onSummaryCommitted: (ids) => feed.summaryCommitted(ids), ...(opts.visitRules ? { visitRules: opts.visitRules } : {}) },
+  })
 
   const { app, injectWebSocket, wss } = createApp({
     db,
     access,
     relay,
+    feed,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
     photosDir: join(dataDir, 'photos'),
@@ -118,5 +133,5 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, app, demo, close }
+  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, feed, app, demo, close }
 }
