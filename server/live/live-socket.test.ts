@@ -1,5 +1,6 @@
 // The console's /live socket against the real server: an enumerator's edit over /sync reaches the subscribed console
 // as a pin delta (and progress) after its ACK, in scope only; refusals close with named codes.
+import type { Role } from '../auth/users.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../relay/testing/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from '../relay/testing/relay-server.ts'
@@ -17,13 +18,13 @@ beforeAll(async () => {
   server.addVillage('lv2', '20014')
   server.seedHouseholds(['hh-l-1', 'hh-l-2'], 'lv1', '19900')
   server.seedHouseholds(['hh-m-1'], 'lv2', '20014')
-  const people = [
+  const people: [string, Role, { villages?: string[]; unitCode?: string }][] = [
     ['an', 'enumerator', { villages: ['lv1'] }],
     ['binh', 'enumerator', { villages: ['lv2'] }],
     ['sup1', 'supervisor', { unitCode: '19900' }],
     ['sup2', 'supervisor', { unitCode: '20014' }],
     ['obs', 'observer', {}],
-  ] as const
+  ]
   for (const [name, role, place] of people) {
     const { user, token } = await server.addUser(name, role, place)
     tokens[name] = token
