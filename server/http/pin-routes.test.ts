@@ -1,5 +1,5 @@
-// Map pins over real HTTP: supercluster clusters with counts by status and category below zoom 16, single pins from
-// 16, filters by village, enumerator, status and category, scoped per role.
+// Map pins over real HTTP: supercluster clusters with counts by status and category below zoom 19, single pins from
+// 19, filters by village, enumerator, status and category, scoped per role.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
@@ -38,8 +38,8 @@ describe('GET /api/pins', () => {
     expect(body.pins.map((p) => p.id)).toEqual(['hA2-1', 'hB1-1'])
   })
 
-  it('returns every household as a pin from zoom 16, with village, editor, accuracy and flags', async () => {
-    const body = await pins(`${HUE}&zoom=16`, w.tokens.admin)
+  it('returns every household as a pin from zoom 19, with village, editor, accuracy and flags', async () => {
+    const body = await pins(`${HUE}&zoom=19`, w.tokens.admin)
     expect(body.clusters).toEqual([])
     expect(body.pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3', 'hA2-1', 'hB1-1'])
     expect(body.pins[0]).toEqual({
@@ -50,21 +50,21 @@ describe('GET /api/pins', () => {
   })
 
   it('filters by village, status, category and enumerator', async () => {
-    expect((await pins(`${HUE}&zoom=17&village=A2,B1`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA2-1', 'hB1-1'])
-    expect((await pins(`${HUE}&zoom=17&status=submitted,in_progress`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-3'])
-    expect((await pins(`${HUE}&zoom=17&category=near_poor`, w.tokens.admin)).pins).toEqual([])
-    expect((await pins(`${HUE}&zoom=17&enumerator=${w.ids.enum}`, w.tokens.sup)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3'])
+    expect((await pins(`${HUE}&zoom=19&village=A2,B1`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA2-1', 'hB1-1'])
+    expect((await pins(`${HUE}&zoom=19&status=submitted,in_progress`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-3'])
+    expect((await pins(`${HUE}&zoom=19&category=near_poor`, w.tokens.admin)).pins).toEqual([])
+    expect((await pins(`${HUE}&zoom=19&enumerator=${w.ids.enum}`, w.tokens.sup)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3'])
     const clustered = await pins(`${HUE}&zoom=12&status=listed,submitted`, w.tokens.admin)
     expect(clustered.clusters[0]).toMatchObject({ count: 2, byStatus: { listed: 1, submitted: 1 } })
   })
 
   it('scopes pins and clusters to the user and the box: supervisor their unit, observer all, enumerator their villages', async () => {
-    expect((await pins(`${HUE}&zoom=16`, w.tokens.enum)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3'])
+    expect((await pins(`${HUE}&zoom=19`, w.tokens.enum)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3'])
     // An enumerator cannot widen the scope with a filter naming another village.
-    expect((await pins(`${HUE}&zoom=16&village=A2,B1`, w.tokens.enum)).pins).toEqual([])
+    expect((await pins(`${HUE}&zoom=19&village=A2,B1`, w.tokens.enum)).pins).toEqual([])
     expect(total(await pins(`${HUE}&zoom=10`, w.tokens.sup))).toBe(4)
     expect(total(await pins(`${HUE}&zoom=10`, w.tokens.obs))).toBe(5)
-    expect((await pins('bbox=107.62,16.41,107.64,16.43&zoom=17', w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hB1-1'])
+    expect((await pins('bbox=107.62,16.41,107.64,16.43&zoom=19', w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hB1-1'])
     const other = await s.api(`/api/pins?${HUE}&zoom=12&unit=20014`, { token: w.tokens.sup })
     expect(other.status).toBe(403)
     expect(((await other.json()) as { code: string }).code).toBe('auth/forbidden')

@@ -36,8 +36,11 @@ export interface PinAnswer {
 
 /** Markers (clusters + pins) at most in one answer. */
 export const MARKER_CAP = 5000
-/** From this zoom on, every household is its own pin (supercluster's maxZoom is one below). */
-export const PINS_FROM_ZOOM = 16
+/**
+ * From this zoom on, every household is its own pin (supercluster's maxZoom is one below). At street zoom 17 a
+ * 60-px radius is ~70 m: a dense hamlet still shows clusters rather than thousands of overlapping pins.
+ */
+export const PINS_FROM_ZOOM = 19
 /** Filtered indexes kept per unit (least recently used dropped first). */
 const FILTERED_PER_UNIT = 8
 

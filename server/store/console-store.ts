@@ -88,7 +88,8 @@ export interface ConsoleStore {
 export function createConsoleStore(db: Db): ConsoleStore {
   const ofUnit = db.prepare(`SELECT ${PIN_COLUMNS} FROM households WHERE unit_code = ? AND period = ? AND lat IS NOT NULL AND lng IS NOT NULL`)
   const one = db.prepare(`SELECT ${PIN_COLUMNS} FROM households WHERE id = ?`)
-  const units = db.prepare('SELECT DISTINCT unit_code FROM households WHERE period = ?').pluck()
+  // 40 index probes on households_unit instead of a DISTINCT over every household of the period.
+  const units = db.prepare('SELECT u.code FROM units u WHERE EXISTS (SELECT 1 FROM households h WHERE h.unit_code = u.code AND h.period = ?) ORDER BY u.code').pluck()
   const assigned = db.prepare('SELECT village_id FROM assignments WHERE user_id = ? ORDER BY village_id').pluck()
   const byVillage = db.prepare(
     `SELECT v.id AS village, v.name AS name, h.status AS status, h.category AS category, COUNT(h.id) AS n
