@@ -70,18 +70,28 @@ const statusSlot = new Map<string, number>(STATUSES.map((s, i) => [s, i]))
 const categorySlot = new Map<string, number>(CATEGORIES.map((c, i) => [c, STATUSES.length + i]))
 const SLOTS = STATUSES.length + CATEGORIES.length
 
+/** One read-only count vector per (status, category): map() runs per point and zoom level, so it must not allocate much. */
+const ONE_HOT = new Map<string, readonly number[]>()
+for (const st of STATUSES) {
+  for (const c of CATEGORIES) {
+    const n = new Array<number>(SLOTS).fill(0)
+    n[statusSlot.get(st) as number] = 1
+    n[categorySlot.get(c) as number] = 1
+    ONE_HOT.set(`${st}|${c}`, n)
+  }
+}
+const NOTHING: readonly number[] = new Array<number>(SLOTS).fill(0)
+
 function build(rows: PinRow[], version: number): Built {
   const index: Index = new Supercluster<Props, Counts>({
     radius: 60,
     maxZoom: PINS_FROM_ZOOM - 1,
+    // A fresh wrapper around a shared vector: supercluster keeps the first point's map() result as the cluster's
+    // accumulator, and reduce() replaces `n` (never writes into it), so the shared vectors stay untouched.
     map: (p) => {
-      const n = new Array<number>(SLOTS).fill(0)
       const row = rows[p.i] as PinRow
-      n[statusSlot.get(row.status) ?? 0]! += 1
-      n[categorySlot.get(row.category) ?? STATUSES.length]! += 1
-      return { n }
+      return { n: (ONE_HOT.get(`${row.status}|${row.category}`) ?? NOTHING) as number[] }
     },
-    // supercluster clones cluster properties shallowly: `acc.n` may be a child cluster's array, so never add in place.
     reduce: (acc, p) => {
       acc.n = acc.n.map((x, k) => x + (p.n[k] ?? 0))
     },
