@@ -34,6 +34,11 @@ Edit-ack → pin: an enumerator's phone moves ${p.edits} households one after an
 \`/live\` socket waits for each pin at its new position. ACK → pin delta p50 **${r.latency.ackToPinP50} ms**, p99
 **${r.latency.ackToPinP99} ms**; send → pin (includes the durable commit) p50 ${r.latency.sendToPinP50} ms, p99
 ${r.latency.sendToPinP99} ms (target: within 2 s of the ACK).
+
+Clusters from supercluster replaced the hand-written SQL grid: the grid answered every city view with a scan of the
+covering index (~160 ms at zoom 11 for 100,000 households, docs/server.md "Measurements"); supercluster answers a
+warm view in the times above and pays once per unit for the build, after a restart or the first commit in that unit
+since the last view (a rebuild of one commune of 20,000 is the *first* time of the commune rows).
 `
 }
 

@@ -71,6 +71,17 @@ describe('GET /api/pins', () => {
     expect((await s.api(`/api/pins?${HUE}&zoom=12`)).status).toBe(401)
   })
 
+  it('keeps only units with pins in memory: made-up periods and unit codes do not grow the cache', async () => {
+    await pins(`${HUE}&zoom=12`, w.tokens.admin)
+    const held = s.feed.pins.loadedUnits()
+    expect(held).toBe(2)
+    for (let i = 0; i < 20; i++) {
+      expect(total(await pins(`${HUE}&zoom=12&period=p${i}`, w.tokens.obs))).toBe(0)
+      expect(total(await pins(`${HUE}&zoom=12&unit=u${i}`, w.tokens.admin))).toBe(0)
+    }
+    expect(s.feed.pins.loadedUnits()).toBe(held)
+  })
+
   it('rejects a malformed bbox or filter', async () => {
     for (const q of ['bbox=1,2,3&zoom=3', 'bbox=107.7,16.4,107.5,16.5&zoom=3', 'zoom=3', `${HUE}&zoom=40`, `${HUE}&zoom=12&status=lost`, `${HUE}&zoom=12&category=rich`]) {
       const res = await s.api(`/api/pins?${q}`, { token: w.tokens.admin })

@@ -126,6 +126,8 @@ export interface PinIndex {
   update(householdId: string, period: string, unit: string, pin: PinRow | null): PinRow | null | undefined
   /** Loads a unit now (a live subscription compares later commits with it). */
   load(period: string, unit: string): void
+  /** (period, unit) indexes held in memory. */
+  loadedUnits(): number
 }
 
 export function createPinIndex(store: ConsoleStore): PinIndex {
@@ -143,7 +145,8 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
         box = grow(box, p)
       }
       u = { pins, box, version: 0, full: null, filtered: new Map() }
-      units.set(key, u)
+      // Only units with pins stay in memory: a period or unit code that does not exist must not grow the cache.
+      if (pins.size > 0) units.set(key, u)
     }
     return u
   }
@@ -210,5 +213,6 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
       return old
     },
     load: (period, unit) => void unitPins(period, unit),
+    loadedUnits: () => units.size,
   }
 }
