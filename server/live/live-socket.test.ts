@@ -97,7 +97,7 @@ describe('/live pin and progress deltas', () => {
 })
 
 describe('/live refusals (named close codes)', () => {
-  it('closes 4401 without a session, 4403 for an enumerator or another unit, 4400 on garbage, 4429 above the message rate', async () => {
+  it('closes 4401 without a session, 4403 for an enumerator or another unit, 4400 on garbage, 1009 above 4 KiB, 4429 above the message rate', async () => {
     expect(await (await LiveClient.connect(server.url, null)).whenClosed()).toBe(LiveClose.UNAUTHENTICATED)
     expect(await (await LiveClient.connect(server.url, tokens.an!)).whenClosed()).toBe(LiveClose.FORBIDDEN)
     const other = await LiveClient.connect(server.url, tokens.sup1!)
@@ -106,6 +106,9 @@ describe('/live refusals (named close codes)', () => {
     const garbage = await LiveClient.connect(server.url, tokens.sup1!)
     garbage.send('{"type":"subscribe","filters":{"status":"lost"}}')
     expect(await garbage.whenClosed()).toBe(LiveClose.MALFORMED)
+    const big = await LiveClient.connect(server.url, tokens.sup1!)
+    big.send(JSON.stringify({ type: 'subscribe', filters: { village: 'v,'.repeat(LIVE_LIMITS.maxMessageBytes) } }))
+    expect(await big.whenClosed()).toBe(LiveClose.TOO_LARGE)
     const chatty = await LiveClient.connect(server.url, tokens.sup1!)
     for (let i = 0; i < LIVE_LIMITS.burst + 5; i++) chatty.send({ type: 'subscribe' })
     expect(await chatty.whenClosed()).toBe(LiveClose.RATE_LIMITED)
