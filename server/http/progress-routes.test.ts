@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LiveClient, type DeltasMessage } from '../live/test-support/live-client.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
 import { makeWorld, type World } from '../test-support/world.ts'
+import { PROGRESS_BY_ENUMERATOR_SQL, PROGRESS_BY_VILLAGE_SQL } from '../store/console-store.ts'
 import { MAX_DEVICES_PER_USER } from './device-routes.ts'
 
 let s: TestServer
@@ -41,9 +42,11 @@ describe('GET /api/progress', () => {
     expect(obs.villages.map((v) => v.village)).toEqual(['B1'])
   })
 
-  it('answers from the covering index households_progress', () => {
-    const plan = (s.db.prepare(`EXPLAIN QUERY PLAN SELECT village_id, status, category, COUNT(*) FROM households WHERE unit_code = ? AND period = ? GROUP BY village_id, status, category`).all('19900', '2025') as { detail: string }[]).map((r) => r.detail)
-    expect(plan.join(' ')).toContain('COVERING INDEX households_progress')
+  it('both progress queries read households through the covering index households_progress', () => {
+    for (const sql of [PROGRESS_BY_VILLAGE_SQL, PROGRESS_BY_ENUMERATOR_SQL]) {
+      const plan = (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('2025', '19900', null, null) as { detail: string }[]).map((r) => r.detail)
+      expect(plan.join(' ')).toContain('SEARCH h USING COVERING INDEX households_progress')
+    }
   })
 })
 

@@ -67,6 +67,16 @@ const toPin = (r: RawPin): PinRow => ({ ...r, flags: r.flags === '' ? [] : (r.fl
 const PIN_COLUMNS = `id, period, unit_code AS unit, village_id AS village, lat, lng, status, category, accuracy_m AS accuracyM,
   last_editor AS editor, flags`
 
+/** Progress counts (parameters: period, unit, village or null twice); both read the covering index households_progress. */
+export const PROGRESS_BY_VILLAGE_SQL = `SELECT v.id AS village, v.name AS name, h.status AS status, h.category AS category, COUNT(h.status) AS n
+     FROM villages v LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
+     WHERE v.unit_code = ? AND (? IS NULL OR v.id = ?) GROUP BY v.id, h.status, h.category ORDER BY v.id`
+export const PROGRESS_BY_ENUMERATOR_SQL = `SELECT u.id AS userId, u.display_name AS name, a.village_id AS village, h.status AS status, h.category AS category, COUNT(h.status) AS n
+     FROM villages v JOIN assignments a ON a.village_id = v.id JOIN users u ON u.id = a.user_id AND u.role = 'enumerator'
+     LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
+     WHERE v.unit_code = ? AND (? IS NULL OR u.id IN (SELECT user_id FROM assignments WHERE village_id = ?))
+     GROUP BY u.id, a.village_id, h.status, h.category ORDER BY u.id`
+
 export interface ConsoleStore {
   /** Every located household of a unit and period. */
   pinsOfUnit(period: string, unit: string): PinRow[]
@@ -91,18 +101,8 @@ export function createConsoleStore(db: Db): ConsoleStore {
   // 40 index probes on households_unit instead of a DISTINCT over every household of the period.
   const units = db.prepare('SELECT u.code FROM units u WHERE EXISTS (SELECT 1 FROM households h WHERE h.unit_code = u.code AND h.period = ?) ORDER BY u.code').pluck()
   const assigned = db.prepare('SELECT village_id FROM assignments WHERE user_id = ? ORDER BY village_id').pluck()
-  const byVillage = db.prepare(
-    `SELECT v.id AS village, v.name AS name, h.status AS status, h.category AS category, COUNT(h.id) AS n
-     FROM villages v LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
-     WHERE v.unit_code = ? AND (? IS NULL OR v.id = ?) GROUP BY v.id, h.status, h.category ORDER BY v.id`,
-  )
-  const byEnumerator = db.prepare(
-    `SELECT u.id AS userId, u.display_name AS name, a.village_id AS village, h.status AS status, h.category AS category, COUNT(h.id) AS n
-     FROM villages v JOIN assignments a ON a.village_id = v.id JOIN users u ON u.id = a.user_id AND u.role = 'enumerator'
-     LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
-     WHERE v.unit_code = ? AND (? IS NULL OR u.id IN (SELECT user_id FROM assignments WHERE village_id = ?))
-     GROUP BY u.id, a.village_id, h.status, h.category ORDER BY u.id`,
-  )
+  const byVillage = db.prepare(PROGRESS_BY_VILLAGE_SQL)
+  const byEnumerator = db.prepare(PROGRESS_BY_ENUMERATOR_SQL)
   const upsert = db.prepare(
     `INSERT INTO device_reports (device_id, user_id, app_version, unsynced_edits, unsynced_photos, last_contact) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (user_id, device_id) DO UPDATE SET app_version = excluded.app_version, unsynced_edits = excluded.unsynced_edits,
