@@ -106,6 +106,8 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
     },
     unsubscribe: (s) => void subscribers.delete(s),
     summaryCommitted(ids) {
+      // Before any console looked at the map there is nothing to keep current: no read per commit on the write path.
+      if (subscribers.size === 0 && pins.loadedUnits() === 0) return
       for (const id of ids) due.add(id)
       // After the commit's acknowledgements (they resolve in this turn's microtasks), before any later I/O.
       scheduled ??= new Promise<void>((done) =>
