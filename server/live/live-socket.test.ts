@@ -23,6 +23,7 @@ beforeAll(async () => {
     ['binh', 'enumerator', { villages: ['lv2'] }],
     ['sup1', 'supervisor', { unitCode: '19900' }],
     ['sup2', 'supervisor', { unitCode: '20014' }],
+    ['sup3', 'supervisor', { unitCode: '20014' }],
     ['obs', 'observer', {}],
   ]
   for (const [name, role, place] of people) {
@@ -113,6 +114,15 @@ describe('/live refusals (named close codes)', () => {
     for (let i = 0; i < LIVE_LIMITS.burst + 5; i++) chatty.send({ type: 'subscribe' })
     expect(await chatty.whenClosed()).toBe(LiveClose.RATE_LIMITED)
     expect(chatty.messages.at(-1)).toEqual({ type: 'error', code: 'live/rate-limited' })
+  })
+
+  it(`a user's socket beyond ${LIVE_LIMITS.perUser} is closed with 4429; the open ones keep working`, async () => {
+    const open = await Promise.all(Array.from({ length: LIVE_LIMITS.perUser }, () => LiveClient.connect(server.url, tokens.sup3!)))
+    const extra = await LiveClient.connect(server.url, tokens.sup3!)
+    expect(await extra.whenClosed()).toBe(LiveClose.RATE_LIMITED)
+    expect(extra.messages).toEqual([{ type: 'error', code: 'live/too-many-sockets' }])
+    for (const c of open) expect(await c.subscribe()).toMatchObject({ type: 'subscribed', units: ['20014'] })
+    for (const c of open) await c.close()
   })
 
   it('plain HTTP without a session gets 401 live/unauthenticated', async () => {

@@ -55,8 +55,8 @@ interface LiveDeps {
   feed: ConsoleFeed
 }
 
-export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): { close(): void; count(): number } {
-  const open = new Set<{ close(code: number, reason: string): void }>()
+/** Mounts GET /live. On shutdown the server closes every socket with 1001 (server.ts). */
+export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): void {
   const perUser = new Map<string, number>()
 
   function connection(user: User, token: string, socket: RawSocket) {
@@ -182,7 +182,6 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
       const user = c.get('user') as User | null
       const token = (c.get('token') as string | null) ?? ''
       let conn: ReturnType<typeof connection> | null = null
-      let handle: { close(code: number, reason: string): void } | null = null
       return {
         onOpen(_e, ws) {
           const refuse = (code: number, reason: string) => {
@@ -194,8 +193,6 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
           if (user.role === 'enumerator') return refuse(LiveClose.FORBIDDEN, 'live/forbidden')
           if ((perUser.get(user.id) ?? 0) >= LIVE_LIMITS.perUser) return refuse(LiveClose.RATE_LIMITED, 'live/too-many-sockets')
           perUser.set(user.id, (perUser.get(user.id) ?? 0) + 1)
-          handle = { close: (code, reason) => ws.close(code, reason) }
-          open.add(handle)
           conn = connection(user, token, {
             send: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
@@ -206,18 +203,9 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
           conn?.receive(e.data)
         },
         onClose() {
-          if (handle) open.delete(handle)
           conn?.gone()
         },
       }
     }),
   )
-
-  return {
-    close() {
-      for (const h of open) h.close(LiveClose.SERVER_SHUTDOWN, 'server shutting down')
-      open.clear()
-    },
-    count: () => open.size,
-  }
 }
