@@ -42,7 +42,8 @@ export interface ConsoleFeed {
   /** No contact for this long marks a device stale. */
   readonly staleAfterMs: number
   now(): number
-  subscribe(s: LiveSubscriber): void
+  /** Resolves once the subscription's units are in memory. */
+  subscribe(s: LiveSubscriber): Promise<void>
   unsubscribe(s: LiveSubscriber): void
   /** After a commit transaction: these households' summary rows were rewritten. Deltas go out on the next turn. */
   summaryCommitted(householdIds: readonly string[]): void
@@ -100,9 +101,10 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
     pins,
     staleAfterMs,
     now,
-    subscribe(s) {
-      for (const unit of s.view.units) pins.load(s.view.period, unit)
+    async subscribe(s) {
       subscribers.add(s)
+      // Loaded one unit per turn; until a unit is in memory its commits are pushed as they come (old pin unknown).
+      await pins.prepare(s.view.period, s.view.units, {})
     },
     unsubscribe: (s) => void subscribers.delete(s),
     summaryCommitted(ids) {

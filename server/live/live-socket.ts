@@ -16,6 +16,7 @@ import { FilterParams, resolveView, type View } from './view.ts'
 export const LiveClose = {
   SERVER_SHUTDOWN: 1001,
   TOO_LARGE: 1009,
+  INTERNAL: 1011,
   MALFORMED: 4400,
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
@@ -53,11 +54,13 @@ interface LiveDeps {
   db: Db
   access: Access
   feed: ConsoleFeed
+  onError?: (e: unknown) => void
 }
 
 /** Mounts GET /live. On shutdown the server closes every socket with 1001 (server.ts). */
 export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): void {
   const perUser = new Map<string, number>()
+  const onError = deps.onError ?? ((e: unknown) => console.error('[live]', e))
 
   function connection(user: User, token: string, socket: RawSocket) {
     const { feed } = deps
@@ -69,6 +72,8 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
     let overflowed = false
     let retry: NodeJS.Timeout | null = null
     let drainScheduled = false
+    /** Deltas wait in the queue until `subscribed` went out. */
+    let ready = false
     let closed = false
 
     function send(m: unknown): void {
@@ -118,7 +123,7 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
             queue = new Map()
             overflowed = true
           }
-          if (!drainScheduled) {
+          if (ready && !drainScheduled) {
             drainScheduled = true
             queueMicrotask(drain)
           }
@@ -158,9 +163,21 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
         if (!r.ok) return end(LiveClose.FORBIDDEN, 'live/forbidden')
         if (sub) feed.unsubscribe(sub)
         queue = new Map()
-        sub = subscriber(r.view)
-        feed.subscribe(sub)
-        send({ type: 'subscribed', period, units: r.view.units, filters: f.data })
+        ready = false
+        const mine = subscriber(r.view)
+        sub = mine
+        feed.subscribe(mine).then(
+          () => {
+            if (sub !== mine) return
+            send({ type: 'subscribed', period, units: r.view.units, filters: f.data })
+            ready = true
+            drain()
+          },
+          (e: unknown) => {
+            onError(e)
+            end(LiveClose.INTERNAL, 'live/internal')
+          },
+        )
       },
       gone,
     }
