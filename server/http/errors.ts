@@ -17,6 +17,7 @@ export const API_ERRORS = {
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
   'rate/limited': 429,
+  'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
   internal: 500,
 } as const
 

@@ -7,19 +7,22 @@ import { z } from 'zod'
 import type { Access, User } from '../auth/access.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
 import { sessionCheck } from '../relay/device-connection.ts'
+import { CloseCode } from '../../shared/sync/limits.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import type { Db } from '../db/open.ts'
 import type { ConsoleFeed, LiveDelta, LiveSubscriber } from './console-feed.ts'
 import { FilterParams, resolveView, type View } from './view.ts'
 
-/** Close codes of /live (4000 + the nearest HTTP status, as on /sync). */
+/** Close codes of /live: the sync protocol's where the meaning is the same (4000 + the nearest HTTP status). */
 export const LiveClose = {
-  SERVER_SHUTDOWN: 1001,
-  TOO_LARGE: 1009,
+  SERVER_SHUTDOWN: CloseCode.SERVER_SHUTDOWN,
+  TOO_LARGE: CloseCode.TOO_LARGE,
+  /** An unexpected server error while subscribing. */
   INTERNAL: 1011,
-  MALFORMED: 4400,
-  UNAUTHENTICATED: 4401,
-  FORBIDDEN: 4403,
+  MALFORMED: CloseCode.PROTOCOL_ERROR,
+  UNAUTHENTICATED: CloseCode.UNAUTHENTICATED,
+  FORBIDDEN: CloseCode.FORBIDDEN,
+  /** Too many messages per second, or too many open sockets of one user. */
   RATE_LIMITED: 4429,
 } as const
 
