@@ -51,6 +51,10 @@ describe('onSummaryCommitted', () => {
     expect(r.household.setCauses(['illness'])).toEqual({ ok: true })
     expect((await committed(writer.submit('h1', r.take(), alice))).serverSeq).toBe(3)
     expect(seen).toHaveLength(1)
+    // Detaching the photo clears the flag.
+    expect(r.household.detachPhoto('b'.repeat(64))).toEqual({ ok: true })
+    await committed(writer.submit('h1', r.take(), alice))
+    expect(seen.at(-1)).toEqual({ ids: ['h1'], flags: '' })
     await writer.close()
   })
 
