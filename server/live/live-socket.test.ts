@@ -125,9 +125,13 @@ describe('/live refusals (named close codes)', () => {
     for (const c of open) await c.close()
   })
 
-  it('plain HTTP without a session gets 401 live/unauthenticated', async () => {
+  it('plain HTTP gets JSON: 401 live/unauthenticated without a session, 426 live/upgrade-required with one', async () => {
     const res = await fetch(`${server.url}/live`)
     expect(res.status).toBe(401)
     expect(((await res.json()) as { code: string }).code).toBe('live/unauthenticated')
+    // Signed in but not a WebSocket: a JSON answer, never the client's index.html.
+    const plain = await fetch(`${server.url}/live?token=${tokens.sup1}`)
+    expect(plain.status).toBe(426)
+    expect(((await plain.json()) as { code: string }).code).toBe('live/upgrade-required')
   })
 })

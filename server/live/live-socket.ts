@@ -191,8 +191,9 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
     async (c, next) => {
       const token = sessionToken(c)
       const user = token ? deps.access.authenticate(token) : null
-      if (!user && c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        return c.json({ code: 'live/unauthenticated', message: 'sign in first', details: null }, 401)
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        if (!user) return c.json({ code: 'live/unauthenticated', message: 'sign in first', details: null }, 401)
+        return c.json({ code: 'live/upgrade-required', message: 'GET /live is a WebSocket', details: null }, 426)
       }
       c.set('user', user)
       c.set('token', token)
