@@ -53,6 +53,32 @@ describe('the HTTP API', () => {
     expect(res.status).toBe(401)
   })
 
+  it('answers a 2,000-deep nested JSON body with request/invalid, not a stack overflow (500)', async () => {
+    const deep = `${'['.repeat(2000)}${']'.repeat(2000)}`
+    const deepObject = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`
+    for (const [path, body] of [
+      ['/api/conflicts/1/resolve', `{"value":${deep}}`],
+      ['/api/conflicts/1/resolve', `{"value":${deepObject}}`],
+      ['/api/users', deepObject],
+      ['/api/login', `{"username":"lan","password":${deep}}`],
+    ] as const) {
+      const res = await s.api(path, { method: 'POST', token: w.tokens.admin, headers: { 'content-type': 'application/json' }, body })
+      expect(res.status, path).toBe(400)
+      expect(await res.json(), path).toMatchObject({ code: 'request/invalid', details: { issues: [{ message: 'nested deeper than 64' }] } })
+    }
+  })
+
+  it('refuses a body that is not application/json on JSON routes (415), and accepts bodiless posts', async () => {
+    const res = await fetch(`${s.url}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.tokens.admin}`, 'content-type': 'text/plain' },
+      body: JSON.stringify({ username: 'plain', password: 'a long enough password', role: 'admin' }),
+    })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toEqual({ code: 'request/unsupported-type', message: expect.any(String), details: { contentType: 'text/plain' } })
+    expect(s.db.prepare("SELECT COUNT(*) FROM users WHERE username = 'plain'").pluck().get()).toBe(0)
+    expect((await s.api('/api/logout', { method: 'POST', token: await s.login('obs') })).status).toBe(200)
+  })
   it('limits JSON bodies', async () => {
     const res = await s.api('/api/users', {
       method: 'POST',
@@ -69,4 +95,5 @@ describe('the HTTP API', () => {
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ code: 'request/invalid' })
   })
+
 })

@@ -16,28 +16,41 @@ import { sessionRoutes } from './http/session-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
+import { reviewRoutes } from './http/review-routes.ts'
 import { progressRoutes } from './http/progress-routes.ts'
 import { deviceRoutes } from './http/device-routes.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { liveRoutes } from './live/live-socket.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
-import { createPhotoStore } from './photos/photo-store.ts'
+import { jsonBodiesOnly } from './http/validate.ts'
+import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import type { Relay } from './relay/index.ts'
+import type { DocStore } from './store/doc-store.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
 
 export interface AppDeps {
   db: Db
   access: Access
   relay?: Relay | undefined
+  /** Committed household documents (GET /api/households/:id/state). */
+  docStore?: DocStore | undefined
   /** The console's pins, progress and live subscriptions (one is made when absent; the server shares its own with the relay). */
   feed?: ConsoleFeed | undefined
   version: string
   clientDir: string
   photosDir: string
+  /** The data folder (health checks its free space) and the free bytes below which it counts as full. */
+  dataDir?: string | undefined
+  minFreeBytes?: number | undefined
+  photoQuota?: PhotoQuota | undefined
   tileUrl?: string | undefined
   loginLimiter?: LoginLimiter
+  /** The session cookie gets `Secure`: the server serves TLS itself or sits behind a TLS proxy. */
+  secureCookies?: boolean
+  /** Behind a reverse proxy: the caller's address is the last X-Forwarded-For entry. */
+  trustProxy?: boolean
   now?: () => number
   /** Where unexpected errors are reported (stderr by default). */
   logError?: (err: unknown) => void
@@ -87,19 +100,30 @@ export function createApp(deps: AppDeps): BuiltApp {
       throw new ApiError('request/too-large', `body above ${JSON_BODY_LIMIT} bytes`, { limit: JSON_BODY_LIMIT })
     },
   })
-  // Photos carry their own, larger limit (photo-routes.ts).
-  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/photos/') ? next() : jsonLimit(c, next)))
+  const jsonOnly = jsonBodiesOnly()
+  // Photos carry their own, larger limit and their own media types (photo-routes.ts).
+  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/')
+  app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
+  app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
-  healthRoutes(app, { db: deps.db, version: deps.version })
-  sessionRoutes(app, { db: deps.db, limiter: deps.loginLimiter ?? createLoginLimiter({ now }), now })
+  healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
+  sessionRoutes(app, {
+    db: deps.db,
+    limiter: loginLimiter,
+    now,
+    secureCookies: deps.secureCookies ?? false,
+    trustProxy: deps.trustProxy ?? false,
+  })
   placeRoutes(app, { db: deps.db })
-  householdRoutes(app, { db: deps.db, access: deps.access })
+  householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db, feed })
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
-  userRoutes(app, { db: deps.db, now })
-  photoRoutes(app, { db: deps.db, access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now) })
+  reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
+  userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
+  photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)
   return { app, injectWebSocket, wss }

@@ -13,7 +13,9 @@ interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   classify: { usage: 'classify FILE [--standard ID]   classify one household or an array (rasoat.household/1); JSON on stdout', load: () => import('./cli/classify.ts') },
-  user: { usage: 'user add --username U --password P --role R [--unit CODE] [--villages A,B] [--data-dir D]   create a user', load: () => import('./cli/user.ts') },
+  user: { usage: 'user add|disable|enable|password --username U [--role R --unit CODE --villages A,B] [--data-dir D]   manage users (password from stdin or a prompt)', load: () => import('./cli/user.ts') },
+  backup: { usage: 'backup FILE [--data-dir D]   one file with the database and photos, consistent while the server runs', load: () => import('./cli/backup.ts') },
+  restore: { usage: 'restore FILE [--data-dir D]   replace the data with a backup (server stopped); devices see a new epoch', load: () => import('./cli/restore.ts') },
   seed: { usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)', load: () => import('./cli/seed.ts') },
 }
 

@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { passwordProblem } from './auth/password-policy.ts'
+import type { RelayDeps } from './relay/index.ts'
 
 export interface ServerConfig {
   port: number
@@ -10,13 +12,19 @@ export interface ServerConfig {
   dataDir: string
   /** Seed the demo dataset when the database is new. Default on; SEED_DEMO=0 turns it off. */
   seedDemo: boolean
-  /** Password for the demo users; random when unset (printed once at seeding). */
+  /** One password for all demo users (tests, development); unset: each gets its own random one, printed once. */
   demoPassword: string | undefined
+  /** TLS_CERT + TLS_KEY (PEM files): serve HTTPS and WSS directly. */
+  tls: { cert: Buffer; key: Buffer } | undefined
+  /** TRUST_PROXY: behind a TLS reverse proxy — Secure cookies, caller address from X-Forwarded-For. */
+  trustProxy: boolean
   /** Tile server origin allowed by the CSP for map images, e.g. https://tile.openstreetmap.org. */
   tileUrl: string | undefined
   /** Directory of the built client (vite build output). */
   clientDir: string
   version: string
+  /** RELAY_MAX_CONNECTIONS_PER_USER, RELAY_IDLE_MINUTES (docs/server.md §Limits); the rest keep their defaults. */
+  relayLimits: NonNullable<RelayDeps['limits']>
 }
 
 type Env = Record<string, string | undefined>
@@ -33,6 +41,22 @@ function parseFlag(raw: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
 }
 
+function parsePositive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`)
+  return n
+}
+
+function readRelayLimits(env: Env): ServerConfig['relayLimits'] {
+  const perUser = parsePositive('RELAY_MAX_CONNECTIONS_PER_USER', env.RELAY_MAX_CONNECTIONS_PER_USER)
+  const idleMinutes = parsePositive('RELAY_IDLE_MINUTES', env.RELAY_IDLE_MINUTES)
+  return {
+    ...(perUser !== undefined ? { maxConnectionsPerUser: Math.floor(perUser) } : {}),
+    ...(idleMinutes !== undefined ? { idleMs: idleMinutes * 60_000 } : {}),
+  }
+}
+
 /** The package version, shown by GET /api/health. */
 export function packageVersion(root = process.cwd()): string {
   try {
@@ -43,15 +67,40 @@ export function packageVersion(root = process.cwd()): string {
   }
 }
 
+function readTls(env: Env, cwd: string): ServerConfig['tls'] {
+  const certFile = env.TLS_CERT || undefined
+  const keyFile = env.TLS_KEY || undefined
+  if (certFile === undefined && keyFile === undefined) return undefined
+  if (certFile === undefined || keyFile === undefined) throw new Error('TLS_CERT and TLS_KEY must be set together')
+  const read = (name: string, file: string): Buffer => {
+    try {
+      return readFileSync(resolve(cwd, file))
+    } catch (err) {
+      throw new Error(`${name}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+    }
+  }
+  return { cert: read('TLS_CERT', certFile), key: read('TLS_KEY', keyFile) }
+}
+
+function readDemoPassword(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  const weak = passwordProblem(raw)
+  if (weak) throw new Error(`DEMO_PASSWORD: ${weak}`)
+  return raw
+}
+
 export function readConfig(env: Env, cwd = process.cwd()): ServerConfig {
   return {
     port: parsePort(env.PORT, 8080),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
     seedDemo: parseFlag(env.SEED_DEMO, true),
-    demoPassword: env.DEMO_PASSWORD || undefined,
+    demoPassword: readDemoPassword(env.DEMO_PASSWORD),
+    tls: readTls(env, cwd),
+    trustProxy: parseFlag(env.TRUST_PROXY, false),
     tileUrl: env.TILE_URL || undefined,
     clientDir: resolve(cwd, env.CLIENT_DIR || 'dist/client'),
     version: packageVersion(cwd),
+    relayLimits: readRelayLimits(env),
   }
 }

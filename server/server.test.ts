@@ -19,7 +19,7 @@ describe('startServer', () => {
   it('answers GET /api/health with version and db ok', async () => {
     const res = await fetch(`${s.url}/api/health`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, version: expect.any(String), db: 'ok' })
+    expect(await res.json()).toEqual({ ok: true, version: expect.any(String), db: 'ok', writer: 'ok', disk: 'ok' })
   })
 
   it('opens the database in WAL mode and loads the 40 units and a current period', () => {
@@ -96,7 +96,7 @@ describe('demo dataset on a new database', () => {
 
   it('seeds ~1,000 households and one login per role; enum1 sees ~300 households', async () => {
     expect(s.demo?.users.map((u) => u.role)).toEqual(['enumerator', 'supervisor', 'admin', 'observer'])
-    expect(s.demo?.password).toBe('demo-pass-2025')
+    expect(s.demo?.users.map((u) => u.password)).toEqual(Array(4).fill('demo-pass-2025')) // DEMO_PASSWORD applies to all
     const token = await s.login('enum1', 'demo-pass-2025')
     const res = await s.api('/api/households?limit=1000', { token })
     const body = (await res.json()) as { households: { headName: string }[]; nextCursor: string | null }

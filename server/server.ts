@@ -1,7 +1,8 @@
 // Starts one rasoat server: database, migrations, reference data, stores, relay, HTTP + WebSocket on a port.
 // Used by main.ts and by every integration test (port 0), so tests run exactly what production runs.
 
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -11,15 +12,20 @@ import { createApp } from './app.ts'
 import { createAccess, type Access } from './auth/access.ts'
 import { deleteExpiredSessions } from './auth/sessions.ts'
 import { packageVersion } from './config.ts'
+import { lockDataDir } from './db/folder-lock.ts'
+import { readEpoch } from './db/meta.ts'
+import { createWalSync, syncWhenChanged } from './db/wal-sync.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
-import { createRelay, type Relay } from './relay/index.ts'
-import { seedDemo } from './seed/demo.ts'
+import { createPhotoStore, DEFAULT_ORPHAN_GRACE_MS, type PhotoQuota } from './photos/photo-store.ts'
+import { createRelay, type Relay, type RelayDeps } from './relay/index.ts'
+import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
+import type { HouseholdWriterOptions } from './store/household-writer.ts'
 import type { VisitRules } from './store/visit-flags.ts'
 
 /** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
@@ -30,12 +36,26 @@ export interface StartOptions {
   port: number
   host?: string
   seedDemo?: boolean
+  /** One password for every demo user (tests, development); each gets its own random one otherwise. */
   demoPassword?: string | undefined
+  /** Serve HTTPS and WSS with this PEM certificate and key (phones need a secure origin). */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined
+  /** Behind a TLS reverse proxy: Secure cookies, caller addresses from X-Forwarded-For. */
+  trustProxy?: boolean
   clientDir?: string
   tileUrl?: string | undefined
   version?: string
   now?: () => number
   log?: (line: string) => void
+  /** Relay rate limits, connection caps, idle time (docs/server.md §Limits); unset parts take the defaults. */
+  relayLimits?: RelayDeps['limits']
+  /** Group-commit settings and test hooks of the relay's writer (e.g. a failing commit). */
+  commit?: HouseholdWriterOptions
+  /** Free bytes on the data folder's disk below which /api/health answers 503 (default 64 MiB). */
+  minFreeBytes?: number
+  photoQuota?: PhotoQuota
+  /** Photos linked to no household are deleted this long after upload (default 7 days), checked every 6 h. */
+  orphanPhotoGraceMs?: number
   /** Thresholds of the map's visit-authenticity flags. */
   visitRules?: VisitRules
   /** A device without contact for this long is shown stale on the console (default 6 h). */
@@ -50,10 +70,13 @@ export interface RunningServer {
   access: Access
   docStore: DocStore
   relay: Relay
+  /** This copy of the data (WELCOME, P15): changes when a backup is restored. */
+  epoch: string
+  /** The supervisor console's pins, progress and live subscriptions. */
   feed: ConsoleFeed
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
-  demo: { users: { username: string; role: string }[]; password: string } | undefined
+  demo: { users: DemoUser[] } | undefined
   close(): Promise<void>
 }
 
@@ -63,12 +86,33 @@ export function databaseFile(dataDir: string): string {
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
+  const lock = lockDataDir(dataDir, 'server')
+  // A restore that was killed half-way leaves its staging folder; nothing else uses it while this process holds the lock.
+  for (const name of readdirSync(dataDir)) if (name.startsWith('.restore-')) rmSync(join(dataDir, name), { recursive: true, force: true })
+  let db: Db
+  try {
+    db = openDb(databaseFile(dataDir))
+  } catch (e) {
+    lock.release()
+    throw e
+  }
+  try {
+    return await startOn(db, dataDir, opts, lock.release)
+  } catch (e) {
+    db.close()
+    lock.release()
+    throw e
+  }
+}
+
+async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock: () => void): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const now = opts.now ?? Date.now
-  mkdirSync(dataDir, { recursive: true })
-  const db = openDb(databaseFile(dataDir))
   migrate(db, migrations)
   ensureReferenceData(db)
+  const epoch = readEpoch(db)
   const access = createAccess(db, now)
   deleteExpiredSessions(db, now())
   const sessionSweep = setInterval(() => deleteExpiredSessions(db, now()), 6 * 60 * 60 * 1000)
@@ -80,31 +124,62 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (opts.seedDemo && isNew) {
     const seeded = await seedDemo(db, docStore, { password: opts.demoPassword })
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
-    demo = { users: seeded.users, password: seeded.password }
+    demo = { users: seeded.users }
   }
   const feed = createConsoleFeed(db, { now, ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}) })
-  const relay = createRelay({
-    db,
-    access,
-    docStore,
-    now,
-    commit: { onSummaryCommitted: (ids) => feed.summaryCommitted(ids), ...(opts.visitRules ? { visitRules: opts.visitRules } : {}) },
-  })
+  const commit: HouseholdWriterOptions = {
+    ...opts.commit,
+    ...(opts.visitRules ? { visitRules: opts.visitRules } : {}),
+    onSummaryCommitted: (ids) => {
+      opts.commit?.onSummaryCommitted?.(ids)
+      feed.summaryCommitted(ids)
+    },
+  }
+  const relay = createRelay({ db, access, docStore, now, epoch, commit, ...(opts.relayLimits ? { limits: opts.relayLimits } : {}) })
+  const photosDir = join(dataDir, 'photos')
+  const photos = createPhotoStore(db, photosDir, now)
+  const sweepPhotos = (): void => {
+    const swept = photos.sweepOrphans(opts.orphanPhotoGraceMs ?? DEFAULT_ORPHAN_GRACE_MS)
+    if (swept.rows + swept.files > 0) opts.log?.(`Deleted ${swept.rows} photos linked to no household and ${swept.files} files`)
+  }
+  sweepPhotos()
+  const photoSweep = setInterval(sweepPhotos, 6 * 60 * 60 * 1000)
+  photoSweep.unref()
+  // Writes no ACK waits for (sessions, users, photo rows) reach the disk within a second too.
+  const wal = createWalSync(db)
+  const walTick = wal === null ? null : syncWhenChanged(db, wal)
+  const walTimer = setInterval(() => void walTick?.().catch((e: unknown) => opts.log?.(`WAL sync failed: ${String(e)}`)), 1000)
+  walTimer.unref()
 
   const { app, injectWebSocket, wss } = createApp({
     db,
     access,
     relay,
+    docStore,
     feed,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
-    photosDir: join(dataDir, 'photos'),
+    photosDir,
+    dataDir,
+    minFreeBytes: opts.minFreeBytes,
+    photoQuota: opts.photoQuota,
     tileUrl: opts.tileUrl,
+    secureCookies: opts.tls !== undefined || opts.trustProxy === true,
+    trustProxy: opts.trustProxy ?? false,
     now,
   })
 
-  const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host }, () => ok(s))
+  const tls = opts.tls ? { createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } } : {}
+  const server: ServerType = await new Promise((ok, fail) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: host, ...tls }, () => ok(s))
+    s.once('error', (e) => {
+      clearInterval(sessionSweep)
+      clearInterval(photoSweep)
+      clearInterval(walTimer)
+      wal?.close()
+      void relay.close().catch(() => {})
+      fail(e)
+    })
   })
   injectWebSocket(server)
   const port = (server.address() as AddressInfo).port
@@ -115,6 +190,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     closing ??= (async () => {
       // Order matters: commit what the relay holds, tell devices we go, stop HTTP, then close the file.
       clearInterval(sessionSweep)
+      clearInterval(photoSweep)
+      clearInterval(walTimer)
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
@@ -128,10 +205,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         })
         if ('closeIdleConnections' in server) server.closeIdleConnections()
       })
+      wal?.close()
       db.close()
+      releaseLock()
     })()
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, host, db, access, docStore, relay, feed, app, demo, close }
+  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`, port, host, db, access, docStore, relay, epoch, feed, app, demo, close }
 }

@@ -1,14 +1,17 @@
 // The app's top-level state: which phase (login, unlock, ready), which screen, the signed-in user, sync status,
 // and the guarded actions (logout and user switch are refused while anything is unsynced).
 
+import { createSubscriber } from 'svelte/reactivity'
 import type { SyncStatus } from '../sync/sync-client.ts'
+import { AppLock, type LockSettings, type PinResult } from './app-lock.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
-import type { LoginFailure, SessionStore, StoredSession } from './session.ts'
+import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
+import { addFoundHousehold, PLACES_SETTING, type FoundInput, type FoundResult, type VillagePlaces } from './found-household.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
-export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' }
+export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' }
 export interface Notice {
   key: string
   params?: Record<string, string | number>
@@ -23,9 +26,11 @@ export interface AppDeps {
   pendingPhotos: () => Promise<number>
   /** Started after login/unlock (photo uploader); returns stop. */
   onSignedIn?: (session: StoredSession) => () => void
+  /** The clock of the inactivity lock (tests inject one). */
+  now?: () => number
 }
 
-const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, lastSyncAt: null, stopReason: null, lastError: null }
+const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, refused: 0, lastSyncAt: null, stopReason: null, lastError: null }
 
 export class AppState {
   phase = $state<Phase>('starting')
@@ -37,14 +42,22 @@ export class AppState {
   persisted = $state<boolean | null>(null)
   /** Village id → name for the user's scope (fetched online after sign-in, kept for offline). */
   villageNames = $state<Record<string, string>>({})
+  /** The user's villages with unit and the current period, for adding a household found in the field. */
+  places = $state<VillagePlaces | null>(null)
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
+  /** After an online login without a PIN set: offer to set one (dismissible). */
+  offerPin = $state(false)
   readonly deps: AppDeps
+  readonly lock: AppLock
+  readonly #lockChanged: () => void
   #runtime: SyncRuntime | null = null
   #stopSignedIn: (() => void) | null = null
 
   constructor(deps: AppDeps) {
     this.deps = deps
+    this.lock = new AppLock(deps.device.summary, deps.now ?? (() => Date.now()))
+    this.#lockChanged = createSubscriber((update) => this.lock.subscribe(update))
     deps.device.onWriteError = (e) => {
       const quota = e instanceof DOMException && e.name === 'QuotaExceededError'
       this.notice = { key: quota ? 'storage.full' : 'storage.writeFailed', tone: 'error' }
@@ -55,7 +68,31 @@ export class AppState {
     return this.session?.user ?? null
   }
 
+  /** Supervisors, admins and observers review: read-only forms opened from the server, no area download, no writes. */
+  get reviewer(): boolean {
+    const role = this.user?.role
+    return role !== undefined && role !== 'enumerator'
+  }
+
+  /** The app is locked over the open screens (their input stays as it was). */
+  get locked(): boolean {
+    this.#lockChanged()
+    return this.lock.locked
+  }
+
+  /** Whether the PIN may open the app now (else the password). */
+  get pinUsable(): boolean {
+    this.#lockChanged()
+    return this.lock.pinUsable
+  }
+
+  get lockSettings(): LockSettings {
+    this.#lockChanged()
+    return this.lock.settings
+  }
+
   async start(): Promise<void> {
+    await this.lock.load()
     const session = await this.deps.sessions.load()
     this.session = session ?? null
     this.phase = session ? 'unlock' : 'login'
@@ -63,6 +100,17 @@ export class AppState {
     const last = await this.deps.device.summary.getSetting<number>('lastSyncAt')
     if (last) this.sync = { ...this.sync, lastSyncAt: last }
     this.villageNames = (await this.deps.device.summary.getSetting<Record<string, string>>('villageNames')) ?? {}
+    this.places = (await this.deps.device.summary.getSetting<VillagePlaces>(PLACES_SETTING)) ?? null
+  }
+
+  /** Adds a household found in the field (works offline) and opens it. */
+  async addFoundHousehold(input: FoundInput): Promise<FoundResult> {
+    const r = await addFoundHousehold(this.deps.device, this.places, input)
+    if (r.ok) {
+      this.#runtime?.kick()
+      this.openHousehold(r.id)
+    }
+    return r
   }
 
   /** Village names for display and search; best effort (offline keeps the stored copy). */
@@ -70,25 +118,32 @@ export class AppState {
     try {
       const res = await fetch('/api/villages', { headers: { authorization: `Bearer ${token}` } })
       if (!res.ok) return
-      const body = (await res.json()) as { villages: { id: string; name: string }[] }
+      const body = (await res.json()) as { period: string; villages: { id: string; unitCode: string; name: string }[] }
       const names: Record<string, string> = {}
       for (const v of body.villages) names[v.id] = v.name
       this.villageNames = names
       await this.deps.device.summary.setSetting('villageNames', names)
+      this.places = { period: body.period, villages: body.villages.map((v) => ({ id: v.id, unitCode: v.unitCode, name: v.name })) }
+      await this.deps.device.summary.setSetting(PLACES_SETTING, $state.snapshot(this.places))
     } catch {
       // offline: keep what we have
     }
   }
 
-  async login(username: string, password: string): Promise<LoginFailure | null> {
+  async login(username: string, password: string): Promise<LoginRefusal | null> {
     this.busy = true
     this.notice = null
     try {
       const unsynced = await this.unsyncedTotal()
       const r = await this.deps.sessions.login(username.trim(), password, this.deps.device.deviceId, unsynced)
-      if (!r.ok) return r.code
-      if (r.userChanged) await wipeHouseholds(this.deps.device, this.deps.idb)
+      if (!r.ok) return r.retryAfterS === undefined ? { code: r.code } : { code: r.code, retryAfterS: r.retryAfterS }
+      if (r.userChanged) {
+        await wipeHouseholds(this.deps.device, this.deps.idb)
+        await this.lock.forgetPin()
+      }
+      await this.lock.passwordEntered()
       this.session = r.session
+      this.offerPin = !this.lock.hasPin
       await this.#enter(r.session)
       return null
     } finally {
@@ -96,17 +151,61 @@ export class AppState {
     }
   }
 
+  /** Opens the stored session at start, or the inactivity lock, with the password of the last online login. */
   async unlock(password: string): Promise<boolean> {
     const session = this.session
     if (!session) return false
     this.busy = true
     try {
       if (!(await this.deps.sessions.unlock(session, password))) return false
-      await this.#enter(session)
+      await this.lock.passwordEntered()
+      if (this.phase !== 'ready') await this.#enter(session)
       return true
     } finally {
       this.busy = false
     }
+  }
+
+  /** Opens the stored session at start, or the inactivity lock, with the PIN (same working day, few wrong tries). */
+  async unlockWithPin(pin: string): Promise<PinResult> {
+    const session = this.session
+    if (!session) return 'password-required'
+    this.busy = true
+    try {
+      const r = await this.lock.tryPin(pin)
+      if (r === 'ok' && this.phase !== 'ready') await this.#enter(session)
+      return r
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** Locks now: typed text still in a focused field is confirmed and pending edits are written first. */
+  async lockNow(): Promise<void> {
+    if (this.phase !== 'ready' || this.lock.locked) return
+    if (typeof document !== 'undefined' && document.activeElement instanceof HTMLElement) document.activeElement.blur()
+    // A failed write is reported by onWriteError and retried from memory: the lock engages either way.
+    await this.deps.device.households.flush().catch(() => undefined)
+    this.lock.lock()
+  }
+
+  /** A tap or key press, or the app going to the background (idle time counts from then). */
+  activity(): void {
+    this.lock.activity()
+  }
+
+  /** On a timer and when the app comes back to the foreground: lock when idle for the configured minutes. */
+  checkIdle(): void {
+    if (this.phase === 'ready' && this.lock.due()) void this.lockNow()
+  }
+
+  showLockSettings(): void {
+    this.offerPin = false
+    this.view = { name: 'lock-settings' }
+  }
+
+  dismissPinOffer(): void {
+    this.offerPin = false
   }
 
   /** The session expired on the server: sign in again online; the device keeps all data for the same user. */
@@ -120,6 +219,13 @@ export class AppState {
     this.notice = null
     this.view = { name: 'list' }
     this.#runtime?.stop()
+    if (this.reviewer) {
+      // Households kept from an earlier area download (an older version, or an enumerator who used the device before)
+      // go once nothing of them is unsynced: a reviewer's browser holds no area.
+      if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0) await wipeHouseholds(this.deps.device, this.deps.idb)
+      void this.#loadVillageNames(session.token)
+      return
+    }
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
     this.#runtime = runtime
     this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
@@ -186,6 +292,8 @@ export class AppState {
     }
     this.#leave()
     await this.deps.sessions.logout(session)
+    this.lock.locked = false
+    this.offerPin = false
     this.session = null
     this.notice = null
     this.phase = 'login'

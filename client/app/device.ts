@@ -17,6 +17,8 @@ export interface Device {
   onOutbox: (householdId: string) => void
   /** Set by the app state: an edit could not be written to IndexedDB (it stays in memory and is retried). */
   onWriteError: (error: unknown) => void
+  /** Set by the sync runtime: drop a refused household's local edits and fetch the server's value again. */
+  discardLocal: (householdId: string) => Promise<void>
 }
 
 export async function openDevice(idb: IDBFactory, name = SUMMARY_DB_NAME): Promise<Device> {
@@ -35,6 +37,7 @@ export async function openDevice(idb: IDBFactory, name = SUMMARY_DB_NAME): Promi
     syncStore: undefined as unknown as DeviceSyncStore,
     onOutbox: () => undefined,
     onWriteError: () => undefined,
+    discardLocal: () => Promise.reject(new Error('sync/not-running')),
   }
   device.households = new HouseholdStore({
     summary,

@@ -27,7 +27,25 @@ export type LoginFailure =
   | 'auth/server'
   | 'auth/unsynced-other-user'
 
-export type LoginResult = { ok: true; session: StoredSession; userChanged: boolean } | { ok: false; code: LoginFailure }
+/** A refused sign-in; a rate-limited one says how long to wait (the server's details.retryAfterS). */
+export interface LoginRefusal {
+  code: LoginFailure
+  retryAfterS?: number
+}
+
+export type LoginResult = { ok: true; session: StoredSession; userChanged: boolean } | ({ ok: false } & LoginRefusal)
+
+/** How to say a wait: "a moment" under 10 s, whole seconds up to 90 s, then whole minutes (rounded up). */
+export function waitToSay(seconds: number): { unit: 'moment' | 'seconds' | 'minutes'; n: number } {
+  if (seconds < 10) return { unit: 'moment', n: Math.ceil(seconds) }
+  return seconds >= 90 ? { unit: 'minutes', n: Math.ceil(seconds / 60) } : { unit: 'seconds', n: Math.ceil(seconds) }
+}
+
+async function retryAfterS(res: Response): Promise<number | undefined> {
+  const body = (await res.json().catch(() => null)) as { details?: { retryAfterS?: unknown } } | null
+  const s = body?.details?.retryAfterS ?? Number(res.headers.get('retry-after'))
+  return typeof s === 'number' && Number.isFinite(s) && s > 0 ? s : undefined
+}
 
 const SESSION_KEY = 'session'
 /** The user whose households are stored on the device (kept after logout, so the same user keeps their data). */
@@ -64,7 +82,10 @@ export class SessionStore {
     } catch {
       return { ok: false, code: 'auth/offline' }
     }
-    if (res.status === 429) return { ok: false, code: 'auth/rate-limited' }
+    if (res.status === 429) {
+      const wait = await retryAfterS(res)
+      return { ok: false, code: 'auth/rate-limited', ...(wait !== undefined ? { retryAfterS: wait } : {}) }
+    }
     if (res.status === 401 || res.status === 400 || res.status === 403) return { ok: false, code: 'auth/invalid-credentials' }
     if (!res.ok) return { ok: false, code: 'auth/server' }
     const body = (await res.json()) as { token: string; user: SessionUser; expiresAt?: number }

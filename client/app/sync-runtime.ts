@@ -14,7 +14,11 @@ export interface SyncRuntime {
   stop(): void
 }
 
-type TabMessage = { type: 'outbox'; id: string } | { type: 'rows'; ids: string[] } | { type: 'status'; status: SyncStatus }
+type TabMessage =
+  | { type: 'outbox'; id: string }
+  | { type: 'rows'; ids: string[] }
+  | { type: 'status'; status: SyncStatus }
+  | { type: 'discard'; id: string }
 
 const LOCK = 'rasoat-sync-leader'
 const CHANNEL = 'rasoat-tabs'
@@ -55,11 +59,18 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
     post({ type: 'status', status: s })
   })
   device.onOutbox = (id) => (leader ? client.notifyOutbox(id) : post({ type: 'outbox', id }))
+  // A follower drops its own copy first (its tab may hold the document), then the leader drops and fetches again.
+  device.discardLocal = async (id) => {
+    if (leader) return client.discardLocal(id)
+    await device.households.discardLocal(id)
+    post({ type: 'discard', id })
+  }
   const offRows = device.index.subscribeRows((ids) => post({ type: 'rows', ids }))
   if (channel) {
     channel.onmessage = (ev: MessageEvent<TabMessage>) => {
       const m = ev.data
       if (m.type === 'outbox' && leader) client.notifyOutbox(m.id)
+      else if (m.type === 'discard' && leader) void client.discardLocal(m.id).catch(() => undefined)
       else if (m.type === 'status' && !leader) for (const l of statusListeners) l(m.status)
       else if (m.type === 'rows') {
         void Promise.all(m.ids.map((id) => device.summary.household(id))).then((rows) =>
@@ -110,6 +121,7 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
       window.removeEventListener('offline', offline)
       document.removeEventListener('visibilitychange', hidden)
       device.onOutbox = () => undefined
+      device.discardLocal = () => Promise.reject(new Error('sync/not-running'))
       offRows()
       client.stop()
       channelOpen = false

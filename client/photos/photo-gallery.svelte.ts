@@ -7,7 +7,8 @@ import type { PhotoStore, UploadState } from './photo-store.ts'
 export interface GalleryItem {
   ref: PhotoRef
   url: string | null
-  state: UploadState
+  /** 'server': not on this device, shown from the server. */
+  state: UploadState | 'server'
 }
 
 export class PhotoGallery {
@@ -19,6 +20,7 @@ export class PhotoGallery {
   constructor(
     private readonly store: PhotoStore,
     private readonly householdId: string,
+    private readonly remote?: (sha256: string) => Promise<Blob | null>,
   ) {}
 
   /** Keep `items` in step with the document's photo list and the store; returns the cleanup. */
@@ -30,11 +32,20 @@ export class PhotoGallery {
       for (const ref of list) {
         const photo = await this.store.get(ref.sha256)
         let url = this.#urls.get(ref.sha256) ?? null
-        if (!url && photo) {
+        let fromServer = false
+        if (!url && !photo && this.remote) {
+          const blob = await this.remote(ref.sha256)
+          if (blob) {
+            url = URL.createObjectURL(blob)
+            this.#urls.set(ref.sha256, url)
+            fromServer = true
+          }
+        } else if (!url && photo) {
           url = URL.createObjectURL(photo.blob)
           this.#urls.set(ref.sha256, url)
         }
-        next.push({ ref, url, state: this.store.uploadState(photo) })
+        const known = fromServer || (!photo && url !== null)
+        next.push({ ref, url, state: known ? 'server' : this.store.uploadState(photo) })
       }
       if (alive) this.items = next
     }

@@ -118,6 +118,24 @@ export class PhotoStore {
     await this.#update(sha256, (p) => ({ ...p, attempts: p.attempts + 1, lastError: error, nextAttemptAt }))
   }
 
+  /**
+   * A photo taken off its household before it was uploaded leaves the phone's outbox: deleted unless it is uploaded
+   * already or belongs to another household (content addressing: the same bytes may be stored for another one).
+   * Returns whether it was deleted.
+   */
+  async discard(sha256: string, householdId: string): Promise<boolean> {
+    const db = await this.#db
+    const deleted = await transact(db, STORE, 'readwrite', async (tx) => {
+      const s = tx.objectStore(STORE)
+      const p = (await request(s.get(sha256))) as StoredPhoto | undefined
+      if (!p || p.state === 'uploaded' || p.householdId !== householdId) return false
+      s.delete(sha256)
+      return true
+    })
+    if (deleted) this.#changed()
+    return deleted
+  }
+
   setActive(sha256: string, active: boolean): void {
     if (active) this.#active.add(sha256)
     else this.#active.delete(sha256)

@@ -1,16 +1,23 @@
-// The SyncStore of a real device: manifest and bookkeeping in the summary database, document bytes through
+// The SessionStore of a real device: manifest and bookkeeping in the summary database, document bytes through
 // HouseholdStore. Every method resolves after its IndexedDB commit, which is what ACK/HEAD ordering relies on.
 
 import * as Y from 'yjs'
-import type { ConflictMessage, SyncErrorCode } from '../../shared/sync/protocol.ts'
-import type { OutgoingUpdate, RemoteUpdate, SyncStore } from '../sync/sync-store.ts'
+import type { ConflictMessage } from '../../shared/sync/protocol.ts'
+import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from '../../shared/sync/session-store.ts'
 import type { HouseholdIndex } from './household-index.ts'
 import type { HouseholdStore } from './household-store.ts'
-import type { SummaryDb } from './summary-db.ts'
+import type { HouseholdSummary, SummaryDb } from './summary-db.ts'
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
+/** The database epoch (P15) the stored serverSeqs were acknowledged under. */
+const EPOCH_SETTING = 'epoch'
 
-export class DeviceSyncStore implements SyncStore {
+/** The server refused this household's edits for good: shown on the household, never counted as synced. */
+export function isRefused(row: HouseholdSummary): boolean {
+  return row.error !== null && !row.error.retryable
+}
+
+export class DeviceSyncStore implements SessionStore {
   constructor(
     private readonly summary: SummaryDb,
     private readonly index: HouseholdIndex,
@@ -20,7 +27,9 @@ export class DeviceSyncStore implements SyncStore {
 
   async manifest(): Promise<[string, number][]> {
     const rows = await this.summary.allHouseholds()
-    return rows.map((r) => [r.id, r.serverSeq])
+    // A household created on this phone (found in the field) that the server has not acknowledged yet is not listed:
+    // the server would answer it as removed. Its outbox creates it on the server (household-creation.ts).
+    return rows.filter((r) => r.serverSeq > 0 || r.unsyncedCount === 0).map((r) => [r.id, r.serverSeq])
   }
 
   async pendingHouseholds(): Promise<string[]> {
@@ -93,9 +102,29 @@ export class DeviceSyncStore implements SyncStore {
     this.index.put([row])
   }
 
-  async rejected(householdId: string, error: { code: SyncErrorCode; message: string; retryable: boolean }): Promise<void> {
-    const rows = await this.summary.updateHouseholds([householdId], (row) => ({ ...row, error }))
+  async rejected(householdId: string, refusal: Refusal): Promise<void> {
+    const error = { code: refusal.code, message: refusal.message, retryable: refusal.retryable }
+    const rows = await this.summary.updateHouseholds([householdId], (row) => ({ ...row, error }), 'strict')
     this.index.put(rows)
+  }
+
+  async refusedHouseholds(): Promise<string[]> {
+    return this.index.all().filter(isRefused).map((r) => r.id)
+  }
+
+  async epoch(): Promise<string | null> {
+    return (await this.summary.getSetting<string>(EPOCH_SETTING)) ?? null
+  }
+
+  setEpoch(epoch: string): Promise<void> {
+    return this.summary.setSetting(EPOCH_SETTING, epoch)
+  }
+
+  async discardLocal(householdId: string): Promise<void> {
+    const removed = this.index.get(householdId)?.removed === true
+    await this.households.discardLocal(householdId)
+    // Out of the user's scope and nothing unsynced left: nothing to go back to on this device.
+    if (removed) await this.households.forget(householdId)
   }
 
   async conflict(m: ConflictMessage): Promise<void> {

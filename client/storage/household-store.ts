@@ -8,7 +8,7 @@ import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/hous
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
 import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
 import type { HouseholdIndex } from './household-index.ts'
-import { summariseDoc, type SummaryFields } from './household-summary.ts'
+import { summariseDoc, summariseUpdate, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
 
@@ -248,15 +248,33 @@ export class HouseholdStore {
 
   // ——— remote updates ———
 
-  /** Persist remote updates (strict, one transaction), apply them to open documents, refresh summaries later. */
+  /**
+   * Persist remote updates (strict, one transaction), apply them to open documents, refresh summaries. A household
+   * new to the device (a bootstrap STATE) gets its list columns in that same transaction, derived from the update
+   * here, so the list shows names before the HEAD that follows makes it "synced".
+   */
   async applyRemote(updates: readonly { householdId: string; update: Uint8Array }[]): Promise<void> {
     if (updates.length === 0) return
-    await this.#o.summary.appendInbox(updates)
+    const derived = new Map<string, SummaryFields>()
+    const seen = new Set<string>()
+    for (const u of updates) {
+      const id = u.householdId
+      if (seen.has(id)) derived.delete(id) // several updates of one household: the lazy refresh reads them all
+      else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
+        const fields = summariseUpdate(u.update)
+        if (fields) derived.set(id, fields)
+      }
+      seen.add(id)
+    }
+    const { rows, stale } = await this.#o.summary.appendInboxWithSummaries(updates, derived)
+    this.#o.index.put(rows)
+    const fresh = new Set(rows.map((r) => r.id))
     for (const u of updates) {
       const live = this.#live.get(u.householdId)
       if (live) Y.applyUpdate(live.doc, u.update, REMOTE_ORIGIN)
-      else this.#scheduleRefresh(u.householdId)
+      else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
     }
+    for (const id of stale) this.#scheduleRefresh(id)
   }
 
   /** Everything the device holds for a household as one update (live doc, or stored bytes without a Y.Doc). */
@@ -296,6 +314,29 @@ export class HouseholdStore {
     await this.#o.summary.updateHouseholds([id], () => null)
     await deleteDocDatabase(this.#o.idb, id)
     this.#o.index.remove([id])
+  }
+
+  /**
+   * Go back to the server's value (after a refusal): the household's unsynced edits, inbox and document store are
+   * dropped and its row starts again at serverSeq 0. It must not be on screen; a release under way is waited for.
+   */
+  async discardLocal(id: string): Promise<void> {
+    await this.#opening.get(id)?.catch(() => undefined)
+    const live = this.#live.get(id)
+    if (live) {
+      if (live.users > 0) throw new Error(`household/open: ${id} is on screen`)
+      if (live.timer !== null) clearTimeout(live.timer)
+      live.timer = null
+      live.buffer = []
+      live.stranded = false
+      await live.writing
+      await this.#finishRelease(id, live)
+    }
+    this.#refreshQueue.delete(id)
+    const row = await this.#o.summary.discardHousehold(id)
+    await deleteDocDatabase(this.#o.idb, id)
+    this.#o.index.put([row])
+    this.#pendingChanged()
   }
 
   // ——— summaries ———

@@ -1,7 +1,7 @@
 // Turns a household document's content into the summary row fields (list, search, filters), with recordCategory().
 // Pure apart from reading the Y.Doc through shared/doc (the only code that knows Yjs keys).
 
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { readSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { recordCategory } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
@@ -9,7 +9,7 @@ import type { HouseholdSummary } from './summary-db.ts'
 
 export type SummaryFields = Pick<
   HouseholdSummary,
-  'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known'
+  'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known' | 'admission'
 >
 
 export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
@@ -21,7 +21,7 @@ export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
   const deprivationCount = rc.deprivationCount
   const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]
   for (const m of h.members) if (m.personalId) words.push(m.personalId)
-  return {
+  const fields: SummaryFields = {
     headName: head?.fullName ?? '',
     village: h.village,
     address: h.address,
@@ -31,8 +31,24 @@ export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
     searchText: foldForSearch(words.join(' ')),
     known: true,
   }
+  if (snap.workflow.admission) fields.admission = snap.workflow.admission
+  return fields
 }
 
 export function summariseDoc(doc: Y.Doc): SummaryFields {
   return summariseSnapshot(readSnapshot(doc))
+}
+
+/** The summary of a household whose whole stored state is `update` (a bootstrap); null if it does not apply. */
+export function summariseUpdate(update: Uint8Array): SummaryFields | null {
+  // A fixed guid: the default one costs ~30 getRandomValues calls per document, felt over a 300-household bootstrap.
+  const doc = new Y.Doc({ guid: 'summary' })
+  try {
+    Y.applyUpdate(doc, update)
+    return summariseDoc(doc)
+  } catch {
+    return null // a corrupt update must not stop the other households' summaries; the lazy refresh tries again
+  } finally {
+    doc.destroy()
+  }
 }

@@ -2,6 +2,7 @@
 // the outbox of local Yjs updates waiting for an ACK, the inbox of remote updates not yet merged into a
 // household's y-indexeddb store, and device settings. Start-up reads this, never the household documents.
 
+import type { Admission } from '../../shared/doc/keys.ts'
 import { openDatabase, request, transact } from './idb.ts'
 import type { Category } from '../../shared/household/types.ts'
 
@@ -48,6 +49,8 @@ export interface HouseholdSummary {
   known: boolean
   /** The household's y-indexeddb database exists (it was opened on this device at least once). */
   hasDocStore: boolean
+  /** A household found in the field: 'pending' until the supervisor decides (absent for listed households). */
+  admission?: Admission
 }
 
 export interface OutboxEntry {
@@ -96,6 +99,21 @@ export function openSummaryDb(factory: IDBFactory, name = SUMMARY_DB_NAME): Prom
     const inbox = db.createObjectStore(STORES.inbox, { keyPath: 'seq', autoIncrement: true })
     inbox.createIndex('householdId', 'householdId')
     db.createObjectStore(STORES.settings)
+  })
+}
+
+/** The distinct household ids of an index (one key cursor step per household, not per row). */
+function householdsIn(index: IDBIndex): Promise<Set<string>> {
+  return new Promise((resolve, reject) => {
+    const ids = new Set<string>()
+    const cursor = index.openKeyCursor(null, 'nextunique')
+    cursor.onerror = () => reject(cursor.error)
+    cursor.onsuccess = () => {
+      const c = cursor.result
+      if (!c) return resolve(ids)
+      ids.add(c.key as string)
+      c.continue()
+    }
   })
 }
 
@@ -209,6 +227,41 @@ export class SummaryDb {
     )
   }
 
+  /**
+   * Go back to the server's value: the household's outbox (unsynced edits) and inbox rows go, and its row starts
+   * again as never synced (serverSeq 0, no refusal, no document store), in one strict transaction. The caller deletes its document store.
+   */
+  discardHousehold(householdId: string): Promise<HouseholdSummary> {
+    return transact(
+      this.db,
+      [STORES.outbox, STORES.inbox, STORES.households],
+      'readwrite',
+      async (tx) => {
+        for (const name of [STORES.outbox, STORES.inbox]) {
+          const store = tx.objectStore(name)
+          const keys = await request(store.index('householdId').getAllKeys(householdId))
+          for (const k of keys) store.delete(k)
+        }
+        const households = tx.objectStore(STORES.households)
+        const row = (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(householdId)
+        // The list columns stay until the server's state arrives and the summary is derived again.
+        const next: HouseholdSummary = {
+          ...row,
+          serverSeq: 0,
+          dirty: false,
+          unsyncedCount: 0,
+          lastLocalEdit: null,
+          conflicts: [],
+          error: null,
+          hasDocStore: false,
+        }
+        households.put(next)
+        return next
+      },
+      'strict',
+    )
+  }
+
   /** Inbox and outbox rows of many households in one read transaction (summary refresh after a bootstrap). */
   pendingOf(ids: readonly string[]): Promise<Map<string, { inbox: InboxEntry[]; outbox: OutboxEntry[] }>> {
     return transact(this.db, [STORES.inbox, STORES.outbox], 'readonly', async (tx) => {
@@ -226,14 +279,47 @@ export class SummaryDb {
     })
   }
 
-  appendInbox(entries: readonly InboxEntry[]): Promise<void> {
+  /**
+   * Append remote updates to the inbox and, in the same strict transaction, write the list columns `derived` from an
+   * update for households the device held nothing of (no inbox, outbox or document store, not read yet): the update
+   * is then all there is, so its summary is exact. The other households' ids come back in `stale` (refresh later).
+   */
+  appendInboxWithSummaries(
+    entries: readonly InboxEntry[],
+    derived: ReadonlyMap<string, Partial<HouseholdSummary>>,
+  ): Promise<{ rows: HouseholdSummary[]; stale: string[] }> {
     return transact(
       this.db,
-      STORES.inbox,
+      [STORES.inbox, STORES.outbox, STORES.households],
       'readwrite',
-      (tx) => {
+      async (tx) => {
         const inbox = tx.objectStore(STORES.inbox)
+        const households = tx.objectStore(STORES.households)
+        if (derived.size === 0) {
+          for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+          return { rows: [], stale: [] }
+        }
+        // Three reads whatever the number of households (a bootstrap brings hundreds): which households have inbox
+        // or outbox rows, and every summary row.
+        const [withInbox, withOutbox, all] = await Promise.all([
+          householdsIn(inbox.index('householdId')),
+          householdsIn(tx.objectStore(STORES.outbox).index('householdId')),
+          request(households.getAll() as IDBRequest<HouseholdSummary[]>),
+        ])
+        const byId = new Map(all.map((r) => [r.id, r]))
+        const ids = [...derived.keys()]
+        const before = ids.map((id) => [withInbox.has(id) ? 1 : 0, withOutbox.has(id) ? 1 : 0, byId.get(id)] as const)
+        const rows: HouseholdSummary[] = []
+        const stale: string[] = []
+        ids.forEach((id, i) => {
+          const [inboxRows, outboxRows, row] = before[i]!
+          if (inboxRows > 0 || outboxRows > 0 || row?.known || row?.hasDocStore) return void stale.push(id)
+          const next = { ...(row ?? emptySummary(id)), ...derived.get(id), known: true }
+          households.put(next)
+          rows.push(next)
+        })
         for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+        return { rows, stale }
       },
       'strict',
     )

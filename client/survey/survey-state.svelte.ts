@@ -31,12 +31,18 @@ export class SurveyState {
   today = $state(localToday())
 
   readonly snapshot: HouseholdSnapshot = $derived.by(() => this.#live.current)
-  readonly view: SurveyView = $derived(surveyView(this.snapshot, this.today, (p) => this.doc.answered(p)))
+  /** Reviewers see the form read-only: the view says not editable, and every write is refused before the document. */
+  readonly readOnly: boolean
+  readonly view: SurveyView = $derived.by(() => {
+    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p))
+    return this.readOnly ? { ...v, editable: false } : v
+  })
   readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
 
-  constructor(doc: HouseholdDoc, user: SurveyUser) {
+  constructor(doc: HouseholdDoc, user: SurveyUser, options: { readOnly?: boolean } = {}) {
     this.doc = doc
     this.user = user
+    this.readOnly = options.readOnly ?? false
     this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
   }
 
@@ -83,7 +89,7 @@ export class SurveyState {
   }
 
   #ensureInProgress(): void {
-    for (const to of pathToInProgress(this.doc.status)) this.doc.changeStatus(to, { by: this.user.username })
+    for (const to of pathToInProgress(this.doc.status)) this.doc.changeStatus(to, { by: this.user.id })
   }
 
   /** Applies a parsed number, or records its error under `path` (nothing is written then). */
@@ -118,6 +124,14 @@ export class SurveyState {
   updateMember(index: number, id: string, patch: Partial<Omit<Member, 'id'>>): boolean {
     const key = Object.keys(patch)[0] ?? ''
     return this.#write(`members.${index}.${key}`, () => this.doc.updateMember(id, patch), key === 'personalId' ? 'survey.pid.format' : undefined)
+  }
+
+  setHeadName(fullName: string): boolean {
+    return this.#write('head.fullName', () => this.doc.setHeadName(fullName))
+  }
+
+  setAddress(address: string): boolean {
+    return this.#write('address', () => this.doc.setAddress(address))
   }
 
   removeMember(id: string): void {
@@ -156,11 +170,14 @@ export class SurveyState {
     this.#write('photos', () => this.doc.attachPhoto(ref))
   }
 
+  /** Takes a photo off the record (a removed flag; the server's history keeps it). */
+  detachPhoto = (sha256: string): boolean => this.#write('photos', () => this.doc.detachPhoto(sha256))
+
   /** Moves the record to submitted when nothing is missing; returns whether it did. */
   submit(): boolean {
     if (!this.view.editable || this.view.missing.length > 0) return false
     this.#ensureInProgress()
-    const r = this.doc.changeStatus('submitted', { by: this.user.username })
+    const r = this.doc.changeStatus('submitted', { by: this.user.id })
     if (!r.ok) this.lastRefusal = r.code
     return r.ok
   }

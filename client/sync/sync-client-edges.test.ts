@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { CloseCode, decodeMessage, docSyncStep2, encodeMessage, packFrames, type SyncMessage } from '../../shared/sync/protocol.ts'
 import { openDevice } from '../app/device.ts'
-import { Backoff } from './backoff.ts'
+import { Backoff } from '../../shared/sync/backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
 
 let wss: WebSocketServer | null = null
@@ -63,7 +63,8 @@ describe('sync client protocol edges', () => {
     c.start()
     await until((s) => s.phase === 'stopped')
     expect(c.status).toMatchObject({ stopReason: 'version', lastError: 'sync/version-unsupported' })
-    await new Promise((r) => setTimeout(r, 200))
+    // Stopped for good: no reconnect is scheduled (asserted on the session, not by sleeping and counting).
+    expect(c.retryScheduled).toBe(false)
     expect(peer.connections).toBe(1)
   })
 

@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { startServer, type RunningServer } from '../../server/server.ts'
 import { openDevice, type Device } from '../app/device.ts'
-import { Backoff } from './backoff.ts'
+import { Backoff } from '../../shared/sync/backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
 
 const PASSWORD = 'demo-password-1'
@@ -192,6 +192,39 @@ describe('sync client against the real server', () => {
     await a.device.summary.ackOutbox(foreign, seqs, 0, 0)
     await a.device.summary.updateHouseholds([foreign], () => null)
     a.device.index.remove([foreign])
+  })
+
+  it('a refused edit is never counted as synced; going back to the server value drops it and fetches the household again', async () => {
+    const id = a.device.index.all()[2]!.id
+    const serverValue = await serverAddress(id)
+    // An edit of the address and a write outside the layout, in one outbox group: the server refuses the group.
+    a.network.online = false
+    a.client.disconnect()
+    const o = await a.device.households.openHousehold(id)
+    o.household.setField('address', '99 Bị Từ Chối')
+    await o.close()
+    const foreign = new Y.Doc()
+    foreign.getMap('evil').set('x', 1)
+    a.device.index.put(await a.device.summary.appendOutbox([{ householdId: id, update: Y.encodeStateAsUpdate(foreign), createdAt: 2 }], 2))
+    a.network.online = true
+    a.client.kick()
+    await a.until((s) => s.phase === 'refused', 'the refusal')
+    expect(a.client.status.refused).toBe(1)
+    expect(a.device.index.get(id)).toMatchObject({ dirty: true, error: { code: 'sync/layout-violation', retryable: false } })
+    // A reconnect re-sends it once; it is refused again and the session still does not say synced.
+    a.client.disconnect()
+    a.client.kick()
+    await a.until((s) => s.phase === 'refused' && s.refused === 1, 'the refusal after a reconnect')
+    expect(await serverAddress(id)).toBe(serverValue)
+
+    await a.client.discardLocal(id)
+    await a.until((s) => s.phase === 'synced' && s.refused === 0, 'synced after going back')
+    await a.device.households.settled()
+    expect(a.device.index.get(id)).toMatchObject({ dirty: false, unsyncedCount: 0, error: null, address: serverValue })
+    expect(a.device.index.get(id)!.serverSeq).toBeGreaterThan(0)
+    const back = await a.device.households.openHousehold(id)
+    expect(back.household.read().household.address).toBe(serverValue)
+    await back.close()
   })
 
   it('an expired or revoked session stops syncing (no retry loop) and says why', async () => {

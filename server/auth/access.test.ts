@@ -31,7 +31,7 @@ beforeAll(async () => {
   h.run('hA1', '19900', 'A1')
   h.run('hA2', '19900', 'A2')
   h.run('hB1', '20014', 'B1')
-  const pw = 'password-123'
+  const pw = 'mật khẩu của đội 7'
   u.enum = await createUser(db, { username: 'enum', password: pw, role: 'enumerator', villages: ['A1'] })
   u.sup = await createUser(db, { username: 'sup', password: pw, role: 'supervisor', unitCode: '19900' })
   u.admin = await createUser(db, { username: 'admin', password: pw, role: 'admin' })

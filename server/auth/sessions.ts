@@ -33,6 +33,23 @@ export function deleteSession(db: Db, token: string): void {
   db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token))
 }
 
+/** Whether the user has signed in on (a session) or synced from (a Yjs client id) this device before. */
+export function isKnownDevice(db: Db, userId: string, deviceId: string): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM sessions WHERE user_id = ? AND device_id = ?
+         UNION ALL SELECT 1 FROM client_ids WHERE user_id = ? AND device_id = ? LIMIT 1`,
+      )
+      .get(userId, deviceId, userId, deviceId) !== undefined
+  )
+}
+
+/** Ends every session of a user (disabled, or their password was reset). Returns how many ended. */
+export function deleteUserSessions(db: Db, userId: string): number {
+  return db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes
+}
+
 export function deleteExpiredSessions(db: Db, now = Date.now()): number {
   return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes
 }

@@ -1,9 +1,12 @@
-// Users and their village assignments: the queries behind login, `GET/POST /api/users` and `cli user add`.
+// Users and their village assignments: the queries behind login, `/api/users` and `cli user`: create, list,
+// disable/enable and password reset (both end the user's sessions).
 
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Db } from '../db/open.ts'
 import { hashPassword } from './password.ts'
+import { guessable, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
+import { deleteUserSessions } from './sessions.ts'
 
 export const ROLES = ['enumerator', 'supervisor', 'admin', 'observer'] as const
 export type Role = (typeof ROLES)[number]
@@ -39,7 +42,7 @@ export const NewUserSchema = z
       .min(2)
       .max(64)
       .regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, dot, dash, underscore'),
-    password: z.string().min(8).max(200),
+    password: z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
     role: z.enum(ROLES),
     unitCode: z.string().min(1).max(16).nullish(),
     villages: z.array(z.string().min(1).max(64)).max(200).optional(),
@@ -47,6 +50,9 @@ export const NewUserSchema = z
   })
   .strict()
   .superRefine((u, ctx) => {
+    // The length is the schema's own check above; this adds the deny-list and the username.
+    const weak = guessable(u.password, u.username)
+    if (weak) ctx.addIssue({ code: 'custom', path: ['password'], message: weak })
     if (u.role === 'supervisor' && !u.unitCode) {
       ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'a supervisor needs a unit' })
     }
@@ -119,4 +125,44 @@ export function listUsers(db: Db): UserListing[] {
     createdAt: r.created_at,
     villages: r.villages ? r.villages.split(',').sort() : [],
   }))
+}
+
+export class UserNotFoundError extends Error {
+  constructor(readonly username: string) {
+    super(`no user "${username}"`)
+  }
+}
+
+export class WeakPasswordError extends Error {
+  constructor(readonly reason: string) {
+    super(`password: ${reason}`)
+  }
+}
+
+function userId(db: Db, username: string): string {
+  const id = db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(username) as string | undefined
+  if (id === undefined) throw new UserNotFoundError(username)
+  return id
+}
+
+/** Disables or enables sign-in; disabling ends every session of the user (live sockets are re-checked by the relay). */
+export function setUserDisabled(db: Db, username: string, disabled: boolean): { id: string; sessionsEnded: number } {
+  return db.transaction(() => {
+    const id = userId(db, username)
+    db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id)
+    return { id, sessionsEnded: disabled ? deleteUserSessions(db, id) : 0 }
+  })()
+}
+
+/** Sets a new password (the policy applies) and ends every session of the user. */
+export async function setUserPassword(db: Db, username: string, password: string): Promise<{ id: string; sessionsEnded: number }> {
+  userId(db, username)
+  const weak = passwordProblem(password, username)
+  if (weak) throw new WeakPasswordError(weak)
+  const hash = await hashPassword(password)
+  return db.transaction(() => {
+    const id = userId(db, username)
+    db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id)
+    return { id, sessionsEnded: deleteUserSessions(db, id) }
+  })()
 }

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { CliCommand } from '../cli.ts'
 import { createDocStore } from '../store/doc-store.ts'
-import { createDemoUsers, demoPassword } from '../seed/demo.ts'
+import { createDemoUsers } from '../seed/demo.ts'
 import { seedHouseholds } from '../seed/seed.ts'
 import { openCliDatabase } from './database.ts'
 
@@ -57,9 +57,8 @@ export async function run(args: string[]): Promise<number> {
     if (progress) process.stderr.write('\n')
     db.pragma('wal_checkpoint(TRUNCATE)')
     const first = result.villages[0]
-    const password = demoPassword()
     const users = first
-      ? await createDemoUsers(db, { password, enumVillages: result.villages.slice(0, 2).map((v) => v.id), supervisorUnit: first.unitCode })
+      ? await createDemoUsers(db, { enumVillages: result.villages.slice(0, 2).map((v) => v.id), supervisorUnit: first.unitCode })
       : null
     const seconds = result.ms / 1000
     process.stdout.write(
@@ -75,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
     )
     if (users) {
       process.stdout.write('Demo logins (shown once):\n')
-      for (const u of users) process.stdout.write(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${password}\n`)
+      for (const u of users) process.stdout.write(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}\n`)
     }
     return 0
   } finally {

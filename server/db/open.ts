@@ -1,5 +1,6 @@
 // Opens the one SQLite database of a server process with the pragmas every connection needs.
-// WAL lets readers (HTTP) run while the relay's group commit writes; NORMAL sync is safe under WAL.
+// WAL lets readers (HTTP) run while the relay's group commit writes; synchronous=NORMAL keeps fsync out of COMMIT —
+// the relay fsyncs the WAL off the event loop before it ACKs (wal-sync.ts; docs/server.md "Durability").
 
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'

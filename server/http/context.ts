@@ -1,5 +1,6 @@
 // Per-request context shared by the API routes: who is calling, and guards that throw stable errors.
-// The session token may come as `Authorization: Bearer`, the session cookie, or `?token=` (WebSocket upgrades).
+// The session token may come as `Authorization: Bearer`, the session cookie, or `?token=` on WebSocket upgrades only
+// (a token in a URL ends up in logs and histories; browsers cannot set headers on an upgrade).
 
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
@@ -18,6 +19,7 @@ export function sessionToken(c: Context): string | null {
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null
   const cookie = getCookie(c, SESSION_COOKIE)
   if (cookie) return cookie
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return null
   return c.req.query('token') || null
 }
 

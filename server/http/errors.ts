@@ -9,13 +9,21 @@ export const API_ERRORS = {
   'request/invalid': 400,
   'request/not-found': 404, // no such API route
   'request/too-large': 413, // JSON body above the limit
+  'request/unsupported-type': 415, // a body that is not application/json on a JSON route
   'photo/hash-mismatch': 400,
   'photo/too-large': 413,
   'photo/not-found': 404,
   'photo/unsupported-type': 415,
+  'photo/empty': 400,
+  'photo/not-an-image': 415, // the bytes do not start like the declared type
+  'photo/quota-exceeded': 429, // too many new photos by this user in 24 h
   'user/username-taken': 409,
+  'user/not-found': 404,
+  'user/own-account': 409, // an admin disabling their own account
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
+  'review/invalid-transition': 409, // the record's status does not allow this review step
+  'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
   'rate/limited': 429,
   'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
   internal: 500,

@@ -2,8 +2,9 @@
 // filters, diacritic-free search, cursor paging, 403 auth/forbidden and 404 household/not-found.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
-import { makeWorld, type World } from '../test-support/world.ts'
+import { addDocHousehold, makeWorld, type World } from '../test-support/world.ts'
 
 let s: TestServer
 let w: World
@@ -102,5 +103,45 @@ describe('places', () => {
     expect(new Set(u.units.map((x) => x.kind))).toEqual(new Set(['phuong', 'xa']))
     const p = await (await s.api('/api/periods', { token: w.tokens.obs })).json()
     expect(p).toEqual({ periods: [{ id: '2025', standard: 'ND07_2022_2025', referenceDate: '2025-09-01', isCurrent: true }] })
+  })
+})
+
+describe('GET /api/households/:id/state', () => {
+  beforeAll(() => {
+    addDocHousehold(s, { id: 'hA1-doc', unitCode: '19900', villageId: 'A1', headName: 'Phan Văn Tài' })
+    addDocHousehold(s, { id: 'hB1-doc', unitCode: '20014', villageId: 'B1' })
+  })
+
+  async function state(id: string, token: string): Promise<Response> {
+    return s.api(`/api/households/${id}/state`, { token })
+  }
+
+  it('answers the committed document as Yjs update bytes to supervisor, admin and observer in scope', async () => {
+    for (const token of [w.tokens.sup, w.tokens.admin, w.tokens.obs]) {
+      const res = await state('hA1-doc', token)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/octet-stream')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      const doc = HouseholdDoc.load(new Uint8Array(await res.arrayBuffer()))
+      expect(doc.id).toBe('hA1-doc')
+      expect(doc.read().household.members.find((m) => m.relation === 'head')?.fullName).toBe('Phan Văn Tài')
+    }
+  })
+
+  it('is scope-checked: a supervisor outside the commune and an enumerator outside the villages get 403 auth/forbidden', async () => {
+    const sup = await state('hB1-doc', w.tokens.sup)
+    expect(sup.status).toBe(403)
+    expect(await sup.json()).toMatchObject({ code: 'auth/forbidden', details: { id: 'hB1-doc' } })
+    expect((await state('hA2-1', w.tokens.enum)).status).toBe(403)
+  })
+
+  it('needs a session and a known household', async () => {
+    expect((await state('hA1-doc', '')).status).toBe(401)
+    for (const id of ['nope', 'hA1-1']) {
+      // hA1-1 has a summary row but no stored document
+      const res = await state(id, w.tokens.admin)
+      expect(res.status).toBe(404)
+      expect(await res.json()).toMatchObject({ code: 'household/not-found' })
+    }
   })
 })

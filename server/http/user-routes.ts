@@ -1,18 +1,49 @@
-// Minimal user administration: GET /api/users and POST /api/users, admin only.
+// User administration, admin only: list and create users, disable/enable them, reset a password, and lift the
+// sign-in delay of an account. Disabling and resetting end the user's sessions.
 
 import type { Hono } from 'hono'
-import { createUser, listUsers, NewUserSchema, UnknownPlaceError, UsernameTakenError } from '../auth/users.ts'
+import { z } from 'zod'
+import type { LoginLimiter } from '../auth/login-limiter.ts'
+import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.ts'
+import {
+  createUser,
+  findUserRow,
+  listUsers,
+  NewUserSchema,
+  setUserDisabled,
+  setUserPassword,
+  UnknownPlaceError,
+  UserNotFoundError,
+  UsernameTakenError,
+  WeakPasswordError,
+} from '../auth/users.ts'
 import type { Db } from '../db/open.ts'
 import { requireRole, type AppEnv } from './context.ts'
 import { ApiError } from './errors.ts'
 import { jsonBody } from './validate.ts'
 
-export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number }): void {
-  const { db, now } = deps
+const PasswordResetSchema = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }).strict()
+
+/** Domain errors of the user store → the API's stable codes. */
+function asApiError(err: unknown): unknown {
+  if (err instanceof UsernameTakenError) return new ApiError('user/username-taken', err.message, { username: err.username })
+  if (err instanceof UserNotFoundError) return new ApiError('user/not-found', err.message, { username: err.username })
+  if (err instanceof UnknownPlaceError) {
+    return new ApiError('request/invalid', err.message, { issues: [{ path: [err.field], message: err.message }] })
+  }
+  if (err instanceof WeakPasswordError) {
+    return new ApiError('request/invalid', err.message, { issues: [{ path: ['password'], message: err.reason }] })
+  }
+  return err
+}
+
+export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; limiter: LoginLimiter }): void {
+  const { db, now, limiter } = deps
 
   app.get('/api/users', (c) => {
     requireRole(c, 'admin')
-    return c.json({ users: listUsers(db) })
+    const users = listUsers(db).map((u) => ({ ...u, signInDelayS: Math.ceil(limiter.accountDelay(u.username) / 1000) }))
+    return c.json({ users })
   })
 
   app.post('/api/users', async (c) => {
@@ -22,13 +53,43 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number 
       const user = await createUser(db, input, now)
       return c.json({ user }, 201)
     } catch (err) {
-      if (err instanceof UsernameTakenError) {
-        throw new ApiError('user/username-taken', err.message, { username: err.username })
-      }
-      if (err instanceof UnknownPlaceError) {
-        throw new ApiError('request/invalid', err.message, { issues: [{ path: [err.field], message: err.message }] })
-      }
-      throw err
+      throw asApiError(err)
     }
+  })
+
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post(`/api/users/:username/${action}`, (c) => {
+      const admin = requireRole(c, 'admin')
+      const username = c.req.param('username')
+      if (disabled && username === admin.username) {
+        throw new ApiError('user/own-account', 'an admin cannot disable their own account', { username })
+      }
+      try {
+        const { sessionsEnded } = setUserDisabled(db, username, disabled)
+        return c.json({ username, disabled, sessionsEnded })
+      } catch (err) {
+        throw asApiError(err)
+      }
+    })
+  }
+
+  app.post('/api/users/:username/password', async (c) => {
+    requireRole(c, 'admin')
+    const username = c.req.param('username')
+    const { password } = await jsonBody(c, PasswordResetSchema)
+    try {
+      const { sessionsEnded } = await setUserPassword(db, username, password)
+      limiter.unlock(username)
+      return c.json({ username, sessionsEnded })
+    } catch (err) {
+      throw asApiError(err)
+    }
+  })
+
+  app.post('/api/users/:username/unlock', (c) => {
+    requireRole(c, 'admin')
+    const username = c.req.param('username')
+    if (!findUserRow(db, username)) throw asApiError(new UserNotFoundError(username))
+    return c.json({ username, wasDelayed: limiter.unlock(username) })
   })
 }

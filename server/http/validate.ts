@@ -1,8 +1,13 @@
-// Input validation for routes: zod schemas in, ApiError request/invalid (with each issue's path) out.
+// Input validation for routes: zod schemas in, ApiError request/invalid (with each issue's path) out. JSON routes
+// accept only application/json bodies (a cross-site form cannot send one) nested at most MAX_JSON_DEPTH deep.
 
+import type { MiddlewareHandler } from 'hono'
 import type { z } from 'zod'
 import { ApiError } from './errors.ts'
 import type { AppContext } from './context.ts'
+
+/** Deeper than any document of ours; recursive schemas would otherwise overflow the stack on hostile input. */
+export const MAX_JSON_DEPTH = 64
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where = 'body'): z.infer<T> {
   const result = schema.safeParse(value)
@@ -12,6 +17,21 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where 
   })
 }
 
+/** Nesting depth of a parsed JSON value, without recursion (so the check itself cannot overflow). */
+export function jsonDepth(value: unknown, stopAt = Infinity): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (v === null || typeof v !== 'object') continue
+    const d = depth + 1
+    if (d > deepest) deepest = d
+    if (deepest > stopAt) return deepest
+    for (const child of Object.values(v)) stack.push([child, d])
+  }
+  return deepest
+}
+
 export async function jsonBody<T extends z.ZodType>(c: AppContext, schema: T): Promise<z.infer<T>> {
   let raw: unknown
   try {
@@ -19,9 +39,26 @@ export async function jsonBody<T extends z.ZodType>(c: AppContext, schema: T): P
   } catch {
     throw new ApiError('request/invalid', 'body is not valid JSON', { issues: [{ path: [], message: 'invalid JSON' }] })
   }
+  if (jsonDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new ApiError('request/invalid', `body nested deeper than ${MAX_JSON_DEPTH}`, {
+      issues: [{ path: [], message: `nested deeper than ${MAX_JSON_DEPTH}` }],
+    })
+  }
   return parseWith(schema, raw)
 }
 
 export function queryParams<T extends z.ZodType>(c: AppContext, schema: T): z.infer<T> {
   return parseWith(schema, c.req.query(), 'query')
+}
+
+/** Refuses a request body that is not declared application/json (bodiless requests such as logout pass). */
+export function jsonBodiesOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
+    if (hasBody && type !== 'application/json') {
+      throw new ApiError('request/unsupported-type', 'send the body as application/json', { contentType: type ?? null })
+    }
+    await next()
+  }
 }

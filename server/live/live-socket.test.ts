@@ -130,7 +130,7 @@ describe('/live refusals (named close codes)', () => {
     expect(res.status).toBe(401)
     expect(((await res.json()) as { code: string }).code).toBe('live/unauthenticated')
     // Signed in but not a WebSocket: a JSON answer, never the client's index.html.
-    const plain = await fetch(`${server.url}/live?token=${tokens.sup1}`)
+    const plain = await fetch(`${server.url}/live`, { headers: { authorization: `Bearer ${tokens.sup1}` } })
     expect(plain.status).toBe(426)
     expect(((await plain.json()) as { code: string }).code).toBe('live/upgrade-required')
   })

@@ -20,7 +20,8 @@ function jpeg(seed: number, size = 1000): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(size)
   b[0] = 0xff
   b[1] = 0xd8
-  for (let i = 2; i < size; i++) b[i] = (i * 31 + seed) & 0xff
+  b[2] = 0xff
+  for (let i = 3; i < size; i++) b[i] = (i * 31 + seed) & 0xff
   return b
 }
 const put = (sha: string, body: Uint8Array<ArrayBuffer>, token: string, query = '', type = 'image/jpeg') =>

@@ -5,10 +5,9 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import type { Access, User } from '../auth/access.ts'
-import type { Db } from '../db/open.ts'
 import { requireRole, requireUser, type AppContext, type AppEnv } from '../http/context.ts'
 import { ApiError } from '../http/errors.ts'
-import { PHOTO_MAX_BYTES, PHOTO_TYPES, isSha256, sha256Hex, type PhotoRow, type PhotoStore, type PhotoType } from './photo-store.ts'
+import { DEFAULT_PHOTO_QUOTA, PHOTO_MAX_BYTES, PHOTO_TYPES, isSha256, looksLike, sha256Hex, type PhotoQuota, type PhotoRow, type PhotoStore, type PhotoType } from './photo-store.ts'
 
 function shaParam(c: AppContext): string {
   const sha = c.req.param('sha256') ?? ''
@@ -49,9 +48,9 @@ function mayRead(access: Access, user: User, photo: PhotoRow): boolean {
   return photo.householdId !== null && access.canRead(user, photo.householdId)
 }
 
-export function photoRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; photos: PhotoStore }): void {
-  const { db, access, photos } = deps
-  const householdExists = db.prepare('SELECT 1 FROM households WHERE id = ?')
+export function photoRoutes(app: Hono<AppEnv>, deps: { access: Access; photos: PhotoStore; quota?: PhotoQuota | undefined }): void {
+  const { access, photos } = deps
+  const quota = deps.quota ?? DEFAULT_PHOTO_QUOTA
 
   app.put('/api/photos/:sha256', async (c) => {
     const user = requireRole(c, 'enumerator', 'admin')
@@ -62,12 +61,21 @@ export function photoRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; p
     }
     const householdId = c.req.query('household') || null
     if (householdId !== null) {
-      if (!householdExists.get(householdId)) throw new ApiError('household/not-found', `no household ${householdId}`)
+      if (!photos.householdExists(householdId)) throw new ApiError('household/not-found', `no household ${householdId}`)
       if (!access.canWrite(user, householdId)) throw new ApiError('auth/forbidden', 'household outside your area')
     }
     const bytes = await readCapped(c, PHOTO_MAX_BYTES)
+    if (bytes.byteLength === 0) throw new ApiError('photo/empty', 'the photo has no bytes')
+    if (!looksLike(type as PhotoType, bytes)) throw new ApiError('photo/not-an-image', `the bytes are not ${type}`, { contentType: type })
     const actual = sha256Hex(bytes)
     if (actual !== sha) throw new ApiError('photo/hash-mismatch', 'body does not hash to the name', { expected: sha, actual })
+    if (photos.findStored(sha) === undefined) {
+      // Only new bytes count: re-sending a stored photo (a retry, another household) costs nothing.
+      const used = photos.uploadedToday(user.id)
+      if (used.count >= quota.perDayCount || used.bytes + bytes.byteLength > quota.perDayBytes) {
+        throw new ApiError('photo/quota-exceeded', 'too many photos uploaded by this user in the last 24 hours', { ...quota, used })
+      }
+    }
     const { photo, created } = photos.put({ sha256: sha, bytes, contentType: type as PhotoType, householdId, uploadedBy: user.id })
     // The same bytes may already be linked to a household outside the uploader's area: do not name it to them.
     const householdShown = photo.householdId !== null && (photo.householdId === householdId || mayRead(access, user, photo)) ? photo.householdId : null
@@ -78,7 +86,8 @@ export function photoRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; p
   app.get('/api/photos/:sha256', (c) => {
     const user = requireUser(c)
     const sha = shaParam(c)
-    const photo = photos.find(sha)
+    // A row whose file is gone is "not found": the phone then uploads it again (PUT puts the file back).
+    const photo = photos.findStored(sha)
     if (!photo) throw new ApiError('photo/not-found', `no photo ${sha}`)
     if (!mayRead(access, user, photo)) throw new ApiError('auth/forbidden', 'photo outside your area')
     c.header('Content-Type', photo.contentType)

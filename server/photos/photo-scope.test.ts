@@ -19,7 +19,7 @@ const put = (sha: string, body: Uint8Array<ArrayBuffer>, token: string, query: s
 describe('PUT /api/photos/:sha256 scope', () => {
   it('a re-upload of bytes linked to a household in another area answers without that household id', async () => {
     const bytes = new Uint8Array(500)
-    bytes.set([0xff, 0xd8, 7, 7, 7])
+    bytes.set([0xff, 0xd8, 0xff, 7, 7])
     const sha = sha256Hex(bytes)
     const byAdmin = await put(sha, bytes, w.tokens.admin, '?household=hB1-1')
     expect(byAdmin.status).toBe(201)

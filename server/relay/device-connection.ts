@@ -1,6 +1,5 @@
 // One device's multiplexed /sync connection (docs/sync-protocol.md): HELLO → MANIFEST → per-household DOC traffic,
 // with exactly one ACK or household-scoped ERROR per client update, in order, and ACKs only after the commit.
-import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { HouseholdWriter, SubmitResult } from '../store/household-writer.ts'
@@ -15,17 +14,18 @@ import {
   encodeMessage,
   MAX_CONFLICT_CANDIDATES,
   MAX_FRAME_BYTES,
-  MAX_UNPACKED_BATCH_BYTES,
-  packFrames,
   PROTOCOL_VERSION,
   readDocPayload,
-  unpackFrames,
   type SyncErrorCode,
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import * as Y from 'yjs'
+import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
+import { inboundFrames } from './inbound-batch.ts'
+import type { CreateHousehold, CreationResult } from './household-creation.ts'
 import type { ManifestAnswer } from './manifest.ts'
+import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RateLimiter, type RelayLimits } from './rate-limit.ts'
 
 export interface Socket {
   send(bytes: Uint8Array): void
@@ -44,14 +44,22 @@ export interface DeviceConnectionDeps {
   /** The database's epoch, sent in WELCOME (P15): it changes when the data is restored from a backup. */
   epoch: string
   onError(e: unknown): void
-  /** A connection that has not said HELLO by then is closed with 4408 (default 10 s). */
+  /** A connection that has not said HELLO by then is closed with HELLO_TIMEOUT (default 10 s). */
   helloTimeoutMs?: number
-  /** Per-connection token bucket for client updates (not per IP: field teams share carrier NAT). */
-  updateRate?: { perSecond: number; burst: number }
+  /** Token buckets per frame kind and the inbound queue bound, per connection (not per IP: field teams share carrier NAT). */
+  limits?: Pick<RelayLimits, 'rates' | 'maxQueuedFrames'>
+  /** The user's own buckets, shared by their connections (MANIFESTs per user); without it only per connection. */
+  userRate?(userId: string): RateLimiter
+  /** Creates a household found in the field from a DOC update for an unknown id (household-creation.ts). */
+  createHousehold?: CreateHousehold
 }
 
-/** Unpacked size of one bootstrap BATCH before deflate (keeps each compressed frame well under MAX_FRAME_BYTES). */
-const BATCH_TARGET_BYTES = 1024 * 1024
+/**
+ * Work one turn of the event loop may spend on a connection's frames, counted as bytes sent plus a fixed cost per frame:
+ * a BATCH of 5,000 step1s is answered over many turns (and only while the socket drains), so /api/health keeps answering.
+ */
+export const SLICE_BUDGET = 256 * 1024
+const FRAME_COST = 256
 /** A connection that cannot drain this much is too slow to keep: it will resync through the manifest. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 /**
@@ -89,9 +97,13 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   const held = new Set<string>()
   /** Answers to client updates, released strictly in the order the updates arrived. */
   const replies: { frames: Uint8Array[] | null }[] = []
-  const rate = deps.updateRate ?? { perSecond: 200, burst: 2_000 }
-  let tokens = rate.burst
-  let refilledAt = deps.now()
+  const limits = deps.limits ?? DEFAULT_RELAY_LIMITS
+  const rate = createRateLimiter(limits.rates, deps.now)
+  const userRate = deps.userRate?.(user.id) ?? null
+  /** Frames received and not yet handled, in arrival order (inner frames of a BATCH one by one, P9). */
+  let inbox: SyncMessage[] = []
+  let inboxNext = 0
+  let pumpScheduled = false
   /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. */
   const scope = new Map<string, { read: boolean; write: boolean; at: number }>()
   let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
@@ -118,6 +130,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     phase = 'closed'
     for (const id of held) deps.hub.unsubscribe(id, self)
     held.clear()
+    inbox = []
+    inboxNext = 0
   }
 
   function hold(householdId: string): void {
@@ -125,6 +139,15 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     held.add(householdId)
     deps.hub.subscribe(householdId, self)
   }
+
+  const bootstrap = createBootstrapStream({
+    docStore: deps.docStore,
+    socket,
+    send,
+    hold,
+    holds: (id) => held.has(id),
+    isClosed: () => phase === 'closed',
+  })
 
   function releaseReplies(): void {
     while (replies.length > 0 && replies[0]!.frames !== null) {
@@ -144,47 +167,6 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   }
 
   const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({ type: 'error', code, message, householdId })
-
-  /**
-   * Full state (STATE, Yjs V2) + HEAD for households new to the device, packed into as few deflated BATCH frames as fit. Runs in
-   * slices across event-loop turns and waits for the socket to drain, so a large scope never stalls the relay.
-   */
-  function bootstrap(ids: readonly string[], from = 0): void {
-    if (phase === 'closed') return
-    if (socket.buffered() > BATCH_TARGET_BYTES) {
-      setTimeout(() => bootstrap(ids, from), 20)
-      return
-    }
-    let frames: Uint8Array[] = []
-    let bytes = 0
-    let i = from
-    for (; i < ids.length && bytes < BATCH_TARGET_BYTES && frames.length < 4_000; i++) {
-      const id = ids[i]!
-      const state = deps.docStore.readStateV2(id)
-      const head = deps.docStore.head(id)
-      if (state === null || head === null) continue
-      hold(id)
-      // STATE (V2) instead of a DOC step2 (V1): about 40 % fewer bytes once deflated (P14).
-      const stateFrame = encodeMessage({ type: 'state', householdId: id, updateV2: state })
-      const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
-      frames.push(stateFrame, headFrame)
-      bytes += stateFrame.length + headFrame.length
-    }
-    if (frames.length > 0) sendBatch(frames)
-    frames = []
-    if (i < ids.length) setImmediate(() => bootstrap(ids, i))
-  }
-
-  function sendBatch(frames: Uint8Array[]): void {
-    const deflated = deflateRawSync(packFrames(frames))
-    if (deflated.length + 16 > MAX_FRAME_BYTES && frames.length > 2) {
-      const half = Math.floor(frames.length / 4) * 2 // keep STATE + HEAD pairs together
-      sendBatch(frames.slice(0, half))
-      sendBatch(frames.slice(half))
-      return
-    }
-    send({ type: 'batch', compressed: true, deflated })
-  }
 
   function scopeOf(householdId: string): { read: boolean; write: boolean } {
     const t = deps.now()
@@ -208,44 +190,71 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     return false
   }
 
-  function onDoc(householdId: string, payload: Uint8Array): void {
+  /** Creates a household found in the field; null when the update is not one (then it is an unknown household). */
+  function createFound(householdId: string, update: Uint8Array): Extract<SubmitResult, { kind: 'accepted' | 'rejected' }> | null {
+    let made: CreationResult
+    try {
+      made = deps.createHousehold!(user, householdId, update, deviceId)
+    } catch (e) {
+      deps.onError(e)
+      return { kind: 'rejected', code: 'sync/internal', reason: 'nothing was stored; retry later' }
+    }
+    if (made.kind === 'not-a-creation') return null
+    if (made.kind === 'resync') return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
+    if (made.kind === 'accepted') {
+      scope.delete(householdId) // in scope from now on
+      hold(householdId) // the device holds everything up to seq 1: its own document
+    }
+    return made
+  }
+
+  /** Handles one DOC frame; returns its cost for the turn's budget (bytes read or written). */
+  function onDoc(householdId: string, payload: Uint8Array): number {
     const doc = readDocPayload(payload)
-    if (doc.kind === 'awareness') return // no presence on household documents (P7)
+    if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
     const isWrite = doc.kind === 'step2' || doc.kind === 'update'
     const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
-    if (doc.kind === 'invalid') return answer([householdError(householdId, 'sync/malformed', doc.reason)])
+    const refuse = (code: SyncErrorCode, message: string): number => (answer([householdError(householdId, code, message)]), FRAME_COST)
+    if (doc.kind === 'invalid') return refuse('sync/malformed', doc.reason)
     const access = scopeOf(householdId)
+    if (!access.read && doc.kind === 'update' && deps.createHousehold !== undefined && !deps.docStore.exists(householdId)) {
+      // An unknown id may be a household found in the field (household-creation.ts); anything else is answered below.
+      if (!rate.take('update')) return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
+      const made = createFound(householdId, doc.update)
+      if (made?.kind === 'rejected') return refuse(made.code, made.reason)
+      if (made?.kind === 'accepted') {
+        made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }]))
+        return FRAME_COST + doc.update.length
+      }
+    }
     if (!access.read) {
       const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'
-      return answer([householdError(householdId, code, `household ${householdId} is not in your area`)])
+      return refuse(code, `household ${householdId} is not in your area`)
     }
     if (doc.kind === 'step1') {
+      if (!rate.take('read')) return refuse('sync/overloaded', 'too many household reads on this connection; retry with backoff')
       const diff = deps.docStore.diff(householdId, doc.stateVector)
       const head = deps.docStore.head(householdId)
-      if (diff === null || head === null) return answer([householdError(householdId, 'sync/not-found', `household ${householdId} does not exist`)])
+      if (diff === null || head === null) return refuse('sync/not-found', `household ${householdId} does not exist`)
       hold(householdId)
-      return answer([docSyncStep2(householdId, diff), { type: 'head', householdId, serverSeq: head }])
+      answer([docSyncStep2(householdId, diff), { type: 'head', householdId, serverSeq: head }])
+      return FRAME_COST + diff.length
     }
-    if (!access.write) {
-      return answer([householdError(householdId, 'sync/read-only', `role ${user.role} may not edit households`)])
-    }
-    const t = deps.now()
-    tokens = Math.min(rate.burst, tokens + ((t - refilledAt) / 1000) * rate.perSecond)
-    refilledAt = t
-    if (tokens < 1) return answer([householdError(householdId, 'sync/overloaded', 'too many updates on this connection; retry with backoff')])
-    tokens -= 1
+    if (!access.write) return refuse('sync/read-only', `role ${user.role} may not edit households`)
+    if (!rate.take('update')) return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
     let result: SubmitResult
     try {
       result = deps.writer.submit(householdId, doc.update, { userId: user.id, deviceId })
     } catch (e) {
       deps.onError(e)
-      return answer([householdError(householdId, 'sync/internal', 'nothing was stored; retry later')])
+      return refuse('sync/internal', 'nothing was stored; retry later')
     }
-    if (result.kind === 'rejected') return answer([householdError(householdId, result.code, result.reason)])
+    if (result.kind === 'rejected') return refuse(result.code, result.reason)
     if (result.kind === 'resync') {
       const state = deps.docStore.readState(householdId)
       const sv = state === null ? new Uint8Array([0]) : Y.encodeStateVectorFromUpdate(state)
-      return answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/missing-dependencies', 'update depends on content the server lacks; answer the step1')])
+      answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/missing-dependencies', 'update depends on content the server lacks; answer the step1')])
+      return FRAME_COST + doc.update.length
     }
     // No hold() here: fan-out (and its HEAD) goes only to connections known to hold everything up to the head —
     // after MANIFEST (unchanged), a bootstrap step2 or a step1 answer — or a HEAD could skip seqs they lack (P10).
@@ -260,56 +269,74 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
         answer([householdError(householdId, 'sync/internal', 'nothing was stored; retry later')])
       },
     )
+    return FRAME_COST + doc.update.length
   }
 
-  function handle(m: SyncMessage, depth: number): void {
-    if (phase === 'closed') return
+  /** Handles one frame (never a BATCH: receive() unpacks those); returns its cost for the turn's budget. */
+  function handle(m: SyncMessage): number {
+    if (phase === 'closed') return 0
     if (phase === 'hello') {
-      if (m.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
+      if (m.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO'), 0
       const ok = checkHello(m)
       if (!ok.ok) {
         send(ok.error)
         socket.close(CloseCode.VERSION, 'sync/version-unsupported')
-        return closed()
+        return closed(), 0
       }
       deviceId = m.deviceId
       phase = 'manifest'
       if (helloTimer !== null) clearTimeout(helloTimer)
       helloTimer = null
-      return send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now(), epoch: deps.epoch })
+      send({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: user.id, serverTime: deps.now(), epoch: deps.epoch })
+      return FRAME_COST
     }
     switch (m.type) {
       case 'manifest': {
+        // Each MANIFEST may ask for the user's whole area: a phone sends one per connection; beyond a few the socket goes.
+        if (!rate.take('manifest') || userRate?.take('manifestPerUser') === false) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0
         const { reply: answer, inScope } = deps.manifest(user, m.entries)
         // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
         for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
         phase = 'ready'
         send(answer)
-        bootstrap(answer.added.map(([id]) => id))
-        return
+        bootstrap.add(answer.added.map(([id]) => id))
+        return FRAME_COST + 16 * (inScope.size + m.entries.length)
       }
       case 'doc':
         return onDoc(m.householdId, m.payload)
-      case 'batch': {
-        if (depth > 0) return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'nested BATCH')
-        let body: Uint8Array
-        try {
-          body = m.compressed ? inflateRawSync(m.deflated, { maxOutputLength: MAX_UNPACKED_BATCH_BYTES }) : packFrames(m.frames)
-        } catch {
-          return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'BATCH does not inflate')
-        }
-        const frames = unpackFrames(body)
-        if (!frames.ok) return fail(CloseCode.PROTOCOL_ERROR, frames.code, frames.reason)
-        for (const f of frames.frames) {
-          const inner = decodeMessage(f, { insideBatch: true })
-          if (!inner.ok) return fail(CloseCode.PROTOCOL_ERROR, inner.code, inner.reason)
-          handle(inner.message, depth + 1)
-        }
-        return
-      }
       default:
-        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', `unexpected ${m.type} from a device`)
+        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', `unexpected ${m.type} from a device`), 0
     }
+  }
+
+  /**
+   * Handles queued frames in order until the turn's SLICE_BUDGET is spent or the socket holds more than it can drain
+   * soon; then continues on a later turn. Frames keep their order across turns (ACKs, step2 + HEAD, P8, P10).
+   */
+  function pump(): void {
+    pumpScheduled = false
+    let budget = SLICE_BUDGET
+    try {
+      while (inboxNext < inbox.length && phase !== 'closed') {
+        if (budget <= 0 || socket.buffered() > BATCH_TARGET_BYTES) {
+          if (inboxNext > 4_096) {
+            inbox = inbox.slice(inboxNext) // a connection that never drains its inbox must not keep what it handled
+            inboxNext = 0
+          }
+          pumpScheduled = true
+          if (budget <= 0) setImmediate(pump)
+          else setTimeout(pump, 20)
+          return
+        }
+        const m = inbox[inboxNext++]!
+        budget -= handle(m)
+      }
+    } catch (e) {
+      deps.onError(e)
+      fail(CloseCode.PROTOCOL_ERROR, 'sync/internal', 'unexpected server failure on this connection')
+    }
+    inbox = []
+    inboxNext = 0
   }
 
   const self: DeviceConnection = {
@@ -318,17 +345,21 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       if (phase === 'closed') return
       if (!sessionValid()) return fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
       if (bytes.length > MAX_FRAME_BYTES) return fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)
+      if (!rate.take('frame')) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many frames on this connection; reconnect with backoff')
       const decoded = decodeMessage(bytes)
       if (!decoded.ok) {
         const close = decoded.code === 'sync/version-unsupported' ? CloseCode.VERSION : decoded.code === 'sync/too-large' ? CloseCode.TOO_LARGE : CloseCode.PROTOCOL_ERROR
         return fail(close, decoded.code, decoded.reason)
       }
-      try {
-        handle(decoded.message, 0)
-      } catch (e) {
-        deps.onError(e)
-        fail(CloseCode.PROTOCOL_ERROR, 'sync/internal', 'unexpected server failure on this connection')
+      if (phase === 'hello' && decoded.message.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
+      const unpacked = inboundFrames(decoded.message)
+      if (!unpacked.ok) return fail(CloseCode.PROTOCOL_ERROR, unpacked.code, unpacked.reason)
+      const frames = unpacked.frames
+      if (inbox.length - inboxNext + frames.length > limits.maxQueuedFrames) {
+        return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many frames waiting on this connection; reconnect with backoff')
       }
+      for (const f of frames) inbox.push(f)
+      if (!pumpScheduled) pump()
     },
     closed,
     committed(householdId, update, serverSeq) {

@@ -10,11 +10,15 @@ import { sessionToken, type AppEnv } from '../http/context.ts'
 import { createConflictStore, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
+import type { EditErrorCode, EditResult, HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { CloseCode } from '../../shared/sync/limits.ts'
+import { createConnectionRegistry } from './connection-registry.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
+import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
+import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
 
 export interface RelayDeps {
@@ -27,23 +31,34 @@ export interface RelayDeps {
   onError?: (e: unknown) => void
   /** The database's epoch sent in WELCOME (P15); changes when data is restored from a backup. */
   epoch?: string
-  /** Per-connection limit on client updates (default 200/s, bursts of 2,000). */
-  updateRate?: { perSecond: number; burst: number }
+  /** Rate limits, connection caps and idle time (docs/server.md §Limits); unset parts take the defaults. */
+  limits?: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> }
 }
 
 export type ResolveResult =
   | { ok: true; conflict: Conflict; serverSeq: number }
   | { ok: false; code: 'conflict/not-found' | 'conflict/already-resolved' | 'auth/forbidden' | 'conflict/invalid-choice' | 'sync/internal'; message: string }
 
+export type ServerEditResult =
+  | { ok: true; serverSeq: number }
+  | { ok: false; code: 'household/not-found' | EditErrorCode | 'sync/overloaded'; message: string; path?: string }
+
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
   resolveConflict(conflictId: number | string, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
+  /**
+   * A server-side intent on a household (review steps): written under SERVER_CLIENT_ID, committed, then fanned out to
+   * every device holding it. `by` is recorded as the author in the field history.
+   */
+  serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): Promise<ServerEditResult>
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
   readonly writer: HouseholdWriter
   readonly hub: Hub
   connectionCount(): number
+  /** Closes sockets idle beyond the limit now (the relay also does it every idleCheckMs); returns how many. */
+  sweepIdle(): number
 }
 
 function socketOf(ws: WSContext<WebSocket>): Socket {
@@ -68,10 +83,23 @@ export function createRelay(deps: RelayDeps): Relay {
   const hub = createHub()
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
-  const sockets = new Set<WSContext<WebSocket>>()
+  const limits = relayLimits(deps.limits)
+  const registry = createConnectionRegistry({ maxPerUser: limits.maxConnectionsPerUser, idleMs: limits.idleMs, idleCheckMs: limits.idleCheckMs, now })
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, ...(deps.updateRate ? { updateRate: deps.updateRate } : {}) }
+  const userRate = createUserRateLimiters(limits.rates, now)
+  const createHousehold = createHouseholdCreation(deps.db, writer)
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate, createHousehold }
+
+  /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
+  function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {
+    return registry.open(user.id, {
+      close(code, reason) {
+        ws.close(code, reason)
+        conn.closed()
+      },
+    })
+  }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)
@@ -95,7 +123,8 @@ export function createRelay(deps: RelayDeps): Relay {
     conflicts,
     writer,
     hub,
-    connectionCount: () => sockets.size,
+    connectionCount: () => registry.size(),
+    sweepIdle: () => registry.sweepIdle(),
     routes(app, upgradeWebSocket) {
       const unauthenticated = { code: 'sync/unauthenticated', message: 'sign in first', details: null }
       app.get(
@@ -112,19 +141,22 @@ export function createRelay(deps: RelayDeps): Relay {
           const user = c.get('user') as User | null
           const token = sessionToken(c) ?? ''
           let conn: ReturnType<typeof createDeviceConnection> | null = null
+          let handle: ReturnType<typeof registry.open> | null = null
           return {
             onOpen(_e, ws) {
               if (user === null) return ws.close(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated')
-              sockets.add(ws)
-              conn = createDeviceConnection(user, socketOf(ws), connDeps, token)
+              const opened = createDeviceConnection(user, socketOf(ws), connDeps, token)
+              conn = opened
+              handle = register(user, ws, opened)
             },
             onMessage(e, ws) {
+              handle?.active()
               const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
               conn?.receive(bytes)
             },
-            onClose(_e, ws) {
-              sockets.delete(ws)
+            onClose() {
+              handle?.closed()
               conn?.closed()
             },
           }
@@ -146,19 +178,22 @@ export function createRelay(deps: RelayDeps): Relay {
           const token = sessionToken(c) ?? ''
           const id = c.req.param('householdId') as string
           let conn: ReturnType<typeof createYjsConnection> | null = null
+          let handle: ReturnType<typeof registry.open> | null = null
           return {
             onOpen(_e, ws) {
-              sockets.add(ws)
-              conn = createYjsConnection(user, id, socketOf(ws), { ...connDeps }, token)
-              conn.open()
+              const opened = createYjsConnection(user, id, socketOf(ws), connDeps, token)
+              conn = opened
+              handle = register(user, ws, opened)
+              opened.open()
             },
             onMessage(e, ws) {
+              handle?.active()
               const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(4400, 'sync/malformed')
+              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
               conn?.receive(bytes)
             },
-            onClose(_e, ws) {
-              sockets.delete(ws)
+            onClose() {
+              handle?.closed()
               conn?.closed()
             },
           }
@@ -186,10 +221,20 @@ export function createRelay(deps: RelayDeps): Relay {
         resolving.delete(conflictId)
       }
     },
+    async serverEdit(householdId, by, edit, inTransaction) {
+      const result = writer.serverEdit(householdId, by.id, edit, inTransaction)
+      if (result.kind === 'refused') return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
+      if (result.kind === 'rejected') {
+        return result.code === 'sync/not-found' ? { ok: false, code: 'household/not-found', message: result.reason } : { ok: false, code: 'sync/overloaded', message: result.reason }
+      }
+      if (result.kind === 'resync') throw new Error(`server edit of ${householdId} left pending structs`)
+      const c = await result.committed
+      if (c.update !== null) hub.publish(householdId, c.update, c.serverSeq, null)
+      return { ok: true, serverSeq: c.serverSeq }
+    },
     flush: () => writer.flush(),
-    async close(code = 1001) {
-      for (const ws of sockets) ws.close(code, 'server shutting down')
-      sockets.clear()
+    async close(code: number = CloseCode.SERVER_SHUTDOWN) {
+      registry.closeAll(code, 'server shutting down')
       await writer.close()
     },
   }

@@ -1,5 +1,5 @@
-// Per-connection update rate limit: a device over its budget gets household-scoped sync/overloaded (retryable)
-// while another device, even of the same user behind the same NAT, keeps syncing. Uses a frozen clock: no refill.
+// Per-connection rate limits: the token bucket on an injected clock, and the update budget — a device over it gets
+// household-scoped sync/overloaded (retryable) while another device of the same user keeps syncing (frozen clock).
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -16,6 +16,7 @@ import { openDb, type Db } from '../db/open.ts'
 import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore } from '../store/doc-store.ts'
 import { createRelay, type Relay } from './index.ts'
+import { createRateLimiter, DEFAULT_RATES } from './rate-limit.ts'
 import { DeviceReplica, householdUpdate } from './testing/household-fixture.ts'
 import { TEST_UNIT } from './testing/relay-server.ts'
 import { SyncClient } from './test-client.ts'
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const user = await createUser(db, { username: 'lan', password: 'correct horse battery', role: 'enumerator', villages: ['vr'] })
   token = createSession(db, user.id).token
   const frozen = Date.now()
-  relay = createRelay({ db, access: createAccess(db), docStore, now: () => frozen, updateRate: { perSecond: 1, burst: 3 }, onError: () => {} })
+  relay = createRelay({ db, access: createAccess(db), docStore, now: () => frozen, limits: { rates: { update: { perSecond: 1, burst: 3 } } }, onError: () => {} })
   const app = createApp({ db, access: createAccess(db), relay, version: 'test', clientDir: join(dir, 'none'), photosDir: join(dir, 'photos'), logError: () => {} })
   server = await new Promise((ok) => {
     const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
@@ -78,4 +79,15 @@ it('a connection over its update budget gets sync/overloaded per update; other c
   r2.setAddress('other device')
   expect(await other.sendUpdate('hr-1', r2.take())).toMatchObject({ type: 'ack' })
   await Promise.all([busy.close(), other.close()])
+})
+
+it('a bucket refills from the injected clock, never above its burst; kinds do not share tokens', () => {
+  let t = 0
+  const limiter = createRateLimiter({ ...DEFAULT_RATES, update: { perSecond: 2, burst: 3 } }, () => t)
+  expect([1, 2, 3, 4].map(() => limiter.take('update'))).toEqual([true, true, true, false])
+  expect(limiter.take('read')).toBe(true)
+  t += 500 // one token
+  expect([limiter.take('update'), limiter.take('update')]).toEqual([true, false])
+  t += 60_000
+  expect([1, 2, 3, 4].map(() => limiter.take('update'))).toEqual([true, true, true, false])
 })

@@ -1,16 +1,21 @@
-// A lean /sync device client for integration tests and the benchmark's device simulator: no Y.Doc, prepared updates
-// in, ACKs out. Counts frames and bytes both ways so tests can assert what a reconnect exchanged.
+// /sync clients for the server's integration tests: `connectDevice` is a whole device (the shared session core over
+// `ws` with in-memory storage); `SyncClient` is a frame-level driver (prepared updates in, ACKs out, raw and malformed
+// frames) that counts frames and bytes both ways so tests can assert what a reconnect exchanged.
 import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { Backoff } from '../../shared/sync/backoff.ts'
+import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
+import { SyncSession, type SyncStatus } from '../../shared/sync/session.ts'
+import { batchBody, batchFrames, type SessionSocket } from '../../shared/sync/session-socket.ts'
 import {
+  CloseCode,
   decodeMessage,
   docSyncStep1,
   docUpdate,
   encodeMessage,
   PROTOCOL_VERSION,
   readDocPayload,
-  unpackFrames,
   type AckMessage,
   type ConflictMessage,
   type ErrorMessage,
@@ -147,7 +152,7 @@ export class SyncClient {
   }
 
   async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000)
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CloseCode.NORMAL)
     await this.closedPromise
   }
 
@@ -181,13 +186,9 @@ export class SyncClient {
   private dispatch(m: SyncMessage): void {
     switch (m.type) {
       case 'batch': {
-        const body = m.compressed ? new Uint8Array(inflateRawSync(m.deflated)) : null
-        const frames = body === null ? (m.compressed ? [] : m.frames) : unpackFrames(body)
-        const list = Array.isArray(frames) ? frames : frames.ok ? frames.frames : []
-        for (const f of list) {
-          const inner = decodeMessage(f, { insideBatch: true })
-          if (inner.ok) this.dispatch(inner.message)
-        }
+        const inner = m.compressed ? batchBody(new Uint8Array(inflateRawSync(m.deflated))) : batchFrames(m.frames)
+        if (!inner.ok) throw new Error(`server sent a bad BATCH: ${inner.reason}`)
+        for (const message of inner.messages) this.dispatch(message)
         return
       }
       case 'doc': {
@@ -231,4 +232,43 @@ export class SyncClient {
       for (const w of ready) w.resolve(m)
     }
   }
+}
+
+export interface TestDevice {
+  session: SyncSession
+  store: MemorySessionStore
+  /** Resolves once the session's status passes `test` (now or later); rejects after 20 s with the status. */
+  until(test: (s: SyncStatus) => boolean, what: string): Promise<void>
+  stop(): void
+}
+
+/** A device running the shared session core against `url` (http://host:port) with in-memory storage. */
+export function connectDevice(opts: { url: string; token: string; deviceId?: string; store?: MemorySessionStore }): TestDevice {
+  const store = opts.store ?? new MemorySessionStore()
+  const base = opts.url.replace(/^http/, 'ws')
+  const session = new SyncSession({
+    url: () => `${base}/sync?token=${encodeURIComponent(opts.token)}`,
+    createSocket: (url) => new WebSocket(url, { perMessageDeflate: false }) as unknown as SessionSocket,
+    store,
+    deviceId: opts.deviceId ?? `device-${Math.random().toString(36).slice(2, 10)}`,
+    appVersion: 'test-device',
+    inflate: (bytes) => new Uint8Array(inflateRawSync(bytes)),
+    backoff: new Backoff({ baseMs: 20, capMs: 200 }),
+  })
+  const until = (test: (s: SyncStatus) => boolean, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (test(session.status)) return resolve()
+      const timer = setTimeout(() => {
+        off()
+        reject(new Error(`timed out waiting for ${what}; status ${JSON.stringify(session.status)}`))
+      }, 20_000)
+      const off = session.onStatus((s) => {
+        if (!test(s)) return
+        clearTimeout(timer)
+        off()
+        resolve()
+      })
+    })
+  session.start()
+  return { session, store, until, stop: () => session.stop() }
 }

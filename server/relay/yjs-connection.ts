@@ -1,5 +1,5 @@
 // GET /yjs/:householdId — the plain y-websocket protocol for one household, so stock Yjs clients (WebsocketProvider)
-// can sync. Updates take the same checks and group commit as /sync; there is no ACK in this protocol.
+// can sync. Updates take the same checks, rate limits and group commit as /sync; there is no ACK in this protocol.
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
@@ -10,6 +10,7 @@ import type { HouseholdWriter } from '../store/household-writer.ts'
 import { CloseCode, MAX_FRAME_BYTES, syncStep1Payload, syncStep2Payload, updatePayload, YWS_MESSAGE_AWARENESS, YWS_MESSAGE_SYNC } from '../../shared/sync/protocol.ts'
 import { sessionCheck, type Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
+import { createRateLimiter, DEFAULT_RELAY_LIMITS, type FrameKind, type RelayLimits } from './rate-limit.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -21,6 +22,8 @@ export interface YjsConnectionDeps {
   hub: Hub
   onError(e: unknown): void
   now?: () => number
+  /** Token buckets per frame kind, per connection (the same settings as /sync). */
+  limits?: Pick<RelayLimits, 'rates'>
 }
 
 export interface YjsConnection extends Subscriber {
@@ -48,7 +51,9 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 }
 
 export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps, token?: string): YjsConnection {
-  const sessionValid = sessionCheck(deps.access, user, token, deps.now ?? Date.now)
+  const now = deps.now ?? Date.now
+  const sessionValid = sessionCheck(deps.access, user, token, now)
+  const rate = createRateLimiter((deps.limits ?? DEFAULT_RELAY_LIMITS).rates, now)
   let open = false
 
   function send(bytes: Uint8Array): void {
@@ -87,12 +92,25 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
     return true
   }
 
+  /**
+   * Over its budget the socket closes with OVERLOADED: the protocol has no per-update refusal, and the stock provider
+   * reconnects and re-sends through step1/step2 whatever was not committed.
+   */
+  function overBudget(kind: FrameKind): boolean {
+    if (rate.take(kind)) return false
+    socket.close(CloseCode.OVERLOADED, 'sync/overloaded')
+    self.closed()
+    return true
+  }
+
   function handle(bytes: Uint8Array): void {
-    if (revoked()) return
+    if (overBudget('frame') || revoked()) return
     const dec = decoding.createDecoder(bytes)
     const outer = decoding.readVarUint(dec)
     if (outer === YWS_MESSAGE_AWARENESS) {
       decoding.readVarUint8Array(dec) // validate framing before relaying
+      // Presence is for people who edit: read-only users' awareness is not relayed, and nobody's beyond its rate.
+      if (!rate.take('awareness') || !deps.access.canWrite(user, householdId)) return
       return deps.hub.publishAwareness(householdId, bytes, self)
     }
     if (outer === MESSAGE_QUERY_AWARENESS || outer === MESSAGE_AUTH) return
@@ -100,11 +118,15 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
     const sub = decoding.readVarUint(dec)
     const content = decoding.readVarUint8Array(dec)
     if (sub === syncProtocol.messageYjsSyncStep1) {
+      if (overBudget('read')) return
       const diff = deps.docStore.diff(householdId, content)
       if (diff !== null) send(syncStep2Payload(diff))
       return
     }
-    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) return write(content)
+    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
+      if (overBudget('update')) return
+      return write(content)
+    }
     throw new Error(`unknown sync message ${sub}`)
   }
 

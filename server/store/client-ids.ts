@@ -1,5 +1,6 @@
 // Binds each Yjs client id to the user who first wrote with it, so nobody can write under someone else's id.
-// Bindings are claimed in memory at once (two users racing for one id in the same commit window) and persisted at commit.
+// Bindings are claimed in memory at once (two users racing for one id in the same commit window) and persisted at commit;
+// a claim whose update is then not committed is released, so it never blocks anyone.
 import type { Db } from '../db/open.ts'
 import { isReservedClientId } from '../../shared/doc/keys.ts'
 
@@ -8,8 +9,12 @@ export const SERVER_USER = 'server'
 export interface ClientIdBindings {
   /** The first client id not bound to userId, or null when the user may write with all of them. */
   refused(clientIds: readonly number[], userId: string): number | null
+  /** How many of `clientIds` nobody has written with yet (checked against MAX_NEW_CLIENT_IDS_PER_UPDATE before claim). */
+  unbound(clientIds: readonly number[]): number
   /** Claim unbound ids for this user (in memory); returns the ids that are new and must be persisted. */
   claim(clientIds: readonly number[], userId: string): number[]
+  /** Gives up claims of an update that will not be committed (only ids still claimed by this user, never persisted ones). */
+  release(clientIds: readonly number[], userId: string): void
   /** In the commit transaction. */
   persist(clientIds: readonly number[], userId: string, deviceId: string, at: number): void
 }
@@ -37,6 +42,11 @@ export function createClientIdBindings(db: Db): ClientIdBindings {
       }
       return null
     },
+    unbound(clientIds) {
+      let n = 0
+      for (const id of clientIds) if (ownerOf(id) === undefined) n++
+      return n
+    },
     claim(clientIds, userId) {
       const fresh: number[] = []
       for (const id of clientIds) {
@@ -46,6 +56,9 @@ export function createClientIdBindings(db: Db): ClientIdBindings {
         }
       }
       return fresh
+    },
+    release(clientIds, userId) {
+      for (const id of clientIds) if (owner.get(id) === userId && select.get(id) === undefined) owner.delete(id)
     },
     persist(clientIds, userId, deviceId, at) {
       for (const id of clientIds) insert.run(id, userId, deviceId, at)

@@ -49,8 +49,11 @@ export interface DocStore {
   /** Keep `householdId` resident while uncommitted updates live only in its Y.Doc. */
   pin(householdId: string): void
   unpin(householdId: string): void
-  /** Drop the resident Y.Doc (it will be rebuilt from stored bytes). Pinned docs stay. */
-  evict(householdId: string): void
+  /**
+   * Drop the resident Y.Doc (it will be rebuilt from stored bytes). Pinned docs stay, unless `refused`: every
+   * uncommitted update of the household was refused, so what pins it now is committed already.
+   */
+  evict(householdId: string, refused?: boolean): void
   /** Inside the commit transaction: append rows, bump doc_state counters. */
   appendLog(rows: readonly LogRow[]): void
   /** Whether the household's log is due for compaction. */
@@ -190,8 +193,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       if (n <= 0) pins.delete(id)
       else pins.set(id, n)
     },
-    evict(id) {
-      if (pins.has(id)) return
+    evict(id, refused = false) {
+      if (pins.has(id) && !refused) return
       docs.get(id)?.destroy()
       docs.delete(id)
     },

@@ -67,3 +67,93 @@ it('flush commits at once (shutdown) and close stops the timers', async () => {
   await gc.close()
   expect(gc.pending()).toBe(0)
 })
+
+it('with keyOf, a key whose commit keeps failing is refused alone; other keys are committed and acknowledged', async () => {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const errors: unknown[] = []
+  let clock = 1_000
+  const gc = createGroupCommit<number>({
+    retryMs: 1,
+    maxAttempts: 3,
+    now: () => clock,
+    keyOf: (n) => (n % 2 === 0 ? 'even' : 'odd'),
+    onError: (e) => errors.push(e),
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) {
+        if (n === 13) throw new Error('poisoned row 13')
+        insert.run(n)
+      }
+    }),
+  })
+  const outcome = (n: number) => gc.submit(n).then(() => 'ok', (e: Error) => e.message)
+  const results = await Promise.all([outcome(2), outcome(13), outcome(4), outcome(15)])
+  expect(results).toEqual(['ok', 'poisoned row 13', 'ok', 'poisoned row 13']) // 15 waited behind 13: same key
+  expect(db.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([2, 4])
+  expect(gc.pending()).toBe(0)
+  expect(gc.health()).toMatchObject({ stalled: true, since: 1_000 }) // failed just now, no success since
+  clock += 61_000
+  expect(gc.health().stalled).toBe(false) // a refused key alone is no stall a minute later
+  expect(await outcome(7)).toBe('ok') // the key is not refused forever: a good entry of it commits
+  expect(gc.health()).toEqual({ stalled: false, since: null, lastError: null })
+  expect(errors).toHaveLength(4) // the whole batch once, then row 13's key three times
+})
+
+it('health reports a stall while a key is being retried, and its end once the commit goes through', async () => {
+  let fail = true
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  let retried: () => void = () => {}
+  const gc = createGroupCommit<number>({
+    retryMs: 1,
+    maxAttempts: 100,
+    keyOf: () => 'k',
+    onError: () => retried(),
+    commit: db.transaction((batch: readonly number[]) => {
+      if (fail) throw new Error('SQLITE_FULL (simulated)')
+      for (const n of batch) insert.run(n)
+    }),
+  })
+  const acked = gc.submit(1)
+  await new Promise<void>((ok) => (retried = ok))
+  expect(gc.health().stalled).toBe(true)
+  expect(String(gc.health().lastError)).toContain('SQLITE_FULL')
+  fail = false
+  await acked
+  expect(gc.health().stalled).toBe(false)
+})
+
+it('with sync, entries are acknowledged only after a sync that started after their commit; syncs are coalesced', async () => {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const gates: { open: () => void; fail: (e: Error) => void }[] = []
+  const acked: number[] = []
+  const gc = createGroupCommit<number>({
+    windowMs: 1,
+    retryMs: 1,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) insert.run(n)
+    }),
+    sync: () => new Promise<void>((open, fail) => gates.push({ open, fail })),
+  })
+  const first = gc.submit(1).then(() => acked.push(1))
+  const flushed = gc.flush() // commits 1 at once and starts its sync; flush resolves once that sync is done
+  expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(1)
+  expect(gates).toHaveLength(1)
+  const second = gc.submit(2).then(() => acked.push(2))
+  const third = gc.submit(3).then(() => acked.push(3))
+  await new Promise<void>((ok) => {
+    const check = () => (db.prepare('SELECT COUNT(*) FROM t').pluck().get() === 3 ? ok() : setImmediate(check))
+    check()
+  })
+  expect(gates).toHaveLength(1) // 2 and 3 are committed but wait for the next sync: one in flight at a time
+  expect(acked).toEqual([])
+  gates[0]!.fail(new Error('EIO (simulated)')) // 1 is committed but not known durable: not acknowledged
+  await new Promise<void>((ok) => {
+    const check = () => (gates.length === 2 ? ok() : setTimeout(check, 1))
+    check()
+  })
+  expect(acked).toEqual([])
+  expect(gc.health().stalled).toBe(true)
+  gates[1]!.open() // covers 1, 2 and 3
+  await Promise.all([first, second, third, flushed])
+  expect(acked.sort()).toEqual([1, 2, 3])
+  expect(gc.health().stalled).toBe(false)
+})

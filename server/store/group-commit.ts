@@ -1,5 +1,6 @@
 // Group commit: updates arriving within a short window are written in ONE SQLite transaction, then acknowledged.
-// A failed commit keeps every entry in memory, in order, and retries; nothing is acknowledged before it is committed.
+// A failed commit keeps its entries in memory, in order, and retries; nothing is acknowledged before it is committed.
+// With `keyOf`, a failed batch is retried key by key: one household whose commit keeps failing is refused alone.
 
 export interface GroupCommitOptions<T> {
   /** Synchronous; must run one transaction over the whole batch (throwing rolls all of it back). */
@@ -11,6 +12,19 @@ export interface GroupCommitOptions<T> {
   /** First retry delay after a failed commit; doubles up to 2 s. */
   retryMs?: number
   onError?(error: unknown, attempt: number): void
+  /**
+   * Entries of one key (a household) commit or fail together. When a batch fails, each key is committed on its own;
+   * a key whose commits fail `maxAttempts` times in a row has all its waiting entries rejected with the last error.
+   */
+  keyOf?(entry: T): string
+  /** Failed commits of one key before its entries are rejected (default 5; only with keyOf). */
+  maxAttempts?: number
+  now?: () => number
+  /**
+   * Makes what was committed durable (fsync of the WAL); entries resolve only after a sync that started after their
+   * commit. Runs off the event loop; syncs are coalesced (one in flight, the next covers every commit since).
+   */
+  sync?(): Promise<void>
 }
 
 export interface GroupCommitStats {
@@ -19,13 +33,21 @@ export interface GroupCommitStats {
   failures: number
 }
 
+/** Whether commits are failing now (or failed within the last minute with no success since), and why. */
+export interface CommitHealth {
+  stalled: boolean
+  since: number | null
+  lastError: unknown
+}
+
 export interface GroupCommit<T> {
-  /** Resolves once `entry` is committed (never rejects: failures are retried). */
+  /** Resolves once `entry` is committed; rejects only when its key's commits kept failing (keyOf + maxAttempts). */
   submit(entry: T): Promise<void>
   /** Commit everything waiting now; rejects when the commit fails (entries stay queued). */
   flush(): Promise<void>
   pending(): number
   stats(): GroupCommitStats
+  health(): CommitHealth
   /** Stop timers after a last flush. */
   close(): Promise<void>
 }
@@ -33,17 +55,33 @@ export interface GroupCommit<T> {
 interface Waiting<T> {
   entry: T
   done: () => void
+  fail: (e: unknown) => void
 }
+
+/** A failure with no success after it is reported as a stall for this long (a refused household included). */
+const STALL_MEMORY_MS = 60_000
 
 export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T> {
   const windowMs = opts.windowMs ?? 5
   const maxBatch = opts.maxBatch ?? 500
   const retryMs = opts.retryMs ?? 50
+  const maxAttempts = opts.maxAttempts ?? 5
+  const now = opts.now ?? Date.now
+  const keyOf = opts.keyOf
   let queue: Waiting<T>[] = []
   let timer: NodeJS.Timeout | null = null
   let attempt = 0
   let closed = false
+  /** Consecutive failed commits per key (keyed mode). */
+  const keyFailures = new Map<string, number>()
+  let failingSince: number | null = null
+  let lastFailureAt = -Infinity
+  let lastError: unknown = null
   const stats: GroupCommitStats = { commits: 0, entries: 0, failures: 0 }
+  /** Committed entries waiting for the next sync, and the sync in flight. */
+  let unsynced: Waiting<T>[] = []
+  let syncing: Promise<void> | null = null
+  let syncFailures = 0
 
   function schedule(delay: number): void {
     if (timer !== null || closed) return
@@ -57,31 +95,123 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     }, delay)
   }
 
+  function failed(e: unknown): void {
+    stats.failures++
+    lastError = e
+    lastFailureAt = now()
+    failingSince ??= lastFailureAt
+  }
+
+  function committed(done: readonly Waiting<T>[]): void {
+    stats.commits++
+    stats.entries += done.length
+    if (keyFailures.size === 0) failingSince = null
+    const gone = new Set(done)
+    queue = queue.filter((w) => !gone.has(w))
+    if (opts.sync === undefined) for (const w of done) w.done()
+    else {
+      unsynced.push(...done)
+      startSync()
+    }
+  }
+
+  function startSync(): void {
+    const sync = opts.sync
+    if (syncing !== null || unsynced.length === 0 || sync === undefined) return
+    const covered = unsynced
+    unsynced = []
+    syncing = sync().then(
+      () => {
+        syncFailures = 0
+        for (const w of covered) w.done()
+      },
+      (e: unknown) => {
+        // Committed but not known to be on disk: not acknowledged; the next sync covers them again.
+        syncFailures++
+        failed(e)
+        opts.onError?.(e, 0)
+        unsynced = [...covered, ...unsynced]
+        return new Promise<void>((ok) => setTimeout(ok, retryMs))
+      },
+    ).finally(() => {
+      syncing = null
+      if (failingSince !== null && keyFailures.size === 0 && unsynced.length === 0) failingSince = null
+      startSync()
+    })
+  }
+
+  /** Waits until every committed entry is synced (flush, close); gives up after 3 failed syncs in a row. */
+  async function drainSync(): Promise<void> {
+    while (syncing !== null && syncFailures < 3) await syncing
+  }
+
+  /** Commits one key's entries of a failed batch on their own; returns whether they are still waiting for a retry. */
+  function commitKey(key: string, group: Waiting<T>[]): boolean {
+    try {
+      opts.commit(group.map((w) => w.entry))
+    } catch (e) {
+      failed(e)
+      const n = (keyFailures.get(key) ?? 0) + 1
+      opts.onError?.(e, n)
+      if (n < maxAttempts) {
+        keyFailures.set(key, n)
+        return true
+      }
+      keyFailures.delete(key)
+      const refused = queue.filter((w) => keyOf?.(w.entry) === key)
+      queue = queue.filter((w) => keyOf?.(w.entry) !== key)
+      for (const w of refused) w.fail(e)
+      return false
+    }
+    keyFailures.delete(key)
+    committed(group)
+    return false
+  }
+
   /** Commits batches until the queue is empty; throws the commit error after rescheduling a retry. */
   function run(): void {
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
-      try {
-        opts.commit(batch.map((w) => w.entry))
-      } catch (e) {
-        attempt++
-        stats.failures++
-        opts.onError?.(e, attempt)
+      const suspect = keyOf !== undefined && batch.some((w) => keyFailures.has(keyOf(w.entry)))
+      if (!suspect) {
+        try {
+          opts.commit(batch.map((w) => w.entry))
+          attempt = 0
+          committed(batch)
+          continue
+        } catch (e) {
+          failed(e)
+          if (keyOf !== undefined) opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
+          else {
+            attempt++
+            opts.onError?.(e, attempt)
+            schedule(Math.min(2_000, retryMs * 2 ** (attempt - 1)))
+            throw e
+          }
+        }
+      }
+      const groups = new Map<string, Waiting<T>[]>()
+      for (const w of batch) {
+        const key = (keyOf as (entry: T) => string)(w.entry)
+        const g = groups.get(key)
+        if (g) g.push(w)
+        else groups.set(key, [w])
+      }
+      let retry = false
+      for (const [key, group] of groups) if (commitKey(key, group)) retry = true
+      if (retry) {
+        attempt = Math.max(...keyFailures.values())
         schedule(Math.min(2_000, retryMs * 2 ** (attempt - 1)))
-        throw e
+        throw lastError
       }
       attempt = 0
-      queue = queue.slice(batch.length)
-      stats.commits++
-      stats.entries += batch.length
-      for (const w of batch) w.done()
     }
   }
 
   return {
     submit(entry) {
-      return new Promise<void>((resolve) => {
-        queue.push({ entry, done: resolve })
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ entry, done: resolve, fail: reject })
         if (attempt > 0) return // a retry is already scheduled
         if (queue.length >= maxBatch) {
           if (timer !== null) clearTimeout(timer)
@@ -100,14 +230,21 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
       if (timer !== null) clearTimeout(timer)
       timer = null
       run()
+      await drainSync()
     },
     pending: () => queue.length,
     stats: () => ({ ...stats }),
+    health() {
+      const recent = failingSince !== null && now() - lastFailureAt < STALL_MEMORY_MS
+      const stalled = keyFailures.size > 0 || (keyOf === undefined && attempt > 0) || recent
+      return { stalled, since: stalled ? failingSince : null, lastError: stalled ? lastError : null }
+    },
     async close() {
       try {
         if (timer !== null) clearTimeout(timer)
         timer = null
         run()
+        await drainSync()
       } finally {
         closed = true
       }

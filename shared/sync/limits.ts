@@ -9,6 +9,11 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [PROTOCOL_VERSION]
 export const MAX_FRAME_BYTES = 512 * 1024
 /** One Yjs update (DOC step2/update) from a client. */
 export const MAX_UPDATE_BYTES = 256 * 1024
+/**
+ * Yjs client ids one update may use for the first time (bound to the user at commit). A device uses one per opening of a
+ * household document, so a merged outbox of a day offline holds a few; 4,000 in one update is an attack on the bindings.
+ */
+export const MAX_NEW_CLIENT_IDS_PER_UPDATE = 16
 /** A BATCH after inflation; the server splits larger bootstraps into several batches. */
 export const MAX_UNPACKED_BATCH_BYTES = 8 * 1024 * 1024
 export const MAX_BATCH_FRAMES = 5_000
@@ -26,8 +31,12 @@ export const CloseCode = {
   NORMAL: 1000,
   /** Server shutting down or restarting: reconnect with backoff. */
   SERVER_SHUTDOWN: 1001,
+  /** Never sent: the socket dropped without a close frame (network failure, refused upgrade as a browser sees it). */
+  NETWORK_LOST: 1006,
   /** A frame above MAX_FRAME_BYTES. */
   TOO_LARGE: 1009,
+  /** Unexpected failure at the closing end; a client closes with it when its own storage fails. Reconnect with backoff. */
+  INTERNAL_ERROR: 1011,
   /** Overloaded: reconnect with backoff, not sooner than the hint in the reason text. */
   OVERLOADED: 1013,
   /** Undecodable frame or a frame out of order (e.g. anything before HELLO). */
@@ -38,6 +47,12 @@ export const CloseCode = {
   FORBIDDEN: 4403,
   /** No HELLO within the deadline. */
   HELLO_TIMEOUT: 4408,
+  /** No message from the client for the server's idle time: reconnect when there is something to sync. */
+  IDLE_TIMEOUT: 4410,
+  /** The user opened more sockets than the server allows: this (the oldest) one was closed. Reconnect with backoff. */
+  TOO_MANY_CONNECTIONS: 4429,
+  /** Never sent by a server: the client closed a socket that gave no expected answer in time (half-open link). */
+  RESPONSE_TIMEOUT: 4504,
   /** Protocol version not supported: update the app. */
   VERSION: 4426,
 } as const

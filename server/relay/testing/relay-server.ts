@@ -9,7 +9,7 @@ import { createUser, type Role } from '../../auth/users.ts'
 import type { Db } from '../../db/open.ts'
 import { startServer } from '../../server.ts'
 import type { DocStore } from '../../store/doc-store.ts'
-import type { Relay } from '../index.ts'
+import type { Relay, RelayDeps } from '../index.ts'
 import { householdUpdate } from './household-fixture.ts'
 
 export const TEST_UNIT = '19900'
@@ -29,10 +29,18 @@ export interface RelayTestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>
 }
 
-export async function startRelayServer(opts: { dataDir?: string } = {}): Promise<RelayTestServer> {
+export async function startRelayServer(opts: { dataDir?: string; limits?: RelayDeps['limits']; now?: () => number } = {}): Promise<RelayTestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rasoat-relay-'))
   // The production assembly (server-api's startServer wires createDocStore + createRelay), on port 0.
-  const running = await startServer({ dataDir, port: 0, seedDemo: false, clientDir: join(dataDir, 'no-client'), log: () => {} })
+  const running = await startServer({
+    dataDir,
+    port: 0,
+    seedDemo: false,
+    clientDir: join(dataDir, 'no-client'),
+    log: () => {},
+    ...(opts.limits ? { relayLimits: opts.limits } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  })
   const { db, access, docStore, relay } = running
   const insertVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
 

@@ -1,7 +1,8 @@
-// What the sync client needs from the device's storage (implemented over IndexedDB by client/storage/).
-// An interface so the protocol logic is a plain class testable in Node with fake-indexeddb and a real server.
+// What the /sync session core needs from a device's storage: IndexedDB on the phone, memory in tests and the
+// benchmark. Every method resolves after its write is durable, which is what ACK/HEAD ordering relies on (P8, P10).
 
-import type { ConflictMessage, SyncErrorCode } from '../../shared/sync/protocol.ts'
+import type { SyncErrorCode } from './errors.ts'
+import type { ConflictMessage } from './messages.ts'
 
 export interface OutgoingUpdate {
   /** Outbox entry keys covered by `update` (empty for a step2 answer to a server step1). */
@@ -14,7 +15,15 @@ export interface RemoteUpdate {
   update: Uint8Array
 }
 
-export interface SyncStore {
+/** A household-scoped ERROR that answered one of the device's updates. */
+export interface Refusal {
+  code: SyncErrorCode
+  message: string
+  /** False: the update will never be accepted as it is (a person decides: keep it or go back to the server's value). */
+  retryable: boolean
+}
+
+export interface SessionStore {
   /** Every household on the device with its last acknowledged / told serverSeq. */
   manifest(): Promise<[string, number][]>
   /** Households whose outbox is not empty, in no particular order. */
@@ -33,9 +42,19 @@ export interface SyncStore {
   removeHouseholds(ids: string[]): Promise<void>
   /** The next outbox entries of a household merged into one update of at most maxBytes (at least one entry). */
   nextOutgoing(householdId: string, maxBytes: number): Promise<OutgoingUpdate | null>
-  /** ACK: the entries are committed on the server as serverSeq. */
+  /** ACK: the entries are committed on the server as serverSeq (clears a refusal once the outbox is empty). */
   acked(householdId: string, seqs: number[], serverSeq: number): Promise<void>
-  /** A household-scoped ERROR answered one of our DOCs; the entries stay in the outbox. */
-  rejected(householdId: string, error: { code: SyncErrorCode; message: string; retryable: boolean }): Promise<void>
+  /** A household-scoped ERROR answered one of our DOCs; the entries stay in the outbox, the refusal is stored. */
+  rejected(householdId: string, refusal: Refusal): Promise<void>
+  /** Households whose last update was refused for good (stored, so it survives a reload). */
+  refusedHouseholds(): Promise<string[]>
   conflict(message: ConflictMessage): Promise<void>
+  /** The database epoch (P15) the stored serverSeqs were acknowledged under; null before the first WELCOME. */
+  epoch(): Promise<string | null>
+  setEpoch(epoch: string): Promise<void>
+  /**
+   * Go back to the server's value: drop the household's local document, inbox and outbox (its unsynced edits) and
+   * its refusal; its serverSeq becomes 0 so that the next handshake fetches the server's state from empty.
+   */
+  discardLocal(householdId: string): Promise<void>
 }

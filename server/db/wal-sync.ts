@@ -1,0 +1,51 @@
+// Makes committed WAL frames durable without blocking the event loop: fsync of the -wal file in libuv's thread pool.
+// The database runs synchronous=NORMAL (no fsync inside COMMIT); the relay acknowledges an edit only after this sync.
+
+import { closeSync, fsync, openSync } from 'node:fs'
+import type { Db } from './open.ts'
+
+export interface WalSync {
+  /** Resolves once everything committed before the call is on disk. */
+  sync(): Promise<void>
+  close(): void
+}
+
+/** A WAL syncer for a file database in WAL mode; null otherwise (in-memory or rollback-journal databases). */
+export function createWalSync(db: Db): WalSync | null {
+  if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return null
+  // SQLite keeps the same -wal file (it rewinds it after a checkpoint) while a connection is open, so one fd serves.
+  const walFile = `${db.name}-wal`
+  let fd: number | null = null
+  return {
+    sync: () =>
+      new Promise<void>((ok, fail) => {
+        try {
+          fd ??= openSync(walFile, 'r')
+        } catch (e) {
+          fail(e)
+          return
+        }
+        fsync(fd, (err) => (err ? fail(err) : ok()))
+      }),
+    close() {
+      if (fd !== null) closeSync(fd)
+      fd = null
+    },
+  }
+}
+
+/**
+ * For writes no ACK waits for (sessions, users, photo rows): call periodically; fsyncs the WAL when the connection
+ * changed rows since the last call. Resolves whether it synced.
+ */
+export function syncWhenChanged(db: Db, wal: WalSync): () => Promise<boolean> {
+  const changes = db.prepare('SELECT total_changes()').pluck()
+  let seen = changes.get() as number
+  return async () => {
+    const now = changes.get() as number
+    if (now === seen) return false
+    seen = now
+    await wal.sync()
+    return true
+  }
+}

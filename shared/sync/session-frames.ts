@@ -1,0 +1,334 @@
+// One connection's share of the /sync session core: the answer to WELCOME (epoch check, manifest), the handshakes
+// after MANIFEST_REPLY, received updates and HEADs persisted in order (P10), the outbox one group in flight per
+// household until its ACK (P8), and refusals. A new socket gets a new instance; nothing here outlives a connection.
+
+import { isRetryable } from './errors.ts'
+import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES, MAX_UPDATE_BYTES } from './limits.ts'
+import type { SyncMessage, WelcomeMessage } from './messages.ts'
+import { convertUpdateFormatV2ToV1 } from 'yjs'
+import { docSyncStep1, docSyncStep2, docUpdate, readDocPayload } from './doc-payload.ts'
+import { encodeMessage } from './protocol.ts'
+import type { RemoteUpdate, SessionStore } from './session-store.ts'
+
+export type SyncPhase = 'idle' | 'offline' | 'connecting' | 'syncing' | 'synced' | 'refused' | 'stopped'
+export type StopReason = 'unauthenticated' | 'forbidden' | 'version' | null
+
+export interface SyncStatus {
+  /** 'synced': everything acknowledged; 'refused': nothing in flight, but the server refused some household's edits. */
+  phase: SyncPhase
+  /** Households still to finish in the current handshake (step1 without HEAD, or outbox without ACK). */
+  remaining: number
+  /** Size of the current handshake, for a progress bar. */
+  total: number
+  /** Households whose edits the server refused for good (never counted as synced). */
+  refused: number
+  lastSyncAt: number | null
+  stopReason: StopReason
+  /** Last connection-wide error code, for diagnostics. */
+  lastError: string | null
+}
+
+export interface FramesContext {
+  store: SessionStore
+  send(bytes: Uint8Array): void
+  now(): number
+  status(): SyncStatus
+  setStatus(patch: Partial<SyncStatus>): void
+  armWatchdog(): void
+  resetBackoff(): void
+  /** Resend a household's outbox later (a retryable refusal: overloaded, internal). */
+  retryLater(householdId: string): void
+}
+
+const EMPTY_STATE_VECTOR = new Uint8Array([0])
+/** Frames per BATCH the device sends (the receiver allows MAX_BATCH_FRAMES). */
+const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
+
+export class SessionFrames {
+  /** MANIFEST_REPLY received. */
+  ready = false
+  #closed = false
+  readonly #c: FramesContext
+  /** Per household, the outbox groups sent and not yet answered, in send order (P8). */
+  readonly #inFlight = new Map<string, number[][]>()
+  readonly #awaitingHead = new Set<string>()
+  /** Households whose edits were refused for good (stored); their outbox is resent on the next connection only. */
+  readonly #refused = new Set<string>()
+  /** Refused on this connection: not resent before the next one (it would be refused again). */
+  readonly #held = new Set<string>()
+  /** The epoch in WELCOME when it differs from the stored one (P15), until every household was re-sent. */
+  #newEpoch: string | null = null
+  /** Households whose full state was re-sent under #newEpoch and is not answered yet. */
+  readonly #resending = new Set<string>()
+  /** Households named in the last MANIFEST (a household created here and not yet on the server is left out). */
+  #announced = new Set<string>()
+
+  constructor(context: FramesContext) {
+    this.#c = context
+  }
+
+  close(): void {
+    this.#closed = true
+    this.ready = false
+  }
+
+  awaitingAck(): boolean {
+    for (const q of this.#inFlight.values()) if (q.length > 0) return true
+    return false
+  }
+
+  expectingAnswer(): boolean {
+    return !this.ready || this.#awaitingHead.size > 0 || this.awaitingAck()
+  }
+
+  /** Stop waiting for HEADs that do not come; the next manifest asks again. */
+  giveUpHeads(): void {
+    this.#awaitingHead.clear()
+    this.#progress()
+  }
+
+  /** Frames in order; consecutive remote updates and HEADs are persisted in one transaction each (P9, P10). */
+  async handle(messages: SyncMessage[]): Promise<void> {
+    let writes: RemoteUpdate[] = []
+    let heads: [string, number][] = []
+    const flush = async (): Promise<void> => {
+      if (writes.length > 0) await this.#c.store.persistRemote(writes)
+      if (heads.length > 0) {
+        await this.#c.store.setHeads(heads)
+        for (const [id] of heads) this.#awaitingHead.delete(id)
+        this.#progress()
+      }
+      writes = []
+      heads = []
+    }
+    for (const m of messages) {
+      if (this.#closed) return
+      if (m.type === 'doc') {
+        const p = readDocPayload(m.payload)
+        if (p.kind === 'step2' || p.kind === 'update') {
+          // Collected HEADs are stored after every collected update (P10 needs a HEAD after the updates before it;
+          // holding more than a HEAD says is harmless), so a bootstrap BATCH is two transactions, not two per household.
+          writes.push({ householdId: m.householdId, update: p.update })
+          continue
+        }
+        if (p.kind === 'step1') {
+          await flush()
+          await this.#answerStep1(m.householdId, p.stateVector)
+        }
+        continue
+      }
+      if (m.type === 'state') {
+        // P14: a bootstrap full state in Yjs V2, stored exactly like a step2 (as the V1 bytes a step2 carries).
+        // Bytes that do not convert throw: nothing of this batch is stored, the socket drops and the manifest retries.
+        writes.push({ householdId: m.householdId, update: convertUpdateFormatV2ToV1(m.updateV2) })
+        continue
+      }
+      if (m.type === 'head') {
+        heads.push([m.householdId, m.serverSeq])
+        continue
+      }
+      await flush()
+      await this.#handleOne(m)
+    }
+    await flush()
+  }
+
+  async #handleOne(m: SyncMessage): Promise<void> {
+    const store = this.#c.store
+    switch (m.type) {
+      case 'welcome':
+        return this.#welcome(m)
+      case 'manifest-reply':
+        // The backoff is reset only once the manifest is answered: a server that accepts and then sheds the
+        // connection (overloaded) must see 1,200 phones spread out, not reconnecting every second.
+        this.#c.resetBackoff()
+        return this.#afterManifest(m.changed, m.added, m.removed)
+      case 'ack': {
+        const group = this.#inFlight.get(m.householdId)?.shift()
+        await store.acked(m.householdId, group ?? [], m.serverSeq)
+        if (this.#refused.has(m.householdId) && !(await store.refusedHouseholds()).includes(m.householdId)) {
+          this.#refused.delete(m.householdId)
+        }
+        this.#c.setStatus({ lastSyncAt: this.#c.now() })
+        await this.#answered(m.householdId)
+        await this.sendNext(m.householdId)
+        this.#progress()
+        return
+      }
+      case 'error': {
+        if (m.householdId === undefined) {
+          this.#c.setStatus({ lastError: m.code })
+          return // the close that follows decides what to do
+        }
+        const group = this.#inFlight.get(m.householdId)?.shift()
+        this.#awaitingHead.delete(m.householdId)
+        if (group === undefined) {
+          // Nothing of ours was in flight: it answers a step1 (a household that left the user's scope, or is gone).
+          // No edit was refused; the next manifest says whether the household is still the user's.
+          this.#progress()
+          return
+        }
+        const retryable = isRetryable(m.code)
+        if (retryable) this.#c.retryLater(m.householdId)
+        else {
+          this.#refused.add(m.householdId)
+          this.#held.add(m.householdId)
+        }
+        await store.rejected(m.householdId, { code: m.code, message: m.message, retryable })
+        await this.#answered(m.householdId)
+        this.#progress()
+        return
+      }
+      case 'conflict':
+        return store.conflict(m)
+      default:
+        return // hello/manifest/batch never come from the server
+    }
+  }
+
+  /** P15: serverSeqs stored under another epoch mean nothing here: every household is announced as never synced. */
+  async #welcome(m: WelcomeMessage): Promise<void> {
+    const store = this.#c.store
+    const stored = await store.epoch()
+    let entries = await store.manifest()
+    if (stored === null) await store.setEpoch(m.epoch)
+    else if (stored !== m.epoch) {
+      this.#newEpoch = m.epoch
+      entries = entries.map(([id]) => [id, 0])
+    }
+    this.#announced = new Set(entries.map(([id]) => id))
+    this.#c.send(encodeMessage({ type: 'manifest', entries }))
+    this.#c.armWatchdog()
+  }
+
+  async #afterManifest(changed: [string, number][], added: [string, number][], removed: string[]): Promise<void> {
+    const store = this.#c.store
+    if (added.length > 0) await store.addHouseholds(added.map(([id]) => id))
+    if (removed.length > 0) await store.removeHouseholds(removed)
+    this.ready = true
+    for (const id of await store.refusedHouseholds()) this.#refused.add(id)
+    const pending = await store.pendingHouseholds()
+    // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
+    const addedIds = new Set(added.map(([id]) => id))
+    for (const id of addedIds) this.#awaitingHead.add(id)
+    const removedIds = new Set(removed)
+    const resend = this.#newEpoch === null ? [] : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
+    // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
+    // its outbox creates it on the server (docs/server.md "Households found in the field").
+    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter((id) => !addedIds.has(id))
+    const frames: Uint8Array[] = []
+    for (const id of toFetch) {
+      this.#awaitingHead.add(id)
+      frames.push(encodeMessage(docSyncStep1(id, await store.stateVector(id))))
+    }
+    // After a restore the server may lack anything: each household's whole state goes once as an update; the server
+    // keeps what it lacks (structs it holds are skipped) and ACKs. The outbox follows, so unsynced counts stay until
+    // their own ACK.
+    for (const id of resend) {
+      const whole = await store.diff(id, EMPTY_STATE_VECTOR)
+      this.#queueOf(id).push([])
+      this.#resending.add(id)
+      frames.push(encodeMessage(docUpdate(id, whole)))
+    }
+    this.#sendFrames(frames)
+    if (this.#newEpoch !== null && this.#resending.size === 0) await this.#adoptEpoch()
+    const total = toFetch.length + addedIds.size
+    this.#c.setStatus({ phase: 'syncing', total, remaining: total })
+    for (const id of pending) await this.sendNext(id)
+    this.#progress()
+  }
+
+  /** A re-sent household was answered (ACK or ERROR); once all are, the stored seqs belong to the new epoch. */
+  async #answered(householdId: string): Promise<void> {
+    if (!this.#resending.delete(householdId) || this.#resending.size > 0) return
+    await this.#adoptEpoch()
+  }
+
+  async #adoptEpoch(): Promise<void> {
+    if (this.#newEpoch === null) return
+    await this.#c.store.setEpoch(this.#newEpoch)
+    this.#newEpoch = null
+  }
+
+  /**
+   * Many frames go as uncompressed BATCHes (P9), few as single frames. A batch holds at most MAX_BATCH_FRAMES / 5
+   * frames and stays under MAX_FRAME_BYTES (the re-send after a restore carries whole households).
+   */
+  #sendFrames(frames: Uint8Array[]): void {
+    if (frames.length < 8) {
+      for (const f of frames) this.#c.send(f)
+      return
+    }
+    let batch: Uint8Array[] = []
+    let size = 0
+    const send = (): void => {
+      if (batch.length === 1) this.#c.send(batch[0]!)
+      else if (batch.length > 1) this.#c.send(encodeMessage({ type: 'batch', compressed: false, frames: batch }))
+      batch = []
+      size = 0
+    }
+    for (const f of frames) {
+      // 16 bytes cover the batch header and each frame's length prefix.
+      if (batch.length > 0 && (batch.length >= BATCH_FRAMES || size + f.length + 16 > MAX_FRAME_BYTES)) send()
+      batch.push(f)
+      size += f.length + 8
+    }
+    send()
+  }
+
+  async #answerStep1(householdId: string, stateVector: Uint8Array): Promise<void> {
+    const update = await this.#c.store.diff(householdId, stateVector)
+    this.#queueOf(householdId).push([])
+    this.#c.send(encodeMessage(docSyncStep2(householdId, update)))
+    this.#c.armWatchdog()
+  }
+
+  /** After the user went back to the server's value: fetch the household again from what the store now holds. */
+  async refetch(householdId: string): Promise<void> {
+    this.#refused.delete(householdId)
+    this.#held.delete(householdId)
+    this.#progress()
+    if (!this.ready) return
+    this.#inFlight.delete(householdId)
+    this.#awaitingHead.add(householdId)
+    this.#c.send(encodeMessage(docSyncStep1(householdId, await this.#c.store.stateVector(householdId))))
+    this.#c.armWatchdog()
+    this.#c.setStatus({ total: Math.max(this.#c.status().total, 1) })
+    this.#progress()
+  }
+
+  #queueOf(id: string): number[][] {
+    let q = this.#inFlight.get(id)
+    if (!q) this.#inFlight.set(id, (q = []))
+    return q
+  }
+
+  /** One outbox group in flight per household: the next goes after its ACK, so ACKs map to groups (P8). */
+  async sendNext(householdId: string): Promise<void> {
+    if (!this.ready || this.#closed) return
+    const q = this.#queueOf(householdId)
+    if (q.length > 0) return
+    if (this.#held.has(householdId)) return
+    const next = await this.#c.store.nextOutgoing(householdId, MAX_UPDATE_BYTES)
+    if (!next || !this.ready || this.#closed) return
+    q.push(next.seqs)
+    this.#c.send(encodeMessage(docUpdate(householdId, next.update)))
+    this.#c.armWatchdog()
+    this.#progress()
+  }
+
+  #progress(): void {
+    if (!this.ready || this.#closed) return
+    let inFlight = 0
+    for (const [id, q] of this.#inFlight) if (q.length > 0 && !this.#awaitingHead.has(id)) inFlight++
+    // households still waiting for their HEAD, plus those waiting only for an ACK
+    const remaining = this.#awaitingHead.size + inFlight
+    const refused = this.#refused.size
+    if (remaining === 0) {
+      this.#c.setStatus({ phase: refused > 0 ? 'refused' : 'synced', remaining: 0, total: 0, refused, lastSyncAt: this.#c.now() })
+    } else {
+      this.#c.setStatus({ phase: 'syncing', remaining, total: Math.max(this.#c.status().total, remaining), refused })
+    }
+  }
+}

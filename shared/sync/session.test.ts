@@ -1,0 +1,140 @@
+// The session core against an in-process scripted server (a SessionSocket that answers each frame): the epoch
+// re-send after a restore (P15) within the frame limits, and refusals that keep the session out of "synced".
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { MAX_FRAME_BYTES } from './limits.ts'
+import { MemorySessionStore } from './memory-store.ts'
+import type { SyncMessage } from './messages.ts'
+import { decodeMessage, docSyncStep2, encodeMessage, readDocPayload } from './protocol.ts'
+import { SyncSession, type SyncStatus } from './session.ts'
+import type { SessionSocket } from './session-socket.ts'
+
+type Reply = (m: SyncMessage) => void
+
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc())
+
+/** A server scripted per message (frames of an uncompressed BATCH one by one); records every frame the device sent. */
+function scriptedServer(script: (m: SyncMessage, reply: Reply) => void) {
+  const sent: Uint8Array[] = []
+  let sockets = 0
+  const createSocket = (): SessionSocket => {
+    sockets++
+    const socket: SessionSocket = {
+      binaryType: 'arraybuffer',
+      readyState: 1,
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      onerror: null,
+      send(data) {
+        sent.push(data)
+        const d = decodeMessage(data)
+        if (!d.ok) throw new Error(d.reason)
+        const reply: Reply = (m) => queueMicrotask(() => socket.onmessage?.({ data: encodeMessage(m).slice().buffer }))
+        if (d.message.type !== 'batch') return script(d.message, reply)
+        if (d.message.compressed) throw new Error('the device sends uncompressed batches')
+        for (const f of d.message.frames) {
+          const inner = decodeMessage(f, { insideBatch: true })
+          if (inner.ok) script(inner.message, reply)
+        }
+      },
+      close(code) {
+        ;(socket as { readyState: number }).readyState = 3
+        queueMicrotask(() => socket.onclose?.({ code: code ?? 1000 }))
+      },
+    }
+    queueMicrotask(() => socket.onopen?.({}))
+    return socket
+  }
+  return { sent, createSocket, sockets: () => sockets }
+}
+
+function session(store: MemorySessionStore, createSocket: () => SessionSocket): SyncSession {
+  return new SyncSession({ url: () => 'ws://scripted/sync', createSocket, store, deviceId: 'd1', appVersion: 'test', inflate: (b) => b })
+}
+
+function until(s: SyncSession, test: (st: SyncStatus) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (test(s.status)) return resolve()
+    const off = s.onStatus((st) => test(st) && (off(), resolve()))
+  })
+}
+
+/** A household state of about `bytes` bytes (incompressible text). */
+function bigState(seed: number, bytes: number): Uint8Array {
+  const doc = new Y.Doc()
+  doc.clientID = 1000 + seed
+  let text = ''
+  let x = seed + 1
+  while (text.length < bytes) {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    text += x.toString(36)
+  }
+  doc.getText('t').insert(0, text)
+  return Y.encodeStateAsUpdate(doc)
+}
+
+describe('session core', () => {
+  it('P15: under a new epoch every household goes as never synced, is re-sent whole in frames under the limit, and the epoch is adopted once all are ACKed', async () => {
+    const store = new MemorySessionStore()
+    const ids = Array.from({ length: 200 }, (_, i) => `h${i}`)
+    await store.persistRemote(ids.map((id, i) => ({ householdId: id, update: bigState(i, 4_000) })))
+    await store.setHeads(ids.map((id) => [id, 7]))
+    await store.setEpoch('before-restore')
+    let manifest: [string, number][] = []
+    const resent = new Map<string, Uint8Array>()
+    let seq = 2
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'after-restore' })
+      if (m.type === 'manifest') {
+        manifest = m.entries
+        reply({ type: 'manifest-reply', changed: m.entries.map(([id]) => [id, 2]), added: [], removed: [] })
+      }
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      if (p.kind === 'step1') {
+        reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
+        reply({ type: 'head', householdId: m.householdId, serverSeq: 2 })
+      }
+      if (p.kind === 'update') {
+        resent.set(m.householdId, p.update)
+        reply({ type: 'ack', householdId: m.householdId, serverSeq: ++seq })
+      }
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(manifest.every(([, seq]) => seq === 0)).toBe(true)
+    expect(manifest).toHaveLength(200)
+    expect([...resent.keys()].sort()).toEqual([...ids].sort())
+    expect(Y.encodeStateVectorFromUpdate(resent.get('h3')!)).toEqual(Y.encodeStateVectorFromUpdate(bigState(3, 4_000)))
+    expect(Math.max(...server.sent.map((f) => f.length))).toBeLessThanOrEqual(MAX_FRAME_BYTES)
+    expect(store.storedEpoch).toBe('after-restore')
+  })
+
+  it('an ERROR answering a step1 (nothing of the device in flight) is not a refused edit; one answering an update is', async () => {
+    const store = new MemorySessionStore()
+    await store.persistRemote([{ householdId: 'gone', update: bigState(1, 10) }, { householdId: 'mine', update: bigState(2, 10) }])
+    await store.setEpoch('e1')
+    store.edit('mine', (doc) => doc.getText('t').insert(0, 'x'))
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [['gone', 3]], added: [], removed: [] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      if (p.kind === 'step1' && m.householdId === 'gone') reply({ type: 'error', code: 'sync/forbidden', message: 'not yours', householdId: 'gone' })
+      else if (p.kind === 'step1') {
+        reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
+        reply({ type: 'head', householdId: m.householdId, serverSeq: 1 })
+      } else if (p.kind === 'update') reply({ type: 'error', code: 'sync/layout-violation', message: 'no', householdId: m.householdId })
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'refused')
+    s.stop()
+    expect(s.status.refused).toBe(1)
+    expect(await store.refusedHouseholds()).toEqual(['mine'])
+    expect(store.unsynced()).toBe(1)
+  })
+})
