@@ -35,7 +35,8 @@ Progress (\`GET /api/progress\`, 8 villages per unit, one \`GROUP BY\` on the co
     .map(([name, v]) => `${name} first ${v.firstMs} ms, warm ${v.warmMs} ms (${kb(v.bytes)})`)
     .join('; ')}.
 
-Edit-ack → pin: an enumerator's phone moves ${p.edits} households one after another over \`/sync\`; the supervisor's
+Edit-ack → pin: an enumerator's phone moves ${p.edits} households one after another over \`/sync\` (records past review are locked on
+devices and skipped); the supervisor's
 \`/live\` socket waits for each pin at its new position. ACK → pin delta p50 **${r.latency.ackToPinP50} ms**, p99
 **${r.latency.ackToPinP99} ms**; send → pin (includes the durable commit) p50 ${r.latency.sendToPinP50} ms, p99
 ${r.latency.sendToPinP99} ms (target: within 2 s of the ACK).

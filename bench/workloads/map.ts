@@ -152,22 +152,32 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
     const held = [...phone.updates.keys()]
     const ackToPin: number[] = []
     const sendToPin: number[] = []
-    for (let i = 0; i < p.edits; i++) {
-      const id = held[i % held.length]!
-      const r = new DeviceReplica(90_000 + i)
+    // Records past review (verified, approved…) are locked on devices (sync/record-locked): those are skipped.
+    const locked = new Set<string>()
+    for (let i = 0, k = 0; ackToPin.length < p.edits && k < p.edits + 2 * held.length; k++) {
+      const id = held[k % held.length]!
+      if (locked.has(id)) continue
+      const r = new DeviceReplica(90_000) // one phone: one client id in every household, as a real device has
       for (const u of phone.updates.get(id) ?? []) r.apply(u)
-      const lat = round(centre.lat + (i % 50) * 1e-5 + 1e-4, 6)
+      const lat = round(centre.lat + (i % 50) * 1e-5 + 1e-4 + k * 1e-7, 7)
       r.household.setLocation({ lat, lng: centre.lng, accuracyM: 6, capturedAt: '2025-10-02T08:00:00Z' })
       const from = live.messages.length
-      const pinArrived = live.pin(id, (x) => x.lat === lat, from).then(() => performance.now())
       const t0 = performance.now()
       const update = r.take()
-      await phone.sendUpdate(id, update)
+      const answer = await phone.sendUpdate(id, update)
+      if (answer.type === 'error' && answer.code === 'sync/record-locked') {
+        locked.add(id)
+        continue
+      }
+      if (answer.type !== 'ack') throw new Error(`edit of ${id} refused: ${JSON.stringify(answer)}`)
       const tAck = performance.now()
-      const tPin = await pinArrived
+      // The delta may already be in (the ACK and the push leave in the same turns): `from` covers both orders.
+      await live.pin(id, (x) => x.lat === lat, from)
+      const tPin = performance.now()
       phone.updates.get(id)?.push(update)
       ackToPin.push(Math.max(0, tPin - tAck))
       sendToPin.push(tPin - t0)
+      i++
     }
     await phone.close()
     await live.close()
