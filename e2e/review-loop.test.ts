@@ -80,6 +80,7 @@ describe('review loop', () => {
     const missing = tid(page, 'submit-missing')
     if ((await missing.count()) > 0) throw new Error(`cannot resubmit: ${await missing.textContent()}`)
     await tid(page, 'btn-submit').click()
+    await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
     await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
     expect(serverStatus(id)).toBe('submitted')

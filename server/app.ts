@@ -5,6 +5,8 @@ import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Access } from './auth/access.ts'
+import { createAuditLog, type AuditLog } from './audit/audit-log.ts'
+import { auditRoutes } from './audit/audit-routes.ts'
 import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
@@ -13,6 +15,7 @@ import { ApiError } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { securityHeaders } from './http/security.ts'
 import { sessionRoutes } from './http/session-routes.ts'
+import { assignmentRoutes } from './http/assignment-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
@@ -26,6 +29,7 @@ import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
+import { REGISTER_PATH, registerRoutes } from './register/register-routes.ts'
 import type { Relay } from './relay/index.ts'
 import type { DocStore } from './store/doc-store.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
@@ -52,6 +56,8 @@ export interface AppDeps {
   /** Behind a reverse proxy: the caller's address is the last X-Forwarded-For entry. */
   trustProxy?: boolean
   now?: () => number
+  /** The audit log routes write to (one is made over `db` when absent). */
+  audit?: AuditLog
   /** Where unexpected errors are reported (stderr by default). */
   logError?: (err: unknown) => void
 }
@@ -101,11 +107,12 @@ export function createApp(deps: AppDeps): BuiltApp {
     },
   })
   const jsonOnly = jsonBodiesOnly()
-  // Photos carry their own, larger limit and their own media types (photo-routes.ts).
-  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/')
+  // Photos and register CSVs carry their own, larger limits and their own media types (photo-routes.ts, register-routes.ts).
+  const isPhoto = (path: string): boolean => path.startsWith('/api/photos/') || path === REGISTER_PATH
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonOnly(c, next)))
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
+  const audit = deps.audit ?? createAuditLog(deps.db, now)
   healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
   sessionRoutes(app, {
@@ -114,15 +121,19 @@ export function createApp(deps: AppDeps): BuiltApp {
     now,
     secureCookies: deps.secureCookies ?? false,
     trustProxy: deps.trustProxy ?? false,
+    audit,
   })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db, feed })
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
-  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
+  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
-  userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
+  assignmentRoutes(app, { db: deps.db, now, onMoved: () => deps.relay?.scopeChanged() })
+  userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
+  auditRoutes(app, { audit })
+  registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 
   clientFileRoutes(app, deps.clientDir)

@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   user: { usage: 'user add|disable|enable|password --username U [--role R --unit CODE --villages A,B] [--data-dir D]   manage users (password from stdin or a prompt)', load: () => import('./cli/user.ts') },
   backup: { usage: 'backup FILE [--data-dir D]   one file with the database and photos, consistent while the server runs', load: () => import('./cli/backup.ts') },
   restore: { usage: 'restore FILE [--data-dir D]   replace the data with a backup (server stopped); devices see a new epoch', load: () => import('./cli/restore.ts') },
+  'import-register': { usage: 'import-register FILE.csv --period P [--dry-run] [--data-dir D]   population-register CSV: new households, proposals for changed people', load: () => import('./cli/import-register.ts') },
   seed: { usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)', load: () => import('./cli/seed.ts') },
 }
 

@@ -56,6 +56,8 @@ export interface StartOptions {
   photoQuota?: PhotoQuota
   /** Photos linked to no household are deleted this long after upload (default 7 days), checked every 6 h. */
   orphanPhotoGraceMs?: number
+  /** How long a household moved away stays writable for its previous enumerator's devices (default 30 days). */
+  releaseGrantMs?: number
   /** Thresholds of the map's visit-authenticity flags. */
   visitRules?: VisitRules
   /** A device without contact for this long is shown stale on the console (default 6 h). */
@@ -113,7 +115,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   migrate(db, migrations)
   ensureReferenceData(db)
   const epoch = readEpoch(db)
-  const access = createAccess(db, now)
+  const access = createAccess(db, now, opts.releaseGrantMs !== undefined ? { releaseGrantMs: opts.releaseGrantMs } : {})
   deleteExpiredSessions(db, now())
   const sessionSweep = setInterval(() => deleteExpiredSessions(db, now()), 6 * 60 * 60 * 1000)
   sessionSweep.unref()

@@ -11,7 +11,7 @@ import { startSync, type SyncRuntime } from './sync-runtime.ts'
 import { addFoundHousehold, PLACES_SETTING, type FoundInput, type FoundResult, type VillagePlaces } from './found-household.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
-export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' }
+export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' } | { name: 'register-import' }
 export interface Notice {
   key: string
   params?: Record<string, string | number>
@@ -328,6 +328,11 @@ export class AppState {
 
   showDiagnostics(): void {
     this.view = { name: 'diagnostics' }
+  }
+
+  /** Admins only: the population-register import screen. */
+  showRegisterImport(): void {
+    if (this.user?.role === 'admin') this.view = { name: 'register-import' }
   }
 
   showList(): void {

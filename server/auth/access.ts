@@ -1,5 +1,6 @@
-// Who may read or write which household: the one place roles and area scope are decided (TEAM-NOTES contract).
-// Enumerators: households of their assigned villages; supervisors: their unit; admins and observers: everything.
+// Who may read or write which household: the one place roles and area scope are decided.
+// Enumerators: households assigned to them (one by one, or through their villages); supervisors: their unit; admins and
+// observers: everything. A household moved away stays writable, not readable, for its previous enumerator (release grant).
 
 import type { Db } from '../db/open.ts'
 import { hashToken } from './sessions.ts'
@@ -10,6 +11,7 @@ export type { User, Role } from './users.ts'
 export interface Access {
   authenticate(token: string): User | null
   canRead(user: User, householdId: string): boolean
+  /** Also true, for an enumerator, on a household moved away from them while its release grant stands. */
   canWrite(user: User, householdId: string): boolean
   householdIdsInScope(user: User, period?: string): string[]
 }
@@ -30,12 +32,24 @@ export function householdScope(user: User, alias = 'h'): HouseholdScope {
     case 'supervisor':
       return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''], narrow: true }
     case 'enumerator':
+      // A household's own assignee overrides its village's enumerators (migration 009). Two index-bound halves (by
+      // assignee, by village; `+` keeps SQLite off the assignee index for the NULL test): an OR of the two made
+      // SQLite walk the whole period.
       return {
-        sql: `${alias}.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)`,
-        params: [user.id],
+        sql: `${alias}.id IN (SELECT a.id FROM households a WHERE a.assignee_id = ?
+          UNION ALL SELECT v.id FROM households v WHERE v.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?) AND +v.assignee_id IS NULL)`,
+        params: [user.id, user.id],
         narrow: true,
       }
   }
+}
+
+/** How long a release grant lets the previous assignee's devices push edits made before a move, unless acknowledged. */
+export const DEFAULT_RELEASE_GRANT_MS = 30 * 24 * 3_600_000
+
+export interface AccessOptions {
+  /** Lifetime of a release grant (docs/server.md "Assignments"); default DEFAULT_RELEASE_GRANT_MS. */
+  releaseGrantMs?: number
 }
 
 /** SQL condition restricting a villages table alias to the villages the user may see. */
@@ -51,20 +65,23 @@ export function villageScope(user: User, alias = 'v'): { sql: string; params: un
   }
 }
 
-export function createAccess(db: Db, now: () => number = Date.now): Access {
+export function createAccess(db: Db, now: () => number = Date.now, options: AccessOptions = {}): Access {
+  const grantMs = options.releaseGrantMs ?? DEFAULT_RELEASE_GRANT_MS
   const sessionUser = db.prepare(
     `SELECT u.id, u.username, u.role, u.unit_code, u.display_name
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
   )
-  const householdPlace = db.prepare('SELECT unit_code, village_id FROM households WHERE id = ?')
+  const householdPlace = db.prepare('SELECT unit_code, village_id, assignee_id FROM households WHERE id = ?')
   const assigned = db.prepare('SELECT 1 FROM assignments WHERE user_id = ? AND village_id = ?')
+  const released = db.prepare('SELECT 1 FROM released_households WHERE household_id = ? AND user_id = ? AND released_at > ?')
 
   function inScope(user: User, householdId: string): boolean {
     if (user.role === 'admin' || user.role === 'observer') return true
-    const h = householdPlace.get(householdId) as { unit_code: string; village_id: string } | undefined
+    const h = householdPlace.get(householdId) as { unit_code: string; village_id: string; assignee_id: string | null } | undefined
     if (!h) return false
     if (user.role === 'supervisor') return user.unitCode !== null && h.unit_code === user.unitCode
+    if (h.assignee_id !== null) return h.assignee_id === user.id
     return assigned.get(user.id, h.village_id) !== undefined
   }
 
@@ -77,7 +94,9 @@ export function createAccess(db: Db, now: () => number = Date.now): Access {
     canRead: inScope,
     canWrite(user, householdId) {
       if (user.role === 'observer' || user.role === 'supervisor') return false
-      return inScope(user, householdId)
+      if (inScope(user, householdId)) return true
+      // Moved away: the edits made before the move may still arrive from the enumerator's devices.
+      return user.role === 'enumerator' && released.get(householdId, user.id, now() - grantMs) !== undefined
     },
     householdIdsInScope(user, period) {
       const scope = householdScope(user)

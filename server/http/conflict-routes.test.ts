@@ -72,6 +72,8 @@ describe('POST /api/conflicts/:id/resolve', () => {
     expect(body.serverSeq).toBeGreaterThan(1)
     const h = (await (await s.api('/api/households/doc-A1', { token: w.tokens.admin })).json()) as { household: { address: string } }
     expect(h.household.address).toBe('16 Lê Lợi')
+    const audit = (await (await s.api('/api/audit?action=conflict-resolved', { token: w.tokens.admin })).json()) as { entries: unknown[] }
+    expect(audit.entries).toMatchObject([{ username: 'admin', target: String(conflictId), details: { householdId: 'doc-A1', path: 'address' } }])
   })
 
   it('answers conflict/already-resolved, conflict/not-found, and request/invalid for a bad choice', async () => {

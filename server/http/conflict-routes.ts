@@ -4,6 +4,7 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { Access } from '../auth/access.ts'
+import type { Audit } from '../audit/audit-log.ts'
 import type { Db } from '../db/open.ts'
 import type { Relay } from '../relay/index.ts'
 import { createConflictStore } from '../store/conflict-store.ts'
@@ -23,7 +24,7 @@ const ResolveBody = z.union([
   z.object({ value: z.json() }).strict(),
 ])
 
-export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; relay: Relay | undefined }): void {
+export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; relay: Relay | undefined; audit: Audit }): void {
   const { db, access } = deps
   const conflicts = createConflictStore(db)
 
@@ -50,7 +51,10 @@ export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access
     const choice = await jsonBody(c, ResolveBody)
     if (!deps.relay) throw new Error('relay not running: cannot resolve conflicts')
     const result = await deps.relay.resolveConflict(id, choice, admin)
-    if (result.ok) return c.json({ conflict: result.conflict, serverSeq: result.serverSeq })
+    if (result.ok) {
+      deps.audit.record({ action: 'conflict-resolved', actor: admin, target: id, details: { householdId: result.conflict.householdId, path: result.conflict.path } })
+      return c.json({ conflict: result.conflict, serverSeq: result.serverSeq })
+    }
     switch (result.code) {
       case 'conflict/not-found':
       case 'conflict/already-resolved':

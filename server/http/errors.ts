@@ -24,7 +24,16 @@ export const API_ERRORS = {
   'conflict/already-resolved': 409,
   'review/invalid-transition': 409, // the record's status does not allow this review step
   'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
+  'village/not-found': 404,
+  'assignment/not-an-enumerator': 409, // the target of a move is not an active enumerator
+  'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
+  'assignment/not-held': 409, // `from` does not hold a household or village of the move
   'rate/limited': 429,
+  'register/too-large': 413, // a register CSV above the upload limit
+  'register/encoding': 400, // a register CSV that is not UTF-8
+  'register/empty': 400,
+  'register/unknown-period': 404,
+  'register/busy': 409, // another import of the register is running
   'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
   internal: 500,
 } as const

@@ -5,6 +5,7 @@
 import type { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
+import type { Audit } from '../audit/audit-log.ts'
 import type { LoginLimiter } from '../auth/login-limiter.ts'
 import { dummyHash, verifyPassword } from '../auth/password.ts'
 import { createSession, deleteSession, isKnownDevice, SESSION_TTL_MS } from '../auth/sessions.ts'
@@ -31,6 +32,7 @@ export interface SessionRouteDeps {
   secureCookies: boolean
   /** Take the caller's address from the proxy's X-Forwarded-For. */
   trustProxy: boolean
+  audit: Audit
 }
 
 /** "4 min" / "45 s": how long, for logs and API clients; the app words it from details.retryAfterS. */
@@ -65,9 +67,14 @@ export function sessionRoutes(app: Hono<AppEnv>, deps: SessionRouteDeps): void {
     } finally {
       if (!ok) attempt.failed() // also when the check itself threw
     }
-    if (!ok || !row) throw new ApiError('auth/invalid-credentials', 'wrong username or password')
+    const address = clientAddress(c, deps.trustProxy)
+    if (!ok || !row) {
+      deps.audit.record({ action: 'login-failed', actor: null, address, target: username, details: { reason: row?.disabled ? 'disabled' : 'invalid-credentials' } })
+      throw new ApiError('auth/invalid-credentials', 'wrong username or password')
+    }
     attempt.succeeded()
     const session = createSession(db, row.id, { deviceId: body.deviceId ?? null, now: now() })
+    deps.audit.record({ action: 'login', actor: { id: row.id, username: row.username }, address, details: { deviceId: body.deviceId ?? null } })
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Strict',

@@ -3,6 +3,7 @@
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
+import type { Audit } from '../audit/audit-log.ts'
 import type { LoginLimiter } from '../auth/login-limiter.ts'
 import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.ts'
 import {
@@ -37,7 +38,7 @@ function asApiError(err: unknown): unknown {
   return err
 }
 
-export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; limiter: LoginLimiter }): void {
+export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; limiter: LoginLimiter; audit: Audit }): void {
   const { db, now, limiter } = deps
 
   app.get('/api/users', (c) => {
@@ -47,10 +48,11 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
   })
 
   app.post('/api/users', async (c) => {
-    requireRole(c, 'admin')
+    const admin = requireRole(c, 'admin')
     const input = await jsonBody(c, NewUserSchema)
     try {
       const user = await createUser(db, input, now)
+      deps.audit.record({ action: 'user-create', actor: admin, target: user.username, details: { role: user.role, unitCode: user.unitCode } })
       return c.json({ user }, 201)
     } catch (err) {
       throw asApiError(err)
@@ -66,6 +68,7 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
       }
       try {
         const { sessionsEnded } = setUserDisabled(db, username, disabled)
+        deps.audit.record({ action: disabled ? 'user-disable' : 'user-enable', actor: admin, target: username, details: { sessionsEnded } })
         return c.json({ username, disabled, sessionsEnded })
       } catch (err) {
         throw asApiError(err)
@@ -74,12 +77,13 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
   }
 
   app.post('/api/users/:username/password', async (c) => {
-    requireRole(c, 'admin')
+    const admin = requireRole(c, 'admin')
     const username = c.req.param('username')
     const { password } = await jsonBody(c, PasswordResetSchema)
     try {
       const { sessionsEnded } = await setUserPassword(db, username, password)
       limiter.unlock(username)
+      deps.audit.record({ action: 'user-password-reset', actor: admin, target: username, details: { sessionsEnded } })
       return c.json({ username, sessionsEnded })
     } catch (err) {
       throw asApiError(err)
@@ -87,9 +91,11 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
   })
 
   app.post('/api/users/:username/unlock', (c) => {
-    requireRole(c, 'admin')
+    const admin = requireRole(c, 'admin')
     const username = c.req.param('username')
     if (!findUserRow(db, username)) throw asApiError(new UserNotFoundError(username))
-    return c.json({ username, wasDelayed: limiter.unlock(username) })
+    const wasDelayed = limiter.unlock(username)
+    deps.audit.record({ action: 'user-unlock', actor: admin, target: username, details: { wasDelayed } })
+    return c.json({ username, wasDelayed })
   })
 }

@@ -39,7 +39,7 @@ export interface DeviceConnectionDeps {
   docStore: DocStore
   writer: HouseholdWriter
   hub: Hub
-  manifest(user: User, entries: readonly [string, number][]): ManifestAnswer
+  manifest(user: User, entries: readonly [string, number][], deviceId: string): ManifestAnswer
   now(): number
   /** The database's epoch, sent in WELCOME (P15): it changes when the data is restored from a backup. */
   epoch: string
@@ -52,6 +52,8 @@ export interface DeviceConnectionDeps {
   userRate?(userId: string): RateLimiter
   /** Creates a household found in the field from a DOC update for an unknown id (household-creation.ts). */
   createHousehold?: CreateHousehold
+  /** Changes when assignments change (Relay.scopeChanged): cached scope answers are dropped at once. */
+  scopeGeneration?(): number
 }
 
 /**
@@ -106,6 +108,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   let pumpScheduled = false
   /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. */
   const scope = new Map<string, { read: boolean; write: boolean; at: number }>()
+  let scopeSeen = deps.scopeGeneration?.() ?? 0
   let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
     if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
   }, deps.helloTimeoutMs ?? 10_000)
@@ -168,12 +171,21 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
 
   const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({ type: 'error', code, message, householdId })
 
+  /**
+   * Read: the household is in the user's area. Write: also a household moved away from them whose release grant
+   * stands — the edits the device made before the move are stored, nothing is sent to it (docs/server.md "Assignments").
+   */
   function scopeOf(householdId: string): { read: boolean; write: boolean } {
     const t = deps.now()
+    const generation = deps.scopeGeneration?.() ?? 0
+    if (generation !== scopeSeen) {
+      scopeSeen = generation
+      scope.clear()
+    }
     const hit = scope.get(householdId)
     if (hit !== undefined && t - hit.at < SCOPE_CACHE_MS && t >= hit.at) return hit
     const read = deps.access.canRead(user, householdId)
-    const entry = { read, write: read && deps.access.canWrite(user, householdId), at: t }
+    const entry = { read, write: deps.access.canWrite(user, householdId), at: t }
     if (scope.size >= 4_096) scope.clear() // bounded: a device holds at most a few thousand households
     scope.set(householdId, entry)
     return entry
@@ -223,11 +235,11 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       const made = createFound(householdId, doc.update)
       if (made?.kind === 'rejected') return refuse(made.code, made.reason)
       if (made?.kind === 'accepted') {
-        made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }]))
+        void made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }]))
         return FRAME_COST + doc.update.length
       }
     }
-    if (!access.read) {
+    if (!access.read && !(isWrite && access.write)) {
       const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'
       return refuse(code, `household ${householdId} is not in your area`)
     }
@@ -294,7 +306,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       case 'manifest': {
         // Each MANIFEST may ask for the user's whole area: a phone sends one per connection; beyond a few the socket goes.
         if (!rate.take('manifest') || userRate?.take('manifestPerUser') === false) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0
-        const { reply: answer, inScope } = deps.manifest(user, m.entries)
+        const { reply: answer, inScope } = deps.manifest(user, m.entries, deviceId)
         // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
         for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
         phase = 'ready'

@@ -51,6 +51,8 @@ export interface Relay {
    * every device holding it. `by` is recorded as the author in the field history.
    */
   serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): Promise<ServerEditResult>
+  /** Assignments changed (a move): every live connection looks its scope up again before its next household frame. */
+  scopeChanged(): void
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -89,7 +91,8 @@ export function createRelay(deps: RelayDeps): Relay {
   const resolving = new Set<number>()
   const userRate = createUserRateLimiters(limits.rates, now)
   const createHousehold = createHouseholdCreation(deps.db, writer)
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate, createHousehold }
+  let scopeGeneration = 0
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate, createHousehold, scopeGeneration: () => scopeGeneration }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
   function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {
@@ -231,6 +234,9 @@ export function createRelay(deps: RelayDeps): Relay {
       const c = await result.committed
       if (c.update !== null) hub.publish(householdId, c.update, c.serverSeq, null)
       return { ok: true, serverSeq: c.serverSeq }
+    },
+    scopeChanged() {
+      scopeGeneration++
     },
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {

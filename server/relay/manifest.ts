@@ -5,6 +5,7 @@ import { householdScope } from '../auth/access.ts'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open.ts'
 import type { ManifestReplyMessage } from '../../shared/sync/messages.ts'
+import { createAssignmentStore } from '../store/assignment-store.ts'
 
 export interface ManifestAnswer {
   reply: ManifestReplyMessage
@@ -12,10 +13,11 @@ export interface ManifestAnswer {
   inScope: Map<string, number>
 }
 
-export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][]) => ManifestAnswer {
+export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][], deviceId?: string) => ManifestAnswer {
+  const assignments = createAssignmentStore(db)
   const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
   const statements = new Map<string, Statement<unknown[]>>() // one per scope shape (role), not per manifest
-  return (user, entries) => {
+  return (user, entries, deviceId) => {
     const scope = householdScope(user, 'h')
     const period = current.get() as string | undefined
     const byPeriod = period === undefined ? '' : ' AND h.period = ?'
@@ -37,6 +39,8 @@ export function createManifestQuery(db: Db): (user: User, entries: readonly [str
       else if (seq !== server) changed.push([id, server])
     }
     for (const [id, seq] of inScope) if (!known.has(id)) added.push([id, seq])
+    // A household moved away that this device no longer lists was removed there: its release grant ends (migration 009).
+    if (user.role === 'enumerator' && deviceId) assignments.noteManifest(user.id, deviceId, known)
     return { reply: { type: 'manifest-reply', changed, added, removed }, inScope }
   }
 }

@@ -32,6 +32,7 @@ export type EditErrorCode =
   | 'household/member-not-found'
   | 'household/photo-not-found'
   | 'household/invalid-transition'
+  | 'household/proposal-not-found'
 export type EditError = { ok: false; code: EditErrorCode; reason: string; path?: string }
 export type EditResult = { ok: true } | EditError
 

@@ -43,6 +43,7 @@ import {
 } from './edits.ts'
 import { parsePath, pathOf, specOf } from './paths.ts'
 import { readMembers, readSnapshot, readStatus, type HouseholdSnapshot, type ReviewValue, type ScreenResult } from './snapshot.ts'
+import { acceptProposal, propose, readProposals, rejectProposal, type Proposal, type ProposalInit } from './proposals.ts'
 import { canTransition, meetingOutcome, postingEnd, type FieldComment, type ReviewDetails } from './workflow.ts'
 
 /** Top-level primitive fields settable with setField (id is fixed at creation). */
@@ -371,6 +372,26 @@ export class HouseholdDoc {
     if (map.has(key) && map.get(key) === value) return OK
     this.ydoc.transact(() => map.set(key, value), { kind: 'server-resolution' } satisfies EditOrigin)
     return OK
+  }
+
+  /** Register proposals (server-written; see proposals.ts), sorted by id. */
+  proposals(): Proposal[] {
+    return readProposals(this.ydoc)
+  }
+
+  /** Server: proposes the register's values for a member (or a new person); nothing when `id` exists already. */
+  propose(id: string, init: ProposalInit): EditResult {
+    return propose(this.ydoc, id, init)
+  }
+
+  /** Enumerator: the register's values become the member's (their own edit); the proposal is marked accepted. */
+  acceptProposal(id: string): EditResult {
+    return acceptProposal(this.ydoc, id)
+  }
+
+  /** Enumerator: keeps their values; the proposal is marked rejected. */
+  rejectProposal(id: string): EditResult {
+    return rejectProposal(this.ydoc, id)
   }
 
   // ——— internals ———

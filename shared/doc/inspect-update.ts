@@ -3,7 +3,7 @@
 
 import * as Y from 'yjs'
 import type { JsonValue } from '../sync/messages.ts'
-import { FIELD_KEYS, LAYOUT, SERVER_CLIENT_ID, valueFits, type KeySpecs } from './keys.ts'
+import { FIELD_KEYS, LAYOUT, PROPOSAL_DEVICE_KEY, SERVER_CLIENT_ID, valueFits, type KeySpecs } from './keys.ts'
 import { pathOf } from './paths.ts'
 import { checkWorkflow, type DeviceWriter, type WorkflowRefusal } from './workflow-guard.ts'
 import { findInDoc, isKnown, Locator, UpdateIndex, type Located, type StructId } from './update-structs.ts'
@@ -211,6 +211,10 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
       if (!layout.keyPattern.test(key) || (layout.allowed && !layout.allowed.includes(key))) return violation(`unknown item ${path}`, path)
       return single && (single.value === null || typeof single.value === 'boolean') ? null : violation(`invalid value for ${path}`, path)
     case 'entities':
+      // Register proposals: only their decision comes from a device; the register's values only from the server.
+      if (loc.root === 'proposals' && item.id.client !== SERVER_CLIENT_ID && (loc.entity === undefined || key !== PROPOSAL_DEVICE_KEY)) {
+        return violation('register proposals are written by the server; a device sets only their decision', path)
+      }
       if (loc.entity === undefined) {
         if (!layout.keyPattern.test(key)) return violation(`invalid ${loc.root} id ${path.slice(0, 80)}`, loc.root)
         if (c instanceof Y.ContentType) return c.type instanceof Y.Map ? null : violation(`${path} must be a map`, path)

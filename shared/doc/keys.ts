@@ -41,6 +41,7 @@ export const Root = {
   HISTORY: 'history',
   SCREEN: 'screen',
   REVIEW: 'review',
+  PROPOSALS: 'proposals',
 } as const
 export type RootName = (typeof Root)[keyof typeof Root]
 export const ROOT_NAMES: readonly RootName[] = Object.values(Root)
@@ -166,6 +167,25 @@ export const SCREEN_KEYS = {
   reason: strOrNull(1000),
 } as const
 
+export const PROPOSAL_DECISIONS = ['accepted', 'rejected'] as const
+/**
+ * A change the population register proposes for one member (proposals root: proposalId → Y.Map of these). The server
+ * writes every key but `decision`, which the enumerator sets when accepting or rejecting (memberId null = a new person).
+ */
+export const PROPOSAL_KEYS = {
+  memberId: strOrNull(64, ENTITY_KEY),
+  personalId: MEMBER_KEYS.personalId,
+  fullName: str(200),
+  sex: oneOf(SEXES),
+  birthDate: str(10, DATE),
+  relation: oneOf(RELATIONS),
+  ethnicity: str(100),
+  importId: str(64),
+  decision: oneOfOrNull(PROPOSAL_DECISIONS),
+} as const
+/** The one proposal key a device may write. */
+export const PROPOSAL_DEVICE_KEY = 'decision'
+
 /** Value of every set-like root (devices, causes, supportNeeds): true = selected; false/null = not. */
 export const SET_VALUE: ValueSpec = boolOrNull
 /** Review notes: server-written only (client id SERVER_CLIENT_ID), any REVIEW_KEY, primitive values. */
@@ -227,6 +247,7 @@ export const LAYOUT: Readonly<Record<RootName, RootLayout>> = {
   history: { kind: 'log', entry: HISTORY_ENTRY_KEYS },
   screen: { kind: 'fields', keys: SCREEN_KEYS },
   review: { kind: 'review' },
+  proposals: { kind: 'entities', keyPattern: ENTITY_KEY, keys: PROPOSAL_KEYS },
 }
 
 export function isRootName(name: string): name is RootName {

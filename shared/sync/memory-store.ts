@@ -160,6 +160,8 @@ export class MemorySessionStore implements SessionStore {
         this.removed.add(id) // never drop unsynced edits
         continue
       }
+      this.removed.delete(id)
+      this.refusals.delete(id)
       this.docs.get(id)?.destroy()
       this.docs.delete(id)
       this.states.delete(id)

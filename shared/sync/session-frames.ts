@@ -3,11 +3,12 @@
 // household until its ACK (P8), and refusals. A new socket gets a new instance; nothing here outlives a connection.
 
 import { isRetryable } from './errors.ts'
-import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES, MAX_UPDATE_BYTES } from './limits.ts'
+import { MAX_UPDATE_BYTES } from './limits.ts'
 import type { SyncMessage, WelcomeMessage } from './messages.ts'
 import { convertUpdateFormatV2ToV1 } from 'yjs'
 import { docSyncStep1, docSyncStep2, docUpdate, readDocPayload } from './doc-payload.ts'
 import { encodeMessage } from './protocol.ts'
+import { outgoingMessages } from './session-socket.ts'
 import type { RemoteUpdate, SessionStore } from './session-store.ts'
 
 export type SyncPhase = 'idle' | 'offline' | 'connecting' | 'syncing' | 'synced' | 'refused' | 'stopped'
@@ -41,8 +42,6 @@ export interface FramesContext {
 }
 
 const EMPTY_STATE_VECTOR = new Uint8Array([0])
-/** Frames per BATCH the device sends (the receiver allows MAX_BATCH_FRAMES). */
-const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
 
 export class SessionFrames {
   /** MANIFEST_REPLY received. */
@@ -60,8 +59,13 @@ export class SessionFrames {
   #newEpoch: string | null = null
   /** Households whose full state was re-sent under #newEpoch and is not answered yet. */
   readonly #resending = new Set<string>()
-  /** Households named in the last MANIFEST (a household created here and not yet on the server is left out). */
+  /** Households named in this connection's MANIFEST (one created on the device and unknown to the server is not). */
   #announced = new Set<string>()
+  /**
+   * Households the server listed as `removed` (moved to another enumerator, out of scope) that still hold unsynced
+   * edits here: their outbox is pushed first, and the local copy goes only once all of it is acknowledged (P17).
+   */
+  readonly #leaving = new Set<string>()
 
   constructor(context: FramesContext) {
     this.#c = context
@@ -173,6 +177,7 @@ export class SessionFrames {
         else {
           this.#refused.add(m.householdId)
           this.#held.add(m.householdId)
+          this.#leaving.delete(m.householdId) // refused: kept and shown, never dropped (P17)
         }
         await store.rejected(m.householdId, { code: m.code, message: m.message, retryable })
         await this.#answered(m.householdId)
@@ -208,14 +213,17 @@ export class SessionFrames {
     this.ready = true
     for (const id of await store.refusedHouseholds()) this.#refused.add(id)
     const pending = await store.pendingHouseholds()
+    // Removed households the store kept hold unsynced edits: push them (no step1: the server no longer lets us read
+    // them), then drop them after the last ACK (P17). One with a refused edit stays, shown as refused.
+    const removedIds = new Set(removed)
+    for (const id of pending) if (removedIds.has(id)) this.#leaving.add(id)
     // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
-    const removedIds = new Set(removed)
     const resend = this.#newEpoch === null ? [] : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
     // its outbox creates it on the server (docs/server.md "Households found in the field").
-    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    const announcedPending = pending.filter((id) => this.#announced.has(id) && !removedIds.has(id))
     const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter((id) => !addedIds.has(id))
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
@@ -251,30 +259,8 @@ export class SessionFrames {
     this.#newEpoch = null
   }
 
-  /**
-   * Many frames go as uncompressed BATCHes (P9), few as single frames. A batch holds at most MAX_BATCH_FRAMES / 5
-   * frames and stays under MAX_FRAME_BYTES (the re-send after a restore carries whole households).
-   */
   #sendFrames(frames: Uint8Array[]): void {
-    if (frames.length < 8) {
-      for (const f of frames) this.#c.send(f)
-      return
-    }
-    let batch: Uint8Array[] = []
-    let size = 0
-    const send = (): void => {
-      if (batch.length === 1) this.#c.send(batch[0]!)
-      else if (batch.length > 1) this.#c.send(encodeMessage({ type: 'batch', compressed: false, frames: batch }))
-      batch = []
-      size = 0
-    }
-    for (const f of frames) {
-      // 16 bytes cover the batch header and each frame's length prefix.
-      if (batch.length > 0 && (batch.length >= BATCH_FRAMES || size + f.length + 16 > MAX_FRAME_BYTES)) send()
-      batch.push(f)
-      size += f.length + 8
-    }
-    send()
+    for (const message of outgoingMessages(frames)) this.#c.send(message)
   }
 
   async #answerStep1(householdId: string, stateVector: Uint8Array): Promise<void> {
@@ -311,11 +297,20 @@ export class SessionFrames {
     if (q.length > 0) return
     if (this.#held.has(householdId)) return
     const next = await this.#c.store.nextOutgoing(householdId, MAX_UPDATE_BYTES)
+    if (!next && this.#leaving.has(householdId)) return this.#leave(householdId)
     if (!next || !this.ready || this.#closed) return
     q.push(next.seqs)
     this.#c.send(encodeMessage(docUpdate(householdId, next.update)))
     this.#c.armWatchdog()
     this.#progress()
+  }
+
+  /** A removed household's outbox is all acknowledged: now its local copy goes (P17). */
+  async #leave(householdId: string): Promise<void> {
+    const store = this.#c.store
+    if ((await store.pendingHouseholds()).includes(householdId)) return // an edit made meanwhile: it is sent next
+    this.#leaving.delete(householdId)
+    await store.removeHouseholds([householdId])
   }
 
   #progress(): void {

@@ -1,9 +1,11 @@
 // What the /sync session core needs from a WebSocket (browser WebSocket and the `ws` package both fit) and from the
-// platform's deflate-raw, plus turning one received message into its frames (a BATCH unpacked, P9).
+// platform's deflate-raw, plus turning one received message into its frames (a BATCH unpacked, P9) and many outgoing
+// frames into few messages.
 
 import { unpackFrames } from './batch.ts'
+import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES } from './limits.ts'
 import type { SyncMessage } from './messages.ts'
-import { decodeMessage } from './protocol.ts'
+import { decodeMessage, encodeMessage } from './protocol.ts'
 
 /** The subset of WebSocket the session uses. */
 export interface SessionSocket {
@@ -77,4 +79,32 @@ export function batchFrames(frames: readonly Uint8Array[]): Incoming {
     messages.push(inner.message)
   }
   return { ok: true, messages }
+}
+
+/** Frames per BATCH the device sends (the receiver allows MAX_BATCH_FRAMES). */
+const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
+
+/**
+ * The messages that carry `frames` in order: few frames go one by one, many as uncompressed BATCHes (P9) of at most
+ * MAX_BATCH_FRAMES / 5 frames and under MAX_FRAME_BYTES (the re-send after a restore carries whole households).
+ */
+export function outgoingMessages(frames: readonly Uint8Array[]): Uint8Array[] {
+  if (frames.length < 8) return [...frames]
+  const out: Uint8Array[] = []
+  let batch: Uint8Array[] = []
+  let size = 0
+  const close = (): void => {
+    if (batch.length === 1) out.push(batch[0]!)
+    else if (batch.length > 1) out.push(encodeMessage({ type: 'batch', compressed: false, frames: batch }))
+    batch = []
+    size = 0
+  }
+  for (const f of frames) {
+    // 16 bytes cover the batch header and each frame's length prefix.
+    if (batch.length > 0 && (batch.length >= BATCH_FRAMES || size + f.length + 16 > MAX_FRAME_BYTES)) close()
+    batch.push(f)
+    size += f.length + 8
+  }
+  close()
+  return out
 }

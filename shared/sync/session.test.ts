@@ -137,4 +137,35 @@ describe('session core', () => {
     expect(await store.refusedHouseholds()).toEqual(['mine'])
     expect(store.unsynced()).toBe(1)
   })
+
+  it('P17: a removed household with unsynced edits gets no step1, its outbox is pushed, and it is dropped only after the ACK; a refused one stays', async () => {
+    const store = new MemorySessionStore()
+    await store.persistRemote(['moved', 'late', 'clean'].map((id, i) => ({ householdId: id, update: bigState(i, 10) })))
+    await store.setHeads([['moved', 4], ['late', 4], ['clean', 4]])
+    await store.setEpoch('e1')
+    store.edit('moved', (doc) => doc.getText('t').insert(0, 'before the move'))
+    store.edit('late', (doc) => doc.getText('t').insert(0, 'after the grant'))
+    const events: string[] = []
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: ['moved', 'late', 'clean'] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      events.push(`${p.kind} ${m.householdId} held=${store.seqs.has(m.householdId)}`)
+      if (p.kind !== 'update') return
+      if (m.householdId === 'late') reply({ type: 'error', code: 'sync/forbidden', message: 'grant ended', householdId: 'late' })
+      else reply({ type: 'ack', householdId: m.householdId, serverSeq: 5 })
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'refused' && !store.seqs.has('moved'))
+    s.stop()
+    expect(events.sort()).toEqual(['update late held=true', 'update moved held=true'])
+    expect(store.seqs.has('clean')).toBe(false) // nothing unsynced: dropped at once
+    expect(store.states.has('moved') || store.docs.has('moved')).toBe(false)
+    expect(store.removed.has('moved')).toBe(false)
+    expect(store.removed.has('late')).toBe(true) // kept, with its edit and its refusal
+    expect(store.outbox.get('late')).toHaveLength(1)
+    expect(await store.refusedHouseholds()).toEqual(['late'])
+  })
 })

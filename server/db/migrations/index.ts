@@ -8,7 +8,9 @@ import { householdMapIndex } from './004-household-map-index.ts'
 import { relaySnapshotV2 } from './005-relay-snapshot-v2.ts'
 import { storageMeta } from './006-storage-meta.ts'
 import { householdAdmission } from './007-household-admission.ts'
-import { consoleReadModels } from './009-console.ts'
+import { registerAndAudit } from './008-register-and-audit.ts'
+import { householdAssignee } from './009-household-assignee.ts'
+import { consoleReadModels } from './010-console.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -18,5 +20,7 @@ export const migrations: readonly Migration[] = [
   relaySnapshotV2,
   storageMeta,
   householdAdmission,
+  registerAndAudit,
+  householdAssignee,
   consoleReadModels,
 ]

@@ -29,7 +29,9 @@ export interface RelayTestServer {
   stop(opts?: { keepData?: boolean }): Promise<void>
 }
 
-export async function startRelayServer(opts: { dataDir?: string; limits?: RelayDeps['limits']; now?: () => number } = {}): Promise<RelayTestServer> {
+export async function startRelayServer(
+  opts: { dataDir?: string; limits?: RelayDeps['limits']; now?: () => number; releaseGrantMs?: number } = {},
+): Promise<RelayTestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rasoat-relay-'))
   // The production assembly (server-api's startServer wires createDocStore + createRelay), on port 0.
   const running = await startServer({
@@ -40,6 +42,7 @@ export async function startRelayServer(opts: { dataDir?: string; limits?: RelayD
     log: () => {},
     ...(opts.limits ? { relayLimits: opts.limits } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.releaseGrantMs !== undefined ? { releaseGrantMs: opts.releaseGrantMs } : {}),
   })
   const { db, access, docStore, relay } = running
   const insertVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
