@@ -1,5 +1,5 @@
 // What part of the city a console may look at, and with which filters: shared by GET /api/pins and the /live socket so
-// both answer the same scope. Supervisors: their unit; admins and observers: every unit; enumerators: their villages.
+// both answer the same scope. Supervisors: their unit; admins and observers: every unit; enumerators: refused.
 import { z } from 'zod'
 import type { User } from '../auth/access.ts'
 import { CATEGORIES, STATUSES } from '../../shared/household/types.ts'
@@ -39,9 +39,9 @@ export function resolveView(store: ConsoleStore, user: User, period: string, uni
     if (user.unitCode === null || (unit !== undefined && unit !== user.unitCode)) return { ok: false, code: 'auth/forbidden', message: 'only your own unit' }
     units = [user.unitCode]
   } else if (user.role === 'enumerator') {
-    villages = intersect(villages, store.villagesAssignedTo(user.id))
-    units = store.unitsOfUser(user.id)
-    if (unit !== undefined) units = units.filter((u) => u === unit)
+    // The phone has its households (with their positions) through /sync; a household's own assignee may differ from
+    // its village's enumerators, so a village-based map would show households moved away: the console map is refused.
+    return { ok: false, code: 'auth/forbidden', message: 'the map is for supervisors, admins and observers' }
   } else {
     units = unit !== undefined ? [unit] : store.unitsOf(period)
   }
