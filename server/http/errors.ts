@@ -34,6 +34,7 @@ export const API_ERRORS = {
   'register/empty': 400,
   'register/unknown-period': 404,
   'register/busy': 409, // another import of the register is running
+  'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
   internal: 500,
 } as const
 

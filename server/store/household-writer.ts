@@ -11,6 +11,7 @@ import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
+import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
@@ -45,6 +46,14 @@ export interface HouseholdWriterOptions {
   walSync?: boolean
   /** Test hook: replaces the WAL fsync (e.g. a sync that waits for the test). */
   sync?: () => Promise<void>
+  /** Thresholds of the visit-authenticity flags (visit-flags.ts). */
+  visitRules?: VisitRules
+  /**
+   * Called once a commit that rewrote these households' summary rows is durable, just before their updates are
+   * acknowledged (status, category, position, flags may have changed). Observers read the committed rows; a throw is
+   * reported through onCommitError and never undoes or refuses the commit.
+   */
+  onSummaryCommitted?(householdIds: readonly string[]): void
 }
 
 export interface HouseholdWriter {
@@ -112,13 +121,24 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const committedHead = new WeakMap<Y.Doc, number>()
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
   const maxPending = opts.maxPending ?? 20_000
+  const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
 
   /**
    * The summary last committed per resident Y.Doc (set only after its transaction committed, so a rolled-back write is
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
-  const commitBatch = db.transaction((batch: readonly Entry[], written: [Y.Doc, HouseholdSummary][]) => {
+  /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
+  const summaryUnreported = new Set<string>()
+  function reportSummary(householdId: string): void {
+    if (!summaryUnreported.delete(householdId)) return
+    try {
+      opts.onSummaryCommitted?.([householdId])
+    } catch (e) {
+      opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
+    }
+  }
+  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
@@ -149,9 +169,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const summary = summarise(doc)
       const before = committedSummary.get(doc)
       const sameIndexed = before !== undefined && before.status === summary.status && before.lat === summary.lat && before.lng === summary.lng && before.accuracyM === summary.accuracyM
-      if (sameIndexed) projections.writeSummaryValues(id, summary, meta)
-      else projections.writeSummary(id, summary, meta)
-      written.push([doc, summary])
+      const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
+      if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+      else projections.writeSummary(id, summary, visit, meta)
+      written.push([id, doc, summary])
     }
   })
 
@@ -159,9 +180,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
-      const written: [Y.Doc, HouseholdSummary][] = []
+      const written: [string, Y.Doc, HouseholdSummary][] = []
       commitBatch(batch, written)
-      for (const [doc, summary] of written) committedSummary.set(doc, summary)
+      for (const [id, doc, summary] of written) {
+        committedSummary.set(doc, summary)
+        if (opts.onSummaryCommitted) summaryUnreported.add(id)
+      }
     },
     windowMs: opts.windowMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
@@ -246,6 +270,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         docStore.unpin(householdId)
         if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
         if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        reportSummary(householdId)
         scheduleCompaction(householdId, seq)
         return { serverSeq: seq, update, conflicts: entry.recorded }
       },
@@ -321,6 +346,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         projections.writeFieldHistory(meta.id, insp.writes, author, t, 1)
         inTransaction?.()
       })()
+      if (opts.onSummaryCommitted) {
+        summaryUnreported.add(meta.id) // a new household's pin, as for any summary a commit wrote
+        reportSummary(meta.id)
+      }
       return { kind: 'accepted', committed: Promise.resolve({ serverSeq: 1, update, conflicts: [] }) }
     },
     serverEdit(householdId, by, edit, inTransaction) {

@@ -10,6 +10,7 @@ import { storageMeta } from './006-storage-meta.ts'
 import { householdAdmission } from './007-household-admission.ts'
 import { registerAndAudit } from './008-register-and-audit.ts'
 import { householdAssignee } from './009-household-assignee.ts'
+import { consoleReadModels } from './010-console.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   householdAdmission,
   registerAndAudit,
   householdAssignee,
+  consoleReadModels,
 ]
