@@ -1,6 +1,7 @@
 // Writes BENCHMARKS.md from a results object: targets met/missed, ratio tables rasoat ÷ peer, per-workload detail,
 // the machine and package versions, and the command that reproduces each row. Analysis text comes from analysis.md.
 
+import { mapSection } from './map-report.ts'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { MachineInfo } from './lib/machine.ts'
@@ -238,6 +239,7 @@ ${clientSection(r)}
   same kind of SQLite file through \`setPersistence\` (the y-leveldb model) and compacts on last disconnect.
 - Parameters of this run: \`${JSON.stringify(r.params)}\`.
 
+${mapSection()}
 ${analysis ? `## Analysis\n\n${analysis}\n` : ''}`
 }
 

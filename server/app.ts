@@ -16,6 +16,10 @@ import { sessionRoutes } from './http/session-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
+import { progressRoutes } from './http/progress-routes.ts'
+import { deviceRoutes } from './http/device-routes.ts'
+import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
+import { liveRoutes } from './live/live-socket.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
@@ -31,6 +35,8 @@ export interface AppDeps {
   relay?: Relay | undefined
   /** Committed household documents (GET /api/households/:id/state). */
   docStore?: DocStore | undefined
+  /** The console's pins, progress and live subscriptions (one is made when absent; the server shares its own with the relay). */
+  feed?: ConsoleFeed | undefined
   version: string
   clientDir: string
   photosDir: string
@@ -78,6 +84,8 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   app.use('*', securityHeaders({ tileUrl: deps.tileUrl }))
   deps.relay?.routes(app, upgradeWebSocket)
+  const feed = deps.feed ?? createConsoleFeed(deps.db, { now })
+  liveRoutes(app, upgradeWebSocket, { db: deps.db, access: deps.access, feed })
 
   app.use('/api/*', identify(deps.access))
   app.use('/api/*', async (c, next) => {
@@ -108,7 +116,9 @@ export function createApp(deps: AppDeps): BuiltApp {
   })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
-  pinRoutes(app, { db: deps.db })
+  pinRoutes(app, { db: deps.db, feed })
+  progressRoutes(app, { db: deps.db, feed })
+  deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })

@@ -20,11 +20,13 @@ import { migrations } from './db/migrations/index.ts'
 import { openDb, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
+import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { createPhotoStore, DEFAULT_ORPHAN_GRACE_MS, type PhotoQuota } from './photos/photo-store.ts'
 import { createRelay, type Relay, type RelayDeps } from './relay/index.ts'
 import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
 import type { HouseholdWriterOptions } from './store/household-writer.ts'
+import type { VisitRules } from './store/visit-flags.ts'
 
 /** WebSocket close code sent to every device when the server stops (devices reconnect with backoff). */
 export const CLOSE_SERVER_SHUTDOWN = CloseCode.SERVER_SHUTDOWN
@@ -54,6 +56,10 @@ export interface StartOptions {
   photoQuota?: PhotoQuota
   /** Photos linked to no household are deleted this long after upload (default 7 days), checked every 6 h. */
   orphanPhotoGraceMs?: number
+  /** Thresholds of the map's visit-authenticity flags. */
+  visitRules?: VisitRules
+  /** A device without contact for this long is shown stale on the console (default 6 h). */
+  deviceStaleMs?: number
 }
 
 export interface RunningServer {
@@ -66,6 +72,7 @@ export interface RunningServer {
   relay: Relay
   /** This copy of the data (WELCOME, P15): changes when a backup is restored. */
   epoch: string
+  feed: ConsoleFeed
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
   demo: { users: DemoUser[] } | undefined
@@ -118,7 +125,23 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users }
   }
-  const relay = createRelay({ db, access, docStore, now, epoch, ...(opts.commit ? { commit: opts.commit } : {}), ...(opts.relayLimits ? { limits: opts.relayLimits } : {}) })
+  const feed = createConsoleFeed(db, { now, ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}) })
+  const relay = createRelay({
+    db,
+    access,
+    docStore,
+    now,
+    epoch,
+    commit: {
+      ...opts.commit,
+      onSummaryCommitted: (ids) => {
+        feed.summaryCommitted(ids)
+        opts.commit?.onSummaryCommitted?.(ids)
+      },
+      ...(opts.visitRules ? { visitRules: opts.visitRules } : {}),
+    },
+    ...(opts.relayLimits ? { limits: opts.relayLimits } : {}),
+  })
   const photosDir = join(dataDir, 'photos')
   const photos = createPhotoStore(db, photosDir, now)
   const sweepPhotos = (): void => {
@@ -139,6 +162,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     access,
     relay,
     docStore,
+    feed,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
     photosDir,
@@ -194,5 +218,5 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     return closing
   }
 
-  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`, port, host, db, access, docStore, relay, epoch, app, demo, close }
+  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`, port, host, db, access, docStore, relay, epoch, feed, app, demo, close }
 }

@@ -1,11 +1,15 @@
-// GET /api/pins?bbox=minLng,minLat,maxLng,maxLat&zoom=&period= — clusters below zoom 15, pins from 15 up.
+// GET /api/pins?bbox=minLng,minLat,maxLng,maxLat&zoom=&period=&unit=&village=&enumerator=&status=&category= — the
+// supervisor map: supercluster clusters with counts by status and category, and single pins, within the user's scope.
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
+import type { ConsoleFeed } from '../live/console-feed.ts'
+import type { BBox } from '../live/pin-index.ts'
+import { FilterParams, resolveView } from '../live/view.ts'
 import { requireUser, type AppEnv } from './context.ts'
-import { CLUSTER_BELOW_ZOOM, clustersIn, pinsIn, type BBox } from './pin-queries.ts'
+import { ApiError } from './errors.ts'
 import { queryParams } from './validate.ts'
 
 const BBoxSchema = z
@@ -15,19 +19,21 @@ const BBoxSchema = z
   .refine(([minLng, minLat, maxLng, maxLat]) => minLng <= maxLng && minLat <= maxLat, 'min must not exceed max')
   .transform(([minLng, minLat, maxLng, maxLat]): BBox => ({ minLng, minLat, maxLng, maxLat }))
 
-const PinQuery = z.object({
+const PinQuery = FilterParams.extend({
   bbox: BBoxSchema,
   zoom: z.coerce.number().int().min(0).max(22),
   period: z.string().max(16).optional(),
+  unit: z.string().min(1).max(16).optional(),
 })
 
-export function pinRoutes(app: Hono<AppEnv>, deps: { db: Db }): void {
-  const { db } = deps
+export function pinRoutes(app: Hono<AppEnv>, deps: { db: Db; feed: ConsoleFeed }): void {
+  const { db, feed } = deps
   app.get('/api/pins', (c) => {
     const user = requireUser(c)
-    const q = queryParams(c, PinQuery)
-    const period = q.period ?? currentPeriod(db)
-    if (q.zoom < CLUSTER_BELOW_ZOOM) return c.json({ zoom: q.zoom, ...clustersIn(db, user, period, q.bbox, q.zoom) })
-    return c.json({ zoom: q.zoom, ...pinsIn(db, user, period, q.bbox) })
+    const { bbox, zoom, period: p, unit, ...filters } = queryParams(c, PinQuery)
+    const period = p ?? currentPeriod(db)
+    const r = resolveView(feed.store, user, period, unit, filters)
+    if (!r.ok) throw new ApiError(r.code, r.message)
+    return c.json({ zoom, ...feed.pins.query(period, r.view.units, bbox, zoom, r.view.filters) })
   })
 }

@@ -3,6 +3,7 @@
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import { summarise } from './household-view.ts'
+import { visitFlags } from './visit-flags.ts'
 import { createProjections } from './projections.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 
@@ -152,7 +153,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
       // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
       // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
-      projections.writeSummary(meta.id, summarise(doc), { editor: by, serverSeq: 1, at: t })
+      const summary = summarise(doc)
+      projections.writeSummary(meta.id, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
       doc.destroy()
       return 1
     },

@@ -16,6 +16,9 @@ export interface HouseholdSummary {
   lat: number | null
   lng: number | null
   accuracyM: number | null
+  /** When the GPS fix was taken, and the capture times of the photos: the visit flags read them (visit-flags.ts). */
+  locationAt: string | null
+  photoTimes: string[]
   searchText: string
 }
 
@@ -36,12 +39,14 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
     lat: h.location?.lat ?? null,
     lng: h.location?.lng ?? null,
     accuracyM: h.location?.accuracyM ?? null,
+    locationAt: h.location?.capturedAt ?? null,
+    photoTimes: h.photos.map((p) => p.capturedAt),
     searchText: foldForSearch([headName, h.address, ...ids].join(' ')),
   }
 }
 
-/** Roots that neither the summary columns nor classify() read (checked by the summary tests in household-writer.test.ts). */
-const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.CAUSES, Root.SUPPORT_NEEDS, Root.PHOTOS, Root.HISTORY, Root.REVIEW])
+/** Roots that neither the summary columns, the visit flags nor classify() read (checked by the summary tests in household-writer.test.ts). */
+const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.CAUSES, Root.SUPPORT_NEEDS, Root.HISTORY, Root.REVIEW])
 
 /**
  * Whether an update writing `paths` can change the summary. Conservative: an update with no writes (deletes only,

@@ -11,6 +11,7 @@ import type { DocStore, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
+import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
 export interface Committed {
@@ -42,6 +43,13 @@ export interface HouseholdWriterOptions {
   walSync?: boolean
   /** Test hook: replaces the WAL fsync (e.g. a sync that waits for the test). */
   sync?: () => Promise<void>
+  /** Thresholds of the visit-authenticity flags (visit-flags.ts). */
+  visitRules?: VisitRules
+  /**
+   * Called right after a commit transaction with the households whose summary row it rewrote (status, category,
+   * position, flags may have changed). Observers read the committed rows; a throw is reported, never undoes the commit.
+   */
+  onSummaryCommitted?(householdIds: readonly string[]): void
 }
 
 export interface HouseholdWriter {
@@ -82,13 +90,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const committedHead = new WeakMap<Y.Doc, number>()
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
   const maxPending = opts.maxPending ?? 20_000
+  const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
 
   /**
    * The summary last committed per resident Y.Doc (set only after its transaction committed, so a rolled-back write is
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
-  const commitBatch = db.transaction((batch: readonly Entry[], written: [Y.Doc, HouseholdSummary][]) => {
+  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
@@ -119,9 +128,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const summary = summarise(doc)
       const before = committedSummary.get(doc)
       const sameIndexed = before !== undefined && before.status === summary.status && before.lat === summary.lat && before.lng === summary.lng && before.accuracyM === summary.accuracyM
-      if (sameIndexed) projections.writeSummaryValues(id, summary, meta)
-      else projections.writeSummary(id, summary, meta)
-      written.push([doc, summary])
+      const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
+      if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+      else projections.writeSummary(id, summary, visit, meta)
+      written.push([id, doc, summary])
     }
   })
 
@@ -129,9 +139,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
-      const written: [Y.Doc, HouseholdSummary][] = []
+      const written: [string, Y.Doc, HouseholdSummary][] = []
       commitBatch(batch, written)
-      for (const [doc, summary] of written) committedSummary.set(doc, summary)
+      for (const [, doc, summary] of written) committedSummary.set(doc, summary)
+      if (opts.onSummaryCommitted && written.length > 0) {
+        try {
+          opts.onSummaryCommitted(written.map(([id]) => id))
+        } catch (e) {
+          opts.onCommitError?.(e, 0)
+        }
+      }
     },
     windowMs: opts.windowMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,

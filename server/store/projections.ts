@@ -3,6 +3,7 @@
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import type { HouseholdSummary } from './household-view.ts'
+import type { VisitResult } from './visit-flags.ts'
 import { SERVER_CLIENT_ID, type ConflictSide, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
 export interface Author {
@@ -26,13 +27,21 @@ export interface RecordedConflict {
   kept: JsonValue
 }
 
+export interface SummaryMeta {
+  editor: string
+  serverSeq: number
+  at: number
+}
+
 export interface Projections {
-  writeSummary(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
+  /** The committed position and last move distance, read before a summary write (visit flags compare with it). */
+  previousPosition(householdId: string): { lat: number | null; lng: number | null; movedM: number | null } | undefined
+  writeSummary(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /**
    * The summary when its indexed columns (status, lat, lng, accuracy_m) are known to hold `s`'s values already: the
    * UPDATE leaves them out of its SET list, so SQLite does not rewrite the map/list index entries.
    */
-  writeSummaryValues(householdId: string, s: HouseholdSummary, meta: { editor: string; serverSeq: number; at: number }): void
+  writeSummaryValues(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
   writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
@@ -51,12 +60,13 @@ const json = (v: JsonValue | undefined): string | null => (v === undefined ? nul
 export function createProjections(db: Db): Projections {
   const summary = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
-       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ? WHERE id = ?`,
+       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ?, flags = ?, moved_m = ? WHERE id = ?`,
   )
   const summaryValues = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, category = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
-       updated_at = ?, search_text = ? WHERE id = ?`,
+       updated_at = ?, search_text = ?, flags = ?, moved_m = ? WHERE id = ?`,
   )
+  const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
   const history = db.prepare(
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
@@ -85,11 +95,14 @@ export function createProjections(db: Db): Projections {
       const h = historyOfItem.get(id.client, id.clock, householdId) as { value_json: string } | undefined
       return h ? (JSON.parse(h.value_json) as JsonValue) : undefined
     },
-    writeSummary(householdId, s, meta) {
-      summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
+    previousPosition(householdId) {
+      return position.get(householdId) as { lat: number | null; lng: number | null; movedM: number | null } | undefined
     },
-    writeSummaryValues(householdId, s, meta) {
-      summaryValues.run(s.headName, s.address, s.category, s.deprivationCount, meta.editor, meta.serverSeq, meta.at, s.searchText, householdId)
+    writeSummary(householdId, s, visit, meta) {
+      summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, visit.flags.join(','), visit.movedM, householdId)
+    },
+    writeSummaryValues(householdId, s, visit, meta) {
+      summaryValues.run(s.headName, s.address, s.category, s.deprivationCount, meta.editor, meta.serverSeq, meta.at, s.searchText, visit.flags.join(','), visit.movedM, householdId)
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)

@@ -7,5 +7,6 @@ import { householdListOrder } from './003-household-list-order.ts'
 import { householdMapIndex } from './004-household-map-index.ts'
 import { relaySnapshotV2 } from './005-relay-snapshot-v2.ts'
 import { storageMeta } from './006-storage-meta.ts'
+import { consoleReadModels } from './007-console.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2, storageMeta]
+export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2, storageMeta, consoleReadModels]
