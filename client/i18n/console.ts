@@ -3,6 +3,7 @@
 
 export const vi: Record<string, string> = {
   'console.tab.list': 'Danh sách hộ',
+  'console.unit': 'Chọn phường/xã',
   'console.tab.map': 'Bản đồ',
   'console.tab.queue': 'Hồ sơ chờ kiểm tra',
   'console.tab.progress': 'Tiến độ',
@@ -17,7 +18,7 @@ export const vi: Record<string, string> = {
   'console.filter.category': 'Phân loại',
   'console.filter.all': 'Tất cả',
   'console.map.colourBy': 'Tô màu theo',
-  'console.map.pins': '{n} điểm',
+  'console.map.pins': '{n} hộ trong khung nhìn',
   'console.map.truncated': 'Quá nhiều điểm — phóng to để xem hết',
   'console.map.flag.low-accuracy': 'GPS kém chính xác',
   'console.map.flag.moved': 'Vị trí dịch chuyển xa',
@@ -94,6 +95,7 @@ export const vi: Record<string, string> = {
 
 export const en: Record<string, string> = {
   'console.tab.list': 'Households',
+  'console.unit': 'Choose a commune',
   'console.tab.map': 'Map',
   'console.tab.queue': 'Review queue',
   'console.tab.progress': 'Progress',
@@ -108,7 +110,7 @@ export const en: Record<string, string> = {
   'console.filter.category': 'Category',
   'console.filter.all': 'All',
   'console.map.colourBy': 'Colour by',
-  'console.map.pins': '{n} markers',
+  'console.map.pins': '{n} households in view',
   'console.map.truncated': 'Too many markers — zoom in to see all',
   'console.map.flag.low-accuracy': 'Low GPS accuracy',
   'console.map.flag.moved': 'Position moved far',
