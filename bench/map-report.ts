@@ -23,12 +23,17 @@ server on 127.0.0.1 port 0 and the clients share the event loop); ${cores} cores
 and ${la(r.loadavg.after)} after the measurements. The commune's ${n(p.commune)} households are real documents
 (\`writeHouseholds\`, the seed's path: ${r.seed.communeDocsS} s); the other ${n(p.city - p.commune)} households of the city are
 summary rows only (${r.seed.citySummaryRowsS} s), since the map reads nothing else. Viewport 1280 × 800 px; "commune" =
-the supervisor of that unit, "city" = an admin (40 units). *first* = the first request after start (loads the units'
-rows and builds their supercluster indexes); *warm* = median of 7 more. Bytes are the JSON body as sent and gzipped.
+the supervisor of that unit, "city" = an admin (40 units). *first* = the first request of the view, in the table's
+order (the first view of a unit loads its rows and builds its supercluster index, so the street views come after
+their units were loaded by the zoom-11 views); *warm* = median of 7 more. Bytes are the JSON body as sent and gzipped.
 
 | view | clusters + pins | bytes | gzip | first (ms) | warm (ms) |
 |---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+Progress (\`GET /api/progress\`, 8 villages per unit, one \`GROUP BY\` on the covering index): ${Object.entries(r.progress)
+    .map(([name, v]) => `${name} first ${v.firstMs} ms, warm ${v.warmMs} ms (${kb(v.bytes)})`)
+    .join('; ')}.
 
 Edit-ack → pin: an enumerator's phone moves ${p.edits} households one after another over \`/sync\`; the supervisor's
 \`/live\` socket waits for each pin at its new position. ACK → pin delta p50 **${r.latency.ackToPinP50} ms**, p99

@@ -5,10 +5,6 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
-import { HouseholdDoc } from '../shared/doc/household-doc.ts'
 import { ROOT, serverHousehold, startE2E, type E2E } from './harness.ts'
 
 let e: E2E
@@ -207,40 +203,33 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     const id = await openHousehold(page, 'submitted')
     await tid(page, 'survey-readonly').waitFor()
 
-    // The city office returns it with a comment, as a stock Yjs client on /yjs/:id would (admins may write).
+    // The city office returns it with a comment through the review route (the server writes it into the document).
     const token = await e.apiToken('admin1')
-    const ydoc = new Y.Doc()
-    const provider = new WebsocketProvider(`${e.baseUrl.replace(/^http/, 'ws')}/yjs`, id, ydoc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-      params: { token },
+    const res = await fetch(`${e.baseUrl}/api/households/${id}/review/return`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ comment: 'Đo lại diện tích nhà ở' }),
     })
-    try {
-      await new Promise<void>((resolve) => provider.on('sync', (synced: boolean) => synced && resolve()))
-      const r = new HouseholdDoc(ydoc).changeStatus('returned', { by: 'admin1', comment: 'Đo lại diện tích nhà ở' })
-      expect(r.ok).toBe(true)
+    expect(res.status).toBe(200)
 
-      // The phone that has it open gets the change live: the comment comes first, the form opens for edits.
-      const notice = tid(page, 'returned-comments')
-      await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('Đo lại diện tích nhà ở')
-      await page.locator('[data-testid="survey"][data-status="returned"]').waitFor()
-      await tid(page, 'btn-step-dwelling').click()
-      await type(page, 'dwelling.floorAreaM2', '47')
-      await page.locator('[data-testid="survey"][data-status="in_progress"]').waitFor()
-      await expect(notice.textContent()).resolves.toContain('Đo lại diện tích nhà ở') // still shown while reworking
+    // The phone that has it open gets the change live: the comment comes first, the form opens for edits.
+    const notice = tid(page, 'returned-comments')
+    await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('Đo lại diện tích nhà ở')
+    await page.locator('[data-testid="survey"][data-status="returned"]').waitFor()
+    await tid(page, 'btn-step-dwelling').click()
+    await type(page, 'dwelling.floorAreaM2', '47')
+    await page.locator('[data-testid="survey"][data-status="in_progress"]').waitFor()
+    await expect(notice.textContent()).resolves.toContain('Đo lại diện tích nhà ở') // still shown while reworking
 
-      // The seeded record never had a Phiếu A: do it now, then resubmit.
-      await tid(page, 'btn-step-quick').click()
-      await tid(page, 'btn-quick-continue').click()
-      await tid(page, 'btn-step-result').click()
-      const missing = tid(page, 'submit-missing')
-      if ((await missing.count()) > 0) throw new Error(`cannot resubmit: ${await missing.textContent()}`)
-      await tid(page, 'btn-submit').click()
-      await tid(page, 'confirm-submit-confirm').click()
-      await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
-      await expect(notice.count()).resolves.toBe(0)
-    } finally {
-      provider.destroy()
-    }
+    // The seeded record never had a Phiếu A: do it now, then resubmit.
+    await tid(page, 'btn-step-quick').click()
+    await tid(page, 'btn-quick-continue').click()
+    await tid(page, 'btn-step-result').click()
+    const missing = tid(page, 'submit-missing')
+    if ((await missing.count()) > 0) throw new Error(`cannot resubmit: ${await missing.textContent()}`)
+    await tid(page, 'btn-submit').click()
+    await tid(page, 'confirm-submit-confirm').click()
+    await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
+    await expect(notice.count()).resolves.toBe(0)
   })
 })

@@ -16,6 +16,7 @@ import { sessionRoutes } from './http/session-routes.ts'
 import { conflictRoutes } from './http/conflict-routes.ts'
 import { householdRoutes } from './http/household-routes.ts'
 import { pinRoutes } from './http/pin-routes.ts'
+import { reviewRoutes } from './http/review-routes.ts'
 import { progressRoutes } from './http/progress-routes.ts'
 import { deviceRoutes } from './http/device-routes.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay })
+  reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter })
   photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
 

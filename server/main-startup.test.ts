@@ -23,7 +23,9 @@ interface Started {
 }
 
 function startMain(dataDir: string): Started {
-  const child = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+  // node with tsx's loader, not the tsx CLI: one process, so SIGTERM reaches the server's own handler and no signal
+  // relay between two processes can race it (the CLI answered 143 under load).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: '0', CLIENT_DIR: join(root, 'none') },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -72,6 +72,7 @@ export interface RunningServer {
   relay: Relay
   /** This copy of the data (WELCOME, P15): changes when a backup is restored. */
   epoch: string
+  /** The supervisor console's pins, progress and live subscriptions. */
   feed: ConsoleFeed
   app: Hono<AppEnv>
   /** Demo logins created at this start (only when the database was new and seedDemo was on). */
@@ -126,22 +127,15 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     demo = { users: seeded.users }
   }
   const feed = createConsoleFeed(db, { now, ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}) })
-  const relay = createRelay({
-    db,
-    access,
-    docStore,
-    now,
-    epoch,
-    commit: {
-      ...opts.commit,
-      onSummaryCommitted: (ids) => {
-        feed.summaryCommitted(ids)
-        opts.commit?.onSummaryCommitted?.(ids)
-      },
-      ...(opts.visitRules ? { visitRules: opts.visitRules } : {}),
+  const commit: HouseholdWriterOptions = {
+    ...opts.commit,
+    ...(opts.visitRules ? { visitRules: opts.visitRules } : {}),
+    onSummaryCommitted: (ids) => {
+      opts.commit?.onSummaryCommitted?.(ids)
+      feed.summaryCommitted(ids)
     },
-    ...(opts.relayLimits ? { limits: opts.relayLimits } : {}),
-  })
+  }
+  const relay = createRelay({ db, access, docStore, now, epoch, commit, ...(opts.relayLimits ? { limits: opts.relayLimits } : {}) })
   const photosDir = join(dataDir, 'photos')
   const photos = createPhotoStore(db, photosDir, now)
   const sweepPhotos = (): void => {

@@ -39,6 +39,8 @@ export interface ViewResult {
 export interface MapResult {
   seed: { communeDocsS: number; citySummaryRowsS: number }
   views: Record<string, ViewResult>
+  /** GET /api/progress of one unit: first request and median of 7 more (ms), with the body size. */
+  progress: Record<string, { firstMs: number; warmMs: number; bytes: number }>
   latency: { edits: number; ackToPinP50: number; ackToPinP99: number; sendToPinP50: number; sendToPinP99: number }
   loadavg: { before: number[]; after: number[] }
 }
@@ -125,6 +127,22 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
       log(`  ${name}: ${JSON.stringify(views[name])}`)
     }
 
+    const progress: MapResult['progress'] = {}
+    for (const [name, tok, unit] of [['commune (supervisor)', tokens.sup, commune], ['another unit of the city (admin)', tokens.admin, units[1]!.code]] as const) {
+      const get = async () => {
+        const t0 = performance.now()
+        const res = await fetch(`${server.url}/api/progress?unit=${unit}`, { headers: { authorization: `Bearer ${tok}` } })
+        const text = await res.text()
+        if (res.status !== 200) throw new Error(`${name}: ${res.status} ${text}`)
+        return { ms: performance.now() - t0, bytes: Buffer.byteLength(text) }
+      }
+      const first = await get()
+      const warm: number[] = []
+      for (let i = 0; i < 7; i++) warm.push((await get()).ms)
+      progress[name] = { firstMs: round(first.ms, 1), warmMs: round(percentile([...warm].sort((a, b) => a - b), 50), 1), bytes: first.bytes }
+      log(`  progress, ${name}: ${JSON.stringify(progress[name])}`)
+    }
+
     // Edit-ack → pin: an enumerator's phone moves households one after another; the supervisor's console waits for each pin.
     const live = await LiveClient.connect(server.url, tokens.sup)
     await live.subscribe()
@@ -163,7 +181,7 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
       sendToPinP99: round(percentile(sendToPin, 99), 2),
     }
     log(`  edit-ack → pin: ${JSON.stringify(latency)}`)
-    return { seed: { communeDocsS: round(communeDocsS, 1), citySummaryRowsS: round(citySummaryRowsS, 1) }, views, latency, loadavg: { before, after: loadavg() } }
+    return { seed: { communeDocsS: round(communeDocsS, 1), citySummaryRowsS: round(citySummaryRowsS, 1) }, views, progress, latency, loadavg: { before, after: loadavg() } }
   } finally {
     await server.close()
     rmSync(dataDir, { recursive: true, force: true })

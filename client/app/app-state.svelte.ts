@@ -8,6 +8,7 @@ import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
+import { addFoundHousehold, PLACES_SETTING, type FoundInput, type FoundResult, type VillagePlaces } from './found-household.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
 export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' }
@@ -41,6 +42,8 @@ export class AppState {
   persisted = $state<boolean | null>(null)
   /** Village id → name for the user's scope (fetched online after sign-in, kept for offline). */
   villageNames = $state<Record<string, string>>({})
+  /** The user's villages with unit and the current period, for adding a household found in the field. */
+  places = $state<VillagePlaces | null>(null)
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
   /** After an online login without a PIN set: offer to set one (dismissible). */
@@ -97,6 +100,17 @@ export class AppState {
     const last = await this.deps.device.summary.getSetting<number>('lastSyncAt')
     if (last) this.sync = { ...this.sync, lastSyncAt: last }
     this.villageNames = (await this.deps.device.summary.getSetting<Record<string, string>>('villageNames')) ?? {}
+    this.places = (await this.deps.device.summary.getSetting<VillagePlaces>(PLACES_SETTING)) ?? null
+  }
+
+  /** Adds a household found in the field (works offline) and opens it. */
+  async addFoundHousehold(input: FoundInput): Promise<FoundResult> {
+    const r = await addFoundHousehold(this.deps.device, this.places, input)
+    if (r.ok) {
+      this.#runtime?.kick()
+      this.openHousehold(r.id)
+    }
+    return r
   }
 
   /** Village names for display and search; best effort (offline keeps the stored copy). */
@@ -104,11 +118,13 @@ export class AppState {
     try {
       const res = await fetch('/api/villages', { headers: { authorization: `Bearer ${token}` } })
       if (!res.ok) return
-      const body = (await res.json()) as { villages: { id: string; name: string }[] }
+      const body = (await res.json()) as { period: string; villages: { id: string; unitCode: string; name: string }[] }
       const names: Record<string, string> = {}
       for (const v of body.villages) names[v.id] = v.name
       this.villageNames = names
       await this.deps.device.summary.setSetting('villageNames', names)
+      this.places = { period: body.period, villages: body.villages.map((v) => ({ id: v.id, unitCode: v.unitCode, name: v.name })) }
+      await this.deps.device.summary.setSetting(PLACES_SETTING, $state.snapshot(this.places))
     } catch {
       // offline: keep what we have
     }

@@ -279,6 +279,9 @@ export const vi: Record<string, string> = {
   'survey.head.address': 'Địa chỉ',
   'survey.head.none': 'Chưa có chủ hộ — thêm ở danh sách thành viên bên dưới.',
   'survey.length': '{n}/{max} ký tự',
+  'survey.fieldComment.label': 'Ý kiến:',
+  'survey.returned.fieldComments': 'Ý kiến tại từng câu hỏi (xem dưới câu hỏi):',
+  'survey.locked': 'Hồ sơ đã được xác nhận — không còn sửa được trên máy',
 }
 
 export const en: Record<string, string> = {
@@ -550,4 +553,7 @@ export const en: Record<string, string> = {
   'survey.head.address': 'Address',
   'survey.head.none': 'No head yet — add one in the member list below.',
   'survey.length': '{n}/{max} characters',
+  'survey.fieldComment.label': 'Comment:',
+  'survey.returned.fieldComments': 'Comments on single questions (shown under each question):',
+  'survey.locked': 'The record is verified — it can no longer be edited on the phone',
 }

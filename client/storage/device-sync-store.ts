@@ -27,7 +27,9 @@ export class DeviceSyncStore implements SessionStore {
 
   async manifest(): Promise<[string, number][]> {
     const rows = await this.summary.allHouseholds()
-    return rows.map((r) => [r.id, r.serverSeq])
+    // A household created on this phone (found in the field) that the server has not acknowledged yet is not listed:
+    // the server would answer it as removed. Its outbox creates it on the server (household-creation.ts).
+    return rows.filter((r) => r.serverSeq > 0 || r.unsyncedCount === 0).map((r) => [r.id, r.serverSeq])
   }
 
   async pendingHouseholds(): Promise<string[]> {

@@ -9,7 +9,7 @@ import type { HouseholdSummary } from './summary-db.ts'
 
 export type SummaryFields = Pick<
   HouseholdSummary,
-  'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known'
+  'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known' | 'admission'
 >
 
 export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
@@ -21,7 +21,7 @@ export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
   const deprivationCount = rc.deprivationCount
   const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]
   for (const m of h.members) if (m.personalId) words.push(m.personalId)
-  return {
+  const fields: SummaryFields = {
     headName: head?.fullName ?? '',
     village: h.village,
     address: h.address,
@@ -31,6 +31,8 @@ export function summariseSnapshot(snap: HouseholdSnapshot): SummaryFields {
     searchText: foldForSearch(words.join(' ')),
     known: true,
   }
+  if (snap.workflow.admission) fields.admission = snap.workflow.admission
+  return fields
 }
 
 export function summariseDoc(doc: Y.Doc): SummaryFields {

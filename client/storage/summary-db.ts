@@ -2,6 +2,7 @@
 // the outbox of local Yjs updates waiting for an ACK, the inbox of remote updates not yet merged into a
 // household's y-indexeddb store, and device settings. Start-up reads this, never the household documents.
 
+import type { Admission } from '../../shared/doc/keys.ts'
 import { openDatabase, request, transact } from './idb.ts'
 import type { Category } from '../../shared/household/types.ts'
 
@@ -48,6 +49,8 @@ export interface HouseholdSummary {
   known: boolean
   /** The household's y-indexeddb database exists (it was opened on this device at least once). */
   hasDocStore: boolean
+  /** A household found in the field: 'pending' until the supervisor decides (absent for listed households). */
+  admission?: Admission
 }
 
 export interface OutboxEntry {

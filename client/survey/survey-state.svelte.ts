@@ -89,7 +89,7 @@ export class SurveyState {
   }
 
   #ensureInProgress(): void {
-    for (const to of pathToInProgress(this.doc.status)) this.doc.changeStatus(to, { by: this.user.username })
+    for (const to of pathToInProgress(this.doc.status)) this.doc.changeStatus(to, { by: this.user.id })
   }
 
   /** Applies a parsed number, or records its error under `path` (nothing is written then). */
@@ -177,7 +177,7 @@ export class SurveyState {
   submit(): boolean {
     if (!this.view.editable || this.view.missing.length > 0) return false
     this.#ensureInProgress()
-    const r = this.doc.changeStatus('submitted', { by: this.user.username })
+    const r = this.doc.changeStatus('submitted', { by: this.user.id })
     if (!r.ok) this.lastRefusal = r.code
     return r.ok
   }

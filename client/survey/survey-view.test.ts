@@ -102,6 +102,29 @@ describe('surveyView', () => {
     expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: [] } }), TODAY).returned).toBe(false)
   })
 
+  it('the latest return’s field comments are shown at their fields while reworking; verified and later records are locked', () => {
+    const history = [
+      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-21T08:00:00Z', comment: null, fieldComments: [{ path: 'address', text: 'cũ' }] },
+      { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-22T08:00:00Z', comment: null },
+      { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-23T08:00:00Z', comment: null },
+      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', byName: 'Lê Thị Hồng', at: '2025-11-24T08:00:00Z', comment: null, fieldComments: [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }] },
+    ]
+    const v = surveyView(snap({}, { workflow: { status: 'returned', history } }), TODAY)
+    expect(v.fieldComments).toEqual({ 'dwelling.floorAreaM2': 'Diện tích sai' })
+    const reworking = [...history, { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null }]
+    expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).fieldComments).toEqual({ 'dwelling.floorAreaM2': 'Diện tích sai' })
+    const verified = [...reworking, { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null }, { from: 'submitted' as const, to: 'verified' as const, by: 'gs1', at: '2025-11-27T08:00:00Z', comment: null }]
+    expect(surveyView(snap({}, { workflow: { status: 'verified', history: verified } }), TODAY)).toMatchObject({ fieldComments: {}, locked: true, editable: false })
+    expect(surveyView(snap({}, { workflow: { status: 'submitted', history: [] } }), TODAY).locked).toBe(false)
+    // A comment at a member's question is shown where the form puts that member (by position).
+    const MEMBER_ID = makeHousehold().members.at(-1)!.id
+    const member = { ...history[3]!, fieldComments: [{ path: `members.${MEMBER_ID}.fullName`, text: 'Sai tên' }] }
+    const withMember = surveyView(snap({}, { workflow: { status: 'returned', history: [member] } }), TODAY)
+    const index = withMember.members.findIndex((r) => r.member.id === MEMBER_ID)
+    expect(index).toBeGreaterThan(0)
+    expect(withMember.fieldComments).toEqual({ [`members.${index}.fullName`]: 'Sai tên' })
+  })
+
   it('treats unanswered questions as missing, not as their defaults (birth date, sex, health insurance, water, floor area)', () => {
     const m = makeMember({ fullName: 'Mới', relation: 'head' })
     const unanswered = new Set([`members.${m.id}.birthDate`, `members.${m.id}.sex`, `members.${m.id}.healthInsurance`, 'dwelling.water', 'dwelling.floorAreaM2'])

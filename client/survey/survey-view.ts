@@ -2,7 +2,7 @@
 // members with their age, relevant questions and warnings, deprivations with member names, what blocks submit,
 // and the supervisor's comments on a returned record. Pure, so it is tested in Node; the state class wraps it in $derived.
 import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import type { HistoryEntry } from '../../shared/doc/workflow.ts'
+import { isLocked, type HistoryEntry } from '../../shared/doc/workflow.ts'
 import { personalIdCheck, type PersonalIdWarning } from '../../shared/household/personal-id.ts'
 import type { Category, Member, Reason, Status } from '../../shared/household/types.ts'
 import { referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
@@ -67,6 +67,10 @@ export interface SurveyView {
   returned: boolean
   /** Return comments, newest first, while `returned`. */
   returnComments: HistoryEntry[]
+  /** The latest return's comments at single fields (path → text), while `returned`: each is shown under its field. */
+  fieldComments: Readonly<Record<string, string>>
+  /** Verified or later: the answers are the reviewed record and cannot change on the phone. */
+  locked: boolean
 }
 
 /** The enumerator edits in these states (a returned or re-review record goes back to in_progress on the first edit). */
@@ -134,6 +138,15 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
   const reworking = lastReturn >= 0 && !history.slice(lastReturn + 1).some((h) => h.to === 'submitted')
   const returned = workflow.status === 'returned' || (reworking && workflow.status === 'in_progress')
   const returnComments = returned ? history.filter((h) => h.to === 'returned').reverse() : []
+  // The form names a member's questions by position (members.<index>.<key>); comments name the member id.
+  const memberIndex = new Map(household.members.map((m, i) => [m.id, i]))
+  const fieldComments: Record<string, string> = {}
+  for (const c of returnComments[0]?.fieldComments ?? []) {
+    const [root, id, key] = c.path.split('.')
+    const index = root === 'members' && id !== undefined ? memberIndex.get(id) : undefined
+    const path = index === undefined ? c.path : `members.${index}.${key ?? ''}`
+    fieldComments[path] = fieldComments[path] ? `${fieldComments[path]}\n${c.text}` : c.text
+  }
 
   const loaded = household.id !== ''
   return {
@@ -153,6 +166,8 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     missing: missingForSubmit(snapshot, members, classification, answered, standard?.indicators.some((i) => i.kind === 'waste') ?? false),
     returned,
     returnComments,
+    fieldComments,
+    locked: isLocked(workflow.status),
   }
 }
 

@@ -29,7 +29,7 @@ export function deviceRoutes(app: Hono<AppEnv>, deps: { feed: ConsoleFeed }): vo
     const user = requireUser(c)
     const r = await jsonBody(c, Report)
     if (!feed.store.hasDevice(user.id, r.deviceId) && feed.store.devicesOfUser(user.id) >= MAX_DEVICES_PER_USER) {
-      throw new ApiError('rate/limited', `at most ${MAX_DEVICES_PER_USER} devices per account`, { limit: MAX_DEVICES_PER_USER })
+      throw new ApiError('device/too-many', `at most ${MAX_DEVICES_PER_USER} devices per account`, { limit: MAX_DEVICES_PER_USER })
     }
     const report = { ...r, userId: user.id, lastContact: feed.now() }
     feed.store.report(report)

@@ -22,7 +22,10 @@ export const API_ERRORS = {
   'user/own-account': 409, // an admin disabling their own account
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
+  'review/invalid-transition': 409, // the record's status does not allow this review step
+  'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
   'rate/limited': 429,
+  'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
   internal: 500,
 } as const
 

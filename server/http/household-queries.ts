@@ -21,11 +21,13 @@ export interface HouseholdRow {
   lastEditor: string | null
   serverSeq: number
   updatedAt: number | null
+  /** A household found in the field: 'pending' | 'approved' | 'rejected'; null for listed households. */
+  admission: string | null
 }
 
 export const HOUSEHOLD_COLUMNS = `h.id, h.period, h.unit_code AS unitCode, h.village_id AS villageId, h.head_name AS headName,
   h.address, h.status, h.category, h.deprivation_count AS deprivationCount, h.lat, h.lng, h.accuracy_m AS accuracyM,
-  h.last_editor AS lastEditor, h.server_seq AS serverSeq, h.updated_at AS updatedAt`
+  h.last_editor AS lastEditor, h.server_seq AS serverSeq, h.updated_at AS updatedAt, h.admission`
 
 export interface HouseholdFilter {
   period: string
@@ -33,6 +35,7 @@ export interface HouseholdFilter {
   unit?: string | undefined
   status?: string | undefined
   category?: string | undefined
+  admission?: string | undefined
   q?: string | undefined
   cursor?: string | undefined
   limit: number
@@ -58,6 +61,7 @@ export function listHouseholds(db: Db, user: User, f: HouseholdFilter): { househ
   eq('h.unit_code', f.unit)
   eq('h.status', f.status)
   eq('h.category', f.category)
+  eq('h.admission', f.admission)
   // search_text is folded by the relay's projection (foldForSearch); fold the query the same way.
   for (const word of foldForSearch(f.q ?? '').split(' ').filter((w) => w.length > 0).slice(0, 8)) {
     where.push(`h.search_text LIKE ? ESCAPE '\\'`)

@@ -19,6 +19,7 @@ const ListQuery = z.object({
   unit: z.string().max(16).optional(),
   status: z.string().max(32).optional(),
   category: z.string().max(32).optional(),
+  admission: z.enum(['pending', 'approved', 'rejected']).optional(),
   q: z.string().max(200).optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

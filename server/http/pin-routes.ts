@@ -28,12 +28,13 @@ const PinQuery = FilterParams.extend({
 
 export function pinRoutes(app: Hono<AppEnv>, deps: { db: Db; feed: ConsoleFeed }): void {
   const { db, feed } = deps
-  app.get('/api/pins', (c) => {
+  app.get('/api/pins', async (c) => {
     const user = requireUser(c)
     const { bbox, zoom, period: p, unit, ...filters } = queryParams(c, PinQuery)
     const period = p ?? currentPeriod(db)
     const r = resolveView(feed.store, user, period, unit, filters)
     if (!r.ok) throw new ApiError(r.code, r.message)
+    await feed.pins.prepare(period, r.view.units, r.view.filters)
     return c.json({ zoom, ...feed.pins.query(period, r.view.units, bbox, zoom, r.view.filters) })
   })
 }

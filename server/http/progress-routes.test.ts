@@ -79,6 +79,7 @@ describe('device reports', () => {
     }
     const over = await s.api('/api/devices/report', { method: 'POST', token: w.tokens.obs, json: { deviceId: 'one-more', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 } })
     expect(over.status).toBe(429)
+    expect(((await over.json()) as { code: string }).code).toBe('device/too-many')
     // A known device keeps reporting.
     expect((await s.api('/api/devices/report', { method: 'POST', token: w.tokens.obs, json: { deviceId: 'd0', appVersion: '2', unsyncedEdits: 0, unsyncedPhotos: 0 } })).status).toBe(200)
     expect((await s.api('/api/devices', { token: w.tokens.enum })).status).toBe(403)

@@ -42,7 +42,8 @@ export interface ConsoleFeed {
   /** No contact for this long marks a device stale. */
   readonly staleAfterMs: number
   now(): number
-  subscribe(s: LiveSubscriber): void
+  /** Resolves once the subscription's units are in memory. */
+  subscribe(s: LiveSubscriber): Promise<void>
   unsubscribe(s: LiveSubscriber): void
   /** After a commit transaction: these households' summary rows were rewritten. Deltas go out on the next turn. */
   summaryCommitted(householdIds: readonly string[]): void
@@ -100,12 +101,15 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
     pins,
     staleAfterMs,
     now,
-    subscribe(s) {
-      for (const unit of s.view.units) pins.load(s.view.period, unit)
+    async subscribe(s) {
       subscribers.add(s)
+      // Loaded one unit per turn; until a unit is in memory its commits are pushed as they come (old pin unknown).
+      await pins.prepare(s.view.period, s.view.units, {})
     },
     unsubscribe: (s) => void subscribers.delete(s),
     summaryCommitted(ids) {
+      // Before any console looked at the map there is nothing to keep current: no read per commit on the write path.
+      if (subscribers.size === 0 && pins.loadedUnits() === 0) return
       for (const id of ids) due.add(id)
       // After the commit's acknowledgements (they resolve in this turn's microtasks), before any later I/O.
       scheduled ??= new Promise<void>((done) =>

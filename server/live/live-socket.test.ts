@@ -23,6 +23,7 @@ beforeAll(async () => {
     ['binh', 'enumerator', { villages: ['lv2'] }],
     ['sup1', 'supervisor', { unitCode: '19900' }],
     ['sup2', 'supervisor', { unitCode: '20014' }],
+    ['sup3', 'supervisor', { unitCode: '20014' }],
     ['obs', 'observer', {}],
   ]
   for (const [name, role, place] of people) {
@@ -115,9 +116,22 @@ describe('/live refusals (named close codes)', () => {
     expect(chatty.messages.at(-1)).toEqual({ type: 'error', code: 'live/rate-limited' })
   })
 
-  it('plain HTTP without a session gets 401 live/unauthenticated', async () => {
+  it(`a user's socket beyond ${LIVE_LIMITS.perUser} is closed with 4429; the open ones keep working`, async () => {
+    const open = await Promise.all(Array.from({ length: LIVE_LIMITS.perUser }, () => LiveClient.connect(server.url, tokens.sup3!)))
+    const extra = await LiveClient.connect(server.url, tokens.sup3!)
+    expect(await extra.whenClosed()).toBe(LiveClose.RATE_LIMITED)
+    expect(extra.messages).toEqual([{ type: 'error', code: 'live/too-many-sockets' }])
+    for (const c of open) expect(await c.subscribe()).toMatchObject({ type: 'subscribed', units: ['20014'] })
+    for (const c of open) await c.close()
+  })
+
+  it('plain HTTP gets JSON: 401 live/unauthenticated without a session, 426 live/upgrade-required with one', async () => {
     const res = await fetch(`${server.url}/live`)
     expect(res.status).toBe(401)
     expect(((await res.json()) as { code: string }).code).toBe('live/unauthenticated')
+    // Signed in but not a WebSocket: a JSON answer, never the client's index.html.
+    const plain = await fetch(`${server.url}/live`, { headers: { authorization: `Bearer ${tokens.sup1}` } })
+    expect(plain.status).toBe(426)
+    expect(((await plain.json()) as { code: string }).code).toBe('live/upgrade-required')
   })
 })

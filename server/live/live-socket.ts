@@ -7,18 +7,22 @@ import { z } from 'zod'
 import type { Access, User } from '../auth/access.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
 import { sessionCheck } from '../relay/device-connection.ts'
+import { CloseCode } from '../../shared/sync/limits.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import type { Db } from '../db/open.ts'
 import type { ConsoleFeed, LiveDelta, LiveSubscriber } from './console-feed.ts'
 import { FilterParams, resolveView, type View } from './view.ts'
 
-/** Close codes of /live (4000 + the nearest HTTP status, as on /sync). */
+/** Close codes of /live: the sync protocol's where the meaning is the same (4000 + the nearest HTTP status). */
 export const LiveClose = {
-  SERVER_SHUTDOWN: 1001,
-  TOO_LARGE: 1009,
-  MALFORMED: 4400,
-  UNAUTHENTICATED: 4401,
-  FORBIDDEN: 4403,
+  SERVER_SHUTDOWN: CloseCode.SERVER_SHUTDOWN,
+  TOO_LARGE: CloseCode.TOO_LARGE,
+  /** An unexpected server error while subscribing. */
+  INTERNAL: 1011,
+  MALFORMED: CloseCode.PROTOCOL_ERROR,
+  UNAUTHENTICATED: CloseCode.UNAUTHENTICATED,
+  FORBIDDEN: CloseCode.FORBIDDEN,
+  /** Too many messages per second, or too many open sockets of one user. */
   RATE_LIMITED: 4429,
 } as const
 
@@ -53,11 +57,13 @@ interface LiveDeps {
   db: Db
   access: Access
   feed: ConsoleFeed
+  onError?: (e: unknown) => void
 }
 
-export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): { close(): void; count(): number } {
-  const open = new Set<{ close(code: number, reason: string): void }>()
+/** Mounts GET /live. On shutdown the server closes every socket with 1001 (server.ts). */
+export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): void {
   const perUser = new Map<string, number>()
+  const onError = deps.onError ?? ((e: unknown) => console.error('[live]', e))
 
   function connection(user: User, token: string, socket: RawSocket) {
     const { feed } = deps
@@ -69,6 +75,8 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
     let overflowed = false
     let retry: NodeJS.Timeout | null = null
     let drainScheduled = false
+    /** Deltas wait in the queue until `subscribed` went out. */
+    let ready = false
     let closed = false
 
     function send(m: unknown): void {
@@ -118,7 +126,7 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
             queue = new Map()
             overflowed = true
           }
-          if (!drainScheduled) {
+          if (ready && !drainScheduled) {
             drainScheduled = true
             queueMicrotask(drain)
           }
@@ -158,9 +166,21 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
         if (!r.ok) return end(LiveClose.FORBIDDEN, 'live/forbidden')
         if (sub) feed.unsubscribe(sub)
         queue = new Map()
-        sub = subscriber(r.view)
-        feed.subscribe(sub)
-        send({ type: 'subscribed', period, units: r.view.units, filters: f.data })
+        ready = false
+        const mine = subscriber(r.view)
+        sub = mine
+        feed.subscribe(mine).then(
+          () => {
+            if (sub !== mine) return
+            send({ type: 'subscribed', period, units: r.view.units, filters: f.data })
+            ready = true
+            drain()
+          },
+          (e: unknown) => {
+            onError(e)
+            end(LiveClose.INTERNAL, 'live/internal')
+          },
+        )
       },
       gone,
     }
@@ -171,8 +191,9 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
     async (c, next) => {
       const token = sessionToken(c)
       const user = token ? deps.access.authenticate(token) : null
-      if (!user && c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        return c.json({ code: 'live/unauthenticated', message: 'sign in first', details: null }, 401)
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        if (!user) return c.json({ code: 'live/unauthenticated', message: 'sign in first', details: null }, 401)
+        return c.json({ code: 'live/upgrade-required', message: 'GET /live is a WebSocket', details: null }, 426)
       }
       c.set('user', user)
       c.set('token', token)
@@ -182,7 +203,6 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
       const user = c.get('user') as User | null
       const token = (c.get('token') as string | null) ?? ''
       let conn: ReturnType<typeof connection> | null = null
-      let handle: { close(code: number, reason: string): void } | null = null
       return {
         onOpen(_e, ws) {
           const refuse = (code: number, reason: string) => {
@@ -194,8 +214,6 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
           if (user.role === 'enumerator') return refuse(LiveClose.FORBIDDEN, 'live/forbidden')
           if ((perUser.get(user.id) ?? 0) >= LIVE_LIMITS.perUser) return refuse(LiveClose.RATE_LIMITED, 'live/too-many-sockets')
           perUser.set(user.id, (perUser.get(user.id) ?? 0) + 1)
-          handle = { close: (code, reason) => ws.close(code, reason) }
-          open.add(handle)
           conn = connection(user, token, {
             send: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
@@ -206,18 +224,9 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
           conn?.receive(e.data)
         },
         onClose() {
-          if (handle) open.delete(handle)
           conn?.gone()
         },
       }
     }),
   )
-
-  return {
-    close() {
-      for (const h of open) h.close(LiveClose.SERVER_SHUTDOWN, 'server shutting down')
-      open.clear()
-    },
-    count: () => open.size,
-  }
 }

@@ -124,8 +124,11 @@ export interface PinIndex {
    * undefined when the unit is not in memory (it is read fresh from the table when first asked for).
    */
   update(householdId: string, period: string, unit: string, pin: PinRow | null): PinRow | null | undefined
-  /** Loads a unit now (a live subscription compares later commits with it). */
-  load(period: string, unit: string): void
+  /**
+   * Loads and indexes the units one at a time, yielding to the event loop between them, so a first city view (40
+   * units, 300,000 households, seconds of work) never holds up the relay's ACKs for more than one unit's build.
+   */
+  prepare(period: string, units: readonly string[], filters: PinFilters): Promise<void>
   /** (period, unit) indexes held in memory. */
   loadedUnits(): number
 }
@@ -212,7 +215,14 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
       u.version++
       return old
     },
-    load: (period, unit) => void unitPins(period, unit),
+    async prepare(period, unitList, filters) {
+      for (const unit of unitList) {
+        const u = units.get(keyOf(period, unit))
+        if (u && u.full?.version === u.version && (filterKey(filters) === '*|*|*' || u.filtered.get(filterKey(filters))?.version === u.version)) continue
+        indexOf(unitPins(period, unit), filters)
+        await new Promise<void>((ok) => setImmediate(ok))
+      }
+    },
     loadedUnits: () => units.size,
   }
 }

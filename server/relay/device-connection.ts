@@ -23,6 +23,7 @@ import * as Y from 'yjs'
 import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { inboundFrames } from './inbound-batch.ts'
+import type { CreateHousehold, CreationResult } from './household-creation.ts'
 import type { ManifestAnswer } from './manifest.ts'
 import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RateLimiter, type RelayLimits } from './rate-limit.ts'
 
@@ -49,6 +50,8 @@ export interface DeviceConnectionDeps {
   limits?: Pick<RelayLimits, 'rates' | 'maxQueuedFrames'>
   /** The user's own buckets, shared by their connections (MANIFESTs per user); without it only per connection. */
   userRate?(userId: string): RateLimiter
+  /** Creates a household found in the field from a DOC update for an unknown id (household-creation.ts). */
+  createHousehold?: CreateHousehold
 }
 
 /**
@@ -187,6 +190,24 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     return false
   }
 
+  /** Creates a household found in the field; null when the update is not one (then it is an unknown household). */
+  function createFound(householdId: string, update: Uint8Array): Extract<SubmitResult, { kind: 'accepted' | 'rejected' }> | null {
+    let made: CreationResult
+    try {
+      made = deps.createHousehold!(user, householdId, update, deviceId)
+    } catch (e) {
+      deps.onError(e)
+      return { kind: 'rejected', code: 'sync/internal', reason: 'nothing was stored; retry later' }
+    }
+    if (made.kind === 'not-a-creation') return null
+    if (made.kind === 'resync') return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
+    if (made.kind === 'accepted') {
+      scope.delete(householdId) // in scope from now on
+      hold(householdId) // the device holds everything up to seq 1: its own document
+    }
+    return made
+  }
+
   /** Handles one DOC frame; returns its cost for the turn's budget (bytes read or written). */
   function onDoc(householdId: string, payload: Uint8Array): number {
     const doc = readDocPayload(payload)
@@ -196,6 +217,16 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     const refuse = (code: SyncErrorCode, message: string): number => (answer([householdError(householdId, code, message)]), FRAME_COST)
     if (doc.kind === 'invalid') return refuse('sync/malformed', doc.reason)
     const access = scopeOf(householdId)
+    if (!access.read && doc.kind === 'update' && deps.createHousehold !== undefined && !deps.docStore.exists(householdId)) {
+      // An unknown id may be a household found in the field (household-creation.ts); anything else is answered below.
+      if (!rate.take('update')) return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
+      const made = createFound(householdId, doc.update)
+      if (made?.kind === 'rejected') return refuse(made.code, made.reason)
+      if (made?.kind === 'accepted') {
+        made.committed.then(() => answer([{ type: 'ack', householdId, serverSeq: 1 }]))
+        return FRAME_COST + doc.update.length
+      }
+    }
     if (!access.read) {
       const code = deps.docStore.exists(householdId) || user.role === 'enumerator' ? 'sync/forbidden' : 'sync/not-found'
       return refuse(code, `household ${householdId} is not in your area`)

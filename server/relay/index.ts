@@ -10,11 +10,13 @@ import { sessionToken, type AppEnv } from '../http/context.ts'
 import { createConflictStore, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
+import type { EditErrorCode, EditResult, HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { createConnectionRegistry } from './connection-registry.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
+import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
@@ -37,9 +39,18 @@ export type ResolveResult =
   | { ok: true; conflict: Conflict; serverSeq: number }
   | { ok: false; code: 'conflict/not-found' | 'conflict/already-resolved' | 'auth/forbidden' | 'conflict/invalid-choice' | 'sync/internal'; message: string }
 
+export type ServerEditResult =
+  | { ok: true; serverSeq: number }
+  | { ok: false; code: 'household/not-found' | EditErrorCode | 'sync/overloaded'; message: string; path?: string }
+
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
   resolveConflict(conflictId: number | string, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
+  /**
+   * A server-side intent on a household (review steps): written under SERVER_CLIENT_ID, committed, then fanned out to
+   * every device holding it. `by` is recorded as the author in the field history.
+   */
+  serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): Promise<ServerEditResult>
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -77,7 +88,8 @@ export function createRelay(deps: RelayDeps): Relay {
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
   const userRate = createUserRateLimiters(limits.rates, now)
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate }
+  const createHousehold = createHouseholdCreation(deps.db, writer)
+  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate, createHousehold }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
   function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {
@@ -208,6 +220,17 @@ export function createRelay(deps: RelayDeps): Relay {
       } finally {
         resolving.delete(conflictId)
       }
+    },
+    async serverEdit(householdId, by, edit, inTransaction) {
+      const result = writer.serverEdit(householdId, by.id, edit, inTransaction)
+      if (result.kind === 'refused') return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
+      if (result.kind === 'rejected') {
+        return result.code === 'sync/not-found' ? { ok: false, code: 'household/not-found', message: result.reason } : { ok: false, code: 'sync/overloaded', message: result.reason }
+      }
+      if (result.kind === 'resync') throw new Error(`server edit of ${householdId} left pending structs`)
+      const c = await result.committed
+      if (c.update !== null) hub.publish(householdId, c.update, c.serverSeq, null)
+      return { ok: true, serverSeq: c.serverSeq }
     },
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {

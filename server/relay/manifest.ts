@@ -20,7 +20,8 @@ export function createManifestQuery(db: Db): (user: User, entries: readonly [str
     const period = current.get() as string | undefined
     const byPeriod = period === undefined ? '' : ' AND h.period = ?'
     const params = period === undefined ? scope.params : [...scope.params, period]
-    const sql = `SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql}${byPeriod}`
+    // A household found in the field that the supervisor rejected leaves the phones' lists (migration 007).
+    const sql = `SELECT h.id, h.server_seq FROM households h WHERE ${scope.sql}${byPeriod} AND (h.admission IS NULL OR h.admission <> 'rejected')`
     let stmt = statements.get(sql)
     if (!stmt) statements.set(sql, (stmt = db.prepare(sql).raw()))
     const rows = stmt.all(...params) as [string, number][]

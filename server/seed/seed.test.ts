@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { fixtureUuid, seededRandom } from '../../shared/household/fixtures.ts'
 import { STATUSES, CATEGORIES } from '../../shared/household/types.ts'
 import { validateHousehold } from '../../shared/household/validate.ts'
@@ -59,6 +60,16 @@ describe('seedHouseholds', () => {
   beforeAll(() => {
     db = freshDb()
     seedHouseholds(db, createDocStore(db), { households: 240, seed: 7, batchSize: 100 })
+  })
+
+  it('a seeded returned record carries the reviewer’s comment in its history (the phone showed “(không có ý kiến)”)', () => {
+    const store = createDocStore(db)
+    const ids = db.prepare("SELECT id FROM households WHERE status = 'returned'").pluck().all() as string[]
+    expect(ids.length).toBeGreaterThan(0)
+    for (const id of ids) {
+      const last = HouseholdDoc.load(store.readState(id)!).read().workflow.history.at(-1)
+      expect(last).toMatchObject({ from: 'submitted', to: 'returned', comment: expect.stringMatching(/\S/) })
+    }
   })
 
   it('creates N households with documents and valid summary rows', () => {

@@ -53,7 +53,10 @@ export function writeHouseholds(db: Db, docStore: DocStore, villages: SeedVillag
         highland: HIGHLAND.test(unitNames.get(v.unitCode) ?? ''),
       })
       const { format: _format, ...init } = household
-      const doc = HouseholdDoc.create(init, { clientId: SERVER_CLIENT_ID })
+      // A returned record carries the reviewer's comment, as the review route writes it (the phone shows it first).
+      const returned = init.status === 'returned'
+      const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, { clientId: SERVER_CLIENT_ID })
+      if (returned) doc.returnForRework({ id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${period}-11-02T02:00:00Z` }, 'Kiểm tra lại thu nhập và diện tích nhà ở')
       const update = Y.encodeStateAsUpdate(doc.ydoc)
       doc.ydoc.destroy()
       docStore.createHousehold({ id: household.id, period, unitCode: v.unitCode, villageId: v.id }, update, SEED_AUTHOR)

@@ -7,12 +7,15 @@ import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_NEW_CLIENT_IDS_PER_UPDATE, MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
-import type { DocStore, LogRow } from './doc-store.ts'
+import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
+import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
+import { pathOf } from '../../shared/doc/paths.ts'
+import { isRootName, Root } from '../../shared/doc/keys.ts'
 
 export interface Committed {
   serverSeq: number
@@ -46,8 +49,9 @@ export interface HouseholdWriterOptions {
   /** Thresholds of the visit-authenticity flags (visit-flags.ts). */
   visitRules?: VisitRules
   /**
-   * Called right after a commit transaction with the households whose summary row it rewrote (status, category,
-   * position, flags may have changed). Observers read the committed rows; a throw is reported, never undoes the commit.
+   * Called once a commit that rewrote these households' summary rows is durable, just before their updates are
+   * acknowledged (status, category, position, flags may have changed). Observers read the committed rows; a throw is
+   * reported through onCommitError and never undoes or refuses the commit.
    */
   onSummaryCommitted?(householdIds: readonly string[]): void
 }
@@ -57,6 +61,17 @@ export interface HouseholdWriter {
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
   setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
+  /**
+   * A server-side intent (a review step) on the resident doc under SERVER_CLIENT_ID, committed like any update and
+   * recorded in the field history as `by`'s. Refused (nothing written) when the intent refuses.
+   */
+  serverEdit(householdId: string, by: string, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): SubmitResult | { kind: 'refused'; error: EditError }
+  /**
+   * A household created on a device (found in the field): the device's whole document as the first update, checked like
+   * any update against an empty document, stored as server_seq 1 with its field history; `inTransaction` runs in the
+   * same transaction. Refused with sync/forbidden when the id exists.
+   */
+  create(meta: HouseholdMeta, update: Uint8Array, author: Author, inTransaction?: () => void): SubmitResult
   flush(): Promise<void>
   close(): Promise<void>
   stats(): GroupCommitStats
@@ -74,6 +89,19 @@ interface Entry {
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
   summary: boolean
   inTransaction?: (() => void) | undefined
+}
+
+/** Field-history rows of a server write to root-level maps and the history log (what review steps write). */
+function rootWrites(update: Uint8Array): FieldWrite[] {
+  const out: FieldWrite[] = []
+  for (const s of Y.decodeUpdate(update).structs) {
+    if (!(s instanceof Y.Item) || typeof s.parent !== 'string' || !isRootName(s.parent) || !(s.content instanceof Y.ContentAny)) continue
+    const root = s.parent
+    const arr = s.content.arr as JsonValue[]
+    if (root === Root.HISTORY) arr.forEach((value, i) => out.push({ path: Root.HISTORY, value, clientId: s.id.client, clock: s.id.clock + i }))
+    else if (s.parentSub !== null) out.push({ path: pathOf(root, s.parentSub), value: arr[0] ?? null, clientId: s.id.client, clock: s.id.clock })
+  }
+  return out
 }
 
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
@@ -97,6 +125,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
+  /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
+  const summaryUnreported = new Set<string>()
+  function reportSummary(householdId: string): void {
+    if (!summaryUnreported.delete(householdId)) return
+    try {
+      opts.onSummaryCommitted?.([householdId])
+    } catch (e) {
+      opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
+    }
+  }
   const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     docStore.appendLog(batch.map((e) => e.row))
@@ -141,13 +179,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     commit: (batch) => {
       const written: [string, Y.Doc, HouseholdSummary][] = []
       commitBatch(batch, written)
-      for (const [, doc, summary] of written) committedSummary.set(doc, summary)
-      if (opts.onSummaryCommitted && written.length > 0) {
-        try {
-          opts.onSummaryCommitted(written.map(([id]) => id))
-        } catch (e) {
-          opts.onCommitError?.(e, 0)
-        }
+      for (const [id, doc, summary] of written) {
+        committedSummary.set(doc, summary)
+        if (opts.onSummaryCommitted) summaryUnreported.add(id)
       }
     },
     windowMs: opts.windowMs ?? 5,
@@ -175,7 +209,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
-  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[]; summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
+  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[]); summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
     let effective: Uint8Array | null = null
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
@@ -206,7 +240,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       row: { householdId, seq, update, userId: author.userId, deviceId: author.deviceId, clientIds: inspected.freshClientIds, receivedAt },
       author,
       freshClientIds: inspected.freshClientIds,
-      writes: inspected.writes,
+      writes: typeof inspected.writes === 'function' ? inspected.writes(update) : inspected.writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
@@ -218,6 +252,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         docStore.unpin(householdId)
         if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
         if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        reportSummary(householdId)
         scheduleCompaction(householdId, seq)
         return { serverSeq: seq, update, conflicts: entry.recorded }
       },
@@ -244,7 +279,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
         projections.valueOfItem(householdId, id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
-      const insp = inspectUpdate(doc, update, { lookupValue })
+      // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
+      const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)
@@ -275,6 +311,39 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       })
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
+    },
+    create(meta, update, author, inTransaction) {
+      if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
+      if (docStore.exists(meta.id)) return { kind: 'rejected', code: 'sync/forbidden', reason: `household ${meta.id} is not in your area` }
+      const insp = inspectUpdate(new Y.Doc(), update, { writer: { userId: author.userId, now: now() } })
+      if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
+      if (insp.pending) return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come as one complete document' }
+      const taken = bindings.refused(insp.clientIds, author.userId)
+      if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      const fresh = bindings.claim(insp.clientIds, author.userId)
+      const t = now()
+      db.transaction(() => {
+        docStore.createHousehold(meta, update, author.userId)
+        bindings.persist(fresh, author.userId, author.deviceId, t)
+        projections.writeFieldHistory(meta.id, insp.writes, author, t, 1)
+        inTransaction?.()
+      })()
+      if (opts.onSummaryCommitted) {
+        summaryUnreported.add(meta.id) // a new household's pin, as for any summary a commit wrote
+        reportSummary(meta.id)
+      }
+      return { kind: 'accepted', committed: Promise.resolve({ serverSeq: 1, update, conflicts: [] }) }
+    },
+    serverEdit(householdId, by, edit, inTransaction) {
+      const doc = docStore.openDoc(householdId)
+      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
+      let refused: EditError | null = null
+      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => {
+        const r = edit(new HouseholdDoc(doc))
+        if (!r.ok) refused = r
+      }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [], ...(inTransaction ? { inTransaction } : {}) })
+      return refused === null ? result : { kind: 'refused', error: refused }
     },
     flush: () => commits.flush(),
     async close() {

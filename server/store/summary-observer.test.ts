@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as Y from 'yjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
@@ -51,6 +53,23 @@ describe('onSummaryCommitted', () => {
     expect(r.household.setCauses(['illness'])).toEqual({ ok: true })
     expect((await committed(writer.submit('h1', r.take(), alice))).serverSeq).toBe(3)
     expect(seen).toHaveLength(1)
+    // Detaching the photo clears the flag.
+    expect(r.household.detachPhoto('b'.repeat(64))).toEqual({ ok: true })
+    await committed(writer.submit('h1', r.take(), alice))
+    expect(seen.at(-1)).toEqual({ ids: ['h1'], flags: '' })
+    await writer.close()
+  })
+
+  it('reports a household created from the field right after its transaction', async () => {
+    const seen: (readonly string[])[] = []
+    const writer = writerWith({ onSummaryCommitted: (ids) => seen.push(ids) })
+    // The phone's creation: an empty document, foundInField, the whole state as one update.
+    const doc = new Y.Doc()
+    doc.clientID = 5003
+    expect(new HouseholdDoc(doc).foundInField({ id: 'h-new', period: '2025', unit: '19900', village: 'v1', address: 'Kiệt 3 Lê Lợi', headName: 'Trần Thị B' })).toMatchObject({ ok: true })
+    const r = writer.create({ id: 'h-new', period: '2025', unitCode: '19900', villageId: 'v1' }, Y.encodeStateAsUpdate(doc), alice)
+    expect((await committed(r)).serverSeq).toBe(1)
+    expect(seen).toEqual([['h-new']])
     await writer.close()
   })
 

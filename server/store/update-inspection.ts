@@ -21,7 +21,7 @@ export type Inspection =
   /** clientIds: clients with structs new to the server (they must belong to the sender). */
   /** paths: every path the update writes (also those without a value to keep), for touchesSummary(). */
   | { ok: true; writes: FieldWrite[]; paths: string[]; conflicts: DetectedConflict[]; clientIds: number[]; pending: boolean }
-  | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation'; reason: string }
+  | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation' | 'sync/forbidden-transition' | 'sync/record-locked'; reason: string }
 
 /** Decode and inspect `update` against `doc` (which must not yet contain it). Never throws. */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOptions = {}): Inspection {

@@ -10,7 +10,7 @@ import {
   DWELLING_KEYS,
   ENTITY_KEY,
   FIELD_KEYS,
-  HISTORY_ENTRY,
+  HISTORY_ENTRY_KEYS,
   INCOME_KEYS,
   LOCATION_KEYS,
   MEMBER_KEYS,
@@ -43,7 +43,7 @@ import {
 } from './edits.ts'
 import { parsePath, pathOf, specOf } from './paths.ts'
 import { readMembers, readSnapshot, readStatus, type HouseholdSnapshot, type ReviewValue, type ScreenResult } from './snapshot.ts'
-import { canTransition } from './workflow.ts'
+import { canTransition, meetingOutcome, postingEnd, type FieldComment, type ReviewDetails } from './workflow.ts'
 
 /** Top-level primitive fields settable with setField (id is fixed at creation). */
 export interface TopFieldValues {
@@ -64,6 +64,28 @@ export interface CreateOptions {
   /** Yjs client id for the creating doc (SERVER_CLIENT_ID when the server imports). */
   clientId?: number
   origin?: EditOrigin
+}
+
+/** What the enumerator records about a household found in the field. */
+export interface FoundHousehold {
+  id: string
+  period: string
+  unit: string
+  village: string
+  address: string
+  headName: string
+}
+
+/** Who makes a review step: the user's id, display name and the server's clock (ISO). */
+export interface Reviewer {
+  id: string
+  name?: string
+  at?: string
+}
+
+function reviewed(by: Reviewer, comment: string | null = null, details: ReviewDetails = {}): { by: string; comment: string | null; at?: string; details: ReviewDetails } {
+  const withName = by.name === undefined ? details : { byName: by.name, ...details }
+  return by.at === undefined ? { by: by.id, comment, details: withName } : { by: by.id, comment, at: by.at, details: withName }
 }
 
 export class HouseholdDoc {
@@ -230,18 +252,99 @@ export class HouseholdDoc {
     return this.apply('setAddress', this.fieldWrites(Root.FIELDS, FIELD_KEYS, { address }))
   }
 
-  /** Moves the record along the DOMAIN.md §1 state machine and appends a history entry; refuses other moves. */
-  changeStatus(to: Status, by: { by: string; comment?: string | null; at?: string }): EditResult {
+  /**
+   * Moves the record along the DOMAIN.md §1 state machine and appends a history entry; refuses other moves.
+   * `details` is review data (keys.ts HISTORY_REVIEW_KEYS), written by the server's review routes only.
+   */
+  changeStatus(to: Status, by: { by: string; comment?: string | null; at?: string; details?: ReviewDetails }): EditResult {
     const from = this.status
     if (!canTransition(from, to)) return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${from} → ${to} is not allowed` }
-    const entry = { from, to, by: by.by, at: by.at ?? new Date().toISOString(), comment: by.comment ?? null }
-    const bad = firstInvalid(HISTORY_ENTRY, entry, (k) => `history.${k}`)
+    const entry: Record<string, unknown> = { from, to, by: by.by, at: by.at ?? new Date().toISOString(), comment: by.comment ?? null }
+    for (const [k, v] of Object.entries(by.details ?? {})) if (v !== undefined) entry[k] = v
+    const bad = firstInvalid(HISTORY_ENTRY_KEYS, entry, (k) => `history.${k}`)
     if (bad) return bad
     this.transact('changeStatus', () => {
       this.map(Root.WORKFLOW).set('status', to)
       this.ydoc.getArray(Root.HISTORY).push([entry])
     })
     return OK
+  }
+
+  /**
+   * A household found in the field (not on the list), created on the phone in an empty document: id, place, address and
+   * the head of household, marked pending the supervisor's approval — one transaction. The relay accepts it only in a
+   * village assigned to the enumerator (docs/server.md "Households found in the field").
+   */
+  foundInField(init: FoundHousehold): { ok: true; id: string } | EditError {
+    if (this.id !== '') return { ok: false, code: 'household/invalid-value', path: 'id', reason: 'the document already holds a household' }
+    const headName = init.headName.trim()
+    if (headName === '' || headName.length > 200) return invalid('members.fullName', init.headName)
+    let result: { ok: true; id: string } | EditError = { ok: true, id: init.id }
+    this.transact('foundInField', () => {
+      const r = this.importHousehold({ id: init.id, period: init.period, unit: init.unit, village: init.village, address: init.address.trim() }, { kind: 'local', intent: 'foundInField' })
+      if (!r.ok) {
+        result = r
+        return
+      }
+      const head = this.addMember({ fullName: headName, relation: 'head' })
+      if (!head.ok) result = head
+      else this.map(Root.WORKFLOW).set('admission', 'pending')
+    })
+    return result
+  }
+
+  /** The supervisor's decision on a household found in the field (server-written, review routes). */
+  decideAdmission(decision: 'approved' | 'rejected'): EditResult {
+    const current = this.read().workflow.admission
+    if (current !== 'pending') return { ok: false, code: 'household/invalid-transition', path: 'workflow.admission', reason: `admission is ${current ?? 'not asked'}` }
+    this.transact('decideAdmission', () => this.map(Root.WORKFLOW).set('admission', decision))
+    return OK
+  }
+
+  // ——— review steps (written by the server under SERVER_CLIENT_ID; review-routes.ts) ———
+
+  verify(by: Reviewer, comment: string | null = null): EditResult {
+    return this.changeStatus('verified', reviewed(by, comment))
+  }
+
+  /** Returns the record for rework with a general comment and/or comments at single fields (at least one). */
+  returnForRework(by: Reviewer, comment: string | null, fieldComments: readonly FieldComment[] = []): EditResult {
+    if (!comment && fieldComments.length === 0) return { ok: false, code: 'household/invalid-value', path: 'history.comment', reason: 'a return needs a comment' }
+    const unknownField = fieldComments.find((c) => parsePath(c.path) === null)
+    if (unknownField) return { ok: false, code: 'household/unknown-path', path: unknownField.path, reason: `no field ${unknownField.path}` }
+    return this.changeStatus('returned', reviewed(by, comment, fieldComments.length > 0 ? { fieldComments: [...fieldComments] } : {}))
+  }
+
+  /** The village meeting's result: accepted at ≥ 50 % of attendees agreeing, otherwise back to the enumerator. */
+  recordMeeting(by: Reviewer, meeting: { date: string; attendees: number; agreeing: number }, comment: string | null = null): EditResult {
+    if (meeting.agreeing > meeting.attendees) return { ok: false, code: 'household/invalid-value', path: 'history.agreeing', reason: 'more agreeing than attendees' }
+    const to = meetingOutcome(meeting.attendees, meeting.agreeing)
+    return this.changeStatus(to, reviewed(by, comment, { meetingDate: meeting.date, attendees: meeting.attendees, agreeing: meeting.agreeing }))
+  }
+
+  /** Public posting for POSTING_WORKING_DAYS working days from `from`. */
+  post(by: Reviewer, from: string, comment: string | null = null): EditResult {
+    if (this.status !== 'agreed_at_meeting') return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${this.status} → posted needs a meeting result` }
+    return this.changeStatus('posted', reviewed(by, comment, { postedFrom: from, postedUntil: postingEnd(from) }))
+  }
+
+  /** A complaint during posting: the record is re-checked (phúc tra). */
+  startRecheck(by: Reviewer, comment: string): EditResult {
+    return this.changeStatus('under_recheck', reviewed(by, comment))
+  }
+
+  /** The re-check is done: the record is posted again (the posting dates stay those of the first posting). */
+  endRecheck(by: Reviewer, comment: string): EditResult {
+    if (this.status !== 'under_recheck') return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${this.status} is not under re-check` }
+    return this.changeStatus('posted', reviewed(by, comment))
+  }
+
+  approve(by: Reviewer, decision: { number: string; date: string }, comment: string | null = null): EditResult {
+    return this.changeStatus('approved', reviewed(by, comment, { decisionNumber: decision.number, decisionDate: decision.date }))
+  }
+
+  certify(by: Reviewer, comment: string | null = null): EditResult {
+    return this.changeStatus('certified', reviewed(by, comment))
   }
 
   /**

@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import type { JsonValue } from '../sync/messages.ts'
 import { FIELD_KEYS, LAYOUT, SERVER_CLIENT_ID, valueFits, type KeySpecs } from './keys.ts'
 import { pathOf } from './paths.ts'
+import { checkWorkflow, type DeviceWriter, type WorkflowRefusal } from './workflow-guard.ts'
 import { findInDoc, isKnown, Locator, UpdateIndex, type Located, type StructId } from './update-structs.ts'
 
 export type { StructId } from './update-structs.ts'
@@ -39,6 +40,8 @@ export interface DetectedConflict {
 export type InspectResult =
   | { ok: true; writes: FieldWrite[]; conflicts: DetectedConflict[]; clientIds: number[] }
   | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation'; reason: string; path?: string }
+  /** The update moves the workflow in a way its writer may not, or edits a locked record (workflow-guard.ts). */
+  | WorkflowRefusal
   /** The update builds on structs the doc does not have (Yjs would park it as pending): ask the sender to resync. */
   | { ok: false; code: 'sync/missing-dependencies'; reason: string; missing: StructId[] }
 
@@ -56,6 +59,8 @@ export interface InspectOptions {
    * garbage-collected an overwritten base value, to tell "the writer saw an equal value" (not a conflict).
    */
   lookupValue?: (id: StructId) => JsonValue | undefined
+  /** A device's update (the relay sets this; the server's own writes do not): runs the workflow check. */
+  writer?: DeviceWriter
 }
 
 /** Inspect `update` (V1) against `doc` (the server's current state). Pure: does not modify the doc. Never throws. */
@@ -67,7 +72,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOp
     return { ok: false, code: 'sync/invalid-update', reason: `update does not decode (${String(e).slice(0, 100)})` }
   }
   try {
-    return inspectDecoded(doc, decoded, options)
+    const r = inspectDecoded(doc, decoded, options)
+    if (!r.ok || options.writer === undefined) return r
+    return checkWorkflow(doc, update, r.writes, options.writer) ?? r
   } catch (e) {
     // Yjs may accept bytes that are not a meaningful update and fail later on them.
     return { ok: false, code: 'sync/invalid-update', reason: `update is not consistent (${String(e).slice(0, 100)})` }

@@ -53,6 +53,8 @@ export type ValueSpec =
   | { type: 'number'; nullable: boolean; min?: number; max?: number; integer?: boolean }
   | { type: 'boolean'; nullable: boolean }
   | { type: 'enum'; nullable: boolean; values: readonly string[] }
+  /** A list of per-field notes `{path, text}` (return comments in a history entry). */
+  | { type: 'notes'; nullable: boolean; maxItems: number; maxPath: number; maxText: number }
 
 const str = (max = 500, pattern?: RegExp): ValueSpec => (pattern ? { type: 'string', nullable: false, max, pattern } : { type: 'string', nullable: false, max })
 const strOrNull = (max = 500, pattern?: RegExp): ValueSpec => ({ ...str(max, pattern), nullable: true })
@@ -151,7 +153,12 @@ export const PHOTO_KEYS = {
   removed: bool,
 } as const
 
-export const WORKFLOW_KEYS = { status: oneOf(STATUSES) } as const
+/** A household found in the field (not on the list) waits for the supervisor's approval: pending → approved | rejected. */
+export const ADMISSIONS = ['pending', 'approved', 'rejected'] as const
+export type Admission = (typeof ADMISSIONS)[number]
+
+/** `admission` is absent (null) for listed households; a phone writes 'pending' when it creates one, the server the rest. */
+export const WORKFLOW_KEYS = { status: oneOf(STATUSES), admission: oneOfOrNull(ADMISSIONS) } as const
 
 export const SCREEN_RESULTS = ['continue', 'not_poor'] as const
 export const SCREEN_KEYS = {
@@ -172,6 +179,27 @@ export const HISTORY_ENTRY = {
   at: str(40, DATE_TIME),
   comment: strOrNull(2000),
 } as const
+
+/**
+ * Review data a history entry may carry besides HISTORY_ENTRY (all optional, absent = null). Only the server writes
+ * them (review routes); an entry from a device carrying any of them is refused (sync/forbidden-transition).
+ */
+export const HISTORY_REVIEW_KEYS = {
+  /** Display name of the reviewer (phones show it instead of the user id). */
+  byName: strOrNull(200),
+  /** A return's comments at single fields: `{path, text}` with the field's path (pathOf). */
+  fieldComments: { type: 'notes', nullable: true, maxItems: 200, maxPath: 200, maxText: 2000 } as ValueSpec,
+  meetingDate: strOrNull(10, DATE),
+  attendees: { type: 'number', nullable: true, min: 1, max: 100_000, integer: true } as ValueSpec,
+  agreeing: { type: 'number', nullable: true, min: 0, max: 100_000, integer: true } as ValueSpec,
+  postedFrom: strOrNull(10, DATE),
+  postedUntil: strOrNull(10, DATE),
+  decisionNumber: strOrNull(100),
+  decisionDate: strOrNull(10, DATE),
+} as const
+
+/** Every key a history entry may hold (the layout check and readers use this). */
+export const HISTORY_ENTRY_KEYS: KeySpecs = { ...HISTORY_ENTRY, ...HISTORY_REVIEW_KEYS }
 
 export type KeySpecs = Readonly<Record<string, ValueSpec>>
 
@@ -196,7 +224,7 @@ export const LAYOUT: Readonly<Record<RootName, RootLayout>> = {
   members: { kind: 'entities', keyPattern: ENTITY_KEY, keys: MEMBER_KEYS },
   photos: { kind: 'entities', keyPattern: PHOTO_KEY, keys: PHOTO_KEYS },
   workflow: { kind: 'fields', keys: WORKFLOW_KEYS },
-  history: { kind: 'log', entry: HISTORY_ENTRY },
+  history: { kind: 'log', entry: HISTORY_ENTRY_KEYS },
   screen: { kind: 'fields', keys: SCREEN_KEYS },
   review: { kind: 'review' },
 }
@@ -223,5 +251,20 @@ export function valueFits(spec: ValueSpec, value: unknown): boolean {
       return typeof value === 'boolean'
     case 'enum':
       return typeof value === 'string' && spec.values.includes(value)
+    case 'notes':
+      return (
+        Array.isArray(value) &&
+        value.length <= spec.maxItems &&
+        value.every((n: unknown) => {
+          if (typeof n !== 'object' || n === null || Array.isArray(n)) return false
+          const note = n as Record<string, unknown>
+          const keys = Object.keys(note)
+          return (
+            keys.length === 2 &&
+            typeof note.path === 'string' && note.path.length > 0 && note.path.length <= spec.maxPath &&
+            typeof note.text === 'string' && note.text.length > 0 && note.text.length <= spec.maxText
+          )
+        })
+      )
   }
 }

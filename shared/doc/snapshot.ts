@@ -20,6 +20,7 @@ import {
   DWELLING_KEYS,
   FIELD_KEYS,
   HISTORY_ENTRY,
+  HISTORY_REVIEW_KEYS,
   INCOME_KEYS,
   LOCATION_KEYS,
   MEMBER_KEYS,
@@ -29,6 +30,7 @@ import {
   SCREEN_KEYS,
   valueFits,
   WORKFLOW_KEYS,
+  type Admission,
   type KeySpecs,
 } from './keys.ts'
 import { INITIAL_STATUS, type HistoryEntry } from './workflow.ts'
@@ -39,7 +41,8 @@ export type ReviewValue = string | number | boolean | null
 export interface HouseholdSnapshot {
   schemaVersion: number
   household: Household
-  workflow: { status: Status; history: HistoryEntry[] }
+  /** admission: absent for listed households; set for one found in the field (keys.ts ADMISSIONS). */
+  workflow: { status: Status; history: HistoryEntry[]; admission?: Admission }
   screen: { result: ScreenResult | null; reason: string | null }
   review: Record<string, ReviewValue>
 }
@@ -156,9 +159,21 @@ function readHistory(doc: Y.Doc): HistoryEntry[] {
     if (typeof e !== 'object' || e === null) continue
     const entry = e as Record<string, unknown>
     const fits = Object.entries(HISTORY_ENTRY).every(([k, spec]) => valueFits(spec, entry[k] ?? null))
-    if (fits) out.push({ from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null })
+    if (!fits) continue
+    const read: HistoryEntry = { from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null }
+    // Review data: each key kept only when present and valid (a bad one is dropped, the entry stays).
+    for (const [k, spec] of Object.entries(HISTORY_REVIEW_KEYS)) {
+      const v = entry[k]
+      if (v !== undefined && v !== null && valueFits(spec, v)) Object.assign(read, { [k]: v })
+    }
+    out.push(read)
   }
   return out
+}
+
+function readWorkflow(doc: Y.Doc, status: Status): HouseholdSnapshot['workflow'] {
+  const admission = fitting(doc.getMap(Root.WORKFLOW), WORKFLOW_KEYS, 'admission') as Admission | null | undefined
+  return admission ? { status, history: readHistory(doc), admission } : { status, history: readHistory(doc) }
 }
 
 export function readStatus(doc: Y.Doc): Status {
@@ -211,7 +226,7 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
   return {
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 0,
     household,
-    workflow: { status, history: readHistory(doc) },
+    workflow: readWorkflow(doc, status),
     screen: {
       result: (fitting(screen, SCREEN_KEYS, 'result') as ScreenResult | undefined) ?? null,
       reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,

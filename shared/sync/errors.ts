@@ -16,6 +16,9 @@ export const SYNC_ERROR_CODES = [
   'sync/not-found', // household does not exist
   'sync/missing-dependencies', // the update builds on changes the server lacks: the server sends DOC step1, client answers step2
   'sync/too-many-client-ids', // the update uses more new Yjs client ids than MAX_NEW_CLIENT_IDS_PER_UPDATE; none was bound
+  'sync/forbidden-transition', // a status move or history entry the writer may not make (review steps go through the review routes)
+  'sync/record-locked', // the record is verified or beyond: answers can no longer be changed from a device
+  'sync/creation-refused', // a household found in the field that may not be created (village not assigned, other unit, period, not pending)
 ] as const
 
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]

@@ -60,6 +60,8 @@ export class SessionFrames {
   #newEpoch: string | null = null
   /** Households whose full state was re-sent under #newEpoch and is not answered yet. */
   readonly #resending = new Set<string>()
+  /** Households named in the last MANIFEST (a household created here and not yet on the server is left out). */
+  #announced = new Set<string>()
 
   constructor(context: FramesContext) {
     this.#c = context
@@ -194,6 +196,7 @@ export class SessionFrames {
       this.#newEpoch = m.epoch
       entries = entries.map(([id]) => [id, 0])
     }
+    this.#announced = new Set(entries.map(([id]) => id))
     this.#c.send(encodeMessage({ type: 'manifest', entries }))
     this.#c.armWatchdog()
   }
@@ -210,7 +213,10 @@ export class SessionFrames {
     for (const id of addedIds) this.#awaitingHead.add(id)
     const removedIds = new Set(removed)
     const resend = this.#newEpoch === null ? [] : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...pending, ...resend])].filter((id) => !addedIds.has(id))
+    // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
+    // its outbox creates it on the server (docs/server.md "Households found in the field").
+    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter((id) => !addedIds.has(id))
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
       this.#awaitingHead.add(id)

@@ -13,14 +13,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('migration 006 storage-meta', () => {
   it('gives an existing database an epoch; two databases get different ones; reopening keeps it', () => {
+    // Pinned to the migrations up to this one, so later migrations do not change what it checks.
+    const upTo6 = migrations.filter((m) => m.id <= 6)
     const a = openDb(join(dir, 'a.db'))
     migrate(a, migrations.filter((m) => m.id <= 5))
-    expect(migrate(a, migrations)).toEqual([6])
+    expect(migrate(a, upTo6)).toEqual([6])
     const epoch = readEpoch(a)
     expect(epoch).toMatch(/^[0-9a-f-]{36}$/)
     a.close()
     const again = openDb(join(dir, 'a.db'))
-    expect(migrate(again, migrations)).toEqual([])
+    expect(migrate(again, upTo6)).toEqual([])
     expect(readEpoch(again)).toBe(epoch)
     const b = openDb(join(dir, 'b.db'))
     migrate(b, migrations)

@@ -7,6 +7,16 @@ import { householdListOrder } from './003-household-list-order.ts'
 import { householdMapIndex } from './004-household-map-index.ts'
 import { relaySnapshotV2 } from './005-relay-snapshot-v2.ts'
 import { storageMeta } from './006-storage-meta.ts'
-import { consoleReadModels } from './007-console.ts'
+import { householdAdmission } from './007-household-admission.ts'
+import { consoleReadModels } from './009-console.ts'
 
-export const migrations: readonly Migration[] = [peopleAndPlaces, relayDocStore, householdListOrder, householdMapIndex, relaySnapshotV2, storageMeta, consoleReadModels]
+export const migrations: readonly Migration[] = [
+  peopleAndPlaces,
+  relayDocStore,
+  householdListOrder,
+  householdMapIndex,
+  relaySnapshotV2,
+  storageMeta,
+  householdAdmission,
+  consoleReadModels,
+]

@@ -1,10 +1,10 @@
-// Migration 007: what the supervisor console reads. Visit-authenticity flags on the household summary, a covering
+// Migration 009: what the supervisor console reads. Visit-authenticity flags on the household summary, a covering
 // index for progress counts per village, and the devices' own reports (last contact, unsynced edits and photos).
 
 import type { Migration } from '../migrate.ts'
 
 export const consoleReadModels: Migration = {
-  id: 7,
+  id: 9,
   name: 'console-read-models',
   up(db) {
     db.exec(`
