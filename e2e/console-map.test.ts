@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../server/relay/testing/household-fixture.ts'
 import { SyncClient } from '../server/relay/test-client.ts'
+import { HouseholdDoc } from '../shared/doc/household-doc.ts'
 import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
 
 const SHOTS = process.env.SCREENSHOTS === '1'
@@ -157,8 +158,70 @@ describe('progress and review queue', () => {
     await page.getByTestId('return-send').click()
     await page.getByTestId('return-error').waitFor() // nothing written: a comment is required first
 
+    // The household view for reviewers: the read-only form with the panel of GPS, workflow history and field history.
+    await page.getByRole('button', { name: /Hủy|Cancel/ }).click()
+    await page.locator(`[data-testid="queue-row"][data-id="${target.id}"] [data-testid="queue-open"]`).click()
+    await page.locator(`[data-testid="household-screen"][data-id="${target.id}"]`).waitFor()
+    await page.locator('[data-testid="review-panel"][data-status="submitted"]').waitFor()
+    await page.locator('[data-testid="panel-history"] tr').first().waitFor()
+    expect(await page.getByTestId('panel-gps').textContent()).toContain(String(target.lat + 0.0002).slice(0, 7))
+    expect(await page.locator('[data-testid="panel-workflow"] li').count()).toBeGreaterThan(0)
+    await page.getByTestId('btn-back').click()
+    await page.getByTestId('review-queue').waitFor() // back where the supervisor was
+
+    // Bulk: every submitted record of the village verified in one action.
+    await page.getByTestId('queue-village').selectOption(target.village_id)
+    await page.locator('[data-testid="queue-bulk-verify"]:not([disabled])').click()
+    await page.locator('[data-testid="queue-row"]').first().waitFor({ state: 'detached' })
+    const statuses = ids.map((id) => HouseholdDoc.load(e.server.docStore.readState(id!)!).status)
+    expect(new Set(statuses)).toEqual(new Set(['verified']))
+
     const observer = await consolePage('obs1', '#queue')
     await observer.getByTestId('console-read-only').waitFor()
     expect(await observer.getByTestId('queue-verify').count()).toBe(0)
+  })
+})
+
+describe('after the survey', () => {
+  it('the meeting form shows the rule before confirming: 49 % goes back to re-review, 50 % is agreed', async () => {
+    const page = await consolePage('sup1', '#after')
+    await page.getByTestId('after-row').first().click()
+    await page.locator('[data-testid="after-step"][data-status="verified"]').waitFor()
+    await page.getByTestId('meeting-attendees').fill('100')
+    await page.getByTestId('meeting-agreeing').fill('49')
+    await page.locator('[data-testid="meeting-outcome"][data-agreed="false"]').waitFor()
+    expect(await page.getByTestId('meeting-outcome').textContent()).toContain('49%')
+    await page.getByTestId('meeting-agreeing').fill('50')
+    await page.locator('[data-testid="meeting-outcome"][data-agreed="true"]').waitFor()
+    await page.getByTestId('meeting-agreeing').fill('101')
+    await page.locator('[data-testid="meeting-outcome"][data-agreed=""]').waitFor()
+    expect(await page.getByTestId('meeting-confirm').isDisabled()).toBe(true)
+
+    // Confirmed: 49 of 100 sends the record back to re-review; 50 of 100 agrees it. Each written with who and when.
+    const meet = async (agreeing: string): Promise<string> => {
+      const row = page.getByTestId('after-row').first()
+      const id = (await row.getAttribute('data-id')) ?? ''
+      await row.click()
+      await page.getByTestId('meeting-attendees').fill('100')
+      await page.getByTestId('meeting-agreeing').fill(agreeing)
+      await page.getByTestId('meeting-confirm').click()
+      await page.getByTestId('after-done').waitFor()
+      await page.locator(`[data-testid="after-row"][data-id="${id}"]`).waitFor({ state: 'detached' })
+      return id
+    }
+    const rejected = await meet('49')
+    const agreed = await meet('50')
+    const read = (id: string) => HouseholdDoc.load(e.server.docStore.readState(id)!).read().workflow
+    expect(read(rejected).status).toBe('re_review')
+    expect(read(agreed).status).toBe('agreed_at_meeting')
+    const supId = e.server.db.prepare("SELECT id FROM users WHERE username = 'sup1'").pluck().get()
+    expect(read(agreed).history.at(-1)).toMatchObject({ from: 'verified', to: 'agreed_at_meeting', by: supId })
+
+    // Then the public posting of the agreed record.
+    await page.getByTestId('after-stage').selectOption('agreed_at_meeting')
+    await page.locator(`[data-testid="after-row"][data-id="${agreed}"]`).click()
+    await page.getByTestId('posting-confirm').click()
+    await page.locator(`[data-testid="after-row"][data-id="${agreed}"]`).waitFor({ state: 'detached' })
+    expect(read(agreed).status).toBe('posted')
   })
 })
