@@ -13,7 +13,9 @@ import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
 const SHOTS = process.env.SCREENSHOTS === '1'
 const DESKTOP = { width: 1366, height: 900 }
 let e: E2E
-let contexts: BrowserContext[] = []
+const contexts: BrowserContext[] = []
+/** Uncaught errors of the console pages: the file fails in afterAll when there were any. */
+const pageErrors: string[] = []
 let unit = ''
 let target: { id: string; lat: number; lng: number; status: string; village_id: string }
 
@@ -21,9 +23,7 @@ async function consolePage(username: string, hash: string): Promise<Page> {
   const context = await e.browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' })
   contexts.push(context)
   const page = await context.newPage()
-  page.on('pageerror', (err) => {
-    throw err
-  })
+  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message))
   await page.goto(`${e.baseUrl}/${hash}`)
   await page.getByTestId('login-username').fill(username)
   await page.getByTestId('login-password').fill(DEMO_PASSWORD)
@@ -60,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined)
   await e?.stop()
+  expect(pageErrors).toEqual([])
 })
 
 describe('console map', () => {

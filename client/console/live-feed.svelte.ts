@@ -14,6 +14,8 @@ export class LiveFeed {
   #timer: ReturnType<typeof setTimeout> | null = null
   #stopped = false
   #opened = false
+  /** The socket was reopened: its first `subscribed` asks for a reload (commits while it was down were missed). */
+  #reopened = false
 
   constructor(private readonly token: () => string) {}
 
@@ -56,15 +58,16 @@ export class LiveFeed {
     this.#socket = ws
     ws.onopen = () => {
       this.#retryMs = 500
+      this.#reopened = this.#opened
+      this.#opened = true
       this.#send()
     }
     ws.onmessage = (ev) => {
       const m = JSON.parse(String(ev.data)) as { type: string }
       if (m.type === 'subscribed') {
         this.connected = true
-        // Anything committed while the socket was down is only in the server's tables: read them again.
-        if (this.#opened) this.#emit({ kind: 'reload' })
-        this.#opened = true
+        if (this.#reopened) this.#emit({ kind: 'reload' })
+        this.#reopened = false
       } else if (m.type === 'deltas') this.#emit({ kind: 'deltas', deltas: m as Deltas })
       else if (m.type === 'resync') this.#emit({ kind: 'reload' })
     }
