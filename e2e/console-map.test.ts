@@ -82,14 +82,20 @@ describe('console map', () => {
     await page.evaluate(() => Object.assign(window, { __sameDocument: true }))
 
     const phone = await enumeratorDevice(target.id)
-    const moved = { lat: Number((target.lat + 0.0002).toFixed(6)), lng: target.lng }
-    expect(phone.r.household.setLocation({ ...moved, accuracyM: 8, capturedAt: new Date().toISOString() })).toEqual({ ok: true })
+    // ~55 m from its previous position with a 150 m fix: the visit is flagged on the map.
+    const moved = { lat: Number((target.lat + 0.0005).toFixed(6)), lng: target.lng }
+    expect(phone.r.household.setLocation({ ...moved, accuracyM: 150, capturedAt: new Date().toISOString() })).toEqual({ ok: true })
     if (target.status === 'assigned') expect(phone.r.household.changeStatus('in_progress', { by: phone.userId })).toEqual({ ok: true })
     expect(phone.r.household.changeStatus('submitted', { by: phone.userId })).toEqual({ ok: true })
     expect(await phone.c.sendUpdate(target.id, phone.r.take())).toMatchObject({ type: 'ack' })
     await phone.c.close()
 
-    await page.locator(`[data-testid="map-pin"][data-id="${target.id}"][data-status="submitted"][data-lat="${moved.lat}"]`).waitFor()
+    const after = page.locator(`[data-testid="map-pin"][data-id="${target.id}"][data-status="submitted"][data-lat="${moved.lat}"]`)
+    await after.waitFor()
+    expect((await after.getAttribute('data-flags'))?.split(',')).toEqual(expect.arrayContaining(['low-accuracy', 'moved']))
+    await after.click()
+    await page.getByTestId('map-pin-open').waitFor()
+    expect(await page.locator('.leaflet-popup-content').textContent()).toContain('GPS kém chính xác')
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
   })
 
@@ -165,7 +171,7 @@ describe('progress and review queue', () => {
     await page.locator(`[data-testid="household-screen"][data-id="${target.id}"]`).waitFor()
     await page.locator('[data-testid="review-panel"][data-status="submitted"]').waitFor()
     await page.locator('[data-testid="panel-history"] tr').first().waitFor()
-    expect(await page.getByTestId('panel-gps').textContent()).toContain(String(target.lat + 0.0002).slice(0, 7))
+    expect(await page.getByTestId('panel-gps').textContent()).toContain((target.lat + 0.0005).toFixed(6))
     expect(await page.locator('[data-testid="panel-workflow"] li').count()).toBeGreaterThan(0)
     await page.getByTestId('btn-back').click()
     await page.getByTestId('review-queue').waitFor() // back where the supervisor was

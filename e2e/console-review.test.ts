@@ -72,6 +72,13 @@ describe('review loop in the console', () => {
     await phone.locator('[data-testid="survey"][data-status="verified"]').waitFor({ timeout: 30_000 })
     await tid(phone, 'survey-locked').waitFor()
     expect(serverStatus(id)).toBe('verified')
+
+    // The phone reported itself after its sync rounds: the progress screen lists it with nothing left unsynced.
+    const deviceId = await phone.evaluate(() => (window as unknown as { __rasoat: { device: { deviceId: string } } }).__rasoat.device.deviceId)
+    await tid(desk, 'console-tab-progress').click()
+    const device = desk.locator(`[data-testid="progress-device"][data-id="${deviceId}"][data-stale="false"]`)
+    await device.waitFor()
+    expect(await device.textContent()).toContain('Nguyễn Thị Lan')
     await context.close()
   })
 })
