@@ -189,6 +189,17 @@ describe('progress and review queue', () => {
   })
 })
 
+describe('admins', () => {
+  it('an admin picks a commune: its progress shows and the live socket follows that commune', async () => {
+    const page = await consolePage('admin1', '#progress')
+    await page.locator(`[data-testid="console-unit"] option[value="${unit}"]`).waitFor({ state: 'attached' })
+    await page.getByTestId('console-unit').selectOption(unit)
+    await page.locator(`[data-testid="progress-village"][data-id="${target.village_id}"]`).waitFor()
+    await page.locator('[data-testid="console-live"][data-connected="true"]').waitFor()
+    expect(await page.getByTestId('console-read-only').count()).toBe(0)
+  })
+})
+
 describe('after the survey', () => {
   it('the meeting form shows the rule before confirming: 49 % goes back to re-review, 50 % is agreed', async () => {
     const page = await consolePage('sup1', '#after')

@@ -9,6 +9,8 @@ export class LiveFeed {
   connected = $state(false)
   #socket: WebSocket | null = null
   #filters: Partial<MapFilters> = {}
+  /** The commune an admin or observer looks at (a supervisor's is fixed by the server). */
+  #unit: string | undefined
   #listeners = new Set<(e: LiveEvent) => void>()
   #retryMs = 500
   #timer: ReturnType<typeof setTimeout> | null = null
@@ -42,10 +44,17 @@ export class LiveFeed {
     this.#send()
   }
 
+  /** Follows another commune: its deltas only, from now on. */
+  setUnit(unit: string | undefined): void {
+    if (unit === this.#unit) return
+    this.#unit = unit
+    this.#send()
+  }
+
   #send(): void {
     if (this.#socket?.readyState !== WebSocket.OPEN) return
     const filters = Object.fromEntries(Object.entries(this.#filters).filter(([, v]) => v))
-    this.#socket.send(JSON.stringify({ type: 'subscribe', filters }))
+    this.#socket.send(JSON.stringify({ type: 'subscribe', filters, ...(this.#unit ? { unit: this.#unit } : {}) }))
   }
 
   #emit(e: LiveEvent): void {
