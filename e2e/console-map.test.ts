@@ -144,6 +144,16 @@ describe('progress and review queue', () => {
       ([village, was]) => document.querySelector(`[data-testid="progress-village"][data-id="${village}"] [data-col="submitted"]`)?.textContent !== was,
       [target.village_id, submittedBefore] as const,
     )
+    // A phone's report arrives live too.
+    const report = await fetch(`${e.baseUrl}/api/devices/report`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await e.apiToken('enum1')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: 'phone-lan-01', appVersion: '1.4.0', unsyncedEdits: 3, unsyncedPhotos: 2 }),
+    })
+    expect(report.status).toBeLessThan(300)
+    const device = page.locator('[data-testid="progress-device"][data-id="phone-lan-01"][data-stale="false"]')
+    await device.waitFor()
+    expect(await device.textContent()).toContain('1.4.0')
     if (SHOTS) await page.screenshot({ path: join(ROOT, 'docs/screenshots/console-progress.png'), fullPage: true })
   })
 
