@@ -1,10 +1,11 @@
-// The village meeting's rule (DOMAIN.md §1): a record is agreed when at least half of the attendees agree, otherwise
-// it goes back to re-review. The console shows the outcome before the supervisor confirms; the server decides again.
+// The village meeting's outcome as the console shows it before the supervisor confirms: the shared rule
+// (shared/doc/workflow.ts, ≥ 50 % of attendees agreeing) plus the checks of the form and the percentage shown.
+
+import { meetingOutcome as rule } from '../../shared/doc/workflow.ts'
 
 export type MeetingOutcome = { ok: true; agreed: boolean; percent: number } | { ok: false }
 
 export function meetingOutcome(attendees: number, agreeing: number): MeetingOutcome {
   if (!Number.isInteger(attendees) || !Number.isInteger(agreeing) || attendees < 1 || agreeing < 0 || agreeing > attendees) return { ok: false }
-  // Integers only: 2·agreeing ≥ attendees is "≥ 50 %" without rounding.
-  return { ok: true, agreed: 2 * agreeing >= attendees, percent: Math.floor((agreeing * 1000) / attendees) / 10 }
+  return { ok: true, agreed: rule(attendees, agreeing) === 'agreed_at_meeting', percent: Math.floor((agreeing * 1000) / attendees) / 10 }
 }
