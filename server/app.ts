@@ -126,6 +126,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
   pinRoutes(app, { db: deps.db, feed })
+  // The console's map: the configured tile URL (TILE_URL), or null for pins on a plain background.
+  app.get('/api/map', (c) => c.json({ tileUrl: deps.tileUrl ?? null }))
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })

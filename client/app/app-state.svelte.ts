@@ -7,6 +7,7 @@ import { AppLock, type LockSettings, type PinResult } from './app-lock.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
+import { DeviceReporter } from './device-report.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
 import { addFoundHousehold, PLACES_SETTING, type FoundInput, type FoundResult, type VillagePlaces } from './found-household.ts'
 
@@ -53,6 +54,7 @@ export class AppState {
   readonly #lockChanged: () => void
   #runtime: SyncRuntime | null = null
   #stopSignedIn: (() => void) | null = null
+  #stopReporter: (() => void) | null = null
 
   constructor(deps: AppDeps) {
     this.deps = deps
@@ -229,7 +231,13 @@ export class AppState {
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
     this.#runtime = runtime
     this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
+    const reporter = new DeviceReporter(session.token, async () => {
+      const u = await this.unsyncedBreakdown()
+      return { deviceId: this.deps.device.deviceId, appVersion: this.deps.appVersion, unsyncedEdits: u.edits, unsyncedPhotos: u.photos }
+    })
+    this.#stopReporter = () => reporter.stop()
     runtime.onStatus((s) => {
+      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) reporter.poke()
       const lastSyncAt = s.lastSyncAt ?? this.sync.lastSyncAt
       if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
       this.sync = { ...s, lastSyncAt }
@@ -245,6 +253,8 @@ export class AppState {
   }
 
   #leave(): void {
+    this.#stopReporter?.()
+    this.#stopReporter = null
     this.#runtime?.stop()
     this.#runtime = null
     this.#stopSignedIn?.()
