@@ -26,6 +26,7 @@ export default defineConfig({
       '/api': { target: serverTarget, changeOrigin: false },
       '/sync': { target: serverTarget, ws: true },
       '/yjs': { target: serverTarget, ws: true },
+      '/live': { target: serverTarget, ws: true },
     },
   },
   plugins: [
@@ -56,7 +57,7 @@ export default defineConfig({
         // No includeAssets: globPatterns alone, or the precache gets duplicates (TOOLCHAIN trap 6).
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api/, /^\/sync/, /^\/yjs/],
+        navigateFallbackDenylist: [/^\/api/, /^\/sync/, /^\/yjs/, /^\/live/],
         cleanupOutdatedCaches: true,
         // Map tiles (any z/x/y image, the tile server is configuration): cache-first, bounded, dropped on quota errors.
         runtimeCaching: [
