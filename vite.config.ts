@@ -62,7 +62,8 @@ export default defineConfig({
         // Map tiles (any z/x/y image, the tile server is configuration): cache-first, bounded, dropped on quota errors.
         runtimeCaching: [
           {
-            urlPattern: ({ url, request }) => request.destination === 'image' && /\/\d+\/\d+\/\d+(@2x)?\.(png|jpg|jpeg|webp)$/.test(url.pathname),
+            urlPattern: ({ url, request }) =>
+              request.destination === 'image' && /\/\d+\/\d+\/\d+(@2x)?\.(png|jpg|jpeg|webp)$/.test(url.pathname),
             handler: 'CacheFirst',
             options: {
               cacheName: 'map-tiles',

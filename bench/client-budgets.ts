@@ -86,7 +86,14 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
       ['bootstrap of 300 households into IndexedDB', 'measured only'],
       ['500-household list render', '≤ 100 ms'],
       ['open a household', '≤ 50 ms'],
-    ].map(([name, target]) => ({ name: name as string, target: target as string, value: null, unit: '', met: null, reason })),
+    ].map(([name, target]) => ({
+      name: name as string,
+      target: target as string,
+      value: null,
+      unit: '',
+      met: null,
+      reason,
+    })),
     notes,
   })
   if (!existsSync(CHROMIUM)) return notMeasured(`${CHROMIUM} not installed`)
@@ -111,7 +118,9 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
     return notMeasured(`app could not start (${String(err).slice(0, 200)})`)
   }
   try {
-    const villages = e.server.db.prepare('SELECT village_id AS id, count(*) AS n FROM households GROUP BY village_id ORDER BY n DESC, village_id').all() as { id: string; n: number }[]
+    const villages = e.server.db
+      .prepare('SELECT village_id AS id, count(*) AS n FROM households GROUP BY village_id ORDER BY n DESC, village_id')
+      .all() as { id: string; n: number }[]
     const pick = (want: number, skip: Set<string>): { ids: string[]; n: number } => {
       const ids: string[] = []
       let n = 0
@@ -125,9 +134,23 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
     }
     const v300 = pick(300, new Set())
     const v500 = pick(500, new Set())
-    await users.createUser(e.server.db, { username: 'bench300', password: harness.DEMO_PASSWORD, role: 'enumerator', villages: v300.ids, displayName: 'Bench Ba Trăm' })
-    await users.createUser(e.server.db, { username: 'bench500', password: harness.DEMO_PASSWORD, role: 'enumerator', villages: v500.ids, displayName: 'Bench Năm Trăm' })
-    notes.push(`App: dist/client built by \`npx vite build\` (the e2e harness rebuilds it when stale), served by startServer with the demo seed; phone viewport 360×740. Users: bench300 (${v300.n} households), bench500 (${v500.n} households).`)
+    await users.createUser(e.server.db, {
+      username: 'bench300',
+      password: harness.DEMO_PASSWORD,
+      role: 'enumerator',
+      villages: v300.ids,
+      displayName: 'Bench Ba Trăm',
+    })
+    await users.createUser(e.server.db, {
+      username: 'bench500',
+      password: harness.DEMO_PASSWORD,
+      role: 'enumerator',
+      villages: v500.ids,
+      displayName: 'Bench Năm Trăm',
+    })
+    notes.push(
+      `App: dist/client built by \`npx vite build\` (the e2e harness rebuilds it when stale), served by startServer with the demo seed; phone viewport 360×740. Users: bench300 (${v300.n} households), bench500 (${v500.n} households).`,
+    )
 
     // 1. Cold start, first visit, 4× throttle: fresh context, nothing cached, until the login form exists.
     const firstVisit: number[] = []
@@ -138,7 +161,11 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
       await page.goto(e.baseUrl)
       await page.getByTestId('login-form').waitFor()
-      firstVisit.push(await page.evaluate(() => (window as unknown as { __benchMarks: Record<string, number> }).__benchMarks['login-form'] ?? NaN))
+      firstVisit.push(
+        await page.evaluate(
+          () => (window as unknown as { __benchMarks: Record<string, number> }).__benchMarks['login-form'] ?? NaN,
+        ),
+      )
       await context.close()
     }
 
@@ -147,7 +174,8 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
     const scripts = new Set<string>()
     page.on('response', (r) => {
       const url = new URL(r.url())
-      if (url.origin === new URL(e.baseUrl).origin && url.pathname.endsWith('.js')) scripts.add(url.pathname.replace(/^\//, ''))
+      if (url.origin === new URL(e.baseUrl).origin && url.pathname.endsWith('.js'))
+        scripts.add(url.pathname.replace(/^\//, ''))
     })
     await page.goto(e.baseUrl)
     await page.getByTestId('login-username').fill('bench300')
@@ -164,8 +192,15 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
 
     const clientDir = harness.CLIENT_DIR
     const js = jsGzipOf(clientDir, scripts)
-    const allJs = jsGzipOf(clientDir, readdirSync(join(clientDir, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`))
-    notes.push(`JS the page loaded on login → list → open household: ${js.files.join(', ') || 'none'} (${Math.round(js.bytes / 100) / 10} KB gzip); all JS in dist/client/assets: ${Math.round(allJs.bytes / 100) / 10} KB gzip. Service-worker files (sw.js, workbox) are not counted.`)
+    const allJs = jsGzipOf(
+      clientDir,
+      readdirSync(join(clientDir, 'assets'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => `assets/${f}`),
+    )
+    notes.push(
+      `JS the page loaded on login → list → open household: ${js.files.join(', ') || 'none'} (${Math.round(js.bytes / 100) / 10} KB gzip); all JS in dist/client/assets: ${Math.round(allJs.bytes / 100) / 10} KB gzip. Service-worker files (sw.js, workbox) are not counted.`,
+    )
 
     // 3. Returning phone (bench500, synced, service worker installed): reload at 4× until the unlock form; unlock → list.
     const phone = await e.newPhone()
@@ -182,38 +217,93 @@ export async function runClientBudgets(o: { smoke: boolean; log: (s: string) => 
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
       await phone.page.reload()
       await phone.page.getByTestId('unlock-form').waitFor()
-      returning.push(await phone.page.evaluate(() => (window as unknown as { __benchMarks: Record<string, number> }).__benchMarks['unlock-form'] ?? NaN))
+      returning.push(
+        await phone.page.evaluate(
+          () => (window as unknown as { __benchMarks: Record<string, number> }).__benchMarks['unlock-form'] ?? NaN,
+        ),
+      )
       await phone.page.getByTestId('unlock-password').fill(harness.DEMO_PASSWORD)
-      unlockToList.push(await timeInPage(phone.page, '[data-testid="btn-unlock"]', '[data-testid="household-list"] [data-testid="household-row"]'))
+      unlockToList.push(
+        await timeInPage(
+          phone.page,
+          '[data-testid="btn-unlock"]',
+          '[data-testid="household-list"] [data-testid="household-row"]',
+        ),
+      )
       for (const rate of [1, 4]) {
         await cdp.send('Emulation.setCPUThrottlingRate', { rate })
         await harness.summariesReady(phone.page)
         for (let k = 0; k < (o.smoke ? 1 : 3); k++) {
-          ;(openMs[rate] as number[]).push(await timeInPage(phone.page, '[data-testid="household-row"]', '[data-testid="household-screen"] [data-testid="survey"], [data-testid="household-screen"] [data-testid="field-address"]'))
-          ;(listRender[rate] as number[]).push(await timeInPage(phone.page, '[data-testid="btn-back"]', '[data-testid="household-list"] [data-testid="household-row"]'))
+          ;(openMs[rate] as number[]).push(
+            await timeInPage(
+              phone.page,
+              '[data-testid="household-row"]',
+              '[data-testid="household-screen"] [data-testid="survey"], [data-testid="household-screen"] [data-testid="field-address"]',
+            ),
+          )
+          ;(listRender[rate] as number[]).push(
+            await timeInPage(
+              phone.page,
+              '[data-testid="btn-back"]',
+              '[data-testid="household-list"] [data-testid="household-row"]',
+            ),
+          )
         }
       }
     }
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
-    const listCount = await phone.page.getByTestId('list-count').textContent().catch(() => '?')
-    notes.push(`List: "${listCount}" (virtualised; only a window of rows is in the DOM). List render = btn-back on a household → first row laid out; open = row click → household screen with its form laid out; both timed inside the page (MutationObserver + forced layout), median of ${o.smoke ? 1 : 9} at 1× (judged) and at 4× CPU throttle (shown).`)
-    notes.push(`Cold start = navigation start → screen element in the DOM (page time): first visit = login form with nothing cached; returning = reload of a synced phone with the service worker → unlock form (the app asks for the password after a reload), then unlock → first list row: median ${Math.round(median(unlockToList))} ms at 4×.`)
+    const listCount = await phone.page
+      .getByTestId('list-count')
+      .textContent()
+      .catch(() => '?')
+    notes.push(
+      `List: "${listCount}" (virtualised; only a window of rows is in the DOM). List render = btn-back on a household → first row laid out; open = row click → household screen with its form laid out; both timed inside the page (MutationObserver + forced layout), median of ${o.smoke ? 1 : 9} at 1× (judged) and at 4× CPU throttle (shown).`,
+    )
+    notes.push(
+      `Cold start = navigation start → screen element in the DOM (page time): first visit = login form with nothing cached; returning = reload of a synced phone with the service worker → unlock form (the app asks for the password after a reload), then unlock → first list row: median ${Math.round(median(unlockToList))} ms at 4×.`,
+    )
 
     const m = (name: string, target: string, value: number, unit: string, limit: number): void => {
-      measures.push({ name, target, value: Math.round(value * 10) / 10, unit, met: Number.isFinite(value) ? value <= limit : null })
+      measures.push({
+        name,
+        target,
+        value: Math.round(value * 10) / 10,
+        unit,
+        met: Number.isFinite(value) ? value <= limit : null,
+      })
     }
     m('enumerator JS (gzip)', '≤ 150 KB', js.bytes / 1000, 'KB', 150)
     m('cold start, first visit, 4× CPU throttle', '≤ 2 s', median(firstVisit), 'ms', 2000)
     m('cold start, returning phone, 4× CPU throttle', '≤ 2 s', median(returning), 'ms', 2000)
-    measures.push({ name: `bootstrap of ${v300.n} households into IndexedDB (1×)`, target: 'measured only', value: bootstrapMs, unit: 'ms', met: null })
-    m(`${v500.n}-household list render (1×; 4×: ${Math.round(median(listRender[4] as number[]))} ms)`, '≤ 100 ms', median(listRender[1] as number[]), 'ms', 100)
-    m(`open a household (1×; 4×: ${Math.round(median(openMs[4] as number[]))} ms)`, '≤ 50 ms', median(openMs[1] as number[]), 'ms', 50)
+    measures.push({
+      name: `bootstrap of ${v300.n} households into IndexedDB (1×)`,
+      target: 'measured only',
+      value: bootstrapMs,
+      unit: 'ms',
+      met: null,
+    })
+    m(
+      `${v500.n}-household list render (1×; 4×: ${Math.round(median(listRender[4] as number[]))} ms)`,
+      '≤ 100 ms',
+      median(listRender[1] as number[]),
+      'ms',
+      100,
+    )
+    m(
+      `open a household (1×; 4×: ${Math.round(median(openMs[4] as number[]))} ms)`,
+      '≤ 50 ms',
+      median(openMs[1] as number[]),
+      'ms',
+      50,
+    )
     for (const x of measures) o.log(`  ${x.name}: ${x.value} ${x.unit} (${x.target})`)
     return { measures, notes }
   } catch (err) {
     const reason = `client run failed: ${String(err).slice(0, 300)}`
     o.log(`  ${reason}`)
-    const missing = notMeasured(reason).measures.filter((x) => !measures.some((y) => y.name.startsWith(x.name.slice(0, 12))))
+    const missing = notMeasured(reason).measures.filter(
+      (x) => !measures.some((y) => y.name.startsWith(x.name.slice(0, 12))),
+    )
     return { measures: [...measures, ...missing], notes }
   } finally {
     await e.stop().catch(() => undefined)

@@ -13,7 +13,8 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`
 
 export function renderMap(p: MapParams, r: MapResult, at: string, cores: number): string {
   const rows = Object.entries(r.views).map(
-    ([name, v]) => `| ${name} | ${v.clusters} + ${v.pins} | ${kb(v.bytes)} | ${kb(v.gzipBytes)} | ${v.coldMs} | ${v.warmMs} |`,
+    ([name, v]) =>
+      `| ${name} | ${v.clusters} + ${v.pins} | ${kb(v.bytes)} | ${kb(v.gzipBytes)} | ${v.coldMs} | ${v.warmMs} |`,
   )
   const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ')
   return `## Map (supervisor console)
@@ -31,7 +32,9 @@ their units were loaded by the zoom-11 views); *warm* = median of 7 more. Bytes 
 |---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Progress (\`GET /api/progress\`, 8 villages per unit, one \`GROUP BY\` on the covering index): ${Object.entries(r.progress)
+Progress (\`GET /api/progress\`, 8 villages per unit, one \`GROUP BY\` on the covering index): ${Object.entries(
+    r.progress,
+  )
     .map(([name, v]) => `${name} first ${v.firstMs} ms, warm ${v.warmMs} ms (${kb(v.bytes)})`)
     .join('; ')}.
 
@@ -56,7 +59,10 @@ export function writeMapSection(section: string): void {
   const start = doc.indexOf('## Map (supervisor console)')
   if (start < 0) {
     const analysis = doc.indexOf('## Analysis')
-    writeFileSync(BENCHMARKS, analysis < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, analysis)}${section}\n${doc.slice(analysis)}`)
+    writeFileSync(
+      BENCHMARKS,
+      analysis < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, analysis)}${section}\n${doc.slice(analysis)}`,
+    )
     return
   }
   const next = doc.indexOf('\n## ', start + 3)

@@ -11,8 +11,13 @@ function arg(name: string, fallback: number): number {
 }
 
 const params = { commune: arg('--commune', 20_000), city: arg('--city', 300_000), edits: arg('--edits', 200) }
-console.log(`map bench: ${params.commune} commune documents, ${params.city} city households, ${params.edits} edits; ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+console.log(
+  `map bench: ${params.commune} commune documents, ${params.city} city households, ${params.edits} edits; ${cpus().length} cores, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+)
 const started = performance.now()
 const result = await runMap(params, (s) => console.log(s))
 console.log(JSON.stringify({ params, ...result, durationS: Math.round((performance.now() - started) / 1000) }, null, 2))
-if (process.argv.includes('--write')) writeMapSection(renderMap(params, result, new Date().toISOString(), cpus().length))
+if (process.argv.includes('--write'))
+  writeMapSection(renderMap(params, result, new Date().toISOString(), cpus().length))

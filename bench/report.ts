@@ -28,7 +28,11 @@ export interface BenchResults {
 }
 
 export const SYS = ['rasoat', 'hocuspocus', 'ywebsocket'] as const
-export const SYS_LABEL: Record<string, string> = { rasoat: 'rasoat', hocuspocus: 'Hocuspocus 3.4.4', ywebsocket: 'y-websocket server 0.1.1' }
+export const SYS_LABEL: Record<string, string> = {
+  rasoat: 'rasoat',
+  hocuspocus: 'Hocuspocus 3.4.4',
+  ywebsocket: 'y-websocket server 0.1.1',
+}
 
 export function get<T>(r: BenchResults, w: string, s: string): T | undefined {
   return r.workloads[`${w}/${s}`]?.result as T | undefined
@@ -40,7 +44,16 @@ export function fmt(x: number | null | undefined, digits = 0): string {
 }
 
 export function ratio(a: number | null | undefined, b: number | null | undefined): string {
-  if (a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—'
+  if (
+    a === null ||
+    a === undefined ||
+    b === null ||
+    b === undefined ||
+    !Number.isFinite(a) ||
+    !Number.isFinite(b) ||
+    b === 0
+  )
+    return '—'
   const r = a / b
   if (a <= 0 && b > 0) return '≈0×'
   if (r < 0.01) return `${r.toPrecision(2)}×`
@@ -59,7 +72,9 @@ export function bestStep(r: W1Result | undefined): W1Step | undefined {
 
 function loadNote(r: BenchResults): string {
   const parts = Object.entries(r.workloads).map(([k, v]) => `${k} ${v.seconds} s, load ${v.load?.join('→') ?? '?'}`)
-  return parts.length ? `Run time and 1-minute load average (before→after) per run — other work on this shared machine inflates latency when the load is above 2: ${parts.join('; ')}.` : ''
+  return parts.length
+    ? `Run time and 1-minute load average (before→after) per run — other work on this shared machine inflates latency when the load is above 2: ${parts.join('; ')}.`
+    : ''
 }
 
 function cmd(w: string, s?: string): string {
@@ -81,23 +96,108 @@ function mainRows(r: BenchResults): Row[] {
   const w4 = (s: string) => get<W4Result>(r, 'W4', s)
   const w7 = (s: string) => get<W7Result>(r, 'W7', s)
   return [
-    { w: 'W1', metric: 'W1 max sustained edits/s (p99 ≤ 500 ms)', better: 'higher', value: (s) => w1(s)?.maxSustainedRate },
-    { w: 'W1', metric: 'W1 CPU-bound capacity per core, edits/s (10⁶ ÷ marginal µs at 3,200/s; load-independent)', better: 'higher', value: (s) => { const st = stepAt(w1(s), 3200); return st && st.marginalCpuMicrosPerUpdate > 0 ? 1e6 / st.marginalCpuMicrosPerUpdate : null } },
-    { w: 'W1', metric: 'W1 p99 edit→ack at 3,200/s (ms)', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : stepAt(w1(s), 3200)?.ack.p99), digits: 1 },
-    { w: 'W1', metric: 'W1 p99 edit→other phone at 3,200/s (ms)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.other.p99, digits: 1 },
-    { w: 'W1', metric: 'W1 server CPU µs per update at 3,200/s (marginal)', better: 'lower', value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate },
-    { w: 'W2', metric: 'W2 reconnect storm: time to converge (ms, phones start over 5 s)', better: 'lower', value: (s) => (w2(s)?.converged ? w2(s)?.convergeMs : null) },
-    { w: 'W2', metric: 'W2 converged after the last phone connected (ms)', better: 'lower', value: (s) => (w2(s)?.converged ? w2(s)?.afterLastConnectMs : null) },
-    { w: 'W2', metric: 'W2 frames per phone (both ways)', better: 'lower', value: (s) => w2(s)?.framesPerDevice, digits: 1 },
+    {
+      w: 'W1',
+      metric: 'W1 max sustained edits/s (p99 ≤ 500 ms)',
+      better: 'higher',
+      value: (s) => w1(s)?.maxSustainedRate,
+    },
+    {
+      w: 'W1',
+      metric: 'W1 CPU-bound capacity per core, edits/s (10⁶ ÷ marginal µs at 3,200/s; load-independent)',
+      better: 'higher',
+      value: (s) => {
+        const st = stepAt(w1(s), 3200)
+        return st && st.marginalCpuMicrosPerUpdate > 0 ? 1e6 / st.marginalCpuMicrosPerUpdate : null
+      },
+    },
+    {
+      w: 'W1',
+      metric: 'W1 p99 edit→ack at 3,200/s (ms)',
+      better: 'lower',
+      value: (s) => (s === 'ywebsocket' ? null : stepAt(w1(s), 3200)?.ack.p99),
+      digits: 1,
+    },
+    {
+      w: 'W1',
+      metric: 'W1 p99 edit→other phone at 3,200/s (ms)',
+      better: 'lower',
+      value: (s) => stepAt(w1(s), 3200)?.other.p99,
+      digits: 1,
+    },
+    {
+      w: 'W1',
+      metric: 'W1 server CPU µs per update at 3,200/s (marginal)',
+      better: 'lower',
+      value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate,
+    },
+    {
+      w: 'W2',
+      metric: 'W2 reconnect storm: time to converge (ms, phones start over 5 s)',
+      better: 'lower',
+      value: (s) => (w2(s)?.converged ? w2(s)?.convergeMs : null),
+    },
+    {
+      w: 'W2',
+      metric: 'W2 converged after the last phone connected (ms)',
+      better: 'lower',
+      value: (s) => (w2(s)?.converged ? w2(s)?.afterLastConnectMs : null),
+    },
+    {
+      w: 'W2',
+      metric: 'W2 frames per phone (both ways)',
+      better: 'lower',
+      value: (s) => w2(s)?.framesPerDevice,
+      digits: 1,
+    },
     { w: 'W2', metric: 'W2 server CPU for the storm (ms)', better: 'lower', value: (s) => w2(s)?.serverCpuMs },
     { w: 'W3', metric: 'W3 cold bootstrap of 300 households (ms)', better: 'lower', value: (s) => w3(s)?.cold.ms },
-    { w: 'W3', metric: 'W3 bytes on the wire, both ways (KB)', better: 'lower', value: (s) => { const c = w3(s)?.cold.wire; return c ? (c.bytesIn + c.bytesOut) / 1000 : null }, digits: 1 },
-    { w: 'W3', metric: 'W3 reconnect, nothing changed: frames both ways', better: 'lower', value: (s) => { const c = w3(s)?.reconnect.wire; return c ? c.framesIn + c.framesOut : null } },
+    {
+      w: 'W3',
+      metric: 'W3 bytes on the wire, both ways (KB)',
+      better: 'lower',
+      value: (s) => {
+        const c = w3(s)?.cold.wire
+        return c ? (c.bytesIn + c.bytesOut) / 1000 : null
+      },
+      digits: 1,
+    },
+    {
+      w: 'W3',
+      metric: 'W3 reconnect, nothing changed: frames both ways',
+      better: 'lower',
+      value: (s) => {
+        const c = w3(s)?.reconnect.wire
+        return c ? c.framesIn + c.framesOut : null
+      },
+    },
     { w: 'W3', metric: 'W3 reconnect, nothing changed (ms)', better: 'lower', value: (s) => w3(s)?.reconnect.ms },
-    { w: 'W4', metric: 'W4 RSS per 1,000 loaded households (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandLoadedMiB, digits: 1 },
-    { w: 'W4', metric: 'W4 RSS per 1,000 idle connections, phones in sync (MiB)', better: 'lower', value: (s) => w4(s)?.rssPerThousandIdleMiB, digits: 1 },
-    { w: 'W7', metric: 'W7 acked updates lost after kill -9', better: 'lower', value: (s) => (s === 'ywebsocket' ? null : w7(s)?.ackedLost) },
-    { w: 'W7', metric: 'W7 updates delivered to another phone, then lost', better: 'lower', value: (s) => w7(s)?.deliveredLost },
+    {
+      w: 'W4',
+      metric: 'W4 RSS per 1,000 loaded households (MiB)',
+      better: 'lower',
+      value: (s) => w4(s)?.rssPerThousandLoadedMiB,
+      digits: 1,
+    },
+    {
+      w: 'W4',
+      metric: 'W4 RSS per 1,000 idle connections, phones in sync (MiB)',
+      better: 'lower',
+      value: (s) => w4(s)?.rssPerThousandIdleMiB,
+      digits: 1,
+    },
+    {
+      w: 'W7',
+      metric: 'W7 acked updates lost after kill -9',
+      better: 'lower',
+      value: (s) => (s === 'ywebsocket' ? null : w7(s)?.ackedLost),
+    },
+    {
+      w: 'W7',
+      metric: 'W7 updates delivered to another phone, then lost',
+      better: 'lower',
+      value: (s) => w7(s)?.deliveredLost,
+    },
   ]
 }
 
@@ -108,7 +208,9 @@ function mainTable(r: BenchResults): string {
   ]
   for (const row of mainRows(r)) {
     const v = (s: string) => row.value(s)
-    lines.push(`| ${row.metric} | ${fmt(v('rasoat'), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v('rasoat'), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v('rasoat'), v('ywebsocket'))} | ${row.better} | ${cmd(row.w)} |`)
+    lines.push(
+      `| ${row.metric} | ${fmt(v('rasoat'), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v('rasoat'), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v('rasoat'), v('ywebsocket'))} | ${row.better} | ${cmd(row.w)} |`,
+    )
   }
   return lines.join('\n')
 }
@@ -118,12 +220,19 @@ function w1Table(r: BenchResults): string {
   for (const s of SYS) {
     const w = get<W1Result>(r, 'W1', s)
     if (!w) continue
-    out.push(`**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB (${cmd('W1', s)})`, '')
-    out.push('| offered edits/s | acked/s | delivered/s | ack p50 / p95 / p99 ms | other phone p50 / p95 / p99 ms | server CPU % | µs/update (marginal) | server waiting for CPU / disk % | simulator CPU % | pending after drain | errors |')
+    out.push(
+      `**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB (${cmd('W1', s)})`,
+      '',
+    )
+    out.push(
+      '| offered edits/s | acked/s | delivered/s | ack p50 / p95 / p99 ms | other phone p50 / p95 / p99 ms | server CPU % | µs/update (marginal) | server waiting for CPU / disk % | simulator CPU % | pending after drain | errors |',
+    )
     out.push('|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|')
     for (const st of w.steps) {
       const a = w.acks ? `${fmt(st.ack.p50, 1)} / ${fmt(st.ack.p95, 1)} / ${fmt(st.ack.p99, 1)}` : 'no acks'
-      out.push(`| ${fmt(st.rate)}${st.keptUp === false ? ' ✖' : st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) | ${fmt(st.serverRunQueueWaitPct)} / ${fmt(st.serverBlockedIoPct)} | ${fmt(st.simulatorCpuPct)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`)
+      out.push(
+        `| ${fmt(st.rate)}${st.keptUp === false ? ' ✖' : st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) | ${fmt(st.serverRunQueueWaitPct)} / ${fmt(st.serverBlockedIoPct)} | ${fmt(st.simulatorCpuPct)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`,
+      )
     }
     out.push('')
   }
@@ -142,13 +251,29 @@ function detailTables(r: BenchResults): string {
     out.push('')
   }
   out.push('### W2 — reconnect storm', '')
-  rows<W2Result>('W2', '| system | phones | offline edits | converged in ms (after last connect) | delivered | frames/phone in / out | bytes/phone | conflicts detected / injected | server CPU ms | peak RSS MiB | errors | reproduce |\n|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|',
-    (x) => `${x.devices} | ${fmt(x.editsOffline)} | ${x.converged ? `${fmt(x.convergeMs)} (${fmt(x.afterLastConnectMs)})` : `not converged (${fmt(x.convergeMs)})`} | ${fmt(x.deliveredEdits)} | ${fmt(x.framesInPerDevice, 1)} / ${fmt(x.framesOutPerDevice, 1)} | ${fmt(x.bytesPerDevice)} | ${x.conflictsDetected === null ? 'none (no detection)' : fmt(x.conflictsDetected)} / ${fmt(x.conflictsInjected)} | ${fmt(x.serverCpuMs)} | ${fmt(x.peakRssKiB / 1024)} | ${fmt(x.errors)}`)
+  rows<W2Result>(
+    'W2',
+    '| system | phones | offline edits | converged in ms (after last connect) | delivered | frames/phone in / out | bytes/phone | conflicts detected / injected | server CPU ms | peak RSS MiB | errors | reproduce |\n|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|',
+    (x) =>
+      `${x.devices} | ${fmt(x.editsOffline)} | ${x.converged ? `${fmt(x.convergeMs)} (${fmt(x.afterLastConnectMs)})` : `not converged (${fmt(x.convergeMs)})`} | ${fmt(x.deliveredEdits)} | ${fmt(x.framesInPerDevice, 1)} / ${fmt(x.framesOutPerDevice, 1)} | ${fmt(x.bytesPerDevice)} | ${x.conflictsDetected === null ? 'none (no detection)' : fmt(x.conflictsDetected)} / ${fmt(x.conflictsInjected)} | ${fmt(x.serverCpuMs)} | ${fmt(x.peakRssKiB / 1024)} | ${fmt(x.errors)}`,
+  )
   out.push('### W3 — cold bootstrap and unchanged reconnect', '')
-  rows<W3Result>('W3', '| system | households | cold ms, median (runs) | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | reproduce |\n|---|---:|---:|---|---|---:|---:|---:|---|---|---|---|',
-    (x) => `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`)
+  rows<W3Result>(
+    'W3',
+    '| system | households | cold ms, median (runs) | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | reproduce |\n|---|---:|---:|---|---|---:|---:|---:|---|---|---|---|',
+    (x) =>
+      `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`,
+  )
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
-  if (enc) out.push(`The same ${get<W3Result>(r, 'W3', 'rasoat')?.households ?? ''} households' full states in other encodings (bytes, computed, not sent): ${Object.entries(enc).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')}.`, '')
+  if (enc)
+    out.push(
+      `The same ${get<W3Result>(r, 'W3', 'rasoat')?.households ?? ''} households' full states in other encodings (bytes, computed, not sent): ${Object.entries(
+        enc,
+      )
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join('; ')}.`,
+      '',
+    )
   const model = SYS.map((x) => {
     const w = get<W3Result>(r, 'W3', x)
     if (!w) return null
@@ -161,14 +286,31 @@ function detailTables(r: BenchResults): string {
   })
   const rm = model.find((m) => m?.x === 'rasoat')
   if (rm) {
-    out.push(`Modelled, not measured — the same W3 exchanges over a 3G link (1 Mbit/s, 100 ms RTT; ${'round trips × 100 ms + bytes incl. ~400 B of HTTP upgrade per socket ÷ 1 Mbit/s'}): ${model.filter((m) => m).map((m) => `${SYS_LABEL[m!.x]} ${m!.rtts} RTT + ${fmt(m!.bytes / 1000, 0)} KB ≈ ${fmt(m!.ms / 1000, 1)} s${m!.x !== 'rasoat' ? ` (rasoat ${ratio(rm.ms, m!.ms)})` : ''}`).join('; ')}.`, '')
+    out.push(
+      `Modelled, not measured — the same W3 exchanges over a 3G link (1 Mbit/s, 100 ms RTT; ${'round trips × 100 ms + bytes incl. ~400 B of HTTP upgrade per socket ÷ 1 Mbit/s'}): ${model
+        .filter((m) => m)
+        .map(
+          (m) =>
+            `${SYS_LABEL[m!.x]} ${m!.rtts} RTT + ${fmt(m!.bytes / 1000, 0)} KB ≈ ${fmt(m!.ms / 1000, 1)} s${m!.x !== 'rasoat' ? ` (rasoat ${ratio(rm.ms, m!.ms)})` : ''}`,
+        )
+        .join('; ')}.`,
+      '',
+    )
   }
   out.push('### W4 — server memory', '')
-  rows<W4Result>('W4', '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|',
-    (x) => `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`)
+  rows<W4Result>(
+    'W4',
+    '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|',
+    (x) =>
+      `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`,
+  )
   out.push('### W7 — kill -9 during steady edits, then restart', '')
-  rows<W7Result>('W7', '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
-    (x) => `${fmt(x.sent)} | ${x.acks ? fmt(x.acked) : 'no acks'} | ${x.acks ? fmt(x.ackedLost) : '—'} | ${fmt(x.deliveredToOtherPhone)} | ${fmt(x.deliveredLost)} | ${fmt(x.sentSurvived)} | ${fmt(x.restartMs)} | ${x.persistence}`)
+  rows<W7Result>(
+    'W7',
+    '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    (x) =>
+      `${fmt(x.sent)} | ${x.acks ? fmt(x.acked) : 'no acks'} | ${x.acks ? fmt(x.ackedLost) : '—'} | ${fmt(x.deliveredToOtherPhone)} | ${fmt(x.deliveredLost)} | ${fmt(x.sentSurvived)} | ${fmt(x.restartMs)} | ${x.persistence}`,
+  )
   return out.join('\n')
 }
 
@@ -176,7 +318,10 @@ function clientSection(r: BenchResults): string {
   const c = r.client
   if (!c) return 'Not run in this report (`npx tsx bench/run.ts --only C`).'
   const lines = ['| budget | target | measured | met? |', '|---|---|---|---|']
-  for (const m of c.measures) lines.push(`| ${m.name} | ${m.target} | ${m.value === null ? `not measured: ${m.reason ?? ''}` : `${fmt(m.value, 1)} ${m.unit}`} | ${m.met === null ? '—' : m.met ? 'met' : '**missed**'} |`)
+  for (const m of c.measures)
+    lines.push(
+      `| ${m.name} | ${m.target} | ${m.value === null ? `not measured: ${m.reason ?? ''}` : `${fmt(m.value, 1)} ${m.unit}`} | ${m.met === null ? '—' : m.met ? 'met' : '**missed**'} |`,
+    )
   return [...lines, '', c.notes.map((n) => `- ${n}`).join('\n')].join('\n')
 }
 
@@ -195,7 +340,9 @@ utime+stime from \`/proc/<pid>/stat\`, memory is \`VmRSS\` from \`/proc/<pid>/st
 below 1× is better for "lower" rows, above 1× for "higher" rows. Smoke mode: \`npx tsx bench/run.ts --smoke\` (~1 min).
 
 **Machine:** ${m.nproc} cores, ${m.cpuModel}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.os}. **Pinning:** ${m.pinning}.
-**Packages:** ${Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')}.
+**Packages:** ${Object.entries(m.packages)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}.
 **Households:** ${fmt(r.corpus.households)} generated once (${r.corpus.shape}), ${fmt(r.corpus.avgStateBytes)} B average state (Yjs V1); the same documents and the same edits for every system.
 
 ## Targets (rasoat)

@@ -28,7 +28,9 @@ function arg(name: string): string | undefined {
 }
 
 const smoke = process.argv.includes('--smoke')
-const only = (arg('--only')?.split(',').map((s) => s.trim().toUpperCase()) ?? [...WORKLOADS]) as WorkloadId[]
+const only = (arg('--only')
+  ?.split(',')
+  .map((s) => s.trim().toUpperCase()) ?? [...WORKLOADS]) as WorkloadId[]
 const systems = (arg('--systems')?.split(',') ?? ALL_SYSTEMS) as SystemName[]
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; use ${WORKLOADS.join(', ')}`)
 const params = smoke ? SMOKE : FULL
@@ -36,10 +38,11 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const LATEST = `${RESULTS_DIR}latest.json`
 
 process.on('exit', killAllServers)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => {
-  killAllServers()
-  process.exit(130)
-})
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    killAllServers()
+    process.exit(130)
+  })
 
 function log(s: string): void {
   console.log(s)
@@ -62,9 +65,23 @@ async function main(): Promise<void> {
   const machine = machineInfo('') // before pinning: nproc of a pinned process is 1
   const pinning = await pinSimulator()
   machine.pinning = pinning
-  log(`rasoat bench${smoke ? ' (smoke)' : ''}: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB, Node ${machine.node}; ${pinning}`)
-  const previous: BenchResults | null = !smoke && only.length < WORKLOADS.length && existsSync(LATEST) ? (JSON.parse(readFileSync(LATEST, 'utf8')) as BenchResults) : null
-  const results: BenchResults = previous ?? { mode: smoke ? 'smoke' : 'full', startedAt: new Date(started).toISOString(), machine, corpus: { shape: '', households: 0, avgStateBytes: 0 }, params, workloads: {}, skipped: {}, durationS: 0 }
+  log(
+    `rasoat bench${smoke ? ' (smoke)' : ''}: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.ramGiB} GiB, Node ${machine.node}; ${pinning}`,
+  )
+  const previous: BenchResults | null =
+    !smoke && only.length < WORKLOADS.length && existsSync(LATEST)
+      ? (JSON.parse(readFileSync(LATEST, 'utf8')) as BenchResults)
+      : null
+  const results: BenchResults = previous ?? {
+    mode: smoke ? 'smoke' : 'full',
+    startedAt: new Date(started).toISOString(),
+    machine,
+    corpus: { shape: '', households: 0, avgStateBytes: 0 },
+    params,
+    workloads: {},
+    skipped: {},
+    durationS: 0,
+  }
   results.machine = machine
   results.params = params
   const needsServers = only.some((w) => w !== 'C')
@@ -72,7 +89,9 @@ async function main(): Promise<void> {
     const t = Date.now()
     const corpus = await loadCorpus(params.corpus)
     results.corpus = { shape: corpus.shape, households: corpus.docs.length, avgStateBytes: corpus.avgStateBytes }
-    log(`corpus: ${corpus.docs.length} households, ${corpus.avgStateBytes} B average state (${corpus.shape}), ${Math.round((Date.now() - t) / 1000)} s`)
+    log(
+      `corpus: ${corpus.docs.length} households, ${corpus.avgStateBytes} B average state (${corpus.shape}), ${Math.round((Date.now() - t) / 1000)} s`,
+    )
     for (const w of only) {
       if (w === 'C') continue
       for (const name of systems) {
@@ -82,14 +101,23 @@ async function main(): Promise<void> {
         const t0 = Date.now()
         const load0 = loadavg()[0] ?? 0
         try {
-          const run = w === 'W1' ? runW1(sys, corpus, params.w1, log)
-            : w === 'W2' ? runW2(sys, corpus, params.w2, log)
-            : w === 'W3' ? runW3(sys, corpus, params.w3, log)
-            : w === 'W4' ? runW4(sys, corpus, params.w4, log)
-            : runW7(sys, corpus, params.w7, log)
+          const run =
+            w === 'W1'
+              ? runW1(sys, corpus, params.w1, log)
+              : w === 'W2'
+                ? runW2(sys, corpus, params.w2, log)
+                : w === 'W3'
+                  ? runW3(sys, corpus, params.w3, log)
+                  : w === 'W4'
+                    ? runW4(sys, corpus, params.w4, log)
+                    : runW7(sys, corpus, params.w7, log)
           const result = await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key)
           // 1-minute load average before/after: other work on this shared 2-core machine skews latency.
-          results.workloads[key] = { result, seconds: Math.round((Date.now() - t0) / 1000), load: [Math.round(load0 * 10) / 10, Math.round((loadavg()[0] ?? 0) * 10) / 10] }
+          results.workloads[key] = {
+            result,
+            seconds: Math.round((Date.now() - t0) / 1000),
+            load: [Math.round(load0 * 10) / 10, Math.round((loadavg()[0] ?? 0) * 10) / 10],
+          }
           delete results.skipped[key]
         } catch (e) {
           results.skipped[key] = `failed: ${e instanceof Error ? e.message : String(e)}`

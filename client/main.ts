@@ -48,6 +48,7 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   const target = document.getElementById('app')
-  if (target) target.textContent = `Không mở được ứng dụng / The app could not start: ${e instanceof Error ? e.message : String(e)}`
+  if (target)
+    target.textContent = `Không mở được ứng dụng / The app could not start: ${e instanceof Error ? e.message : String(e)}`
   console.error(e)
 })

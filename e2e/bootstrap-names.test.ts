@@ -25,11 +25,17 @@ describe('bootstrap names', () => {
     const { page, context } = await e.newPhone()
     // Recorded in the page at the first DOM change that makes the status bar say "synced".
     await page.addInitScript(() => {
-      const w = window as unknown as { __firstSynced?: unknown; __signInAt?: number; __rasoat?: { device: { index: { all(): { headName: string }[] } } } }
+      const w = window as unknown as {
+        __firstSynced?: unknown
+        __signInAt?: number
+        __rasoat?: { device: { index: { all(): { headName: string }[] } } }
+      }
       new MutationObserver(() => {
         if (w.__firstSynced || !document.querySelector('[data-testid="status-bar"][data-phase="synced"]')) return
         const rows = w.__rasoat?.device.index.all() ?? []
-        const names = [...document.querySelectorAll('[data-testid="household-row"] .name')].map((n) => n.textContent?.trim() ?? '')
+        const names = [...document.querySelectorAll('[data-testid="household-row"] .name')].map(
+          (n) => n.textContent?.trim() ?? '',
+        )
         w.__firstSynced = {
           ms: performance.now() - (w.__signInAt ?? 0),
           rows: rows.length,
@@ -47,14 +53,24 @@ describe('bootstrap names', () => {
     await page.getByTestId('login-password').fill(DEMO_PASSWORD)
     await page.evaluate(() => ((window as unknown as { __signInAt: number }).__signInAt = performance.now()))
     await page.getByTestId('btn-login').click()
-    await page.waitForFunction(() => (window as unknown as { __firstSynced?: unknown }).__firstSynced !== undefined, undefined, { timeout: 60_000 })
-    const first = (await page.evaluate(() => (window as unknown as { __firstSynced: unknown }).__firstSynced)) as FirstSynced
+    await page.waitForFunction(
+      () => (window as unknown as { __firstSynced?: unknown }).__firstSynced !== undefined,
+      undefined,
+      { timeout: 60_000 },
+    )
+    const first = (await page.evaluate(
+      () => (window as unknown as { __firstSynced: unknown }).__firstSynced,
+    )) as FirstSynced
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
-    const expected = (e.server.db
-      .prepare("SELECT count(*) FROM households h JOIN assignments uv ON uv.village_id = h.village_id JOIN users u ON u.id = uv.user_id WHERE u.username = 'enum1'")
+    const expected = e.server.db
+      .prepare(
+        "SELECT count(*) FROM households h JOIN assignments uv ON uv.village_id = h.village_id JOIN users u ON u.id = uv.user_id WHERE u.username = 'enum1'",
+      )
       .pluck()
-      .get()) as number
-    console.log(`bootstrap names (4× CPU throttle): sign-in → synced with ${first.rows} named households in ${Math.round(first.ms)} ms`)
+      .get() as number
+    console.log(
+      `bootstrap names (4× CPU throttle): sign-in → synced with ${first.rows} named households in ${Math.round(first.ms)} ms`,
+    )
     expect(expected).toBe(300)
     expect(first.rows).toBe(expected)
     expect(first.unnamed).toBe(0)

@@ -29,17 +29,25 @@ describe('concurrent offline edits', () => {
       await waitForServiceWorker(p.page)
     }
     const id = (await one.page.getByTestId('household-row').first().getAttribute('data-id'))!
-    for (const [p, value] of [[one, '40'], [two, '55']] as const) await editOffline(p, value, id)
+    for (const [p, value] of [
+      [one, '40'],
+      [two, '55'],
+    ] as const)
+      await editOffline(p, value, id)
     for (const p of [one, two]) {
       await p.context.setOffline(false)
-      await p.page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })
+      await p.page
+        .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
+        .waitFor({ timeout: 30_000 })
     }
 
     const token = await e.apiToken('admin1')
     let conflicts: ConflictJson[] = []
     await expect
       .poll(async () => {
-        const res = await fetch(`${e.baseUrl}/api/conflicts?household=${id}`, { headers: { authorization: `Bearer ${token}` } })
+        const res = await fetch(`${e.baseUrl}/api/conflicts?household=${id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
         conflicts = ((await res.json()) as { conflicts: ConflictJson[] }).conflicts.filter((c) => c.householdId === id)
         return conflicts.length
       })
@@ -48,7 +56,9 @@ describe('concurrent offline edits', () => {
     expect(conflicts[0]!.candidates.map((c) => c.value).sort()).toEqual([40, 55])
 
     // the writers' phones were told (CONFLICT) and mark the household
-    await expect.poll(() => one.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('conflict')
+    await expect
+      .poll(() => one.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync'))
+      .toBe('conflict')
     await openHousehold(one.page, id)
     expect(await one.page.getByTestId('household-conflicts').textContent()).toContain('dwelling.floorAreaM2')
 
@@ -62,6 +72,8 @@ describe('concurrent offline edits', () => {
     await one.page.getByTestId('btn-step-dwelling').click()
     await expect.poll(() => one.page.getByTestId('field-dwelling.floorAreaM2').inputValue()).toBe('47')
     await expect.poll(() => one.page.getByTestId('household-conflicts').count()).toBe(0)
-    await expect.poll(() => two.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('synced')
+    await expect
+      .poll(() => two.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync'))
+      .toBe('synced')
   })
 })

@@ -67,7 +67,9 @@ describe('console map', () => {
   it('shows the commune clustered, then a pin moves and changes colour after the enumerator’s edit, without a reload', async () => {
     if (SHOTS) {
       // A few hundred pins of the commune at a zoom where the server still clusters the dense parts.
-      const b = e.server.db.prepare('SELECT AVG(lat) AS lat, AVG(lng) AS lng FROM households WHERE unit_code = ? AND lat IS NOT NULL').get(unit) as { lat: number; lng: number }
+      const b = e.server.db
+        .prepare('SELECT AVG(lat) AS lat, AVG(lng) AS lng FROM households WHERE unit_code = ? AND lat IS NOT NULL')
+        .get(unit) as { lat: number; lng: number }
       const overview = await consolePage('sup1', `#map@${b.lat.toFixed(5)},${b.lng.toFixed(5)},15`)
       await overview.locator('[data-testid="map-host"][data-loaded]').waitFor()
       await overview.locator('[data-testid="map-pin"], [data-testid="map-cluster"]').first().waitFor()
@@ -84,15 +86,22 @@ describe('console map', () => {
     const phone = await enumeratorDevice(target.id)
     // ~55 m from its previous position with a 150 m fix: the visit is flagged on the map.
     const moved = { lat: Number((target.lat + 0.0005).toFixed(6)), lng: target.lng }
-    expect(phone.r.household.setLocation({ ...moved, accuracyM: 150, capturedAt: new Date().toISOString() })).toEqual({ ok: true })
-    if (target.status === 'assigned') expect(phone.r.household.changeStatus('in_progress', { by: phone.userId })).toEqual({ ok: true })
+    expect(phone.r.household.setLocation({ ...moved, accuracyM: 150, capturedAt: new Date().toISOString() })).toEqual({
+      ok: true,
+    })
+    if (target.status === 'assigned')
+      expect(phone.r.household.changeStatus('in_progress', { by: phone.userId })).toEqual({ ok: true })
     expect(phone.r.household.changeStatus('submitted', { by: phone.userId })).toEqual({ ok: true })
     expect(await phone.c.sendUpdate(target.id, phone.r.take())).toMatchObject({ type: 'ack' })
     await phone.c.close()
 
-    const after = page.locator(`[data-testid="map-pin"][data-id="${target.id}"][data-status="submitted"][data-lat="${moved.lat}"]`)
+    const after = page.locator(
+      `[data-testid="map-pin"][data-id="${target.id}"][data-status="submitted"][data-lat="${moved.lat}"]`,
+    )
     await after.waitFor()
-    expect((await after.getAttribute('data-flags'))?.split(',')).toEqual(expect.arrayContaining(['low-accuracy', 'moved']))
+    expect((await after.getAttribute('data-flags'))?.split(',')).toEqual(
+      expect.arrayContaining(['low-accuracy', 'moved']),
+    )
     await after.click()
     await page.getByTestId('map-pin-open').waitFor()
     expect(await page.locator('.leaflet-popup-content').textContent()).toContain('GPS kém chính xác')
@@ -101,7 +110,10 @@ describe('console map', () => {
 
   it('a supervisor of another commune sees none of the commune: no pin on the map, progress and pins refused or empty', async () => {
     const admin = await e.apiToken('admin1')
-    const other = e.server.db.prepare('SELECT code FROM units WHERE code <> ? ORDER BY code LIMIT 1').pluck().get(unit) as string
+    const other = e.server.db
+      .prepare('SELECT code FROM units WHERE code <> ? ORDER BY code LIMIT 1')
+      .pluck()
+      .get(unit) as string
     const made = await fetch(`${e.baseUrl}/api/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
@@ -109,7 +121,9 @@ describe('console map', () => {
     })
     expect(made.status).toBe(201)
     const token = await e.apiToken('sup-other')
-    const progress = await fetch(`${e.baseUrl}/api/progress?unit=${unit}`, { headers: { authorization: `Bearer ${token}` } })
+    const progress = await fetch(`${e.baseUrl}/api/progress?unit=${unit}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
     expect(progress.status).toBe(403)
 
     const page = await consolePage('sup-other', `#map@${target.lat},${target.lng},19`)
@@ -133,7 +147,9 @@ describe('progress and review queue', () => {
 
     // Another household of the same village submitted on the phone: the submitted count changes without a reload.
     const next = e.server.db
-      .prepare("SELECT id, status FROM households WHERE village_id = ? AND status IN ('assigned', 'in_progress') AND id <> ? ORDER BY id LIMIT 1")
+      .prepare(
+        "SELECT id, status FROM households WHERE village_id = ? AND status IN ('assigned', 'in_progress') AND id <> ? ORDER BY id LIMIT 1",
+      )
       .get(target.village_id, target.id) as { id: string; status: string }
     const phone = await enumeratorDevice(next.id)
     if (next.status === 'assigned') phone.r.household.changeStatus('in_progress', { by: phone.userId })
@@ -141,7 +157,9 @@ describe('progress and review queue', () => {
     expect(await phone.c.sendUpdate(next.id, phone.r.take())).toMatchObject({ type: 'ack' })
     await phone.c.close()
     await page.waitForFunction(
-      ([village, was]) => document.querySelector(`[data-testid="progress-village"][data-id="${village}"] [data-col="submitted"]`)?.textContent !== was,
+      ([village, was]) =>
+        document.querySelector(`[data-testid="progress-village"][data-id="${village}"] [data-col="submitted"]`)
+          ?.textContent !== was,
       [target.village_id, submittedBefore] as const,
     )
     // A phone's report arrives live too.
@@ -161,17 +179,25 @@ describe('progress and review queue', () => {
     const page = await consolePage('sup1', '#queue')
     await page.locator(`[data-testid="queue-row"][data-id="${target.id}"]`).waitFor()
     if (SHOTS) await page.screenshot({ path: join(ROOT, 'docs/screenshots/console-review-queue.png') })
-    expect(await page.locator(`[data-testid="queue-row"][data-id="${target.id}"] [data-testid="queue-verify"]`).count()).toBe(1)
+    expect(
+      await page.locator(`[data-testid="queue-row"][data-id="${target.id}"] [data-testid="queue-verify"]`).count(),
+    ).toBe(1)
     await page.getByTestId('queue-village').selectOption(target.village_id)
     await page.locator('[data-testid="queue-bulk-verify"]:not([disabled])').waitFor()
     const ids = await page.getByTestId('queue-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))
-    const villages = e.server.db.prepare(`SELECT DISTINCT village_id FROM households WHERE id IN (${ids.map(() => '?').join(',')})`).pluck().all(...ids)
+    const villages = e.server.db
+      .prepare(`SELECT DISTINCT village_id FROM households WHERE id IN (${ids.map(() => '?').join(',')})`)
+      .pluck()
+      .all(...ids)
     expect(villages).toEqual([target.village_id])
     await page.locator(`[data-testid="queue-row"][data-id="${target.id}"] [data-testid="queue-return"]`).click()
     await page.getByTestId('return-dialog').waitFor()
     await page.getByTestId('return-add-field').click()
     // The questions to comment on are the household's answered fields (its field history).
-    await page.locator('[data-testid="return-field-path"] option:not([value=""])').first().waitFor({ state: 'attached' })
+    await page
+      .locator('[data-testid="return-field-path"] option:not([value=""])')
+      .first()
+      .waitFor({ state: 'attached' })
     await page.getByTestId('return-send').click()
     await page.getByTestId('return-error').waitFor() // nothing written: a comment is required first
 

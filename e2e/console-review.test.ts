@@ -74,7 +74,13 @@ describe('review loop in the console', () => {
     expect(serverStatus(id)).toBe('verified')
 
     // The household view tells the story: the return with its field comment, by name, then the verification.
-    await desk.evaluate((hid) => (window as unknown as { __rasoat: { app: { openHousehold(id: string): void } } }).__rasoat.app.openHousehold(hid), id)
+    await desk.evaluate(
+      (hid) =>
+        (window as unknown as { __rasoat: { app: { openHousehold(id: string): void } } }).__rasoat.app.openHousehold(
+          hid,
+        ),
+      id,
+    )
     await desk.locator('[data-testid="review-panel"][data-status="verified"]').waitFor()
     const story = (await tid(desk, 'panel-workflow').textContent()) ?? ''
     expect(story).toContain(AT_FIELD)
@@ -83,7 +89,9 @@ describe('review loop in the console', () => {
     await tid(desk, 'btn-back').click()
 
     // The phone reported itself after its sync rounds: the progress screen lists it with nothing left unsynced.
-    const deviceId = await phone.evaluate(() => (window as unknown as { __rasoat: { device: { deviceId: string } } }).__rasoat.device.deviceId)
+    const deviceId = await phone.evaluate(
+      () => (window as unknown as { __rasoat: { device: { deviceId: string } } }).__rasoat.device.deviceId,
+    )
     await tid(desk, 'console-tab-progress').click()
     const device = desk.locator(`[data-testid="progress-device"][data-id="${deviceId}"][data-stale="false"]`)
     await device.waitFor()

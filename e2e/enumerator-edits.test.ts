@@ -33,7 +33,9 @@ async function synced(page: Page): Promise<void> {
 
 async function history(path: string): Promise<unknown[]> {
   const token = await e.apiToken('admin1')
-  const res = await fetch(`${e.baseUrl}/api/households/${id}/history?path=${encodeURIComponent(path)}`, { headers: { authorization: `Bearer ${token}` } })
+  const res = await fetch(`${e.baseUrl}/api/households/${id}/history?path=${encodeURIComponent(path)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   return ((await res.json()) as { history: { value: unknown }[] }).history.map((h) => h.value)
 }
 
@@ -46,14 +48,18 @@ describe('enumerator edits', () => {
     const oldName = await head.inputValue()
     const oldAddress = await address.inputValue()
     expect(oldName).not.toBe('')
-    await expect(tid(page, 'count-head.fullName').textContent()).resolves.toContain(`${oldName.length}/${TEXT_LIMITS.fullName} ký tự`)
+    await expect(tid(page, 'count-head.fullName').textContent()).resolves.toContain(
+      `${oldName.length}/${TEXT_LIMITS.fullName} ký tự`,
+    )
 
     // The limit: the input takes no more than the layout accepts, and the count says so.
     await address.fill('x'.repeat(TEXT_LIMITS.address - 1))
     await address.press('End')
     await page.keyboard.type('abcd')
     await expect(address.inputValue()).resolves.toHaveLength(TEXT_LIMITS.address)
-    await expect(tid(page, 'count-address').textContent()).resolves.toContain(`${TEXT_LIMITS.address}/${TEXT_LIMITS.address}`)
+    await expect(tid(page, 'count-address').textContent()).resolves.toContain(
+      `${TEXT_LIMITS.address}/${TEXT_LIMITS.address}`,
+    )
     await expect(tid(page, 'count-address').getAttribute('class')).resolves.toContain('s-full')
 
     await head.fill('Nguyễn Văn Sửa Tên')
@@ -72,8 +78,12 @@ describe('enumerator edits', () => {
     // The member editor's free-text fields show their limits too.
     await tid(page, 'btn-edit-member-0').click()
     await tid(page, 'count-members.0.fullName').waitFor()
-    await expect(tid(page, 'count-members.0.ethnicity').textContent()).resolves.toMatch(new RegExp(`/${TEXT_LIMITS.ethnicity} ký tự`))
-    await expect(tid(page, 'field-members.0.ethnicity').getAttribute('maxlength')).resolves.toBe(String(TEXT_LIMITS.ethnicity))
+    await expect(tid(page, 'count-members.0.ethnicity').textContent()).resolves.toMatch(
+      new RegExp(`/${TEXT_LIMITS.ethnicity} ký tự`),
+    )
+    await expect(tid(page, 'field-members.0.ethnicity').getAttribute('maxlength')).resolves.toBe(
+      String(TEXT_LIMITS.ethnicity),
+    )
     await tid(page, 'btn-member-done').click()
   })
 
@@ -126,7 +136,9 @@ describe('enumerator edits', () => {
     await tid(page, 'btn-step-quick').click()
     await tid(page, 'field-screen.reason').locator('input[value="car"]').check()
     await tid(page, 'field-screen.note').waitFor()
-    await expect(tid(page, 'count-screen.note').textContent()).resolves.toContain(`0/${TEXT_LIMITS.screenReason - 'car'.length - 2}`)
+    await expect(tid(page, 'count-screen.note').textContent()).resolves.toContain(
+      `0/${TEXT_LIMITS.screenReason - 'car'.length - 2}`,
+    )
     await tid(page, 'btn-quick-not-poor').click()
     await tid(page, 'btn-step-gps').click()
     await tid(page, 'btn-gps').click()

@@ -65,9 +65,16 @@ export function ensureClientBuilt(): void {
   const index = join(CLIENT_DIR, 'index.html')
   const sw = join(CLIENT_DIR, 'sw.js')
   const built = existsSync(index) && existsSync(sw) ? statSync(sw).mtimeMs : 0
-  const sources = Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs)
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'client')),
+    newestMtime(join(ROOT, 'shared')),
+    statSync(join(ROOT, 'vite.config.ts')).mtimeMs,
+  )
   if (built >= sources) return
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
   if (r.status !== 0) throw new Error('vite build failed')
 }
 
@@ -106,13 +113,20 @@ async function seededDataDir(): Promise<string> {
   if (!existsSync(template)) {
     mkdirSync(join(ROOT, '.tmp'), { recursive: true })
     const building = mkdtempSync(join(ROOT, '.tmp', 'e2e-seed-building-'))
-    const seeding = await startServer({ dataDir: building, port: 0, seedDemo: true, demoPassword: DEMO_PASSWORD, clientDir: CLIENT_DIR })
+    const seeding = await startServer({
+      dataDir: building,
+      port: 0,
+      seedDemo: true,
+      demoPassword: DEMO_PASSWORD,
+      clientDir: CLIENT_DIR,
+    })
     await seeding.close()
     try {
       renameSync(building, template)
       // templates of older sources are of no use any more
       for (const old of readdirSync(join(ROOT, '.tmp'))) {
-        if (/^e2e-seed-[0-9a-f]{16}$/.test(old) && join(ROOT, '.tmp', old) !== template) rmSync(join(ROOT, '.tmp', old), { recursive: true, force: true })
+        if (/^e2e-seed-[0-9a-f]{16}$/.test(old) && join(ROOT, '.tmp', old) !== template)
+          rmSync(join(ROOT, '.tmp', old), { recursive: true, force: true })
       }
     } catch {
       rmSync(building, { recursive: true, force: true }) // another file won the race
@@ -220,7 +234,9 @@ export async function waitForServiceWorker(page: Page): Promise<string | undefin
     const reg = await navigator.serviceWorker.ready
     const sw = reg.active
     if (sw && sw.state !== 'activated') {
-      await new Promise<void>((resolve) => sw.addEventListener('statechange', () => sw.state === 'activated' && resolve()))
+      await new Promise<void>((resolve) =>
+        sw.addEventListener('statechange', () => sw.state === 'activated' && resolve()),
+      )
     }
     return reg.active?.state
   })

@@ -51,9 +51,13 @@ describe('income evidence', () => {
     // Leaving the step and coming back shows the same, and the server has the figure.
     await tid(page, 'btn-step-result').click()
     // The result names the standard as people say it, not by its id.
-    expect(await tid(page, 'classification-standard').textContent()).toContain('Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025')
+    expect(await tid(page, 'classification-standard').textContent()).toContain(
+      'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025',
+    )
     await tid(page, 'btn-step-income').click()
     expect(await tid(page, 'field-income.perCapitaMonthly').inputValue()).toBe('1.200.000')
-    await expect.poll(async () => (await serverHousehold(e.server, id))?.income, { timeout: 30_000 }).toEqual({ perCapitaMonthly: 1_200_000 })
+    await expect
+      .poll(async () => (await serverHousehold(e.server, id))?.income, { timeout: 30_000 })
+      .toEqual({ perCapitaMonthly: 1_200_000 })
   })
 })

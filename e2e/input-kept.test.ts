@@ -38,7 +38,9 @@ describe('unconfirmed input', () => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
       document.dispatchEvent(new Event('visibilitychange'))
     })
-    await expect.poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 }).toBe(44.5)
+    await expect
+      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 })
+      .toBe(44.5)
     // the app is killed in the background: a reload without any blur keeps the value too
     await page.reload()
     await unlock(page)

@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { closeHousehold, DEMO_PASSWORD, openHousehold, setFloorArea, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import {
+  closeHousehold,
+  DEMO_PASSWORD,
+  openHousehold,
+  setFloorArea,
+  startE2E,
+  waitForServiceWorker,
+  type E2E,
+} from './harness.ts'
 
 let e: E2E & { clientDir: string }
 beforeAll(async () => {
@@ -29,12 +37,20 @@ describe('installable PWA', () => {
       theme_color: expect.stringMatching(/^#/),
     })
     const icons = manifest.icons as { src: string; sizes: string; type: string; purpose?: string }[]
-    expect(icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`).sort()).toEqual(['192x192 any', '512x512 any', '512x512 maskable'])
+    expect(icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`).sort()).toEqual([
+      '192x192 any',
+      '512x512 any',
+      '512x512 maskable',
+    ])
     for (const icon of icons) {
       const head = await page.evaluate(async (src) => {
         const r = await fetch(src)
         const b = new Uint8Array(await r.arrayBuffer())
-        return { status: r.status, type: r.headers.get('content-type'), png: b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 }
+        return {
+          status: r.status,
+          type: r.headers.get('content-type'),
+          png: b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47,
+        }
       }, icon.src)
       expect(head).toMatchObject({ status: 200, png: true })
     }
@@ -92,7 +108,9 @@ describe('installable PWA', () => {
     await page.getByTestId('unlock-password').fill(DEMO_PASSWORD)
     await page.getByTestId('btn-unlock').click()
     await page.getByTestId('household-list').waitFor()
-    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull()
+    expect(
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null),
+    ).toBeNull()
     expect(await page.getByTestId('update-banner').count()).toBe(0)
     await openHousehold(page, id)
     await page.getByTestId('btn-step-dwelling').click()

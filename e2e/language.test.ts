@@ -23,7 +23,9 @@ describe('language choice', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
     const setting = () =>
       page.evaluate(() => {
-        const w = window as unknown as { __rasoat: { device: { summary: { getSetting(k: string): Promise<unknown> } } } }
+        const w = window as unknown as {
+          __rasoat: { device: { summary: { getSetting(k: string): Promise<unknown> } } }
+        }
         return w.__rasoat.device.summary.getSetting('locale')
       })
     await expect.poll(setting).toBe('en')

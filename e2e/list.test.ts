@@ -19,7 +19,13 @@ beforeAll(async () => {
     picked.push(v.id)
     total += v.n
   }
-  await createUser(e.server.db, { username: 'enum500', password: DEMO_PASSWORD, role: 'enumerator', villages: picked, displayName: 'Võ Thị Năm' })
+  await createUser(e.server.db, {
+    username: 'enum500',
+    password: DEMO_PASSWORD,
+    role: 'enumerator',
+    villages: picked,
+    displayName: 'Võ Thị Năm',
+  })
 })
 afterAll(async () => {
   await e?.stop()
@@ -30,7 +36,11 @@ describe('household list', () => {
     const { page } = await e.newPhone()
     await page.goto(e.baseUrl)
     await e.login(page, 'enum500')
-    const total = (await page.evaluate(() => (window as unknown as { __rasoat: { device: { index: { rows: Map<string, unknown> } } } }).__rasoat.device.index.rows.size))
+    const total = await page.evaluate(
+      () =>
+        (window as unknown as { __rasoat: { device: { index: { rows: Map<string, unknown> } } } }).__rasoat.device.index
+          .rows.size,
+    )
     expect(total).toBeGreaterThanOrEqual(500)
     expect(await page.getByTestId('list-count').textContent()).toBe(`${total} / ${total} hộ`)
     const inDom = await page.getByTestId('household-row').count()
@@ -45,7 +55,10 @@ describe('household list', () => {
     // pick an accented head name and search for it without any diacritics
     const name = await page.evaluate(() => {
       const w = window as unknown as { __rasoat: { device: { index: { all(): { headName: string }[] } } } }
-      return w.__rasoat.device.index.all().map((r) => r.headName).find((n) => n.normalize('NFD') !== n && /[ơưđăâêô]/i.test(n))!
+      return w.__rasoat.device.index
+        .all()
+        .map((r) => r.headName)
+        .find((n) => n.normalize('NFD') !== n && /[ơưđăâêô]/i.test(n))!
     })
     const plain = foldForSearch(name)
     expect(plain).not.toBe(name.toLowerCase())

@@ -12,7 +12,11 @@ afterAll(async () => {
 })
 
 const signIn = (username: string, password: string) =>
-  fetch(`${e.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  fetch(`${e.baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
 
 describe('sign-in delay on the login screen', () => {
   it('shows "try again in N seconds" (vi, then en), and signs in after an admin unlock', async () => {
@@ -24,7 +28,9 @@ describe('sign-in delay on the login screen', () => {
     await page.getByTestId('btn-login').click()
     const error = page.getByTestId('login-error')
     await error.waitFor()
-    const vi = /^Đăng nhập sai quá nhiều lần\. Vui lòng thử lại sau (\d+) giây\.$/.exec((await error.textContent()) ?? '')
+    const vi = /^Đăng nhập sai quá nhiều lần\. Vui lòng thử lại sau (\d+) giây\.$/.exec(
+      (await error.textContent()) ?? '',
+    )
     expect(vi, (await error.textContent()) ?? '').not.toBeNull()
     expect(Number(vi?.[1])).toBeGreaterThan(0)
     expect(Number(vi?.[1])).toBeLessThanOrEqual(30)
@@ -34,7 +40,10 @@ describe('sign-in delay on the login screen', () => {
     await expect.poll(() => error.textContent()).toMatch(/^Too many failed sign-ins\. Try again in \d+ seconds\.$/)
 
     const admin = (await (await signIn('admin1', DEMO_PASSWORD)).json()) as { token: string }
-    const unlock = await fetch(`${e.baseUrl}/api/users/enum1/unlock`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } })
+    const unlock = await fetch(`${e.baseUrl}/api/users/enum1/unlock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+    })
     expect(await unlock.json()).toEqual({ username: 'enum1', wasDelayed: true })
     await page.getByTestId('btn-login').click()
     await page.getByTestId('household-list').waitFor()

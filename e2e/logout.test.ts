@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { DEMO_PASSWORD, editOffline, serverHousehold, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import {
+  DEMO_PASSWORD,
+  editOffline,
+  serverHousehold,
+  startE2E,
+  unlock,
+  waitForServiceWorker,
+  type E2E,
+} from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -64,7 +72,9 @@ describe('sign-out guard', () => {
     await unlock(page, DEMO_PASSWORD)
 
     await context.setOffline(false)
-    await page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })
+    await page
+      .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
+      .waitFor({ timeout: 30_000 })
     await page.getByTestId('btn-menu').click()
     await page.getByTestId('btn-logout').click()
     await page.getByTestId('login-form').waitFor()
@@ -87,7 +97,9 @@ describe('sign-out guard', () => {
     expect(await page.getByTestId('login-username').inputValue()).toBe('enum1')
     await page.getByTestId('login-password').fill(DEMO_PASSWORD)
     await page.getByTestId('btn-login').click()
-    await page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor({ timeout: 30_000 })
+    await page
+      .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
+      .waitFor({ timeout: 30_000 })
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(58)
   })
 })

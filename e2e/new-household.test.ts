@@ -23,7 +23,9 @@ describe('household found in the field', () => {
     await page.goto(e.baseUrl)
     await e.login(page)
     // The villages (with their unit and the period) come once online after sign-in and are kept for offline use.
-    await expect.poll(() => page.evaluate(() => document.querySelector('[data-testid="btn-add-household"]') !== null)).toBe(true)
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('[data-testid="btn-add-household"]') !== null))
+      .toBe(true)
 
     await context.setOffline(true)
     await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()

@@ -1,7 +1,17 @@
 // Offline work in real Chromium: network off → edit → reload with no network (service worker shell, offline unlock)
 // → the edit is still there, "saved on phone" → network on → sync by itself → the server has it, "synced".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeHousehold, editOffline, openHousehold, serverHousehold, setFloorArea, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import {
+  closeHousehold,
+  editOffline,
+  openHousehold,
+  serverHousehold,
+  setFloorArea,
+  startE2E,
+  unlock,
+  waitForServiceWorker,
+  type E2E,
+} from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -39,7 +49,9 @@ describe('offline editing', () => {
     await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(42.5)
     await closeHousehold(page)
-    expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('synced')
+    expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe(
+      'synced',
+    )
   })
 
   it('two tabs on one phone share one sync socket; an edit in the second tab is sent by the first', async () => {
@@ -57,7 +69,9 @@ describe('offline editing', () => {
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(77.5)
     expect(sockets).toEqual([])
     // the first tab's list learns the row changed (summary reloaded from the shared database)
-    await expect.poll(() => page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('synced')
+    await expect
+      .poll(() => page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync'))
+      .toBe('synced')
     await second.close()
   })
 })

@@ -44,7 +44,9 @@ describe('photos offline → upload after reconnect', () => {
 
     // Offline: the server is unreachable for fetch.
     await context.setOffline(true)
-    await page.getByTestId('field-photo.file').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg })
+    await page
+      .getByTestId('field-photo.file')
+      .setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg })
     const figure = page.getByTestId('photo').first()
     await figure.waitFor()
     const sha = (await figure.getAttribute('data-sha256')) ?? ''
@@ -65,13 +67,21 @@ describe('photos offline → upload after reconnect', () => {
       })
       db.close()
       const bmp = await createImageBitmap(p.blob)
-      return { width: bmp.width, height: bmp.height, type: p.blob.type, bytes: p.blob.size, state: p.state, householdId: p.householdId }
+      return {
+        width: bmp.width,
+        height: bmp.height,
+        type: p.blob.type,
+        bytes: p.blob.size,
+        state: p.state,
+        householdId: p.householdId,
+      }
     }, sha)
     expect(stored).toMatchObject({ width: 1280, height: 853, type: 'image/jpeg', state: 'pending', householdId })
     expect(stored.bytes).toBeLessThan(jpeg.length)
 
     const token = await e.apiToken('admin1')
-    const photoStatus = async () => (await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })).status
+    const photoStatus = async () =>
+      (await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })).status
     expect(await photoStatus()).toBe(404)
 
     // App restart while still offline: the queue lives in IndexedDB; the shell unlocks offline.
@@ -103,7 +113,9 @@ describe('photos offline → upload after reconnect', () => {
 
     // Photo uploads fail (a proxy refusing large bodies, say); the WebSocket sync is untouched.
     await page.route('**/api/photos/**', (route) => route.abort('connectionrefused'))
-    await page.getByTestId('field-photo.file').setInputFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page) })
+    await page
+      .getByTestId('field-photo.file')
+      .setInputFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: await cameraJpeg(page) })
     const figure = page.getByTestId('photo').first()
     await figure.waitFor()
     const sha = (await figure.getAttribute('data-sha256')) ?? ''
@@ -112,7 +124,8 @@ describe('photos offline → upload after reconnect', () => {
     await expect.poll(() => figure.getAttribute('data-state')).toBe('failed')
 
     const token = await e.apiToken('admin1')
-    const photoStatus = async () => (await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })).status
+    const photoStatus = async () =>
+      (await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })).status
     expect(await photoStatus()).toBe(404)
 
     // Uploads possible again: the next try (here nudged by an `online` event) sends it.

@@ -41,7 +41,11 @@ describe('inactivity lock with a PIN', () => {
     await tid(page, 'settings-pin-repeat').fill(PIN)
     await tid(page, 'btn-save-pin').click()
     await page.locator('[data-testid="pin-state"][data-set="true"]').waitFor()
-    const stored = await page.evaluate(() => JSON.stringify((window as unknown as { __rasoat: { app: { lock: { settings: unknown } } } }).__rasoat.app.lock.settings))
+    const stored = await page.evaluate(() =>
+      JSON.stringify(
+        (window as unknown as { __rasoat: { app: { lock: { settings: unknown } } } }).__rasoat.app.lock.settings,
+      ),
+    )
     expect(stored).toContain('PBKDF2-SHA256')
     expect(stored).not.toContain(PIN)
   })
@@ -60,7 +64,9 @@ describe('inactivity lock with a PIN', () => {
     await page.clock.fastForward('16:00')
     await tid(page, 'lock-cover').waitFor()
     await expect(page.locator('.shell').getAttribute('inert')).resolves.not.toBeNull()
-    await expect.poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 }).toBe(63)
+    await expect
+      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 })
+      .toBe(63)
 
     await enterPin(page, '0000')
     await expect(tid(page, 'unlock-error').textContent()).resolves.toContain(`${PIN_ATTEMPTS - 1}`)

@@ -51,7 +51,9 @@ beforeAll(async () => {
   // A household in the supervisor's commune, with a photo on the server attached to its document.
   const token = await e.apiToken('admin1')
   const supToken = await e.apiToken('sup1')
-  const list = (await (await fetch(`${e.baseUrl}/api/households?limit=1`, { headers: { authorization: `Bearer ${supToken}` } })).json()) as {
+  const list = (await (
+    await fetch(`${e.baseUrl}/api/households?limit=1`, { headers: { authorization: `Bearer ${supToken}` } })
+  ).json()) as {
     households: { id: string; headName: string }[]
   }
   household = list.households[0]!
@@ -74,7 +76,9 @@ beforeAll(async () => {
   })
   try {
     await new Promise<void>((resolve) => provider.on('sync', (synced: boolean) => synced && resolve()))
-    expect(new HouseholdDoc(ydoc).attachPhoto({ sha256: sha, kind: 'house', capturedAt: '2026-12-01T08:00:00.000Z' }).ok).toBe(true)
+    expect(
+      new HouseholdDoc(ydoc).attachPhoto({ sha256: sha, kind: 'house', capturedAt: '2026-12-01T08:00:00.000Z' }).ok,
+    ).toBe(true)
     // Acknowledged means committed: wait for the server's copy to carry the photo.
     for (let i = 0; (await serverHousehold(e.server, household.id))?.photos.length !== 1; i++) {
       if (i > 600) throw new Error('the photo was never committed')
@@ -93,7 +97,9 @@ describe('read-only roles', () => {
     const { page } = await e.newPhone()
     const sockets: string[] = []
     page.on('websocket', (ws) => sockets.push(ws.url()))
-    await page.addInitScript(() => Object.assign(window, { rasoat: () => (window as unknown as { __rasoat: unknown }).__rasoat }))
+    await page.addInitScript(() =>
+      Object.assign(window, { rasoat: () => (window as unknown as { __rasoat: unknown }).__rasoat }),
+    )
     await signIn(page, 'admin1')
     await tid(page, 'review-row').first().waitFor()
     // No household documents and no summary rows of the area in the browser.
@@ -157,7 +163,9 @@ describe('read-only roles', () => {
     await page.locator(`[data-testid="review-row"][data-id="${household.id}"]`).waitFor()
     // The rows are the server's scoped page for the supervisor (the commune), not an area held in the browser.
     const token = await e.apiToken('sup1')
-    const scoped = (await (await fetch(`${e.baseUrl}/api/households?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const scoped = (await (
+      await fetch(`${e.baseUrl}/api/households?limit=50`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       households: { id: string; unitCode: string }[]
     }
     expect(new Set(scoped.households.map((h) => h.unitCode)).size).toBe(1)

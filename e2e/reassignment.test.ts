@@ -3,7 +3,15 @@
 // and reaches B live, and only then does the household leave phone A. Nothing is lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../server/auth/users.ts'
-import { DEMO_PASSWORD, editOffline, openHousehold, serverHousehold, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import {
+  DEMO_PASSWORD,
+  editOffline,
+  openHousehold,
+  serverHousehold,
+  startE2E,
+  waitForServiceWorker,
+  type E2E,
+} from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -14,12 +22,22 @@ afterAll(async () => {
 })
 
 describe('reassignment', () => {
-  it('a household moved mid-work: A\'s offline edit is stored and reaches B, then the household leaves A', async () => {
+  it("a household moved mid-work: A's offline edit is stored and reaches B, then the household leaves A", async () => {
     const db = e.server.db
     // Enumerator B works in a new, still empty village of the supervisor's commune.
     const unit = db.prepare("SELECT unit_code FROM users WHERE username = 'sup1'").pluck().get() as string
-    db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('e2e-moved-to', unit, 'Tổ dân phố Mới')
-    const b = await createUser(db, { username: 'enum2', password: DEMO_PASSWORD, role: 'enumerator', villages: ['e2e-moved-to'], displayName: 'Lê Văn Bình' })
+    db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run(
+      'e2e-moved-to',
+      unit,
+      'Tổ dân phố Mới',
+    )
+    const b = await createUser(db, {
+      username: 'enum2',
+      password: DEMO_PASSWORD,
+      role: 'enumerator',
+      villages: ['e2e-moved-to'],
+      displayName: 'Lê Văn Bình',
+    })
     const aId = db.prepare("SELECT id FROM users WHERE username = 'enum1'").pluck().get() as string
 
     const phoneA = await e.newPhone()
@@ -50,10 +68,15 @@ describe('reassignment', () => {
 
     // A comes back: the edit is pushed and ACKed, then the household leaves A's list; nothing unsynced or refused stays.
     await phoneA.context.setOffline(false)
-    await phoneA.page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"][data-refused="0"]').waitFor({ timeout: 30_000 })
+    await phoneA.page
+      .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"][data-refused="0"]')
+      .waitFor({ timeout: 30_000 })
     await expect.poll(() => row(id).count(), { timeout: 30_000 }).toBe(0)
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(61.5)
-    const authors = db.prepare("SELECT DISTINCT user_id FROM doc_log WHERE household_id = ? AND user_id NOT IN ('seed')").pluck().all(id)
+    const authors = db
+      .prepare("SELECT DISTINCT user_id FROM doc_log WHERE household_id = ? AND user_id NOT IN ('seed')")
+      .pluck()
+      .all(id)
     expect(authors).toEqual([aId])
 
     // B, with the household open, receives A's edit live.

@@ -3,7 +3,16 @@
 // bar counts it apart and never says synced, and "go back to the server's value" drops the local edits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { closeHousehold, editOffline, openHousehold, serverHousehold, startE2E, unlock, waitForServiceWorker, type E2E } from './harness.ts'
+import {
+  closeHousehold,
+  editOffline,
+  openHousehold,
+  serverHousehold,
+  startE2E,
+  unlock,
+  waitForServiceWorker,
+  type E2E,
+} from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -35,15 +44,29 @@ describe('refused edit', () => {
     // The crafted write joins the household's outbox; both go in one update, which the server refuses as a whole.
     await page.evaluate(
       async ([householdId, bytes]) => {
-        const w = window as unknown as { __rasoat: { device: { summary: { appendOutbox(e: unknown[], now: number): Promise<unknown[]> }; index: { put(rows: unknown[]): void } } } }
+        const w = window as unknown as {
+          __rasoat: {
+            device: {
+              summary: { appendOutbox(e: unknown[], now: number): Promise<unknown[]> }
+              index: { put(rows: unknown[]): void }
+            }
+          }
+        }
         const { summary, index } = w.__rasoat.device
-        index.put(await summary.appendOutbox([{ householdId, update: new Uint8Array(bytes as number[]), createdAt: Date.now() }], Date.now()))
+        index.put(
+          await summary.appendOutbox(
+            [{ householdId, update: new Uint8Array(bytes as number[]), createdAt: Date.now() }],
+            Date.now(),
+          ),
+        )
       },
       [id, foreignRootUpdate()] as const,
     )
 
     await context.setOffline(false)
-    await page.locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]').waitFor({ timeout: 30_000 })
+    await page
+      .locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]')
+      .waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('sync-phase').textContent()).toBe('Có thay đổi bị máy chủ từ chối')
     expect(await page.getByTestId('refused-count').textContent()).toBe('1 bị từ chối')
     expect(await bar.getAttribute('data-unsynced')).toBe('0')
@@ -52,7 +75,9 @@ describe('refused edit', () => {
     // Stored: a reload still shows it (the session re-sends once, is refused again, and never says synced).
     await page.reload()
     await unlock(page)
-    await page.locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]').waitFor({ timeout: 30_000 })
+    await page
+      .locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]')
+      .waitFor({ timeout: 30_000 })
     await openHousehold(page, id)
     const banner = page.getByTestId('refused-edit')
     await banner.waitFor()
@@ -71,7 +96,9 @@ describe('refused edit', () => {
     expect(await page.getByTestId('refused-edit').count()).toBe(0)
     await page.locator('[data-testid="status-bar"][data-phase="synced"][data-refused="0"][data-unsynced="0"]').waitFor()
     await closeHousehold(page)
-    expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe('synced')
+    expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe(
+      'synced',
+    )
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(serverArea)
   })
 })

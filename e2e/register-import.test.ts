@@ -17,20 +17,39 @@ const tid = (page: Page, id: string) => page.getByTestId(id)
 
 async function importCsv(csv: string): Promise<{ ok: boolean; created: number; proposals: number; unchanged: number }> {
   const token = await e.apiToken('admin1')
-  const res = await fetch(`${e.baseUrl}/api/register/imports?period=2025`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv })
+  const res = await fetch(`${e.baseUrl}/api/register/imports?period=2025`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: csv,
+  })
   return (await res.json()) as { ok: boolean; created: number; proposals: number; unchanged: number }
 }
-const householdOf = (code: string): string => e.server.db.prepare('SELECT household_id FROM register_households WHERE household_code = ?').pluck().get(code) as string
-const counts = () => e.server.db.prepare('SELECT (SELECT COUNT(*) FROM households) AS households, (SELECT COUNT(*) FROM doc_log) AS log, (SELECT SUM(server_seq) FROM doc_state) AS seq').get()
+const householdOf = (code: string): string =>
+  e.server.db
+    .prepare('SELECT household_id FROM register_households WHERE household_code = ?')
+    .pluck()
+    .get(code) as string
+const counts = () =>
+  e.server.db
+    .prepare(
+      'SELECT (SELECT COUNT(*) FROM households) AS households, (SELECT COUNT(*) FROM doc_log) AS log, (SELECT SUM(server_seq) FROM doc_state) AS seq',
+    )
+    .get()
 
 beforeAll(async () => {
   e = await startE2E()
   mkdirSync(SHOTS, { recursive: true })
   const token = await e.apiToken('enum1')
-  const { villages } = (await (await fetch(`${e.baseUrl}/api/villages`, { headers: { authorization: `Bearer ${token}` } })).json()) as { villages: { id: string; unitCode: string }[] }
+  const { villages } = (await (
+    await fetch(`${e.baseUrl}/api/villages`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { villages: { id: string; unitCode: string }[] }
   const v = villages[0]!
   const row = (name: string) => `HKE2E1,046080123456,${name},nam,1980-03-12,chủ hộ,Kinh,${v.unitCode},${v.id},12 Lê Lợi`
-  good = [HEADER, row('Hoàng Văn Đăng Ký'), `HKE2E1,046185000777,Hồ Thị Mến,nữ,1985-04-04,vợ,Kinh,${v.unitCode},${v.id},12 Lê Lợi`].join('\r\n')
+  good = [
+    HEADER,
+    row('Hoàng Văn Đăng Ký'),
+    `HKE2E1,046185000777,Hồ Thị Mến,nữ,1985-04-04,vợ,Kinh,${v.unitCode},${v.id},12 Lê Lợi`,
+  ].join('\r\n')
   changed = good.replace('Hồ Thị Mến', 'Hồ Thị Mến Thương')
   expect(await importCsv(good)).toMatchObject({ ok: true, created: 1 })
   expect(await importCsv(changed)).toMatchObject({ ok: true, created: 0, proposals: 1, unchanged: 1 })
@@ -46,7 +65,9 @@ describe('register import', () => {
     await tid(page, 'list-search').fill('Hoàng Văn Đăng Ký')
     await tid(page, 'household-row').first().click()
     await tid(page, 'proposals').waitFor()
-    await expect(tid(page, 'proposal-diff').first().textContent()).resolves.toContain('“Hồ Thị Mến” → “Hồ Thị Mến Thương”')
+    await expect(tid(page, 'proposal-diff').first().textContent()).resolves.toContain(
+      '“Hồ Thị Mến” → “Hồ Thị Mến Thương”',
+    )
     await page.screenshot({ path: join(SHOTS, 'register-proposal.png') })
     await tid(page, 'btn-proposal-accept').click()
     await tid(page, 'proposals').waitFor({ state: 'detached' })
@@ -74,7 +95,11 @@ describe('register import', () => {
       'HKE2E2,046180000001,Trần Thị Hai,nam,31/02/1981,vợ,Kinh,19789,Không có thôn này,1 Đường',
       'HKE2E3,046080123456,Hoàng Văn Đăng Ký,nam,1980-03-12,chủ hộ,Kinh,99999,Thôn X,2 Đường',
     ].join('\r\n')
-    await tid(page, 'import-file').setInputFiles({ name: 'ho-khau-loi.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) })
+    await tid(page, 'import-file').setInputFiles({
+      name: 'ho-khau-loi.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bad),
+    })
     await tid(page, 'btn-import-check').click()
     await page.locator('[data-testid="import-report"][data-ok="false"]').waitFor()
     const rows = await tid(page, 'import-errors').locator('tbody tr').allTextContents()
@@ -89,12 +114,18 @@ describe('register import', () => {
     await page.setViewportSize({ width: 360, height: 740 })
     expect(counts()).toEqual(before)
 
-    await tid(page, 'import-file').setInputFiles({ name: 'ho-khau.csv', mimeType: 'text/csv', buffer: Buffer.from(changed) })
+    await tid(page, 'import-file').setInputFiles({
+      name: 'ho-khau.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(changed),
+    })
     await tid(page, 'btn-import-check').click()
     await page.locator('[data-testid="import-report"][data-ok="true"]').waitFor()
     await tid(page, 'btn-import-run').click()
     await page.locator('[data-testid="import-ok"]').filter({ hasText: 'Đã nhập xong' }).waitFor()
-    await expect(tid(page, 'import-report').textContent()).resolves.toContain('0 hộ mới, 0 đề xuất thay đổi, 2 người không đổi')
+    await expect(tid(page, 'import-report').textContent()).resolves.toContain(
+      '0 hộ mới, 0 đề xuất thay đổi, 2 người không đổi',
+    )
     expect(counts()).toEqual(before)
   })
 })

@@ -38,7 +38,9 @@ describe('result screen', () => {
     const widths = await page.evaluate(() => {
       let scroller = document.querySelector('[data-testid="survey"]')?.parentElement ?? null
       while (scroller && getComputedStyle(scroller).overflowX === 'visible') scroller = scroller.parentElement
-      const items = [...document.querySelectorAll('[data-testid="submit-missing"] li')].map((el) => el.getBoundingClientRect().right)
+      const items = [...document.querySelectorAll('[data-testid="submit-missing"] li')].map(
+        (el) => el.getBoundingClientRect().right,
+      )
       return {
         document: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
         scrollingArea: scroller?.scrollWidth ?? 0,
@@ -55,11 +57,20 @@ describe('result screen', () => {
     const n = await householdWithBlankMember(page)
     await page.locator(`[data-testid="missing-item"][data-field="members.${n}.sex"]`).click()
     await tid(page, `field-members.${n}.sex`).waitFor()
-    await expect.poll(() => page.evaluate((path) => document.activeElement?.closest(`[data-testid="field-${path}"]`) !== null, `members.${n}.sex`)).toBe(true)
+    await expect
+      .poll(() =>
+        page.evaluate(
+          (path) => document.activeElement?.closest(`[data-testid="field-${path}"]`) !== null,
+          `members.${n}.sex`,
+        ),
+      )
+      .toBe(true)
 
     // Another item of the same member: the editor opens at that field (the name input itself has the focus).
     await tid(page, 'btn-step-result').click()
     await page.locator(`[data-testid="missing-item"][data-field="members.${n}.fullName"]`).click()
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`field-members.${n}.fullName`)
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe(`field-members.${n}.fullName`)
   })
 })

@@ -53,7 +53,10 @@ describe('review loop', () => {
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
 
     // The supervisor returns it over HTTP; the server writes it into the document and the phone receives it live.
-    const returned = await review(id, 'return', { comment: GENERAL, fieldComments: [{ path: 'dwelling.floorAreaM2', text: AT_FIELD }] })
+    const returned = await review(id, 'return', {
+      comment: GENERAL,
+      fieldComments: [{ path: 'dwelling.floorAreaM2', text: AT_FIELD }],
+    })
     expect(returned.status).toBe(200)
     await page.locator('[data-testid="survey"][data-status="returned"]').waitFor({ timeout: 30_000 })
     await expectComments(page)

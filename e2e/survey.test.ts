@@ -21,7 +21,9 @@ const SHOTS = join(ROOT, process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : 
 
 const tid = (page: Page, id: string) => page.getByTestId(id)
 async function answer(page: Page, path: string, value: string | boolean): Promise<void> {
-  await tid(page, `field-${path}`).locator(`input[value="${String(value)}"]`).check()
+  await tid(page, `field-${path}`)
+    .locator(`input[value="${String(value)}"]`)
+    .check()
 }
 async function type(page: Page, path: string, value: string): Promise<void> {
   const input = tid(page, `field-${path}`)
@@ -92,7 +94,10 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, `warning-members.${n}.personalId`).first().waitFor()
     mkdirSync(SHOTS, { recursive: true })
     await tid(page, `field-members.${n}.fullName`).scrollIntoViewIfNeeded()
-    await page.locator('.s-body h2').first().evaluate((el) => el.scrollIntoView({ block: 'start' }))
+    await page
+      .locator('.s-body h2')
+      .first()
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await page.screenshot({ path: join(SHOTS, 'form.png') })
     await tid(page, 'btn-member-done').click()
 
@@ -135,7 +140,9 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, 'btn-menu').click()
     await tid(page, 'btn-lang').click()
     await expect(tid(page, 'classification-category').textContent()).resolves.toBe('Poor')
-    await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain('Poor: income at or below the line')
+    await expect(tid(page, 'classification-reasons').textContent()).resolves.toContain(
+      'Poor: income at or below the line',
+    )
     await tid(page, 'btn-menu').click()
     await tid(page, 'btn-lang').click()
     await expect(tid(page, 'classification-category').textContent()).resolves.toBe('Hộ nghèo')
@@ -152,7 +159,11 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await expect
       .poll(async () => {
         const res = await fetch(`${e.baseUrl}/api/households/${id}`, { headers: { authorization: `Bearer ${token}` } })
-        const body = (await res.json()) as { status?: string; category?: string; household?: { status?: string; category?: string } }
+        const body = (await res.json()) as {
+          status?: string
+          category?: string
+          household?: { status?: string; category?: string }
+        }
         const h = body.household ?? body
         return `${h.status}/${h.category}`
       })
@@ -161,7 +172,10 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     const names = stored?.members.map((m) => m.fullName) ?? []
     expect(names).toEqual(expect.arrayContaining([`${headName} Thử`, 'Hồ Văn Mới']))
     expect(names).not.toContain('Nhập nhầm')
-    expect(stored).toMatchObject({ income: { perCapitaMonthly: 900_000 }, dwelling: { floorAreaM2: 9.5, water: 'surface_water', toilet: 'none' } })
+    expect(stored).toMatchObject({
+      income: { perCapitaMonthly: 900_000 },
+      dwelling: { floorAreaM2: 9.5, water: 'surface_water', toilet: 'none' },
+    })
     expect(stored?.location).toMatchObject({ accuracyM: 9 })
   })
 

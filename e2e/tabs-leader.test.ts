@@ -20,7 +20,9 @@ describe('sync leader tab', () => {
     await second.goto(e.baseUrl)
     await unlock(second)
     // the follower's session ends and the user signs in again in that tab
-    await second.evaluate(() => (window as unknown as { __rasoat: { app: { signInAgain(): void } } }).__rasoat.app.signInAgain())
+    await second.evaluate(() =>
+      (window as unknown as { __rasoat: { app: { signInAgain(): void } } }).__rasoat.app.signInAgain(),
+    )
     await second.getByTestId('login-password').fill(DEMO_PASSWORD)
     await second.getByTestId('btn-login').click()
     await second.getByTestId('household-list').waitFor()
@@ -28,7 +30,9 @@ describe('sync leader tab', () => {
     await second.locator('[data-testid="status-bar"][data-phase="synced"]').waitFor({ timeout: 30_000 })
     const id = await openHousehold(second)
     await setFloorArea(second, '55.5')
-    await expect.poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 }).toBe(55.5)
+    await expect
+      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 })
+      .toBe(55.5)
     await second.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
   })
 })

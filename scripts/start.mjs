@@ -18,10 +18,14 @@ function newestMtime(dir) {
 }
 
 const sources = ['client', 'shared'].map((d) => newestMtime(join(root, d)))
-const stale = !existsSync(built) || Math.max(...sources, statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(built).mtimeMs
+const stale =
+  !existsSync(built) || Math.max(...sources, statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(built).mtimeMs
 if (stale) {
   console.log('Building the client…')
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 

@@ -37,9 +37,17 @@ describe('the HTTP API', () => {
   it('refuses every protected route without a session (auth/unauthenticated)', async () => {
     for (const [method, path] of PROTECTED) {
       const body = method === 'GET' ? undefined : method === 'PUT' ? new Uint8Array([1]) : '{}'
-      const res = await fetch(s.url + path, { method, body, headers: { 'content-type': method === 'PUT' ? 'image/jpeg' : 'application/json' } })
+      const res = await fetch(s.url + path, {
+        method,
+        body,
+        headers: { 'content-type': method === 'PUT' ? 'image/jpeg' : 'application/json' },
+      })
       expect(res.status, `${method} ${path}`).toBe(401)
-      expect(await res.json(), `${method} ${path}`).toEqual({ code: 'auth/unauthenticated', message: expect.any(String), details: null })
+      expect(await res.json(), `${method} ${path}`).toEqual({
+        code: 'auth/unauthenticated',
+        message: expect.any(String),
+        details: null,
+      })
     }
   })
 
@@ -62,9 +70,17 @@ describe('the HTTP API', () => {
       ['/api/users', deepObject],
       ['/api/login', `{"username":"lan","password":${deep}}`],
     ] as const) {
-      const res = await s.api(path, { method: 'POST', token: w.tokens.admin, headers: { 'content-type': 'application/json' }, body })
+      const res = await s.api(path, {
+        method: 'POST',
+        token: w.tokens.admin,
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
       expect(res.status, path).toBe(400)
-      expect(await res.json(), path).toMatchObject({ code: 'request/invalid', details: { issues: [{ message: 'nested deeper than 64' }] } })
+      expect(await res.json(), path).toMatchObject({
+        code: 'request/invalid',
+        details: { issues: [{ message: 'nested deeper than 64' }] },
+      })
     }
   })
 
@@ -75,7 +91,11 @@ describe('the HTTP API', () => {
       body: JSON.stringify({ username: 'plain', password: 'a long enough password', role: 'admin' }),
     })
     expect(res.status).toBe(415)
-    expect(await res.json()).toEqual({ code: 'request/unsupported-type', message: expect.any(String), details: { contentType: 'text/plain' } })
+    expect(await res.json()).toEqual({
+      code: 'request/unsupported-type',
+      message: expect.any(String),
+      details: { contentType: 'text/plain' },
+    })
     expect(s.db.prepare("SELECT COUNT(*) FROM users WHERE username = 'plain'").pluck().get()).toBe(0)
     expect((await s.api('/api/logout', { method: 'POST', token: await s.login('obs') })).status).toBe(200)
   })
@@ -91,9 +111,12 @@ describe('the HTTP API', () => {
   })
 
   it('answers a body that is not JSON with request/invalid', async () => {
-    const res = await s.api('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' })
+    const res = await s.api('/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    })
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ code: 'request/invalid' })
   })
-
 })

@@ -113,7 +113,13 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.use('/api/*', (c, next) => (isPhoto(c.req.path) ? next() : jsonLimit(c, next)))
 
   const audit = deps.audit ?? createAuditLog(deps.db, now)
-  healthRoutes(app, { db: deps.db, version: deps.version, writer: deps.relay?.writer, dataDir: deps.dataDir, minFreeBytes: deps.minFreeBytes })
+  healthRoutes(app, {
+    db: deps.db,
+    version: deps.version,
+    writer: deps.relay?.writer,
+    dataDir: deps.dataDir,
+    minFreeBytes: deps.minFreeBytes,
+  })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
   sessionRoutes(app, {
     db: deps.db,
@@ -136,7 +142,11 @@ export function createApp(deps: AppDeps): BuiltApp {
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
   auditRoutes(app, { audit })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
-  photoRoutes(app, { access: deps.access, photos: createPhotoStore(deps.db, deps.photosDir, now), quota: deps.photoQuota })
+  photoRoutes(app, {
+    access: deps.access,
+    photos: createPhotoStore(deps.db, deps.photosDir, now),
+    quota: deps.photoQuota,
+  })
 
   clientFileRoutes(app, deps.clientDir)
   return { app, injectWebSocket, wss }

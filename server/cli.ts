@@ -12,16 +12,43 @@ interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
-  classify: { usage: 'classify FILE [--standard ID]   classify one household or an array (rasoat.household/1); JSON on stdout', load: () => import('./cli/classify.ts') },
-  user: { usage: 'user add|disable|enable|password --username U [--role R --unit CODE --villages A,B] [--data-dir D]   manage users (password from stdin or a prompt)', load: () => import('./cli/user.ts') },
-  backup: { usage: 'backup FILE [--data-dir D]   one file with the database and photos, consistent while the server runs', load: () => import('./cli/backup.ts') },
-  restore: { usage: 'restore FILE [--data-dir D]   replace the data with a backup (server stopped); devices see a new epoch', load: () => import('./cli/restore.ts') },
-  'import-register': { usage: 'import-register FILE.csv --period P [--dry-run] [--data-dir D]   population-register CSV: new households, proposals for changed people', load: () => import('./cli/import-register.ts') },
-  seed: { usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)', load: () => import('./cli/seed.ts') },
+  classify: {
+    usage: 'classify FILE [--standard ID]   classify one household or an array (rasoat.household/1); JSON on stdout',
+    load: () => import('./cli/classify.ts'),
+  },
+  user: {
+    usage:
+      'user add|disable|enable|password --username U [--role R --unit CODE --villages A,B] [--data-dir D]   manage users (password from stdin or a prompt)',
+    load: () => import('./cli/user.ts'),
+  },
+  backup: {
+    usage: 'backup FILE [--data-dir D]   one file with the database and photos, consistent while the server runs',
+    load: () => import('./cli/backup.ts'),
+  },
+  restore: {
+    usage: 'restore FILE [--data-dir D]   replace the data with a backup (server stopped); devices see a new epoch',
+    load: () => import('./cli/restore.ts'),
+  },
+  'import-register': {
+    usage:
+      'import-register FILE.csv --period P [--dry-run] [--data-dir D]   population-register CSV: new households, proposals for changed people',
+    load: () => import('./cli/import-register.ts'),
+  },
+  seed: {
+    usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)',
+    load: () => import('./cli/seed.ts'),
+  },
 }
 
 function usage(): string {
-  return ['usage: npm run cli -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n') + '\n'
+  return (
+    [
+      'usage: npm run cli -- <command> [args]',
+      '',
+      'commands:',
+      ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    ].join('\n') + '\n'
+  )
 }
 
 async function main(argv: string[]): Promise<number> {

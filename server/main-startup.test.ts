@@ -26,7 +26,14 @@ function startMain(dataDir: string): Started {
   // node with tsx's loader, not the tsx CLI: one process, so SIGTERM reaches the server's own handler and no signal
   // relay between two processes can race it (the CLI answered 143 under load).
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: '0', CLIENT_DIR: join(root, 'none') },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_DEMO: '0',
+      CLIENT_DIR: join(root, 'none'),
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -41,7 +48,9 @@ function startMain(dataDir: string): Started {
   })
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()))
   // 'close', not 'exit': it comes after stdout and stderr are read to their end.
-  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((ok) => child.on('close', (code) => ok({ code, stderr, stdout })))
+  const exit = new Promise<{ code: number | null; stderr: string; stdout: string }>((ok) =>
+    child.on('close', (code) => ok({ code, stderr, stdout })),
+  )
   const stop = () => {
     // Own process group: stop tsx and the server it started, never anything else.
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGTERM')
@@ -111,6 +120,8 @@ describe('start-up errors are one line', () => {
     }
     db.close()
     expect((err as { code?: string }).code).toBe('SQLITE_FULL')
-    expect(startupErrorLine(err, { dataDir: '/srv/rasoat' })).toMatch(/^data\/disk-full: the disk holding \/srv\/rasoat is full/)
+    expect(startupErrorLine(err, { dataDir: '/srv/rasoat' })).toMatch(
+      /^data\/disk-full: the disk holding \/srv\/rasoat is full/,
+    )
   })
 })

@@ -18,7 +18,14 @@ afterAll(() => {
 describe('server/main.ts', () => {
   it('starts from env (PORT=0, DATA_DIR), answers /api/health, and exits 0 on SIGTERM', async () => {
     child = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: '0', CLIENT_DIR: join(dataDir, 'none') },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SEED_DEMO: '0',
+        CLIENT_DIR: join(dataDir, 'none'),
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

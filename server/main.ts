@@ -29,7 +29,8 @@ const server = await startServer({
 console.log(`rasoat ${config.version} listening on ${server.url} (data: ${config.dataDir})`)
 if (server.demo) {
   console.log('Demo dataset created. Logins (shown once):')
-  for (const u of server.demo.users) console.log(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}`)
+  for (const u of server.demo.users)
+    console.log(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}`)
 }
 
 let stopping = false

@@ -19,11 +19,29 @@ let s: TestServer
 
 beforeAll(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'rasoat-tls-'))
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-  ], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  )
   const config = readConfig({ TLS_CERT: join(certDir, 'cert.pem'), TLS_KEY: join(certDir, 'key.pem') })
   if (!config.tls) throw new Error('readConfig did not read TLS_CERT/TLS_KEY')
   ;({ cert, key } = config.tls)
@@ -36,14 +54,27 @@ afterAll(async () => {
 })
 
 /** One HTTPS request trusting only our certificate. */
-function httpsJson(path: string, body?: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
+function httpsJson(
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
   return new Promise((done, fail) => {
-    const req = request(`${s.url}${path}`, { method: body === undefined ? 'GET' : 'POST', ca: cert, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) as unknown }))
-    })
+    const req = request(
+      `${s.url}${path}`,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        ca: cert,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () =>
+          done({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) as unknown }),
+        )
+      },
+    )
     req.on('error', fail)
     req.end(body === undefined ? undefined : JSON.stringify(body))
   })
@@ -60,7 +91,10 @@ describe('serving HTTPS and WSS (TLS_CERT, TLS_KEY)', () => {
 
   it('accepts a WSS sync connection', async () => {
     const token = await new Promise<string>((done, fail) => {
-      httpsJson('/api/login', { username: 'lan', password: TEST_PASSWORD }).then((r) => done((r.json as { token: string }).token), fail)
+      httpsJson('/api/login', { username: 'lan', password: TEST_PASSWORD }).then(
+        (r) => done((r.json as { token: string }).token),
+        fail,
+      )
     })
     const ws = new WebSocket(`${s.url.replace('https', 'wss')}/sync?token=${encodeURIComponent(token)}`, { ca: cert })
     await new Promise<void>((open, fail) => {
@@ -86,7 +120,9 @@ describe('serving HTTPS and WSS (TLS_CERT, TLS_KEY)', () => {
 describe('TLS settings', () => {
   it('needs both files, readable', () => {
     expect(() => readConfig({ TLS_CERT: 'cert.pem' })).toThrow('TLS_CERT and TLS_KEY must be set together')
-    expect(() => readConfig({ TLS_CERT: join(certDir, 'nope.pem'), TLS_KEY: join(certDir, 'key.pem') })).toThrow(/TLS_CERT: cannot read .*ENOENT/)
+    expect(() => readConfig({ TLS_CERT: join(certDir, 'nope.pem'), TLS_KEY: join(certDir, 'key.pem') })).toThrow(
+      /TLS_CERT: cannot read .*ENOENT/,
+    )
     expect(readConfig({}).tls).toBeUndefined()
     expect(readFileSync(join(certDir, 'key.pem')).equals(key)).toBe(true)
   })

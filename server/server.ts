@@ -92,7 +92,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
   const lock = lockDataDir(dataDir, 'server')
   // A restore that was killed half-way leaves its staging folder; nothing else uses it while this process holds the lock.
-  for (const name of readdirSync(dataDir)) if (name.startsWith('.restore-')) rmSync(join(dataDir, name), { recursive: true, force: true })
+  for (const name of readdirSync(dataDir))
+    if (name.startsWith('.restore-')) rmSync(join(dataDir, name), { recursive: true, force: true })
   let db: Db
   try {
     db = openDb(databaseFile(dataDir))
@@ -122,13 +123,17 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   const docStore = createDocStore(db, { now })
 
   let demo: RunningServer['demo']
-  const isNew = db.prepare('SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM households) AS n').pluck().get() === 0
+  const isNew =
+    db.prepare('SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM households) AS n').pluck().get() === 0
   if (opts.seedDemo && isNew) {
     const seeded = await seedDemo(db, docStore, { password: opts.demoPassword })
     opts.log?.(`Seeded demo data: ${seeded.households} households in ${Math.round(seeded.ms)} ms`)
     demo = { users: seeded.users }
   }
-  const feed = createConsoleFeed(db, { now, ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}) })
+  const feed = createConsoleFeed(db, {
+    now,
+    ...(opts.deviceStaleMs !== undefined ? { staleAfterMs: opts.deviceStaleMs } : {}),
+  })
   const commit: HouseholdWriterOptions = {
     ...opts.commit,
     ...(opts.visitRules ? { visitRules: opts.visitRules } : {}),
@@ -137,12 +142,21 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       feed.summaryCommitted(ids)
     },
   }
-  const relay = createRelay({ db, access, docStore, now, epoch, commit, ...(opts.relayLimits ? { limits: opts.relayLimits } : {}) })
+  const relay = createRelay({
+    db,
+    access,
+    docStore,
+    now,
+    epoch,
+    commit,
+    ...(opts.relayLimits ? { limits: opts.relayLimits } : {}),
+  })
   const photosDir = join(dataDir, 'photos')
   const photos = createPhotoStore(db, photosDir, now)
   const sweepPhotos = (): void => {
     const swept = photos.sweepOrphans(opts.orphanPhotoGraceMs ?? DEFAULT_ORPHAN_GRACE_MS)
-    if (swept.rows + swept.files > 0) opts.log?.(`Deleted ${swept.rows} photos linked to no household and ${swept.files} files`)
+    if (swept.rows + swept.files > 0)
+      opts.log?.(`Deleted ${swept.rows} photos linked to no household and ${swept.files} files`)
   }
   sweepPhotos()
   const photoSweep = setInterval(sweepPhotos, 6 * 60 * 60 * 1000)
@@ -150,7 +164,10 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   // Writes no ACK waits for (sessions, users, photo rows) reach the disk within a second too.
   const wal = createWalSync(db)
   const walTick = wal === null ? null : syncWhenChanged(db, wal)
-  const walTimer = setInterval(() => void walTick?.().catch((e: unknown) => opts.log?.(`WAL sync failed: ${String(e)}`)), 1000)
+  const walTimer = setInterval(
+    () => void walTick?.().catch((e: unknown) => opts.log?.(`WAL sync failed: ${String(e)}`)),
+    1000,
+  )
   walTimer.unref()
 
   const { app, injectWebSocket, wss } = createApp({
@@ -171,7 +188,9 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     now,
   })
 
-  const tls = opts.tls ? { createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } } : {}
+  const tls = opts.tls
+    ? { createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } }
+    : {}
   const server: ServerType = await new Promise((ok, fail) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: host, ...tls }, () => ok(s))
     s.once('error', (e) => {
@@ -214,5 +233,18 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     return closing
   }
 
-  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`, port, host, db, access, docStore, relay, epoch, feed, app, demo, close }
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    port,
+    host,
+    db,
+    access,
+    docStore,
+    relay,
+    epoch,
+    feed,
+    app,
+    demo,
+    close,
+  }
 }

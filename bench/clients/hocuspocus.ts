@@ -6,7 +6,16 @@ import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import { Device } from './device.ts'
 
-const T = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, SyncReply: 4, Stateless: 5, Close: 7, SyncStatus: 8 } as const
+const T = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+  SyncReply: 4,
+  Stateless: 5,
+  Close: 7,
+  SyncStatus: 8,
+} as const
 const SYNC_STEP1 = 0
 const SYNC_STEP2 = 1
 const SYNC_UPDATE = 2
@@ -45,21 +54,26 @@ export class HocuspocusDevice extends Device {
     })
     // What the provider does per attached document: Auth(token), then SyncStep1 (queued by the server until auth).
     for (const id of this.households) {
-      this.send(frame(id, (e) => {
-        encoding.writeVarUint(e, T.Auth)
-        encoding.writeVarUint(e, AUTH_TOKEN)
-        encoding.writeVarString(e, this.token ?? 'bench')
-      }))
+      this.send(
+        frame(id, (e) => {
+          encoding.writeVarUint(e, T.Auth)
+          encoding.writeVarUint(e, AUTH_TOKEN)
+          encoding.writeVarString(e, this.token ?? 'bench')
+        }),
+      )
       const sv = this.stateVector(id)
-      this.send(frame(id, (e) => {
-        encoding.writeVarUint(e, T.Sync)
-        encoding.writeVarUint(e, SYNC_STEP1)
-        encoding.writeVarUint8Array(e, sv)
-      }))
+      this.send(
+        frame(id, (e) => {
+          encoding.writeVarUint(e, T.Sync)
+          encoding.writeVarUint(e, SYNC_STEP1)
+          encoding.writeVarUint8Array(e, sv)
+        }),
+      )
     }
     const end = Date.now() + timeoutMs
     while (this.synced.size < this.households.length) {
-      if (Date.now() > end) throw new Error(`${this.name}: ${this.synced.size}/${this.households.length} synced after ${timeoutMs} ms`)
+      if (Date.now() > end)
+        throw new Error(`${this.name}: ${this.synced.size}/${this.households.length} synced after ${timeoutMs} ms`)
       await new Promise((r) => setTimeout(r, 5))
     }
   }
@@ -78,11 +92,13 @@ export class HocuspocusDevice extends Device {
           // Answer the server's step1 with what we have that it lacks (the provider does this; it is acked).
           const diff = this.diffFor(id, payload)
           this.offline.delete(id)
-          this.send(frame(id, (e) => {
-            encoding.writeVarUint(e, T.Sync)
-            encoding.writeVarUint(e, SYNC_STEP2)
-            encoding.writeVarUint8Array(e, diff)
-          }))
+          this.send(
+            frame(id, (e) => {
+              encoding.writeVarUint(e, T.Sync)
+              encoding.writeVarUint(e, SYNC_STEP2)
+              encoding.writeVarUint8Array(e, diff)
+            }),
+          )
           this.expectAck(id, null, diff)
         } else if (sub === SYNC_STEP2) {
           this.received(id, payload, true)
@@ -106,11 +122,13 @@ export class HocuspocusDevice extends Device {
   }
 
   sendUpdate(id: string, update: Uint8Array, sentAt: number | null): void {
-    this.send(frame(id, (e) => {
-      encoding.writeVarUint(e, T.Sync)
-      encoding.writeVarUint(e, SYNC_UPDATE)
-      encoding.writeVarUint8Array(e, update)
-    }))
+    this.send(
+      frame(id, (e) => {
+        encoding.writeVarUint(e, T.Sync)
+        encoding.writeVarUint(e, SYNC_UPDATE)
+        encoding.writeVarUint8Array(e, update)
+      }),
+    )
     this.expectAck(id, sentAt, update)
   }
 

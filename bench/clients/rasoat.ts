@@ -64,7 +64,9 @@ export class RasoatDevice extends Device {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         off()
-        reject(new Error(`${this.name}: not synced after ${timeoutMs} ms (${session.status.remaining} households waiting)`))
+        reject(
+          new Error(`${this.name}: not synced after ${timeoutMs} ms (${session.status.remaining} households waiting)`),
+        )
       }, timeoutMs)
       const off = session.onStatus((s) => {
         if (!done(s)) return

@@ -81,9 +81,15 @@ export class YWebsocketDevice extends Device {
     this.connected = false
     const all = [...this.sockets.values()]
     this.sockets.clear()
-    await Promise.all(all.map((ws) => ws.readyState === WebSocket.CLOSED ? undefined : new Promise<void>((resolve) => {
-      ws.once('close', () => resolve())
-      ws.terminate()
-    })))
+    await Promise.all(
+      all.map((ws) =>
+        ws.readyState === WebSocket.CLOSED
+          ? undefined
+          : new Promise<void>((resolve) => {
+              ws.once('close', () => resolve())
+              ws.terminate()
+            }),
+      ),
+    )
   }
 }

@@ -17,7 +17,8 @@ export const householdBuilder: HouseholdBuilder = {
     const h = makeHousehold({ id }, 7_000 + i)
     const doc = HouseholdDoc.create(h, { clientId: 2_000_000 + i })
     const fields = editableFields(doc.ydoc)
-    for (let e = 0; e < 12 && fields.length; e++) editField(doc.ydoc, fields[(i * 13 + e * 7) % fields.length] as string[], e)
+    for (let e = 0; e < 12 && fields.length; e++)
+      editField(doc.ydoc, fields[(i * 13 + e * 7) % fields.length] as string[], e)
     const state = Y.encodeStateAsUpdate(doc.ydoc)
     doc.ydoc.destroy()
     return state

@@ -41,8 +41,23 @@ function sh(cmd: string): string {
 }
 
 export function machineInfo(pinning: string): MachineInfo {
-  const names = ['yjs', 'y-protocols', 'lib0', 'ws', 'better-sqlite3', 'hono', '@hono/node-server', '@hono/node-ws',
-    '@hocuspocus/server', '@hocuspocus/provider', '@y/websocket-server', 'y-websocket', 'playwright-core', 'vite', 'tsx']
+  const names = [
+    'yjs',
+    'y-protocols',
+    'lib0',
+    'ws',
+    'better-sqlite3',
+    'hono',
+    '@hono/node-server',
+    '@hono/node-ws',
+    '@hocuspocus/server',
+    '@hocuspocus/provider',
+    '@y/websocket-server',
+    'y-websocket',
+    'playwright-core',
+    'vite',
+    'tsx',
+  ]
   return {
     nproc: Number(sh('nproc --all')) || cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',

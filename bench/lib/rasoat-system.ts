@@ -8,7 +8,11 @@ export { RasoatDevice }
 
 export const BENCH_UNIT = '19789'
 
-export async function prepareRasoat(dir: string, docs: { id: string; state: Uint8Array }[], plan: Plan): Promise<Map<string, string>> {
+export async function prepareRasoat(
+  dir: string,
+  docs: { id: string; state: Uint8Array }[],
+  plan: Plan,
+): Promise<Map<string, string>> {
   const { openDb } = await import('../../server/db/open.ts')
   const { migrate } = await import('../../server/db/migrate.ts')
   const { migrations } = await import('../../server/db/migrations/index.ts')
@@ -36,7 +40,11 @@ export async function prepareRasoat(dir: string, docs: { id: string; state: Uint
     plan.groups.forEach((g, i) => insVillage.run(`${BENCH_UNIT}-b${i}`, BENCH_UNIT, `Bench village ${g.name}`))
     insVillage.run(`${BENCH_UNIT}-bx`, BENCH_UNIT, 'Bench stored-only village')
     for (const d of docs) {
-      store.createHousehold({ id: d.id, period, unitCode: BENCH_UNIT, villageId: villageOf.get(d.id) ?? `${BENCH_UNIT}-bx` }, d.state, 'bench-seed')
+      store.createHousehold(
+        { id: d.id, period, unitCode: BENCH_UNIT, villageId: villageOf.get(d.id) ?? `${BENCH_UNIT}-bx` },
+        d.state,
+        'bench-seed',
+      )
     }
     plan.groups.forEach((g, i) => {
       for (const dev of g.devices) {

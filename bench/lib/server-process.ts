@@ -51,7 +51,11 @@ export async function pinSimulator(): Promise<string> {
   }
 }
 
-export async function startServer(system: SystemName, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(
+  system: SystemName,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
   const entry = fileURLToPath(new URL(`../servers/${system}.ts`, import.meta.url))
   // BENCH_CPU_PROF_DIR=<dir>: write a V8 CPU profile of each server (read it with bench/profile-summary.ts).
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
@@ -65,10 +69,12 @@ export async function startServer(system: SystemName, env: Record<string, string
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
   })
   live.add(child)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    live.delete(child)
-    resolve(code)
-  }))
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      live.delete(child)
+      resolve(code)
+    }),
+  )
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString()
@@ -76,7 +82,10 @@ export async function startServer(system: SystemName, env: Record<string, string
   })
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let buf = ''
-    const timer = setTimeout(() => reject(new Error(`${system} server did not start in ${timeoutMs} ms: ${stderr.slice(-2000)}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`${system} server did not start in ${timeoutMs} ms: ${stderr.slice(-2000)}`)),
+      timeoutMs,
+    )
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString()
       const m = /^READY (.*)$/m.exec(buf)

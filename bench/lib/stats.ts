@@ -16,7 +16,13 @@ export interface LatencySummary {
 
 export function summarise(samples: readonly number[]): LatencySummary {
   const s = [...samples].sort((a, b) => a - b)
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN }
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+  }
 }
 
 export function round(x: number, digits = 1): number {
@@ -37,7 +43,11 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
 }
 
 /** Run `fn` over items with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length)
   let next = 0
   const worker = async (): Promise<void> => {

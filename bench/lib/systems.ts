@@ -26,7 +26,13 @@ export interface SystemAdapter {
   label: string
   prepare(tag: string, corpus: Corpus, plan: Plan): Promise<Prepared>
   start(p: Prepared): Promise<ServerProcess>
-  device(server: ServerProcess, p: Prepared, name: string, households: string[], opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents }): Device
+  device(
+    server: ServerProcess,
+    p: Prepared,
+    name: string,
+    households: string[],
+    opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents },
+  ): Device
 }
 
 function freshDir(tag: string): string {
@@ -70,7 +76,13 @@ export const SYSTEMS: Record<SystemName, SystemAdapter> = {
     },
     start: (p) => startServer('rasoat', p.env, 120_000),
     device(server, p, devName, households, opts = {}) {
-      return new RasoatDevice({ url: `ws://127.0.0.1:${server.port}/sync`, name: devName, households, token: p.tokens.get(devName) ?? '', ...opts })
+      return new RasoatDevice({
+        url: `ws://127.0.0.1:${server.port}/sync`,
+        name: devName,
+        households,
+        token: p.tokens.get(devName) ?? '',
+        ...opts,
+      })
     },
   },
   hocuspocus: peer('hocuspocus', '@hocuspocus/server 3.4.4 (SyncStatus acks, debounced store)'),

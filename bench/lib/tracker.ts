@@ -59,7 +59,8 @@ export class EditTracker {
   /** Edits (client, clock) delivered to at least one other device. */
   deliveredEdits(): { client: number; clock: number }[] {
     const out: { client: number; clock: number }[] = []
-    for (const [client, list] of this.byClient) for (const e of list) if (e.deliveredTo > 0) out.push({ client, clock: e.clock })
+    for (const [client, list] of this.byClient)
+      for (const e of list) if (e.deliveredTo > 0) out.push({ client, clock: e.clock })
     return out
   }
 

@@ -43,7 +43,13 @@ try {
     picked.push(v.id)
     total += v.n
   }
-  await createUser(e.server.db, { username: 'measure500', password: DEMO_PASSWORD, role: 'enumerator', villages: picked, displayName: 'Đo Lường' })
+  await createUser(e.server.db, {
+    username: 'measure500',
+    password: DEMO_PASSWORD,
+    role: 'enumerator',
+    villages: picked,
+    displayName: 'Đo Lường',
+  })
 
   // first sign-in on a new phone, throttled: bootstrap of every household (BATCH, inbox, summaries)
   const fresh = await e.newPhone()
@@ -115,8 +121,17 @@ try {
       }),
     )
     // open a household: Y.Doc from y-indexeddb + inbox, SurveyScreen chunk, first render of the form
-    const id = await page.getByTestId('household-row').nth(i + 2).getAttribute('data-id')
-    openHousehold.push(await timed(page, `[data-testid="household-row"][data-id="${id}"]`, '[data-testid="survey"] [data-testid="classification-summary"]'))
+    const id = await page
+      .getByTestId('household-row')
+      .nth(i + 2)
+      .getAttribute('data-id')
+    openHousehold.push(
+      await timed(
+        page,
+        `[data-testid="household-row"][data-id="${id}"]`,
+        '[data-testid="survey"] [data-testid="classification-summary"]',
+      ),
+    )
     await page.getByTestId('btn-back').click()
     await page.getByTestId('household-list').waitFor()
   }
@@ -137,10 +152,14 @@ try {
     openHouseholdMs: median(openHousehold),
     samples: { cold, unlockToList, listMount, search, openHousehold },
   }
-  console.log(`JS for list + form: ${(result.jsGzipBytes / 1024).toFixed(1)} kB gzip (${(result.jsRawBytes / 1024).toFixed(0)} kB raw) in ${sizes.length} chunks`)
+  console.log(
+    `JS for list + form: ${(result.jsGzipBytes / 1024).toFixed(1)} kB gzip (${(result.jsRawBytes / 1024).toFixed(0)} kB raw) in ${sizes.length} chunks`,
+  )
   for (const s of sizes) console.log(`  ${s.file}: ${(s.gzip / 1024).toFixed(1)} kB gzip`)
   console.log(`CPU throttled ${RATE}×, ${total} households, median of ${RUNS}:`)
-  console.log(`  first sign-in + bootstrap of ${total} households (login → all rows summarised): ${bootstrapMs} ms, storage ${(storageAfterBootstrap / 1024 / 1024).toFixed(1)} MB`)
+  console.log(
+    `  first sign-in + bootstrap of ${total} households (login → all rows summarised): ${bootstrapMs} ms, storage ${(storageAfterBootstrap / 1024 / 1024).toFixed(1)} MB`,
+  )
   console.log(`  cold start (reload from service worker → unlock form): ${result.coldStartToUnlockMs} ms`)
   console.log(`  unlock (PBKDF2) → list rendered: ${result.unlockToListMs} ms`)
   console.log(`  list mount (500 rows, virtualised): ${result.listMountMs} ms`)

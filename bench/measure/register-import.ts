@@ -39,7 +39,20 @@ export function registerCsv(rows: number, villages: readonly SeedVillage[], seed
       const id = `046${century}${String(year % 100).padStart(2, '0')}${String(person).padStart(6, '0')}`
       const name = `${family} ${pick(MIDDLE_NAMES[sex])} ${pick(GIVEN_NAMES[sex])}`
       const relation = k === 0 ? 'chủ hộ' : k === 1 ? 'vợ' : 'con'
-      lines.push([`HK${String(h).padStart(7, '0')}`, id, name, sex === 'male' ? 'nam' : 'nữ', birth, relation, 'Kinh', v.unitCode, v.name, address].join(','))
+      lines.push(
+        [
+          `HK${String(h).padStart(7, '0')}`,
+          id,
+          name,
+          sex === 'male' ? 'nam' : 'nữ',
+          birth,
+          relation,
+          'Kinh',
+          v.unitCode,
+          v.name,
+          address,
+        ].join(','),
+      )
     }
   }
   return lines.join('\r\n') + '\r\n'
@@ -54,14 +67,22 @@ async function main(): Promise<void> {
     migrate(db, migrations)
     ensureReferenceData(db)
     // Village names are unique per unit here, so every row's village resolves to one village.
-    const villages = makeVillages(pickUnits(db, 40), 10, seededRandom(3)).map((v, i) => ({ ...v, name: `${v.name} ${i}` }))
+    const villages = makeVillages(pickUnits(db, 40), 10, seededRandom(3)).map((v, i) => ({
+      ...v,
+      name: `${v.name} ${i}`,
+    }))
     insertVillages(db, villages)
     const file = join(dir, 'register.csv')
     writeFileSync(file, registerCsv(rows, villages))
     const docStore = createDocStore(db)
     const writer = createHouseholdWriter(db, docStore)
     const deps = { db, docStore, writer, audit: createAuditLog(db) }
-    const opts = { period: currentPeriod(db), actor: { id: 'bench', username: 'bench' }, dryRun: false, maxBytes: 256 * 1024 * 1024 }
+    const opts = {
+      period: currentPeriod(db),
+      actor: { id: 'bench', username: 'bench' },
+      dryRun: false,
+      maxBytes: 256 * 1024 * 1024,
+    }
     const rssBefore = process.memoryUsage().rss
     const t0 = performance.now()
     const first = await importRegister(deps, createReadStream(file), opts)
@@ -74,21 +95,23 @@ async function main(): Promise<void> {
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
     const dbMb = statSync(join(dir, 'rasoat.db')).size / 1024 / 1024
-    console.log(JSON.stringify({
-      rows,
-      fileMb: +(statSync(file).size / 1024 / 1024).toFixed(1),
-      households: first.created,
-      errors: first.errorCount,
-      importS: +(importMs / 1000).toFixed(1),
-      rowsPerS: Math.round(rows / (importMs / 1000)),
-      peakRssMb: Math.round(peakRssMb),
-      rssBeforeMb: Math.round(rssBefore / 1024 / 1024),
-      reimportS: +(reimportMs / 1000).toFixed(1),
-      reimport: { created: again.created, proposals: again.proposals, unchanged: again.unchanged },
-      dbMb: +dbMb.toFixed(1),
-      loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
-      node: process.version,
-    }))
+    console.log(
+      JSON.stringify({
+        rows,
+        fileMb: +(statSync(file).size / 1024 / 1024).toFixed(1),
+        households: first.created,
+        errors: first.errorCount,
+        importS: +(importMs / 1000).toFixed(1),
+        rowsPerS: Math.round(rows / (importMs / 1000)),
+        peakRssMb: Math.round(peakRssMb),
+        rssBeforeMb: Math.round(rssBefore / 1024 / 1024),
+        reimportS: +(reimportMs / 1000).toFixed(1),
+        reimport: { created: again.created, proposals: again.proposals, unchanged: again.unchanged },
+        dbMb: +dbMb.toFixed(1),
+        loadavg: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
+        node: process.version,
+      }),
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

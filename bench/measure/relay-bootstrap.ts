@@ -14,7 +14,11 @@ const server = await startServer({ dataDir, port: 0, seedDemo: false, clientDir:
 try {
   const seeded = seedHouseholds(server.db, server.docStore, { households: n, units: 1, villagesPerUnit: 1 })
   const village = seeded.villages[0]!.id
-  server.db.prepare(`INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES ('m', 'm', 'x', 'enumerator', 'm', 0)`).run()
+  server.db
+    .prepare(
+      `INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES ('m', 'm', 'x', 'enumerator', 'm', 0)`,
+    )
+    .run()
   server.db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?)').run('m', village)
   const token = createSession(server.db, 'm').token
   const runs: { ms: number; bytesIn: number; framesIn: number; households: number }[] = []
@@ -23,11 +27,24 @@ try {
     const c = await SyncClient.connect({ url: server.url, token, deviceId: `boot-${i}` })
     await c.hello()
     const reply = await c.manifest([])
-    runs.push({ ms: Math.round(performance.now() - t), bytesIn: c.traffic.bytesIn, framesIn: c.traffic.framesIn, households: reply.added.length })
+    runs.push({
+      ms: Math.round(performance.now() - t),
+      bytesIn: c.traffic.bytesIn,
+      framesIn: c.traffic.framesIn,
+      households: reply.added.length,
+    })
     await c.close()
   }
   const ms = runs.map((r) => r.ms).sort((a, b) => a - b)
-  console.log(JSON.stringify({ households: runs[0]!.households, bytesIn: runs[0]!.bytesIn, framesIn: runs[0]!.framesIn, medianMs: ms[2], runsMs: runs.map((r) => r.ms) }))
+  console.log(
+    JSON.stringify({
+      households: runs[0]!.households,
+      bytesIn: runs[0]!.bytesIn,
+      framesIn: runs[0]!.framesIn,
+      medianMs: ms[2],
+      runsMs: runs.map((r) => r.ms),
+    }),
+  )
 } finally {
   await server.close()
   rmSync(dataDir, { recursive: true, force: true })

@@ -62,10 +62,16 @@ function prepare(dataDir: string): { tokens: string[]; seedMs: number } {
   let seedMs = 0
   if (existing < N) {
     const t = performance.now()
-    seedHouseholds(db, docStore, { households: N - existing, onBatch: (d, total) => d % 10_000 === 0 && console.error(`  seeded ${d}/${total}`) })
+    seedHouseholds(db, docStore, {
+      households: N - existing,
+      onBatch: (d, total) => d % 10_000 === 0 && console.error(`  seeded ${d}/${total}`),
+    })
     seedMs = performance.now() - t
   }
-  const villages = db.prepare('SELECT village_id FROM households GROUP BY village_id ORDER BY count(*) DESC').pluck().all() as string[]
+  const villages = db
+    .prepare('SELECT village_id FROM households GROUP BY village_id ORDER BY count(*) DESC')
+    .pluck()
+    .all() as string[]
   const tokens: string[] = []
   db.transaction(() => {
     const insertUser = db.prepare(
@@ -92,7 +98,13 @@ async function start(dataDir: string, port: number): Promise<ChildProcess> {
     stdio: 'ignore',
   })
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) return p
+    if (
+      await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p
     await new Promise((ok) => setTimeout(ok, 100))
   }
   throw new Error('server did not start')
@@ -100,7 +112,10 @@ async function start(dataDir: string, port: number): Promise<ChildProcess> {
 
 /** The server's node process (tsx spawns node as a child in the same group). */
 function serverPid(groupLeader: number): number {
-  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
   return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
 }
 
@@ -113,7 +128,12 @@ async function main(): Promise<void> {
   const child = await start(dataDir, port)
   const pid = serverPid(child.pid as number)
   const url = `http://127.0.0.1:${port}`
-  const out: Record<string, unknown> = { households: N, devices: D, seedMs: Math.round(seedMs), dbBytes: existsSync(join(dataDir, 'rasoat.db')) ? statSync(join(dataDir, 'rasoat.db')).size : 0 }
+  const out: Record<string, unknown> = {
+    households: N,
+    devices: D,
+    seedMs: Math.round(seedMs),
+    dbBytes: existsSync(join(dataDir, 'rasoat.db')) ? statSync(join(dataDir, 'rasoat.db')).size : 0,
+  }
   try {
     out.rssIdleMb = rssMb(pid)
 
@@ -122,14 +142,24 @@ async function main(): Promise<void> {
     const first = await SyncClient.connect({ url, token: tokens[0]!, deviceId: 'measure-dev-0' })
     await first.hello()
     const reply = await first.manifest([])
-    out.bootstrap = { households: reply.added.length, bytesIn: first.traffic.bytesIn, framesIn: first.traffic.framesIn, ms: Math.round(performance.now() - t0) }
+    out.bootstrap = {
+      households: reply.added.length,
+      bytesIn: first.traffic.bytesIn,
+      framesIn: first.traffic.framesIn,
+      ms: Math.round(performance.now() - t0),
+    }
     const entries = [...first.heads] as [string, number][]
     await first.close()
     // Reconnect with nothing changed.
     const again = await SyncClient.connect({ url, token: tokens[0]!, deviceId: 'measure-dev-0' })
     await again.hello()
     await again.manifest(entries)
-    out.reconnect = { framesIn: again.traffic.framesIn, framesOut: again.traffic.framesOut, bytesIn: again.traffic.bytesIn, bytesOut: again.traffic.bytesOut }
+    out.reconnect = {
+      framesIn: again.traffic.framesIn,
+      framesOut: again.traffic.framesOut,
+      bytesIn: again.traffic.bytesIn,
+      bytesOut: again.traffic.bytesOut,
+    }
     await again.close()
 
     // D devices, all bootstrapped and connected.

@@ -51,10 +51,15 @@ function prepare(dataDir: string): string[] {
   ensureReferenceData(db)
   const docStore = createDocStore(db)
   seedHouseholds(db, docStore, { households: PAIRS * 60, units: 1, villagesPerUnit: PAIRS, seed: 7 })
-  const villages = db.prepare('SELECT village_id FROM households GROUP BY village_id ORDER BY village_id').pluck().all() as string[]
+  const villages = db
+    .prepare('SELECT village_id FROM households GROUP BY village_id ORDER BY village_id')
+    .pluck()
+    .all() as string[]
   const tokens: string[] = []
   db.transaction(() => {
-    const insertUser = db.prepare(`INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at) VALUES (?, ?, 'x', 'enumerator', NULL, ?, 0)`)
+    const insertUser = db.prepare(
+      `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at) VALUES (?, ?, 'x', 'enumerator', NULL, ?, 0)`,
+    )
     const assign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?)')
     for (let i = 0; i < PAIRS * 2; i++) {
       const id = `edit-${i}`
@@ -75,14 +80,23 @@ async function start(dataDir: string, port: number): Promise<ChildProcess> {
     stdio: 'ignore',
   })
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) return p
+    if (
+      await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p
     await new Promise((ok) => setTimeout(ok, 100))
   }
   throw new Error('server did not start')
 }
 
 function serverPid(groupLeader: number): number {
-  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
   return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
 }
 
@@ -99,7 +113,12 @@ async function main(): Promise<void> {
     let delivered = 0
     const devices = await Promise.all(
       tokens.map(async (token, i) => {
-        const c = await SyncClient.connect({ url, token, deviceId: `edit-dev-${i}`, onMessage: (m) => m.type === 'doc' && delivered++ })
+        const c = await SyncClient.connect({
+          url,
+          token,
+          deviceId: `edit-dev-${i}`,
+          onMessage: (m) => m.type === 'doc' && delivered++,
+        })
         await c.hello()
         await c.manifest([])
         return c

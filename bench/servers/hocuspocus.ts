@@ -33,7 +33,9 @@ const server = new Server({
 await server.listen()
 // W4 reads RSS after a full GC: the bench sends SIGUSR2 (the process runs with --expose-gc).
 process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.())
-process.stdout.write(`READY ${JSON.stringify({ port: server.address.port, debounceMs: debounce, maxDebounceMs: maxDebounce, persistence: 'onStoreDocument → better-sqlite3 full state (WAL, synchronous=NORMAL)' })}\n`)
+process.stdout.write(
+  `READY ${JSON.stringify({ port: server.address.port, debounceMs: debounce, maxDebounceMs: maxDebounce, persistence: 'onStoreDocument → better-sqlite3 full state (WAL, synchronous=NORMAL)' })}\n`,
+)
 
 process.on('SIGTERM', () => {
   void server.destroy().finally(() => {

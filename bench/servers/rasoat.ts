@@ -8,11 +8,16 @@ if (!dataDir) throw new Error('DATA_DIR is required')
 const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', seedDemo: false, log: () => {} })
 // W4 reads RSS after a full GC: the bench sends SIGUSR2 (the process runs with --expose-gc).
 process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.())
-process.stdout.write(`READY ${JSON.stringify({ port: server.port, persistence: 'group commit to SQLite, ack after commit' })}\n`)
+process.stdout.write(
+  `READY ${JSON.stringify({ port: server.port, persistence: 'group commit to SQLite, ack after commit' })}\n`,
+)
 
 let stopping = false
 process.on('SIGTERM', () => {
   if (stopping) return
   stopping = true
-  server.close().then(() => process.exit(0), () => process.exit(1))
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  )
 })

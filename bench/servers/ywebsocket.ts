@@ -52,7 +52,9 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
-  process.stdout.write(`READY ${JSON.stringify({ port, persistence: 'setPersistence: every update appended to better-sqlite3 (WAL, synchronous=NORMAL), compacted on last disconnect' })}\n`)
+  process.stdout.write(
+    `READY ${JSON.stringify({ port, persistence: 'setPersistence: every update appended to better-sqlite3 (WAL, synchronous=NORMAL), compacted on last disconnect' })}\n`,
+  )
 })
 
 process.on('SIGTERM', () => {

@@ -20,7 +20,9 @@ export interface FleetParams {
 export function pairPlan(corpus: Corpus, p: FleetParams, offset = 0): Plan {
   const groups = []
   for (let g = 0; g < p.pairs; g++) {
-    const households = corpus.docs.slice(offset + g * p.householdsPerPair, offset + (g + 1) * p.householdsPerPair).map((d) => d.id)
+    const households = corpus.docs
+      .slice(offset + g * p.householdsPerPair, offset + (g + 1) * p.householdsPerPair)
+      .map((d) => d.id)
     groups.push({ name: `v${g}`, households, devices: [`e${g}a`, `e${g}b`] })
   }
   const stored = groups.flatMap((g) => g.households)
@@ -42,18 +44,28 @@ export interface Fleet {
   connectMs: number
 }
 
-export async function startFleet(sys: SystemAdapter, server: ServerProcess, prep: Prepared, corpus: Corpus, plan: Plan, p: FleetParams, clientBase: number): Promise<Fleet> {
+export async function startFleet(
+  sys: SystemAdapter,
+  server: ServerProcess,
+  prep: Prepared,
+  corpus: Corpus,
+  plan: Plan,
+  p: FleetParams,
+  clientBase: number,
+): Promise<Fleet> {
   const tracker = new EditTracker()
   const stateOf = new Map(corpus.docs.map((d) => [d.id, d.state]))
   const devices: Device[] = []
   for (const g of plan.groups) {
     for (const name of g.devices) {
-      devices.push(sys.device(server, prep, name, g.households, {
-        events: {
-          onRemote: (dev, _id, update) => tracker.received(update, dev.name),
-          onAck: (_dev, _id, sentAt) => tracker.ack(sentAt),
-        },
-      }))
+      devices.push(
+        sys.device(server, prep, name, g.households, {
+          events: {
+            onRemote: (dev, _id, update) => tracker.received(update, dev.name),
+            onAck: (_dev, _id, sentAt) => tracker.ack(sentAt),
+          },
+        }),
+      )
     }
   }
   const t0 = performance.now()

@@ -54,7 +54,13 @@ export function viewport(lat: number, lng: number, zoom: number): string {
 
 export async function runMap(p: MapParams, log: (s: string) => void): Promise<MapResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-map-'))
-  const server = await startServer({ dataDir, port: 0, seedDemo: false, clientDir: join(dataDir, 'none'), log: () => {} })
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    seedDemo: false,
+    clientDir: join(dataDir, 'none'),
+    log: () => {},
+  })
   try {
     const { db, docStore } = server
     const rand = seededRandom(20_000)
@@ -80,7 +86,17 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
         for (let k = 0; k < (counts[i] ?? 0); k++) {
           const status = STATUSES[Math.floor(rand() * 6)]
           const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)]
-          insert.run(`${v.id}-s${k}`, v.unitCode, v.id, `Hộ ${k}`, status, category, v.lat + (rand() - 0.5) * 0.008, v.lng + (rand() - 0.5) * 0.008, 5 + rand() * 30)
+          insert.run(
+            `${v.id}-s${k}`,
+            v.unitCode,
+            v.id,
+            `Hộ ${k}`,
+            status,
+            category,
+            v.lat + (rand() - 0.5) * 0.008,
+            v.lng + (rand() - 0.5) * 0.008,
+            5 + rand() * 30,
+          )
         }
       })
     })()
@@ -88,9 +104,19 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
     log(`  city: ${p.city - p.commune} more households as summary rows in ${round(citySummaryRowsS, 1)} s`)
 
     const people = {
-      sup: await createUser(db, { username: 'sup', password: 'correct horse battery', role: 'supervisor', unitCode: commune }),
+      sup: await createUser(db, {
+        username: 'sup',
+        password: 'correct horse battery',
+        role: 'supervisor',
+        unitCode: commune,
+      }),
       admin: await createUser(db, { username: 'admin', password: 'correct horse battery', role: 'admin' }),
-      an: await createUser(db, { username: 'an', password: 'correct horse battery', role: 'enumerator', villages: [communeVillages[0]!.id] }),
+      an: await createUser(db, {
+        username: 'an',
+        password: 'correct horse battery',
+        role: 'enumerator',
+        villages: [communeVillages[0]!.id],
+      }),
     }
     const token = (id: string) => createSession(db, id).token
     const tokens = { sup: token(people.sup.id), admin: token(people.admin.id), an: token(people.an.id) }
@@ -107,7 +133,9 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
     for (const [name, tok, bbox, zoom] of plan) {
       const fetchPins = async () => {
         const t0 = performance.now()
-        const res = await fetch(`${server.url}/api/pins?bbox=${bbox}&zoom=${zoom}`, { headers: { authorization: `Bearer ${tok}` } })
+        const res = await fetch(`${server.url}/api/pins?bbox=${bbox}&zoom=${zoom}`, {
+          headers: { authorization: `Bearer ${tok}` },
+        })
         const text = await res.text()
         if (res.status !== 200) throw new Error(`${name}: ${res.status} ${text}`)
         return { ms: performance.now() - t0, text }
@@ -118,7 +146,13 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
       const body = JSON.parse(cold.text) as { clusters: unknown[]; pins: unknown[] }
       views[name] = {
         coldMs: round(cold.ms, 1),
-        warmMs: round(percentile([...warm].sort((a, b) => a - b), 50), 1),
+        warmMs: round(
+          percentile(
+            [...warm].sort((a, b) => a - b),
+            50,
+          ),
+          1,
+        ),
         bytes: Buffer.byteLength(cold.text),
         gzipBytes: gzipSync(cold.text).length,
         clusters: body.clusters.length,
@@ -128,10 +162,15 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
     }
 
     const progress: MapResult['progress'] = {}
-    for (const [name, tok, unit] of [['commune (supervisor)', tokens.sup, commune], ['another unit of the city (admin)', tokens.admin, units[1]!.code]] as const) {
+    for (const [name, tok, unit] of [
+      ['commune (supervisor)', tokens.sup, commune],
+      ['another unit of the city (admin)', tokens.admin, units[1]!.code],
+    ] as const) {
       const get = async () => {
         const t0 = performance.now()
-        const res = await fetch(`${server.url}/api/progress?unit=${unit}`, { headers: { authorization: `Bearer ${tok}` } })
+        const res = await fetch(`${server.url}/api/progress?unit=${unit}`, {
+          headers: { authorization: `Bearer ${tok}` },
+        })
         const text = await res.text()
         if (res.status !== 200) throw new Error(`${name}: ${res.status} ${text}`)
         return { ms: performance.now() - t0, bytes: Buffer.byteLength(text) }
@@ -139,14 +178,29 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
       const first = await get()
       const warm: number[] = []
       for (let i = 0; i < 7; i++) warm.push((await get()).ms)
-      progress[name] = { firstMs: round(first.ms, 1), warmMs: round(percentile([...warm].sort((a, b) => a - b), 50), 1), bytes: first.bytes }
+      progress[name] = {
+        firstMs: round(first.ms, 1),
+        warmMs: round(
+          percentile(
+            [...warm].sort((a, b) => a - b),
+            50,
+          ),
+          1,
+        ),
+        bytes: first.bytes,
+      }
       log(`  progress, ${name}: ${JSON.stringify(progress[name])}`)
     }
 
     // Edit-ack → pin: an enumerator's phone moves households one after another; the supervisor's console waits for each pin.
     const live = await LiveClient.connect(server.url, tokens.sup)
     await live.subscribe()
-    const phone = await SyncClient.connect({ url: server.url, token: tokens.an, deviceId: 'an-phone', retainUpdates: true })
+    const phone = await SyncClient.connect({
+      url: server.url,
+      token: tokens.an,
+      deviceId: 'an-phone',
+      retainUpdates: true,
+    })
     await phone.hello()
     await phone.manifest([])
     const held = [...phone.updates.keys()]
@@ -191,7 +245,13 @@ export async function runMap(p: MapParams, log: (s: string) => void): Promise<Ma
       sendToPinP99: round(percentile(sendToPin, 99), 2),
     }
     log(`  edit-ack → pin: ${JSON.stringify(latency)}`)
-    return { seed: { communeDocsS: round(communeDocsS, 1), citySummaryRowsS: round(citySummaryRowsS, 1) }, views, progress, latency, loadavg: { before, after: loadavg() } }
+    return {
+      seed: { communeDocsS: round(communeDocsS, 1), citySummaryRowsS: round(citySummaryRowsS, 1) },
+      views,
+      progress,
+      latency,
+      loadavg: { before, after: loadavg() },
+    }
   } finally {
     await server.close()
     rmSync(dataDir, { recursive: true, force: true })

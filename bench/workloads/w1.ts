@@ -53,7 +53,12 @@ export interface W1Result {
   acks: boolean
 }
 
-export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log: (s: string) => void): Promise<W1Result> {
+export async function runW1(
+  sys: SystemAdapter,
+  corpus: Corpus,
+  p: W1Params,
+  log: (s: string) => void,
+): Promise<W1Result> {
   const plan = pairPlan(corpus, p)
   const prep = await sys.prepare('w1', corpus, plan)
   const server = await sys.start(prep)
@@ -86,7 +91,8 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
       const deliveredInStep = fleet.tracker.delivered - delivered0
       // Drain: let late acks and deliveries arrive so their (long) latencies are counted.
       const drainEnd = Date.now() + p.drainSeconds * 1000
-      while (Date.now() < drainEnd && (acks ? pendingAcks(fleet) > 0 : fleet.tracker.delivered < fleet.tracker.sent)) await sleep(20)
+      while (Date.now() < drainEnd && (acks ? pendingAcks(fleet) > 0 : fleet.tracker.delivered < fleet.tracker.sent))
+        await sleep(20)
       const processed = acks ? ackedInStep : deliveredInStep
       const ack = summarise(fleet.tracker.ackLatency)
       const other = summarise(fleet.tracker.otherLatency)
@@ -108,7 +114,8 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
         other,
         serverCpuPct: round(((cpu1 - cpu0) / 1e6 / elapsed) * 100, 0),
         serverCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0) / processed, 0) : NaN,
-        marginalCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0 - idleCpuPerSecond * elapsed) / processed, 0) : NaN,
+        marginalCpuMicrosPerUpdate:
+          processed > 0 ? round((cpu1 - cpu0 - idleCpuPerSecond * elapsed) / processed, 0) : NaN,
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
         serverRunQueueWaitPct: round(((sched1.waitNs - sched0.waitNs) / 1e9 / elapsed) * 100, 0),
         serverBlockedIoPct: round(((sched1.blkioTicks - sched0.blkioTicks) / 100 / elapsed) * 100, 0),
@@ -119,7 +126,9 @@ export async function runW1(sys: SystemAdapter, corpus: Corpus, p: W1Params, log
         saturated,
       }
       steps.push(step)
-      log(`  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%, server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`)
+      log(
+        `  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%, server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`,
+      )
       // Falling behind ends the ramp; p99 over the limit ends it on the second step in a row (one slow step can be
       // other people's load on this shared machine).
       const prev = steps[steps.length - 2]

@@ -42,7 +42,12 @@ export interface W2Result {
   errors: number
 }
 
-export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log: (s: string) => void): Promise<W2Result> {
+export async function runW2(
+  sys: SystemAdapter,
+  corpus: Corpus,
+  p: W2Params,
+  log: (s: string) => void,
+): Promise<W2Result> {
   const plan = pairPlan(corpus, { pairs: p.pairs, householdsPerPair: p.householdsPerPair, hotPerDevice: 0 })
   const prep = await sys.prepare('w2', corpus, plan)
   const server = await sys.start(prep)
@@ -69,7 +74,9 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
         if (onA) docs.push([a, a.makeLive(id, stateOf.get(id), 40_000_000 + gi * 2000 + hi * 2), 0])
         if (onB) docs.push([b, b.makeLive(id, stateOf.get(id), 40_000_000 + gi * 2000 + hi * 2 + 1), 1])
         const fields = editableFields((docs[0] as [Device, Y.Doc, number])[1])
-        const numeric = fields.findIndex((f) => typeof readField((docs[0] as [Device, Y.Doc, number])[1], f) === 'number')
+        const numeric = fields.findIndex(
+          (f) => typeof readField((docs[0] as [Device, Y.Doc, number])[1], f) === 'number',
+        )
         for (const [dev, doc, side] of docs) {
           let made = 0
           if (conflictHere && numeric >= 0) {
@@ -98,7 +105,15 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
     const connects = devices.map((d, i) => sleep(startAt[i] as number).then(() => d.connect(p.timeoutMs)))
     let connectsDone = false
     let connectError: unknown = null
-    void Promise.all(connects).then(() => { connectsDone = true }, (e) => { connectError = e; connectsDone = true })
+    void Promise.all(connects).then(
+      () => {
+        connectsDone = true
+      },
+      (e) => {
+        connectError = e
+        connectsDone = true
+      },
+    )
     let converged = false
     while (performance.now() - t0 < p.timeoutMs) {
       peakRssKiB = Math.max(peakRssKiB, server.rssKiB())
@@ -113,7 +128,11 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
     const serverCpuMs = (server.cpuMicros() - cpu0) / 1000
     const frames = devices.map((d, i) => {
       const b = before[i] as Device['stats']
-      return { fin: d.stats.framesIn - b.framesIn, fout: d.stats.framesOut - b.framesOut, bytes: d.stats.bytesIn - b.bytesIn + d.stats.bytesOut - b.bytesOut }
+      return {
+        fin: d.stats.framesIn - b.framesIn,
+        fout: d.stats.framesOut - b.framesOut,
+        bytes: d.stats.bytesIn - b.bytesIn + d.stats.bytesOut - b.bytesOut,
+      }
     })
     const sum = (f: (x: (typeof frames)[number]) => number): number => frames.reduce((s, x) => s + f(x), 0)
     const notices = devices.reduce((s, d) => s + ((d as unknown as { conflictsSeen?: number }).conflictsSeen ?? 0), 0)
@@ -139,7 +158,9 @@ export async function runW2(sys: SystemAdapter, corpus: Corpus, p: W2Params, log
       peakRssKiB,
       errors,
     }
-    log(`  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms, ${r.afterLastConnectMs} ms after the last phone connected (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms`)
+    log(
+      `  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms, ${r.afterLastConnectMs} ms after the last phone connected (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms`,
+    )
     return r
   } finally {
     await server.stop()

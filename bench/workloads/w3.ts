@@ -43,12 +43,27 @@ export interface W3Result {
 }
 
 function delta(a: WireStats, b: WireStats): WireStats {
-  return { framesIn: a.framesIn - b.framesIn, framesOut: a.framesOut - b.framesOut, bytesIn: a.bytesIn - b.bytesIn, bytesOut: a.bytesOut - b.bytesOut, sockets: a.sockets - b.sockets }
+  return {
+    framesIn: a.framesIn - b.framesIn,
+    framesOut: a.framesOut - b.framesOut,
+    bytesIn: a.bytesIn - b.bytesIn,
+    bytesOut: a.bytesOut - b.bytesOut,
+    sockets: a.sockets - b.sockets,
+  }
 }
 
-export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log: (s: string) => void): Promise<W3Result> {
+export async function runW3(
+  sys: SystemAdapter,
+  corpus: Corpus,
+  p: W3Params,
+  log: (s: string) => void,
+): Promise<W3Result> {
   const households = corpus.docs.slice(0, p.households).map((d) => d.id)
-  const devices = ['w3-first', ...Array.from({ length: p.coldRepeats }, (_, i) => `w3-again${i}`), ...Array.from({ length: p.concurrentDevices }, (_, i) => `w3-n${i}`)]
+  const devices = [
+    'w3-first',
+    ...Array.from({ length: p.coldRepeats }, (_, i) => `w3-again${i}`),
+    ...Array.from({ length: p.concurrentDevices }, (_, i) => `w3-n${i}`),
+  ]
   const plan: Plan = { groups: [{ name: 'w3', households, devices }], stored: households }
   const prep = await sys.prepare('w3', corpus, plan)
   const server = await sys.start(prep)
@@ -76,7 +91,9 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
     }
     const sorted = [...coldRuns].sort((a, b) => a - b)
     cold.ms = round(sorted[Math.floor(sorted.length / 2)] as number, 0)
-    log(`  cold ${households.length}: median ${cold.ms} ms of ${coldRuns.map((x) => Math.round(x)).join(', ')}; in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`)
+    log(
+      `  cold ${households.length}: median ${cold.ms} ms of ${coldRuns.map((x) => Math.round(x)).join(', ')}; in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`,
+    )
     await first.close()
     await sleep(300)
     const before = { ...first.stats }
@@ -85,7 +102,9 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
     const reMs = performance.now() - t0
     await sleep(200)
     const reconnect = { ms: round(reMs, 0), wire: delta(first.stats, before) }
-    log(`  reconnect, nothing changed: ${reconnect.ms} ms, ${reconnect.wire.framesIn} frames in / ${reconnect.wire.framesOut} out, ${reconnect.wire.bytesIn} B in / ${reconnect.wire.bytesOut} B out`)
+    log(
+      `  reconnect, nothing changed: ${reconnect.ms} ms, ${reconnect.wire.framesIn} frames in / ${reconnect.wire.framesOut} out, ${reconnect.wire.bytesIn} B in / ${reconnect.wire.bytesOut} B out`,
+    )
     await first.close()
     const many = devices.filter((d) => d.startsWith('w3-n')).map((name) => sys.device(server, prep, name, households))
     const cpu1 = server.cpuMicros()
@@ -98,10 +117,21 @@ export async function runW3(sys: SystemAdapter, corpus: Corpus, p: W3Params, log
       serverCpuMsPerDevice: round((server.cpuMicros() - cpu1) / 1000 / Math.max(1, many.length), 0),
       errors: many.reduce((s, d) => s + d.errors, 0),
     }
-    log(`  ${many.length} new phones at once: ${concurrent.ms} ms, server CPU ${concurrent.serverCpuMsPerDevice} ms/phone`)
+    log(
+      `  ${many.length} new phones at once: ${concurrent.ms} ms, server CPU ${concurrent.serverCpuMsPerDevice} ms/phone`,
+    )
     await Promise.all(many.map((d) => d.close()))
     const encodings = encodingAlternatives(corpus.docs.slice(0, p.households).map((d) => d.state))
-    return { households: households.length, cold, coldRuns: coldRuns.map((x) => round(x, 0)), reconnect, concurrent, startRssKiB, stored: households.length, encodings }
+    return {
+      households: households.length,
+      cold,
+      coldRuns: coldRuns.map((x) => round(x, 0)),
+      reconnect,
+      concurrent,
+      startRssKiB,
+      stored: households.length,
+      encodings,
+    }
   } finally {
     await server.stop()
   }

@@ -42,11 +42,20 @@ async function settledRss(server: { gc(): void; rssKiB(): number }, settleMs: nu
   return server.rssKiB()
 }
 
-export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log: (s: string) => void): Promise<W4Result> {
+export async function runW4(
+  sys: SystemAdapter,
+  corpus: Corpus,
+  p: W4Params,
+  log: (s: string) => void,
+): Promise<W4Result> {
   const stored = corpus.docs.slice(0, p.stored).map((d) => d.id)
   const groups = []
   for (let i = 0; i < p.loaderDevices; i++) {
-    groups.push({ name: `load${i}`, households: stored.slice(i * p.householdsPerLoader, (i + 1) * p.householdsPerLoader), devices: [`w4-load${i}`] })
+    groups.push({
+      name: `load${i}`,
+      households: stored.slice(i * p.householdsPerLoader, (i + 1) * p.householdsPerLoader),
+      devices: [`w4-load${i}`],
+    })
   }
   const idleHousehold = stored[stored.length - 1] as string
   const idleNames = Array.from({ length: p.idleConnections }, (_, i) => `w4-idle${i}`)
@@ -65,11 +74,12 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     // Three equal groups: in-sync phones twice (the second group's slope excludes one-time growth of the server's
     // heap and buffer pools), then phones that bootstrap on connect.
     const third = Math.floor(idleNames.length / 3)
-    const makeWarm = (names: string[]): Device[] => names.map((n) => {
-      const d = sys.device(server, prep, n, [idleHousehold])
-      d.learnFrom(probe)
-      return d
-    })
+    const makeWarm = (names: string[]): Device[] =>
+      names.map((n) => {
+        const d = sys.device(server, prep, n, [idleHousehold])
+        d.learnFrom(probe)
+        return d
+      })
     const warmA = makeWarm(idleNames.slice(0, third))
     const warmB = makeWarm(idleNames.slice(third, 2 * third))
     const base = await settledRss(server, p.settleMs)
@@ -80,13 +90,17 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
     const warm = [...warmA, ...warmB]
     const rssPerThousandIdleFirstMiB = round(((warmRssA - base) / 1024 / Math.max(1, warmA.length)) * 1000, 1)
     const rssPerThousandIdleMiB = round(((warmRss - warmRssA) / 1024 / Math.max(1, warmB.length)) * 1000, 1)
-    log(`  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (first ${warmA.length}: ${rssPerThousandIdleFirstMiB}, next ${warmB.length}: ${rssPerThousandIdleMiB} MiB per 1,000)`)
+    log(
+      `  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (first ${warmA.length}: ${rssPerThousandIdleFirstMiB}, next ${warmB.length}: ${rssPerThousandIdleMiB} MiB per 1,000)`,
+    )
     // Cold: new phones that each had the household sent to them first (bootstrap path), kept connected.
     const cold = idleNames.slice(2 * third).map((n) => sys.device(server, prep, n, [idleHousehold]))
     await mapLimit(cold, 32, (d) => d.connect(60_000))
     const coldRss = await settledRss(server, p.settleMs)
     const rssPerThousandIdleAfterBootstrapMiB = round(((coldRss - warmRss) / 1024 / Math.max(1, cold.length)) * 1000, 1)
-    log(`  + ${cold.length} idle connections that bootstrapped first: RSS ${round(coldRss / 1024)} MiB (${rssPerThousandIdleAfterBootstrapMiB} MiB per 1,000)`)
+    log(
+      `  + ${cold.length} idle connections that bootstrapped first: RSS ${round(coldRss / 1024)} MiB (${rssPerThousandIdleAfterBootstrapMiB} MiB per 1,000)`,
+    )
     const idle = [...warm, ...cold]
     const idleSockets = idle.reduce((s, d) => s + d.stats.sockets, 0)
     await Promise.all(idle.map((d) => d.close()))
@@ -105,18 +119,35 @@ export async function runW4(sys: SystemAdapter, corpus: Corpus, p: W4Params, log
       if (i === p.loaderDevices - 1 || (i + 1) % Math.max(1, Math.floor(p.loaderDevices / 3)) === 0) {
         const rssKiB = await settledRss(server, p.settleMs)
         loadedPoints.push({ loaded: (i + 1) * p.householdsPerLoader, rssKiB })
-        log(`  ${(i + 1) * p.householdsPerLoader} households loaded by ${i + 1} phones: RSS ${round(rssKiB / 1024)} MiB`)
+        log(
+          `  ${(i + 1) * p.householdsPerLoader} households loaded by ${i + 1} phones: RSS ${round(rssKiB / 1024)} MiB`,
+        )
       }
     }
     // Slope from the first measured point to the last: the first phones' one-time growth (buffer pools, JIT,
     // allocator arenas) is not a per-household cost.
     const last = loadedPoints[loadedPoints.length - 1] as { loaded: number; rssKiB: number }
     const firstPt = (loadedPoints.length > 2 ? loadedPoints[1] : loadedPoints[0]) as { loaded: number; rssKiB: number }
-    const rssPerThousandLoadedMiB = round(((last.rssKiB - firstPt.rssKiB) / 1024 / Math.max(1, last.loaded - firstPt.loaded)) * 1000, 1)
+    const rssPerThousandLoadedMiB = round(
+      ((last.rssKiB - firstPt.rssKiB) / 1024 / Math.max(1, last.loaded - firstPt.loaded)) * 1000,
+      1,
+    )
     await Promise.all(loaders.map((d) => d.close()))
     const afterUnloadRssKiB = await settledRss(server, p.settleMs)
     log(`  phones gone: RSS ${round(afterUnloadRssKiB / 1024)} MiB`)
-    return { stored: p.stored, startRssKiB, loadBaseRssKiB: loadBase, loadedPoints, rssPerThousandLoadedMiB, afterUnloadRssKiB, idleConnections: idle.length, rssPerThousandIdleMiB, rssPerThousandIdleFirstMiB, rssPerThousandIdleAfterBootstrapMiB, idleSockets }
+    return {
+      stored: p.stored,
+      startRssKiB,
+      loadBaseRssKiB: loadBase,
+      loadedPoints,
+      rssPerThousandLoadedMiB,
+      afterUnloadRssKiB,
+      idleConnections: idle.length,
+      rssPerThousandIdleMiB,
+      rssPerThousandIdleFirstMiB,
+      rssPerThousandIdleAfterBootstrapMiB,
+      idleSockets,
+    }
   } finally {
     await server.stop()
   }

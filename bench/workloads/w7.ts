@@ -24,16 +24,26 @@ export interface W7Result {
   persistence: string
 }
 
-export async function runW7(sys: SystemAdapter, corpus: Corpus, p: W7Params, log: (s: string) => void): Promise<W7Result> {
+export async function runW7(
+  sys: SystemAdapter,
+  corpus: Corpus,
+  p: W7Params,
+  log: (s: string) => void,
+): Promise<W7Result> {
   const plan = pairPlan(corpus, p)
   const prep = await sys.prepare('w7', corpus, plan)
   let server = await sys.start(prep)
-  const persistence = String(server.info.persistence ?? '') + (server.info.debounceMs !== undefined ? ` (debounce ${server.info.debounceMs} ms, max ${server.info.maxDebounceMs} ms)` : '')
+  const persistence =
+    String(server.info.persistence ?? '') +
+    (server.info.debounceMs !== undefined
+      ? ` (debounce ${server.info.debounceMs} ms, max ${server.info.maxDebounceMs} ms)`
+      : '')
   const acked: { household: string; client: number; clockEnd: number }[] = []
   try {
     const fleet = await startFleet(sys, server, prep, corpus, plan, p, 30_000_000)
     const householdOfClient = new Map<number, string>()
-    for (const e of fleet.editors) householdOfClient.set(e.doc.clientID, [...e.device.live.entries()].find(([, d]) => d === e.doc)?.[0] ?? '')
+    for (const e of fleet.editors)
+      householdOfClient.set(e.doc.clientID, [...e.device.live.entries()].find(([, d]) => d === e.doc)?.[0] ?? '')
     for (const d of fleet.devices) {
       const prev = d.events.onAck
       d.events.onAck = (dev, id, sentAt, update) => {
@@ -53,7 +63,9 @@ export async function runW7(sys: SystemAdapter, corpus: Corpus, p: W7Params, log
     const delivered = fleet.tracker.deliveredEdits()
     const all = fleet.tracker.allEdits()
     await Promise.all(fleet.devices.map((d) => d.close()))
-    log(`  killed after ${p.secondsBeforeKill} s: ${sent} edits sent, ${acked.length} acked, ${delivered.length} delivered to the other phone`)
+    log(
+      `  killed after ${p.secondsBeforeKill} s: ${sent} edits sent, ${acked.length} acked, ${delivered.length} delivered to the other phone`,
+    )
     const t0 = performance.now()
     server = await sys.start(prep)
     const restartMs = performance.now() - t0
@@ -65,15 +77,29 @@ export async function runW7(sys: SystemAdapter, corpus: Corpus, p: W7Params, log
       dev.events = { onRemote: (_d, id, u) => states.set(id, [...(states.get(id) ?? []), u]) }
       await dev.connect(60_000)
       await sleep(50)
-      for (const [id, parts] of states) recovered.set(id, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(parts))))
+      for (const [id, parts] of states)
+        recovered.set(id, Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(parts))))
       await dev.close()
     }
-    const has = (household: string, client: number, clock: number): boolean => (recovered.get(household)?.get(client) ?? 0) > clock
+    const has = (household: string, client: number, clock: number): boolean =>
+      (recovered.get(household)?.get(client) ?? 0) > clock
     const ackedLost = acked.filter((a) => !has(a.household, a.client, a.clockEnd - 1)).length
     const deliveredLost = delivered.filter((e) => !has(householdOfClient.get(e.client) ?? '', e.client, e.clock)).length
     const sentSurvived = all.filter((e) => has(householdOfClient.get(e.client) ?? '', e.client, e.clock)).length
-    log(`  restarted in ${round(restartMs, 0)} ms: acked lost ${ackedLost}/${acked.length}, delivered lost ${deliveredLost}/${delivered.length}, survived ${sentSurvived}/${sent}`)
-    return { sent, acked: acked.length, ackedLost, deliveredToOtherPhone: delivered.length, deliveredLost, sentSurvived, restartMs: round(restartMs, 0), acks: sys.name !== 'ywebsocket', persistence }
+    log(
+      `  restarted in ${round(restartMs, 0)} ms: acked lost ${ackedLost}/${acked.length}, delivered lost ${deliveredLost}/${delivered.length}, survived ${sentSurvived}/${sent}`,
+    )
+    return {
+      sent,
+      acked: acked.length,
+      ackedLost,
+      deliveredToOtherPhone: delivered.length,
+      deliveredLost,
+      sentSurvived,
+      restartMs: round(restartMs, 0),
+      acks: sys.name !== 'ywebsocket',
+      persistence,
+    }
   } finally {
     await server.stop()
   }

@@ -12,11 +12,16 @@ async function setup(start = new Date(2026, 11, 4, 8, 0).getTime()) {
   const now = () => clock.t
   const lock = new AppLock(summary, now, 1000)
   await lock.load()
-  return { summary, clock, lock, reopen: async () => {
-    const again = new AppLock(summary, now, 1000)
-    await again.load()
-    return again
-  } }
+  return {
+    summary,
+    clock,
+    lock,
+    reopen: async () => {
+      const again = new AppLock(summary, now, 1000)
+      await again.load()
+      return again
+    },
+  }
 }
 const minutes = (m: number) => m * 60_000
 

@@ -9,10 +9,21 @@ import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { DeviceReporter } from './device-report.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
-import { addFoundHousehold, PLACES_SETTING, type FoundInput, type FoundResult, type VillagePlaces } from './found-household.ts'
+import {
+  addFoundHousehold,
+  PLACES_SETTING,
+  type FoundInput,
+  type FoundResult,
+  type VillagePlaces,
+} from './found-household.ts'
 
 export type Phase = 'starting' | 'login' | 'unlock' | 'ready'
-export type View = { name: 'list' } | { name: 'household'; id: string } | { name: 'diagnostics' } | { name: 'lock-settings' } | { name: 'register-import' }
+export type View =
+  | { name: 'list' }
+  | { name: 'household'; id: string }
+  | { name: 'diagnostics' }
+  | { name: 'lock-settings' }
+  | { name: 'register-import' }
 export interface Notice {
   key: string
   params?: Record<string, string | number>
@@ -31,7 +42,15 @@ export interface AppDeps {
   now?: () => number
 }
 
-const IDLE_STATUS: SyncStatus = { phase: 'idle', remaining: 0, total: 0, refused: 0, lastSyncAt: null, stopReason: null, lastError: null }
+const IDLE_STATUS: SyncStatus = {
+  phase: 'idle',
+  remaining: 0,
+  total: 0,
+  refused: 0,
+  lastSyncAt: null,
+  stopReason: null,
+  lastError: null,
+}
 
 export class AppState {
   phase = $state<Phase>('starting')
@@ -125,7 +144,10 @@ export class AppState {
       for (const v of body.villages) names[v.id] = v.name
       this.villageNames = names
       await this.deps.device.summary.setSetting('villageNames', names)
-      this.places = { period: body.period, villages: body.villages.map((v) => ({ id: v.id, unitCode: v.unitCode, name: v.name })) }
+      this.places = {
+        period: body.period,
+        villages: body.villages.map((v) => ({ id: v.id, unitCode: v.unitCode, name: v.name })),
+      }
       await this.deps.device.summary.setSetting(PLACES_SETTING, $state.snapshot(this.places))
     } catch {
       // offline: keep what we have
@@ -224,7 +246,8 @@ export class AppState {
     if (this.reviewer) {
       // Households kept from an earlier area download (an older version, or an enumerator who used the device before)
       // go once nothing of them is unsynced: a reviewer's browser holds no area.
-      if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0) await wipeHouseholds(this.deps.device, this.deps.idb)
+      if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0)
+        await wipeHouseholds(this.deps.device, this.deps.idb)
       void this.#loadVillageNames(session.token)
       return
     }
@@ -233,13 +256,19 @@ export class AppState {
     this.sync = { ...runtime.client.status, lastSyncAt: this.sync.lastSyncAt }
     const reporter = new DeviceReporter(session.token, async () => {
       const u = await this.unsyncedBreakdown()
-      return { deviceId: this.deps.device.deviceId, appVersion: this.deps.appVersion, unsyncedEdits: u.edits, unsyncedPhotos: u.photos }
+      return {
+        deviceId: this.deps.device.deviceId,
+        appVersion: this.deps.appVersion,
+        unsyncedEdits: u.edits,
+        unsyncedPhotos: u.photos,
+      }
     })
     this.#stopReporter = () => reporter.stop()
     runtime.onStatus((s) => {
       if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) reporter.poke()
       const lastSyncAt = s.lastSyncAt ?? this.sync.lastSyncAt
-      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
+      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt)
+        void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
       this.sync = { ...s, lastSyncAt }
     })
     this.#stopSignedIn = this.deps.onSignedIn?.(session) ?? null
@@ -297,7 +326,11 @@ export class AppState {
     if (this.formOpen) await this.closeHousehold()
     const u = await this.unsyncedBreakdown()
     if (u.edits + u.photos > 0) {
-      this.notice = { key: 'logout.refused', params: { edits: u.edits, households: u.households, photos: u.photos }, tone: 'error' }
+      this.notice = {
+        key: 'logout.refused',
+        params: { edits: u.edits, households: u.households, photos: u.photos },
+        tone: 'error',
+      }
       return false
     }
     this.#leave()

@@ -15,11 +15,17 @@ export interface FoundInput {
   village: string
 }
 
-export type FoundResult = { ok: true; id: string } | { ok: false; code: 'found/no-places' | 'found/unknown-village' | 'found/head-name' | 'found/address' }
+export type FoundResult =
+  | { ok: true; id: string }
+  | { ok: false; code: 'found/no-places' | 'found/unknown-village' | 'found/head-name' | 'found/address' }
 
 export const PLACES_SETTING = 'villagePlaces'
 
-export async function addFoundHousehold(device: Device, places: VillagePlaces | null, input: FoundInput): Promise<FoundResult> {
+export async function addFoundHousehold(
+  device: Device,
+  places: VillagePlaces | null,
+  input: FoundInput,
+): Promise<FoundResult> {
   if (places === null) return { ok: false, code: 'found/no-places' }
   const village = places.villages.find((v) => v.id === input.village)
   if (!village) return { ok: false, code: 'found/unknown-village' }
@@ -28,7 +34,14 @@ export async function addFoundHousehold(device: Device, places: VillagePlaces | 
   const id = crypto.randomUUID()
   const opened = await device.households.openHousehold(id)
   try {
-    const r = opened.household.foundInField({ id, period: places.period, unit: village.unitCode, village: village.id, address: input.address, headName: input.headName })
+    const r = opened.household.foundInField({
+      id,
+      period: places.period,
+      unit: village.unitCode,
+      village: village.id,
+      address: input.address,
+      headName: input.headName,
+    })
     if (!r.ok) return { ok: false, code: 'found/head-name' }
   } finally {
     await opened.close() // writes the creation to the outbox before the list shows the row

@@ -53,7 +53,10 @@ export class HouseholdListState {
     if (this.#sortedVersion !== this.#index.version) {
       this.#sortedCache = this.#index
         .all()
-        .sort((a, b) => a.village.localeCompare(b.village) || collator.compare(a.headName, b.headName) || a.id.localeCompare(b.id))
+        .sort(
+          (a, b) =>
+            a.village.localeCompare(b.village) || collator.compare(a.headName, b.headName) || a.id.localeCompare(b.id),
+        )
       this.#sortedVersion = this.#index.version
     }
     return this.#sortedCache
@@ -75,7 +78,9 @@ export class HouseholdListState {
   )
 
   readonly filtered = $derived.by(() => {
-    const words = foldForSearch(this.query).split(' ').filter((w) => w.length > 0)
+    const words = foldForSearch(this.query)
+      .split(' ')
+      .filter((w) => w.length > 0)
     const villages = this.#foldedVillages
     const status = this.status
     const category = this.category
@@ -87,7 +92,12 @@ export class HouseholdListState {
     )
   })
 
-  readonly statuses = $derived(this.all.map((r) => r.status).filter((s, i, all) => all.indexOf(s) === i).sort())
+  readonly statuses = $derived(
+    this.all
+      .map((r) => r.status)
+      .filter((s, i, all) => all.indexOf(s) === i)
+      .sort(),
+  )
 
   readonly totalHeight = $derived(this.filtered.length * ROW_HEIGHT)
 

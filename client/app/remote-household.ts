@@ -15,10 +15,16 @@ export interface HouseholdListRow {
 
 export type RemoteOpen = { ok: true; household: HouseholdDoc } | { ok: false; code: string }
 
-export async function openRemoteHousehold(id: string, token: string, fetchFn: typeof fetch = (...a) => fetch(...a)): Promise<RemoteOpen> {
+export async function openRemoteHousehold(
+  id: string,
+  token: string,
+  fetchFn: typeof fetch = (...a) => fetch(...a),
+): Promise<RemoteOpen> {
   let res: Response
   try {
-    res = await fetchFn(`/api/households/${encodeURIComponent(id)}/state`, { headers: { authorization: `Bearer ${token}` } })
+    res = await fetchFn(`/api/households/${encodeURIComponent(id)}/state`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
   } catch {
     return { ok: false, code: 'network/offline' }
   }
@@ -34,9 +40,15 @@ export async function openRemoteHousehold(id: string, token: string, fetchFn: ty
 }
 
 /** A photo's bytes from the server (GET /api/photos/:sha256), or null when it is not there or not readable. */
-export async function fetchServerPhoto(sha256: string, token: string, fetchFn: typeof fetch = (...a) => fetch(...a)): Promise<Blob | null> {
+export async function fetchServerPhoto(
+  sha256: string,
+  token: string,
+  fetchFn: typeof fetch = (...a) => fetch(...a),
+): Promise<Blob | null> {
   try {
-    const res = await fetchFn(`/api/photos/${encodeURIComponent(sha256)}`, { headers: { authorization: `Bearer ${token}` } })
+    const res = await fetchFn(`/api/photos/${encodeURIComponent(sha256)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
     return res.ok ? await res.blob() : null
   } catch {
     return null

@@ -38,7 +38,9 @@ export class ReviewListState {
     if (this.query.trim()) params.set('q', this.query.trim())
     if (cursor) params.set('cursor', cursor)
     try {
-      const res = await this.fetchFn(`/api/households?${params}`, { headers: { authorization: `Bearer ${this.token()}` } })
+      const res = await this.fetchFn(`/api/households?${params}`, {
+        headers: { authorization: `Bearer ${this.token()}` },
+      })
       const body = (await res.json()) as { households?: HouseholdListRow[]; nextCursor?: string | null; code?: string }
       if (generation !== this.#generation) return
       if (!res.ok || !body.households) {

@@ -21,11 +21,7 @@ export interface StoredSession {
 }
 
 export type LoginFailure =
-  | 'auth/invalid-credentials'
-  | 'auth/offline'
-  | 'auth/rate-limited'
-  | 'auth/server'
-  | 'auth/unsynced-other-user'
+  'auth/invalid-credentials' | 'auth/offline' | 'auth/rate-limited' | 'auth/server' | 'auth/unsynced-other-user'
 
 /** A refused sign-in; a rate-limited one says how long to wait (the server's details.retryAfterS). */
 export interface LoginRefusal {
@@ -86,14 +82,18 @@ export class SessionStore {
       const wait = await retryAfterS(res)
       return { ok: false, code: 'auth/rate-limited', ...(wait !== undefined ? { retryAfterS: wait } : {}) }
     }
-    if (res.status === 401 || res.status === 400 || res.status === 403) return { ok: false, code: 'auth/invalid-credentials' }
+    if (res.status === 401 || res.status === 400 || res.status === 403)
+      return { ok: false, code: 'auth/invalid-credentials' }
     if (!res.ok) return { ok: false, code: 'auth/server' }
     const body = (await res.json()) as { token: string; user: SessionUser; expiresAt?: number }
     const owner = await this.owner()
     const userChanged = owner !== undefined && owner !== body.user.id
     if (userChanged && unsynced > 0) {
       // Sign the new session out again: the device keeps the other user's unsynced work.
-      void this.fetchFn(`${this.baseUrl}/api/logout`, { method: 'POST', headers: { authorization: `Bearer ${body.token}` } }).catch(() => undefined)
+      void this.fetchFn(`${this.baseUrl}/api/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${body.token}` },
+      }).catch(() => undefined)
       return { ok: false, code: 'auth/unsynced-other-user' }
     }
     const session: StoredSession = {
@@ -116,8 +116,9 @@ export class SessionStore {
   /** Forget the session (the caller has checked nothing is unsynced). The server session is revoked when reachable. */
   async logout(session: StoredSession): Promise<void> {
     await this.summary.deleteSetting(SESSION_KEY)
-    await this.fetchFn(`${this.baseUrl}/api/logout`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } }).catch(
-      () => undefined,
-    )
+    await this.fetchFn(`${this.baseUrl}/api/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}` },
+    }).catch(() => undefined)
   }
 }

@@ -74,7 +74,10 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
       else if (m.type === 'status' && !leader) for (const l of statusListeners) l(m.status)
       else if (m.type === 'rows') {
         void Promise.all(m.ids.map((id) => device.summary.household(id))).then((rows) =>
-          device.index.put(rows.filter((r) => r !== undefined), true),
+          device.index.put(
+            rows.filter((r) => r !== undefined),
+            true,
+          ),
         )
       }
     }
@@ -90,11 +93,16 @@ export function startSync(device: Device, token: string, appVersion: string): Sy
   const lockAbort = typeof AbortController === 'undefined' ? null : new AbortController()
   if (typeof navigator !== 'undefined' && navigator.locks) {
     void navigator.locks
-      .request(LOCK, { signal: lockAbort?.signal }, () => new Promise<void>((resolve) => {
-        if (stopped) return resolve()
-        releaseLock = resolve
-        becomeLeader()
-      }))
+      .request(
+        LOCK,
+        { signal: lockAbort?.signal },
+        () =>
+          new Promise<void>((resolve) => {
+            if (stopped) return resolve()
+            releaseLock = resolve
+            becomeLeader()
+          }),
+      )
       .catch(() => becomeLeader())
   } else {
     becomeLeader()

@@ -10,7 +10,10 @@ import { fromBase64 } from './password-verifier.ts'
 import { PhotoStore } from '../photos/photo-store.ts'
 
 function serverHousehold(id: string): Uint8Array {
-  const doc = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Đông', address: '12 Lê Lợi', members: [] }, { clientId: 1 })
+  const doc = HouseholdDoc.create(
+    { id, period: '2025', unit: '19900', village: 'Thôn Đông', address: '12 Lê Lợi', members: [] },
+    { clientId: 1 },
+  )
   return Y.encodeStateAsUpdate(doc.ydoc)
 }
 
@@ -50,7 +53,11 @@ describe('unsynced export after a failed outbox write', () => {
     const photos = new PhotoStore(new IDBFactory())
     const bytes = new Uint8Array([0xff, 0xd8, 1, 2, 3, 4])
     const { sha256 } = await photos.add(new Blob([bytes], { type: 'image/jpeg' }), { householdId: 'h9', kind: 'house' })
-    const exported = await buildUnsyncedExport(device, { user: null, appVersion: 'test', pendingPhotos: () => photos.pending() })
+    const exported = await buildUnsyncedExport(device, {
+      user: null,
+      appVersion: 'test',
+      pendingPhotos: () => photos.pending(),
+    })
     expect(exported.photos).toHaveLength(1)
     expect(exported.photos[0]).toMatchObject({ sha256, householdId: 'h9', kind: 'house', contentType: 'image/jpeg' })
     expect(fromBase64(exported.photos[0]!.data)).toEqual(bytes)

@@ -80,7 +80,14 @@ export async function buildUnsyncedExport(
   const photos: UnsyncedExport['photos'] = []
   for (const p of (await meta.pendingPhotos?.()) ?? []) {
     const data = toBase64(new Uint8Array(await p.blob.arrayBuffer()))
-    photos.push({ sha256: p.sha256, householdId: p.householdId, kind: p.kind, capturedAt: p.capturedAt, contentType: p.contentType, data })
+    photos.push({
+      sha256: p.sha256,
+      householdId: p.householdId,
+      kind: p.kind,
+      capturedAt: p.capturedAt,
+      contentType: p.contentType,
+      data,
+    })
   }
   return {
     format: EXPORT_FORMAT,

@@ -17,13 +17,20 @@ export class ConsoleApi {
   }
 
   post<T>(path: string, body: unknown): Promise<ApiResult<T>> {
-    return this.#call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    return this.#call<T>(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
   }
 
   async #call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
     let res: Response
     try {
-      res = await this.fetchFn(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token()}` } })
+      res = await this.fetchFn(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token()}` },
+      })
     } catch {
       return { ok: false, code: 'network/offline' }
     }

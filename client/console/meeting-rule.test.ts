@@ -10,6 +10,12 @@ describe('meetingOutcome', () => {
     expect(meetingOutcome(3, 1)).toMatchObject({ agreed: false, percent: 33.3 })
   })
   it('refuses no attendees, negative or more agreeing than attendees, fractions', () => {
-    for (const [a, g] of [[0, 0], [10, -1], [10, 11], [10.5, 5]] as const) expect(meetingOutcome(a, g)).toEqual({ ok: false })
+    for (const [a, g] of [
+      [0, 0],
+      [10, -1],
+      [10, 11],
+      [10.5, 5],
+    ] as const)
+      expect(meetingOutcome(a, g)).toEqual({ ok: false })
   })
 })

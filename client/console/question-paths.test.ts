@@ -5,7 +5,13 @@ import { parsePath } from '../../shared/doc/paths.ts'
 import { questionPaths } from './question-paths.ts'
 
 it('lists valid household paths, adds answered member fields once, leaves out workflow and review paths', () => {
-  const paths = questionPaths(['members.m1.fullName', 'members.m1.fullName', 'workflow.status', 'history', 'dwelling.floorAreaM2'])
+  const paths = questionPaths([
+    'members.m1.fullName',
+    'members.m1.fullName',
+    'workflow.status',
+    'history',
+    'dwelling.floorAreaM2',
+  ])
   expect(paths).toContain('dwelling.floorAreaM2')
   expect(paths).toContain('address')
   expect(paths).not.toContain('id')

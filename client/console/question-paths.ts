@@ -8,7 +8,9 @@ const FIXED = new Set(['id', 'period', 'unit', 'village', 'areaType', 'reference
 
 export function questionPaths(answered: readonly string[] = []): string[] {
   const paths = [
-    ...Object.keys(FIELD_KEYS).filter((k) => !FIXED.has(k)).map((k) => pathOf(Root.FIELDS, k)),
+    ...Object.keys(FIELD_KEYS)
+      .filter((k) => !FIXED.has(k))
+      .map((k) => pathOf(Root.FIELDS, k)),
     ...Object.keys(INCOME_KEYS).map((k) => pathOf(Root.INCOME, k)),
     ...Object.keys(DWELLING_KEYS).map((k) => pathOf(Root.DWELLING, k)),
     ...Object.keys(ATTRIBUTE_KEYS).map((k) => pathOf(Root.ATTRIBUTES, k)),
@@ -16,6 +18,12 @@ export function questionPaths(answered: readonly string[] = []): string[] {
   ]
   const known = new Set(paths)
   // Member answers and other entity fields come from the history (their ids are per household).
-  const extra = answered.filter((p) => !known.has(p) && !p.startsWith(`${Root.WORKFLOW}.`) && p !== pathOf(Root.HISTORY, '') && !p.startsWith(`${Root.REVIEW}.`))
+  const extra = answered.filter(
+    (p) =>
+      !known.has(p) &&
+      !p.startsWith(`${Root.WORKFLOW}.`) &&
+      p !== pathOf(Root.HISTORY, '') &&
+      !p.startsWith(`${Root.REVIEW}.`),
+  )
   return [...paths, ...[...new Set(extra)].sort()]
 }

@@ -5,9 +5,18 @@ import type { Location } from '../../shared/household/types.ts'
 import { GpsCapture, type GeolocationSource, type GpsTimers } from './gps-capture.ts'
 
 class ScriptedGeolocation implements GeolocationSource {
-  watches = new Map<number, { ok: (p: Parameters<Parameters<GeolocationSource['watchPosition']>[0]>[0]) => void; err: (e: { code: number }) => void }>()
+  watches = new Map<
+    number,
+    {
+      ok: (p: Parameters<Parameters<GeolocationSource['watchPosition']>[0]>[0]) => void
+      err: (e: { code: number }) => void
+    }
+  >()
   private next = 1
-  watchPosition(ok: Parameters<GeolocationSource['watchPosition']>[0], err: Parameters<GeolocationSource['watchPosition']>[1]): number {
+  watchPosition(
+    ok: Parameters<GeolocationSource['watchPosition']>[0],
+    err: Parameters<GeolocationSource['watchPosition']>[1],
+  ): number {
     const id = this.next++
     this.watches.set(id, { ok, err })
     return id

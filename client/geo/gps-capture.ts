@@ -6,7 +6,10 @@ import type { Location } from '../../shared/household/types.ts'
 /** The slice of `navigator.geolocation` we use (the real one satisfies it). */
 export interface GeolocationSource {
   watchPosition(
-    success: (position: { coords: { latitude: number; longitude: number; accuracy: number }; timestamp: number }) => void,
+    success: (position: {
+      coords: { latitude: number; longitude: number; accuracy: number }
+      timestamp: number
+    }) => void,
     error: (err: { code: number; message?: string }) => void,
     options?: { enableHighAccuracy?: boolean; maximumAge?: number; timeout?: number },
   ): number
@@ -74,7 +77,15 @@ export class GpsCapture {
   private readonly timers: GpsTimers
   private watchId: number | null = null
   private timer: unknown = null
-  private state: GpsSnapshot = { phase: 'idle', latest: null, best: null, accepted: null, failure: null, deadline: null, poorAccuracy: false }
+  private state: GpsSnapshot = {
+    phase: 'idle',
+    latest: null,
+    best: null,
+    accepted: null,
+    failure: null,
+    deadline: null,
+    poorAccuracy: false,
+  }
   private readonly listeners = new Set<() => void>()
 
   constructor(options: GpsOptions) {
@@ -99,14 +110,36 @@ export class GpsCapture {
   start(): void {
     this.halt()
     if (!this.source) {
-      this.set({ phase: 'failed', latest: null, best: null, accepted: null, failure: 'unsupported', deadline: null, poorAccuracy: false })
+      this.set({
+        phase: 'failed',
+        latest: null,
+        best: null,
+        accepted: null,
+        failure: 'unsupported',
+        deadline: null,
+        poorAccuracy: false,
+      })
       return
     }
     const deadline = this.timers.now() + this.timeoutMs
-    this.set({ phase: 'watching', latest: null, best: null, accepted: null, failure: null, deadline, poorAccuracy: false })
+    this.set({
+      phase: 'watching',
+      latest: null,
+      best: null,
+      accepted: null,
+      failure: null,
+      deadline,
+      poorAccuracy: false,
+    })
     this.timer = this.timers.setTimeout(() => this.onTimeout(), this.timeoutMs)
     this.watchId = this.source.watchPosition(
-      (p) => this.onReading({ lat: p.coords.latitude, lng: p.coords.longitude, accuracyM: p.coords.accuracy, at: p.timestamp }),
+      (p) =>
+        this.onReading({
+          lat: p.coords.latitude,
+          lng: p.coords.longitude,
+          accuracyM: p.coords.accuracy,
+          at: p.timestamp,
+        }),
       (e) => this.onError(e.code),
       { enableHighAccuracy: true, maximumAge: 0, timeout: this.timeoutMs },
     )
@@ -158,8 +191,19 @@ export class GpsCapture {
 
   private accept(r: GeoReading): void {
     this.halt()
-    const location: Location = { lat: r.lat, lng: r.lng, accuracyM: Math.round(r.accuracyM * 10) / 10, capturedAt: new Date(r.at).toISOString() }
-    this.set({ ...this.state, phase: 'accepted', accepted: location, deadline: null, poorAccuracy: r.accuracyM > this.warnAboveM })
+    const location: Location = {
+      lat: r.lat,
+      lng: r.lng,
+      accuracyM: Math.round(r.accuracyM * 10) / 10,
+      capturedAt: new Date(r.at).toISOString(),
+    }
+    this.set({
+      ...this.state,
+      phase: 'accepted',
+      accepted: location,
+      deadline: null,
+      poorAccuracy: r.accuracyM > this.warnAboveM,
+    })
     this.onAccept(location)
   }
 

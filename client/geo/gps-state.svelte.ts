@@ -14,7 +14,10 @@ export class GpsState {
 
   constructor(save: (location: Location) => void, options: Partial<Omit<GpsOptions, 'onAccept'>> = {}) {
     this.capture = new GpsCapture({ source: browserGeolocation(), ...options, onAccept: save })
-    this.#live = new Live((fn) => this.capture.subscribe(fn), () => this.capture.snapshot)
+    this.#live = new Live(
+      (fn) => this.capture.subscribe(fn),
+      () => this.capture.snapshot,
+    )
   }
 
   get snapshot(): GpsSnapshot {

@@ -91,7 +91,8 @@ export const en: Record<string, string> = {
   'storage.notPersisted':
     'Storage is not protected: unsynced data may be deleted when the phone is full. Install the app to the home screen and sync soon.',
 
-  'storage.full': 'The phone is out of storage: the last change is not saved yet. Keep the app open; sync or free some space.',
+  'storage.full':
+    'The phone is out of storage: the last change is not saved yet. Keep the app open; sync or free some space.',
   'storage.writeFailed': 'The change could not be saved on the phone yet; retrying. Keep the app open.',
 
   'sync.error.sync/forbidden': 'This household is outside your assignment',
@@ -136,7 +137,8 @@ export const en: Record<string, string> = {
   'diag.refresh': 'Refresh',
   'diag.export': 'Export unsynced data to a file',
   'diag.exported': 'Exported {households} households to a file.',
-  'diag.exportHelp': 'Only when syncing is impossible: send this file to your supervisor. Nothing is deleted from the phone.',
+  'diag.exportHelp':
+    'Only when syncing is impossible: send this file to your supervisor. Nothing is deleted from the phone.',
 
   'login.error.auth/rate-limited.moment': 'The server is busy. Try again in a moment.',
   'login.error.auth/rate-limited.seconds': 'Too many failed sign-ins. Try again in {n} seconds.',
@@ -182,12 +184,12 @@ export const en: Record<string, string> = {
 
   'sync.phase.refused': 'Some changes were refused by the server',
   'sync.refused': '{n} refused',
-  'refused.title': 'The server refused this household\'s changes: {reason}.',
+  'refused.title': "The server refused this household's changes: {reason}.",
   'refused.kept': 'The changes are still on this phone, not synced.',
-  'refused.goBack': 'Go back to the server\'s value',
-  'refused.goingBack': 'Fetching the server\'s value…',
-  'refused.needsNetwork': 'Going back to the server\'s value needs a connection to the server.',
-  'refused.confirm': 'Drop this household\'s unsynced changes on this phone and take the server\'s value again?',
+  'refused.goBack': "Go back to the server's value",
+  'refused.goingBack': "Fetching the server's value…",
+  'refused.needsNetwork': "Going back to the server's value needs a connection to the server.",
+  'refused.confirm': "Drop this household's unsynced changes on this phone and take the server's value again?",
   'refused.failed': 'Could not go back: {reason}',
   'refused.cancel': 'Keep my changes',
   'sync.error.sync/forbidden-transition': 'This status change is not allowed from a device',
@@ -212,14 +214,16 @@ export const en: Record<string, string> = {
 
   'nav.registerImport': 'Import register',
   'import.title': 'Import the population register',
-  'import.intro': 'A CSV file (UTF-8) with the columns household_code, personal_id, full_name, sex, birth_date, relation, ethnicity, unit, village, address. Check it first, then import.',
+  'import.intro':
+    'A CSV file (UTF-8) with the columns household_code, personal_id, full_name, sex, birth_date, relation, ethnicity, unit, village, address. Check it first, then import.',
   'import.period': 'Review period',
   'import.file': 'CSV file',
   'import.check': 'Check the file',
   'import.run': 'Import',
   'import.uploading': 'Uploading… {percent}%',
   'import.working': 'Working…',
-  'import.summary': '{rows} rows, {households} households: {created} new households, {proposals} proposed changes, {unchanged} people unchanged.',
+  'import.summary':
+    '{rows} rows, {households} households: {created} new households, {proposals} proposed changes, {unchanged} people unchanged.',
   'import.okDry': 'The file is valid. Press “Import” to write it.',
   'import.done': 'Imported.',
   'import.errors': 'The file has {count} errors — nothing was written. Correct the file and check it again.',

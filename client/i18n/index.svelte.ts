@@ -35,6 +35,9 @@ export class I18n {
   }
 
   dateTime(ms: number): string {
-    return new Intl.DateTimeFormat(this.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(ms)
+    return new Intl.DateTimeFormat(this.lang === 'vi' ? 'vi-VN' : 'en-GB', {
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(ms)
   }
 }

@@ -1,12 +1,24 @@
 // Strings of the survey form, GPS and photos (Vietnamese first, English available). The app's dictionary
 // (dictionary.ts) merges them; every key starts with `survey.`. Parameters use `{name}` placeholders.
-import { DEVICE_LABELS, TOILET_LABELS, WASTE_LABELS, WATER_LABELS, type Label } from '../../shared/rules/answer-labels.ts'
+import {
+  DEVICE_LABELS,
+  TOILET_LABELS,
+  WASTE_LABELS,
+  WATER_LABELS,
+  type Label,
+} from '../../shared/rules/answer-labels.ts'
 
 /** The coded answers' names come from shared/rules, the same words the classification's reasons use. */
 function answerLabels(lang: keyof Label): Record<string, string> {
   const out: Record<string, string> = {}
-  const groups: [string, Record<string, Label>][] = [['water', WATER_LABELS], ['toilet', TOILET_LABELS], ['device', DEVICE_LABELS], ['waste', WASTE_LABELS]]
-  for (const [group, labels] of groups) for (const [code, label] of Object.entries(labels)) out[`survey.${group}.${code}`] = label[lang]
+  const groups: [string, Record<string, Label>][] = [
+    ['water', WATER_LABELS],
+    ['toilet', TOILET_LABELS],
+    ['device', DEVICE_LABELS],
+    ['waste', WASTE_LABELS],
+  ]
+  for (const [group, labels] of groups)
+    for (const [code, label] of Object.entries(labels)) out[`survey.${group}.${code}`] = label[lang]
   return out
 }
 
@@ -127,8 +139,10 @@ export const vi: Record<string, string> = {
   ...answerLabels('vi'),
 
   'survey.income.title': 'Thu nhập',
-  'survey.income.help': 'Nhập thu nhập bình quân nếu ước tính được; điểm Phiếu B1 chỉ dùng khi chưa có thu nhập bình quân. Nhập số này không xoá số kia.',
-  'survey.income.b1NotDeciding': 'Đã có thu nhập bình quân nên thu nhập bình quân quyết định; điểm B1 được giữ để đối chiếu',
+  'survey.income.help':
+    'Nhập thu nhập bình quân nếu ước tính được; điểm Phiếu B1 chỉ dùng khi chưa có thu nhập bình quân. Nhập số này không xoá số kia.',
+  'survey.income.b1NotDeciding':
+    'Đã có thu nhập bình quân nên thu nhập bình quân quyết định; điểm B1 được giữ để đối chiếu',
   'survey.income.b1Cutoff': 'Ngưỡng điểm B1 (tạm thời): {cutoff}',
   'survey.income.perCapitaMonthly': 'Thu nhập bình quân (đồng/người/tháng)',
   'survey.income.b1Score': 'Tổng điểm B1',
@@ -401,7 +415,8 @@ export const en: Record<string, string> = {
   ...answerLabels('en'),
 
   'survey.income.title': 'Income',
-  'survey.income.help': 'Enter the per-capita income when it can be estimated; the Form B1 score is used only without it. Entering one never erases the other.',
+  'survey.income.help':
+    'Enter the per-capita income when it can be estimated; the Form B1 score is used only without it. Entering one never erases the other.',
   'survey.income.b1NotDeciding': 'The per-capita income is given, so it decides; the B1 score is kept for comparison',
   'survey.income.b1Cutoff': 'B1 cut-off (provisional): {cutoff}',
   'survey.income.perCapitaMonthly': 'Income (VND per person per month)',

@@ -91,7 +91,8 @@ export const vi: Record<string, string> = {
   'storage.notPersisted':
     'Bộ nhớ chưa được bảo vệ: dữ liệu chưa đồng bộ có thể bị xóa khi máy đầy. Hãy cài ứng dụng lên màn hình chính và đồng bộ sớm.',
 
-  'storage.full': 'Bộ nhớ của máy đã đầy: thay đổi vừa nhập chưa lưu được. Đừng đóng ứng dụng; hãy đồng bộ hoặc giải phóng dung lượng.',
+  'storage.full':
+    'Bộ nhớ của máy đã đầy: thay đổi vừa nhập chưa lưu được. Đừng đóng ứng dụng; hãy đồng bộ hoặc giải phóng dung lượng.',
   'storage.writeFailed': 'Chưa lưu được thay đổi vào máy; ứng dụng đang thử lại. Đừng đóng ứng dụng.',
 
   'sync.error.sync/forbidden': 'Hộ này không thuộc địa bàn được giao',
@@ -212,14 +213,16 @@ export const vi: Record<string, string> = {
 
   'nav.registerImport': 'Nhập danh sách hộ khẩu',
   'import.title': 'Nhập danh sách hộ khẩu',
-  'import.intro': 'Tệp CSV (UTF-8) với các cột: household_code, personal_id, full_name, sex, birth_date, relation, ethnicity, unit, village, address. Kiểm tra trước, rồi mới nhập.',
+  'import.intro':
+    'Tệp CSV (UTF-8) với các cột: household_code, personal_id, full_name, sex, birth_date, relation, ethnicity, unit, village, address. Kiểm tra trước, rồi mới nhập.',
   'import.period': 'Kỳ rà soát',
   'import.file': 'Tệp CSV',
   'import.check': 'Kiểm tra tệp',
   'import.run': 'Nhập vào hệ thống',
   'import.uploading': 'Đang tải lên… {percent}%',
   'import.working': 'Đang xử lý…',
-  'import.summary': '{rows} dòng, {households} hộ: {created} hộ mới, {proposals} đề xuất thay đổi, {unchanged} người không đổi.',
+  'import.summary':
+    '{rows} dòng, {households} hộ: {created} hộ mới, {proposals} đề xuất thay đổi, {unchanged} người không đổi.',
   'import.okDry': 'Tệp hợp lệ. Bấm “Nhập vào hệ thống” để ghi.',
   'import.done': 'Đã nhập xong.',
   'import.errors': 'Tệp có {count} lỗi — chưa ghi gì. Sửa tệp rồi kiểm tra lại.',
@@ -254,7 +257,8 @@ export const vi: Record<string, string> = {
   'import.code.register/too-long': 'Nội dung quá dài.',
   'import.code.register/control-character': 'Có ký tự điều khiển không hợp lệ.',
   'import.code.register/sex': 'Giới tính phải là nam hoặc nữ.',
-  'import.code.register/relation': 'Quan hệ với chủ hộ không hợp lệ (chủ hộ, vợ, chồng, con, cha, mẹ, cháu, anh, chị, em, khác).',
+  'import.code.register/relation':
+    'Quan hệ với chủ hộ không hợp lệ (chủ hộ, vợ, chồng, con, cha, mẹ, cháu, anh, chị, em, khác).',
   'import.code.register/birth-date': 'Ngày sinh không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY).',
   'import.code.personal-id/format': 'Số định danh phải gồm 12 chữ số (hoặc CMND cũ 9 số).',
   'import.code.personal-id/sex-mismatch': 'Chữ số thứ 4 của số định danh không khớp giới tính.',

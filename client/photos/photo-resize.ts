@@ -5,14 +5,22 @@ export const PHOTO_MAX_SIDE = 1280
 export const PHOTO_QUALITY = 0.8
 
 /** Target size keeping the aspect ratio; never enlarges. */
-export function fitWithin(width: number, height: number, maxSide: number = PHOTO_MAX_SIDE): { width: number; height: number } {
+export function fitWithin(
+  width: number,
+  height: number,
+  maxSide: number = PHOTO_MAX_SIDE,
+): { width: number; height: number } {
   const long = Math.max(width, height)
   if (long <= maxSide || long === 0) return { width, height }
   const scale = maxSide / long
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) }
 }
 
-export async function resizePhoto(file: Blob, maxSide: number = PHOTO_MAX_SIDE, quality: number = PHOTO_QUALITY): Promise<Blob> {
+export async function resizePhoto(
+  file: Blob,
+  maxSide: number = PHOTO_MAX_SIDE,
+  quality: number = PHOTO_QUALITY,
+): Promise<Blob> {
   // imageOrientation 'from-image' applies the EXIF rotation phones write instead of rotating pixels.
   const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' })
   try {

@@ -102,7 +102,15 @@ afterEach(async () => {
 })
 
 function uploader(store: PhotoStore, extra: Partial<Parameters<typeof startUploader>[0]> = {}) {
-  const stop = startUploader({ store, baseUrl: server.baseUrl, getToken: () => 'tok', baseDelayMs: 5, maxDelayMs: 20, events: null, ...extra })
+  const stop = startUploader({
+    store,
+    baseUrl: server.baseUrl,
+    getToken: () => 'tok',
+    baseDelayMs: 5,
+    maxDelayMs: 20,
+    events: null,
+    ...extra,
+  })
   stops.push(stop)
   return stop
 }
@@ -178,7 +186,11 @@ describe('photo uploader', () => {
     const mine = await store.add(jpeg('mine'), { householdId: 'mine', kind: 'house' })
     const other = await store.add(jpeg('other'), { householdId: 'other', kind: 'house' })
     const idle = idleEvents()
-    uploader(store, { getToken: () => (tokenAsked++, token), householdScope: (id) => id === 'mine', onIdle: idle.record })
+    uploader(store, {
+      getToken: () => (tokenAsked++, token),
+      householdScope: (id) => id === 'mine',
+      onIdle: idle.record,
+    })
     // Idle after asking for a token once: nothing was sent, and it waits for an event rather than a timer.
     expect(await idle.next()).toBeNull()
     expect(tokenAsked).toBe(1)

@@ -57,50 +57,70 @@ export class PhotoStore {
   }
 
   /** Store a photo (idempotent by content) and queue it for upload. */
-  async add(blob: Blob, meta: { householdId: string; kind: string; capturedAt?: string }): Promise<{ sha256: string; capturedAt: string }> {
+  async add(
+    blob: Blob,
+    meta: { householdId: string; kind: string; capturedAt?: string },
+  ): Promise<{ sha256: string; capturedAt: string }> {
     const sha256 = await sha256Hex(blob)
     const db = await this.#db
-    const capturedAt = await transact(db, STORE, 'readwrite', async (tx) => {
-      const s = tx.objectStore(STORE)
-      const existing = (await request(s.get(sha256))) as StoredPhoto | undefined
-      if (existing) return existing.capturedAt
-      const photo: StoredPhoto = {
-        sha256,
-        householdId: meta.householdId,
-        kind: meta.kind,
-        capturedAt: meta.capturedAt ?? new Date().toISOString(),
-        blob,
-        contentType: blob.type || 'image/jpeg',
-        bytes: blob.size,
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: 0,
-        lastError: null,
-        uploadedAt: null,
-      }
-      s.put(photo)
-      return photo.capturedAt
-    }, 'strict')
+    const capturedAt = await transact(
+      db,
+      STORE,
+      'readwrite',
+      async (tx) => {
+        const s = tx.objectStore(STORE)
+        const existing = (await request(s.get(sha256))) as StoredPhoto | undefined
+        if (existing) return existing.capturedAt
+        const photo: StoredPhoto = {
+          sha256,
+          householdId: meta.householdId,
+          kind: meta.kind,
+          capturedAt: meta.capturedAt ?? new Date().toISOString(),
+          blob,
+          contentType: blob.type || 'image/jpeg',
+          bytes: blob.size,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: 0,
+          lastError: null,
+          uploadedAt: null,
+        }
+        s.put(photo)
+        return photo.capturedAt
+      },
+      'strict',
+    )
     this.#changed()
     return { sha256, capturedAt }
   }
 
   async get(sha256: string): Promise<StoredPhoto | undefined> {
     const db = await this.#db
-    return transact(db, STORE, 'readonly', (tx) => request(tx.objectStore(STORE).get(sha256)) as Promise<StoredPhoto | undefined>)
+    return transact(
+      db,
+      STORE,
+      'readonly',
+      (tx) => request(tx.objectStore(STORE).get(sha256)) as Promise<StoredPhoto | undefined>,
+    )
   }
 
   async forHousehold(householdId: string): Promise<StoredPhoto[]> {
     const db = await this.#db
-    return transact(db, STORE, 'readonly', (tx) =>
-      request(tx.objectStore(STORE).index('byHousehold').getAll(householdId)) as Promise<StoredPhoto[]>,
+    return transact(
+      db,
+      STORE,
+      'readonly',
+      (tx) => request(tx.objectStore(STORE).index('byHousehold').getAll(householdId)) as Promise<StoredPhoto[]>,
     )
   }
 
   async pending(): Promise<StoredPhoto[]> {
     const db = await this.#db
-    const all = await transact(db, STORE, 'readonly', (tx) =>
-      request(tx.objectStore(STORE).index('byState').getAll('pending')) as Promise<StoredPhoto[]>,
+    const all = await transact(
+      db,
+      STORE,
+      'readonly',
+      (tx) => request(tx.objectStore(STORE).index('byState').getAll('pending')) as Promise<StoredPhoto[]>,
     )
     return all.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.capturedAt.localeCompare(b.capturedAt))
   }

@@ -8,6 +8,7 @@ describeSessionStore('device (IndexedDB)', async () => {
   const device = await openDevice(indexedDB, `rasoat-store-contract-${++n}`)
   return {
     store: device.syncStore,
-    addLocal: async (id, update) => device.index.put(await device.summary.appendOutbox([{ householdId: id, update, createdAt: 1 }], 1)),
+    addLocal: async (id, update) =>
+      device.index.put(await device.summary.appendOutbox([{ householdId: id, update, createdAt: 1 }], 1)),
   }
 })

@@ -109,7 +109,10 @@ export class DeviceSyncStore implements SessionStore {
   }
 
   async refusedHouseholds(): Promise<string[]> {
-    return this.index.all().filter(isRefused).map((r) => r.id)
+    return this.index
+      .all()
+      .filter(isRefused)
+      .map((r) => r.id)
   }
 
   async epoch(): Promise<string | null> {

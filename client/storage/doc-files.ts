@@ -14,7 +14,9 @@ export async function readDocUpdates(factory: IDBFactory, householdId: string): 
     d.createObjectStore('custom')
   })
   try {
-    return await transact(db, 'updates', 'readonly', (tx) => request(tx.objectStore('updates').getAll() as IDBRequest<Uint8Array[]>))
+    return await transact(db, 'updates', 'readonly', (tx) =>
+      request(tx.objectStore('updates').getAll() as IDBRequest<Uint8Array[]>),
+    )
   } finally {
     db.close()
   }

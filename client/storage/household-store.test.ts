@@ -27,9 +27,22 @@ function serverHousehold(id: string, headName: string): Uint8Array {
       address: '12 Lê Lợi',
       members: [
         {
-          id: 'm1', personalId: '046085001234', fullName: headName, sex: 'male', birthDate: '1985-02-01', relation: 'head',
-          ethnicity: 'Kinh', ableToWork: true, employment: 'self_employed', disability: false, monthlySocialAllowance: false,
-          healthInsurance: true, studying: false, education: 'upper_secondary', schoolOnTrack: null, malnourished: null,
+          id: 'm1',
+          personalId: '046085001234',
+          fullName: headName,
+          sex: 'male',
+          birthDate: '1985-02-01',
+          relation: 'head',
+          ethnicity: 'Kinh',
+          ableToWork: true,
+          employment: 'self_employed',
+          disability: false,
+          monthlySocialAllowance: false,
+          healthInsurance: true,
+          studying: false,
+          education: 'upper_secondary',
+          schoolOnTrack: null,
+          malnourished: null,
         },
       ],
     },
@@ -46,7 +59,13 @@ describe('household storage on the device', () => {
     await d.sync.setHeads([['h1', 3]])
     await d.store.settled()
     const row = d.index.get('h1')
-    expect(row).toMatchObject({ headName: 'Nguyễn Hữu Phong', village: 'Thôn Đông', serverSeq: 3, dirty: false, known: true })
+    expect(row).toMatchObject({
+      headName: 'Nguyễn Hữu Phong',
+      village: 'Thôn Đông',
+      serverSeq: 3,
+      dirty: false,
+      known: true,
+    })
     expect(row?.searchText).toContain('nguyen huu phong')
     expect(row?.searchText).toContain('046085001234')
     expect(row?.category).not.toBeNull()

@@ -102,10 +102,14 @@ export class HouseholdStore {
     // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
     const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
     if (inbox.length + outbox.length > 0) {
-      Y.transact(doc, () => {
-        for (const e of inbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
-        for (const e of outbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
-      }, REPLAY_ORIGIN)
+      Y.transact(
+        doc,
+        () => {
+          for (const e of inbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
+          for (const e of outbox) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
+        },
+        REPLAY_ORIGIN,
+      )
     }
     if (persistence.db) await docWritesCommitted(persistence.db)
     if (inbox.length > 0) await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
@@ -138,15 +142,21 @@ export class HouseholdStore {
   async #absorbInbox(id: string, live: Live): Promise<void> {
     const inbox = await this.#o.summary.inboxOf(id)
     if (inbox.length === 0) return
-    Y.transact(live.doc, () => {
-      for (const e of inbox) Y.applyUpdate(live.doc, e.update, REPLAY_ORIGIN)
-    }, REPLAY_ORIGIN)
+    Y.transact(
+      live.doc,
+      () => {
+        for (const e of inbox) Y.applyUpdate(live.doc, e.update, REPLAY_ORIGIN)
+      },
+      REPLAY_ORIGIN,
+    )
     if (live.persistence.db) await docWritesCommitted(live.persistence.db)
     await this.#o.summary.deleteInbox(inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])))
   }
 
   async #markDocStore(id: string): Promise<void> {
-    const rows = await this.#o.summary.updateHouseholds([id], (row) => (row.hasDocStore ? row : { ...row, hasDocStore: true }))
+    const rows = await this.#o.summary.updateHouseholds([id], (row) =>
+      row.hasDocStore ? row : { ...row, hasDocStore: true },
+    )
     this.#o.index.put(rows)
   }
 
@@ -259,7 +269,8 @@ export class HouseholdStore {
     const seen = new Set<string>()
     for (const u of updates) {
       const id = u.householdId
-      if (seen.has(id)) derived.delete(id) // several updates of one household: the lazy refresh reads them all
+      if (seen.has(id))
+        derived.delete(id) // several updates of one household: the lazy refresh reads them all
       else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
         const fields = summariseUpdate(u.update)
         if (fields) derived.set(id, fields)
@@ -299,7 +310,11 @@ export class HouseholdStore {
     if (inbox.length > INBOX_COMPACT_AT && !this.#live.has(id)) {
       // A household that stays closed collects one inbox row per remote update: merge them into one.
       const merged = Y.mergeUpdates(inboxUpdates)
-      await this.#o.summary.replaceInbox(id, inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])), merged)
+      await this.#o.summary.replaceInbox(
+        id,
+        inbox.flatMap((e) => (e.seq === undefined ? [] : [e.seq])),
+        merged,
+      )
       inboxUpdates = [merged]
     }
     return [...fromDoc, ...inboxUpdates, ...outbox.map((e) => e.update)]

@@ -40,12 +40,20 @@ it('a household moved away while edited offline: its edit is ACKed, then its row
   const until = (test: (s: SyncStatus) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
       if (test(client.status)) return resolve()
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; ${JSON.stringify(client.status)}`)), 30_000)
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; ${JSON.stringify(client.status)}`)),
+        30_000,
+      )
       const off = client.onStatus((s) => test(s) && (clearTimeout(timer), off(), resolve()))
     })
   client.start()
   await until((s) => s.phase === 'synced', 'the bootstrap')
-  expect(device.index.all().map((r) => r.id).sort()).toEqual(['hr-1', 'hr-2'])
+  expect(
+    device.index
+      .all()
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(['hr-1', 'hr-2'])
 
   network.online = false
   client.disconnect()
@@ -72,6 +80,11 @@ it('a household moved away while edited offline: its edit is ACKed, then its row
   const doc = new Y.Doc()
   Y.applyUpdate(doc, server.docStore.readState('hr-1')!)
   expect(new HouseholdDoc(doc).read().household.address).toBe('9 Chuyển Cho Người Khác')
-  expect(server.db.prepare("SELECT user_id FROM doc_log WHERE household_id = 'hr-1' ORDER BY seq DESC LIMIT 1").pluck().get()).toBe(a.user.id)
+  expect(
+    server.db
+      .prepare("SELECT user_id FROM doc_log WHERE household_id = 'hr-1' ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get(),
+  ).toBe(a.user.id)
   client.stop()
 })

@@ -145,7 +145,9 @@ export class SummaryDb {
       'readwrite',
       async (tx) => {
         const store = tx.objectStore(STORES.households)
-        const rows = await Promise.all(ids.map((id) => request(store.get(id) as IDBRequest<HouseholdSummary | undefined>)))
+        const rows = await Promise.all(
+          ids.map((id) => request(store.get(id) as IDBRequest<HouseholdSummary | undefined>)),
+        )
         const out: HouseholdSummary[] = []
         ids.forEach((id, i) => {
           const next = change(rows[i] ?? emptySummary(id), id)
@@ -175,7 +177,8 @@ export class SummaryDb {
         for (const e of entries) counts.set(e.householdId, (counts.get(e.householdId) ?? 0) + 1)
         const out: HouseholdSummary[] = []
         for (const [id, n] of counts) {
-          const row = (await request(households.get(id) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(id)
+          const row =
+            (await request(households.get(id) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(id)
           const next = { ...row, dirty: true, unsyncedCount: row.unsyncedCount + n, lastLocalEdit: now }
           households.put(next)
           out.push(next)
@@ -209,7 +212,9 @@ export class SummaryDb {
         for (const s of seqs) outbox.delete(s)
         const left = await request(outbox.index('householdId').count(householdId))
         const households = tx.objectStore(STORES.households)
-        const row = (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(householdId)
+        const row =
+          (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ??
+          emptySummary(householdId)
         const next: HouseholdSummary = {
           ...row,
           // An ACK says our update is serverSeq, not that we hold every earlier one: advance only when contiguous,
@@ -243,7 +248,9 @@ export class SummaryDb {
           for (const k of keys) store.delete(k)
         }
         const households = tx.objectStore(STORES.households)
-        const row = (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ?? emptySummary(householdId)
+        const row =
+          (await request(households.get(householdId) as IDBRequest<HouseholdSummary | undefined>)) ??
+          emptySummary(householdId)
         // The list columns stay until the server's state arrives and the summary is derived again.
         const next: HouseholdSummary = {
           ...row,

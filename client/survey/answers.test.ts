@@ -1,6 +1,14 @@
 // Parsing what enumerators type: VND amounts with separators, decimal commas, floor area ≥ 0, birth dates not in the future.
 import { describe, expect, it } from 'vitest'
-import { birthDateError, incomeWith, localToday, parseAmount, parseB1Score, parseDecimal, parseFloorArea } from './answers.ts'
+import {
+  birthDateError,
+  incomeWith,
+  localToday,
+  parseAmount,
+  parseB1Score,
+  parseDecimal,
+  parseFloorArea,
+} from './answers.ts'
 
 describe('answers', () => {
   it('parses VND amounts written with dots, commas or spaces', () => {
@@ -38,9 +46,17 @@ describe('answers', () => {
   })
 
   it('IN3 setting one income figure keeps the other; clearing one leaves the other as it was', () => {
-    expect(incomeWith({ perCapitaMonthly: 1_200_000 }, 'b1Score', 150)).toEqual({ perCapitaMonthly: 1_200_000, b1Score: 150 })
-    expect(incomeWith({ perCapitaMonthly: 1_200_000, b1Score: 150 }, 'b1Score', null)).toEqual({ perCapitaMonthly: 1_200_000 })
-    expect(incomeWith({ b1Score: 150 }, 'perCapitaMonthly', 900_000)).toEqual({ perCapitaMonthly: 900_000, b1Score: 150 })
+    expect(incomeWith({ perCapitaMonthly: 1_200_000 }, 'b1Score', 150)).toEqual({
+      perCapitaMonthly: 1_200_000,
+      b1Score: 150,
+    })
+    expect(incomeWith({ perCapitaMonthly: 1_200_000, b1Score: 150 }, 'b1Score', null)).toEqual({
+      perCapitaMonthly: 1_200_000,
+    })
+    expect(incomeWith({ b1Score: 150 }, 'perCapitaMonthly', 900_000)).toEqual({
+      perCapitaMonthly: 900_000,
+      b1Score: 150,
+    })
     expect(incomeWith({}, 'perCapitaMonthly', null)).toEqual({})
   })
 })

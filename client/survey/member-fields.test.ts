@@ -32,10 +32,31 @@ describe('member question relevance', () => {
   })
 
   it('lists the questions in form order for a baby, a pupil, an adult, and an unknown age', () => {
-    expect(relevantMemberFields(1)).toEqual(['fullName', 'personalId', 'sex', 'birthDate', 'relation', 'ethnicity', 'disability', 'monthlySocialAllowance', 'malnourished'])
+    expect(relevantMemberFields(1)).toEqual([
+      'fullName',
+      'personalId',
+      'sex',
+      'birthDate',
+      'relation',
+      'ethnicity',
+      'disability',
+      'monthlySocialAllowance',
+      'malnourished',
+    ])
     expect(relevantMemberFields(10)).toEqual([
-      'fullName', 'personalId', 'sex', 'birthDate', 'relation', 'ethnicity',
-      'disability', 'monthlySocialAllowance', 'healthInsurance', 'studying', 'education', 'schoolOnTrack', 'malnourished',
+      'fullName',
+      'personalId',
+      'sex',
+      'birthDate',
+      'relation',
+      'ethnicity',
+      'disability',
+      'monthlySocialAllowance',
+      'healthInsurance',
+      'studying',
+      'education',
+      'schoolOnTrack',
+      'malnourished',
     ])
     const adult = relevantMemberFields(40)
     expect(adult).toContain('employment')

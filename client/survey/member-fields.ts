@@ -7,7 +7,14 @@ import type { Member } from '../../shared/household/types.ts'
 export type MemberField = Exclude<keyof Member, 'id'>
 
 /** Asked of everyone, in form order. */
-export const MEMBER_BASE_FIELDS: readonly MemberField[] = ['fullName', 'personalId', 'sex', 'birthDate', 'relation', 'ethnicity']
+export const MEMBER_BASE_FIELDS: readonly MemberField[] = [
+  'fullName',
+  'personalId',
+  'sex',
+  'birthDate',
+  'relation',
+  'ethnicity',
+]
 
 /** Age-dependent questions, in form order, with the inclusive age band in which they are asked. */
 export const MEMBER_AGE_FIELDS: readonly { field: MemberField; minAge: number; maxAge: number }[] = [

@@ -40,4 +40,15 @@ export const SUPPORT_NEEDS = [
 export const PHOTO_KINDS = ['house', 'household', 'toilet', 'document', 'other'] as const
 
 /** Common ethnic groups of Thừa Thiên Huế first (Kinh, then the A Lưới / Nam Đông groups); free text is allowed too. */
-export const ETHNICITIES = ['Kinh', 'Tà Ôi', 'Cơ Tu', 'Bru - Vân Kiều', 'Pa Kô', 'Hoa', 'Mường', 'Tày', 'Thái', 'Khmer'] as const
+export const ETHNICITIES = [
+  'Kinh',
+  'Tà Ôi',
+  'Cơ Tu',
+  'Bru - Vân Kiều',
+  'Pa Kô',
+  'Hoa',
+  'Mường',
+  'Tày',
+  'Thái',
+  'Khmer',
+] as const

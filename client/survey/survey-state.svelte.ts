@@ -43,7 +43,10 @@ export class SurveyState {
     this.doc = doc
     this.user = user
     this.readOnly = options.readOnly ?? false
-    this.#live = new Live((fn) => doc.onChange(fn), () => doc.read())
+    this.#live = new Live(
+      (fn) => doc.onChange(fn),
+      () => doc.read(),
+    )
   }
 
   #placed = false
@@ -107,7 +110,8 @@ export class SurveyState {
   }
 
   setQuickScreen(result: 'continue' | 'not_poor' | null, reason: string | null): void {
-    if (this.#write(null, () => this.doc.setQuickScreen(result, reason))) this.go(result === 'not_poor' ? 'gps' : result === 'continue' ? 'members' : 'quick')
+    if (this.#write(null, () => this.doc.setQuickScreen(result, reason)))
+      this.go(result === 'not_poor' ? 'gps' : result === 'continue' ? 'members' : 'quick')
   }
 
   addMember(): void {
@@ -123,7 +127,11 @@ export class SurveyState {
 
   updateMember(index: number, id: string, patch: Partial<Omit<Member, 'id'>>): boolean {
     const key = Object.keys(patch)[0] ?? ''
-    return this.#write(`members.${index}.${key}`, () => this.doc.updateMember(id, patch), key === 'personalId' ? 'survey.pid.format' : undefined)
+    return this.#write(
+      `members.${index}.${key}`,
+      () => this.doc.updateMember(id, patch),
+      key === 'personalId' ? 'survey.pid.format' : undefined,
+    )
   }
 
   setHeadName(fullName: string): boolean {

@@ -27,7 +27,17 @@ describe('surveyView', () => {
       snap({
         income: { perCapitaMonthly: 1_200_000 },
         members: [poorMember],
-        dwelling: { hasDwelling: true, wallDurable: true, columnDurable: true, roofDurable: true, floorAreaM2: 20, water: 'surface_water', toilet: 'none', internet: true, devices: ['tv'] },
+        dwelling: {
+          hasDwelling: true,
+          wallDurable: true,
+          columnDurable: true,
+          roofDurable: true,
+          floorAreaM2: 20,
+          water: 'surface_water',
+          toilet: 'none',
+          internet: true,
+          devices: ['tv'],
+        },
       }),
       TODAY,
     )
@@ -46,7 +56,10 @@ describe('surveyView', () => {
   })
 
   it('Phiếu A "not poor" overrides the badge and needs only a reason and a location', () => {
-    const v = surveyView(snap({ income: {}, members: [], location: null }, { screen: { result: 'not_poor', reason: 'car' } }), TODAY)
+    const v = surveyView(
+      snap({ income: {}, members: [], location: null }, { screen: { result: 'not_poor', reason: 'car' } }),
+      TODAY,
+    )
     expect(v.category).toBe('not_poor')
     expect(v.endedAtQuickScreen).toBe(true)
     expect(v.missing.map((m) => m.key)).toEqual(['survey.missing.location'])
@@ -55,13 +68,24 @@ describe('surveyView', () => {
   it('lists what blocks submit: quick screen, head, names, birth dates, floor area, location', () => {
     const v = surveyView(
       snap(
-        { location: null, members: [makeMember({ fullName: ' ', relation: 'spouse', birthDate: '2030-01-01' })], dwelling: { floorAreaM2: 0 } as Household['dwelling'] },
+        {
+          location: null,
+          members: [makeMember({ fullName: ' ', relation: 'spouse', birthDate: '2030-01-01' })],
+          dwelling: { floorAreaM2: 0 } as Household['dwelling'],
+        },
         { screen: { result: null, reason: null } },
       ),
       TODAY,
     )
     expect(v.missing.map((m) => m.key)).toEqual(
-      expect.arrayContaining(['survey.missing.quickScreen', 'survey.missing.head', 'survey.missing.memberName', 'survey.missing.memberBirth', 'survey.missing.floorArea', 'survey.missing.location']),
+      expect.arrayContaining([
+        'survey.missing.quickScreen',
+        'survey.missing.head',
+        'survey.missing.memberName',
+        'survey.missing.memberBirth',
+        'survey.missing.floorArea',
+        'survey.missing.location',
+      ]),
     )
     const broken = surveyView(snap({ members: [makeMember({ birthDate: '1980-02-30' })] }), TODAY)
     expect(broken.classification).toBeNull()
@@ -71,9 +95,17 @@ describe('surveyView', () => {
 
   it('shows personal-ID warnings inline, duplicates included, and the relevant questions by age', () => {
     const a = makeMember({ fullName: 'A', personalId: '046080000001', birthDate: '1980-01-01', sex: 'male' })
-    const b = makeMember({ fullName: 'B', personalId: '046080000001', birthDate: '2018-01-01', sex: 'female', relation: 'child' })
+    const b = makeMember({
+      fullName: 'B',
+      personalId: '046080000001',
+      birthDate: '2018-01-01',
+      sex: 'female',
+      relation: 'child',
+    })
     const v = surveyView(snap({ members: [a, b] }), TODAY)
-    expect(v.members[1]?.personalIdWarnings.map((w) => w.code)).toEqual(expect.arrayContaining(['personal-id/duplicate']))
+    expect(v.members[1]?.personalIdWarnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['personal-id/duplicate']),
+    )
     expect(v.members[0]?.age).toBe(45)
     expect(v.members[1]?.age).toBe(7)
     expect(v.members[1]?.fields).toContain('schoolOnTrack')
@@ -83,38 +115,91 @@ describe('surveyView', () => {
   it('shows the supervisor comments of a returned record, newest first, and keeps it editable', () => {
     const history = [
       { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-20T08:00:00Z', comment: null },
-      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-21T08:00:00Z', comment: 'Thiếu ảnh nhà' },
+      {
+        from: 'submitted' as const,
+        to: 'returned' as const,
+        by: 'gs1',
+        at: '2025-11-21T08:00:00Z',
+        comment: 'Thiếu ảnh nhà',
+      },
       { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-22T08:00:00Z', comment: null },
       { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-23T08:00:00Z', comment: null },
-      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-24T08:00:00Z', comment: 'Kiểm tra lại diện tích' },
+      {
+        from: 'submitted' as const,
+        to: 'returned' as const,
+        by: 'gs1',
+        at: '2025-11-24T08:00:00Z',
+        comment: 'Kiểm tra lại diện tích',
+      },
     ]
     const v = surveyView(snap({}, { workflow: { status: 'returned', history } }), TODAY)
     expect(v.returnComments.map((h) => h.comment)).toEqual(['Kiểm tra lại diện tích', 'Thiếu ảnh nhà'])
     expect(v.editable).toBe(true)
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history } }), TODAY).editable).toBe(false)
     // Still shown while reworking; gone once resubmitted.
-    const reworking = [...history, { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null }]
-    expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).returnComments).toHaveLength(2)
-    const resubmitted = [...reworking, { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null }]
-    expect(surveyView(snap({}, { workflow: { status: 'submitted', history: resubmitted } }), TODAY).returnComments).toEqual([])
+    const reworking = [
+      ...history,
+      { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null },
+    ]
+    expect(
+      surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).returnComments,
+    ).toHaveLength(2)
+    const resubmitted = [
+      ...reworking,
+      { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null },
+    ]
+    expect(
+      surveyView(snap({}, { workflow: { status: 'submitted', history: resubmitted } }), TODAY).returnComments,
+    ).toEqual([])
     // An imported returned record has no history entry: still flagged as returned.
-    expect(surveyView(snap({}, { workflow: { status: 'returned', history: [] } }), TODAY)).toMatchObject({ returned: true, returnComments: [] })
+    expect(surveyView(snap({}, { workflow: { status: 'returned', history: [] } }), TODAY)).toMatchObject({
+      returned: true,
+      returnComments: [],
+    })
     expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: [] } }), TODAY).returned).toBe(false)
   })
 
   it('the latest return’s field comments are shown at their fields while reworking; verified and later records are locked', () => {
     const history = [
-      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', at: '2025-11-21T08:00:00Z', comment: null, fieldComments: [{ path: 'address', text: 'cũ' }] },
+      {
+        from: 'submitted' as const,
+        to: 'returned' as const,
+        by: 'gs1',
+        at: '2025-11-21T08:00:00Z',
+        comment: null,
+        fieldComments: [{ path: 'address', text: 'cũ' }],
+      },
       { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-22T08:00:00Z', comment: null },
       { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-23T08:00:00Z', comment: null },
-      { from: 'submitted' as const, to: 'returned' as const, by: 'gs1', byName: 'Lê Thị Hồng', at: '2025-11-24T08:00:00Z', comment: null, fieldComments: [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }] },
+      {
+        from: 'submitted' as const,
+        to: 'returned' as const,
+        by: 'gs1',
+        byName: 'Lê Thị Hồng',
+        at: '2025-11-24T08:00:00Z',
+        comment: null,
+        fieldComments: [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }],
+      },
     ]
     const v = surveyView(snap({}, { workflow: { status: 'returned', history } }), TODAY)
     expect(v.fieldComments).toEqual({ 'dwelling.floorAreaM2': 'Diện tích sai' })
-    const reworking = [...history, { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null }]
-    expect(surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).fieldComments).toEqual({ 'dwelling.floorAreaM2': 'Diện tích sai' })
-    const verified = [...reworking, { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null }, { from: 'submitted' as const, to: 'verified' as const, by: 'gs1', at: '2025-11-27T08:00:00Z', comment: null }]
-    expect(surveyView(snap({}, { workflow: { status: 'verified', history: verified } }), TODAY)).toMatchObject({ fieldComments: {}, locked: true, editable: false })
+    const reworking = [
+      ...history,
+      { from: 'returned' as const, to: 'in_progress' as const, by: 'ev1', at: '2025-11-25T08:00:00Z', comment: null },
+    ]
+    expect(
+      surveyView(snap({}, { workflow: { status: 'in_progress', history: reworking } }), TODAY).fieldComments,
+    ).toEqual({ 'dwelling.floorAreaM2': 'Diện tích sai' })
+    const verified = [
+      ...reworking,
+      { from: 'in_progress' as const, to: 'submitted' as const, by: 'ev1', at: '2025-11-26T08:00:00Z', comment: null },
+      { from: 'submitted' as const, to: 'verified' as const, by: 'gs1', at: '2025-11-27T08:00:00Z', comment: null },
+    ]
+    expect(surveyView(snap({}, { workflow: { status: 'verified', history: verified } }), TODAY)).toMatchObject({
+      fieldComments: {},
+      locked: true,
+      editable: false,
+    })
     expect(surveyView(snap({}, { workflow: { status: 'submitted', history: [] } }), TODAY).locked).toBe(false)
     // A comment at a member's question is shown where the form puts that member (by position).
     const MEMBER_ID = makeHousehold().members.at(-1)!.id
@@ -127,7 +212,13 @@ describe('surveyView', () => {
 
   it('treats unanswered questions as missing, not as their defaults (birth date, sex, health insurance, water, floor area)', () => {
     const m = makeMember({ fullName: 'Mới', relation: 'head' })
-    const unanswered = new Set([`members.${m.id}.birthDate`, `members.${m.id}.sex`, `members.${m.id}.healthInsurance`, 'dwelling.water', 'dwelling.floorAreaM2'])
+    const unanswered = new Set([
+      `members.${m.id}.birthDate`,
+      `members.${m.id}.sex`,
+      `members.${m.id}.healthInsurance`,
+      'dwelling.water',
+      'dwelling.floorAreaM2',
+    ])
     const v = surveyView(snap({ members: [m] }), TODAY, (p) => !unanswered.has(p))
     expect(v.members[0]?.age).toBeNull()
     expect(v.members[0]?.birthError).toBe('survey.error.required')
@@ -143,9 +234,19 @@ describe('surveyView', () => {
   })
 
   it('asks nothing of a child that only applies to adults (I01 employment), but needs I03/I06 answers', () => {
-    const child = makeMember({ fullName: 'Bé', relation: 'child', birthDate: '2018-03-01', schoolOnTrack: null, malnourished: null })
+    const child = makeMember({
+      fullName: 'Bé',
+      relation: 'child',
+      birthDate: '2018-03-01',
+      schoolOnTrack: null,
+      malnourished: null,
+    })
     const head = makeMember({ fullName: 'Bố', relation: 'head' })
-    const v = surveyView(snap({ members: [head, child] }), TODAY, (p) => !p.endsWith('.schoolOnTrack') && !p.endsWith('.malnourished'))
+    const v = surveyView(
+      snap({ members: [head, child] }),
+      TODAY,
+      (p) => !p.endsWith('.schoolOnTrack') && !p.endsWith('.malnourished'),
+    )
     expect(v.members[1]?.unanswered).toEqual(['schoolOnTrack', 'malnourished'])
     expect(v.members[0]?.unanswered).toEqual([])
   })
@@ -160,8 +261,17 @@ describe('surveyView', () => {
 
   it('each missing item says where it is answered: the member editor and field, the dwelling or income field, GPS', () => {
     const head = makeMember({ fullName: 'Mới', relation: 'head' })
-    const unanswered = new Set([`members.${head.id}.sex`, `members.${head.id}.healthInsurance`, 'dwelling.water', 'dwelling.floorAreaM2'])
-    const v = surveyView(snap({ members: [head], income: {}, location: null }, { screen: { result: null, reason: null } }), TODAY, (p) => !unanswered.has(p))
+    const unanswered = new Set([
+      `members.${head.id}.sex`,
+      `members.${head.id}.healthInsurance`,
+      'dwelling.water',
+      'dwelling.floorAreaM2',
+    ])
+    const v = surveyView(
+      snap({ members: [head], income: {}, location: null }, { screen: { result: null, reason: null } }),
+      TODAY,
+      (p) => !unanswered.has(p),
+    )
     const targets = Object.fromEntries(v.missing.map((m) => [m.key, m.target]))
     expect(targets).toEqual({
       'survey.missing.quickScreen': { step: 'quick' },
@@ -175,13 +285,37 @@ describe('surveyView', () => {
 
   it('MS1 a missing answer that could change the category is a decisive item pointing at that member and field', () => {
     const head = makeMember({ fullName: 'Bố', relation: 'head', healthInsurance: false })
-    const child = makeMember({ id: 'child-1', fullName: 'Bé', relation: 'child', birthDate: '2018-03-01', ableToWork: false, employment: 'not_working', studying: true, education: 'primary', schoolOnTrack: true, malnourished: null })
+    const child = makeMember({
+      id: 'child-1',
+      fullName: 'Bé',
+      relation: 'child',
+      birthDate: '2018-03-01',
+      ableToWork: false,
+      employment: 'not_working',
+      studying: true,
+      education: 'primary',
+      schoolOnTrack: true,
+      malnourished: null,
+    })
     // I04 (head uninsured) + I09 (water): 2 deprivations at the line; I03 unanswered could make the household poor.
-    const v = surveyView(snap({ members: [head, child], income: { perCapitaMonthly: 1_000_000 }, dwelling: { ...makeHousehold().dwelling, water: 'surface_water' } }), TODAY)
+    const v = surveyView(
+      snap({
+        members: [head, child],
+        income: { perCapitaMonthly: 1_000_000 },
+        dwelling: { ...makeHousehold().dwelling, water: 'surface_water' },
+      }),
+      TODAY,
+    )
     expect(v.category).toBe('near_poor')
-    expect(v.classification?.decisiveMissing).toEqual([{ rule: 'I03', memberId: 'child-1', field: '$.members[1].malnourished' }])
+    expect(v.classification?.decisiveMissing).toEqual([
+      { rule: 'I03', memberId: 'child-1', field: '$.members[1].malnourished' },
+    ])
     const item = v.missing.find((m) => m.reason?.rule === 'I03')
-    expect(item).toMatchObject({ key: 'survey.missing.decisive', decisive: true, target: { step: 'members', memberId: 'child-1', field: 'members.1.malnourished' } })
+    expect(item).toMatchObject({
+      key: 'survey.missing.decisive',
+      decisive: true,
+      target: { step: 'members', memberId: 'child-1', field: 'members.1.malnourished' },
+    })
   })
 
   it.each([

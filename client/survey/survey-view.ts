@@ -106,11 +106,18 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     const age = referenceDate && birthKnown ? ageAtReference(member.birthDate, referenceDate) : null
     const warnings = personalIdCheck(member).filter((w) => w.code !== 'personal-id/duplicate')
     if (member.personalId && dups.has(member.personalId)) {
-      warnings.push({ code: 'personal-id/duplicate', field: 'personalId', message: 'Duplicate personal ID', vi: 'Số định danh trùng' })
+      warnings.push({
+        code: 'personal-id/duplicate',
+        field: 'personalId',
+        message: 'Duplicate personal ID',
+        vi: 'Số định danh trùng',
+      })
     }
     const birthError = birthKnown ? birthDateError(member.birthDate, today) : 'survey.error.required'
     const fields = relevantMemberFields(age)
-    const unanswered = fields.filter((f) => !OPTIONAL_MEMBER_FIELDS.includes(f) && !answered(`members.${member.id}.${f}`))
+    const unanswered = fields.filter(
+      (f) => !OPTIONAL_MEMBER_FIELDS.includes(f) && !answered(`members.${member.id}.${f}`),
+    )
     return { member, index, age, fields, birthError, unanswered, personalIdWarnings: warnings }
   })
 
@@ -163,7 +170,13 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     endedAtQuickScreen,
     members,
     deprivations,
-    missing: missingForSubmit(snapshot, members, classification, answered, standard?.indicators.some((i) => i.kind === 'waste') ?? false),
+    missing: missingForSubmit(
+      snapshot,
+      members,
+      classification,
+      answered,
+      standard?.indicators.some((i) => i.kind === 'waste') ?? false,
+    ),
     returned,
     returnComments,
     fieldComments,
@@ -194,37 +207,63 @@ export function missingForSubmit(
 ): Missing[] {
   const { household, screen } = snapshot
   const out: Missing[] = []
-  const ofMember = (r: MemberRow, field: MemberField): MissingTarget => ({ step: 'members', memberId: r.member.id, field: `members.${r.index}.${field}` })
+  const ofMember = (r: MemberRow, field: MemberField): MissingTarget => ({
+    step: 'members',
+    memberId: r.member.id,
+    field: `members.${r.index}.${field}`,
+  })
   if (screen.result === null) out.push({ key: 'survey.missing.quickScreen', target: { step: 'quick' } })
   if (screen.result === 'not_poor') {
     if (!screen.reason) out.push({ key: 'survey.quick.reasonRequired', target: { step: 'quick' } })
   } else {
     if (members.length === 0) out.push({ key: 'survey.missing.members', target: { step: 'members' } })
-    else if (!members.some((r) => r.member.relation === 'head')) out.push({ key: 'survey.missing.head', target: { step: 'members' } })
+    else if (!members.some((r) => r.member.relation === 'head'))
+      out.push({ key: 'survey.missing.head', target: { step: 'members' } })
     for (const r of members) {
-      if (!r.member.fullName.trim()) out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 }, target: ofMember(r, 'fullName') })
-      if (r.birthError) out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 }, target: ofMember(r, 'birthDate') })
+      if (!r.member.fullName.trim())
+        out.push({ key: 'survey.missing.memberName', params: { n: r.index + 1 }, target: ofMember(r, 'fullName') })
+      if (r.birthError)
+        out.push({ key: 'survey.missing.memberBirth', params: { n: r.index + 1 }, target: ofMember(r, 'birthDate') })
       const rest = r.unanswered.filter((f) => f !== 'birthDate')
       const first = rest[0]
       if (first !== undefined) {
-        out.push({ key: 'survey.missing.memberField', params: { n: r.index + 1, field: rest.map((f) => `survey.member.${f}`).join(',') }, target: ofMember(r, first) })
+        out.push({
+          key: 'survey.missing.memberField',
+          params: { n: r.index + 1, field: rest.map((f) => `survey.member.${f}`).join(',') },
+          target: ofMember(r, first),
+        })
       }
     }
     if (household.income.perCapitaMonthly === undefined && household.income.b1Score === undefined) {
       out.push({ key: 'survey.missing.income', target: { step: 'income', field: 'income.perCapitaMonthly' } })
     }
     const d = household.dwelling
-    if (d.hasDwelling && (!answered('dwelling.floorAreaM2') || !(d.floorAreaM2 > 0))) out.push({ key: 'survey.missing.floorArea', target: { step: 'dwelling', field: 'dwelling.floorAreaM2' } })
-    const dwellingFields = ['hasDwelling', ...(d.hasDwelling ? ['wallDurable', 'columnDurable', 'roofDurable'] : []), 'water', 'toilet', 'internet']
+    if (d.hasDwelling && (!answered('dwelling.floorAreaM2') || !(d.floorAreaM2 > 0)))
+      out.push({ key: 'survey.missing.floorArea', target: { step: 'dwelling', field: 'dwelling.floorAreaM2' } })
+    const dwellingFields = [
+      'hasDwelling',
+      ...(d.hasDwelling ? ['wallDurable', 'columnDurable', 'roofDurable'] : []),
+      'water',
+      'toilet',
+      'internet',
+    ]
     if (asksWaste) dwellingFields.push('waste')
     const open = dwellingFields.filter((f) => !answered(`dwelling.${f}`))
     if (open.length > 0) {
-      out.push({ key: 'survey.missing.dwellingField', params: { field: open.map((f) => `survey.dwelling.${f}`).join(',') }, target: { step: 'dwelling', field: `dwelling.${open[0]}` } })
+      out.push({
+        key: 'survey.missing.dwellingField',
+        params: { field: open.map((f) => `survey.dwelling.${f}`).join(',') },
+        target: { step: 'dwelling', field: `dwelling.${open[0]}` },
+      })
     }
     for (const reason of classification?.reasons ?? []) {
       if (reason.kind !== 'missing') continue
       const target = reasonTarget(reason, household.members)
-      out.push(reason.decisive ? { key: 'survey.missing.decisive', reason, decisive: true, target } : { key: 'survey.missing.invalid', reason, target })
+      out.push(
+        reason.decisive
+          ? { key: 'survey.missing.decisive', reason, decisive: true, target }
+          : { key: 'survey.missing.invalid', reason, target },
+      )
     }
   }
   if (household.location === null) out.push({ key: 'survey.missing.location', target: { step: 'gps' } })

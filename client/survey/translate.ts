@@ -7,8 +7,17 @@ export function optionsOf(t: Translate, prefix: string, values: readonly string[
 }
 
 /** Translate params whose values are dictionary keys themselves (e.g. { field: 'survey.member.sex' }). */
-export function translateParams(t: Translate, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
+export function translateParams(
+  t: Translate,
+  params: Record<string, string | number> | undefined,
+): Record<string, string | number> | undefined {
   if (!params) return undefined
-  const tr = (v: string) => v.split(',').map((k) => t(k)).join(', ')
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('survey.') ? tr(v) : v]))
+  const tr = (v: string) =>
+    v
+      .split(',')
+      .map((k) => t(k))
+      .join(', ')
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' && v.startsWith('survey.') ? tr(v) : v]),
+  )
 }

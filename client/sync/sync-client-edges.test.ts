@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
-import { CloseCode, decodeMessage, docSyncStep2, encodeMessage, packFrames, type SyncMessage } from '../../shared/sync/protocol.ts'
+import {
+  CloseCode,
+  decodeMessage,
+  docSyncStep2,
+  encodeMessage,
+  packFrames,
+  type SyncMessage,
+} from '../../shared/sync/protocol.ts'
 import { openDevice } from '../app/device.ts'
 import { Backoff } from '../../shared/sync/backoff.ts'
 import { SyncClient, type SocketLike, type SyncStatus } from './sync-client.ts'
@@ -102,14 +109,25 @@ describe('sync client protocol edges', () => {
 
   it('P9/P10: a deflate-raw BATCH of step2 + HEAD pairs bootstraps households in order', async () => {
     const docs = ['b1', 'b2', 'b3'].map((id) => {
-      const h = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Một', address: `${id} Lê Duẩn` }, { clientId: 1 })
+      const h = HouseholdDoc.create(
+        { id, period: '2025', unit: '19900', village: 'Thôn Một', address: `${id} Lê Duẩn` },
+        { clientId: 1 },
+      )
       return { id, state: Y.encodeStateAsUpdate(h.ydoc) }
     })
     const peer = await scriptedPeer((m, send) => {
       if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
-        send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 5] as [string, number]), removed: [] })
-        const frames = docs.flatMap((d) => [encodeMessage(docSyncStep2(d.id, d.state)), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 5 })])
+        send({
+          type: 'manifest-reply',
+          changed: [],
+          added: docs.map((d) => [d.id, 5] as [string, number]),
+          removed: [],
+        })
+        const frames = docs.flatMap((d) => [
+          encodeMessage(docSyncStep2(d.id, d.state)),
+          encodeMessage({ type: 'head', householdId: d.id, serverSeq: 5 }),
+        ])
         send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
       }
     })
@@ -117,7 +135,12 @@ describe('sync client protocol edges', () => {
     c.start()
     await until((s) => s.phase === 'synced')
     await device.households.settled()
-    expect(device.index.all().map((r) => [r.id, r.serverSeq, r.address]).sort()).toEqual([
+    expect(
+      device.index
+        .all()
+        .map((r) => [r.id, r.serverSeq, r.address])
+        .sort(),
+    ).toEqual([
       ['b1', 5, 'b1 Lê Duẩn'],
       ['b2', 5, 'b2 Lê Duẩn'],
       ['b3', 5, 'b3 Lê Duẩn'],
@@ -127,14 +150,25 @@ describe('sync client protocol edges', () => {
 
   it('P14: a deflate-raw BATCH of STATE (Yjs V2) + HEAD pairs bootstraps households like step2s', async () => {
     const docs = ['s1', 's2'].map((id) => {
-      const h = HouseholdDoc.create({ id, period: '2025', unit: '19900', village: 'Thôn Hai', address: `${id} Trần Phú` }, { clientId: 1 })
+      const h = HouseholdDoc.create(
+        { id, period: '2025', unit: '19900', village: 'Thôn Hai', address: `${id} Trần Phú` },
+        { clientId: 1 },
+      )
       return { id, stateV2: Y.encodeStateAsUpdateV2(h.ydoc) }
     })
     const peer = await scriptedPeer((m, send) => {
       if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
-        send({ type: 'manifest-reply', changed: [], added: docs.map((d) => [d.id, 3] as [string, number]), removed: [] })
-        const frames = docs.flatMap((d) => [encodeMessage({ type: 'state', householdId: d.id, updateV2: d.stateV2 }), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 3 })])
+        send({
+          type: 'manifest-reply',
+          changed: [],
+          added: docs.map((d) => [d.id, 3] as [string, number]),
+          removed: [],
+        })
+        const frames = docs.flatMap((d) => [
+          encodeMessage({ type: 'state', householdId: d.id, updateV2: d.stateV2 }),
+          encodeMessage({ type: 'head', householdId: d.id, serverSeq: 3 }),
+        ])
         send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
       }
     })
@@ -142,7 +176,12 @@ describe('sync client protocol edges', () => {
     c.start()
     await until((s) => s.phase === 'synced')
     await device.households.settled()
-    expect(device.index.all().map((r) => [r.id, r.serverSeq, r.address]).sort()).toEqual([
+    expect(
+      device.index
+        .all()
+        .map((r) => [r.id, r.serverSeq, r.address])
+        .sort(),
+    ).toEqual([
       ['s1', 3, 's1 Trần Phú'],
       ['s2', 3, 's2 Trần Phú'],
     ])
@@ -154,7 +193,10 @@ describe('sync client protocol edges', () => {
       if (m.type === 'hello') send({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: Date.now(), epoch: 'e1' })
       if (m.type === 'manifest') {
         send({ type: 'manifest-reply', changed: [], added: [['g1', 4]], removed: [] })
-        const frames = [encodeMessage({ type: 'state', householdId: 'g1', updateV2: new Uint8Array([255, 255, 255, 7, 1, 2]) }), encodeMessage({ type: 'head', householdId: 'g1', serverSeq: 4 })]
+        const frames = [
+          encodeMessage({ type: 'state', householdId: 'g1', updateV2: new Uint8Array([255, 255, 255, 7, 1, 2]) }),
+          encodeMessage({ type: 'head', householdId: 'g1', serverSeq: 4 }),
+        ]
         send({ type: 'batch', compressed: true, deflated: new Uint8Array(deflateRawSync(packFrames(frames))) })
       }
     })

@@ -19,7 +19,13 @@ let token: string
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rasoat-revoked-'))
-  server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: PASSWORD, clientDir: join(dataDir, 'none') })
+  server = await startServer({
+    dataDir,
+    port: 0,
+    seedDemo: true,
+    demoPassword: PASSWORD,
+    clientDir: join(dataDir, 'none'),
+  })
   const res = await fetch(`${server.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,7 +55,10 @@ it('an edit of a household revoked meanwhile is refused (forbidden); going back 
   const until = (test: (s: SyncStatus) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
       if (test(client.status)) return resolve()
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; ${JSON.stringify(client.status)}`)), 30_000)
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; ${JSON.stringify(client.status)}`)),
+        30_000,
+      )
       const off = client.onStatus((s) => test(s) && (clearTimeout(timer), off(), resolve()))
     })
   client.start()
@@ -62,14 +71,27 @@ it('an edit of a household revoked meanwhile is refused (forbidden); going back 
   opened.household.setField('address', '5 Đã Bị Thu Hồi')
   await opened.close()
   const village = server.db.prepare('SELECT village_id FROM households WHERE id = ?').pluck().get(id) as string
-  server.db.prepare("DELETE FROM assignments WHERE village_id = ? AND user_id = (SELECT id FROM users WHERE username = 'enum1')").run(village)
+  server.db
+    .prepare(
+      "DELETE FROM assignments WHERE village_id = ? AND user_id = (SELECT id FROM users WHERE username = 'enum1')",
+    )
+    .run(village)
 
   network.online = true
   client.kick()
   await until((s) => s.phase === 'refused', 'the refusal')
-  expect(device.index.get(id)).toMatchObject({ removed: true, dirty: true, error: { code: 'sync/forbidden', retryable: false } })
+  expect(device.index.get(id)).toMatchObject({
+    removed: true,
+    dirty: true,
+    error: { code: 'sync/forbidden', retryable: false },
+  })
   // The other households of that village left the phone; the refused one stays until the user decides.
-  expect(device.index.all().filter((r) => r.removed).map((r) => r.id)).toEqual([id])
+  expect(
+    device.index
+      .all()
+      .filter((r) => r.removed)
+      .map((r) => r.id),
+  ).toEqual([id])
 
   await client.discardLocal(id)
   await until((s) => s.phase === 'synced' && s.refused === 0, 'synced once the household is gone')

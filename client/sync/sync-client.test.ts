@@ -21,7 +21,13 @@ let deviceNo = 0
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rasoat-sync-client-'))
-  server = await startServer({ dataDir, port: 0, seedDemo: true, demoPassword: PASSWORD, clientDir: join(dataDir, 'none') })
+  server = await startServer({
+    dataDir,
+    port: 0,
+    seedDemo: true,
+    demoPassword: PASSWORD,
+    clientDir: join(dataDir, 'none'),
+  })
   const res = await fetch(`${server.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -64,7 +70,10 @@ async function phone(sessionToken = (): string => token): Promise<Phone> {
   const until = (pred: (s: SyncStatus) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
       if (pred(client.status)) return resolve()
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; status ${JSON.stringify(client.status)}`)), 30_000)
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; status ${JSON.stringify(client.status)}`)),
+        30_000,
+      )
       const off = client.onStatus((s) => {
         if (pred(s)) {
           clearTimeout(timer)
@@ -117,7 +126,7 @@ describe('sync client against the real server', () => {
     await opened.close()
   })
 
-  it('a second phone bootstraps, then receives the first phone\'s edit by fan-out', async () => {
+  it("a second phone bootstraps, then receives the first phone's edit by fan-out", async () => {
     b = await phone()
     b.client.start()
     await b.until((s) => s.phase === 'synced', 'bootstrap of b')
@@ -132,9 +141,11 @@ describe('sync client against the real server', () => {
     expect(b.device.index.get(id)!.serverSeq).toBe(a.device.index.get(id)!.serverSeq)
   })
 
-  it('edits made while disconnected wait in the outbox and go out on reconnect; the manifest brings others\' changes', async () => {
+  it("edits made while disconnected wait in the outbox and go out on reconnect; the manifest brings others' changes", async () => {
     // Two households a device may still edit (verified and later records are locked, docs/server.md).
-    const editable = a.device.index.all().filter((h) => ['listed', 'assigned', 'in_progress', 'submitted', 'returned', 're_review'].includes(h.status))
+    const editable = a.device.index
+      .all()
+      .filter((h) => ['listed', 'assigned', 'in_progress', 'submitted', 'returned', 're_review'].includes(h.status))
     const id = editable[2]!.id
     const other = editable[3]!.id
     b.network.online = false
@@ -176,13 +187,23 @@ describe('sync client against the real server', () => {
     const foreign = 'not-in-scope-household'
     const peer = new Y.Doc()
     new HouseholdDoc(peer).setField('address', 'x')
-    await a.device.summary.appendOutbox([{ householdId: foreign, update: Y.encodeStateAsUpdate(peer), createdAt: 1 }], 1)
+    await a.device.summary.appendOutbox(
+      [{ householdId: foreign, update: Y.encodeStateAsUpdate(peer), createdAt: 1 }],
+      1,
+    )
     a.device.index.put([(await a.device.summary.household(foreign))!])
     a.client.notifyOutbox(foreign)
     a.client.disconnect()
     a.client.kick()
-    await eventually(() => a.device.index.get(foreign)?.error !== null && a.device.index.get(foreign)?.error !== undefined, 'ERROR')
-    expect(a.device.index.get(foreign)).toMatchObject({ dirty: true, unsyncedCount: 1, error: { code: 'sync/forbidden', retryable: false } })
+    await eventually(
+      () => a.device.index.get(foreign)?.error !== null && a.device.index.get(foreign)?.error !== undefined,
+      'ERROR',
+    )
+    expect(a.device.index.get(foreign)).toMatchObject({
+      dirty: true,
+      unsyncedCount: 1,
+      error: { code: 'sync/forbidden', retryable: false },
+    })
     // the connection stays up for everything else
     const id = a.device.index.all().find((r) => r.id !== foreign)!.id
     const o = await a.device.households.openHousehold(id)
@@ -207,12 +228,20 @@ describe('sync client against the real server', () => {
     await o.close()
     const foreign = new Y.Doc()
     foreign.getMap('evil').set('x', 1)
-    a.device.index.put(await a.device.summary.appendOutbox([{ householdId: id, update: Y.encodeStateAsUpdate(foreign), createdAt: 2 }], 2))
+    a.device.index.put(
+      await a.device.summary.appendOutbox(
+        [{ householdId: id, update: Y.encodeStateAsUpdate(foreign), createdAt: 2 }],
+        2,
+      ),
+    )
     a.network.online = true
     a.client.kick()
     await a.until((s) => s.phase === 'refused', 'the refusal')
     expect(a.client.status.refused).toBe(1)
-    expect(a.device.index.get(id)).toMatchObject({ dirty: true, error: { code: 'sync/layout-violation', retryable: false } })
+    expect(a.device.index.get(id)).toMatchObject({
+      dirty: true,
+      error: { code: 'sync/layout-violation', retryable: false },
+    })
     // A reconnect re-sends it once; it is refused again and the session still does not say synced.
     a.client.disconnect()
     a.client.kick()

@@ -89,15 +89,26 @@ export function createAuditLog(db: Db, now: () => number = Date.now): AuditLog {
   return {
     record(e) {
       const details = JSON.stringify(e.details ?? {})
-      const search = foldForSearch([e.action, e.actor?.username ?? '', e.address ?? '', e.target ?? '', details].join(' '))
-      insert.run(now(), e.action, e.actor?.id ?? null, e.actor?.username ?? null, e.address ?? null, e.target ?? null, details, search)
+      const search = foldForSearch(
+        [e.action, e.actor?.username ?? '', e.address ?? '', e.target ?? '', details].join(' '),
+      )
+      insert.run(
+        now(),
+        e.action,
+        e.actor?.id ?? null,
+        e.actor?.username ?? null,
+        e.address ?? null,
+        e.target ?? null,
+        details,
+        search,
+      )
     },
     search(query) {
       const where: string[] = []
       const params: (string | number)[] = []
       if (query.q) {
         for (const word of foldForSearch(query.q).split(' ').filter(Boolean)) {
-          where.push("instr(search_text, ?) > 0")
+          where.push('instr(search_text, ?) > 0')
           params.push(word)
         }
       }

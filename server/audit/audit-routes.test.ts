@@ -27,13 +27,28 @@ describe('/api/audit', () => {
     t += 60_000
     const bad = await s.api('/api/login', { method: 'POST', json: { username: 'enum', password: 'wrong password' } })
     expect(bad.status).toBe(401)
-    const unknown = await s.api('/api/login', { method: 'POST', json: { username: 'nobody', password: 'whatever pass' } })
+    const unknown = await s.api('/api/login', {
+      method: 'POST',
+      json: { username: 'nobody', password: 'whatever pass' },
+    })
     expect(unknown.status).toBe(401)
-    const created = await s.api('/api/users', { method: 'POST', token: w.tokens.admin, json: { username: 'thu', password: 'mật khẩu dài', role: 'observer' } })
+    const created = await s.api('/api/users', {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { username: 'thu', password: 'mật khẩu dài', role: 'observer' },
+    })
     expect(created.status).toBe(201)
     expect((await s.api('/api/users/thu/disable', { method: 'POST', token: w.tokens.admin })).status).toBe(200)
     expect((await s.api('/api/users/thu/enable', { method: 'POST', token: w.tokens.admin })).status).toBe(200)
-    expect((await s.api('/api/users/thu/password', { method: 'POST', token: w.tokens.admin, json: { password: 'một mật khẩu khác' } })).status).toBe(200)
+    expect(
+      (
+        await s.api('/api/users/thu/password', {
+          method: 'POST',
+          token: w.tokens.admin,
+          json: { password: 'một mật khẩu khác' },
+        })
+      ).status,
+    ).toBe(200)
     expect((await s.api('/api/users/enum/unlock', { method: 'POST', token: w.tokens.admin })).status).toBe(200)
 
     const failed = await audit('?action=login-failed')

@@ -13,7 +13,10 @@ export const AUDIT_EXPORT_MAX = 100_000
 
 /** A time bound: epoch milliseconds or an ISO date / date-time. */
 const instant = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
   z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
 ])
@@ -41,16 +44,33 @@ function filtersOf(q: z.infer<typeof Filters>): Omit<AuditQuery, 'limit'> {
 }
 
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const rows = entries.map((e) => [e.id, new Date(e.at).toISOString(), e.action, e.username ?? '', e.address ?? '', e.target ?? '', JSON.stringify(e.details)])
+  const rows = entries.map((e) => [
+    e.id,
+    new Date(e.at).toISOString(),
+    e.action,
+    e.username ?? '',
+    e.address ?? '',
+    e.target ?? '',
+    JSON.stringify(e.details),
+  ])
   // escapeFormulae: a value starting with = + - @ must not run as a formula when the file is opened in a spreadsheet.
-  return '\uFEFF' + Papa.unparse({ fields: ['id', 'at', 'action', 'user', 'address', 'target', 'details'], data: rows }, { escapeFormulae: true, newline: '\r\n' }) + '\r\n'
+  return (
+    '\uFEFF' +
+    Papa.unparse(
+      { fields: ['id', 'at', 'action', 'user', 'address', 'target', 'details'], data: rows },
+      { escapeFormulae: true, newline: '\r\n' },
+    ) +
+    '\r\n'
+  )
 }
 
 export function auditRoutes(app: Hono<AppEnv>, deps: { audit: AuditLog }): void {
   app.get('/api/audit', (c) => {
     requireRole(c, 'admin')
     const q = queryParams(c, PageQuery)
-    return c.json(deps.audit.search({ ...filtersOf(q), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), limit: q.limit }))
+    return c.json(
+      deps.audit.search({ ...filtersOf(q), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), limit: q.limit }),
+    )
   })
 
   app.get('/api/audit.csv', (c) => {

@@ -74,11 +74,14 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
   )
   const householdPlace = db.prepare('SELECT unit_code, village_id, assignee_id FROM households WHERE id = ?')
   const assigned = db.prepare('SELECT 1 FROM assignments WHERE user_id = ? AND village_id = ?')
-  const released = db.prepare('SELECT 1 FROM released_households WHERE household_id = ? AND user_id = ? AND released_at > ?')
+  const released = db.prepare(
+    'SELECT 1 FROM released_households WHERE household_id = ? AND user_id = ? AND released_at > ?',
+  )
 
   function inScope(user: User, householdId: string): boolean {
     if (user.role === 'admin' || user.role === 'observer') return true
-    const h = householdPlace.get(householdId) as { unit_code: string; village_id: string; assignee_id: string | null } | undefined
+    const h = householdPlace.get(householdId) as
+      { unit_code: string; village_id: string; assignee_id: string | null } | undefined
     if (!h) return false
     if (user.role === 'supervisor') return user.unitCode !== null && h.unit_code === user.unitCode
     if (h.assignee_id !== null) return h.assignee_id === user.id
@@ -102,9 +105,10 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
       const scope = householdScope(user)
       const byPeriod = period === undefined ? '' : ' AND h.period = ?'
       const params = period === undefined ? scope.params : [...scope.params, period]
-      return (
-        db.prepare(`SELECT h.id FROM households h WHERE ${scope.sql}${byPeriod} ORDER BY h.id`).pluck().all(...params) as string[]
-      )
+      return db
+        .prepare(`SELECT h.id FROM households h WHERE ${scope.sql}${byPeriod} ORDER BY h.id`)
+        .pluck()
+        .all(...params) as string[]
     },
   }
 }

@@ -38,7 +38,8 @@ export interface LoginAttempt {
   failed(): void
 }
 
-export type LoginAdmission = { ok: true; attempt: LoginAttempt } | { ok: false; scope: LimitScope; retryAfterMs: number }
+export type LoginAdmission =
+  { ok: true; attempt: LoginAttempt } | { ok: false; scope: LimitScope; retryAfterMs: number }
 
 export interface LoginLimiter {
   /**

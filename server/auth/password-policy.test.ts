@@ -13,12 +13,23 @@ describe('password policy', () => {
   })
 
   it('refuses common passwords, also with digits or punctuation added and with diacritics', () => {
-    for (const p of ['1234567890', 'qwertyuiop', 'Password123', 'password-123', 'matkhau2025!', 'Mật khẩu 123', 'anhyeuem1234', 'rasoat2025', 'iloveyou!!!'])
+    for (const p of [
+      '1234567890',
+      'qwertyuiop',
+      'Password123',
+      'password-123',
+      'matkhau2025!',
+      'Mật khẩu 123',
+      'anhyeuem1234',
+      'rasoat2025',
+      'iloveyou!!!',
+    ])
       expect(passwordProblem(p), p).toBe('too common')
   })
 
   it('refuses runs and repeats', () => {
-    for (const p of ['aaaaaaaaaaaa', 'abcdefghijk', '98765432109'.slice(0, 10), 'ababababab']) expect(passwordProblem(p), p).toBe('too easy to guess')
+    for (const p of ['aaaaaaaaaaaa', 'abcdefghijk', '98765432109'.slice(0, 10), 'ababababab'])
+      expect(passwordProblem(p), p).toBe('too easy to guess')
   })
 
   it('refuses a password that is little more than the username', () => {
@@ -28,7 +39,14 @@ describe('password policy', () => {
   })
 
   it('accepts the passwords used by the demo, the tests and the e2e harness', () => {
-    for (const p of ['correct horse battery', 'e2e-demo-password', 'demo-pass-2025', 'demo-password-1', 'long enough', 'mật khẩu dài'])
+    for (const p of [
+      'correct horse battery',
+      'e2e-demo-password',
+      'demo-pass-2025',
+      'demo-password-1',
+      'long enough',
+      'mật khẩu dài',
+    ])
       expect(passwordProblem(p, 'enum1'), p).toBeNull()
     for (let i = 0; i < 200; i++) expect(passwordProblem(demoPassword(), 'obs1')).toBeNull()
     expect(demoPassword()).toMatch(/^[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}$/)

@@ -42,7 +42,10 @@ export const NewUserSchema = z
       .min(2)
       .max(64)
       .regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, dot, dash, underscore'),
-    password: z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+      .max(PASSWORD_MAX_LENGTH),
     role: z.enum(ROLES),
     unitCode: z.string().min(1).max(16).nullish(),
     villages: z.array(z.string().min(1).max(64)).max(200).optional(),
@@ -155,7 +158,11 @@ export function setUserDisabled(db: Db, username: string, disabled: boolean): { 
 }
 
 /** Sets a new password (the policy applies) and ends every session of the user. */
-export async function setUserPassword(db: Db, username: string, password: string): Promise<{ id: string; sessionsEnded: number }> {
+export async function setUserPassword(
+  db: Db,
+  username: string,
+  password: string,
+): Promise<{ id: string; sessionsEnded: number }> {
   userId(db, username)
   const weak = passwordProblem(password, username)
   if (weak) throw new WeakPasswordError(weak)

@@ -16,7 +16,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 function backupProcess(file: string, dataDir: string): Promise<{ code: number | null; out: string }> {
   return new Promise((ok) => {
-    const child = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/cli.ts', 'backup', file, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      join(process.cwd(), 'node_modules', '.bin', 'tsx'),
+      ['server/cli.ts', 'backup', file, '--data-dir', dataDir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let out = ''
     child.stdout.on('data', (b: Buffer) => (out += b.toString()))
     child.stderr.on('data', (b: Buffer) => (out += b.toString()))

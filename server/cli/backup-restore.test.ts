@@ -2,7 +2,16 @@
 // the server's head is told "changed", and re-sending its state stores those edits again under fresh seqs (P15).
 // Real server on port 0, real SQLite files, real WebSocket clients, the CLI commands' run().
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -54,7 +63,11 @@ describe('backup and restore with an epoch', () => {
   it('backs up while serving (database and photos in one file), then three more edits are ACKed', async () => {
     const s = await start()
     token = await seedSyncWorld(s, [H, 'hb-2'])
-    const put = await fetch(`${s.url}/api/photos/${sha}?household=${H}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: photo })
+    const put = await fetch(`${s.url}/api/photos/${sha}?household=${H}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+      body: photo,
+    })
     expect(put.status).toBe(201)
     const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-1' })
     const welcome = await phone.hello()
@@ -68,11 +81,17 @@ describe('backup and restore with an epoch', () => {
     expect(await backup([file, '--data-dir', dataDir])).toBe(0)
     const b = new Database(file, { readonly: true })
     expect(b.prepare('SELECT server_seq FROM households WHERE id = ?').pluck().get(H)).toBe(2)
-    expect(new Uint8Array(b.prepare('SELECT bytes FROM backup_photos WHERE sha256 = ?').pluck().get(sha) as Buffer)).toEqual(photo)
+    expect(
+      new Uint8Array(b.prepare('SELECT bytes FROM backup_photos WHERE sha256 = ?').pluck().get(sha) as Buffer),
+    ).toEqual(photo)
     b.close()
     expect(await backup([file, '--data-dir', dataDir])).toBe(1) // never overwrites a file
 
-    expect([await edit(phone, replica, 'Số 2'), await edit(phone, replica, 'Số 3'), await edit(phone, replica, 'Số 4')]).toEqual([3, 4, 5])
+    expect([
+      await edit(phone, replica, 'Số 2'),
+      await edit(phone, replica, 'Số 3'),
+      await edit(phone, replica, 'Số 4'),
+    ]).toEqual([3, 4, 5])
     await phone.close()
 
     // restore refuses while the server holds the folder, and changes nothing
@@ -116,13 +135,19 @@ describe('backup and restore with an epoch', () => {
     // The same phone, ignoring the epoch: it last saw seq 5, the server's head is 2 — never "unchanged".
     const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-1' })
     expect(await phone.hello()).toMatchObject({ type: 'welcome', epoch: s.epoch })
-    const reply = await phone.manifest([[H, 5], ['hb-2', 1]])
+    const reply = await phone.manifest([
+      [H, 5],
+      ['hb-2', 1],
+    ])
     expect(reply.changed).toEqual([[H, 2]])
     expect(reply.added).toEqual([])
     // It re-sends what it holds (its Yjs state): the three edits are stored again, ACKed with a fresh seq after 2.
     const ack = await phone.sendUpdate(H, Y.encodeStateAsUpdate(replica.doc))
     expect(ack).toMatchObject({ type: 'ack', householdId: H, serverSeq: 3 })
-    expect(s.db.prepare('SELECT address, server_seq FROM households WHERE id = ?').get(H)).toEqual({ address: 'Số 4', server_seq: 3 })
+    expect(s.db.prepare('SELECT address, server_seq FROM households WHERE id = ?').get(H)).toEqual({
+      address: 'Số 4',
+      server_seq: 3,
+    })
     const seqs = s.db.prepare('SELECT seq FROM doc_log WHERE household_id = ? ORDER BY seq').pluck().all(H)
     expect(seqs).toEqual([2, 3]) // one row per seq: seq 3 of this epoch holds the re-sent edits only
     // A second device starting from nothing gets everything, including the re-sent edits.

@@ -28,7 +28,9 @@ export const run: CliCommand['run'] = async (args) => {
   try {
     const b = writeBackup(databaseFile(dataDir), join(dataDir, 'photos'), resolve(file))
     const missing = b.photosMissing > 0 ? ` (${b.photosMissing} photo files were missing on disk)` : ''
-    process.stdout.write(`backup ${b.file}: ${b.households} households, ${b.photos} photos${missing}, ${b.bytes} bytes, epoch ${b.epoch}\n`)
+    process.stdout.write(
+      `backup ${b.file}: ${b.households} households, ${b.photos} photos${missing}, ${b.bytes} bytes, epoch ${b.epoch}\n`,
+    )
     return 0
   } catch (err) {
     const line = startupErrorLine(err, { dataDir })

@@ -44,7 +44,10 @@ describe('cli classify', () => {
 
   it('the JSON keeps the standard id and adds its name', () => {
     const r = JSON.parse(cli('classify', example('poor-rural')).stdout)
-    expect(r).toMatchObject({ standard: 'ND07_2022_2025', standardName: { vi: 'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025', en: 'Decree 07/2021/ND-CP, 2022–2025' } })
+    expect(r).toMatchObject({
+      standard: 'ND07_2022_2025',
+      standardName: { vi: 'Nghị định 07/2021/NĐ-CP, giai đoạn 2022–2025', en: 'Decree 07/2021/ND-CP, 2022–2025' },
+    })
   })
 
   it('ND351 counts "no internet" once (I11) and lists the 12 indicators’ deprivations without I12/I13', () => {
@@ -54,7 +57,10 @@ describe('cli classify', () => {
 
   it('MS1 a missing waste answer is missing, not a deprivation, and is listed as decisive (member-less field)', () => {
     const r = JSON.parse(cli('classify', example('nd351-2027-waste-missing')).stdout)
-    expect(r).toMatchObject({ deprivations: ['I01', 'I11'], decisiveMissing: [{ rule: 'I14', field: '$.dwelling.waste' }] })
+    expect(r).toMatchObject({
+      deprivations: ['I01', 'I11'],
+      decisiveMissing: [{ rule: 'I14', field: '$.dwelling.waste' }],
+    })
     expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'I14', kind: 'missing', decisive: true }))
     expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'MS1' }))
   })
@@ -64,20 +70,40 @@ describe('cli classify', () => {
     expect(r.status).toBe(0)
     const result = JSON.parse(r.stdout)
     expect(result).toMatchObject({ incomeEvidence: 'per_capita', incomeAtOrBelowLine: true, b1Cutoff: 175 })
-    expect(result.findings).toEqual([expect.objectContaining({ code: 'income-estimates-disagree', perCapitaMonthly: 1_950_000, b1Score: 190, line: 2_000_000, b1Cutoff: 175 })])
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        code: 'income-estimates-disagree',
+        perCapitaMonthly: 1_950_000,
+        b1Score: 190,
+        line: 2_000_000,
+        b1Cutoff: 175,
+      }),
+    ])
   })
 
   it('an array gives an array of results in the same order', () => {
     const r = cli('classify', example('several'))
     expect(r.status).toBe(0)
-    expect(JSON.parse(r.stdout).map((x: { category: string }) => x.category)).toEqual(['poor', 'near_poor', 'average', 'incomplete'])
+    expect(JSON.parse(r.stdout).map((x: { category: string }) => x.category)).toEqual([
+      'poor',
+      'near_poor',
+      'average',
+      'incomplete',
+    ])
   })
 
   it('invalid input → exit 2, one line per path on stderr, nothing on stdout', () => {
     const r = cli('classify', example('invalid'))
     expect(r.status).toBe(2)
     expect(r.stdout).toBe('')
-    for (const path of ['$.id', '$.income.b1Score', '$.members[0].sex', '$.members[1].birthDate', '$.dwelling.floorAreaM2', '$.dwelling.garden']) {
+    for (const path of [
+      '$.id',
+      '$.income.b1Score',
+      '$.members[0].sex',
+      '$.members[1].birthDate',
+      '$.dwelling.floorAreaM2',
+      '$.dwelling.garden',
+    ]) {
       expect(r.stderr).toContain(`\n${path}: `)
     }
   })
@@ -86,7 +112,15 @@ describe('cli classify', () => {
     const bad = readExample('near-poor-urban') as { members: { sex: string }[] }
     const member = bad.members[0]
     if (member) member.sex = 'F'
-    const r = cli('classify', tempFile('array.json', [readExample('poor-rural'), readExample('average-farming'), readExample('incomplete'), bad]))
+    const r = cli(
+      'classify',
+      tempFile('array.json', [
+        readExample('poor-rural'),
+        readExample('average-farming'),
+        readExample('incomplete'),
+        bad,
+      ]),
+    )
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('$[3].members[0].sex: ')
     expect(r.stdout).toBe('')
@@ -134,7 +168,10 @@ describe('cli classify', () => {
   })
 
   it('`npm run --silent cli -- classify FILE` prints pure JSON', () => {
-    const r = spawnSync('npm', ['run', '--silent', 'cli', '--', 'classify', example('poor-rural')], { cwd: ROOT, encoding: 'utf8' })
+    const r = spawnSync('npm', ['run', '--silent', 'cli', '--', 'classify', example('poor-rural')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).category).toBe('poor')
   })

@@ -16,7 +16,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-cli-register-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 const cli = (...args: string[]) =>
-  spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], { encoding: 'utf8', timeout: 120_000 })
+  spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
 const HEADER = 'household_code,personal_id,full_name,sex,birth_date,relation,ethnicity,unit,village,address'
 const count = (sql: string): number => {
   const db = openDb(databaseFile(dataDir))
@@ -37,13 +40,19 @@ describe('cli import-register', () => {
     db.prepare("INSERT INTO villages (id, unit_code, name) VALUES ('V1', '19900', 'Thôn Một')").run()
     db.close()
     const bad = join(dataDir, 'bad.csv')
-    writeFileSync(bad, [HEADER, 'HK1,046080123456,Nguyễn Văn Hùng,nữ,1980-03-12,chủ hộ,Kinh,19900,Thôn Một,1 Đường'].join('\n'))
+    writeFileSync(
+      bad,
+      [HEADER, 'HK1,046080123456,Nguyễn Văn Hùng,nữ,1980-03-12,chủ hộ,Kinh,19900,Thôn Một,1 Đường'].join('\n'),
+    )
     const r1 = cli('import-register', bad, '--period', '2025', '--data-dir', dataDir)
     expect(r1.status).toBe(2)
     expect(r1.stderr).toContain('2:personal_id: digit 4 says male, member is female')
     expect(count('SELECT COUNT(*) FROM households')).toBe(0)
     const good = join(dataDir, 'good.csv')
-    writeFileSync(good, [HEADER, 'HK1,046080123456,Nguyễn Văn Hùng,nam,1980-03-12,chủ hộ,Kinh,19900,Thôn Một,1 Đường'].join('\n'))
+    writeFileSync(
+      good,
+      [HEADER, 'HK1,046080123456,Nguyễn Văn Hùng,nam,1980-03-12,chủ hộ,Kinh,19900,Thôn Một,1 Đường'].join('\n'),
+    )
     const r2 = cli('import-register', good, '--period', '2025', '--data-dir', dataDir)
     expect(r2.status).toBe(0)
     expect(JSON.parse(r2.stdout)).toMatchObject({ ok: true, created: 1, rows: 1 })

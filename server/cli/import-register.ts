@@ -20,7 +20,12 @@ export const CLI_ACTOR = { id: 'cli', username: 'cli' }
 export async function run(args: string[]): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args, options: { period: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'data-dir': { type: 'string' } }, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args,
+      options: { period: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'data-dir': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}`)
     return 2
@@ -35,11 +40,13 @@ export async function run(args: string[]): Promise<number> {
   const docStore = createDocStore(db)
   const writer = createHouseholdWriter(db, docStore)
   try {
-    const report = await importRegister(
-      { db, docStore, writer, audit: createAuditLog(db) },
-      createReadStream(file),
-      { period, actor: CLI_ACTOR, dryRun: parsed.values['dry-run'] === true, fileName: basename(file), maxBytes: REGISTER_MAX_BYTES },
-    )
+    const report = await importRegister({ db, docStore, writer, audit: createAuditLog(db) }, createReadStream(file), {
+      period,
+      actor: CLI_ACTOR,
+      dryRun: parsed.values['dry-run'] === true,
+      fileName: basename(file),
+      maxBytes: REGISTER_MAX_BYTES,
+    })
     process.stdout.write(`${JSON.stringify(report)}\n`)
     for (const w of report.warnings) process.stderr.write(`${w.line}:${w.column ?? ''}: warning: ${w.message}\n`)
     for (const e of report.errors) process.stderr.write(`${e.line}:${e.column ?? ''}: ${e.message}\n`)
@@ -55,4 +62,3 @@ export async function run(args: string[]): Promise<number> {
     db.close()
   }
 }
-

@@ -68,7 +68,8 @@ export function restoreBackup(file: string, dataDir: string, now: () => number =
 /** Moves the current data aside and the staged data in; on any failure puts everything back as it was. */
 function swapIn(dataDir: string, staging: string, now: () => number): string | null {
   const present = REPLACED.filter((name) => existsSync(join(dataDir, name)))
-  const previous = present.length > 0 ? join(dataDir, `before-restore-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`) : null
+  const previous =
+    present.length > 0 ? join(dataDir, `before-restore-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`) : null
   const done: [from: string, to: string][] = []
   const move = (from: string, to: string) => {
     renameSync(from, to)
@@ -106,7 +107,9 @@ export const run: CliCommand['run'] = async (args) => {
   try {
     const r = restoreBackup(resolve(file), dataDir)
     const kept = r.previous === null ? '' : `; the data it replaced is in ${r.previous}`
-    process.stdout.write(`restored ${resolve(file)} into ${dataDir}: ${r.households} households, ${r.photos} photos, new epoch ${r.epoch}${kept}\n`)
+    process.stdout.write(
+      `restored ${resolve(file)} into ${dataDir}: ${r.households} households, ${r.photos} photos, new epoch ${r.epoch}${kept}\n`,
+    )
     return 0
   } catch (err) {
     const line = startupErrorLine(err, { dataDir })

@@ -12,7 +12,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-cli-seed-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 const cli = (...args: string[]) =>
-  spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], { encoding: 'utf8', timeout: 120_000 })
+  spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
 
 describe('cli seed', () => {
   it('seeds N households, prints the figures, and prints demo logins only the first time', () => {

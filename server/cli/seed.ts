@@ -38,7 +38,13 @@ export async function run(args: string[]): Promise<number> {
   const n = Number(values.households)
   const seed = values.seed === undefined ? 1 : Number(values.seed)
   const units = values.units === undefined ? undefined : Number(values.units)
-  if (!Number.isInteger(n) || n < 1 || n > 2_000_000 || !Number.isInteger(seed) || (units !== undefined && !(units >= 1 && units <= 40))) {
+  if (
+    !Number.isInteger(n) ||
+    n < 1 ||
+    n > 2_000_000 ||
+    !Number.isInteger(seed) ||
+    (units !== undefined && !(units >= 1 && units <= 40))
+  ) {
     process.stderr.write(USAGE)
     return 2
   }
@@ -57,7 +63,10 @@ export async function run(args: string[]): Promise<number> {
     db.pragma('wal_checkpoint(TRUNCATE)')
     const first = result.villages[0]
     const users = first
-      ? await createDemoUsers(db, { enumVillages: result.villages.slice(0, 2).map((v) => v.id), supervisorUnit: first.unitCode })
+      ? await createDemoUsers(db, {
+          enumVillages: result.villages.slice(0, 2).map((v) => v.id),
+          supervisorUnit: first.unitCode,
+        })
       : null
     const seconds = result.ms / 1000
     process.stdout.write(
@@ -73,11 +82,11 @@ export async function run(args: string[]): Promise<number> {
     )
     if (users) {
       process.stdout.write('Demo logins (shown once):\n')
-      for (const u of users) process.stdout.write(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}\n`)
+      for (const u of users)
+        process.stdout.write(`  ${u.username.padEnd(8)} ${u.role.padEnd(11)} password: ${u.password}\n`)
     }
     return 0
   } finally {
     db.close()
   }
 }
-

@@ -62,7 +62,18 @@ describe('cli user add', () => {
     const taken = cli(['user', 'add', '--username', 'quan', '--password', 'long enough', '--role', 'observer'])
     expect(taken.code).toBe(2)
     expect(taken.stderr).toMatch(/taken/)
-    const sup = cli(['user', 'add', '--username', 'sup9', '--password', 'long enough', '--role', 'supervisor', '--unit', '19900'])
+    const sup = cli([
+      'user',
+      'add',
+      '--username',
+      'sup9',
+      '--password',
+      'long enough',
+      '--role',
+      'supervisor',
+      '--unit',
+      '19900',
+    ])
     expect(sup.code).toBe(0)
   })
 })
@@ -80,13 +91,20 @@ describe('cli user disable / enable / password', () => {
     s = await startTestServer({ dataDir })
     try {
       expect((await s.api('/api/me', { token })).status).toBe(401)
-      const refused = await s.api('/api/login', { method: 'POST', json: { username: 'hien', password: 'sông Hương xanh' } })
+      const refused = await s.api('/api/login', {
+        method: 'POST',
+        json: { username: 'hien', password: 'sông Hương xanh' },
+      })
       expect(refused.status).toBe(401)
     } finally {
       await s.close()
     }
 
-    expect(JSON.parse(cli(['user', 'enable', '--username', 'hien']).stdout)).toEqual({ username: 'hien', disabled: false, sessionsEnded: 0 })
+    expect(JSON.parse(cli(['user', 'enable', '--username', 'hien']).stdout)).toEqual({
+      username: 'hien',
+      disabled: false,
+      sessionsEnded: 0,
+    })
     s = await startTestServer({ dataDir })
     const second = await s.login('hien', 'sông Hương xanh')
     await s.close()

@@ -41,7 +41,12 @@ function reported(err: unknown): number {
     for (const i of err.issues) process.stderr.write(`${i.path.join('.') || '(input)'}: ${i.message}\n`)
     return 2
   }
-  if (err instanceof UsernameTakenError || err instanceof UnknownPlaceError || err instanceof UserNotFoundError || err instanceof WeakPasswordError) {
+  if (
+    err instanceof UsernameTakenError ||
+    err instanceof UnknownPlaceError ||
+    err instanceof UserNotFoundError ||
+    err instanceof WeakPasswordError
+  ) {
     process.stderr.write(`${err.message}\n`)
     return 2
   }
@@ -77,7 +82,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE)
     return 2
   }
-  const secret = sub === 'add' || sub === 'password' ? await password(values, sub === 'password' ? 'New password' : 'Password') : ''
+  const secret =
+    sub === 'add' || sub === 'password' ? await password(values, sub === 'password' ? 'New password' : 'Password') : ''
   if (secret === null) return 2
   const { db } = openCliDatabase(values['data-dir'])
   try {
@@ -88,7 +94,12 @@ export async function run(args: string[]): Promise<number> {
         // zod checks the role; the cast only satisfies the type of the input object.
         role: (values.role ?? '') as 'admin',
         unitCode: values.unit ?? null,
-        villages: values.villages ? values.villages.split(',').map((v) => v.trim()).filter(Boolean) : [],
+        villages: values.villages
+          ? values.villages
+              .split(',')
+              .map((v) => v.trim())
+              .filter(Boolean)
+          : [],
         ...(values.name ? { displayName: values.name } : {}),
       })
       process.stdout.write(`${JSON.stringify({ user })}\n`)

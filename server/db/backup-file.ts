@@ -2,7 +2,18 @@
 // taken while the server writes) plus every photo's bytes in backup_photos and a backup_info row naming the format.
 
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { sha256Hex } from '../photos/photo-store.ts'
@@ -35,7 +46,12 @@ function fsyncFile(file: string): void {
 }
 
 /** Writes `target` (which must not exist) from the live database and photo folder; a reader beside a running server. */
-export function writeBackup(dbFile: string, photosDir: string, target: string, now: () => number = Date.now): BackupSummary {
+export function writeBackup(
+  dbFile: string,
+  photosDir: string,
+  target: string,
+  now: () => number = Date.now,
+): BackupSummary {
   if (!existsSync(dbFile)) throw new DataDirError('data/no-database', `no database at ${dbFile}`)
   if (existsSync(target)) throw new DataDirError('backup/invalid', `${target} exists; name a new file`)
   const partial = `${target}.${randomBytes(6).toString('hex')}.partial`
@@ -92,12 +108,22 @@ function addPhotosAndInfo(copy: Db, photosDir: string, at: number): Omit<BackupS
   }
   const households = copy.prepare('SELECT COUNT(*) FROM households').pluck().get() as number
   const info = copy.prepare('INSERT INTO backup_info (key, value) VALUES (?, ?)')
-  for (const [k, v] of Object.entries({ format: BACKUP_FORMAT, created_at: String(at), epoch, households: String(households), photos: String(photos) })) info.run(k, v)
+  for (const [k, v] of Object.entries({
+    format: BACKUP_FORMAT,
+    created_at: String(at),
+    epoch,
+    households: String(households),
+    photos: String(photos),
+  }))
+    info.run(k, v)
   return { households, photos, photosMissing, epoch }
 }
 
 /** Checks a backup file without changing it; throws DataDirError backup/invalid naming the first problem. */
-export function checkBackup(file: string, migrations: readonly Migration[]): { epoch: string; households: number; photos: number } {
+export function checkBackup(
+  file: string,
+  migrations: readonly Migration[],
+): { epoch: string; households: number; photos: number } {
   const invalid = (why: string) => new DataDirError('backup/invalid', `${file} is not a usable rasoat backup: ${why}`)
   if (!existsSync(file)) throw invalid('no such file')
   let db: Db
@@ -114,14 +140,18 @@ export function checkBackup(file: string, migrations: readonly Migration[]): { e
         throw invalid(e instanceof Error ? e.message : String(e))
       }
     }
-    if (read<string | undefined>(`SELECT value FROM backup_info WHERE key = 'format'`) !== BACKUP_FORMAT) throw invalid(`format is not ${BACKUP_FORMAT}`)
+    if (read<string | undefined>(`SELECT value FROM backup_info WHERE key = 'format'`) !== BACKUP_FORMAT)
+      throw invalid(`format is not ${BACKUP_FORMAT}`)
     const integrity = read<string>('PRAGMA integrity_check')
     if (integrity !== 'ok') throw invalid(`integrity check: ${integrity}`)
     const newest = read<number | null>('SELECT MAX(id) FROM schema_migrations') ?? 0
     const known = Math.max(0, ...migrations.map((m) => m.id))
     if (newest > known) throw invalid(`written by a newer rasoat (schema ${newest}, this one knows ${known})`)
     for (const table of ['households', 'doc_state', 'doc_log', 'users', 'photos']) read(`SELECT COUNT(*) FROM ${table}`)
-    for (const row of db.prepare('SELECT sha256, bytes FROM backup_photos').iterate() as Iterable<{ sha256: string; bytes: Buffer }>) {
+    for (const row of db.prepare('SELECT sha256, bytes FROM backup_photos').iterate() as Iterable<{
+      sha256: string
+      bytes: Buffer
+    }>) {
       if (sha256Hex(row.bytes) !== row.sha256) throw invalid(`photo ${row.sha256} does not hash to its name`)
     }
     return {
@@ -137,7 +167,10 @@ export function checkBackup(file: string, migrations: readonly Migration[]): { e
 /** Writes the backup's photos under `photosDir` and drops the backup tables from `db` (a staging copy). */
 export function unpackPhotos(db: Db, photosDir: string): number {
   let n = 0
-  for (const row of db.prepare('SELECT sha256, bytes FROM backup_photos').iterate() as Iterable<{ sha256: string; bytes: Buffer }>) {
+  for (const row of db.prepare('SELECT sha256, bytes FROM backup_photos').iterate() as Iterable<{
+    sha256: string
+    bytes: Buffer
+  }>) {
     const target = photoPath(photosDir, row.sha256)
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, row.bytes, { flush: true })

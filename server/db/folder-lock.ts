@@ -9,7 +9,13 @@ export const LOCK_FILE = 'rasoat.lock'
 /** A failure the server or a CLI command reports as one line (see startupErrorLine). */
 export class DataDirError extends Error {
   constructor(
-    readonly code: 'data/locked' | 'data/not-writable' | 'data/cannot-open' | 'data/disk-full' | 'data/no-database' | 'backup/invalid',
+    readonly code:
+      | 'data/locked'
+      | 'data/not-writable'
+      | 'data/cannot-open'
+      | 'data/disk-full'
+      | 'data/no-database'
+      | 'backup/invalid',
     message: string,
   ) {
     super(message)
@@ -38,7 +44,10 @@ export function lockDataDir(dataDir: string, holder: string): FolderLock {
   } catch (e) {
     db.close()
     if (e instanceof Database.SqliteError && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED')) {
-      throw new DataDirError('data/locked', `another rasoat process (server, restore) is using the data folder ${dataDir}`)
+      throw new DataDirError(
+        'data/locked',
+        `another rasoat process (server, restore) is using the data folder ${dataDir}`,
+      )
     }
     throw e
   }

@@ -8,7 +8,9 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 
-const { values } = parseArgs({ options: { commits: { type: 'string', default: '2000' }, rows: { type: 'string', default: '8' } } })
+const { values } = parseArgs({
+  options: { commits: { type: 'string', default: '2000' }, rows: { type: 'string', default: '8' } },
+})
 const COMMITS = Number(values.commits)
 const ROWS = Number(values.rows)
 
@@ -17,7 +19,9 @@ function measure(mode: 'NORMAL' | 'FULL'): { wallUs: number; cpuUs: number } {
   const db = new Database(join(dir, 'm.db'))
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${mode}`)
-  db.exec('CREATE TABLE log (id INTEGER PRIMARY KEY, household TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL)')
+  db.exec(
+    'CREATE TABLE log (id INTEGER PRIMARY KEY, household TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL)',
+  )
   const insert = db.prepare('INSERT INTO log (household, seq, body) VALUES (?, ?, ?)')
   const body = Buffer.alloc(300, 7)
   const commit = db.transaction((n: number) => {
@@ -33,4 +37,5 @@ function measure(mode: 'NORMAL' | 'FULL'): { wallUs: number; cpuUs: number } {
   return { wallUs: Math.round(wallUs), cpuUs: Math.round((cpu.user + cpu.system) / COMMITS) }
 }
 
-for (const mode of ['NORMAL', 'FULL', 'NORMAL', 'FULL'] as const) console.log(JSON.stringify({ mode, commits: COMMITS, rowsPerCommit: ROWS, ...measure(mode) }))
+for (const mode of ['NORMAL', 'FULL', 'NORMAL', 'FULL'] as const)
+  console.log(JSON.stringify({ mode, commits: COMMITS, rowsPerCommit: ROWS, ...measure(mode) }))

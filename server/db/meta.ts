@@ -13,6 +13,8 @@ export function readEpoch(db: Db): string {
 /** Gives the database a new epoch (restore); returns it. */
 export function renewEpoch(db: Db): string {
   const epoch = randomUUID()
-  db.prepare(`INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(epoch)
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ).run(epoch)
   return epoch
 }

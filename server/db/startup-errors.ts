@@ -12,10 +12,14 @@ export function startupErrorLine(err: unknown, where: { dataDir: string; port?: 
   const detail = err instanceof Error ? err.message : String(err)
   if (err instanceof DataDirError) return `${err.code}: ${err.message}`
   if (err instanceof Database.SqliteError) {
-    if (err.code === 'SQLITE_FULL' || err.code.startsWith('SQLITE_IOERR_WRITE')) return `data/disk-full: the disk holding ${where.dataDir} is full (${detail}); free space and start again`
-    if (err.code.startsWith('SQLITE_CANTOPEN')) return `data/cannot-open: cannot open the database in ${where.dataDir} (${detail}); check that rasoat.db is a file this user may read and write`
-    if (err.code.startsWith('SQLITE_READONLY')) return `data/not-writable: the database in ${where.dataDir} is read-only (${detail})`
-    if (err.code === 'SQLITE_NOTADB' || err.code === 'SQLITE_CORRUPT') return `data/cannot-open: ${where.dataDir}/rasoat.db is not a rasoat database (${detail})`
+    if (err.code === 'SQLITE_FULL' || err.code.startsWith('SQLITE_IOERR_WRITE'))
+      return `data/disk-full: the disk holding ${where.dataDir} is full (${detail}); free space and start again`
+    if (err.code.startsWith('SQLITE_CANTOPEN'))
+      return `data/cannot-open: cannot open the database in ${where.dataDir} (${detail}); check that rasoat.db is a file this user may read and write`
+    if (err.code.startsWith('SQLITE_READONLY'))
+      return `data/not-writable: the database in ${where.dataDir} is read-only (${detail})`
+    if (err.code === 'SQLITE_NOTADB' || err.code === 'SQLITE_CORRUPT')
+      return `data/cannot-open: ${where.dataDir}/rasoat.db is not a rasoat database (${detail})`
     return null
   }
   switch (errnoCode(err)) {

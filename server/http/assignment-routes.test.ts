@@ -28,10 +28,18 @@ beforeAll(async () => {
 })
 afterAll(async () => server.stop())
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
@@ -48,24 +56,39 @@ function snapshot(): unknown {
   ]
 }
 
-it('AM1: a move out of the supervisor\'s commune is refused with assignment/out-of-scope and changes nothing', async () => {
+it("AM1: a move out of the supervisor's commune is refused with assignment/out-of-scope and changes nothing", async () => {
   const before = snapshot()
   // a household of another commune, even together with one of their own
-  expect(await move({ households: ['ha-1', 'hx-1'], to: b.user.id })).toMatchObject({ status: 403, json: { code: 'assignment/out-of-scope', details: { ids: ['hx-1'] } } })
-  expect(await move({ villages: ['vx'], to: b.user.id })).toMatchObject({ status: 403, json: { code: 'assignment/out-of-scope' } })
+  expect(await move({ households: ['ha-1', 'hx-1'], to: b.user.id })).toMatchObject({
+    status: 403,
+    json: { code: 'assignment/out-of-scope', details: { ids: ['hx-1'] } },
+  })
+  expect(await move({ villages: ['vx'], to: b.user.id })).toMatchObject({
+    status: 403,
+    json: { code: 'assignment/out-of-scope' },
+  })
   // an enumerator who works in another commune
-  expect(await move({ households: ['ha-1'], to: far.user.id })).toMatchObject({ status: 403, json: { code: 'assignment/out-of-scope', details: { to: far.user.id } } })
+  expect(await move({ households: ['ha-1'], to: far.user.id })).toMatchObject({
+    status: 403,
+    json: { code: 'assignment/out-of-scope', details: { to: far.user.id } },
+  })
   expect(snapshot()).toEqual(before)
 })
 
 it('AM2: a move to someone who is not an active enumerator is refused with assignment/not-an-enumerator', async () => {
   const before = snapshot()
   for (const to of [sup.user.id, admin.user.id, obs.user.id, 'no-such-user']) {
-    expect(await move({ households: ['ha-1'], to })).toMatchObject({ status: 409, json: { code: 'assignment/not-an-enumerator' } })
+    expect(await move({ households: ['ha-1'], to })).toMatchObject({
+      status: 409,
+      json: { code: 'assignment/not-an-enumerator' },
+    })
   }
   const off = await server.addUser('enum-off', 'enumerator', { villages: ['vb'] })
   server.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(off.user.id)
-  expect(await move({ households: ['ha-1'], to: off.user.id })).toMatchObject({ status: 409, json: { code: 'assignment/not-an-enumerator' } })
+  expect(await move({ households: ['ha-1'], to: off.user.id })).toMatchObject({
+    status: 409,
+    json: { code: 'assignment/not-an-enumerator' },
+  })
   server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(off.user.id)
   expect(snapshot()).toEqual(before)
 })
@@ -75,18 +98,42 @@ it('AM3: roles, bodies, unknown ids and a wrong `from` are refused with their co
   expect((await move({ households: ['ha-1'], to: b.user.id }, a.token)).json.code).toBe('auth/forbidden')
   expect((await move({ households: ['ha-1'], to: b.user.id }, obs.token)).json.code).toBe('auth/forbidden')
   expect(await move({ to: b.user.id })).toMatchObject({ status: 400, json: { code: 'request/invalid' } })
-  expect(await move({ households: ['ha-1'], to: b.user.id, extra: 1 })).toMatchObject({ status: 400, json: { code: 'request/invalid' } })
-  expect(await move({ households: 'ha-1', to: b.user.id })).toMatchObject({ status: 400, json: { code: 'request/invalid' } })
-  expect(await move({ households: ['ha-1', 'nope'], to: b.user.id })).toMatchObject({ status: 404, json: { code: 'household/not-found', details: { ids: ['nope'] } } })
-  expect(await move({ villages: ['nope'], to: b.user.id })).toMatchObject({ status: 404, json: { code: 'village/not-found' } })
-  expect(await move({ households: ['ha-1', 'hb-1'], from: a.user.id, to: b.user.id })).toMatchObject({ status: 409, json: { code: 'assignment/not-held', details: { ids: ['hb-1'] } } })
-  expect(await move({ villages: ['vb'], from: a.user.id, to: b.user.id })).toMatchObject({ status: 409, json: { code: 'assignment/not-held' } })
+  expect(await move({ households: ['ha-1'], to: b.user.id, extra: 1 })).toMatchObject({
+    status: 400,
+    json: { code: 'request/invalid' },
+  })
+  expect(await move({ households: 'ha-1', to: b.user.id })).toMatchObject({
+    status: 400,
+    json: { code: 'request/invalid' },
+  })
+  expect(await move({ households: ['ha-1', 'nope'], to: b.user.id })).toMatchObject({
+    status: 404,
+    json: { code: 'household/not-found', details: { ids: ['nope'] } },
+  })
+  expect(await move({ villages: ['nope'], to: b.user.id })).toMatchObject({
+    status: 404,
+    json: { code: 'village/not-found' },
+  })
+  expect(await move({ households: ['ha-1', 'hb-1'], from: a.user.id, to: b.user.id })).toMatchObject({
+    status: 409,
+    json: { code: 'assignment/not-held', details: { ids: ['hb-1'] } },
+  })
+  expect(await move({ villages: ['vb'], from: a.user.id, to: b.user.id })).toMatchObject({
+    status: 409,
+    json: { code: 'assignment/not-held' },
+  })
   expect(snapshot()).toEqual(before)
 })
 
 it('AM4: a moved household follows its new assignee in every HTTP scope; GET /api/assignments lists who holds what', async () => {
-  expect(await move({ households: ['ha-3'], from: a.user.id, to: b.user.id })).toMatchObject({ status: 200, json: { households: 1, released: 1 } })
-  const list = (token: string) => call('GET', '/api/households?limit=100', token).then((r) => (r.json.households as { id: string }[]).map((h) => h.id).sort())
+  expect(await move({ households: ['ha-3'], from: a.user.id, to: b.user.id })).toMatchObject({
+    status: 200,
+    json: { households: 1, released: 1 },
+  })
+  const list = (token: string) =>
+    call('GET', '/api/households?limit=100', token).then((r) =>
+      (r.json.households as { id: string }[]).map((h) => h.id).sort(),
+    )
   expect(await list(b.token)).toEqual(['ha-3', 'hb-1'])
   expect(await list(a.token)).toEqual(['ha-1', 'ha-2'])
   expect((await call('GET', '/api/households/ha-3', a.token)).json.code).toBe('auth/forbidden')
@@ -106,17 +153,23 @@ it('AM4: a moved household follows its new assignee in every HTTP scope; GET /ap
   expect((held.json.enumerators as { username: string }[]).map((e) => e.username)).toEqual(['enum-a', 'enum-b'])
   expect((await call('GET', `/api/assignments?unit=${OTHER_UNIT}`, sup.token)).json.code).toBe('auth/forbidden')
   expect((await call('GET', '/api/assignments', admin.token)).json.code).toBe('request/invalid')
-  expect((await call('GET', `/api/assignments?unit=${OTHER_UNIT}`, otherSup.token)).json).toMatchObject({ villages: [{ id: 'vx', enumerators: [far.user.id] }] })
+  expect((await call('GET', `/api/assignments?unit=${OTHER_UNIT}`, otherSup.token)).json).toMatchObject({
+    villages: [{ id: 'vx', enumerators: [far.user.id] }],
+  })
 
   // Back to A: A's grant goes (it holds the household again), B gets one.
   expect(await move({ households: ['ha-3'], to: a.user.id })).toMatchObject({ status: 200, json: { released: 1 } })
-  expect(server.db.prepare("SELECT user_id FROM released_households WHERE household_id = 'ha-3'").pluck().all()).toEqual([b.user.id])
+  expect(
+    server.db.prepare("SELECT user_id FROM released_households WHERE household_id = 'ha-3'").pluck().all(),
+  ).toEqual([b.user.id])
 })
 
 it('AM5: an admin moves a whole village across communes; without `from` it replaces every enumerator of the village', async () => {
   const res = await move({ villages: ['vx'], to: b.user.id }, admin.token)
   expect(res).toMatchObject({ status: 200, json: { villages: 1, householdsInVillages: 1, released: 1 } })
-  expect(server.db.prepare("SELECT user_id FROM assignments WHERE village_id = 'vx'").pluck().all()).toEqual([b.user.id])
+  expect(server.db.prepare("SELECT user_id FROM assignments WHERE village_id = 'vx'").pluck().all()).toEqual([
+    b.user.id,
+  ])
   expect(server.access.canRead(b.user, 'hx-1')).toBe(true)
   expect(server.access.canRead(far.user, 'hx-1')).toBe(false)
   expect(server.access.canWrite(far.user, 'hx-1')).toBe(true) // the release grant

@@ -20,7 +20,10 @@ const MoveBody = z
     to: id,
   })
   .strict()
-  .refine((b) => b.households.length + b.villages.length > 0, { message: 'name at least one household or village', path: ['households'] })
+  .refine((b) => b.households.length + b.villages.length > 0, {
+    message: 'name at least one household or village',
+    path: ['households'],
+  })
 
 const ListQuery = z.object({ unit: z.string().min(1).max(16).optional() })
 
@@ -36,18 +39,30 @@ function checkMove(store: AssignmentStore, user: User, m: Move): void {
     throw new ApiError('assignment/out-of-scope', 'the enumerator works in another commune', { to: m.to })
   }
   const missing = m.households.filter((h) => store.household(h) === undefined)
-  if (missing.length > 0) throw new ApiError('household/not-found', `${missing.length} unknown households`, { ids: missing.slice(0, 50) })
+  if (missing.length > 0)
+    throw new ApiError('household/not-found', `${missing.length} unknown households`, { ids: missing.slice(0, 50) })
   const noVillage = m.villages.filter((v) => store.village(v) === undefined)
-  if (noVillage.length > 0) throw new ApiError('village/not-found', `${noVillage.length} unknown villages`, { ids: noVillage.slice(0, 50) })
-  const foreign = [...m.households.filter((h) => outside(store.household(h)!.unitCode)), ...m.villages.filter((v) => outside(store.village(v)!.unitCode))]
-  if (foreign.length > 0) throw new ApiError('assignment/out-of-scope', 'households or villages outside your commune', { ids: foreign.slice(0, 50) })
+  if (noVillage.length > 0)
+    throw new ApiError('village/not-found', `${noVillage.length} unknown villages`, { ids: noVillage.slice(0, 50) })
+  const foreign = [
+    ...m.households.filter((h) => outside(store.household(h)!.unitCode)),
+    ...m.villages.filter((v) => outside(store.village(v)!.unitCode)),
+  ]
+  if (foreign.length > 0)
+    throw new ApiError('assignment/out-of-scope', 'households or villages outside your commune', {
+      ids: foreign.slice(0, 50),
+    })
   if (m.from === null) return
   const from = m.from
   const notHeld = [
     ...m.households.filter((h) => !store.holders(store.household(h)!).includes(from)),
     ...m.villages.filter((v) => !store.villageEnumerators(v).includes(from)),
   ]
-  if (notHeld.length > 0) throw new ApiError('assignment/not-held', `${from} does not hold ${notHeld.length} of them`, { from, ids: notHeld.slice(0, 50) })
+  if (notHeld.length > 0)
+    throw new ApiError('assignment/not-held', `${from} does not hold ${notHeld.length} of them`, {
+      from,
+      ids: notHeld.slice(0, 50),
+    })
 }
 
 export function assignmentRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; onMoved?: () => void }): void {
@@ -56,7 +71,12 @@ export function assignmentRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => n
   app.post('/api/assignments/move', async (c) => {
     const user = requireRole(c, 'supervisor', 'admin')
     const body = await jsonBody(c, MoveBody)
-    const m: Move = { households: [...new Set(body.households)], villages: [...new Set(body.villages)], from: body.from ?? null, to: body.to }
+    const m: Move = {
+      households: [...new Set(body.households)],
+      villages: [...new Set(body.villages)],
+      from: body.from ?? null,
+      to: body.to,
+    }
     checkMove(store, user, m)
     const counts = store.move(m, deps.now())
     deps.onMoved?.()
@@ -67,8 +87,10 @@ export function assignmentRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => n
     const user = requireRole(c, 'supervisor', 'admin')
     const q = queryParams(c, ListQuery)
     const unit = q.unit ?? (user.role === 'supervisor' ? user.unitCode : undefined)
-    if (!unit) throw new ApiError('request/invalid', 'name a unit', { issues: [{ path: ['unit'], message: 'required' }] })
-    if (user.role === 'supervisor' && unit !== user.unitCode) throw new ApiError('auth/forbidden', 'another commune', { unit })
+    if (!unit)
+      throw new ApiError('request/invalid', 'name a unit', { issues: [{ path: ['unit'], message: 'required' }] })
+    if (user.role === 'supervisor' && unit !== user.unitCode)
+      throw new ApiError('auth/forbidden', 'another commune', { unit })
     return c.json(store.list(unit))
   })
 }

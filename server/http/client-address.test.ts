@@ -23,6 +23,8 @@ describe('clientAddress', () => {
   it('takes the last X-Forwarded-For entry only when the proxy is trusted', async () => {
     expect(await (await app(true).request('/', { headers: xff })).text()).toBe('198.51.100.7')
     expect(await (await app(false).request('/', { headers: xff })).text()).toBe('unknown') // no socket in app.request
-    expect(await (await app(true).request('/', { headers: { 'x-forwarded-for': 'not an address' } })).text()).toBe('unknown')
+    expect(await (await app(true).request('/', { headers: { 'x-forwarded-for': 'not an address' } })).text()).toBe(
+      'unknown',
+    )
   })
 })

@@ -25,21 +25,23 @@ function isServiceWorkerFile(path: string): boolean {
 export function clientFileRoutes(app: Hono<AppEnv>, clientDir: string): void {
   const indexFile = join(clientDir, 'index.html')
   // Built lazily: the client may be built after the server starts, and serveStatic warns about a missing root.
-  const makeFiles = () => serveStatic<AppEnv>({
-    root: clientDir,
-    onFound: (path, c) => {
-      const rel = c.req.path
-      if (isServiceWorkerFile(rel) || path.endsWith('.html')) c.header('Cache-Control', 'no-cache')
-      else if (rel.startsWith('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable')
-    },
-  })
-  const makeIndex = () => serveStatic<AppEnv>({
-    root: clientDir,
-    path: 'index.html',
-    onFound: (_path, c) => {
-      c.header('Cache-Control', 'no-cache')
-    },
-  })
+  const makeFiles = () =>
+    serveStatic<AppEnv>({
+      root: clientDir,
+      onFound: (path, c) => {
+        const rel = c.req.path
+        if (isServiceWorkerFile(rel) || path.endsWith('.html')) c.header('Cache-Control', 'no-cache')
+        else if (rel.startsWith('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable')
+      },
+    })
+  const makeIndex = () =>
+    serveStatic<AppEnv>({
+      root: clientDir,
+      path: 'index.html',
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'no-cache')
+      },
+    })
 
   let files: ReturnType<typeof makeFiles> | undefined
   let index: ReturnType<typeof makeIndex> | undefined

@@ -30,9 +30,11 @@ afterAll(() => s.stop())
 describe('GET /api/conflicts', () => {
   it('admins and observers see all open conflicts; supervisors their unit; enumerators none', async () => {
     const list = async (token: string) =>
-      ((await (await s.api('/api/conflicts?status=open', { token })).json()) as { conflicts: { householdId: string }[] }).conflicts.map(
-        (c) => c.householdId,
-      )
+      (
+        (await (await s.api('/api/conflicts?status=open', { token })).json()) as {
+          conflicts: { householdId: string }[]
+        }
+      ).conflicts.map((c) => c.householdId)
     expect(await list(w.tokens.admin)).toEqual(['doc-A1', 'doc-B1'])
     expect(await list(w.tokens.obs)).toEqual(['doc-A1', 'doc-B1'])
     expect(await list(w.tokens.sup)).toEqual(['doc-A1'])
@@ -65,28 +67,57 @@ describe('POST /api/conflicts/:id/resolve', () => {
   })
 
   it('admin resolves by candidate: the value is written into the document and the conflict closes', async () => {
-    const res = await s.api(`/api/conflicts/${conflictId}/resolve`, { method: 'POST', token: w.tokens.admin, json: { candidate: 1 } })
+    const res = await s.api(`/api/conflicts/${conflictId}/resolve`, {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { candidate: 1 },
+    })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { conflict: { status: string; resolution: unknown; resolvedBy: string }; serverSeq: number }
+    const body = (await res.json()) as {
+      conflict: { status: string; resolution: unknown; resolvedBy: string }
+      serverSeq: number
+    }
     expect(body.conflict).toMatchObject({ status: 'resolved', resolution: '16 Lê Lợi', resolvedBy: w.ids.admin })
     expect(body.serverSeq).toBeGreaterThan(1)
-    const h = (await (await s.api('/api/households/doc-A1', { token: w.tokens.admin })).json()) as { household: { address: string } }
+    const h = (await (await s.api('/api/households/doc-A1', { token: w.tokens.admin })).json()) as {
+      household: { address: string }
+    }
     expect(h.household.address).toBe('16 Lê Lợi')
-    const audit = (await (await s.api('/api/audit?action=conflict-resolved', { token: w.tokens.admin })).json()) as { entries: unknown[] }
-    expect(audit.entries).toMatchObject([{ username: 'admin', target: String(conflictId), details: { householdId: 'doc-A1', path: 'address' } }])
+    const audit = (await (await s.api('/api/audit?action=conflict-resolved', { token: w.tokens.admin })).json()) as {
+      entries: unknown[]
+    }
+    expect(audit.entries).toMatchObject([
+      { username: 'admin', target: String(conflictId), details: { householdId: 'doc-A1', path: 'address' } },
+    ])
   })
 
   it('answers conflict/already-resolved, conflict/not-found, and request/invalid for a bad choice', async () => {
-    const again = await s.api(`/api/conflicts/${conflictId}/resolve`, { method: 'POST', token: w.tokens.admin, json: { value: 'x' } })
+    const again = await s.api(`/api/conflicts/${conflictId}/resolve`, {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { value: 'x' },
+    })
     expect(again.status).toBe(409)
     expect(await again.json()).toMatchObject({ code: 'conflict/already-resolved' })
-    const missing = await s.api('/api/conflicts/99999/resolve', { method: 'POST', token: w.tokens.admin, json: { candidate: 0 } })
+    const missing = await s.api('/api/conflicts/99999/resolve', {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { candidate: 0 },
+    })
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ code: 'conflict/not-found' })
-    const bad = await s.api(`/api/conflicts/${conflictId + 1}/resolve`, { method: 'POST', token: w.tokens.admin, json: { candidate: 7 } })
+    const bad = await s.api(`/api/conflicts/${conflictId + 1}/resolve`, {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { candidate: 7 },
+    })
     expect(bad.status).toBe(400)
     expect(await bad.json()).toMatchObject({ code: 'request/invalid' })
-    const shape = await s.api(`/api/conflicts/${conflictId + 1}/resolve`, { method: 'POST', token: w.tokens.admin, json: { pick: 1 } })
+    const shape = await s.api(`/api/conflicts/${conflictId + 1}/resolve`, {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: { pick: 1 },
+    })
     expect(shape.status).toBe(400)
   })
 })
@@ -95,11 +126,15 @@ describe('GET /api/households/:id/history', () => {
   it('lists the values written to the household (here: the resolution by the admin), filterable by path', async () => {
     const res = await s.api('/api/households/doc-A1/history', { token: w.tokens.enum })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { history: { path: string; value: unknown; userId: string; username: string | null }[] }
+    const body = (await res.json()) as {
+      history: { path: string; value: unknown; userId: string; username: string | null }[]
+    }
     expect(body.history).toContainEqual(
       expect.objectContaining({ path: 'address', value: '16 Lê Lợi', userId: w.ids.admin, username: 'admin' }),
     )
-    const byPath = (await (await s.api('/api/households/doc-A1/history?path=nope', { token: w.tokens.enum })).json()) as {
+    const byPath = (await (
+      await s.api('/api/households/doc-A1/history?path=nope', { token: w.tokens.enum })
+    ).json()) as {
       history: unknown[]
     }
     expect(byPath.history).toEqual([])

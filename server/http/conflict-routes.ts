@@ -24,7 +24,10 @@ const ResolveBody = z.union([
   z.object({ value: z.json() }).strict(),
 ])
 
-export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; relay: Relay | undefined; audit: Audit }): void {
+export function conflictRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; access: Access; relay: Relay | undefined; audit: Audit },
+): void {
   const { db, access } = deps
   const conflicts = createConflictStore(db)
 
@@ -40,7 +43,12 @@ export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access
     return c.json({
       conflicts: list.map((conflict) => {
         const h = getHousehold(db, conflict.householdId)
-        return { ...conflict, headName: h?.headName ?? null, villageId: h?.villageId ?? null, unitCode: h?.unitCode ?? null }
+        return {
+          ...conflict,
+          headName: h?.headName ?? null,
+          villageId: h?.villageId ?? null,
+          unitCode: h?.unitCode ?? null,
+        }
       }),
     })
   })
@@ -52,7 +60,12 @@ export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access
     if (!deps.relay) throw new Error('relay not running: cannot resolve conflicts')
     const result = await deps.relay.resolveConflict(id, choice, admin)
     if (result.ok) {
-      deps.audit.record({ action: 'conflict-resolved', actor: admin, target: id, details: { householdId: result.conflict.householdId, path: result.conflict.path } })
+      deps.audit.record({
+        action: 'conflict-resolved',
+        actor: admin,
+        target: id,
+        details: { householdId: result.conflict.householdId, path: result.conflict.path },
+      })
       return c.json({ conflict: result.conflict, serverSeq: result.serverSeq })
     }
     switch (result.code) {
@@ -61,7 +74,9 @@ export function conflictRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access
       case 'auth/forbidden':
         throw new ApiError(result.code, result.message, { id })
       case 'conflict/invalid-choice':
-        throw new ApiError('request/invalid', result.message, { issues: [{ path: Object.keys(choice), message: result.message }] })
+        throw new ApiError('request/invalid', result.message, {
+          issues: [{ path: Object.keys(choice), message: result.message }],
+        })
       default:
         throw new Error(`resolveConflict failed: ${result.code} ${result.message}`)
     }

@@ -29,7 +29,9 @@ export function deviceRoutes(app: Hono<AppEnv>, deps: { feed: ConsoleFeed }): vo
     const user = requireUser(c)
     const r = await jsonBody(c, Report)
     if (!feed.store.hasDevice(user.id, r.deviceId) && feed.store.devicesOfUser(user.id) >= MAX_DEVICES_PER_USER) {
-      throw new ApiError('device/too-many', `at most ${MAX_DEVICES_PER_USER} devices per account`, { limit: MAX_DEVICES_PER_USER })
+      throw new ApiError('device/too-many', `at most ${MAX_DEVICES_PER_USER} devices per account`, {
+        limit: MAX_DEVICES_PER_USER,
+      })
     }
     const report = { ...r, userId: user.id, lastContact: feed.now() }
     feed.store.report(report)
@@ -41,7 +43,9 @@ export function deviceRoutes(app: Hono<AppEnv>, deps: { feed: ConsoleFeed }): vo
     const user = requireRole(c, 'supervisor', 'admin', 'observer')
     const unit = consoleUnit(user, queryParams(c, DeviceQuery).unit)
     const now = feed.now()
-    const devices = feed.store.devicesOfUnit(unit).map((d) => ({ ...d, stale: now - d.lastContact > feed.staleAfterMs }))
+    const devices = feed.store
+      .devicesOfUnit(unit)
+      .map((d) => ({ ...d, stale: now - d.lastContact > feed.staleAfterMs }))
     return c.json({ unit, staleAfterMs: feed.staleAfterMs, devices })
   })
 }

@@ -22,7 +22,9 @@ export interface HealthDeps {
 }
 
 function isDiskFull(e: unknown): boolean {
-  return e instanceof Database.SqliteError ? e.code === 'SQLITE_FULL' : e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOSPC'
+  return e instanceof Database.SqliteError
+    ? e.code === 'SQLITE_FULL'
+    : e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOSPC'
 }
 
 export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {

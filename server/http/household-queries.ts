@@ -45,7 +45,11 @@ function likeWord(word: string): string {
   return `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
 }
 
-export function listHouseholds(db: Db, user: User, f: HouseholdFilter): { households: HouseholdRow[]; nextCursor: string | null } {
+export function listHouseholds(
+  db: Db,
+  user: User,
+  f: HouseholdFilter,
+): { households: HouseholdRow[]; nextCursor: string | null } {
   const scope = householdScope(user, 'h')
   // With a narrow scope or a place filter, the unit/village index is the right one; the unary + stops SQLite
   // (which has no statistics on a fresh database) from walking the whole period in id order instead.
@@ -63,7 +67,10 @@ export function listHouseholds(db: Db, user: User, f: HouseholdFilter): { househ
   eq('h.category', f.category)
   eq('h.admission', f.admission)
   // search_text is folded by the relay's projection (foldForSearch); fold the query the same way.
-  for (const word of foldForSearch(f.q ?? '').split(' ').filter((w) => w.length > 0).slice(0, 8)) {
+  for (const word of foldForSearch(f.q ?? '')
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .slice(0, 8)) {
     where.push(`h.search_text LIKE ? ESCAPE '\\'`)
     params.push(likeWord(word))
   }

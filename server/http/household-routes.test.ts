@@ -47,12 +47,16 @@ describe('GET /api/households', () => {
     const p1 = (await first.json()) as { households: { id: string }[]; nextCursor: string | null }
     expect(p1.households.map((h) => h.id)).toEqual(['hA1-1', 'hA1-2'])
     expect(p1.nextCursor).toBe('hA1-2')
-    const p2 = (await (await s.api(`/api/households?limit=2&cursor=${p1.nextCursor}`, { token: w.tokens.admin })).json()) as {
+    const p2 = (await (
+      await s.api(`/api/households?limit=2&cursor=${p1.nextCursor}`, { token: w.tokens.admin })
+    ).json()) as {
       households: { id: string }[]
       nextCursor: string | null
     }
     expect(p2.households.map((h) => h.id)).toEqual(['hA1-3', 'hA2-1'])
-    const p3 = (await (await s.api(`/api/households?limit=2&cursor=${p2.nextCursor}`, { token: w.tokens.admin })).json()) as {
+    const p3 = (await (
+      await s.api(`/api/households?limit=2&cursor=${p2.nextCursor}`, { token: w.tokens.admin })
+    ).json()) as {
       nextCursor: string | null
     }
     expect(p3.nextCursor).toBeNull()
@@ -70,7 +74,13 @@ describe('GET /api/households/:id', () => {
     const res = await s.api('/api/households/hA1-1', { token: w.tokens.enum })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({
-      household: expect.objectContaining({ id: 'hA1-1', headName: 'Nguyễn Hữu Phong', villageId: 'A1', unitCode: '19900', status: 'in_progress' }),
+      household: expect.objectContaining({
+        id: 'hA1-1',
+        headName: 'Nguyễn Hữu Phong',
+        villageId: 'A1',
+        unitCode: '19900',
+        status: 'in_progress',
+      }),
     })
   })
 
@@ -94,7 +104,9 @@ describe('GET /api/households/:id', () => {
 
 describe('places', () => {
   it('GET /api/villages is scoped; /api/units lists the 40 units; /api/periods the current period', async () => {
-    const v = (await (await s.api('/api/villages', { token: w.tokens.enum })).json()) as { villages: { id: string; householdCount: number }[] }
+    const v = (await (await s.api('/api/villages', { token: w.tokens.enum })).json()) as {
+      villages: { id: string; householdCount: number }[]
+    }
     expect(v.villages).toEqual([{ id: 'A1', unitCode: '19900', name: 'Thôn A1', householdCount: 3 }])
     const sv = (await (await s.api('/api/villages', { token: w.tokens.sup })).json()) as { villages: { id: string }[] }
     expect(sv.villages.map((x) => x.id)).toEqual(['A1', 'A2'])
@@ -102,7 +114,9 @@ describe('places', () => {
     expect(u.units).toHaveLength(40)
     expect(new Set(u.units.map((x) => x.kind))).toEqual(new Set(['phuong', 'xa']))
     const p = await (await s.api('/api/periods', { token: w.tokens.obs })).json()
-    expect(p).toEqual({ periods: [{ id: '2025', standard: 'ND07_2022_2025', referenceDate: '2025-09-01', isCurrent: true }] })
+    expect(p).toEqual({
+      periods: [{ id: '2025', standard: 'ND07_2022_2025', referenceDate: '2025-09-01', isCurrent: true }],
+    })
   })
 })
 

@@ -38,7 +38,10 @@ export function readableHousehold(db: Db, access: Access, user: User, id: string
   return row
 }
 
-export function householdRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; docStore?: DocStore | undefined }): void {
+export function householdRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; access: Access; docStore?: DocStore | undefined },
+): void {
   const { db, access, docStore } = deps
 
   app.get('/api/households', (c) => {

@@ -16,7 +16,14 @@ afterAll(() => s.stop())
 
 const HUE = 'bbox=107.5,16.4,107.65,16.5'
 interface Answer {
-  clusters: { id: string; count: number; byStatus: Record<string, number>; byCategory: Record<string, number>; lat: number; lng: number }[]
+  clusters: {
+    id: string
+    count: number
+    byStatus: Record<string, number>
+    byCategory: Record<string, number>
+    lat: number
+    lng: number
+  }[]
   pins: { id: string; status: string; village: string; flags: string[] }[]
   truncated: boolean
 }
@@ -33,7 +40,11 @@ describe('GET /api/pins', () => {
     expect(total(body)).toBe(5)
     // The three A1 households are ~15 m apart: one cluster; A2 and B1 are kilometres away: single pins.
     expect(body.clusters).toHaveLength(1)
-    expect(body.clusters[0]).toMatchObject({ count: 3, byStatus: { in_progress: 1, listed: 1, submitted: 1 }, byCategory: { poor: 3 } })
+    expect(body.clusters[0]).toMatchObject({
+      count: 3,
+      byStatus: { in_progress: 1, listed: 1, submitted: 1 },
+      byCategory: { poor: 3 },
+    })
     expect(body.clusters[0]?.lat).toBeCloseTo(16.4501, 3)
     expect(body.pins.map((p) => p.id)).toEqual(['hA2-1', 'hB1-1'])
   })
@@ -43,17 +54,35 @@ describe('GET /api/pins', () => {
     expect(body.clusters).toEqual([])
     expect(body.pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3', 'hA2-1', 'hB1-1'])
     expect(body.pins[0]).toEqual({
-      id: 'hA1-1', unit: '19900', village: 'A1', lat: 16.45, lng: 107.6, status: 'in_progress', category: 'poor', accuracyM: 8,
-      editor: w.ids.enum, flags: ['low-accuracy', 'moved'],
+      id: 'hA1-1',
+      unit: '19900',
+      village: 'A1',
+      lat: 16.45,
+      lng: 107.6,
+      status: 'in_progress',
+      category: 'poor',
+      accuracyM: 8,
+      editor: w.ids.enum,
+      flags: ['low-accuracy', 'moved'],
     })
     expect(body.truncated).toBe(false)
   })
 
   it('filters by village, status, category and enumerator', async () => {
-    expect((await pins(`${HUE}&zoom=19&village=A2,B1`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA2-1', 'hB1-1'])
-    expect((await pins(`${HUE}&zoom=19&status=submitted,in_progress`, w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-3'])
+    expect((await pins(`${HUE}&zoom=19&village=A2,B1`, w.tokens.admin)).pins.map((p) => p.id)).toEqual([
+      'hA2-1',
+      'hB1-1',
+    ])
+    expect((await pins(`${HUE}&zoom=19&status=submitted,in_progress`, w.tokens.admin)).pins.map((p) => p.id)).toEqual([
+      'hA1-1',
+      'hA1-3',
+    ])
     expect((await pins(`${HUE}&zoom=19&category=near_poor`, w.tokens.admin)).pins).toEqual([])
-    expect((await pins(`${HUE}&zoom=19&enumerator=${w.ids.enum}`, w.tokens.sup)).pins.map((p) => p.id)).toEqual(['hA1-1', 'hA1-2', 'hA1-3'])
+    expect((await pins(`${HUE}&zoom=19&enumerator=${w.ids.enum}`, w.tokens.sup)).pins.map((p) => p.id)).toEqual([
+      'hA1-1',
+      'hA1-2',
+      'hA1-3',
+    ])
     const clustered = await pins(`${HUE}&zoom=12&status=listed,submitted`, w.tokens.admin)
     expect(clustered.clusters[0]).toMatchObject({ count: 2, byStatus: { listed: 1, submitted: 1 } })
   })
@@ -66,7 +95,9 @@ describe('GET /api/pins', () => {
     }
     expect(total(await pins(`${HUE}&zoom=10`, w.tokens.sup))).toBe(4)
     expect(total(await pins(`${HUE}&zoom=10`, w.tokens.obs))).toBe(5)
-    expect((await pins('bbox=107.62,16.41,107.64,16.43&zoom=19', w.tokens.admin)).pins.map((p) => p.id)).toEqual(['hB1-1'])
+    expect((await pins('bbox=107.62,16.41,107.64,16.43&zoom=19', w.tokens.admin)).pins.map((p) => p.id)).toEqual([
+      'hB1-1',
+    ])
     const other = await s.api(`/api/pins?${HUE}&zoom=12&unit=20014`, { token: w.tokens.sup })
     expect(other.status).toBe(403)
     expect(((await other.json()) as { code: string }).code).toBe('auth/forbidden')
@@ -85,7 +116,14 @@ describe('GET /api/pins', () => {
   })
 
   it('rejects a malformed bbox or filter', async () => {
-    for (const q of ['bbox=1,2,3&zoom=3', 'bbox=107.7,16.4,107.5,16.5&zoom=3', 'zoom=3', `${HUE}&zoom=40`, `${HUE}&zoom=12&status=lost`, `${HUE}&zoom=12&category=rich`]) {
+    for (const q of [
+      'bbox=1,2,3&zoom=3',
+      'bbox=107.7,16.4,107.5,16.5&zoom=3',
+      'zoom=3',
+      `${HUE}&zoom=40`,
+      `${HUE}&zoom=12&status=lost`,
+      `${HUE}&zoom=12&category=rich`,
+    ]) {
       const res = await s.api(`/api/pins?${q}`, { token: w.tokens.admin })
       expect(res.status, q).toBe(400)
       expect(((await res.json()) as { code: string }).code).toBe('request/invalid')

@@ -15,7 +15,14 @@ import { queryParams } from './validate.ts'
 const BBoxSchema = z
   .string()
   .transform((s) => s.split(',').map((x) => Number(x)))
-  .pipe(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]))
+  .pipe(
+    z.tuple([
+      z.number().min(-180).max(180),
+      z.number().min(-90).max(90),
+      z.number().min(-180).max(180),
+      z.number().min(-90).max(90),
+    ]),
+  )
   .refine(([minLng, minLat, maxLng, maxLat]) => minLng <= maxLng && minLat <= maxLat, 'min must not exceed max')
   .transform(([minLng, minLat, maxLng, maxLat]): BBox => ({ minLng, minLat, maxLng, maxLat }))
 

@@ -44,7 +44,9 @@ export function listVillages(db: Db, user: User, opts: { period: string; unit?: 
 
 export function listPeriods(db: Db): PeriodRow[] {
   const rows = db
-    .prepare('SELECT id, standard, reference_date AS referenceDate, is_current AS isCurrent FROM periods ORDER BY id DESC')
+    .prepare(
+      'SELECT id, standard, reference_date AS referenceDate, is_current AS isCurrent FROM periods ORDER BY id DESC',
+    )
     .all() as (Omit<PeriodRow, 'isCurrent'> & { isCurrent: number })[]
   return rows.map((p) => ({ ...p, isCurrent: p.isCurrent !== 0 }))
 }

@@ -26,11 +26,27 @@ describe('GET /api/progress', () => {
     const body = (await res.json()) as { unit: string; villages: unknown[]; enumerators: unknown[] }
     expect(body.unit).toBe('19900')
     expect(body.villages).toEqual([
-      { unit: '19900', village: 'A1', name: 'Thôn A1', counts: { assigned: 3, started: 2, submitted: 1, verified: 0, returned: 0, byCategory: { ...none, poor: 3 } } },
-      { unit: '19900', village: 'A2', name: 'Thôn A2', counts: { assigned: 1, started: 0, submitted: 0, verified: 0, returned: 0, byCategory: { ...none, poor: 1 } } },
+      {
+        unit: '19900',
+        village: 'A1',
+        name: 'Thôn A1',
+        counts: { assigned: 3, started: 2, submitted: 1, verified: 0, returned: 0, byCategory: { ...none, poor: 3 } },
+      },
+      {
+        unit: '19900',
+        village: 'A2',
+        name: 'Thôn A2',
+        counts: { assigned: 1, started: 0, submitted: 0, verified: 0, returned: 0, byCategory: { ...none, poor: 1 } },
+      },
     ])
     expect(body.enumerators).toEqual([
-      { unit: '19900', userId: w.ids.enum, name: 'enum', villages: ['A1'], counts: { assigned: 3, started: 2, submitted: 1, verified: 0, returned: 0, byCategory: { ...none, poor: 3 } } },
+      {
+        unit: '19900',
+        userId: w.ids.enum,
+        name: 'enum',
+        villages: ['A1'],
+        counts: { assigned: 3, started: 2, submitted: 1, verified: 0, returned: 0, byCategory: { ...none, poor: 3 } },
+      },
     ])
   })
 
@@ -38,13 +54,17 @@ describe('GET /api/progress', () => {
     expect((await s.api('/api/progress?unit=20014', { token: w.tokens.sup })).status).toBe(403)
     expect((await s.api('/api/progress', { token: w.tokens.enum })).status).toBe(403)
     expect((await s.api('/api/progress', { token: w.tokens.admin })).status).toBe(400)
-    const obs = (await (await s.api('/api/progress?unit=20014', { token: w.tokens.obs })).json()) as { villages: { village: string }[] }
+    const obs = (await (await s.api('/api/progress?unit=20014', { token: w.tokens.obs })).json()) as {
+      villages: { village: string }[]
+    }
     expect(obs.villages.map((v) => v.village)).toEqual(['B1'])
   })
 
   it('both progress queries read households through the covering index households_progress', () => {
     for (const sql of [PROGRESS_BY_VILLAGE_SQL, PROGRESS_BY_ENUMERATOR_SQL]) {
-      const plan = (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('2025', '19900', null, null) as { detail: string }[]).map((r) => r.detail)
+      const plan = (
+        s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('2025', '19900', null, null) as { detail: string }[]
+      ).map((r) => r.detail)
       expect(plan.join(' ')).toContain('SEARCH h USING COVERING INDEX households_progress')
     }
   })
@@ -58,9 +78,14 @@ describe('device reports', () => {
     const from = live.messages.length
     const res = await s.api('/api/devices/report', { method: 'POST', token: w.tokens.enum, json: report })
     expect(res.status).toBe(200)
-    const pushed = (await live.next((m) => m.type === 'deltas' && (m as unknown as DeltasMessage).devices.length > 0, from)) as unknown as DeltasMessage
+    const pushed = (await live.next(
+      (m) => m.type === 'deltas' && (m as unknown as DeltasMessage).devices.length > 0,
+      from,
+    )) as unknown as DeltasMessage
     expect(pushed.devices[0]).toMatchObject({ ...report, userId: w.ids.enum, lastContact: clock, stale: false })
-    const list = async () => ((await (await s.api('/api/devices', { token: w.tokens.sup })).json()) as { devices: Record<string, unknown>[] }).devices
+    const list = async () =>
+      ((await (await s.api('/api/devices', { token: w.tokens.sup })).json()) as { devices: Record<string, unknown>[] })
+        .devices
     expect(await list()).toEqual([{ ...report, userId: w.ids.enum, name: 'enum', lastContact: clock, stale: false }])
     clock += 6 * HOUR + 1
     expect((await list())[0]).toMatchObject({ stale: true })
@@ -68,20 +93,40 @@ describe('device reports', () => {
   })
 
   it('refuses malformed reports, too many devices per account, and device lists outside the console roles', async () => {
-    for (const body of [{ deviceId: '../x', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 }, { deviceId: 'p', appVersion: '1', unsyncedEdits: -1, unsyncedPhotos: 0 }, { deviceId: 'p', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0, userId: 'x' }]) {
+    for (const body of [
+      { deviceId: '../x', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 },
+      { deviceId: 'p', appVersion: '1', unsyncedEdits: -1, unsyncedPhotos: 0 },
+      { deviceId: 'p', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0, userId: 'x' },
+    ]) {
       const res = await s.api('/api/devices/report', { method: 'POST', token: w.tokens.enum, json: body })
       expect(res.status).toBe(400)
       expect(((await res.json()) as { code: string }).code).toBe('request/invalid')
     }
     for (let i = 0; i < MAX_DEVICES_PER_USER; i++) {
-      const r = await s.api('/api/devices/report', { method: 'POST', token: w.tokens.obs, json: { deviceId: `d${i}`, appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 } })
+      const r = await s.api('/api/devices/report', {
+        method: 'POST',
+        token: w.tokens.obs,
+        json: { deviceId: `d${i}`, appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 },
+      })
       expect(r.status).toBe(200)
     }
-    const over = await s.api('/api/devices/report', { method: 'POST', token: w.tokens.obs, json: { deviceId: 'one-more', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 } })
+    const over = await s.api('/api/devices/report', {
+      method: 'POST',
+      token: w.tokens.obs,
+      json: { deviceId: 'one-more', appVersion: '1', unsyncedEdits: 0, unsyncedPhotos: 0 },
+    })
     expect(over.status).toBe(429)
     expect(((await over.json()) as { code: string }).code).toBe('device/too-many')
     // A known device keeps reporting.
-    expect((await s.api('/api/devices/report', { method: 'POST', token: w.tokens.obs, json: { deviceId: 'd0', appVersion: '2', unsyncedEdits: 0, unsyncedPhotos: 0 } })).status).toBe(200)
+    expect(
+      (
+        await s.api('/api/devices/report', {
+          method: 'POST',
+          token: w.tokens.obs,
+          json: { deviceId: 'd0', appVersion: '2', unsyncedEdits: 0, unsyncedPhotos: 0 },
+        })
+      ).status,
+    ).toBe(200)
     expect((await s.api('/api/devices', { token: w.tokens.enum })).status).toBe(403)
     expect((await s.api('/api/devices?unit=20014', { token: w.tokens.sup })).status).toBe(403)
     expect((await s.api('/api/devices/report', { method: 'POST', json: {} })).status).toBe(401)

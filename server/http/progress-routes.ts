@@ -18,10 +18,12 @@ const ProgressQuery = z.object({
 /** The unit a console asks about: a supervisor's own (the default), any for admins and observers (then required). */
 export function consoleUnit(user: { role: string; unitCode: string | null }, unit: string | undefined): string {
   if (user.role === 'supervisor') {
-    if (user.unitCode === null || (unit !== undefined && unit !== user.unitCode)) throw new ApiError('auth/forbidden', 'only your own unit')
+    if (user.unitCode === null || (unit !== undefined && unit !== user.unitCode))
+      throw new ApiError('auth/forbidden', 'only your own unit')
     return user.unitCode
   }
-  if (unit === undefined) throw new ApiError('request/invalid', 'unit is required', { issues: [{ path: 'unit', message: 'required' }] })
+  if (unit === undefined)
+    throw new ApiError('request/invalid', 'unit is required', { issues: [{ path: 'unit', message: 'required' }] })
   return unit
 }
 

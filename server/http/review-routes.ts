@@ -14,7 +14,10 @@ import { ApiError } from './errors.ts'
 import { readableHousehold } from './household-routes.ts'
 import { jsonBody } from './validate.ts'
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date')
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date')
 const comment = z.string().trim().min(1).max(2000)
 
 const Bodies = {
@@ -22,18 +25,31 @@ const Bodies = {
   return: z
     .object({
       comment: comment.optional(),
-      fieldComments: z.array(z.object({ path: z.string().min(1).max(200), text: comment }).strict()).max(200).default([]),
+      fieldComments: z
+        .array(z.object({ path: z.string().min(1).max(200), text: comment }).strict())
+        .max(200)
+        .default([]),
     })
     .strict()
-    .refine((b) => b.comment !== undefined || b.fieldComments.length > 0, { message: 'a return needs a comment or a field comment', path: ['comment'] }),
+    .refine((b) => b.comment !== undefined || b.fieldComments.length > 0, {
+      message: 'a return needs a comment or a field comment',
+      path: ['comment'],
+    }),
   meeting: z
-    .object({ date, attendees: z.number().int().min(1).max(100_000), agreeing: z.number().int().min(0).max(100_000), comment: comment.optional() })
+    .object({
+      date,
+      attendees: z.number().int().min(1).max(100_000),
+      agreeing: z.number().int().min(0).max(100_000),
+      comment: comment.optional(),
+    })
     .strict()
     .refine((b) => b.agreeing <= b.attendees, { message: 'more agreeing than attendees', path: ['agreeing'] }),
   posting: z.object({ from: date, comment: comment.optional() }).strict(),
   recheck: z.object({ comment }).strict(),
   'recheck-done': z.object({ comment }).strict(),
-  approve: z.object({ decisionNumber: z.string().trim().min(1).max(100), decisionDate: date, comment: comment.optional() }).strict(),
+  approve: z
+    .object({ decisionNumber: z.string().trim().min(1).max(100), decisionDate: date, comment: comment.optional() })
+    .strict(),
   certify: z.object({ comment: comment.optional() }).strict(),
 } as const
 type Step = keyof typeof Bodies
@@ -41,13 +57,21 @@ type Body<S extends Step> = z.infer<(typeof Bodies)[S]>
 
 const AdmissionBody = z.object({ decision: z.enum(['approved', 'rejected']) }).strict()
 
-const BulkVerify = z.object({ ids: z.array(z.string().min(1).max(128)).min(1).max(500), comment: comment.optional() }).strict()
+const BulkVerify = z
+  .object({ ids: z.array(z.string().min(1).max(128)).min(1).max(500), comment: comment.optional() })
+  .strict()
 
 /** The calendar date in Vietnam (UTC+7): posting days and decision dates are local days. */
 const vietnamDate = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10)
 
 /** One step as an intent on the document; `refuse` stops it with a review code before anything is written. */
-function stepEdit<S extends Step>(step: S, body: Body<S>, by: Reviewer, today: string, refuse: (e: ApiError) => void): (doc: HouseholdDoc) => EditResult {
+function stepEdit<S extends Step>(
+  step: S,
+  body: Body<S>,
+  by: Reviewer,
+  today: string,
+  refuse: (e: ApiError) => void,
+): (doc: HouseholdDoc) => EditResult {
   const c = (body as { comment?: string }).comment ?? null
   return (doc) => {
     switch (step) {
@@ -72,7 +96,12 @@ function stepEdit<S extends Step>(step: S, body: Body<S>, by: Reviewer, today: s
         const until = [...doc.read().workflow.history].reverse().find((h) => h.postedUntil !== undefined)?.postedUntil
         if (doc.status === 'posted' && until !== undefined && today <= until) {
           refuse(new ApiError('review/posting-not-ended', `the posting runs until ${until}`, { postedUntil: until }))
-          return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: 'posting not ended' }
+          return {
+            ok: false,
+            code: 'household/invalid-transition',
+            path: 'workflow.status',
+            reason: 'posting not ended',
+          }
         }
         return doc.approve(by, { number: b.decisionNumber, date: b.decisionDate }, c)
       }
@@ -83,12 +112,20 @@ function stepEdit<S extends Step>(step: S, body: Body<S>, by: Reviewer, today: s
   }
 }
 
-export function reviewRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; relay: Relay | undefined; now: () => number }): void {
+export function reviewRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; access: Access; relay: Relay | undefined; now: () => number },
+): void {
   const { db, access } = deps
   const admissions = createAdmissionStore(db)
 
   /** Runs one step on one household; throws ApiError with a stable code when it is refused (nothing written). */
-  async function review<S extends Step>(user: User, id: string, step: S, body: Body<S>): Promise<{ id: string; status: string; serverSeq: number }> {
+  async function review<S extends Step>(
+    user: User,
+    id: string,
+    step: S,
+    body: Body<S>,
+  ): Promise<{ id: string; status: string; serverSeq: number }> {
     if (!deps.relay) throw new Error('relay not running: cannot write review steps')
     readableHousehold(db, access, user, id)
     const t = deps.now()
@@ -130,7 +167,12 @@ export function reviewRoutes(app: Hono<AppEnv>, deps: { db: Db; access: Access; 
     const { decision } = await jsonBody(c, AdmissionBody)
     if (!deps.relay) throw new Error('relay not running: cannot decide admissions')
     readableHousehold(db, access, user, id)
-    const r = await deps.relay.serverEdit(id, user, (doc) => doc.decideAdmission(decision), () => admissions.setAdmission(id, decision))
+    const r = await deps.relay.serverEdit(
+      id,
+      user,
+      (doc) => doc.decideAdmission(decision),
+      () => admissions.setAdmission(id, decision),
+    )
     if (r.ok) return c.json({ id, admission: decision, serverSeq: r.serverSeq })
     if (r.code === 'household/invalid-transition') throw new ApiError('review/invalid-transition', r.message, { id })
     throw new ApiError(r.code === 'household/not-found' ? 'household/not-found' : 'rate/limited', r.message, { id })

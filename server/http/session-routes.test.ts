@@ -18,7 +18,8 @@ beforeAll(async () => {
 })
 afterAll(() => s.stop())
 
-const attempt = (username: string, password: string) => s.api('/api/login', { method: 'POST', json: { username, password } })
+const attempt = (username: string, password: string) =>
+  s.api('/api/login', { method: 'POST', json: { username, password } })
 
 describe('POST /api/login', () => {
   it('returns a token and the user, and sets an HttpOnly SameSite=Strict cookie', async () => {
@@ -94,7 +95,9 @@ describe('POST /api/login', () => {
   it('an admin lifts the delay at once; others may not; unknown users answer user/not-found', async () => {
     for (let i = 0; i < 5; i++) await attempt('khoa', 'nope-nope-nope')
     expect((await attempt('khoa', TEST_PASSWORD)).status).toBe(429)
-    const list = (await (await s.api('/api/users', { token: adminToken })).json()) as { users: { username: string; signInDelayS: number }[] }
+    const list = (await (await s.api('/api/users', { token: adminToken })).json()) as {
+      users: { username: string; signInDelayS: number }[]
+    }
     expect(list.users.find((u) => u.username === 'khoa')?.signInDelayS).toBe(30)
     const observer = await s.login('thu')
     expect((await s.api('/api/users/khoa/unlock', { method: 'POST', token: observer })).status).toBe(403)
@@ -118,7 +121,10 @@ describe('POST /api/login', () => {
     // The known device is limited too, on its own count; an admin unlock lifts both.
     for (let i = 0; i < 5; i++) expect((await fromDevice('mistyped-on-phone', 'phone-of-hoa')).status).toBe(401)
     expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(429)
-    expect(await (await s.api('/api/users/hoa/unlock', { method: 'POST', token: adminToken })).json()).toEqual({ username: 'hoa', wasDelayed: true })
+    expect(await (await s.api('/api/users/hoa/unlock', { method: 'POST', token: adminToken })).json()).toEqual({
+      username: 'hoa',
+      wasDelayed: true,
+    })
     expect((await fromDevice(TEST_PASSWORD, 'phone-of-hoa')).status).toBe(200)
     expect((await fromDevice(TEST_PASSWORD)).status).toBe(200)
   })

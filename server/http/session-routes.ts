@@ -48,16 +48,26 @@ export function sessionRoutes(app: Hono<AppEnv>, deps: SessionRouteDeps): void {
     const body = await jsonBody(c, LoginSchema)
     const username = body.username.trim().toLowerCase()
     const row = findUserRow(db, username)
-    const device = row && body.deviceId !== undefined && isKnownDevice(db, row.id, body.deviceId) ? body.deviceId : undefined
+    const device =
+      row && body.deviceId !== undefined && isKnownDevice(db, row.id, body.deviceId) ? body.deviceId : undefined
     const admission = limiter.begin(username, clientAddress(c, deps.trustProxy), device)
     if (!admission.ok) {
       const retryAfterS = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
       c.header('Retry-After', String(retryAfterS))
-      const whose = admission.scope === 'account' ? 'this account' : admission.scope === 'address' ? 'this network address' : 'the server'
-      throw new ApiError('rate/limited', `too many failed sign-ins for ${whose}; try again in ${waitText(retryAfterS)}`, {
-        retryAfterS,
-        scope: admission.scope,
-      })
+      const whose =
+        admission.scope === 'account'
+          ? 'this account'
+          : admission.scope === 'address'
+            ? 'this network address'
+            : 'the server'
+      throw new ApiError(
+        'rate/limited',
+        `too many failed sign-ins for ${whose}; try again in ${waitText(retryAfterS)}`,
+        {
+          retryAfterS,
+          scope: admission.scope,
+        },
+      )
     }
     const { attempt } = admission
     let ok = false
@@ -69,12 +79,23 @@ export function sessionRoutes(app: Hono<AppEnv>, deps: SessionRouteDeps): void {
     }
     const address = clientAddress(c, deps.trustProxy)
     if (!ok || !row) {
-      deps.audit.record({ action: 'login-failed', actor: null, address, target: username, details: { reason: row?.disabled ? 'disabled' : 'invalid-credentials' } })
+      deps.audit.record({
+        action: 'login-failed',
+        actor: null,
+        address,
+        target: username,
+        details: { reason: row?.disabled ? 'disabled' : 'invalid-credentials' },
+      })
       throw new ApiError('auth/invalid-credentials', 'wrong username or password')
     }
     attempt.succeeded()
     const session = createSession(db, row.id, { deviceId: body.deviceId ?? null, now: now() })
-    deps.audit.record({ action: 'login', actor: { id: row.id, username: row.username }, address, details: { deviceId: body.deviceId ?? null } })
+    deps.audit.record({
+      action: 'login',
+      actor: { id: row.id, username: row.username },
+      address,
+      details: { deviceId: body.deviceId ?? null },
+    })
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Strict',

@@ -22,10 +22,18 @@ describe('/api/users', () => {
     const res = await s.api('/api/users', {
       method: 'POST',
       token: w.tokens.admin,
-      json: { username: 'hoa', password: 'mật khẩu dài', role: 'enumerator', villages: ['A2'], displayName: 'Phạm Thị Hoa' },
+      json: {
+        username: 'hoa',
+        password: 'mật khẩu dài',
+        role: 'enumerator',
+        villages: ['A2'],
+        displayName: 'Phạm Thị Hoa',
+      },
     })
     expect(res.status).toBe(201)
-    expect(await res.json()).toMatchObject({ user: { username: 'hoa', role: 'enumerator', displayName: 'Phạm Thị Hoa' } })
+    expect(await res.json()).toMatchObject({
+      user: { username: 'hoa', role: 'enumerator', displayName: 'Phạm Thị Hoa' },
+    })
     const token = await s.login('hoa', 'mật khẩu dài')
     const list = (await (await s.api('/api/households', { token })).json()) as { households: { id: string }[] }
     expect(list.households.map((h) => h.id)).toEqual(['hA2-1'])
@@ -42,7 +50,10 @@ describe('/api/users', () => {
     expect(taken.status).toBe(409)
     expect(await taken.json()).toMatchObject({ code: 'user/username-taken' })
     const village = await post({ username: 'x1', password: 'long enough', role: 'enumerator', villages: ['ZZ'] })
-    expect(await village.json()).toMatchObject({ code: 'request/invalid', details: { issues: [{ path: ['villages'] }] } })
+    expect(await village.json()).toMatchObject({
+      code: 'request/invalid',
+      details: { issues: [{ path: ['villages'] }] },
+    })
     const sup = await post({ username: 'x2', password: 'long enough', role: 'supervisor' })
     expect(await sup.json()).toMatchObject({ code: 'request/invalid', details: { issues: [{ path: ['unitCode'] }] } })
   })
@@ -58,20 +69,33 @@ describe('/api/users', () => {
     ] as const) {
       const res = await post(username, password)
       expect(res.status).toBe(400)
-      expect(await res.json()).toMatchObject({ code: 'request/invalid', details: { issues: [{ path: ['password'], message: why }] } })
+      expect(await res.json()).toMatchObject({
+        code: 'request/invalid',
+        details: { issues: [{ path: ['password'], message: why }] },
+      })
     }
-    expect(s.db.prepare("SELECT COUNT(*) FROM users WHERE username IN ('p1', 'p2', 'p3', 'nguyenlan')").pluck().get()).toBe(0)
+    expect(
+      s.db.prepare("SELECT COUNT(*) FROM users WHERE username IN ('p1', 'p2', 'p3', 'nguyenlan')").pluck().get(),
+    ).toBe(0)
   })
 
   it('is admin only', async () => {
     for (const token of [w.tokens.enum, w.tokens.sup, w.tokens.obs]) {
       expect((await s.api('/api/users', { token })).status).toBe(403)
-      const res = await s.api('/api/users', { method: 'POST', token, json: { username: 'y', password: 'long enough', role: 'admin' } })
+      const res = await s.api('/api/users', {
+        method: 'POST',
+        token,
+        json: { username: 'y', password: 'long enough', role: 'admin' },
+      })
       expect(res.status).toBe(403)
       for (const action of ['disable', 'enable', 'unlock']) {
         expect((await s.api(`/api/users/obs/${action}`, { method: 'POST', token })).status).toBe(403)
       }
-      const reset = await s.api('/api/users/enum/password', { method: 'POST', token, json: { password: 'a new long password' } })
+      const reset = await s.api('/api/users/enum/password', {
+        method: 'POST',
+        token,
+        json: { password: 'a new long password' },
+      })
       expect(reset.status).toBe(403)
     }
     expect(s.db.prepare("SELECT disabled FROM users WHERE username = 'obs'").pluck().get()).toBe(0)
@@ -87,11 +111,15 @@ describe('disable, enable, password reset', () => {
     const res = await s.api('/api/users/vy/disable', { method: 'POST', token: w.tokens.admin })
     expect(await res.json()).toEqual({ username: 'vy', disabled: true, sessionsEnded: 1 })
     expect((await s.api('/api/me', { token })).status).toBe(401)
-    expect((await s.api('/api/login', { method: 'POST', json: { username: 'vy', password: TEST_PASSWORD } })).status).toBe(401)
+    expect(
+      (await s.api('/api/login', { method: 'POST', json: { username: 'vy', password: TEST_PASSWORD } })).status,
+    ).toBe(401)
     t += SCOPE_CACHE_MS // the relay re-checks a socket's session at most this often
     void device.hello().catch(() => undefined) // any frame: the relay re-checks the session and closes the socket
     expect(await device.closed()).toBe(CloseCode.UNAUTHENTICATED)
-    const listed = (await (await s.api('/api/users', { token: w.tokens.admin })).json()) as { users: { username: string; disabled: boolean }[] }
+    const listed = (await (await s.api('/api/users', { token: w.tokens.admin })).json()) as {
+      users: { username: string; disabled: boolean }[]
+    }
     expect(listed.users.find((u) => u.username === 'vy')?.disabled).toBe(true)
 
     const on = await s.api('/api/users/vy/enable', { method: 'POST', token: w.tokens.admin })
@@ -111,15 +139,29 @@ describe('disable, enable, password reset', () => {
   it('a reset sets a new password under the policy and ends every session of the user', async () => {
     await s.addUser({ username: 'duc', role: 'observer' })
     const old = await s.login('duc')
-    const reset = (password: string) => s.api('/api/users/duc/password', { method: 'POST', token: w.tokens.admin, json: { password } })
+    const reset = (password: string) =>
+      s.api('/api/users/duc/password', { method: 'POST', token: w.tokens.admin, json: { password } })
     const weak = await reset('iloveyou12')
-    expect(await weak.json()).toMatchObject({ code: 'request/invalid', details: { issues: [{ path: ['password'], message: 'too common' }] } })
+    expect(await weak.json()).toMatchObject({
+      code: 'request/invalid',
+      details: { issues: [{ path: ['password'], message: 'too common' }] },
+    })
     expect((await s.api('/api/me', { token: old })).status).toBe(200) // nothing changed
     const ok = await reset('đồi Vọng Cảnh')
     expect(await ok.json()).toEqual({ username: 'duc', sessionsEnded: 1 })
     expect((await s.api('/api/me', { token: old })).status).toBe(401)
-    expect((await s.api('/api/login', { method: 'POST', json: { username: 'duc', password: TEST_PASSWORD } })).status).toBe(401)
+    expect(
+      (await s.api('/api/login', { method: 'POST', json: { username: 'duc', password: TEST_PASSWORD } })).status,
+    ).toBe(401)
     await s.login('duc', 'đồi Vọng Cảnh')
-    expect((await s.api('/api/users/nobody/password', { method: 'POST', token: w.tokens.admin, json: { password: 'đồi Vọng Cảnh' } })).status).toBe(404)
+    expect(
+      (
+        await s.api('/api/users/nobody/password', {
+          method: 'POST',
+          token: w.tokens.admin,
+          json: { password: 'đồi Vọng Cảnh' },
+        })
+      ).status,
+    ).toBe(404)
   })
 })

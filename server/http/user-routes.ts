@@ -27,7 +27,8 @@ const PasswordResetSchema = z.object({ password: z.string().min(1).max(PASSWORD_
 
 /** Domain errors of the user store → the API's stable codes. */
 function asApiError(err: unknown): unknown {
-  if (err instanceof UsernameTakenError) return new ApiError('user/username-taken', err.message, { username: err.username })
+  if (err instanceof UsernameTakenError)
+    return new ApiError('user/username-taken', err.message, { username: err.username })
   if (err instanceof UserNotFoundError) return new ApiError('user/not-found', err.message, { username: err.username })
   if (err instanceof UnknownPlaceError) {
     return new ApiError('request/invalid', err.message, { issues: [{ path: [err.field], message: err.message }] })
@@ -38,7 +39,10 @@ function asApiError(err: unknown): unknown {
   return err
 }
 
-export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; limiter: LoginLimiter; audit: Audit }): void {
+export function userRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; now: () => number; limiter: LoginLimiter; audit: Audit },
+): void {
   const { db, now, limiter } = deps
 
   app.get('/api/users', (c) => {
@@ -52,14 +56,22 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
     const input = await jsonBody(c, NewUserSchema)
     try {
       const user = await createUser(db, input, now)
-      deps.audit.record({ action: 'user-create', actor: admin, target: user.username, details: { role: user.role, unitCode: user.unitCode } })
+      deps.audit.record({
+        action: 'user-create',
+        actor: admin,
+        target: user.username,
+        details: { role: user.role, unitCode: user.unitCode },
+      })
       return c.json({ user }, 201)
     } catch (err) {
       throw asApiError(err)
     }
   })
 
-  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     app.post(`/api/users/:username/${action}`, (c) => {
       const admin = requireRole(c, 'admin')
       const username = c.req.param('username')
@@ -68,7 +80,12 @@ export function userRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number;
       }
       try {
         const { sessionsEnded } = setUserDisabled(db, username, disabled)
-        deps.audit.record({ action: disabled ? 'user-disable' : 'user-enable', actor: admin, target: username, details: { sessionsEnded } })
+        deps.audit.record({
+          action: disabled ? 'user-disable' : 'user-enable',
+          actor: admin,
+          target: username,
+          details: { sessionsEnded },
+        })
         return c.json({ username, disabled, sessionsEnded })
       } catch (err) {
         throw asApiError(err)

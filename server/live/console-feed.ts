@@ -1,7 +1,13 @@
 // The console's read side in one place: the pin index, the live subscriptions, and what a commit or a device report
 // changes for them. The household writer calls summaryCommitted() after its transaction; nothing here writes data.
 import type { Db } from '../db/open.ts'
-import { createConsoleStore, type ConsoleStore, type DeviceReport, type PinRow, type ProgressCounts } from '../store/console-store.ts'
+import {
+  createConsoleStore,
+  type ConsoleStore,
+  type DeviceReport,
+  type PinRow,
+  type ProgressCounts,
+} from '../store/console-store.ts'
 import { createPinIndex, matchesFilters, publicPin, type Pin, type PinIndex } from './pin-index.ts'
 import type { View } from './view.ts'
 
@@ -55,9 +61,18 @@ export interface ConsoleFeed {
 export const DEFAULT_STALE_AFTER_MS = 6 * 60 * 60 * 1000
 
 const samePin = (a: PinRow, b: PinRow) =>
-  a.lat === b.lat && a.lng === b.lng && a.status === b.status && a.category === b.category && a.accuracyM === b.accuracyM && a.editor === b.editor && a.flags.join() === b.flags.join()
+  a.lat === b.lat &&
+  a.lng === b.lng &&
+  a.status === b.status &&
+  a.category === b.category &&
+  a.accuracyM === b.accuracyM &&
+  a.editor === b.editor &&
+  a.flags.join() === b.flags.join()
 
-export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfterMs?: number; onError?: (e: unknown) => void } = {}): ConsoleFeed {
+export function createConsoleFeed(
+  db: Db,
+  opts: { now?: () => number; staleAfterMs?: number; onError?: (e: unknown) => void } = {},
+): ConsoleFeed {
   const now = opts.now ?? Date.now
   const onError = opts.onError ?? ((e: unknown) => console.error('[live]', e))
   const store = createConsoleStore(db)
@@ -67,7 +82,8 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
   let due = new Set<string>()
   let scheduled: Promise<void> | null = null
 
-  const inView = (s: LiveSubscriber, period: string, unit: string) => s.view.period === period && s.view.units.includes(unit)
+  const inView = (s: LiveSubscriber, period: string, unit: string) =>
+    s.view.period === period && s.view.units.includes(unit)
 
   function deliver(ids: Set<string>): void {
     const villages = new Map<string, { period: string; unit: string; village: string }>()
@@ -80,8 +96,10 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
       if (old === null && r.pin === null) continue
       for (const s of subscribers) {
         if (!inView(s, r.period, r.unit)) continue
-        if (r.pin && matchesFilters(r.pin, s.view.filters)) s.push({ key: `pin:${id}`, kind: 'pin', pin: publicPin(r.pin) })
-        else if (old === undefined || (old !== null && matchesFilters(old, s.view.filters))) s.push({ key: `pin:${id}`, kind: 'removed', id })
+        if (r.pin && matchesFilters(r.pin, s.view.filters))
+          s.push({ key: `pin:${id}`, kind: 'pin', pin: publicPin(r.pin) })
+        else if (old === undefined || (old !== null && matchesFilters(old, s.view.filters)))
+          s.push({ key: `pin:${id}`, kind: 'removed', id })
       }
     }
     for (const { period, unit, village } of villages.values()) {
@@ -91,7 +109,8 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
       const es = store.enumeratorProgress(period, unit, village)
       for (const s of listening) {
         if (v) s.push({ key: `village:${unit}:${village}`, kind: 'village', progress: { unit, ...v } })
-        for (const e of es) s.push({ key: `enumerator:${unit}:${e.userId}`, kind: 'enumerator', progress: { unit, ...e } })
+        for (const e of es)
+          s.push({ key: `enumerator:${unit}:${e.userId}`, kind: 'enumerator', progress: { unit, ...e } })
       }
     }
   }
@@ -133,7 +152,8 @@ export function createConsoleFeed(db: Db, opts: { now?: () => number; staleAfter
       const name = store.displayName(r.userId) ?? r.userId
       const device: DeviceStatus = { ...r, name, stale: now() - r.lastContact > staleAfterMs }
       for (const s of listening) {
-        if (s.view.units.some((u) => units.includes(u))) s.push({ key: `device:${r.userId}:${r.deviceId}`, kind: 'device', device })
+        if (s.view.units.some((u) => units.includes(u)))
+          s.push({ key: `device:${r.userId}:${r.deviceId}`, kind: 'device', device })
       }
     },
     settled: () => scheduled ?? Promise.resolve(),

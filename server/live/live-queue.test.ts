@@ -13,7 +13,16 @@ beforeAll(async () => {
   s = await startTestServer()
   w = await makeWorld(s)
   s.db.transaction(() =>
-    insertPlaces(s, { households: ids.map((id, i) => ({ id, period: '2025', unit_code: '19900', village_id: 'A2', lat: 16.46 + i * 1e-6, lng: 107.56 })) }),
+    insertPlaces(s, {
+      households: ids.map((id, i) => ({
+        id,
+        period: '2025',
+        unit_code: '19900',
+        village_id: 'A2',
+        lat: 16.46 + i * 1e-6,
+        lng: 107.56,
+      })),
+    }),
   )()
 })
 afterAll(() => s.stop())

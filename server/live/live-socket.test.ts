@@ -35,7 +35,11 @@ beforeAll(async () => {
 afterAll(() => server.stop())
 
 /** A phone of `name` holding `householdId`: returns a replica with the server state and the connected client. */
-async function phone(name: string, householdId: string, clientId: number): Promise<{ c: SyncClient; r: DeviceReplica }> {
+async function phone(
+  name: string,
+  householdId: string,
+  clientId: number,
+): Promise<{ c: SyncClient; r: DeviceReplica }> {
   const c = await SyncClient.connect({ url: server.url, token: tokens[name]!, deviceId: `${name}-phone` })
   expect((await c.hello()).type).toBe('welcome')
   await c.manifest([])
@@ -59,11 +63,16 @@ describe('/live pin and progress deltas', () => {
     expect(await an.c.sendUpdate('hh-l-1', an.r.take())).toMatchObject({ type: 'ack' })
     const pin = await sup1.pin('hh-l-1', (p) => p.lat === 16.462, from)
     expect(pin).toMatchObject({ lng: 107.59, editor: ids.an, flags: ['low-accuracy', 'moved', 'photo-outside-visit'] })
-    const progress = (await sup1.next((m) => m.type === 'deltas' && (m as unknown as DeltasMessage).villages.length > 0, from)) as unknown as DeltasMessage
+    const progress = (await sup1.next(
+      (m) => m.type === 'deltas' && (m as unknown as DeltasMessage).villages.length > 0,
+      from,
+    )) as unknown as DeltasMessage
     expect(progress.villages[0]).toMatchObject({ unit: '19900', village: 'lv1', counts: { assigned: 2 } })
     expect(progress.enumerators.map((e) => e.userId)).toEqual([ids.an])
     // Stored the same way: the summary row carries the flags.
-    expect(server.db.prepare("SELECT flags FROM households WHERE id = 'hh-l-1'").pluck().get()).toBe('low-accuracy,moved,photo-outside-visit')
+    expect(server.db.prepare("SELECT flags FROM households WHERE id = 'hh-l-1'").pluck().get()).toBe(
+      'low-accuracy,moved,photo-outside-visit',
+    )
 
     // Positive control on sup2's socket: an edit in its own unit, committed after an's, arrives — and nothing of
     // hh-l-1 came before it (deltas leave in commit order).
@@ -117,7 +126,9 @@ describe('/live refusals (named close codes)', () => {
   })
 
   it(`a user's socket beyond ${LIVE_LIMITS.perUser} is closed with 4429; the open ones keep working`, async () => {
-    const open = await Promise.all(Array.from({ length: LIVE_LIMITS.perUser }, () => LiveClient.connect(server.url, tokens.sup3!)))
+    const open = await Promise.all(
+      Array.from({ length: LIVE_LIMITS.perUser }, () => LiveClient.connect(server.url, tokens.sup3!)),
+    )
     const extra = await LiveClient.connect(server.url, tokens.sup3!)
     expect(await extra.whenClosed()).toBe(LiveClose.RATE_LIMITED)
     expect(extra.messages).toEqual([{ type: 'error', code: 'live/too-many-sockets' }])

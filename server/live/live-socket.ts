@@ -44,7 +44,15 @@ const Subscribe = z.object({
   type: z.literal('subscribe'),
   period: z.string().min(1).max(16).optional(),
   unit: z.string().min(1).max(16).optional(),
-  filters: z.object({ village: z.string().optional(), enumerator: z.string().optional(), status: z.string().optional(), category: z.string().optional() }).strict().optional(),
+  filters: z
+    .object({
+      village: z.string().optional(),
+      enumerator: z.string().optional(),
+      status: z.string().optional(),
+      category: z.string().optional(),
+    })
+    .strict()
+    .optional(),
 })
 
 interface RawSocket {
@@ -61,7 +69,11 @@ interface LiveDeps {
 }
 
 /** Mounts GET /live. On shutdown the server closes every socket with 1001 (server.ts). */
-export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket'], deps: LiveDeps): void {
+export function liveRoutes(
+  app: Hono<AppEnv>,
+  upgradeWebSocket: NodeWebSocket['upgradeWebSocket'],
+  deps: LiveDeps,
+): void {
   const perUser = new Map<string, number>()
   const onError = deps.onError ?? ((e: unknown) => console.error('[live]', e))
 
@@ -104,7 +116,14 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
         send({ type: 'resync', reason: 'live/queue-overflow' })
       }
       if (queue.size === 0) return
-      const out = { type: 'deltas', pins: [] as unknown[], removed: [] as string[], villages: [] as unknown[], enumerators: [] as unknown[], devices: [] as unknown[] }
+      const out = {
+        type: 'deltas',
+        pins: [] as unknown[],
+        removed: [] as string[],
+        villages: [] as unknown[],
+        enumerators: [] as unknown[],
+        devices: [] as unknown[],
+      }
       for (const d of queue.values()) {
         if (d.kind === 'pin') out.pins.push(d.pin)
         else if (d.kind === 'removed') out.removed.push(d.id)
@@ -212,7 +231,8 @@ export function liveRoutes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['u
           // A browser cannot read a refused upgrade's status: accept, then close with a named code.
           if (user === null) return refuse(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
           if (user.role === 'enumerator') return refuse(LiveClose.FORBIDDEN, 'live/forbidden')
-          if ((perUser.get(user.id) ?? 0) >= LIVE_LIMITS.perUser) return refuse(LiveClose.RATE_LIMITED, 'live/too-many-sockets')
+          if ((perUser.get(user.id) ?? 0) >= LIVE_LIMITS.perUser)
+            return refuse(LiveClose.RATE_LIMITED, 'live/too-many-sockets')
           perUser.set(user.id, (perUser.get(user.id) ?? 0) + 1)
           conn = connection(user, token, {
             send: (text) => ws.send(text),

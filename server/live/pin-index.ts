@@ -96,12 +96,22 @@ function build(rows: PinRow[], version: number): Built {
       acc.n = acc.n.map((x, k) => x + (p.n[k] ?? 0))
     },
   })
-  index.load(rows.map((r, i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [r.lng, r.lat] }, properties: { i } })))
+  index.load(
+    rows.map((r, i) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [r.lng, r.lat] },
+      properties: { i },
+    })),
+  )
   return { version, index, rows }
 }
 
 export function matchesFilters(p: Pick<PinRow, 'village' | 'status' | 'category'>, f: PinFilters): boolean {
-  return (!f.villages || f.villages.includes(p.village)) && (!f.statuses || f.statuses.includes(p.status)) && (!f.categories || f.categories.includes(p.category))
+  return (
+    (!f.villages || f.villages.includes(p.village)) &&
+    (!f.statuses || f.statuses.includes(p.status)) &&
+    (!f.categories || f.categories.includes(p.category))
+  )
 }
 
 function filterKey(f: PinFilters): string {
@@ -111,9 +121,15 @@ function filterKey(f: PinFilters): string {
 
 function grow(box: BBox | null, p: PinRow): BBox {
   if (!box) return { minLng: p.lng, minLat: p.lat, maxLng: p.lng, maxLat: p.lat }
-  return { minLng: Math.min(box.minLng, p.lng), maxLng: Math.max(box.maxLng, p.lng), minLat: Math.min(box.minLat, p.lat), maxLat: Math.max(box.maxLat, p.lat) }
+  return {
+    minLng: Math.min(box.minLng, p.lng),
+    maxLng: Math.max(box.maxLng, p.lng),
+    minLat: Math.min(box.minLat, p.lat),
+    maxLat: Math.max(box.maxLat, p.lat),
+  }
 }
-const overlaps = (a: BBox, b: BBox) => a.minLng <= b.maxLng && b.minLng <= a.maxLng && a.minLat <= b.maxLat && b.minLat <= a.maxLat
+const overlaps = (a: BBox, b: BBox) =>
+  a.minLng <= b.maxLng && b.minLng <= a.maxLng && a.minLat <= b.maxLat && b.minLat <= a.maxLat
 
 export const publicPin = ({ period: _period, ...p }: PinRow): Pin => p
 
@@ -162,7 +178,11 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
     }
     let hit = u.filtered.get(key)
     if (hit) u.filtered.delete(key) // re-inserted below: the Map's order is the recency order
-    if (!hit || hit.version !== u.version) hit = build([...u.pins.values()].filter((p) => matchesFilters(p, f)), u.version)
+    if (!hit || hit.version !== u.version)
+      hit = build(
+        [...u.pins.values()].filter((p) => matchesFilters(p, f)),
+        u.version,
+      )
     u.filtered.set(key, hit)
     if (u.filtered.size > FILTERED_PER_UNIT) u.filtered.delete(u.filtered.keys().next().value as string)
     return hit
@@ -183,7 +203,9 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
             break
           }
           const [lng, lat] = f.geometry.coordinates as [number, number]
-          const props = f.properties as Partial<Props & Counts & { cluster: boolean; cluster_id: number; point_count: number }>
+          const props = f.properties as Partial<
+            Props & Counts & { cluster: boolean; cluster_id: number; point_count: number }
+          >
           if (props.cluster && props.n) {
             const n = props.n
             const byStatus: Cluster['byStatus'] = {}
@@ -194,7 +216,14 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
             CATEGORIES.forEach((c, k) => {
               if ((n[STATUSES.length + k] ?? 0) > 0) byCategory[c] = n[STATUSES.length + k]
             })
-            clusters.push({ id: `${unit}:${props.cluster_id}`, lat, lng, count: props.point_count ?? 0, byStatus, byCategory })
+            clusters.push({
+              id: `${unit}:${props.cluster_id}`,
+              lat,
+              lng,
+              count: props.point_count ?? 0,
+              byStatus,
+              byCategory,
+            })
           } else {
             pins.push(publicPin(rows[props.i as number] as PinRow))
           }
@@ -218,7 +247,12 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
     async prepare(period, unitList, filters) {
       for (const unit of unitList) {
         const u = units.get(keyOf(period, unit))
-        if (u && u.full?.version === u.version && (filterKey(filters) === '*|*|*' || u.filtered.get(filterKey(filters))?.version === u.version)) continue
+        if (
+          u &&
+          u.full?.version === u.version &&
+          (filterKey(filters) === '*|*|*' || u.filtered.get(filterKey(filters))?.version === u.version)
+        )
+          continue
         indexOf(unitPins(period, unit), filters)
         await new Promise<void>((ok) => setImmediate(ok))
       }

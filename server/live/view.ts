@@ -30,13 +30,21 @@ export interface View {
 
 export type ViewResult = { ok: true; view: View } | { ok: false; code: 'auth/forbidden'; message: string }
 
-const intersect = (a: readonly string[] | undefined, b: readonly string[]): string[] => (a ? a.filter((x) => b.includes(x)) : [...b])
+const intersect = (a: readonly string[] | undefined, b: readonly string[]): string[] =>
+  a ? a.filter((x) => b.includes(x)) : [...b]
 
-export function resolveView(store: ConsoleStore, user: User, period: string, unit: string | undefined, f: FilterParams): ViewResult {
+export function resolveView(
+  store: ConsoleStore,
+  user: User,
+  period: string,
+  unit: string | undefined,
+  f: FilterParams,
+): ViewResult {
   let units: string[]
   let villages = f.village
   if (user.role === 'supervisor') {
-    if (user.unitCode === null || (unit !== undefined && unit !== user.unitCode)) return { ok: false, code: 'auth/forbidden', message: 'only your own unit' }
+    if (user.unitCode === null || (unit !== undefined && unit !== user.unitCode))
+      return { ok: false, code: 'auth/forbidden', message: 'only your own unit' }
     units = [user.unitCode]
   } else if (user.role === 'enumerator') {
     // The phone has its households (with their positions) through /sync; a household's own assignee may differ from

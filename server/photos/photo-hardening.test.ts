@@ -29,8 +29,14 @@ function jpeg(size = 800): Uint8Array<ArrayBuffer> {
 function webp(size = 600): Uint8Array<ArrayBuffer> {
   seed++
   const b = new Uint8Array(size).map((_, i) => (i * 17 + seed) & 0xff)
-  b.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0)
-  b.set([...'WEBP'].map((c) => c.charCodeAt(0)), 8)
+  b.set(
+    [...'RIFF'].map((c) => c.charCodeAt(0)),
+    0,
+  )
+  b.set(
+    [...'WEBP'].map((c) => c.charCodeAt(0)),
+    8,
+  )
   return b
 }
 const put = (body: Uint8Array<ArrayBuffer>, token: string, query = '', type = 'image/jpeg') =>
@@ -74,7 +80,10 @@ describe('per-user upload cap', () => {
     for (const body of [first, jpeg(), jpeg()]) expect((await put(body, token, '?household=hA1-1')).status).toBe(201)
     const over = await put(jpeg(), token, '?household=hA1-1')
     expect(over.status).toBe(429)
-    expect(await over.json()).toMatchObject({ code: 'photo/quota-exceeded', details: { perDayCount: 3, used: { count: 3 } } })
+    expect(await over.json()).toMatchObject({
+      code: 'photo/quota-exceeded',
+      details: { perDayCount: 3, used: { count: 3 } },
+    })
     expect((await put(first, token, '?household=hA1-1')).status).toBe(200) // a retry of a stored photo is free
     expect((await put(jpeg(), w.tokens.enum, '?household=hA1-1')).status).toBe(201) // another user
     clock += DAY + 1
@@ -104,7 +113,10 @@ describe('orphan sweep', () => {
     const young = jpeg()
     expect((await put(young, w.tokens.admin)).status).toBe(201)
 
-    const due = s.db.prepare('SELECT COUNT(*) FROM photos WHERE household_id IS NULL AND created_at < ?').pluck().get(clock - DAY) as number
+    const due = s.db
+      .prepare('SELECT COUNT(*) FROM photos WHERE household_id IS NULL AND created_at < ?')
+      .pluck()
+      .get(clock - DAY) as number
     expect(due).toBeGreaterThanOrEqual(1)
     expect(store.sweepOrphans(DAY)).toEqual({ rows: due, files: due + 1 })
     expect(store.find(sha256Hex(orphan))).toBeUndefined()

@@ -48,7 +48,10 @@ describe('PUT /api/photos/:sha256', () => {
     const wrong = sha256Hex(jpeg(3))
     const res = await put(wrong, bytes, w.tokens.enum)
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ code: 'photo/hash-mismatch', details: { expected: wrong, actual: sha256Hex(bytes) } })
+    expect(await res.json()).toMatchObject({
+      code: 'photo/hash-mismatch',
+      details: { expected: wrong, actual: sha256Hex(bytes) },
+    })
     expect(existsSync(join(s.dataDir, 'photos', wrong.slice(0, 2), wrong.slice(2)))).toBe(false)
     expect(s.db.prepare('SELECT COUNT(*) AS n FROM photos WHERE sha256 = ?').get(wrong)).toEqual({ n: 0 })
   })
@@ -63,7 +66,9 @@ describe('PUT /api/photos/:sha256', () => {
   it('refuses other content types, bad names, and households outside the uploader’s scope', async () => {
     const bytes = jpeg(5)
     const sha = sha256Hex(bytes)
-    expect(((await (await put(sha, bytes, w.tokens.enum, '', 'image/png')).json()) as { code: string }).code).toBe('photo/unsupported-type')
+    expect(((await (await put(sha, bytes, w.tokens.enum, '', 'image/png')).json()) as { code: string }).code).toBe(
+      'photo/unsupported-type',
+    )
     expect((await put('ABC', bytes, w.tokens.enum)).status).toBe(400)
     const out = await put(sha, bytes, w.tokens.enum, '?household=hB1-1')
     expect(out.status).toBe(403)

@@ -7,7 +7,18 @@ import type { Hono } from 'hono'
 import type { Access, User } from '../auth/access.ts'
 import { requireRole, requireUser, type AppContext, type AppEnv } from '../http/context.ts'
 import { ApiError } from '../http/errors.ts'
-import { DEFAULT_PHOTO_QUOTA, PHOTO_MAX_BYTES, PHOTO_TYPES, isSha256, looksLike, sha256Hex, type PhotoQuota, type PhotoRow, type PhotoStore, type PhotoType } from './photo-store.ts'
+import {
+  DEFAULT_PHOTO_QUOTA,
+  PHOTO_MAX_BYTES,
+  PHOTO_TYPES,
+  isSha256,
+  looksLike,
+  sha256Hex,
+  type PhotoQuota,
+  type PhotoRow,
+  type PhotoStore,
+  type PhotoType,
+} from './photo-store.ts'
 
 function shaParam(c: AppContext): string {
   const sha = c.req.param('sha256') ?? ''
@@ -48,7 +59,10 @@ function mayRead(access: Access, user: User, photo: PhotoRow): boolean {
   return photo.householdId !== null && access.canRead(user, photo.householdId)
 }
 
-export function photoRoutes(app: Hono<AppEnv>, deps: { access: Access; photos: PhotoStore; quota?: PhotoQuota | undefined }): void {
+export function photoRoutes(
+  app: Hono<AppEnv>,
+  deps: { access: Access; photos: PhotoStore; quota?: PhotoQuota | undefined },
+): void {
   const { access, photos } = deps
   const quota = deps.quota ?? DEFAULT_PHOTO_QUOTA
 
@@ -66,20 +80,37 @@ export function photoRoutes(app: Hono<AppEnv>, deps: { access: Access; photos: P
     }
     const bytes = await readCapped(c, PHOTO_MAX_BYTES)
     if (bytes.byteLength === 0) throw new ApiError('photo/empty', 'the photo has no bytes')
-    if (!looksLike(type as PhotoType, bytes)) throw new ApiError('photo/not-an-image', `the bytes are not ${type}`, { contentType: type })
+    if (!looksLike(type as PhotoType, bytes))
+      throw new ApiError('photo/not-an-image', `the bytes are not ${type}`, { contentType: type })
     const actual = sha256Hex(bytes)
-    if (actual !== sha) throw new ApiError('photo/hash-mismatch', 'body does not hash to the name', { expected: sha, actual })
+    if (actual !== sha)
+      throw new ApiError('photo/hash-mismatch', 'body does not hash to the name', { expected: sha, actual })
     if (photos.findStored(sha) === undefined) {
       // Only new bytes count: re-sending a stored photo (a retry, another household) costs nothing.
       const used = photos.uploadedToday(user.id)
       if (used.count >= quota.perDayCount || used.bytes + bytes.byteLength > quota.perDayBytes) {
-        throw new ApiError('photo/quota-exceeded', 'too many photos uploaded by this user in the last 24 hours', { ...quota, used })
+        throw new ApiError('photo/quota-exceeded', 'too many photos uploaded by this user in the last 24 hours', {
+          ...quota,
+          used,
+        })
       }
     }
-    const { photo, created } = photos.put({ sha256: sha, bytes, contentType: type as PhotoType, householdId, uploadedBy: user.id })
+    const { photo, created } = photos.put({
+      sha256: sha,
+      bytes,
+      contentType: type as PhotoType,
+      householdId,
+      uploadedBy: user.id,
+    })
     // The same bytes may already be linked to a household outside the uploader's area: do not name it to them.
-    const householdShown = photo.householdId !== null && (photo.householdId === householdId || mayRead(access, user, photo)) ? photo.householdId : null
-    return c.json({ sha256: photo.sha256, bytes: photo.bytes, contentType: photo.contentType, householdId: householdShown }, created ? 201 : 200)
+    const householdShown =
+      photo.householdId !== null && (photo.householdId === householdId || mayRead(access, user, photo))
+        ? photo.householdId
+        : null
+    return c.json(
+      { sha256: photo.sha256, bytes: photo.bytes, contentType: photo.contentType, householdId: householdShown },
+      created ? 201 : 200,
+    )
   })
 
   // Hono answers HEAD with this GET route minus the body: the client uses it to skip uploads that exist.

@@ -47,7 +47,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 export interface PhotoStore {
   find(sha256: string): PhotoRow | undefined
   /** Stores the bytes (already checked against `sha256`) unless present. Returns the row and whether it was new. */
-  put(p: { sha256: string; bytes: Uint8Array; contentType: PhotoType; householdId: string | null; uploadedBy: string }): {
+  put(p: {
+    sha256: string
+    bytes: Uint8Array
+    contentType: PhotoType
+    householdId: string | null
+    uploadedBy: string
+  }): {
     photo: PhotoRow
     created: boolean
   }
@@ -74,7 +80,9 @@ export function createPhotoStore(db: Db, dir: string, now: () => number = Date.n
   )
   const linkHousehold = db.prepare('UPDATE photos SET household_id = ? WHERE sha256 = ? AND household_id IS NULL')
   const householdRow = db.prepare('SELECT 1 FROM households WHERE id = ?')
-  const today = db.prepare('SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM photos WHERE uploaded_by = ? AND created_at > ?')
+  const today = db.prepare(
+    'SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM photos WHERE uploaded_by = ? AND created_at > ?',
+  )
   const orphans = db.prepare('SELECT sha256 FROM photos WHERE household_id IS NULL AND created_at < ?').pluck()
   const deleteOrphan = db.prepare('DELETE FROM photos WHERE sha256 = ? AND household_id IS NULL')
   const filePath = (sha: string) => join(dir, sha.slice(0, 2), sha.slice(2))

@@ -4,7 +4,18 @@
 import Papa from 'papaparse'
 import type { RegisterIssue } from './register-issues.ts'
 
-export const REGISTER_COLUMNS = ['household_code', 'personal_id', 'full_name', 'sex', 'birth_date', 'relation', 'ethnicity', 'unit', 'village', 'address'] as const
+export const REGISTER_COLUMNS = [
+  'household_code',
+  'personal_id',
+  'full_name',
+  'sex',
+  'birth_date',
+  'relation',
+  'ethnicity',
+  'unit',
+  'village',
+  'address',
+] as const
 export type RegisterColumn = (typeof REGISTER_COLUMNS)[number]
 export type RawRegisterRow = Record<RegisterColumn, string>
 
@@ -33,11 +44,25 @@ function headerIssues(header: readonly string[]): { issues: RegisterIssue[]; ind
   const known = new Set<string>(REGISTER_COLUMNS)
   header.forEach((raw, i) => {
     const name = raw.trim()
-    if (!known.has(name)) issues.push({ line: 1, column: name || `#${i + 1}`, code: 'register/unknown-column', message: `unknown column "${name}"; expected ${REGISTER_COLUMNS.join(', ')}` })
-    else if (index.has(name as RegisterColumn)) issues.push({ line: 1, column: name, code: 'register/duplicate-column', message: `column "${name}" appears twice` })
+    if (!known.has(name))
+      issues.push({
+        line: 1,
+        column: name || `#${i + 1}`,
+        code: 'register/unknown-column',
+        message: `unknown column "${name}"; expected ${REGISTER_COLUMNS.join(', ')}`,
+      })
+    else if (index.has(name as RegisterColumn))
+      issues.push({
+        line: 1,
+        column: name,
+        code: 'register/duplicate-column',
+        message: `column "${name}" appears twice`,
+      })
     else index.set(name as RegisterColumn, i)
   })
-  for (const c of REGISTER_COLUMNS) if (!index.has(c)) issues.push({ line: 1, column: c, code: 'register/missing-column', message: `missing column "${c}"` })
+  for (const c of REGISTER_COLUMNS)
+    if (!index.has(c))
+      issues.push({ line: 1, column: c, code: 'register/missing-column', message: `missing column "${c}"` })
   return { issues, index }
 }
 
@@ -45,7 +70,11 @@ function headerIssues(header: readonly string[]): { issues: RegisterIssue[]; ind
  * Reads `chunks` as a register CSV, calling `onRow` for every data row (line = the row's number as a spreadsheet shows
  * it, the header being line 1). Throws RegisterFileError when the file is above `maxBytes` or not UTF-8.
  */
-export async function readRegisterCsv(chunks: AsyncIterable<Uint8Array>, maxBytes: number, onRow: (row: RawRegisterRow, line: number) => void): Promise<CsvReadResult> {
+export async function readRegisterCsv(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  onRow: (row: RawRegisterRow, line: number) => void,
+): Promise<CsvReadResult> {
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false }) as NodeJS.ReadWriteStream
   const issues: RegisterIssue[] = []
   let line = 0
@@ -65,11 +94,18 @@ export async function readRegisterCsv(chunks: AsyncIterable<Uint8Array>, maxByte
     rows++
     if (headerBad || index === null) return
     if (cells.length !== index.size) {
-      issues.push({ line, column: null, code: 'register/field-count', message: `${cells.length} fields; the header has ${index.size}` })
+      issues.push({
+        line,
+        column: null,
+        code: 'register/field-count',
+        message: `${cells.length} fields; the header has ${index.size}`,
+      })
       return
     }
     const cols = index
-    const row = Object.fromEntries(REGISTER_COLUMNS.map((c) => [c, (cells[cols.get(c) ?? -1] ?? '').trim()])) as RawRegisterRow
+    const row = Object.fromEntries(
+      REGISTER_COLUMNS.map((c) => [c, (cells[cols.get(c) ?? -1] ?? '').trim()]),
+    ) as RawRegisterRow
     onRow(row, line)
   })
   const ended = new Promise<void>((resolve, reject) => {

@@ -54,10 +54,20 @@ export interface RegisterReport {
 
 /** A stable proposal id: the same register facts for the same member of the same household give the same id. */
 export function proposalId(householdId: string, memberId: string | null, person: RegisterPerson): string {
-  return createHash('sha256').update(JSON.stringify([householdId, memberId, REGISTER_PERSON_KEYS.map((k) => person[k])])).digest('hex').slice(0, 40)
+  return createHash('sha256')
+    .update(JSON.stringify([householdId, memberId, REGISTER_PERSON_KEYS.map((k) => person[k])]))
+    .digest('hex')
+    .slice(0, 40)
 }
 
-const personOf = (r: RegisterRow): RegisterPerson => ({ personalId: r.personalId, fullName: r.fullName, sex: r.sex, birthDate: r.birthDate, relation: r.relation, ethnicity: r.ethnicity })
+const personOf = (r: RegisterRow): RegisterPerson => ({
+  personalId: r.personalId,
+  fullName: r.fullName,
+  sex: r.sex,
+  birthDate: r.birthDate,
+  relation: r.relation,
+  ethnicity: r.ethnicity,
+})
 
 /** The member a register person is (same personal ID, else same name and birth date), if any. */
 function matchMember(members: readonly Member[], p: RegisterPerson): Member | undefined {
@@ -65,7 +75,12 @@ function matchMember(members: readonly Member[], p: RegisterPerson): Member | un
     const byId = members.find((m) => m.personalId === p.personalId)
     if (byId) return byId
   }
-  return members.find((m) => fold(m.fullName) === fold(p.fullName) && m.birthDate === p.birthDate && (p.personalId === null || m.personalId === null || m.personalId === p.personalId))
+  return members.find(
+    (m) =>
+      fold(m.fullName) === fold(p.fullName) &&
+      m.birthDate === p.birthDate &&
+      (p.personalId === null || m.personalId === null || m.personalId === p.personalId),
+  )
 }
 
 interface PlannedProposal {
@@ -76,10 +91,15 @@ interface PlannedProposal {
 }
 
 /** Reads, checks and (unless dry run, and only when there is no error) applies a register file. */
-export async function importRegister(deps: RegisterImportDeps, chunks: AsyncIterable<Uint8Array>, opts: RegisterImportOptions): Promise<RegisterReport> {
+export async function importRegister(
+  deps: RegisterImportDeps,
+  chunks: AsyncIterable<Uint8Array>,
+  opts: RegisterImportOptions,
+): Promise<RegisterReport> {
   const now = deps.now ?? Date.now
   const store = createRegisterStore(deps.db)
-  if (!store.periodExists(opts.period)) throw new RegisterFileError('register/unknown-period', `no review period ${opts.period}`)
+  if (!store.periodExists(opts.period))
+    throw new RegisterFileError('register/unknown-period', `no review period ${opts.period}`)
   const today = new Date(now()).toISOString().slice(0, 10)
   const rows: RegisterRow[] = []
   const errors: RegisterIssue[] = []
@@ -101,7 +121,12 @@ export async function importRegister(deps: RegisterImportDeps, chunks: AsyncIter
   const mapped = store.mappedHouseholds(opts.period)
   // Checks across rows run over the rows that passed their own checks; "no head" only when every row did.
   if (csv.issues.length === 0) {
-    const context = { units: store.units(), villages: store.villages(), mapped, personalIds: store.personalIds(opts.period) }
+    const context = {
+      units: store.units(),
+      villages: store.villages(),
+      mapped,
+      personalIds: store.personalIds(opts.period),
+    }
     errors.push(...checkAcrossRows(rows, context, { headCheck: errors.length === 0 }))
   }
 
@@ -187,15 +212,32 @@ export async function importRegister(deps: RegisterImportDeps, chunks: AsyncIter
       store.mapHousehold(opts.period, code, id, importId)
     }
     const counts = { rows: csv.rows, created: fresh.length, proposals: planned.length, unchanged }
-    store.recordImport({ id: importId, period: opts.period, userId: opts.actor.id, username: opts.actor.username, at: now(), fileSha256: hash.digest('hex'), fileName: opts.fileName ?? null, ...counts })
-    deps.audit.record({ action: 'register-import', actor: opts.actor, target: importId, details: { period: opts.period, fileName: opts.fileName ?? null, ...counts } })
+    store.recordImport({
+      id: importId,
+      period: opts.period,
+      userId: opts.actor.id,
+      username: opts.actor.username,
+      at: now(),
+      fileSha256: hash.digest('hex'),
+      fileName: opts.fileName ?? null,
+      ...counts,
+    })
+    deps.audit.record({
+      action: 'register-import',
+      actor: opts.actor,
+      target: importId,
+      details: { period: opts.period, fileName: opts.fileName ?? null, ...counts },
+    })
   })()
 
   // Proposals go through the household writer (as the server) so they reach the phones like any edit.
   const waits: Promise<void>[] = []
   for (const p of planned) {
-    const r = deps.writer.serverEdit(p.householdId, opts.actor.id, (doc) => doc.propose(p.id, { memberId: p.memberId, importId, ...p.person }))
-    if (r.kind === 'refused') throw new Error(`proposal for ${p.householdId} refused: ${r.error.code} ${r.error.reason}`)
+    const r = deps.writer.serverEdit(p.householdId, opts.actor.id, (doc) =>
+      doc.propose(p.id, { memberId: p.memberId, importId, ...p.person }),
+    )
+    if (r.kind === 'refused')
+      throw new Error(`proposal for ${p.householdId} refused: ${r.error.code} ${r.error.reason}`)
     if (r.kind === 'rejected') throw new Error(`proposal for ${p.householdId} refused: ${r.code} ${r.reason}`)
     if (r.kind === 'accepted') {
       waits.push(

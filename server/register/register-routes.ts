@@ -47,9 +47,13 @@ export function registerRoutes(app: Hono<AppEnv>, deps: RegisterRouteDeps): void
     const admin = requireRole(c, 'admin')
     const q = queryParams(c, ImportQuery)
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
-    if (!type || !CSV_TYPES.has(type)) throw new ApiError('request/unsupported-type', 'send the register as text/csv', { contentType: type ?? null })
+    if (!type || !CSV_TYPES.has(type))
+      throw new ApiError('request/unsupported-type', 'send the register as text/csv', { contentType: type ?? null })
     const declared = Number(c.req.header('content-length') ?? 0)
-    if (declared > REGISTER_MAX_BYTES) throw new ApiError('register/too-large', `the file is above ${REGISTER_MAX_BYTES} bytes`, { limit: REGISTER_MAX_BYTES })
+    if (declared > REGISTER_MAX_BYTES)
+      throw new ApiError('register/too-large', `the file is above ${REGISTER_MAX_BYTES} bytes`, {
+        limit: REGISTER_MAX_BYTES,
+      })
     const body = c.req.raw.body
     if (!body) throw new ApiError('register/empty', 'the file is empty')
     if (!deps.docStore || !deps.relay) throw new Error('register import needs the relay and the document store')
@@ -58,13 +62,31 @@ export function registerRoutes(app: Hono<AppEnv>, deps: RegisterRouteDeps): void
     const relay = deps.relay
     try {
       const report = await importRegister(
-        { db: deps.db, docStore: deps.docStore, writer: relay.writer, audit: deps.audit, now: deps.now, publish: (id, update, seq) => relay.hub.publish(id, update, seq, null) },
+        {
+          db: deps.db,
+          docStore: deps.docStore,
+          writer: relay.writer,
+          audit: deps.audit,
+          now: deps.now,
+          publish: (id, update, seq) => relay.hub.publish(id, update, seq, null),
+        },
         body,
-        { period: q.period, actor: admin, dryRun: q.dryRun === '1' || q.dryRun === 'true', fileName: q.name ?? null, maxBytes: REGISTER_MAX_BYTES },
+        {
+          period: q.period,
+          actor: admin,
+          dryRun: q.dryRun === '1' || q.dryRun === 'true',
+          fileName: q.name ?? null,
+          maxBytes: REGISTER_MAX_BYTES,
+        },
       )
       return c.json(report, report.ok ? 200 : 422)
     } catch (err) {
-      if (err instanceof RegisterFileError) throw new ApiError(err.code, err.message, err.code === 'register/too-large' ? { limit: REGISTER_MAX_BYTES } : null)
+      if (err instanceof RegisterFileError)
+        throw new ApiError(
+          err.code,
+          err.message,
+          err.code === 'register/too-large' ? { limit: REGISTER_MAX_BYTES } : null,
+        )
       throw err
     } finally {
       running = false

@@ -21,14 +21,42 @@ export interface RegisterRow {
   address: string
 }
 
-const SEX_WORDS: Record<string, Sex> = { male: 'male', female: 'female', nam: 'male', nu: 'female', m: 'male', f: 'female' }
+const SEX_WORDS: Record<string, Sex> = {
+  male: 'male',
+  female: 'female',
+  nam: 'male',
+  nu: 'female',
+  m: 'male',
+  f: 'female',
+}
 const RELATION_WORDS: Record<string, Relation> = {
   ...Object.fromEntries(RELATIONS.map((r) => [r, r])),
-  'chu ho': 'head', vo: 'spouse', chong: 'spouse', 'vo/chong': 'spouse', con: 'child', 'con de': 'child', 'con nuoi': 'child',
-  cha: 'parent', me: 'parent', bo: 'parent', 'cha/me': 'parent', chau: 'grandchild', anh: 'sibling', chi: 'sibling', em: 'sibling',
-  'anh/chi/em': 'sibling', khac: 'other',
+  'chu ho': 'head',
+  vo: 'spouse',
+  chong: 'spouse',
+  'vo/chong': 'spouse',
+  con: 'child',
+  'con de': 'child',
+  'con nuoi': 'child',
+  cha: 'parent',
+  me: 'parent',
+  bo: 'parent',
+  'cha/me': 'parent',
+  chau: 'grandchild',
+  anh: 'sibling',
+  chi: 'sibling',
+  em: 'sibling',
+  'anh/chi/em': 'sibling',
+  khac: 'other',
 }
-const MAX: Partial<Record<RegisterColumn, number>> = { household_code: 64, full_name: 200, ethnicity: 100, unit: 32, village: 200, address: 500 }
+const MAX: Partial<Record<RegisterColumn, number>> = {
+  household_code: 64,
+  full_name: 200,
+  ethnicity: 100,
+  unit: 32,
+  village: 200,
+  address: 500,
+}
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/
 
@@ -48,11 +76,17 @@ export function registerDate(text: string, today: string): string | null {
 }
 
 /** The row as a register person, or the issues that keep it out (errors) plus warnings that do not. */
-export function checkRegisterRow(raw: RawRegisterRow, line: number, today: string): { row: RegisterRow | null; errors: RegisterIssue[]; warnings: RegisterIssue[] } {
+export function checkRegisterRow(
+  raw: RawRegisterRow,
+  line: number,
+  today: string,
+): { row: RegisterRow | null; errors: RegisterIssue[]; warnings: RegisterIssue[] } {
   const errors: RegisterIssue[] = []
   const warnings: RegisterIssue[] = []
-  const err = (column: RegisterColumn, code: string, message: string): void => void errors.push({ line, column, code, message })
-  for (const c of ['household_code', 'full_name', 'sex', 'birth_date', 'relation', 'unit', 'village'] as const) if (raw[c] === '') err(c, 'register/required', `${c} is empty`)
+  const err = (column: RegisterColumn, code: string, message: string): void =>
+    void errors.push({ line, column, code, message })
+  for (const c of ['household_code', 'full_name', 'sex', 'birth_date', 'relation', 'unit', 'village'] as const)
+    if (raw[c] === '') err(c, 'register/required', `${c} is empty`)
   for (const [c, max] of Object.entries(MAX) as [RegisterColumn, number][]) {
     if (raw[c].length > max) err(c, 'register/too-long', `${c} is longer than ${max} characters`)
     else if (CONTROL.test(raw[c])) err(c, 'register/control-character', `${c} contains a control character`)
@@ -60,9 +94,19 @@ export function checkRegisterRow(raw: RawRegisterRow, line: number, today: strin
   const sex = raw.sex === '' ? undefined : SEX_WORDS[foldForSearch(raw.sex)]
   if (raw.sex !== '' && !sex) err('sex', 'register/sex', `sex "${raw.sex}" is not male/female (nam/nữ)`)
   const relation = raw.relation === '' ? undefined : RELATION_WORDS[foldForSearch(raw.relation)]
-  if (raw.relation !== '' && !relation) err('relation', 'register/relation', `relation "${raw.relation}" is not one of ${RELATIONS.join(', ')} (or chủ hộ, vợ, chồng, con, cha, mẹ, cháu, anh, chị, em, khác)`)
+  if (raw.relation !== '' && !relation)
+    err(
+      'relation',
+      'register/relation',
+      `relation "${raw.relation}" is not one of ${RELATIONS.join(', ')} (or chủ hộ, vợ, chồng, con, cha, mẹ, cháu, anh, chị, em, khác)`,
+    )
   const birthDate = raw.birth_date === '' ? null : registerDate(raw.birth_date, today)
-  if (raw.birth_date !== '' && !birthDate) err('birth_date', 'register/birth-date', `birth date "${raw.birth_date}" is not a real date (YYYY-MM-DD or DD/MM/YYYY) between 1880 and today`)
+  if (raw.birth_date !== '' && !birthDate)
+    err(
+      'birth_date',
+      'register/birth-date',
+      `birth date "${raw.birth_date}" is not a real date (YYYY-MM-DD or DD/MM/YYYY) between 1880 and today`,
+    )
   const personalId = raw.personal_id === '' ? null : raw.personal_id
   if (personalId !== null && !/^(\d{9}|\d{12})$/.test(personalId)) {
     err('personal_id', 'personal-id/format', 'personal ID must be 12 digits (or an old 9-digit CMND)')

@@ -20,7 +20,10 @@ beforeAll(async () => {
   server = await startRelayServer()
   const seeded = seedHouseholds(server.db, server.docStore, { households: 300, units: 1, villagesPerUnit: 1, seed: 11 })
   const village = seeded.villages[0]!.id
-  H300 = server.db.prepare('SELECT id FROM households WHERE village_id = ? ORDER BY id').pluck().all(village) as string[]
+  H300 = server.db
+    .prepare('SELECT id FROM households WHERE village_id = ? ORDER BY id')
+    .pluck()
+    .all(village) as string[]
   server.addVillage('vt')
   server.seedHouseholds(['hh-t-1'], 'vt')
   for (const [name, villages] of [
@@ -46,7 +49,12 @@ async function device(name: string): Promise<SyncClient> {
 describe('P14 cold bootstrap as STATE (Yjs V2) frames', () => {
   it('P14: 300 households arrive as STATE + HEAD in deflated BATCHes, fewer bytes than V1 step2s, and converge', async () => {
     const types: string[] = []
-    const c = await SyncClient.connect({ url: server.url, token: tokens.lan!, deviceId: 'lan-v2', onMessage: (m) => types.push(m.type) })
+    const c = await SyncClient.connect({
+      url: server.url,
+      token: tokens.lan!,
+      deviceId: 'lan-v2',
+      onMessage: (m) => types.push(m.type),
+    })
     await c.hello()
     const reply = await c.manifest([])
     expect(reply.added).toHaveLength(300)
@@ -60,7 +68,9 @@ describe('P14 cold bootstrap as STATE (Yjs V2) frames', () => {
       encodeMessage({ type: 'head', householdId: id, serverSeq: server.docStore.head(id)! }),
     ])
     const v1Bytes = deflateRawSync(packFrames(v1Frames)).length + encodeMessage(reply).length
-    console.log(`bootstrap 300 households: ${c.traffic.bytesIn} bytes in ${c.traffic.framesIn} frames (STATE, V2) vs ${v1Bytes} bytes with V1 step2s`)
+    console.log(
+      `bootstrap 300 households: ${c.traffic.bytesIn} bytes in ${c.traffic.framesIn} frames (STATE, V2) vs ${v1Bytes} bytes with V1 step2s`,
+    )
     expect(c.traffic.bytesIn).toBeLessThan(v1Bytes * 0.9)
     // Converged: each household's replica equals the server's stored state.
     for (const id of H300) {
@@ -82,7 +92,10 @@ describe('P14 cold bootstrap as STATE (Yjs V2) frames', () => {
     const target = H300[7]!
     for (const u of c.updates.get(target) ?? []) r.apply(u)
     r.setAddress('7 Trần Hưng Đạo')
-    expect(await c.sendUpdate(target, r.take())).toMatchObject({ type: 'ack', serverSeq: server.docStore.head(target)! })
+    expect(await c.sendUpdate(target, r.take())).toMatchObject({
+      type: 'ack',
+      serverSeq: server.docStore.head(target)!,
+    })
     await c.close()
   })
 })
@@ -99,7 +112,11 @@ describe('P11 scope cache', () => {
     server.clock.advance(SCOPE_CACHE_MS)
     const before = server.docStore.head('hh-t-1')
     r.setAddress('after revocation')
-    expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'error', code: 'sync/forbidden', householdId: 'hh-t-1' })
+    expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({
+      type: 'error',
+      code: 'sync/forbidden',
+      householdId: 'hh-t-1',
+    })
     expect(server.docStore.head('hh-t-1')).toBe(before)
     await c.close()
   })

@@ -24,7 +24,10 @@ async function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<
 }
 
 beforeAll(async () => {
-  s = await startRelayServer({ now: () => clock, limits: { maxConnectionsPerUser: 3, idleMs: IDLE_MS, idleCheckMs: 5 } })
+  s = await startRelayServer({
+    now: () => clock,
+    limits: { maxConnectionsPerUser: 3, idleMs: IDLE_MS, idleCheckMs: 5 },
+  })
   s.addVillage('vc')
   s.seedHouseholds(['hc-1'], 'vc')
   lan = (await s.addUser('lan-c', 'enumerator', { villages: ['vc'] })).token

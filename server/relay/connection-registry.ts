@@ -30,7 +30,12 @@ interface Entry {
   lastMessageAt: number
 }
 
-export function createConnectionRegistry(opts: { maxPerUser: number; idleMs: number; idleCheckMs: number; now: () => number }): ConnectionRegistry {
+export function createConnectionRegistry(opts: {
+  maxPerUser: number
+  idleMs: number
+  idleCheckMs: number
+  now: () => number
+}): ConnectionRegistry {
   /** Per user, in opening order (a Set keeps insertion order: the first is the oldest). */
   const byUser = new Map<string, Set<Entry>>()
   let count = 0

@@ -17,7 +17,8 @@ beforeAll(async () => {
   server = await startRelayServer()
   server.addVillage('vc')
   server.seedHouseholds(HOUSEHOLDS, 'vc')
-  for (const name of ['dung', 'giang', 'ha']) tokens.push((await server.addUser(name, 'enumerator', { villages: ['vc'] })).token)
+  for (const name of ['dung', 'giang', 'ha'])
+    tokens.push((await server.addUser(name, 'enumerator', { villages: ['vc'] })).token)
 })
 
 afterAll(async () => {
@@ -80,7 +81,8 @@ it(`devices converge with the server under random online/offline edits (seed ${S
   }
   // Everyone comes online and uploads what is left.
   for (const d of devices) {
-    for (const [hid, updates] of unsent.get(d)!) inFlight.push(d.client.sendUpdate(hid, Y.mergeUpdates(updates)).then((a) => expect(a.type).toBe('ack')))
+    for (const [hid, updates] of unsent.get(d)!)
+      inFlight.push(d.client.sendUpdate(hid, Y.mergeUpdates(updates)).then((a) => expect(a.type).toBe('ack')))
   }
   await Promise.all(inFlight)
 
@@ -94,7 +96,8 @@ it(`devices converge with the server under random online/offline edits (seed ${S
     const stored = new Y.Doc()
     Y.applyUpdate(stored, server.docStore.readState(id)!)
     const expected = JSON.stringify(new HouseholdDoc(stored).read())
-    for (const d of devices) expect(JSON.stringify(d.replicas.get(id)!.household.read()), `${id} on a device`).toBe(expected)
+    for (const d of devices)
+      expect(JSON.stringify(d.replicas.get(id)!.household.read()), `${id} on a device`).toBe(expected)
     const row = server.db.prepare('SELECT address, head_name FROM households WHERE id = ?').get(id)
     const h = new HouseholdDoc(stored).read().household
     expect(row).toEqual({ address: h.address, head_name: h.members.find((m) => m.relation === 'head')?.fullName })

@@ -92,7 +92,12 @@ export function sessionCheck(access: Access, user: User, token: string | undefin
   }
 }
 
-export function createDeviceConnection(user: User, socket: Socket, deps: DeviceConnectionDeps, token?: string): DeviceConnection {
+export function createDeviceConnection(
+  user: User,
+  socket: Socket,
+  deps: DeviceConnectionDeps,
+  token?: string,
+): DeviceConnection {
   const sessionValid = sessionCheck(deps.access, user, token, deps.now)
   let phase: 'hello' | 'manifest' | 'ready' | 'closed' = 'hello'
   let deviceId = ''
@@ -116,7 +121,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   function send(m: SyncMessage): void {
     if (phase === 'closed') return
     socket.send(encodeMessage(m))
-    if (socket.buffered() > MAX_BUFFERED_BYTES) fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
+    if (socket.buffered() > MAX_BUFFERED_BYTES)
+      fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
   }
 
   function fail(code: number, errorCode: SyncErrorCode, message: string): void {
@@ -169,7 +175,12 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     }
   }
 
-  const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({ type: 'error', code, message, householdId })
+  const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({
+    type: 'error',
+    code,
+    message,
+    householdId,
+  })
 
   /**
    * Read: the household is in the user's area. Write: also a household moved away from them whose release grant
@@ -203,7 +214,10 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   }
 
   /** Creates a household found in the field; null when the update is not one (then it is an unknown household). */
-  function createFound(householdId: string, update: Uint8Array): Extract<SubmitResult, { kind: 'accepted' | 'rejected' }> | null {
+  function createFound(
+    householdId: string,
+    update: Uint8Array,
+  ): Extract<SubmitResult, { kind: 'accepted' | 'rejected' }> | null {
     let made: CreationResult
     try {
       made = deps.createHousehold!(user, householdId, update, deviceId)
@@ -212,7 +226,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       return { kind: 'rejected', code: 'sync/internal', reason: 'nothing was stored; retry later' }
     }
     if (made.kind === 'not-a-creation') return null
-    if (made.kind === 'resync') return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
+    if (made.kind === 'resync')
+      return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
     if (made.kind === 'accepted') {
       scope.delete(householdId) // in scope from now on
       hold(householdId) // the device holds everything up to seq 1: its own document
@@ -226,12 +241,21 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
     const isWrite = doc.kind === 'step2' || doc.kind === 'update'
     const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
-    const refuse = (code: SyncErrorCode, message: string): number => (answer([householdError(householdId, code, message)]), FRAME_COST)
+    const refuse = (code: SyncErrorCode, message: string): number => (
+      answer([householdError(householdId, code, message)]),
+      FRAME_COST
+    )
     if (doc.kind === 'invalid') return refuse('sync/malformed', doc.reason)
     const access = scopeOf(householdId)
-    if (!access.read && doc.kind === 'update' && deps.createHousehold !== undefined && !deps.docStore.exists(householdId)) {
+    if (
+      !access.read &&
+      doc.kind === 'update' &&
+      deps.createHousehold !== undefined &&
+      !deps.docStore.exists(householdId)
+    ) {
       // An unknown id may be a household found in the field (household-creation.ts); anything else is answered below.
-      if (!rate.take('update')) return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
+      if (!rate.take('update'))
+        return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
       const made = createFound(householdId, doc.update)
       if (made?.kind === 'rejected') return refuse(made.code, made.reason)
       if (made?.kind === 'accepted') {
@@ -244,7 +268,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       return refuse(code, `household ${householdId} is not in your area`)
     }
     if (doc.kind === 'step1') {
-      if (!rate.take('read')) return refuse('sync/overloaded', 'too many household reads on this connection; retry with backoff')
+      if (!rate.take('read'))
+        return refuse('sync/overloaded', 'too many household reads on this connection; retry with backoff')
       const diff = deps.docStore.diff(householdId, doc.stateVector)
       const head = deps.docStore.head(householdId)
       if (diff === null || head === null) return refuse('sync/not-found', `household ${householdId} does not exist`)
@@ -253,7 +278,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       return FRAME_COST + diff.length
     }
     if (!access.write) return refuse('sync/read-only', `role ${user.role} may not edit households`)
-    if (!rate.take('update')) return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
+    if (!rate.take('update'))
+      return refuse('sync/overloaded', 'too many updates on this connection; retry with backoff')
     let result: SubmitResult
     try {
       result = deps.writer.submit(householdId, doc.update, { userId: user.id, deviceId })
@@ -265,7 +291,14 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     if (result.kind === 'resync') {
       const state = deps.docStore.readState(householdId)
       const sv = state === null ? new Uint8Array([0]) : Y.encodeStateVectorFromUpdate(state)
-      answer([docSyncStep1(householdId, sv), householdError(householdId, 'sync/missing-dependencies', 'update depends on content the server lacks; answer the step1')])
+      answer([
+        docSyncStep1(householdId, sv),
+        householdError(
+          householdId,
+          'sync/missing-dependencies',
+          'update depends on content the server lacks; answer the step1',
+        ),
+      ])
       return FRAME_COST + doc.update.length
     }
     // No hold() here: fan-out (and its HEAD) goes only to connections known to hold everything up to the head —
@@ -288,12 +321,12 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
   function handle(m: SyncMessage): number {
     if (phase === 'closed') return 0
     if (phase === 'hello') {
-      if (m.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO'), 0
+      if (m.type !== 'hello') return (fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO'), 0)
       const ok = checkHello(m)
       if (!ok.ok) {
         send(ok.error)
         socket.close(CloseCode.VERSION, 'sync/version-unsupported')
-        return closed(), 0
+        return (closed(), 0)
       }
       deviceId = m.deviceId
       phase = 'manifest'
@@ -305,7 +338,8 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     switch (m.type) {
       case 'manifest': {
         // Each MANIFEST may ask for the user's whole area: a phone sends one per connection; beyond a few the socket goes.
-        if (!rate.take('manifest') || userRate?.take('manifestPerUser') === false) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0
+        if (!rate.take('manifest') || userRate?.take('manifestPerUser') === false)
+          return (fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0)
         const { reply: answer, inScope } = deps.manifest(user, m.entries, deviceId)
         // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
         for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
@@ -317,7 +351,7 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
       case 'doc':
         return onDoc(m.householdId, m.payload)
       default:
-        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', `unexpected ${m.type} from a device`), 0
+        return (fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', `unexpected ${m.type} from a device`), 0)
     }
   }
 
@@ -355,20 +389,37 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     user,
     receive(bytes) {
       if (phase === 'closed') return
-      if (!sessionValid()) return fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
-      if (bytes.length > MAX_FRAME_BYTES) return fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)
-      if (!rate.take('frame')) return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many frames on this connection; reconnect with backoff')
+      if (!sessionValid())
+        return fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
+      if (bytes.length > MAX_FRAME_BYTES)
+        return fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)
+      if (!rate.take('frame'))
+        return fail(
+          CloseCode.OVERLOADED,
+          'sync/overloaded',
+          'too many frames on this connection; reconnect with backoff',
+        )
       const decoded = decodeMessage(bytes)
       if (!decoded.ok) {
-        const close = decoded.code === 'sync/version-unsupported' ? CloseCode.VERSION : decoded.code === 'sync/too-large' ? CloseCode.TOO_LARGE : CloseCode.PROTOCOL_ERROR
+        const close =
+          decoded.code === 'sync/version-unsupported'
+            ? CloseCode.VERSION
+            : decoded.code === 'sync/too-large'
+              ? CloseCode.TOO_LARGE
+              : CloseCode.PROTOCOL_ERROR
         return fail(close, decoded.code, decoded.reason)
       }
-      if (phase === 'hello' && decoded.message.type !== 'hello') return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
+      if (phase === 'hello' && decoded.message.type !== 'hello')
+        return fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
       const unpacked = inboundFrames(decoded.message)
       if (!unpacked.ok) return fail(CloseCode.PROTOCOL_ERROR, unpacked.code, unpacked.reason)
       const frames = unpacked.frames
       if (inbox.length - inboxNext + frames.length > limits.maxQueuedFrames) {
-        return fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many frames waiting on this connection; reconnect with backoff')
+        return fail(
+          CloseCode.OVERLOADED,
+          'sync/overloaded',
+          'too many frames waiting on this connection; reconnect with backoff',
+        )
       }
       for (const f of frames) inbox.push(f)
       if (!pumpScheduled) pump()
@@ -377,7 +428,10 @@ export function createDeviceConnection(user: User, socket: Socket, deps: DeviceC
     committed(householdId, update, serverSeq) {
       if (!stillReadable(householdId)) return
       // DOC update + HEAD in one uncompressed BATCH: one socket write instead of two (P9, P10).
-      const frames = [encodeMessage(docUpdate(householdId, update)), encodeMessage({ type: 'head', householdId, serverSeq })]
+      const frames = [
+        encodeMessage(docUpdate(householdId, update)),
+        encodeMessage({ type: 'head', householdId, serverSeq }),
+      ]
       send({ type: 'batch', compressed: false, frames })
     },
     conflict(c: RecordedConflict) {
@@ -399,7 +453,9 @@ export function conflictNotice(c: RecordedConflict): Extract<SyncMessage, { type
     householdId: c.householdId,
     conflictId: String(c.id),
     path: c.path,
-    candidates: c.candidates.slice(-MAX_CONFLICT_CANDIDATES).map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
+    candidates: c.candidates
+      .slice(-MAX_CONFLICT_CANDIDATES)
+      .map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
     kept: c.kept,
   }
 }

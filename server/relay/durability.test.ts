@@ -73,9 +73,19 @@ beforeAll(async () => {
   db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('vk', TEST_UNIT, 'Thôn K')
   const docStore = createDocStore(db)
   db.transaction(() => {
-    for (const id of HOUSEHOLDS) docStore.createHousehold({ id, period: '2025', unitCode: TEST_UNIT, villageId: 'vk' }, householdUpdate({ id, headName: id, village: 'vk' }), 'seed')
+    for (const id of HOUSEHOLDS)
+      docStore.createHousehold(
+        { id, period: '2025', unitCode: TEST_UNIT, villageId: 'vk' },
+        householdUpdate({ id, headName: id, village: 'vk' }),
+        'seed',
+      )
   })()
-  const user = await createUser(db, { username: 'kim', password: 'correct horse battery', role: 'enumerator', villages: ['vk'] })
+  const user = await createUser(db, {
+    username: 'kim',
+    password: 'correct horse battery',
+    role: 'enumerator',
+    villages: ['vk'],
+  })
   token = createSession(db, user.id).token
   db.close()
 })
@@ -92,11 +102,16 @@ it('P8: every ACKed update survives kill -9 of the server process', async () => 
   const device = await SyncClient.connect({ url, token, deviceId: 'kim-phone' })
   await device.hello()
   await device.manifest([])
-  const replicas = new Map(HOUSEHOLDS.map((id, i) => [id, (() => {
-    const r = new DeviceReplica(50_000 + i)
-    for (const u of device.updates.get(id) ?? []) r.apply(u)
-    return r
-  })()]))
+  const replicas = new Map(
+    HOUSEHOLDS.map((id, i) => [
+      id,
+      (() => {
+        const r = new DeviceReplica(50_000 + i)
+        for (const u of device.updates.get(id) ?? []) r.apply(u)
+        return r
+      })(),
+    ]),
+  )
 
   // Fire 400 updates without waiting; kill -9 as soon as 150 ACKs are in.
   const acked: { householdId: string; clientId: number; clockEnd: number }[] = []

@@ -45,7 +45,15 @@ async function start(file: string, epoch: string): Promise<Running> {
   ensureReferenceData(db)
   const docStore = createDocStore(db)
   const relay = createRelay({ db, access: createAccess(db), docStore, epoch, onError: () => {} })
-  const app = createApp({ db, access: createAccess(db), relay, version: 'test', clientDir: join(file, '..', 'none'), photosDir: join(file, '..', 'photos'), logError: () => {} })
+  const app = createApp({
+    db,
+    access: createAccess(db),
+    relay,
+    version: 'test',
+    clientDir: join(file, '..', 'none'),
+    photosDir: join(file, '..', 'photos'),
+    logError: () => {},
+  })
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
   })
@@ -88,9 +96,19 @@ it('P15: after a restore (new epoch) the device re-sends what the server lost; i
   server.db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('ve', TEST_UNIT, 'Thôn E')
   const docStore = server.docStore
   server.db.transaction(() => {
-    for (const id of ['he-1', 'he-2']) docStore.createHousehold({ id, period: '2025', unitCode: TEST_UNIT, villageId: 've' }, householdUpdate({ id, headName: `Lê ${id}`, village: 've' }), 'seed')
+    for (const id of ['he-1', 'he-2'])
+      docStore.createHousehold(
+        { id, period: '2025', unitCode: TEST_UNIT, villageId: 've' },
+        householdUpdate({ id, headName: `Lê ${id}`, village: 've' }),
+        'seed',
+      )
   })()
-  const user = await createUser(server.db, { username: 'mai', password: 'correct horse battery', role: 'enumerator', villages: ['ve'] })
+  const user = await createUser(server.db, {
+    username: 'mai',
+    password: 'correct horse battery',
+    role: 'enumerator',
+    villages: ['ve'],
+  })
   const token = createSession(server.db, user.id).token
 
   const store = new MemorySessionStore()
@@ -126,7 +144,10 @@ it('P15: after a restore (new epoch) the device re-sends what the server lost; i
 
   device = connectDevice({ url: server.url, token, store })
   devices.push(device)
-  await device.until((s) => s.phase === 'synced' && store.unsynced() === 0 && store.storedEpoch === 'epoch-2', 'the re-sent state ACKed under epoch-2')
+  await device.until(
+    (s) => s.phase === 'synced' && store.unsynced() === 0 && store.storedEpoch === 'epoch-2',
+    'the re-sent state ACKed under epoch-2',
+  )
   expect(serverAddress(server.docStore, 'he-1')).toBe('after the backup')
   expect(serverAddress(server.docStore, 'he-2')).toBe('offline while restoring')
   // serverSeqs now count in the restored log, not the lost one.

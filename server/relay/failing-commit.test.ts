@@ -21,7 +21,14 @@ afterAll(async () => {
 async function start(opts: Partial<Parameters<typeof startServer>[0]> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-failing-commit-'))
   dirs.push(dataDir)
-  const s = await startServer({ dataDir, port: 0, seedDemo: false, clientDir: join(dataDir, 'none'), log: () => {}, ...opts })
+  const s = await startServer({
+    dataDir,
+    port: 0,
+    seedDemo: false,
+    clientDir: join(dataDir, 'none'),
+    log: () => {},
+    ...opts,
+  })
   servers.push(s)
   return s
 }
@@ -56,10 +63,18 @@ describe('failing commits', () => {
     await firstFailure
     const during = await fetch(`${s.url}/api/health`)
     expect(during.status).toBe(503)
-    expect(await during.json()).toMatchObject({ ok: false, writer: 'stalled', reason: expect.stringContaining('disk I/O error') })
+    expect(await during.json()).toMatchObject({
+      ok: false,
+      writer: 'stalled',
+      reason: expect.stringContaining('disk I/O error'),
+    })
 
     ok.setAddress('Số 2 Lê Duẩn')
-    expect(await phoneB.sendUpdate('hf-ok', ok.take())).toMatchObject({ type: 'ack', householdId: 'hf-ok', serverSeq: 2 })
+    expect(await phoneB.sendUpdate('hf-ok', ok.take())).toMatchObject({
+      type: 'ack',
+      householdId: 'hf-ok',
+      serverSeq: 2,
+    })
     expect(await badAnswer).toMatchObject({ type: 'error', householdId: 'hf-bad', code: 'sync/internal' })
     expect(s.db.prepare('SELECT COUNT(*) FROM doc_log WHERE household_id = ?').pluck().get('hf-bad')).toBe(0)
     expect(s.docStore.head('hf-bad')).toBe(1)
@@ -68,7 +83,11 @@ describe('failing commits', () => {
     poisoned = false
     bad.setAddress('Số 3 Lê Duẩn')
     bad.take()
-    expect(await phoneA.sendUpdate('hf-bad', Y.encodeStateAsUpdate(bad.doc))).toMatchObject({ type: 'ack', householdId: 'hf-bad', serverSeq: 2 })
+    expect(await phoneA.sendUpdate('hf-bad', Y.encodeStateAsUpdate(bad.doc))).toMatchObject({
+      type: 'ack',
+      householdId: 'hf-bad',
+      serverSeq: 2,
+    })
     expect(s.db.prepare('SELECT address FROM households WHERE id = ?').pluck().get('hf-bad')).toBe('Số 3 Lê Duẩn')
     const after = await fetch(`${s.url}/api/health`)
     expect(after.status).toBe(200)
@@ -81,7 +100,11 @@ describe('failing commits', () => {
     const s = await start({ commit: { retryMs: 1, maxAttempts: 2 }, log: () => {} })
     const token = await seedSyncWorld(s, ['hu-bad', 'hu-ok'])
     // What a second server on the same folder used to do: take the household's next seq with its own row.
-    s.db.prepare(`INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, x'00', 'x', 'x', '[]', 0)`).run()
+    s.db
+      .prepare(
+        `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, x'00', 'x', 'x', '[]', 0)`,
+      )
+      .run()
     const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-u' })
     await phone.hello()
     await phone.manifest([])
@@ -89,7 +112,10 @@ describe('failing commits', () => {
     const ok = replicaFrom(phone, 'hu-ok', 72_002)
     bad.setAddress('Số 5 Hà Nội')
     ok.setAddress('Số 6 Hà Nội')
-    const [badAnswer, okAnswer] = await Promise.all([phone.sendUpdate('hu-bad', bad.take()), phone.sendUpdate('hu-ok', ok.take())])
+    const [badAnswer, okAnswer] = await Promise.all([
+      phone.sendUpdate('hu-bad', bad.take()),
+      phone.sendUpdate('hu-ok', ok.take()),
+    ])
     expect(badAnswer).toMatchObject({ type: 'error', householdId: 'hu-bad', code: 'sync/internal' })
     expect(okAnswer).toMatchObject({ type: 'ack', householdId: 'hu-ok', serverSeq: 2 })
     ok.setAddress('Số 7 Hà Nội')
@@ -101,6 +127,11 @@ describe('failing commits', () => {
     const s = await start({ minFreeBytes: Number.MAX_SAFE_INTEGER })
     const res = await fetch(`${s.url}/api/health`)
     expect(res.status).toBe(503)
-    expect(await res.json()).toMatchObject({ ok: false, disk: 'full', writer: 'ok', reason: expect.stringContaining('bytes free on the data folder') })
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      disk: 'full',
+      writer: 'ok',
+      reason: expect.stringContaining('bytes free on the data folder'),
+    })
   })
 })

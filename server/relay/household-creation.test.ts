@@ -33,7 +33,14 @@ function found(init: Partial<FoundHousehold> & { id: string }, edit?: (d: Househ
   const doc = new Y.Doc()
   doc.clientID = clientId++
   const h = new HouseholdDoc(doc)
-  const r = h.foundInField({ period, unit: TEST_UNIT, village: 'nv-mine', address: 'Kiệt 12 Nguyễn Trãi', headName: 'Đặng Văn Lực', ...init })
+  const r = h.foundInField({
+    period,
+    unit: TEST_UNIT,
+    village: 'nv-mine',
+    address: 'Kiệt 12 Nguyễn Trãi',
+    headName: 'Đặng Văn Lực',
+    ...init,
+  })
   if (!r.ok) throw new Error(r.reason)
   edit?.(h)
   return Y.encodeStateAsUpdate(doc)
@@ -60,7 +67,10 @@ describe('creation', () => {
     const edit = HouseholdDoc.load(server.docStore.readState('nf-ok')!, { clientId: clientId++ })
     const sv = Y.encodeStateVector(edit.ydoc)
     edit.setField('address', 'Kiệt 14 Nguyễn Trãi')
-    expect(await c.sendUpdate('nf-ok', Y.encodeStateAsUpdate(edit.ydoc, sv))).toMatchObject({ type: 'ack', serverSeq: 2 })
+    expect(await c.sendUpdate('nf-ok', Y.encodeStateAsUpdate(edit.ydoc, sv))).toMatchObject({
+      type: 'ack',
+      serverSeq: 2,
+    })
     const other = await phone()
     const reply = await other.manifest([])
     expect(reply.added.map(([id]) => id)).toContain('nf-ok')
@@ -70,17 +80,29 @@ describe('creation', () => {
 
   it('N2 a village not assigned to the enumerator (same commune) is sync/creation-refused; nothing stored', async () => {
     const c = await phone()
-    expect(await c.sendUpdate('nf-neighbour', found({ id: 'nf-neighbour', village: 'nv-neighbour' }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
+    expect(await c.sendUpdate('nf-neighbour', found({ id: 'nf-neighbour', village: 'nv-neighbour' }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
     expect(server.docStore.exists('nf-neighbour')).toBe(false)
     await c.close()
   })
 
   it('N3 another commune: a village of another unit, or an assigned village claimed for another unit, is refused', async () => {
     const c = await phone()
-    expect(await c.sendUpdate('nf-far', found({ id: 'nf-far', village: 'nv-far', unit: OTHER_UNIT }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
-    expect(await c.sendUpdate('nf-unit', found({ id: 'nf-unit', unit: OTHER_UNIT }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
+    expect(await c.sendUpdate('nf-far', found({ id: 'nf-far', village: 'nv-far', unit: OTHER_UNIT }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
+    expect(await c.sendUpdate('nf-unit', found({ id: 'nf-unit', unit: OTHER_UNIT }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
     const far = await phone(tokens.far)
-    expect(await far.sendUpdate('nf-mine-from-far', found({ id: 'nf-mine-from-far' }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
+    expect(await far.sendUpdate('nf-mine-from-far', found({ id: 'nf-mine-from-far' }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
     expect(['nf-far', 'nf-unit', 'nf-mine-from-far'].some((id) => server.docStore.exists(id))).toBe(false)
     await c.close()
     await far.close()
@@ -90,7 +112,10 @@ describe('creation', () => {
     const c = await phone()
     const head = server.docStore.head('nv-existing')
     const before = server.docStore.readState('nv-existing')
-    expect(await c.sendUpdate('nv-existing', found({ id: 'nv-existing' }))).toMatchObject({ type: 'error', code: 'sync/forbidden' })
+    expect(await c.sendUpdate('nv-existing', found({ id: 'nv-existing' }))).toMatchObject({
+      type: 'error',
+      code: 'sync/forbidden',
+    })
     expect(server.docStore.head('nv-existing')).toBe(head)
     expect(server.docStore.readState('nv-existing')).toEqual(before)
     await c.close()
@@ -98,14 +123,31 @@ describe('creation', () => {
 
   it('N5 not pending, another period, a document naming another id, or a status beyond a field move are refused', async () => {
     const c = await phone()
-    const plain = HouseholdDoc.create({ id: 'nf-plain', period, unit: TEST_UNIT, village: 'nv-mine', address: 'x' }, { clientId: clientId++ })
-    expect(await c.sendUpdate('nf-plain', Y.encodeStateAsUpdate(plain.ydoc))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
-    expect(await c.sendUpdate('nf-period', found({ id: 'nf-period', period: '2019' }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
-    expect(await c.sendUpdate('nf-alias', found({ id: 'nf-other-id' }))).toMatchObject({ type: 'error', code: 'sync/creation-refused' })
+    const plain = HouseholdDoc.create(
+      { id: 'nf-plain', period, unit: TEST_UNIT, village: 'nv-mine', address: 'x' },
+      { clientId: clientId++ },
+    )
+    expect(await c.sendUpdate('nf-plain', Y.encodeStateAsUpdate(plain.ydoc))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
+    expect(await c.sendUpdate('nf-period', found({ id: 'nf-period', period: '2019' }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
+    expect(await c.sendUpdate('nf-alias', found({ id: 'nf-other-id' }))).toMatchObject({
+      type: 'error',
+      code: 'sync/creation-refused',
+    })
     // A status written straight into the document (no history entry, not a field move).
     const verified = found({ id: 'nf-verified' }, (d) => void d.resolveField('workflow.status', 'verified'))
-    expect(await c.sendUpdate('nf-verified', verified)).toMatchObject({ type: 'error', code: 'sync/forbidden-transition' })
-    expect(['nf-plain', 'nf-period', 'nf-alias', 'nf-other-id', 'nf-verified'].some((id) => server.docStore.exists(id))).toBe(false)
+    expect(await c.sendUpdate('nf-verified', verified)).toMatchObject({
+      type: 'error',
+      code: 'sync/forbidden-transition',
+    })
+    expect(
+      ['nf-plain', 'nf-period', 'nf-alias', 'nf-other-id', 'nf-verified'].some((id) => server.docStore.exists(id)),
+    ).toBe(false)
     await c.close()
   })
 
@@ -125,7 +167,10 @@ describe('limit', () => {
     const create = createHouseholdCreation(server.db, server.relay.writer, { maxPending: 1 })
     const first = create(enumerator, 'nf-cap-1', found({ id: 'nf-cap-1', village: 'nv-cap' }), 'd-cap')
     expect(first.kind).toBe('accepted')
-    expect(create(enumerator, 'nf-cap-2', found({ id: 'nf-cap-2', village: 'nv-cap' }), 'd-cap')).toMatchObject({ kind: 'rejected', code: 'sync/creation-refused' })
+    expect(create(enumerator, 'nf-cap-2', found({ id: 'nf-cap-2', village: 'nv-cap' }), 'd-cap')).toMatchObject({
+      kind: 'rejected',
+      code: 'sync/creation-refused',
+    })
     expect(server.docStore.exists('nf-cap-2')).toBe(false)
   })
 })
@@ -142,8 +187,12 @@ describe('admission', () => {
     const c = await phone()
     await c.sendUpdate('nf-approve', found({ id: 'nf-approve' }))
     // The supervisor finds what waits for a decision in the household list.
-    const pending = await fetch(`${server.url}/api/households?period=${period}&admission=pending`, { headers: { authorization: `Bearer ${tokens.sup}` } })
-    expect(((await pending.json()) as { households: { id: string; admission: string }[] }).households).toContainEqual(expect.objectContaining({ id: 'nf-approve', admission: 'pending' }))
+    const pending = await fetch(`${server.url}/api/households?period=${period}&admission=pending`, {
+      headers: { authorization: `Bearer ${tokens.sup}` },
+    })
+    expect(((await pending.json()) as { households: { id: string; admission: string }[] }).households).toContainEqual(
+      expect.objectContaining({ id: 'nf-approve', admission: 'pending' }),
+    )
     expect((await decide('nf-approve', 'approved', tokens.enum)).status).toBe(403)
     expect((await decide('nf-approve', 'maybe')).status).toBe(400)
     const r = await decide('nf-approve', 'approved')

@@ -23,7 +23,11 @@ export const MAX_PENDING_PER_ENUMERATOR = 100
 
 const refused = (reason: string): SubmitResult => ({ kind: 'rejected', code: 'sync/creation-refused', reason })
 
-export function createHouseholdCreation(db: Db, writer: HouseholdWriter, opts: { maxPending?: number } = {}): CreateHousehold {
+export function createHouseholdCreation(
+  db: Db,
+  writer: HouseholdWriter,
+  opts: { maxPending?: number } = {},
+): CreateHousehold {
   const maxPending = opts.maxPending ?? MAX_PENDING_PER_ENUMERATOR
   const places = createAdmissionStore(db)
   return (user, householdId, update, deviceId) => {
@@ -40,15 +44,21 @@ export function createHouseholdCreation(db: Db, writer: HouseholdWriter, opts: {
     if (h.id === '') return { kind: 'not-a-creation' }
     if (user.role !== 'enumerator') return refused('only an enumerator adds a household found in the field')
     if (h.id !== householdId) return refused(`the document is household ${h.id.slice(0, 64)}, not ${householdId}`)
-    if (found.workflow.admission !== 'pending') return refused('a household found in the field waits for approval (admission pending)')
+    if (found.workflow.admission !== 'pending')
+      return refused('a household found in the field waits for approval (admission pending)')
     const unit = places.unitOfVillage(h.village)
-    if (unit === null || !places.isAssigned(user.id, h.village)) return refused(`village ${h.village.slice(0, 64)} is not assigned to you`)
+    if (unit === null || !places.isAssigned(user.id, h.village))
+      return refused(`village ${h.village.slice(0, 64)} is not assigned to you`)
     if (h.unit !== unit) return refused(`village ${h.village} belongs to unit ${unit}, not ${h.unit.slice(0, 32)}`)
     const period = currentPeriod(db)
     if (h.period !== period) return refused(`the current review period is ${period}`)
-    if (places.pendingInArea(user.id) >= maxPending) return refused(`${maxPending} households already wait for approval in your villages`)
-    return writer.create({ id: householdId, period, unitCode: unit, villageId: h.village }, update, { userId: user.id, deviceId }, () =>
-      places.setAdmission(householdId, 'pending'),
+    if (places.pendingInArea(user.id) >= maxPending)
+      return refused(`${maxPending} households already wait for approval in your villages`)
+    return writer.create(
+      { id: householdId, period, unitCode: unit, villageId: h.village },
+      update,
+      { userId: user.id, deviceId },
+      () => places.setAdmission(householdId, 'pending'),
     )
   }
 }

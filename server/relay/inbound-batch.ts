@@ -1,7 +1,13 @@
 // The frames of one WebSocket message from a device: a BATCH inflated, unpacked and every inner frame decoded up front,
 // so a malformed BATCH is refused whole before any of it is handled (P9).
 import { inflateRawSync } from 'node:zlib'
-import { decodeMessage, MAX_UNPACKED_BATCH_BYTES, unpackFrames, type SyncErrorCode, type SyncMessage } from '../../shared/sync/protocol.ts'
+import {
+  decodeMessage,
+  MAX_UNPACKED_BATCH_BYTES,
+  unpackFrames,
+  type SyncErrorCode,
+  type SyncMessage,
+} from '../../shared/sync/protocol.ts'
 
 export type InboundFrames = { ok: true; frames: SyncMessage[] } | { ok: false; code: SyncErrorCode; reason: string }
 

@@ -37,7 +37,16 @@ export interface RelayDeps {
 
 export type ResolveResult =
   | { ok: true; conflict: Conflict; serverSeq: number }
-  | { ok: false; code: 'conflict/not-found' | 'conflict/already-resolved' | 'auth/forbidden' | 'conflict/invalid-choice' | 'sync/internal'; message: string }
+  | {
+      ok: false
+      code:
+        | 'conflict/not-found'
+        | 'conflict/already-resolved'
+        | 'auth/forbidden'
+        | 'conflict/invalid-choice'
+        | 'sync/internal'
+      message: string
+    }
 
 export type ServerEditResult =
   | { ok: true; serverSeq: number }
@@ -45,12 +54,21 @@ export type ServerEditResult =
 
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
-  resolveConflict(conflictId: number | string, choice: { candidate: number } | { value: unknown }, admin: User): Promise<ResolveResult>
+  resolveConflict(
+    conflictId: number | string,
+    choice: { candidate: number } | { value: unknown },
+    admin: User,
+  ): Promise<ResolveResult>
   /**
    * A server-side intent on a household (review steps): written under SERVER_CLIENT_ID, committed, then fanned out to
    * every device holding it. `by` is recorded as the author in the field history.
    */
-  serverEdit(householdId: string, by: User, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): Promise<ServerEditResult>
+  serverEdit(
+    householdId: string,
+    by: User,
+    edit: (doc: HouseholdDoc) => EditResult,
+    inTransaction?: () => void,
+  ): Promise<ServerEditResult>
   /** Assignments changed (a move): every live connection looks its scope up again before its next household frame. */
   scopeChanged(): void
   flush(): Promise<void>
@@ -81,18 +99,40 @@ function bytesOf(data: unknown): Uint8Array | null {
 export function createRelay(deps: RelayDeps): Relay {
   const now = deps.now ?? Date.now
   const onError = deps.onError ?? ((e: unknown) => console.error('[relay]', e))
-  const writer = createHouseholdWriter(deps.db, deps.docStore, { now, onCommitError: (e) => onError(e), ...deps.commit })
+  const writer = createHouseholdWriter(deps.db, deps.docStore, {
+    now,
+    onCommitError: (e) => onError(e),
+    ...deps.commit,
+  })
   const hub = createHub()
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
   const limits = relayLimits(deps.limits)
-  const registry = createConnectionRegistry({ maxPerUser: limits.maxConnectionsPerUser, idleMs: limits.idleMs, idleCheckMs: limits.idleCheckMs, now })
+  const registry = createConnectionRegistry({
+    maxPerUser: limits.maxConnectionsPerUser,
+    idleMs: limits.idleMs,
+    idleCheckMs: limits.idleCheckMs,
+    now,
+  })
   /** Conflicts whose resolution is waiting for its commit: a second resolution must not overwrite the first. */
   const resolving = new Set<number>()
   const userRate = createUserRateLimiters(limits.rates, now)
   const createHousehold = createHouseholdCreation(deps.db, writer)
   let scopeGeneration = 0
-  const connDeps = { access: deps.access, docStore: deps.docStore, writer, hub, manifest, now, epoch: deps.epoch ?? '', onError, limits, userRate, createHousehold, scopeGeneration: () => scopeGeneration }
+  const connDeps = {
+    access: deps.access,
+    docStore: deps.docStore,
+    writer,
+    hub,
+    manifest,
+    now,
+    epoch: deps.epoch ?? '',
+    onError,
+    limits,
+    userRate,
+    createHousehold,
+    scopeGeneration: () => scopeGeneration,
+  }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
   function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {
@@ -110,12 +150,29 @@ export function createRelay(deps: RelayDeps): Relay {
   }
 
   /** Writes an open conflict's chosen value and marks it resolved, in one commit; answers after the commit. */
-  async function resolveOpen(conflict: Conflict, conflictId: number, value: JsonValue, admin: User): Promise<ResolveResult> {
+  async function resolveOpen(
+    conflict: Conflict,
+    conflictId: number,
+    value: JsonValue,
+    admin: User,
+  ): Promise<ResolveResult> {
     let marked = false
-    const result = writer.setField(conflict.householdId, conflict.path, value, admin.id, () => {
-      marked = conflicts.markResolved(conflictId, admin.id, value, now())
-    }, String(conflictId))
-    if (result.kind !== 'accepted') return { ok: false, code: 'conflict/invalid-choice', message: result.kind === 'rejected' ? result.reason : 'resync' }
+    const result = writer.setField(
+      conflict.householdId,
+      conflict.path,
+      value,
+      admin.id,
+      () => {
+        marked = conflicts.markResolved(conflictId, admin.id, value, now())
+      },
+      String(conflictId),
+    )
+    if (result.kind !== 'accepted')
+      return {
+        ok: false,
+        code: 'conflict/invalid-choice',
+        message: result.kind === 'rejected' ? result.reason : 'resync',
+      }
     const c = await result.committed
     if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit
     if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
@@ -171,8 +228,10 @@ export function createRelay(deps: RelayDeps): Relay {
           const user = authenticated(c)
           if (!user) return c.json(unauthenticated, 401)
           const id = c.req.param('householdId')
-          if (!deps.docStore.exists(id)) return c.json({ code: 'sync/not-found', message: `no household ${id}`, details: null }, 404)
-          if (!deps.access.canRead(user, id)) return c.json({ code: 'sync/forbidden', message: 'not in your area', details: null }, 403)
+          if (!deps.docStore.exists(id))
+            return c.json({ code: 'sync/not-found', message: `no household ${id}`, details: null }, 404)
+          if (!deps.access.canRead(user, id))
+            return c.json({ code: 'sync/forbidden', message: 'not in your area', details: null }, 403)
           c.set('user', user)
           await next()
         },
@@ -208,7 +267,8 @@ export function createRelay(deps: RelayDeps): Relay {
       if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
       const conflict = Number.isSafeInteger(conflictId) ? conflicts.get(conflictId) : null
       if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${String(rawId)}` }
-      if (conflict.status !== 'open' || resolving.has(conflictId)) return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
+      if (conflict.status !== 'open' || resolving.has(conflictId))
+        return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
       let value: JsonValue
       if ('candidate' in choice) {
         const cand = conflict.candidates[choice.candidate]
@@ -226,9 +286,12 @@ export function createRelay(deps: RelayDeps): Relay {
     },
     async serverEdit(householdId, by, edit, inTransaction) {
       const result = writer.serverEdit(householdId, by.id, edit, inTransaction)
-      if (result.kind === 'refused') return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
+      if (result.kind === 'refused')
+        return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
       if (result.kind === 'rejected') {
-        return result.code === 'sync/not-found' ? { ok: false, code: 'household/not-found', message: result.reason } : { ok: false, code: 'sync/overloaded', message: result.reason }
+        return result.code === 'sync/not-found'
+          ? { ok: false, code: 'household/not-found', message: result.reason }
+          : { ok: false, code: 'sync/overloaded', message: result.reason }
       }
       if (result.kind === 'resync') throw new Error(`server edit of ${householdId} left pending structs`)
       const c = await result.committed

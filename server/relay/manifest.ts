@@ -14,7 +14,9 @@ export interface ManifestAnswer {
   inScope: Map<string, number>
 }
 
-export function createManifestQuery(db: Db): (user: User, entries: readonly [string, number][], deviceId?: string) => ManifestAnswer {
+export function createManifestQuery(
+  db: Db,
+): (user: User, entries: readonly [string, number][], deviceId?: string) => ManifestAnswer {
   const assignments = createAssignmentStore(db)
   const currentPeriod = currentPeriodQuery(db)
   const statements = new Map<string, Statement<unknown[]>>() // one per scope shape (role), not per manifest

@@ -35,12 +35,38 @@ beforeAll(async () => {
   ensureReferenceData(db)
   db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('vr', TEST_UNIT, 'Thôn R')
   const docStore = createDocStore(db)
-  db.transaction(() => docStore.createHousehold({ id: 'hr-1', period: '2025', unitCode: TEST_UNIT, villageId: 'vr' }, householdUpdate({ id: 'hr-1', headName: 'R', village: 'vr' }), 'seed'))()
-  const user = await createUser(db, { username: 'lan', password: 'correct horse battery', role: 'enumerator', villages: ['vr'] })
+  db.transaction(() =>
+    docStore.createHousehold(
+      { id: 'hr-1', period: '2025', unitCode: TEST_UNIT, villageId: 'vr' },
+      householdUpdate({ id: 'hr-1', headName: 'R', village: 'vr' }),
+      'seed',
+    ),
+  )()
+  const user = await createUser(db, {
+    username: 'lan',
+    password: 'correct horse battery',
+    role: 'enumerator',
+    villages: ['vr'],
+  })
   token = createSession(db, user.id).token
   const frozen = Date.now()
-  relay = createRelay({ db, access: createAccess(db), docStore, now: () => frozen, limits: { rates: { update: { perSecond: 1, burst: 3 } } }, onError: () => {} })
-  const app = createApp({ db, access: createAccess(db), relay, version: 'test', clientDir: join(dir, 'none'), photosDir: join(dir, 'photos'), logError: () => {} })
+  relay = createRelay({
+    db,
+    access: createAccess(db),
+    docStore,
+    now: () => frozen,
+    limits: { rates: { update: { perSecond: 1, burst: 3 } } },
+    onError: () => {},
+  })
+  const app = createApp({
+    db,
+    access: createAccess(db),
+    relay,
+    version: 'test',
+    clientDir: join(dir, 'none'),
+    photosDir: join(dir, 'photos'),
+    logError: () => {},
+  })
   server = await new Promise((ok) => {
     const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
   })
@@ -69,7 +95,13 @@ it('a connection over its update budget gets sync/overloaded per update; other c
     r.setAddress(`burst ${i}`)
     answers.push(await busy.sendUpdate('hr-1', r.take()))
   }
-  expect(answers.map((a) => (a.type === 'error' ? a.code : a.type))).toEqual(['ack', 'ack', 'ack', 'sync/overloaded', 'sync/overloaded'])
+  expect(answers.map((a) => (a.type === 'error' ? a.code : a.type))).toEqual([
+    'ack',
+    'ack',
+    'ack',
+    'sync/overloaded',
+    'sync/overloaded',
+  ])
 
   const other = await SyncClient.connect({ url, token, deviceId: 'lan-2' })
   await other.hello()

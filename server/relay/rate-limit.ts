@@ -57,7 +57,9 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
 }
 
 /** Fills the gaps of a partial setting with the defaults (rates per kind). */
-export function relayLimits(partial: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> } = {}): RelayLimits {
+export function relayLimits(
+  partial: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> } = {},
+): RelayLimits {
   return { ...DEFAULT_RELAY_LIMITS, ...partial, rates: { ...DEFAULT_RATES, ...partial.rates } }
 }
 

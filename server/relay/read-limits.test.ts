@@ -12,7 +12,12 @@ const EMPTY_SV = new Uint8Array([0])
 /** Counts what a client receives, frame by frame (frames inside a BATCH one by one). */
 function counted(url: string, token: string): Promise<{ client: SyncClient; seen: Map<string, number> }> {
   const seen = new Map<string, number>()
-  return SyncClient.connect({ url, token, retainUpdates: false, onMessage: (m) => seen.set(m.type, (seen.get(m.type) ?? 0) + 1) }).then((client) => ({ client, seen }))
+  return SyncClient.connect({
+    url,
+    token,
+    retainUpdates: false,
+    onMessage: (m) => seen.set(m.type, (seen.get(m.type) ?? 0) + 1),
+  }).then((client) => ({ client, seen }))
 }
 
 function batchOf(messages: SyncMessage[]): Uint8Array {
@@ -58,7 +63,13 @@ describe('default limits', () => {
     const total = 20_000
     const allHeads = client.next(() => (seen.get('head') ?? 0) >= total, 120_000)
     for (let b = 0; b < 4; b++) {
-      client.sendRaw(batchOf(Array.from({ length: 5_000 }, (_, i) => docSyncStep1(HOUSEHOLDS[(b * 5_000 + i) % HOUSEHOLDS.length]!, EMPTY_SV))))
+      client.sendRaw(
+        batchOf(
+          Array.from({ length: 5_000 }, (_, i) =>
+            docSyncStep1(HOUSEHOLDS[(b * 5_000 + i) % HOUSEHOLDS.length]!, EMPTY_SV),
+          ),
+        ),
+      )
     }
     const health = await fetch(`${s.url}/api/health`)
     const headsWhenHealthAnswered = seen.get('head') ?? 0
@@ -80,7 +91,14 @@ describe('tight limits', () => {
   beforeAll(async () => {
     s = await startRelayServer({
       now: () => frozen, // no refill: every bucket holds exactly its burst
-      limits: { rates: { read: { perSecond: 1, burst: 10 }, frame: { perSecond: 1, burst: 6 }, manifestPerUser: { perSecond: 1, burst: 3 } }, maxQueuedFrames: 50 },
+      limits: {
+        rates: {
+          read: { perSecond: 1, burst: 10 },
+          frame: { perSecond: 1, burst: 6 },
+          manifestPerUser: { perSecond: 1, burst: 3 },
+        },
+        maxQueuedFrames: 50,
+      },
     })
     s.addVillage('vt')
     s.seedHouseholds(HOUSEHOLDS.slice(0, 20), 'vt')
@@ -96,7 +114,9 @@ describe('tight limits', () => {
     client.sendRaw(batchOf(HOUSEHOLDS.slice(0, 15).map((id) => docSyncStep1(id, EMPTY_SV))))
     await answered
     expect(seen.get('head')).toBe(10)
-    expect(client.errors.map((e) => [e.householdId, e.code])).toEqual(HOUSEHOLDS.slice(10, 15).map((id) => [id, 'sync/overloaded']))
+    expect(client.errors.map((e) => [e.householdId, e.code])).toEqual(
+      HOUSEHOLDS.slice(10, 15).map((id) => [id, 'sync/overloaded']),
+    )
     expect(client.closeCode).toBeNull()
     await client.close()
   })
@@ -105,7 +125,8 @@ describe('tight limits', () => {
     const client = await SyncClient.connect({ url: s.url, token: observer })
     await client.hello() // frame 1
     await client.manifest([]) // frame 2
-    for (let i = 0; i < 5; i++) client.send({ type: 'doc', householdId: HOUSEHOLDS[0]!, payload: new Uint8Array([1, 0]) }) // frames 3–7 (awareness)
+    for (let i = 0; i < 5; i++)
+      client.send({ type: 'doc', householdId: HOUSEHOLDS[0]!, payload: new Uint8Array([1, 0]) }) // frames 3–7 (awareness)
     expect(await client.closed()).toBe(CloseCode.OVERLOADED)
     expect(client.errors.map((e) => e.code)).toEqual(['sync/overloaded'])
   })

@@ -63,7 +63,8 @@ function addressIn(state: Uint8Array | null | undefined): string | null {
   return new HouseholdDoc(doc).read().household.address
 }
 
-const held = (store: MemorySessionStore, id: string): boolean => store.seqs.has(id) || store.states.has(id) || store.docs.has(id)
+const held = (store: MemorySessionStore, id: string): boolean =>
+  store.seqs.has(id) || store.states.has(id) || store.docs.has(id)
 const storedAddress = (store: MemorySessionStore, id: string): string | null =>
   addressIn(store.docs.has(id) ? Y.encodeStateAsUpdate(store.docs.get(id)!) : store.states.get(id))
 
@@ -79,13 +80,21 @@ it('RA1: edits made offline before a move are stored (attributed to A), ACKed, t
   setAddress(storeA, 'ha-1', 'Số 7 kiệt 12, sửa khi mất mạng')
   setAddress(storeA, 'ha-2', 'ha-2 vẫn của A')
   const moved = await move({ households: ['ha-1'], from: a.user.id, to: b.user.id })
-  expect(moved).toEqual({ status: 200, json: { to: b.user.id, households: 1, villages: 0, householdsInVillages: 0, released: 1 } })
+  expect(moved).toEqual({
+    status: 200,
+    json: { to: b.user.id, households: 1, villages: 0, householdsInVillages: 0, released: 1 },
+  })
 
   // A reconnects: its edits are pushed and ACKed, and only then does ha-1 leave the device.
   phoneA = device(a.token, 'phone-a', storeA)
-  await phoneA.until((s) => s.phase === 'synced' && storeA.unsynced() === 0 && !held(storeA, 'ha-1'), 'A pushed and dropped ha-1')
+  await phoneA.until(
+    (s) => s.phase === 'synced' && storeA.unsynced() === 0 && !held(storeA, 'ha-1'),
+    'A pushed and dropped ha-1',
+  )
   expect(addressIn(server.docStore.readState('ha-1'))).toBe('Số 7 kiệt 12, sửa khi mất mạng')
-  const authors = server.db.prepare("SELECT DISTINCT user_id, device_id FROM doc_log WHERE household_id = 'ha-1' AND user_id <> 'seed'").all()
+  const authors = server.db
+    .prepare("SELECT DISTINCT user_id, device_id FROM doc_log WHERE household_id = 'ha-1' AND user_id <> 'seed'")
+    .all()
   expect(authors).toEqual([{ user_id: a.user.id, device_id: 'phone-a' }])
   expect(held(storeA, 'ha-2')).toBe(true) // the household that stayed is untouched
   expect(storedAddress(storeA, 'ha-2')).toBe('ha-2 vẫn của A')
@@ -109,7 +118,7 @@ it('RA1: edits made offline before a move are stored (attributed to A), ACKed, t
   expect(server.access.canWrite(a.user, 'ha-1')).toBe(false)
 })
 
-it('RA2: after the release grant has run out, the old device\'s edit is refused and kept, shown as refused, never dropped', async () => {
+it("RA2: after the release grant has run out, the old device's edit is refused and kept, shown as refused, never dropped", async () => {
   await server.stop()
   await start(60_000)
   const storeA = new MemorySessionStore()

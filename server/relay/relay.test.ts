@@ -6,7 +6,16 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { deflateRawSync } from 'node:zlib'
-import { docUpdate, encodeMessage, updatePayload, packFrames, readDocPayload, syncStep2Payload, type DocMessage, type SyncMessage } from '../../shared/sync/protocol.ts'
+import {
+  docUpdate,
+  encodeMessage,
+  updatePayload,
+  packFrames,
+  readDocPayload,
+  syncStep2Payload,
+  type DocMessage,
+  type SyncMessage,
+} from '../../shared/sync/protocol.ts'
 import { DeviceReplica, PATH } from '../test-support/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
@@ -71,7 +80,10 @@ describe('stock y-websocket over /yjs/:householdId', () => {
       expect(b!.read().household.address).toBe('hh-a-000 đường Lê Lợi')
       expect(a!.setField('address', '5 Ngô Quyền').ok).toBe(true)
       await waitUntil(() => b!.read().household.address === '5 Ngô Quyền')
-      await waitUntil(() => server.db.prepare('SELECT address FROM households WHERE id = ?').pluck().get('hh-a-000') === '5 Ngô Quyền')
+      await waitUntil(
+        () =>
+          server.db.prepare('SELECT address FROM households WHERE id = ?').pluck().get('hh-a-000') === '5 Ngô Quyền',
+      )
       expect(server.db.prepare('SELECT count(*) FROM doc_log WHERE household_id = ?').pluck().get('hh-a-000')).toBe(1)
     } finally {
       for (const p of providers) p.destroy()
@@ -162,7 +174,10 @@ describe('/sync device protocol', () => {
     expect(replicaFrom(b, 'hh-a-010', 10_002).address()).toBe('3 Lê Duẩn')
     // a changed household shows up in the next manifest
     const c = await device('binh')
-    const reply = await c.manifest([['hh-a-010', 1], ['hh-a-011', 1]])
+    const reply = await c.manifest([
+      ['hh-a-010', 1],
+      ['hh-a-011', 1],
+    ])
     expect(reply.changed).toEqual([['hh-a-010', 4]])
     const head = await c.step1('hh-a-010', replicaFrom(b, 'hh-a-010', 10_003).stateVector())
     expect(head).toEqual({ type: 'head', householdId: 'hh-a-010', serverSeq: 4 })
@@ -176,14 +191,21 @@ describe('/sync device protocol', () => {
     r.setAddress('seq 2')
     expect(await writer.sendUpdate('hh-a-060', r.take())).toMatchObject({ type: 'ack', serverSeq: 2 })
     const behind = await device('binh')
-    const reply = await behind.manifest([['hh-a-060', 1], ['hh-a-061', 1]])
+    const reply = await behind.manifest([
+      ['hh-a-060', 1],
+      ['hh-a-061', 1],
+    ])
     expect(reply.changed).toEqual([['hh-a-060', 2]])
     r.setAddress('seq 3')
     expect(await writer.sendUpdate('hh-a-060', r.take())).toMatchObject({ type: 'ack', serverSeq: 3 })
     // a round trip on the same socket: any fan-out for hh-a-060 would have arrived before this answer
     await behind.step1('hh-a-061', new Uint8Array([0]))
     expect(behind.heads.has('hh-a-060')).toBe(false)
-    expect(await behind.step1('hh-a-060', new Uint8Array([0]))).toEqual({ type: 'head', householdId: 'hh-a-060', serverSeq: 3 })
+    expect(await behind.step1('hh-a-060', new Uint8Array([0]))).toEqual({
+      type: 'head',
+      householdId: 'hh-a-060',
+      serverSeq: 3,
+    })
     r.setAddress('seq 4')
     await writer.sendUpdate('hh-a-060', r.take())
     await behind.next((m) => m.type === 'head' && m.householdId === 'hh-a-060' && m.serverSeq === 4)
@@ -214,8 +236,14 @@ describe('/sync device protocol', () => {
 
     const admin = server.access.authenticate(tokens.admin!)!
     const resolved = await server.relay.resolveConflict(String(conflict.id), { candidate: 0 }, admin)
-    expect(resolved).toMatchObject({ ok: true, conflict: { status: 'resolved', resolution: 'An viết', resolvedBy: userIds.admin } })
-    for (const c of [a, b]) await c.next((m) => m.type === 'head' && m.householdId === 'hh-a-020' && resolved.ok && m.serverSeq === resolved.serverSeq)
+    expect(resolved).toMatchObject({
+      ok: true,
+      conflict: { status: 'resolved', resolution: 'An viết', resolvedBy: userIds.admin },
+    })
+    for (const c of [a, b])
+      await c.next(
+        (m) => m.type === 'head' && m.householdId === 'hh-a-020' && resolved.ok && m.serverSeq === resolved.serverSeq,
+      )
     expect(replicaFrom(a, 'hh-a-020', 20_003).address()).toBe('An viết')
     expect(replicaFrom(b, 'hh-a-020', 20_004).address()).toBe('An viết')
     // devices editing on top of the resolution are sequential: no new conflict
@@ -282,7 +310,10 @@ describe('refusals never disturb other connections (P5 P11)', () => {
     const big = await a.sendUpdate('hh-a-030', new Uint8Array(300 * 1024))
     expect(big).toMatchObject({ type: 'error', code: 'sync/too-large', householdId: 'hh-a-030' })
     // garbage that is not a Yjs update
-    expect(await a.sendUpdate('hh-a-030', new Uint8Array([7, 7, 7, 7, 200, 1]))).toMatchObject({ type: 'error', code: 'sync/invalid-update' })
+    expect(await a.sendUpdate('hh-a-030', new Uint8Array([7, 7, 7, 7, 200, 1]))).toMatchObject({
+      type: 'error',
+      code: 'sync/invalid-update',
+    })
     // a client id already bound to another user
     const rb = replicaFrom(bystander, 'hh-a-030', 30_002)
     rb.setAddress('Bình first')

@@ -21,7 +21,13 @@ beforeAll(async () => {
   server.seedHouseholds(['hh-g-1'], 'vg')
   server.addVillage('vh')
   server.seedHouseholds(['hh-h-1'], 'vh')
-  for (const [name, village] of [['an', 'vf'], ['binh', 'vf'], ['chau', 'vg'], ['dung', 'vg'], ['em', 'vh']] as const) {
+  for (const [name, village] of [
+    ['an', 'vf'],
+    ['binh', 'vf'],
+    ['chau', 'vg'],
+    ['dung', 'vg'],
+    ['em', 'vh'],
+  ] as const) {
     const { user, token } = await server.addUser(name, 'enumerator', { villages: [village] })
     tokens[name] = token
     userIds[name] = user.id

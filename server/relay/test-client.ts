@@ -152,7 +152,8 @@ export class SyncClient {
   }
 
   async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(CloseCode.NORMAL)
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(CloseCode.NORMAL)
     await this.closedPromise
   }
 
@@ -243,7 +244,12 @@ export interface TestDevice {
 }
 
 /** A device running the shared session core against `url` (http://host:port) with in-memory storage. */
-export function connectDevice(opts: { url: string; token: string; deviceId?: string; store?: MemorySessionStore }): TestDevice {
+export function connectDevice(opts: {
+  url: string
+  token: string
+  deviceId?: string
+  store?: MemorySessionStore
+}): TestDevice {
   const store = opts.store ?? new MemorySessionStore()
   const base = opts.url.replace(/^http/, 'ws')
   const session = new SyncSession({

@@ -17,15 +17,28 @@ import { SyncClient } from './test-client.ts'
 let server: RelayTestServer
 let enumerator: { id: string; token: string }
 let admin: { id: string; token: string }
-const statuses: Record<string, Status> = { 'wg-open': 'in_progress', 'wg-sub': 'submitted', 'wg-ver': 'verified', 'wg-other': 'in_progress', 'wg-yjs': 'submitted' }
+const statuses: Record<string, Status> = {
+  'wg-open': 'in_progress',
+  'wg-sub': 'submitted',
+  'wg-ver': 'verified',
+  'wg-other': 'in_progress',
+  'wg-yjs': 'submitted',
+}
 
 beforeAll(async () => {
   server = await startRelayServer()
   server.addVillage('wv')
   server.db.transaction(() => {
     for (const [id, status] of Object.entries(statuses)) {
-      const doc = HouseholdDoc.create({ ...makeHousehold({ id, status, village: 'wv', unit: TEST_UNIT }), format: undefined } as never, { clientId: SERVER_CLIENT_ID })
-      server.docStore.createHousehold({ id, period: '2025', unitCode: TEST_UNIT, villageId: 'wv' }, Y.encodeStateAsUpdate(doc.ydoc), 'seed')
+      const doc = HouseholdDoc.create(
+        { ...makeHousehold({ id, status, village: 'wv', unit: TEST_UNIT }), format: undefined } as never,
+        { clientId: SERVER_CLIENT_ID },
+      )
+      server.docStore.createHousehold(
+        { id, period: '2025', unitCode: TEST_UNIT, villageId: 'wv' },
+        Y.encodeStateAsUpdate(doc.ydoc),
+        'seed',
+      )
     }
   })()
   const e = await server.addUser('wg-enum', 'enumerator', { villages: ['wv'] })
@@ -65,7 +78,11 @@ describe('/sync workflow guard', () => {
     const head = server.docStore.head('wg-sub')
     const r = replicaOf(c, 'wg-sub', 41_002)
     expect(r.household.changeStatus('verified', { by: enumerator.id, at: at() }).ok).toBe(true)
-    expect(await c.sendUpdate('wg-sub', r.take())).toMatchObject({ type: 'error', code: 'sync/forbidden-transition', householdId: 'wg-sub' })
+    expect(await c.sendUpdate('wg-sub', r.take())).toMatchObject({
+      type: 'error',
+      code: 'sync/forbidden-transition',
+      householdId: 'wg-sub',
+    })
     expect(server.docStore.head('wg-sub')).toBe(head)
     expect(HouseholdDoc.load(server.docStore.readState('wg-sub')!).status).toBe('submitted')
     const other = replicaOf(c, 'wg-other', 41_003)

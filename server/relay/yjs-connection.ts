@@ -7,7 +7,15 @@ import * as Y from 'yjs'
 import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { HouseholdWriter } from '../store/household-writer.ts'
-import { CloseCode, MAX_FRAME_BYTES, syncStep1Payload, syncStep2Payload, updatePayload, YWS_MESSAGE_AWARENESS, YWS_MESSAGE_SYNC } from '../../shared/sync/protocol.ts'
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  syncStep1Payload,
+  syncStep2Payload,
+  updatePayload,
+  YWS_MESSAGE_AWARENESS,
+  YWS_MESSAGE_SYNC,
+} from '../../shared/sync/protocol.ts'
 import { sessionCheck, type Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { createRateLimiter, DEFAULT_RELAY_LIMITS, type FrameKind, type RelayLimits } from './rate-limit.ts'
@@ -50,7 +58,13 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   }
 }
 
-export function createYjsConnection(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps, token?: string): YjsConnection {
+export function createYjsConnection(
+  user: User,
+  householdId: string,
+  socket: Socket,
+  deps: YjsConnectionDeps,
+  token?: string,
+): YjsConnection {
   const now = deps.now ?? Date.now
   const sessionValid = sessionCheck(deps.access, user, token, now)
   const rate = createRateLimiter((deps.limits ?? DEFAULT_RELAY_LIMITS).rates, now)
@@ -74,20 +88,20 @@ export function createYjsConnection(user: User, householdId: string, socket: Soc
     const result = deps.writer.submit(householdId, update, { userId: user.id, deviceId: `yjs:${user.id}` })
     if (result.kind === 'rejected') return send(permissionDenied(result.code))
     if (result.kind === 'resync') return send(syncStep1Payload(serverStateVector()))
-    result.committed.then(
-      (c) => {
-        if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, self)
-        for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
-      },
-      deps.onError,
-    )
+    result.committed.then((c) => {
+      if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, self)
+      for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
+    }, deps.onError)
   }
 
   /** Scope is re-checked per message and per fan-out: a revoked assignment closes the connection at once. */
   function revoked(): boolean {
     const session = sessionValid()
     if (session && deps.access.canRead(user, householdId)) return false
-    socket.close(session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED, session ? 'sync/forbidden' : 'sync/unauthenticated')
+    socket.close(
+      session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED,
+      session ? 'sync/forbidden' : 'sync/unauthenticated',
+    )
     self.closed()
     return true
   }

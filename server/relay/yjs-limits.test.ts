@@ -74,7 +74,16 @@ function replicaOf(householdId: string, clientId: number): DeviceReplica {
 }
 
 beforeAll(async () => {
-  s = await startRelayServer({ now: () => frozen, limits: { rates: { update: { perSecond: 1, burst: 5 }, read: { perSecond: 1, burst: 3 }, awareness: { perSecond: 1, burst: 2 } } } })
+  s = await startRelayServer({
+    now: () => frozen,
+    limits: {
+      rates: {
+        update: { perSecond: 1, burst: 5 },
+        read: { perSecond: 1, burst: 3 },
+        awareness: { perSecond: 1, burst: 2 },
+      },
+    },
+  })
   s.addVillage('vy')
   s.seedHouseholds(['hy-1', 'hy-2', 'hy-3'], 'vy')
   lan = (await s.addUser('lan-y', 'enumerator', { villages: ['vy'] })).token
@@ -114,7 +123,9 @@ it("an observer's awareness is not relayed, an enumerator's is, up to its rate",
   r.setAddress('marker')
   editor.send(updatePayload(r.take())) // fanned out after the awareness messages before it
   await watcher.until(() => watcher.count('update') >= 1)
-  const seen = watcher.received.filter((m) => m.kind === 'awareness' || m.kind === 'update').map((m) => (m.kind === 'awareness' ? m.bytes.at(-1) : 'update'))
+  const seen = watcher.received
+    .filter((m) => m.kind === 'awareness' || m.kind === 'update')
+    .map((m) => (m.kind === 'awareness' ? m.bytes.at(-1) : 'update'))
   expect(seen).toEqual([2, 3, 'update'])
   await Promise.all([watcher.close(), observer.close(), editor.close()])
 })

@@ -53,19 +53,32 @@ export async function createDemoUsers(
     // A random password could, very rarely, spell the username: draw again rather than fail the policy.
     while (opts.password === undefined && passwordProblem(password, person.username)) password = demoPassword()
     await createUser(db, { ...person, password })
-    created.push({ username: person.username, role: person.role, password, ...(person.villages ? { villages: person.villages } : {}) })
+    created.push({
+      username: person.username,
+      role: person.role,
+      password,
+      ...(person.villages ? { villages: person.villages } : {}),
+    })
   }
   return created
 }
 
-export async function seedDemo(db: Db, docStore: DocStore, opts: { password?: string | undefined; seed?: number } = {}): Promise<DemoResult> {
+export async function seedDemo(
+  db: Db,
+  docStore: DocStore,
+  opts: { password?: string | undefined; seed?: number } = {},
+): Promise<DemoResult> {
   const started = performance.now()
   const seed = opts.seed ?? 2025
   const units = pickUnits(db, 2, [DEMO_UNITS.phuong, DEMO_UNITS.xa])
   const villages = makeVillages(units, 4, seededRandom(seed))
   insertVillages(db, villages)
   const households = writeHouseholds(db, docStore, villages, DEMO_COUNTS, { seed })
-  const users = await createDemoUsers(db, { password: opts.password, enumVillages: villages.slice(0, 2).map((v) => v.id), supervisorUnit: DEMO_UNITS.phuong })
+  const users = await createDemoUsers(db, {
+    password: opts.password,
+    enumVillages: villages.slice(0, 2).map((v) => v.id),
+    supervisorUnit: DEMO_UNITS.phuong,
+  })
   return {
     users: users ?? [],
     households,

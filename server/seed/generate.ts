@@ -3,7 +3,17 @@
 
 import { syntheticPersonalId, syntheticUuid } from '../../shared/household/synthetic.ts'
 import type {
-  Device, Education, Employment, Household, Income, Member, Relation, Sex, Status, Toilet, WaterSource,
+  Device,
+  Education,
+  Employment,
+  Household,
+  Income,
+  Member,
+  Relation,
+  Sex,
+  Status,
+  Toilet,
+  WaterSource,
 } from '../../shared/household/types.ts'
 import { FAMILY_NAMES, GIVEN_NAMES, HIGHLAND_ETHNICITIES, MIDDLE_NAMES, STREETS } from './names.ts'
 import type { SeedVillage } from './places.ts'
@@ -18,11 +28,33 @@ export interface GenerateContext {
 }
 
 const WATERS_URBAN: WaterSource[] = ['piped', 'piped', 'piped', 'piped', 'drilled_well', 'bottled']
-const WATERS_RURAL: WaterSource[] = ['piped', 'piped', 'drilled_well', 'protected_dug_well', 'rainwater', 'unprotected_well', 'surface_water']
-const TOILETS: Toilet[] = ['septic', 'septic', 'septic', 'semi_septic', 'pour_flush', 'double_vault', 'unimproved_pit', 'none']
+const WATERS_RURAL: WaterSource[] = [
+  'piped',
+  'piped',
+  'drilled_well',
+  'protected_dug_well',
+  'rainwater',
+  'unprotected_well',
+  'surface_water',
+]
+const TOILETS: Toilet[] = [
+  'septic',
+  'septic',
+  'septic',
+  'semi_septic',
+  'pour_flush',
+  'double_vault',
+  'unimproved_pit',
+  'none',
+]
 const DEVICES: Device[] = ['tv', 'radio', 'smartphone', 'feature_phone', 'computer', 'tablet']
 const STATUSES: [Status, number][] = [
-  ['listed', 0.45], ['assigned', 0.2], ['in_progress', 0.15], ['submitted', 0.1], ['verified', 0.06], ['returned', 0.04],
+  ['listed', 0.45],
+  ['assigned', 0.2],
+  ['in_progress', 0.15],
+  ['submitted', 0.1],
+  ['verified', 0.06],
+  ['returned', 0.04],
 ]
 
 export function generateHousehold(rand: () => number, ctx: GenerateContext): Household {
@@ -45,10 +77,35 @@ export function generateHousehold(rand: () => number, ctx: GenerateContext): Hou
     const birthDate = birth(birthYear)
     const adult = age >= 15
     const education: Education =
-      age < 6 ? 'none' : age < 11 ? 'primary' : age < 15 ? 'lower_secondary'
-        : pick(['none', 'primary', 'lower_secondary', 'lower_secondary', 'upper_secondary', 'upper_secondary', 'vocational', 'college_or_higher'])
-    const employment: Employment = !adult || age >= 70 ? 'not_working'
-      : pick(['wage_with_contract', 'wage_with_contract', 'wage_without_contract', 'self_employed', 'self_employed', 'self_employed', 'unemployed_seeking', 'not_working'])
+      age < 6
+        ? 'none'
+        : age < 11
+          ? 'primary'
+          : age < 15
+            ? 'lower_secondary'
+            : pick([
+                'none',
+                'primary',
+                'lower_secondary',
+                'lower_secondary',
+                'upper_secondary',
+                'upper_secondary',
+                'vocational',
+                'college_or_higher',
+              ])
+    const employment: Employment =
+      !adult || age >= 70
+        ? 'not_working'
+        : pick([
+            'wage_with_contract',
+            'wage_with_contract',
+            'wage_without_contract',
+            'self_employed',
+            'self_employed',
+            'self_employed',
+            'unemployed_seeking',
+            'not_working',
+          ])
     return {
       id: syntheticUuid(rand),
       personalId: chance(0.92) ? syntheticPersonalId(sex, birthDate, rand) : null,
@@ -83,16 +140,31 @@ export function generateHousehold(rand: () => number, ctx: GenerateContext): Hou
     members.push(member('child', chance(0.5) ? 'male' : 'female', childYear, childSurname))
   }
   if (year - headYear < 50 && chance(0.25)) {
-    members.push(member('parent', chance(0.5) ? 'male' : 'female', headYear - 22 - Math.floor(rand() * 10), headSex === 'male' ? family : pick(FAMILY_NAMES)))
+    members.push(
+      member(
+        'parent',
+        chance(0.5) ? 'male' : 'female',
+        headYear - 22 - Math.floor(rand() * 10),
+        headSex === 'male' ? family : pick(FAMILY_NAMES),
+      ),
+    )
   }
   if (year - headYear > 55 && chance(0.2)) {
-    members.push(member('grandchild', chance(0.5) ? 'male' : 'female', Math.min(year, headYear + 45 + Math.floor(rand() * 15)), childSurname))
+    members.push(
+      member(
+        'grandchild',
+        chance(0.5) ? 'male' : 'female',
+        Math.min(year, headYear + 45 + Math.floor(rand() * 15)),
+        childSurname,
+      ),
+    )
   }
 
   // Per-capita income around the ND07 lines (urban 2.0 M, rural 1.5 M VND/month): ~12% below, ~10% just above.
   const line = urban ? 2_000_000 : 1_500_000
   const r = rand()
-  const perCapita = r < 0.12 ? line * (0.4 + rand() * 0.6) : r < 0.22 ? line * (1 + rand() * 0.5) : line * (1.5 + rand() * 3.5)
+  const perCapita =
+    r < 0.12 ? line * (0.4 + rand() * 0.6) : r < 0.22 ? line * (1 + rand() * 0.5) : line * (1.5 + rand() * 3.5)
   const income: Income = chance(0.92) ? { perCapitaMonthly: Math.round(perCapita / 10_000) * 10_000 } : {}
   const poorish = r < 0.22
   const statusRoll = rand()
@@ -108,7 +180,9 @@ export function generateHousehold(rand: () => number, ctx: GenerateContext): Hou
     unit: v.unitCode,
     areaType: urban ? 'urban' : 'rural',
     village: v.id,
-    address: urban ? `${1 + Math.floor(rand() * 240)} ${pick(STREETS)}, ${v.name}` : `Xóm ${1 + Math.floor(rand() * 6)}, ${v.name}`,
+    address: urban
+      ? `${1 + Math.floor(rand() * 240)} ${pick(STREETS)}, ${v.name}`
+      : `Xóm ${1 + Math.floor(rand() * 6)}, ${v.name}`,
     location: located
       ? {
           lat: round6(v.lat + (rand() - 0.5) * 0.006),

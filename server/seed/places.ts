@@ -35,14 +35,19 @@ export function pickUnits(db: Db, count: number, prefer: string[] = []): SeedUni
   const xa = all.filter((u) => u.kind === 'xa' && !prefer.includes(u.code))
   const out = [...preferred]
   for (let i = 0; out.length < Math.min(count, all.length); i++) {
-    const next = i % 2 === 0 ? phuong.shift() ?? xa.shift() : xa.shift() ?? phuong.shift()
+    const next = i % 2 === 0 ? (phuong.shift() ?? xa.shift()) : (xa.shift() ?? phuong.shift())
     if (next) out.push(next)
   }
   return out.slice(0, count)
 }
 
 /** `perUnit` villages for each unit; unit centres spread on a grid over the box, villages jittered around them. */
-export function makeVillages(units: SeedUnit[], perUnit: number, rand: () => number, weights?: number[]): SeedVillage[] {
+export function makeVillages(
+  units: SeedUnit[],
+  perUnit: number,
+  rand: () => number,
+  weights?: number[],
+): SeedVillage[] {
   const cols = Math.ceil(Math.sqrt(units.length))
   const rows = Math.ceil(units.length / cols)
   const cellLat = (HUE_BOX.maxLat - HUE_BOX.minLat) / rows
@@ -56,7 +61,8 @@ export function makeVillages(units: SeedUnit[], perUnit: number, rand: () => num
         id: villageId(u.code, n),
         unitCode: u.code,
         unitKind: u.kind,
-        name: u.kind === 'phuong' ? `Tổ dân phố ${n}` : `Thôn ${HAMLET_NAMES[(i * perUnit + n - 1) % HAMLET_NAMES.length]}`,
+        name:
+          u.kind === 'phuong' ? `Tổ dân phố ${n}` : `Thôn ${HAMLET_NAMES[(i * perUnit + n - 1) % HAMLET_NAMES.length]}`,
         lat: cLat + (rand() - 0.5) * cellLat * 0.6,
         lng: cLng + (rand() - 0.5) * cellLng * 0.6,
         weight: weights?.[out.length] ?? 0.6 + rand() * 0.8,

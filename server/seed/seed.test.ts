@@ -46,7 +46,13 @@ describe('generateHousehold', () => {
     for (let i = 0; i < 300; i++) {
       const v = villages[i % villages.length]
       if (!v) throw new Error('no village')
-      const h = generateHousehold(rand, { id: syntheticUuid(rand), period: '2025', referenceDate: '2025-09-01', village: v, highland: v.unitCode === '20056' })
+      const h = generateHousehold(rand, {
+        id: syntheticUuid(rand),
+        period: '2025',
+        referenceDate: '2025-09-01',
+        village: v,
+        highland: v.unitCode === '20056',
+      })
       const r = validateHousehold(h)
       expect(r.ok, JSON.stringify(r)).toBe(true)
       expect(h.members.filter((m) => m.relation === 'head')).toHaveLength(1)
@@ -98,7 +104,10 @@ describe('seedHouseholds', () => {
     expect(db.prepare('SELECT COUNT(DISTINCT unit_code) FROM households').pluck().get()).toBe(2)
     expect(db.prepare('SELECT COUNT(DISTINCT village_id) FROM households').pluck().get()).toBe(16)
     expect(
-      db.prepare('SELECT COUNT(*) FROM households h LEFT JOIN villages v ON v.id = h.village_id WHERE v.id IS NULL').pluck().get(),
+      db
+        .prepare('SELECT COUNT(*) FROM households h LEFT JOIN villages v ON v.id = h.village_id WHERE v.id IS NULL')
+        .pluck()
+        .get(),
     ).toBe(0)
   })
 

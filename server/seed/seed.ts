@@ -28,10 +28,18 @@ export interface WriteOptions {
 const HIGHLAND = /^(A Lưới|Nam Đông|Khe Tre|Long Quảng)/
 
 /** Creates `counts[i]` households in `villages[i]`; one transaction per batch. */
-export function writeHouseholds(db: Db, docStore: DocStore, villages: SeedVillage[], counts: number[], opts: WriteOptions): number {
+export function writeHouseholds(
+  db: Db,
+  docStore: DocStore,
+  villages: SeedVillage[],
+  counts: number[],
+  opts: WriteOptions,
+): number {
   const period = currentPeriod(db)
   const ref = db.prepare('SELECT reference_date FROM periods WHERE id = ?').pluck().get(period) as string | undefined
-  const unitNames = new Map((db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]).map((u) => [u.code, u.name]))
+  const unitNames = new Map(
+    (db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]).map((u) => [u.code, u.name]),
+  )
   const existing = db.prepare('SELECT COUNT(*) FROM households').pluck().get() as number
   const total = counts.reduce((a, b) => a + b, 0)
   const batchSize = opts.batchSize ?? 1000
@@ -55,8 +63,14 @@ export function writeHouseholds(db: Db, docStore: DocStore, villages: SeedVillag
       const { format: _format, ...init } = household
       // A returned record carries the reviewer's comment, as the review route writes it (the phone shows it first).
       const returned = init.status === 'returned'
-      const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, { clientId: SERVER_CLIENT_ID })
-      if (returned) doc.returnForRework({ id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${period}-11-02T02:00:00Z` }, 'Kiểm tra lại thu nhập và diện tích nhà ở')
+      const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, {
+        clientId: SERVER_CLIENT_ID,
+      })
+      if (returned)
+        doc.returnForRework(
+          { id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${period}-11-02T02:00:00Z` },
+          'Kiểm tra lại thu nhập và diện tích nhà ở',
+        )
       const update = Y.encodeStateAsUpdate(doc.ydoc)
       doc.ydoc.destroy()
       docStore.createHousehold({ id: household.id, period, unitCode: v.unitCode, villageId: v.id }, update, SEED_AUTHOR)

@@ -18,7 +18,9 @@ export function createAdmissionStore(db: Db): AdmissionStore {
   const assigned = db.prepare('SELECT 1 FROM assignments WHERE user_id = ? AND village_id = ?').pluck()
   const update = db.prepare('UPDATE households SET admission = ? WHERE id = ?')
   const pending = db
-    .prepare(`SELECT COUNT(*) FROM households WHERE admission = 'pending' AND village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)`)
+    .prepare(
+      `SELECT COUNT(*) FROM households WHERE admission = 'pending' AND village_id IN (SELECT village_id FROM assignments WHERE user_id = ?)`,
+    )
     .pluck()
   return {
     unitOfVillage: (villageId) => (village.get(villageId) as string | undefined) ?? null,

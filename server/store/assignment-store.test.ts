@@ -17,12 +17,17 @@ function world() {
   migrate(db, migrations)
   db.prepare("INSERT INTO units (code, name, kind, area_type) VALUES ('u1', 'U', 'phuong', 'urban')").run()
   db.prepare("INSERT INTO villages (id, unit_code, name) VALUES ('v1', 'u1', 'V')").run()
-  for (const u of ['a', 'b']) db.prepare("INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES (?, ?, 'x', 'enumerator', ?, 0)").run(u, u, u)
+  for (const u of ['a', 'b'])
+    db.prepare(
+      "INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES (?, ?, 'x', 'enumerator', ?, 0)",
+    ).run(u, u, u)
   db.prepare("INSERT INTO assignments (user_id, village_id) VALUES ('a', 'v1')").run()
   db.prepare("INSERT INTO households (id, period, unit_code, village_id) VALUES ('h1', '2025', 'u1', 'v1')").run()
   const store = createAssignmentStore(db)
   store.move({ households: ['h1'], villages: [], from: null, to: 'b' }, 1_000)
-  const grant = () => db.prepare("SELECT holders FROM released_households WHERE household_id = 'h1' AND user_id = 'a'").pluck().get() as string | undefined
+  const grant = () =>
+    db.prepare("SELECT holders FROM released_households WHERE household_id = 'h1' AND user_id = 'a'").pluck().get() as
+      string | undefined
   return { db, store, grant }
 }
 

@@ -70,11 +70,15 @@ export interface AssignmentStore {
 export const MAX_HOLDERS = 8
 
 export function createAssignmentStore(db: Db): AssignmentStore {
-  const householdRow = db.prepare('SELECT id, unit_code AS unitCode, village_id AS villageId, assignee_id AS assigneeId FROM households WHERE id = ?')
+  const householdRow = db.prepare(
+    'SELECT id, unit_code AS unitCode, village_id AS villageId, assignee_id AS assigneeId FROM households WHERE id = ?',
+  )
   const villageRow = db.prepare('SELECT id, unit_code AS unitCode FROM villages WHERE id = ?')
   const personRow = db.prepare('SELECT id, role, unit_code AS unitCode, disabled FROM users WHERE id = ?')
   const inUnit = db
-    .prepare('SELECT 1 FROM users u WHERE u.id = ? AND (u.unit_code = ? OR EXISTS (SELECT 1 FROM assignments a JOIN villages v ON v.id = a.village_id WHERE a.user_id = u.id AND v.unit_code = ?))')
+    .prepare(
+      'SELECT 1 FROM users u WHERE u.id = ? AND (u.unit_code = ? OR EXISTS (SELECT 1 FROM assignments a JOIN villages v ON v.id = a.village_id WHERE a.user_id = u.id AND v.unit_code = ?))',
+    )
     .pluck()
   const enumeratorsOf = db.prepare('SELECT user_id FROM assignments WHERE village_id = ? ORDER BY user_id').pluck()
   const setAssignee = db.prepare('UPDATE households SET assignee_id = ? WHERE id = ?')
@@ -121,7 +125,12 @@ export function createAssignmentStore(db: Db): AssignmentStore {
       const after = enumeratorsOf.all(villageId) as string[]
       for (const [id, assignee] of villageHouseholds.all(villageId) as [string, string | null][]) {
         if (assignee === null) {
-          counts.released += release(id, before.filter((u) => !after.includes(u)), m.to, now)
+          counts.released += release(
+            id,
+            before.filter((u) => !after.includes(u)),
+            m.to,
+            now,
+          )
           counts.householdsInVillages++
         } else if (m.from === null || assignee === m.from) {
           // The whole village (or the leaving enumerator's share of it) goes to `to`, one-by-one moves included.
@@ -135,26 +144,27 @@ export function createAssignmentStore(db: Db): AssignmentStore {
     return counts
   })
 
-  const noteManifest = db.transaction((userId: string, deviceId: string, listed: { has(id: string): boolean }): number => {
-    let ended = 0
-    for (const [householdId, json] of grantsOf.all(userId) as [string, string][]) {
-      const held = JSON.parse(json) as string[]
-      const has = held.includes(deviceId)
-      // Bounded: device ids are the client's to choose; beyond the cap the grant still ends with its time.
-      if (listed.has(householdId) && !has) {
-        if (held.length < MAX_HOLDERS) setHolders.run(JSON.stringify([...held, deviceId]), householdId, userId)
-      }
-      else if (!listed.has(householdId) && has) {
-        const rest = held.filter((d) => d !== deviceId)
-        if (rest.length > 0) setHolders.run(JSON.stringify(rest), householdId, userId)
-        else {
-          endGrant.run(householdId, userId)
-          ended++
+  const noteManifest = db.transaction(
+    (userId: string, deviceId: string, listed: { has(id: string): boolean }): number => {
+      let ended = 0
+      for (const [householdId, json] of grantsOf.all(userId) as [string, string][]) {
+        const held = JSON.parse(json) as string[]
+        const has = held.includes(deviceId)
+        // Bounded: device ids are the client's to choose; beyond the cap the grant still ends with its time.
+        if (listed.has(householdId) && !has) {
+          if (held.length < MAX_HOLDERS) setHolders.run(JSON.stringify([...held, deviceId]), householdId, userId)
+        } else if (!listed.has(householdId) && has) {
+          const rest = held.filter((d) => d !== deviceId)
+          if (rest.length > 0) setHolders.run(JSON.stringify(rest), householdId, userId)
+          else {
+            endGrant.run(householdId, userId)
+            ended++
+          }
         }
       }
-    }
-    return ended
-  })
+      return ended
+    },
+  )
 
   return {
     household: (id) => householdRow.get(id) as HouseholdPlaceRow | undefined,
@@ -168,12 +178,19 @@ export function createAssignmentStore(db: Db): AssignmentStore {
     villageEnumerators: (villageId) => enumeratorsOf.all(villageId) as string[],
     move,
     list(unitCode) {
-      const villages = (db.prepare('SELECT id, name FROM villages WHERE unit_code = ? ORDER BY id').all(unitCode) as { id: string; name: string }[]).map((v) => ({
+      const villages = (
+        db.prepare('SELECT id, name FROM villages WHERE unit_code = ? ORDER BY id').all(unitCode) as {
+          id: string
+          name: string
+        }[]
+      ).map((v) => ({
         ...v,
         enumerators: enumeratorsOf.all(v.id) as string[],
       }))
       const households = db
-        .prepare('SELECT id, village_id AS villageId, assignee_id AS assigneeId FROM households WHERE unit_code = ? AND assignee_id IS NOT NULL ORDER BY id')
+        .prepare(
+          'SELECT id, village_id AS villageId, assignee_id AS assigneeId FROM households WHERE unit_code = ? AND assignee_id IS NOT NULL ORDER BY id',
+        )
         .all(unitCode) as AssignmentList['households']
       const released = db
         .prepare(

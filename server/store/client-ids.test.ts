@@ -44,10 +44,15 @@ async function device(token: string): Promise<SyncClient> {
 it('an update with 40 new client ids is refused with sync/too-many-client-ids and binds none of them', async () => {
   const attacker = await device(lan)
   const ids = Array.from({ length: 40 }, (_, i) => 70_000 + i)
-  expect(await attacker.sendUpdate('hi-1', updateUsing(ids))).toMatchObject({ type: 'error', code: 'sync/too-many-client-ids' })
+  expect(await attacker.sendUpdate('hi-1', updateUsing(ids))).toMatchObject({
+    type: 'error',
+    code: 'sync/too-many-client-ids',
+  })
   const other = await device(mai)
   expect(await other.sendUpdate('hi-1', updateUsing([70_007]))).toMatchObject({ type: 'ack' }) // not blocked
-  expect(s.db.prepare('SELECT client_id, user_id FROM client_ids WHERE client_id BETWEEN 70000 AND 70039').raw().all()).toEqual([[70_007, expect.any(String)]])
+  expect(
+    s.db.prepare('SELECT client_id, user_id FROM client_ids WHERE client_id BETWEEN 70000 AND 70039').raw().all(),
+  ).toEqual([[70_007, expect.any(String)]])
   await Promise.all([attacker.close(), other.close()])
 })
 

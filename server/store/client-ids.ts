@@ -22,7 +22,9 @@ export interface ClientIdBindings {
 export function createClientIdBindings(db: Db): ClientIdBindings {
   const owner = new Map<number, string>()
   const select = db.prepare('SELECT user_id FROM client_ids WHERE client_id = ?').pluck()
-  const insert = db.prepare('INSERT OR IGNORE INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?)')
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?)',
+  )
 
   function ownerOf(id: number): string | undefined {
     if (isReservedClientId(id)) return SERVER_USER // 0–15: the server's own ids (protocol P13)

@@ -23,7 +23,13 @@ beforeEach(() => {
   db = openDb(join(dir, 'test.db'))
   migrate(db, migrations)
   store = createDocStore(db)
-  db.transaction(() => store.createHousehold({ id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' }, householdUpdate({ id: 'h1', headName: 'Lê Văn Tám' }), 'seed'))()
+  db.transaction(() =>
+    store.createHousehold(
+      { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
+      householdUpdate({ id: 'h1', headName: 'Lê Văn Tám' }),
+      'seed',
+    ),
+  )()
 })
 afterEach(() => {
   db.close()
@@ -51,7 +57,8 @@ it('refused updates are in neither the database nor the resident doc; the same u
     // The first update's WAL sync waits for the test; later syncs pass at once.
     sync: () => (gated ? new Promise<void>((ok) => (openSync = ok)) : Promise.resolve()),
     beforeCommit: (ids) => {
-      if (poisoned && ids.length === 1 && ids[0] === 'h1' && store.head('h1') === 2) throw new Error('disk I/O error (simulated)')
+      if (poisoned && ids.length === 1 && ids[0] === 'h1' && store.head('h1') === 2)
+        throw new Error('disk I/O error (simulated)')
     },
   })
   const device = new DeviceReplica(91_001)

@@ -80,7 +80,8 @@ export function createConflictStore(db: Db): ConflictStore {
       }
       if (filter.status) add('status = ?', filter.status)
       if (filter.householdId) add('household_id = ?', filter.householdId)
-      if (filter.householdIds) add('household_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.householdIds))
+      if (filter.householdIds)
+        add('household_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.householdIds))
       const sql = `SELECT * FROM conflicts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id LIMIT ?`
       return (db.prepare(sql).all(...params, filter.limit ?? 500) as Row[]).map(toConflict)
     },

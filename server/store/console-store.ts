@@ -47,7 +47,14 @@ const SUBMITTED: readonly Status[] = STARTED.filter((s) => s !== 'in_progress' &
 const VERIFIED: readonly Status[] = SUBMITTED.filter((s) => s !== 'submitted')
 
 export function emptyCounts(): ProgressCounts {
-  return { assigned: 0, started: 0, submitted: 0, verified: 0, returned: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number> }
+  return {
+    assigned: 0,
+    started: 0,
+    submitted: 0,
+    verified: 0,
+    returned: 0,
+    byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>,
+  }
 }
 
 export function addCounts(into: ProgressCounts, status: Status, category: Category, n: number): void {
@@ -84,8 +91,16 @@ export interface ConsoleStore {
   pin(householdId: string): { pin: PinRow | null; period: string; unit: string; village: string } | null
   unitsOf(period: string): string[]
   villagesAssignedTo(userId: string): string[]
-  villageProgress(period: string, unit: string, village?: string): { village: string; name: string; counts: ProgressCounts }[]
-  enumeratorProgress(period: string, unit: string, village?: string): { userId: string; name: string; villages: string[]; counts: ProgressCounts }[]
+  villageProgress(
+    period: string,
+    unit: string,
+    village?: string,
+  ): { village: string; name: string; counts: ProgressCounts }[]
+  enumeratorProgress(
+    period: string,
+    unit: string,
+    village?: string,
+  ): { userId: string; name: string; villages: string[]; counts: ProgressCounts }[]
   report(r: DeviceReport): void
   devicesOfUser(userId: string): number
   hasDevice(userId: string, deviceId: string): boolean
@@ -96,10 +111,16 @@ export interface ConsoleStore {
 }
 
 export function createConsoleStore(db: Db): ConsoleStore {
-  const ofUnit = db.prepare(`SELECT ${PIN_COLUMNS} FROM households WHERE unit_code = ? AND period = ? AND lat IS NOT NULL AND lng IS NOT NULL`)
+  const ofUnit = db.prepare(
+    `SELECT ${PIN_COLUMNS} FROM households WHERE unit_code = ? AND period = ? AND lat IS NOT NULL AND lng IS NOT NULL`,
+  )
   const one = db.prepare(`SELECT ${PIN_COLUMNS} FROM households WHERE id = ?`)
   // 40 index probes on households_unit instead of a DISTINCT over every household of the period.
-  const units = db.prepare('SELECT u.code FROM units u WHERE EXISTS (SELECT 1 FROM households h WHERE h.unit_code = u.code AND h.period = ?) ORDER BY u.code').pluck()
+  const units = db
+    .prepare(
+      'SELECT u.code FROM units u WHERE EXISTS (SELECT 1 FROM households h WHERE h.unit_code = u.code AND h.period = ?) ORDER BY u.code',
+    )
+    .pluck()
   const assigned = db.prepare('SELECT village_id FROM assignments WHERE user_id = ? ORDER BY village_id').pluck()
   const byVillage = db.prepare(PROGRESS_BY_VILLAGE_SQL)
   const byEnumerator = db.prepare(PROGRESS_BY_ENUMERATOR_SQL)
@@ -118,12 +139,17 @@ export function createConsoleStore(db: Db): ConsoleStore {
      ORDER BY d.last_contact DESC, d.device_id`,
   )
   const nameOf = db.prepare('SELECT display_name FROM users WHERE id = ?').pluck()
-  const userUnits = db.prepare('SELECT DISTINCT v.unit_code FROM assignments a JOIN villages v ON v.id = a.village_id WHERE a.user_id = ?').pluck()
+  const userUnits = db
+    .prepare(
+      'SELECT DISTINCT v.unit_code FROM assignments a JOIN villages v ON v.id = a.village_id WHERE a.user_id = ?',
+    )
+    .pluck()
 
   return {
     pinsOfUnit: (period, unit) => (ofUnit.all(unit, period) as RawPin[]).map(toPin),
     pin(householdId) {
-      const r = one.get(householdId) as (Omit<RawPin, 'lat' | 'lng'> & { lat: number | null; lng: number | null }) | undefined
+      const r = one.get(householdId) as
+        (Omit<RawPin, 'lat' | 'lng'> & { lat: number | null; lng: number | null }) | undefined
       if (!r) return null
       const located = r.lat !== null && r.lng !== null
       return { pin: located ? toPin(r as RawPin) : null, period: r.period, unit: r.unit, village: r.village }
@@ -131,7 +157,13 @@ export function createConsoleStore(db: Db): ConsoleStore {
     unitsOf: (period) => units.all(period) as string[],
     villagesAssignedTo: (userId) => assigned.all(userId) as string[],
     villageProgress(period, unit, village) {
-      const rows = byVillage.all(period, unit, village ?? null, village ?? null) as { village: string; name: string; status: Status | null; category: Category | null; n: number }[]
+      const rows = byVillage.all(period, unit, village ?? null, village ?? null) as {
+        village: string
+        name: string
+        status: Status | null
+        category: Category | null
+        n: number
+      }[]
       const out = new Map<string, { village: string; name: string; counts: ProgressCounts }>()
       for (const r of rows) {
         let v = out.get(r.village)
@@ -141,7 +173,14 @@ export function createConsoleStore(db: Db): ConsoleStore {
       return [...out.values()]
     },
     enumeratorProgress(period, unit, village) {
-      const rows = byEnumerator.all(period, unit, village ?? null, village ?? null) as { userId: string; name: string; village: string; status: Status | null; category: Category | null; n: number }[]
+      const rows = byEnumerator.all(period, unit, village ?? null, village ?? null) as {
+        userId: string
+        name: string
+        village: string
+        status: Status | null
+        category: Category | null
+        n: number
+      }[]
       const out = new Map<string, { userId: string; name: string; villages: string[]; counts: ProgressCounts }>()
       for (const r of rows) {
         let e = out.get(r.userId)
@@ -151,7 +190,8 @@ export function createConsoleStore(db: Db): ConsoleStore {
       }
       return [...out.values()]
     },
-    report: (r) => void upsert.run(r.deviceId, r.userId, r.appVersion, r.unsyncedEdits, r.unsyncedPhotos, r.lastContact),
+    report: (r) =>
+      void upsert.run(r.deviceId, r.userId, r.appVersion, r.unsyncedEdits, r.unsyncedPhotos, r.lastContact),
     devicesOfUser: (userId) => countDevices.get(userId) as number,
     hasDevice: (userId, deviceId) => hasDevice.get(userId, deviceId) !== undefined,
     devicesOfUnit: (unit) => devices.all(unit) as (DeviceReport & { name: string })[],

@@ -92,13 +92,19 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `INSERT OR IGNORE INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
      SELECT ?, 1, ?, coalesce((SELECT last_editor FROM households WHERE id = ?), 'server'), 'server', '[]', ?, ?`,
   )
-  const creationBytes = db.prepare(
-    `SELECT coalesce((SELECT "update" FROM doc_log_archive WHERE household_id = ? AND seq = 1),
+  const creationBytes = db
+    .prepare(
+      `SELECT coalesce((SELECT "update" FROM doc_log_archive WHERE household_id = ? AND seq = 1),
                      (SELECT snapshot FROM doc_state WHERE household_id = ? AND snapshot_seq = 1))`,
-  ).pluck()
-  const selectState = db.prepare('SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?')
+    )
+    .pluck()
+  const selectState = db.prepare(
+    'SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?',
+  )
   const selectV2 = db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ? AND log_rows = 0')
-  const selectSizes = db.prepare('SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?')
+  const selectSizes = db.prepare(
+    'SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?',
+  )
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const insertLog = db.prepare(
@@ -206,7 +212,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       }
     },
     needsCompaction(householdId) {
-      const s = selectSizes.get(householdId) as { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
+      const s = selectSizes.get(householdId) as
+        { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
       return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot_bytes))
     },
     compact(householdId) {
@@ -233,7 +240,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       const bytes = creationBytes.get(householdId, householdId) as Uint8Array | null | undefined
       if (!bytes) return undefined
       for (const s of Y.decodeUpdate(bytes).structs) {
-        if (s instanceof Y.Item && s.id.client === id.client && id.clock >= s.id.clock && id.clock < s.id.clock + s.length) {
+        if (
+          s instanceof Y.Item &&
+          s.id.client === id.client &&
+          id.clock >= s.id.clock &&
+          id.clock < s.id.clock + s.length
+        ) {
           return s.content instanceof Y.ContentAny ? (s.content.arr[id.clock - s.id.clock] as JsonValue) : undefined
         }
       }

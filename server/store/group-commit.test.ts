@@ -85,7 +85,11 @@ it('with keyOf, a key whose commit keeps failing is refused alone; other keys ar
       }
     }),
   })
-  const outcome = (n: number) => gc.submit(n).then(() => 'ok', (e: Error) => e.message)
+  const outcome = (n: number) =>
+    gc.submit(n).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    )
   const results = await Promise.all([outcome(2), outcome(13), outcome(4), outcome(15)])
   expect(results).toEqual(['ok', 'poisoned row 13', 'ok', 'poisoned row 13']) // 15 waited behind 13: same key
   expect(db.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([2, 4])

@@ -120,24 +120,26 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     if (syncing !== null || unsynced.length === 0 || sync === undefined) return
     const covered = unsynced
     unsynced = []
-    syncing = sync().then(
-      () => {
-        syncFailures = 0
-        for (const w of covered) w.done()
-      },
-      (e: unknown) => {
-        // Committed but not known to be on disk: not acknowledged; the next sync covers them again.
-        syncFailures++
-        failed(e)
-        opts.onError?.(e, 0)
-        unsynced = [...covered, ...unsynced]
-        return new Promise<void>((ok) => setTimeout(ok, retryMs))
-      },
-    ).finally(() => {
-      syncing = null
-      if (failingSince !== null && keyFailures.size === 0 && unsynced.length === 0) failingSince = null
-      startSync()
-    })
+    syncing = sync()
+      .then(
+        () => {
+          syncFailures = 0
+          for (const w of covered) w.done()
+        },
+        (e: unknown) => {
+          // Committed but not known to be on disk: not acknowledged; the next sync covers them again.
+          syncFailures++
+          failed(e)
+          opts.onError?.(e, 0)
+          unsynced = [...covered, ...unsynced]
+          return new Promise<void>((ok) => setTimeout(ok, retryMs))
+        },
+      )
+      .finally(() => {
+        syncing = null
+        if (failingSince !== null && keyFailures.size === 0 && unsynced.length === 0) failingSince = null
+        startSync()
+      })
   }
 
   /** Waits until every committed entry is synced (flush, close); gives up after 3 failed syncs in a row. */
@@ -181,7 +183,8 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
           continue
         } catch (e) {
           failed(e)
-          if (keyOf !== undefined) opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
+          if (keyOf !== undefined)
+            opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
           else {
             attempt++
             opts.onError?.(e, attempt)

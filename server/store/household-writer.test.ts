@@ -41,7 +41,8 @@ beforeEach(() => {
   store = createDocStore(db, { cacheSize: 4 })
   writer = createHouseholdWriter(db, store)
   db.transaction(() => {
-    for (const id of ['h1', 'h2']) store.createHousehold(meta(id), householdUpdate({ id, headName: `Nguyễn Văn ${id}` }), 'seed')
+    for (const id of ['h1', 'h2'])
+      store.createHousehold(meta(id), householdUpdate({ id, headName: `Nguyễn Văn ${id}` }), 'seed')
   })()
 })
 
@@ -53,7 +54,9 @@ afterEach(async () => {
 
 describe('doc store', () => {
   it('createHousehold writes doc_state and the summary row (folded search text)', () => {
-    const row = db.prepare('SELECT head_name, search_text, server_seq, lat, category FROM households WHERE id = ?').get('h1') as Record<string, unknown>
+    const row = db
+      .prepare('SELECT head_name, search_text, server_seq, lat, category FROM households WHERE id = ?')
+      .get('h1') as Record<string, unknown>
     expect(row.head_name).toBe('Nguyễn Văn h1')
     expect(row.search_text).toContain('nguyen van h1')
     expect(row.server_seq).toBe(1)
@@ -80,9 +83,20 @@ describe('group commit', () => {
     const [ca, cb] = await Promise.all([accepted(a), accepted(b)])
     expect([ca.serverSeq, cb.serverSeq]).toEqual([2, 3])
     expect(db.prepare('SELECT count(*) FROM doc_log WHERE household_id = ?').pluck().get('h1')).toBe(2)
-    expect(db.prepare('SELECT address, server_seq, last_editor FROM households WHERE id = ?').get('h1')).toEqual({ address: '14 Trần Hưng Đạo', server_seq: 3, last_editor: 'u-alice' })
-    const hist = db.prepare('SELECT value_json, user_id FROM field_history WHERE household_id = ? AND path = ? AND server_seq > 1 ORDER BY server_seq').all('h1', PATH.address)
-    expect(hist).toEqual([{ value_json: '"12 Trần Hưng Đạo"', user_id: 'u-alice' }, { value_json: '"14 Trần Hưng Đạo"', user_id: 'u-alice' }])
+    expect(db.prepare('SELECT address, server_seq, last_editor FROM households WHERE id = ?').get('h1')).toEqual({
+      address: '14 Trần Hưng Đạo',
+      server_seq: 3,
+      last_editor: 'u-alice',
+    })
+    const hist = db
+      .prepare(
+        'SELECT value_json, user_id FROM field_history WHERE household_id = ? AND path = ? AND server_seq > 1 ORDER BY server_seq',
+      )
+      .all('h1', PATH.address)
+    expect(hist).toEqual([
+      { value_json: '"12 Trần Hưng Đạo"', user_id: 'u-alice' },
+      { value_json: '"14 Trần Hưng Đạo"', user_id: 'u-alice' },
+    ])
     expect(db.prepare('SELECT user_id FROM client_ids WHERE client_id = 1001').pluck().get()).toBe('u-alice')
   })
 
@@ -133,11 +147,16 @@ describe('group commit', () => {
       await accepted(writer.submit('h1', r.take(), alice))
     }
     await writer.flush() // returns once the compaction the commits scheduled has run
-    const st = db.prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?').get('h1') as { snapshot_seq: number; server_seq: number; log_rows: number }
+    const st = db
+      .prepare('SELECT snapshot_seq, server_seq, log_rows FROM doc_state WHERE household_id = ?')
+      .get('h1') as { snapshot_seq: number; server_seq: number; log_rows: number }
     expect(st.server_seq).toBe(61)
     expect(st.snapshot_seq).toBeGreaterThan(1)
     expect(st.log_rows).toBeLessThanOrEqual(50)
-    const archived = db.prepare('SELECT count(*) FROM doc_log_archive WHERE household_id = ?').pluck().get('h1') as number
+    const archived = db
+      .prepare('SELECT count(*) FROM doc_log_archive WHERE household_id = ?')
+      .pluck()
+      .get('h1') as number
     expect(archived + st.log_rows).toBe(61) // creation (archived at the first compaction) + 60 updates: the audit trail is whole
     const probe = new Y.Doc()
     Y.applyUpdate(probe, store.readState('h1')!)
@@ -148,7 +167,8 @@ describe('group commit', () => {
 describe('residency', () => {
   it('keeps at most cacheSize Y.Docs resident while answering every household from stored bytes', async () => {
     db.transaction(() => {
-      for (let i = 3; i <= 8; i++) store.createHousehold(meta(`h${i}`), householdUpdate({ id: `h${i}`, headName: `H ${i}` }), 'seed')
+      for (let i = 3; i <= 8; i++)
+        store.createHousehold(meta(`h${i}`), householdUpdate({ id: `h${i}`, headName: `H ${i}` }), 'seed')
     })()
     for (let i = 1; i <= 8; i++) {
       const r = replicaOf(`h${i}`, 5000 + i)
@@ -181,8 +201,14 @@ describe('residency', () => {
 
 describe('checks', () => {
   it('refuses a foreign root (layout), garbage (invalid-update) and a client id bound to another user', async () => {
-    expect(writer.submit('h1', foreignRootUpdate(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/layout-violation' })
-    expect(writer.submit('h1', new Uint8Array([1, 2, 3, 250, 251]), alice)).toMatchObject({ kind: 'rejected', code: 'sync/invalid-update' })
+    expect(writer.submit('h1', foreignRootUpdate(), alice)).toMatchObject({
+      kind: 'rejected',
+      code: 'sync/layout-violation',
+    })
+    expect(writer.submit('h1', new Uint8Array([1, 2, 3, 250, 251]), alice)).toMatchObject({
+      kind: 'rejected',
+      code: 'sync/invalid-update',
+    })
     const r = replicaOf('h1', 2001)
     r.setAddress('alice')
     await accepted(writer.submit('h1', r.take(), alice))
@@ -236,12 +262,16 @@ describe('conflicts', () => {
 })
 
 describe('summary projection (only updates that write summarised roots recompute it)', () => {
-  const columns = 'head_name AS headName, address, status, category, deprivation_count AS deprivationCount, lat, lng, accuracy_m AS accuracyM, search_text AS searchText'
+  const columns =
+    'head_name AS headName, address, status, category, deprivation_count AS deprivationCount, lat, lng, accuracy_m AS accuracyM, search_text AS searchText'
   /** The summary row must equal a fresh summarise() of the committed state after every commit. */
   function expectExactSummary(id: string, editor: string, serverSeq: number): void {
     const fresh = new Y.Doc()
     Y.applyUpdate(fresh, store.readState(id)!)
-    const row = db.prepare(`SELECT ${columns}, last_editor, server_seq FROM households WHERE id = ?`).get(id) as Record<string, unknown>
+    const row = db.prepare(`SELECT ${columns}, last_editor, server_seq FROM households WHERE id = ?`).get(id) as Record<
+      string,
+      unknown
+    >
     const { last_editor, server_seq, ...summary } = row
     const { locationAt: _at, photoTimes: _photos, ...columnsOnly } = summarise(fresh) // read by the flags, not stored
     expect(summary).toEqual(columnsOnly)
@@ -249,7 +279,9 @@ describe('summary projection (only updates that write summarised roots recompute
   }
 
   it('touchesSummary: causes, support needs, history, review and meta are not summarised; photos (visit flags) and anything else or nothing known are', () => {
-    expect(touchesSummary(['causes.lack_capital', 'supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history'])).toBe(false)
+    expect(
+      touchesSummary(['causes.lack_capital', 'supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history']),
+    ).toBe(false)
     expect(touchesSummary(['causes.lack_capital', 'dwelling.roofDurable'])).toBe(true)
     expect(touchesSummary(['address'])).toBe(true)
     expect(touchesSummary([`photos.${'a'.repeat(64)}.capturedAt`])).toBe(true)
@@ -277,7 +309,9 @@ describe('summary projection (only updates that write summarised roots recompute
     expectExactSummary('h1', alice.userId, 5)
     expect(db.prepare('SELECT head_name FROM households WHERE id = ?').pluck().get('h1')).toBe('Trần Thị Lan')
     // Indexed columns (location, status) change too, after commits that left them out of the UPDATE.
-    expect(r.household.setLocation({ lat: 16.47, lng: 107.6, accuracyM: 5, capturedAt: '2025-10-01T08:00:00Z' }).ok).toBe(true)
+    expect(
+      r.household.setLocation({ lat: 16.47, lng: 107.6, accuracyM: 5, capturedAt: '2025-10-01T08:00:00Z' }).ok,
+    ).toBe(true)
     await accepted(writer.submit('h1', r.take(), alice))
     expectExactSummary('h1', alice.userId, 6)
     expect(db.prepare('SELECT lat FROM households WHERE id = ?').pluck().get('h1')).toBeCloseTo(16.47)
@@ -295,7 +329,8 @@ describe('V2 snapshot at rest (bootstrap STATE, P14)', () => {
   }
 
   it('createHousehold stores it; with log rows it is the merged state converted; compaction stores it again', async () => {
-    const stored = () => db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ?').pluck().get('h1') as Uint8Array | null
+    const stored = () =>
+      db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ?').pluck().get('h1') as Uint8Array | null
     expect(stored()).not.toBeNull()
     expect(store.readStateV2('h1')).toEqual(stored())
     sameState(store.readStateV2('h1')!, store.readState('h1')!)

@@ -12,7 +12,14 @@ import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommi
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
-import { inspectUpdate, SERVER_CLIENT_ID, setAt, valueAt, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
+import {
+  inspectUpdate,
+  SERVER_CLIENT_ID,
+  setAt,
+  valueAt,
+  type DetectedConflict,
+  type FieldWrite,
+} from './update-inspection.ts'
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root } from '../../shared/doc/keys.ts'
@@ -60,12 +67,24 @@ export interface HouseholdWriter {
   submit(householdId: string, update: Uint8Array, author: Author): SubmitResult
   /** Server-side change (admin resolution) under SERVER_CLIENT_ID, committed like any update. */
   /** `inTransaction` runs inside the commit transaction of this change (e.g. marking a conflict resolved). */
-  setField(householdId: string, path: string, value: JsonValue, by: string, inTransaction?: () => void, conflictId?: string): SubmitResult
+  setField(
+    householdId: string,
+    path: string,
+    value: JsonValue,
+    by: string,
+    inTransaction?: () => void,
+    conflictId?: string,
+  ): SubmitResult
   /**
    * A server-side intent (a review step) on the resident doc under SERVER_CLIENT_ID, committed like any update and
    * recorded in the field history as `by`'s. Refused (nothing written) when the intent refuses.
    */
-  serverEdit(householdId: string, by: string, edit: (doc: HouseholdDoc) => EditResult, inTransaction?: () => void): SubmitResult | { kind: 'refused'; error: EditError }
+  serverEdit(
+    householdId: string,
+    by: string,
+    edit: (doc: HouseholdDoc) => EditResult,
+    inTransaction?: () => void,
+  ): SubmitResult | { kind: 'refused'; error: EditError }
   /**
    * A household created on a device (found in the field): the device's whole document as the first update, checked like
    * any update against an empty document, stored as server_seq 1 with its field history; `inTransaction` runs in the
@@ -97,11 +116,19 @@ interface Entry {
 function rootWrites(update: Uint8Array): FieldWrite[] {
   const out: FieldWrite[] = []
   for (const s of Y.decodeUpdate(update).structs) {
-    if (!(s instanceof Y.Item) || typeof s.parent !== 'string' || !isRootName(s.parent) || !(s.content instanceof Y.ContentAny)) continue
+    if (
+      !(s instanceof Y.Item) ||
+      typeof s.parent !== 'string' ||
+      !isRootName(s.parent) ||
+      !(s.content instanceof Y.ContentAny)
+    )
+      continue
     const root = s.parent
     const arr = s.content.arr as JsonValue[]
-    if (root === Root.HISTORY) arr.forEach((value, i) => out.push({ path: Root.HISTORY, value, clientId: s.id.client, clock: s.id.clock + i }))
-    else if (s.parentSub !== null) out.push({ path: pathOf(root, s.parentSub), value: arr[0] ?? null, clientId: s.id.client, clock: s.id.clock })
+    if (root === Root.HISTORY)
+      arr.forEach((value, i) => out.push({ path: Root.HISTORY, value, clientId: s.id.client, clock: s.id.clock + i }))
+    else if (s.parentSub !== null)
+      out.push({ path: pathOf(root, s.parentSub), value: arr[0] ?? null, clientId: s.id.client, clock: s.id.clock })
   }
   return out
 }
@@ -146,11 +173,15 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     for (const e of batch) {
       if (e.summary) dirty.add(e.row.householdId)
       e.recorded = []
-      if (e.freshClientIds.length > 0) bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
+      if (e.freshClientIds.length > 0)
+        bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
       projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
       const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
         id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
-      for (const c of e.conflicts) e.recorded.push(projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup))
+      for (const c of e.conflicts)
+        e.recorded.push(
+          projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
+        )
       e.inTransaction?.()
       last.set(e.row.householdId, e)
     }
@@ -168,7 +199,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (!doc) continue
       const summary = summarise(doc)
       const before = committedSummary.get(doc)
-      const sameIndexed = before !== undefined && before.status === summary.status && before.lat === summary.lat && before.lng === summary.lng && before.accuracyM === summary.accuracyM
+      const sameIndexed =
+        before !== undefined &&
+        before.status === summary.status &&
+        before.lat === summary.lat &&
+        before.lng === summary.lng &&
+        before.accuracyM === summary.accuracyM
       const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
       if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
@@ -227,7 +263,19 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
 
   /** Applies `apply` to the resident doc, capturing what was new; enqueues it for commit. */
-  function enqueue(householdId: string, doc: Y.Doc, author: Author, apply: () => void, inspected: { writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[]); summary: boolean; conflicts: DetectedConflict[]; freshClientIds: number[]; inTransaction?: () => void }): SubmitResult {
+  function enqueue(
+    householdId: string,
+    doc: Y.Doc,
+    author: Author,
+    apply: () => void,
+    inspected: {
+      writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[])
+      summary: boolean
+      conflicts: DetectedConflict[]
+      freshClientIds: number[]
+      inTransaction?: () => void
+    },
+  ): SubmitResult {
     let effective: Uint8Array | null = null
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
@@ -249,13 +297,23 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     const prior = assigned.get(householdId)
     if (update === null) {
       const head = headOf(householdId, doc)
-      const committed = prior ? prior.committed.then((c) => ({ ...c, update: null, conflicts: [] })) : Promise.resolve({ serverSeq: head, update: null, conflicts: [] })
+      const committed = prior
+        ? prior.committed.then((c) => ({ ...c, update: null, conflicts: [] }))
+        : Promise.resolve({ serverSeq: head, update: null, conflicts: [] })
       return { kind: 'accepted', committed }
     }
     const seq = (prior?.seq ?? headOf(householdId, doc)) + 1
     const receivedAt = now()
     const entry: Entry = {
-      row: { householdId, seq, update, userId: author.userId, deviceId: author.deviceId, clientIds: inspected.freshClientIds, receivedAt },
+      row: {
+        householdId,
+        seq,
+        update,
+        userId: author.userId,
+        deviceId: author.deviceId,
+        clientIds: inspected.freshClientIds,
+        receivedAt,
+      },
       author,
       freshClientIds: inspected.freshClientIds,
       writes: typeof inspected.writes === 'function' ? inspected.writes(update) : inspected.writes,
@@ -291,24 +349,39 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
 
   return {
     submit(householdId, update, author) {
-      if (commits.pending() >= maxPending) return { kind: 'rejected', code: 'sync/overloaded', reason: 'commit queue full; retry later' }
-      if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
+      if (commits.pending() >= maxPending)
+        return { kind: 'rejected', code: 'sync/overloaded', reason: 'commit queue full; retry later' }
+      if (update.length > MAX_UPDATE_BYTES)
+        return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
       const doc = docStore.openDoc(householdId)
-      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      if (doc === null)
+        return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
-        projections.valueOfItem(householdId, id) ?? (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
+        projections.valueOfItem(householdId, id) ??
+        (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
       // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
       const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
       const taken = bindings.refused(insp.clientIds, author.userId)
-      if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      if (taken !== null)
+        return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
       const unbound = bindings.unbound(insp.clientIds)
-      if (unbound > MAX_NEW_CLIENT_IDS_PER_UPDATE) return { kind: 'rejected', code: 'sync/too-many-client-ids', reason: `update uses ${unbound} new client ids (at most ${MAX_NEW_CLIENT_IDS_PER_UPDATE})` }
+      if (unbound > MAX_NEW_CLIENT_IDS_PER_UPDATE)
+        return {
+          kind: 'rejected',
+          code: 'sync/too-many-client-ids',
+          reason: `update uses ${unbound} new client ids (at most ${MAX_NEW_CLIENT_IDS_PER_UPDATE})`,
+        }
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
       let result: SubmitResult | undefined
       try {
-        result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), { writes: insp.writes, summary: touchesSummary(insp.paths), conflicts: insp.conflicts, freshClientIds })
+        result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
+          writes: insp.writes,
+          summary: touchesSummary(insp.paths),
+          conflicts: insp.conflicts,
+          freshClientIds,
+        })
         return result
       } finally {
         if (result?.kind !== 'accepted') bindings.release(freshClientIds, author.userId) // nothing of it will be committed
@@ -316,28 +389,43 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     },
     setField(householdId, path, value, by, inTransaction, conflictId) {
       const doc = docStore.openDoc(householdId)
-      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      if (doc === null)
+        return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
       const clock = Y.getState(doc.store, SERVER_CLIENT_ID)
       let ok = false
-      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => (ok = setAt(doc, path, value, conflictId)), {
-        writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
-        summary: true,
-        conflicts: [],
-        freshClientIds: [],
-        ...(inTransaction ? { inTransaction } : {}),
-      })
+      const result = enqueue(
+        householdId,
+        doc,
+        { userId: by, deviceId: SERVER_USER },
+        () => (ok = setAt(doc, path, value, conflictId)),
+        {
+          writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
+          summary: true,
+          conflicts: [],
+          freshClientIds: [],
+          ...(inTransaction ? { inTransaction } : {}),
+        },
+      )
       if (!ok) return { kind: 'rejected', code: 'sync/layout-violation', reason: `no field at ${path}` }
       return result
     },
     create(meta, update, author, inTransaction) {
-      if (update.length > MAX_UPDATE_BYTES) return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
-      if (docStore.exists(meta.id)) return { kind: 'rejected', code: 'sync/forbidden', reason: `household ${meta.id} is not in your area` }
+      if (update.length > MAX_UPDATE_BYTES)
+        return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
+      if (docStore.exists(meta.id))
+        return { kind: 'rejected', code: 'sync/forbidden', reason: `household ${meta.id} is not in your area` }
       const insp = inspectUpdate(new Y.Doc(), update, { writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
-      if (insp.pending) return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come as one complete document' }
+      if (insp.pending)
+        return {
+          kind: 'rejected',
+          code: 'sync/invalid-update',
+          reason: 'a new household must come as one complete document',
+        }
       const taken = bindings.refused(insp.clientIds, author.userId)
-      if (taken !== null) return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      if (taken !== null)
+        return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
       const fresh = bindings.claim(insp.clientIds, author.userId)
       const t = now()
       db.transaction(() => {
@@ -354,13 +442,26 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     },
     serverEdit(householdId, by, edit, inTransaction) {
       const doc = docStore.openDoc(householdId)
-      if (doc === null) return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      if (doc === null)
+        return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
       let refused: EditError | null = null
-      const result = enqueue(householdId, doc, { userId: by, deviceId: SERVER_USER }, () => {
-        const r = edit(new HouseholdDoc(doc))
-        if (!r.ok) refused = r
-      }, { writes: rootWrites, summary: true, conflicts: [], freshClientIds: [], ...(inTransaction ? { inTransaction } : {}) })
+      const result = enqueue(
+        householdId,
+        doc,
+        { userId: by, deviceId: SERVER_USER },
+        () => {
+          const r = edit(new HouseholdDoc(doc))
+          if (!r.ok) refused = r
+        },
+        {
+          writes: rootWrites,
+          summary: true,
+          conflicts: [],
+          freshClientIds: [],
+          ...(inTransaction ? { inTransaction } : {}),
+        },
+      )
       return refused === null ? result : { kind: 'refused', error: refused }
     },
     flush: () => commitAndSettle(() => commits.flush()),

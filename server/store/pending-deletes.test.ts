@@ -25,7 +25,13 @@ beforeEach(() => {
   store = createDocStore(db)
   // A long window keeps the first update uncommitted (its doc pinned) while the second arrives.
   writer = createHouseholdWriter(db, store, { windowMs: 200 })
-  db.transaction(() => store.createHousehold({ id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' }, householdUpdate({ id: 'h1', headName: 'Nguyễn Văn A' }), 'seed'))()
+  db.transaction(() =>
+    store.createHousehold(
+      { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
+      householdUpdate({ id: 'h1', headName: 'Nguyễn Văn A' }),
+      'seed',
+    ),
+  )()
 })
 
 afterEach(async () => {
@@ -59,7 +65,9 @@ describe('delete sets ahead of the server state', () => {
     const first = accepted(writer.submit('h1', alice.take(), { userId: 'u-alice', deviceId: 'd-alice' }))
     // Bob names alice's next clocks (which the server has not seen) in a delete set.
     const aheadClock = Y.getState(alice.doc.store, 40_001)
-    expect(writer.submit('h1', deleteOnly(40_001, aheadClock, 1), { userId: 'u-bob', deviceId: 'd-bob' })).toEqual({ kind: 'resync' })
+    expect(writer.submit('h1', deleteOnly(40_001, aheadClock, 1), { userId: 'u-bob', deviceId: 'd-bob' })).toEqual({
+      kind: 'resync',
+    })
     await first
     alice.setAddress('second')
     await accepted(writer.submit('h1', alice.take(), { userId: 'u-alice', deviceId: 'd-alice' }))

@@ -31,7 +31,8 @@ beforeEach(() => {
   const store = createDocStore(db)
   writer = createHouseholdWriter(db, store)
   db.transaction(() => {
-    for (const id of ['h1', 'h2']) store.createHousehold(meta(id), householdUpdate({ id, headName: 'Nguyễn Văn A' }), 'seed')
+    for (const id of ['h1', 'h2'])
+      store.createHousehold(meta(id), householdUpdate({ id, headName: 'Nguyễn Văn A' }), 'seed')
   })()
 })
 
@@ -45,7 +46,9 @@ describe('field history lookups by item id', () => {
   it('CF1: a conflict side without its value takes it from its own household, never from another with the same server item id', async () => {
     await commit(writer.setField('h2', PATH.address, 'h2: 9 hidden lane', 'u-admin'))
     await commit(writer.setField('h1', PATH.address, 'h1: 1 main street', 'u-admin'))
-    const rows = db.prepare('SELECT household_id, client_id, clock FROM field_history WHERE path = ? ORDER BY rowid').all(PATH.address) as {
+    const rows = db
+      .prepare('SELECT household_id, client_id, clock FROM field_history WHERE path = ? ORDER BY rowid')
+      .all(PATH.address) as {
       household_id: string
       client_id: number
       clock: number
@@ -62,7 +65,12 @@ describe('field history lookups by item id', () => {
     const recorded = db.transaction(() =>
       projections.recordConflict(
         'h1',
-        { path: PATH.address, base: null, current: { clientId: id.client, clock: id.clock }, incoming: { clientId: 40_001, clock: 0, value: 'phone' } },
+        {
+          path: PATH.address,
+          base: null,
+          current: { clientId: id.client, clock: id.clock },
+          incoming: { clientId: 40_001, clock: 0, value: 'phone' },
+        },
         'phone',
         { userId: 'u-alice', deviceId: 'd-alice' },
         1,

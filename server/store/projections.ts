@@ -44,10 +44,23 @@ export interface Projections {
   writeSummaryValues(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
-  writeFieldHistory(householdId: string, writes: readonly FieldWrite[], author: Author, receivedAt: number, serverSeq: number): void
+  writeFieldHistory(
+    householdId: string,
+    writes: readonly FieldWrite[],
+    author: Author,
+    receivedAt: number,
+    serverSeq: number,
+  ): void
   /** Opens a conflict, or adds candidates to the open one on the same field. */
   /** `lookup` finds values Yjs GC'd that the field history does not hold (the creation state). */
-  recordConflict(householdId: string, c: DetectedConflict, kept: JsonValue, author: Author, receivedAt: number, lookup?: (id: { client: number; clock: number }) => JsonValue | undefined): RecordedConflict
+  recordConflict(
+    householdId: string,
+    c: DetectedConflict,
+    kept: JsonValue,
+    author: Author,
+    receivedAt: number,
+    lookup?: (id: { client: number; clock: number }) => JsonValue | undefined,
+  ): RecordedConflict
   /**
    * The value the Yjs item (client, clock) of this household wrote, from the field history (for GC'd base values).
    * Item ids are per document: SERVER_CLIENT_ID writes in every household, so the household is part of the key.
@@ -72,22 +85,43 @@ export function createProjections(db: Db): Projections {
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const historyOfItem = db.prepare('SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1')
+  const historyOfItem = db.prepare(
+    'SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1',
+  )
   const binding = db.prepare('SELECT user_id, device_id, first_seen FROM client_ids WHERE client_id = ?')
-  const openConflict = db.prepare(`SELECT id, candidates_json FROM conflicts WHERE household_id = ? AND path = ? AND status = 'open'`)
+  const openConflict = db.prepare(
+    `SELECT id, candidates_json FROM conflicts WHERE household_id = ? AND path = ? AND status = 'open'`,
+  )
   const insertConflict = db.prepare(
     `INSERT INTO conflicts (household_id, path, base_json, candidates_json, kept_json, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)`,
   )
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
-  function candidate(householdId: string, side: ConflictSide, fallback?: (id: { client: number; clock: number }) => JsonValue | undefined): ConflictCandidateRow {
-    const h = historyOfItem.get(side.clientId, side.clock, householdId) as { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
-    const value = side.value !== undefined ? side.value : h ? (JSON.parse(h.value_json) as JsonValue) : (fallback?.({ client: side.clientId, clock: side.clock }) ?? null)
+  function candidate(
+    householdId: string,
+    side: ConflictSide,
+    fallback?: (id: { client: number; clock: number }) => JsonValue | undefined,
+  ): ConflictCandidateRow {
+    const h = historyOfItem.get(side.clientId, side.clock, householdId) as
+      { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
+    const value =
+      side.value !== undefined
+        ? side.value
+        : h
+          ? (JSON.parse(h.value_json) as JsonValue)
+          : (fallback?.({ client: side.clientId, clock: side.clock }) ?? null)
     if (h) return { value, clientId: side.clientId, userId: h.user_id, deviceId: h.device_id, at: h.received_at }
     const b = binding.get(side.clientId) as { user_id: string; device_id: string; first_seen: number } | undefined
-    if (!b && side.clientId === SERVER_CLIENT_ID) return { value, clientId: side.clientId, userId: 'server', deviceId: 'server', at: 0 }
-    return { value, clientId: side.clientId, userId: b?.user_id ?? 'unknown', deviceId: b?.device_id ?? 'unknown', at: b?.first_seen ?? 0 }
+    if (!b && side.clientId === SERVER_CLIENT_ID)
+      return { value, clientId: side.clientId, userId: 'server', deviceId: 'server', at: 0 }
+    return {
+      value,
+      clientId: side.clientId,
+      userId: b?.user_id ?? 'unknown',
+      deviceId: b?.device_id ?? 'unknown',
+      at: b?.first_seen ?? 0,
+    }
   }
 
   return {
@@ -99,17 +133,55 @@ export function createProjections(db: Db): Projections {
       return position.get(householdId) as { lat: number | null; lng: number | null; movedM: number | null } | undefined
     },
     writeSummary(householdId, s, visit, meta) {
-      summary.run(s.headName, s.address, s.status, s.category, s.deprivationCount, s.lat, s.lng, s.accuracyM, meta.editor, meta.serverSeq, meta.at, s.searchText, visit.flags.join(','), visit.movedM, householdId)
+      summary.run(
+        s.headName,
+        s.address,
+        s.status,
+        s.category,
+        s.deprivationCount,
+        s.lat,
+        s.lng,
+        s.accuracyM,
+        meta.editor,
+        meta.serverSeq,
+        meta.at,
+        s.searchText,
+        visit.flags.join(','),
+        visit.movedM,
+        householdId,
+      )
     },
     writeSummaryValues(householdId, s, visit, meta) {
-      summaryValues.run(s.headName, s.address, s.category, s.deprivationCount, meta.editor, meta.serverSeq, meta.at, s.searchText, visit.flags.join(','), visit.movedM, householdId)
+      summaryValues.run(
+        s.headName,
+        s.address,
+        s.category,
+        s.deprivationCount,
+        meta.editor,
+        meta.serverSeq,
+        meta.at,
+        s.searchText,
+        visit.flags.join(','),
+        visit.movedM,
+        householdId,
+      )
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
     },
     writeFieldHistory(householdId, writes, author, receivedAt, serverSeq) {
       for (const w of writes) {
-        history.run(householdId, w.path, JSON.stringify(w.value), author.userId, author.deviceId, w.clientId, w.clock, receivedAt, serverSeq)
+        history.run(
+          householdId,
+          w.path,
+          JSON.stringify(w.value),
+          author.userId,
+          author.deviceId,
+          w.clientId,
+          w.clock,
+          receivedAt,
+          serverSeq,
+        )
       }
     },
     recordConflict(householdId, c, kept, author, receivedAt, lookup) {
@@ -119,7 +191,9 @@ export function createProjections(db: Db): Projections {
       if (open) {
         const candidates = JSON.parse(open.candidates_json) as ConflictCandidateRow[]
         for (const cand of [current, incoming]) {
-          const same = candidates.some((x) => x.clientId === cand.clientId && JSON.stringify(x.value) === JSON.stringify(cand.value))
+          const same = candidates.some(
+            (x) => x.clientId === cand.clientId && JSON.stringify(x.value) === JSON.stringify(cand.value),
+          )
           if (!same) candidates.push(cand)
         }
         updateConflict.run(JSON.stringify(candidates), json(kept), open.id)
@@ -127,7 +201,10 @@ export function createProjections(db: Db): Projections {
       }
       const base: JsonValue | undefined = c.base === null ? undefined : candidate(householdId, c.base, lookup).value
       const candidates = [current, incoming]
-      const id = Number(insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt).lastInsertRowid)
+      const id = Number(
+        insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt)
+          .lastInsertRowid,
+      )
       return { id, householdId, path: c.path, candidates, kept }
     },
   }

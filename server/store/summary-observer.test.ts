@@ -24,7 +24,13 @@ beforeEach(() => {
   db = openDb(join(dir, 'test.db'))
   migrate(db, migrations)
   store = createDocStore(db, { cacheSize: 4 })
-  db.transaction(() => store.createHousehold({ id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' }, householdUpdate({ id: 'h1', headName: 'Nguyễn Văn A' }), 'seed'))()
+  db.transaction(() =>
+    store.createHousehold(
+      { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
+      householdUpdate({ id: 'h1', headName: 'Nguyễn Văn A' }),
+      'seed',
+    ),
+  )()
 })
 afterEach(() => {
   db.close()
@@ -43,7 +49,10 @@ function writerWith(opts: HouseholdWriterOptions) {
 describe('onSummaryCommitted', () => {
   it('reports households whose summary a commit rewrote, after the transaction; not a commit of unsummarised roots', async () => {
     const seen: { ids: readonly string[]; flags: unknown }[] = []
-    const writer = writerWith({ onSummaryCommitted: (ids) => seen.push({ ids, flags: db.prepare('SELECT flags FROM households WHERE id = ?').pluck().get('h1') }) })
+    const writer = writerWith({
+      onSummaryCommitted: (ids) =>
+        seen.push({ ids, flags: db.prepare('SELECT flags FROM households WHERE id = ?').pluck().get('h1') }),
+    })
     const r = new DeviceReplica(5001)
     r.apply(store.readState('h1')!)
     r.household.attachPhoto({ sha256: 'b'.repeat(64), kind: 'house', capturedAt: '2025-08-01T08:00:00Z' })
@@ -66,8 +75,21 @@ describe('onSummaryCommitted', () => {
     // The phone's creation: an empty document, foundInField, the whole state as one update.
     const doc = new Y.Doc()
     doc.clientID = 5003
-    expect(new HouseholdDoc(doc).foundInField({ id: 'h-new', period: '2025', unit: '19900', village: 'v1', address: 'Kiệt 3 Lê Lợi', headName: 'Trần Thị B' })).toMatchObject({ ok: true })
-    const r = writer.create({ id: 'h-new', period: '2025', unitCode: '19900', villageId: 'v1' }, Y.encodeStateAsUpdate(doc), alice)
+    expect(
+      new HouseholdDoc(doc).foundInField({
+        id: 'h-new',
+        period: '2025',
+        unit: '19900',
+        village: 'v1',
+        address: 'Kiệt 3 Lê Lợi',
+        headName: 'Trần Thị B',
+      }),
+    ).toMatchObject({ ok: true })
+    const r = writer.create(
+      { id: 'h-new', period: '2025', unitCode: '19900', villageId: 'v1' },
+      Y.encodeStateAsUpdate(doc),
+      alice,
+    )
     expect((await committed(r)).serverSeq).toBe(1)
     expect(seen).toEqual([['h-new']])
     await writer.close()

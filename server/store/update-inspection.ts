@@ -1,7 +1,12 @@
 // What the relay needs to know about an incoming Yjs update before storing it: writes, conflicts, layout, client ids.
 // Adapter over shared/doc inspectUpdate (the layout whitelist and §4.9 detector live there), in the relay's terms.
 import type * as Y from 'yjs'
-import { inspectUpdate as inspectShared, type ConflictSide, type DetectedConflict, type InspectOptions } from '../../shared/doc/inspect-update.ts'
+import {
+  inspectUpdate as inspectShared,
+  type ConflictSide,
+  type DetectedConflict,
+  type InspectOptions,
+} from '../../shared/doc/inspect-update.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
@@ -20,14 +25,26 @@ export interface FieldWrite {
 export type Inspection =
   /** clientIds: clients with structs new to the server (they must belong to the sender). */
   /** paths: every path the update writes (also those without a value to keep), for touchesSummary(). */
-  | { ok: true; writes: FieldWrite[]; paths: string[]; conflicts: DetectedConflict[]; clientIds: number[]; pending: boolean }
-  | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation' | 'sync/forbidden-transition' | 'sync/record-locked'; reason: string }
+  | {
+      ok: true
+      writes: FieldWrite[]
+      paths: string[]
+      conflicts: DetectedConflict[]
+      clientIds: number[]
+      pending: boolean
+    }
+  | {
+      ok: false
+      code: 'sync/invalid-update' | 'sync/layout-violation' | 'sync/forbidden-transition' | 'sync/record-locked'
+      reason: string
+    }
 
 /** Decode and inspect `update` against `doc` (which must not yet contain it). Never throws. */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOptions = {}): Inspection {
   const r = inspectShared(doc, update, options)
   if (!r.ok) {
-    if (r.code === 'sync/missing-dependencies') return { ok: true, writes: [], paths: [], conflicts: [], clientIds: [], pending: true }
+    if (r.code === 'sync/missing-dependencies')
+      return { ok: true, writes: [], paths: [], conflicts: [], clientIds: [], pending: true }
     return { ok: false, code: r.code, reason: r.reason }
   }
   // A write whose content is gone (overwritten before upload) or an entity map carries no value to keep in history.

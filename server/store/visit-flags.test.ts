@@ -19,7 +19,9 @@ describe('visit flags', () => {
     expect(far.movedM).toBeGreaterThan(100)
     expect(far.movedM).toBeLessThan(120)
     // A later commit that does not touch the position keeps the flag.
-    expect(visitFlags({ ...fix, lat: 16.451 }, { lat: 16.451, lng: 107.6, movedM: far.movedM }).flags).toEqual(['moved'])
+    expect(visitFlags({ ...fix, lat: 16.451 }, { lat: 16.451, lng: 107.6, movedM: far.movedM }).flags).toEqual([
+      'moved',
+    ])
     // A small correction (~11 m) replaces the remembered distance.
     expect(visitFlags({ ...fix, lat: 16.4511 }, { lat: 16.451, lng: 107.6, movedM: far.movedM }).flags).toEqual([])
     // The first fix of a household is no move; the threshold is configurable.
@@ -29,8 +31,12 @@ describe('visit flags', () => {
 
   it('photo-outside-visit: a photo more than 2 h from the GPS fix is flagged; inside the window or without a fix it is not', () => {
     expect(visitFlags({ ...fix, photoTimes: ['2025-10-01T09:59:00Z'] }, undefined).flags).toEqual([])
-    expect(visitFlags({ ...fix, photoTimes: ['2025-10-01T06:30:00Z', '2025-10-01T10:01:00Z'] }, undefined).flags).toEqual(['photo-outside-visit'])
-    expect(visitFlags({ ...fix, photoTimes: ['2025-09-28T08:00:00Z'] }, undefined).flags).toEqual(['photo-outside-visit'])
+    expect(
+      visitFlags({ ...fix, photoTimes: ['2025-10-01T06:30:00Z', '2025-10-01T10:01:00Z'] }, undefined).flags,
+    ).toEqual(['photo-outside-visit'])
+    expect(visitFlags({ ...fix, photoTimes: ['2025-09-28T08:00:00Z'] }, undefined).flags).toEqual([
+      'photo-outside-visit',
+    ])
     expect(visitFlags({ ...fix, locationAt: null, photoTimes: ['2025-09-28T08:00:00Z'] }, undefined).flags).toEqual([])
   })
 

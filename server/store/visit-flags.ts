@@ -47,7 +47,11 @@ export function distanceM(aLat: number, aLng: number, bLat: number, bLng: number
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
-export function visitFlags(v: VisitInput, prev: Previous | undefined, rules: VisitRules = DEFAULT_VISIT_RULES): VisitResult {
+export function visitFlags(
+  v: VisitInput,
+  prev: Previous | undefined,
+  rules: VisitRules = DEFAULT_VISIT_RULES,
+): VisitResult {
   const flags: VisitFlag[] = []
   if (v.lat !== null && v.accuracyM !== null && v.accuracyM > rules.maxAccuracyM) flags.push('low-accuracy')
   let movedM = prev?.movedM ?? null

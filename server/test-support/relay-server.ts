@@ -25,7 +25,11 @@ export interface RelayTestServer {
   clock: TestClock
   addVillage(id: string, unit?: string): void
   /** A user with a live session token (no HTTP login needed). */
-  addUser(username: string, role: Role, place?: { villages?: string[]; unitCode?: string }): Promise<{ user: User; token: string }>
+  addUser(
+    username: string,
+    role: Role,
+    place?: { villages?: string[]; unitCode?: string },
+  ): Promise<{ user: User; token: string }>
   seedHouseholds(ids: readonly string[], villageId: string, unit?: string): void
   /** Stops the server; `keepData` leaves the SQLite file for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>
@@ -78,13 +82,23 @@ export async function startRelayServer(
     clock,
     addVillage: (id, unit = TEST_UNIT) => insertVillage.run(id, unit, `Thôn ${id}`),
     async addUser(username, role, place = {}) {
-      const user = await createUser(db, { username, password: 'correct horse battery', role, ...(place.villages ? { villages: place.villages } : {}), ...(place.unitCode ? { unitCode: place.unitCode } : {}) })
+      const user = await createUser(db, {
+        username,
+        password: 'correct horse battery',
+        role,
+        ...(place.villages ? { villages: place.villages } : {}),
+        ...(place.unitCode ? { unitCode: place.unitCode } : {}),
+      })
       return { user, token: createSession(db, user.id).token }
     },
     seedHouseholds(ids, villageId, unit = TEST_UNIT) {
       db.transaction(() => {
         for (const id of ids) {
-          docStore.createHousehold({ id, period: '2025', unitCode: unit, villageId }, householdUpdate({ id, headName: `Nguyễn Văn ${id}`, village: villageId, unit }), 'seed')
+          docStore.createHousehold(
+            { id, period: '2025', unitCode: unit, villageId },
+            householdUpdate({ id, headName: `Nguyễn Văn ${id}`, village: villageId, unit }),
+            'seed',
+          )
         }
       })()
     },

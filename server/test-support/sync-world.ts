@@ -9,13 +9,31 @@ import { TEST_UNIT } from './relay-server.ts'
 import type { SyncClient } from '../relay/test-client.ts'
 
 /** Seeds `ids` in village `village` and returns a session token of an enumerator assigned to it. */
-export async function seedSyncWorld(server: Pick<RunningServer, 'db' | 'docStore'>, ids: readonly string[], village = 'vs'): Promise<string> {
+export async function seedSyncWorld(
+  server: Pick<RunningServer, 'db' | 'docStore'>,
+  ids: readonly string[],
+  village = 'vs',
+): Promise<string> {
   const { db, docStore } = server
-  db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run(village, TEST_UNIT, `Thôn ${village}`)
+  db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run(
+    village,
+    TEST_UNIT,
+    `Thôn ${village}`,
+  )
   db.transaction(() => {
-    for (const id of ids) docStore.createHousehold({ id, period: '2025', unitCode: TEST_UNIT, villageId: village }, householdUpdate({ id, headName: `Trần Thị ${id}`, village, unit: TEST_UNIT }), 'seed')
+    for (const id of ids)
+      docStore.createHousehold(
+        { id, period: '2025', unitCode: TEST_UNIT, villageId: village },
+        householdUpdate({ id, headName: `Trần Thị ${id}`, village, unit: TEST_UNIT }),
+        'seed',
+      )
   })()
-  const user = await createUser(db, { username: `enum-${village}`, password: 'correct horse battery', role: 'enumerator', villages: [village] })
+  const user = await createUser(db, {
+    username: `enum-${village}`,
+    password: 'correct horse battery',
+    role: 'enumerator',
+    villages: [village],
+  })
   return createSession(db, user.id).token
 }
 

@@ -13,7 +13,15 @@ export interface World {
   ids: { enum: string; sup: string; admin: string; obs: string }
 }
 
-const household = (id: string, unit: string, village: string, head: string, lat: number, lng: number, status = 'listed') => ({
+const household = (
+  id: string,
+  unit: string,
+  village: string,
+  head: string,
+  lat: number,
+  lng: number,
+  status = 'listed',
+) => ({
   id,
   period: '2025',
   unit_code: unit,
@@ -56,10 +64,27 @@ export async function makeWorld(s: TestServer): Promise<World> {
 }
 
 /** A household stored as a real Yjs document (doc_state + summary row + initial field history), as seed/import make it. */
-export function addDocHousehold(s: TestServer, h: { id: string; unitCode: string; villageId: string; headName?: string }): void {
+export function addDocHousehold(
+  s: TestServer,
+  h: { id: string; unitCode: string; villageId: string; headName?: string },
+): void {
   const rand = seededRandom(h.id.length * 131 + h.id.charCodeAt(h.id.length - 1))
-  const village = { id: h.villageId, unitCode: h.unitCode, unitKind: 'phuong' as const, name: h.villageId, lat: 16.45, lng: 107.6, weight: 1 }
-  const household = generateHousehold(rand, { id: h.id, period: '2025', referenceDate: '2025-09-01', village, highland: false })
+  const village = {
+    id: h.villageId,
+    unitCode: h.unitCode,
+    unitKind: 'phuong' as const,
+    name: h.villageId,
+    lat: 16.45,
+    lng: 107.6,
+    weight: 1,
+  }
+  const household = generateHousehold(rand, {
+    id: h.id,
+    period: '2025',
+    referenceDate: '2025-09-01',
+    village,
+    highland: false,
+  })
   if (h.headName) {
     const head = household.members.find((m) => m.relation === 'head')
     if (head) head.fullName = h.headName
@@ -67,7 +92,11 @@ export function addDocHousehold(s: TestServer, h: { id: string; unitCode: string
   const { format: _format, ...init } = household
   const doc = HouseholdDoc.create(init, { clientId: SERVER_CLIENT_ID })
   s.db.transaction(() => {
-    s.docStore.createHousehold({ id: h.id, period: '2025', unitCode: h.unitCode, villageId: h.villageId }, Y.encodeStateAsUpdate(doc.ydoc), 'seed')
+    s.docStore.createHousehold(
+      { id: h.id, period: '2025', unitCode: h.unitCode, villageId: h.villageId },
+      Y.encodeStateAsUpdate(doc.ydoc),
+      'seed',
+    )
   })()
   doc.ydoc.destroy()
 }

@@ -44,7 +44,12 @@ export function currentAt(doc: Y.Doc, path: string): ConflictSide | null {
 }
 
 /** Apply `update` (already accepted by inspectUpdate) and report, per conflict, the value Yjs kept. */
-export function applyAndResolveWinners(doc: Y.Doc, update: Uint8Array, conflicts: readonly DetectedConflict[], origin: EditOrigin = REMOTE_ORIGIN): ResolvedConflict[] {
+export function applyAndResolveWinners(
+  doc: Y.Doc,
+  update: Uint8Array,
+  conflicts: readonly DetectedConflict[],
+  origin: EditOrigin = REMOTE_ORIGIN,
+): ResolvedConflict[] {
   Y.applyUpdate(doc, update, origin)
   return conflicts.map((c) => ({ ...c, kept: currentAt(doc, c.path) }))
 }

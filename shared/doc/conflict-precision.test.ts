@@ -7,10 +7,19 @@ import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, type FieldWrite } from '
 import type { JsonValue } from '../sync/messages.ts'
 
 type Rand = () => number
-const pick = <T,>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
 
 /** The fields the scenarios edit, with where their value lives (for the model's bookkeeping only). */
-const FIELDS = ['address', 'village', 'dwelling.floorAreaM2', 'dwelling.roofDurable', 'members.m1.fullName', 'members.m1.healthInsurance', 'income.perCapitaMonthly', 'devices.tv'] as const
+const FIELDS = [
+  'address',
+  'village',
+  'dwelling.floorAreaM2',
+  'dwelling.roofDurable',
+  'members.m1.fullName',
+  'members.m1.healthInsurance',
+  'income.perCapitaMonthly',
+  'devices.tv',
+] as const
 type Field = (typeof FIELDS)[number]
 
 function slotOf(doc: Y.Doc, f: Field): [Y.Map<unknown>, string] {
@@ -76,7 +85,16 @@ interface Device {
 const BASE = (() => {
   // Small on purpose (10,000 scenarios load it several times each): only what the edited fields need.
   const h = HouseholdDoc.create(
-    { id: '5f0c6a8e-1d2b-4c3a-9e8f-7a6b5c4d3e2f', period: '2025', unit: '19753', village: 'Thôn 1', address: '1 Lê Lợi', income: { perCapitaMonthly: 1_000_000 }, members: [makeMember({ id: 'm1', healthInsurance: true })], dwelling: makeHousehold().dwelling },
+    {
+      id: '5f0c6a8e-1d2b-4c3a-9e8f-7a6b5c4d3e2f',
+      period: '2025',
+      unit: '19753',
+      village: 'Thôn 1',
+      address: '1 Lê Lợi',
+      income: { perCapitaMonthly: 1_000_000 },
+      members: [makeMember({ id: 'm1', healthInsurance: true })],
+      dwelling: makeHousehold().dwelling,
+    },
     { clientId: SERVER_CLIENT_ID },
   )
   h.setDevices([])
@@ -86,7 +104,9 @@ const BASE = (() => {
 const BASE_HISTORY: [string, JsonValue][] = (() => {
   const r = inspectUpdate(new Y.Doc(), BASE)
   if (!r.ok) throw new Error(r.reason)
-  return r.writes.flatMap((w) => (w.value === undefined ? [] : [[`${w.clientId}:${w.clock}`, w.value] as [string, JsonValue]]))
+  return r.writes.flatMap((w) =>
+    w.value === undefined ? [] : [[`${w.clientId}:${w.clock}`, w.value] as [string, JsonValue]],
+  )
 })()
 
 interface Tally {
@@ -125,7 +145,8 @@ function runScenario(seed: number, tally: Tally): void {
     })
     devices.push(d)
   }
-  const pull = (d: Device) => Y.applyUpdate(d.doc.ydoc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(d.doc.ydoc)), { kind: 'remote' })
+  const pull = (d: Device) =>
+    Y.applyUpdate(d.doc.ydoc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(d.doc.ydoc)), { kind: 'remote' })
   let n = 0
 
   const deliver = (d: Device, update: Uint8Array) => {
@@ -149,24 +170,35 @@ function runScenario(seed: number, tally: Tally): void {
       const cur = shown(server, f)
       for (const head of ws.filter((w) => w.baseId === null || !ids.has(w.baseId))) {
         let tip = head
-        for (let next = ws.find((w) => w.baseId === tip.id); next; next = ws.find((w) => w.baseId === tip.id)) tip = next
+        for (let next = ws.find((w) => w.baseId === tip.id); next; next = ws.find((w) => w.baseId === tip.id))
+          tip = next
         const concurrent = cur !== null && head.baseId !== cur.id
-        if (concurrent && JSON.stringify(tip.value) !== JSON.stringify(cur.value) && JSON.stringify(head.baseValue) !== JSON.stringify(cur.value)) {
+        if (
+          concurrent &&
+          JSON.stringify(tip.value) !== JSON.stringify(cur.value) &&
+          JSON.stringify(head.baseValue) !== JSON.stringify(cur.value)
+        ) {
           expected.add(`${f}|${tip.id}|${cur.id}`)
         }
       }
     }
-    const detected = new Set(r.conflicts.map((c) => `${c.path}|${c.incoming.clientId}:${c.incoming.clock}|${c.current.clientId}:${c.current.clock}`))
+    const detected = new Set(
+      r.conflicts.map(
+        (c) => `${c.path}|${c.incoming.clientId}:${c.incoming.clock}|${c.current.clientId}:${c.current.clock}`,
+      ),
+    )
     for (const e of expected) (detected.has(e) ? () => tally.truePositives++ : () => tally.falseNegatives++)()
     for (const x of detected) {
       if (expected.has(x)) continue
       tally.falsePositives++
-      if (process.env.CONFLICT_DEBUG) console.log('FP', seed, x, JSON.stringify(r.conflicts), JSON.stringify(carried), JSON.stringify([...expected]))
+      if (process.env.CONFLICT_DEBUG)
+        console.log('FP', seed, x, JSON.stringify(r.conflicts), JSON.stringify(carried), JSON.stringify([...expected]))
     }
     tally.expected += expected.size
     tally.detected += detected.size
     if (sequential) tally.sequentialDetections += detected.size
-    for (const w of r.writes as FieldWrite[]) if (w.value !== undefined) history.set(`${w.clientId}:${w.clock}`, w.value)
+    for (const w of r.writes as FieldWrite[])
+      if (w.value !== undefined) history.set(`${w.clientId}:${w.clock}`, w.value)
     Y.applyUpdate(server, update, { kind: 'remote' })
   }
 
@@ -200,7 +232,15 @@ function runScenario(seed: number, tally: Tally): void {
       const after = shown(d.doc.ydoc, f)
       if (after && after.id !== before?.id) {
         const [client, clock] = after.id.split(':').map(Number) as [number, number]
-        d.writes.push({ field: f, id: after.id, client, clock, value: after.value, baseId: before?.id ?? null, baseValue: before?.value })
+        d.writes.push({
+          field: f,
+          id: after.id,
+          client,
+          clock,
+          value: after.value,
+          baseId: before?.id ?? null,
+          baseValue: before?.value,
+        })
       }
       if (sequential) push(d)
     } else if (action < 0.8) push(d)
@@ -217,7 +257,17 @@ function runScenario(seed: number, tally: Tally): void {
 
 describe('conflict detector precision and recall', () => {
   it('C9 100 % precision and recall on concurrent same-field edits, zero on sequential edits, over 10,000 scenarios', () => {
-    const tally: Tally = { scenarios: 0, sequentialScenarios: 0, expected: 0, detected: 0, truePositives: 0, falsePositives: 0, falseNegatives: 0, sequentialDetections: 0, updates: 0 }
+    const tally: Tally = {
+      scenarios: 0,
+      sequentialScenarios: 0,
+      expected: 0,
+      detected: 0,
+      truePositives: 0,
+      falsePositives: 0,
+      falseNegatives: 0,
+      sequentialDetections: 0,
+      updates: 0,
+    }
     const first = Number(process.env.CONFLICT_SEED ?? 1)
     const runs = Number(process.env.CONFLICT_RUNS ?? 10_000)
     for (let seed = first; seed < first + runs; seed++) {

@@ -8,8 +8,8 @@ import { classify } from '../rules/classify.ts'
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, TRANSITIONS } from './index.ts'
 
 type Rand = () => number
-const pick = <T,>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
-const subset = <T,>(rand: Rand, xs: readonly T[]): T[] => xs.filter(() => rand() < 0.5)
+const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+const subset = <T>(rand: Rand, xs: readonly T[]): T[] => xs.filter(() => rand() < 0.5)
 const CODES = ['illness', 'no_land', 'no_capital', 'disability', 'many_dependants'] as const
 const SHAS = ['1', '2', '3'].map((c) => c.repeat(64))
 
@@ -21,22 +21,60 @@ function randomEdit(h: HouseholdDoc, rand: Rand, n: number): void {
   let res: { ok: boolean }
   if (r < 0.12) res = h.setField(pick(rand, ['address', 'village'] as const), `${pick(rand, ['Thôn', 'Tổ'])} ${n}`)
   else if (r < 0.16) res = h.setField('farming', rand() < 0.5)
-  else if (r < 0.22) res = h.setIncome(pick<Income>(rand, [{ perCapitaMonthly: 500_000 + n * 1000 }, { b1Score: 100 + n }, {}]))
-  else if (r < 0.28) res = h.addMember(makeMember({ fullName: `Người ${n}`, relation: pick(rand, RELATIONS), birthDate: `${1950 + (n % 70)}-0${1 + (n % 9)}-15` }))
+  else if (r < 0.22)
+    res = h.setIncome(pick<Income>(rand, [{ perCapitaMonthly: 500_000 + n * 1000 }, { b1Score: 100 + n }, {}]))
+  else if (r < 0.28)
+    res = h.addMember(
+      makeMember({
+        fullName: `Người ${n}`,
+        relation: pick(rand, RELATIONS),
+        birthDate: `${1950 + (n % 70)}-0${1 + (n % 9)}-15`,
+      }),
+    )
   else if (r < 0.45 && someMember) {
-    res = h.updateMember(someMember, pick(rand, [{ healthInsurance: rand() < 0.5 }, { employment: pick(rand, EMPLOYMENTS) }, { fullName: `Tên ${n}` }, { disability: rand() < 0.5 }, { schoolOnTrack: pick(rand, [true, false, null]) }]))
+    res = h.updateMember(
+      someMember,
+      pick(rand, [
+        { healthInsurance: rand() < 0.5 },
+        { employment: pick(rand, EMPLOYMENTS) },
+        { fullName: `Tên ${n}` },
+        { disability: rand() < 0.5 },
+        { schoolOnTrack: pick(rand, [true, false, null]) },
+      ]),
+    )
   } else if (r < 0.49 && someMember) res = h.removeMember(someMember)
-  else if (r < 0.6) res = h.setDwelling(pick(rand, [{ roofDurable: rand() < 0.5 }, { floorAreaM2: n % 90 }, { water: pick(rand, WATER_SOURCES) }, { toilet: pick(rand, TOILETS) }, { devices: subset(rand, DEVICES) }]))
+  else if (r < 0.6)
+    res = h.setDwelling(
+      pick(rand, [
+        { roofDurable: rand() < 0.5 },
+        { floorAreaM2: n % 90 },
+        { water: pick(rand, WATER_SOURCES) },
+        { toilet: pick(rand, TOILETS) },
+        { devices: subset(rand, DEVICES) },
+      ]),
+    )
   else if (r < 0.65) res = h.setDevices(subset(rand, DEVICES))
   else if (r < 0.7) res = h.setCauses(subset(rand, CODES))
   else if (r < 0.73) res = h.setSupportNeeds(subset(rand, CODES))
   else if (r < 0.77) res = h.setAttributes({ ethnicMinority: rand() < 0.5, socialProtection: rand() < 0.5 })
-  else if (r < 0.81) res = h.setLocation(rand() < 0.2 ? null : { lat: 16 + rand(), lng: 107 + rand(), accuracyM: Math.round(rand() * 50), capturedAt: '2025-10-01T08:00:00Z' })
-  else if (r < 0.85) res = h.attachPhoto({ sha256: pick(rand, SHAS), kind: 'house', capturedAt: `2025-10-0${1 + (n % 9)}T08:00:00Z` })
+  else if (r < 0.81)
+    res = h.setLocation(
+      rand() < 0.2
+        ? null
+        : {
+            lat: 16 + rand(),
+            lng: 107 + rand(),
+            accuracyM: Math.round(rand() * 50),
+            capturedAt: '2025-10-01T08:00:00Z',
+          },
+    )
+  else if (r < 0.85)
+    res = h.attachPhoto({ sha256: pick(rand, SHAS), kind: 'house', capturedAt: `2025-10-0${1 + (n % 9)}T08:00:00Z` })
   else if (r < 0.87) {
     h.detachPhoto(pick(rand, SHAS)) // may refuse with photo-not-found
     res = { ok: true }
-  } else if (r < 0.91) res = h.setQuickScreen(pick(rand, ['continue', 'not_poor', null] as const), rand() < 0.5 ? null : `lý do ${n}`)
+  } else if (r < 0.91)
+    res = h.setQuickScreen(pick(rand, ['continue', 'not_poor', null] as const), rand() < 0.5 ? null : `lý do ${n}`)
   else {
     const next = TRANSITIONS[h.status]
     res = next.length > 0 ? h.changeStatus(pick(rand, next), { by: `u${n}`, at: '2025-10-01T08:00:00Z' }) : { ok: true }
@@ -79,7 +117,8 @@ function runScenario(seed: number): { updates: number; conflicts: number; classi
   }
   let updates = 0
   let conflicts = 0
-  const takeRandom = (q: Uint8Array[]): Uint8Array | undefined => (q.length === 0 ? undefined : q.splice(Math.floor(rand() * q.length), 1)[0])
+  const takeRandom = (q: Uint8Array[]): Uint8Array | undefined =>
+    q.length === 0 ? undefined : q.splice(Math.floor(rand() * q.length), 1)[0]
   /** Step 1/2 both ways, as after a reconnect. */
   const resync = (d: Device) => {
     d.toServer.push(Y.encodeStateAsUpdate(d.doc.ydoc, Y.encodeStateVector(server)))
@@ -159,7 +198,9 @@ describe('convergence', () => {
         throw new Error(`convergence failed; rerun with CONVERGENCE_SEED=${seed} CONVERGENCE_RUNS=1: ${String(e)}`)
       }
     }
-    console.log(`convergence: ${runs} scenarios, ${updates} updates inspected and applied, ${conflicts} conflicts flagged, ${classified} classified without error`)
+    console.log(
+      `convergence: ${runs} scenarios, ${updates} updates inspected and applied, ${conflicts} conflicts flagged, ${classified} classified without error`,
+    )
     expect(updates).toBeGreaterThan(runs)
     expect(classified).toBeGreaterThan(runs / 2)
   }, 180_000) // a few seconds of CPU; the timeout only absorbs a shared, busy machine

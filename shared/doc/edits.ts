@@ -3,7 +3,16 @@
 
 import * as Y from 'yjs'
 import type { Income } from '../household/types.ts'
-import { CODE_KEY, INCOME_KEYS, LOCATION_KEYS, MEMBER_KEYS, PHOTO_KEYS, valueFits, type KeySpecs, type RootName } from './keys.ts'
+import {
+  CODE_KEY,
+  INCOME_KEYS,
+  LOCATION_KEYS,
+  MEMBER_KEYS,
+  PHOTO_KEYS,
+  valueFits,
+  type KeySpecs,
+  type RootName,
+} from './keys.ts'
 import { pathOf } from './paths.ts'
 
 /** Transaction origins. Anything else seen on the doc (a provider object, undefined) is reported as remote. */
@@ -19,7 +28,13 @@ export const REMOTE_ORIGIN: EditOrigin = Object.freeze({ kind: 'remote' })
 export function toEditOrigin(origin: unknown): EditOrigin {
   if (typeof origin === 'object' && origin !== null && 'kind' in origin) {
     const kind = (origin as { kind: unknown }).kind
-    if (kind === 'local' || kind === 'remote' || kind === 'server-resolution' || kind === 'import' || kind === 'migration') {
+    if (
+      kind === 'local' ||
+      kind === 'remote' ||
+      kind === 'server-resolution' ||
+      kind === 'import' ||
+      kind === 'migration'
+    ) {
       return origin as EditOrigin
     }
   }
@@ -46,11 +61,23 @@ export class InvalidWrite {
 }
 
 export function invalid(path: string, value: unknown): EditError {
-  return { ok: false, code: 'household/invalid-value', path, reason: `${JSON.stringify(value) ?? 'undefined'} is not a valid value for ${path}` }
+  return {
+    ok: false,
+    code: 'household/invalid-value',
+    path,
+    reason: `${JSON.stringify(value) ?? 'undefined'} is not a valid value for ${path}`,
+  }
 }
 
 /** Fixed-key writes into `map`, each checked against `specs` (undefined values are skipped). */
-export function planFields(map: Y.Map<unknown>, root: RootName, specs: KeySpecs, values: Record<string, unknown>, allow: (k: string) => boolean = () => true, entity?: string): Write[] {
+export function planFields(
+  map: Y.Map<unknown>,
+  root: RootName,
+  specs: KeySpecs,
+  values: Record<string, unknown>,
+  allow: (k: string) => boolean = () => true,
+  entity?: string,
+): Write[] {
   const out: Write[] = []
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue
@@ -62,7 +89,12 @@ export function planFields(map: Y.Map<unknown>, root: RootName, specs: KeySpecs,
 }
 
 /** One boolean per item: selected → true; previously true but not selected → false. */
-export function planSet(map: Y.Map<unknown>, root: RootName, allowed: readonly string[] | null, selected: readonly string[]): Write[] {
+export function planSet(
+  map: Y.Map<unknown>,
+  root: RootName,
+  allowed: readonly string[] | null,
+  selected: readonly string[],
+): Write[] {
   const out: Write[] = []
   for (const item of selected) {
     const ok = allowed ? allowed.includes(item) : CODE_KEY.test(item)
@@ -86,7 +118,11 @@ export function applyWrites(ydoc: Y.Doc, origin: EditOrigin, writes: readonly Wr
   return OK
 }
 
-export function firstInvalid(specs: KeySpecs, values: Record<string, unknown>, pathFor: (k: string) => string): EditError | null {
+export function firstInvalid(
+  specs: KeySpecs,
+  values: Record<string, unknown>,
+  pathFor: (k: string) => string,
+): EditError | null {
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue
     const spec = specs[k]
@@ -97,7 +133,12 @@ export function firstInvalid(specs: KeySpecs, values: Record<string, unknown>, p
 
 /** Key specs of the roots whose intents write through `checked` (entity maps and multi-key values). */
 export function rootSpecs(root: RootName): KeySpecs {
-  const specs: Partial<Record<RootName, KeySpecs>> = { members: MEMBER_KEYS, photos: PHOTO_KEYS, location: LOCATION_KEYS, income: INCOME_KEYS }
+  const specs: Partial<Record<RootName, KeySpecs>> = {
+    members: MEMBER_KEYS,
+    photos: PHOTO_KEYS,
+    location: LOCATION_KEYS,
+    income: INCOME_KEYS,
+  }
   return specs[root] ?? {}
 }
 
@@ -105,7 +146,8 @@ export function rootSpecs(root: RootName): KeySpecs {
  * that still select by it. Both figures are stored side by side; neither is ever dropped for the other. */
 export function incomeValues(income: Income): [string, unknown][] {
   const out: [string, unknown][] = []
-  const kind = income.perCapitaMonthly !== undefined ? 'perCapitaMonthly' : income.b1Score !== undefined ? 'b1Score' : null
+  const kind =
+    income.perCapitaMonthly !== undefined ? 'perCapitaMonthly' : income.b1Score !== undefined ? 'b1Score' : null
   if (kind !== null) out.push(['kind', kind])
   if (income.perCapitaMonthly !== undefined) out.push(['perCapitaMonthly', income.perCapitaMonthly])
   if (income.b1Score !== undefined) out.push(['b1Score', income.b1Score])

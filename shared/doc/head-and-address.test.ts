@@ -7,7 +7,16 @@ import { HouseholdDoc, type EditOrigin } from './index.ts'
 import { TEXT_LIMITS } from './text-limits.ts'
 
 function withHead(): HouseholdDoc {
-  const h = makeHousehold({ address: 'Tổ 3, Thôn Lại Thế', members: [makeMember({ id: 'm-head', relation: 'head', fullName: 'Nguyễn Văn Tèo' }), makeMember({ id: 'm-2', relation: 'spouse', fullName: 'Lê Thị Hoa' })] }, 7)
+  const h = makeHousehold(
+    {
+      address: 'Tổ 3, Thôn Lại Thế',
+      members: [
+        makeMember({ id: 'm-head', relation: 'head', fullName: 'Nguyễn Văn Tèo' }),
+        makeMember({ id: 'm-2', relation: 'spouse', fullName: 'Lê Thị Hoa' }),
+      ],
+    },
+    7,
+  )
   return HouseholdDoc.create(h)
 }
 
@@ -44,8 +53,15 @@ describe('setHeadName / setAddress', () => {
   it('text longer than the layout allows is refused with household/invalid-value and nothing changes', () => {
     const doc = withHead()
     const before = Y.encodeStateVector(doc.ydoc)
-    expect(doc.setHeadName('x'.repeat(TEXT_LIMITS.fullName + 1))).toMatchObject({ ok: false, code: 'household/invalid-value' })
-    expect(doc.setAddress('x'.repeat(TEXT_LIMITS.address + 1))).toMatchObject({ ok: false, code: 'household/invalid-value', path: 'address' })
+    expect(doc.setHeadName('x'.repeat(TEXT_LIMITS.fullName + 1))).toMatchObject({
+      ok: false,
+      code: 'household/invalid-value',
+    })
+    expect(doc.setAddress('x'.repeat(TEXT_LIMITS.address + 1))).toMatchObject({
+      ok: false,
+      code: 'household/invalid-value',
+      path: 'address',
+    })
     expect(Y.encodeStateVector(doc.ydoc)).toEqual(before)
     expect(doc.setHeadName('x'.repeat(TEXT_LIMITS.fullName)).ok).toBe(true)
     expect(doc.setAddress('x'.repeat(TEXT_LIMITS.address)).ok).toBe(true)

@@ -5,7 +5,17 @@ import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts
 import { DEVICES, type Household } from '../household/types.ts'
 import { validateHousehold } from '../household/validate.ts'
 import { classify } from '../rules/classify.ts'
-import { canTransition, HouseholdDoc, migrate, parsePath, pathOf, Root, schemaVersionOf, SERVER_CLIENT_ID, type EditOrigin } from './index.ts'
+import {
+  canTransition,
+  HouseholdDoc,
+  migrate,
+  parsePath,
+  pathOf,
+  Root,
+  schemaVersionOf,
+  SERVER_CLIENT_ID,
+  type EditOrigin,
+} from './index.ts'
 
 /** read() returns sets in canonical order (DEVICES order, sorted codes) and photos by capture time. */
 export function canonical(h: Household): Household {
@@ -15,7 +25,9 @@ export function canonical(h: Household): Household {
     causes: [...h.causes].sort(),
     supportNeeds: [...h.supportNeeds].sort(),
     dwelling: { ...h.dwelling, devices: DEVICES.filter((d) => h.dwelling.devices.includes(d)) },
-    photos: [...h.photos].sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : a.sha256 < b.sha256 ? -1 : 1)),
+    photos: [...h.photos].sort((a, b) =>
+      a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : a.sha256 < b.sha256 ? -1 : 1,
+    ),
   }
 }
 
@@ -40,7 +52,13 @@ describe('HouseholdDoc', () => {
   })
 
   it('D1 a minimal household reads as a complete, valid rasoat.household/1 object', () => {
-    const d = HouseholdDoc.create({ id: '7d1c2f3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f', period: '2025', unit: '19753', village: 'Thôn 1', address: '1 Lê Lợi' })
+    const d = HouseholdDoc.create({
+      id: '7d1c2f3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+      period: '2025',
+      unit: '19753',
+      village: 'Thôn 1',
+      address: '1 Lê Lợi',
+    })
     d.addMember({ fullName: 'Trần Văn C', relation: 'head' })
     const { household } = d.read()
     expect(household.income).toEqual({})
@@ -61,11 +79,23 @@ describe('HouseholdDoc', () => {
     expect(d.setCauses(['illness', 'no_land'])).toEqual({ ok: true })
     expect(d.setSupportNeeds(['credit'])).toEqual({ ok: true })
     expect(d.setAttributes({ ethnicMinority: true })).toEqual({ ok: true })
-    expect(d.setLocation({ lat: 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-10-01T08:00:00Z' })).toEqual({ ok: true })
+    expect(d.setLocation({ lat: 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-10-01T08:00:00Z' })).toEqual({
+      ok: true,
+    })
     expect(d.attachPhoto({ sha256: SHA, kind: 'house', capturedAt: '2025-10-01T08:01:00Z' })).toEqual({ ok: true })
     expect(d.setQuickScreen('continue', null)).toEqual({ ok: true })
     expect(seen.map((o) => (o.kind === 'local' ? o.intent : o.kind))).toEqual([
-      'setField', 'setIncome', 'addMember', 'updateMember', 'setDwelling', 'setCauses', 'setSupportNeeds', 'setAttributes', 'setLocation', 'attachPhoto', 'setQuickScreen',
+      'setField',
+      'setIncome',
+      'addMember',
+      'updateMember',
+      'setDwelling',
+      'setCauses',
+      'setSupportNeeds',
+      'setAttributes',
+      'setLocation',
+      'attachPhoto',
+      'setQuickScreen',
     ])
     const r = d.read()
     expect(r.household.address).toBe('5 Lê Lợi')
@@ -90,7 +120,12 @@ describe('HouseholdDoc', () => {
     b.setField('village', 'Thôn 9')
     off()
     b.setField('village', 'Thôn 10')
-    expect(seen).toEqual([{ kind: 'remote' }, { kind: 'local', intent: 'setField' }, { kind: 'import' }, { kind: 'local', intent: 'setField' }])
+    expect(seen).toEqual([
+      { kind: 'remote' },
+      { kind: 'local', intent: 'setField' },
+      { kind: 'import' },
+      { kind: 'local', intent: 'setField' },
+    ])
   })
 
   it('D3 an unchanged value writes nothing; an invalid value writes nothing and names the path', () => {
@@ -102,14 +137,19 @@ describe('HouseholdDoc', () => {
     expect(seen).toEqual([])
     // @ts-expect-error wrong type on purpose
     expect(d.setField('farming', 'yes')).toMatchObject({ ok: false, code: 'household/invalid-value', path: 'farming' })
-    expect(d.setDwelling({ floorAreaM2: -3, roofDurable: !h.dwelling.roofDurable })).toMatchObject({ ok: false, path: 'dwelling.floorAreaM2' })
+    expect(d.setDwelling({ floorAreaM2: -3, roofDurable: !h.dwelling.roofDurable })).toMatchObject({
+      ok: false,
+      path: 'dwelling.floorAreaM2',
+    })
     expect(d.setDevices(['tv', 'fax' as 'tv'])).toMatchObject({ ok: false })
     expect(d.updateMember('nope', { fullName: 'x' })).toMatchObject({ ok: false, code: 'household/member-not-found' })
     expect(seen).toEqual([])
   })
 
   it('D4 removeMember sets removed: true and keeps the member map (never Y.Map.delete)', () => {
-    const h = makeHousehold({ members: [makeMember({ id: 'm1', fullName: 'A' }), makeMember({ id: 'm2', fullName: 'B', relation: 'spouse' })] })
+    const h = makeHousehold({
+      members: [makeMember({ id: 'm1', fullName: 'A' }), makeMember({ id: 'm2', fullName: 'B', relation: 'spouse' })],
+    })
     const d = HouseholdDoc.create(h)
     expect(d.removeMember('m1')).toEqual({ ok: true })
     expect(d.read().household.members.map((m) => m.id)).toEqual(['m2'])
@@ -121,14 +161,37 @@ describe('HouseholdDoc', () => {
 
   it('D5 changeStatus follows the DOMAIN.md §1 state machine and records who, when, comment', () => {
     const d = HouseholdDoc.create(makeHousehold({ status: 'listed' }))
-    const path = ['assigned', 'in_progress', 'submitted', 'returned', 'in_progress', 'submitted', 'verified', 'agreed_at_meeting', 'posted', 'under_recheck', 'posted', 'approved', 'certified'] as const
+    const path = [
+      'assigned',
+      'in_progress',
+      'submitted',
+      'returned',
+      'in_progress',
+      'submitted',
+      'verified',
+      'agreed_at_meeting',
+      'posted',
+      'under_recheck',
+      'posted',
+      'approved',
+      'certified',
+    ] as const
     for (const to of path) expect(d.changeStatus(to, { by: 'u1', at: '2025-10-01T00:00:00Z' })).toEqual({ ok: true })
     const r = d.read()
     expect(r.workflow.status).toBe('certified')
     expect(r.household.status).toBe('certified')
     expect(r.workflow.history).toHaveLength(path.length)
-    expect(r.workflow.history[0]).toEqual({ from: 'listed', to: 'assigned', by: 'u1', at: '2025-10-01T00:00:00Z', comment: null })
-    expect(d.changeStatus('in_progress', { by: 'u1' })).toMatchObject({ ok: false, code: 'household/invalid-transition' })
+    expect(r.workflow.history[0]).toEqual({
+      from: 'listed',
+      to: 'assigned',
+      by: 'u1',
+      at: '2025-10-01T00:00:00Z',
+      comment: null,
+    })
+    expect(d.changeStatus('in_progress', { by: 'u1' })).toMatchObject({
+      ok: false,
+      code: 'household/invalid-transition',
+    })
     expect(canTransition('submitted', 'verified')).toBe(true)
     expect(canTransition('listed', 'certified')).toBe(false)
     expect(canTransition('verified', 're_review')).toBe(true)
@@ -172,12 +235,23 @@ describe('HouseholdDoc', () => {
   it('D8 paths: pathOf and parsePath are inverse', () => {
     expect(pathOf(Root.FIELDS, 'address')).toBe('address')
     expect(pathOf(Root.MEMBERS, 'healthInsurance', 'm1')).toBe('members.m1.healthInsurance')
-    for (const p of ['address', 'dwelling.roofDurable', 'income.perCapitaMonthly', 'members.m-1.healthInsurance', 'devices.tv', 'causes.illness', `photos.${SHA}.kind`, 'workflow.status', 'location.lat']) {
+    for (const p of [
+      'address',
+      'dwelling.roofDurable',
+      'income.perCapitaMonthly',
+      'members.m-1.healthInsurance',
+      'devices.tv',
+      'causes.illness',
+      `photos.${SHA}.kind`,
+      'workflow.status',
+      'location.lat',
+    ]) {
       const loc = parsePath(p)
       expect(loc).not.toBeNull()
       if (loc) expect(pathOf(loc.root, loc.key, loc.entity)).toBe(p)
     }
-    for (const p of ['nope', 'dwelling.nope', 'members.m1', 'devices.fax', 'photos.abc.kind', 'fields.address']) expect(parsePath(p)).toBeNull()
+    for (const p of ['nope', 'dwelling.nope', 'members.m1', 'devices.fax', 'photos.abc.kind', 'fields.address'])
+      expect(parsePath(p)).toBeNull()
   })
 })
 
@@ -187,11 +261,38 @@ describe('migration', () => {
     doc.transact(() => {
       const form = doc.getMap<unknown>('form')
       const v0: Record<string, unknown> = {
-        id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', period: '2025', unit: '19753', village: 'Thôn 2', address: '9 Hùng Vương', farming: true, status: 'in_progress',
-        perCapitaMonthly: 1_200_000, hasDwelling: true, wallDurable: true, columnDurable: false, roofDurable: true, floorAreaM2: 30,
-        water: 'piped', toilet: 'septic', internet: false, devices: 'tv,smartphone,fax', lat: 16.4, lng: 107.6, accuracyM: 12,
-        capturedAt: '2025-10-02T07:00:00Z', ethnicMinority: true,
-        members: [{ id: 'p1', fullName: 'Lê Thị B', sex: 'female', birthDate: '1975-03-04', relation: 'head', healthInsurance: true }],
+        id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+        period: '2025',
+        unit: '19753',
+        village: 'Thôn 2',
+        address: '9 Hùng Vương',
+        farming: true,
+        status: 'in_progress',
+        perCapitaMonthly: 1_200_000,
+        hasDwelling: true,
+        wallDurable: true,
+        columnDurable: false,
+        roofDurable: true,
+        floorAreaM2: 30,
+        water: 'piped',
+        toilet: 'septic',
+        internet: false,
+        devices: 'tv,smartphone,fax',
+        lat: 16.4,
+        lng: 107.6,
+        accuracyM: 12,
+        capturedAt: '2025-10-02T07:00:00Z',
+        ethnicMinority: true,
+        members: [
+          {
+            id: 'p1',
+            fullName: 'Lê Thị B',
+            sex: 'female',
+            birthDate: '1975-03-04',
+            relation: 'head',
+            healthInsurance: true,
+          },
+        ],
       }
       for (const [k, v] of Object.entries(v0)) form.set(k, v)
     })
@@ -200,12 +301,17 @@ describe('migration', () => {
     expect(schemaVersionOf(doc)).toBe(1)
     const { household } = new HouseholdDoc(doc).read()
     expect(household).toMatchObject({
-      id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', farming: true, status: 'in_progress', income: { perCapitaMonthly: 1_200_000 },
+      id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+      farming: true,
+      status: 'in_progress',
+      income: { perCapitaMonthly: 1_200_000 },
       location: { lat: 16.4, lng: 107.6, accuracyM: 12, capturedAt: '2025-10-02T07:00:00Z' },
       dwelling: { roofDurable: true, columnDurable: false, water: 'piped', devices: ['tv', 'smartphone'] },
       attributes: { ethnicMinority: true, meritoriousFamily: false },
     })
-    expect(household.members).toEqual([expect.objectContaining({ id: 'p1', fullName: 'Lê Thị B', healthInsurance: true, relation: 'head' })])
+    expect(household.members).toEqual([
+      expect.objectContaining({ id: 'p1', fullName: 'Lê Thị B', healthInsurance: true, relation: 'head' }),
+    ])
     expect(validateHousehold(household).ok).toBe(true)
     const before = Y.encodeStateVector(doc)
     expect(migrate(doc)).toEqual({ ok: true, from: 1, to: 1 })

@@ -1,10 +1,29 @@
 // HouseholdDoc: the typed API over one household's Y.Doc. Screens and the server call intent methods; each is ONE
 // transaction with a typed origin, writes only values that changed, and never deletes (layout: docs/household-document.md).
 
-export { REMOTE_ORIGIN, toEditOrigin, type EditError, type EditErrorCode, type EditOrigin, type EditResult } from './edits.ts'
+export {
+  REMOTE_ORIGIN,
+  toEditOrigin,
+  type EditError,
+  type EditErrorCode,
+  type EditOrigin,
+  type EditResult,
+} from './edits.ts'
 
 import * as Y from 'yjs'
-import { DEVICES, type AreaType, type Attributes, type Device, type Dwelling, type Household, type Income, type Location, type Member, type PhotoRef, type Status } from '../household/types.ts'
+import {
+  DEVICES,
+  type AreaType,
+  type Attributes,
+  type Device,
+  type Dwelling,
+  type Household,
+  type Income,
+  type Location,
+  type Member,
+  type PhotoRef,
+  type Status,
+} from '../household/types.ts'
 import {
   ATTRIBUTE_KEYS,
   DWELLING_KEYS,
@@ -42,8 +61,22 @@ import {
   type Write,
 } from './edits.ts'
 import { parsePath, pathOf, specOf } from './paths.ts'
-import { readMembers, readSnapshot, readStatus, type HouseholdSnapshot, type ReviewValue, type ScreenResult } from './snapshot.ts'
-import { acceptProposal, propose, readProposals, rejectProposal, type Proposal, type ProposalInit } from './proposals.ts'
+import {
+  readMembers,
+  readSnapshot,
+  readStatus,
+  type HouseholdSnapshot,
+  type ReviewValue,
+  type ScreenResult,
+} from './snapshot.ts'
+import {
+  acceptProposal,
+  propose,
+  readProposals,
+  rejectProposal,
+  type Proposal,
+  type ProposalInit,
+} from './proposals.ts'
 import { canTransition, meetingOutcome, postingEnd, type FieldComment, type ReviewDetails } from './workflow.ts'
 
 /** Top-level primitive fields settable with setField (id is fixed at creation). */
@@ -59,8 +92,12 @@ export interface TopFieldValues {
 export type TopFieldPath = keyof TopFieldValues
 
 export type MemberFields = Omit<Member, 'id'>
-export type DwellingPatch = Partial<Omit<Dwelling, 'devices' | 'waste'>> & { waste?: Dwelling['waste'] | null; devices?: Device[] }
-export type HouseholdInit = Pick<Household, 'id' | 'period' | 'unit' | 'village' | 'address'> & Partial<Omit<Household, 'format'>>
+export type DwellingPatch = Partial<Omit<Dwelling, 'devices' | 'waste'>> & {
+  waste?: Dwelling['waste'] | null
+  devices?: Device[]
+}
+export type HouseholdInit = Pick<Household, 'id' | 'period' | 'unit' | 'village' | 'address'> &
+  Partial<Omit<Household, 'format'>>
 export interface CreateOptions {
   /** Yjs client id for the creating doc (SERVER_CLIENT_ID when the server imports). */
   clientId?: number
@@ -84,9 +121,15 @@ export interface Reviewer {
   at?: string
 }
 
-function reviewed(by: Reviewer, comment: string | null = null, details: ReviewDetails = {}): { by: string; comment: string | null; at?: string; details: ReviewDetails } {
+function reviewed(
+  by: Reviewer,
+  comment: string | null = null,
+  details: ReviewDetails = {},
+): { by: string; comment: string | null; at?: string; details: ReviewDetails } {
   const withName = by.name === undefined ? details : { byName: by.name, ...details }
-  return by.at === undefined ? { by: by.id, comment, details: withName } : { by: by.id, comment, at: by.at, details: withName }
+  return by.at === undefined
+    ? { by: by.id, comment, details: withName }
+    : { by: by.id, comment, at: by.at, details: withName }
 }
 
 export class HouseholdDoc {
@@ -151,7 +194,12 @@ export class HouseholdDoc {
   /** The income evidence becomes exactly `evidence`: a figure left out is cleared, the other one is kept as it is. */
   setIncome(evidence: Income): EditResult {
     const income = this.map(Root.INCOME)
-    const values: Record<string, unknown> = { kind: null, perCapitaMonthly: null, b1Score: null, ...Object.fromEntries(incomeValues(evidence)) }
+    const values: Record<string, unknown> = {
+      kind: null,
+      perCapitaMonthly: null,
+      b1Score: null,
+      ...Object.fromEntries(incomeValues(evidence)),
+    }
     for (const k of Object.keys(values)) if (values[k] === null && !income.has(k)) delete values[k]
     return this.checked('setIncome', Root.INCOME, values, income)
   }
@@ -182,7 +230,12 @@ export class HouseholdDoc {
 
   setLocation(loc: Location | null): EditResult {
     const values = loc ?? { lat: null, lng: null, accuracyM: null, capturedAt: null }
-    return this.checked('setLocation', Root.LOCATION, { lat: values.lat, lng: values.lng, accuracyM: values.accuracyM, capturedAt: values.capturedAt }, this.map(Root.LOCATION))
+    return this.checked(
+      'setLocation',
+      Root.LOCATION,
+      { lat: values.lat, lng: values.lng, accuracyM: values.accuracyM, capturedAt: values.capturedAt },
+      this.map(Root.LOCATION),
+    )
   }
 
   setQuickScreen(result: ScreenResult | null, reason: string | null): EditResult {
@@ -193,7 +246,8 @@ export class HouseholdDoc {
   addMember(init: Partial<MemberFields> & { id?: string } = {}): { ok: true; id: string } | EditError {
     const { id = globalThis.crypto.randomUUID(), ...fields } = init
     if (!ENTITY_KEY.test(id)) return invalid('members', id)
-    if (this.map(Root.MEMBERS).has(id)) return { ok: false, code: 'household/invalid-value', path: `members.${id}`, reason: `member ${id} exists` }
+    if (this.map(Root.MEMBERS).has(id))
+      return { ok: false, code: 'household/invalid-value', path: `members.${id}`, reason: `member ${id} exists` }
     const values: Record<string, unknown> = { ...fields, position: this.nextPosition(), removed: false }
     const bad = firstInvalid(MEMBER_KEYS, values, (k) => pathOf(Root.MEMBERS, k, id))
     if (bad) return bad
@@ -207,7 +261,8 @@ export class HouseholdDoc {
 
   updateMember(id: string, patch: Partial<MemberFields>): EditResult {
     const m = this.entity(Root.MEMBERS, id)
-    if (!m || m.get('removed') === true) return { ok: false, code: 'household/member-not-found', path: `members.${id}`, reason: `no member ${id}` }
+    if (!m || m.get('removed') === true)
+      return { ok: false, code: 'household/member-not-found', path: `members.${id}`, reason: `no member ${id}` }
     return this.checked('updateMember', Root.MEMBERS, patch, m, id)
   }
 
@@ -235,16 +290,24 @@ export class HouseholdDoc {
 
   detachPhoto(sha256: string): EditResult {
     const m = this.entity(Root.PHOTOS, sha256)
-    if (!m) return { ok: false, code: 'household/photo-not-found', path: `photos.${sha256}`, reason: `no photo ${sha256}` }
+    if (!m)
+      return { ok: false, code: 'household/photo-not-found', path: `photos.${sha256}`, reason: `no photo ${sha256}` }
     return this.apply('detachPhoto', [[m, 'removed', true]])
   }
 
   /** Corrects the head's name: the live member whose relation is head (the server's field history keeps the old one). */
   setHeadName(fullName: string): EditResult {
     const head = this.members().find((m) => m.relation === 'head')
-    if (!head) return { ok: false, code: 'household/member-not-found', path: 'members', reason: 'the household has no head' }
+    if (!head)
+      return { ok: false, code: 'household/member-not-found', path: 'members', reason: 'the household has no head' }
     const m = this.entity(Root.MEMBERS, head.id)
-    if (!m) return { ok: false, code: 'household/member-not-found', path: `members.${head.id}`, reason: `no member ${head.id}` }
+    if (!m)
+      return {
+        ok: false,
+        code: 'household/member-not-found',
+        path: `members.${head.id}`,
+        reason: `no member ${head.id}`,
+      }
     return this.checked('setHeadName', Root.MEMBERS, { fullName }, m, head.id)
   }
 
@@ -257,10 +320,25 @@ export class HouseholdDoc {
    * Moves the record along the DOMAIN.md §1 state machine and appends a history entry; refuses other moves.
    * `details` is review data (keys.ts HISTORY_REVIEW_KEYS), written by the server's review routes only.
    */
-  changeStatus(to: Status, by: { by: string; comment?: string | null; at?: string; details?: ReviewDetails }): EditResult {
+  changeStatus(
+    to: Status,
+    by: { by: string; comment?: string | null; at?: string; details?: ReviewDetails },
+  ): EditResult {
     const from = this.status
-    if (!canTransition(from, to)) return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${from} → ${to} is not allowed` }
-    const entry: Record<string, unknown> = { from, to, by: by.by, at: by.at ?? new Date().toISOString(), comment: by.comment ?? null }
+    if (!canTransition(from, to))
+      return {
+        ok: false,
+        code: 'household/invalid-transition',
+        path: 'workflow.status',
+        reason: `${from} → ${to} is not allowed`,
+      }
+    const entry: Record<string, unknown> = {
+      from,
+      to,
+      by: by.by,
+      at: by.at ?? new Date().toISOString(),
+      comment: by.comment ?? null,
+    }
     for (const [k, v] of Object.entries(by.details ?? {})) if (v !== undefined) entry[k] = v
     const bad = firstInvalid(HISTORY_ENTRY_KEYS, entry, (k) => `history.${k}`)
     if (bad) return bad
@@ -277,12 +355,21 @@ export class HouseholdDoc {
    * village assigned to the enumerator (docs/server.md "Households found in the field").
    */
   foundInField(init: FoundHousehold): { ok: true; id: string } | EditError {
-    if (this.id !== '') return { ok: false, code: 'household/invalid-value', path: 'id', reason: 'the document already holds a household' }
+    if (this.id !== '')
+      return {
+        ok: false,
+        code: 'household/invalid-value',
+        path: 'id',
+        reason: 'the document already holds a household',
+      }
     const headName = init.headName.trim()
     if (headName === '' || headName.length > 200) return invalid('members.fullName', init.headName)
     let result: { ok: true; id: string } | EditError = { ok: true, id: init.id }
     this.transact('foundInField', () => {
-      const r = this.importHousehold({ id: init.id, period: init.period, unit: init.unit, village: init.village, address: init.address.trim() }, { kind: 'local', intent: 'foundInField' })
+      const r = this.importHousehold(
+        { id: init.id, period: init.period, unit: init.unit, village: init.village, address: init.address.trim() },
+        { kind: 'local', intent: 'foundInField' },
+      )
       if (!r.ok) {
         result = r
         return
@@ -297,7 +384,13 @@ export class HouseholdDoc {
   /** The supervisor's decision on a household found in the field (server-written, review routes). */
   decideAdmission(decision: 'approved' | 'rejected'): EditResult {
     const current = this.read().workflow.admission
-    if (current !== 'pending') return { ok: false, code: 'household/invalid-transition', path: 'workflow.admission', reason: `admission is ${current ?? 'not asked'}` }
+    if (current !== 'pending')
+      return {
+        ok: false,
+        code: 'household/invalid-transition',
+        path: 'workflow.admission',
+        reason: `admission is ${current ?? 'not asked'}`,
+      }
     this.transact('decideAdmission', () => this.map(Root.WORKFLOW).set('admission', decision))
     return OK
   }
@@ -310,22 +403,51 @@ export class HouseholdDoc {
 
   /** Returns the record for rework with a general comment and/or comments at single fields (at least one). */
   returnForRework(by: Reviewer, comment: string | null, fieldComments: readonly FieldComment[] = []): EditResult {
-    if (!comment && fieldComments.length === 0) return { ok: false, code: 'household/invalid-value', path: 'history.comment', reason: 'a return needs a comment' }
+    if (!comment && fieldComments.length === 0)
+      return { ok: false, code: 'household/invalid-value', path: 'history.comment', reason: 'a return needs a comment' }
     const unknownField = fieldComments.find((c) => parsePath(c.path) === null)
-    if (unknownField) return { ok: false, code: 'household/unknown-path', path: unknownField.path, reason: `no field ${unknownField.path}` }
-    return this.changeStatus('returned', reviewed(by, comment, fieldComments.length > 0 ? { fieldComments: [...fieldComments] } : {}))
+    if (unknownField)
+      return {
+        ok: false,
+        code: 'household/unknown-path',
+        path: unknownField.path,
+        reason: `no field ${unknownField.path}`,
+      }
+    return this.changeStatus(
+      'returned',
+      reviewed(by, comment, fieldComments.length > 0 ? { fieldComments: [...fieldComments] } : {}),
+    )
   }
 
   /** The village meeting's result: accepted at ≥ 50 % of attendees agreeing, otherwise back to the enumerator. */
-  recordMeeting(by: Reviewer, meeting: { date: string; attendees: number; agreeing: number }, comment: string | null = null): EditResult {
-    if (meeting.agreeing > meeting.attendees) return { ok: false, code: 'household/invalid-value', path: 'history.agreeing', reason: 'more agreeing than attendees' }
+  recordMeeting(
+    by: Reviewer,
+    meeting: { date: string; attendees: number; agreeing: number },
+    comment: string | null = null,
+  ): EditResult {
+    if (meeting.agreeing > meeting.attendees)
+      return {
+        ok: false,
+        code: 'household/invalid-value',
+        path: 'history.agreeing',
+        reason: 'more agreeing than attendees',
+      }
     const to = meetingOutcome(meeting.attendees, meeting.agreeing)
-    return this.changeStatus(to, reviewed(by, comment, { meetingDate: meeting.date, attendees: meeting.attendees, agreeing: meeting.agreeing }))
+    return this.changeStatus(
+      to,
+      reviewed(by, comment, { meetingDate: meeting.date, attendees: meeting.attendees, agreeing: meeting.agreeing }),
+    )
   }
 
   /** Public posting for POSTING_WORKING_DAYS working days from `from`. */
   post(by: Reviewer, from: string, comment: string | null = null): EditResult {
-    if (this.status !== 'agreed_at_meeting') return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${this.status} → posted needs a meeting result` }
+    if (this.status !== 'agreed_at_meeting')
+      return {
+        ok: false,
+        code: 'household/invalid-transition',
+        path: 'workflow.status',
+        reason: `${this.status} → posted needs a meeting result`,
+      }
     return this.changeStatus('posted', reviewed(by, comment, { postedFrom: from, postedUntil: postingEnd(from) }))
   }
 
@@ -336,12 +458,21 @@ export class HouseholdDoc {
 
   /** The re-check is done: the record is posted again (the posting dates stay those of the first posting). */
   endRecheck(by: Reviewer, comment: string): EditResult {
-    if (this.status !== 'under_recheck') return { ok: false, code: 'household/invalid-transition', path: 'workflow.status', reason: `${this.status} is not under re-check` }
+    if (this.status !== 'under_recheck')
+      return {
+        ok: false,
+        code: 'household/invalid-transition',
+        path: 'workflow.status',
+        reason: `${this.status} is not under re-check`,
+      }
     return this.changeStatus('posted', reviewed(by, comment))
   }
 
   approve(by: Reviewer, decision: { number: string; date: string }, comment: string | null = null): EditResult {
-    return this.changeStatus('approved', reviewed(by, comment, { decisionNumber: decision.number, decisionDate: decision.date }))
+    return this.changeStatus(
+      'approved',
+      reviewed(by, comment, { decisionNumber: decision.number, decisionDate: decision.date }),
+    )
   }
 
   certify(by: Reviewer, comment: string | null = null): EditResult {
@@ -354,12 +485,14 @@ export class HouseholdDoc {
    */
   resolveField(path: string, value: unknown, conflictId?: string): EditResult {
     const loc = parsePath(path)
-    if (!loc || loc.root === Root.HISTORY || loc.root === Root.REVIEW) return { ok: false, code: 'household/unknown-path', path, reason: `cannot resolve ${path}` }
+    if (!loc || loc.root === Root.HISTORY || loc.root === Root.REVIEW)
+      return { ok: false, code: 'household/unknown-path', path, reason: `cannot resolve ${path}` }
     const spec = specOf(loc)
     if (!spec || !valueFits(spec, value)) return invalid(path, value)
     const map = loc.entity === undefined ? this.map(loc.root) : this.entity(loc.root, loc.entity)
     if (!map) return { ok: false, code: 'household/unknown-path', path, reason: `no ${loc.root} entry ${loc.entity}` }
-    const origin: EditOrigin = conflictId === undefined ? { kind: 'server-resolution' } : { kind: 'server-resolution', conflictId }
+    const origin: EditOrigin =
+      conflictId === undefined ? { kind: 'server-resolution' } : { kind: 'server-resolution', conflictId }
     // Always write, even an equal value: the resolution must be the newest item so every replica shows it as decided.
     this.ydoc.transact(() => map.set(loc.key, value), origin)
     return OK
@@ -399,14 +532,24 @@ export class HouseholdDoc {
   /** Writes a whole household (create / import) in one transaction. */
   importHousehold(h: HouseholdInit, origin: EditOrigin): EditResult {
     const writes: Write[] = [[this.map(Root.META), 'schemaVersion', SCHEMA_VERSION]]
-    const top: Record<string, unknown> = { id: h.id, period: h.period, unit: h.unit, village: h.village, address: h.address }
+    const top: Record<string, unknown> = {
+      id: h.id,
+      period: h.period,
+      unit: h.unit,
+      village: h.village,
+      address: h.address,
+    }
     for (const k of ['referenceDate', 'areaType', 'farming'] as const) if (h[k] !== undefined) top[k] = h[k]
     writes.push(...this.fieldWrites(Root.FIELDS, FIELD_KEYS, top))
     if (h.income) writes.push(...this.fieldWrites(Root.INCOME, INCOME_KEYS, Object.fromEntries(incomeValues(h.income))))
-    if (h.location !== undefined && h.location !== null) writes.push(...this.fieldWrites(Root.LOCATION, LOCATION_KEYS, { ...h.location }))
+    if (h.location !== undefined && h.location !== null)
+      writes.push(...this.fieldWrites(Root.LOCATION, LOCATION_KEYS, { ...h.location }))
     if (h.dwelling) {
       const { devices, ...rest } = h.dwelling
-      writes.push(...this.fieldWrites(Root.DWELLING, DWELLING_KEYS, rest), ...this.setWrites(Root.DEVICES, DEVICES, devices))
+      writes.push(
+        ...this.fieldWrites(Root.DWELLING, DWELLING_KEYS, rest),
+        ...this.setWrites(Root.DEVICES, DEVICES, devices),
+      )
     }
     if (h.attributes) writes.push(...this.fieldWrites(Root.ATTRIBUTES, ATTRIBUTE_KEYS, { ...h.attributes }))
     if (h.causes) writes.push(...this.setWrites(Root.CAUSES, null, h.causes))
@@ -423,7 +566,9 @@ export class HouseholdDoc {
     }
     for (const p of h.photos ?? []) {
       if (!PHOTO_KEY.test(p.sha256)) return invalid('photos', p.sha256)
-      const e = firstInvalid(PHOTO_KEYS, { kind: p.kind, capturedAt: p.capturedAt }, (k) => pathOf(Root.PHOTOS, k, p.sha256))
+      const e = firstInvalid(PHOTO_KEYS, { kind: p.kind, capturedAt: p.capturedAt }, (k) =>
+        pathOf(Root.PHOTOS, k, p.sha256),
+      )
       if (e) return e
     }
     this.ydoc.transact(() => {
@@ -432,7 +577,14 @@ export class HouseholdDoc {
         this.map(Root.MEMBERS).set(id, new Y.Map<unknown>(Object.entries(fields).filter(([, v]) => v !== undefined)))
       }
       for (const p of h.photos ?? []) {
-        this.map(Root.PHOTOS).set(p.sha256, new Y.Map<unknown>([['kind', p.kind], ['capturedAt', p.capturedAt], ['removed', false]]))
+        this.map(Root.PHOTOS).set(
+          p.sha256,
+          new Y.Map<unknown>([
+            ['kind', p.kind],
+            ['capturedAt', p.capturedAt],
+            ['removed', false],
+          ]),
+        )
       }
     }, origin)
     return OK
@@ -460,7 +612,12 @@ export class HouseholdDoc {
     this.ydoc.transact(fn, { kind: 'local', intent } satisfies EditOrigin)
   }
 
-  private fieldWrites(root: RootName, specs: KeySpecs, values: Record<string, unknown>, allow?: (k: string) => boolean): Write[] {
+  private fieldWrites(
+    root: RootName,
+    specs: KeySpecs,
+    values: Record<string, unknown>,
+    allow?: (k: string) => boolean,
+  ): Write[] {
     return planFields(this.map(root), root, specs, values, allow)
   }
 
@@ -469,8 +626,17 @@ export class HouseholdDoc {
   }
 
   /** Writes to `map` (a root or an entity map) validated against the root's key specs; `position` is not for callers. */
-  private checked(intent: string, root: RootName, values: Record<string, unknown>, map: Y.Map<unknown>, entity?: string): EditResult {
-    return this.apply(intent, planFields(map, root, rootSpecs(root), values, (k) => k !== 'position', entity))
+  private checked(
+    intent: string,
+    root: RootName,
+    values: Record<string, unknown>,
+    map: Y.Map<unknown>,
+    entity?: string,
+  ): EditResult {
+    return this.apply(
+      intent,
+      planFields(map, root, rootSpecs(root), values, (k) => k !== 'position', entity),
+    )
   }
 
   /** Validate all writes, then perform the changed ones in one transaction (none if nothing changed). */

@@ -23,7 +23,11 @@ describe('pending dependencies', () => {
     const history = b.getArray('history')
     history.insert(1, [history.get(0)]) // between the server's entry and a's pending one
     const update = Y.encodeStateAsUpdate(b, before)
-    expect(inspectUpdate(server.ydoc, update)).toMatchObject({ ok: false, code: 'sync/missing-dependencies', missing: [{ client: 200 }] })
+    expect(inspectUpdate(server.ydoc, update)).toMatchObject({
+      ok: false,
+      code: 'sync/missing-dependencies',
+      missing: [{ client: 200 }],
+    })
     const probe = replicaOf(server.ydoc, 300)
     Y.applyUpdate(probe, update)
     expect(probe.store.pendingStructs).not.toBeNull() // what Yjs itself does with it

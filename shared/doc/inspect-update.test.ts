@@ -8,7 +8,10 @@ import { applyAndResolveWinners, checkClientIds, HouseholdDoc, inspectUpdate, SE
 
 /** A server doc and two devices holding the same base state, with fixed client ids (higher id wins in Yjs). */
 function setup(ids = { a: 200, b: 100 }) {
-  const server = HouseholdDoc.create(makeHousehold({ members: [makeMember({ id: 'm1' })], dwelling: { roofDurable: true } }), { clientId: SERVER_CLIENT_ID })
+  const server = HouseholdDoc.create(
+    makeHousehold({ members: [makeMember({ id: 'm1' })], dwelling: { roofDurable: true } }),
+    { clientId: SERVER_CLIENT_ID },
+  )
   const device = (clientId: number) => {
     const ydoc = new Y.Doc()
     ydoc.clientID = clientId
@@ -41,10 +44,20 @@ describe('conflict detection', () => {
     expect(fromA.conflicts).toEqual([])
     const fromB = deliver(server, diff(b, server))
     expect(fromB.conflicts).toEqual([
-      { path: 'address', base: expect.objectContaining({ clientId: SERVER_CLIENT_ID }), current: expect.objectContaining({ clientId: 200, value: 'A street' }), incoming: expect.objectContaining({ clientId: 100, value: 'B street' }) },
+      {
+        path: 'address',
+        base: expect.objectContaining({ clientId: SERVER_CLIENT_ID }),
+        current: expect.objectContaining({ clientId: 200, value: 'A street' }),
+        incoming: expect.objectContaining({ clientId: 100, value: 'B street' }),
+      },
     ])
     expect(fromB.resolved[0]?.kept).toMatchObject({ clientId: 200, value: 'A street' })
-    expect(fromB.writes.map((w) => w.path).sort()).toEqual(['address', 'dwelling.floorAreaM2', 'dwelling.roofDurable', 'members.m1.healthInsurance'])
+    expect(fromB.writes.map((w) => w.path).sort()).toEqual([
+      'address',
+      'dwelling.floorAreaM2',
+      'dwelling.roofDurable',
+      'members.m1.healthInsurance',
+    ])
   })
 
   it('C2 equal concurrent values are not conflicts', () => {
@@ -153,21 +166,37 @@ describe('layout whitelist', () => {
 
   it('L2 unknown roots, unknown keys, wrong value types and nested objects are layout violations', () => {
     expect(attempt((d) => d.getMap('secret').set('x', 1))).toMatchObject({ ok: false, code: 'sync/layout-violation' })
-    expect(attempt((d) => d.getMap('form').set('address', 'v0 write'))).toMatchObject({ ok: false, code: 'sync/layout-violation' })
-    expect(attempt((d) => d.getMap('dwelling').set('roofType', 'x'))).toMatchObject({ ok: false, path: 'dwelling.roofType' })
-    expect(attempt((d) => d.getMap('dwelling').set('roofDurable', 'yes'))).toMatchObject({ ok: false, path: 'dwelling.roofDurable' })
+    expect(attempt((d) => d.getMap('form').set('address', 'v0 write'))).toMatchObject({
+      ok: false,
+      code: 'sync/layout-violation',
+    })
+    expect(attempt((d) => d.getMap('dwelling').set('roofType', 'x'))).toMatchObject({
+      ok: false,
+      path: 'dwelling.roofType',
+    })
+    expect(attempt((d) => d.getMap('dwelling').set('roofDurable', 'yes'))).toMatchObject({
+      ok: false,
+      path: 'dwelling.roofDurable',
+    })
     expect(attempt((d) => d.getMap('dwelling').set('water', { a: 1 }))).toMatchObject({ ok: false })
     expect(attempt((d) => d.getMap('fields').set('address', new Y.Map()))).toMatchObject({ ok: false })
-    expect(attempt((d) => (d.getMap('members').get('m1') as Y.Map<unknown>).set('fullName', new Y.Text('x')))).toMatchObject({ ok: false })
+    expect(
+      attempt((d) => (d.getMap('members').get('m1') as Y.Map<unknown>).set('fullName', new Y.Text('x'))),
+    ).toMatchObject({ ok: false })
     expect(attempt((d) => d.getMap('devices').set('fax', true))).toMatchObject({ ok: false, path: 'devices.fax' })
     expect(attempt((d) => d.getMap('members').set('m2', 'not a map'))).toMatchObject({ ok: false })
     expect(attempt((d) => d.getMap('fields').set('id', 'another-id'))).toMatchObject({ ok: false, path: 'id' })
   })
 
   it('L3 Y.Map.delete is a violation; null / removed: true are the way to remove', () => {
-    expect(attempt((d) => d.getMap('dwelling').delete('roofDurable'))).toMatchObject({ ok: false, path: 'dwelling.roofDurable' })
+    expect(attempt((d) => d.getMap('dwelling').delete('roofDurable'))).toMatchObject({
+      ok: false,
+      path: 'dwelling.roofDurable',
+    })
     expect(attempt((d) => d.getMap('members').delete('m1'))).toMatchObject({ ok: false, path: 'members.m1' })
-    expect(attempt((d) => (d.getMap('members').get('m1') as Y.Map<unknown>).delete('fullName'))).toMatchObject({ ok: false })
+    expect(attempt((d) => (d.getMap('members').get('m1') as Y.Map<unknown>).delete('fullName'))).toMatchObject({
+      ok: false,
+    })
     expect(attempt((d) => d.getMap('members').set('m1', null)).ok).toBe(true)
     expect(attempt((d) => d.getMap('location').set('lat', null)).ok).toBe(true)
   })
@@ -179,8 +208,14 @@ describe('layout whitelist', () => {
     Y.applyUpdate(d, Y.encodeStateAsUpdate(withHistory.ydoc))
     const sv = Y.encodeStateVector(d)
     d.getArray('history').delete(0, 1)
-    expect(inspectUpdate(withHistory.ydoc, Y.encodeStateAsUpdate(d, sv))).toMatchObject({ ok: false, code: 'sync/layout-violation' })
-    expect(attempt((d) => d.getArray('history').push([{ to: 'assigned' }]))).toMatchObject({ ok: false, path: 'history' })
+    expect(inspectUpdate(withHistory.ydoc, Y.encodeStateAsUpdate(d, sv))).toMatchObject({
+      ok: false,
+      code: 'sync/layout-violation',
+    })
+    expect(attempt((d) => d.getArray('history').push([{ to: 'assigned' }]))).toMatchObject({
+      ok: false,
+      path: 'history',
+    })
     expect(attempt((d) => d.getMap('history').set('x', 1))).toMatchObject({ ok: false })
   })
 
@@ -199,7 +234,8 @@ describe('layout whitelist', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         const r = inspectUpdate(server.ydoc, bytes)
-        if (!r.ok) expect(['sync/invalid-update', 'sync/layout-violation', 'sync/missing-dependencies']).toContain(r.code)
+        if (!r.ok)
+          expect(['sync/invalid-update', 'sync/layout-violation', 'sync/missing-dependencies']).toContain(r.code)
       }),
       { numRuns: 3000 },
     )

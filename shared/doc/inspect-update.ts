@@ -51,7 +51,9 @@ type DecodedDeleteSet = { clients: Map<number, { clock: number; len: number }[]>
 type Decoded = { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DecodedDeleteSet }
 
 const violation = (reason: string, path?: string): Violation =>
-  path === undefined ? { ok: false, code: 'sync/layout-violation', reason } : { ok: false, code: 'sync/layout-violation', reason, path }
+  path === undefined
+    ? { ok: false, code: 'sync/layout-violation', reason }
+    : { ok: false, code: 'sync/layout-violation', reason, path }
 
 export interface InspectOptions {
   /**
@@ -107,12 +109,22 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
     const lowest = new Map<number, number>()
     for (const m of missing) lowest.set(m.client, Math.min(m.clock, lowest.get(m.client) ?? Infinity))
     missing.splice(0, missing.length, ...[...lowest].map(([client, clock]) => ({ client, clock })))
-    return { ok: false, code: 'sync/missing-dependencies', reason: `update depends on ${missing.length} struct(s) the server does not have`, missing }
+    return {
+      ok: false,
+      code: 'sync/missing-dependencies',
+      reason: `update depends on ${missing.length} struct(s) the server does not have`,
+      missing,
+    }
   }
   const writtenKeys = new Set(fresh.map(([, l]) => slot(l)))
   const bad = checkDeletions(doc, decoded.ds, locator, writtenKeys)
   if (bad) return bad
-  return { ok: true, writes: fieldWrites(doc, fresh), conflicts: detectConflicts(doc, index, fresh, options), clientIds: [...clientIds].sort((a, b) => a - b) }
+  return {
+    ok: true,
+    writes: fieldWrites(doc, fresh),
+    conflicts: detectConflicts(doc, index, fresh, options),
+    clientIds: [...clientIds].sort((a, b) => a - b),
+  }
 }
 
 /**
@@ -163,7 +175,8 @@ function deletionsAhead(doc: Y.Doc, index: UpdateIndex, ds: DecodedDeleteSet): S
   const out: StructId[] = []
   for (const [client, ranges] of ds.clients) {
     let end = Y.getState(doc.store, client)
-    for (const s of index.byClient.get(client) ?? []) if (!(s instanceof Y.Skip) && s.id.clock <= end) end = Math.max(end, s.id.clock + s.length)
+    for (const s of index.byClient.get(client) ?? [])
+      if (!(s instanceof Y.Skip) && s.id.clock <= end) end = Math.max(end, s.id.clock + s.length)
     const ahead = ranges.some(({ clock, len }) => len > 0 && clock + len > end)
     if (ahead) out.push({ client, clock: end })
   }
@@ -184,7 +197,8 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
   const path = pathOfPlace(loc)
   const c = item.content
   const isLog = layout.kind === 'log'
-  if (isLog !== (loc.key === null)) return violation(isLog ? 'history takes array entries only' : `${loc.root} is a map, not an array`, loc.root)
+  if (isLog !== (loc.key === null))
+    return violation(isLog ? 'history takes array entries only' : `${loc.root} is a map, not an array`, loc.root)
   if (c instanceof Y.ContentDeleted) return isLog ? violation('history is append-only', 'history') : null
   const key = loc.key ?? ''
   const single = c instanceof Y.ContentAny && c.arr.length === 1 ? { value: c.arr[0] as unknown } : null
@@ -194,7 +208,10 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
       const ok = c.arr.every((e: unknown) => {
         if (typeof e !== 'object' || e === null || Array.isArray(e)) return false
         const entry = e as Record<string, unknown>
-        return Object.keys(entry).every((k) => Object.hasOwn(layout.entry, k)) && Object.keys(layout.entry).every((k) => fits(layout.entry, k, entry[k] ?? null))
+        return (
+          Object.keys(entry).every((k) => Object.hasOwn(layout.entry, k)) &&
+          Object.keys(layout.entry).every((k) => fits(layout.entry, k, entry[k] ?? null))
+        )
       })
       return ok ? null : violation('malformed history entry', path)
     }
@@ -203,16 +220,25 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
       if (!single || !fits(layout.keys, key, single.value)) return violation(`invalid value for ${path}`, path)
       if (loc.root === 'fields' && key === 'id') {
         const current = doc.share.get('fields')?._map.get('id')
-        const cur = current && !current.deleted && current.content instanceof Y.ContentAny ? current.content.arr[0] : undefined
-        if (cur !== undefined && cur !== single.value && fits(FIELD_KEYS, 'id', cur)) return violation('the household id cannot change', path)
+        const cur =
+          current && !current.deleted && current.content instanceof Y.ContentAny ? current.content.arr[0] : undefined
+        if (cur !== undefined && cur !== single.value && fits(FIELD_KEYS, 'id', cur))
+          return violation('the household id cannot change', path)
       }
       return null
     case 'set':
-      if (!layout.keyPattern.test(key) || (layout.allowed && !layout.allowed.includes(key))) return violation(`unknown item ${path}`, path)
-      return single && (single.value === null || typeof single.value === 'boolean') ? null : violation(`invalid value for ${path}`, path)
+      if (!layout.keyPattern.test(key) || (layout.allowed && !layout.allowed.includes(key)))
+        return violation(`unknown item ${path}`, path)
+      return single && (single.value === null || typeof single.value === 'boolean')
+        ? null
+        : violation(`invalid value for ${path}`, path)
     case 'entities':
       // Register proposals: only their decision comes from a device; the register's values only from the server.
-      if (loc.root === 'proposals' && item.id.client !== SERVER_CLIENT_ID && (loc.entity === undefined || key !== PROPOSAL_DEVICE_KEY)) {
+      if (
+        loc.root === 'proposals' &&
+        item.id.client !== SERVER_CLIENT_ID &&
+        (loc.entity === undefined || key !== PROPOSAL_DEVICE_KEY)
+      ) {
         return violation('register proposals are written by the server; a device sets only their decision', path)
       }
       if (loc.entity === undefined) {
@@ -225,13 +251,20 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
     case 'review': {
       if (item.id.client !== SERVER_CLIENT_ID) return violation('review notes are written by the server only', path)
       const v = single?.value
-      return single && (v === null || ['string', 'number', 'boolean'].includes(typeof v)) ? null : violation(`invalid value for ${path}`, path)
+      return single && (v === null || ['string', 'number', 'boolean'].includes(typeof v))
+        ? null
+        : violation(`invalid value for ${path}`, path)
     }
   }
 }
 
 /** Deleting a live value without writing a replacement is Y.Map.delete (forbidden); history is never deleted. */
-function checkDeletions(doc: Y.Doc, ds: DecodedDeleteSet, locator: Locator, writtenKeys: Set<string>): Violation | null {
+function checkDeletions(
+  doc: Y.Doc,
+  ds: DecodedDeleteSet,
+  locator: Locator,
+  writtenKeys: Set<string>,
+): Violation | null {
   for (const [client, ranges] of ds.clients) {
     const structs = doc.store.clients.get(client)
     if (!structs || structs.length === 0) continue
@@ -248,7 +281,8 @@ function checkDeletions(doc: Y.Doc, ds: DecodedDeleteSet, locator: Locator, writ
         if (loc.key === null) return violation('history is append-only', 'history')
         // Fields of an entity that this update replaces (e.g. members.<id> set to null) go with it.
         if (loc.entity !== undefined && writtenKeys.has(`${loc.root}\u0000${loc.entity}`)) continue
-        if (!writtenKeys.has(slot(loc))) return violation(`${pathOfPlace(loc)} was deleted; write null or removed: true instead`, pathOfPlace(loc))
+        if (!writtenKeys.has(slot(loc)))
+          return violation(`${pathOfPlace(loc)} was deleted; write null or removed: true instead`, pathOfPlace(loc))
       }
     }
   }
@@ -262,7 +296,9 @@ function valueOf(item: Y.Item | Y.GC | undefined): JsonValue | undefined {
 }
 
 function side(item: Y.Item, value = valueOf(item)): ConflictSide {
-  return value === undefined ? { clientId: item.id.client, clock: item.id.clock } : { clientId: item.id.client, clock: item.id.clock, value }
+  return value === undefined
+    ? { clientId: item.id.client, clock: item.id.clock }
+    : { clientId: item.id.client, clock: item.id.clock, value }
 }
 
 function fieldWrites(doc: Y.Doc, fresh: [Y.Item, Placed][]): FieldWrite[] {
@@ -275,7 +311,14 @@ function fieldWrites(doc: Y.Doc, fresh: [Y.Item, Placed][]): FieldWrite[] {
       const state = Y.getState(doc.store, item.id.client)
       const arr = c instanceof Y.ContentAny ? c.arr : []
       arr.forEach((value: unknown, i: number) => {
-        if (item.id.clock + i >= state) out.push({ path: 'history', clientId: item.id.client, clock: item.id.clock + i, origin, value: value as JsonValue })
+        if (item.id.clock + i >= state)
+          out.push({
+            path: 'history',
+            clientId: item.id.client,
+            clock: item.id.clock + i,
+            origin,
+            value: value as JsonValue,
+          })
       })
       continue
     }
@@ -286,13 +329,19 @@ function fieldWrites(doc: Y.Doc, fresh: [Y.Item, Placed][]): FieldWrite[] {
   return out
 }
 
-const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b)
+const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean =>
+  a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * §4.9: a write whose origin is not the current value's last id was made without seeing the current value.
  * Within one update, writes chained by origin are sequential; the chain's last write is the incoming value.
  */
-function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed][], options: InspectOptions): DetectedConflict[] {
+function detectConflicts(
+  doc: Y.Doc,
+  index: UpdateIndex,
+  fresh: [Y.Item, Placed][],
+  options: InspectOptions,
+): DetectedConflict[] {
   const groups = new Map<string, { loc: Placed; items: Y.Item[] }>()
   for (const [item, loc] of fresh) {
     if (loc.key === null) continue
@@ -331,9 +380,13 @@ function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed]
     const baseOf = (h: Y.Item): ConflictSide | null => {
       if (h.origin === null) return null
       const o = findInDoc(doc, h.origin) ?? index.find(h.origin)
-      const value = (o instanceof Y.Item ? valueOf(o) : undefined) ?? options.lookupValue?.({ client: h.origin.client, clock: h.origin.clock })
+      const value =
+        (o instanceof Y.Item ? valueOf(o) : undefined) ??
+        options.lookupValue?.({ client: h.origin.client, clock: h.origin.clock })
       const id = o instanceof Y.Item ? o.id : h.origin
-      return value === undefined ? { clientId: id.client, clock: id.clock } : { clientId: id.client, clock: id.clock, value }
+      return value === undefined
+        ? { clientId: id.client, clock: id.clock }
+        : { clientId: id.client, clock: id.clock, value }
     }
     if (current) {
       const curValue = valueOf(current)
@@ -352,7 +405,8 @@ function detectConflicts(doc: Y.Doc, index: UpdateIndex, fresh: [Y.Item, Placed]
     if (siblings.length > 1) {
       const [first, ...rest] = siblings.map(tip).sort((a, b) => b.id.client - a.id.client)
       for (const t of rest) {
-        if (first && !same(valueOf(t), valueOf(first))) out.push({ path, base: baseOf(t), current: side(first), incoming: side(t) })
+        if (first && !same(valueOf(t), valueOf(first)))
+          out.push({ path, base: baseOf(t), current: side(first), incoming: side(t) })
       }
     }
   }

@@ -57,9 +57,15 @@ export type ValueSpec =
   /** A list of per-field notes `{path, text}` (return comments in a history entry). */
   | { type: 'notes'; nullable: boolean; maxItems: number; maxPath: number; maxText: number }
 
-const str = (max = 500, pattern?: RegExp): ValueSpec => (pattern ? { type: 'string', nullable: false, max, pattern } : { type: 'string', nullable: false, max })
+const str = (max = 500, pattern?: RegExp): ValueSpec =>
+  pattern ? { type: 'string', nullable: false, max, pattern } : { type: 'string', nullable: false, max }
 const strOrNull = (max = 500, pattern?: RegExp): ValueSpec => ({ ...str(max, pattern), nullable: true })
-const num = (min?: number, max?: number): ValueSpec => ({ type: 'number', nullable: false, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) })
+const num = (min?: number, max?: number): ValueSpec => ({
+  type: 'number',
+  nullable: false,
+  ...(min === undefined ? {} : { min }),
+  ...(max === undefined ? {} : { max }),
+})
 const numOrNull = (min?: number, max?: number): ValueSpec => ({ ...num(min, max), nullable: true })
 const bool: ValueSpec = { type: 'boolean', nullable: false }
 const boolOrNull: ValueSpec = { type: 'boolean', nullable: true }
@@ -259,7 +265,11 @@ export function valueFits(spec: ValueSpec, value: unknown): boolean {
   if (value === null) return spec.nullable
   switch (spec.type) {
     case 'string':
-      return typeof value === 'string' && value.length <= spec.max && (spec.pattern === undefined || spec.pattern.test(value))
+      return (
+        typeof value === 'string' &&
+        value.length <= spec.max &&
+        (spec.pattern === undefined || spec.pattern.test(value))
+      )
     case 'number':
       return (
         typeof value === 'number' &&
@@ -282,8 +292,12 @@ export function valueFits(spec: ValueSpec, value: unknown): boolean {
           const keys = Object.keys(note)
           return (
             keys.length === 2 &&
-            typeof note.path === 'string' && note.path.length > 0 && note.path.length <= spec.maxPath &&
-            typeof note.text === 'string' && note.text.length > 0 && note.text.length <= spec.maxText
+            typeof note.path === 'string' &&
+            note.path.length > 0 &&
+            note.path.length <= spec.maxPath &&
+            typeof note.text === 'string' &&
+            note.text.length > 0 &&
+            note.text.length <= spec.maxText
           )
         })
       )

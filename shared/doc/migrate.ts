@@ -8,7 +8,8 @@ import { HouseholdDoc, type EditResult } from './household-doc.ts'
 import { META_KEYS, Root, SCHEMA_VERSION, V0_ROOT, valueFits } from './keys.ts'
 import { MEMBER_DEFAULTS } from './snapshot.ts'
 
-export type MigrationResult = { ok: true; from: number; to: number } | (Exclude<EditResult, { ok: true }> & { from: number })
+export type MigrationResult =
+  { ok: true; from: number; to: number } | (Exclude<EditResult, { ok: true }> & { from: number })
 
 /** The layout version a document is in: meta.schemaVersion, or 0 when a v0 'form' root has content, or null when empty. */
 export function schemaVersionOf(doc: Y.Doc): number | null {
@@ -24,7 +25,8 @@ export function schemaVersionOf(doc: Y.Doc): number | null {
  */
 export function migrate(doc: Y.Doc): MigrationResult {
   const from = schemaVersionOf(doc)
-  if (from === null || from >= SCHEMA_VERSION) return { ok: true, from: from ?? SCHEMA_VERSION, to: from ?? SCHEMA_VERSION }
+  if (from === null || from >= SCHEMA_VERSION)
+    return { ok: true, from: from ?? SCHEMA_VERSION, to: from ?? SCHEMA_VERSION }
   const h = householdFromV0(doc.getMap<unknown>(V0_ROOT))
   const r = new HouseholdDoc(doc).importHousehold(h, { kind: 'migration' })
   return r.ok ? { ok: true, from, to: SCHEMA_VERSION } : { ...r, from }
@@ -44,10 +46,16 @@ function householdFromV0(form: Y.Map<unknown>): Household {
     if (typeof m !== 'object' || m === null) return []
     const o = m as Record<string, unknown>
     const id = typeof o.id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(o.id) ? o.id : `v0-${i}`
-    const picked = Object.fromEntries(Object.keys(MEMBER_DEFAULTS).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]))
+    const picked = Object.fromEntries(
+      Object.keys(MEMBER_DEFAULTS)
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, o[k]]),
+    )
     return [{ ...MEMBER_DEFAULTS, ...picked, id } as Member]
   })
-  const devices = s('devices').split(',').filter((d): d is (typeof DEVICES)[number] => (DEVICES as readonly string[]).includes(d))
+  const devices = s('devices')
+    .split(',')
+    .filter((d): d is (typeof DEVICES)[number] => (DEVICES as readonly string[]).includes(d))
   const h: Household = {
     format: 'rasoat.household/1',
     id: s('id'),
@@ -55,7 +63,10 @@ function householdFromV0(form: Y.Map<unknown>): Household {
     unit: s('unit'),
     village: s('village'),
     address: s('address'),
-    location: lat !== undefined && lng !== undefined ? { lat, lng, accuracyM: n('accuracyM') ?? 0, capturedAt: s('capturedAt', '1970-01-01T00:00:00Z') } : null,
+    location:
+      lat !== undefined && lng !== undefined
+        ? { lat, lng, accuracyM: n('accuracyM') ?? 0, capturedAt: s('capturedAt', '1970-01-01T00:00:00Z') }
+        : null,
     farming: b('farming'),
     income: { ...(pc !== undefined ? { perCapitaMonthly: pc } : {}), ...(b1 !== undefined ? { b1Score: b1 } : {}) },
     members,

@@ -32,7 +32,9 @@ export function parsePath(path: string): FieldLocation | null {
     case 'fields':
       return Object.hasOwn(layout.keys, rest) ? { root, key: rest } : null
     case 'set':
-      return layout.keyPattern.test(rest) && (!layout.allowed || layout.allowed.includes(rest)) ? { root, key: rest } : null
+      return layout.keyPattern.test(rest) && (!layout.allowed || layout.allowed.includes(rest))
+        ? { root, key: rest }
+        : null
     case 'review':
       return { root, key: rest }
     case 'entities': {

@@ -6,7 +6,10 @@ import { makeHousehold, makeMember } from '../test-support/household-fixtures.ts
 import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID, type ProposalInit } from './index.ts'
 
 function setup() {
-  const server = HouseholdDoc.create(makeHousehold({ members: [makeMember({ id: 'm1', fullName: 'Lê Văn An', healthInsurance: true })] }), { clientId: SERVER_CLIENT_ID })
+  const server = HouseholdDoc.create(
+    makeHousehold({ members: [makeMember({ id: 'm1', fullName: 'Lê Văn An', healthInsurance: true })] }),
+    { clientId: SERVER_CLIENT_ID },
+  )
   const ydoc = new Y.Doc()
   ydoc.clientID = 300
   Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(server.ydoc))
@@ -18,7 +21,14 @@ const sync = (from: HouseholdDoc, to: HouseholdDoc): Uint8Array => {
   return u
 }
 const change = (memberId: string | null, fullName: string): ProposalInit => ({
-  memberId, importId: 'imp1', personalId: null, fullName, sex: 'male', birthDate: '1980-02-03', relation: memberId ? 'head' : 'child', ethnicity: 'Kinh',
+  memberId,
+  importId: 'imp1',
+  personalId: null,
+  fullName,
+  sex: 'male',
+  birthDate: '1980-02-03',
+  relation: memberId ? 'head' : 'child',
+  ethnicity: 'Kinh',
 })
 
 describe('register proposals', () => {

@@ -25,7 +25,12 @@ export interface Proposal extends ProposalInit {
   decision: ProposalDecision | null
 }
 
-const notFound = (id: string): EditError => ({ ok: false, code: 'household/proposal-not-found', path: `proposals.${id}`, reason: `no proposal ${id}` })
+const notFound = (id: string): EditError => ({
+  ok: false,
+  code: 'household/proposal-not-found',
+  path: `proposals.${id}`,
+  reason: `no proposal ${id}`,
+})
 
 function proposalMap(ydoc: Y.Doc, id: string): Y.Map<unknown> | undefined {
   const v = ydoc.getMap<unknown>(Root.PROPOSALS).get(id)
@@ -65,9 +70,12 @@ export function propose(ydoc: Y.Doc, id: string, init: ProposalInit): EditResult
   const values: Record<string, unknown> = { ...init, decision: null }
   const bad = firstInvalid(PROPOSAL_KEYS, values, (k) => pathOf(Root.PROPOSALS, k, id))
   if (bad) return bad
-  ydoc.transact(() => {
-    ydoc.getMap<unknown>(Root.PROPOSALS).set(id, new Y.Map<unknown>(Object.entries(values)))
-  }, { kind: 'import' } satisfies EditOrigin)
+  ydoc.transact(
+    () => {
+      ydoc.getMap<unknown>(Root.PROPOSALS).set(id, new Y.Map<unknown>(Object.entries(values)))
+    },
+    { kind: 'import' } satisfies EditOrigin,
+  )
   return OK
 }
 
@@ -94,16 +102,24 @@ export function acceptProposal(ydoc: Y.Doc, id: string): EditResult {
   const existing = typeof memberId === 'string' ? members.get(memberId) : undefined
   const target = existing instanceof Y.Map && existing.get('removed') !== true ? (existing as Y.Map<unknown>) : null
   const newId = target ? null : globalThis.crypto.randomUUID()
-  const bad = firstInvalid(MEMBER_KEYS, person, (k) => pathOf(Root.MEMBERS, k, typeof memberId === 'string' ? memberId : (newId ?? '')))
+  const bad = firstInvalid(MEMBER_KEYS, person, (k) =>
+    pathOf(Root.MEMBERS, k, typeof memberId === 'string' ? memberId : (newId ?? '')),
+  )
   if (bad) return bad
-  ydoc.transact(() => {
-    if (target) {
-      for (const [k, v] of Object.entries(person)) if (target.get(k) !== v) target.set(k, v)
-    } else if (newId) {
-      members.set(newId, new Y.Map<unknown>([...Object.entries(person), ['position', position(ydoc)], ['removed', false]]))
-    }
-    p.set('decision', 'accepted')
-  }, { kind: 'local', intent: 'acceptProposal' } satisfies EditOrigin)
+  ydoc.transact(
+    () => {
+      if (target) {
+        for (const [k, v] of Object.entries(person)) if (target.get(k) !== v) target.set(k, v)
+      } else if (newId) {
+        members.set(
+          newId,
+          new Y.Map<unknown>([...Object.entries(person), ['position', position(ydoc)], ['removed', false]]),
+        )
+      }
+      p.set('decision', 'accepted')
+    },
+    { kind: 'local', intent: 'acceptProposal' } satisfies EditOrigin,
+  )
   return OK
 }
 

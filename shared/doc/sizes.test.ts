@@ -15,7 +15,13 @@ async function deflateRaw(bytes: Uint8Array): Promise<number> {
 /** A full household: 5 members, location, income, 2 photos, causes and support needs. */
 function typical(seed: number): HouseholdDoc {
   const rand = seededRandom(seed)
-  const members = [0, 1, 2, 3, 4].map((i) => makeMember({ id: globalThis.crypto.randomUUID(), fullName: `Nguyễn Văn ${i} ${Math.floor(rand() * 1000)}`, relation: i === 0 ? 'head' : 'child' }))
+  const members = [0, 1, 2, 3, 4].map((i) =>
+    makeMember({
+      id: globalThis.crypto.randomUUID(),
+      fullName: `Nguyễn Văn ${i} ${Math.floor(rand() * 1000)}`,
+      relation: i === 0 ? 'head' : 'child',
+    }),
+  )
   const h = makeHousehold(
     {
       members,
@@ -67,12 +73,27 @@ describe('document sizes', () => {
     const frames: Uint8Array[] = []
     for (let s = 1; s <= 300; s++) {
       const d = typical(s)
-      frames.push(encodeMessage(docSyncStep2(d.id, Y.encodeStateAsUpdate(d.ydoc))), encodeMessage({ type: 'head', householdId: d.id, serverSeq: 1 }))
+      frames.push(
+        encodeMessage(docSyncStep2(d.id, Y.encodeStateAsUpdate(d.ydoc))),
+        encodeMessage({ type: 'head', householdId: d.id, serverSeq: 1 }),
+      )
     }
     const packed = packFrames(frames)
     const deflated = await deflateRaw(packed)
 
-    const table = { v1, v2, json, oneEdit, oneEditV2, memberEdit, addMember, afterSessionV1, afterSessionV2, bootstrapRaw: packed.length, bootstrapDeflated: deflated }
+    const table = {
+      v1,
+      v2,
+      json,
+      oneEdit,
+      oneEditV2,
+      memberEdit,
+      addMember,
+      afterSessionV1,
+      afterSessionV2,
+      bootstrapRaw: packed.length,
+      bootstrapDeflated: deflated,
+    }
     console.log(`sizes: ${JSON.stringify(table)}`)
     expect(v1).toBeLessThan(4000)
     expect(v2).toBeLessThan(v1)

@@ -122,7 +122,12 @@ function readLocation(map: MapLike): Location | null {
   if (typeof lat !== 'number' || typeof lng !== 'number') return null
   const accuracyM = fitting(map, LOCATION_KEYS, 'accuracyM')
   const capturedAt = fitting(map, LOCATION_KEYS, 'capturedAt')
-  return { lat, lng, accuracyM: typeof accuracyM === 'number' ? accuracyM : 0, capturedAt: typeof capturedAt === 'string' ? capturedAt : '' }
+  return {
+    lat,
+    lng,
+    accuracyM: typeof accuracyM === 'number' ? accuracyM : 0,
+    capturedAt: typeof capturedAt === 'string' ? capturedAt : '',
+  }
 }
 
 /** Live entity maps (members/photos), sorted; removed ones (flag or null value) are left out. */
@@ -148,9 +153,15 @@ function readPhotos(doc: Y.Doc): PhotoRef[] {
   const photos = liveEntities(doc.getMap(Root.PHOTOS)).map(([sha256, m]) => {
     const kind = fitting(m, PHOTO_KEYS, 'kind')
     const capturedAt = fitting(m, PHOTO_KEYS, 'capturedAt')
-    return { sha256, kind: typeof kind === 'string' ? kind : 'other', capturedAt: typeof capturedAt === 'string' ? capturedAt : '' }
+    return {
+      sha256,
+      kind: typeof kind === 'string' ? kind : 'other',
+      capturedAt: typeof capturedAt === 'string' ? capturedAt : '',
+    }
   })
-  return photos.sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : a.sha256 < b.sha256 ? -1 : 1))
+  return photos.sort((a, b) =>
+    a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : a.sha256 < b.sha256 ? -1 : 1,
+  )
 }
 
 function readHistory(doc: Y.Doc): HistoryEntry[] {
@@ -160,7 +171,13 @@ function readHistory(doc: Y.Doc): HistoryEntry[] {
     const entry = e as Record<string, unknown>
     const fits = Object.entries(HISTORY_ENTRY).every(([k, spec]) => valueFits(spec, entry[k] ?? null))
     if (!fits) continue
-    const read: HistoryEntry = { from: (entry.from ?? null) as Status | null, to: entry.to as Status, by: entry.by as string, at: entry.at as string, comment: (entry.comment ?? null) as string | null }
+    const read: HistoryEntry = {
+      from: (entry.from ?? null) as Status | null,
+      to: entry.to as Status,
+      by: entry.by as string,
+      at: entry.at as string,
+      comment: (entry.comment ?? null) as string | null,
+    }
     // Review data: each key kept only when present and valid (a bad one is dropped, the entry stays).
     for (const [k, spec] of Object.entries(HISTORY_REVIEW_KEYS)) {
       const v = entry[k]

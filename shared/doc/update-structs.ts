@@ -78,7 +78,10 @@ export function isKnown(doc: Y.Doc, s: { id: StructId; length: number }): boolea
 export class Locator {
   private readonly memo = new Map<Y.Item, Located>()
 
-  constructor(private readonly doc: Y.Doc, private readonly index: UpdateIndex) {}
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly index: UpdateIndex,
+  ) {}
 
   /** Location of an item of the update. */
   locate(item: Y.Item): Located {
@@ -160,7 +163,9 @@ export class Locator {
       return { kind: 'violation', reason: `nested type under ${outer.root} is not allowed`, root: outer.root }
     }
     if (!(entityItem.content instanceof Y.ContentType)) {
-      return entityItem.content instanceof Y.ContentDeleted ? { kind: 'orphan' } : { kind: 'violation', reason: 'parent is not a map', root: outer.root }
+      return entityItem.content instanceof Y.ContentDeleted
+        ? { kind: 'orphan' }
+        : { kind: 'violation', reason: 'parent is not a map', root: outer.root }
     }
     const parentType = this.isDocItem(entityItem) && !entityItem.deleted ? entityItem.content.type : undefined
     return {

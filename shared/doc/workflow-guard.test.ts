@@ -24,7 +24,8 @@ function setup(status: Status) {
 describe('workflow guard', () => {
   it('W1 the enumerator moves: listed → assigned → in_progress → submitted in one upload, and returned / re_review → in_progress', () => {
     const a = setup('listed')
-    for (const to of ['assigned', 'in_progress', 'submitted'] as const) expect(a.phone.changeStatus(to, { by: 'u-enum', at }).ok).toBe(true)
+    for (const to of ['assigned', 'in_progress', 'submitted'] as const)
+      expect(a.phone.changeStatus(to, { by: 'u-enum', at }).ok).toBe(true)
     expect(a.check()).toMatchObject({ ok: true })
     for (const from of ['returned', 're_review'] as const) {
       const b = setup(from)
@@ -35,10 +36,18 @@ describe('workflow guard', () => {
   })
 
   it('W2 review moves from a device are refused: submitted → verified / returned, verified → agreed_at_meeting, posted → approved', () => {
-    for (const [from, to] of [['submitted', 'verified'], ['submitted', 'returned'], ['verified', 'agreed_at_meeting'], ['approved', 'certified']] as const) {
+    for (const [from, to] of [
+      ['submitted', 'verified'],
+      ['submitted', 'returned'],
+      ['verified', 'agreed_at_meeting'],
+      ['approved', 'certified'],
+    ] as const) {
       const s = setup(from)
       expect(s.phone.changeStatus(to, { by: 'u-enum', at }).ok).toBe(true)
-      expect(s.check(), `${from} → ${to}`).toMatchObject({ ok: false, code: from === 'submitted' ? 'sync/forbidden-transition' : 'sync/record-locked' })
+      expect(s.check(), `${from} → ${to}`).toMatchObject({
+        ok: false,
+        code: from === 'submitted' ? 'sync/forbidden-transition' : 'sync/record-locked',
+      })
     }
   })
 
@@ -49,7 +58,11 @@ describe('workflow guard', () => {
   })
 
   it('W4 an entry time far in the future or the past is refused; a phone offline for weeks is not', () => {
-    for (const [when, ok] of [[NOW + 2 * 86_400_000, false], [NOW - 500 * 86_400_000, false], [NOW - 30 * 86_400_000, true]] as const) {
+    for (const [when, ok] of [
+      [NOW + 2 * 86_400_000, false],
+      [NOW - 500 * 86_400_000, false],
+      [NOW - 30 * 86_400_000, true],
+    ] as const) {
       const s = setup('in_progress')
       s.phone.changeStatus('submitted', { by: 'u-enum', at: new Date(when).toISOString() })
       expect(s.check().ok, new Date(when).toISOString()).toBe(ok)
@@ -76,7 +89,14 @@ describe('workflow guard', () => {
   })
 
   it('W7 a verified (or later) record is locked: answer edits, photos and GPS from a device are refused; submitted is not locked', () => {
-    for (const status of ['verified', 'agreed_at_meeting', 'posted', 'under_recheck', 'approved', 'certified'] as const) {
+    for (const status of [
+      'verified',
+      'agreed_at_meeting',
+      'posted',
+      'under_recheck',
+      'approved',
+      'certified',
+    ] as const) {
       const s = setup(status)
       s.phone.setDwelling({ floorAreaM2: 12 })
       expect(s.check(), status).toMatchObject({ ok: false, code: 'sync/record-locked' })
@@ -89,7 +109,9 @@ describe('workflow guard', () => {
   it("W8 without a writer (the server's own state) nothing is checked; an update with nothing new passes on a locked record", () => {
     const s = setup('verified')
     s.phone.setDwelling({ floorAreaM2: 12 })
-    expect(inspectUpdate(s.server.ydoc, Y.encodeStateAsUpdate(s.phone.ydoc, Y.encodeStateVector(s.server.ydoc)))).toMatchObject({ ok: true })
+    expect(
+      inspectUpdate(s.server.ydoc, Y.encodeStateAsUpdate(s.phone.ydoc, Y.encodeStateVector(s.server.ydoc))),
+    ).toMatchObject({ ok: true })
     const t = setup('verified')
     expect(t.check()).toMatchObject({ ok: true })
   })
@@ -101,10 +123,19 @@ describe('review steps (HouseholdDoc)', () => {
   it('a return needs a comment or field comments; field comments must name a field; both are in the history entry', () => {
     const d = HouseholdDoc.create(makeHousehold({ status: 'submitted' }))
     expect(d.returnForRework(by, null, [])).toMatchObject({ ok: false })
-    expect(d.returnForRework(by, null, [{ path: 'dwelling.nothing', text: 'x' }])).toMatchObject({ ok: false, code: 'household/unknown-path' })
+    expect(d.returnForRework(by, null, [{ path: 'dwelling.nothing', text: 'x' }])).toMatchObject({
+      ok: false,
+      code: 'household/unknown-path',
+    })
     expect(d.returnForRework(by, 'Đo lại', [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }]).ok).toBe(true)
     expect(d.read().workflow.history.at(-1)).toEqual({
-      from: 'submitted', to: 'returned', by: 'u-sup', at, comment: 'Đo lại', byName: 'Lê Thị Hồng', fieldComments: [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }],
+      from: 'submitted',
+      to: 'returned',
+      by: 'u-sup',
+      at,
+      comment: 'Đo lại',
+      byName: 'Lê Thị Hồng',
+      fieldComments: [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }],
     })
   })
 
@@ -132,7 +163,13 @@ describe('review steps (HouseholdDoc)', () => {
     expect(d.status).toBe('posted')
     expect(d.approve(by, { number: '123/QĐ-UBND', date: '2026-11-28' }).ok).toBe(true)
     expect(d.certify(by).ok).toBe(true)
-    expect(d.read().workflow.history.map((h) => h.to)).toEqual(['posted', 'under_recheck', 'posted', 'approved', 'certified'])
+    expect(d.read().workflow.history.map((h) => h.to)).toEqual([
+      'posted',
+      'under_recheck',
+      'posted',
+      'approved',
+      'certified',
+    ])
     expect(d.read().workflow.history[3]).toMatchObject({ decisionNumber: '123/QĐ-UBND', decisionDate: '2026-11-28' })
   })
 
@@ -141,12 +178,21 @@ describe('review steps (HouseholdDoc)', () => {
     const copy = new Y.Doc()
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(server.ydoc))
     server.returnForRework(by, 'Đo lại', [{ path: 'dwelling.floorAreaM2', text: 'Diện tích sai' }])
-    expect(inspectUpdate(copy, Y.encodeStateAsUpdate(server.ydoc, Y.encodeStateVector(copy)))).toMatchObject({ ok: true })
+    expect(inspectUpdate(copy, Y.encodeStateAsUpdate(server.ydoc, Y.encodeStateVector(copy)))).toMatchObject({
+      ok: true,
+    })
   })
 })
 
 describe('households found in the field', () => {
-  const found = { id: 'hh-new-1', period: '2026', unit: '19789', village: 'v-a', address: '12 Kiệt 4 Chi Lăng', headName: 'Hồ Văn Tâm' }
+  const found = {
+    id: 'hh-new-1',
+    period: '2026',
+    unit: '19789',
+    village: 'v-a',
+    address: '12 Kiệt 4 Chi Lăng',
+    headName: 'Hồ Văn Tâm',
+  }
 
   it('W9 foundInField writes the household, its head and admission pending in one transaction; the layout check and the guard accept it as a creation', () => {
     const phone = new HouseholdDoc(new Y.Doc())
@@ -155,7 +201,12 @@ describe('households found in the field', () => {
     expect(phone.foundInField(found)).toEqual({ ok: true, id: 'hh-new-1' })
     expect(transactions).toBe(1)
     const r = phone.read()
-    expect(r.household).toMatchObject({ id: 'hh-new-1', village: 'v-a', address: '12 Kiệt 4 Chi Lăng', members: [expect.objectContaining({ fullName: 'Hồ Văn Tâm', relation: 'head' })] })
+    expect(r.household).toMatchObject({
+      id: 'hh-new-1',
+      village: 'v-a',
+      address: '12 Kiệt 4 Chi Lăng',
+      members: [expect.objectContaining({ fullName: 'Hồ Văn Tâm', relation: 'head' })],
+    })
     expect(r.workflow).toMatchObject({ status: 'listed', admission: 'pending' })
     expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(phone.ydoc), { writer })).toMatchObject({ ok: true })
     expect(phone.foundInField(found)).toMatchObject({ ok: false })
@@ -172,7 +223,10 @@ describe('households found in the field', () => {
     const created = new HouseholdDoc(new Y.Doc())
     created.foundInField(found)
     created.ydoc.getMap('workflow').set('admission', 'approved')
-    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(created.ydoc), { writer })).toMatchObject({ ok: false, code: 'sync/forbidden-transition' })
+    expect(inspectUpdate(new Y.Doc(), Y.encodeStateAsUpdate(created.ydoc), { writer })).toMatchObject({
+      ok: false,
+      code: 'sync/forbidden-transition',
+    })
   })
 
   it('decideAdmission: only a pending household, once', () => {
@@ -195,11 +249,14 @@ describe('concurrent moves', () => {
       return new HouseholdDoc(ydoc)
     }
     const [one, two] = [device(301), device(302)]
-    for (const d of [one, two]) for (const to of ['assigned', 'in_progress'] as const) d.changeStatus(to, { by: 'u-enum', at })
+    for (const d of [one, two])
+      for (const to of ['assigned', 'in_progress'] as const) d.changeStatus(to, { by: 'u-enum', at })
     const first = Y.encodeStateAsUpdate(one.ydoc, Y.encodeStateVector(server.ydoc))
     expect(inspectUpdate(server.ydoc, first, { writer })).toMatchObject({ ok: true })
     Y.applyUpdate(server.ydoc, first)
-    expect(inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(two.ydoc, Y.encodeStateVector(server.ydoc)), { writer })).toMatchObject({ ok: true })
+    expect(
+      inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(two.ydoc, Y.encodeStateVector(server.ydoc)), { writer }),
+    ).toMatchObject({ ok: true })
   })
 
   it('W12 a stale submit that would undo a return (server returned meanwhile) is refused', () => {
@@ -212,7 +269,9 @@ describe('concurrent moves', () => {
     server.changeStatus('submitted', { by: 'u-enum', at })
     server.returnForRework({ id: 'u-sup', at }, 'Đo lại')
     phone.changeStatus('submitted', { by: 'u-enum', at })
-    const r = inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(phone.ydoc, Y.encodeStateVector(server.ydoc)), { writer })
+    const r = inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(phone.ydoc, Y.encodeStateVector(server.ydoc)), {
+      writer,
+    })
     expect(r).toMatchObject({ ok: false, code: 'sync/forbidden-transition' })
   })
 })

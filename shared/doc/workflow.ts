@@ -44,7 +44,14 @@ export function isFieldMove(from: Status, to: Status): boolean {
 }
 
 /** From verification on, the answers are the reviewed record: devices may not change them (sync/record-locked). */
-export const LOCKED_STATUSES: readonly Status[] = ['verified', 'agreed_at_meeting', 'posted', 'under_recheck', 'approved', 'certified']
+export const LOCKED_STATUSES: readonly Status[] = [
+  'verified',
+  'agreed_at_meeting',
+  'posted',
+  'under_recheck',
+  'approved',
+  'certified',
+]
 
 export function isLocked(status: Status): boolean {
   return LOCKED_STATUSES.includes(status)

@@ -32,7 +32,11 @@ describe('examples', () => {
   })
 
   it('every example file is covered by a test', () => {
-    expect(Object.keys(files).map((f) => f.replace('./examples/', '')).sort()).toEqual(
+    expect(
+      Object.keys(files)
+        .map((f) => f.replace('./examples/', ''))
+        .sort(),
+    ).toEqual(
       [
         'average-farming.json',
         'b1-score-rural.json',

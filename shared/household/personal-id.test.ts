@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { decodePersonalId, personalIdCheck } from './personal-id.ts'
 
-const codes = (personalId: string | null, sex: 'male' | 'female', birthDate: string) => personalIdCheck({ personalId, sex, birthDate }).map((w) => w.code)
+const codes = (personalId: string | null, sex: 'male' | 'female', birthDate: string) =>
+  personalIdCheck({ personalId, sex, birthDate }).map((w) => w.code)
 
 describe('personalIdCheck', () => {
   it.each<[string | null, 'male' | 'female', string, string[]]>([

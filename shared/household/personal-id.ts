@@ -30,20 +30,37 @@ export const PROVINCE_CODES: ReadonlySet<string> = new Set(
 )
 
 /** Decoded fields of a 12-digit personal ID. */
-export function decodePersonalId(id: string): { province: string; sex: 'male' | 'female'; birthYear: number } | undefined {
+export function decodePersonalId(
+  id: string,
+): { province: string; sex: 'male' | 'female'; birthYear: number } | undefined {
   if (!/^\d{12}$/.test(id)) return undefined
   const g = Number(id[3])
-  return { province: id.slice(0, 3), sex: g % 2 === 0 ? 'male' : 'female', birthYear: 1900 + 100 * Math.floor(g / 2) + Number(id.slice(4, 6)) }
+  return {
+    province: id.slice(0, 3),
+    sex: g % 2 === 0 ? 'male' : 'female',
+    birthYear: 1900 + 100 * Math.floor(g / 2) + Number(id.slice(4, 6)),
+  }
 }
 
-const warn = (code: PersonalIdWarningCode, message: string, vi: string): PersonalIdWarning => ({ code, field: 'personalId', message, vi })
+const warn = (code: PersonalIdWarningCode, message: string, vi: string): PersonalIdWarning => ({
+  code,
+  field: 'personalId',
+  message,
+  vi,
+})
 
 /** Warnings about one member's personal ID; [] when it is absent (null) or consistent. */
 export function personalIdCheck(member: Pick<Member, 'personalId' | 'sex' | 'birthDate'>): PersonalIdWarning[] {
   const id = member.personalId
   if (id === null || id === undefined) return []
   if (/^\d{9}$/.test(id)) {
-    return [warn('personal-id/legacy-cmnd', 'old 9-digit CMND number: record the 12-digit personal ID', 'Số CMND 9 số cũ: cần ghi số định danh 12 số')]
+    return [
+      warn(
+        'personal-id/legacy-cmnd',
+        'old 9-digit CMND number: record the 12-digit personal ID',
+        'Số CMND 9 số cũ: cần ghi số định danh 12 số',
+      ),
+    ]
   }
   const decoded = decodePersonalId(id)
   if (!decoded) {
@@ -51,7 +68,13 @@ export function personalIdCheck(member: Pick<Member, 'personalId' | 'sex' | 'bir
   }
   const out: PersonalIdWarning[] = []
   if (!PROVINCE_CODES.has(decoded.province)) {
-    out.push(warn('personal-id/unknown-province', `unknown province code ${decoded.province} (digits 1–3)`, `Mã tỉnh ${decoded.province} (3 số đầu) không có trong danh mục`))
+    out.push(
+      warn(
+        'personal-id/unknown-province',
+        `unknown province code ${decoded.province} (digits 1–3)`,
+        `Mã tỉnh ${decoded.province} (3 số đầu) không có trong danh mục`,
+      ),
+    )
   }
   if (decoded.sex !== member.sex) {
     out.push(

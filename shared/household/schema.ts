@@ -19,7 +19,11 @@ import {
 const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' })
-  .refine((s) => parseDate(s) !== undefined, { error: 'impossible calendar date', params: { code: 'household/invalid-date' }, abort: true })
+  .refine((s) => parseDate(s) !== undefined, {
+    error: 'impossible calendar date',
+    params: { code: 'household/invalid-date' },
+    abort: true,
+  })
 
 const dateTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2025-10-15T08:30:00Z' })
 const nonNegative = z.number().min(0, { error: 'must not be negative' })
@@ -32,7 +36,10 @@ export const locationSchema = z.strictObject({
 })
 
 /** Income evidence: perCapitaMonthly, b1Score, both (the per-capita figure decides) or none ({}). */
-export const incomeSchema = z.strictObject({ perCapitaMonthly: nonNegative.optional(), b1Score: nonNegative.optional() })
+export const incomeSchema = z.strictObject({
+  perCapitaMonthly: nonNegative.optional(),
+  b1Score: nonNegative.optional(),
+})
 
 export const memberSchema = z.strictObject({
   id: z.string().min(1, { error: 'must not be empty' }).max(64),

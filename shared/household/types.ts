@@ -13,7 +13,14 @@ export const EMPLOYMENTS = [
   'unemployed_seeking',
   'not_working',
 ] as const
-export const EDUCATIONS = ['none', 'primary', 'lower_secondary', 'upper_secondary', 'vocational', 'college_or_higher'] as const
+export const EDUCATIONS = [
+  'none',
+  'primary',
+  'lower_secondary',
+  'upper_secondary',
+  'vocational',
+  'college_or_higher',
+] as const
 export const WATER_SOURCES = [
   'piped',
   'drilled_well',
@@ -25,7 +32,16 @@ export const WATER_SOURCES = [
   'surface_water',
   'other',
 ] as const
-export const TOILETS = ['septic', 'semi_septic', 'pour_flush', 'double_vault', 'ventilated_pit', 'unimproved_pit', 'none', 'other'] as const
+export const TOILETS = [
+  'septic',
+  'semi_septic',
+  'pour_flush',
+  'double_vault',
+  'ventilated_pit',
+  'unimproved_pit',
+  'none',
+  'other',
+] as const
 export const DEVICES = ['tv', 'radio', 'computer', 'smartphone', 'tablet', 'feature_phone'] as const
 export const WASTE_HANDLING = ['collected', 'treated_on_site', 'untreated'] as const
 export const AREA_TYPES = ['urban', 'rural'] as const

@@ -17,8 +17,7 @@ export interface HouseholdProblem {
 }
 
 export type ValidationResult =
-  | { ok: true; household: Household; warnings: HouseholdProblem[] }
-  | { ok: false; errors: HouseholdProblem[] }
+  { ok: true; household: Household; warnings: HouseholdProblem[] } | { ok: false; errors: HouseholdProblem[] }
 
 export interface ValidateOptions {
   units?: UnitCatalogue
@@ -44,7 +43,11 @@ function problemsOf(issue: z.core.$ZodIssue, json: unknown): HouseholdProblem[] 
   const path = formatPath(issue.path)
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: `unknown key "${key}"`, code: 'household/unknown-key' }))
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: `unknown key "${key}"`,
+        code: 'household/unknown-key',
+      }))
     case 'invalid_type': {
       const input = valueAt(json, issue.path)
       return [
@@ -54,7 +57,13 @@ function problemsOf(issue: z.core.$ZodIssue, json: unknown): HouseholdProblem[] 
       ]
     }
     case 'invalid_value':
-      return [{ path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, code: 'household/invalid-value' }]
+      return [
+        {
+          path,
+          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+          code: 'household/invalid-value',
+        },
+      ]
     case 'too_small':
       return [{ path, message: issue.message, code: 'household/too-small' }]
     case 'too_big':
@@ -76,15 +85,29 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 function crossFieldErrors(json: unknown, units: UnitCatalogue): HouseholdProblem[] {
   if (!isRecord(json)) return []
   const errors: HouseholdProblem[] = []
-  if (typeof json['unit'] === 'string' && json['unit'] !== '' && json['areaType'] === undefined && units.findUnit(json['unit']) === undefined) {
-    errors.push({ path: '$.unit', message: `unknown unit code "${json['unit']}": give areaType or a listed unit`, code: 'household/unknown-unit' })
+  if (
+    typeof json['unit'] === 'string' &&
+    json['unit'] !== '' &&
+    json['areaType'] === undefined &&
+    units.findUnit(json['unit']) === undefined
+  ) {
+    errors.push({
+      path: '$.unit',
+      message: `unknown unit code "${json['unit']}": give areaType or a listed unit`,
+      code: 'household/unknown-unit',
+    })
   }
   const members = json['members']
   if (Array.isArray(members)) {
     const seen = new Set<unknown>()
     members.forEach((m, i) => {
       if (!isRecord(m) || typeof m['id'] !== 'string') return
-      if (seen.has(m['id'])) errors.push({ path: `$.members[${i}].id`, message: `duplicate member id "${m['id']}"`, code: 'household/duplicate-member-id' })
+      if (seen.has(m['id']))
+        errors.push({
+          path: `$.members[${i}].id`,
+          message: `duplicate member id "${m['id']}"`,
+          code: 'household/duplicate-member-id',
+        })
       seen.add(m['id'])
     })
   }
@@ -94,22 +117,40 @@ function crossFieldErrors(json: unknown, units: UnitCatalogue): HouseholdProblem
 function warningsOf(h: Household): HouseholdProblem[] {
   const warnings: HouseholdProblem[] = []
   if (standardForPeriod(h.period) === undefined) {
-    warnings.push({ path: '$.period', message: `no bundled poverty standard covers period ${h.period}`, code: 'household/period-without-standard' })
+    warnings.push({
+      path: '$.period',
+      message: `no bundled poverty standard covers period ${h.period}`,
+      code: 'household/period-without-standard',
+    })
   }
   const heads = h.members.filter((m) => m.relation === 'head').length
-  if (heads !== 1) warnings.push({ path: '$.members', message: `expected exactly one head of household, found ${heads}`, code: 'household/head-count' })
+  if (heads !== 1)
+    warnings.push({
+      path: '$.members',
+      message: `expected exactly one head of household, found ${heads}`,
+      code: 'household/head-count',
+    })
   const ref = parseDate(h.referenceDate ?? `${h.period}-09-01`)
   const seenIds = new Map<string, number>()
   h.members.forEach((m, i) => {
     const birth = parseDate(m.birthDate)
     if (ref && birth && compareDates(birth, ref) > 0) {
-      warnings.push({ path: `$.members[${i}].birthDate`, message: 'born after the reference date', code: 'household/born-after-reference-date' })
+      warnings.push({
+        path: `$.members[${i}].birthDate`,
+        message: 'born after the reference date',
+        code: 'household/born-after-reference-date',
+      })
     }
-    for (const w of personalIdCheck(m)) warnings.push({ path: `$.members[${i}].${w.field}`, message: w.message, code: w.code })
+    for (const w of personalIdCheck(m))
+      warnings.push({ path: `$.members[${i}].${w.field}`, message: w.message, code: w.code })
     if (m.personalId !== null) {
       const first = seenIds.get(m.personalId)
       if (first !== undefined) {
-        warnings.push({ path: `$.members[${i}].personalId`, message: `same personal ID as $.members[${first}]`, code: 'personal-id/duplicate' })
+        warnings.push({
+          path: `$.members[${i}].personalId`,
+          message: `same personal ID as $.members[${first}]`,
+          code: 'personal-id/duplicate',
+        })
       } else seenIds.set(m.personalId, i)
     }
   })
@@ -119,7 +160,10 @@ function warningsOf(h: Household): HouseholdProblem[] {
 export function validateHousehold(json: unknown, options: ValidateOptions = {}): ValidationResult {
   const units = options.units ?? HUE_UNITS
   const parsed = householdSchema.safeParse(json)
-  const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsOf(issue, json))), ...crossFieldErrors(json, units)]
+  const errors = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsOf(issue, json))),
+    ...crossFieldErrors(json, units),
+  ]
   if (!parsed.success || errors.length > 0) return { ok: false, errors }
   // The schema accepts exactly the shapes of types.ts (zod infers optional keys as `T | undefined`), so cast.
   const household = parsed.data as Household

@@ -9,9 +9,12 @@ const d = (s: string) => {
 }
 
 describe('parseDate', () => {
-  it.each(['2025-02-30', '2025-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '25-01-01', '2025-1-1', ''])('%s is not a date', (s) => {
-    expect(parseDate(s)).toBeUndefined()
-  })
+  it.each(['2025-02-30', '2025-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '25-01-01', '2025-1-1', ''])(
+    '%s is not a date',
+    (s) => {
+      expect(parseDate(s)).toBeUndefined()
+    },
+  )
   it.each(['2024-02-29', '2000-02-29', '2025-12-31', '1900-02-28'])('%s is a date', (s) => {
     expect(parseDate(s)).toBeDefined()
   })

@@ -10,6 +10,7 @@ export type SubmitCheck =
 
 export function canSubmit(result: Pick<Classification, 'category' | 'decisiveMissing'>): SubmitCheck {
   if (result.category === 'incomplete') return { ok: false, code: 'rules/no-income-evidence' }
-  if (result.decisiveMissing.length > 0) return { ok: false, code: 'rules/decisive-missing', missing: result.decisiveMissing }
+  if (result.decisiveMissing.length > 0)
+    return { ok: false, code: 'rules/decisive-missing', missing: result.decisiveMissing }
   return { ok: true }
 }

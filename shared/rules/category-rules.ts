@@ -37,7 +37,13 @@ export function decideCategory(standard: Standard, areaType: AreaType, input: Ca
   const d = input.deprivationCount
   const min = standard.poorMinDeprivations
   if (input.atOrBelow === null) {
-    return { category: 'incomplete', decidedBy: 'CL5', vi: 'Chưa đủ thông tin để phân loại: thiếu bằng chứng thu nhập', en: 'Cannot classify: no income evidence', provisional: false }
+    return {
+      category: 'incomplete',
+      decidedBy: 'CL5',
+      vi: 'Chưa đủ thông tin để phân loại: thiếu bằng chứng thu nhập',
+      en: 'Cannot classify: no income evidence',
+      provisional: false,
+    }
   }
   if (input.atOrBelow && d >= min) {
     return {
@@ -59,7 +65,12 @@ export function decideCategory(standard: Standard, areaType: AreaType, input: Ca
   }
   const upper = standard.averageUpper[areaType]
   // A B1 score alone never establishes the average band: it needs the per-capita figure.
-  if (input.farming && input.evidence === 'per_capita' && input.perCapitaMonthly !== undefined && input.perCapitaMonthly <= upper) {
+  if (
+    input.farming &&
+    input.evidence === 'per_capita' &&
+    input.perCapitaMonthly !== undefined &&
+    input.perCapitaMonthly <= upper
+  ) {
     return {
       category: 'average',
       decidedBy: 'CL3',
@@ -72,7 +83,9 @@ export function decideCategory(standard: Standard, areaType: AreaType, input: Ca
   return {
     category: 'not_poor',
     decidedBy: 'CL4',
-    vi: 'Không nghèo: thu nhập cao hơn chuẩn nghèo' + (b1Only ? ' (điểm B1 không xác định được mức sống trung bình)' : ''),
+    vi:
+      'Không nghèo: thu nhập cao hơn chuẩn nghèo' +
+      (b1Only ? ' (điểm B1 không xác định được mức sống trung bình)' : ''),
     en: 'Not poor: income above the line' + (b1Only ? ' (a B1 score alone cannot establish the average band)' : ''),
     provisional: false,
   }

@@ -14,7 +14,8 @@ describe.each(cases)('$standard.id, $area', ({ standard, area }) => {
   const line = standard.incomeLine[area]
   const upper = standard.averageUpper[area]
   const cutoff = standard.b1Cutoff[area]
-  const h = (d: number, income: Household['income'], farming = false) => withDeprivations(d, { unit: UNIT_OF[area], income, farming })
+  const h = (d: number, income: Household['income'], farming = false) =>
+    withDeprivations(d, { unit: UNIT_OF[area], income, farming })
   const run = (x: Household) => classify(x, standard.id)
 
   it('area type is derived from the unit (phường → urban, xã → rural) and picks that line', () => {
@@ -68,16 +69,19 @@ describe.each(cases)('$standard.id, $area', ({ standard, area }) => {
     [cutoff, 3, 'poor'],
     [cutoff, 1, 'near_poor'],
     [cutoff + 1, 3, 'not_poor'],
-  ] as const)('IN2 B1 score %i with %i deprivations → %s, and says the cut-off is provisional', (b1Score, d, category) => {
-    const r = run(h(d, { b1Score }))
-    expect(r.category).toBe(category)
-    expect(r.incomeEvidence).toBe('b1_score')
-    expect(r.b1Cutoff).toBe(cutoff)
-    expect(r.provisionalRules).toContain('IN2')
-    const reason = r.reasons.find((x) => x.rule === 'IN2')
-    expect(reason?.en).toMatch(/provisional/)
-    expect(reason?.vi).toMatch(/tạm thời/)
-  })
+  ] as const)(
+    'IN2 B1 score %i with %i deprivations → %s, and says the cut-off is provisional',
+    (b1Score, d, category) => {
+      const r = run(h(d, { b1Score }))
+      expect(r.category).toBe(category)
+      expect(r.incomeEvidence).toBe('b1_score')
+      expect(r.b1Cutoff).toBe(cutoff)
+      expect(r.provisionalRules).toContain('IN2')
+      const reason = r.reasons.find((x) => x.rule === 'IN2')
+      expect(reason?.en).toMatch(/provisional/)
+      expect(reason?.vi).toMatch(/tạm thời/)
+    },
+  )
 
   it('CL3 is never established by a B1 score alone (farming, B1 above cut-off → not_poor)', () => {
     const r = run(h(0, { b1Score: cutoff + 10 }, true))
@@ -87,7 +91,13 @@ describe.each(cases)('$standard.id, $area', ({ standard, area }) => {
 
   it('CL5 no income evidence → incomplete, never a guess; deprivations still computed', () => {
     const r = run(h(4, {}))
-    expect(r).toMatchObject({ category: 'incomplete', decidedBy: 'CL5', incomeAtOrBelowLine: null, incomeEvidence: 'none', deprivationCount: 4 })
+    expect(r).toMatchObject({
+      category: 'incomplete',
+      decidedBy: 'CL5',
+      incomeAtOrBelowLine: null,
+      incomeEvidence: 'none',
+      deprivationCount: 4,
+    })
     expect(r.reasons[1]).toMatchObject({ rule: 'IN0' })
   })
 })
@@ -121,12 +131,38 @@ describe('standards', () => {
   })
 
   it('ND351 has 12 indicators I01–I11 and I14 (no I12, I13 not used), all marked provisional with a note', () => {
-    expect(ND351_2027_2030.indicators.map((i) => i.id)).toEqual(['I01', 'I02', 'I03', 'I04', 'I05', 'I06', 'I07', 'I08', 'I09', 'I10', 'I11', 'I14'])
+    expect(ND351_2027_2030.indicators.map((i) => i.id)).toEqual([
+      'I01',
+      'I02',
+      'I03',
+      'I04',
+      'I05',
+      'I06',
+      'I07',
+      'I08',
+      'I09',
+      'I10',
+      'I11',
+      'I14',
+    ])
     for (const i of ND351_2027_2030.indicators) {
       expect(i.provisional).toBe(true)
       expect(i.note).toBeTruthy()
     }
-    expect(ND07_2022_2025.indicators.map((i) => i.id)).toEqual(['I01', 'I02', 'I03', 'I04', 'I05', 'I06', 'I07', 'I08', 'I09', 'I10', 'I11', 'I12'])
+    expect(ND07_2022_2025.indicators.map((i) => i.id)).toEqual([
+      'I01',
+      'I02',
+      'I03',
+      'I04',
+      'I05',
+      'I06',
+      'I07',
+      'I08',
+      'I09',
+      'I10',
+      'I11',
+      'I12',
+    ])
   })
 
   it.each([
@@ -145,7 +181,9 @@ describe('standards', () => {
 
 describe('errors and defaults', () => {
   it('no standard for the period → rules/no-standard-for-period', () => {
-    expect(() => classify(makeHousehold({ period: '2031' }))).toThrow(expect.objectContaining({ code: 'rules/no-standard-for-period' }))
+    expect(() => classify(makeHousehold({ period: '2031' }))).toThrow(
+      expect.objectContaining({ code: 'rules/no-standard-for-period' }),
+    )
   })
 
   it('unknown standard id → rules/unknown-standard', () => {
@@ -153,7 +191,9 @@ describe('errors and defaults', () => {
   })
 
   it('unknown unit without areaType → rules/unknown-area-type; with areaType it classifies', () => {
-    expect(() => classify(makeHousehold({ unit: '99999' }))).toThrow(expect.objectContaining({ code: 'rules/unknown-area-type', path: '$.unit' }))
+    expect(() => classify(makeHousehold({ unit: '99999' }))).toThrow(
+      expect.objectContaining({ code: 'rules/unknown-area-type', path: '$.unit' }),
+    )
     expect(classify(makeHousehold({ unit: '99999', areaType: 'rural' })).line).toBe(1_500_000)
   })
 

@@ -40,7 +40,8 @@ export interface Classification extends ClassificationResult {
   findings: ClassificationFinding[]
 }
 
-export type ClassificationErrorCode = 'rules/unknown-standard' | 'rules/no-standard-for-period' | 'rules/unknown-area-type' | 'rules/invalid-date'
+export type ClassificationErrorCode =
+  'rules/unknown-standard' | 'rules/no-standard-for-period' | 'rules/unknown-area-type' | 'rules/invalid-date'
 
 export class ClassificationError extends Error {
   constructor(
@@ -58,14 +59,23 @@ export interface ClassifyOptions {
   units?: UnitCatalogue
 }
 
-export function resolveStandard(household: Household, standardId: string | undefined, standards: readonly Standard[] = STANDARDS): Standard {
+export function resolveStandard(
+  household: Household,
+  standardId: string | undefined,
+  standards: readonly Standard[] = STANDARDS,
+): Standard {
   if (standardId !== undefined) {
     const s = findStandard(standardId, standards)
     if (!s) throw new ClassificationError('rules/unknown-standard', `Unknown standard "${standardId}"`)
     return s
   }
   const s = standardForPeriod(household.period, standards)
-  if (!s) throw new ClassificationError('rules/no-standard-for-period', `No poverty standard applies to period "${household.period}"`, '$.period')
+  if (!s)
+    throw new ClassificationError(
+      'rules/no-standard-for-period',
+      `No poverty standard applies to period "${household.period}"`,
+      '$.period',
+    )
   return s
 }
 
@@ -93,11 +103,17 @@ export function classify(household: Household, standardId?: string, options: Cla
   const areaType = resolveAreaType(household, options.units)
   const refText = referenceDateOf(household, standard)
   const ref = parseDate(refText)
-  if (!ref) throw new ClassificationError('rules/invalid-date', `Invalid reference date "${refText}"`, '$.referenceDate')
+  if (!ref)
+    throw new ClassificationError('rules/invalid-date', `Invalid reference date "${refText}"`, '$.referenceDate')
 
   const members = household.members.map((member, index) => {
     const birth = parseDate(member.birthDate)
-    if (!birth) throw new ClassificationError('rules/invalid-date', `Invalid birth date "${member.birthDate}"`, `$.members[${index}].birthDate`)
+    if (!birth)
+      throw new ClassificationError(
+        'rules/invalid-date',
+        `Invalid birth date "${member.birthDate}"`,
+        `$.members[${index}].birthDate`,
+      )
     return { member, index, age: ageAt(birth, ref) }
   })
   const ctx: IndicatorContext = { household, members }
@@ -110,7 +126,13 @@ export function classify(household: Household, standardId?: string, options: Cla
     const findings = evaluateIndicator(spec, ctx)
     let deprived = false
     for (const f of findings) {
-      const reason: Reason = { rule: spec.id, kind: f.missing ? 'missing' : 'deprivation', vi: f.vi, en: f.en, field: f.field }
+      const reason: Reason = {
+        rule: spec.id,
+        kind: f.missing ? 'missing' : 'deprivation',
+        vi: f.vi,
+        en: f.en,
+        field: f.field,
+      }
       if (f.memberId !== undefined) reason.memberId = f.memberId
       if (f.missing) missingReasons.push(reason)
       else {
@@ -147,7 +169,11 @@ export function classify(household: Household, standardId?: string, options: Cla
       for (const r of missingReasons) {
         if (!undetermined.includes(r.rule) || r.field === undefined) continue
         r.decisive = true
-        decisiveMissing.push(r.memberId === undefined ? { rule: r.rule, field: r.field } : { rule: r.rule, memberId: r.memberId, field: r.field })
+        decisiveMissing.push(
+          r.memberId === undefined
+            ? { rule: r.rule, field: r.field }
+            : { rule: r.rule, memberId: r.memberId, field: r.field },
+        )
       }
       const ids = undetermined.join(', ')
       msReasons.push({
@@ -190,6 +216,9 @@ export function classify(household: Household, standardId?: string, options: Cla
 export function classificationSummary(result: ClassificationResult, lang: 'vi' | 'en' = 'vi'): string {
   const label = CATEGORY_LABELS[result.category][lang]
   if (result.deprivationCount === 0) return lang === 'vi' ? `${label} · không thiếu hụt` : `${label} · no deprivations`
-  const count = lang === 'vi' ? `${result.deprivationCount} thiếu hụt` : `${result.deprivationCount} deprivation${result.deprivationCount === 1 ? '' : 's'}`
+  const count =
+    lang === 'vi'
+      ? `${result.deprivationCount} thiếu hụt`
+      : `${result.deprivationCount} deprivation${result.deprivationCount === 1 ? '' : 's'}`
   return `${label} · ${count}: ${result.deprivations.join(', ')}`
 }

@@ -12,35 +12,45 @@ const cases = STANDARDS.flatMap((standard) => (['urban', 'rural'] as const).map(
 describe.each(cases)('$standard.id, $area', ({ standard, area }) => {
   const line = standard.incomeLine[area]
   const cutoff = standard.b1Cutoff[area]
-  const run = (income: Household['income'], d = 3, farming = false) => classify(withDeprivations(d, { unit: UNIT_OF[area], income, farming }), standard.id)
+  const run = (income: Household['income'], d = 3, farming = false) =>
+    classify(withDeprivations(d, { unit: UNIT_OF[area], income, farming }), standard.id)
 
   it.each([
     [line, cutoff, 'poor', false],
     [line, cutoff + 1, 'poor', true],
     [line + 1, cutoff + 1, 'not_poor', false],
     [line + 1, cutoff, 'not_poor', true],
-  ] as const)('IN1/IN3 per-capita %i with B1 score %i → %s (per-capita decides), disagreement %s', (perCapitaMonthly, b1Score, category, disagree) => {
-    const r = run({ perCapitaMonthly, b1Score })
-    expect(r.category).toBe(category)
-    expect(r.incomeEvidence).toBe('per_capita')
-    expect(r.incomeAtOrBelowLine).toBe(perCapitaMonthly <= line)
-    expect(r.b1Cutoff).toBe(cutoff)
-    expect(r.reasons[1]).toMatchObject({ rule: 'IN1', field: '$.income.perCapitaMonthly' })
-    expect(r.provisionalRules).not.toContain('IN2')
-    if (disagree) {
-      expect(r.findings).toEqual([
-        expect.objectContaining({ code: 'income-estimates-disagree', perCapitaMonthly, b1Score, line, b1Cutoff: cutoff }),
-      ])
-      const in3 = r.reasons.find((x) => x.rule === 'IN3')
-      expect(in3).toMatchObject({ kind: 'income', field: '$.income.b1Score' })
-      expect(in3?.vi).toContain('không thống nhất')
-      expect(in3?.en).toMatch(/disagree.*provisional/)
-      expect(r.provisionalRules).toContain('IN3')
-    } else {
-      expect(r.findings).toEqual([])
-      expect(r.reasons.some((x) => x.rule === 'IN3')).toBe(false)
-    }
-  })
+  ] as const)(
+    'IN1/IN3 per-capita %i with B1 score %i → %s (per-capita decides), disagreement %s',
+    (perCapitaMonthly, b1Score, category, disagree) => {
+      const r = run({ perCapitaMonthly, b1Score })
+      expect(r.category).toBe(category)
+      expect(r.incomeEvidence).toBe('per_capita')
+      expect(r.incomeAtOrBelowLine).toBe(perCapitaMonthly <= line)
+      expect(r.b1Cutoff).toBe(cutoff)
+      expect(r.reasons[1]).toMatchObject({ rule: 'IN1', field: '$.income.perCapitaMonthly' })
+      expect(r.provisionalRules).not.toContain('IN2')
+      if (disagree) {
+        expect(r.findings).toEqual([
+          expect.objectContaining({
+            code: 'income-estimates-disagree',
+            perCapitaMonthly,
+            b1Score,
+            line,
+            b1Cutoff: cutoff,
+          }),
+        ])
+        const in3 = r.reasons.find((x) => x.rule === 'IN3')
+        expect(in3).toMatchObject({ kind: 'income', field: '$.income.b1Score' })
+        expect(in3?.vi).toContain('không thống nhất')
+        expect(in3?.en).toMatch(/disagree.*provisional/)
+        expect(r.provisionalRules).toContain('IN3')
+      } else {
+        expect(r.findings).toEqual([])
+        expect(r.reasons.some((x) => x.rule === 'IN3')).toBe(false)
+      }
+    },
+  )
 
   it('CL3 both estimates on a farming household: the per-capita figure still establishes the average band', () => {
     expect(run({ perCapitaMonthly: line + 1, b1Score: cutoff + 50 }, 0, true).category).toBe('average')

@@ -76,7 +76,15 @@ export function incomeOutcome(household: Household, standard: Standard, areaType
           `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}, which puts it ${side(!below).en} the line. ` +
           'The per-capita figure decides; for the supervisor to check. The B1 cut-off is provisional.'
         out.reasons.push({ rule: 'IN3', kind: 'income', field: '$.income.b1Score', vi, en })
-        out.findings.push({ code: 'income-estimates-disagree', perCapitaMonthly: pc, b1Score: b1, line, b1Cutoff: cutoff, vi, en })
+        out.findings.push({
+          code: 'income-estimates-disagree',
+          perCapitaMonthly: pc,
+          b1Score: b1,
+          line,
+          b1Cutoff: cutoff,
+          vi,
+          en,
+        })
         out.provisionalRules.push('IN3')
       }
     }

@@ -25,10 +25,15 @@ describe.each(STANDARDS)('%s', (standard) => {
       [60, 'after', true],
       [60, 'on', false],
       [60, 'before', false],
-    ] as const)('I01 unemployed member, birthday %i years %s the reference date → deprived %s', (age, when, expected) => {
-      const h = householdWith([makeMember({ fullName: 'Hồ Văn Tâm', birthDate: bornAged(age, when), employment: 'unemployed_seeking' })])
-      expect(deprived(h, 'I01', standard)).toBe(expected)
-    })
+    ] as const)(
+      'I01 unemployed member, birthday %i years %s the reference date → deprived %s',
+      (age, when, expected) => {
+        const h = householdWith([
+          makeMember({ fullName: 'Hồ Văn Tâm', birthDate: bornAged(age, when), employment: 'unemployed_seeking' }),
+        ])
+        expect(deprived(h, 'I01', standard)).toBe(expected)
+      },
+    )
 
     it.each([
       ['unemployed_seeking', true],
@@ -41,8 +46,17 @@ describe.each(STANDARDS)('%s', (standard) => {
     })
 
     it('I01 a member unable to work is not counted, and the reason names the member and field', () => {
-      expect(deprived(householdWith([adult({ relation: 'spouse', employment: 'unemployed_seeking', ableToWork: false })]), 'I01', standard)).toBe(false)
-      const r = classify(householdWith([adult({ relation: 'spouse', fullName: 'Võ Thị Lan', employment: 'wage_without_contract' })]), standard)
+      expect(
+        deprived(
+          householdWith([adult({ relation: 'spouse', employment: 'unemployed_seeking', ableToWork: false })]),
+          'I01',
+          standard,
+        ),
+      ).toBe(false)
+      const r = classify(
+        householdWith([adult({ relation: 'spouse', fullName: 'Võ Thị Lan', employment: 'wage_without_contract' })]),
+        standard,
+      )
       const reason = r.reasons.find((x) => x.rule === 'I01')
       expect(reason).toMatchObject({ kind: 'deprivation', field: '$.members[1].employment' })
       expect(reason?.vi).toContain('Võ Thị Lan')
@@ -52,7 +66,17 @@ describe.each(STANDARDS)('%s', (standard) => {
 
   describe('I02 dependants (> 50 %)', () => {
     const child = (when: 'before' | 'on' | 'after' = 'before', age = 10) =>
-      makeMember({ fullName: 'Nguyễn Văn Bé', birthDate: bornAged(age, when), relation: 'child', ableToWork: false, employment: 'not_working', studying: true, education: 'primary', schoolOnTrack: true, malnourished: false })
+      makeMember({
+        fullName: 'Nguyễn Văn Bé',
+        birthDate: bornAged(age, when),
+        relation: 'child',
+        ableToWork: false,
+        employment: 'not_working',
+        studying: true,
+        education: 'primary',
+        schoolOnTrack: true,
+        malnourished: false,
+      })
 
     it('I02 exactly 50 % dependants (2 of 4) → not deprived', () => {
       expect(deprived(householdWith([adult({ relation: 'spouse' }), child(), child()]), 'I02', standard)).toBe(false)
@@ -68,7 +92,18 @@ describe.each(STANDARDS)('%s', (standard) => {
       ['before', false],
     ] as const)('I02 age-16 boundary: birthday %s the reference date → counted as child %s', (when, counted) => {
       // head + child: 1 of 2 is 50 % (not deprived); 2 of 2... use head + 2 children where only the boundary child varies.
-      const h = householdWith([child(), makeMember({ fullName: 'Trần Văn Mười Sáu', birthDate: bornAged(16, when), relation: 'child', studying: true, education: 'lower_secondary', schoolOnTrack: when === 'after' ? true : null, malnourished: when === 'after' ? false : null })])
+      const h = householdWith([
+        child(),
+        makeMember({
+          fullName: 'Trần Văn Mười Sáu',
+          birthDate: bornAged(16, when),
+          relation: 'child',
+          studying: true,
+          education: 'lower_secondary',
+          schoolOnTrack: when === 'after' ? true : null,
+          malnourished: when === 'after' ? false : null,
+        }),
+      ])
       expect(deprived(h, 'I02', standard)).toBe(counted)
     })
     it.each([
@@ -77,12 +112,26 @@ describe.each(STANDARDS)('%s', (standard) => {
       [60, 'on', false, false],
       [75, 'on', false, false],
     ] as const)('I02 elder aged %i (%s) with allowance %s → counted %s', (age, when, allowance, counted) => {
-      const elder = makeMember({ fullName: 'Phan Văn Lão', birthDate: bornAged(age, when), relation: 'parent', ableToWork: false, employment: 'not_working', monthlySocialAllowance: allowance })
+      const elder = makeMember({
+        fullName: 'Phan Văn Lão',
+        birthDate: bornAged(age, when),
+        relation: 'parent',
+        ableToWork: false,
+        employment: 'not_working',
+        monthlySocialAllowance: allowance,
+      })
       // head + child + elder: 2 of 3 dependants when the elder counts.
       expect(deprived(householdWith([child(), elder]), 'I02', standard)).toBe(counted)
     })
     it('I02 a disabled member counts only with a monthly social allowance', () => {
-      const disabled = (allowance: boolean) => adult({ relation: 'sibling', disability: true, monthlySocialAllowance: allowance, ableToWork: false, employment: 'not_working' })
+      const disabled = (allowance: boolean) =>
+        adult({
+          relation: 'sibling',
+          disability: true,
+          monthlySocialAllowance: allowance,
+          ableToWork: false,
+          employment: 'not_working',
+        })
       expect(deprived(householdWith([child(), disabled(true)]), 'I02', standard)).toBe(true)
       expect(deprived(householdWith([child(), disabled(false)]), 'I02', standard)).toBe(false)
     })
@@ -95,13 +144,37 @@ describe.each(STANDARDS)('%s', (standard) => {
       [16, 'on', true, false],
       [5, 'on', false, false],
     ] as const)('I03 child aged %i (%s) malnourished %s → deprived %s', (age, when, malnourished, expected) => {
-      const h = householdWith([makeMember({ fullName: 'Lê Thị Nhỏ', birthDate: bornAged(age, when), relation: 'child', studying: true, education: 'primary', schoolOnTrack: true, malnourished })])
+      const h = householdWith([
+        makeMember({
+          fullName: 'Lê Thị Nhỏ',
+          birthDate: bornAged(age, when),
+          relation: 'child',
+          studying: true,
+          education: 'primary',
+          schoolOnTrack: true,
+          malnourished,
+        }),
+      ])
       expect(deprived(h, 'I03', standard)).toBe(expected)
     })
     it('I03 unrecorded nutrition of a child is reported as missing, not as a deprivation', () => {
-      const r = classify(householdWith([makeMember({ birthDate: bornAged(4, 'on'), relation: 'child', studying: true, education: 'none', schoolOnTrack: true, malnourished: null })]), standard)
+      const r = classify(
+        householdWith([
+          makeMember({
+            birthDate: bornAged(4, 'on'),
+            relation: 'child',
+            studying: true,
+            education: 'none',
+            schoolOnTrack: true,
+            malnourished: null,
+          }),
+        ]),
+        standard,
+      )
       expect(r.deprivations).not.toContain('I03')
-      expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'I03', kind: 'missing', field: '$.members[1].malnourished' }))
+      expect(r.reasons).toContainEqual(
+        expect.objectContaining({ rule: 'I03', kind: 'missing', field: '$.members[1].malnourished' }),
+      )
     })
   })
 
@@ -112,11 +185,27 @@ describe.each(STANDARDS)('%s', (standard) => {
       [6, 'before', true],
       [70, 'on', true],
     ] as const)('I04 uninsured member, birthday %i years %s → deprived %s', (age, when, expected) => {
-      const h = householdWith([makeMember({ fullName: 'Đặng Thị Hoa', birthDate: bornAged(age, when), relation: 'child', healthInsurance: false, studying: true, education: 'primary', schoolOnTrack: age <= 15 ? true : null, malnourished: age < 16 ? false : null })])
+      const h = householdWith([
+        makeMember({
+          fullName: 'Đặng Thị Hoa',
+          birthDate: bornAged(age, when),
+          relation: 'child',
+          healthInsurance: false,
+          studying: true,
+          education: 'primary',
+          schoolOnTrack: age <= 15 ? true : null,
+          malnourished: age < 16 ? false : null,
+        }),
+      ])
       expect(deprived(h, 'I04', standard)).toBe(expected)
     })
     it('I04 reason names the member (full name, age) and the field, in Vietnamese and English', () => {
-      const r = classify(householdWith([adult({ fullName: 'Đặng Thị Hoa', relation: 'spouse', birthDate: '1990-09-01', healthInsurance: false })]), standard)
+      const r = classify(
+        householdWith([
+          adult({ fullName: 'Đặng Thị Hoa', relation: 'spouse', birthDate: '1990-09-01', healthInsurance: false }),
+        ]),
+        standard,
+      )
       const reason = r.reasons.find((x) => x.rule === 'I04')
       expect(reason).toMatchObject({ field: '$.members[1].healthInsurance' })
       expect(reason?.vi).toBe('Đặng Thị Hoa (35 tuổi) không có bảo hiểm y tế còn hiệu lực')
@@ -139,7 +228,9 @@ describe.each(STANDARDS)('%s', (standard) => {
       [31, 'on', 'primary', false, false],
       [25, 'on', 'college_or_higher', false, false],
     ] as const)('I05 aged %i (%s) with %s, studying %s → deprived %s', (age, when, education, studying, expected) => {
-      const h = householdWith([adult({ fullName: 'Bùi Văn Học', relation: 'child', birthDate: bornAged(age, when), education, studying })])
+      const h = householdWith([
+        adult({ fullName: 'Bùi Văn Học', relation: 'child', birthDate: bornAged(age, when), education, studying }),
+      ])
       expect(deprived(h, 'I05', standard)).toBe(expected)
     })
   })
@@ -152,11 +243,32 @@ describe.each(STANDARDS)('%s', (standard) => {
       [16, 'after', true],
       [16, 'on', false],
     ] as const)('I06 child not on track, birthday %i years %s → deprived %s', (age, when, expected) => {
-      const h = householdWith([makeMember({ fullName: 'Ngô Văn Tí', birthDate: bornAged(age, when), relation: 'child', studying: false, education: 'none', schoolOnTrack: false, malnourished: false })])
+      const h = householdWith([
+        makeMember({
+          fullName: 'Ngô Văn Tí',
+          birthDate: bornAged(age, when),
+          relation: 'child',
+          studying: false,
+          education: 'none',
+          schoolOnTrack: false,
+          malnourished: false,
+        }),
+      ])
       expect(deprived(h, 'I06', standard)).toBe(expected)
     })
     it('I06 unrecorded attendance is missing, not deprived', () => {
-      const r = classify(householdWith([makeMember({ birthDate: bornAged(8, 'on'), relation: 'child', education: 'primary', schoolOnTrack: null, malnourished: false })]), standard)
+      const r = classify(
+        householdWith([
+          makeMember({
+            birthDate: bornAged(8, 'on'),
+            relation: 'child',
+            education: 'primary',
+            schoolOnTrack: null,
+            malnourished: false,
+          }),
+        ]),
+        standard,
+      )
       expect(r.deprivations).not.toContain('I06')
       expect(r.reasons).toContainEqual(expect.objectContaining({ rule: 'I06', kind: 'missing' }))
     })
@@ -254,9 +366,12 @@ describe('I11 under ND351: telecom and digital-service use are one indicator (pr
     [true, ['smartphone'], false],
     [false, ['smartphone', 'computer', 'tablet'], true],
     [false, [], true],
-  ] as [boolean, Device[], boolean][])('I11 internet %s, devices %o → deprived %s (devices do not matter)', (internet, devices, expected) => {
-    expect(deprived(makeHousehold({ dwelling: { internet, devices } }), 'I11', 'ND351_2027_2030')).toBe(expected)
-  })
+  ] as [boolean, Device[], boolean][])(
+    'I11 internet %s, devices %o → deprived %s (devices do not matter)',
+    (internet, devices, expected) => {
+      expect(deprived(makeHousehold({ dwelling: { internet, devices } }), 'I11', 'ND351_2027_2030')).toBe(expected)
+    },
+  )
   it('I11 "no internet" counts once under ND351: one deprivation, one reason, and no I12/I13', () => {
     const r = classify(makeHousehold({ dwelling: { internet: false, devices: [] } }), 'ND351_2027_2030')
     expect(r.deprivations).toEqual(['I11'])
@@ -290,7 +405,9 @@ describe('I14 domestic waste (ND351 only, provisional)', () => {
     const r = classify(h, 'ND351_2027_2030')
     expect(r.deprivations).toEqual([])
     expect(r.category).toBe('near_poor')
-    expect(r.reasons.filter((x) => x.rule === 'I14')).toEqual([expect.objectContaining({ kind: 'missing', field: '$.dwelling.waste' })])
+    expect(r.reasons.filter((x) => x.rule === 'I14')).toEqual([
+      expect.objectContaining({ kind: 'missing', field: '$.dwelling.waste' }),
+    ])
   })
   it('I14 is not an indicator of ND07 (untreated waste ignored)', () => {
     expect(deprived(makeHousehold({ dwelling: { waste: 'untreated' } }), 'I14', 'ND07_2022_2025')).toBe(false)
@@ -303,7 +420,19 @@ describe('ages', () => {
     [15, 'on'],
     [15, 'after'],
   ] as const)('bornAged(%i, %s) gives the expected completed years in reasons', (age, when) => {
-    const r = classify(householdWith([adult({ fullName: 'Tuổi Thử', relation: 'child', birthDate: bornAged(age, when), healthInsurance: false, education: 'lower_secondary', schoolOnTrack: expectedAge(age, when) <= 15 ? true : null, malnourished: false })]))
+    const r = classify(
+      householdWith([
+        adult({
+          fullName: 'Tuổi Thử',
+          relation: 'child',
+          birthDate: bornAged(age, when),
+          healthInsurance: false,
+          education: 'lower_secondary',
+          schoolOnTrack: expectedAge(age, when) <= 15 ? true : null,
+          malnourished: false,
+        }),
+      ]),
+    )
     expect(r.reasons.find((x) => x.rule === 'I04')?.en).toContain(`(age ${expectedAge(age, when)})`)
   })
 })

@@ -41,7 +41,10 @@ const inBand = (age: number, band: { minAge: number; maxAge: number }) => age >=
 
 const EMPLOYMENT_TEXT = {
   unemployed_seeking: { vi: 'thất nghiệp, đang tìm việc', en: 'is unemployed and seeking work' },
-  wage_without_contract: { vi: 'làm công ăn lương không có hợp đồng lao động', en: 'works for wages without a labour contract' },
+  wage_without_contract: {
+    vi: 'làm công ăn lương không có hợp đồng lao động',
+    en: 'works for wages without a labour contract',
+  },
   wage_with_contract: { vi: 'làm công ăn lương có hợp đồng lao động', en: 'works for wages with a labour contract' },
   self_employed: { vi: 'tự làm', en: 'is self-employed' },
   not_working: { vi: 'không làm việc', en: 'is not working' },
@@ -188,13 +191,25 @@ const floorArea: Rule<'floor_area'> = (spec, ctx) => {
 const water: Rule<'water'> = (spec, ctx) => {
   const source = ctx.household.dwelling.water
   if (spec.clean.includes(source)) return []
-  return [{ field: '$.dwelling.water', vi: `Nguồn nước sinh hoạt chính không hợp vệ sinh (${WATER_LABELS[source].vi})`, en: `Main water source is not clean (${WATER_LABELS[source].en})` }]
+  return [
+    {
+      field: '$.dwelling.water',
+      vi: `Nguồn nước sinh hoạt chính không hợp vệ sinh (${WATER_LABELS[source].vi})`,
+      en: `Main water source is not clean (${WATER_LABELS[source].en})`,
+    },
+  ]
 }
 
 const toilet: Rule<'toilet'> = (spec, ctx) => {
   const t = ctx.household.dwelling.toilet
   if (spec.hygienic.includes(t)) return []
-  return [{ field: '$.dwelling.toilet', vi: `Không có nhà tiêu hợp vệ sinh (${TOILET_LABELS[t].vi})`, en: `No hygienic toilet (${TOILET_LABELS[t].en})` }]
+  return [
+    {
+      field: '$.dwelling.toilet',
+      vi: `Không có nhà tiêu hợp vệ sinh (${TOILET_LABELS[t].vi})`,
+      en: `No hygienic toilet (${TOILET_LABELS[t].en})`,
+    },
+  ]
 }
 
 const internet: Rule<'internet'> = (_spec, ctx) =>
@@ -216,10 +231,23 @@ const informationDevices: Rule<'information_devices'> = (spec, ctx) =>
 const waste: Rule<'waste'> = (spec, ctx) => {
   const w = ctx.household.dwelling.waste
   if (w === undefined) {
-    return [{ field: '$.dwelling.waste', vi: 'Chưa ghi cách xử lý rác thải sinh hoạt', en: 'Domestic waste handling is not recorded', missing: true }]
+    return [
+      {
+        field: '$.dwelling.waste',
+        vi: 'Chưa ghi cách xử lý rác thải sinh hoạt',
+        en: 'Domestic waste handling is not recorded',
+        missing: true,
+      },
+    ]
   }
   if (!spec.deprived.includes(w)) return []
-  return [{ field: '$.dwelling.waste', vi: 'Rác thải sinh hoạt không được thu gom hoặc xử lý', en: 'Domestic waste is neither collected nor treated' }]
+  return [
+    {
+      field: '$.dwelling.waste',
+      vi: 'Rác thải sinh hoạt không được thu gom hoặc xử lý',
+      en: 'Domestic waste is neither collected nor treated',
+    },
+  ]
 }
 
 const RULES: { [K in IndicatorKind]: Rule<K> } = {

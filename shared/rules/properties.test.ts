@@ -44,14 +44,20 @@ describe('classify properties', () => {
 
   it('CL4 raising income never moves not_poor → poor (severity never increases)', () => {
     fc.assert(
-      fc.property(household, fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), standardId, (h, a, raise, std) => {
-        const low = { ...h, income: { perCapitaMonthly: a } }
-        const high = { ...h, income: { perCapitaMonthly: a + raise } }
-        const before = classify(low, std)
-        const after = classify(high, std)
-        expect(SEVERITY[after.category]).toBeLessThanOrEqual(SEVERITY[before.category])
-        if (before.category === 'not_poor') expect(after.category).toBe('not_poor')
-      }),
+      fc.property(
+        household,
+        fc.integer({ min: 0, max: 5_000_000 }),
+        fc.integer({ min: 0, max: 5_000_000 }),
+        standardId,
+        (h, a, raise, std) => {
+          const low = { ...h, income: { perCapitaMonthly: a } }
+          const high = { ...h, income: { perCapitaMonthly: a + raise } }
+          const before = classify(low, std)
+          const after = classify(high, std)
+          expect(SEVERITY[after.category]).toBeLessThanOrEqual(SEVERITY[before.category])
+          if (before.category === 'not_poor') expect(after.category).toBe('not_poor')
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -76,26 +82,32 @@ describe('classify properties', () => {
   it('MS1 whatever the missing answers turn out to be, the category only changes when the result said it could', () => {
     const answer = fc.constantFrom<boolean | null>(true, false, null)
     fc.assert(
-      fc.property(household, standardId, fc.array(answer, { minLength: 12, maxLength: 12 }), fc.constantFrom(undefined, 'collected', 'untreated'), (h, std, answers, waste) => {
-        // Blank every child answer and the waste answer, then fill them in with random answers.
-        const blank = structuredClone(h)
-        for (const m of blank.members) {
-          if (m.malnourished !== null) m.malnourished = null
-          if (m.schoolOnTrack !== null) m.schoolOnTrack = null
-        }
-        delete blank.dwelling.waste
-        const before = classify(blank, std)
-        const filled = structuredClone(blank)
-        filled.members.forEach((m, i) => {
-          if (h.members[i]?.malnourished !== null) m.malnourished = answers[(2 * i) % 12] ?? null
-          if (h.members[i]?.schoolOnTrack !== null) m.schoolOnTrack = answers[(2 * i + 1) % 12] ?? null
-        })
-        if (waste !== undefined) filled.dwelling.waste = waste
-        const after = classify(filled, std)
-        // A missing answer is never a deprivation: answering can only add deprivations.
-        expect(after.deprivationCount).toBeGreaterThanOrEqual(before.deprivationCount)
-        if (before.decisiveMissing.length === 0) expect(after.category).toBe(before.category)
-      }),
+      fc.property(
+        household,
+        standardId,
+        fc.array(answer, { minLength: 12, maxLength: 12 }),
+        fc.constantFrom(undefined, 'collected', 'untreated'),
+        (h, std, answers, waste) => {
+          // Blank every child answer and the waste answer, then fill them in with random answers.
+          const blank = structuredClone(h)
+          for (const m of blank.members) {
+            if (m.malnourished !== null) m.malnourished = null
+            if (m.schoolOnTrack !== null) m.schoolOnTrack = null
+          }
+          delete blank.dwelling.waste
+          const before = classify(blank, std)
+          const filled = structuredClone(blank)
+          filled.members.forEach((m, i) => {
+            if (h.members[i]?.malnourished !== null) m.malnourished = answers[(2 * i) % 12] ?? null
+            if (h.members[i]?.schoolOnTrack !== null) m.schoolOnTrack = answers[(2 * i + 1) % 12] ?? null
+          })
+          if (waste !== undefined) filled.dwelling.waste = waste
+          const after = classify(filled, std)
+          // A missing answer is never a deprivation: answering can only add deprivations.
+          expect(after.deprivationCount).toBeGreaterThanOrEqual(before.deprivationCount)
+          if (before.decisiveMissing.length === 0) expect(after.category).toBe(before.category)
+        },
+      ),
       { numRuns: 300 },
     )
   })

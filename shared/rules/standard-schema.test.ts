@@ -11,7 +11,10 @@ describe('loadStandards', () => {
   it('accepts the bundled standards as JSON and classifies identically with them', () => {
     const r = loadStandards(copy())
     expect(r.ok).toBe(true)
-    if (r.ok) expect(classify(makeHousehold({}, 5), undefined, { standards: r.standards })).toEqual(classify(makeHousehold({}, 5)))
+    if (r.ok)
+      expect(classify(makeHousehold({}, 5), undefined, { standards: r.standards })).toEqual(
+        classify(makeHousehold({}, 5)),
+      )
   })
 
   it('an admin can correct a provisional value (B1 cut-off) and classify uses it', () => {
@@ -28,9 +31,24 @@ describe('loadStandards', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the standards data in its own way
   it.each<[string, (d: any) => void, string, string]>([
     ['unknown key', (d) => (d[0].extra = 1), '$[0]', 'standards/invalid'],
-    ['unknown indicator kind', (d) => (d[0].indicators[0].kind = 'happiness'), '$[0].indicators[0].kind', 'standards/invalid'],
-    ['bad water list', (d) => (d[0].indicators[8].clean = ['river']), '$[0].indicators[8].clean[0]', 'standards/invalid'],
-    ['duplicate indicator', (d) => (d[0].indicators[1].id = 'I01'), '$[0].indicators[1].id', 'standards/duplicate-indicator'],
+    [
+      'unknown indicator kind',
+      (d) => (d[0].indicators[0].kind = 'happiness'),
+      '$[0].indicators[0].kind',
+      'standards/invalid',
+    ],
+    [
+      'bad water list',
+      (d) => (d[0].indicators[8].clean = ['river']),
+      '$[0].indicators[8].clean[0]',
+      'standards/invalid',
+    ],
+    [
+      'duplicate indicator',
+      (d) => (d[0].indicators[1].id = 'I01'),
+      '$[0].indicators[1].id',
+      'standards/duplicate-indicator',
+    ],
     ['overlapping periods', (d) => (d[1].periods.from = 2026), '$[1]', 'standards/overlap'],
     ['band below line', (d) => (d[0].averageUpper.rural = 1_000_000), '$[0].averageUpper', 'standards/invalid-band'],
   ])('rejects %s', (_label, breakIt, path, code) => {

@@ -12,7 +12,13 @@ const band = z.strictObject({ minAge: age, maxAge: age })
 const base = { id: z.string().regex(/^I\d{2}$/), dimension: text, name: text, ...mark }
 
 const indicator = z.discriminatedUnion('kind', [
-  z.strictObject({ ...base, kind: z.literal('employment'), ages: band, requiresAbleToWork: z.boolean(), deprivedEmployment: z.array(z.enum(EMPLOYMENTS)) }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('employment'),
+    ages: band,
+    requiresAbleToWork: z.boolean(),
+    deprivedEmployment: z.array(z.enum(EMPLOYMENTS)),
+  }),
   z.strictObject({
     ...base,
     kind: z.literal('dependants'),
@@ -31,7 +37,12 @@ const indicator = z.discriminatedUnion('kind', [
     bands: z.array(z.strictObject({ minAge: age, maxAge: age, accepted: z.array(z.enum(EDUCATIONS)), required: text })),
   }),
   z.strictObject({ ...base, kind: z.literal('child_schooling'), ages: band }),
-  z.strictObject({ ...base, kind: z.literal('housing_quality'), structures: z.array(z.enum(HOUSING_STRUCTURES)), minNonDurable: z.number().int().min(1) }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('housing_quality'),
+    structures: z.array(z.enum(HOUSING_STRUCTURES)),
+    minNonDurable: z.number().int().min(1),
+  }),
   z.strictObject({ ...base, kind: z.literal('floor_area'), minPerMemberM2: z.number().positive() }),
   z.strictObject({ ...base, kind: z.literal('water'), clean: z.array(z.enum(WATER_SOURCES)) }),
   z.strictObject({ ...base, kind: z.literal('toilet'), hygienic: z.array(z.enum(TOILETS)) }),
@@ -54,25 +65,40 @@ const standard = z.strictObject({
   indicators: z.array(indicator).min(1),
 })
 
-export type StandardsResult = { ok: true; standards: Standard[] } | { ok: false; errors: { path: string; message: string; code: string }[] }
+export type StandardsResult =
+  { ok: true; standards: Standard[] } | { ok: false; errors: { path: string; message: string; code: string }[] }
 
-const pathOf = (path: readonly PropertyKey[]) => '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
+const pathOf = (path: readonly PropertyKey[]) =>
+  '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')
 
 export function loadStandards(json: unknown): StandardsResult {
   const parsed = z.array(standard).min(1).safeParse(json)
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message, code: 'standards/invalid' })) }
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message, code: 'standards/invalid' })),
+    }
   }
   const errors: { path: string; message: string; code: string }[] = []
   const list = parsed.data
   list.forEach((s, i) => {
-    if (s.periods.from > s.periods.to) errors.push({ path: `$[${i}].periods`, message: 'from is after to', code: 'standards/invalid-periods' })
+    if (s.periods.from > s.periods.to)
+      errors.push({ path: `$[${i}].periods`, message: 'from is after to', code: 'standards/invalid-periods' })
     if (s.averageUpper.rural < s.incomeLine.rural || s.averageUpper.urban < s.incomeLine.urban) {
-      errors.push({ path: `$[${i}].averageUpper`, message: 'average band upper bound is below the income line', code: 'standards/invalid-band' })
+      errors.push({
+        path: `$[${i}].averageUpper`,
+        message: 'average band upper bound is below the income line',
+        code: 'standards/invalid-band',
+      })
     }
     const ids = new Set<string>()
     s.indicators.forEach((ind, j) => {
-      if (ids.has(ind.id)) errors.push({ path: `$[${i}].indicators[${j}].id`, message: `duplicate indicator ${ind.id}`, code: 'standards/duplicate-indicator' })
+      if (ids.has(ind.id))
+        errors.push({
+          path: `$[${i}].indicators[${j}].id`,
+          message: `duplicate indicator ${ind.id}`,
+          code: 'standards/duplicate-indicator',
+        })
       ids.add(ind.id)
     })
     list.forEach((o, k) => {

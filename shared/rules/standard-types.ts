@@ -28,7 +28,12 @@ export interface AgeBand {
 }
 
 export type IndicatorSpec =
-  | (IndicatorBase & { kind: 'employment'; ages: AgeBand; requiresAbleToWork: boolean; deprivedEmployment: Employment[] })
+  | (IndicatorBase & {
+      kind: 'employment'
+      ages: AgeBand
+      requiresAbleToWork: boolean
+      deprivedEmployment: Employment[]
+    })
   | (IndicatorBase & {
       kind: 'dependants'
       /** Children with age ≤ childMaxAge are dependants. */
@@ -43,7 +48,11 @@ export type IndicatorSpec =
     })
   | (IndicatorBase & { kind: 'nutrition'; childMaxAge: number })
   | (IndicatorBase & { kind: 'health_insurance'; minAge: number })
-  | (IndicatorBase & { kind: 'adult_education'; bands: (AgeBand & { accepted: Education[]; required: Text })[]; exemptWhenStudying: boolean })
+  | (IndicatorBase & {
+      kind: 'adult_education'
+      bands: (AgeBand & { accepted: Education[]; required: Text })[]
+      exemptWhenStudying: boolean
+    })
   | (IndicatorBase & { kind: 'child_schooling'; ages: AgeBand })
   | (IndicatorBase & { kind: 'housing_quality'; structures: HousingStructure[]; minNonDurable: number })
   | (IndicatorBase & { kind: 'floor_area'; minPerMemberM2: number })

@@ -67,7 +67,10 @@ const ND07_INDICATORS: IndicatorSpec[] = [
         minAge: 18,
         maxAge: 30,
         accepted: ['upper_secondary', 'vocational', 'college_or_higher'],
-        required: { vi: 'tốt nghiệp THPT hoặc chứng chỉ nghề', en: 'upper-secondary completion or a vocational certificate' },
+        required: {
+          vi: 'tốt nghiệp THPT hoặc chứng chỉ nghề',
+          en: 'upper-secondary completion or a vocational certificate',
+        },
       },
     ],
     provisional: true,
@@ -132,7 +135,8 @@ const ND07_INDICATORS: IndicatorSpec[] = [
   },
 ]
 
-const ND351_NOTE = 'Decree 351/2025 indicator thresholds are not published here: carried over from Decree 07 as provisional.'
+const ND351_NOTE =
+  'Decree 351/2025 indicator thresholds are not published here: carried over from Decree 07 as provisional.'
 
 function carriedOver(spec: IndicatorSpec): IndicatorSpec {
   return { ...spec, provisional: true, note: spec.note ? `${ND351_NOTE} ${spec.note}` : ND351_NOTE }

@@ -13,12 +13,17 @@ export function packFrames(frames: readonly Uint8Array[]): Uint8Array {
   return encoding.toUint8Array(enc)
 }
 
-export type UnpackResult = { ok: true; frames: Uint8Array[] } | { ok: false; code: 'sync/malformed' | 'sync/too-large'; reason: string }
+export type UnpackResult =
+  { ok: true; frames: Uint8Array[] } | { ok: false; code: 'sync/malformed' | 'sync/too-large'; reason: string }
 
 /** Never throws. Each frame must itself be ≤ MAX_FRAME_BYTES; the whole ≤ MAX_UNPACKED_BATCH_BYTES. */
 export function unpackFrames(bytes: Uint8Array): UnpackResult {
   if (bytes.length > MAX_UNPACKED_BATCH_BYTES) {
-    return { ok: false, code: 'sync/too-large', reason: `batch is ${bytes.length} bytes, above ${MAX_UNPACKED_BATCH_BYTES}` }
+    return {
+      ok: false,
+      code: 'sync/too-large',
+      reason: `batch is ${bytes.length} bytes, above ${MAX_UNPACKED_BATCH_BYTES}`,
+    }
   }
   try {
     const r = new FrameReader(bytes)

@@ -34,5 +34,10 @@ export function isSyncErrorCode(code: string): code is SyncErrorCode {
  * or the update will never be accepted as is (false) and needs a person to look at it.
  */
 export function isRetryable(code: SyncErrorCode): boolean {
-  return code === 'sync/overloaded' || code === 'sync/internal' || code === 'sync/unauthenticated' || code === 'sync/missing-dependencies'
+  return (
+    code === 'sync/overloaded' ||
+    code === 'sync/internal' ||
+    code === 'sync/unauthenticated' ||
+    code === 'sync/missing-dependencies'
+  )
 }

@@ -31,7 +31,8 @@ export class FrameReader {
     } catch {
       throw new FrameError(`truncated or oversized integer in ${what}`)
     }
-    if (this.decoder.pos - start > 8 || !Number.isSafeInteger(n)) throw new FrameError(`integer out of range in ${what}`)
+    if (this.decoder.pos - start > 8 || !Number.isSafeInteger(n))
+      throw new FrameError(`integer out of range in ${what}`)
     return n
   }
 
@@ -61,7 +62,8 @@ export class FrameReader {
   count(what: string, max: number): number {
     const n = this.uint(`${what} count`)
     if (n > max) throw new FrameError(`${what} has ${n} entries, above the limit of ${max}`)
-    if (n > this.remaining) throw new FrameError(`truncated ${what}: ${n} entries announced, ${this.remaining} bytes left`)
+    if (n > this.remaining)
+      throw new FrameError(`truncated ${what}: ${n} entries announced, ${this.remaining} bytes left`)
     return n
   }
 

@@ -34,7 +34,12 @@ const messageArb: fc.Arbitrary<SyncMessage> = fc.oneof(
   fc.record({ type: fc.constant('hello' as const), protocol: fc.nat(), deviceId: id, appVersion: id }),
   fc.record({ type: fc.constant('welcome' as const), protocol: fc.nat(), userId: id, serverTime: seq, epoch: id }),
   fc.record({ type: fc.constant('manifest' as const), entries: pairs }),
-  fc.record({ type: fc.constant('manifest-reply' as const), changed: pairs, added: pairs, removed: fc.array(id, { maxLength: 10 }) }),
+  fc.record({
+    type: fc.constant('manifest-reply' as const),
+    changed: pairs,
+    added: pairs,
+    removed: fc.array(id, { maxLength: 10 }),
+  }),
   fc.record({ type: fc.constant('doc' as const), householdId: id, payload: bytes }),
   fc.record({ type: fc.constant('ack' as const), householdId: id, serverSeq: seq }),
   fc.record({ type: fc.constant('head' as const), householdId: id, serverSeq: seq }),
@@ -43,14 +48,20 @@ const messageArb: fc.Arbitrary<SyncMessage> = fc.oneof(
     householdId: id,
     conflictId: id,
     path: id,
-    candidates: fc.array(fc.record({ value: json, clientId: fc.nat({ max: 2 ** 32 - 1 }), userId: id }), { maxLength: 4 }),
+    candidates: fc.array(fc.record({ value: json, clientId: fc.nat({ max: 2 ** 32 - 1 }), userId: id }), {
+      maxLength: 4,
+    }),
     kept: json,
   }),
   fc.record(
     { type: fc.constant('error' as const), code: fc.constantFrom(...SYNC_ERROR_CODES), message: id, householdId: id },
     { requiredKeys: ['type', 'code', 'message'] },
   ),
-  fc.record({ type: fc.constant('batch' as const), compressed: fc.constant(false as const), frames: fc.array(bytes, { maxLength: 5 }) }),
+  fc.record({
+    type: fc.constant('batch' as const),
+    compressed: fc.constant(false as const),
+    frames: fc.array(bytes, { maxLength: 5 }),
+  }),
   fc.record({ type: fc.constant('batch' as const), compressed: fc.constant(true as const), deflated: bytes }),
 )
 
@@ -128,7 +139,9 @@ describe('sync protocol codec', () => {
     if (verdict.ok) return
     expect(verdict.error.code).toBe('sync/version-unsupported')
     expect(verdict.error.message).toContain(`protocol ${PROTOCOL_VERSION}`)
-    expect(checkHello({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: 'd', appVersion: '1' })).toEqual({ ok: true })
+    expect(checkHello({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: 'd', appVersion: '1' })).toEqual({
+      ok: true,
+    })
   })
 
   it('P2 HELLO of another version with an unreadable body is version-unsupported', () => {
@@ -186,7 +199,10 @@ describe('DOC payloads (y-websocket format)', () => {
       }),
       { numRuns: 3000 },
     )
-    expect(readDocPayload(new Uint8Array([0, 9, 0]))).toEqual({ kind: 'invalid', reason: 'unknown sync message type 9' })
+    expect(readDocPayload(new Uint8Array([0, 9, 0]))).toEqual({
+      kind: 'invalid',
+      reason: 'unknown sync message type 9',
+    })
     expect(readDocPayload(new Uint8Array([])).kind).toBe('invalid')
   })
 })
@@ -215,10 +231,13 @@ describe('interoperability', () => {
   })
 
   it('P9 a compressed BATCH round-trips through deflate-raw (CompressionStream / DecompressionStream)', async () => {
-    const frames = Array.from({ length: 50 }, (_, i) => encodeMessage({ type: 'head', householdId: `household-${i}`, serverSeq: i }))
+    const frames = Array.from({ length: 50 }, (_, i) =>
+      encodeMessage({ type: 'head', householdId: `household-${i}`, serverSeq: i }),
+    )
     const deflated = await through(packFrames(frames), new CompressionStream('deflate-raw'))
     const decoded = decodeMessage(encodeMessage({ type: 'batch', compressed: true, deflated }))
-    if (!decoded.ok || decoded.message.type !== 'batch' || !decoded.message.compressed) throw new Error('expected a compressed batch')
+    if (!decoded.ok || decoded.message.type !== 'batch' || !decoded.message.compressed)
+      throw new Error('expected a compressed batch')
     const unpacked = unpackFrames(await through(decoded.message.deflated, new DecompressionStream('deflate-raw')))
     expect(unpacked).toEqual({ ok: true, frames })
     if (!unpacked.ok) return
@@ -233,7 +252,12 @@ describe('P14 STATE (full state as a Yjs V2 update)', () => {
         const m: SyncMessage = { type: 'state', householdId, updateV2 }
         expect(decodeMessage(encodeMessage(m))).toEqual({ ok: true, message: m })
         const batch = decodeMessage(encodeMessage({ type: 'batch', compressed: false, frames: [encodeMessage(m)] }))
-        expect(batch.ok && batch.message.type === 'batch' && !batch.message.compressed && decodeMessage(batch.message.frames[0]!, { insideBatch: true })).toEqual({ ok: true, message: m })
+        expect(
+          batch.ok &&
+            batch.message.type === 'batch' &&
+            !batch.message.compressed &&
+            decodeMessage(batch.message.frames[0]!, { insideBatch: true }),
+        ).toEqual({ ok: true, message: m })
       }),
     )
   })

@@ -126,7 +126,11 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
   const maxBytes = options.maxBytes ?? MAX_FRAME_BYTES
   if (!(bytes instanceof Uint8Array)) return { ok: false, code: 'sync/malformed', reason: 'frame is not binary' }
   if (bytes.length > maxBytes) {
-    return { ok: false, code: 'sync/too-large', reason: `frame is ${bytes.length} bytes, above the limit of ${maxBytes}` }
+    return {
+      ok: false,
+      code: 'sync/too-large',
+      reason: `frame is ${bytes.length} bytes, above the limit of ${maxBytes}`,
+    }
   }
   const r = new FrameReader(bytes)
   let type = -1
@@ -156,7 +160,11 @@ function helloOfOtherVersion(bytes: Uint8Array, reason: string): DecodeResult<Sy
     r.uint('message type')
     const protocol = r.uint('protocol')
     if (protocol !== PROTOCOL_VERSION) {
-      return { ok: false, code: 'sync/version-unsupported', reason: `protocol ${protocol} is not supported; this server speaks ${PROTOCOL_VERSION}` }
+      return {
+        ok: false,
+        code: 'sync/version-unsupported',
+        reason: `protocol ${protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+      }
     }
   } catch {
     // fall through: not even the version is readable
@@ -208,9 +216,17 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
       return { type: 'manifest-reply', changed, added, removed }
     }
     case MessageType.DOC:
-      return { type: 'doc', householdId: r.string('householdId', MAX_ID_BYTES), payload: r.bytesField('doc payload', MAX_FRAME_BYTES) }
+      return {
+        type: 'doc',
+        householdId: r.string('householdId', MAX_ID_BYTES),
+        payload: r.bytesField('doc payload', MAX_FRAME_BYTES),
+      }
     case MessageType.STATE:
-      return { type: 'state', householdId: r.string('householdId', MAX_ID_BYTES), updateV2: r.bytesField('state update', MAX_FRAME_BYTES) }
+      return {
+        type: 'state',
+        householdId: r.string('householdId', MAX_ID_BYTES),
+        updateV2: r.bytesField('state update', MAX_FRAME_BYTES),
+      }
     case MessageType.ACK:
     case MessageType.HEAD:
       return {
@@ -225,7 +241,11 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
       const n = r.count('candidates', MAX_CONFLICT_CANDIDATES)
       const candidates = []
       for (let i = 0; i < n; i++) {
-        candidates.push({ value: readJson(r, 'candidate value'), clientId: r.uint('candidate clientId'), userId: r.string('candidate userId', MAX_ID_BYTES) })
+        candidates.push({
+          value: readJson(r, 'candidate value'),
+          clientId: r.uint('candidate clientId'),
+          userId: r.string('candidate userId', MAX_ID_BYTES),
+        })
       }
       return { type: 'conflict', householdId, conflictId, path, candidates, kept: readJson(r, 'kept value') }
     }

@@ -220,11 +220,16 @@ export class SessionFrames {
     // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
-    const resend = this.#newEpoch === null ? [] : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
+    const resend =
+      this.#newEpoch === null
+        ? []
+        : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
     // its outbox creates it on the server (docs/server.md "Households found in the field").
     const announcedPending = pending.filter((id) => this.#announced.has(id) && !removedIds.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter((id) => !addedIds.has(id))
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter(
+      (id) => !addedIds.has(id),
+    )
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
       this.#awaitingHead.add(id)
@@ -321,7 +326,13 @@ export class SessionFrames {
     const remaining = this.#awaitingHead.size + inFlight
     const refused = this.#refused.size
     if (remaining === 0) {
-      this.#c.setStatus({ phase: refused > 0 ? 'refused' : 'synced', remaining: 0, total: 0, refused, lastSyncAt: this.#c.now() })
+      this.#c.setStatus({
+        phase: refused > 0 ? 'refused' : 'synced',
+        remaining: 0,
+        total: 0,
+        refused,
+        lastSyncAt: this.#c.now(),
+      })
     } else {
       this.#c.setStatus({ phase: 'syncing', remaining, total: Math.max(this.#c.status().total, remaining), refused })
     }

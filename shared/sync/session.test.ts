@@ -50,7 +50,14 @@ function scriptedServer(script: (m: SyncMessage, reply: Reply) => void) {
 }
 
 function session(store: MemorySessionStore, createSocket: () => SessionSocket): SyncSession {
-  return new SyncSession({ url: () => 'ws://scripted/sync', createSocket, store, deviceId: 'd1', appVersion: 'test', inflate: (b) => b })
+  return new SyncSession({
+    url: () => 'ws://scripted/sync',
+    createSocket,
+    store,
+    deviceId: 'd1',
+    appVersion: 'test',
+    inflate: (b) => b,
+  })
 }
 
 function until(s: SyncSession, test: (st: SyncStatus) => boolean): Promise<void> {
@@ -85,7 +92,8 @@ describe('session core', () => {
     const resent = new Map<string, Uint8Array>()
     let seq = 2
     const server = scriptedServer((m, reply) => {
-      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'after-restore' })
+      if (m.type === 'hello')
+        reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'after-restore' })
       if (m.type === 'manifest') {
         manifest = m.entries
         reply({ type: 'manifest-reply', changed: m.entries.map(([id]) => [id, 2]), added: [], removed: [] })
@@ -115,7 +123,10 @@ describe('session core', () => {
 
   it('an ERROR answering a step1 (nothing of the device in flight) is not a refused edit; one answering an update is', async () => {
     const store = new MemorySessionStore()
-    await store.persistRemote([{ householdId: 'gone', update: bigState(1, 10) }, { householdId: 'mine', update: bigState(2, 10) }])
+    await store.persistRemote([
+      { householdId: 'gone', update: bigState(1, 10) },
+      { householdId: 'mine', update: bigState(2, 10) },
+    ])
     await store.setEpoch('e1')
     store.edit('mine', (doc) => doc.getText('t').insert(0, 'x'))
     const server = scriptedServer((m, reply) => {
@@ -123,11 +134,13 @@ describe('session core', () => {
       if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [['gone', 3]], added: [], removed: [] })
       if (m.type !== 'doc') return
       const p = readDocPayload(m.payload)
-      if (p.kind === 'step1' && m.householdId === 'gone') reply({ type: 'error', code: 'sync/forbidden', message: 'not yours', householdId: 'gone' })
+      if (p.kind === 'step1' && m.householdId === 'gone')
+        reply({ type: 'error', code: 'sync/forbidden', message: 'not yours', householdId: 'gone' })
       else if (p.kind === 'step1') {
         reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
         reply({ type: 'head', householdId: m.householdId, serverSeq: 1 })
-      } else if (p.kind === 'update') reply({ type: 'error', code: 'sync/layout-violation', message: 'no', householdId: m.householdId })
+      } else if (p.kind === 'update')
+        reply({ type: 'error', code: 'sync/layout-violation', message: 'no', householdId: m.householdId })
     })
     const s = session(store, server.createSocket)
     s.start()
@@ -141,19 +154,25 @@ describe('session core', () => {
   it('P17: a removed household with unsynced edits gets no step1, its outbox is pushed, and it is dropped only after the ACK; a refused one stays', async () => {
     const store = new MemorySessionStore()
     await store.persistRemote(['moved', 'late', 'clean'].map((id, i) => ({ householdId: id, update: bigState(i, 10) })))
-    await store.setHeads([['moved', 4], ['late', 4], ['clean', 4]])
+    await store.setHeads([
+      ['moved', 4],
+      ['late', 4],
+      ['clean', 4],
+    ])
     await store.setEpoch('e1')
     store.edit('moved', (doc) => doc.getText('t').insert(0, 'before the move'))
     store.edit('late', (doc) => doc.getText('t').insert(0, 'after the grant'))
     const events: string[] = []
     const server = scriptedServer((m, reply) => {
       if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
-      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: ['moved', 'late', 'clean'] })
+      if (m.type === 'manifest')
+        reply({ type: 'manifest-reply', changed: [], added: [], removed: ['moved', 'late', 'clean'] })
       if (m.type !== 'doc') return
       const p = readDocPayload(m.payload)
       events.push(`${p.kind} ${m.householdId} held=${store.seqs.has(m.householdId)}`)
       if (p.kind !== 'update') return
-      if (m.householdId === 'late') reply({ type: 'error', code: 'sync/forbidden', message: 'grant ended', householdId: 'late' })
+      if (m.householdId === 'late')
+        reply({ type: 'error', code: 'sync/forbidden', message: 'grant ended', householdId: 'late' })
       else reply({ type: 'ack', householdId: m.householdId, serverSeq: 5 })
     })
     const s = session(store, server.createSocket)

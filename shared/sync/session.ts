@@ -53,7 +53,15 @@ export interface SyncSessionOptions {
 }
 
 export class SyncSession {
-  status: SyncStatus = { phase: 'idle', remaining: 0, total: 0, refused: 0, lastSyncAt: null, stopReason: null, lastError: null }
+  status: SyncStatus = {
+    phase: 'idle',
+    remaining: 0,
+    total: 0,
+    refused: 0,
+    lastSyncAt: null,
+    stopReason: null,
+    lastError: null,
+  }
   readonly #o: SyncSessionOptions
   readonly #timers: SessionTimers
   readonly #backoff: Backoff
@@ -170,14 +178,23 @@ export class SyncSession {
       setStatus: (patch) => this.#setStatus(patch),
       armWatchdog: () => this.#armWatchdog(),
       resetBackoff: () => this.#backoff.reset(),
-      retryLater: (id) => this.#timers.set(() => this.notifyOutbox(id), this.#o.retryDelay?.() ?? 3000 + Math.random() * 5000),
+      retryLater: (id) =>
+        this.#timers.set(() => this.notifyOutbox(id), this.#o.retryDelay?.() ?? 3000 + Math.random() * 5000),
     })
     this.#frames = frames
     let opened = false
     socket.onopen = () => {
       if (this.#socket !== socket) return
       opened = true
-      this.#sendBytes(socket, encodeMessage({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: this.#o.deviceId, appVersion: this.#o.appVersion }))
+      this.#sendBytes(
+        socket,
+        encodeMessage({
+          type: 'hello',
+          protocol: PROTOCOL_VERSION,
+          deviceId: this.#o.deviceId,
+          appVersion: this.#o.appVersion,
+        }),
+      )
       this.#armWatchdog()
     }
     socket.onmessage = (ev) => {
@@ -216,7 +233,11 @@ export class SyncSession {
       this.#setStatus({ phase: 'stopped', stopReason, remaining: 0, total: 0 })
       return
     }
-    this.#setStatus({ phase: this.#o.isOnline && !this.#o.isOnline() ? 'offline' : 'connecting', remaining: 0, total: 0 })
+    this.#setStatus({
+      phase: this.#o.isOnline && !this.#o.isOnline() ? 'offline' : 'connecting',
+      remaining: 0,
+      total: 0,
+    })
     this.#scheduleRetry()
   }
 
@@ -322,4 +343,3 @@ export class SyncSession {
     return (this.#o.now ?? Date.now)()
   }
 }
-

@@ -1,7 +1,18 @@
 // Test-fixture builders: valid, plausible `rasoat.household/1` households for tests, docs and benchmarks.
 // makeHousehold() with no seed is a fixed non-deprived urban household; with a seed it is a varied, deterministic one.
 import { listUnits } from '../units/units.ts'
-import type { Device, Dwelling, Education, Household, Income, Member, Relation, Sex, Toilet, WaterSource } from '../household/types.ts'
+import type {
+  Device,
+  Dwelling,
+  Education,
+  Household,
+  Income,
+  Member,
+  Relation,
+  Sex,
+  Toilet,
+  WaterSource,
+} from '../household/types.ts'
 import { HOUSEHOLD_FORMAT } from '../household/types.ts'
 import { seededRandom, syntheticPersonalId, syntheticUuid } from '../household/synthetic.ts'
 
@@ -27,7 +38,11 @@ export function makeMember(overrides: Partial<Member> = {}): Member {
   const birthDate = overrides.birthDate ?? '1980-05-10'
   return {
     id: `00000000-0000-4000-8000-${String(memberCounter).padStart(12, '0')}`,
-    personalId: syntheticPersonalId(sex, birthDate, seededRandom(hashString(`${overrides.fullName ?? ''}|${birthDate}|${sex}`))),
+    personalId: syntheticPersonalId(
+      sex,
+      birthDate,
+      seededRandom(hashString(`${overrides.fullName ?? ''}|${birthDate}|${sex}`)),
+    ),
     fullName: 'Nguyễn Văn An',
     sex,
     birthDate,
@@ -61,8 +76,21 @@ const BASE_DWELLING: Dwelling = {
 
 function baseMembers(): Member[] {
   return [
-    makeMember({ id: 'a0000000-0000-4000-8000-000000000001', fullName: 'Nguyễn Văn An', sex: 'male', birthDate: '1980-05-10', relation: 'head' }),
-    makeMember({ id: 'a0000000-0000-4000-8000-000000000002', fullName: 'Trần Thị Bình', sex: 'female', birthDate: '1983-08-20', relation: 'spouse', employment: 'self_employed' }),
+    makeMember({
+      id: 'a0000000-0000-4000-8000-000000000001',
+      fullName: 'Nguyễn Văn An',
+      sex: 'male',
+      birthDate: '1980-05-10',
+      relation: 'head',
+    }),
+    makeMember({
+      id: 'a0000000-0000-4000-8000-000000000002',
+      fullName: 'Trần Thị Bình',
+      sex: 'female',
+      birthDate: '1983-08-20',
+      relation: 'spouse',
+      employment: 'self_employed',
+    }),
     makeMember({
       id: 'a0000000-0000-4000-8000-000000000003',
       fullName: 'Nguyễn Thị Cúc',
@@ -113,8 +141,20 @@ function fixedHousehold(): Household {
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Hồ', 'Ngô', 'Dương']
 const MIDDLE = { male: ['Văn', 'Hữu', 'Đức', 'Quang', 'Minh'], female: ['Thị', 'Ngọc', 'Thu', 'Thanh'] }
-const GIVEN = { male: ['An', 'Bảo', 'Cường', 'Dũng', 'Hùng', 'Phong', 'Sơn', 'Tuấn'], female: ['Hoa', 'Lan', 'Mai', 'Nga', 'Thảo', 'Yến', 'Hương'] }
-const WATERS: WaterSource[] = ['piped', 'piped', 'piped', 'drilled_well', 'protected_dug_well', 'rainwater', 'unprotected_well', 'surface_water']
+const GIVEN = {
+  male: ['An', 'Bảo', 'Cường', 'Dũng', 'Hùng', 'Phong', 'Sơn', 'Tuấn'],
+  female: ['Hoa', 'Lan', 'Mai', 'Nga', 'Thảo', 'Yến', 'Hương'],
+}
+const WATERS: WaterSource[] = [
+  'piped',
+  'piped',
+  'piped',
+  'drilled_well',
+  'protected_dug_well',
+  'rainwater',
+  'unprotected_well',
+  'surface_water',
+]
 const TOILETS: Toilet[] = ['septic', 'septic', 'semi_septic', 'pour_flush', 'unimproved_pit', 'none']
 const DEVICE_POOL: Device[] = ['tv', 'radio', 'smartphone', 'feature_phone', 'computer', 'tablet']
 
@@ -127,13 +167,28 @@ function randomHousehold(seed: number): Household {
   const units = listUnits()
   const unit = pick(units)
   const family = pick(FAMILY)
-  const date = (y: number) => `${y}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`
+  const date = (y: number) =>
+    `${y}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`
 
   const member = (relation: Relation, sex: Sex, birthYear: number): Member => {
     const age = year - birthYear
     const birthDate = date(birthYear)
     const child = age < 16
-    const education: Education = age < 6 ? 'none' : age < 11 ? 'primary' : age < 15 ? 'lower_secondary' : pick(['primary', 'lower_secondary', 'upper_secondary', 'upper_secondary', 'vocational', 'college_or_higher'])
+    const education: Education =
+      age < 6
+        ? 'none'
+        : age < 11
+          ? 'primary'
+          : age < 15
+            ? 'lower_secondary'
+            : pick([
+                'primary',
+                'lower_secondary',
+                'upper_secondary',
+                'upper_secondary',
+                'vocational',
+                'college_or_higher',
+              ])
     return {
       id: syntheticUuid(rand),
       personalId: chance(0.9) ? syntheticPersonalId(sex, birthDate, rand) : null,
@@ -143,7 +198,19 @@ function randomHousehold(seed: number): Household {
       relation,
       ethnicity: unit.name.startsWith('A Lưới') && chance(0.8) ? pick(['Tà Ôi', 'Cơ Tu', 'Pa Cô']) : 'Kinh',
       ableToWork: age >= 15 && age < 60 && chance(0.9),
-      employment: age < 15 ? 'not_working' : pick(['wage_with_contract', 'wage_with_contract', 'wage_without_contract', 'self_employed', 'self_employed', 'self_employed', 'unemployed_seeking', 'not_working']),
+      employment:
+        age < 15
+          ? 'not_working'
+          : pick([
+              'wage_with_contract',
+              'wage_with_contract',
+              'wage_without_contract',
+              'self_employed',
+              'self_employed',
+              'self_employed',
+              'unemployed_seeking',
+              'not_working',
+            ]),
       disability: chance(0.05),
       monthlySocialAllowance: age >= 60 ? chance(0.5) : chance(0.03),
       healthInsurance: chance(0.93),
@@ -157,25 +224,40 @@ function randomHousehold(seed: number): Household {
   const headSex: Sex = chance(0.75) ? 'male' : 'female'
   const headYear = year - 25 - Math.floor(rand() * 50)
   const members: Member[] = [member('head', headSex, headYear)]
-  if (chance(0.8)) members.push(member('spouse', headSex === 'male' ? 'female' : 'male', headYear + Math.floor(rand() * 7) - 2))
+  if (chance(0.8))
+    members.push(member('spouse', headSex === 'male' ? 'female' : 'male', headYear + Math.floor(rand() * 7) - 2))
   const children = Math.floor(rand() * 4)
   for (let i = 0; i < children; i++) {
-    members.push(member('child', chance(0.5) ? 'male' : 'female', Math.min(year - 1, headYear + 20 + Math.floor(rand() * 20))))
+    members.push(
+      member('child', chance(0.5) ? 'male' : 'female', Math.min(year - 1, headYear + 20 + Math.floor(rand() * 20))),
+    )
   }
-  if (chance(0.25)) members.push(member('parent', chance(0.5) ? 'male' : 'female', headYear - 22 - Math.floor(rand() * 10)))
+  if (chance(0.25))
+    members.push(member('parent', chance(0.5) ? 'male' : 'female', headYear - 22 - Math.floor(rand() * 10)))
 
   const r = rand()
-  const income: Income = r < 0.7 ? { perCapitaMonthly: Math.round((800_000 + rand() * 5_200_000) / 10_000) * 10_000 } : r < 0.9 ? { b1Score: Math.round(rand() * 250) } : {}
+  const income: Income =
+    r < 0.7
+      ? { perCapitaMonthly: Math.round((800_000 + rand() * 5_200_000) / 10_000) * 10_000 }
+      : r < 0.9
+        ? { b1Score: Math.round(rand() * 250) }
+        : {}
   const devices = DEVICE_POOL.filter(() => chance(0.4))
   return {
     format: HOUSEHOLD_FORMAT,
     id: syntheticUuid(rand),
     period,
     unit: unit.code,
-    village: unit.kind === 'phường' ? `Tổ dân phố ${1 + Math.floor(rand() * 20)}` : `Thôn ${1 + Math.floor(rand() * 12)}`,
+    village:
+      unit.kind === 'phường' ? `Tổ dân phố ${1 + Math.floor(rand() * 20)}` : `Thôn ${1 + Math.floor(rand() * 12)}`,
     address: `${1 + Math.floor(rand() * 200)} đường ${pick(['Lê Lợi', 'Hùng Vương', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Điện Biên Phủ'])}`,
     location: chance(0.6)
-      ? { lat: 16.2 + rand() * 0.5, lng: 107.2 + rand() * 0.6, accuracyM: Math.round(5 + rand() * 60), capturedAt: `${period}-10-15T08:30:00Z` }
+      ? {
+          lat: 16.2 + rand() * 0.5,
+          lng: 107.2 + rand() * 0.6,
+          accuracyM: Math.round(5 + rand() * 60),
+          capturedAt: `${period}-10-15T08:30:00Z`,
+        }
       : null,
     farming: unit.kind === 'xã' ? chance(0.6) : chance(0.1),
     income,
@@ -190,7 +272,9 @@ function randomHousehold(seed: number): Household {
       toilet: pick(TOILETS),
       internet: chance(0.75),
       devices,
-      ...(year >= 2027 || chance(0.3) ? { waste: pick(['collected', 'collected', 'treated_on_site', 'untreated'] as const) } : {}),
+      ...(year >= 2027 || chance(0.3)
+        ? { waste: pick(['collected', 'collected', 'treated_on_site', 'untreated'] as const) }
+        : {}),
     },
     attributes: {
       ethnicMinority: members.some((m) => m.ethnicity !== 'Kinh'),

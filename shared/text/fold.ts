@@ -6,18 +6,14 @@ const SPACES = /\s+/g
 
 /** Lowercase, strip tone and vowel marks (ă â ê ô ơ ư and the five tones), đ/Đ → d, collapse whitespace. */
 export function foldForSearch(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .toLowerCase()
-    .replace(/đ/g, 'd')
-    .replace(SPACES, ' ')
-    .trim()
+  return s.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().replace(/đ/g, 'd').replace(SPACES, ' ').trim()
 }
 
 /** True when every space-separated word of `query` occurs in `text`, both folded. */
 export function matchesSearch(text: string, query: string): boolean {
   const haystack = foldForSearch(text)
-  const words = foldForSearch(query).split(' ').filter((w) => w.length > 0)
+  const words = foldForSearch(query)
+    .split(' ')
+    .filter((w) => w.length > 0)
   return words.every((w) => haystack.includes(w))
 }

@@ -36,10 +36,14 @@ export function loadUnitCatalogue(json: unknown): UnitListResult {
   const seen = new Set<string>()
   const errors: { path: string; message: string; code: string }[] = []
   parsed.data.units.forEach((u, i) => {
-    if (seen.has(u.code)) errors.push({ path: `$.units[${i}].code`, message: `duplicate unit code ${u.code}`, code: 'units/duplicate-code' })
+    if (seen.has(u.code))
+      errors.push({
+        path: `$.units[${i}].code`,
+        message: `duplicate unit code ${u.code}`,
+        code: 'units/duplicate-code',
+      })
     seen.add(u.code)
   })
   if (errors.length > 0) return { ok: false, errors }
   return { ok: true, catalogue: buildCatalogue(parsed.data) }
 }
-

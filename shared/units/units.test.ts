@@ -63,7 +63,11 @@ describe('loadUnitCatalogue (admin replacement)', () => {
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.errors[0]).toMatchObject({ path: '$.units[1].code', code: 'units/duplicate-code' })
 
-    const bad = loadUnitCatalogue({ format: 'rasoat.units/1', source: 'x', units: [{ code: '1', name: 'A', kind: 'huyện', extra: 1 }] })
+    const bad = loadUnitCatalogue({
+      format: 'rasoat.units/1',
+      source: 'x',
+      units: [{ code: '1', name: 'A', kind: 'huyện', extra: 1 }],
+    })
     expect(bad.ok).toBe(false)
     if (!bad.ok) {
       const paths = bad.errors.map((e) => e.path)

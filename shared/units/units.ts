@@ -32,8 +32,7 @@ export interface UnitCatalogue {
 }
 
 export type UnitListResult =
-  | { ok: true; catalogue: UnitCatalogue }
-  | { ok: false; errors: { path: string; message: string; code: string }[] }
+  { ok: true; catalogue: UnitCatalogue } | { ok: false; errors: { path: string; message: string; code: string }[] }
 
 export function areaTypeOfKind(kind: UnitKind): AreaType {
   return kind === 'phường' ? 'urban' : 'rural'

@@ -31,13 +31,34 @@ describe('migration 001 people-and-places', () => {
     expect(columns('villages')).toEqual(['id', 'unit_code', 'name'])
     expect(columns('periods')).toEqual(['id', 'standard', 'reference_date', 'is_current'])
     expect(columns('users')).toEqual([
-      'id', 'username', 'password_hash', 'role', 'unit_code', 'display_name', 'created_at', 'disabled',
+      'id',
+      'username',
+      'password_hash',
+      'role',
+      'unit_code',
+      'display_name',
+      'created_at',
+      'disabled',
     ])
     expect(columns('sessions')).toEqual(['token_hash', 'user_id', 'device_id', 'created_at', 'expires_at'])
     expect(columns('assignments')).toEqual(['user_id', 'village_id'])
     expect(columns('households')).toEqual([
-      'id', 'period', 'unit_code', 'village_id', 'head_name', 'address', 'status', 'category',
-      'deprivation_count', 'lat', 'lng', 'accuracy_m', 'last_editor', 'server_seq', 'updated_at', 'search_text',
+      'id',
+      'period',
+      'unit_code',
+      'village_id',
+      'head_name',
+      'address',
+      'status',
+      'category',
+      'deprivation_count',
+      'lat',
+      'lng',
+      'accuracy_m',
+      'last_editor',
+      'server_seq',
+      'updated_at',
+      'search_text',
     ])
     expect(columns('photos')).toEqual(['sha256', 'household_id', 'uploaded_by', 'content_type', 'bytes', 'created_at'])
   })

@@ -21,17 +21,55 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const columns = (table: string): string[] => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+const columns = (table: string): string[] =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
 
 describe('migration 002 relay-doc-store', () => {
   it('creates the storage, binding, history and conflict tables', () => {
-    expect(columns('doc_state')).toEqual(['household_id', 'snapshot', 'state_vector', 'snapshot_seq', 'server_seq', 'log_bytes', 'log_rows', 'updated_at'])
-    expect(columns('doc_log')).toEqual(['household_id', 'seq', 'update', 'user_id', 'device_id', 'client_ids', 'received_at'])
+    expect(columns('doc_state')).toEqual([
+      'household_id',
+      'snapshot',
+      'state_vector',
+      'snapshot_seq',
+      'server_seq',
+      'log_bytes',
+      'log_rows',
+      'updated_at',
+    ])
+    expect(columns('doc_log')).toEqual([
+      'household_id',
+      'seq',
+      'update',
+      'user_id',
+      'device_id',
+      'client_ids',
+      'received_at',
+    ])
     expect(columns('doc_log_archive')).toEqual([...columns('doc_log'), 'archived_at'])
     expect(columns('client_ids')).toEqual(['client_id', 'user_id', 'device_id', 'first_seen'])
-    expect(columns('field_history')).toEqual(['household_id', 'path', 'value_json', 'user_id', 'device_id', 'client_id', 'clock', 'received_at', 'server_seq'])
+    expect(columns('field_history')).toEqual([
+      'household_id',
+      'path',
+      'value_json',
+      'user_id',
+      'device_id',
+      'client_id',
+      'clock',
+      'received_at',
+      'server_seq',
+    ])
     expect(columns('conflicts')).toEqual([
-      'id', 'household_id', 'path', 'base_json', 'candidates_json', 'kept_json', 'status', 'resolved_by', 'resolution_json', 'created_at', 'resolved_at',
+      'id',
+      'household_id',
+      'path',
+      'base_json',
+      'candidates_json',
+      'kept_json',
+      'status',
+      'resolved_by',
+      'resolution_json',
+      'created_at',
+      'resolved_at',
     ])
   })
 
@@ -44,9 +82,19 @@ describe('migration 002 relay-doc-store', () => {
   })
 
   it('conflict status is open or resolved, ids are integers', () => {
-    const id = db.prepare(`INSERT INTO conflicts (household_id, path, candidates_json, status, created_at) VALUES ('h', 'address', '[]', 'open', 0)`).run().lastInsertRowid
+    const id = db
+      .prepare(
+        `INSERT INTO conflicts (household_id, path, candidates_json, status, created_at) VALUES ('h', 'address', '[]', 'open', 0)`,
+      )
+      .run().lastInsertRowid
     expect(typeof id === 'number' || typeof id === 'bigint').toBe(true)
-    expect(() => db.prepare(`INSERT INTO conflicts (household_id, path, candidates_json, status, created_at) VALUES ('h', 'x', '[]', 'maybe', 0)`).run()).toThrow(/CHECK/)
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO conflicts (household_id, path, candidates_json, status, created_at) VALUES ('h', 'x', '[]', 'maybe', 0)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/)
   })
 
   it('running the migrations again changes nothing', () => {

@@ -14,10 +14,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('migration 003 household-list-order', () => {
   it('lets the period list walk households_period_id in id order', () => {
     const db = openDb(join(dir, 'rasoat.db'))
-    migrate(db, migrations.filter((m) => m.id <= 3))
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM households h WHERE 1 = 1 AND h.period = ? ORDER BY h.id LIMIT 101`).all('2025') as {
-      detail: string
-    }[]).map((r) => r.detail)
+    migrate(
+      db,
+      migrations.filter((m) => m.id <= 3),
+    )
+    const plan = (
+      db
+        .prepare(`EXPLAIN QUERY PLAN SELECT id FROM households h WHERE 1 = 1 AND h.period = ? ORDER BY h.id LIMIT 101`)
+        .all('2025') as {
+        detail: string
+      }[]
+    ).map((r) => r.detail)
     expect(plan.join(' ')).toContain('households_period_id')
     expect(plan.join(' ')).not.toContain('TEMP B-TREE')
     db.close()

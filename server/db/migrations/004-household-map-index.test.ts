@@ -14,8 +14,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('migration 004 household-map-index', () => {
   it('replaces (period, lat) with a covering (period, lat, lng, status) index used by the cluster query', () => {
     const db = openDb(join(dir, 'rasoat.db'))
-    migrate(db, migrations.filter((m) => m.id <= 4))
-    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'households'").pluck().all()
+    migrate(
+      db,
+      migrations.filter((m) => m.id <= 4),
+    )
+    const names = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'households'")
+      .pluck()
+      .all()
     expect(names).toContain('households_map')
     expect(names).not.toContain('households_period_lat')
     const plan = (

@@ -16,7 +16,10 @@ describe('migration 006 storage-meta', () => {
     // Pinned to the migrations up to this one, so later migrations do not change what it checks.
     const upTo6 = migrations.filter((m) => m.id <= 6)
     const a = openDb(join(dir, 'a.db'))
-    migrate(a, migrations.filter((m) => m.id <= 5))
+    migrate(
+      a,
+      migrations.filter((m) => m.id <= 5),
+    )
     expect(migrate(a, upTo6)).toEqual([6])
     const epoch = readEpoch(a)
     expect(epoch).toMatch(/^[0-9a-f-]{36}$/)
@@ -37,8 +40,11 @@ describe('migration 006 storage-meta', () => {
   it('indexes photos by uploader and time', () => {
     const db = openDb(join(dir, 'c.db'))
     migrate(db, migrations)
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' ')
-    expect(plan(`SELECT COUNT(*) FROM photos WHERE uploaded_by = 'u' AND created_at > 0`)).toContain('photos_uploader_time')
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' ')
+    expect(plan(`SELECT COUNT(*) FROM photos WHERE uploaded_by = 'u' AND created_at > 0`)).toContain(
+      'photos_uploader_time',
+    )
     db.close()
   })
 })

@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('migration 007 household-admission', () => {
   it('adds households.admission, NULL for rows that existed before', () => {
     const db = openDb(join(dir, 'rasoat.db'))
-    migrate(db, migrations.filter((m) => m.id < 7))
+    migrate(
+      db,
+      migrations.filter((m) => m.id < 7),
+    )
     db.prepare("INSERT INTO households (id, period, unit_code, village_id) VALUES ('h1', '2025', '19789', 'v1')").run()
     migrate(db, migrations)
     expect(db.prepare("SELECT admission FROM households WHERE id = 'h1'").pluck().get()).toBeNull()

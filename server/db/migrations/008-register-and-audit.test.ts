@@ -14,9 +14,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('migration 008 register-and-audit', () => {
   it('adds the tables to a database at 007; a household code is unique per period', () => {
     const db = openDb(join(dir, 'a.db'))
-    migrate(db, migrations.filter((m) => m.id <= 7))
-    expect(migrate(db, migrations.filter((m) => m.id <= 8))).toEqual([8])
-    const insert = db.prepare('INSERT INTO register_households (period, household_code, household_id, import_id) VALUES (?, ?, ?, ?)')
+    migrate(
+      db,
+      migrations.filter((m) => m.id <= 7),
+    )
+    expect(
+      migrate(
+        db,
+        migrations.filter((m) => m.id <= 8),
+      ),
+    ).toEqual([8])
+    const insert = db.prepare(
+      'INSERT INTO register_households (period, household_code, household_id, import_id) VALUES (?, ?, ?, ?)',
+    )
     insert.run('2025', 'HK1', 'h1', 'i1')
     insert.run('2026', 'HK1', 'h2', 'i1')
     expect(() => insert.run('2025', 'HK1', 'h3', 'i1')).toThrow(/UNIQUE/)

@@ -5,7 +5,15 @@ import WebSocket from 'ws'
 export type LiveMessage = { type: string; [k: string]: unknown }
 export interface DeltasMessage {
   type: 'deltas'
-  pins: { id: string; lat: number; lng: number; status: string; category: string; flags: string[]; editor: string | null }[]
+  pins: {
+    id: string
+    lat: number
+    lng: number
+    status: string
+    category: string
+    flags: string[]
+    editor: string | null
+  }[]
   removed: string[]
   villages: { unit: string; village: string; counts: Record<string, unknown> }[]
   enumerators: { unit: string; userId: string; counts: Record<string, unknown> }[]
@@ -67,8 +75,15 @@ export class LiveClient {
   }
 
   /** The first deltas frame carrying a pin for `householdId` that passes `test`. */
-  async pin(householdId: string, test: (p: DeltasMessage['pins'][number]) => boolean = () => true, from?: number): Promise<DeltasMessage['pins'][number]> {
-    const m = (await this.next((x) => x.type === 'deltas' && (x as unknown as DeltasMessage).pins.some((p) => p.id === householdId && test(p)), from)) as unknown as DeltasMessage
+  async pin(
+    householdId: string,
+    test: (p: DeltasMessage['pins'][number]) => boolean = () => true,
+    from?: number,
+  ): Promise<DeltasMessage['pins'][number]> {
+    const m = (await this.next(
+      (x) => x.type === 'deltas' && (x as unknown as DeltasMessage).pins.some((p) => p.id === householdId && test(p)),
+      from,
+    )) as unknown as DeltasMessage
     return m.pins.find((p) => p.id === householdId && test(p)) as DeltasMessage['pins'][number]
   }
 
