@@ -4,6 +4,7 @@
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc, type FoundHousehold } from '../../shared/doc/household-doc.ts'
+import { MAX_NEW_CLIENT_IDS_PER_UPDATE } from '../../shared/sync/limits.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import { createHouseholdCreation } from './household-creation.ts'
 import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../test-support/relay-server.ts'
@@ -148,6 +149,39 @@ describe('creation', () => {
     expect(
       ['nf-plain', 'nf-period', 'nf-alias', 'nf-other-id', 'nf-verified'].some((id) => server.docStore.exists(id)),
     ).toBe(false)
+    await c.close()
+  })
+
+  it('N10 a creation made by more new Yjs client ids than one update may bind is refused; none is bound', async () => {
+    // The same cap as for any update (sync/too-many-client-ids): a crafted creation must not bind thousands of ids.
+    const doc = new Y.Doc()
+    doc.clientID = clientId++
+    const h = new HouseholdDoc(doc)
+    const r = h.foundInField({
+      id: 'nf-many-ids',
+      period,
+      unit: TEST_UNIT,
+      village: 'nv-mine',
+      address: 'Kiệt 1',
+      headName: 'Lê Văn Tám',
+    })
+    if (!r.ok) throw new Error(r.reason)
+    const base = clientId
+    for (let i = 0; i < MAX_NEW_CLIENT_IDS_PER_UPDATE + 4; i++) {
+      const writer = new Y.Doc()
+      Y.applyUpdate(writer, Y.encodeStateAsUpdate(doc))
+      writer.clientID = clientId++
+      new HouseholdDoc(writer).setField('address', `Kiệt ${i + 2}`)
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(writer, Y.encodeStateVector(doc)))
+    }
+    const c = await phone()
+    expect(await c.sendUpdate('nf-many-ids', Y.encodeStateAsUpdate(doc))).toMatchObject({
+      type: 'error',
+      code: 'sync/too-many-client-ids',
+    })
+    expect(server.docStore.exists('nf-many-ids')).toBe(false)
+    const bound = server.db.prepare('SELECT COUNT(*) FROM client_ids WHERE client_id >= ?').pluck().get(base)
+    expect(bound).toBe(0)
     await c.close()
   })
 

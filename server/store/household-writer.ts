@@ -255,6 +255,21 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * and compactions. Only the entries held when it started: an update arriving meanwhile is not waited for (after
    * close() it would never commit).
    */
+  /** An update's Yjs client ids: none bound to another user, at most MAX_NEW_CLIENT_IDS_PER_UPDATE new ones. */
+  function clientIdsRefusal(clientIds: readonly number[], userId: string): Extract<SubmitResult, { kind: 'rejected' }> | null {
+    const taken = bindings.refused(clientIds, userId)
+    if (taken !== null)
+      return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+    const unbound = bindings.unbound(clientIds)
+    if (unbound > MAX_NEW_CLIENT_IDS_PER_UPDATE)
+      return {
+        kind: 'rejected',
+        code: 'sync/too-many-client-ids',
+        reason: `update uses ${unbound} new client ids (at most ${MAX_NEW_CLIENT_IDS_PER_UPDATE})`,
+      }
+    return null
+  }
+
   async function commitAndSettle(commit: () => Promise<void>): Promise<void> {
     const held = [...assigned.values()].map((a) => a.committed)
     await commit()
@@ -363,16 +378,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
       if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
       if (insp.pending) return { kind: 'resync' }
-      const taken = bindings.refused(insp.clientIds, author.userId)
-      if (taken !== null)
-        return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
-      const unbound = bindings.unbound(insp.clientIds)
-      if (unbound > MAX_NEW_CLIENT_IDS_PER_UPDATE)
-        return {
-          kind: 'rejected',
-          code: 'sync/too-many-client-ids',
-          reason: `update uses ${unbound} new client ids (at most ${MAX_NEW_CLIENT_IDS_PER_UPDATE})`,
-        }
+      const refusedIds = clientIdsRefusal(insp.clientIds, author.userId)
+      if (refusedIds !== null) return refusedIds
       const freshClientIds = bindings.claim(insp.clientIds, author.userId)
       let result: SubmitResult | undefined
       try {
@@ -423,9 +430,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
           code: 'sync/invalid-update',
           reason: 'a new household must come as one complete document',
         }
-      const taken = bindings.refused(insp.clientIds, author.userId)
-      if (taken !== null)
-        return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
+      const refusedIds = clientIdsRefusal(insp.clientIds, author.userId)
+      if (refusedIds !== null) return refusedIds
       const fresh = bindings.claim(insp.clientIds, author.userId)
       const t = now()
       db.transaction(() => {
