@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   })
   placeRoutes(app, { db: deps.db })
   householdRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore })
-  pinRoutes(app, { db: deps.db, feed })
+  pinRoutes(app, { db: deps.db, feed, now })
   // The console's map: the configured tile URL (TILE_URL), or null for pins on a plain background.
   app.get('/api/map', (c) => c.json({ tileUrl: deps.tileUrl ?? null }))
   progressRoutes(app, { db: deps.db, feed })

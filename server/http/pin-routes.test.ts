@@ -2,6 +2,7 @@
 // 19, filters by village, enumerator, status and category, scoped per role.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PIN_REQUEST_RATE } from './pin-routes.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
 import { makeWorld, type World } from '../test-support/world.ts'
 
@@ -113,6 +114,26 @@ describe('GET /api/pins', () => {
       expect(total(await pins(`${HUE}&zoom=12&unit=u${i}`, w.tokens.admin))).toBe(0)
     }
     expect(s.feed.pins.loadedUnits()).toBe(held)
+  })
+
+  it('limits map requests per user (each may build indexes): beyond the burst 429 rate/limited, again after a second', async () => {
+    let t = 1_000_000
+    const frozen = await startTestServer({ now: () => t })
+    try {
+      const fw = await makeWorld(frozen)
+      const ask = () => frozen.api(`/api/pins?${HUE}&zoom=12`, { token: fw.tokens.sup })
+      for (let i = 0; i < PIN_REQUEST_RATE.burst; i++) expect((await ask()).status).toBe(200)
+      const refused = await ask()
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('1')
+      expect(((await refused.json()) as { code: string }).code).toBe('rate/limited')
+      // Another user's budget is their own.
+      expect((await frozen.api(`/api/pins?${HUE}&zoom=12`, { token: fw.tokens.admin })).status).toBe(200)
+      t += 1000
+      expect((await ask()).status).toBe(200)
+    } finally {
+      await frozen.stop()
+    }
   })
 
   it('rejects a malformed bbox or filter', async () => {

@@ -142,9 +142,10 @@ export interface PinIndex {
   update(householdId: string, period: string, unit: string, pin: PinRow | null): PinRow | null | undefined
   /**
    * Loads and indexes the units one at a time, yielding to the event loop between them, so a first city view (40
-   * units, 300,000 households, seconds of work) never holds up the relay's ACKs for more than one unit's build.
+   * units, 300,000 households, seconds of work) never holds up the relay's ACKs for more than one unit's build. With
+   * `box`, only units whose pins reach into it are indexed (query() skips the others anyway).
    */
-  prepare(period: string, units: readonly string[], filters: PinFilters): Promise<void>
+  prepare(period: string, units: readonly string[], filters: PinFilters, box?: BBox): Promise<void>
   /** (period, unit) indexes held in memory. */
   loadedUnits(): number
 }
@@ -244,8 +245,12 @@ export function createPinIndex(store: ConsoleStore): PinIndex {
       u.version++
       return old
     },
-    async prepare(period, unitList, filters) {
+    async prepare(period, unitList, filters, box) {
       for (const unit of unitList) {
+        if (box) {
+          const loaded = unitPins(period, unit)
+          if (!loaded.box || !overlaps(loaded.box, box)) continue // query() skips it too: no index to build
+        }
         const u = units.get(keyOf(period, unit))
         if (
           u &&
