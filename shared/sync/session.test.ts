@@ -260,6 +260,8 @@ describe('session core', () => {
     expect(seen.filter((x) => x.startsWith('synced')).every((x) => x.endsWith('h1x2'))).toBe(true)
     expect(store.storedEpoch).toBe('after-restore')
     expect(await store.refusedHouseholds()).toEqual([])
+    // the serverSeqs of the old epoch (6) are gone: HEAD 2 then ACK 3 of the restored server are stored as they are
+    expect(store.seqs.get('h2')).toBe(3)
   })
 
   it('an edit answered by a retryable ERROR keeps the session out of "synced" until it is sent again and ACKed', async () => {
