@@ -232,11 +232,14 @@ export class SessionFrames {
     // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
-    const resend = epochChange ? [...this.#announced].filter((id) => !addedIds.has(id)) : []
+    // Under a new epoch every household goes whole, also one left out of the manifest (found in the field, or ACKed
+    // under the old epoch and edited since): the restored server may lack its creation.
+    const resend = epochChange ? [...new Set([...this.#announced, ...pending])].filter((id) => !addedIds.has(id)) : []
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
     // its outbox creates it on the server (docs/server.md "Households found in the field").
     const announcedPending = pending.filter((id) => this.#announced.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter(
+    const announcedResend = resend.filter((id) => this.#announced.has(id))
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...announcedResend])].filter(
       (id) => !addedIds.has(id) && !removedIds.has(id),
     )
     const frames: Uint8Array[] = []

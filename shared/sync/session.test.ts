@@ -317,4 +317,40 @@ describe('session core', () => {
     expect(await store.refusedHouseholds()).toEqual([])
     expect(sent).toEqual(['update h1', 'step1 h1'])
   })
+
+  it('P15: a household left out of the manifest (serverSeq 0 and an unsent edit, as the phone lists it) is re-sent whole, creation included, without a step1', async () => {
+    /** Lists households as the phone does: one with serverSeq 0 and an unsent edit is taken for unknown to the server. */
+    class PhoneListing extends MemorySessionStore {
+      override async manifest(): Promise<[string, number][]> {
+        return (await super.manifest()).filter(([id, seq]) => seq > 0 || (this.outbox.get(id)?.length ?? 0) === 0)
+      }
+    }
+    const store = new PhoneListing()
+    const created = bigState(5, 10)
+    await store.persistRemote([{ householdId: 'found', update: created }])
+    await store.setEpoch('before-restore')
+    store.edit('found', (doc) => doc.getText('t').insert(0, 'after the reset'))
+    const sent: string[] = []
+    let whole: Uint8Array | null = null
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply(WELCOME_AFTER_RESTORE)
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: [] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      sent.push(`${p.kind} ${m.householdId}`)
+      if (p.kind === 'update') {
+        whole ??= p.update
+        reply({ type: 'ack', householdId: m.householdId, serverSeq: sent.length })
+      }
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'synced' && store.unsynced() === 0)
+    s.stop()
+    expect(sent).toEqual(['update found', 'update found'])
+    const held = new Y.Doc()
+    Y.applyUpdate(held, whole!)
+    expect(Y.encodeStateVector(held)).toEqual(store.currentStateVector('found'))
+    expect(store.storedEpoch).toBe('after-restore')
+  })
 })
