@@ -219,7 +219,8 @@ export class SessionFrames {
     const epochChange = this.#newEpoch !== null
     if (added.length > 0) await store.addHouseholds(added.map(([id]) => id))
     // P15: after a restore `removed` may only say that the restored server lacks the household (e.g. one found in the
-    // field after the backup): nothing is dropped now; each is re-sent whole below and leaves only after its ACK.
+    // field after the backup): nothing is dropped now; each is re-sent whole below (no step1) and stays, refused if
+    // the server refuses it; the next manifest, under the adopted epoch, drops it if it is still not the user's.
     if (removed.length > 0 && !epochChange) await store.removeHouseholds(removed)
     this.ready = true
     for (const id of await store.refusedHouseholds()) this.#refused.add(id)
