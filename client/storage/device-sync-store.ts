@@ -72,8 +72,8 @@ export class DeviceSyncStore implements SessionStore {
   async removeHouseholds(ids: string[]): Promise<void> {
     for (const id of ids) {
       const row = this.index.get(id) ?? (await this.summary.household(id))
-      if (row && row.unsyncedCount > 0) {
-        // Never delete unsynced edits: keep the household and show it as "not yet synced".
+      if (row && (row.unsyncedCount > 0 || isRefused(row))) {
+        // Never delete unsynced edits, nor a refused household: keep it and show it as "not yet synced" or refused.
         this.index.put(await this.summary.updateHouseholds([id], (r) => ({ ...r, removed: true })))
       } else {
         await this.households.forget(id)
@@ -121,6 +121,10 @@ export class DeviceSyncStore implements SessionStore {
 
   setEpoch(epoch: string): Promise<void> {
     return this.summary.setSetting(EPOCH_SETTING, epoch)
+  }
+
+  async resetServerSeqs(): Promise<void> {
+    this.index.put(await this.summary.resetServerSeqs())
   }
 
   async discardLocal(householdId: string): Promise<void> {

@@ -133,6 +133,23 @@ export class SummaryDb {
     )
   }
 
+  /** Every household's serverSeq becomes 0 in one transaction (a new database epoch, P15); returns the rows. */
+  resetServerSeqs(): Promise<HouseholdSummary[]> {
+    return transact(
+      this.db,
+      STORES.households,
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore(STORES.households)
+        const rows = await request(store.getAll() as IDBRequest<HouseholdSummary[]>)
+        const out = rows.map((row) => ({ ...row, serverSeq: 0 }))
+        for (const row of out) store.put(row)
+        return out
+      },
+      'strict',
+    )
+  }
+
   /** Read-modify-write of many rows in one transaction; `change` returns null to delete the row. */
   updateHouseholds(
     ids: readonly string[],

@@ -1,6 +1,7 @@
 // P15 against the real relay: a device acknowledged under one database epoch meets a server restored from an older
 // copy of its SQLite file (new epoch). The device announces every household as never synced, re-sends what the
-// server lost (stored and ACKed), keeps unsynced edits counted until their own ACK, and adopts the new epoch.
+// server lost (stored and ACKed), keeps unsynced edits counted until their own ACK, and adopts the new epoch; a
+// household found in the field after the backup is created again on the restored server, never deleted on the device.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,7 +18,7 @@ import { createUser } from '../auth/users.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { ensureReferenceData } from '../db/reference-data.ts'
+import { currentPeriod, ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore, type DocStore } from '../store/doc-store.ts'
 import { createRelay } from './index.ts'
 import { householdUpdate } from '../test-support/household-fixture.ts'
@@ -153,5 +154,60 @@ it('P15: after a restore (new epoch) the device re-sends what the server lost; i
   // serverSeqs now count in the restored log, not the lost one.
   expect(store.seqs.get('he-1')).toBeLessThanOrEqual(server.docStore.head('he-1')!)
   expect(ackedSeq).toBeGreaterThan(0)
+  await server.stop()
+})
+
+it('P15: a household found in the field after the backup (ACKed, outbox empty) is created again by the re-send, and kept on the device', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rasoat-epoch-'))
+  dirs.push(dir)
+  const file = join(dir, 'rasoat.db')
+  let server = await start(file, 'epoch-1')
+  server.db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run('vf', TEST_UNIT, 'Thôn F')
+  const user = await createUser(server.db, {
+    username: 'lan',
+    password: 'correct horse battery',
+    role: 'enumerator',
+    villages: ['vf'],
+  })
+  const token = createSession(server.db, user.id).token
+  const period = currentPeriod(server.db)
+  server.db.pragma('wal_checkpoint(TRUNCATE)')
+  copyFileSync(file, join(dir, 'backup.db'))
+
+  const store = new MemorySessionStore()
+  let device = connectDevice({ url: server.url, token, store })
+  devices.push(device)
+  await device.until((s) => s.phase === 'synced', 'the first sync')
+  store.edit('hf-1', (doc) => {
+    const r = new HouseholdDoc(doc).foundInField({
+      id: 'hf-1',
+      period,
+      unit: TEST_UNIT,
+      village: 'vf',
+      address: 'Kiệt 3 Lê Lợi',
+      headName: 'Trần Thị Hoa',
+    })
+    if (!r.ok) throw new Error(r.reason)
+  })
+  device.session.notifyOutbox('hf-1')
+  await device.until((s) => s.phase === 'synced' && store.unsynced() === 0, 'the found household ACKed')
+  expect(store.seqs.get('hf-1')).toBe(1)
+  device.stop()
+  await server.stop()
+
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
+  copyFileSync(join(dir, 'backup.db'), file)
+  server = await start(file, 'epoch-2')
+  expect(server.docStore.readState('hf-1')).toBeFalsy()
+
+  device = connectDevice({ url: server.url, token, store })
+  devices.push(device)
+  await device.until(
+    (s) => s.phase === 'synced' && store.storedEpoch === 'epoch-2',
+    'the found household re-sent under epoch-2',
+  )
+  expect(serverAddress(server.docStore, 'hf-1')).toBe('Kiệt 3 Lê Lợi')
+  expect(store.docs.has('hf-1')).toBe(true)
+  expect(store.removed.has('hf-1')).toBe(false)
   await server.stop()
 })

@@ -156,8 +156,8 @@ export class MemorySessionStore implements SessionStore {
 
   async removeHouseholds(ids: string[]): Promise<void> {
     for (const id of ids) {
-      if ((this.outbox.get(id)?.length ?? 0) > 0) {
-        this.removed.add(id) // never drop unsynced edits
+      if ((this.outbox.get(id)?.length ?? 0) > 0 || this.refusals.get(id)?.retryable === false) {
+        this.removed.add(id) // never drop unsynced edits, nor a refused household (its owner decides)
         continue
       }
       this.removed.delete(id)
@@ -211,6 +211,10 @@ export class MemorySessionStore implements SessionStore {
 
   async setEpoch(epoch: string): Promise<void> {
     this.storedEpoch = epoch
+  }
+
+  async resetServerSeqs(): Promise<void> {
+    for (const id of this.seqs.keys()) this.seqs.set(id, 0)
   }
 
   async discardLocal(householdId: string): Promise<void> {

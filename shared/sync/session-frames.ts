@@ -57,8 +57,10 @@ export class SessionFrames {
   readonly #held = new Set<string>()
   /** The epoch in WELCOME when it differs from the stored one (P15), until every household was re-sent. */
   #newEpoch: string | null = null
-  /** Households whose full state was re-sent under #newEpoch and is not answered yet. */
+  /** Households whose full state was re-sent under #newEpoch and is not ACKed (or refused for good) yet. */
   readonly #resending = new Set<string>()
+  /** Households answered by a retryable ERROR, waiting to be sent again: not synced until then (nor after, until ACK). */
+  readonly #retrying = new Set<string>()
   /** Households named in this connection's MANIFEST (one created on the device and unknown to the server is not). */
   #announced = new Set<string>()
   /**
@@ -173,14 +175,18 @@ export class SessionFrames {
           return
         }
         const retryable = isRetryable(m.code)
-        if (retryable) this.#c.retryLater(m.householdId)
-        else {
+        if (retryable) {
+          // Sent again later (the whole state again when it was a re-send, P15); counted as remaining until its ACK.
+          this.#retrying.add(m.householdId)
+          this.#c.retryLater(m.householdId)
+        } else {
           this.#refused.add(m.householdId)
           this.#held.add(m.householdId)
+          this.#retrying.delete(m.householdId)
           this.#leaving.delete(m.householdId) // refused: kept and shown, never dropped (P17)
         }
         await store.rejected(m.householdId, { code: m.code, message: m.message, retryable })
-        await this.#answered(m.householdId)
+        if (!retryable) await this.#answered(m.householdId)
         this.#progress()
         return
       }
@@ -198,7 +204,9 @@ export class SessionFrames {
     let entries = await store.manifest()
     if (stored === null) await store.setEpoch(m.epoch)
     else if (stored !== m.epoch) {
+      // The list is read before the reset: a household found in the field, ACKed once and edited since, stays in it.
       this.#newEpoch = m.epoch
+      await store.resetServerSeqs()
       entries = entries.map(([id]) => [id, 0])
     }
     this.#announced = new Set(entries.map(([id]) => id))
@@ -208,27 +216,32 @@ export class SessionFrames {
 
   async #afterManifest(changed: [string, number][], added: [string, number][], removed: string[]): Promise<void> {
     const store = this.#c.store
+    const epochChange = this.#newEpoch !== null
     if (added.length > 0) await store.addHouseholds(added.map(([id]) => id))
-    if (removed.length > 0) await store.removeHouseholds(removed)
+    // P15: after a restore `removed` may only say that the restored server lacks the household (e.g. one found in the
+    // field after the backup): nothing is dropped now; each is re-sent whole below (no step1) and stays, refused if
+    // the server refuses it; the next manifest, under the adopted epoch, drops it if it is still not the user's.
+    if (removed.length > 0 && !epochChange) await store.removeHouseholds(removed)
     this.ready = true
     for (const id of await store.refusedHouseholds()) this.#refused.add(id)
     const pending = await store.pendingHouseholds()
     // Removed households the store kept hold unsynced edits: push them (no step1: the server no longer lets us read
-    // them), then drop them after the last ACK (P17). One with a refused edit stays, shown as refused.
+    // them), then drop them after the last ACK (P17). One with a refused edit stays, shown as refused. Under a new
+    // epoch none leaves on this connection: once re-sent and ACKed, the next manifest says whether it is still ours.
     const removedIds = new Set(removed)
-    for (const id of pending) if (removedIds.has(id)) this.#leaving.add(id)
+    if (!epochChange) for (const id of pending) if (removedIds.has(id)) this.#leaving.add(id)
     // The server bootstraps `added` households by itself (STATE + HEAD in deflated BATCHes, P14): no step1 for them.
     const addedIds = new Set(added.map(([id]) => id))
     for (const id of addedIds) this.#awaitingHead.add(id)
-    const resend =
-      this.#newEpoch === null
-        ? []
-        : (await store.manifest()).map(([id]) => id).filter((id) => !addedIds.has(id) && !removedIds.has(id))
+    // Under a new epoch every household goes whole, also one left out of the manifest (found in the field, or ACKed
+    // under the old epoch and edited since): the restored server may lack its creation.
+    const resend = epochChange ? [...new Set([...this.#announced, ...pending])].filter((id) => !addedIds.has(id)) : []
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
     // its outbox creates it on the server (docs/server.md "Households found in the field").
-    const announcedPending = pending.filter((id) => this.#announced.has(id) && !removedIds.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...resend])].filter(
-      (id) => !addedIds.has(id),
+    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    const announcedResend = resend.filter((id) => this.#announced.has(id))
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...announcedResend])].filter(
+      (id) => !addedIds.has(id) && !removedIds.has(id),
     )
     const frames: Uint8Array[] = []
     for (const id of toFetch) {
@@ -238,12 +251,7 @@ export class SessionFrames {
     // After a restore the server may lack anything: each household's whole state goes once as an update; the server
     // keeps what it lacks (structs it holds are skipped) and ACKs. The outbox follows, so unsynced counts stay until
     // their own ACK.
-    for (const id of resend) {
-      const whole = await store.diff(id, EMPTY_STATE_VECTOR)
-      this.#queueOf(id).push([])
-      this.#resending.add(id)
-      frames.push(encodeMessage(docUpdate(id, whole)))
-    }
+    for (const id of resend) frames.push(await this.#wholeState(id))
     this.#sendFrames(frames)
     if (this.#newEpoch !== null && this.#resending.size === 0) await this.#adoptEpoch()
     const total = toFetch.length + addedIds.size
@@ -252,7 +260,15 @@ export class SessionFrames {
     this.#progress()
   }
 
-  /** A re-sent household was answered (ACK or ERROR); once all are, the stored seqs belong to the new epoch. */
+  /** A household's whole state as one DOC update, in flight until its ACK: a re-send under a new epoch (P15). */
+  async #wholeState(householdId: string): Promise<Uint8Array> {
+    const whole = await this.#c.store.diff(householdId, EMPTY_STATE_VECTOR)
+    this.#queueOf(householdId).push([])
+    this.#resending.add(householdId)
+    return encodeMessage(docUpdate(householdId, whole))
+  }
+
+  /** A re-sent household was ACKed or refused for good; once all are, the stored seqs belong to the new epoch. */
   async #answered(householdId: string): Promise<void> {
     if (!this.#resending.delete(householdId) || this.#resending.size > 0) return
     await this.#adoptEpoch()
@@ -301,9 +317,19 @@ export class SessionFrames {
     const q = this.#queueOf(householdId)
     if (q.length > 0) return
     if (this.#held.has(householdId)) return
+    const retried = this.#retrying.delete(householdId)
+    if (retried && this.#resending.has(householdId)) {
+      // A re-send answered by a retryable ERROR: the whole state goes again, the outbox after its ACK (P15).
+      this.#sendFrames([await this.#wholeState(householdId)])
+      this.#c.armWatchdog()
+      return this.#progress()
+    }
     const next = await this.#c.store.nextOutgoing(householdId, MAX_UPDATE_BYTES)
     if (!next && this.#leaving.has(householdId)) return this.#leave(householdId)
-    if (!next || !this.ready || this.#closed) return
+    if (!next || !this.ready || this.#closed) {
+      if (retried) this.#progress() // nothing left to send again
+      return
+    }
     q.push(next.seqs)
     this.#c.send(encodeMessage(docUpdate(householdId, next.update)))
     this.#c.armWatchdog()
@@ -320,10 +346,10 @@ export class SessionFrames {
 
   #progress(): void {
     if (!this.ready || this.#closed) return
-    let inFlight = 0
-    for (const [id, q] of this.#inFlight) if (q.length > 0 && !this.#awaitingHead.has(id)) inFlight++
-    // households still waiting for their HEAD, plus those waiting only for an ACK
-    const remaining = this.#awaitingHead.size + inFlight
+    // households still waiting for their HEAD, for an ACK, or to be sent again after a retryable ERROR
+    const waiting = new Set([...this.#awaitingHead, ...this.#retrying])
+    for (const [id, q] of this.#inFlight) if (q.length > 0) waiting.add(id)
+    const remaining = waiting.size
     const refused = this.#refused.size
     if (remaining === 0) {
       this.#c.setStatus({

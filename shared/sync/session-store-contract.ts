@@ -85,6 +85,44 @@ export function describeSessionStore(name: string, setup: () => Promise<StoreUnd
       expect(await store.stateVector('h5')).toEqual(new Uint8Array([0]))
     })
 
+    it('a new epoch resets every serverSeq to 0, so a lower HEAD of the restored server is stored', async () => {
+      const { store } = await setup()
+      await store.addHouseholds(['h6', 'h7'])
+      await store.setHeads([
+        ['h6', 9],
+        ['h7', 4],
+      ])
+      await store.resetServerSeqs()
+      expect((await store.manifest()).sort()).toEqual([
+        ['h6', 0],
+        ['h7', 0],
+      ])
+      await store.setHeads([['h6', 2]])
+      expect((await store.manifest()).sort()).toEqual([
+        ['h6', 2],
+        ['h7', 0],
+      ])
+    })
+
+    it('a removed household is kept while it holds unsynced edits or a refusal for good, dropped otherwise', async () => {
+      const t = await setup()
+      const { store } = t
+      await store.addHouseholds(['h8', 'h9', 'h10'])
+      await store.persistRemote(
+        ['h8', 'h9', 'h10'].map((id, i) => ({ householdId: id, update: textUpdate(i + 1, id) })),
+      )
+      await store.setHeads([
+        ['h8', 1],
+        ['h9', 1],
+        ['h10', 1],
+      ])
+      await t.addLocal('h8', textUpdate(800, 'unsent'))
+      await store.rejected('h9', { code: 'sync/forbidden', message: 'not yours', retryable: false })
+      await store.removeHouseholds(['h8', 'h9', 'h10'])
+      expect((await store.manifest()).map(([id]) => id).sort()).toEqual(['h8', 'h9'])
+      expect(await store.refusedHouseholds()).toEqual(['h9'])
+    })
+
     it('the epoch is null until set, then kept', async () => {
       const { store } = await setup()
       expect(await store.epoch()).toBeNull()

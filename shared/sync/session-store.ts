@@ -38,7 +38,7 @@ export interface SessionStore {
   setHeads(heads: [string, number][]): Promise<void>
   /** Households new to the device (MANIFEST_REPLY added); creates their rows. */
   addHouseholds(ids: string[]): Promise<void>
-  /** Households that left the user's scope; dropped unless they hold unsynced edits. */
+  /** Households that left the user's scope; dropped unless they hold unsynced edits or a refusal for good. */
   removeHouseholds(ids: string[]): Promise<void>
   /** The next outbox entries of a household merged into one update of at most maxBytes (at least one entry). */
   nextOutgoing(householdId: string, maxBytes: number): Promise<OutgoingUpdate | null>
@@ -52,6 +52,11 @@ export interface SessionStore {
   /** The database epoch (P15) the stored serverSeqs were acknowledged under; null before the first WELCOME. */
   epoch(): Promise<string | null>
   setEpoch(epoch: string): Promise<void>
+  /**
+   * A new epoch was seen (P15): every stored serverSeq was acknowledged under the old one and means nothing now;
+   * each becomes 0, so that no later HEAD or ACK of the restored server is compared with an old, higher one.
+   */
+  resetServerSeqs(): Promise<void>
   /**
    * Go back to the server's value: drop the household's local document, inbox and outbox (its unsynced edits) and
    * its refusal; its serverSeq becomes 0 so that the next handshake fetches the server's state from empty.

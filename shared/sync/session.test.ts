@@ -57,7 +57,25 @@ function session(store: MemorySessionStore, createSocket: () => SessionSocket): 
     deviceId: 'd1',
     appVersion: 'test',
     inflate: (b) => b,
+    retryDelay: () => 0,
   })
+}
+
+/** A store holding `ids` acknowledged at `seq` under epoch 'before-restore'. */
+async function restoredDevice(ids: string[], seq: number): Promise<MemorySessionStore> {
+  const store = new MemorySessionStore()
+  await store.persistRemote(ids.map((id, i) => ({ householdId: id, update: bigState(i, 10) })))
+  await store.setHeads(ids.map((id) => [id, seq]))
+  await store.setEpoch('before-restore')
+  return store
+}
+
+const WELCOME_AFTER_RESTORE: SyncMessage = {
+  type: 'welcome',
+  protocol: 1,
+  userId: 'u1',
+  serverTime: 0,
+  epoch: 'after-restore',
 }
 
 function until(s: SyncSession, test: (st: SyncStatus) => boolean): Promise<void> {
@@ -186,5 +204,153 @@ describe('session core', () => {
     expect(store.removed.has('late')).toBe(true) // kept, with its edit and its refusal
     expect(store.outbox.get('late')).toHaveLength(1)
     expect(await store.refusedHouseholds()).toEqual(['late'])
+  })
+
+  it('P15: a household the restored server lists as removed (found after the backup) is not deleted: it is re-sent whole, without a step1, and kept', async () => {
+    const store = await restoredDevice(['found', 'old'], 1)
+    const sent: string[] = []
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply(WELCOME_AFTER_RESTORE)
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: ['found'] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      sent.push(`${p.kind} ${m.householdId}`)
+      if (p.kind === 'step1') {
+        reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
+        reply({ type: 'head', householdId: m.householdId, serverSeq: 1 })
+      }
+      if (p.kind === 'update') reply({ type: 'ack', householdId: m.householdId, serverSeq: 1 })
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'synced' && store.storedEpoch === 'after-restore')
+    s.stop()
+    expect(sent.sort()).toEqual(['step1 old', 'update found', 'update old'])
+    expect(Y.encodeStateVectorFromUpdate(await store.diff('found', new Uint8Array([0])))).toEqual(
+      Y.encodeStateVectorFromUpdate(bigState(0, 10)),
+    )
+    expect((await store.manifest()).map(([id]) => id).sort()).toEqual(['found', 'old'])
+  })
+
+  it('P15: a re-send answered by a retryable ERROR is re-sent whole; the epoch is adopted and "synced" shown only after its ACK', async () => {
+    const store = await restoredDevice(['h1', 'h2'], 6)
+    const updates: string[] = []
+    const seen: string[] = []
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply(WELCOME_AFTER_RESTORE)
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: [] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      if (p.kind === 'step1') {
+        reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
+        reply({ type: 'head', householdId: m.householdId, serverSeq: 2 })
+      }
+      if (p.kind !== 'update') return
+      updates.push(m.householdId)
+      if (m.householdId === 'h1' && updates.filter((id) => id === 'h1').length === 1)
+        reply({ type: 'error', code: 'sync/overloaded', message: 'later', householdId: 'h1' })
+      else reply({ type: 'ack', householdId: m.householdId, serverSeq: 3 })
+    })
+    const s = session(store, server.createSocket)
+    s.onStatus((st) => seen.push(`${st.phase} h1x${updates.filter((id) => id === 'h1').length}`))
+    s.start()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(updates.filter((id) => id === 'h1')).toHaveLength(2)
+    expect(seen.filter((x) => x.startsWith('synced')).every((x) => x.endsWith('h1x2'))).toBe(true)
+    expect(store.storedEpoch).toBe('after-restore')
+    expect(await store.refusedHouseholds()).toEqual([])
+    // the serverSeqs of the old epoch (6) are gone: HEAD 2 then ACK 3 of the restored server are stored as they are
+    expect(store.seqs.get('h2')).toBe(3)
+  })
+
+  it('an edit answered by a retryable ERROR keeps the session out of "synced" until it is sent again and ACKed', async () => {
+    const store = await restoredDevice(['h1'], 2)
+    await store.setEpoch('e1')
+    store.edit('h1', (doc) => doc.getText('t').insert(0, 'unsent'))
+    let updates = 0
+    const seen: string[] = []
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: [] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      if (p.kind === 'step1') {
+        reply(docSyncStep2(m.householdId, EMPTY_UPDATE))
+        reply({ type: 'head', householdId: m.householdId, serverSeq: 2 })
+      }
+      if (p.kind !== 'update') return
+      if (++updates === 1) reply({ type: 'error', code: 'sync/internal', message: 'later', householdId: 'h1' })
+      else reply({ type: 'ack', householdId: 'h1', serverSeq: 3 })
+    })
+    const s = session(store, server.createSocket)
+    s.onStatus((st) => seen.push(`${st.phase} unsynced=${store.unsynced()}`))
+    s.start()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(updates).toBe(2)
+    expect(seen.filter((x) => x.startsWith('synced'))).not.toContain('synced unsynced=1')
+    expect(store.unsynced()).toBe(0)
+  })
+
+  it('P15: a re-send refused for good is shown refused and the epoch adopted; going back to the server value clears the refusal', async () => {
+    const store = await restoredDevice(['h1'], 4)
+    const sent: string[] = []
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply(WELCOME_AFTER_RESTORE)
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: ['h1'] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      sent.push(`${p.kind} ${m.householdId}`)
+      if (p.kind === 'update') reply({ type: 'error', code: 'sync/forbidden', message: 'not yours', householdId: 'h1' })
+      if (p.kind === 'step1') reply({ type: 'error', code: 'sync/forbidden', message: 'not yours', householdId: 'h1' })
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'refused')
+    expect(store.storedEpoch).toBe('after-restore')
+    expect(await store.refusedHouseholds()).toEqual(['h1'])
+    expect(store.seqs.has('h1')).toBe(true) // kept, shown refused
+    await s.discardLocal('h1')
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(await store.refusedHouseholds()).toEqual([])
+    expect(sent).toEqual(['update h1', 'step1 h1'])
+  })
+
+  it('P15: a household left out of the manifest (serverSeq 0 and an unsent edit, as the phone lists it) is re-sent whole, creation included, without a step1', async () => {
+    /** Lists households as the phone does: one with serverSeq 0 and an unsent edit is taken for unknown to the server. */
+    class PhoneListing extends MemorySessionStore {
+      override async manifest(): Promise<[string, number][]> {
+        return (await super.manifest()).filter(([id, seq]) => seq > 0 || (this.outbox.get(id)?.length ?? 0) === 0)
+      }
+    }
+    const store = new PhoneListing()
+    const created = bigState(5, 10)
+    await store.persistRemote([{ householdId: 'found', update: created }])
+    await store.setEpoch('before-restore')
+    store.edit('found', (doc) => doc.getText('t').insert(0, 'after the reset'))
+    const sent: string[] = []
+    let whole: Uint8Array | null = null
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply(WELCOME_AFTER_RESTORE)
+      if (m.type === 'manifest') reply({ type: 'manifest-reply', changed: [], added: [], removed: [] })
+      if (m.type !== 'doc') return
+      const p = readDocPayload(m.payload)
+      sent.push(`${p.kind} ${m.householdId}`)
+      if (p.kind === 'update') {
+        whole ??= p.update
+        reply({ type: 'ack', householdId: m.householdId, serverSeq: sent.length })
+      }
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'synced' && store.unsynced() === 0)
+    s.stop()
+    expect(sent).toEqual(['update found', 'update found'])
+    const held = new Y.Doc()
+    Y.applyUpdate(held, whole!)
+    expect(Y.encodeStateVector(held)).toEqual(store.currentStateVector('found'))
+    expect(store.storedEpoch).toBe('after-restore')
   })
 })
