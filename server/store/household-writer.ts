@@ -256,7 +256,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * close() it would never commit).
    */
   /** An update's Yjs client ids: none bound to another user, at most MAX_NEW_CLIENT_IDS_PER_UPDATE new ones. */
-  function clientIdsRefusal(clientIds: readonly number[], userId: string): Extract<SubmitResult, { kind: 'rejected' }> | null {
+  function clientIdsRefusal(
+    clientIds: readonly number[],
+    userId: string,
+  ): Extract<SubmitResult, { kind: 'rejected' }> | null {
     const taken = bindings.refused(clientIds, userId)
     if (taken !== null)
       return { kind: 'rejected', code: 'sync/client-id-taken', reason: `client id ${taken} belongs to another user` }
