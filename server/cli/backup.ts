@@ -2,9 +2,8 @@
 // taken while the server runs (SQLite's own locking; the server's folder lock does not stop readers).
 
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import type { CliCommand } from '../cli.ts'
-import { readConfig } from '../config.ts'
+import { parseFileArgs } from './file-args.ts'
 import { writeBackup } from '../db/backup-file.ts'
 import { startupErrorLine } from '../db/startup-errors.ts'
 import { databaseFile } from '../server.ts'
@@ -12,19 +11,9 @@ import { databaseFile } from '../server.ts'
 const USAGE = 'usage: backup FILE [--data-dir D]\n'
 
 export const run: CliCommand['run'] = async (args) => {
-  let parsed
-  try {
-    parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, allowPositionals: true, strict: true })
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}`)
-    return 2
-  }
-  const [file, ...extra] = parsed.positionals
-  if (file === undefined || extra.length > 0) {
-    process.stderr.write(USAGE)
-    return 2
-  }
-  const dataDir = resolve(parsed.values['data-dir'] ?? readConfig(process.env).dataDir)
+  const parsed = parseFileArgs(args, USAGE)
+  if (parsed === null) return 2
+  const { file, dataDir } = parsed
   try {
     const b = writeBackup(databaseFile(dataDir), join(dataDir, 'photos'), resolve(file))
     const missing = b.photosMissing > 0 ? ` (${b.photosMissing} photo files were missing on disk)` : ''

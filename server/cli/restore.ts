@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, renameSync, rmSync, copyFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import type { CliCommand } from '../cli.ts'
-import { readConfig } from '../config.ts'
+import { parseFileArgs } from './file-args.ts'
 import { checkBackup, unpackPhotos } from '../db/backup-file.ts'
 import { lockDataDir } from '../db/folder-lock.ts'
 import { renewEpoch } from '../db/meta.ts'
@@ -91,19 +90,9 @@ function swapIn(dataDir: string, staging: string, now: () => number): string | n
 }
 
 export const run: CliCommand['run'] = async (args) => {
-  let parsed
-  try {
-    parsed = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, allowPositionals: true, strict: true })
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}`)
-    return 2
-  }
-  const [file, ...extra] = parsed.positionals
-  if (file === undefined || extra.length > 0) {
-    process.stderr.write(USAGE)
-    return 2
-  }
-  const dataDir = resolve(parsed.values['data-dir'] ?? readConfig(process.env).dataDir)
+  const parsed = parseFileArgs(args, USAGE)
+  if (parsed === null) return 2
+  const { file, dataDir } = parsed
   try {
     const r = restoreBackup(resolve(file), dataDir)
     const kept = r.previous === null ? '' : `; the data it replaced is in ${r.previous}`
