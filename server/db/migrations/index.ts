@@ -11,6 +11,7 @@ import { householdAdmission } from './007-household-admission.ts'
 import { registerAndAudit } from './008-register-and-audit.ts'
 import { householdAssignee } from './009-household-assignee.ts'
 import { consoleReadModels } from './010-console.ts'
+import { periodLifecycle } from './011-period-lifecycle.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   registerAndAudit,
   householdAssignee,
   consoleReadModels,
+  periodLifecycle,
 ]
