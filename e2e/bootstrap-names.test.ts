@@ -56,7 +56,7 @@ describe('bootstrap names', () => {
     await page.waitForFunction(
       () => (window as unknown as { __firstSynced?: unknown }).__firstSynced !== undefined,
       undefined,
-      { timeout: 60_000 },
+      { timeout: 90_000 },
     )
     const first = (await page.evaluate(
       () => (window as unknown as { __firstSynced: unknown }).__firstSynced,

@@ -38,7 +38,7 @@ describe('concurrent offline edits', () => {
       await p.context.setOffline(false)
       await p.page
         .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
-        .waitFor({ timeout: 30_000 })
+        .waitFor({ timeout: 90_000 })
     }
 
     const token = await e.apiToken('admin1')

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../server/test-support/household-fixture.ts'
 import { SyncClient } from '../server/relay/test-client.ts'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
+import { DEMO_PASSWORD, ROOT, startE2E, WAIT_MS, type E2E } from './harness.ts'
 
 const SHOTS = process.env.SCREENSHOTS === '1'
 const DESKTOP = { width: 1366, height: 900 }
@@ -21,6 +21,7 @@ let target: { id: string; lat: number; lng: number; status: string; village_id: 
 
 async function consolePage(username: string, hash: string): Promise<Page> {
   const context = await e.browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' })
+  context.setDefaultTimeout(WAIT_MS)
   contexts.push(context)
   const page = await context.newPage()
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message))

@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { DEMO_PASSWORD, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import { DEMO_PASSWORD, startE2E, waitForServiceWorker, WAIT_MS, type E2E } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -35,6 +35,7 @@ describe('review loop in the console', () => {
     await phone.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
 
     const context = await e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' })
+    context.setDefaultTimeout(WAIT_MS)
     const desk = await context.newPage()
     await desk.goto(`${e.baseUrl}/#queue`)
     await tid(desk, 'login-username').fill('sup1')
@@ -51,7 +52,7 @@ describe('review loop in the console', () => {
     expect(serverStatus(id)).toBe('returned')
 
     // The phone, open on the record, receives the return live and shows the comments, the field one at its question.
-    await phone.locator('[data-testid="survey"][data-status="returned"]').waitFor({ timeout: 30_000 })
+    await phone.locator('[data-testid="survey"][data-status="returned"]').waitFor({ timeout: 90_000 })
     expect(await tid(phone, 'returned-comments').textContent()).toContain(GENERAL)
     await tid(phone, 'btn-step-dwelling').click()
     expect(await tid(phone, 'field-comment-dwelling.floorAreaM2').textContent()).toContain(AT_FIELD)
@@ -68,8 +69,8 @@ describe('review loop in the console', () => {
     await phone.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
 
     // Back in the queue by the /live push, then verified from it.
-    await row.locator('[data-testid="queue-verify"]').click({ timeout: 30_000 })
-    await phone.locator('[data-testid="survey"][data-status="verified"]').waitFor({ timeout: 30_000 })
+    await row.locator('[data-testid="queue-verify"]').click({ timeout: 90_000 })
+    await phone.locator('[data-testid="survey"][data-status="verified"]').waitFor({ timeout: 90_000 })
     await tid(phone, 'survey-locked').waitFor()
     expect(serverStatus(id)).toBe('verified')
 

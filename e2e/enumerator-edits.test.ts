@@ -28,7 +28,7 @@ afterAll(async () => {
 })
 
 async function synced(page: Page): Promise<void> {
-  await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+  await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
 }
 
 async function history(path: string): Promise<unknown[]> {

@@ -15,6 +15,8 @@ export const CLIENT_DIR = join(ROOT, 'dist/client')
 export const DEMO_PASSWORD = 'e2e-demo-password'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const PHONE = { width: 360, height: 740 }
+/** The bound on any wait for an event in a page (a locator, a navigation): generous, never a measure of speed. */
+export const WAIT_MS = 90_000
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -166,6 +168,9 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E & { client
       serviceWorkers: 'allow',
       acceptDownloads: true,
     })
+    // Waits are for events, bounded generously: on a loaded machine a service worker install or a first sync can
+    // take far longer than on an idle one, and a bound that is too tight fails a test that is right.
+    context.setDefaultTimeout(WAIT_MS)
     contexts.push(context)
     context.on('page', watch)
     const page = await context.newPage()
@@ -179,7 +184,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E & { client
     await page.getByTestId('login-password').fill(u.password)
     await page.getByTestId('btn-login').click()
     await page.getByTestId('household-list').waitFor()
-    await page.locator('[data-testid="status-bar"][data-phase="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="status-bar"][data-phase="synced"]').waitFor({ timeout: 90_000 })
     await summariesReady(page)
   }
 

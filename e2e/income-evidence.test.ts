@@ -29,7 +29,7 @@ describe('income evidence', () => {
     const id = (await row.getAttribute('data-id')) ?? ''
     await row.click()
     await tid(page, 'btn-quick-continue').click()
-    await tid(page, 'member-0').waitFor({ timeout: 60_000 })
+    await tid(page, 'member-0').waitFor({ timeout: 90_000 })
     await tid(page, 'btn-step-income').click()
 
     await type(page, 'income.perCapitaMonthly', '1.200.000')
@@ -57,7 +57,7 @@ describe('income evidence', () => {
     await tid(page, 'btn-step-income').click()
     expect(await tid(page, 'field-income.perCapitaMonthly').inputValue()).toBe('1.200.000')
     await expect
-      .poll(async () => (await serverHousehold(e.server, id))?.income, { timeout: 30_000 })
+      .poll(async () => (await serverHousehold(e.server, id))?.income, { timeout: 90_000 })
       .toEqual({ perCapitaMonthly: 1_200_000 })
   })
 })

@@ -39,7 +39,7 @@ describe('unconfirmed input', () => {
       document.dispatchEvent(new Event('visibilitychange'))
     })
     await expect
-      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 })
+      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 90_000 })
       .toBe(44.5)
     // the app is killed in the background: a reload without any blur keeps the value too
     await page.reload()

@@ -74,7 +74,7 @@ describe('sign-out guard', () => {
     await context.setOffline(false)
     await page
       .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 90_000 })
     await page.getByTestId('btn-menu').click()
     await page.getByTestId('btn-logout').click()
     await page.getByTestId('login-form').waitFor()
@@ -99,7 +99,7 @@ describe('sign-out guard', () => {
     await page.getByTestId('btn-login').click()
     await page
       .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]')
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 90_000 })
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(58)
   })
 })

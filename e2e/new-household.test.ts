@@ -48,7 +48,7 @@ describe('household found in the field', () => {
 
     // Online: it syncs like any household and the server creates it, pending.
     await context.setOffline(false)
-    await expect.poll(() => row.getAttribute('data-sync'), { timeout: 30_000 }).toBe('synced')
+    await expect.poll(() => row.getAttribute('data-sync'), { timeout: 90_000 }).toBe('synced')
     const admission = () => e.server.db.prepare('SELECT admission FROM households WHERE id = ?').pluck().get(id)
     expect(admission()).toBe('pending')
     const stored = HouseholdDoc.load(e.server.docStore.readState(id)!).read()
@@ -62,6 +62,6 @@ describe('household found in the field', () => {
     })
     expect(res.status).toBe(200)
     expect(admission()).toBe('approved')
-    await expect.poll(() => row.getByTestId('row-pending').count(), { timeout: 30_000 }).toBe(0)
+    await expect.poll(() => row.getByTestId('row-pending').count(), { timeout: 90_000 }).toBe(0)
   })
 })

@@ -46,7 +46,7 @@ describe('offline editing', () => {
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).not.toBe(42.5)
 
     await context.setOffline(false)
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(42.5)
     await closeHousehold(page)
     expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe(
@@ -65,7 +65,7 @@ describe('offline editing', () => {
     await unlock(second)
     const id = await openHousehold(second)
     await setFloorArea(second, '77.5')
-    await second.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await second.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(77.5)
     expect(sockets).toEqual([])
     // the first tab's list learns the row changed (summary reloaded from the shared database)

@@ -91,7 +91,7 @@ describe('photos offline → upload after reconnect', () => {
 
     // Network back: the uploader (started at unlock) sends it without any user action.
     await context.setOffline(false)
-    await expect.poll(photoStatus, { timeout: 30_000 }).toBe(200)
+    await expect.poll(photoStatus, { timeout: 90_000 }).toBe(200)
     const res = await fetch(`${e.baseUrl}/api/photos/${sha}`, { headers: { authorization: `Bearer ${token}` } })
     expect(res.headers.get('content-type')).toBe('image/jpeg')
     expect(Number(res.headers.get('content-length'))).toBe(stored.bytes)
@@ -119,7 +119,7 @@ describe('photos offline → upload after reconnect', () => {
     const figure = page.getByTestId('photo').first()
     await figure.waitFor()
     const sha = (await figure.getAttribute('data-sha256')) ?? ''
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
     expect((await serverHousehold(e.server, householdId))?.photos.map((p) => p.sha256)).toContain(sha)
     await expect.poll(() => figure.getAttribute('data-state')).toBe('failed')
 
@@ -131,7 +131,7 @@ describe('photos offline → upload after reconnect', () => {
     // Uploads possible again: the next try (here nudged by an `online` event) sends it.
     await page.unroute('**/api/photos/**')
     await page.evaluate(() => window.dispatchEvent(new Event('online')))
-    await expect.poll(photoStatus, { timeout: 30_000 }).toBe(200)
+    await expect.poll(photoStatus, { timeout: 90_000 }).toBe(200)
     await page.locator(`[data-testid="photo"][data-sha256="${sha}"][data-state="uploaded"]`).waitFor()
   })
 })

@@ -65,7 +65,7 @@ describe('inactivity lock with a PIN', () => {
     await tid(page, 'lock-cover').waitFor()
     await expect(page.locator('.shell').getAttribute('inert')).resolves.not.toBeNull()
     await expect
-      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 30_000 })
+      .poll(async () => (await serverHousehold(e.server, id))?.dwelling.floorAreaM2, { timeout: 90_000 })
       .toBe(63)
 
     await enterPin(page, '0000')

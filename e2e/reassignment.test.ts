@@ -70,8 +70,8 @@ describe('reassignment', () => {
     await phoneA.context.setOffline(false)
     await phoneA.page
       .locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"][data-refused="0"]')
-      .waitFor({ timeout: 30_000 })
-    await expect.poll(() => row(id).count(), { timeout: 30_000 }).toBe(0)
+      .waitFor({ timeout: 90_000 })
+    await expect.poll(() => row(id).count(), { timeout: 90_000 }).toBe(0)
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(61.5)
     const authors = db
       .prepare("SELECT DISTINCT user_id FROM doc_log WHERE household_id = ? AND user_id NOT IN ('seed')")
@@ -80,6 +80,6 @@ describe('reassignment', () => {
     expect(authors).toEqual([aId])
 
     // B, with the household open, receives A's edit live.
-    await expect.poll(() => areaOnB.inputValue(), { timeout: 30_000 }).toBe('61.5')
+    await expect.poll(() => areaOnB.inputValue(), { timeout: 90_000 }).toBe('61.5')
   })
 })

@@ -66,7 +66,7 @@ describe('refused edit', () => {
     await context.setOffline(false)
     await page
       .locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]')
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 90_000 })
     expect(await page.getByTestId('sync-phase').textContent()).toBe('Có thay đổi bị máy chủ từ chối')
     expect(await page.getByTestId('refused-count').textContent()).toBe('1 bị từ chối')
     expect(await bar.getAttribute('data-unsynced')).toBe('0')
@@ -77,7 +77,7 @@ describe('refused edit', () => {
     await unlock(page)
     await page
       .locator('[data-testid="status-bar"][data-refused="1"][data-phase="refused"]')
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 90_000 })
     await openHousehold(page, id)
     const banner = page.getByTestId('refused-edit')
     await banner.waitFor()

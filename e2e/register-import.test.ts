@@ -71,7 +71,7 @@ describe('register import', () => {
     await page.screenshot({ path: join(SHOTS, 'register-proposal.png') })
     await tid(page, 'btn-proposal-accept').click()
     await tid(page, 'proposals').waitFor({ state: 'detached' })
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
     const stored = await serverHousehold(e.server, householdOf('HKE2E1'))
     expect(stored?.members.map((m) => m.fullName)).toEqual(['Hoàng Văn Đăng Ký', 'Hồ Thị Mến Thương'])
   })

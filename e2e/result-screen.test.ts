@@ -20,7 +20,7 @@ async function householdWithBlankMember(page: Page): Promise<number> {
   await tid(page, 'filter-status').selectOption('assigned')
   await tid(page, 'household-row').first().click()
   await tid(page, 'btn-quick-continue').click()
-  await tid(page, 'member-0').waitFor({ timeout: 60_000 })
+  await tid(page, 'member-0').waitFor({ timeout: 90_000 })
   const n = await page.locator('[data-testid^="member-"]').count()
   await tid(page, 'btn-add-member').click()
   await tid(page, 'btn-member-done').click()

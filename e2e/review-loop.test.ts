@@ -33,7 +33,7 @@ const serverStatus = (id: string) => {
 
 async function expectComments(page: Page): Promise<void> {
   const notice = tid(page, 'returned-comments')
-  await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain(GENERAL)
+  await expect.poll(() => notice.textContent(), { timeout: 90_000 }).toContain(GENERAL)
   expect(await notice.textContent()).toContain(AT_FIELD)
   expect(await notice.textContent()).toContain('Trần Văn Minh') // the reviewer's name, not an id
   await tid(page, 'btn-step-dwelling').click()
@@ -58,7 +58,7 @@ describe('review loop', () => {
       fieldComments: [{ path: 'dwelling.floorAreaM2', text: AT_FIELD }],
     })
     expect(returned.status).toBe(200)
-    await page.locator('[data-testid="survey"][data-status="returned"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="survey"][data-status="returned"]').waitFor({ timeout: 90_000 })
     await expectComments(page)
 
     // Offline, after a reload: the comments come from the document stored on the phone.
@@ -85,13 +85,13 @@ describe('review loop', () => {
     await tid(page, 'btn-submit').click()
     await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
     expect(serverStatus(id)).toBe('submitted')
     expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(38)
 
     // The supervisor verifies; the phone shows it verified, says it is locked, and the form does not take edits.
     expect((await review(id, 'verify', {})).status).toBe(200)
-    await page.locator('[data-testid="survey"][data-status="verified"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="survey"][data-status="verified"]').waitFor({ timeout: 90_000 })
     await tid(page, 'survey-locked').waitFor()
     expect(await tid(page, 'returned-comments').count()).toBe(0)
     await tid(page, 'btn-step-dwelling').click()

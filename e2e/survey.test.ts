@@ -63,7 +63,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
 
     // Phiếu A: not clearly non-poor → continue to Phiếu B (once the document has arrived from the server).
     await tid(page, 'btn-quick-continue').click()
-    await tid(page, 'member-0').waitFor({ timeout: 60_000 })
+    await tid(page, 'member-0').waitFor({ timeout: 90_000 })
     await throttle(page)
 
     // Edit the first member: no health insurance (I04 names them).
@@ -153,7 +153,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
     await tid(page, 'survey-readonly').waitFor()
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
 
     const token = await e.apiToken('admin1')
     await expect
@@ -211,7 +211,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
     await tid(page, 'btn-submit').click()
     await tid(page, 'confirm-submit-confirm').click()
     await page.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
-    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="save-state"][data-state="synced"]').waitFor({ timeout: 90_000 })
   })
 
   it('a returned record shows the supervisor comment first, stays editable, and can be resubmitted', async () => {
@@ -230,7 +230,7 @@ describe('survey of one household (Phiếu A + B) with live classification and s
 
     // The phone that has it open gets the change live: the comment comes first, the form opens for edits.
     const notice = tid(page, 'returned-comments')
-    await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('Đo lại diện tích nhà ở')
+    await expect.poll(() => notice.textContent(), { timeout: 90_000 }).toContain('Đo lại diện tích nhà ở')
     await page.locator('[data-testid="survey"][data-status="returned"]').waitFor()
     await tid(page, 'btn-step-dwelling').click()
     await type(page, 'dwelling.floorAreaM2', '47')

@@ -63,7 +63,10 @@ if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
 // Unit and integration tests in parallel workers, then the browser suite one file at a time (2 cores).
 const suites = [
   { name: 'unit + integration', args: ['run', '--exclude', 'e2e/**'] },
-  { name: 'end-to-end (headless Chromium)', args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism'] },
+  {
+    name: 'end-to-end (headless Chromium)',
+    args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism', '--testTimeout=240000'],
+  },
 ]
 let passed = 0
 let failed = 0
