@@ -1,8 +1,9 @@
-// Users and their village assignments: the queries behind login, `/api/users` and `cli user`: create, list,
-// disable/enable and password reset (both end the user's sessions).
+// Users and their village assignments: the queries behind login, `/api/users` and `cli user`: create, list and search,
+// change of role or commune, disable/enable and password reset (all but create end the user's sessions).
 
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { foldForSearch } from '../../shared/text/fold.ts'
 import type { Db } from '../db/open.ts'
 import { hashPassword } from './password.ts'
 import { guessable, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
@@ -59,8 +60,12 @@ export const NewUserSchema = z
     if (u.role === 'supervisor' && !u.unitCode) {
       ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'a supervisor needs a unit' })
     }
-    if (u.role === 'enumerator' && (u.villages ?? []).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['villages'], message: 'an enumerator needs at least one village' })
+    if (u.role === 'enumerator' && !u.unitCode && (u.villages ?? []).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['villages'],
+        message: 'an enumerator needs a unit or at least one village',
+      })
     }
   })
 export type NewUser = z.infer<typeof NewUserSchema>
@@ -92,8 +97,14 @@ export async function createUser(db: Db, input: NewUser, now: () => number = Dat
     if (unitCode && !db.prepare('SELECT 1 FROM units WHERE code = ?').get(unitCode)) {
       throw new UnknownPlaceError('unitCode', unitCode)
     }
-    const villageExists = db.prepare('SELECT 1 FROM villages WHERE id = ?')
-    for (const v of villages) if (!villageExists.get(v)) throw new UnknownPlaceError('villages', v)
+    const villageUnit = db.prepare('SELECT unit_code FROM villages WHERE id = ?').pluck()
+    for (const v of villages) {
+      const unit = villageUnit.get(v) as string | undefined
+      // An enumerator of a commune works only in its villages.
+      if (unit === undefined || (unitCode && u.role === 'enumerator' && unit !== unitCode)) {
+        throw new UnknownPlaceError('villages', v)
+      }
+    }
     db.prepare(
       `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
@@ -114,7 +125,8 @@ export interface UserListing extends User {
   villages: string[]
 }
 
-export function listUsers(db: Db): UserListing[] {
+/** Every user, or those whose username or display name holds each word of `q` (diacritics ignored). */
+export function listUsers(db: Db, q = ''): UserListing[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.username, u.role, u.unit_code, u.display_name, u.disabled, u.created_at,
@@ -122,12 +134,18 @@ export function listUsers(db: Db): UserListing[] {
        FROM users u ORDER BY u.username`,
     )
     .all() as (UserRow & { villages: string | null })[]
-  return rows.map((r) => ({
-    ...toUser(r),
-    disabled: r.disabled !== 0,
-    createdAt: r.created_at,
-    villages: r.villages ? r.villages.split(',').sort() : [],
-  }))
+  const words = foldForSearch(q).split(' ').filter(Boolean)
+  return rows
+    .filter((r) => {
+      const text = foldForSearch(`${r.username} ${r.display_name}`)
+      return words.every((w) => text.includes(w))
+    })
+    .map((r) => ({
+      ...toUser(r),
+      disabled: r.disabled !== 0,
+      createdAt: r.created_at,
+      villages: r.villages ? r.villages.split(',').sort() : [],
+    }))
 }
 
 export class UserNotFoundError extends Error {
@@ -148,10 +166,27 @@ function userId(db: Db, username: string): string {
   return id
 }
 
+/** Disabling or demoting the only enabled admin would leave nobody to administer the system. */
+export class LastAdminError extends Error {
+  constructor(readonly username: string) {
+    super(`${username} is the last enabled admin`)
+  }
+}
+
+function refuseLastAdmin(db: Db, id: string, username: string): void {
+  const others = db
+    .prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?")
+    .pluck()
+    .get(id) as number
+  const self = db.prepare("SELECT 1 FROM users WHERE id = ? AND role = 'admin' AND disabled = 0").get(id)
+  if (self && others === 0) throw new LastAdminError(username)
+}
+
 /** Disables or enables sign-in; disabling ends every session of the user (live sockets are re-checked by the relay). */
 export function setUserDisabled(db: Db, username: string, disabled: boolean): { id: string; sessionsEnded: number } {
   return db.transaction(() => {
     const id = userId(db, username)
+    if (disabled) refuseLastAdmin(db, id, username)
     db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id)
     return { id, sessionsEnded: disabled ? deleteUserSessions(db, id) : 0 }
   })()
@@ -171,5 +206,99 @@ export async function setUserPassword(
     const id = userId(db, username)
     db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id)
     return { id, sessionsEnded: deleteUserSessions(db, id) }
+  })()
+}
+
+export const UserChangeSchema = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    unitCode: z.string().min(1).max(16).nullable().optional(),
+    displayName: z.string().trim().min(1).max(120).optional(),
+  })
+  .strict()
+  .refine((c) => c.role !== undefined || c.unitCode !== undefined || c.displayName !== undefined, {
+    message: 'change at least one of role, unitCode, displayName',
+    path: ['role'],
+  })
+export type UserChange = z.infer<typeof UserChangeSchema>
+
+/** A change that leaves the user without what their role needs (a supervisor or enumerator without a commune). */
+export class UserChangeInvalidError extends Error {
+  constructor(
+    readonly field: 'unitCode',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface UserChangeResult {
+  user: User
+  sessionsEnded: number
+  /** Village assignments the user lost (outside their new commune, or no longer an enumerator). */
+  villagesDropped: string[]
+  /** Households assigned to the user one by one that went back to their village's enumerators. */
+  householdsReleased: number
+}
+
+/**
+ * Changes role, commune or display name. A new role or commune ends the user's sessions. An enumerator keeps only the
+ * assignments inside their commune (another role keeps none); what they lose leaves a release grant, as a move does,
+ * so the edits their phone holds still arrive.
+ */
+export function updateUser(db: Db, username: string, change: UserChange, now: number): UserChangeResult {
+  return db.transaction((): UserChangeResult => {
+    const row = findUserRow(db, username)
+    if (!row) throw new UserNotFoundError(username)
+    const role = change.role ?? row.role
+    const wanted = change.unitCode !== undefined ? change.unitCode : row.unit_code
+    const unitCode = role === 'admin' || role === 'observer' ? null : wanted
+    if ((role === 'supervisor' || role === 'enumerator') && !unitCode) {
+      throw new UserChangeInvalidError('unitCode', `a ${role} needs a commune`)
+    }
+    if (unitCode && !db.prepare('SELECT 1 FROM units WHERE code = ?').get(unitCode)) {
+      throw new UnknownPlaceError('unitCode', unitCode)
+    }
+    if (row.role === 'admin' && role !== 'admin') refuseLastAdmin(db, row.id, username)
+    const displayName = change.displayName ?? row.display_name
+    db.prepare('UPDATE users SET role = ?, unit_code = ?, display_name = ? WHERE id = ?').run(
+      role,
+      unitCode,
+      displayName,
+      row.id,
+    )
+    const moved = role !== row.role || unitCode !== row.unit_code
+    const sessionsEnded = moved ? deleteUserSessions(db, row.id) : 0
+    const keepUnit = role === 'enumerator' ? unitCode : null
+    const dropped = db
+      .prepare(
+        `SELECT a.village_id FROM assignments a JOIN villages v ON v.id = a.village_id
+         WHERE a.user_id = ? AND v.unit_code IS NOT ? ORDER BY a.village_id`,
+      )
+      .pluck()
+      .all(row.id, keepUnit) as string[]
+    const grant = db.prepare(
+      `INSERT INTO released_households (household_id, user_id, released_at) VALUES (?, ?, ?)
+       ON CONFLICT (household_id, user_id) DO UPDATE SET released_at = excluded.released_at`,
+    )
+    const inVillage = db.prepare('SELECT id FROM households WHERE village_id = ? AND assignee_id IS NULL').pluck()
+    for (const v of dropped) {
+      for (const h of inVillage.all(v) as string[]) grant.run(h, row.id, now)
+      db.prepare('DELETE FROM assignments WHERE user_id = ? AND village_id = ?').run(row.id, v)
+    }
+    const own = db
+      .prepare('SELECT id FROM households WHERE assignee_id = ? AND unit_code IS NOT ?')
+      .pluck()
+      .all(row.id, keepUnit) as string[]
+    for (const h of own) {
+      grant.run(h, row.id, now)
+      db.prepare('UPDATE households SET assignee_id = NULL WHERE id = ?').run(h)
+    }
+    return {
+      user: toUser({ ...row, role, unit_code: unitCode, display_name: displayName }),
+      sessionsEnded,
+      villagesDropped: dropped,
+      householdsReleased: own.length,
+    }
   })()
 }
