@@ -83,7 +83,12 @@ export function assignmentRoutes(
     }
     checkMove(store, user, m)
     const counts = store.move(m, deps.now())
-    deps.audit?.record({ action: 'reassignment', actor: user, target: m.to, details: { ...m, ...counts } })
+    deps.audit?.record({
+      action: 'reassignment',
+      actor: user,
+      target: m.to,
+      details: { from: m.from, households: m.households.slice(0, 500), villages: m.villages, moved: counts },
+    })
     deps.onMoved?.()
     return c.json({ to: m.to, ...counts })
   })

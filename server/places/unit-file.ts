@@ -117,10 +117,10 @@ export function replaceUnits(db: Db, units: readonly ParsedUnit[]): UnitReplacem
     const keep = new Set(units.map((u) => u.code))
     const removed = [...before.keys()].filter((c) => !keep.has(c)).sort()
     const used = db.prepare(
-      `SELECT 1 WHERE EXISTS (SELECT 1 FROM villages WHERE unit_code = ?1) OR EXISTS (SELECT 1 FROM households WHERE unit_code = ?1)
-         OR EXISTS (SELECT 1 FROM users WHERE unit_code = ?1)`,
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM villages WHERE unit_code = @c) OR EXISTS (SELECT 1 FROM households WHERE unit_code = @c)
+         OR EXISTS (SELECT 1 FROM users WHERE unit_code = @c)`,
     )
-    const inUse = removed.filter((c) => used.get(c) !== undefined)
+    const inUse = removed.filter((c) => used.get({ c }) !== undefined)
     if (inUse.length > 0) throw new UnitsInUseError(inUse)
     const upsert = db.prepare(
       `INSERT INTO units (code, name, kind, area_type) VALUES (?, ?, ?, ?)
