@@ -1,5 +1,5 @@
-// User administration, admin only: list (with search) and create users, change role or commune, disable/enable them,
-// reset a password, and lift the sign-in delay of an account. Changing, disabling and resetting end the user's sessions.
+// User administration: admins list (with search; observers may read it) and create users, change role or commune,
+// disable/enable them, reset a password, lift the sign-in delay. Changing, disabling and resetting end sessions.
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -59,7 +59,7 @@ export function userRoutes(
   const { db, now, limiter } = deps
 
   app.get('/api/users', (c) => {
-    requireRole(c, 'admin')
+    requireRole(c, 'admin', 'observer') // observers read the list; every change below is the admin's
     const { q } = queryParams(c, ListQuery)
     const users = listUsers(db, q).map((u) => ({
       ...u,
