@@ -102,6 +102,20 @@ describe('POST /api/users/:username (role, commune, name)', () => {
     expect((await change('nobody', { role: 'observer' })).status).toBe(404)
   })
 
+  it('an enumerator is created with a commune and villages only inside it', async () => {
+    const post = (json: unknown) => s.api('/api/users', { method: 'POST', token: w.tokens.admin, json })
+    const base = { password: 'mật khẩu dài', role: 'enumerator', unitCode: '19900' }
+    const outside = await post({ ...base, username: 'ngoai', villages: ['B1'] })
+    expect(await outside.json()).toMatchObject({
+      code: 'request/invalid',
+      details: { issues: [{ path: ['villages'] }] },
+    })
+    expect(row('ngoai')).toBeUndefined()
+    const none = await post({ ...base, username: 'trong' })
+    expect(await none.json()).toMatchObject({ user: { username: 'trong', unitCode: '19900' } })
+    expect(assignments('trong')).toEqual([])
+  })
+
   it('is admin only', async () => {
     for (const token of [w.tokens.enum, w.tokens.sup, w.tokens.obs]) {
       expect((await change('enum', { role: 'admin' }, token)).status).toBe(403)
