@@ -55,7 +55,10 @@ describe('people and areas in the console', () => {
     expect(await tid(desk, 'people-row').count()).toBe(1)
     await tid(desk, 'people-search').fill('')
     await desk.locator('[data-testid="people-row"][data-username="enum1"]').waitFor()
-    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-users.png'), fullPage: true })
+    // The console scrolls inside its own pane: a taller window shows the user table under the form.
+    await desk.setViewportSize({ width: 1280, height: 1200 })
+    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-users.png') })
+    await desk.setViewportSize({ width: 1280, height: 860 })
 
     // Areas: the commune's villages; assign the village to the new enumerator.
     await tid(desk, 'console-tab-areas').click()
