@@ -80,6 +80,19 @@ describe('POST /api/users/:username (role, commune, name)', () => {
     expect(assignments('minh')).toEqual([])
   })
 
+  it('renaming an enumerator recorded without a commune keeps their villages and sessions', async () => {
+    await s.addUser({ username: 'cu', role: 'enumerator', villages: ['A1'] })
+    const token = await s.login('cu')
+    const res = await change('cu', { displayName: 'Lê Thị Cư' })
+    expect(await res.json()).toMatchObject({
+      user: { displayName: 'Lê Thị Cư' },
+      sessionsEnded: 0,
+      villagesDropped: [],
+    })
+    expect(assignments('cu')).toEqual(['A1'])
+    expect((await s.api('/api/me', { token })).status).toBe(200)
+  })
+
   it('refuses bad changes with request/invalid and the path, changing nothing', async () => {
     await s.addUser({ username: 'tam', role: 'enumerator', unitCode: '19900', villages: ['A1'] })
     const before = row('tam')

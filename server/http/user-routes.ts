@@ -15,13 +15,11 @@ import {
   setUserDisabled,
   setUserPassword,
   UnknownPlaceError,
-  updateUser,
-  UserChangeInvalidError,
-  UserChangeSchema,
   UserNotFoundError,
   UsernameTakenError,
   WeakPasswordError,
 } from '../auth/users.ts'
+import { updateUser, UserChangeInvalidError, UserChangeSchema } from '../auth/user-changes.ts'
 import type { Db } from '../db/open.ts'
 import { requireRole, type AppEnv } from './context.ts'
 import { ApiError } from './errors.ts'
