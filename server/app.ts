@@ -25,6 +25,7 @@ import { deviceRoutes } from './http/device-routes.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { liveRoutes } from './live/live-socket.ts'
 import { placeRoutes } from './http/place-routes.ts'
+import { placeAdminRoutes } from './http/place-admin-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
@@ -137,9 +138,10 @@ export function createApp(deps: AppDeps): BuiltApp {
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
-  reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
-  assignmentRoutes(app, { db: deps.db, now, onMoved: () => deps.relay?.scopeChanged() })
-  userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
+  reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now, audit })
+  assignmentRoutes(app, { db: deps.db, now, audit, onMoved: () => deps.relay?.scopeChanged() })
+  userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit, onScopeChanged: () => deps.relay?.scopeChanged() })
+  placeAdminRoutes(app, { db: deps.db, audit, now, onScopeChanged: () => deps.relay?.scopeChanged() })
   auditRoutes(app, { audit })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   photoRoutes(app, {

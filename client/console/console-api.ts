@@ -1,7 +1,8 @@
 // The console's HTTP calls: JSON GET/POST with the session's bearer token, failures as data with the server's stable
 // code (or network/offline). Every read is a paged or filtered server query; nothing of an area is downloaded.
 
-export type ApiResult<T> = { ok: true; body: T } | { ok: false; code: string }
+export type ApiResult<T> =
+  { ok: true; body: T } | { ok: false; code: string; details?: Record<string, unknown> | null | undefined }
 
 export class ConsoleApi {
   constructor(
@@ -34,8 +35,9 @@ export class ConsoleApi {
     } catch {
       return { ok: false, code: 'network/offline' }
     }
-    const body = (await res.json().catch(() => null)) as (T & { code?: string }) | null
-    if (!res.ok || body === null) return { ok: false, code: body?.code ?? 'request/failed' }
+    const body = (await res.json().catch(() => null)) as
+      (T & { code?: string; details?: Record<string, unknown> }) | null
+    if (!res.ok || body === null) return { ok: false, code: body?.code ?? 'request/failed', details: body?.details }
     return { ok: true, body }
   }
 }

@@ -24,4 +24,23 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'people',
+    roles: ['admin', 'observer'],
+    label: { vi: 'Người dùng', en: 'Users' },
+    load: () => import('./people/PeopleScreen.svelte'),
+  },
+  {
+    name: 'areas',
+    roles: ['admin', 'observer'],
+    label: { vi: 'Địa bàn', en: 'Areas' },
+    load: () => import('./areas/AreasScreen.svelte'),
+  },
+  {
+    name: 'audit',
+    roles: ['admin', 'observer'],
+    label: { vi: 'Nhật ký', en: 'Audit log' },
+    load: () => import('./audit/AuditScreen.svelte'),
+  },
+]

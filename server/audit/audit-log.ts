@@ -1,5 +1,5 @@
 // The audit log of administrative actions (logins, failed logins, imports, resolutions, status changes, user changes,
-// reassignments): one row per action, written by routes through the small `Audit` interface — SQL lives only here.
+// reassignments, village changes, unit list replacement): one row per action, written by routes through the small `Audit` interface — SQL lives only here.
 
 import type { Db } from '../db/open.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
@@ -15,7 +15,14 @@ export const AUDIT_ACTIONS = [
   'user-enable',
   'user-password-reset',
   'user-unlock',
+  'user-update',
   'reassignment',
+  'village-create',
+  'village-rename',
+  'village-merge',
+  'village-assign',
+  'village-unassign',
+  'units-replace',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -1,5 +1,5 @@
 // The audit log over real HTTP on a real database: logins, failed logins (username, address, reason) and user changes
-// are recorded; admins search, page and export them as CSV with a BOM; every other role is refused.
+// are recorded; admins and observers search, page and export them as CSV with a BOM; other roles are refused.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
@@ -91,8 +91,10 @@ describe('/api/audit', () => {
     expect(text).toContain(`"'=cmd()"`)
   })
 
-  it('refuses every role but admin, and bad filters with request/invalid', async () => {
-    for (const token of [w.tokens.enum, w.tokens.sup, w.tokens.obs]) {
+  it('observers read it too; enumerators and supervisors are refused, and bad filters with request/invalid', async () => {
+    expect((await s.api('/api/audit', { token: w.tokens.obs })).status).toBe(200)
+    expect((await s.api('/api/audit.csv', { token: w.tokens.obs })).status).toBe(200)
+    for (const token of [w.tokens.enum, w.tokens.sup]) {
       expect((await s.api('/api/audit', { token })).status).toBe(403)
       expect((await s.api('/api/audit.csv', { token })).status).toBe(403)
     }

@@ -1,4 +1,4 @@
-// Admins read the audit log: GET /api/audit (searchable, paged newest first) and GET /api/audit.csv (the same
+// Admins and observers read the audit log: GET /api/audit (searchable, paged newest first) and GET /api/audit.csv (the same
 // filters, UTF-8 with a BOM so Excel opens Vietnamese text correctly).
 
 import type { Hono } from 'hono'
@@ -66,7 +66,7 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
 
 export function auditRoutes(app: Hono<AppEnv>, deps: { audit: AuditLog }): void {
   app.get('/api/audit', (c) => {
-    requireRole(c, 'admin')
+    requireRole(c, 'admin', 'observer')
     const q = queryParams(c, PageQuery)
     return c.json(
       deps.audit.search({ ...filtersOf(q), ...(q.cursor !== undefined ? { cursor: q.cursor } : {}), limit: q.limit }),
@@ -74,7 +74,7 @@ export function auditRoutes(app: Hono<AppEnv>, deps: { audit: AuditLog }): void 
   })
 
   app.get('/api/audit.csv', (c) => {
-    requireRole(c, 'admin')
+    requireRole(c, 'admin', 'observer')
     const q = queryParams(c, Filters)
     const { entries } = deps.audit.search({ ...filtersOf(q), limit: AUDIT_EXPORT_MAX })
     c.header('Content-Type', 'text/csv; charset=utf-8')

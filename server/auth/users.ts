@@ -1,8 +1,9 @@
-// Users and their village assignments: the queries behind login, `/api/users` and `cli user`: create, list,
-// disable/enable and password reset (both end the user's sessions).
+// Users and their village assignments: the queries behind login, `/api/users` and `cli user`: create, list and search,
+// disable/enable and password reset (both end the user's sessions). Role and commune changes: user-changes.ts.
 
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { foldForSearch } from '../../shared/text/fold.ts'
 import type { Db } from '../db/open.ts'
 import { hashPassword } from './password.ts'
 import { guessable, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
@@ -59,8 +60,12 @@ export const NewUserSchema = z
     if (u.role === 'supervisor' && !u.unitCode) {
       ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'a supervisor needs a unit' })
     }
-    if (u.role === 'enumerator' && (u.villages ?? []).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['villages'], message: 'an enumerator needs at least one village' })
+    if (u.role === 'enumerator' && !u.unitCode && (u.villages ?? []).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['villages'],
+        message: 'an enumerator needs a unit or at least one village',
+      })
     }
   })
 export type NewUser = z.infer<typeof NewUserSchema>
@@ -92,8 +97,14 @@ export async function createUser(db: Db, input: NewUser, now: () => number = Dat
     if (unitCode && !db.prepare('SELECT 1 FROM units WHERE code = ?').get(unitCode)) {
       throw new UnknownPlaceError('unitCode', unitCode)
     }
-    const villageExists = db.prepare('SELECT 1 FROM villages WHERE id = ?')
-    for (const v of villages) if (!villageExists.get(v)) throw new UnknownPlaceError('villages', v)
+    const villageUnit = db.prepare('SELECT unit_code FROM villages WHERE id = ?').pluck()
+    for (const v of villages) {
+      const unit = villageUnit.get(v) as string | undefined
+      // An enumerator of a commune works only in its villages.
+      if (unit === undefined || (unitCode && u.role === 'enumerator' && unit !== unitCode)) {
+        throw new UnknownPlaceError('villages', v)
+      }
+    }
     db.prepare(
       `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
@@ -114,7 +125,8 @@ export interface UserListing extends User {
   villages: string[]
 }
 
-export function listUsers(db: Db): UserListing[] {
+/** Every user, or those whose username or display name holds each word of `q` (diacritics ignored). */
+export function listUsers(db: Db, q = ''): UserListing[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.username, u.role, u.unit_code, u.display_name, u.disabled, u.created_at,
@@ -122,12 +134,18 @@ export function listUsers(db: Db): UserListing[] {
        FROM users u ORDER BY u.username`,
     )
     .all() as (UserRow & { villages: string | null })[]
-  return rows.map((r) => ({
-    ...toUser(r),
-    disabled: r.disabled !== 0,
-    createdAt: r.created_at,
-    villages: r.villages ? r.villages.split(',').sort() : [],
-  }))
+  const words = foldForSearch(q).split(' ').filter(Boolean)
+  return rows
+    .filter((r) => {
+      const text = foldForSearch(`${r.username} ${r.display_name}`)
+      return words.every((w) => text.includes(w))
+    })
+    .map((r) => ({
+      ...toUser(r),
+      disabled: r.disabled !== 0,
+      createdAt: r.created_at,
+      villages: r.villages ? r.villages.split(',').sort() : [],
+    }))
 }
 
 export class UserNotFoundError extends Error {
@@ -148,10 +166,27 @@ function userId(db: Db, username: string): string {
   return id
 }
 
+/** Disabling or demoting the only enabled admin would leave nobody to administer the system. */
+export class LastAdminError extends Error {
+  constructor(readonly username: string) {
+    super(`${username} is the last enabled admin`)
+  }
+}
+
+export function refuseLastAdmin(db: Db, id: string, username: string): void {
+  const others = db
+    .prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?")
+    .pluck()
+    .get(id) as number
+  const self = db.prepare("SELECT 1 FROM users WHERE id = ? AND role = 'admin' AND disabled = 0").get(id)
+  if (self && others === 0) throw new LastAdminError(username)
+}
+
 /** Disables or enables sign-in; disabling ends every session of the user (live sockets are re-checked by the relay). */
 export function setUserDisabled(db: Db, username: string, disabled: boolean): { id: string; sessionsEnded: number } {
   return db.transaction(() => {
     const id = userId(db, username)
+    if (disabled) refuseLastAdmin(db, id, username)
     db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id)
     return { id, sessionsEnded: disabled ? deleteUserSessions(db, id) : 0 }
   })()

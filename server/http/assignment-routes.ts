@@ -4,6 +4,7 @@
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
+import type { Audit } from '../audit/audit-log.ts'
 import type { User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import { createAssignmentStore, type AssignmentStore, type Move } from '../store/assignment-store.ts'
@@ -65,7 +66,10 @@ function checkMove(store: AssignmentStore, user: User, m: Move): void {
     })
 }
 
-export function assignmentRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => number; onMoved?: () => void }): void {
+export function assignmentRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; now: () => number; audit?: Audit; onMoved?: () => void },
+): void {
   const store = createAssignmentStore(deps.db)
 
   app.post('/api/assignments/move', async (c) => {
@@ -79,6 +83,12 @@ export function assignmentRoutes(app: Hono<AppEnv>, deps: { db: Db; now: () => n
     }
     checkMove(store, user, m)
     const counts = store.move(m, deps.now())
+    deps.audit?.record({
+      action: 'reassignment',
+      actor: user,
+      target: m.to,
+      details: { from: m.from, households: m.households.slice(0, 500), villages: m.villages, moved: counts },
+    })
     deps.onMoved?.()
     return c.json({ to: m.to, ...counts })
   })

@@ -20,11 +20,17 @@ export const API_ERRORS = {
   'user/username-taken': 409,
   'user/not-found': 404,
   'user/own-account': 409, // an admin disabling their own account
+  'user/last-admin': 409, // disabling or demoting the last enabled admin
   'conflict/not-found': 404,
   'conflict/already-resolved': 409,
   'review/invalid-transition': 409, // the record's status does not allow this review step
   'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
   'village/not-found': 404,
+  'village/other-commune': 409, // a merge of villages of two communes, or an enumerator of another commune
+  'village/merge-into-itself': 409,
+  'village/name-taken': 409, // another village of the commune has this name
+  'units/invalid': 400, // a replacement unit list that fails validation (details.errors: path, line, message)
+  'units/in-use': 409, // a replacement unit list drops a unit that still has villages, households or users
   'assignment/not-an-enumerator': 409, // the target of a move is not an active enumerator
   'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
   'assignment/not-held': 409, // `from` does not hold a household or village of the move

@@ -4,6 +4,7 @@
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
+import type { Audit } from '../audit/audit-log.ts'
 import type { Access, User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import type { Relay } from '../relay/index.ts'
@@ -114,7 +115,7 @@ function stepEdit<S extends Step>(
 
 export function reviewRoutes(
   app: Hono<AppEnv>,
-  deps: { db: Db; access: Access; relay: Relay | undefined; now: () => number },
+  deps: { db: Db; access: Access; relay: Relay | undefined; now: () => number; audit?: Audit },
 ): void {
   const { db, access } = deps
   const admissions = createAdmissionStore(db)
@@ -139,7 +140,10 @@ export function reviewRoutes(
       return result
     })
     if (refusal !== null) throw refusal
-    if (r.ok) return { id, status, serverSeq: r.serverSeq }
+    if (r.ok) {
+      deps.audit?.record({ action: 'status-change', actor: user, target: id, details: { step, status } })
+      return { id, status, serverSeq: r.serverSeq }
+    }
     switch (r.code) {
       case 'household/not-found':
         throw new ApiError('household/not-found', r.message, { id })
@@ -173,7 +177,10 @@ export function reviewRoutes(
       (doc) => doc.decideAdmission(decision),
       () => admissions.setAdmission(id, decision),
     )
-    if (r.ok) return c.json({ id, admission: decision, serverSeq: r.serverSeq })
+    if (r.ok) {
+      deps.audit?.record({ action: 'status-change', actor: user, target: id, details: { step: 'admission', decision } })
+      return c.json({ id, admission: decision, serverSeq: r.serverSeq })
+    }
     if (r.code === 'household/invalid-transition') throw new ApiError('review/invalid-transition', r.message, { id })
     throw new ApiError(r.code === 'household/not-found' ? 'household/not-found' : 'rate/limited', r.message, { id })
   })

@@ -1,5 +1,5 @@
-// User administration, admin only: list and create users, disable/enable them, reset a password, and lift the
-// sign-in delay of an account. Disabling and resetting end the user's sessions.
+// User administration: admins list (with search; observers may read it) and create users, change role or commune,
+// disable/enable them, reset a password, lift the sign-in delay. Changing, disabling and resetting end sessions.
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -9,6 +9,7 @@ import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.ts'
 import {
   createUser,
   findUserRow,
+  LastAdminError,
   listUsers,
   NewUserSchema,
   setUserDisabled,
@@ -18,11 +19,13 @@ import {
   UsernameTakenError,
   WeakPasswordError,
 } from '../auth/users.ts'
+import { updateUser, UserChangeInvalidError, UserChangeSchema } from '../auth/user-changes.ts'
 import type { Db } from '../db/open.ts'
 import { requireRole, type AppEnv } from './context.ts'
 import { ApiError } from './errors.ts'
-import { jsonBody } from './validate.ts'
+import { jsonBody, queryParams } from './validate.ts'
 
+const ListQuery = z.object({ q: z.string().max(200).optional() })
 const PasswordResetSchema = z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }).strict()
 
 /** Domain errors of the user store → the API's stable codes. */
@@ -33,6 +36,14 @@ function asApiError(err: unknown): unknown {
   if (err instanceof UnknownPlaceError) {
     return new ApiError('request/invalid', err.message, { issues: [{ path: [err.field], message: err.message }] })
   }
+  if (err instanceof LastAdminError) {
+    return new ApiError('user/last-admin', 'the last enabled admin cannot be disabled or demoted', {
+      username: err.username,
+    })
+  }
+  if (err instanceof UserChangeInvalidError) {
+    return new ApiError('request/invalid', err.message, { issues: [{ path: [err.field], message: err.message }] })
+  }
   if (err instanceof WeakPasswordError) {
     return new ApiError('request/invalid', err.message, { issues: [{ path: ['password'], message: err.reason }] })
   }
@@ -41,13 +52,17 @@ function asApiError(err: unknown): unknown {
 
 export function userRoutes(
   app: Hono<AppEnv>,
-  deps: { db: Db; now: () => number; limiter: LoginLimiter; audit: Audit },
+  deps: { db: Db; now: () => number; limiter: LoginLimiter; audit: Audit; onScopeChanged?: () => void },
 ): void {
   const { db, now, limiter } = deps
 
   app.get('/api/users', (c) => {
-    requireRole(c, 'admin')
-    const users = listUsers(db).map((u) => ({ ...u, signInDelayS: Math.ceil(limiter.accountDelay(u.username) / 1000) }))
+    requireRole(c, 'admin', 'observer') // observers read the list; every change below is the admin's
+    const { q } = queryParams(c, ListQuery)
+    const users = listUsers(db, q).map((u) => ({
+      ...u,
+      signInDelayS: Math.ceil(limiter.accountDelay(u.username) / 1000),
+    }))
     return c.json({ users })
   })
 
@@ -63,6 +78,30 @@ export function userRoutes(
         details: { role: user.role, unitCode: user.unitCode },
       })
       return c.json({ user }, 201)
+    } catch (err) {
+      throw asApiError(err)
+    }
+  })
+
+  app.post('/api/users/:username', async (c) => {
+    const admin = requireRole(c, 'admin')
+    const username = c.req.param('username')
+    const change = await jsonBody(c, UserChangeSchema)
+    try {
+      const r = updateUser(db, username, change, now())
+      deps.audit.record({
+        action: 'user-update',
+        actor: admin,
+        target: username,
+        details: {
+          ...change,
+          sessionsEnded: r.sessionsEnded,
+          villagesDropped: r.villagesDropped,
+          householdsReleased: r.householdsReleased,
+        },
+      })
+      if (r.villagesDropped.length + r.householdsReleased > 0) deps.onScopeChanged?.()
+      return c.json(r)
     } catch (err) {
       throw asApiError(err)
     }
