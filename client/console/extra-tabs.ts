@@ -24,4 +24,11 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'lists',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Danh sách niêm yết', en: 'Printable lists' },
+    load: () => import('./lists/ListsScreen.svelte'),
+  },
+]

@@ -1,13 +1,18 @@
 // The detailed lists a commune posts publicly and signs (forms 14–15: poor, near-poor, escaped poor, escaped near-poor):
 // which records belong on which list, the movement flag each carries, and the order they print in. Pure functions.
 
-import { movement, type NearPoorMove, type PoorMove } from '../../shared/reports/movement.ts'
+import { movement } from '../../shared/reports/movement.ts'
 import { LOCKED_STATUSES } from '../../shared/doc/workflow.ts'
-import type { Category, Member, Relation, Sex, Status } from '../../shared/household/types.ts'
+import type { Category, Member, Status } from '../../shared/household/types.ts'
+import type { ListHousehold, ListKind, ListMember, ListMove } from '../../shared/reports/posting-list-types.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
-export const LIST_KINDS = ['poor', 'near_poor', 'escaped_poor', 'escaped_near_poor'] as const
-export type ListKind = (typeof LIST_KINDS)[number]
+export {
+  LIST_KINDS,
+  type ListHousehold,
+  type ListKind,
+  type ListMember,
+} from '../../shared/reports/posting-list-types.ts'
 
 /**
  * A record belongs on a posting list once a supervisor verified it: from `verified` on its answers are the reviewed
@@ -26,8 +31,6 @@ export const LIST_CATEGORIES: Record<ListKind, readonly Category[]> = {
   escaped_near_poor: ['average', 'not_poor'],
 }
 
-export type ListMove = PoorMove | NearPoorMove
-
 /**
  * The household's flag on `list`, or null when it does not belong there. The escaped-poor list carries both the
  * households that left poverty altogether and those that left it for the near-poor list (Thoát nghèo / Chuyển sang cận
@@ -45,29 +48,6 @@ export function listMove(list: ListKind, current: Category, earlier: readonly Ca
     case 'escaped_near_poor':
       return m.nearPoor === 'escaped' ? m.nearPoor : null
   }
-}
-
-/** One person as the list prints them: no personal ID (public posting shows none). */
-export interface ListMember {
-  name: string
-  birthYear: number | null
-  sex: Sex
-  ethnicity: string
-  relation: Relation
-}
-
-export interface ListHousehold {
-  id: string
-  villageId: string
-  villageName: string
-  headName: string
-  address: string
-  status: Status
-  move: ListMove
-  meritoriousFamily: boolean
-  ethnicMinority: boolean
-  noWorkingCapacity: boolean
-  members: ListMember[]
 }
 
 /** Members in print order: the head first, the others as the record lists them. */
