@@ -11,14 +11,13 @@ import { ApiError } from '../http/errors.ts'
 import { consoleUnit } from '../http/progress-routes.ts'
 import { queryParams } from '../http/validate.ts'
 import type { DocStore } from '../store/doc-store.ts'
-import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
+import { createListDocuments } from './list-documents.ts'
 import { createListStore } from './list-store.ts'
 import {
   compareListHouseholds,
   FINAL_STATUSES,
   LIST_CATEGORIES,
   LIST_KINDS,
-  listMembers,
   listMove,
   POSTING_STATUSES,
   type ListHousehold,
@@ -33,6 +32,7 @@ const ListQuery = z.object({
 
 export function listRoutes(app: Hono<AppEnv>, deps: { db: Db; docStore?: DocStore | undefined }): void {
   const store = createListStore(deps.db)
+  const documents = deps.docStore ? createListDocuments(deps.docStore) : null
 
   app.get('/api/lists', (c) => {
     const user = requireRole(c, 'supervisor', 'admin', 'observer')
@@ -47,8 +47,7 @@ export function listRoutes(app: Hono<AppEnv>, deps: { db: Db; docStore?: DocStor
     const village = q.village === undefined ? null : (store.village(q.village, unitCode) ?? null)
     if (q.village !== undefined && village === null)
       throw new ApiError('village/not-found', `no village ${q.village} in ${unitCode}`, { village: q.village })
-    const docStore = deps.docStore
-    if (!docStore) throw new ApiError('internal', 'no document store')
+    if (!documents) throw new ApiError('internal', 'no document store')
 
     const households: ListHousehold[] = []
     const candidates = store.candidates({
@@ -60,24 +59,16 @@ export function listRoutes(app: Hono<AppEnv>, deps: { db: Db; docStore?: DocStor
     })
     for (const { record, earlier } of candidates) {
       const move = listMove(q.list, record.category, earlier)
-      const state = move === null ? null : docStore.readState(record.id)
-      if (move === null || state === null) continue
-      const doc = HouseholdDoc.load(state)
-      const h = doc.read().household
-      doc.ydoc.destroy()
-      const members = listMembers(h.members)
+      const doc = move === null ? null : documents.read(record.id, record.serverSeq)
+      if (move === null || doc === null) continue
       households.push({
         id: record.id,
         villageId: record.villageId,
         villageName: record.villageName,
-        headName: members[0]?.name ?? '',
-        address: h.address,
+        headName: doc.members[0]?.name ?? '',
         status: record.status,
         move,
-        meritoriousFamily: h.attributes.meritoriousFamily,
-        ethnicMinority: h.attributes.ethnicMinority,
-        noWorkingCapacity: h.attributes.noWorkingCapacity,
-        members,
+        ...doc,
       })
     }
     households.sort(compareListHouseholds)

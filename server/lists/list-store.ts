@@ -30,6 +30,8 @@ export interface ListCandidate {
   villageName: string
   status: Status
   category: Category
+  /** The committed position of the record's document: what is read from it is valid while this stays. */
+  serverSeq: number
 }
 
 export interface ListStore {
@@ -66,7 +68,7 @@ export function createListStore(db: Db): ListStore {
       const params = [q.period, q.unit, ...(q.village === undefined ? [] : [q.village]), ...q.statuses, ...q.categories]
       const records = db
         .prepare(
-          `SELECT h.id, h.village_id AS villageId, v.name AS villageName, h.status, h.category
+          `SELECT h.id, h.village_id AS villageId, v.name AS villageName, h.status, h.category, h.server_seq AS serverSeq
            FROM households h JOIN villages v ON v.id = h.village_id WHERE ${where}`,
         )
         .all(...params) as ListCandidate[]
