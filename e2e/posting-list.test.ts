@@ -1,6 +1,6 @@
 // The printable poor list in Chromium: a supervisor opens the Lists tab, chooses a village whose list needs two A4
 // landscape pages, and prints it to PDF; read back with pdfjs-dist, page 2 repeats the table header and carries its
-// page number, names and flags are in the text. Page 1, rendered by pdfjs in the browser, is docs/screenshots/posting-list.png.
+// page number, a household is not split across pages, names and flags are in the text. Page 1, rendered by pdfjs in the browser, is docs/screenshots/posting-list.png.
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -140,6 +140,8 @@ describe('printable poor list', () => {
       expect(second).toContain(header)
     }
     expect(second).toContain('2/2')
+    // A household is never split: page 2's first row after the header is a head's row (STT hộ, member 1).
+    expect(second).toMatch(/Nghèo cũ \d+ 1 /)
     expect(second).toContain('TM. ỦY BAN NHÂN DÂN')
     expect(second).toContain('NGƯỜI LẬP BIỂU')
     const all = pages.join(' ')

@@ -2,7 +2,7 @@
 // heading per village when the list spans the commune; the flag columns each list prints.
 import { describe, expect, it } from 'vitest'
 import type { ListHousehold } from '../../../shared/reports/posting-list-types.ts'
-import { flagColumns, postingRows } from './posting-rows.ts'
+import { flagColumns, postingGroups } from './posting-rows.ts'
 
 const household = (id: string, villageId: string, members: [string, 'male' | 'female', number | null][]) =>
   ({
@@ -25,7 +25,7 @@ const household = (id: string, villageId: string, members: [string, 'male' | 'fe
     })),
   }) satisfies ListHousehold
 
-describe('postingRows', () => {
+describe('postingGroups', () => {
   const households = [
     household('h1', 'A', [
       ['Chủ Hộ Một', 'female', 1950],
@@ -36,10 +36,14 @@ describe('postingRows', () => {
   ]
 
   it('numbers households and members, puts birth years in the Nam or Nữ column and the marks on the head row only', () => {
-    const rows = postingRows(households, false)
-    expect(
-      rows.map((r) => (r.kind === 'member' ? [r.householdNo, r.memberNo, r.maleYear, r.femaleYear] : r.kind)),
-    ).toEqual([
+    const groups = postingGroups(households, false)
+    expect(groups.map((g) => [g.householdId, g.village])).toEqual([
+      ['h1', null],
+      ['h2', null],
+      ['h3', null],
+    ])
+    const rows = groups.flatMap((g) => g.rows)
+    expect(rows.map((r) => [r.householdNo, r.memberNo, r.maleYear, r.femaleYear])).toEqual([
       [1, 1, null, 1950],
       [null, 2, 1980, null],
       [2, 1, null, null],
@@ -50,15 +54,11 @@ describe('postingRows', () => {
     expect(child).toMatchObject({ move: null, meritoriousFamily: false, noWorkingCapacity: false })
   })
 
-  it('a list of the whole commune gets a heading row before each village', () => {
-    const rows = postingRows(households, true)
-    expect(rows.map((r) => (r.kind === 'village' ? r.name : r.name))).toEqual([
-      'Thôn A',
-      'Chủ Hộ Một',
-      'Con Một',
-      'Chủ Hộ Hai',
-      'Thôn B',
-      'Chủ Hộ Ba',
+  it('a list of the whole commune heads the first household of each village with the village', () => {
+    expect(postingGroups(households, true).map((g) => [g.householdId, g.village, g.rows.length])).toEqual([
+      ['h1', 'Thôn A', 2],
+      ['h2', null, 1],
+      ['h3', 'Thôn B', 1],
     ])
   })
 })

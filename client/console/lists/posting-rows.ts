@@ -1,5 +1,6 @@
 // The printed list as rows: the answer of GET /api/lists flattened into the table of forms 14–15 (household number,
-// member number, name, birth year under Nam or Nữ, ethnicity, relation, the flag columns of the list on the head's row).
+// member number, name, birth year under Nam or Nữ, ethnicity, relation, the flag columns of the list on the head's row),
+// one block per household so a household is printed on one page.
 
 import { NEAR_POOR_MOVE_LABELS, POOR_MOVE_LABELS } from '../../../shared/reports/movement.ts'
 import type { Relation } from '../../../shared/household/types.ts'
@@ -23,41 +24,39 @@ export function flagColumns(list: ListKind): { move: string; label: Label }[] {
   }
 }
 
-export type PostingRow =
-  | { kind: 'village'; key: string; name: string }
-  | {
-      kind: 'member'
-      key: string
-      householdId: string
-      /** STT hộ and the household's marks, on its first (the head's) row only. */
-      householdNo: number | null
-      memberNo: number
-      name: string
-      maleYear: number | null
-      femaleYear: number | null
-      ethnicity: string
-      relation: Relation
-      move: string | null
-      meritoriousFamily: boolean
-      ethnicMinority: boolean
-      noWorkingCapacity: boolean
-    }
+export interface PostingRow {
+  key: string
+  /** STT hộ and the household's marks, on its first (the head's) row only. */
+  householdNo: number | null
+  memberNo: number
+  name: string
+  maleYear: number | null
+  femaleYear: number | null
+  ethnicity: string
+  relation: Relation
+  move: string | null
+  meritoriousFamily: boolean
+  ethnicMinority: boolean
+  noWorkingCapacity: boolean
+}
 
-/** Rows in print order; a village heading before each village's households when the list spans several villages. */
-export function postingRows(households: readonly ListHousehold[], withVillages: boolean): PostingRow[] {
-  const rows: PostingRow[] = []
+/** One household's rows, printed as one block; `village` heads the first household of each village. */
+export interface PostingGroup {
+  householdId: string
+  village: string | null
+  rows: PostingRow[]
+}
+
+/** Households in print order; village headings only when the list spans several villages. */
+export function postingGroups(households: readonly ListHousehold[], withVillages: boolean): PostingGroup[] {
   let village: string | null = null
-  households.forEach((h, i) => {
-    if (withVillages && h.villageId !== village) {
-      village = h.villageId
-      rows.push({ kind: 'village', key: `v:${h.villageId}`, name: h.villageName })
-    }
-    h.members.forEach((m, j) => {
+  return households.map((h, i) => {
+    const heading = withVillages && h.villageId !== village ? h.villageName : null
+    village = h.villageId
+    const rows = h.members.map((m, j): PostingRow => {
       const first = j === 0
-      rows.push({
-        kind: 'member',
+      return {
         key: `${h.id}:${j}`,
-        householdId: h.id,
         householdNo: first ? i + 1 : null,
         memberNo: j + 1,
         name: m.name,
@@ -69,8 +68,8 @@ export function postingRows(households: readonly ListHousehold[], withVillages: 
         meritoriousFamily: first && h.meritoriousFamily,
         ethnicMinority: first && h.ethnicMinority,
         noWorkingCapacity: first && h.noWorkingCapacity,
-      })
+      }
     })
+    return { householdId: h.id, village: heading, rows }
   })
-  return rows
 }
