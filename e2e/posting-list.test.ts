@@ -1,6 +1,6 @@
-// The printable poor list in Chromium: a supervisor opens the Lists tab, chooses a village whose list needs two A4
-// landscape pages, and prints it to PDF; read back with pdfjs-dist, page 2 repeats the table header and carries its
-// page number, a household is not split across pages, names and flags are in the text. Page 1, rendered by pdfjs in the browser, is docs/screenshots/posting-list.png.
+// The printable poor list in Chromium: a supervisor opens the Lists tab, picks a village whose list needs two A4 landscape
+// pages and prints it to PDF; read back with pdfjs-dist, page 2 repeats the header, carries its number and starts with a
+// whole household; names and flags are in the text. Page 1, rendered by pdfjs, is docs/screenshots/posting-list.png.
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
