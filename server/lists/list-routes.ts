@@ -11,6 +11,7 @@ import { ApiError } from '../http/errors.ts'
 import { consoleUnit } from '../http/progress-routes.ts'
 import { queryParams } from '../http/validate.ts'
 import type { DocStore } from '../store/doc-store.ts'
+import type { PostingList } from '../../shared/reports/posting-list-types.ts'
 import { createListDocuments } from './list-documents.ts'
 import { createListStore } from './list-store.ts'
 import {
@@ -73,7 +74,7 @@ export function listRoutes(app: Hono<AppEnv>, deps: { db: Db; docStore?: DocStor
     }
     households.sort(compareListHouseholds)
     const final = households.length > 0 && households.every((h) => FINAL_STATUSES.includes(h.status))
-    return c.json({
+    const body: PostingList = {
       list: q.list,
       period,
       unit,
@@ -81,6 +82,7 @@ export function listRoutes(app: Hono<AppEnv>, deps: { db: Db; docStore?: DocStor
       draft: !final,
       households,
       totals: { households: households.length, members: households.reduce((n, h) => n + h.members.length, 0) },
-    })
+    }
+    return c.json(body)
   })
 }
