@@ -58,8 +58,14 @@ function seedList(e: E2E, unit: string, period: string): { heads: string[] } {
   return { heads }
 }
 
+let unit = ''
+let period = ''
+let heads: string[] = []
 beforeAll(async () => {
   e = await startE2E()
+  unit = e.server.db.prepare("SELECT unit_code FROM users WHERE username = 'sup1'").pluck().get() as string
+  period = e.server.db.prepare('SELECT id FROM periods WHERE is_current = 1').pluck().get() as string
+  heads = seedList(e, unit, period).heads
 })
 afterAll(async () => {
   await e?.stop()
@@ -80,10 +86,6 @@ async function pdfText(pdf: Uint8Array): Promise<string[]> {
 
 describe('printable poor list', () => {
   it('prints to a two-page A4 landscape PDF with the header and page number on page 2, names and flags in the text', async () => {
-    const unit = e.server.db.prepare("SELECT unit_code FROM users WHERE username = 'sup1'").pluck().get() as string
-    const period = e.server.db.prepare('SELECT id FROM periods WHERE is_current = 1').pluck().get() as string
-    const { heads } = seedList(e, unit, period)
-
     const context = await e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })
     const page = await context.newPage()
     await page.goto(`${e.baseUrl}/#lists`)
@@ -151,6 +153,25 @@ describe('printable poor list', () => {
 
     // Page 1 as an image for the documentation: pdfjs renders it onto a canvas inside Chromium.
     await renderFirstPage(pdf, join(ROOT, 'docs/screenshots/posting-list.png'))
+    await context.close()
+  })
+
+  it('an admin picks the commune first; the whole commune’s list heads each village', async () => {
+    const context = await e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })
+    const page = await context.newPage()
+    await page.goto(`${e.baseUrl}/#lists`)
+    await page.getByTestId('login-username').fill('admin1')
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+    await page.getByTestId('btn-login').click()
+    await page.getByTestId('lists-screen').waitFor()
+    expect(await page.getByTestId('posting-document').count()).toBe(0)
+    await page.locator(`[data-testid="console-unit"] option[value="${unit}"]`).waitFor({ state: 'attached' })
+    await page.getByTestId('console-unit').selectOption(unit)
+    const village = page.locator('[data-testid="posting-document"] tr.village', { hasText: 'Tổ dân phố Niêm Yết' })
+    await village.waitFor()
+    const document = (await page.getByTestId('posting-document').textContent()) ?? ''
+    for (const head of heads) expect(document).toContain(head)
+    expect(await page.getByTestId('lists-print').isEnabled()).toBe(true)
     await context.close()
   })
 })
