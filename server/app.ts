@@ -24,6 +24,7 @@ import { progressRoutes } from './http/progress-routes.ts'
 import { deviceRoutes } from './http/device-routes.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { liveRoutes } from './live/live-socket.ts'
+import { listRoutes } from './lists/list-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { placeAdminRoutes } from './http/place-admin-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit, onScopeChanged: () => deps.relay?.scopeChanged() })
   placeAdminRoutes(app, { db: deps.db, audit, now, onScopeChanged: () => deps.relay?.scopeChanged() })
   auditRoutes(app, { audit })
+  listRoutes(app, { db: deps.db, docStore: deps.docStore })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   photoRoutes(app, {
     access: deps.access,

@@ -43,4 +43,10 @@ export const EXTRA_TABS: readonly ExtraTab[] = [
     label: { vi: 'Nhật ký', en: 'Audit log' },
     load: () => import('./audit/AuditScreen.svelte'),
   },
+  {
+    name: 'lists',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Danh sách niêm yết', en: 'Printable lists' },
+    load: () => import('./lists/ListsScreen.svelte'),
+  },
 ]
