@@ -25,6 +25,10 @@ export const API_ERRORS = {
   'review/invalid-transition': 409, // the record's status does not allow this review step
   'review/posting-not-ended': 409, // approval before the 3 working days of posting are over
   'village/not-found': 404,
+  'report/unknown-period': 404,
+  'report/unknown-unit': 404,
+  'report/unknown-table': 404, // a CSV of a table the report does not have
+  'report/unknown-standard': 409, // the period names a standard this server does not know
   'assignment/not-an-enumerator': 409, // the target of a move is not an active enumerator
   'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
   'assignment/not-held': 409, // `from` does not hold a household or village of the move

@@ -84,12 +84,7 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
 }
 
 /** Roots that neither the summary columns, the report facts, the visit flags nor classify() read (checked by the summary tests in household-writer.test.ts). */
-const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([
-  Root.META,
-  Root.SUPPORT_NEEDS,
-  Root.HISTORY,
-  Root.REVIEW,
-])
+const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.SUPPORT_NEEDS, Root.HISTORY, Root.REVIEW])
 
 /**
  * Whether an update writing `paths` can change the summary. Conservative: an update with no writes (deletes only,
