@@ -29,7 +29,7 @@ describe('GET /api/reports/export.xlsx', () => {
     expect(res.headers.get('content-type')).toContain('spreadsheetml')
     expect(res.headers.get('content-disposition')).toContain('bao-cao-2025-19900.xlsx')
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()))
+    await wb.xlsx.load(await res.arrayBuffer())
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Biểu 1 Tổng hợp',
       'Biểu 2 Diễn biến hộ nghèo',
@@ -71,7 +71,7 @@ describe('GET /api/reports/export.xlsx', () => {
   it('a frozen period says "Số liệu đã chốt" in the header block', async () => {
     const res = await s.api('/api/reports/export.xlsx?period=2024&unit=19900', { token })
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()))
+    await wb.xlsx.load(await res.arrayBuffer())
     expect(wb.worksheets[0]!.getCell('B5').value).toBe('Số liệu đã chốt (kỳ rà soát đóng lúc 20/12/2024 07:00)')
   })
 })
