@@ -24,4 +24,11 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'reports',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Báo cáo', en: 'Reports' },
+    load: () => import('./reports/ReportsView.svelte'),
+  },
+]
