@@ -1,13 +1,14 @@
 // The report screen in desktop Chromium against the real server and the demo seed: a supervisor opens the commune's
 // report, sees the server's figures in the tables and a chart canvas, and the report follows an enumerator's commit
 // live. With SCREENSHOTS=1 it writes docs/screenshots/console-report.png.
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../server/test-support/household-fixture.ts'
 import { SyncClient } from '../server/relay/test-client.ts'
 import type { Report } from '../server/reports/report.ts'
-import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
+import { CLIENT_DIR, DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
 
 const SHOTS = process.env.SCREENSHOTS === '1'
 const DESKTOP = { width: 1366, height: 900 }
@@ -97,6 +98,15 @@ describe('console reports', () => {
         `[data-testid="reports-table-progress"] tr[data-area="total"] td[data-col="submitted"]:text-is("${num(submitted + 1)}")`,
       )
       .waitFor()
+  })
+
+  it('chart.js travels only in the report screen’s chunk, never in the entry or console chunks', () => {
+    const assets = join(CLIENT_DIR, 'assets')
+    const withChart = readdirSync(assets).filter(
+      (f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('Canvas is already in use'),
+    )
+    expect(withChart).toHaveLength(1)
+    expect(withChart[0]).toMatch(/^ReportsView-/)
   })
 
   it('a closed period shows "Số liệu đã chốt"', async () => {

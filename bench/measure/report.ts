@@ -1,0 +1,144 @@
+// Report speed at city scale: N households (default 300,000) in the open period, each linked to a record of the closed
+// period before, 400 villages in 40 communes. Summary rows with their report facts are written directly (seeding 600,000
+// Yjs documents would take an hour); the report itself runs the production code (report-store + buildReport), then the
+// XLSX and CSV exports. Prints the median of --runs runs. Not a test. Run: npx tsx bench/measure/report.ts [--households N]
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { parseArgs } from 'node:util'
+import { seededRandom } from '../../shared/test-support/household-fixtures.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { migrations } from '../../server/db/migrations/index.ts'
+import { openDb, type Db } from '../../server/db/open.ts'
+import { ensureReferenceData } from '../../server/db/reference-data.ts'
+import { buildReport } from '../../server/reports/report.ts'
+import { tableCsv, writeXlsx } from '../../server/reports/report-export.ts'
+import { createReportStore } from '../../server/reports/report-store.ts'
+import { insertVillages, makeVillages, pickUnits } from '../../server/seed/places.ts'
+
+const CATEGORIES = ['poor', 'near_poor', 'average', 'not_poor', 'not_poor', 'not_poor', 'not_poor', 'incomplete']
+const STATUSES = ['listed', 'assigned', 'in_progress', 'submitted', 'verified']
+const CAUSES = ['lack_capital', 'lack_land', 'illness', 'many_dependants', 'no_job']
+
+function seed(db: Db, households: number): void {
+  const rand = seededRandom(7)
+  const villages = makeVillages(pickUnits(db, 40), 10, seededRandom(3))
+  insertVillages(db, villages)
+  db.prepare(`UPDATE periods SET is_current = 0, status = 'closed', closed_at = 1 WHERE id = '2025'`).run()
+  db.prepare(
+    `INSERT INTO periods (id, standard, reference_date, is_current, status, previous_id) VALUES ('2026', 'ND07_2022_2025', '2026-09-01', 1, 'open', '2025')`,
+  ).run()
+  const insert = db.prepare(
+    `INSERT INTO households (id, period, unit_code, village_id, status, category, deprivation_count, updated_at,
+       previous_id, deprivation_mask, ethnic_minority, meritorious, no_working_capacity, social_protection, farming,
+       causes, member_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+  db.transaction(() => {
+    for (const period of ['2025', '2026'])
+      for (let i = 0; i < households; i++) {
+        const v = villages[i % villages.length]!
+        const category = pick(CATEGORIES)
+        const mask = category === 'poor' || category === 'near_poor' ? Math.floor(rand() * 4096) : 0
+        const poorish = category === 'poor' || category === 'near_poor'
+        insert.run(
+          `${period}-${i}`,
+          period,
+          v.unitCode,
+          v.id,
+          pick(STATUSES),
+          category,
+          mask.toString(2).replace(/0/g, '').length,
+          1_700_000_000_000 + i,
+          period === '2026' && rand() < 0.95 ? `2025-${i}` : null,
+          mask,
+          rand() < 0.05 ? 1 : 0,
+          rand() < 0.03 ? 1 : 0,
+          rand() < 0.02 ? 1 : 0,
+          rand() < 0.04 ? 1 : 0,
+          rand() < 0.3 ? 1 : 0,
+          poorish ? pick(CAUSES) : '',
+          1 + Math.floor(rand() * 6),
+        )
+      }
+  })()
+  db.exec('ANALYZE')
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+function time(runs: number, f: () => void): { median: number; runs: number[] } {
+  const out: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    f()
+    out.push(performance.now() - t)
+  }
+  return { median: median(out), runs: out.map((x) => Math.round(x)) }
+}
+
+async function timeAsync(runs: number, f: () => Promise<number>): Promise<{ median: number; bytes: number }> {
+  const out: number[] = []
+  let bytes = 0
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    bytes = await f()
+    out.push(performance.now() - t)
+  }
+  return { median: median(out), bytes }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { households: { type: 'string', default: '300000' }, runs: { type: 'string', default: '5' } },
+  })
+  const households = Number(values.households)
+  const runs = Number(values.runs)
+  const dir = mkdtempSync(join(tmpdir(), 'rasoat-report-bench-'))
+  try {
+    const db = openDb(join(dir, 'rasoat.db'))
+    migrate(db, migrations)
+    ensureReferenceData(db)
+    const t0 = performance.now()
+    seed(db, households)
+    console.log(`seeded ${households} households × 2 periods in ${Math.round(performance.now() - t0)} ms`)
+    const store = createReportStore(db)
+    const unit = db.prepare(`SELECT unit_code FROM households WHERE period = '2026' LIMIT 1`).pluck().get() as string
+    const city = time(runs, () => buildReport(store, { period: '2026', unit: null, village: null }))
+    const commune = time(runs, () => buildReport(store, { period: '2026', unit, village: null }))
+    const report = buildReport(store, { period: '2026', unit: null, village: null })
+    const xlsx = await timeAsync(runs, async () => {
+      let bytes = 0
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          bytes += chunk.length
+          done()
+        },
+      })
+      await writeXlsx(report, sink)
+      return bytes
+    })
+    const csv = await timeAsync(runs, () =>
+      Promise.resolve(report.tables.reduce((n, t) => n + Buffer.byteLength(tableCsv(t)), 0)),
+    )
+    const poor = report.tables[0]!.total.values[1]
+    console.log(
+      [
+        `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' / ')}`,
+        `city report (${households} households, ${poor} poor): median ${city.median.toFixed(0)} ms (runs ${city.runs.join(', ')})`,
+        `commune report (${unit}): median ${commune.median.toFixed(0)} ms (runs ${commune.runs.join(', ')})`,
+        `XLSX export of the city report (report already built): median ${xlsx.median.toFixed(0)} ms, ${xlsx.bytes} bytes`,
+        `CSV export, all 8 tables: median ${csv.median.toFixed(1)} ms, ${csv.bytes} bytes`,
+      ].join('\n'),
+    )
+    db.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+void main()
