@@ -3,7 +3,7 @@
 
 import type { Category } from '../../shared/household/types.ts'
 import { movement, type NearPoorMove, type PoorMove } from '../../shared/reports/movement.ts'
-import { INDICATOR_BITS, type AreaCount, type CategoryGroup } from './report-store.ts'
+import { INDICATOR_BITS, type AreaCount, type CategoryGroup, type CountRow } from './report-store.ts'
 
 export type ListKey = 'poor' | 'near_poor'
 
@@ -24,7 +24,6 @@ export interface Figures {
   groups: Record<ListKey, GroupCounts>
   causes: Record<ListKey, Record<string, number>>
   status: Record<string, number>
-  lastAt: number | null
 }
 
 export function emptyFigures(): Figures {
@@ -41,18 +40,21 @@ export function emptyFigures(): Figures {
     groups: { poor: groups(), near_poor: groups() },
     causes: { poor: {}, near_poor: {} },
     status: {},
-    lastAt: null,
   }
 }
 
 const isCategory = (c: string | null): c is Category =>
   c === 'poor' || c === 'near_poor' || c === 'average' || c === 'not_poor' || c === 'incomplete'
 
+function addCount(f: Figures, c: CountRow): void {
+  f.total += c.n
+  f.byCategory[isCategory(c.category) ? c.category : 'incomplete'] += c.n
+  f.status[c.status] = (f.status[c.status] ?? 0) + c.n
+}
+
+/** A group's movement on both lists (movement()), and for poor / near-poor records their facts. */
 function addGroup(f: Figures, g: CategoryGroup): void {
   const category: Category = isCategory(g.category) ? g.category : 'incomplete'
-  f.total += g.n
-  f.byCategory[category] += g.n
-  if (g.lastAt !== null && (f.lastAt === null || g.lastAt > f.lastAt)) f.lastAt = g.lastAt
   const earlier: Category[] = []
   if (isCategory(g.previous)) earlier.push(g.previous)
   if (g.poorBefore) earlier.push('poor')
@@ -87,8 +89,9 @@ function addGone(f: Figures, c: AreaCount): void {
 }
 
 export interface AreaRows {
+  counts: CountRow[]
+  /** Poor / near-poor records now, and records that left both lists (report-store listGroups, leftGroups). */
   groups: CategoryGroup[]
-  statuses: AreaCount[]
   causes: AreaCount[]
   gone: AreaCount[]
 }
@@ -106,8 +109,8 @@ export function foldFigures(
     if (!f) areas.set(key, (f = emptyFigures()))
     return f
   }
+  for (const c of rows.counts) for (const f of [at(c), total]) addCount(f, c)
   for (const g of rows.groups) for (const f of [at(g), total]) addGroup(f, g)
-  for (const s of rows.statuses) for (const f of [at(s), total]) f.status[s.key] = (f.status[s.key] ?? 0) + s.n
   for (const c of rows.causes) for (const f of [at(c), total]) addCauses(f, c)
   for (const c of rows.gone) for (const f of [at(c), total]) addGone(f, c)
   return { areas, total }

@@ -51,8 +51,11 @@ export function buildReport(
 
   const earlier = store.earlierPeriods(period.id)
   const rows: AreaRows = {
-    groups: store.groups(period.id, earlier.length, scope),
-    statuses: store.statuses(period.id, scope),
+    counts: store.counts(period.id, scope),
+    groups: [
+      ...store.listGroups(period.id, earlier.length, scope),
+      ...(earlier[0] === undefined ? [] : store.leftGroups(period.id, earlier[0], scope)),
+    ],
     causes: store.causes(period.id, scope),
     gone: earlier[0] === undefined ? [] : store.gone(earlier[0], scope),
   }
@@ -70,7 +73,7 @@ export function buildReport(
     period: period.id,
     standard: { id: standard.id, name: standard.name },
     state: period.status === 'closed' ? 'frozen' : 'live',
-    lastCommitAt: total.lastAt,
+    lastCommitAt: store.lastCommitAt(period.id, scope),
     closedAt: period.closedAt,
     area: {
       level: city ? 'city' : q.village === null ? 'commune' : 'village',
