@@ -12,6 +12,8 @@ export const VILLAGE_A: Expected = {
     poorRate: 30,
     nearPoor: 2,
     nearPoorRate: 20,
+    poorMembers: 3,
+    nearPoorMembers: 2,
     bothRate: 50,
     average: 1,
     averageRate: 10,
@@ -40,6 +42,8 @@ export const VILLAGE_B: Expected = {
     poorRate: 33.33,
     nearPoor: 1,
     nearPoorRate: 33.33,
+    poorMembers: 1,
+    nearPoorMembers: 1,
     bothRate: 66.67,
     notPoor: 1,
   },
@@ -54,7 +58,7 @@ export const VILLAGE_B: Expected = {
 
 /** Village C (Hóa Châu): c1 poor before and now, c2 not poor. */
 export const VILLAGE_C: Expected = {
-  totals: { total: 2, poor: 1, poorRate: 50, bothRate: 50, notPoor: 1 },
+  totals: { total: 2, poor: 1, poorRate: 50, poorMembers: 1, bothRate: 50, notPoor: 1 },
   'poor-movement': { beginning: 1, end: 1 },
   'near-poor-movement': {},
   'poor-deprivations': { households: 1, I04: 1, I08: 1, I12: 1 },

@@ -20,6 +20,8 @@ export interface Figures {
   /** Previous-period poor / near-poor whose record this period is not classified yet (so the balance holds). */
   poorMove: Record<PoorMove | 'pending', number>
   nearPoorMove: Record<NearPoorMove | 'pending', number>
+  /** Members of the poor / near-poor households. */
+  members: Record<ListKey, number>
   deprivations: Record<ListKey, number[]>
   groups: Record<ListKey, GroupCounts>
   causes: Record<ListKey, Record<string, number>>
@@ -33,6 +35,7 @@ export function emptyFigures(): Figures {
     byCategory: { poor: 0, near_poor: 0, average: 0, not_poor: 0, incomplete: 0 },
     poorMove: { old: 0, new: 0, again: 0, escaped: 0, to_near_poor: 0, gone: 0, pending: 0 },
     nearPoorMove: { old: 0, new: 0, again: 0, from_poor: 0, escaped: 0, to_poor: 0, gone: 0, pending: 0 },
+    members: { poor: 0, near_poor: 0 },
     deprivations: {
       poor: new Array<number>(INDICATOR_BITS).fill(0),
       near_poor: new Array<number>(INDICATOR_BITS).fill(0),
@@ -65,6 +68,7 @@ function addGroup(f: Figures, g: CategoryGroup): void {
   if (m.nearPoor) f.nearPoorMove[m.nearPoor] += g.n
   else if (category === 'incomplete' && g.previous === 'near_poor') f.nearPoorMove.pending += g.n
   if (category === 'poor' || category === 'near_poor') {
+    f.members[category] += g.members
     const d = f.deprivations[category]
     g.d.forEach((x, k) => (d[k] = (d[k] ?? 0) + x))
     const gr = f.groups[category]

@@ -118,12 +118,35 @@ describe('GET /api/reports — figures by construction', () => {
     const r = await report('?unit=19900&village=A', tokens.sup)
     expect(r.lastCommitAt).toBe(clock)
     const a = structuredClone(VILLAGE_A)
-    Object.assign(a.totals!, { poor: 2, poorRate: 20, bothRate: 40, notPoor: 4 })
+    Object.assign(a.totals!, { poor: 2, poorRate: 20, poorMembers: 2, bothRate: 40, notPoor: 4 })
     Object.assign(a['poor-movement']!, { escaped: 2, end: 2 })
     Object.assign(a['poor-deprivations']!, { households: 2, I04: 1, I08: 1, I09: 1 })
     Object.assign(a.groups!, { 'poor.ethnicMinority': 0 })
     Object.assign(a.causes!, { 'poor.lack_capital': 1, 'poor.illness': 1 })
     expectRow(r.tables, totalOf, a, 'village A after the commit')
+  })
+
+  it('a record the quick screen ends as not poor counts no deprivation, whatever its answers say', async () => {
+    const edit = s.relay.writer.serverEdit('a2', 'admin', (doc: HouseholdDoc) => doc.setQuickScreen('not_poor', 'car'))
+    if (edit.kind !== 'accepted') throw new Error(`edit ${edit.kind}`)
+    await edit.committed
+    expect(
+      s.db
+        .prepare(
+          'SELECT category, deprivation_count AS n, deprivation_mask AS mask, meritorious FROM households WHERE id = ?',
+        )
+        .get('a2'),
+    ).toEqual({ category: 'not_poor', n: 0, mask: 0, meritorious: 1 })
+    const r = await report('?unit=19900&village=A')
+    const dep = r.tables.find((t) => t.id === 'poor-deprivations')!
+    expect(Object.fromEntries(dep.columns.map((c, i) => [c.key, dep.total.values[i]]))).toMatchObject({
+      households: 1,
+      I04: 0,
+      I10: 0,
+      I11: 0,
+      I12: 0,
+      I07: 1,
+    })
   })
 })
 

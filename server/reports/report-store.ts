@@ -32,6 +32,7 @@ export interface CategoryGroup {
   poorBefore: number
   nearPoorBefore: number
   n: number
+  members: number
   ethnicMinority: number
   meritorious: number
   noWorkingCapacity: number
@@ -103,7 +104,7 @@ export function listGroupsSql(depth: number, scope: Scope): string {
   const bits = Array.from({ length: INDICATOR_BITS }, (_, k) => `SUM((h.deprivation_mask >> ${k}) & 1) AS d${k}`)
   return `SELECT h.unit_code AS unit, h.village_id AS village, h.category AS category,
       ${depth >= 1 ? 'p1.category' : 'NULL'} AS previous, (${before('poor')}) AS poorBefore,
-      (${before('near_poor')}) AS nearPoorBefore, COUNT(*) AS n,
+      (${before('near_poor')}) AS nearPoorBefore, COUNT(*) AS n, SUM(h.member_count) AS members,
       SUM(h.ethnic_minority) AS ethnicMinority, SUM(h.meritorious) AS meritorious,
       SUM(h.no_working_capacity) AS noWorkingCapacity, SUM(h.social_protection) AS socialProtection, ${bits.join(', ')}
     FROM households h ${joins.join(' ')}
@@ -133,6 +134,7 @@ const toGroup = (r: Record<string, number | string | null>): CategoryGroup => ({
   poorBefore: r.poorBefore as number,
   nearPoorBefore: r.nearPoorBefore as number,
   n: r.n as number,
+  members: (r.members as number | undefined) ?? 0,
   ethnicMinority: (r.ethnicMinority as number | undefined) ?? 0,
   meritorious: (r.meritorious as number | undefined) ?? 0,
   noWorkingCapacity: (r.noWorkingCapacity as number | undefined) ?? 0,
