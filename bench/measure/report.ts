@@ -1,7 +1,8 @@
 // Report speed at city scale: N households (default 300,000) in the open period, each linked to a record of the closed
 // period before, 400 villages in 40 communes. Summary rows with their report facts are written directly (seeding 600,000
 // Yjs documents would take an hour); the report itself runs the production code (report-store + buildReport), then the
-// XLSX and CSV exports. Prints the median of --runs runs. Not a test. Run: npx tsx bench/measure/report.ts [--households N]
+// XLSX and CSV exports; medians of --runs runs. Not a test. `npm run bench -- --only R`, or alone:
+// npx tsx bench/measure/report.ts [--households N] [--runs N]
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -70,7 +71,7 @@ export function seed(db: Db, households: number): void {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
 /** Wall time and this process's CPU time (user + system) per run: on a shared machine the two differ a lot. */
-function time(runs: number, f: () => void): { median: number; cpu: number; runs: number[] } {
+function time(runs: number, f: () => void): { median: number; cpu: number } {
   const out: number[] = []
   const cpu: number[] = []
   for (let i = 0; i < runs; i++) {
@@ -81,7 +82,7 @@ function time(runs: number, f: () => void): { median: number; cpu: number; runs:
     const u = process.cpuUsage(c)
     cpu.push((u.user + u.system) / 1000)
   }
-  return { median: median(out), cpu: median(cpu), runs: out.map((x) => Math.round(x)) }
+  return { median: median(out), cpu: median(cpu) }
 }
 
 async function timeAsync(
@@ -102,12 +103,29 @@ async function timeAsync(
   return { median: median(out), cpu: median(cpu), bytes }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { households: { type: 'string', default: '300000' }, runs: { type: 'string', default: '5' } },
-  })
-  const households = Number(values.households)
-  const runs = Number(values.runs)
+export interface Timing {
+  wallMs: number
+  cpuMs: number
+}
+
+export interface ReportBench {
+  households: number
+  runs: number
+  load: number[]
+  city: Timing
+  commune: Timing
+  xlsx: Timing & { bytes: number }
+  csv: Timing & { bytes: number }
+}
+
+/** Seeds a fresh database in a temp folder and times the reports and exports (`npm run bench -- --only R`). */
+export async function runReportBench(opts: {
+  households: number
+  runs: number
+  log?: (s: string) => void
+}): Promise<ReportBench> {
+  const { households, runs } = opts
+  const log = opts.log ?? (() => undefined)
   const dir = mkdtempSync(join(tmpdir(), 'rasoat-report-bench-'))
   try {
     const db = openDb(join(dir, 'rasoat.db'))
@@ -115,7 +133,7 @@ async function main(): Promise<void> {
     ensureReferenceData(db)
     const t0 = performance.now()
     seed(db, households)
-    console.log(`seeded ${households} households × 2 periods in ${Math.round(performance.now() - t0)} ms`)
+    log(`reports: seeded ${households} households × 2 periods in ${Math.round(performance.now() - t0)} ms`)
     const store = createReportStore(db)
     const unit = db.prepare(`SELECT unit_code FROM households WHERE period = '2026' LIMIT 1`).pluck().get() as string
     const city = time(runs, () => buildReport(store, { period: '2026', unit: null, village: null }))
@@ -135,22 +153,37 @@ async function main(): Promise<void> {
     const csv = await timeAsync(runs, () =>
       Promise.resolve(report.tables.reduce((n, t) => n + Buffer.byteLength(tableCsv(t)), 0)),
     )
-    const poor = report.tables[0]!.total.values[1]
-    console.log(
-      [
-        `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()
-          .map((x) => x.toFixed(1))
-          .join(' / ')}`,
-        `city report (${households} households, ${poor} poor): median ${city.median.toFixed(0)} ms wall, ${city.cpu.toFixed(0)} ms CPU (runs ${city.runs.join(', ')})`,
-        `commune report (${unit}): median ${commune.median.toFixed(0)} ms wall, ${commune.cpu.toFixed(0)} ms CPU (runs ${commune.runs.join(', ')})`,
-        `XLSX export of the city report (report already built): median ${xlsx.median.toFixed(0)} ms wall, ${xlsx.cpu.toFixed(0)} ms CPU, ${xlsx.bytes} bytes`,
-        `CSV export, all 8 tables: median ${csv.median.toFixed(1)} ms wall, ${csv.cpu.toFixed(1)} ms CPU, ${csv.bytes} bytes`,
-      ].join('\n'),
-    )
     db.close()
+    const ms = (t: { median: number; cpu: number }): Timing => ({ wallMs: t.median, cpuMs: t.cpu })
+    return {
+      households,
+      runs,
+      load: loadavg().map((x) => Math.round(x * 10) / 10),
+      city: ms(city),
+      commune: ms(commune),
+      xlsx: { ...ms(xlsx), bytes: xlsx.bytes },
+      csv: { ...ms(csv), bytes: csv.bytes },
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { households: { type: 'string', default: '300000' }, runs: { type: 'string', default: '5' } },
+  })
+  const r = await runReportBench({ households: Number(values.households), runs: Number(values.runs), log: console.log })
+  const f = (t: Timing) => `median ${t.wallMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU`
+  console.log(
+    [
+      `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${r.load.join(' / ')}`,
+      `city report (${r.households} households): ${f(r.city)}`,
+      `commune report: ${f(r.commune)}`,
+      `XLSX export of the city report (report already built): ${f(r.xlsx)}, ${r.xlsx.bytes} bytes`,
+      `CSV export, all 8 tables: median ${r.csv.wallMs.toFixed(1)} ms wall, ${r.csv.bytes} bytes`,
+    ].join('\n'),
+  )
 }
 
 if (process.argv[1]?.endsWith('report.ts')) void main()
