@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // The console's map: the configured tile URL (TILE_URL), or null for pins on a plain background.
   app.get('/api/map', (c) => c.json({ tileUrl: deps.tileUrl ?? null }))
   progressRoutes(app, { db: deps.db, feed })
-  reportRoutes(app, { db: deps.db })
+  reportRoutes(app, { db: deps.db, audit })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })

@@ -96,6 +96,23 @@ describe('GET /api/reports/<table>.csv', () => {
     }
   })
 
+  it('every export is in the audit log: who, which period and area, which file', async () => {
+    const res = await s.api('/api/audit?action=report-export', { token })
+    const entries = ((await res.json()) as { entries: { username: string; target: string; details: unknown }[] })
+      .entries
+    expect(entries.length).toBe(2 + json.tables.length) // two workbooks, one CSV per table
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        username: 'admin',
+        target: '2024/19900',
+        details: { format: 'xlsx', state: 'frozen' },
+      }),
+    )
+    expect(entries).toContainEqual(
+      expect.objectContaining({ target: '2025/19900', details: { format: 'csv', table: 'causes', state: 'live' } }),
+    )
+  })
+
   it('quotes fields with commas, quotes or line breaks', () => {
     const csv = tableCsv({
       id: 'totals',

@@ -4,6 +4,8 @@
 import { PassThrough, Readable } from 'node:stream'
 import type { Hono } from 'hono'
 import { z } from 'zod'
+import type { Audit } from '../audit/audit-log.ts'
+import type { User } from '../auth/users.ts'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import { requireRole, type AppContext, type AppEnv } from '../http/context.ts'
@@ -25,11 +27,20 @@ const ReportQuery = z.object({
   village: code.optional(),
 })
 
-export function reportRoutes(app: Hono<AppEnv>, deps: { db: Db; now?: () => number }): void {
+export function reportRoutes(app: Hono<AppEnv>, deps: { db: Db; audit: Audit }): void {
   const store = createReportStore(deps.db)
 
-  function reportOf(c: AppContext): Report {
-    const user = requireRole(c, 'supervisor', 'admin', 'observer')
+  /** Who took which figures out of the system, and in which file. */
+  function recordExport(user: User, r: Report, details: Record<string, unknown>): void {
+    deps.audit.record({
+      action: 'report-export',
+      actor: { id: user.id, username: user.username },
+      target: [r.period, r.area.unit ?? 'city', r.area.village].filter((x) => x !== null).join('/'),
+      details: { ...details, state: r.state },
+    })
+  }
+
+  function reportOf(c: AppContext, user = requireRole(c, 'supervisor', 'admin', 'observer')): Report {
     const q = queryParams(c, ReportQuery)
     let unit = q.unit ?? null
     if (user.role === 'supervisor') {
@@ -47,7 +58,9 @@ export function reportRoutes(app: Hono<AppEnv>, deps: { db: Db; now?: () => numb
   app.get('/api/reports', (c) => c.json(reportOf(c)))
 
   app.get('/api/reports/export.xlsx', (c) => {
-    const report = reportOf(c)
+    const user = requireRole(c, 'supervisor', 'admin', 'observer')
+    const report = reportOf(c, user)
+    recordExport(user, report, { format: 'xlsx' })
     const out = new PassThrough()
     writeXlsx(report, out).catch((e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))))
     return new Response(Readable.toWeb(out) as ReadableStream<Uint8Array>, {
@@ -60,13 +73,14 @@ export function reportRoutes(app: Hono<AppEnv>, deps: { db: Db; now?: () => numb
   })
 
   app.get('/api/reports/:file{[a-z-]+\\.csv}', (c) => {
-    requireRole(c, 'supervisor', 'admin', 'observer')
+    const user = requireRole(c, 'supervisor', 'admin', 'observer')
     const id = c.req.param('file').replace(/\.csv$/, '')
     if (!(TABLE_IDS as readonly string[]).includes(id))
       throw new ApiError('report/unknown-table', `no table ${id}`, { table: id, tables: TABLE_IDS })
-    const report = reportOf(c)
+    const report = reportOf(c, user)
     const table = report.tables.find((t) => t.id === id)
     if (!table) throw new ApiError('report/unknown-table', `no table ${id}`, { table: id })
+    recordExport(user, report, { format: 'csv', table: id })
     return c.body(tableCsv(table), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${fileName(report, 'csv', id)}"`,
