@@ -12,6 +12,7 @@ import type { W3Result } from './workloads/w3.ts'
 import type { W4Result } from './workloads/w4.ts'
 import type { W7Result } from './workloads/w7.ts'
 import type { ClientBudgets } from './client-budgets.ts'
+import type { ReportBench } from './measure/report.ts'
 import { targetRows } from './targets.ts'
 
 export interface BenchResults {
@@ -25,6 +26,7 @@ export interface BenchResults {
   workloads: Record<string, { result: unknown; seconds: number; load?: number[] }>
   skipped: Record<string, string>
   client?: ClientBudgets
+  reports?: ReportBench
 }
 
 export const SYS = ['rasoat', 'hocuspocus', 'ywebsocket'] as const
@@ -325,6 +327,25 @@ function clientSection(r: BenchResults): string {
   return [...lines, '', c.notes.map((n) => `- ${n}`).join('\n')].join('\n')
 }
 
+function reportsSection(r: BenchResults): string {
+  const b = r.reports
+  if (!b) return 'Not run in this report (`npx tsx bench/run.ts --only R`).'
+  const row = (what: string, t: { wallMs: number; cpuMs: number }) =>
+    `| ${what} | ${fmt(t.wallMs)} ms | ${fmt(t.cpuMs)} ms |`
+  return [
+    `${fmt(b.households)} households in the open period, each with a record in the closed one before; summary rows and`,
+    'report facts seeded directly, the report through the production code (`bench/measure/report.ts`). Medians of',
+    `${b.runs} runs; load average ${b.load.join(' / ')} at the end. Target: a city report under 1 s of server (CPU) time.`,
+    '',
+    '| measure | wall | CPU of the process |',
+    '|---|---|---|',
+    row('city report (every table, 40 communes)', b.city),
+    row('commune report', b.commune),
+    row(`XLSX export of the city report (${fmt(b.xlsx.bytes)} B)`, b.xlsx),
+    row(`CSV export, all tables (${fmt(b.csv.bytes)} B)`, b.csv),
+  ].join('\n')
+}
+
 export function renderReport(r: BenchResults): string {
   const m = r.machine
   const analysisFile = fileURLToPath(new URL('./analysis.md', import.meta.url))
@@ -373,6 +394,10 @@ ${detailTables(r)}
 ## Client budgets (headless Chromium)
 
 ${clientSection(r)}
+
+## Reports
+
+${reportsSection(r)}
 
 ## Method and parameters
 

@@ -17,8 +17,9 @@ import { runW3 } from './workloads/w3.ts'
 import { runW4 } from './workloads/w4.ts'
 import { runW7 } from './workloads/w7.ts'
 import { runClientBudgets } from './client-budgets.ts'
+import { runReportBench } from './measure/report.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C'] as const
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C', 'R'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'hocuspocus', 'ywebsocket']
 
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
   }
   results.machine = machine
   results.params = params
-  const needsServers = only.some((w) => w !== 'C')
+  const needsServers = only.some((w) => w !== 'C' && w !== 'R')
   if (needsServers) {
     const t = Date.now()
     const corpus = await loadCorpus(params.corpus)
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       `corpus: ${corpus.docs.length} households, ${corpus.avgStateBytes} B average state (${corpus.shape}), ${Math.round((Date.now() - t) / 1000)} s`,
     )
     for (const w of only) {
-      if (w === 'C') continue
+      if (w === 'C' || w === 'R') continue
       for (const name of systems) {
         const sys = SYSTEMS[name]
         const key = `${w}/${name}`
@@ -132,6 +133,11 @@ async function main(): Promise<void> {
     const t0 = Date.now()
     results.client = await runClientBudgets({ smoke, log })
     log(`client budgets: ${Math.round((Date.now() - t0) / 1000)} s`)
+  }
+  if (only.includes('R')) {
+    const t0 = Date.now()
+    results.reports = await runReportBench({ households: smoke ? 20_000 : 300_000, runs: smoke ? 3 : 5, log })
+    log(`reports: ${Math.round((Date.now() - t0) / 1000)} s`)
   }
   if (!process.argv.includes('--keep')) rmSync(RUN_DIR, { recursive: true, force: true })
   results.durationS = Math.round((Date.now() - started) / 1000) + (previous ? previous.durationS : 0)

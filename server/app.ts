@@ -32,6 +32,7 @@ import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
 import { photoRoutes } from './photos/photo-routes.ts'
 import { REGISTER_PATH, registerRoutes } from './register/register-routes.ts'
+import { reportRoutes } from './reports/report-routes.ts'
 import type { Relay } from './relay/index.ts'
 import type { DocStore } from './store/doc-store.ts'
 import { MAX_FRAME_BYTES } from '../shared/sync/limits.ts'
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // The console's map: the configured tile URL (TILE_URL), or null for pins on a plain background.
   app.get('/api/map', (c) => c.json({ tileUrl: deps.tileUrl ?? null }))
   progressRoutes(app, { db: deps.db, feed })
+  reportRoutes(app, { db: deps.db, audit })
   deviceRoutes(app, { feed })
   conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now, audit })

@@ -49,4 +49,10 @@ export const EXTRA_TABS: readonly ExtraTab[] = [
     label: { vi: 'Danh sách niêm yết', en: 'Printable lists' },
     load: () => import('./lists/ListsScreen.svelte'),
   },
+  {
+    name: 'reports',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Báo cáo', en: 'Reports' },
+    load: () => import('./reports/ReportsView.svelte'),
+  },
 ]

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'village-assign',
   'village-unassign',
   'units-replace',
+  'report-export',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -31,8 +31,10 @@ export const API_ERRORS = {
   'village/name-taken': 409, // another village of the commune has this name
   'units/invalid': 400, // a replacement unit list that fails validation (details.errors: path, line, message)
   'units/in-use': 409, // a replacement unit list drops a unit that still has villages, households or users
-  'period/not-found': 404, // no review period of that id
-  'unit/not-found': 404, // no commune of that code
+  'period/not-found': 404, // no review period of that id (a list, a report)
+  'unit/not-found': 404, // no commune of that code (a list, a report)
+  'report/unknown-table': 404, // a CSV of a table the report does not have
+  'report/unknown-standard': 409, // the period names a standard this server does not know
   'assignment/not-an-enumerator': 409, // the target of a move is not an active enumerator
   'assignment/out-of-scope': 403, // a household, village or target enumerator outside the supervisor's commune
   'assignment/not-held': 409, // `from` does not hold a household or village of the move

@@ -20,6 +20,28 @@ export interface HouseholdSummary {
   locationAt: string | null
   photoTimes: string[]
   searchText: string
+  /** What the official reports count (docs/reports.md), stored on the same row. */
+  facts: ReportFacts
+}
+
+/** Per-household figures of the reports; flags are 0/1 as stored. */
+export interface ReportFacts {
+  /** Bit n-1 set when indicator In is deprived (I01 → 1, I14 → 8192). */
+  deprivationMask: number
+  ethnicMinority: number
+  meritorious: number
+  noWorkingCapacity: number
+  socialProtection: number
+  farming: number
+  /** Cause-of-poverty codes, sorted, comma-separated. */
+  causes: string
+  memberCount: number
+}
+
+/** The bit of an indicator id in `deprivationMask` (I01 → 0); -1 for an id that is not I + number. */
+export function indicatorBit(id: string): number {
+  const m = /^I(\d{2})$/.exec(id)
+  return m ? Number(m[1]) - 1 : -1
 }
 
 export function summarise(doc: Y.Doc): HouseholdSummary {
@@ -27,7 +49,13 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
-  const { category, deprivationCount } = recordCategory(snapshot)
+  const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot)
+  let deprivationMask = 0
+  if (!endedAtQuickScreen)
+    for (const id of classification?.deprivations ?? []) {
+      const bit = indicatorBit(id)
+      if (bit >= 0) deprivationMask |= 1 << bit
+    }
   const headName = head?.fullName ?? ''
   const ids = h.members.map((m) => m.personalId).filter((x): x is string => typeof x === 'string')
   return {
@@ -42,17 +70,21 @@ export function summarise(doc: Y.Doc): HouseholdSummary {
     locationAt: h.location?.capturedAt ?? null,
     photoTimes: h.photos.map((p) => p.capturedAt),
     searchText: foldForSearch([headName, h.address, ...ids].join(' ')),
+    facts: {
+      deprivationMask,
+      ethnicMinority: h.attributes.ethnicMinority ? 1 : 0,
+      meritorious: h.attributes.meritoriousFamily ? 1 : 0,
+      noWorkingCapacity: h.attributes.noWorkingCapacity ? 1 : 0,
+      socialProtection: h.attributes.socialProtection ? 1 : 0,
+      farming: h.farming ? 1 : 0,
+      causes: [...h.causes].sort().join(','),
+      memberCount: h.members.length,
+    },
   }
 }
 
-/** Roots that neither the summary columns, the visit flags nor classify() read (checked by the summary tests in household-writer.test.ts). */
-const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([
-  Root.META,
-  Root.CAUSES,
-  Root.SUPPORT_NEEDS,
-  Root.HISTORY,
-  Root.REVIEW,
-])
+/** Roots that neither the summary columns, the report facts, the visit flags nor classify() read (checked by the summary tests in household-writer.test.ts). */
+const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.SUPPORT_NEEDS, Root.HISTORY, Root.REVIEW])
 
 /**
  * Whether an update writing `paths` can change the summary. Conservative: an update with no writes (deletes only,

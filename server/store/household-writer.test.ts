@@ -262,6 +262,8 @@ describe('conflicts', () => {
 })
 
 describe('summary projection (only updates that write summarised roots recompute it)', () => {
+  const FACT_COLUMNS =
+    'deprivation_mask AS deprivationMask, ethnic_minority AS ethnicMinority, meritorious, no_working_capacity AS noWorkingCapacity, social_protection AS socialProtection, farming, causes, member_count AS memberCount'
   const columns =
     'head_name AS headName, address, status, category, deprivation_count AS deprivationCount, lat, lng, accuracy_m AS accuracyM, search_text AS searchText'
   /** The summary row must equal a fresh summarise() of the committed state after every commit. */
@@ -273,16 +275,16 @@ describe('summary projection (only updates that write summarised roots recompute
       unknown
     >
     const { last_editor, server_seq, ...summary } = row
-    const { locationAt: _at, photoTimes: _photos, ...columnsOnly } = summarise(fresh) // read by the flags, not stored
+    const { locationAt: _at, photoTimes: _photos, facts, ...columnsOnly } = summarise(fresh) // read by the flags, not stored
     expect(summary).toEqual(columnsOnly)
+    expect(db.prepare(`SELECT ${FACT_COLUMNS} FROM households WHERE id = ?`).get(id)).toEqual(facts)
     expect({ last_editor, server_seq }).toEqual({ last_editor: editor, server_seq: serverSeq })
   }
 
-  it('touchesSummary: causes, support needs, history, review and meta are not summarised; photos (visit flags) and anything else or nothing known are', () => {
-    expect(
-      touchesSummary(['causes.lack_capital', 'supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history']),
-    ).toBe(false)
-    expect(touchesSummary(['causes.lack_capital', 'dwelling.roofDurable'])).toBe(true)
+  it('touchesSummary: support needs, history, review and meta are not summarised; causes (report facts), photos (visit flags) and anything else or nothing known are', () => {
+    expect(touchesSummary(['supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history'])).toBe(false)
+    expect(touchesSummary(['causes.lack_capital'])).toBe(true)
+    expect(touchesSummary(['supportNeeds.loan', 'dwelling.roofDurable'])).toBe(true)
     expect(touchesSummary(['address'])).toBe(true)
     expect(touchesSummary([`photos.${'a'.repeat(64)}.capturedAt`])).toBe(true)
     expect(touchesSummary(['workflow.status'])).toBe(true)

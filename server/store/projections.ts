@@ -2,7 +2,7 @@
 // All SQL of these tables lives here; callers pass plain values.
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
-import type { HouseholdSummary } from './household-view.ts'
+import type { HouseholdSummary, ReportFacts } from './household-view.ts'
 import type { VisitResult } from './visit-flags.ts'
 import { SERVER_CLIENT_ID, type ConflictSide, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
 
@@ -70,14 +70,28 @@ export interface Projections {
 
 const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
 
+/** The report facts (migration 016) ride on the summary UPDATE: the row is rewritten anyway, no second write. */
+const FACT_SET = `deprivation_mask = ?, ethnic_minority = ?, meritorious = ?, no_working_capacity = ?,
+       social_protection = ?, farming = ?, causes = ?, member_count = ?`
+const factValues = (f: ReportFacts): (number | string)[] => [
+  f.deprivationMask,
+  f.ethnicMinority,
+  f.meritorious,
+  f.noWorkingCapacity,
+  f.socialProtection,
+  f.farming,
+  f.causes,
+  f.memberCount,
+]
+
 export function createProjections(db: Db): Projections {
   const summary = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
-       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ?, flags = ?, moved_m = ? WHERE id = ?`,
+       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
   )
   const summaryValues = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, category = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
-       updated_at = ?, search_text = ?, flags = ?, moved_m = ? WHERE id = ?`,
+       updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
@@ -148,6 +162,7 @@ export function createProjections(db: Db): Projections {
         s.searchText,
         visit.flags.join(','),
         visit.movedM,
+        ...factValues(s.facts),
         householdId,
       )
     },
@@ -163,6 +178,7 @@ export function createProjections(db: Db): Projections {
         s.searchText,
         visit.flags.join(','),
         visit.movedM,
+        ...factValues(s.facts),
         householdId,
       )
     },

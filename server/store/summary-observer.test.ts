@@ -59,7 +59,7 @@ describe('onSummaryCommitted', () => {
     await committed(writer.submit('h1', r.take(), alice))
     // The seeded fix is 2025-09-01T08:00Z: a photo a month earlier is outside the visit, and the row says so already.
     expect(seen).toEqual([{ ids: ['h1'], flags: 'photo-outside-visit' }])
-    expect(r.household.setCauses(['illness'])).toEqual({ ok: true })
+    expect(r.household.setSupportNeeds(['credit'])).toEqual({ ok: true })
     expect((await committed(writer.submit('h1', r.take(), alice))).serverSeq).toBe(3)
     expect(seen).toHaveLength(1)
     // Detaching the photo clears the flag.
