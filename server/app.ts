@@ -25,6 +25,7 @@ import { deviceRoutes } from './http/device-routes.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { liveRoutes } from './live/live-socket.ts'
 import { placeRoutes } from './http/place-routes.ts'
+import { periodRoutes } from './periods/period-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
   auditRoutes(app, { audit })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
+  periodRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore, audit, now })
   photoRoutes(app, {
     access: deps.access,
     photos: createPhotoStore(deps.db, deps.photosDir, now),

@@ -16,6 +16,10 @@ export const AUDIT_ACTIONS = [
   'user-password-reset',
   'user-unlock',
   'reassignment',
+  'period-open',
+  'period-carry',
+  'period-current',
+  'period-close',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

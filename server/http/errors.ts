@@ -35,6 +35,11 @@ export const API_ERRORS = {
   'register/unknown-period': 404,
   'register/busy': 409, // another import of the register is running
   'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
+  'period/exists': 409, // opening a review period whose id is taken
+  'period/not-found': 404,
+  'period/closed': 409, // the period (or the household's period) is closed: its records are frozen
+  'period/current': 409, // closing the current period (make another current first)
+  'period/busy': 409, // a carry-over into this period is running
   internal: 500,
 } as const
 

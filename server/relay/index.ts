@@ -20,6 +20,7 @@ import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
+import { createPeriodStore } from '../periods/period-store.ts'
 
 export interface RelayDeps {
   db: Db
@@ -50,7 +51,12 @@ export type ResolveResult =
 
 export type ServerEditResult =
   | { ok: true; serverSeq: number }
-  | { ok: false; code: 'household/not-found' | EditErrorCode | 'sync/overloaded'; message: string; path?: string }
+  | {
+      ok: false
+      code: 'household/not-found' | EditErrorCode | 'sync/overloaded' | 'period/closed'
+      message: string
+      path?: string
+    }
 
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
@@ -102,6 +108,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const writer = createHouseholdWriter(deps.db, deps.docStore, {
     now,
     onCommitError: (e) => onError(e),
+    frozen: createPeriodStore(deps.db).householdFrozen,
     ...deps.commit,
   })
   const hub = createHub()
@@ -289,9 +296,9 @@ export function createRelay(deps: RelayDeps): Relay {
       if (result.kind === 'refused')
         return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
       if (result.kind === 'rejected') {
-        return result.code === 'sync/not-found'
-          ? { ok: false, code: 'household/not-found', message: result.reason }
-          : { ok: false, code: 'sync/overloaded', message: result.reason }
+        if (result.code === 'sync/not-found') return { ok: false, code: 'household/not-found', message: result.reason }
+        if (result.code === 'sync/period-closed') return { ok: false, code: 'period/closed', message: result.reason }
+        return { ok: false, code: 'sync/overloaded', message: result.reason }
       }
       if (result.kind === 'resync') throw new Error(`server edit of ${householdId} left pending structs`)
       const c = await result.committed
