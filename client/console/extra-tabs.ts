@@ -24,4 +24,11 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'periods',
+    roles: ['admin', 'supervisor', 'observer'],
+    label: { vi: 'Kỳ rà soát', en: 'Review periods' },
+    load: () => import('./periods/PeriodsScreen.svelte'),
+  },
+]
