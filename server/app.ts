@@ -143,7 +143,14 @@ export function createApp(deps: AppDeps): BuiltApp {
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
   auditRoutes(app, { audit })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
-  periodRoutes(app, { db: deps.db, access: deps.access, docStore: deps.docStore, audit, now })
+  periodRoutes(app, {
+    db: deps.db,
+    access: deps.access,
+    docStore: deps.docStore,
+    audit,
+    now,
+    onCurrentChanged: () => deps.relay?.periodChanged(),
+  })
   photoRoutes(app, {
     access: deps.access,
     photos: createPhotoStore(deps.db, deps.photosDir, now),

@@ -19,6 +19,8 @@ export interface PeriodRouteDeps {
   docStore: DocStore | undefined
   audit: Audit
   now: () => number
+  /** The current period changed (the relay reconnects the devices so they sync the new period). */
+  onCurrentChanged?: () => void
 }
 
 const asApiError = (e: unknown): unknown => (e instanceof PeriodError ? new ApiError(e.code, e.message) : e)
@@ -51,7 +53,10 @@ export function periodRoutes(app: Hono<AppEnv>, deps: PeriodRouteDeps): void {
 
   app.post('/api/periods/:id/current', async (c) => {
     const admin = requireRole(c, 'admin')
-    return c.json({ period: await run(() => lifecycle().makeCurrent(c.req.param('id'), admin)) })
+    const before = store.current()
+    const period = await run(() => lifecycle().makeCurrent(c.req.param('id'), admin))
+    if (before !== period.id) deps.onCurrentChanged?.()
+    return c.json({ period })
   })
 
   app.post('/api/periods/:id/close', async (c) => {

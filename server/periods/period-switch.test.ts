@@ -110,3 +110,18 @@ it('PS2 when 2025 was closed before the phone synced, its edits are refused and 
   expect(serverAddress('h-poor')).not.toBe('Đổi khi mất mạng (2025)')
   expect(server.db.prepare(`SELECT COUNT(*) FROM doc_log WHERE user_id = ?`).pluck().get(enumerator.user.id)).toBe(0)
 })
+
+it('PS3 a phone connected during the switch is reconnected by the relay and moves to the new period at once', async () => {
+  const store = new MemorySessionStore()
+  const phone = device(store)
+  await phone.until((s) => s.phase === 'synced', 'phone bootstrapped on 2025')
+  expect(await post('/api/periods', { id: '2026', standard: 'ND07_2022_2025', referenceDate: '2026-09-01' })).toBe(201)
+  expect(held(store, successor('h-poor'))).toBe(false) // opening alone changes nothing on the phone
+  expect(await post('/api/periods/2026/current', {})).toBe(200)
+  const h2026 = successor('h-poor')
+  await phone.until(
+    () => held(store, h2026) && !held(store, 'h-poor') && !held(store, 'h-other'),
+    'the phone holds 2026 and dropped 2025',
+  )
+  expect(store.unsynced()).toBe(0)
+})

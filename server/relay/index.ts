@@ -77,6 +77,11 @@ export interface Relay {
   ): Promise<ServerEditResult>
   /** Assignments changed (a move): every live connection looks its scope up again before its next household frame. */
   scopeChanged(): void
+  /**
+   * The current review period changed: every socket closes with SERVER_SHUTDOWN, so devices reconnect and their next
+   * MANIFEST lists the new period's records (and the old ones as removed, P17). Returns how many sockets closed.
+   */
+  periodChanged(): number
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -308,6 +313,7 @@ export function createRelay(deps: RelayDeps): Relay {
     scopeChanged() {
       scopeGeneration++
     },
+    periodChanged: () => registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed'),
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       registry.closeAll(code, 'server shutting down')
