@@ -132,6 +132,8 @@ export function createPeriodService(deps: PeriodServiceDeps): PeriodService {
     makeCurrent(id, actor) {
       const period = existing(id)
       if (period.status === 'closed') throw new PeriodError('period/closed', `review period ${id} is closed`)
+      // Phones would get part of the list, and the rest only at a later MANIFEST.
+      if (carrying.has(id)) throw new PeriodError('period/busy', `households are being carried into ${id}`)
       if (!period.isCurrent) {
         deps.db.transaction(() => {
           store.makeCurrent(id)
