@@ -222,11 +222,11 @@ describe('POST /api/periods', () => {
 
 describe('POST /api/periods/:id/close', () => {
   it('PE7 a closed period refuses a device edit (sync/period-closed, nothing stored), review and import; reads work', async () => {
-    const phone = await SyncClient.connect({ url: server.url, token: enumerator.token })
-    await phone.hello()
-    await phone.manifest([])
+    const before = await SyncClient.connect({ url: server.url, token: enumerator.token, deviceId: 'phone-1' })
+    await before.hello()
+    await before.manifest([])
     const replica = new DeviceReplica(987_654)
-    for (const u of phone.updates.get('h-poor') ?? []) replica.apply(u)
+    for (const u of before.updates.get('h-poor') ?? []) replica.apply(u)
     replica.setAddress('Sửa sau khi khóa sổ')
 
     await api('/api/periods', admin.token, OPEN_2026)
@@ -235,12 +235,16 @@ describe('POST /api/periods/:id/close', () => {
       json: { code: 'period/current' },
     })
     expect((await api('/api/periods/2026/current', admin.token, {})).status).toBe(200)
+    expect(await before.closed()).toBe(1001) // the switch reconnects every phone
     const closed = await api('/api/periods/2025/close', admin.token, {})
     expect(closed).toMatchObject({ status: 200, json: { period: { id: '2025', status: 'closed' } } })
     expect((closed.json.period as { closedAt: number }).closedAt).toEqual(expect.any(Number))
 
     const head = count(`SELECT server_seq FROM doc_state WHERE household_id = 'h-poor'`)
     const logRows = count(`SELECT COUNT(*) FROM doc_log WHERE household_id = 'h-poor'`)
+    const phone = await SyncClient.connect({ url: server.url, token: enumerator.token, deviceId: 'phone-1' })
+    await phone.hello()
+    await phone.manifest([['h-poor', head]])
     expect(await phone.sendUpdate('h-poor', replica.take())).toMatchObject({
       type: 'error',
       code: 'sync/period-closed',
