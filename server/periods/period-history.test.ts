@@ -3,7 +3,7 @@
 // its records, in period order, with standard, category, status and whether the record was certified.
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import type { User } from '../auth/access.ts'
-import { exampleInit, seedExample } from '../test-support/period-fixtures.ts'
+import { callApi, exampleInit, seedExample } from '../test-support/period-fixtures.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 
 let server: RelayTestServer
@@ -16,21 +16,7 @@ beforeEach(async () => {
 })
 afterEach(() => server.stop())
 
-async function api(
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(server.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
-}
+const api = (path: string, token: string, body?: unknown) => callApi(server.url, path, token, body)
 
 const successor = (id: string): string =>
   server.db.prepare('SELECT id FROM households WHERE previous_id = ?').pluck().get(id) as string

@@ -10,7 +10,7 @@ import type { Member } from '../../shared/household/types.ts'
 import type { User } from '../auth/access.ts'
 import { createAdmissionStore } from '../store/admission-store.ts'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
-import { exampleHousehold, seedExample } from '../test-support/period-fixtures.ts'
+import { callApi, exampleHousehold, seedExample } from '../test-support/period-fixtures.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from '../relay/test-client.ts'
 
@@ -36,21 +36,7 @@ beforeEach(async () => {
 })
 afterEach(() => server.stop())
 
-async function api(
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(server.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
-}
+const api = (path: string, token: string, body?: unknown) => callApi(server.url, path, token, body)
 
 const OPEN_2026 = { id: '2026', standard: 'ND07_2022_2025', referenceDate: '2026-09-01' }
 const count = (sql: string, ...params: unknown[]): number =>

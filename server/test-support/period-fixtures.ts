@@ -1,5 +1,6 @@
 // Test fixtures for review periods: the documented example households (shared/household/examples) seeded as records of
-// a period in a village, so a test holds a poor, a near-poor and an average household whose category the relay computed.
+// a period in a village, so a test holds a poor, a near-poor and an average household whose category the relay computed;
+// and a small JSON caller for the period routes.
 import { readFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import { HouseholdDoc, type HouseholdInit } from '../../shared/doc/household-doc.ts'
@@ -45,4 +46,22 @@ export function seedExample(
   server.db.transaction(() =>
     server.docStore.createHousehold({ id, period, unitCode: init.unit, villageId: village }, update, 'seed'),
   )()
+}
+
+/** GET (no body) or POST (JSON body) `path` on `baseUrl` as the bearer of `token`: the status and the JSON answer. */
+export async function callApi(
+  baseUrl: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(baseUrl + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
