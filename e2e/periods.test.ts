@@ -1,6 +1,7 @@
 // The review-period tab in desktop Chromium against the real server and the demo seed: the admin opens 2026 from the
 // form (the list is carried, the count shown), makes it current and closes 2025 after confirming; an observer reads the
-// same rows without any action. With SCREENSHOTS=1 it writes docs/screenshots/console-periods.png.
+// same rows without any action; a carried record's panel shows both periods. With SCREENSHOTS=1 it writes
+// docs/screenshots/console-periods.png and console-period-history.png.
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -65,6 +66,27 @@ it('PE-UI1 the admin opens 2026, makes it current and closes 2025; an observer o
   await page.getByTestId('period-close-yes').click()
   await page.locator('[data-testid="period-row"][data-period="2025"][data-status="closed"]').waitFor()
   expect(db.prepare(`SELECT status FROM periods WHERE id = '2025'`).pluck().get()).toBe('closed')
+
+  // A carried record's panel shows the household across both periods, the record being viewed marked.
+  const [previous, carried] = db
+    .prepare(`SELECT previous_id, id FROM households WHERE period = '2026' ORDER BY id LIMIT 1`)
+    .raw()
+    .get() as [string, string]
+  await page.evaluate(
+    (hid) =>
+      (window as unknown as { __rasoat: { app: { openHousehold(id: string): void } } }).__rasoat.app.openHousehold(hid),
+    carried,
+  )
+  await page.locator('[data-testid="panel-period"][data-period="2025"]').waitFor()
+  const records = page.getByTestId('panel-period')
+  expect(await records.count()).toBe(2)
+  expect(await records.nth(1).getAttribute('data-period')).toBe('2026')
+  expect(await records.nth(1).textContent()).toContain('hồ sơ đang xem')
+  expect(db.prepare('SELECT period FROM households WHERE id = ?').pluck().get(previous)).toBe('2025')
+  if (SHOTS)
+    await page
+      .getByTestId('panel-periods')
+      .screenshot({ path: join(ROOT, 'docs/screenshots/console-period-history.png') })
 
   const observer = await consolePage('obs1')
   await observer.locator('[data-testid="period-row"][data-period="2026"]').waitFor()
