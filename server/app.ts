@@ -27,6 +27,7 @@ import { liveRoutes } from './live/live-socket.ts'
 import { listRoutes } from './lists/list-routes.ts'
 import { placeRoutes } from './http/place-routes.ts'
 import { placeAdminRoutes } from './http/place-admin-routes.ts'
+import { periodRoutes } from './periods/period-routes.ts'
 import { userRoutes } from './http/user-routes.ts'
 import { jsonBodiesOnly } from './http/validate.ts'
 import { createPhotoStore, type PhotoQuota } from './photos/photo-store.ts'
@@ -148,6 +149,14 @@ export function createApp(deps: AppDeps): BuiltApp {
   auditRoutes(app, { audit })
   listRoutes(app, { db: deps.db, docStore: deps.docStore })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
+  periodRoutes(app, {
+    db: deps.db,
+    access: deps.access,
+    docStore: deps.docStore,
+    audit,
+    now,
+    onCurrentChanged: () => deps.relay?.periodChanged(),
+  })
   photoRoutes(app, {
     access: deps.access,
     photos: createPhotoStore(deps.db, deps.photosDir, now),

@@ -34,6 +34,23 @@ export const COMMANDS: Record<string, CommandEntry> = {
       'import-register FILE.csv --period P [--dry-run] [--data-dir D]   population-register CSV: new households, proposals for changed people',
     load: () => import('./cli/import-register.ts'),
   },
+  'open-period': {
+    usage:
+      'open-period ID --standard S --reference-date D [--from P] [--data-dir D]   new review period; carries the poor/near-poor list',
+    load: () => import('./cli/period-commands.ts').then((m) => m.open),
+  },
+  'carry-period': {
+    usage: 'carry-period ID [--data-dir D]   finish an interrupted carry-over (never duplicates)',
+    load: () => import('./cli/period-commands.ts').then((m) => m.carry),
+  },
+  'current-period': {
+    usage: 'current-period ID [--data-dir D]   phones work on this review period from their next sync',
+    load: () => import('./cli/period-commands.ts').then((m) => m.current),
+  },
+  'close-period': {
+    usage: 'close-period ID [--data-dir D]   freeze a review period (not the current one; cannot be re-opened)',
+    load: () => import('./cli/period-commands.ts').then((m) => m.close),
+  },
   seed: {
     usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)',
     load: () => import('./cli/seed.ts'),

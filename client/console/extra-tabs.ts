@@ -55,4 +55,10 @@ export const EXTRA_TABS: readonly ExtraTab[] = [
     label: { vi: 'Báo cáo', en: 'Reports' },
     load: () => import('./reports/ReportsView.svelte'),
   },
+  {
+    name: 'periods',
+    roles: ['admin', 'supervisor', 'observer'],
+    label: { vi: 'Kỳ rà soát', en: 'Review periods' },
+    load: () => import('./periods/PeriodsScreen.svelte'),
+  },
 ]

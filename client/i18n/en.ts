@@ -195,6 +195,7 @@ export const en: Record<string, string> = {
   'sync.error.sync/forbidden-transition': 'This status change is not allowed from a device',
   'sync.error.sync/record-locked': 'The record is verified: it can no longer be edited on a device',
   'sync.error.sync/creation-refused': 'The new household was refused: village not assigned to you or invalid details',
+  'sync.error.sync/period-closed': 'The review period of this household is closed: it can no longer be edited',
 
   'found.add': '+ Add a household',
   'found.title': 'Household found in the field',

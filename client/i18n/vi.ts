@@ -194,6 +194,7 @@ export const vi: Record<string, string> = {
   'sync.error.sync/forbidden-transition': 'Thay đổi trạng thái hồ sơ không được phép từ máy này',
   'sync.error.sync/record-locked': 'Hồ sơ đã được xác nhận: không còn sửa được trên máy',
   'sync.error.sync/creation-refused': 'Không thêm được hộ mới: thôn không được giao hoặc thông tin không hợp lệ',
+  'sync.error.sync/period-closed': 'Kỳ rà soát của hộ này đã khóa sổ: không còn sửa được',
 
   'found.add': '+ Thêm hộ mới',
   'found.title': 'Hộ mới phát hiện tại địa bàn',

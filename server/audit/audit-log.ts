@@ -24,6 +24,10 @@ export const AUDIT_ACTIONS = [
   'village-unassign',
   'units-replace',
   'report-export',
+  'period-open',
+  'period-carry',
+  'period-current',
+  'period-close',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

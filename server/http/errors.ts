@@ -31,7 +31,7 @@ export const API_ERRORS = {
   'village/name-taken': 409, // another village of the commune has this name
   'units/invalid': 400, // a replacement unit list that fails validation (details.errors: path, line, message)
   'units/in-use': 409, // a replacement unit list drops a unit that still has villages, households or users
-  'period/not-found': 404, // no review period of that id (a list, a report)
+  'period/not-found': 404, // no review period of that id (a list, a report, a period action)
   'unit/not-found': 404, // no commune of that code (a list, a report)
   'report/unknown-table': 404, // a CSV of a table the report does not have
   'report/unknown-standard': 409, // the period names a standard this server does not know
@@ -45,6 +45,10 @@ export const API_ERRORS = {
   'register/unknown-period': 404,
   'register/busy': 409, // another import of the register is running
   'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
+  'period/exists': 409, // opening a review period whose id is taken
+  'period/closed': 409, // the period (or the household's period) is closed: its records are frozen
+  'period/current': 409, // closing the current period (make another current first)
+  'period/busy': 409, // a carry-over into this period is running
   internal: 500,
 } as const
 

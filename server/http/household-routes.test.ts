@@ -115,7 +115,18 @@ describe('places', () => {
     expect(new Set(u.units.map((x) => x.kind))).toEqual(new Set(['phuong', 'xa']))
     const p = await (await s.api('/api/periods', { token: w.tokens.obs })).json()
     expect(p).toEqual({
-      periods: [{ id: '2025', standard: 'ND07_2022_2025', referenceDate: '2025-09-01', isCurrent: true }],
+      periods: [
+        {
+          id: '2025',
+          standard: 'ND07_2022_2025',
+          referenceDate: '2025-09-01',
+          isCurrent: true,
+          status: 'open',
+          previousId: null,
+          openedAt: null,
+          closedAt: null,
+        },
+      ],
     })
   })
 })

@@ -1,5 +1,5 @@
-// SQL behind the reference-list resources: units, the villages a user may see (with household counts for a period),
-// and the review periods. Routes pass plain values in and get rows out.
+// SQL behind the reference-list resources: units and the villages a user may see (with household counts for a period).
+// Routes pass plain values in and get rows out (review periods: server/periods/period-store.ts).
 
 import { villageScope, type User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
@@ -18,13 +18,6 @@ export interface VillageRow {
   householdCount: number
 }
 
-export interface PeriodRow {
-  id: string
-  standard: string
-  referenceDate: string
-  isCurrent: boolean
-}
-
 export function listUnits(db: Db): UnitRow[] {
   return db.prepare('SELECT code, name, kind, area_type AS areaType FROM units ORDER BY kind, name').all() as UnitRow[]
 }
@@ -40,13 +33,4 @@ export function listVillages(db: Db, user: User, opts: { period: string; unit?: 
        FROM villages v WHERE ${scope.sql}${byUnit} ORDER BY v.unit_code, v.name`,
     )
     .all(opts.period, ...scope.params, ...(opts.unit ? [opts.unit] : [])) as VillageRow[]
-}
-
-export function listPeriods(db: Db): PeriodRow[] {
-  const rows = db
-    .prepare(
-      'SELECT id, standard, reference_date AS referenceDate, is_current AS isCurrent FROM periods ORDER BY id DESC',
-    )
-    .all() as (Omit<PeriodRow, 'isCurrent'> & { isCurrent: number })[]
-  return rows.map((p) => ({ ...p, isCurrent: p.isCurrent !== 0 }))
 }

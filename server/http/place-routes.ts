@@ -5,13 +5,15 @@ import { z } from 'zod'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import { requireUser, type AppEnv } from './context.ts'
-import { listPeriods, listUnits, listVillages } from './place-queries.ts'
+import { createPeriodStore } from '../periods/period-store.ts'
+import { listUnits, listVillages } from './place-queries.ts'
 import { queryParams } from './validate.ts'
 
 const VillageQuery = z.object({ unit: z.string().max(16).optional(), period: z.string().max(16).optional() })
 
 export function placeRoutes(app: Hono<AppEnv>, deps: { db: Db }): void {
   const { db } = deps
+  const periods = createPeriodStore(db)
 
   app.get('/api/units', (c) => {
     requireUser(c)
@@ -27,6 +29,6 @@ export function placeRoutes(app: Hono<AppEnv>, deps: { db: Db }): void {
 
   app.get('/api/periods', (c) => {
     requireUser(c)
-    return c.json({ periods: listPeriods(db) })
+    return c.json({ periods: periods.list() })
   })
 }

@@ -151,6 +151,8 @@ export function reviewRoutes(
         throw new ApiError('review/invalid-transition', r.message, { id, status })
       case 'sync/overloaded':
         throw new ApiError('rate/limited', r.message, { id })
+      case 'period/closed':
+        throw new ApiError('period/closed', r.message, { id })
       default:
         throw new ApiError('request/invalid', r.message, { issues: [{ path: [r.path ?? ''], message: r.message }] })
     }
@@ -182,6 +184,7 @@ export function reviewRoutes(
       return c.json({ id, admission: decision, serverSeq: r.serverSeq })
     }
     if (r.code === 'household/invalid-transition') throw new ApiError('review/invalid-transition', r.message, { id })
+    if (r.code === 'period/closed') throw new ApiError('period/closed', r.message, { id })
     throw new ApiError(r.code === 'household/not-found' ? 'household/not-found' : 'rate/limited', r.message, { id })
   })
 

@@ -22,7 +22,8 @@ export type RawRegisterRow = Record<RegisterColumn, string>
 /** The file as a whole cannot be read (too large, not UTF-8): nothing of it is used. */
 export class RegisterFileError extends Error {
   constructor(
-    readonly code: 'register/too-large' | 'register/encoding' | 'register/empty' | 'register/unknown-period',
+    readonly code:
+      'register/too-large' | 'register/encoding' | 'register/empty' | 'register/unknown-period' | 'period/closed',
     message: string,
   ) {
     super(message)

@@ -16,6 +16,7 @@ import { MAX_REPORTED_ISSUES, type RegisterIssue } from './register-issues.ts'
 import { checkRegisterRow, foldName as fold, type RegisterRow } from './register-rows.ts'
 import { createRegisterStore, findVillage } from './register-store.ts'
 import { checkAcrossRows } from './register-checks.ts'
+import { createPeriodStore } from '../periods/period-store.ts'
 
 export interface RegisterImportDeps {
   db: Db
@@ -100,6 +101,8 @@ export async function importRegister(
   const store = createRegisterStore(deps.db)
   if (!store.periodExists(opts.period))
     throw new RegisterFileError('register/unknown-period', `no review period ${opts.period}`)
+  if (createPeriodStore(deps.db).get(opts.period)?.status === 'closed')
+    throw new RegisterFileError('period/closed', `review period ${opts.period} is closed: its records are frozen`)
   const today = new Date(now()).toISOString().slice(0, 10)
   const rows: RegisterRow[] = []
   const errors: RegisterIssue[] = []

@@ -15,6 +15,8 @@ export interface ConnectionRegistry {
   sweepIdle(): number
   /** Closes every socket with `code` and stops the sweep. */
   closeAll(code: number, reason: string): void
+  /** Closes every socket open now with `code`; the registry keeps accepting sockets. Returns how many. */
+  closeEvery(code: number, reason: string): number
 }
 
 export interface ConnectionHandle {
@@ -81,6 +83,14 @@ export function createConnectionRegistry(opts: {
         e.socket.close(CloseCode.IDLE_TIMEOUT, 'idle')
       }
       return idle.length
+    },
+    closeEvery(code, reason) {
+      const all = [...byUser.values()].flatMap((set) => [...set])
+      for (const e of all) {
+        remove(e)
+        e.socket.close(code, reason)
+      }
+      return all.length
     },
     closeAll(code, reason) {
       clearInterval(sweep)

@@ -20,6 +20,7 @@ import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
+import { createPeriodStore } from '../periods/period-store.ts'
 
 export interface RelayDeps {
   db: Db
@@ -50,7 +51,12 @@ export type ResolveResult =
 
 export type ServerEditResult =
   | { ok: true; serverSeq: number }
-  | { ok: false; code: 'household/not-found' | EditErrorCode | 'sync/overloaded'; message: string; path?: string }
+  | {
+      ok: false
+      code: 'household/not-found' | EditErrorCode | 'sync/overloaded' | 'period/closed'
+      message: string
+      path?: string
+    }
 
 export interface Relay {
   routes(app: Hono<AppEnv>, upgradeWebSocket: NodeWebSocket['upgradeWebSocket']): void
@@ -71,6 +77,11 @@ export interface Relay {
   ): Promise<ServerEditResult>
   /** Assignments changed (a move): every live connection looks its scope up again before its next household frame. */
   scopeChanged(): void
+  /**
+   * The current review period changed: every socket closes with SERVER_SHUTDOWN, so devices reconnect and their next
+   * MANIFEST lists the new period's records (and the old ones as removed, P17). Returns how many sockets closed.
+   */
+  periodChanged(): number
   flush(): Promise<void>
   close(code?: number): Promise<void>
   readonly conflicts: ConflictStore
@@ -102,6 +113,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const writer = createHouseholdWriter(deps.db, deps.docStore, {
     now,
     onCommitError: (e) => onError(e),
+    frozen: createPeriodStore(deps.db).householdFrozen,
     ...deps.commit,
   })
   const hub = createHub()
@@ -289,9 +301,9 @@ export function createRelay(deps: RelayDeps): Relay {
       if (result.kind === 'refused')
         return { ok: false, code: result.error.code, message: result.error.reason, path: result.error.path }
       if (result.kind === 'rejected') {
-        return result.code === 'sync/not-found'
-          ? { ok: false, code: 'household/not-found', message: result.reason }
-          : { ok: false, code: 'sync/overloaded', message: result.reason }
+        if (result.code === 'sync/not-found') return { ok: false, code: 'household/not-found', message: result.reason }
+        if (result.code === 'sync/period-closed') return { ok: false, code: 'period/closed', message: result.reason }
+        return { ok: false, code: 'sync/overloaded', message: result.reason }
       }
       if (result.kind === 'resync') throw new Error(`server edit of ${householdId} left pending structs`)
       const c = await result.committed
@@ -301,6 +313,7 @@ export function createRelay(deps: RelayDeps): Relay {
     scopeChanged() {
       scopeGeneration++
     },
+    periodChanged: () => registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed'),
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       registry.closeAll(code, 'server shutting down')

@@ -61,6 +61,8 @@ export interface HouseholdWriterOptions {
    * reported through onCommitError and never undoes or refuses the commit.
    */
   onSummaryCommitted?(householdIds: readonly string[]): void
+  /** Whether the household's record is frozen (its review period is closed): every write is refused, nothing stored. */
+  frozen?(householdId: string): boolean
 }
 
 export interface HouseholdWriter {
@@ -148,6 +150,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const committedHead = new WeakMap<Y.Doc, number>()
   const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
   const maxPending = opts.maxPending ?? 20_000
+  const frozen = (householdId: string): Extract<SubmitResult, { kind: 'rejected' }> | null =>
+    opts.frozen?.(householdId) === true
+      ? { kind: 'rejected', code: 'sync/period-closed', reason: `the review period of ${householdId} is closed` }
+      : null
   const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
 
   /**
@@ -374,6 +380,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const doc = docStore.openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      const closed = frozen(householdId)
+      if (closed !== null) return closed
       const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
         projections.valueOfItem(householdId, id) ??
         (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
@@ -401,6 +409,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const doc = docStore.openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      const closed = frozen(householdId)
+      if (closed !== null) return closed
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
       const clock = Y.getState(doc.store, SERVER_CLIENT_ID)
       let ok = false
@@ -453,6 +463,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const doc = docStore.openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+      const closed = frozen(householdId)
+      if (closed !== null) return closed
       doc.clientID = SERVER_CLIENT_ID // the resident doc only ever writes as the server
       let refused: EditError | null = null
       const result = enqueue(

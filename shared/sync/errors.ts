@@ -19,6 +19,7 @@ export const SYNC_ERROR_CODES = [
   'sync/forbidden-transition', // a status move or history entry the writer may not make (review steps go through the review routes)
   'sync/record-locked', // the record is verified or beyond: answers can no longer be changed from a device
   'sync/creation-refused', // a household found in the field that may not be created (village not assigned, other unit, period, not pending)
+  'sync/period-closed', // the household's review period is closed: its records are frozen
 ] as const
 
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]

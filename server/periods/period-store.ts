@@ -1,0 +1,160 @@
+// Review periods at rest: the lifecycle columns of `periods` (migration 011), the households a new period carries,
+// the links between a household's records across periods, and per-period counts. SQL only here.
+
+import { householdScope, type User } from '../auth/access.ts'
+import type { Db } from '../db/open.ts'
+
+export type PeriodStatus = 'open' | 'closed'
+
+export interface Period {
+  id: string
+  standard: string
+  referenceDate: string
+  isCurrent: boolean
+  status: PeriodStatus
+  previousId: string | null
+  openedAt: number | null
+  closedAt: number | null
+}
+
+export interface PeriodCounts {
+  period: string
+  households: number
+  poor: number
+  nearPoor: number
+  /** Records carried over from the previous period. */
+  carried: number
+}
+
+/** What a carried record is built from: the previous record's committed place. */
+export interface CarrySource {
+  id: string
+  unitCode: string
+  villageId: string
+}
+
+/** One record of a household's chain across periods. */
+export interface PeriodRecord {
+  period: string
+  id: string
+  standard: string
+  category: string
+  status: string
+  /** Steps from the asked record: negative for earlier periods, positive for later ones. */
+  offset: number
+}
+
+export interface PeriodStore {
+  get(id: string): Period | null
+  list(): Period[]
+  current(): string | undefined
+  /** In the caller's transaction. */
+  insert(p: { id: string; standard: string; referenceDate: string; previousId: string | null; openedAt: number }): void
+  makeCurrent(id: string): void
+  close(id: string, at: number): void
+  /**
+   * The next `limit` records of `from` (ids above `after`, in id order) that `to` must carry and has not carried yet:
+   * poor and near-poor by their committed category, and households found in the field that were admitted.
+   */
+  carryBatch(from: string, to: string, after: string, limit: number): CarrySource[]
+  /** In the caller's transaction, right after the record is created. */
+  linkPrevious(householdId: string, previousId: string): void
+  /** Whether the household's record belongs to a closed period (its edits are refused). */
+  householdFrozen(householdId: string): boolean
+  /** The chain of `householdId`'s records through previous_id, both ways, earliest first (at most `depth` each way). */
+  chain(householdId: string, depth?: number): PeriodRecord[]
+  /** Households, poor, near-poor and carried records per period, within the user's scope. */
+  counts(user: User): PeriodCounts[]
+}
+
+interface PeriodRow {
+  id: string
+  standard: string
+  referenceDate: string
+  isCurrent: number
+  status: PeriodStatus
+  previousId: string | null
+  openedAt: number | null
+  closedAt: number | null
+}
+
+const PERIOD_COLUMNS = `id, standard, reference_date AS referenceDate, is_current AS isCurrent, status,
+  previous_id AS previousId, opened_at AS openedAt, closed_at AS closedAt`
+
+const toPeriod = (r: PeriodRow): Period => ({ ...r, isCurrent: r.isCurrent !== 0 })
+
+/** A chain is a household's records over review periods (one a year): 50 each way is decades. */
+const MAX_CHAIN_DEPTH = 50
+
+export function createPeriodStore(db: Db): PeriodStore {
+  const byId = db.prepare(`SELECT ${PERIOD_COLUMNS} FROM periods WHERE id = ?`)
+  const all = db.prepare(`SELECT ${PERIOD_COLUMNS} FROM periods ORDER BY id DESC`)
+  const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
+  const insert = db.prepare(
+    `INSERT INTO periods (id, standard, reference_date, is_current, status, previous_id, opened_at)
+     VALUES (?, ?, ?, 0, 'open', ?, ?)`,
+  )
+  const clearCurrent = db.prepare('UPDATE periods SET is_current = 0 WHERE is_current <> 0 AND id <> ?')
+  const setCurrent = db.prepare('UPDATE periods SET is_current = 1 WHERE id = ?')
+  const close = db.prepare(`UPDATE periods SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'`)
+  const carryBatch = db.prepare(
+    `SELECT h.id, h.unit_code AS unitCode, h.village_id AS villageId FROM households h
+     WHERE h.period = ? AND h.id > ?
+       AND (h.category IN ('poor', 'near_poor') OR h.admission = 'approved')
+       AND (h.admission IS NULL OR h.admission <> 'rejected')
+       AND NOT EXISTS (SELECT 1 FROM households n WHERE n.period = ? AND n.previous_id = h.id)
+     ORDER BY h.id LIMIT ?`,
+  )
+  const link = db.prepare('UPDATE households SET previous_id = ? WHERE id = ?')
+  const frozen = db
+    .prepare(`SELECT 1 FROM households h JOIN periods p ON p.id = h.period WHERE h.id = ? AND p.status = 'closed'`)
+    .pluck()
+  const chain = db.prepare(
+    `WITH RECURSIVE
+       back(id, step) AS (
+         SELECT ?, 0
+         UNION ALL
+         SELECT h.previous_id, back.step - 1 FROM households h JOIN back ON h.id = back.id
+         WHERE h.previous_id IS NOT NULL AND back.step > -?),
+       fwd(id, step) AS (
+         SELECT ?, 0
+         UNION ALL
+         SELECT h.id, fwd.step + 1 FROM households h JOIN fwd ON h.previous_id = fwd.id WHERE fwd.step < ?)
+     SELECT h.period, h.id, p.standard, h.category, h.status, c.step AS "offset"
+     FROM (SELECT id, step FROM back UNION SELECT id, step FROM fwd) c
+     JOIN households h ON h.id = c.id JOIN periods p ON p.id = h.period
+     ORDER BY c.step, h.period, h.id`,
+  )
+  return {
+    get: (id) => {
+      const r = byId.get(id) as PeriodRow | undefined
+      return r ? toPeriod(r) : null
+    },
+    list: () => (all.all() as PeriodRow[]).map(toPeriod),
+    current: () => current.get() as string | undefined,
+    insert: (p) => void insert.run(p.id, p.standard, p.referenceDate, p.previousId, p.openedAt),
+    makeCurrent(id) {
+      db.transaction(() => {
+        clearCurrent.run(id)
+        setCurrent.run(id)
+      })()
+    },
+    close: (id, at) => void close.run(at, id),
+    carryBatch: (from, to, after, limit) => carryBatch.all(from, after, to, limit) as CarrySource[],
+    linkPrevious: (householdId, previousId) => void link.run(previousId, householdId),
+    householdFrozen: (householdId) => frozen.get(householdId) !== undefined,
+    chain: (householdId, depth = MAX_CHAIN_DEPTH) =>
+      chain.all(householdId, depth, householdId, depth) as PeriodRecord[],
+    counts(user) {
+      const scope = householdScope(user, 'h')
+      return db
+        .prepare(
+          `SELECT h.period, COUNT(*) AS households, SUM(h.category = 'poor') AS poor,
+                  SUM(h.category = 'near_poor') AS nearPoor, SUM(h.previous_id IS NOT NULL) AS carried
+           FROM households h WHERE ${scope.sql} AND (h.admission IS NULL OR h.admission <> 'rejected')
+           GROUP BY h.period ORDER BY h.period DESC`,
+        )
+        .all(...scope.params) as PeriodCounts[]
+    },
+  }
+}
