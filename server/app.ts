@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.get('/api/map', (c) => c.json({ tileUrl: deps.tileUrl ?? null }))
   progressRoutes(app, { db: deps.db, feed })
   deviceRoutes(app, { feed })
-  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
+  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit, docStore: deps.docStore, now })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now })
   assignmentRoutes(app, { db: deps.db, now, onMoved: () => deps.relay?.scopeChanged() })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })

@@ -457,5 +457,6 @@ export function conflictNotice(c: RecordedConflict): Extract<SyncMessage, { type
       .slice(-MAX_CONFLICT_CANDIDATES)
       .map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
     kept: c.kept,
+    ...(c.settled ? { settled: c.settled } : {}),
   }
 }

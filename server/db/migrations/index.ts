@@ -12,6 +12,7 @@ import { registerAndAudit } from './008-register-and-audit.ts'
 import { householdAssignee } from './009-household-assignee.ts'
 import { consoleReadModels } from './010-console.ts'
 import { periodLifecycle } from './011-period-lifecycle.ts'
+import { conflictQueue } from './012-conflict-queue.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   householdAssignee,
   consoleReadModels,
   periodLifecycle,
+  conflictQueue,
 ]
