@@ -24,4 +24,11 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'conflicts',
+    roles: ['admin', 'supervisor', 'observer'],
+    label: { vi: 'Xung đột', en: 'Conflicts' },
+    load: () => import('./conflicts/ConflictQueue.svelte'),
+  },
+]

@@ -393,7 +393,10 @@ export class HouseholdStore {
       fields.set(id, summariseDoc(doc))
       // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value.
       const notes = this.#o.index.get(id)?.conflicts ?? []
-      const done = notes.filter((c) => currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID).map((c) => c.conflictId)
+      // (Only open notes: a settled note stays, saying who resolved it, until the enumerator has seen it.)
+      const done = notes
+        .filter((c) => c.settled === undefined && currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID)
+        .map((c) => c.conflictId)
       if (done.length > 0) resolved.set(id, new Set(done))
     }
     const closed = ids.filter((id) => !this.#live.has(id))
@@ -421,7 +424,9 @@ export class HouseholdStore {
     if (fields.size === 0) return
     const rows = await this.#o.summary.updateHouseholds([...fields.keys()], (row, id) => {
       const done = resolved.get(id)
-      const conflicts = done ? row.conflicts.filter((c) => !done.has(c.conflictId)) : row.conflicts
+      const conflicts = done
+        ? row.conflicts.filter((c) => c.settled !== undefined || !done.has(c.conflictId))
+        : row.conflicts
       return { ...row, ...fields.get(id), conflicts }
     })
     this.#o.index.put(rows)
