@@ -1,5 +1,6 @@
 // The conflict queue's state: filters, the current page from GET /api/conflicts (already in words), the selection,
 // and the settlements (one or many) through POST /api/conflicts/resolve; each outcome is kept per conflict id.
+import { SvelteMap, SvelteSet } from 'svelte/reactivity'
 import type { ConsoleApi } from '../console-api.ts'
 
 export interface Words {
@@ -46,11 +47,11 @@ export class ConflictQueue {
   offset = $state(0)
   loading = $state(false)
   error = $state<string | null>(null)
-  selected = $state<Set<number>>(new Set())
+  readonly selected = new SvelteSet<number>()
   /** Outcome per conflict id after an action: 'resolved', 'dismissed' or an error code. */
   outcome = $state<Record<number, string>>({})
   /** Authors seen on the pages so far (the enumerator filter offers them). */
-  authors = $state<Map<string, string>>(new Map())
+  readonly authors = new SvelteMap<string, string>()
   #generation = 0
 
   constructor(
@@ -82,23 +83,21 @@ export class ConflictQueue {
     this.rows = r.body.conflicts
     this.total = r.body.total
     this.offset = offset
-    this.selected = new Set()
-    const authors = new Map(this.authors)
+    this.selected.clear()
     for (const c of r.body.conflicts)
-      c.candidates.forEach((cand, i) => authors.set(cand.userId, c.words.candidates[i]?.author ?? cand.userId))
-    this.authors = authors
+      c.candidates.forEach((cand, i) => this.authors.set(cand.userId, c.words.candidates[i]?.author ?? cand.userId))
   }
 
   toggle(id: number): void {
-    const next = new Set(this.selected)
-    if (next.has(id)) next.delete(id)
-    else next.add(id)
-    this.selected = next
+    if (this.selected.has(id)) this.selected.delete(id)
+    else this.selected.add(id)
   }
 
   toggleAll(): void {
     const open = this.rows.filter((r) => r.status === 'open' && !this.outcome[r.id]).map((r) => r.id)
-    this.selected = this.selected.size === open.length ? new Set() : new Set(open)
+    const all = this.selected.size === open.length
+    this.selected.clear()
+    if (!all) for (const id of open) this.selected.add(id)
   }
 
   /** Settles the given conflicts with one choice each; returns when every outcome is known. */
@@ -115,7 +114,7 @@ export class ConflictQueue {
     const next = { ...this.outcome }
     for (const x of r.body.results) next[x.id] = x.ok ? (x.status ?? 'resolved') : (x.code ?? 'request/failed')
     this.outcome = next
-    this.selected = new Set()
+    this.selected.clear()
   }
 
   settleSelected(choice: Choice): Promise<void> {
