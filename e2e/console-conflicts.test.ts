@@ -58,7 +58,8 @@ describe('console conflict queue', () => {
     expect(await tid(desk, 'conflict-question').textContent()).toBe('Diện tích sàn (m²)')
     const candidates = detail.getByTestId('conflict-candidate')
     expect((await candidates.allTextContents()).map((x) => x.match(/\d+ m²/)?.[0]).sort()).toEqual(['25 m²', '50 m²'])
-    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-conflicts.png') })
+    await desk.evaluate(() => window.scrollTo(0, 0))
+    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-conflicts.png'), fullPage: true })
 
     const keep25 = candidates.filter({ hasText: '25 m²' }).getByTestId('conflict-keep')
     await keep25.click()
