@@ -117,6 +117,7 @@ export const en: Record<string, string> = {
   'household.conflictLine': '{question}: {values} — keeping {kept}',
   'household.conflictsSettled': 'Conflicts settled:',
   'household.conflictResolved': '{question}: {by} chose {value}',
+  'household.conflictResolvedUnnamed': '{question}: resolved — keeping {value}',
   'household.conflictDismissed': '{question}: {by} confirmed the values mean the same — keeping {value}',
   'household.conflictSeen': 'Seen',
   'household.errorRetry': 'will be retried; the data stays on the phone.',

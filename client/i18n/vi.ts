@@ -117,6 +117,7 @@ export const vi: Record<string, string> = {
   'household.conflictLine': '{question}: {values} — đang giữ {kept}',
   'household.conflictsSettled': 'Xung đột đã được giải quyết:',
   'household.conflictResolved': '{question}: {by} đã chọn {value}',
+  'household.conflictResolvedUnnamed': '{question}: đã được giải quyết — giữ {value}',
   'household.conflictDismissed': '{question}: {by} xác nhận các giá trị như nhau — giữ {value}',
   'household.conflictSeen': 'Đã xem',
   'household.errorRetry': 'sẽ thử gửi lại, dữ liệu vẫn trên máy.',

@@ -40,4 +40,10 @@ describe('conflict notes on the phone', () => {
     await device.syncStore.conflictSeen('h1', '7')
     expect(openConflicts(device.index.get('h1')!)).toHaveLength(1)
   })
+
+  it('a settlement of a conflict the phone has no note of (already seen, or never known) adds nothing', async () => {
+    const device = await openDevice(indexedDB, 'rasoat-conflict-notes-3')
+    await device.syncStore.conflict({ ...open, settled: { status: 'dismissed', by: 'Trần An', value: null, at: 9 } })
+    expect(device.index.get('h1')?.conflicts ?? []).toEqual([])
+  })
 })

@@ -142,6 +142,9 @@ export class DeviceSyncStore implements SessionStore {
       kept: m.kept,
       ...(m.settled ? { settled: m.settled } : {}),
     }
+    // A settlement of a conflict this phone has no note of (never heard of, or already seen) is not news: the server
+    // repeats recent settlements after each MANIFEST.
+    if (m.settled && !this.index.get(m.householdId)?.conflicts.some((c) => c.conflictId === m.conflictId)) return
     const rows = await this.summary.updateHouseholds([m.householdId], (row) => ({
       ...row,
       conflicts: [...row.conflicts.filter((c) => c.conflictId !== m.conflictId), note],

@@ -104,4 +104,41 @@ describe('P12 settled conflicts reach the devices', () => {
     expect(server.relay.dismissConflict(id, admin)).toMatchObject({ ok: false, code: 'conflict/already-resolved' })
     await Promise.all([a.close(), b.close()])
   })
+
+  it('P12: a phone offline when a conflict was recorded and dismissed is told both after its next MANIFEST', async () => {
+    const a = await device('an', 'an-phone-3')
+    const b = await device('binh', 'binh-phone-3')
+    const seq = server.docStore.head(HH)!
+    await a.close() // an's phone goes offline after writing
+    const ra = new DeviceReplica(32_001)
+    const rb = new DeviceReplica(32_002)
+    for (const u of b.updates.get(HH) ?? []) {
+      ra.apply(u)
+      rb.apply(u)
+    }
+    ra.setAddress('20 Lý Thường Kiệt')
+    rb.setAddress('20 Lý Thường Kiệt.')
+    const again = await SyncClient.connect({ url: server.url, token: tokens.an!, deviceId: 'an-phone-3' })
+    expect((await again.hello()).type).toBe('welcome')
+    await again.manifest([[HH, seq]])
+    expect((await again.sendUpdate(HH, ra.take())).type).toBe('ack')
+    await again.close()
+    expect((await b.sendUpdate(HH, rb.take())).type).toBe('ack')
+    const [open] = server.relay.conflicts.list({ status: 'open', householdId: HH })
+    expect(open).toBeDefined()
+    // offline: the conflict was recorded without an's phone; now it is dismissed, still without it
+    const back = await SyncClient.connect({ url: server.url, token: tokens.an!, deviceId: 'an-phone-3' })
+    expect((await back.hello()).type).toBe('welcome')
+    const told = back.next((m) => m.type === 'conflict' && m.conflictId === String(open!.id))
+    await back.manifest([[HH, seq]])
+    expect(((await told) as ConflictMessage).settled).toBeUndefined()
+    await back.close()
+    expect(server.relay.dismissConflict(open!.id, server.access.authenticate(tokens.chi!)!).ok).toBe(true)
+    const later = await SyncClient.connect({ url: server.url, token: tokens.an!, deviceId: 'an-phone-3' })
+    expect((await later.hello()).type).toBe('welcome')
+    const settled = later.next(settledNotice(open!.id))
+    await later.manifest([[HH, seq]])
+    expect(((await settled) as ConflictMessage).settled).toMatchObject({ status: 'dismissed', value: null })
+    await Promise.all([later.close(), b.close()])
+  })
 })

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws'
 import type { Access, User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
-import { createConflictStore, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
+import { createConflictStore, settlementNotice, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { RecordedConflict } from '../store/projections.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
@@ -35,6 +35,9 @@ export interface RelayDeps {
   /** Rate limits, connection caps and idle time (docs/server.md §Limits); unset parts take the defaults. */
   limits?: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> }
 }
+
+/** How long after its settlement a reconnecting writer's phone is still told of a resolved or dismissed conflict. */
+export const SETTLED_NOTICE_MS = 14 * 24 * 3_600_000
 
 export type ResolveResult =
   /** serverSeq is null for a dismissal (nothing written). */
@@ -87,19 +90,7 @@ export interface Relay {
 
 /** The CONFLICT notice telling devices that an administrator settled a conflict (protocol P12). */
 function settledNotice(c: Conflict, admin: User): RecordedConflict {
-  return {
-    id: c.id,
-    householdId: c.householdId,
-    path: c.path,
-    candidates: c.candidates,
-    kept: c.kept,
-    settled: {
-      status: c.status === 'dismissed' ? 'dismissed' : 'resolved',
-      by: admin.displayName,
-      value: c.status === 'dismissed' ? null : c.resolution,
-      at: c.resolvedAt ?? 0,
-    },
-  }
+  return settlementNotice(c, admin.displayName)
 }
 
 function socketOf(ws: WSContext<WebSocket>): Socket {
@@ -153,6 +144,8 @@ export function createRelay(deps: RelayDeps): Relay {
     userRate,
     createHousehold,
     scopeGeneration: () => scopeGeneration,
+    conflictNotices: (user: User, ids: readonly string[]) =>
+      conflicts.noticesFor(user.id, ids, now() - SETTLED_NOTICE_MS),
   }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */

@@ -3,7 +3,7 @@
 // Writing the chosen value into the document is the relay's job (resolveConflict); this file is only the table.
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
-import type { ConflictCandidateRow } from './projections.ts'
+import type { ConflictCandidateRow, RecordedConflict } from './projections.ts'
 
 export type ConflictStatus = 'open' | 'resolved' | 'dismissed'
 export type ResolutionKind = 'candidate' | 'value' | 'dismissed'
@@ -65,6 +65,29 @@ export interface ConflictStore {
   markResolved(id: number, by: string, value: JsonValue, at: number, kind?: 'candidate' | 'value'): boolean
   /** Marks an open conflict dismissed (its values mean the same; nothing is written); false when it is not open. */
   markDismissed(id: number, by: string, at: number): boolean
+  /** Conflicts of these households with a value by `userId`: open ones, and those settled since `since` (P12). */
+  noticesFor(userId: string, householdIds: readonly string[], since: number): RecordedConflict[]
+}
+
+/** A conflict as the CONFLICT notice carries it; settled ones name who settled it. */
+export function settlementNotice(c: Conflict, byName: string): RecordedConflict {
+  const notice: RecordedConflict = {
+    id: c.id,
+    householdId: c.householdId,
+    path: c.path,
+    candidates: c.candidates,
+    kept: c.kept,
+  }
+  if (c.status === 'open') return notice
+  return {
+    ...notice,
+    settled: {
+      status: c.status,
+      by: byName,
+      value: c.status === 'dismissed' ? null : c.resolution,
+      at: c.resolvedAt ?? 0,
+    },
+  }
 }
 
 interface Row {
@@ -117,6 +140,12 @@ export function createConflictStore(db: Db): ConflictStore {
        resolution_kind = 'dismissed' WHERE id = ? AND status = 'open'`,
   )
   const names = db.prepare('SELECT id, display_name AS name FROM users WHERE id IN (SELECT value FROM json_each(?))')
+  const notices = db.prepare(
+    `SELECT c.*, u.display_name AS resolver FROM conflicts c LEFT JOIN users u ON u.id = c.resolved_by
+     WHERE c.household_id IN (SELECT value FROM json_each(?)) AND (c.status = 'open' OR c.resolved_at >= ?)
+       AND EXISTS (SELECT 1 FROM json_each(c.candidates_json) j WHERE json_extract(j.value, '$.userId') = ?)
+     ORDER BY c.id`,
+  )
   return {
     list(filter = {}) {
       const where: string[] = []
@@ -183,6 +212,10 @@ export function createConflictStore(db: Db): ConflictStore {
     },
     markDismissed(id, by, at) {
       return dismiss.run(by, at, id).changes === 1
+    },
+    noticesFor(userId, householdIds, since) {
+      const rows = notices.all(JSON.stringify(householdIds), since, userId) as (Row & { resolver: string | null })[]
+      return rows.map((r) => settlementNotice(toConflict(r), r.resolver ?? r.resolved_by ?? ''))
     },
   }
 }
