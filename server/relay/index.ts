@@ -9,7 +9,6 @@ import type { Db } from '../db/open.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
 import { createConflictStore, settlementNotice, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
 import type { DocStore } from '../store/doc-store.ts'
-import type { RecordedConflict } from '../store/projections.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
 import type { EditErrorCode, EditResult, HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
@@ -86,11 +85,6 @@ export interface Relay {
   connectionCount(): number
   /** Closes sockets idle beyond the limit now (the relay also does it every idleCheckMs); returns how many. */
   sweepIdle(): number
-}
-
-/** The CONFLICT notice telling devices that an administrator settled a conflict (protocol P12). */
-function settledNotice(c: Conflict, admin: User): RecordedConflict {
-  return settlementNotice(c, admin.displayName)
 }
 
 function socketOf(ws: WSContext<WebSocket>): Socket {
@@ -192,7 +186,7 @@ export function createRelay(deps: RelayDeps): Relay {
     if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now(), kind) // value already current: nothing to commit
     if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
     const settled = conflicts.get(conflictId) as Conflict
-    hub.publishConflict(settledNotice(settled, admin))
+    hub.publishConflict(settlementNotice(settled, admin.displayName)) // tells the devices who settled it (P12)
     return { ok: true, conflict: settled, serverSeq: c.serverSeq }
   }
 
@@ -316,7 +310,7 @@ export function createRelay(deps: RelayDeps): Relay {
       if (!conflicts.markDismissed(found.conflict.id, admin.id, now()))
         return { ok: false, code: 'conflict/already-resolved', message: `conflict ${found.conflict.id} is settled` }
       const dismissed = conflicts.get(found.conflict.id) as Conflict
-      hub.publishConflict(settledNotice(dismissed, admin))
+      hub.publishConflict(settlementNotice(dismissed, admin.displayName))
       return { ok: true, conflict: dismissed, serverSeq: null }
     },
     async serverEdit(householdId, by, edit, inTransaction) {
