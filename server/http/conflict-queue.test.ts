@@ -207,6 +207,29 @@ describe('settling conflicts', () => {
     )
   })
 
+  it('a value the layout refuses is reported for its item; the conflict stays open and the document unchanged', async () => {
+    const id = insertConflict('q-A2', 'dwelling.floorAreaM2', [30, 31], [w.ids.enum, w.ids.admin], 0)
+    const before = s.docStore.head('q-A2')
+    const area = dwelling('q-A2').floorAreaM2
+    const res = await s.api('/api/conflicts/resolve', {
+      method: 'POST',
+      token: w.tokens.admin,
+      json: {
+        items: [
+          { id, value: -5 },
+          { id, keep: 'sideways' },
+        ],
+      },
+    })
+    expect(((await res.json()) as { results: unknown[] }).results).toMatchObject([
+      { id, ok: false, code: 'request/invalid' },
+      { id, ok: false, code: 'request/invalid' },
+    ])
+    expect(idsOf(await list('status=open'))).toEqual([id])
+    expect(s.docStore.head('q-A2')).toBe(before)
+    expect(dwelling('q-A2').floorAreaM2).toBe(area)
+  })
+
   it('a bad bulk body is request/invalid and settles nothing', async () => {
     const res = await s.api('/api/conflicts/resolve', { method: 'POST', token: w.tokens.admin, json: { items: [] } })
     expect(res.status).toBe(400)
