@@ -60,7 +60,9 @@ describe('concurrent offline edits', () => {
       .poll(() => one.page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync'))
       .toBe('conflict')
     await openHousehold(one.page, id)
-    expect(await one.page.getByTestId('household-conflicts').textContent()).toContain('dwelling.floorAreaM2')
+    const notice = await one.page.getByTestId('household-conflicts').textContent()
+    expect(notice).toContain('Diện tích sàn (m²): ')
+    expect(notice).not.toContain('dwelling.floorAreaM2')
 
     // the admin picks a value: it reaches the phones and the conflict notice goes away
     const res = await fetch(`${e.baseUrl}/api/conflicts/${conflicts[0]!.id}/resolve`, {

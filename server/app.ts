@@ -141,7 +141,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   progressRoutes(app, { db: deps.db, feed })
   reportRoutes(app, { db: deps.db, audit })
   deviceRoutes(app, { feed })
-  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit })
+  conflictRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, audit, docStore: deps.docStore, now })
   reviewRoutes(app, { db: deps.db, access: deps.access, relay: deps.relay, now, audit })
   assignmentRoutes(app, { db: deps.db, now, audit, onMoved: () => deps.relay?.scopeChanged() })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit, onScopeChanged: () => deps.relay?.scopeChanged() })

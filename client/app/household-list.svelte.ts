@@ -4,7 +4,7 @@
 import { createSubscriber } from 'svelte/reactivity'
 import { foldForSearch } from '../../shared/text/fold.ts'
 import type { HouseholdIndex } from '../storage/household-index.ts'
-import type { HouseholdSummary } from '../storage/summary-db.ts'
+import { openConflicts, type HouseholdSummary } from '../storage/summary-db.ts'
 
 export const ROW_HEIGHT = 68
 const OVERSCAN = 6
@@ -13,7 +13,7 @@ export type SyncState = 'conflict' | 'error' | 'saved' | 'synced' | 'new'
 
 /** What the row's sync badge says: a conflict or refusal wins; unsent edits are "saved on phone"; else "synced". */
 export function syncStateOf(row: HouseholdSummary): SyncState {
-  if (row.conflicts.length > 0) return 'conflict'
+  if (openConflicts(row).length > 0) return 'conflict'
   if (row.error && !row.error.retryable) return 'error'
   if (row.dirty) return 'saved'
   if (row.serverSeq > 0) return 'synced'

@@ -5,7 +5,7 @@ import { createSubscriber } from 'svelte/reactivity'
 import type { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import type { HouseholdIndex } from '../storage/household-index.ts'
 import type { HouseholdStore, OpenedHousehold } from '../storage/household-store.ts'
-import type { HouseholdSummary } from '../storage/summary-db.ts'
+import { openConflicts, type HouseholdSummary } from '../storage/summary-db.ts'
 
 export type SaveState = 'saving' | 'saved' | 'synced' | 'conflict' | 'error'
 
@@ -57,7 +57,7 @@ export class OpenHouseholdState {
     this.#subscribePending()
     const row = this.row
     if (this.store.unflushedOf(this.id) > 0) return 'saving'
-    if (row && row.conflicts.length > 0) return 'conflict'
+    if (row && openConflicts(row).length > 0) return 'conflict'
     if (row?.error && !row.error.retryable) return 'error'
     if (row?.dirty) return 'saved'
     return 'synced'

@@ -61,4 +61,10 @@ export const EXTRA_TABS: readonly ExtraTab[] = [
     label: { vi: 'Kỳ rà soát', en: 'Review periods' },
     load: () => import('./periods/PeriodsScreen.svelte'),
   },
+  {
+    name: 'conflicts',
+    roles: ['admin', 'supervisor', 'observer'],
+    label: { vi: 'Xung đột', en: 'Conflicts' },
+    load: () => import('./conflicts/ConflictQueue.svelte'),
+  },
 ]

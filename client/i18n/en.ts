@@ -114,7 +114,12 @@ export const en: Record<string, string> = {
   'household.opening': 'Opening household…',
   'household.openFailed': 'Could not open this household',
   'household.conflicts': 'Two people changed the same item offline. A supervisor will choose the right value:',
-  'household.conflictLine': '{path}: {values} (keeping {kept})',
+  'household.conflictLine': '{question}: {values} — keeping {kept}',
+  'household.conflictsSettled': 'Conflicts settled:',
+  'household.conflictResolved': '{question}: {by} chose {value}',
+  'household.conflictResolvedUnnamed': '{question}: resolved — keeping {value}',
+  'household.conflictDismissed': '{question}: {by} confirmed the values mean the same — keeping {value}',
+  'household.conflictSeen': 'Seen',
   'household.errorRetry': 'will be retried; the data stays on the phone.',
   'household.errorKept': 'the data stays on the phone; tell your supervisor.',
 

@@ -114,7 +114,12 @@ export const vi: Record<string, string> = {
   'household.opening': 'Đang mở hộ…',
   'household.openFailed': 'Không mở được dữ liệu hộ này',
   'household.conflicts': 'Hai người đã sửa cùng một mục khi không có mạng. Cán bộ phụ trách sẽ chọn giá trị đúng:',
-  'household.conflictLine': '{path}: {values} (đang giữ {kept})',
+  'household.conflictLine': '{question}: {values} — đang giữ {kept}',
+  'household.conflictsSettled': 'Xung đột đã được giải quyết:',
+  'household.conflictResolved': '{question}: {by} đã chọn {value}',
+  'household.conflictResolvedUnnamed': '{question}: đã được giải quyết — giữ {value}',
+  'household.conflictDismissed': '{question}: {by} xác nhận các giá trị như nhau — giữ {value}',
+  'household.conflictSeen': 'Đã xem',
   'household.errorRetry': 'sẽ thử gửi lại, dữ liệu vẫn trên máy.',
   'household.errorKept': 'dữ liệu vẫn được giữ trên máy; hãy báo cán bộ phụ trách.',
 

@@ -6,7 +6,7 @@ import type { ConflictMessage } from '../../shared/sync/protocol.ts'
 import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from '../../shared/sync/session-store.ts'
 import type { HouseholdIndex } from './household-index.ts'
 import type { HouseholdStore } from './household-store.ts'
-import type { HouseholdSummary, SummaryDb } from './summary-db.ts'
+import type { ConflictNote, HouseholdSummary, SummaryDb } from './summary-db.ts'
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 /** The database epoch (P15) the stored serverSeqs were acknowledged under. */
@@ -135,10 +135,28 @@ export class DeviceSyncStore implements SessionStore {
   }
 
   async conflict(m: ConflictMessage): Promise<void> {
-    const note = { conflictId: m.conflictId, path: m.path, values: m.candidates.map((c) => c.value), kept: m.kept }
+    const note: ConflictNote = {
+      conflictId: m.conflictId,
+      path: m.path,
+      values: m.candidates.map((c) => c.value),
+      kept: m.kept,
+      ...(m.settled ? { settled: m.settled } : {}),
+    }
+    // A settlement of a conflict this phone has no note of (never heard of, or already seen) is not news: the server
+    // repeats recent settlements after each MANIFEST.
+    if (m.settled && !this.index.get(m.householdId)?.conflicts.some((c) => c.conflictId === m.conflictId)) return
     const rows = await this.summary.updateHouseholds([m.householdId], (row) => ({
       ...row,
       conflicts: [...row.conflicts.filter((c) => c.conflictId !== m.conflictId), note],
+    }))
+    this.index.put(rows)
+  }
+
+  /** The enumerator has read that a conflict was settled: its note goes away. */
+  async conflictSeen(householdId: string, conflictId: string): Promise<void> {
+    const rows = await this.summary.updateHouseholds([householdId], (row) => ({
+      ...row,
+      conflicts: row.conflicts.filter((c) => c.conflictId !== conflictId || c.settled === undefined),
     }))
     this.index.put(rows)
   }

@@ -156,4 +156,33 @@ describe('household storage on the device', () => {
     await o.close()
     expect(await d.summary.inboxOf('h6')).toEqual([])
   })
+
+  it('an open conflict note becomes settled (no name yet) once the server writes the field; a later notice names who', async () => {
+    const d = await device()
+    const initial = serverHousehold('h9', 'Lê Văn Đức')
+    await d.sync.persistRemote([{ householdId: 'h9', update: initial }])
+    await d.store.settled()
+    const open = {
+      type: 'conflict' as const,
+      householdId: 'h9',
+      conflictId: '5',
+      path: 'address',
+      candidates: [
+        { value: '1 A', clientId: 500, userId: 'u1' },
+        { value: '2 A', clientId: 501, userId: 'u2' },
+      ],
+      kept: '2 A',
+    }
+    await d.sync.conflict(open)
+    const server = HouseholdDoc.load(initial, { clientId: 1 })
+    const before = Y.encodeStateVector(server.ydoc)
+    server.setField('address', '3 A')
+    await d.sync.persistRemote([{ householdId: 'h9', update: Y.encodeStateAsUpdate(server.ydoc, before) }])
+    await d.store.settled()
+    expect(d.index.get('h9')?.conflicts).toMatchObject([
+      { conflictId: '5', settled: { status: 'resolved', by: '', value: '3 A' } },
+    ])
+    await d.sync.conflict({ ...open, settled: { status: 'resolved', by: 'Trần An', value: '3 A', at: 7 } })
+    expect(d.index.get('h9')?.conflicts).toMatchObject([{ conflictId: '5', settled: { by: 'Trần An' } }])
+  })
 })

@@ -388,13 +388,18 @@ export class HouseholdStore {
   /** Recompute summary rows from document content (HouseholdDoc read + classify) and store them. */
   async #refreshNow(ids: readonly string[]): Promise<void> {
     const fields = new Map<string, SummaryFields>()
-    const resolved = new Map<string, Set<string>>()
+    const resolved = new Map<string, Map<string, unknown>>()
     const read = (id: string, doc: Y.Doc): void => {
       fields.set(id, summariseDoc(doc))
-      // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value.
+      // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value: the
+      // open note becomes a settled one (its settled CONFLICT notice, naming who, may follow or may have been missed).
       const notes = this.#o.index.get(id)?.conflicts ?? []
-      const done = notes.filter((c) => currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID).map((c) => c.conflictId)
-      if (done.length > 0) resolved.set(id, new Set(done))
+      const done = new Map<string, unknown>()
+      for (const c of notes) {
+        const current = c.settled === undefined ? currentAt(doc, c.path) : null
+        if (current?.clientId === SERVER_CLIENT_ID) done.set(c.conflictId, current.value ?? null)
+      }
+      if (done.size > 0) resolved.set(id, done)
     }
     const closed = ids.filter((id) => !this.#live.has(id))
     const pending = closed.length > 0 ? await this.#o.summary.pendingOf(closed) : new Map()
@@ -421,7 +426,11 @@ export class HouseholdStore {
     if (fields.size === 0) return
     const rows = await this.#o.summary.updateHouseholds([...fields.keys()], (row, id) => {
       const done = resolved.get(id)
-      const conflicts = done ? row.conflicts.filter((c) => !done.has(c.conflictId)) : row.conflicts
+      const conflicts = row.conflicts.map((c) =>
+        done?.has(c.conflictId) && c.settled === undefined
+          ? { ...c, settled: { status: 'resolved' as const, by: '', value: done.get(c.conflictId), at: 0 } }
+          : c,
+      )
       return { ...row, ...fields.get(id), conflicts }
     })
     this.#o.index.put(rows)

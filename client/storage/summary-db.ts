@@ -16,6 +16,13 @@ export interface ConflictNote {
   path: string
   values: unknown[]
   kept: unknown
+  /** Set once an administrator resolved or dismissed it (the settled CONFLICT notice): who, what, when. */
+  settled?: { status: 'resolved' | 'dismissed'; by: string; value: unknown; at: number }
+}
+
+/** Conflicts still waiting for an administrator (settled ones are only shown until the enumerator has seen them). */
+export function openConflicts(row: Pick<HouseholdSummary, 'conflicts'>): ConflictNote[] {
+  return row.conflicts.filter((c) => c.settled === undefined)
 }
 
 export interface HouseholdError {

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'login-failed',
   'register-import',
   'conflict-resolved',
+  'conflict-dismissed',
   'status-change',
   'user-create',
   'user-disable',

@@ -54,6 +54,11 @@ export interface DeviceConnectionDeps {
   createHousehold?: CreateHousehold
   /** Changes when assignments change (Relay.scopeChanged): cached scope answers are dropped at once. */
   scopeGeneration?(): number
+  /**
+   * Conflicts of these households the user wrote a value of that are open or were settled lately: sent after the
+   * MANIFEST reply, so a phone that was offline when a conflict was recorded, resolved or dismissed learns of it (P12).
+   */
+  conflictNotices?(user: User, householdIds: readonly string[]): RecordedConflict[]
 }
 
 /**
@@ -345,6 +350,8 @@ export function createDeviceConnection(
         for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
         phase = 'ready'
         send(answer)
+        const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))
+        if (known.length > 0) for (const c of deps.conflictNotices?.(user, known) ?? []) send(conflictNotice(c))
         bootstrap.add(answer.added.map(([id]) => id))
         return FRAME_COST + 16 * (inScope.size + m.entries.length)
       }
@@ -457,5 +464,6 @@ export function conflictNotice(c: RecordedConflict): Extract<SyncMessage, { type
       .slice(-MAX_CONFLICT_CANDIDATES)
       .map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
     kept: c.kept,
+    ...(c.settled ? { settled: c.settled } : {}),
   }
 }

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws'
 import type { Access, User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
-import { createConflictStore, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
+import { createConflictStore, settlementNotice, type Conflict, type ConflictStore } from '../store/conflict-store.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import { createHouseholdWriter, type HouseholdWriter, type HouseholdWriterOptions } from '../store/household-writer.ts'
 import type { EditErrorCode, EditResult, HouseholdDoc } from '../../shared/doc/household-doc.ts'
@@ -36,8 +36,12 @@ export interface RelayDeps {
   limits?: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> }
 }
 
+/** How long after its settlement a reconnecting writer's phone is still told of a resolved or dismissed conflict. */
+export const SETTLED_NOTICE_MS = 14 * 24 * 3_600_000
+
 export type ResolveResult =
-  | { ok: true; conflict: Conflict; serverSeq: number }
+  /** serverSeq is null for a dismissal (nothing written). */
+  | { ok: true; conflict: Conflict; serverSeq: number | null }
   | {
       ok: false
       code:
@@ -65,6 +69,8 @@ export interface Relay {
     choice: { candidate: number } | { value: unknown },
     admin: User,
   ): Promise<ResolveResult>
+  /** Closes an open conflict whose values mean the same: nothing is written; the devices holding it are told. */
+  dismissConflict(conflictId: number | string, admin: User): ResolveResult
   /**
    * A server-side intent on a household (review steps): written under SERVER_CLIENT_ID, committed, then fanned out to
    * every device holding it. `by` is recorded as the author in the field history.
@@ -144,6 +150,8 @@ export function createRelay(deps: RelayDeps): Relay {
     userRate,
     createHousehold,
     scopeGeneration: () => scopeGeneration,
+    conflictNotices: (user: User, ids: readonly string[]) =>
+      conflicts.noticesFor(user.id, ids, now() - SETTLED_NOTICE_MS),
   }
 
   /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
@@ -167,6 +175,7 @@ export function createRelay(deps: RelayDeps): Relay {
     conflictId: number,
     value: JsonValue,
     admin: User,
+    kind: 'candidate' | 'value',
   ): Promise<ResolveResult> {
     let marked = false
     const result = writer.setField(
@@ -175,7 +184,7 @@ export function createRelay(deps: RelayDeps): Relay {
       value,
       admin.id,
       () => {
-        marked = conflicts.markResolved(conflictId, admin.id, value, now())
+        marked = conflicts.markResolved(conflictId, admin.id, value, now(), kind)
       },
       String(conflictId),
     )
@@ -186,9 +195,22 @@ export function createRelay(deps: RelayDeps): Relay {
         message: result.kind === 'rejected' ? result.reason : 'resync',
       }
     const c = await result.committed
-    if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now()) // value already current: nothing to commit
+    if (!marked) marked = conflicts.markResolved(conflictId, admin.id, value, now(), kind) // value already current: nothing to commit
     if (c.update !== null) hub.publish(conflict.householdId, c.update, c.serverSeq, null)
-    return { ok: true, conflict: conflicts.get(conflictId) as Conflict, serverSeq: c.serverSeq }
+    const settled = conflicts.get(conflictId) as Conflict
+    hub.publishConflict(settlementNotice(settled, admin.displayName)) // tells the devices who settled it (P12)
+    return { ok: true, conflict: settled, serverSeq: c.serverSeq }
+  }
+
+  /** Why an open conflict cannot be settled now (unknown, not admin, settled or being resolved), or the conflict. */
+  function openConflict(rawId: number | string, admin: User): ResolveResult | { ok: 'open'; conflict: Conflict } {
+    const conflictId = Number(rawId) // conflict ids are integers; the API and CONFLICT frames carry them as text
+    if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
+    const conflict = Number.isSafeInteger(conflictId) ? conflicts.get(conflictId) : null
+    if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${String(rawId)}` }
+    if (conflict.status !== 'open' || resolving.has(conflictId))
+      return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is ${conflict.status}` }
+    return { ok: 'open', conflict }
   }
 
   return {
@@ -275,12 +297,10 @@ export function createRelay(deps: RelayDeps): Relay {
       )
     },
     async resolveConflict(rawId, choice, admin) {
-      const conflictId = Number(rawId) // conflict ids are integers; the API and CONFLICT frames carry them as text
-      if (admin.role !== 'admin') return { ok: false, code: 'auth/forbidden', message: 'only admins resolve conflicts' }
-      const conflict = Number.isSafeInteger(conflictId) ? conflicts.get(conflictId) : null
-      if (!conflict) return { ok: false, code: 'conflict/not-found', message: `no conflict ${String(rawId)}` }
-      if (conflict.status !== 'open' || resolving.has(conflictId))
-        return { ok: false, code: 'conflict/already-resolved', message: `conflict ${conflictId} is resolved` }
+      const found = openConflict(rawId, admin)
+      if (found.ok !== 'open') return found
+      const conflict = found.conflict
+      const conflictId = conflict.id
       let value: JsonValue
       if ('candidate' in choice) {
         const cand = conflict.candidates[choice.candidate]
@@ -291,10 +311,19 @@ export function createRelay(deps: RelayDeps): Relay {
       }
       resolving.add(conflictId)
       try {
-        return await resolveOpen(conflict, conflictId, value, admin)
+        return await resolveOpen(conflict, conflictId, value, admin, 'candidate' in choice ? 'candidate' : 'value')
       } finally {
         resolving.delete(conflictId)
       }
+    },
+    dismissConflict(rawId, admin) {
+      const found = openConflict(rawId, admin)
+      if (found.ok !== 'open') return found
+      if (!conflicts.markDismissed(found.conflict.id, admin.id, now()))
+        return { ok: false, code: 'conflict/already-resolved', message: `conflict ${found.conflict.id} is settled` }
+      const dismissed = conflicts.get(found.conflict.id) as Conflict
+      hub.publishConflict(settlementNotice(dismissed, admin.displayName))
+      return { ok: true, conflict: dismissed, serverSeq: null }
     },
     async serverEdit(householdId, by, edit, inTransaction) {
       const result = writer.serverEdit(householdId, by.id, edit, inTransaction)

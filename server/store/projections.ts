@@ -1,7 +1,7 @@
 // Read models written in the same transaction as the document log: household summary row, field history, conflicts.
 // All SQL of these tables lives here; callers pass plain values.
 import type { Db } from '../db/open.ts'
-import type { JsonValue } from '../../shared/sync/messages.ts'
+import type { ConflictSettlement, JsonValue } from '../../shared/sync/messages.ts'
 import type { HouseholdSummary, ReportFacts } from './household-view.ts'
 import type { VisitResult } from './visit-flags.ts'
 import { SERVER_CLIENT_ID, type ConflictSide, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
@@ -25,6 +25,8 @@ export interface RecordedConflict {
   path: string
   candidates: ConflictCandidateRow[]
   kept: JsonValue
+  /** Present when an administrator resolved or dismissed it (the notice that closes it on devices). */
+  settled?: ConflictSettlement
 }
 
 export interface SummaryMeta {

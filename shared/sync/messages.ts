@@ -92,7 +92,20 @@ export interface ConflictCandidate {
   userId: string
 }
 
-/** s→c: a concurrent edit of one field was detected; `kept` is the value Yjs kept (what every replica shows). */
+/** How an administrator settled a conflict: the value written (resolved) or nothing written (dismissed as equal). */
+export interface ConflictSettlement {
+  status: 'resolved' | 'dismissed'
+  /** The administrator's display name. */
+  by: string
+  /** The value written into the document; null when dismissed. */
+  value: JsonValue
+  at: number
+}
+
+/**
+ * s→c: a concurrent edit of one field was detected; `kept` is the value Yjs kept (what every replica shows). The same
+ * notice with `settled` tells that an administrator resolved or dismissed it.
+ */
 export interface ConflictMessage {
   type: 'conflict'
   householdId: string
@@ -100,6 +113,7 @@ export interface ConflictMessage {
   path: string
   candidates: ConflictCandidate[]
   kept: JsonValue
+  settled?: ConflictSettlement
 }
 
 /** s→c. With householdId it answers (in place of an ACK) one DOC of that household; without, it is connection-wide. */

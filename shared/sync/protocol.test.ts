@@ -53,6 +53,20 @@ const messageArb: fc.Arbitrary<SyncMessage> = fc.oneof(
     }),
     kept: json,
   }),
+  fc.record({
+    type: fc.constant('conflict' as const),
+    householdId: id,
+    conflictId: id,
+    path: id,
+    candidates: fc.constant([] as { value: JsonValue; clientId: number; userId: string }[]),
+    kept: json,
+    settled: fc.record({
+      status: fc.constantFrom('resolved' as const, 'dismissed' as const),
+      by: id,
+      value: json,
+      at: fc.nat(),
+    }),
+  }),
   fc.record(
     { type: fc.constant('error' as const), code: fc.constantFrom(...SYNC_ERROR_CODES), message: id, householdId: id },
     { requiredKeys: ['type', 'code', 'message'] },

@@ -16,7 +16,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './limits.ts'
 import { packFrames, unpackFrames } from './batch.ts'
-import type { DecodeResult, ErrorMessage, HelloMessage, JsonValue, SyncMessage } from './messages.ts'
+import type { ConflictMessage, DecodeResult, ErrorMessage, HelloMessage, JsonValue, SyncMessage } from './messages.ts'
 import { MessageType } from './messages.ts'
 
 export * from './errors.ts'
@@ -87,6 +87,14 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
         encoding.writeVarString(enc, c.userId)
       }
       writeJson(enc, m.kept)
+      // Settlement flag (P12): 0 = an open conflict, 1 = settled by an administrator (status, who, value, when).
+      encoding.writeUint8(enc, m.settled === undefined ? 0 : 1)
+      if (m.settled !== undefined) {
+        encoding.writeUint8(enc, m.settled.status === 'resolved' ? 1 : 2)
+        encoding.writeVarString(enc, m.settled.by)
+        writeJson(enc, m.settled.value)
+        encoding.writeVarUint(enc, m.settled.at)
+      }
       break
     case 'error':
       encoding.writeVarUint(enc, MessageType.ERROR)
@@ -247,7 +255,27 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
           userId: r.string('candidate userId', MAX_ID_BYTES),
         })
       }
-      return { type: 'conflict', householdId, conflictId, path, candidates, kept: readJson(r, 'kept value') }
+      const m: ConflictMessage = {
+        type: 'conflict',
+        householdId,
+        conflictId,
+        path,
+        candidates,
+        kept: readJson(r, 'kept value'),
+      }
+      const flag = r.byte('conflict settlement flag')
+      if (flag > 1) throw new FrameError(`bad settlement flag ${flag} in CONFLICT`)
+      if (flag === 1) {
+        const status = r.byte('settlement status')
+        if (status !== 1 && status !== 2) throw new FrameError(`bad settlement status ${status} in CONFLICT`)
+        m.settled = {
+          status: status === 1 ? 'resolved' : 'dismissed',
+          by: r.string('settled by', MAX_TEXT_BYTES),
+          value: readJson(r, 'settled value'),
+          at: r.uint('settled at'),
+        }
+      }
+      return m
     }
     case MessageType.ERROR: {
       const code = r.string('error code', MAX_ID_BYTES)

@@ -12,6 +12,7 @@ import { registerAndAudit } from './008-register-and-audit.ts'
 import { householdAssignee } from './009-household-assignee.ts'
 import { consoleReadModels } from './010-console.ts'
 import { periodLifecycle } from './011-period-lifecycle.ts'
+import { conflictQueue } from './012-conflict-queue.ts'
 import { periodCarry } from './014-period-carry.ts'
 import { reportFacts } from './016-report-facts.ts'
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   householdAssignee,
   consoleReadModels,
   periodLifecycle,
+  conflictQueue,
   periodCarry,
   reportFacts,
 ]
