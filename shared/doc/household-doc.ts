@@ -11,6 +11,8 @@ export {
 } from './edits.ts'
 
 import * as Y from 'yjs'
+import type { B1Table } from '../rules/b1-table.ts'
+import { b1AnswerWrites } from './b1-answers.ts'
 import {
   DEVICES,
   type AreaType,
@@ -202,6 +204,15 @@ export class HouseholdDoc {
     }
     for (const k of Object.keys(values)) if (values[k] === null && !income.has(k)) delete values[k]
     return this.checked('setIncome', Root.INCOME, values, income)
+  }
+
+  /**
+   * One Phiếu B1 answer (`null` clears it), checked against the loaded point table, and in the same transaction the
+   * total the interchange format carries: income.b1Score = the table's score once every item is answered, else none.
+   */
+  answerB1(table: B1Table, itemId: string, value: string | number | null): EditResult {
+    const writes = b1AnswerWrites(this.ydoc, table, itemId, value)
+    return Array.isArray(writes) ? this.apply('answerB1', writes) : writes
   }
 
   setDwelling(patch: DwellingPatch): EditResult {
