@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'user-password-reset',
   'user-unlock',
   'reassignment',
+  'b1-table-load',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

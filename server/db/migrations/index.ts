@@ -12,6 +12,7 @@ import { registerAndAudit } from './008-register-and-audit.ts'
 import { householdAssignee } from './009-household-assignee.ts'
 import { consoleReadModels } from './010-console.ts'
 import { periodLifecycle } from './011-period-lifecycle.ts'
+import { b1Tables } from './015-b1-tables.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   householdAssignee,
   consoleReadModels,
   periodLifecycle,
+  b1Tables,
 ]
