@@ -11,6 +11,7 @@ import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc, summariseUpdate, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 
 /** Inbox rows of one closed household above which they are merged into one. */
 const INBOX_COMPACT_AT = 16
@@ -57,6 +58,8 @@ export class HouseholdStore {
   readonly #refreshQueue = new Set<string>()
   readonly #pendingListeners = new Set<() => void>()
   #refreshing: Promise<void> | null = null
+  /** The Phiếu B1 point tables the list's categories are computed with (the shell sets it once they are loaded). */
+  b1Tables: () => readonly B1Table[] = () => []
 
   constructor(options: HouseholdStoreOptions) {
     this.#o = options
@@ -390,7 +393,7 @@ export class HouseholdStore {
     const fields = new Map<string, SummaryFields>()
     const resolved = new Map<string, Set<string>>()
     const read = (id: string, doc: Y.Doc): void => {
-      fields.set(id, summariseDoc(doc))
+      fields.set(id, summariseDoc(doc, this.b1Tables()))
       // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value.
       const notes = this.#o.index.get(id)?.conflicts ?? []
       const done = notes.filter((c) => currentAt(doc, c.path)?.clientId === SERVER_CLIENT_ID).map((c) => c.conflictId)
