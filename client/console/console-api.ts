@@ -1,7 +1,7 @@
 // The console's HTTP calls: JSON GET/POST with the session's bearer token, failures as data with the server's stable
 // code (or network/offline). Every read is a paged or filtered server query; nothing of an area is downloaded.
 
-export type ApiResult<T> = { ok: true; body: T } | { ok: false; code: string }
+export type ApiResult<T> = { ok: true; body: T } | { ok: false; code: string; details?: unknown }
 
 export class ConsoleApi {
   constructor(
@@ -34,8 +34,11 @@ export class ConsoleApi {
     } catch {
       return { ok: false, code: 'network/offline' }
     }
-    const body = (await res.json().catch(() => null)) as (T & { code?: string }) | null
-    if (!res.ok || body === null) return { ok: false, code: body?.code ?? 'request/failed' }
+    const body = (await res.json().catch(() => null)) as (T & { code?: string; details?: unknown }) | null
+    if (!res.ok || body === null)
+      return body?.details
+        ? { ok: false, code: body.code ?? 'request/failed', details: body.details }
+        : { ok: false, code: body?.code ?? 'request/failed' }
     return { ok: true, body }
   }
 }

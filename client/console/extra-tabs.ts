@@ -24,4 +24,11 @@ export interface ExtraTab {
   load: () => Promise<{ default: Component<ScreenProps> }>
 }
 
-export const EXTRA_TABS: readonly ExtraTab[] = []
+export const EXTRA_TABS: readonly ExtraTab[] = [
+  {
+    name: 'b1',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Bảng điểm B1', en: 'B1 tables' },
+    load: () => import('./b1/B1Tables.svelte'),
+  },
+]
