@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   assignmentRoutes(app, { db: deps.db, now, onMoved: () => deps.relay?.scopeChanged() })
   userRoutes(app, { db: deps.db, now, limiter: loginLimiter, audit })
   auditRoutes(app, { audit })
-  b1TableRoutes(app, { db: deps.db, audit, now })
+  b1TableRoutes(app, { db: deps.db, audit, now, docStore: deps.docStore, logError })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   photoRoutes(app, {
     access: deps.access,

@@ -17,7 +17,7 @@ const table = testB1Table({ version: 'urban-1' }, 'urban')
 beforeAll(async () => {
   server = await startRelayServer()
   server.addVillage('va')
-  server.seedHouseholds(['hh-1', 'hh-2'], 'va')
+  server.seedHouseholds(['hh-1', 'hh-2', 'hh-3'], 'va')
   enumToken = (await server.addUser('an', 'enumerator', { villages: ['va'] })).token
   adminToken = (await server.addUser('admin', 'admin')).token
 })
@@ -44,15 +44,34 @@ async function answerAndCommit(id: string, clientId: number, motorbikes: number)
   return recordCategory(h.read(), { b1Tables: [table] })
 }
 
-describe('server summary with a B1 point table', () => {
-  it('a relay commit of B1 answers gets the category the phone computes with the same table', async () => {
-    const res = await fetch(`${server.url}/api/b1-tables`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(table),
-    })
-    expect(res.status).toBe(201)
+const loadTable = () =>
+  fetch(`${server.url}/api/b1-tables`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(table),
+  })
 
+describe('server summary with a B1 point table', () => {
+  it('a household scored before the table is reclassified with it once the table is loaded', async () => {
+    // Without a table the phone has the single box: a typed 160 is at or below the provisional urban 175.
+    const c = await SyncClient.connect({ url: server.url, token: enumToken, deviceId: 'phone-500' })
+    await c.hello()
+    await c.manifest([])
+    const r = replicaFrom(c, 'hh-3', 500)
+    expect(r.household.setIncome({ b1Score: 160 })).toEqual({ ok: true })
+    expect(await c.sendUpdate('hh-3', r.take())).toMatchObject({ type: 'ack' })
+    await c.close()
+    const provisional = recordCategory(r.household.read()).category
+    expect(['poor', 'near_poor']).toContain(provisional)
+    expect(categoryOf('hh-3')).toBe(provisional)
+
+    expect((await loadTable()).status).toBe(201)
+    // The table's near-poor cut-off is 140: the phone now says not poor, and so does the server once it has reclassified.
+    expect(recordCategory(r.household.read(), { b1Tables: [table] }).category).toBe('not_poor')
+    await expect.poll(() => categoryOf('hh-3'), { timeout: 30_000 }).toBe('not_poor')
+  })
+
+  it('a relay commit of B1 answers gets the category the phone computes with the same table', async () => {
     // 35 + 40 + 25 + 60 = 160: above the table's 140 (not poor), at or below the provisional 175
     const above = await answerAndCommit('hh-1', 501, 2)
     expect(above.b1?.score).toBe(160)

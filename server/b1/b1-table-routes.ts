@@ -10,6 +10,8 @@ import { ApiError } from '../http/errors.ts'
 import { jsonBody } from '../http/validate.ts'
 import { loadB1Table } from '../../shared/rules/b1-table-schema.ts'
 import { STANDARDS } from '../../shared/rules/standards.ts'
+import type { DocStore } from '../store/doc-store.ts'
+import { reclassifyStandard } from './b1-reclassify.ts'
 import { createB1TableStore } from './b1-table-store.ts'
 
 export const B1_TABLES_PATH = '/api/b1-tables'
@@ -18,10 +20,15 @@ export interface B1TableRouteDeps {
   db: Db
   audit: Audit
   now: () => number
+  /** Stored households are reclassified with a newly loaded table (in the background) when present. */
+  docStore?: DocStore | undefined
+  logError?: (err: unknown) => void
 }
 
 export function b1TableRoutes(app: Hono<AppEnv>, deps: B1TableRouteDeps): void {
   const store = createB1TableStore(deps.db)
+  // One reclassification at a time, in load order.
+  let reclassifying: Promise<unknown> = Promise.resolve()
 
   app.get(B1_TABLES_PATH, (c) => {
     requireUser(c)
@@ -48,6 +55,12 @@ export function b1TableRoutes(app: Hono<AppEnv>, deps: B1TableRouteDeps): void {
       })
       return loaded
     })()
+    const docStore = deps.docStore
+    if (docStore) {
+      reclassifying = reclassifying
+        .then(() => reclassifyStandard(deps.db, docStore, table.standard))
+        .catch((err: unknown) => (deps.logError ?? console.error)(err))
+    }
     return c.json(out, 201)
   })
 }

@@ -23,6 +23,15 @@ export interface B1TableStore {
   list(): B1TableRow[]
   /** The active tables (at most one per standard and area type). */
   active(): B1Table[]
+  /** Households of the review periods (years) `from`…`to`, with their summary category, in id order after `afterId`. */
+  householdsOfPeriods(
+    from: number,
+    to: number,
+    afterId: string,
+    limit: number,
+  ): { id: string; category: string; deprivationCount: number }[]
+  /** A recomputed category of one household's summary row. */
+  setCategory(id: string, category: string, deprivationCount: number): void
 }
 
 interface Raw {
@@ -66,6 +75,11 @@ export function createB1TableStore(db: Db): B1TableStore {
   const selectOne = db.prepare(`${SELECT} WHERE t.id = ?`)
   const selectCurrent = db.prepare(`${SELECT} WHERE t.standard = ? AND t.area_type = ? AND t.active = 1`)
   const deactivate = db.prepare('UPDATE b1_tables SET active = 0 WHERE id = ?')
+  const selectHouseholds = db.prepare(
+    `SELECT id, category, deprivation_count AS deprivationCount FROM households
+     WHERE CAST(period AS INTEGER) BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ?`,
+  )
+  const updateCategory = db.prepare('UPDATE households SET category = ?, deprivation_count = ? WHERE id = ?')
   const insert = db.prepare(
     `INSERT INTO b1_tables (standard, area_type, version, table_json, loaded_by, loaded_at, active)
      VALUES (?, ?, ?, ?, ?, ?, 1)`,
@@ -84,6 +98,11 @@ export function createB1TableStore(db: Db): B1TableStore {
       }
     }),
     list: () => (selectAll.all() as Raw[]).map(toRow),
+    householdsOfPeriods: (from, to, afterId, limit) =>
+      selectHouseholds.all(from, to, afterId, limit) as { id: string; category: string; deprivationCount: number }[],
+    setCategory(id, category, deprivationCount) {
+      updateCategory.run(category, deprivationCount, id)
+    },
     active() {
       const latest = latestId.get() as number
       const hit = cache.get(db)
