@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { validateHousehold } from '../household/validate.ts'
 import { testB1Table } from '../test-support/b1-tables.ts'
 import { makeHousehold } from '../test-support/household-fixtures.ts'
-import { HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID } from './index.ts'
+import { applyAndResolveWinners, HouseholdDoc, inspectUpdate, SERVER_CLIENT_ID } from './index.ts'
 import { recordCategory } from './record-category.ts'
 
 const table = testB1Table()
@@ -104,5 +104,27 @@ describe('answerB1', () => {
       const r = inspectUpdate(server.ydoc, Y.encodeStateAsUpdate(p.ydoc, before))
       expect(r).toMatchObject({ ok: false, code: 'sync/layout-violation' })
     }
+  })
+
+  it('two devices answering one item differently at once: a conflict at b1Answers.<item> the admin can resolve', () => {
+    const server = HouseholdDoc.create(makeHousehold({ unit: RURAL }), { clientId: SERVER_CLIENT_ID })
+    const a = HouseholdDoc.load(Y.encodeStateAsUpdate(server.ydoc), { clientId: 200 })
+    const b = HouseholdDoc.load(Y.encodeStateAsUpdate(server.ydoc), { clientId: 100 })
+    const base = Y.encodeStateVector(server.ydoc)
+    a.answerB1(table, 'floor', 'earth')
+    b.answerB1(table, 'floor', 'tiles')
+    for (const d of [a, b]) {
+      const u = Y.encodeStateAsUpdate(d.ydoc, base)
+      const r = inspectUpdate(server.ydoc, u)
+      if (!r.ok) throw new Error(r.reason)
+      applyAndResolveWinners(server.ydoc, u, r.conflicts)
+      if (d === b) expect(r.conflicts.map((c) => c.path)).toContain('b1Answers.floor')
+    }
+    expect(server.resolveField('b1Answers.floor', 'cement')).toEqual({ ok: true })
+    expect(server.read().b1Answers.floor).toBe('cement')
+    expect(server.resolveField('b1Answers.floor', { x: 1 })).toMatchObject({
+      ok: false,
+      code: 'household/invalid-value',
+    })
   })
 })

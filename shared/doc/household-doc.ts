@@ -28,6 +28,7 @@ import {
 } from '../household/types.ts'
 import {
   ATTRIBUTE_KEYS,
+  b1AnswerFits,
   DWELLING_KEYS,
   ENTITY_KEY,
   FIELD_KEYS,
@@ -499,7 +500,9 @@ export class HouseholdDoc {
     if (!loc || loc.root === Root.HISTORY || loc.root === Root.REVIEW)
       return { ok: false, code: 'household/unknown-path', path, reason: `cannot resolve ${path}` }
     const spec = specOf(loc)
-    if (!spec || !valueFits(spec, value)) return invalid(path, value)
+    // Phiếu B1 answers have no single value spec: an option id or a number (b1AnswerFits).
+    const fits = loc.root === Root.B1_ANSWERS ? b1AnswerFits(value) : spec !== undefined && valueFits(spec, value)
+    if (!fits) return invalid(path, value)
     const map = loc.entity === undefined ? this.map(loc.root) : this.entity(loc.root, loc.entity)
     if (!map) return { ok: false, code: 'household/unknown-path', path, reason: `no ${loc.root} entry ${loc.entity}` }
     const origin: EditOrigin =
