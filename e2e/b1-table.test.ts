@@ -1,7 +1,8 @@
 // Phiếu B1 point tables end to end (headless Chromium, real server): before any table the phone's single B1 box and
 // its result are marked provisional; an admin loads a table in the console (a bad file shows its error report); the
 // enumerator's phone, after its sync and then offline, asks the table's items, scores them live and names the table in
-// the result; the server classifies the household the same way.
+// the result; the server classifies the household the same way. With SCREENSHOTS=1 it writes
+// docs/screenshots/b1-console.png and b1-income-step.png.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -17,12 +18,21 @@ afterAll(async () => {
 })
 
 const tid = (page: Page, id: string) => page.getByTestId(id)
+const SHOTS = process.env.SCREENSHOTS === '1'
 const rural = JSON.parse(readFileSync(join(ROOT, 'docs/examples/b1-table-nd07-rural.json'), 'utf8')) as {
   areaType: string
   version: string
   cutoffs: Record<string, number>
 }
-const urban = { ...rural, areaType: 'urban', version: 'example-urban-1' }
+const urban = {
+  ...rural,
+  areaType: 'urban',
+  version: 'example-urban-1',
+  name: {
+    vi: 'Bảng điểm B1 mẫu, thành thị (không phải bảng chính thức)',
+    en: 'Example B1 table, urban (not official)',
+  },
+}
 const file = (name: string, json: unknown) => ({
   name,
   mimeType: 'application/json',
@@ -76,6 +86,7 @@ describe('B1 point tables', () => {
       .poll(() => tid(desk, 'b1-row-ND07_2022_2025-urban').getAttribute('data-version'))
       .toBe('example-urban-1')
     expect(await tid(desk, 'b1-row-ND07_2022_2025-rural').getAttribute('data-version')).toBe('example-1')
+    if (SHOTS) await desk.screenshot({ path: join(ROOT, 'docs/screenshots/b1-console.png'), fullPage: true })
 
     // The enumerator's phone syncs (sign-in), then works offline: the table's items, a live score, the table named.
     const phone = await e.newPhone()
@@ -100,6 +111,10 @@ describe('B1 point tables', () => {
     await tid(page, 'field-b1Answers.motorbikes').blur()
     // 35 (4 members) + 20 (cement) + 0 (wood) + 30 (one motorbike)
     await expect.poll(() => tid(page, 'b1-score').getAttribute('data-score')).toBe('85')
+    if (SHOTS) {
+      await tid(page, 'b1-score').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(ROOT, 'docs/screenshots/b1-income-step.png') })
+    }
     await tid(page, 'btn-step-result').click()
     const named = tid(page, 'classification-b1')
     expect(await named.getAttribute('data-source')).toBe('table')
