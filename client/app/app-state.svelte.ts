@@ -132,7 +132,9 @@ export class AppState {
 
   async #loadB1Tables(token: string): Promise<void> {
     const tables = await refreshB1Tables(token, this.deps.device.summary)
-    if (tables) this.b1Tables = tables
+    if (!tables || JSON.stringify(tables) === JSON.stringify($state.snapshot(this.b1Tables))) return
+    this.b1Tables = tables
+    this.deps.device.households.refreshAll() // the list's categories follow the new tables
   }
 
   /** Adds a household found in the field (works offline) and opens it. */

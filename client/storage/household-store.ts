@@ -359,6 +359,11 @@ export class HouseholdStore {
 
   // ——— summaries ———
 
+  /** Recompute every summary row (the Phiếu B1 point tables changed, so categories may move). */
+  refreshAll(): void {
+    for (const row of this.#o.index.all()) this.#scheduleRefresh(row.id)
+  }
+
   #scheduleRefresh(id: string): void {
     this.#refreshQueue.add(id)
     if (this.#refreshing) return
