@@ -34,8 +34,8 @@ export const API_ERRORS = {
   'register/empty': 400,
   'register/unknown-period': 404,
   'register/busy': 409, // another import of the register is running
-  'device/too-many': 429,
-  'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message) // a device report from an account that already reported MAX_DEVICES_PER_USER others
+  'device/too-many': 429, // a device report from an account that already reported MAX_DEVICES_PER_USER others
+  'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message)
   internal: 500,
 } as const
 
