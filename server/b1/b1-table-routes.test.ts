@@ -43,6 +43,9 @@ describe('/api/b1-tables', () => {
     expect(body.replaced).toBeNull()
     for (const token of [w.tokens.enum, w.tokens.sup, w.tokens.obs, w.tokens.admin])
       expect((await list(token)).active).toEqual([table])
+    // the load history (with the admin's username) is for the console's roles, not for phones
+    expect((await list(w.tokens.enum)).loads).toEqual([])
+    expect((await list(w.tokens.obs)).loads).toHaveLength(1)
     const audit = await s.api('/api/audit?action=b1-table-load', { token: w.tokens.admin })
     const entries = ((await audit.json()) as { entries: { target: string; details: Record<string, unknown> }[] })
       .entries

@@ -1,5 +1,5 @@
 // GET /api/b1-tables (anyone signed in, read-only): the active Phiếu B1 point tables in full (phones keep them for
-// offline scoring) and every load with who and when. POST /api/b1-tables (admin): load one table file, all or nothing.
+// offline scoring) and, for the console's roles, every load with who and when. POST /api/b1-tables (admin): load one table file, all or nothing.
 
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -31,8 +31,9 @@ export function b1TableRoutes(app: Hono<AppEnv>, deps: B1TableRouteDeps): void {
   let reclassifying: Promise<unknown> = Promise.resolve()
 
   app.get(B1_TABLES_PATH, (c) => {
-    requireUser(c)
-    return c.json({ active: store.active(), loads: store.list() })
+    const user = requireUser(c)
+    // Phones need only the tables; who loaded what (admin usernames) is for the console's roles.
+    return c.json({ active: store.active(), loads: user.role === 'enumerator' ? [] : store.list() })
   })
 
   app.post(B1_TABLES_PATH, async (c) => {
