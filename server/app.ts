@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Access } from './auth/access.ts'
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts'
 import { auditRoutes } from './audit/audit-routes.ts'
+import { b1TableRoutes } from './b1/b1-table-routes.ts'
 import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   placeAdminRoutes(app, { db: deps.db, audit, now, onScopeChanged: () => deps.relay?.scopeChanged() })
   auditRoutes(app, { audit })
   listRoutes(app, { db: deps.db, docStore: deps.docStore })
+  b1TableRoutes(app, { db: deps.db, audit, now, docStore: deps.docStore, logError })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   periodRoutes(app, {
     db: deps.db,

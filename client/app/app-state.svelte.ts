@@ -9,6 +9,8 @@ import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { DeviceReporter } from './device-report.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
+import { refreshB1Tables, storedB1Tables } from '../survey/b1-tables.ts'
 import {
   addFoundHousehold,
   PLACES_SETTING,
@@ -64,6 +66,8 @@ export class AppState {
   villageNames = $state<Record<string, string>>({})
   /** The user's villages with unit and the current period, for adding a household found in the field. */
   places = $state<VillagePlaces | null>(null)
+  /** Phiếu B1 point tables for the survey's income step (last ones fetched; offline keeps them). */
+  b1Tables = $state<B1Table[]>([])
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
   /** After an online login without a PIN set: offer to set one (dismissible). */
@@ -122,6 +126,15 @@ export class AppState {
     if (last) this.sync = { ...this.sync, lastSyncAt: last }
     this.villageNames = (await this.deps.device.summary.getSetting<Record<string, string>>('villageNames')) ?? {}
     this.places = (await this.deps.device.summary.getSetting<VillagePlaces>(PLACES_SETTING)) ?? null
+    this.b1Tables = await storedB1Tables(this.deps.device.summary)
+    this.deps.device.households.b1Tables = () => this.b1Tables
+  }
+
+  async #loadB1Tables(token: string): Promise<void> {
+    const tables = await refreshB1Tables(token, this.deps.device.summary)
+    if (!tables || JSON.stringify(tables) === JSON.stringify($state.snapshot(this.b1Tables))) return
+    this.b1Tables = tables
+    this.deps.device.households.refreshAll() // the list's categories follow the new tables
   }
 
   /** Adds a household found in the field (works offline) and opens it. */
@@ -249,6 +262,7 @@ export class AppState {
       if (this.deps.device.index.all().length > 0 && (await this.unsyncedTotal()) === 0)
         await wipeHouseholds(this.deps.device, this.deps.idb)
       void this.#loadVillageNames(session.token)
+      void this.#loadB1Tables(session.token)
       return
     }
     const runtime = startSync(this.deps.device, session.token, this.deps.appVersion)
@@ -267,12 +281,15 @@ export class AppState {
     runtime.onStatus((s) => {
       if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) reporter.poke()
       const lastSyncAt = s.lastSyncAt ?? this.sync.lastSyncAt
-      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt)
+      if (s.lastSyncAt && s.lastSyncAt !== this.sync.lastSyncAt) {
         void this.deps.device.summary.setSetting('lastSyncAt', s.lastSyncAt)
+        void this.#loadB1Tables(session.token)
+      }
       this.sync = { ...s, lastSyncAt }
     })
     this.#stopSignedIn = this.deps.onSignedIn?.(session) ?? null
     void this.#loadVillageNames(session.token)
+    void this.#loadB1Tables(session.token)
     // Ask for persistent storage once signed in (auto-granted to installed PWAs in Chrome).
     try {
       this.persisted = (await navigator.storage?.persist?.()) ?? null

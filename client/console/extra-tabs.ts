@@ -67,4 +67,10 @@ export const EXTRA_TABS: readonly ExtraTab[] = [
     label: { vi: 'Xung đột', en: 'Conflicts' },
     load: () => import('./conflicts/ConflictQueue.svelte'),
   },
+  {
+    name: 'b1',
+    roles: ['supervisor', 'admin', 'observer'],
+    label: { vi: 'Bảng điểm B1', en: 'B1 tables' },
+    load: () => import('./b1/B1Tables.svelte'),
+  },
 ]

@@ -11,6 +11,7 @@ import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc, summariseUpdate, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 
 /** Inbox rows of one closed household above which they are merged into one. */
 const INBOX_COMPACT_AT = 16
@@ -57,6 +58,8 @@ export class HouseholdStore {
   readonly #refreshQueue = new Set<string>()
   readonly #pendingListeners = new Set<() => void>()
   #refreshing: Promise<void> | null = null
+  /** The Phiếu B1 point tables the list's categories are computed with (the shell sets it once they are loaded). */
+  b1Tables: () => readonly B1Table[] = () => []
 
   constructor(options: HouseholdStoreOptions) {
     this.#o = options
@@ -356,6 +359,11 @@ export class HouseholdStore {
 
   // ——— summaries ———
 
+  /** Recompute every summary row (the Phiếu B1 point tables changed, so categories may move). */
+  refreshAll(): void {
+    for (const row of this.#o.index.all()) this.#scheduleRefresh(row.id)
+  }
+
   #scheduleRefresh(id: string): void {
     this.#refreshQueue.add(id)
     if (this.#refreshing) return
@@ -390,7 +398,7 @@ export class HouseholdStore {
     const fields = new Map<string, SummaryFields>()
     const resolved = new Map<string, Map<string, unknown>>()
     const read = (id: string, doc: Y.Doc): void => {
-      fields.set(id, summariseDoc(doc))
+      fields.set(id, summariseDoc(doc, this.b1Tables()))
       // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value: the
       // open note becomes a settled one (its settled CONFLICT notice, naming who, may follow or may have been missed).
       const notes = this.#o.index.get(id)?.conflicts ?? []

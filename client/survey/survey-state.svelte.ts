@@ -7,6 +7,7 @@ import type { Attributes, Income, Location, Member, PhotoRef } from '../../share
 import { localToday, type Parsed } from './answers.ts'
 import { Live } from './live.svelte.ts'
 import { surveyView, type SurveyView } from './survey-view.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { pathToInProgress } from './workflow-path.ts'
 import { ALL_STEPS, QUICK_END_STEPS, type StepId } from './steps.ts'
 export type { StepId } from './steps.ts'
@@ -34,15 +35,23 @@ export class SurveyState {
   /** Reviewers see the form read-only: the view says not editable, and every write is refused before the document. */
   readonly readOnly: boolean
   readonly view: SurveyView = $derived.by(() => {
-    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p))
+    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p), this.#b1Tables())
     return this.readOnly ? { ...v, editable: false } : v
   })
   readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
 
-  constructor(doc: HouseholdDoc, user: SurveyUser, options: { readOnly?: boolean } = {}) {
+  /** The Phiếu B1 point tables (a getter, so a table fetched while the form is open takes effect). */
+  readonly #b1Tables: () => readonly B1Table[]
+
+  constructor(
+    doc: HouseholdDoc,
+    user: SurveyUser,
+    options: { readOnly?: boolean; b1Tables?: () => readonly B1Table[] } = {},
+  ) {
     this.doc = doc
     this.user = user
     this.readOnly = options.readOnly ?? false
+    this.#b1Tables = options.b1Tables ?? (() => [])
     this.#live = new Live(
       (fn) => doc.onChange(fn),
       () => doc.read(),
@@ -102,6 +111,13 @@ export class SurveyState {
       return false
     }
     return this.#write(path, () => write(parsed.value))
+  }
+
+  /** One Phiếu B1 answer against the household's point table (null clears it); the score follows in the document. */
+  answerB1(itemId: string, value: string | number | null): boolean {
+    const table = this.view.b1Table
+    if (!table) return false
+    return this.#write(`b1Answers.${itemId}`, () => this.doc.answerB1(table, itemId, value))
   }
 
   setError(path: string, key: string | null): void {

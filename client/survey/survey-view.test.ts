@@ -16,6 +16,7 @@ function snap(h: Partial<Household> = {}, extra: Partial<HouseholdSnapshot> = {}
     workflow: { status: 'in_progress', history: [] },
     screen: { result: 'continue', reason: null },
     review: {},
+    b1Answers: {},
     ...extra,
   }
 }

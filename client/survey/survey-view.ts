@@ -7,6 +7,7 @@ import { personalIdCheck, type PersonalIdWarning } from '../../shared/household/
 import type { Category, Member, Reason, Status } from '../../shared/household/types.ts'
 import { referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
 import { recordCategory } from '../../shared/doc/record-category.ts'
+import type { B1Score, B1Table } from '../../shared/rules/b1-table.ts'
 import type { Standard } from '../../shared/rules/standard-types.ts'
 import { birthDateError } from './answers.ts'
 import { ageAtReference, relevantMemberFields, type MemberField } from './member-fields.ts'
@@ -57,6 +58,10 @@ export interface SurveyView {
   referenceDate: string | null
   classification: Classification | null
   classificationError: string | null
+  /** The Phiếu B1 point table for this household's standard and area type (null: the single score box, provisional). */
+  b1Table: B1Table | null
+  /** The table's score of the recorded answers (null without a table or without answers). */
+  b1: B1Score | null
   /** What the badge shows: Phiếu A's "not poor" overrides the engine. */
   category: Category
   endedAtQuickScreen: boolean
@@ -89,7 +94,12 @@ export type Answered = (path: string) => boolean
  * unanswered one reads as its default — e.g. "no health insurance" — and would silently change the result). */
 const OPTIONAL_MEMBER_FIELDS: readonly MemberField[] = ['fullName', 'personalId', 'ethnicity']
 
-export function surveyView(snapshot: HouseholdSnapshot, today: string, answered: Answered = () => true): SurveyView {
+export function surveyView(
+  snapshot: HouseholdSnapshot,
+  today: string,
+  answered: Answered = () => true,
+  b1Tables: readonly B1Table[] = [],
+): SurveyView {
   const { household, workflow, screen } = snapshot
   let standard: Standard | null = null
   let referenceDate: string | null = null
@@ -121,8 +131,8 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     return { member, index, age, fields, birthError, unanswered, personalIdWarnings: warnings }
   })
 
-  const record = recordCategory({ household, screen })
-  const { classification, classificationError, endedAtQuickScreen, category } = record
+  const record = recordCategory({ household, screen, b1Answers: snapshot.b1Answers }, { b1Tables })
+  const { classification, classificationError, endedAtQuickScreen, category, b1Table, b1 } = record
 
   const names = new Map(household.members.map((m, i) => [m.id, m.fullName.trim() || `#${i + 1}`]))
   const deprivations: Deprivation[] = (classification?.deprivations ?? []).map((id) => {
@@ -166,6 +176,8 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
     referenceDate,
     classification,
     classificationError,
+    b1Table,
+    b1,
     category,
     endedAtQuickScreen,
     members,
@@ -176,6 +188,7 @@ export function surveyView(snapshot: HouseholdSnapshot, today: string, answered:
       classification,
       answered,
       standard?.indicators.some((i) => i.kind === 'waste') ?? false,
+      b1,
     ),
     returned,
     returnComments,
@@ -204,6 +217,7 @@ export function missingForSubmit(
   classification: Classification | null,
   answered: Answered = () => true,
   asksWaste = false,
+  b1: B1Score | null = null,
 ): Missing[] {
   const { household, screen } = snapshot
   const out: Missing[] = []
@@ -234,7 +248,15 @@ export function missingForSubmit(
         })
       }
     }
-    if (household.income.perCapitaMonthly === undefined && household.income.b1Score === undefined) {
+    const firstB1 = b1?.missing[0]
+    if (household.income.perCapitaMonthly === undefined && firstB1 !== undefined) {
+      // With a point table the score exists once every item is answered: point at the first unanswered one.
+      out.push({
+        key: 'b1.missing.items',
+        params: { count: b1?.missing.length ?? 0 },
+        target: { step: 'income', field: `b1Answers.${firstB1}` },
+      })
+    } else if (household.income.perCapitaMonthly === undefined && household.income.b1Score === undefined) {
       out.push({ key: 'survey.missing.income', target: { step: 'income', field: 'income.perCapitaMonthly' } })
     }
     const d = household.dwelling

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'period-carry',
   'period-current',
   'period-close',
+  'b1-table-load',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -49,6 +49,7 @@ export const API_ERRORS = {
   'period/closed': 409, // the period (or the household's period) is closed: its records are frozen
   'period/current': 409, // closing the current period (make another current first)
   'period/busy': 409, // a carry-over into this period is running
+  'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message)
   internal: 500,
 } as const
 

@@ -6,6 +6,7 @@ import { summarise } from './household-view.ts'
 import { visitFlags } from './visit-flags.ts'
 import { createProjections } from './projections.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
+import { createB1TableStore } from '../b1/b1-table-store.ts'
 
 export interface DocStoreOptions {
   /** Y.Docs kept resident (recently written households). */
@@ -80,6 +81,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const docs = new Map<string, Y.Doc>() // insertion order = LRU order
   const pins = new Map<string, number>()
   const projections = createProjections(db)
+  const b1Tables = createB1TableStore(db)
 
   const insertState = db.prepare(
     `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
@@ -159,7 +161,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
       // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
       // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
-      const summary = summarise(doc)
+      const summary = summarise(doc, b1Tables.active())
       projections.writeSummary(meta.id, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
       doc.destroy()
       return 1

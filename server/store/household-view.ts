@@ -1,6 +1,8 @@
 // Reads a household document into the summary columns of the `households` table (list, search, map pins).
-// HouseholdDoc.read() gives the rasoat.household/1 shape; the category comes from shared/doc recordCategory().
+// HouseholdDoc.read() gives the rasoat.household/1 shape; the category comes from shared/doc recordCategory(), with the
+// loaded Phiếu B1 point tables, so the server and the phone classify a household alike.
 import type * as Y from 'yjs'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { Root, type RootName } from '../../shared/doc/keys.ts'
 import { parsePath } from '../../shared/doc/paths.ts'
@@ -44,12 +46,13 @@ export function indicatorBit(id: string): number {
   return m ? Number(m[1]) - 1 : -1
 }
 
-export function summarise(doc: Y.Doc): HouseholdSummary {
+/** `b1Tables`: the active point tables (server/b1/b1-table-store.ts active()). */
+export function summarise(doc: Y.Doc, b1Tables?: readonly B1Table[]): HouseholdSummary {
   const snapshot = new HouseholdDoc(doc).read()
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
-  const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot)
+  const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot, { b1Tables })
   let deprivationMask = 0
   if (!endedAtQuickScreen)
     for (const id of classification?.deprivations ?? []) {

@@ -23,6 +23,7 @@ import {
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root } from '../../shared/doc/keys.ts'
+import { createB1TableStore } from '../b1/b1-table-store.ts'
 
 export interface Committed {
   serverSeq: number
@@ -142,6 +143,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const now = opts.now ?? Date.now
   const bindings = createClientIdBindings(db)
   const projections = createProjections(db)
+  const b1Tables = createB1TableStore(db)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
   /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
@@ -203,7 +205,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       }
       const doc = docStore.openDoc(id)
       if (!doc) continue
-      const summary = summarise(doc)
+      const summary = summarise(doc, b1Tables.active())
       const before = committedSummary.get(doc)
       const sameIndexed =
         before !== undefined &&

@@ -11,6 +11,8 @@ export {
 } from './edits.ts'
 
 import * as Y from 'yjs'
+import type { B1Table } from '../rules/b1-table.ts'
+import { b1AnswerWrites } from './b1-answers.ts'
 import {
   DEVICES,
   type AreaType,
@@ -26,6 +28,7 @@ import {
 } from '../household/types.ts'
 import {
   ATTRIBUTE_KEYS,
+  b1AnswerFits,
   DWELLING_KEYS,
   ENTITY_KEY,
   FIELD_KEYS,
@@ -202,6 +205,15 @@ export class HouseholdDoc {
     }
     for (const k of Object.keys(values)) if (values[k] === null && !income.has(k)) delete values[k]
     return this.checked('setIncome', Root.INCOME, values, income)
+  }
+
+  /**
+   * One Phiếu B1 answer (`null` clears it), checked against the loaded point table, and in the same transaction the
+   * total the interchange format carries: income.b1Score = the table's score once every item is answered, else none.
+   */
+  answerB1(table: B1Table, itemId: string, value: string | number | null): EditResult {
+    const writes = b1AnswerWrites(this.ydoc, table, itemId, value)
+    return Array.isArray(writes) ? this.apply('answerB1', writes) : writes
   }
 
   setDwelling(patch: DwellingPatch): EditResult {
@@ -488,7 +500,9 @@ export class HouseholdDoc {
     if (!loc || loc.root === Root.HISTORY || loc.root === Root.REVIEW)
       return { ok: false, code: 'household/unknown-path', path, reason: `cannot resolve ${path}` }
     const spec = specOf(loc)
-    if (!spec || !valueFits(spec, value)) return invalid(path, value)
+    // Phiếu B1 answers have no single value spec: an option id or a number (b1AnswerFits).
+    const fits = loc.root === Root.B1_ANSWERS ? b1AnswerFits(value) : spec !== undefined && valueFits(spec, value)
+    if (!fits) return invalid(path, value)
     const map = loc.entity === undefined ? this.map(loc.root) : this.entity(loc.root, loc.entity)
     if (!map) return { ok: false, code: 'household/unknown-path', path, reason: `no ${loc.root} entry ${loc.entity}` }
     const origin: EditOrigin =

@@ -3,7 +3,15 @@
 
 import * as Y from 'yjs'
 import type { JsonValue } from '../sync/messages.ts'
-import { FIELD_KEYS, LAYOUT, PROPOSAL_DEVICE_KEY, SERVER_CLIENT_ID, valueFits, type KeySpecs } from './keys.ts'
+import {
+  b1AnswerFits,
+  FIELD_KEYS,
+  LAYOUT,
+  PROPOSAL_DEVICE_KEY,
+  SERVER_CLIENT_ID,
+  valueFits,
+  type KeySpecs,
+} from './keys.ts'
 import { pathOf } from './paths.ts'
 import { checkWorkflow, type DeviceWriter, type WorkflowRefusal } from './workflow-guard.ts'
 import { findInDoc, isKnown, Locator, UpdateIndex, type Located, type StructId } from './update-structs.ts'
@@ -232,6 +240,9 @@ function checkItem(doc: Y.Doc, item: Y.Item, loc: Placed): Violation | null {
       return single && (single.value === null || typeof single.value === 'boolean')
         ? null
         : violation(`invalid value for ${path}`, path)
+    case 'answers':
+      if (!layout.keyPattern.test(key)) return violation(`unknown item ${path}`, path)
+      return single && b1AnswerFits(single.value) ? null : violation(`invalid value for ${path}`, path)
     case 'entities':
       // Register proposals: only their decision comes from a device; the register's values only from the server.
       if (

@@ -42,6 +42,7 @@ export const Root = {
   SCREEN: 'screen',
   REVIEW: 'review',
   PROPOSALS: 'proposals',
+  B1_ANSWERS: 'b1Answers',
 } as const
 export type RootName = (typeof Root)[keyof typeof Root]
 export const ROOT_NAMES: readonly RootName[] = Object.values(Root)
@@ -192,6 +193,17 @@ export const PROPOSAL_KEYS = {
 /** The one proposal key a device may write. */
 export const PROPOSAL_DEVICE_KEY = 'decision'
 
+/**
+ * Phiếu B1 answers (b1Answers root: item id → value): a choice item holds its option id, a number item a number ≥ 0;
+ * null = cleared. The item ids and options come from the loaded point table (shared/rules/b1-table.ts), not the layout.
+ */
+export const B1_ANSWER_MAX = 1_000_000
+export function b1AnswerFits(value: unknown): boolean {
+  if (value === null) return true
+  if (typeof value === 'string') return CODE_KEY.test(value)
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= B1_ANSWER_MAX
+}
+
 /** Value of every set-like root (devices, causes, supportNeeds): true = selected; false/null = not. */
 export const SET_VALUE: ValueSpec = boolOrNull
 /** Review notes: server-written only (client id SERVER_CLIENT_ID), any REVIEW_KEY, primitive values. */
@@ -236,6 +248,7 @@ export type RootLayout =
   | { kind: 'entities'; keyPattern: RegExp; keys: KeySpecs } // id → Y.Map of fixed keys
   | { kind: 'log'; entry: KeySpecs } // Y.Array of immutable JSON objects
   | { kind: 'review' } // server-written notes
+  | { kind: 'answers'; keyPattern: RegExp } // item → option id | number ≥ 0 | null (b1AnswerFits)
 
 export const LAYOUT: Readonly<Record<RootName, RootLayout>> = {
   meta: { kind: 'fields', keys: META_KEYS },
@@ -254,6 +267,7 @@ export const LAYOUT: Readonly<Record<RootName, RootLayout>> = {
   screen: { kind: 'fields', keys: SCREEN_KEYS },
   review: { kind: 'review' },
   proposals: { kind: 'entities', keyPattern: ENTITY_KEY, keys: PROPOSAL_KEYS },
+  b1Answers: { kind: 'answers', keyPattern: CODE_KEY },
 }
 
 export function isRootName(name: string): name is RootName {

@@ -37,6 +37,8 @@ export function parsePath(path: string): FieldLocation | null {
         : null
     case 'review':
       return { root, key: rest }
+    case 'answers':
+      return layout.keyPattern.test(rest) ? { root, key: rest } : null
     case 'entities': {
       const d = rest.indexOf('.')
       if (d < 0) return null

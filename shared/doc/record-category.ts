@@ -1,8 +1,15 @@
 // The category a record shows in lists, on the map and in reports: the rule engine's result, except that a quick
 // screen (Phiếu A) that ended the interview with "not poor" decides the record (DOMAIN.md §3). One place, so the phone,
-// the server's projections and the form never disagree.
-import { classify, ClassificationError, type Classification } from '../rules/classify.ts'
-import type { Category } from '../household/types.ts'
+// the server's projections and the form never disagree — given the same Phiếu B1 point tables.
+import { findB1Table, scoreB1, type B1Score, type B1Table } from '../rules/b1-table.ts'
+import {
+  classify,
+  ClassificationError,
+  resolveAreaType,
+  resolveStandard,
+  type Classification,
+} from '../rules/classify.ts'
+import type { Category, Household } from '../household/types.ts'
 import type { HouseholdSnapshot } from './snapshot.ts'
 
 export interface RecordCategory {
@@ -13,13 +20,45 @@ export interface RecordCategory {
   /** Stable code of why classify() refused, when it did. */
   classificationError: string | null
   endedAtQuickScreen: boolean
+  /** The point table for the household's standard and area type, when one is loaded. */
+  b1Table: B1Table | null
+  /** The table's score of the recorded answers (null without a table or without answers). */
+  b1: B1Score | null
 }
 
-export function recordCategory(snapshot: Pick<HouseholdSnapshot, 'household' | 'screen'>): RecordCategory {
+export interface RecordCategoryOptions {
+  /** The loaded (active) Phiếu B1 point tables, at most one per standard and area type. */
+  b1Tables?: readonly B1Table[]
+}
+
+type Input = Pick<HouseholdSnapshot, 'household' | 'screen'> & { b1Answers?: HouseholdSnapshot['b1Answers'] }
+
+/** The table that applies to a household, or null (no standard or area type yet, or no table loaded for them). */
+export function b1TableFor(household: Household, tables: readonly B1Table[] | undefined): B1Table | null {
+  if (!tables || tables.length === 0) return null
+  try {
+    return findB1Table(tables, resolveStandard(household, undefined).id, resolveAreaType(household)) ?? null
+  } catch {
+    return null
+  }
+}
+
+export function recordCategory(snapshot: Input, options: RecordCategoryOptions = {}): RecordCategory {
   let classification: Classification | null = null
   let classificationError: string | null = null
+  const b1Table = b1TableFor(snapshot.household, options.b1Tables)
+  const answers = snapshot.b1Answers ?? {}
+  let household = snapshot.household
+  let b1: B1Score | null = null
+  // With a table and answers, the score is the table's total of the answers (recomputed here, so answers merged from
+  // two devices count together); without answers a score typed in the single box is compared with the table's cut-offs.
+  if (b1Table && Object.keys(answers).length > 0) {
+    b1 = scoreB1(b1Table, answers)
+    const { b1Score: _stored, ...rest } = household.income
+    household = { ...household, income: b1.score === null ? rest : { ...rest, b1Score: b1.score } }
+  }
   try {
-    classification = classify(snapshot.household)
+    classification = classify(household, undefined, b1Table ? { b1Table } : {})
   } catch (e) {
     classificationError = e instanceof ClassificationError ? e.code : 'rules/error'
   }
@@ -30,5 +69,7 @@ export function recordCategory(snapshot: Pick<HouseholdSnapshot, 'household' | '
     classification,
     classificationError,
     endedAtQuickScreen,
+    b1Table,
+    b1,
   }
 }

@@ -28,6 +28,7 @@ import {
   PHOTO_KEYS,
   Root,
   SCREEN_KEYS,
+  b1AnswerFits,
   valueFits,
   WORKFLOW_KEYS,
   type Admission,
@@ -45,6 +46,8 @@ export interface HouseholdSnapshot {
   workflow: { status: Status; history: HistoryEntry[]; admission?: Admission }
   screen: { result: ScreenResult | null; reason: string | null }
   review: Record<string, ReviewValue>
+  /** Phiếu B1 answers (item id → option id or number); not part of rasoat.household/1, which carries income.b1Score. */
+  b1Answers: Record<string, string | number>
 }
 
 /** What an unanswered question reads as, so the snapshot always has the rasoat.household/1 shape. */
@@ -239,6 +242,10 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
   for (const [k, v] of [...doc.getMap(Root.REVIEW).entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') review[k] = v
   }
+  const b1Answers: Record<string, string | number> = {}
+  for (const [k, v] of doc.getMap(Root.B1_ANSWERS).entries()) {
+    if (v !== null && b1AnswerFits(v) && (typeof v === 'string' || typeof v === 'number')) b1Answers[k] = v
+  }
   const schemaVersion = fitting(doc.getMap(Root.META), META_KEYS, 'schemaVersion')
   return {
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 0,
@@ -249,5 +256,6 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
       reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,
     },
     review,
+    b1Answers,
   }
 }

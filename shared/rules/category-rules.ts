@@ -22,6 +22,8 @@ export interface CategoryInput {
   perCapitaMonthly: number | undefined
   farming: boolean
   deprivationCount: number
+  /** False when a B1 point table puts the score above its poor cut-off (yet at or below the near-poor one). */
+  poorAllowed?: boolean
 }
 
 export interface CategoryDecision {
@@ -45,12 +47,21 @@ export function decideCategory(standard: Standard, areaType: AreaType, input: Ca
       provisional: false,
     }
   }
-  if (input.atOrBelow && d >= min) {
+  if (input.atOrBelow && d >= min && input.poorAllowed !== false) {
     return {
       category: 'poor',
       decidedBy: 'CL1',
       vi: `Hộ nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (từ ${min} trở lên)`,
       en: `Poor: income at or below the line and ${d} deprivations (${min} or more)`,
+      provisional: false,
+    }
+  }
+  if (input.atOrBelow && input.poorAllowed === false) {
+    return {
+      category: 'near_poor',
+      decidedBy: 'CL2',
+      vi: `Hộ cận nghèo: điểm Phiếu B1 trên ngưỡng hộ nghèo nhưng không quá ngưỡng hộ cận nghèo của bảng điểm (thiếu hụt ${d} chỉ số)`,
+      en: `Near-poor: the Phiếu B1 score is above the table's poor cut-off but not above its near-poor cut-off (${d} deprivations)`,
       provisional: false,
     }
   }

@@ -4,13 +4,24 @@ import type { AreaType, ClassificationResult, Household, Reason } from '../house
 import { HUE_UNITS, type UnitCatalogue } from '../units/units.ts'
 import { ageAt, formatDate, parseDate } from './age.ts'
 import { CATEGORY_LABELS, decideCategory, type CategoryRule } from './category-rules.ts'
-import { incomeOutcome, type ClassificationFinding, type IncomeEvidence } from './income-evidence.ts'
+import type { B1Table } from './b1-table.ts'
+import {
+  incomeOutcome,
+  type B1CutoffSource,
+  type ClassificationFinding,
+  type IncomeEvidence,
+} from './income-evidence.ts'
 import { evaluateIndicator, type IndicatorContext } from './indicators.ts'
 import type { Standard, Text } from './standard-types.ts'
 import { STANDARDS, findStandard, standardForPeriod } from './standards.ts'
 
 export { CATEGORY_LABELS } from './category-rules.ts'
-export type { ClassificationFinding, IncomeEstimatesDisagree, IncomeEvidence } from './income-evidence.ts'
+export type {
+  B1CutoffSource,
+  ClassificationFinding,
+  IncomeEstimatesDisagree,
+  IncomeEvidence,
+} from './income-evidence.ts'
 
 /** A missing answer whose answer could change the category (rule MS1): the record cannot be submitted until answered. */
 export interface DecisiveMissing {
@@ -30,6 +41,8 @@ export interface Classification extends ClassificationResult {
   incomeEvidence: IncomeEvidence
   /** Phiếu B1 cut-off, when the household carries a B1 score (deciding or compared). */
   b1Cutoff?: number
+  /** The B1 point table the score was compared with, or the provisional cut-offs (present whenever b1Cutoff is). */
+  b1Cutoffs?: B1CutoffSource
   /** Category rule that decided: CL1 poor, CL2 near-poor, CL3 average, CL4 not poor, CL5 incomplete. */
   decidedBy: CategoryRule
   /** Ids of rules in this result whose data is provisional (deprived indicators, IN2, IN3, CL3 band). */
@@ -57,6 +70,8 @@ export class ClassificationError extends Error {
 export interface ClassifyOptions {
   standards?: readonly Standard[]
   units?: UnitCatalogue
+  /** The loaded Phiếu B1 point table for the household's standard and area type (ignored when it is for another). */
+  b1Table?: B1Table
 }
 
 export function resolveStandard(
@@ -146,7 +161,7 @@ export function classify(household: Household, standardId?: string, options: Cla
     }
   }
   const d = deprivations.length
-  const income = incomeOutcome(household, standard, areaType)
+  const income = incomeOutcome(household, standard, areaType, options.b1Table)
   provisionalRules.push(...income.provisionalRules)
   const input = {
     atOrBelow: income.atOrBelow,
@@ -154,6 +169,7 @@ export function classify(household: Household, standardId?: string, options: Cla
     perCapitaMonthly: household.income.perCapitaMonthly,
     farming: household.farming,
     deprivationCount: d,
+    poorAllowed: income.poorAllowed,
   }
   const decision = decideCategory(standard, areaType, input)
   if (decision.provisional) provisionalRules.push(decision.decidedBy)
@@ -209,6 +225,7 @@ export function classify(household: Household, standardId?: string, options: Cla
     findings: income.findings,
   }
   if (income.b1Cutoff !== undefined) result.b1Cutoff = income.b1Cutoff
+  if (income.b1Cutoffs !== undefined) result.b1Cutoffs = income.b1Cutoffs
   return result
 }
 

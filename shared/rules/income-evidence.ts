@@ -1,6 +1,7 @@
 // Income evidence rules IN0…IN3 (DOMAIN.md §3): the per-capita figure decides, a Phiếu B1 score decides only without
 // it, and when both are given but fall on different sides of the line the result carries a finding for the supervisor.
 import type { AreaType, Household, Reason } from '../household/types.ts'
+import { b1TableRef, type B1Table, type B1TableRef } from './b1-table.ts'
 import { formatNumber, formatVnd } from './format.ts'
 import type { Standard } from './standard-types.ts'
 
@@ -20,12 +21,21 @@ export interface IncomeEstimatesDisagree {
 
 export type ClassificationFinding = IncomeEstimatesDisagree
 
+/** Where the B1 cut-offs came from: an administrator-loaded point table, or the provisional defaults of the standard. */
+export type B1CutoffSource =
+  | { source: 'table'; table: B1TableRef; poorAtOrBelow: number; nearPoorAtOrBelow: number }
+  | { source: 'provisional'; atOrBelow: number }
+
 export interface IncomeOutcome {
   evidence: IncomeEvidence
   /** Income at or below the line; null without evidence. */
   atOrBelow: boolean | null
   /** Phiếu B1 cut-off, when the household carries a B1 score. */
   b1Cutoff?: number
+  /** Which cut-offs the B1 score was compared with, when the household carries one. */
+  b1Cutoffs?: B1CutoffSource
+  /** False when a table's B1 score lies above its poor cut-off but at or below the near-poor one (at most near-poor). */
+  poorAllowed: boolean
   /** IN1 / IN2 / IN0, then IN3 when the estimates disagree. */
   reasons: Reason[]
   /** Provisional rules this outcome rests on (IN2 when a B1 score decides, IN3 when it is compared). */
@@ -36,15 +46,30 @@ export interface IncomeOutcome {
 const AREA_TEXT = { urban: { vi: 'thành thị', en: 'urban' }, rural: { vi: 'nông thôn', en: 'rural' } } as const
 const side = (below: boolean) => ({ vi: below ? 'thấp hơn hoặc bằng' : 'cao hơn', en: below ? 'at or below' : 'above' })
 
-export function incomeOutcome(household: Household, standard: Standard, areaType: AreaType): IncomeOutcome {
+/**
+ * `b1Table` is the loaded point table for this standard and area type, if any: its near-poor cut-off replaces the
+ * provisional one and its poor cut-off caps the category (IN2); without it the standard's provisional cut-off applies.
+ */
+export function incomeOutcome(
+  household: Household,
+  standard: Standard,
+  areaType: AreaType,
+  b1Table?: B1Table,
+): IncomeOutcome {
   const line = standard.incomeLine[areaType]
   const area = AREA_TEXT[areaType]
   const lineVi = `chuẩn nghèo ${area.vi} ${formatVnd(line, 'vi')}/người/tháng`
   const lineEn = `${area.en} income line ${formatVnd(line, 'en')} per person per month`
   const pc = typeof household.income.perCapitaMonthly === 'number' ? household.income.perCapitaMonthly : undefined
   const b1 = typeof household.income.b1Score === 'number' ? household.income.b1Score : undefined
-  const cutoff = standard.b1Cutoff[areaType]
+  const table = b1Table?.standard === standard.id && b1Table.areaType === areaType ? b1Table : undefined
+  const cutoff = table ? table.cutoffs.nearPoorAtOrBelow : standard.b1Cutoff[areaType]
+  const cutoffs: B1CutoffSource = table
+    ? { source: 'table', table: b1TableRef(table), ...table.cutoffs }
+    : { source: 'provisional', atOrBelow: cutoff }
   const b1Below = b1 === undefined ? undefined : b1 <= cutoff
+  const tableVi = table ? `theo bảng điểm "${table.name.vi}" (phiên bản ${table.version})` : ''
+  const tableEn = table ? `of the point table "${table.name.en}" (version ${table.version})` : ''
 
   if (pc !== undefined) {
     const below = pc <= line
@@ -62,19 +87,23 @@ export function incomeOutcome(household: Household, standard: Standard, areaType
       ],
       provisionalRules: [],
       findings: [],
+      poorAllowed: true,
     }
     if (b1 !== undefined) {
       out.b1Cutoff = cutoff
+      out.b1Cutoffs = cutoffs
       if (b1Below !== below) {
         const score = formatNumber(b1, 2)
         const vi =
           `Hai ước tính thu nhập không thống nhất: thu nhập bình quân ${formatVnd(pc, 'vi')} ${side(below).vi} chuẩn nghèo ${formatVnd(line, 'vi')}, ` +
-          `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
-          'Thu nhập bình quân quyết định; cán bộ kiểm tra cần xem lại. Ngưỡng B1 là tạm thời.'
+          `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff}${table ? ' ' + tableVi : ''} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
+          'Thu nhập bình quân quyết định; cán bộ kiểm tra cần xem lại.' +
+          (table ? '' : ' Ngưỡng B1 là tạm thời.')
         const en =
           `The two income estimates disagree: per-capita income ${formatVnd(pc, 'en')} is ${side(below).en} the line ${formatVnd(line, 'en')}, ` +
-          `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}, which puts it ${side(!below).en} the line. ` +
-          'The per-capita figure decides; for the supervisor to check. The B1 cut-off is provisional.'
+          `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}${table ? ' ' + tableEn : ''}, which puts it ${side(!below).en} the line. ` +
+          'The per-capita figure decides; for the supervisor to check.' +
+          (table ? '' : ' The B1 cut-off is provisional.')
         out.reasons.push({ rule: 'IN3', kind: 'income', field: '$.income.b1Score', vi, en })
         out.findings.push({
           code: 'income-estimates-disagree',
@@ -85,7 +114,7 @@ export function incomeOutcome(household: Household, standard: Standard, areaType
           vi,
           en,
         })
-        out.provisionalRules.push('IN3')
+        if (!table) out.provisionalRules.push('IN3')
       }
     }
     return out
@@ -93,20 +122,36 @@ export function incomeOutcome(household: Household, standard: Standard, areaType
 
   if (b1 !== undefined && b1Below !== undefined) {
     const score = formatNumber(b1, 2)
-    return {
-      evidence: 'b1_score',
-      atOrBelow: b1Below,
-      b1Cutoff: cutoff,
-      reasons: [
-        {
+    const poorAllowed = !table || b1 <= table.cutoffs.poorAtOrBelow
+    const capVi = poorAllowed
+      ? ''
+      : ` Điểm cao hơn ngưỡng hộ nghèo ${table?.cutoffs.poorAtOrBelow}: nhiều nhất là hộ cận nghèo.`
+    const capEn = poorAllowed
+      ? ''
+      : ` The score is above the poor cut-off ${table?.cutoffs.poorAtOrBelow}: near-poor at most.`
+    const reason: Reason = table
+      ? {
+          rule: 'IN2',
+          kind: 'income',
+          field: '$.income.b1Score',
+          vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} ${tableVi}, nên thu nhập được coi là ${side(b1Below).vi} ${lineVi}.${capVi}`,
+          en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff} ${tableEn}, so income counts as ${side(b1Below).en} the ${lineEn}.${capEn}`,
+        }
+      : {
           rule: 'IN2',
           kind: 'income',
           field: '$.income.b1Score',
           vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} (${area.vi}), nên thu nhập được coi là ${side(b1Below).vi} ${lineVi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
           en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the ${area.en} cut-off ${cutoff}, so income counts as ${side(b1Below).en} the ${lineEn}. The B1 cut-off is provisional until the official point table is loaded.`,
-        },
-      ],
-      provisionalRules: ['IN2'],
+        }
+    return {
+      evidence: 'b1_score',
+      atOrBelow: b1Below,
+      b1Cutoff: cutoff,
+      b1Cutoffs: cutoffs,
+      poorAllowed,
+      reasons: [reason],
+      provisionalRules: table ? [] : ['IN2'],
       findings: [],
     }
   }
@@ -125,5 +170,6 @@ export function incomeOutcome(household: Household, standard: Standard, areaType
     ],
     provisionalRules: [],
     findings: [],
+    poorAllowed: true,
   }
 }

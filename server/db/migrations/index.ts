@@ -14,6 +14,7 @@ import { consoleReadModels } from './010-console.ts'
 import { periodLifecycle } from './011-period-lifecycle.ts'
 import { conflictQueue } from './012-conflict-queue.ts'
 import { periodCarry } from './014-period-carry.ts'
+import { b1Tables } from './015-b1-tables.ts'
 import { reportFacts } from './016-report-facts.ts'
 
 export const migrations: readonly Migration[] = [
@@ -30,5 +31,6 @@ export const migrations: readonly Migration[] = [
   periodLifecycle,
   conflictQueue,
   periodCarry,
+  b1Tables,
   reportFacts,
 ]
