@@ -1,0 +1,35 @@
+// The reliability suites' knobs: trial counts that fit `npm test` by default and longer runs under `npm run test:long`
+// (RASOAT_LONG=1), a seed that is printed and can be replayed (RASOAT_SEED), and one summary line per suite.
+
+/** True under `npm run test:long`. */
+export const LONG = process.env.RASOAT_LONG === '1'
+
+/** `short` trials in `npm test`, `long` under `npm run test:long`; RASOAT_TRIALS overrides both. */
+export function trials(short: number, long: number): number {
+  const forced = Number(process.env.RASOAT_TRIALS)
+  return Number.isInteger(forced) && forced > 0 ? forced : LONG ? long : short
+}
+
+/** The run's seed: RASOAT_SEED to replay a failure, otherwise a fresh one. Print it (see `report`). */
+export function seed(): number {
+  const given = Number(process.env.RASOAT_SEED)
+  return Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31)
+}
+
+/** A deterministic generator for a seed (mulberry32): the same seed replays the same faults. */
+export function random(seedValue: number): () => number {
+  let a = seedValue >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** One line per suite run, the figures RELIABILITY.md quotes: `RELIABILITY <suite> seed=… key=value …`. */
+export function report(suite: string, seedValue: number, figures: Record<string, number | string>): void {
+  const parts = Object.entries(figures).map(([k, v]) => `${k}=${v}`)
+  console.log(`RELIABILITY ${suite} seed=${seedValue} ${parts.join(' ')}`)
+}
