@@ -11,7 +11,8 @@ import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
 import { run as backupCli } from '../cli/backup.ts'
 import { restoreBackup } from '../cli/restore.ts'
 import { startServer, type RunningServer } from '../server.ts'
-import { seedSyncWorld } from '../test-support/sync-world.ts'
+import { replicaFrom, seedSyncWorld } from '../test-support/sync-world.ts'
+import { SyncClient } from '../relay/test-client.ts'
 import { random, report, seed, trials } from './long-run.ts'
 import {
   allAcked,
@@ -32,7 +33,7 @@ import {
 
 const SEED = seed()
 const next = random(SEED)
-const ROUNDS = trials(2, 10)
+const ROUNDS = trials(5, 30)
 const figures = { rounds: 0, refused: 0, resumed: 0, halfWritten: 0, lost: 0, photosRefused: 0, restores: 0 }
 const dirs: string[] = []
 const cleanups: (() => Promise<void> | void)[] = []
@@ -92,6 +93,18 @@ async function faultRound(
   }
   expect(refused).toBe(true)
   figures.refused++
+  // What the phone was told, on the wire: ERROR sync/internal for that household ("nothing was stored; retry").
+  const raw = await SyncClient.connect({ url: s.url, token, deviceId: `raw-${fault}` })
+  await raw.hello()
+  await raw.manifest([])
+  const replica = replicaFrom(raw, id, 40_000 + Math.floor(next() * 1e6))
+  replica.setAddress(address('raw'))
+  expect(await raw.sendUpdate(id, replica.take())).toMatchObject({
+    type: 'error',
+    householdId: id,
+    code: 'sync/internal',
+  })
+  await raw.close()
   expect(p.store.unsynced()).toBeGreaterThan(0)
   expect(await health(s)).toBe(503)
   const broken = halfWritten(s)
