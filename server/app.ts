@@ -12,7 +12,7 @@ import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
 import { identify, type AppEnv } from './http/context.ts'
-import { ApiError } from './http/errors.ts'
+import { ApiError, isStorageRefusal } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import { securityHeaders } from './http/security.ts'
 import { sessionRoutes } from './http/session-routes.ts'
@@ -54,6 +54,8 @@ export interface AppDeps {
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
   photoQuota?: PhotoQuota | undefined
+  /** Test hook run before each photo file write (a full or read-only disk). */
+  beforePhotoWrite?: ((file: string) => void) | undefined
   tileUrl?: string | undefined
   loginLimiter?: LoginLimiter
   /** The session cookie gets `Secure`: the server serves TLS itself or sits behind a TLS proxy. */
@@ -86,6 +88,11 @@ export function createApp(deps: AppDeps): BuiltApp {
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status)
     logError(err)
+    if (isStorageRefusal(err))
+      return c.json(
+        { code: 'storage/unavailable', message: 'the server cannot write now; retry later', details: null },
+        503,
+      )
     return c.json({ code: 'internal', message: 'internal error', details: null }, 500)
   })
   app.notFound((c) =>
@@ -161,7 +168,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   })
   photoRoutes(app, {
     access: deps.access,
-    photos: createPhotoStore(deps.db, deps.photosDir, now),
+    photos: createPhotoStore(deps.db, deps.photosDir, now, deps.beforePhotoWrite),
     quota: deps.photoQuota,
   })
 

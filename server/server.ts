@@ -54,6 +54,8 @@ export interface StartOptions {
   /** Free bytes on the data folder's disk below which /api/health answers 503 (default 64 MiB). */
   minFreeBytes?: number
   photoQuota?: PhotoQuota
+  /** Test hook run before each photo file write; throwing stands for a full or read-only disk. */
+  beforePhotoWrite?: (file: string) => void
   /** Photos linked to no household are deleted this long after upload (default 7 days), checked every 6 h. */
   orphanPhotoGraceMs?: number
   /** How long a household moved away stays writable for its previous enumerator's devices (default 30 days). */
@@ -182,6 +184,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     dataDir,
     minFreeBytes: opts.minFreeBytes,
     photoQuota: opts.photoQuota,
+    beforePhotoWrite: opts.beforePhotoWrite,
     tileUrl: opts.tileUrl,
     secureCookies: opts.tls !== undefined || opts.trustProxy === true,
     trustProxy: opts.trustProxy ?? false,

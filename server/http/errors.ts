@@ -50,8 +50,18 @@ export const API_ERRORS = {
   'period/current': 409, // closing the current period (make another current first)
   'period/busy': 409, // a carry-over into this period is running
   'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message)
+  'storage/unavailable': 503, // the data folder refuses writes (disk full, read-only): nothing was stored, retry later
   internal: 500,
 } as const
+
+/** Codes the OS and SQLite give when the disk is full or the folder cannot be written. */
+const STORAGE_REFUSALS = ['ENOSPC', 'EDQUOT', 'EROFS', 'SQLITE_FULL', 'SQLITE_READONLY']
+
+/** Whether `err` is the data folder refusing a write (a full disk, a read-only file system), not a defect. */
+export function isStorageRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))
+}
 
 export type ApiErrorCode = keyof typeof API_ERRORS
 export type ApiErrorStatus = (typeof API_ERRORS)[ApiErrorCode]

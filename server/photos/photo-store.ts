@@ -70,7 +70,13 @@ export interface PhotoStore {
   sweepOrphans(graceMs?: number): { rows: number; files: number }
 }
 
-export function createPhotoStore(db: Db, dir: string, now: () => number = Date.now): PhotoStore {
+export function createPhotoStore(
+  db: Db,
+  dir: string,
+  now: () => number = Date.now,
+  /** Test hook run before each photo file is written; throwing stands for the OS refusing (ENOSPC, EROFS). */
+  beforeWrite?: (file: string) => void,
+): PhotoStore {
   const select = db.prepare(
     `SELECT sha256, household_id AS householdId, uploaded_by AS uploadedBy, content_type AS contentType, bytes,
             created_at AS createdAt FROM photos WHERE sha256 = ?`,
@@ -144,6 +150,7 @@ export function createPhotoStore(db: Db, dir: string, now: () => number = Date.n
       mkdirSync(join(dir, p.sha256.slice(0, 2)), { recursive: true })
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
       try {
+        beforeWrite?.(tmp)
         writeFileSync(tmp, p.bytes, { flush: true })
         renameSync(tmp, target)
       } catch (err) {
@@ -160,7 +167,13 @@ export function createPhotoStore(db: Db, dir: string, now: () => number = Date.n
         createdAt: now(),
       }
       if (existing) return { photo: existing, created: false } // row survived, file was lost: file restored
-      insert.run(photo.sha256, photo.householdId, photo.uploadedBy, photo.contentType, photo.bytes, photo.createdAt)
+      try {
+        insert.run(photo.sha256, photo.householdId, photo.uploadedBy, photo.contentType, photo.bytes, photo.createdAt)
+      } catch (err) {
+        // The database refused the row (full, read-only): take the file back so no file is left without its row.
+        rmSync(target, { force: true })
+        throw err
+      }
       return { photo, created: true }
     },
   }

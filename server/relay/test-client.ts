@@ -249,6 +249,8 @@ export function connectDevice(opts: {
   token: string
   deviceId?: string
   store?: MemorySessionStore
+  /** Delay before an edit refused with a retryable ERROR is resent (the session's default is 3–8 s). */
+  retryDelay?: () => number
 }): TestDevice {
   const store = opts.store ?? new MemorySessionStore()
   const base = opts.url.replace(/^http/, 'ws')
@@ -260,6 +262,7 @@ export function connectDevice(opts: {
     appVersion: 'test-device',
     inflate: (bytes) => new Uint8Array(inflateRawSync(bytes)),
     backoff: new Backoff({ baseMs: 20, capMs: 200 }),
+    ...(opts.retryDelay ? { retryDelay: opts.retryDelay } : {}),
   })
   const until = (test: (s: SyncStatus) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
