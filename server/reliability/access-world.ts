@@ -38,7 +38,7 @@ export interface AccessWorld {
 }
 
 /** A small JPEG-looking body and its name; unique each call. */
-export function photoBytes(): { bytes: Uint8Array; sha: string } {
+export function photoBytes(): { bytes: Uint8Array<ArrayBuffer>; sha: string } {
   const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(32)])
   return { bytes, sha: createHash('sha256').update(bytes).digest('hex') }
 }
@@ -108,17 +108,15 @@ export async function makeAccessWorld(s: TestServer): Promise<AccessWorld> {
   }
 
   // Disabled after signing in: the flag alone must stop every later request, whatever sessions remain.
-  const disabledSessions = () => createSession(s.db, users.disabled.id).token
-  const pre = disabledSessions()
+  const disabledToken = createSession(s.db, users.disabled.id).token
   s.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(users.disabled.id)
-  void pre
 
   return {
     ids,
     photoOf,
     token(subject) {
       if (subject === 'signed-out') return undefined
-      if (subject === 'disabled') return disabledSessions()
+      if (subject === 'disabled') return disabledToken
       if (subject === 'expired') return createSession(s.db, ids.expired, { now: Date.now() - 31 * 86_400_000 }).token
       return createSession(s.db, ids[subject]).token
     },
