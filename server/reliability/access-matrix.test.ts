@@ -169,12 +169,33 @@ describe('access matrix', () => {
   }, 300_000)
 
   it('M3 household lists hold only the caller’s area', async () => {
-    const visible = async (subject: Subject) => {
-      const res = await s.api('/api/households?limit=1000', { token: w.token(subject) })
+    const visible = async (subject: Subject, query = '') => {
+      const res = await s.api(`/api/households?limit=1000${query}`, { token: w.token(subject) })
       const body = (await res.json()) as { households: { id: string }[] }
       return body.households.map((h) => h.id).sort()
     }
     expect(await visible('enumerator')).toEqual(['hA1-1'])
+    expect(await visible('enumerator', '&unit=20014&village=B1')).toEqual([])
+    expect(await visible('enumerator', '&village=A2')).toEqual([])
     expect((await visible('supervisor')).filter((id) => !id.startsWith('hA'))).toEqual([])
+    expect(await visible('supervisor', '&unit=20014')).toEqual([])
+  })
+
+  it('M4 a supervisor naming another commune’s records in a body is refused for each of them, nothing changes', async () => {
+    const before = digest()
+    const verify = await s.api('/api/review/verify', {
+      method: 'POST',
+      token: w.token('supervisor'),
+      json: { ids: [HOUSEHOLD_OF.commune] },
+    })
+    const { results } = (await verify.json()) as { results: { ok: boolean; code?: string }[] }
+    expect(results).toEqual([expect.objectContaining({ ok: false, code: 'auth/forbidden' })])
+    const move = await s.api('/api/assignments/move', {
+      method: 'POST',
+      token: w.token('supervisor'),
+      json: { households: [HOUSEHOLD_OF.commune], to: w.ids.enumerator },
+    })
+    expect(move.status).toBe(403)
+    expect(digest()).toBe(before)
   })
 })
