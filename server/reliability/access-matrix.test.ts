@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => s.stop())
 
 /** May `subject` do what `grant` allows at `place`? Supervisors' area is their whole commune. */
-export function expectAllowed(route: RoutePolicy, subject: Subject, place: Place | null): boolean {
+function expectAllowed(route: RoutePolicy, subject: Subject, place: Place | null): boolean {
   if (route.open) return true
   if (subject === 'signed-out' || subject === 'disabled' || subject === 'expired') return false
   const grant: Grant = route.who[subject]

@@ -62,14 +62,13 @@ export async function makeAccessWorld(s: TestServer): Promise<AccessWorld> {
       `INSERT INTO periods (id, standard, reference_date, is_current, status, closed_at) VALUES ('2024', 'ND07_2022_2025', '2024-09-01', 0, 'closed', 1)`,
     )
     .run()
-  const old = HouseholdDoc.create(
-    {
-      ...makeHousehold({ id: CLOSED_HOUSEHOLD, status: 'in_progress', village: 'A1', unit: '19900' }),
-      period: '2024',
-      format: undefined,
-    } as never,
-    { clientId: SERVER_CLIENT_ID },
-  )
+  const { format: _format, ...init } = makeHousehold({
+    id: CLOSED_HOUSEHOLD,
+    status: 'in_progress',
+    village: 'A1',
+    unit: '19900',
+  })
+  const old = HouseholdDoc.create({ ...init, period: '2024' }, { clientId: SERVER_CLIENT_ID })
   s.db.transaction(() =>
     s.docStore.createHousehold(
       { id: CLOSED_HOUSEHOLD, period: '2024', unitCode: '19900', villageId: 'A1' },
