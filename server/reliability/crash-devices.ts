@@ -34,6 +34,8 @@ export interface CrashDevice {
   act(householdId: string, rnd: () => number, n: number, deviceCount: number): void
   /** Uploads not answered (the server died under them) sent again; throws unless each is stored now. */
   retryPhotos(): Promise<void>
+  /** The app is closed and opened again: a new session over the same storage. */
+  reopen(): void
   /** Resolves when the session is synced with an empty outbox. */
   synced(): Promise<void>
   stop(): void
@@ -58,12 +60,9 @@ export function startCrashDevice(opts: {
       opts.onAck()
     },
   })
-  const device: TestDevice = connectDevice({
-    url: opts.url,
-    token: world.enumeratorToken,
-    deviceId: opts.name,
-    store,
-  })
+  const connect = (): TestDevice =>
+    connectDevice({ url: opts.url, token: world.enumeratorToken, deviceId: opts.name, store })
+  let device = connect()
   const photosStored = new Set<string>()
   const photosPending = new Map<string, { bytes: Uint8Array<ArrayBuffer>; householdId: string }>()
   const inFlight = new Set<Promise<void>>()
@@ -143,6 +142,10 @@ export function startCrashDevice(opts: {
       for (const sha of [...photosPending.keys()]) {
         if ((await upload(sha)) !== 'stored') throw new Error(`${opts.name}: photo ${sha} not stored after restart`)
       }
+    },
+    reopen() {
+      device.stop()
+      device = connect()
     },
     synced: () =>
       device.until((s) => s.phase === 'synced' && store.unsynced() === 0, `${opts.name} synced with an empty outbox`),
