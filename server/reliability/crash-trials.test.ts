@@ -86,6 +86,7 @@ it(`survives kill -9 at random moments (${TRIALS} trials)`, { timeout: TRIALS * 
     acked: 0,
     ackedAtKill: 0,
     kills: 0,
+    reopened: 0,
     photos: 0,
     imports: 0,
     lost: 0,
@@ -171,7 +172,11 @@ it(`survives kill -9 at random moments (${TRIALS} trials)`, { timeout: TRIALS * 
       }
       if (withRegister) totals.imports++
       // Some phones were closed meanwhile: their app opens again with what it had stored.
-      for (const d of devices) if (rnd() < 0.3) d.reopen()
+      for (const d of devices)
+        if (rnd() < 0.3) {
+          d.reopen()
+          totals.reopened++
+        }
       await Promise.all(devices.map((d) => d.retryPhotos()))
       await Promise.all(devices.map((d) => d.synced()))
       await converged(url, world.enumeratorToken, devices, world.households)
