@@ -22,7 +22,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 )
 
-export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
+export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array<ArrayBuffer> {
   let b = Array.from(bytes)
   for (const m of mutations) {
     const at = b.length === 0 ? 0 : m.at % (b.length + (m.op === 'insert' ? 1 : 0))

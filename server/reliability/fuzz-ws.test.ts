@@ -157,7 +157,9 @@ const frameCase = (bases: number) =>
     },
   )
 
-function frameOf(c: fc.Infer<ReturnType<typeof frameCase>>, bases: Uint8Array[], rand: () => number): Uint8Array {
+type FrameCase = ReturnType<typeof frameCase> extends fc.Arbitrary<infer T> ? T : never
+
+function frameOf(c: FrameCase, bases: Uint8Array[], rand: () => number): Uint8Array {
   if (c.kind === 'mutated') return mutate(bases[c.base]!, c.ops)
   if (c.kind === 'random') return c.bytes
   const big = new Uint8Array(MAX_FRAME_BYTES + c.extra)
