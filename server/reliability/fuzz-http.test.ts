@@ -143,6 +143,7 @@ const textOf = (v: unknown): string => (v instanceof Nested ? v.toText() : (JSON
 
 function applyChange(body: unknown, c: JsonChange): unknown {
   if (c.op === 'nest') return new Nested(body, c.depth)
+  if (body instanceof Nested) return new Nested(applyChange(body.inner, c), body.depth)
   const places = containers(body)
   if (places.length === 0) return c.op === 'add' ? { [c.key]: c.value } : body
   const place = places[(c.op === 'add' ? c.key.length : c.pick) % places.length]!

@@ -3,6 +3,8 @@
 // stored, while a well-behaved phone keeps editing and getting ACKs. RASOAT_SEED replays a run.
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import fc from 'fast-check'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
@@ -13,6 +15,7 @@ import {
   docSyncStep2,
   docUpdate,
   encodeMessage,
+  isSyncErrorCode,
   MAX_FRAME_BYTES,
   packFrames,
   PROTOCOL_VERSION,
@@ -20,6 +23,7 @@ import {
   syncStep1Payload,
   syncStep2Payload,
   updatePayload,
+  YWS_MESSAGE_AWARENESS,
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import { batchBody, batchFrames } from '../../shared/sync/session-socket.ts'
@@ -122,18 +126,18 @@ function yjsFrames(): Uint8Array[] {
     syncStep2Payload(edit!),
     updatePayload(edit!),
     ...wrong.map(updatePayload),
-    new Uint8Array([1, ...varBytes(aw)]),
+    awarenessMessage(aw),
     new Uint8Array([3]),
     new Uint8Array([2, 0, 1, 120]),
   ]
 }
 
-function varBytes(b: Uint8Array): number[] {
-  const out: number[] = []
-  let n = b.length
-  while (n >= 0x80) (out.push((n & 0x7f) | 0x80), (n >>>= 7))
-  out.push(n, ...b)
-  return out
+/** A y-websocket awareness message around an awareness update. */
+function awarenessMessage(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, YWS_MESSAGE_AWARENESS)
+  encoding.writeVarUint8Array(enc, update)
+  return encoding.toUint8Array(enc)
 }
 
 /** A frame to send: a valid one mutated, random bytes, or one above the frame limit. */
@@ -240,6 +244,9 @@ it('/sync: mutated, random and oversized frames close the socket with a document
     const answers = messagesOf(ws.frames.slice(seen))
     const acked = answers.some((m) => m.type === 'ack')
     const errored = answers.some((m) => m.type === 'error')
+    // a refusal names a catalogued code; sync/internal would be a server failure
+    for (const m of answers)
+      if (m.type === 'error') expect(m.code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
     const decoded = decodeMessage(frame)
     const refusedWhole =
       !decoded.ok || (ws.close !== null && decoded.message.type !== 'batch') || (errored && !acked && !ws.close)
@@ -270,7 +277,9 @@ it('/yjs: mutated y-protocols messages, wrong and garbage Yjs updates, random an
     ws.send(syncStep1Payload(new Uint8Array([0])))
     await ws.until(() => step2s() > had, 'probe step2 or close')
     await s.relay.flush()
-    const denied = ws.frames.some((f) => f[0] === 2)
+    const denials = ws.frames.filter((f) => f[0] === 2).map(deniedCode)
+    for (const code of denials) expect(code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
+    const denied = denials.length > 0
     check(ws.close, YJS_CLOSES)
     if (ws.close || denied) {
       figures.refused++
@@ -284,6 +293,14 @@ it('/yjs: mutated y-protocols messages, wrong and garbage Yjs updates, random an
   await fc.assert(prop, { seed: runSeed + 1, numRuns: trials(100, 2_000) })
   report('fuzz-ws', runSeed, figures)
 }, 600_000)
+
+/** The reason of a y-protocols auth "permission denied" message: the refusal's sync error code. */
+function deniedCode(f: Uint8Array): string {
+  const d = decoding.createDecoder(f)
+  decoding.readVarUint(d)
+  decoding.readVarUint(d)
+  return decoding.readVarString(d)
+}
 
 function safeKind(f: Uint8Array): string {
   try {
