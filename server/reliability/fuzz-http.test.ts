@@ -9,10 +9,12 @@ import { PHOTO_MAX_BYTES } from '../photos/photo-store.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
 import { makeWorld, type World } from '../test-support/world.ts'
 import { dbDigest, mutate, mutation } from './fuzz-support.ts'
-import { report, seed, trials } from './long-run.ts'
+import { LONG, report, seed, trials } from './long-run.ts'
 
 let s: TestServer
 let w: World
+/** A run's trials, not one trial, may take this long on a loaded machine. */
+const TIMEOUT = LONG ? 3_600_000 : 300_000
 const figures = { cases: 0, refused: 0, accepted: 0, crashes: 0, changed: 0 }
 const serverErrors: unknown[] = []
 const runSeed = seed()
@@ -231,26 +233,30 @@ async function send(
   return res.status
 }
 
-it('every JSON POST route: mutated bodies get a 4xx { code, message, details } and change nothing, never a 500', async () => {
-  const all = routes()
-  const prop = fc.asyncProperty(
-    fc.nat(all.length - 1),
-    fc.array(jsonChange, { maxLength: 3 }),
-    encoding,
-    async (r, changes, enc) => {
-      const route = all[r]!
-      let body: unknown = structuredClone(route.body)
-      for (const c of changes) body = applyChange(body, c)
-      if (changes.length === 0 && enc.kind === 'plain') body = applyChange(body, { op: 'drop', pick: 0 })
-      await send(
-        route.path,
-        { method: 'POST', who: route.who, type: 'application/json', body: encode(body, enc) },
-        route.touches,
-      )
-    },
-  )
-  await fc.assert(prop, { seed: runSeed, numRuns: trials(300, 5_000) })
-}, 600_000)
+it(
+  'every JSON POST route: mutated bodies get a 4xx { code, message, details } and change nothing, never a 500',
+  async () => {
+    const all = routes()
+    const prop = fc.asyncProperty(
+      fc.nat(all.length - 1),
+      fc.array(jsonChange, { maxLength: 3 }),
+      encoding,
+      async (r, changes, enc) => {
+        const route = all[r]!
+        let body: unknown = structuredClone(route.body)
+        for (const c of changes) body = applyChange(body, c)
+        if (changes.length === 0 && enc.kind === 'plain') body = applyChange(body, { op: 'drop', pick: 0 })
+        await send(
+          route.path,
+          { method: 'POST', who: route.who, type: 'application/json', body: encode(body, enc) },
+          route.touches,
+        )
+      },
+    )
+    await fc.assert(prop, { seed: runSeed, numRuns: trials(300, 5_000) })
+  },
+  TIMEOUT,
+)
 
 const HEADER = 'household_code,personal_id,full_name,sex,birth_date,relation,ethnicity,unit,village,address'
 const CSV = [
@@ -295,13 +301,17 @@ function csvOf(c: typeof csvChange extends fc.Arbitrary<infer T> ? T : never): U
   }
 }
 
-it('register CSVs with broken quotes, wrong columns, BOMs, invalid UTF-8 and huge lines are refused as a whole', async () => {
-  const prop = fc.asyncProperty(csvChange, fc.boolean(), async (c, dry) => {
-    const path = `/api/register/imports?period=2025${dry ? '&dryRun=1' : ''}`
-    await send(path, { method: 'POST', who: 'admin', type: 'text/csv', body: csvOf(c) })
-  })
-  await fc.assert(prop, { seed: runSeed + 1, numRuns: trials(80, 1_500) })
-}, 600_000)
+it(
+  'register CSVs with broken quotes, wrong columns, BOMs, invalid UTF-8 and huge lines are refused as a whole',
+  async () => {
+    const prop = fc.asyncProperty(csvChange, fc.boolean(), async (c, dry) => {
+      const path = `/api/register/imports?period=2025${dry ? '&dryRun=1' : ''}`
+      await send(path, { method: 'POST', who: 'admin', type: 'text/csv', body: csvOf(c) })
+    })
+    await fc.assert(prop, { seed: runSeed + 1, numRuns: trials(80, 1_500) })
+  },
+  TIMEOUT,
+)
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
@@ -317,44 +327,48 @@ const photoCase = fc.record({
   household: fc.constantFrom(null, 'hA1-1', 'hB1-1', 'no-such'),
 })
 
-it('photo uploads with a wrong magic, truncated, a wrong hash or above the size limit are refused, nothing stored', async () => {
-  const jpeg = new Uint8Array([
-    0xff,
-    0xd8,
-    0xff,
-    0xe0,
-    0x00,
-    0x10,
-    0x4a,
-    0x46,
-    0x49,
-    0x46,
-    ...Array(40).fill(7),
-    0xff,
-    0xd9,
-  ])
-  const prop = fc.asyncProperty(photoCase, async (c) => {
-    const b = c.body
-    const body =
-      b.kind === 'magic'
-        ? mutate(jpeg.subarray(0, 12), b.ops).slice()
-        : b.kind === 'truncated'
-          ? jpeg.slice(0, b.keep)
-          : b.kind === 'oversize'
-            ? new Uint8Array(PHOTO_MAX_BYTES + b.extra).fill(0xd8)
-            : b.bytes.slice()
-    const right = sha(body)
-    const name =
-      c.hash === 'right'
-        ? right
-        : c.hash === 'upper'
-          ? right.toUpperCase()
-          : c.hash === 'short'
-            ? right.slice(2)
-            : sha(jpeg)
-    const query = c.household ? `?household=${c.household}` : ''
-    await send(`/api/photos/${name}${query}`, { method: 'PUT', who: 'enum', type: c.type, body })
-  })
-  await fc.assert(prop, { seed: runSeed + 2, numRuns: trials(60, 1_000) })
-  report('fuzz-http', runSeed, figures)
-}, 600_000)
+it(
+  'photo uploads with a wrong magic, truncated, a wrong hash or above the size limit are refused, nothing stored',
+  async () => {
+    const jpeg = new Uint8Array([
+      0xff,
+      0xd8,
+      0xff,
+      0xe0,
+      0x00,
+      0x10,
+      0x4a,
+      0x46,
+      0x49,
+      0x46,
+      ...Array(40).fill(7),
+      0xff,
+      0xd9,
+    ])
+    const prop = fc.asyncProperty(photoCase, async (c) => {
+      const b = c.body
+      const body =
+        b.kind === 'magic'
+          ? mutate(jpeg.subarray(0, 12), b.ops).slice()
+          : b.kind === 'truncated'
+            ? jpeg.slice(0, b.keep)
+            : b.kind === 'oversize'
+              ? new Uint8Array(PHOTO_MAX_BYTES + b.extra).fill(0xd8)
+              : b.bytes.slice()
+      const right = sha(body)
+      const name =
+        c.hash === 'right'
+          ? right
+          : c.hash === 'upper'
+            ? right.toUpperCase()
+            : c.hash === 'short'
+              ? right.slice(2)
+              : sha(jpeg)
+      const query = c.household ? `?household=${c.household}` : ''
+      await send(`/api/photos/${name}${query}`, { method: 'PUT', who: 'enum', type: c.type, body })
+    })
+    await fc.assert(prop, { seed: runSeed + 2, numRuns: trials(60, 1_000) })
+    report('fuzz-http', runSeed, figures)
+  },
+  TIMEOUT,
+)

@@ -31,8 +31,10 @@ import { DeviceReplica, foreignRootUpdate } from '../test-support/household-fixt
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from '../relay/test-client.ts'
 import { dbDigest, mutate, mutation, RawSocket } from './fuzz-support.ts'
-import { random, report, seed, trials } from './long-run.ts'
+import { LONG, random, report, seed, trials } from './long-run.ts'
 
+/** A run's trials, not one trial, may take this long on a loaded machine. */
+const TIMEOUT = LONG ? 3_600_000 : 300_000
 const FUZZ = ['hf-1', 'hf-2']
 const SYNC_CLOSES: number[] = [CloseCode.PROTOCOL_ERROR, CloseCode.VERSION, CloseCode.TOO_LARGE, CloseCode.OVERLOADED]
 const YJS_CLOSES: number[] = [CloseCode.PROTOCOL_ERROR, CloseCode.TOO_LARGE, CloseCode.OVERLOADED]
@@ -59,6 +61,7 @@ beforeAll(async () => {
   await good.manifest([])
   goodReplica = new DeviceReplica(70_001)
   goodReplica.apply(s.docStore.readState('hg-1')!)
+  await goodEdit() // binds the phone's client id now: the digests below then see only what the fuzzed socket did
   // the relay reports an unexpected failure through console.error('[relay]', …): every one is a defect here
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void relayErrors.push(args))
 })
@@ -192,13 +195,18 @@ function unpack(deflated: Uint8Array): SyncMessage[] {
   return body.ok ? body.messages : []
 }
 
-/** After every case: the server answers health, the good phone's edit is committed and ACKed. */
-async function serverStillServes(): Promise<void> {
-  const health = await fetch(`${s.url}/api/health`)
-  expect(health.status).toBe(200)
+/** The well-behaved phone's edit, sent while a case runs: it is committed and ACKed whatever the fuzzed socket does. */
+async function goodEdit(): Promise<void> {
   goodReplica.setAddress(`good edit ${++goodEdits}`)
   const answer = await good.sendUpdate('hg-1', goodReplica.take())
   expect(answer.type).toBe('ack')
+}
+
+/** After every case: the server still answers its health check, and the phone's edit was ACKed. */
+async function serverStillServes(edit: Promise<void>): Promise<void> {
+  const health = await fetch(`${s.url}/api/health`)
+  expect(health.status).toBe(200)
+  await edit
 }
 
 function check(closed: { code: number; reason: string } | null, allowed: number[]): void {
@@ -216,83 +224,93 @@ function check(closed: { code: number; reason: string } | null, allowed: number[
 const wsUrl = (path: string) => `${s.url.replace(/^http/, 'ws')}${path}?token=${encodeURIComponent(fuzzToken)}`
 const runSeed = seed()
 
-it('/sync: mutated, random and oversized frames close the socket with a documented code or are refused; nothing refused is stored', async () => {
-  const bases = syncFrames()
-  const rand = random(runSeed)
-  const prop = fc.asyncProperty(frameCase(bases.length), fc.boolean(), async (c, first) => {
-    const frame = frameOf(c, bases, rand)
-    const before = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
-    const ws = await RawSocket.open(wsUrl('/sync'))
-    if (!first) {
-      ws.send(encodeMessage({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: 'fuzz-phone', appVersion: 'f' }))
-      ws.send(encodeMessage({ type: 'manifest', entries: [] }))
-      await ws.until(() => messagesOf(ws.frames).some((m) => m.type === 'manifest-reply'), 'manifest-reply')
-    }
-    const seen = ws.frames.length
-    ws.send(frame)
-    // a probe behind the frame: its answer means the frame was handled (in order, on one connection)
-    const probe = () => (m: SyncMessage) => m.type === 'head' && m.householdId === 'hf-2'
-    if (first) await ws.until(() => messagesOf(ws.frames).some((m) => m.type === 'welcome'), 'welcome or close')
-    else {
-      ws.send(encodeMessage(docSyncStep1('hf-2', new Uint8Array([0]))))
-      await ws.until(() => messagesOf(ws.frames.slice(seen)).some(probe()), 'probe HEAD or close')
+it(
+  '/sync: mutated, random and oversized frames close the socket with a documented code or are refused; nothing refused is stored',
+  async () => {
+    const bases = syncFrames()
+    const rand = random(runSeed)
+    const prop = fc.asyncProperty(frameCase(bases.length), fc.boolean(), async (c, first) => {
+      const frame = frameOf(c, bases, rand)
+      const before = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
+      const ws = await RawSocket.open(wsUrl('/sync'))
+      if (!first) {
+        ws.send(encodeMessage({ type: 'hello', protocol: PROTOCOL_VERSION, deviceId: 'fuzz-phone', appVersion: 'f' }))
+        ws.send(encodeMessage({ type: 'manifest', entries: [] }))
+        await ws.until(() => messagesOf(ws.frames).some((m) => m.type === 'manifest-reply'), 'manifest-reply')
+      }
+      const seen = ws.frames.length
+      const edit = goodEdit()
+      ws.send(frame)
+      // a probe behind the frame: its answer means the frame was handled (in order, on one connection)
+      const probe = () => (m: SyncMessage) => m.type === 'head' && m.householdId === 'hf-2'
+      if (first) await ws.until(() => messagesOf(ws.frames).some((m) => m.type === 'welcome'), 'welcome or close')
+      else {
+        ws.send(encodeMessage(docSyncStep1('hf-2', new Uint8Array([0]))))
+        await ws.until(() => messagesOf(ws.frames.slice(seen)).some(probe()), 'probe HEAD or close')
+        await s.relay.flush()
+        ws.send(encodeMessage(docSyncStep1('hf-2', new Uint8Array([0]))))
+        await ws.until(() => messagesOf(ws.frames.slice(seen)).filter(probe()).length >= 2, 'second probe or close')
+      }
       await s.relay.flush()
-      ws.send(encodeMessage(docSyncStep1('hf-2', new Uint8Array([0]))))
-      await ws.until(() => messagesOf(ws.frames.slice(seen)).filter(probe()).length >= 2, 'second probe or close')
-    }
-    await s.relay.flush()
-    const answers = messagesOf(ws.frames.slice(seen))
-    const acked = answers.some((m) => m.type === 'ack')
-    const errored = answers.some((m) => m.type === 'error')
-    // a refusal names a catalogued code; sync/internal would be a server failure
-    for (const m of answers)
-      if (m.type === 'error') expect(m.code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
-    const decoded = decodeMessage(frame)
-    const refusedWhole =
-      !decoded.ok || (ws.close !== null && decoded.message.type !== 'batch') || (errored && !acked && !ws.close)
-    check(ws.close, SYNC_CLOSES)
-    if (refusedWhole) {
-      figures.refused++
-      const after = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
-      if (after !== before) figures.changed++
-      expect(after).toBe(before)
-    } else if (acked) figures.accepted++
-    await ws.end()
-    await serverStillServes()
-  })
-  await fc.assert(prop, { seed: runSeed, numRuns: trials(120, 2_000) })
-}, 600_000)
+      const answers = messagesOf(ws.frames.slice(seen))
+      const acked = answers.some((m) => m.type === 'ack')
+      const errored = answers.some((m) => m.type === 'error')
+      // a refusal names a catalogued code; sync/internal would be a server failure
+      for (const m of answers)
+        if (m.type === 'error') expect(m.code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
+      const decoded = decodeMessage(frame)
+      const refusedWhole =
+        !decoded.ok || (ws.close !== null && decoded.message.type !== 'batch') || (errored && !acked && !ws.close)
+      check(ws.close, SYNC_CLOSES)
+      if (refusedWhole) {
+        figures.refused++
+        const after = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
+        if (after !== before) figures.changed++
+        expect(after).toBe(before)
+      } else if (acked) figures.accepted++
+      await ws.end()
+      await serverStillServes(edit)
+    })
+    await fc.assert(prop, { seed: runSeed, numRuns: trials(120, 2_000) })
+  },
+  TIMEOUT,
+)
 
-it('/yjs: mutated y-protocols messages, wrong and garbage Yjs updates, random and oversized frames never break the server', async () => {
-  const bases = yjsFrames()
-  const rand = random(runSeed + 1)
-  const prop = fc.asyncProperty(frameCase(bases.length), async (c) => {
-    const frame = frameOf(c, bases, rand)
-    const before = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
-    const ws = await RawSocket.open(wsUrl('/yjs/hf-1'))
-    await ws.until(() => ws.frames.length >= 1, "the server's step1")
-    ws.send(frame)
-    const step2s = () => ws.frames.filter((f) => safeKind(f) === 'step2').length
-    const had = step2s()
-    ws.send(syncStep1Payload(new Uint8Array([0])))
-    await ws.until(() => step2s() > had, 'probe step2 or close')
-    await s.relay.flush()
-    const denials = ws.frames.filter((f) => f[0] === 2).map(deniedCode)
-    for (const code of denials) expect(code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
-    const denied = denials.length > 0
-    check(ws.close, YJS_CLOSES)
-    if (ws.close || denied) {
-      figures.refused++
-      const after = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
-      if (after !== before) figures.changed++
-      expect(after).toBe(before)
-    } else figures.accepted++
-    await ws.end()
-    await serverStillServes()
-  })
-  await fc.assert(prop, { seed: runSeed + 1, numRuns: trials(100, 2_000) })
-  report('fuzz-ws', runSeed, figures)
-}, 600_000)
+it(
+  '/yjs: mutated y-protocols messages, wrong and garbage Yjs updates, random and oversized frames never break the server',
+  async () => {
+    const bases = yjsFrames()
+    const rand = random(runSeed + 1)
+    const prop = fc.asyncProperty(frameCase(bases.length), async (c) => {
+      const frame = frameOf(c, bases, rand)
+      const before = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
+      const ws = await RawSocket.open(wsUrl('/yjs/hf-1'))
+      await ws.until(() => ws.frames.length >= 1, "the server's step1")
+      const edit = goodEdit()
+      ws.send(frame)
+      const step2s = () => ws.frames.filter((f) => safeKind(f) === 'step2').length
+      const had = step2s()
+      ws.send(syncStep1Payload(new Uint8Array([0])))
+      await ws.until(() => step2s() > had, 'probe step2 or close')
+      await s.relay.flush()
+      const denials = ws.frames.filter((f) => f[0] === 2).map(deniedCode)
+      for (const code of denials) expect(code).toSatisfy((c: string) => isSyncErrorCode(c) && c !== 'sync/internal')
+      const denied = denials.length > 0
+      check(ws.close, YJS_CLOSES)
+      if (ws.close || denied) {
+        figures.refused++
+        const after = dbDigest(s.db, { skip: ['sessions'], households: FUZZ })
+        if (after !== before) figures.changed++
+        expect(after).toBe(before)
+      } else figures.accepted++
+      await ws.end()
+      await serverStillServes(edit)
+    })
+    await fc.assert(prop, { seed: runSeed + 1, numRuns: trials(100, 2_000) })
+    report('fuzz-ws', runSeed, figures)
+  },
+  TIMEOUT,
+)
 
 /** The reason of a y-protocols auth "permission denied" message: the refusal's sync error code. */
 function deniedCode(f: Uint8Array): string {
