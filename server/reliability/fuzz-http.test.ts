@@ -64,6 +64,19 @@ const routes = (): JsonRoute[] => [
     body: { date: '2025-10-01', attendees: 30, agreeing: 25, comment: 'họp thôn' },
   },
   { path: '/api/households/hA1-3/review/posting', who: 'sup', body: { from: '2025-10-02' } },
+  {
+    path: '/api/households/hA1-3/review/return',
+    who: 'sup',
+    body: { comment: 'bổ sung', fieldComments: [{ path: 'address', text: 'ghi rõ số nhà' }] },
+  },
+  { path: '/api/households/hA1-3/review/recheck', who: 'sup', body: { comment: 'phúc tra' } },
+  { path: '/api/households/hA1-3/review/recheck-done', who: 'sup', body: { comment: 'đã phúc tra' } },
+  {
+    path: '/api/households/hA1-3/review/approve',
+    who: 'sup',
+    body: { decisionNumber: '12/QĐ-UBND', decisionDate: '2025-11-01' },
+  },
+  { path: '/api/households/hA1-3/review/certify', who: 'sup', body: { comment: 'công nhận' } },
   { path: '/api/households/hA1-3/admission', who: 'admin', body: { decision: 'approved' } },
   { path: '/api/review/verify', who: 'sup', body: { ids: ['hA1-3'], comment: 'ok' } },
   {
