@@ -77,6 +77,12 @@ export interface BuiltApp {
   wss: NodeWebSocket['wss']
 }
 
+/** A request that declared a body nobody read. */
+function unreadBody(req: Request): boolean {
+  const declared = Number(req.headers.get('content-length') ?? 0) > 0 || req.headers.has('transfer-encoding')
+  return declared && !req.bodyUsed
+}
+
 export function createApp(deps: AppDeps): BuiltApp {
   const now = deps.now ?? Date.now
   const logError = deps.logError ?? ((err: unknown) => console.error(err))
@@ -86,6 +92,9 @@ export function createApp(deps: AppDeps): BuiltApp {
   wss.options.maxPayload = MAX_FRAME_BYTES
 
   app.onError((err, c) => {
+    // Refused before its body was read (too large, wrong type, no login): the server stops draining an upload after a
+    // moment, so the client must not send its next request on this connection.
+    if (unreadBody(c.req.raw) || (err instanceof ApiError && err.status === 413)) c.header('Connection', 'close')
     if (err instanceof ApiError) return c.json(err.toBody(), err.status)
     logError(err)
     if (isStorageRefusal(err))
