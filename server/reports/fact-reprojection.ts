@@ -43,7 +43,10 @@ export async function reprojectFacts(
     db.transaction(() => {
       for (const id of ids) {
         const state = docStore.readState(id)
-        if (state === null) continue
+        if (state === null) {
+          store.markCurrent(id) // never committed: its zeros are its facts; the reports must not wait for it
+          continue
+        }
         const doc = new Y.Doc({ gc: true, guid: id })
         try {
           Y.applyUpdate(doc, state)

@@ -11,6 +11,8 @@ export interface PendingFactsStore {
   anyPending(): boolean
   /** The re-projected facts (and category) of one household, marked current. */
   write(id: string, category: string, deprivationCount: number, facts: ReportFacts): void
+  /** A row with no committed document: nothing to recompute, its facts stay as they are. */
+  markCurrent(id: string): void
 }
 
 export function createPendingFactsStore(db: Db): PendingFactsStore {
@@ -19,7 +21,9 @@ export function createPendingFactsStore(db: Db): PendingFactsStore {
     .pluck()
   const exists = db.prepare(`SELECT EXISTS (SELECT 1 FROM households WHERE facts_version < ${FACTS_VERSION})`).pluck()
   const update = db.prepare(`UPDATE households SET category = ?, deprivation_count = ?, ${FACT_SET} WHERE id = ?`)
+  const mark = db.prepare(`UPDATE households SET facts_version = ${FACTS_VERSION} WHERE id = ?`)
   return {
+    markCurrent: (id) => void mark.run(id),
     pending: (afterId, limit) => select.all(afterId, limit) as string[],
     anyPending: () => exists.get() === 1,
     write(id, category, deprivationCount, facts) {
