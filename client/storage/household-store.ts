@@ -278,7 +278,7 @@ export class HouseholdStore {
       if (seen.has(id))
         derived.delete(id) // several updates of one household: the lazy refresh reads them all
       else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
-        const fields = summariseUpdate(u.update)
+        const fields = summariseUpdate(u.update, this.b1Tables(), this.periodStandards())
         if (fields) derived.set(id, fields)
       }
       seen.add(id)

@@ -49,12 +49,16 @@ export function summariseDoc(
 }
 
 /** The summary of a household whose whole stored state is `update` (a bootstrap); null if it does not apply. */
-export function summariseUpdate(update: Uint8Array): SummaryFields | null {
+export function summariseUpdate(
+  update: Uint8Array,
+  b1Tables: readonly B1Table[] = [],
+  periodStandards?: PeriodStandards,
+): SummaryFields | null {
   // A fixed guid: the default one costs ~30 getRandomValues calls per document, felt over a 300-household bootstrap.
   const doc = new Y.Doc({ guid: 'summary' })
   try {
     Y.applyUpdate(doc, update)
-    return summariseDoc(doc)
+    return summariseDoc(doc, b1Tables, periodStandards)
   } catch {
     return null // a corrupt update must not stop the other households' summaries; the lazy refresh tries again
   } finally {

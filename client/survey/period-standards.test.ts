@@ -78,5 +78,13 @@ describe('period standards on the phone', () => {
     store.refreshAll()
     await store.settled()
     expect(index.get(h.id)?.category).toBe('poor')
+
+    // A household arriving afterwards (a bootstrap) is summarised under its period's standard at once.
+    const later = { ...h, id: 'h-2026-b' }
+    await sync.addHouseholds([later.id])
+    await sync.persistRemote([
+      { householdId: later.id, update: Y.encodeStateAsUpdate(HouseholdDoc.create(later, { clientId: 2 }).ydoc) },
+    ])
+    expect(index.get(later.id)?.category).toBe('poor')
   })
 })
