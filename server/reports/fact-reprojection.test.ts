@@ -10,6 +10,7 @@ import { createDocStore } from '../store/doc-store.ts'
 import { callApi, seedExample } from '../test-support/period-fixtures.ts'
 import { startRelayServer } from '../test-support/relay-server.ts'
 import { reprojectFacts } from './fact-reprojection.ts'
+import { reproject } from '../cli/reproject.ts'
 import { buildReport } from './report.ts'
 import { createReportStore } from './report-store.ts'
 import { createPendingFactsStore } from './pending-facts-store.ts'
@@ -80,4 +81,15 @@ it('FR2 the re-projection is resumable: stopped after one batch, the next run do
   expect(pending.anyPending()).toBe(false)
   expect(new Set(seen).size).toBe(total)
   db.close()
+})
+
+it('FR3 npm run cli -- reproject recomputes the pending rows at once', async () => {
+  const db = openDb(join(dataDir, 'rasoat.db'))
+  db.exec(OLD_ROWS)
+  db.close()
+  expect(await reproject.run(['--data-dir', dataDir])).toBe(0)
+  const after = openDb(join(dataDir, 'rasoat.db'))
+  expect(createPendingFactsStore(after).anyPending()).toBe(false)
+  expect(after.prepare(`SELECT SUM(member_count) FROM households`).pluck().get()).toBeGreaterThan(0)
+  after.close()
 })
