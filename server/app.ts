@@ -165,7 +165,14 @@ export function createApp(deps: AppDeps): BuiltApp {
   placeAdminRoutes(app, { db: deps.db, audit, now, onScopeChanged: () => deps.relay?.scopeChanged() })
   auditRoutes(app, { audit })
   listRoutes(app, { db: deps.db, docStore: deps.docStore })
-  b1TableRoutes(app, { db: deps.db, audit, now, docStore: deps.docStore, logError })
+  b1TableRoutes(app, {
+    db: deps.db,
+    audit,
+    now,
+    docStore: deps.docStore,
+    logError,
+    onReclassified: (ids) => feed.summaryCommitted(ids),
+  })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   periodRoutes(app, {
     db: deps.db,

@@ -51,6 +51,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     usage: 'close-period ID [--data-dir D]   freeze a review period (not the current one; cannot be re-opened)',
     load: () => import('./cli/period-commands.ts').then((m) => m.close),
   },
+  reproject: {
+    usage: 'reproject [--data-dir D]   recompute the report facts of records committed before they existed',
+    load: () => import('./cli/reproject.ts').then((m) => m.reproject),
+  },
   seed: {
     usage: 'seed --households N [--seed S] [--units U] [--data-dir D]   synthetic Huế households (+ demo logins once)',
     load: () => import('./cli/seed.ts'),

@@ -23,6 +23,7 @@ import type { AppEnv } from './http/context.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { createPhotoStore, DEFAULT_ORPHAN_GRACE_MS, type PhotoQuota } from './photos/photo-store.ts'
 import { createRelay, type Relay, type RelayDeps } from './relay/index.ts'
+import { reprojectFacts } from './reports/fact-reprojection.ts'
 import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
 import type { HouseholdWriterOptions } from './store/household-writer.ts'
@@ -207,6 +208,17 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   })
   injectWebSocket(server)
   const port = (server.address() as AddressInfo).port
+  // Rows committed before the report facts existed (migration 016) are re-projected in the background, batch by batch;
+  // the reports say their figures are being recomputed until it ends. A stop resumes at the next start.
+  let stopReprojection = false
+  const reprojection = reprojectFacts(db, docStore, {
+    stopped: () => stopReprojection,
+    onBatch: (ids) => feed.summaryCommitted(ids),
+  })
+    .then((r) => {
+      if (r.households > 0) opts.log?.(`Recomputed the report facts of ${r.households} households`)
+    })
+    .catch((e: unknown) => opts.log?.(`Recomputing the report facts failed: ${String(e)}`))
   const shownHost = host.includes(':') ? `[${host}]` : host
 
   let closing: Promise<void> | null = null
@@ -216,6 +228,8 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       clearInterval(sessionSweep)
       clearInterval(photoSweep)
       clearInterval(walTimer)
+      stopReprojection = true
+      await reprojection
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')

@@ -11,6 +11,7 @@ import { DeviceReporter } from './device-report.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { refreshB1Tables, storedB1Tables } from '../survey/b1-tables.ts'
+import { refreshPeriodStandards, storedPeriodStandards, type PeriodStandardMap } from '../survey/period-standards.ts'
 import {
   addFoundHousehold,
   PLACES_SETTING,
@@ -68,6 +69,8 @@ export class AppState {
   places = $state<VillagePlaces | null>(null)
   /** Phiếu B1 point tables for the survey's income step (last ones fetched; offline keeps them). */
   b1Tables = $state<B1Table[]>([])
+  /** The standard each review period names (last list fetched; offline keeps it): classification follows it. */
+  periodStandards = $state<PeriodStandardMap>({})
   /** A household form is on screen: app updates wait, and the form owns the input. */
   formOpen = $derived(this.view.name === 'household')
   /** After an online login without a PIN set: offer to set one (dismissible). */
@@ -128,9 +131,16 @@ export class AppState {
     this.places = (await this.deps.device.summary.getSetting<VillagePlaces>(PLACES_SETTING)) ?? null
     this.b1Tables = await storedB1Tables(this.deps.device.summary)
     this.deps.device.households.b1Tables = () => this.b1Tables
+    this.periodStandards = await storedPeriodStandards(this.deps.device.summary)
+    this.deps.device.households.periodStandards = () => this.periodStandards
   }
 
   async #loadB1Tables(token: string): Promise<void> {
+    const standards = await refreshPeriodStandards(token, this.deps.device.summary)
+    if (standards && JSON.stringify(standards) !== JSON.stringify($state.snapshot(this.periodStandards))) {
+      this.periodStandards = standards
+      this.deps.device.households.refreshAll() // the list's categories follow the periods' standards
+    }
     const tables = await refreshB1Tables(token, this.deps.device.summary)
     if (!tables || JSON.stringify(tables) === JSON.stringify($state.snapshot(this.b1Tables))) return
     this.b1Tables = tables

@@ -2,6 +2,7 @@
 // to the strict outbox in batches; remote updates land in the inbox (one transaction for many households) and are
 // merged into a household's y-indexeddb store the next time it opens. Summary rows are recomputed after changes.
 
+import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
@@ -60,6 +61,8 @@ export class HouseholdStore {
   #refreshing: Promise<void> | null = null
   /** The Phiếu B1 point tables the list's categories are computed with (the shell sets it once they are loaded). */
   b1Tables: () => readonly B1Table[] = () => []
+  /** The standard each period names (the shell sets it from the stored periods list); unknown periods use the year. */
+  periodStandards: () => PeriodStandards = () => ({})
 
   constructor(options: HouseholdStoreOptions) {
     this.#o = options
@@ -275,7 +278,7 @@ export class HouseholdStore {
       if (seen.has(id))
         derived.delete(id) // several updates of one household: the lazy refresh reads them all
       else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
-        const fields = summariseUpdate(u.update)
+        const fields = summariseUpdate(u.update, this.b1Tables(), this.periodStandards())
         if (fields) derived.set(id, fields)
       }
       seen.add(id)
@@ -398,7 +401,7 @@ export class HouseholdStore {
     const fields = new Map<string, SummaryFields>()
     const resolved = new Map<string, Map<string, unknown>>()
     const read = (id: string, doc: Y.Doc): void => {
-      fields.set(id, summariseDoc(doc, this.b1Tables()))
+      fields.set(id, summariseDoc(doc, this.b1Tables(), this.periodStandards()))
       // A conflict is settled once the server's resolution (written under SERVER_CLIENT_ID) is the field's value: the
       // open note becomes a settled one (its settled CONFLICT notice, naming who, may follow or may have been missed).
       const notes = this.#o.index.get(id)?.conflicts ?? []

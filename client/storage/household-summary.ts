@@ -3,7 +3,7 @@
 
 import * as Y from 'yjs'
 import { readSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import { recordCategory } from '../../shared/doc/record-category.ts'
+import { recordCategory, type PeriodStandards } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 import type { HouseholdSummary } from './summary-db.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
@@ -13,11 +13,15 @@ export type SummaryFields = Pick<
   'headName' | 'village' | 'address' | 'status' | 'category' | 'deprivationCount' | 'searchText' | 'known' | 'admission'
 >
 
-export function summariseSnapshot(snap: HouseholdSnapshot, b1Tables: readonly B1Table[] = []): SummaryFields {
+export function summariseSnapshot(
+  snap: HouseholdSnapshot,
+  b1Tables: readonly B1Table[] = [],
+  periodStandards?: PeriodStandards,
+): SummaryFields {
   const h = snap.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // No standard for the period, unknown unit…: shown as "not classified", never as a guess; Phiếu A may end it as not poor.
-  const rc = recordCategory(snap, { b1Tables })
+  const rc = recordCategory(snap, { b1Tables, periodStandards })
   const category: HouseholdSummary['category'] = rc.classification || rc.endedAtQuickScreen ? rc.category : null
   const deprivationCount = rc.deprivationCount
   const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]
@@ -36,17 +40,25 @@ export function summariseSnapshot(snap: HouseholdSnapshot, b1Tables: readonly B1
   return fields
 }
 
-export function summariseDoc(doc: Y.Doc, b1Tables: readonly B1Table[] = []): SummaryFields {
-  return summariseSnapshot(readSnapshot(doc), b1Tables)
+export function summariseDoc(
+  doc: Y.Doc,
+  b1Tables: readonly B1Table[] = [],
+  periodStandards?: PeriodStandards,
+): SummaryFields {
+  return summariseSnapshot(readSnapshot(doc), b1Tables, periodStandards)
 }
 
 /** The summary of a household whose whole stored state is `update` (a bootstrap); null if it does not apply. */
-export function summariseUpdate(update: Uint8Array): SummaryFields | null {
+export function summariseUpdate(
+  update: Uint8Array,
+  b1Tables: readonly B1Table[] = [],
+  periodStandards?: PeriodStandards,
+): SummaryFields | null {
   // A fixed guid: the default one costs ~30 getRandomValues calls per document, felt over a 300-household bootstrap.
   const doc = new Y.Doc({ guid: 'summary' })
   try {
     Y.applyUpdate(doc, update)
-    return summariseDoc(doc)
+    return summariseDoc(doc, b1Tables, periodStandards)
   } catch {
     return null // a corrupt update must not stop the other households' summaries; the lazy refresh tries again
   } finally {

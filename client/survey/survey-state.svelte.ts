@@ -7,6 +7,7 @@ import type { Attributes, Income, Location, Member, PhotoRef } from '../../share
 import { localToday, type Parsed } from './answers.ts'
 import { Live } from './live.svelte.ts'
 import { surveyView, type SurveyView } from './survey-view.ts'
+import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { pathToInProgress } from './workflow-path.ts'
 import { ALL_STEPS, QUICK_END_STEPS, type StepId } from './steps.ts'
@@ -35,23 +36,35 @@ export class SurveyState {
   /** Reviewers see the form read-only: the view says not editable, and every write is refused before the document. */
   readonly readOnly: boolean
   readonly view: SurveyView = $derived.by(() => {
-    const v = surveyView(this.snapshot, this.today, (p) => this.doc.answered(p), this.#b1Tables())
+    const v = surveyView(
+      this.snapshot,
+      this.today,
+      (p) => this.doc.answered(p),
+      this.#b1Tables(),
+      this.#periodStandards(),
+    )
     return this.readOnly ? { ...v, editable: false } : v
   })
   readonly steps: readonly StepId[] = $derived(this.view.endedAtQuickScreen ? QUICK_END_STEPS : ALL_STEPS)
 
   /** The Phiếu B1 point tables (a getter, so a table fetched while the form is open takes effect). */
   readonly #b1Tables: () => readonly B1Table[]
+  readonly #periodStandards: () => PeriodStandards
 
   constructor(
     doc: HouseholdDoc,
     user: SurveyUser,
-    options: { readOnly?: boolean; b1Tables?: () => readonly B1Table[] } = {},
+    options: {
+      readOnly?: boolean
+      b1Tables?: () => readonly B1Table[]
+      periodStandards?: () => PeriodStandards
+    } = {},
   ) {
     this.doc = doc
     this.user = user
     this.readOnly = options.readOnly ?? false
     this.#b1Tables = options.b1Tables ?? (() => [])
+    this.#periodStandards = options.periodStandards ?? (() => ({}))
     this.#live = new Live(
       (fn) => doc.onChange(fn),
       () => doc.read(),

@@ -6,7 +6,7 @@ import { isLocked, type HistoryEntry } from '../../shared/doc/workflow.ts'
 import { personalIdCheck, type PersonalIdWarning } from '../../shared/household/personal-id.ts'
 import type { Category, Member, Reason, Status } from '../../shared/household/types.ts'
 import { referenceDateOf, resolveStandard, type Classification } from '../../shared/rules/classify.ts'
-import { recordCategory } from '../../shared/doc/record-category.ts'
+import { periodStandardOf, recordCategory, type PeriodStandards } from '../../shared/doc/record-category.ts'
 import type { B1Score, B1Table } from '../../shared/rules/b1-table.ts'
 import type { Standard } from '../../shared/rules/standard-types.ts'
 import { birthDateError } from './answers.ts'
@@ -99,12 +99,13 @@ export function surveyView(
   today: string,
   answered: Answered = () => true,
   b1Tables: readonly B1Table[] = [],
+  periodStandards?: PeriodStandards,
 ): SurveyView {
   const { household, workflow, screen } = snapshot
   let standard: Standard | null = null
   let referenceDate: string | null = null
   try {
-    standard = resolveStandard(household, undefined)
+    standard = resolveStandard(household, periodStandardOf(household.period, periodStandards))
     referenceDate = referenceDateOf(household, standard)
   } catch {
     // no standard for this period: shown as a classification error below
@@ -131,7 +132,7 @@ export function surveyView(
     return { member, index, age, fields, birthError, unanswered, personalIdWarnings: warnings }
   })
 
-  const record = recordCategory({ household, screen, b1Answers: snapshot.b1Answers }, { b1Tables })
+  const record = recordCategory({ household, screen, b1Answers: snapshot.b1Answers }, { b1Tables, periodStandards })
   const { classification, classificationError, endedAtQuickScreen, category, b1Table, b1 } = record
 
   const names = new Map(household.members.map((m, i) => [m.id, m.fullName.trim() || `#${i + 1}`]))

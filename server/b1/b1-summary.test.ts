@@ -1,16 +1,19 @@
 // The server classifies with the loaded Phiếu B1 point table: a phone answers the table's items and commits through the
 // relay; the summary row's category is the one the phone computes with the same table (and not what the provisional
-// cut-off would give). Real server on port 0, real SQLite file, real WebSocket client.
+// cut-off would give); a load's background reclassification reaches live consoles as commits do. Real server on port 0,
+// real SQLite file, real WebSocket clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordCategory } from '../../shared/doc/record-category.ts'
 import { testB1Table } from '../../shared/test-support/b1-tables.ts'
 import { replicaFrom } from '../test-support/sync-world.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from '../relay/test-client.ts'
+import { LiveClient } from '../live/test-support/live-client.ts'
 
 let server: RelayTestServer
 let enumToken = ''
 let adminToken = ''
+let supToken = ''
 // Unit 19900 is a phường: urban. Cut-offs 120 / 140, below the provisional urban 175.
 const table = testB1Table({ version: 'urban-1' }, 'urban')
 
@@ -20,6 +23,7 @@ beforeAll(async () => {
   server.seedHouseholds(['hh-1', 'hh-2', 'hh-3'], 'va')
   enumToken = (await server.addUser('an', 'enumerator', { villages: ['va'] })).token
   adminToken = (await server.addUser('admin', 'admin')).token
+  supToken = (await server.addUser('sup', 'supervisor', { unitCode: '19900' })).token
 })
 afterAll(() => server.stop())
 
@@ -52,7 +56,7 @@ const loadTable = () =>
   })
 
 describe('server summary with a B1 point table', () => {
-  it('a household scored before the table is reclassified with it once the table is loaded', async () => {
+  it('a household scored before the table is reclassified with it once the table is loaded, and a /live subscriber sees the new category', async () => {
     // Without a table the phone has the single box: a typed 160 is at or below the provisional urban 175.
     const c = await SyncClient.connect({ url: server.url, token: enumToken, deviceId: 'phone-500' })
     await c.hello()
@@ -64,11 +68,17 @@ describe('server summary with a B1 point table', () => {
     const provisional = recordCategory(r.household.read()).category
     expect(['poor', 'near_poor']).toContain(provisional)
     expect(categoryOf('hh-3')).toBe(provisional)
+    const sup = await LiveClient.connect(server.url, supToken)
+    expect(await sup.subscribe()).toMatchObject({ type: 'subscribed', units: ['19900'] })
+    const from = sup.messages.length
 
     expect((await loadTable()).status).toBe(201)
     // The table's near-poor cut-off is 140: the phone now says not poor, and so does the server once it has reclassified.
     expect(recordCategory(r.household.read(), { b1Tables: [table] }).category).toBe('not_poor')
     await expect.poll(() => categoryOf('hh-3'), { timeout: 30_000 }).toBe('not_poor')
+    // No commit touched hh-3: the pin delta comes from the reclassification itself.
+    expect(await sup.pin('hh-3', (p) => p.category === 'not_poor', from)).toMatchObject({ id: 'hh-3' })
+    await sup.close()
   })
 
   it('a relay commit of B1 answers gets the category the phone computes with the same table', async () => {

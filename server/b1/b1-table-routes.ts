@@ -23,6 +23,8 @@ export interface B1TableRouteDeps {
   /** Stored households are reclassified with a newly loaded table (in the background) when present. */
   docStore?: DocStore | undefined
   logError?: (err: unknown) => void
+  /** Told which households' categories the reclassification changed (the live console feed). */
+  onReclassified?: (householdIds: readonly string[]) => void
 }
 
 export function b1TableRoutes(app: Hono<AppEnv>, deps: B1TableRouteDeps): void {
@@ -59,7 +61,7 @@ export function b1TableRoutes(app: Hono<AppEnv>, deps: B1TableRouteDeps): void {
     const docStore = deps.docStore
     if (docStore) {
       reclassifying = reclassifying
-        .then(() => reclassifyStandard(deps.db, docStore, table.standard))
+        .then(() => reclassifyStandard(deps.db, docStore, table.standard, deps.onReclassified))
         .catch((err: unknown) => (deps.logError ?? console.error)(err))
     }
     return c.json(out, 201)

@@ -4,6 +4,7 @@
 import type { Db } from '../db/open.ts'
 import type { AreaType } from '../../shared/household/types.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
+import type { Standard } from '../../shared/rules/standard-types.ts'
 
 export interface B1TableRow {
   id: number
@@ -23,10 +24,12 @@ export interface B1TableStore {
   list(): B1TableRow[]
   /** The active tables (at most one per standard and area type). */
   active(): B1Table[]
-  /** Households of the review periods (years) `from`…`to`, with their summary category, in id order after `afterId`. */
-  householdsOfPeriods(
-    from: number,
-    to: number,
+  /**
+   * Households of the review periods that name `standard` (a period the database does not hold: by its year), with
+   * their summary category, in id order after `afterId`.
+   */
+  householdsOfStandard(
+    standard: Pick<Standard, 'id' | 'periods'>,
     afterId: string,
     limit: number,
   ): { id: string; category: string; deprivationCount: number }[]
@@ -76,8 +79,10 @@ export function createB1TableStore(db: Db): B1TableStore {
   const selectCurrent = db.prepare(`${SELECT} WHERE t.standard = ? AND t.area_type = ? AND t.active = 1`)
   const deactivate = db.prepare('UPDATE b1_tables SET active = 0 WHERE id = ?')
   const selectHouseholds = db.prepare(
-    `SELECT id, category, deprivation_count AS deprivationCount FROM households
-     WHERE CAST(period AS INTEGER) BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ?`,
+    `SELECT h.id, h.category, h.deprivation_count AS deprivationCount FROM households h
+     LEFT JOIN periods p ON p.id = h.period
+     WHERE (p.standard = ? OR (p.id IS NULL AND CAST(h.period AS INTEGER) BETWEEN ? AND ?)) AND h.id > ?
+     ORDER BY h.id LIMIT ?`,
   )
   const updateCategory = db.prepare('UPDATE households SET category = ?, deprivation_count = ? WHERE id = ?')
   const insert = db.prepare(
@@ -98,8 +103,12 @@ export function createB1TableStore(db: Db): B1TableStore {
       }
     }),
     list: () => (selectAll.all() as Raw[]).map(toRow),
-    householdsOfPeriods: (from, to, afterId, limit) =>
-      selectHouseholds.all(from, to, afterId, limit) as { id: string; category: string; deprivationCount: number }[],
+    householdsOfStandard: (standard, afterId, limit) =>
+      selectHouseholds.all(standard.id, standard.periods.from, standard.periods.to, afterId, limit) as {
+        id: string
+        category: string
+        deprivationCount: number
+      }[],
     setCategory(id, category, deprivationCount) {
       updateCategory.run(category, deprivationCount, id)
     },

@@ -1,6 +1,7 @@
 // The report queries: aggregates of the committed summary rows (with the report facts of migration 016) of one period,
 // per commune or per village, joined to each record's predecessors for the movement tables. All SQL of reports is here.
 
+import { createPendingFactsStore } from './pending-facts-store.ts'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open.ts'
 
@@ -76,6 +77,8 @@ export interface ReportStore {
   unitName(code: string): string | undefined
   unitNames(): Map<string, string>
   villageNames(unit: string): Map<string, string>
+  /** Whether report facts of records committed before migration 016 are still being recomputed (fact-reprojection.ts). */
+  factsPending(): boolean
 }
 
 function where(alias: string, scope: Scope): string {
@@ -156,7 +159,10 @@ export function createReportStore(db: Db): ReportStore {
   const unitsStmt = db.prepare('SELECT code, name FROM units')
   const villagesStmt = db.prepare('SELECT id, name FROM villages WHERE unit_code = ?')
 
+  const pendingFacts = createPendingFactsStore(db)
+
   return {
+    factsPending: () => pendingFacts.anyPending(),
     period: (id) => periodStmt.get(id) as PeriodRow | undefined,
     earlierPeriods(id, max = 10) {
       const out: string[] = []

@@ -25,6 +25,8 @@ export interface Report {
   /** Time of the last commit to a record in the area (ms), null when none was committed yet. */
   lastCommitAt: number | null
   closedAt: number | null
+  /** Report facts of records committed before they existed are being recomputed: the figures are not final yet. */
+  recomputing: boolean
   area: ReportArea
   tables: ReportTable[]
 }
@@ -74,6 +76,7 @@ export function buildReport(
     state: period.status === 'closed' ? 'frozen' : 'live',
     lastCommitAt: store.lastCommitAt(period.id, scope),
     closedAt: period.closedAt,
+    recomputing: store.factsPending(),
     area: {
       level: city ? 'city' : q.village === null ? 'commune' : 'village',
       unit: q.unit,

@@ -2,6 +2,7 @@
 // with a bounded LRU of Y.Docs only for households being written to, and compaction of the log into the snapshot.
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
+import { createPeriodStandards } from './period-standard-store.ts'
 import { summarise } from './household-view.ts'
 import { visitFlags } from './visit-flags.ts'
 import { createProjections } from './projections.ts'
@@ -82,6 +83,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const pins = new Map<string, number>()
   const projections = createProjections(db)
   const b1Tables = createB1TableStore(db)
+  const periodStandards = createPeriodStandards(db)
 
   const insertState = db.prepare(
     `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
@@ -161,7 +163,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
       // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
       // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
-      const summary = summarise(doc, b1Tables.active())
+      const summary = summarise(doc, b1Tables.active(), periodStandards)
       projections.writeSummary(meta.id, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
       doc.destroy()
       return 1

@@ -6,7 +6,7 @@ import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { Root, type RootName } from '../../shared/doc/keys.ts'
 import { parsePath } from '../../shared/doc/paths.ts'
-import { recordCategory } from '../../shared/doc/record-category.ts'
+import { recordCategory, type PeriodStandards } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
 export interface HouseholdSummary {
@@ -46,13 +46,23 @@ export function indicatorBit(id: string): number {
   return m ? Number(m[1]) - 1 : -1
 }
 
-/** `b1Tables`: the active point tables (server/b1/b1-table-store.ts active()). */
-export function summarise(doc: Y.Doc, b1Tables?: readonly B1Table[]): HouseholdSummary {
+/**
+ * `b1Tables`: the active point tables (server/b1/b1-table-store.ts active()); `periodStandards`: the standard each period
+ * names (period-standard-store.ts) — without it, or for a period it does not know, the standard follows the year.
+ */
+export function summarise(
+  doc: Y.Doc,
+  b1Tables?: readonly B1Table[],
+  periodStandards?: PeriodStandards,
+): HouseholdSummary {
   const snapshot = new HouseholdDoc(doc).read()
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
-  const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot, { b1Tables })
+  const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot, {
+    b1Tables,
+    periodStandards,
+  })
   let deprivationMask = 0
   if (!endedAtQuickScreen)
     for (const id of classification?.deprivations ?? []) {

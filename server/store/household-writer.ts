@@ -9,6 +9,7 @@ import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
+import { createPeriodStandards } from './period-standard-store.ts'
 import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
@@ -144,6 +145,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const bindings = createClientIdBindings(db)
   const projections = createProjections(db)
   const b1Tables = createB1TableStore(db)
+  const periodStandards = createPeriodStandards(db)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
   /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
@@ -205,7 +207,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       }
       const doc = docStore.openDoc(id)
       if (!doc) continue
-      const summary = summarise(doc, b1Tables.active())
+      const summary = summarise(doc, b1Tables.active(), periodStandards)
       const before = committedSummary.get(doc)
       const sameIndexed =
         before !== undefined &&

@@ -70,12 +70,15 @@ export interface Projections {
   valueOfItem(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
 }
 
+/** The version of the report facts a summary write stores (migration 017); rows below it are re-projected. */
+export const FACTS_VERSION = 1
+
 const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
 
 /** The report facts (migration 016) ride on the summary UPDATE: the row is rewritten anyway, no second write. */
-const FACT_SET = `deprivation_mask = ?, ethnic_minority = ?, meritorious = ?, no_working_capacity = ?,
-       social_protection = ?, farming = ?, causes = ?, member_count = ?`
-const factValues = (f: ReportFacts): (number | string)[] => [
+export const FACT_SET = `deprivation_mask = ?, ethnic_minority = ?, meritorious = ?, no_working_capacity = ?,
+       social_protection = ?, farming = ?, causes = ?, member_count = ?, facts_version = ${FACTS_VERSION}`
+export const factValues = (f: ReportFacts): (number | string)[] => [
   f.deprivationMask,
   f.ethnicMinority,
   f.meritorious,

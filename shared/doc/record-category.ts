@@ -29,15 +29,31 @@ export interface RecordCategory {
 export interface RecordCategoryOptions {
   /** The loaded (active) Phiếu B1 point tables, at most one per standard and area type. */
   b1Tables?: readonly B1Table[]
+  /** The standard each review period names (DOMAIN.md §3); a period it does not know falls back to the year rule. */
+  periodStandards?: PeriodStandards
+}
+
+/** Period id → the id of the standard the period was opened with. */
+export type PeriodStandards = Readonly<Record<string, string>> | ((period: string) => string | undefined)
+
+/** The standard id a period names, or undefined (then classify() picks by the period's year). */
+export function periodStandardOf(period: string, standards: PeriodStandards | undefined): string | undefined {
+  if (standards === undefined) return undefined
+  if (typeof standards === 'function') return standards(period)
+  return Object.hasOwn(standards, period) ? standards[period] : undefined
 }
 
 type Input = Pick<HouseholdSnapshot, 'household' | 'screen'> & { b1Answers?: HouseholdSnapshot['b1Answers'] }
 
 /** The table that applies to a household, or null (no standard or area type yet, or no table loaded for them). */
-export function b1TableFor(household: Household, tables: readonly B1Table[] | undefined): B1Table | null {
+export function b1TableFor(
+  household: Household,
+  tables: readonly B1Table[] | undefined,
+  standardId?: string,
+): B1Table | null {
   if (!tables || tables.length === 0) return null
   try {
-    return findB1Table(tables, resolveStandard(household, undefined).id, resolveAreaType(household)) ?? null
+    return findB1Table(tables, resolveStandard(household, standardId).id, resolveAreaType(household)) ?? null
   } catch {
     return null
   }
@@ -46,7 +62,8 @@ export function b1TableFor(household: Household, tables: readonly B1Table[] | un
 export function recordCategory(snapshot: Input, options: RecordCategoryOptions = {}): RecordCategory {
   let classification: Classification | null = null
   let classificationError: string | null = null
-  const b1Table = b1TableFor(snapshot.household, options.b1Tables)
+  const standardId = periodStandardOf(snapshot.household.period, options.periodStandards)
+  const b1Table = b1TableFor(snapshot.household, options.b1Tables, standardId)
   const answers = snapshot.b1Answers ?? {}
   let household = snapshot.household
   let b1: B1Score | null = null
@@ -58,7 +75,7 @@ export function recordCategory(snapshot: Input, options: RecordCategoryOptions =
     household = { ...household, income: b1.score === null ? rest : { ...rest, b1Score: b1.score } }
   }
   try {
-    classification = classify(household, undefined, b1Table ? { b1Table } : {})
+    classification = classify(household, standardId, b1Table ? { b1Table } : {})
   } catch (e) {
     classificationError = e instanceof ClassificationError ? e.code : 'rules/error'
   }

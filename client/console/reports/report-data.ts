@@ -19,6 +19,8 @@ export interface ReportData {
   state: 'live' | 'frozen'
   lastCommitAt: number | null
   closedAt: number | null
+  /** Report facts of older records are being recomputed (the figures are not final yet). */
+  recomputing?: boolean
   area: { level: 'city' | 'commune' | 'village'; unit: string | null; village: string | null; label: string }
   tables: ReportTableData[]
 }

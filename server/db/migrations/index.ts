@@ -16,6 +16,7 @@ import { conflictQueue } from './012-conflict-queue.ts'
 import { periodCarry } from './014-period-carry.ts'
 import { b1Tables } from './015-b1-tables.ts'
 import { reportFacts } from './016-report-facts.ts'
+import { factsVersion } from './017-facts-version.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   periodCarry,
   b1Tables,
   reportFacts,
+  factsVersion,
 ]
