@@ -101,230 +101,243 @@ async function memberCount(page: Page): Promise<number> {
 }
 
 describe('browser durability', () => {
-  it('keeps every edit acknowledged as saved when the page or the browser is closed mid-edit, and syncs it', async () => {
-    const rounds = trials(2, 8)
-    for (let round = 0; round < rounds; round++) {
-      const dir = mkdtempSync(join(tmpdir(), 'rasoat-phone-'))
-      userDirs.push(dir)
-      let context = await launchPhone(dir)
-      let page = await firstPage(context)
+  it(
+    'keeps every edit acknowledged as saved when the page or the browser is closed mid-edit, and syncs it',
+    async () => {
+      const rounds = trials(2, 8)
+      for (let round = 0; round < rounds; round++) {
+        const dir = mkdtempSync(join(tmpdir(), 'rasoat-phone-'))
+        userDirs.push(dir)
+        let context = await launchPhone(dir)
+        let page = await firstPage(context)
+        await page.goto(e.baseUrl)
+        await e.login(page)
+        await waitForServiceWorker(page)
+
+        await context.setOffline(true)
+        await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
+        const rows = page.getByTestId('household-row')
+        const rowId = await rows.nth(Math.floor(rnd() * Math.min(4, await rows.count()))).getAttribute('data-id')
+        const id = await openHousehold(page, rowId ?? undefined)
+
+        // An edit the app acknowledges: "saved on phone".
+        const saved = area()
+        await setFloorArea(page, saved)
+        await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
+        figures.edits++
+        figures.acknowledged++
+
+        // Then a member is added and, at random, the name is being typed (no blur) or nothing more happens.
+        const before = await memberCount(page)
+        await page.getByTestId('btn-add-member').click()
+        figures.edits++
+        const typing = rnd() < 0.5
+        if (typing) await page.getByTestId(`field-members.${before}.fullName`).fill(pick(NAMES))
+        // Whatever the indicator says at this moment is what the app has promised.
+        const addAcknowledged = (await saveState(page).getAttribute('data-state')) === 'saved'
+        if (addAcknowledged) figures.acknowledged++
+
+        const wholeBrowser = round % 2 === 1
+        if (wholeBrowser) {
+          await context.close() // the process goes away: nothing more runs in the page
+          figures.browserCloses++
+          context = await launchPhone(dir)
+          await context.setOffline(true)
+          page = await firstPage(context)
+        } else {
+          await page.close({ runBeforeUnload: false })
+          figures.pageCloses++
+          page = await context.newPage()
+        }
+        await reopenOffline(page, id)
+
+        const keptArea = await floorArea(page)
+        if (keptArea !== saved) figures.losses++
+        expect(keptArea).toBe(saved)
+        const after = await memberCount(page)
+        if (addAcknowledged && after !== before + 1) figures.losses++
+        expect(after).toBe(addAcknowledged ? before + 1 : after)
+        expect([before, before + 1]).toContain(after)
+
+        // Back online, the phone's state reaches the server whole.
+        await context.setOffline(false)
+        await saveState(page).and(page.locator('[data-state="synced"]')).waitFor()
+        const onServer = await serverHousehold(e.server, id)
+        expect(onServer?.dwelling.floorAreaM2).toBe(Number(saved))
+        expect(onServer?.members.length).toBe(after)
+        await closeHousehold(page)
+        await context.close()
+        figures.trials++
+      }
+    },
+    SCENARIO_MS,
+  )
+
+  it(
+    'tells the user when storage is full, keeps what was saved, writes nothing half, and resumes when space is freed',
+    async () => {
+      const { page, context } = await e.newPhone()
       await page.goto(e.baseUrl)
       await e.login(page)
       await waitForServiceWorker(page)
-
       await context.setOffline(true)
       await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-      const rows = page.getByTestId('household-row')
-      const rowId = await rows.nth(Math.floor(rnd() * Math.min(4, await rows.count()))).getAttribute('data-id')
-      const id = await openHousehold(page, rowId ?? undefined)
-
-      // An edit the app acknowledges: "saved on phone".
-      const saved = area()
-      await setFloorArea(page, saved)
+      const id = await openHousehold(page)
+      const first = area()
+      await setFloorArea(page, first)
       await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
       figures.edits++
       figures.acknowledged++
 
-      // Then a member is added and, at random, the name is being typed (no blur) or nothing more happens.
-      const before = await memberCount(page)
-      await page.getByTestId('btn-add-member').click()
+      // A small quota for the origin, then storage filled by a page script until IndexedDB refuses.
+      const cdp = await context.newCDPSession(page)
+      const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl, quotaSize: usage + 4 * 1024 * 1024 })
+      const fill = () =>
+        page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const req = indexedDB.open('durability-filler', 1)
+            req.onupgradeneeded = () => req.result.createObjectStore('blobs', { autoIncrement: true })
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+          const put = (size: number) =>
+            new Promise<string>((resolve) => {
+              const bytes = new Uint8Array(size)
+              for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
+              const tx = db.transaction('blobs', 'readwrite')
+              tx.objectStore('blobs').add(bytes)
+              tx.oncomplete = () => resolve('ok')
+              tx.onabort = () => resolve(tx.error?.name ?? 'aborted')
+            })
+          let refused = 0
+          for (let size = 512 * 1024; size >= 64; size = Math.floor(size / 2)) {
+            for (;;) {
+              const r = await put(size)
+              if (r === 'ok') continue
+              if (r !== 'QuotaExceededError') throw new Error(`filler write failed: ${r}`)
+              refused++
+              break
+            }
+          }
+          db.close()
+          return refused
+        })
+      const freeSpace = () =>
+        page.evaluate(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const req = indexedDB.deleteDatabase('durability-filler')
+              req.onsuccess = () => resolve()
+              req.onerror = () => reject(req.error)
+            }),
+        )
+      expect(await fill()).toBeGreaterThan(0)
+      figures.quotaErrors++
+
+      // An edit now cannot be stored: the user is told, in Vietnamese, and the form does not claim "saved".
+      const second = area()
+      await setFloorArea(page, second)
       figures.edits++
-      const typing = rnd() < 0.5
-      if (typing) await page.getByTestId(`field-members.${before}.fullName`).fill(pick(NAMES))
-      // Whatever the indicator says at this moment is what the app has promised.
-      const addAcknowledged = (await saveState(page).getAttribute('data-state')) === 'saved'
-      if (addAcknowledged) figures.acknowledged++
+      await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
+      expect(await saveState(page).getAttribute('data-state')).toBe('saving')
 
-      const wholeBrowser = round % 2 === 1
-      if (wholeBrowser) {
-        await context.close() // the process goes away: nothing more runs in the page
-        figures.browserCloses++
-        context = await launchPhone(dir)
-        await context.setOffline(true)
-        page = await firstPage(context)
-      } else {
-        await page.close({ runBeforeUnload: false })
-        figures.pageCloses++
-        page = await context.newPage()
-      }
-      await reopenOffline(page, id)
+      // Space freed: the app saves by itself.
+      await freeSpace()
+      await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
+      figures.acknowledged++
+      await closeHousehold(page)
 
-      const keptArea = await floorArea(page)
-      if (keptArea !== saved) figures.losses++
-      expect(keptArea).toBe(saved)
-      const after = await memberCount(page)
-      if (addAcknowledged && after !== before + 1) figures.losses++
-      expect(after).toBe(addAcknowledged ? before + 1 : after)
-      expect([before, before + 1]).toContain(after)
+      // Full again, then the app is reloaded: what was saved is there and the household opens whole.
+      expect(await fill()).toBeGreaterThan(0)
+      figures.quotaErrors++
+      await page.reload()
+      await unlock(page) // the lock's own bookkeeping cannot be written: the user gets in all the same, and is told
+      await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
+      await openHousehold(page, id)
+      const kept = await floorArea(page)
+      if (kept !== second) figures.losses++
+      expect(kept).toBe(second)
 
-      // Back online, the phone's state reaches the server whole.
+      await freeSpace()
       await context.setOffline(false)
       await saveState(page).and(page.locator('[data-state="synced"]')).waitFor()
-      const onServer = await serverHousehold(e.server, id)
-      expect(onServer?.dwelling.floorAreaM2).toBe(Number(saved))
-      expect(onServer?.members.length).toBe(after)
+      expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(Number(second))
       await closeHousehold(page)
-      await context.close()
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl })
       figures.trials++
-    }
-  }, SCENARIO_MS)
+    },
+    SCENARIO_MS,
+  )
 
-  it('tells the user when storage is full, keeps what was saved, writes nothing half, and resumes when space is freed', async () => {
-    const { page, context } = await e.newPhone()
-    await page.goto(e.baseUrl)
-    await e.login(page)
-    await waitForServiceWorker(page)
-    await context.setOffline(true)
-    await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-    const id = await openHousehold(page)
-    const first = area()
-    await setFloorArea(page, first)
-    await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
-    figures.edits++
-    figures.acknowledged++
-
-    // A small quota for the origin, then storage filled by a page script until IndexedDB refuses.
-    const cdp = await context.newCDPSession(page)
-    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl, quotaSize: usage + 4 * 1024 * 1024 })
-    const fill = () =>
-      page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open('durability-filler', 1)
-          req.onupgradeneeded = () => req.result.createObjectStore('blobs', { autoIncrement: true })
-          req.onsuccess = () => resolve(req.result)
-          req.onerror = () => reject(req.error)
-        })
-        const put = (size: number) =>
-          new Promise<string>((resolve) => {
-            const bytes = new Uint8Array(size)
-            for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
-            const tx = db.transaction('blobs', 'readwrite')
-            tx.objectStore('blobs').add(bytes)
-            tx.oncomplete = () => resolve('ok')
-            tx.onabort = () => resolve(tx.error?.name ?? 'aborted')
-          })
-        let refused = 0
-        for (let size = 512 * 1024; size >= 64; size = Math.floor(size / 2)) {
-          for (;;) {
-            const r = await put(size)
-            if (r === 'ok') continue
-            if (r !== 'QuotaExceededError') throw new Error(`filler write failed: ${r}`)
-            refused++
-            break
-          }
-        }
-        db.close()
-        return refused
+  it(
+    'keeps unsynced edits across an app update and syncs them after it',
+    async () => {
+      const { page, context } = await e.newPhone()
+      // The sync socket is held (opened, never answered) until released: edits stay unsynced while the network is up.
+      let release = false
+      const held: WebSocketRoute[] = []
+      await context.routeWebSocket(/\/sync/, (ws) => {
+        if (release) ws.connectToServer()
+        else held.push(ws)
       })
-    const freeSpace = () =>
-      page.evaluate(
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const req = indexedDB.deleteDatabase('durability-filler')
-            req.onsuccess = () => resolve()
-            req.onerror = () => reject(req.error)
-          }),
-      )
-    expect(await fill()).toBeGreaterThan(0)
-    figures.quotaErrors++
+      release = true
+      await page.goto(e.baseUrl)
+      await e.login(page)
+      await waitForServiceWorker(page)
+      await page.reload()
+      await unlock(page)
+      release = false
+      for (const ws of held.splice(0)) await ws.close()
 
-    // An edit now cannot be stored: the user is told, in Vietnamese, and the form does not claim "saved".
-    const second = area()
-    await setFloorArea(page, second)
-    figures.edits++
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
-    expect(await saveState(page).getAttribute('data-state')).toBe('saving')
+      const edited: [string, string][] = []
+      const count = trials(2, 6)
+      const rows = page.getByTestId('household-row')
+      const ids: string[] = []
+      for (let i = 0; i < count; i++) ids.push((await rows.nth(i).getAttribute('data-id')) ?? '')
+      for (const rowId of ids) {
+        const id = await openHousehold(page, rowId)
+        const value = area()
+        await setFloorArea(page, value)
+        await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
+        await closeHousehold(page)
+        edited.push([id, value])
+        figures.edits++
+        figures.acknowledged++
+      }
+      expect(Number(await page.getByTestId('status-bar').getAttribute('data-unsynced'))).toBeGreaterThanOrEqual(count)
 
-    // Space freed: the app saves by itself.
-    await freeSpace()
-    await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
-    figures.acknowledged++
-    await closeHousehold(page)
+      await page.waitForFunction(() => {
+        const w = window as unknown as { __rasoat?: { update: { registered: boolean } } }
+        return w.__rasoat?.update.registered === true
+      })
+      appendFileSync(join(e.clientDir, 'sw.js'), `\n// release ${SEED}-${Date.now()}\n`)
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
+      await page.getByTestId('update-banner').waitFor()
+      await Promise.all([page.waitForEvent('load'), page.getByTestId('btn-update').click()])
+      await unlock(page)
+      figures.updates++
+      expect(
+        await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null),
+      ).toBeNull()
+      // Still unsynced after the update: the outbox was kept.
+      expect(Number(await page.getByTestId('status-bar').getAttribute('data-unsynced'))).toBeGreaterThanOrEqual(count)
+      for (const [id] of edited)
+        expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe(
+          'saved',
+        )
 
-    // Full again, then the app is reloaded: what was saved is there and the household opens whole.
-    expect(await fill()).toBeGreaterThan(0)
-    figures.quotaErrors++
-    await page.reload()
-    await unlock(page)
-    await openHousehold(page, id)
-    const kept = await floorArea(page)
-    if (kept !== second) figures.losses++
-    expect(kept).toBe(second)
-
-    await freeSpace()
-    await context.setOffline(false)
-    await saveState(page).and(page.locator('[data-state="synced"]')).waitFor()
-    expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(Number(second))
-    await closeHousehold(page)
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl })
-    figures.trials++
-  }, SCENARIO_MS)
-
-  it('keeps unsynced edits across an app update and syncs them after it', async () => {
-    const { page, context } = await e.newPhone()
-    // The sync socket is held (opened, never answered) until released: edits stay unsynced while the network is up.
-    let release = false
-    const held: WebSocketRoute[] = []
-    await context.routeWebSocket(/\/sync/, (ws) => {
-      if (release) ws.connectToServer()
-      else held.push(ws)
-    })
-    release = true
-    await page.goto(e.baseUrl)
-    await e.login(page)
-    await waitForServiceWorker(page)
-    await page.reload()
-    await unlock(page)
-    release = false
-    for (const ws of held.splice(0)) await ws.close()
-
-    const edited: [string, string][] = []
-    const count = trials(2, 6)
-    const rows = page.getByTestId('household-row')
-    const ids: string[] = []
-    for (let i = 0; i < count; i++) ids.push((await rows.nth(i).getAttribute('data-id')) ?? '')
-    for (const rowId of ids) {
-      const id = await openHousehold(page, rowId)
-      const value = area()
-      await setFloorArea(page, value)
-      await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
-      await closeHousehold(page)
-      edited.push([id, value])
-      figures.edits++
-      figures.acknowledged++
-    }
-    expect(Number(await page.getByTestId('status-bar').getAttribute('data-unsynced'))).toBeGreaterThanOrEqual(count)
-
-    await page.waitForFunction(() => {
-      const w = window as unknown as { __rasoat?: { update: { registered: boolean } } }
-      return w.__rasoat?.update.registered === true
-    })
-    appendFileSync(join(e.clientDir, 'sw.js'), `\n// release ${SEED}-${Date.now()}\n`)
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
-    await page.getByTestId('update-banner').waitFor()
-    await Promise.all([page.waitForEvent('load'), page.getByTestId('btn-update').click()])
-    await unlock(page)
-    figures.updates++
-    expect(
-      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null),
-    ).toBeNull()
-    // Still unsynced after the update: the outbox was kept.
-    expect(Number(await page.getByTestId('status-bar').getAttribute('data-unsynced'))).toBeGreaterThanOrEqual(count)
-    for (const [id] of edited)
-      expect(await page.locator(`[data-testid="household-row"][data-id="${id}"]`).getAttribute('data-sync')).toBe(
-        'saved',
-      )
-
-    // The socket is released: everything pending reaches the server.
-    release = true
-    for (const ws of held.splice(0)) await ws.close()
-    await page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor()
-    for (const [id, value] of edited) {
-      const got = (await serverHousehold(e.server, id))?.dwelling.floorAreaM2
-      if (got !== Number(value)) figures.losses++
-      expect(got).toBe(Number(value))
-    }
-    figures.trials++
-  }, SCENARIO_MS)
+      // The socket is released: everything pending reaches the server.
+      release = true
+      for (const ws of held.splice(0)) await ws.close()
+      await page.locator('[data-testid="status-bar"][data-phase="synced"][data-unsynced="0"]').waitFor()
+      for (const [id, value] of edited) {
+        const got = (await serverHousehold(e.server, id))?.dwelling.floorAreaM2
+        if (got !== Number(value)) figures.losses++
+        expect(got).toBe(Number(value))
+      }
+      figures.trials++
+    },
+    SCENARIO_MS,
+  )
 })
