@@ -378,6 +378,8 @@ export class HouseholdStore {
     if (this.#refreshing) return
     this.#refreshing = new Promise<void>((resolve) => setTimeout(resolve, 250))
       .then(() => this.#drainRefresh())
+      // Storage full or closing: reported like an outbox write; the rows stay queued and are computed again.
+      .catch((e: unknown) => this.#o.onWriteError?.(e))
       .finally(() => {
         this.#refreshing = null
         if (this.#refreshQueue.size > 0) this.#scheduleRefresh(this.#refreshQueue.values().next().value as string)
@@ -389,7 +391,12 @@ export class HouseholdStore {
       // Chunks of 40 so a 500-household bootstrap never blocks the screen for long.
       const ids = [...this.#refreshQueue].slice(0, 40)
       for (const id of ids) this.#refreshQueue.delete(id)
-      await this.#refreshNow(ids)
+      try {
+        await this.#refreshNow(ids)
+      } catch (e) {
+        for (const id of ids) this.#refreshQueue.add(id)
+        throw e
+      }
       await new Promise((r) => setTimeout(r, 0))
     }
   }
