@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core'
 import { random, report, seed, trials } from '../server/reliability/long-run.ts'
+import { EDITABLE_STATUSES } from '../client/survey/survey-view.ts'
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -74,6 +75,24 @@ async function launchPhone(dir: string): Promise<BrowserContext> {
   return context
 }
 
+/** Households shown in the list that the enumerator may still edit (a submitted one's form is read-only). */
+async function editableRowIds(page: Page, n: number): Promise<string[]> {
+  const shown = await page
+    .getByTestId('household-row')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? ''))
+  const ids = await page.evaluate(
+    ({ ids, statuses }) => {
+      const w = window as unknown as {
+        __rasoat?: { device: { index: { get(id: string): { status: string } | undefined } } }
+      }
+      return ids.filter((id) => statuses.includes(w.__rasoat?.device.index.get(id)?.status ?? ''))
+    },
+    { ids: shown, statuses: [...EDITABLE_STATUSES] as string[] },
+  )
+  expect(ids.length).toBeGreaterThanOrEqual(n)
+  return ids.slice(0, n)
+}
+
 async function firstPage(context: BrowserContext): Promise<Page> {
   return context.pages()[0] ?? (await context.newPage())
 }
@@ -116,9 +135,7 @@ describe('browser durability', () => {
 
         await context.setOffline(true)
         await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-        const rows = page.getByTestId('household-row')
-        const rowId = await rows.nth(Math.floor(rnd() * Math.min(4, await rows.count()))).getAttribute('data-id')
-        const id = await openHousehold(page, rowId ?? undefined)
+        const id = await openHousehold(page, pick(await editableRowIds(page, 4)))
 
         // An edit the app acknowledges: "saved on phone".
         const saved = area()
@@ -190,7 +207,7 @@ describe('browser durability', () => {
         await waitForServiceWorker(page)
         await context.setOffline(true)
         await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
-        const id = await openHousehold(page)
+        const id = await openHousehold(page, pick(await editableRowIds(page, 1)))
         const first = area()
         await setFloorArea(page, first)
         await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
@@ -301,9 +318,7 @@ describe('browser durability', () => {
 
       const edited: [string, string][] = []
       const count = trials(2, 6)
-      const rows = page.getByTestId('household-row')
-      const ids: string[] = []
-      for (let i = 0; i < count; i++) ids.push((await rows.nth(i).getAttribute('data-id')) ?? '')
+      const ids = await editableRowIds(page, count)
       for (const rowId of ids) {
         const id = await openHousehold(page, rowId)
         const value = area()
