@@ -1,8 +1,7 @@
 // "Synced ✓ means committed": kill -9 the real server process (server/main.ts) right after ACKs arrive, restart it on
 // the same data dir, and check that every acknowledged update is in the household state (P8).
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
@@ -16,54 +15,13 @@ import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore } from '../store/doc-store.ts'
 import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
 import { TEST_UNIT } from '../test-support/relay-server.ts'
+import { freePort, killGroup, startServerProcess } from '../test-support/server-process.ts'
 import { SyncClient } from './test-client.ts'
 
 const HOUSEHOLDS = ['hk-1', 'hk-2', 'hk-3', 'hk-4']
 let dataDir: string
 let token: string
 let child: ChildProcess | null = null
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => ok(port))
-    })
-  })
-}
-
-/** Starts `tsx server/main.ts` in its own process group and waits until it accepts connections. */
-async function startProcess(port: number): Promise<ChildProcess> {
-  const p = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: '0' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  p.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  p.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (p.exitCode !== null) throw new Error(`server exited early: ${output}`)
-    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-      () => true,
-      () => false,
-    )
-    if (up) return p
-    await new Promise((ok) => setTimeout(ok, 100))
-  }
-  throw new Error(`server did not start: ${output}`)
-}
-
-function killGroup(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((ok) => {
-    if (p.exitCode !== null || p.signalCode !== null) return ok()
-    p.once('exit', () => ok())
-    process.kill(-(p.pid as number), signal)
-  })
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'rasoat-kill9-'))
@@ -97,7 +55,7 @@ afterAll(async () => {
 
 it('P8: every ACKed update survives kill -9 of the server process', async () => {
   const port = await freePort()
-  child = await startProcess(port)
+  child = await startServerProcess(dataDir, port)
   const url = `http://127.0.0.1:${port}`
   const device = await SyncClient.connect({ url, token, deviceId: 'kim-phone' })
   await device.hello()
@@ -132,7 +90,7 @@ it('P8: every ACKed update survives kill -9 of the server process', async () => 
   expect(acked.length).toBeGreaterThanOrEqual(150)
   console.log(`kill -9 after ${acked.length} of 400 updates were ACKed`)
 
-  child = await startProcess(port)
+  child = await startServerProcess(dataDir, port)
   const after = await SyncClient.connect({ url, token, deviceId: 'kim-phone-2' })
   await after.hello()
   await after.manifest([])

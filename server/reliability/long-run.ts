@@ -1,6 +1,8 @@
 // The reliability suites' knobs: trial counts that fit `npm test` by default and longer runs under `npm run test:long`
 // (RASOAT_LONG=1), a seed that is printed and can be replayed (RASOAT_SEED), and one summary line per suite.
 
+import { seededRandom } from '../../shared/household/synthetic.ts'
+
 /** True under `npm run test:long`. */
 export const LONG = process.env.RASOAT_LONG === '1'
 
@@ -17,16 +19,7 @@ export function seed(): number {
 }
 
 /** A deterministic generator for a seed (mulberry32): the same seed replays the same faults. */
-export function random(seedValue: number): () => number {
-  let a = seedValue >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const random = seededRandom
 
 /** One line per suite run, the figures RELIABILITY.md quotes: `RELIABILITY <suite> seed=… key=value …`. */
 export function report(suite: string, seedValue: number, figures: Record<string, number | string>): void {
