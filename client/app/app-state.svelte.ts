@@ -205,12 +205,8 @@ export class AppState {
     this.busy = true
     try {
       if (!(await this.deps.sessions.unlock(session, password))) return false
-      // With the phone's storage full the lock's bookkeeping cannot be written: the user is told and still gets in
-      // (to sync, or to see what was saved), the lock state held in memory.
-      let failedWrite: unknown = null
-      await this.lock.passwordEntered().catch((e: unknown) => (failedWrite = e))
+      await this.lock.passwordEntered()
       if (this.phase !== 'ready') await this.#enter(session)
-      if (failedWrite !== null) this.deps.device.onWriteError(failedWrite)
       return true
     } finally {
       this.busy = false

@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
-import { appendDocUpdate, docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
+import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
 import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc, summariseUpdate, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
@@ -104,13 +104,6 @@ export class HouseholdStore {
     // Ids 0–15 are reserved for the server; Yjs picks a random uint32, so this almost never runs.
     while (isReservedClientId(doc.clientID)) doc.clientID = Math.floor(Math.random() * 0xffffffff)
     const persistence = new IndexeddbPersistence(docDatabaseName(id), doc)
-    // y-indexeddb stores every update the moment it happens. A local edit goes to the outbox first and to the document
-    // store after that commit (#flushLive): stored the other way round, a page that dies before the outbox batch is
-    // written keeps on the phone an edit that is never sent, and the form says "synced".
-    doc.off('update', persistence._storeUpdate)
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === persistence || toEditOrigin(origin).kind !== 'local') persistence._storeUpdate(update, origin)
-    })
     await persistence.whenSynced
     // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
     const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
@@ -213,8 +206,6 @@ export class HouseholdStore {
       try {
         const rows = await this.#o.summary.appendOutbox([entry], now)
         this.#o.index.put(rows)
-        // Failing here (quota) retries the whole write: a second outbox row of the same update is harmless.
-        if (live.persistence.db) await appendDocUpdate(live.persistence.db, update)
       } catch (e) {
         // Not committed (quota, IndexedDB closing): put the update back so it is retried, never dropped.
         live.buffer.unshift(update)
@@ -381,8 +372,6 @@ export class HouseholdStore {
     if (this.#refreshing) return
     this.#refreshing = new Promise<void>((resolve) => setTimeout(resolve, 250))
       .then(() => this.#drainRefresh())
-      // Storage full or closing: reported like an outbox write; the rows stay queued and are computed again.
-      .catch((e: unknown) => this.#o.onWriteError?.(e))
       .finally(() => {
         this.#refreshing = null
         if (this.#refreshQueue.size > 0) this.#scheduleRefresh(this.#refreshQueue.values().next().value as string)
@@ -394,12 +383,7 @@ export class HouseholdStore {
       // Chunks of 40 so a 500-household bootstrap never blocks the screen for long.
       const ids = [...this.#refreshQueue].slice(0, 40)
       for (const id of ids) this.#refreshQueue.delete(id)
-      try {
-        await this.#refreshNow(ids)
-      } catch (e) {
-        for (const id of ids) this.#refreshQueue.add(id)
-        throw e
-      }
+      await this.#refreshNow(ids)
       await new Promise((r) => setTimeout(r, 0))
     }
   }
