@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { openSummaryDb, SummaryDb } from '../storage/summary-db.ts'
-import { AppLock, LOCK_SETTING, PIN_ATTEMPTS, type LockSettings } from './app-lock.ts'
+import { AppLock, LOCK_SETTING, PIN_ATTEMPTS, PinWriteError, type LockSettings } from './app-lock.ts'
 
 let n = 0
 async function setup(start = new Date(2026, 11, 4, 8, 0).getTime()) {
@@ -109,5 +109,29 @@ describe('AppLock', () => {
     await lock.forgetPin()
     expect(lock.hasPin).toBe(false)
     expect(lock.pinUsable).toBe(false)
+  })
+
+  it('with storage full no PIN is checked (its try could not be counted): the password is asked for', async () => {
+    const { lock, summary, reopen } = await setup()
+    await lock.passwordEntered()
+    await lock.setPin('1357', '1357')
+    lock.lock()
+    expect(await lock.tryPin('0000')).toBe('wrong')
+    const setSetting = summary.setSetting.bind(summary)
+    summary.setSetting = () => Promise.reject(new DOMException('full', 'QuotaExceededError'))
+    const refused = await lock.tryPin('1357').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(PinWriteError)
+    expect((refused as PinWriteError).result).toBe('password-required')
+    expect(lock.locked).toBe(true)
+    expect(lock.pinUsable).toBe(false)
+    expect(await lock.tryPin('1357')).toBe('password-required')
+    // Reopening the app with storage still full grants no fresh tries: the stored count is what it was.
+    expect((await reopen()).settings.failedPins).toBe(1)
+    // The password opens it and, with space again, the PIN works again.
+    summary.setSetting = setSetting
+    await lock.passwordEntered()
+    lock.lock()
+    expect(await lock.tryPin('1357')).toBe('ok')
+    expect((await reopen()).settings.failedPins).toBe(0)
   })
 })

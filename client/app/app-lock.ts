@@ -38,6 +38,16 @@ export function sameWorkingDay(a: number, b: number): boolean {
 }
 
 /** Plain state (no runes, so Node tests run it); screens observe it through subscribe (AppState bridges it). */
+/** The PIN was checked but the lock's record of it could not be stored: `result` is the answer to act on. */
+export class PinWriteError extends Error {
+  constructor(
+    readonly result: PinResult,
+    cause: unknown,
+  ) {
+    super('the lock settings could not be stored', { cause })
+  }
+}
+
 export class AppLock {
   #locked = false
   settings: LockSettings = { pin: null, minutes: DEFAULT_LOCK_MINUTES, failedPins: 0, passwordAt: null }
@@ -128,16 +138,31 @@ export class AppLock {
     this.locked = true
   }
 
-  /** Checks a PIN; a wrong one counts (stored), and after PIN_ATTEMPTS only the password opens. */
+  /**
+   * Checks a PIN; every try counts (stored) until one is right, and after PIN_ATTEMPTS only the password opens. The try
+   * is stored before the PIN is checked: when storage is full no PIN is checked at all (the password still opens),
+   * since a count that cannot be stored would let reopening the app grant fresh tries.
+   */
   async tryPin(pin: string): Promise<PinResult> {
-    if (!this.pinUsable || !this.settings.pin) return 'password-required'
-    if (PIN_PATTERN.test(pin) && (await checkPassword(pin, this.settings.pin))) {
+    const verifier = this.settings.pin
+    if (!this.pinUsable || !verifier) return 'password-required'
+    const counted = { ...this.settings, failedPins: this.settings.failedPins + 1 }
+    try {
+      await this.#save(counted)
+    } catch (e) {
+      this.settings = { ...counted, failedPins: PIN_ATTEMPTS }
+      this.#changed()
+      throw new PinWriteError('password-required', e)
+    }
+    if (PIN_PATTERN.test(pin) && (await checkPassword(pin, verifier))) {
       this.locked = false
       this.#lastActive = this.now()
-      if (this.settings.failedPins > 0) await this.#save({ ...this.settings, failedPins: 0 })
+      // Not stored (storage just filled up): one try fewer next time; the caller is told, the app is open.
+      await this.#save({ ...this.settings, failedPins: 0 }).catch((e: unknown) => {
+        throw new PinWriteError('ok', e)
+      })
       return 'ok'
     }
-    await this.#save({ ...this.settings, failedPins: this.settings.failedPins + 1 })
     return this.pinUsable ? 'wrong' : 'password-required'
   }
 

@@ -3,7 +3,7 @@
 
 import { createSubscriber } from 'svelte/reactivity'
 import type { SyncStatus } from '../sync/sync-client.ts'
-import { AppLock, type LockSettings, type PinResult } from './app-lock.ts'
+import { AppLock, PinWriteError, type LockSettings, type PinResult } from './app-lock.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
@@ -205,8 +205,12 @@ export class AppState {
     this.busy = true
     try {
       if (!(await this.deps.sessions.unlock(session, password))) return false
-      await this.lock.passwordEntered()
+      // With the phone's storage full the lock's bookkeeping cannot be written: the user is told and still gets in
+      // (to sync, or to see what was saved), the lock state held in memory.
+      let failedWrite: unknown = null
+      await this.lock.passwordEntered().catch((e: unknown) => (failedWrite = e))
       if (this.phase !== 'ready') await this.#enter(session)
+      if (failedWrite !== null) this.deps.device.onWriteError(failedWrite)
       return true
     } finally {
       this.busy = false
@@ -219,8 +223,16 @@ export class AppState {
     if (!session) return 'password-required'
     this.busy = true
     try {
-      const r = await this.lock.tryPin(pin)
+      // A write the lock could not make (storage full) is reported; a correct PIN still opens the app, a wrong one
+      // then asks for the password.
+      let failedWrite: unknown = null
+      const r = await this.lock.tryPin(pin).catch((e: unknown): PinResult => {
+        if (!(e instanceof PinWriteError)) throw e
+        failedWrite = e.cause
+        return e.result
+      })
       if (r === 'ok' && this.phase !== 'ready') await this.#enter(session)
+      if (failedWrite !== null) this.deps.device.onWriteError(failedWrite)
       return r
     } finally {
       this.busy = false

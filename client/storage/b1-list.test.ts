@@ -16,7 +16,7 @@ describe('household list with B1 point tables', () => {
   it('refreshAll recomputes the categories with the tables now in force', async () => {
     const summary = new SummaryDb(await openSummaryDb(indexedDB, 'rasoat-b1-list'))
     const index = new HouseholdIndex(await summary.allHouseholds())
-    const store = new HouseholdStore({ summary, index, idb: indexedDB, batchMs: 10, onOutbox: () => {} })
+    const store = new HouseholdStore({ summary, index, idb: indexedDB, onOutbox: () => {} })
     const sync = new DeviceSyncStore(summary, index, store)
     const h = makeHousehold({ unit: '19900', income: { b1Score: 160 } })
     const doc = HouseholdDoc.create(h, { clientId: 1 })

@@ -30,3 +30,14 @@ export function deleteDocDatabase(factory: IDBFactory, householdId: string): Pro
 export function docWritesCommitted(db: IDBDatabase): Promise<void> {
   return transact(db, 'updates', 'readwrite', () => undefined, 'strict')
 }
+
+/** Store one update in y-indexeddb's layout; resolves once committed (a quota error rejects, nothing is written). */
+export function appendDocUpdate(db: IDBDatabase, update: Uint8Array): Promise<void> {
+  return transact(
+    db,
+    'updates',
+    'readwrite',
+    async (tx) => void (await request(tx.objectStore('updates').add(update))),
+    'strict',
+  )
+}

@@ -1,13 +1,13 @@
 // Household documents on the device: a Y.Doc persisted by y-indexeddb, opened only while on screen; local edits go
-// to the strict outbox in batches; remote updates land in the inbox (one transaction for many households) and are
+// to the strict outbox before the task that made them ends, then to the document store; remote updates land in the inbox (one transaction for many households) and are
 // merged into a household's y-indexeddb store the next time it opens. Summary rows are recomputed after changes.
 
 import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import * as Y from 'yjs'
-import { IndexeddbPersistence } from 'y-indexeddb'
+import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
-import { docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
+import { appendDocUpdate, docDatabaseName, docWritesCommitted, readDocUpdates, deleteDocDatabase } from './doc-files.ts'
 import type { HouseholdIndex } from './household-index.ts'
 import { summariseDoc, summariseUpdate, type SummaryFields } from './household-summary.ts'
 import { currentAt } from '../../shared/doc/apply-update.ts'
@@ -34,8 +34,6 @@ export interface HouseholdStoreOptions {
   /** An outbox write failed (quota, storage closed); the update is kept in memory and retried. */
   onWriteError?: (error: unknown) => void
   now?: () => number
-  /** Local updates are gathered this long and written in one strict transaction. */
-  batchMs?: number
 }
 
 interface Live {
@@ -46,10 +44,29 @@ interface Live {
   buffer: Uint8Array[]
   /** Updates handed to an outbox transaction that has not committed yet. */
   inWrite: number
+  /** The retry after a failed outbox write. */
   timer: ReturnType<typeof setTimeout> | null
+  /** A write of the buffer is queued for the end of the current task. */
+  queued: boolean
   writing: Promise<void>
   /** Closed by every user while an outbox write had failed: kept open (counted, exported, retried) until it lands. */
   stranded: boolean
+}
+
+const compacting = new WeakSet<IndexeddbPersistence>()
+
+/** y-indexeddb's merge of its stored updates, a second later and only once no local edit is pending. */
+function deferCompaction(persistence: IndexeddbPersistence, localPending: () => boolean): void {
+  if (compacting.has(persistence)) return
+  compacting.add(persistence)
+  const run = (): void => {
+    if (persistence._destroyed) return void compacting.delete(persistence)
+    if (localPending()) return void setTimeout(run, 1000)
+    compacting.delete(persistence)
+    // Failing (storage full, closing) leaves the updates unmerged, which loses nothing.
+    storeState(persistence, false).catch(() => undefined)
+  }
+  setTimeout(run, 1000)
 }
 
 export class HouseholdStore {
@@ -104,6 +121,22 @@ export class HouseholdStore {
     // Ids 0–15 are reserved for the server; Yjs picks a random uint32, so this almost never runs.
     while (isReservedClientId(doc.clientID)) doc.clientID = Math.floor(Math.random() * 0xffffffff)
     const persistence = new IndexeddbPersistence(docDatabaseName(id), doc)
+    // y-indexeddb stores every update the moment it happens. A local edit goes to the outbox first and to the document
+    // store after that commit (#flushLive): stored the other way round, a page that dies between the two keeps on the
+    // phone an edit that is never sent, and the form says "synced". Replayed outbox rows restore the other case.
+    doc.off('update', persistence._storeUpdate)
+    let localPending = (): boolean => false
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== persistence && toEditOrigin(origin).kind === 'local') return
+      persistence._storeUpdate(update, origin)
+      // After 500 stored updates y-indexeddb merges them into the state of the whole in-memory doc, which may hold a
+      // local edit still on its way to the outbox: the merge waits until none is.
+      if (persistence._storeTimeoutId !== null) {
+        clearTimeout(persistence._storeTimeoutId as ReturnType<typeof setTimeout>)
+        persistence._storeTimeoutId = null
+        deferCompaction(persistence, () => localPending())
+      }
+    })
     await persistence.whenSynced
     // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
     const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
@@ -127,6 +160,7 @@ export class HouseholdStore {
       buffer: [],
       inWrite: 0,
       timer: null,
+      queued: false,
       writing: Promise.resolve(),
       stranded: false,
     }
@@ -135,8 +169,9 @@ export class HouseholdStore {
       if (origin === persistence || toEditOrigin(origin).kind !== 'local') return
       live.buffer.push(update)
       this.#pendingChanged()
-      if (live.timer === null) live.timer = setTimeout(() => void this.#flushLive(id, live), this.#o.batchMs ?? 300)
+      this.#queueWrite(id, live)
     })
+    localPending = () => live.buffer.length + live.inWrite > 0 || live.queued
     doc.on('update', () => this.#scheduleRefresh(id))
     this.#live.set(id, live)
     // Remote updates that arrived between the inbox read above and now went to the inbox only.
@@ -191,6 +226,21 @@ export class HouseholdStore {
     live.doc.destroy()
   }
 
+  /**
+   * A local edit is written before the task that made it ends: the updates of one task (a form action) share one
+   * transaction, and edits made while a write is in flight follow in the next one as soon as it commits. There is no
+   * batching window in which a page that dies would keep an edit in memory only, or (below) in the document store
+   * without the outbox.
+   */
+  #queueWrite(id: string, live: Live): void {
+    if (live.queued || live.timer !== null || live.inWrite > 0) return
+    live.queued = true
+    queueMicrotask(() => {
+      live.queued = false
+      void this.#flushLive(id, live)
+    })
+  }
+
   /** Write buffered local updates of one open household to the outbox now (one strict transaction). */
   #flushLive(id: string, live: Live): Promise<void> {
     if (live.timer !== null) clearTimeout(live.timer)
@@ -206,6 +256,8 @@ export class HouseholdStore {
       try {
         const rows = await this.#o.summary.appendOutbox([entry], now)
         this.#o.index.put(rows)
+        // Failing here (quota) retries the whole write: a second outbox row of the same update is harmless.
+        if (live.persistence.db) await appendDocUpdate(live.persistence.db, update)
       } catch (e) {
         // Not committed (quota, IndexedDB closing): put the update back so it is retried, never dropped.
         live.buffer.unshift(update)
@@ -215,6 +267,8 @@ export class HouseholdStore {
         this.#pendingChanged()
       }
       this.#o.onOutbox?.(id)
+      // Edits made while this write was in flight.
+      if (live.buffer.length > 0) this.#queueWrite(id, live)
       if (live.stranded && live.users === 0 && live.buffer.length === 0) {
         live.stranded = false
         void this.#finishRelease(id, live).catch((e: unknown) => this.#o.onWriteError?.(e))
@@ -372,6 +426,8 @@ export class HouseholdStore {
     if (this.#refreshing) return
     this.#refreshing = new Promise<void>((resolve) => setTimeout(resolve, 250))
       .then(() => this.#drainRefresh())
+      // Storage full or closing: reported like an outbox write; the rows stay queued and are computed again.
+      .catch((e: unknown) => this.#o.onWriteError?.(e))
       .finally(() => {
         this.#refreshing = null
         if (this.#refreshQueue.size > 0) this.#scheduleRefresh(this.#refreshQueue.values().next().value as string)
@@ -383,7 +439,12 @@ export class HouseholdStore {
       // Chunks of 40 so a 500-household bootstrap never blocks the screen for long.
       const ids = [...this.#refreshQueue].slice(0, 40)
       for (const id of ids) this.#refreshQueue.delete(id)
-      await this.#refreshNow(ids)
+      try {
+        await this.#refreshNow(ids)
+      } catch (e) {
+        for (const id of ids) this.#refreshQueue.add(id)
+        throw e
+      }
       await new Promise((r) => setTimeout(r, 0))
     }
   }

@@ -65,7 +65,7 @@ describe('period standards on the phone', () => {
   it("the household list recomputes categories once the periods' standards are known", async () => {
     const summary = new SummaryDb(await openSummaryDb(indexedDB, 'rasoat-period-standards'))
     const index = new HouseholdIndex(await summary.allHouseholds())
-    const store = new HouseholdStore({ summary, index, idb: indexedDB, batchMs: 10, onOutbox: () => {} })
+    const store = new HouseholdStore({ summary, index, idb: indexedDB, onOutbox: () => {} })
     const sync = new DeviceSyncStore(summary, index, store)
     const h = household2026()
     const doc = HouseholdDoc.create(h, { clientId: 1 })
