@@ -253,3 +253,53 @@ describe('layout whitelist', () => {
     )
   })
 })
+
+describe('a client that keeps deleted content (gc: false)', () => {
+  /** A device like the stock y-websocket client built with `new Y.Doc({ gc: false })`. */
+  function keepingDevice(server: HouseholdDoc, clientId: number): HouseholdDoc {
+    const ydoc = new Y.Doc({ gc: false })
+    ydoc.clientID = clientId
+    Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(server.ydoc))
+    return new HouseholdDoc(ydoc)
+  }
+
+  it('G1 its consecutive writes of one field (merged into one item of several values) are accepted, each recorded', () => {
+    const { server } = setup()
+    const d = keepingDevice(server, 300)
+    for (const v of ['1 Lê Lợi', '2 Lê Lợi', '3 Lê Lợi']) d.setField('address', v)
+    const update = diff(d, server)
+    // The two overwritten writes arrive as one item of two values; the visible one stands alone.
+    expect(Y.decodeUpdate(update).structs.map((st) => st.length)).toEqual([2, 1])
+    const r = deliver(server, update)
+    expect(r.conflicts).toEqual([])
+    expect(r.writes.filter((w) => w.path === 'address').map((w) => w.value)).toEqual([
+      '1 Lê Lợi',
+      '2 Lê Lợi',
+      '3 Lê Lợi',
+    ])
+    expect(server.read().household.address).toBe('3 Lê Lợi')
+  })
+
+  it('G2 a bad value inside such a run is still refused, and a concurrent write elsewhere is one conflict', () => {
+    const { server, b } = setup()
+    const bad = keepingDevice(server, 301)
+    bad.ydoc.getMap('fields').set('address', 42)
+    bad.setField('address', 'x')
+    bad.setField('address', 'y')
+    expect(inspectUpdate(server.ydoc, diff(bad, server))).toMatchObject({ ok: false, code: 'sync/layout-violation' })
+
+    const d = keepingDevice(server, 302)
+    b.setField('address', 'from b')
+    deliver(server, diff(b, server))
+    d.setField('address', 'first')
+    d.setField('address', 'second')
+    d.setField('address', 'third')
+    const r = deliver(server, diff(d, server))
+    expect(r.conflicts).toHaveLength(1)
+    expect(r.conflicts[0]).toMatchObject({
+      path: 'address',
+      incoming: { value: 'third' },
+      current: { value: 'from b' },
+    })
+  })
+})

@@ -91,7 +91,37 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOp
   }
 }
 
+/**
+ * A client that keeps deleted content (`new Y.Doc({ gc: false })`) merges its consecutive writes of one map key into a
+ * single item holding every value written ([v1, v2, …], all overwritten). Split back into one item per value (what
+ * Yjs integrates them as), they are checked, recorded and compared for conflicts like anybody else's writes. Array
+ * runs (history entries) split the same way without changing their meaning.
+ */
+function splitRuns(structs: Decoded['structs']): Decoded['structs'] {
+  if (!structs.some((s) => s instanceof Y.Item && s.length > 1 && s.content instanceof Y.ContentAny)) return structs
+  const out: Decoded['structs'] = []
+  for (const s of structs) {
+    if (!(s instanceof Y.Item) || s.length === 1 || !(s.content instanceof Y.ContentAny)) {
+      out.push(s)
+      continue
+    }
+    const { client, clock } = s.id
+    s.content.arr.forEach((value: unknown, i: number) => {
+      const id = Y.createID(client, clock + i)
+      const content = new Y.ContentAny([value])
+      // After the first value, each one's origin is the value before it (parent and key follow from it).
+      const item =
+        i === 0
+          ? new Y.Item(id, null, s.origin, null, s.rightOrigin, s.parent, s.parentSub, content)
+          : new Y.Item(id, null, Y.createID(client, clock + i - 1), null, s.rightOrigin, null, null, content)
+      out.push(item)
+    })
+  }
+  return out
+}
+
 function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): InspectResult {
+  decoded = { ...decoded, structs: splitRuns(decoded.structs) }
   const index = new UpdateIndex(decoded.structs)
   const locator = new Locator(doc, index)
   const missing = gaps(doc, index)
