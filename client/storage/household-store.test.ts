@@ -38,6 +38,15 @@ async function device() {
   return { summary, index, store, sync: new DeviceSyncStore(summary, index, store), notified, nextOutbox, writeErrors }
 }
 
+/** From now on outbox writes fail as IndexedDB does when storage is full, until `free()`. */
+function fillOutbox(summary: SummaryDb): { free(): void } {
+  const append = summary.appendOutbox.bind(summary)
+  let full = true
+  summary.appendOutbox = (entries, now) =>
+    full ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : append(entries, now)
+  return { free: () => (full = false) }
+}
+
 /** What the household's y-indexeddb store holds, read as a fresh document (what a reopened page would load). */
 async function storedDoc(id: string): Promise<HouseholdDoc> {
   const doc = new Y.Doc()
@@ -239,10 +248,7 @@ describe('household storage on the device', () => {
     const d = await device()
     await d.sync.persistRemote([{ householdId: 'h11', update: serverHousehold('h11', 'Hồ Thị Ba') }])
     const opened = await d.store.openHousehold('h11')
-    const append = d.summary.appendOutbox.bind(d.summary)
-    let refuse = true
-    d.summary.appendOutbox = (entries, now) =>
-      refuse ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : append(entries, now)
+    const full = fillOutbox(d.summary)
     opened.household.setField('address', '9 Lý Thường Kiệt')
     await vi.waitUntil(() => d.writeErrors.length > 0)
     // The page could die now: the phone holds the edit nowhere, so it never keeps an edit it would not send.
@@ -250,7 +256,7 @@ describe('household storage on the device', () => {
     expect((await storedDoc('h11')).read().household.address).toBe('12 Lê Lợi')
     expect(d.store.unflushedOf('h11')).toBe(1)
     // Space again: the kept edit is written to both, outbox first.
-    refuse = false
+    full.free()
     await d.store.flush()
     expect(await d.summary.outboxOf('h11')).toHaveLength(1)
     expect((await storedDoc('h11')).read().household.address).toBe('9 Lý Thường Kiệt')
@@ -263,10 +269,7 @@ describe('household storage on the device', () => {
     const base = serverHousehold('h12', 'Lê Thị Hoa')
     await d.sync.persistRemote([{ householdId: 'h12', update: base }])
     const opened = await d.store.openHousehold('h12')
-    const append = d.summary.appendOutbox.bind(d.summary)
-    let refuse = true
-    d.summary.appendOutbox = (entries, now) =>
-      refuse ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : append(entries, now)
+    const full = fillOutbox(d.summary)
     opened.household.setField('address', '3 Đống Đa')
     await vi.waitUntil(() => d.writeErrors.length > 0)
     // 520 remote updates: past y-indexeddb's 500, after which it merges everything into the whole doc's state.
@@ -283,7 +286,7 @@ describe('household storage on the device', () => {
     const stored = (await storedDoc('h12')).read().household
     expect(stored.village).toBe('Thôn 519')
     expect(stored.address).toBe('12 Lê Lợi')
-    refuse = false
+    full.free()
     await d.store.flush()
     expect((await storedDoc('h12')).read().household.address).toBe('3 Đống Đa')
     await opened.close()
