@@ -3,28 +3,9 @@
 
 import { householdScope, type User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
+import type { Period, PeriodCounts, PeriodStatus } from '../../shared/periods/period.ts'
 
-export type PeriodStatus = 'open' | 'closed'
-
-export interface Period {
-  id: string
-  standard: string
-  referenceDate: string
-  isCurrent: boolean
-  status: PeriodStatus
-  previousId: string | null
-  openedAt: number | null
-  closedAt: number | null
-}
-
-export interface PeriodCounts {
-  period: string
-  households: number
-  poor: number
-  nearPoor: number
-  /** Records carried over from the previous period. */
-  carried: number
-}
+export type { Period, PeriodCounts, PeriodStatus } from '../../shared/periods/period.ts'
 
 /** What a carried record is built from: the previous record's committed place. */
 export interface CarrySource {

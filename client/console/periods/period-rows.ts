@@ -2,25 +2,9 @@
 // standard's display name, the suggested next period, and the dictionary key of a refusal. Pure, tested beside it.
 
 import { findStandard, STANDARDS, standardForPeriod } from '../../../shared/rules/standards.ts'
+import type { Period as PeriodInfo, PeriodCounts } from '../../../shared/periods/period.ts'
 
-export interface PeriodInfo {
-  id: string
-  standard: string
-  referenceDate: string
-  isCurrent: boolean
-  status: 'open' | 'closed'
-  previousId: string | null
-  openedAt: number | null
-  closedAt: number | null
-}
-
-export interface PeriodCounts {
-  period: string
-  households: number
-  poor: number
-  nearPoor: number
-  carried: number
-}
+export type { Period as PeriodInfo, PeriodCounts } from '../../../shared/periods/period.ts'
 
 export interface PeriodRow extends PeriodInfo {
   counts: Omit<PeriodCounts, 'period'>
