@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, ROOT, serverHousehold, startE2E, type E2E } from './harness.ts'
+import { ROOT, serverHousehold, startE2E, type E2E, openConsole } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -66,12 +66,7 @@ describe('B1 point tables', () => {
     await before.context.close()
 
     // The admin loads the tables in the console; a bad file first, refused with its error report.
-    const context = await e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' })
-    const desk = await context.newPage()
-    await desk.goto(`${e.baseUrl}/#b1`)
-    await tid(desk, 'login-username').fill('admin1')
-    await tid(desk, 'login-password').fill(DEMO_PASSWORD)
-    await tid(desk, 'btn-login').click()
+    const { page: desk, context } = await openConsole(e, 'admin1', { hash: '#b1' })
     await tid(desk, 'b1-tables').waitFor({ timeout: 60_000 })
     await tid(desk, 'b1-upload').setInputFiles(
       file('bad.json', { ...rural, cutoffs: { poorAtOrBelow: 150, nearPoorAtOrBelow: 140 } }),

@@ -1,10 +1,10 @@
 // The conflict queue end to end: two phones set the floor area of one household offline, both sync; the admin opens
-// the console's conflict queue, sees the question and the values in words, opens the detail (screenshot for the docs)
+// the console's conflict queue, sees the question and the values in words, opens the detail (with SCREENSHOTS=1 a screenshot for the docs)
 // and keeps one value; the phone shows the conflict resolved, by whom and with which value, in words.
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, editOffline, openHousehold, ROOT, startE2E, waitForServiceWorker, type E2E } from './harness.ts'
+import { editOffline, openHousehold, ROOT, startE2E, waitForServiceWorker, type E2E, openConsole } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -14,7 +14,10 @@ afterAll(async () => {
   await e?.stop()
 })
 
+const SHOTS = process.env.SCREENSHOTS === '1'
 const tid = (page: Page, id: string) => page.getByTestId(id)
+/** The size of docs/screenshots/console-conflicts.png. */
+const SHOT_VIEWPORT = { width: 1280, height: 800 }
 
 describe('console conflict queue', () => {
   it('two phones edit one field offline → the admin keeps one in the queue, in words → the phone shows it resolved in words', async () => {
@@ -43,12 +46,7 @@ describe('console conflict queue', () => {
     )
     expect(await notice.textContent()).not.toContain('dwelling.')
 
-    const context = await e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' })
-    const desk = await context.newPage()
-    await desk.goto(`${e.baseUrl}/#conflicts`)
-    await tid(desk, 'login-username').fill('admin1')
-    await tid(desk, 'login-password').fill(DEMO_PASSWORD)
-    await tid(desk, 'btn-login').click()
+    const { page: desk, context } = await openConsole(e, 'admin1', { hash: '#conflicts', viewport: SHOT_VIEWPORT })
     const row = desk.locator('[data-testid="conflict-row"][data-status="open"]').first()
     await row.waitFor({ timeout: 30_000 })
     expect(await row.getByTestId('conflict-row-question').textContent()).toBe('Diện tích sàn (m²)')
@@ -59,7 +57,7 @@ describe('console conflict queue', () => {
     const candidates = detail.getByTestId('conflict-candidate')
     expect((await candidates.allTextContents()).map((x) => x.match(/\d+ m²/)?.[0]).sort()).toEqual(['25 m²', '50 m²'])
     await desk.evaluate(() => window.scrollTo(0, 0))
-    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-conflicts.png'), fullPage: true })
+    if (SHOTS) await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-conflicts.png'), fullPage: true })
 
     const keep25 = candidates.filter({ hasText: '25 m²' }).getByTestId('conflict-keep')
     await keep25.click()
@@ -77,12 +75,7 @@ describe('console conflict queue', () => {
     await context.close()
 
     // the commune's supervisor reads the queue (the settled conflict, in words) but has no actions
-    const supContext = await e.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' })
-    const sup = await supContext.newPage()
-    await sup.goto(`${e.baseUrl}/#conflicts`)
-    await tid(sup, 'login-username').fill('sup1')
-    await tid(sup, 'login-password').fill(DEMO_PASSWORD)
-    await tid(sup, 'btn-login').click()
+    const { page: sup, context: supContext } = await openConsole(e, 'sup1', { hash: '#conflicts' })
     await tid(sup, 'conflicts-read-only').waitFor({ timeout: 30_000 })
     await tid(sup, 'conflicts-status').selectOption('resolved')
     await sup.locator('[data-testid="conflict-row"][data-status="resolved"]').first().click({ timeout: 30_000 })

@@ -1,10 +1,10 @@
 // People and areas through the console at desktop size: the admin creates an enumerator of a commune with a generated
 // password (shown once), assigns a village on the areas tab, and the new enumerator signs in on a phone and finds that
-// village's households. Also writes docs/screenshots/console-users.png.
+// village's households. With SCREENSHOTS=1 it writes docs/screenshots/console-users.png.
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
+import { ROOT, startE2E, type E2E, openConsole } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -14,6 +14,7 @@ afterAll(async () => {
   await e?.stop()
 })
 
+const SHOTS = process.env.SCREENSHOTS === '1'
 const tid = (page: Page, id: string) => page.getByTestId(id)
 
 describe('people and areas in the console', () => {
@@ -30,12 +31,10 @@ describe('people and areas in the console', () => {
       .get() as { id: string; unit: string; name: string; n: number }
     expect(village).toBeDefined()
 
-    const context = await e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' })
-    const desk = await context.newPage()
-    await desk.goto(`${e.baseUrl}/#people`)
-    await tid(desk, 'login-username').fill('admin1')
-    await tid(desk, 'login-password').fill(DEMO_PASSWORD)
-    await tid(desk, 'btn-login').click()
+    const { page: desk, context } = await openConsole(e, 'admin1', {
+      hash: '#people',
+      viewport: { width: 1280, height: 860 }, // the size of docs/screenshots/console-users.png
+    })
     await tid(desk, 'people-create').waitFor()
 
     await tid(desk, 'new-username').fill('nguyen.my')
@@ -57,7 +56,7 @@ describe('people and areas in the console', () => {
     await desk.locator('[data-testid="people-row"][data-username="enum1"]').waitFor()
     // The console scrolls inside its own pane: a taller window shows the user table under the form.
     await desk.setViewportSize({ width: 1280, height: 1200 })
-    await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-users.png') })
+    if (SHOTS) await desk.screenshot({ path: join(ROOT, 'docs/screenshots/console-users.png') })
     await desk.setViewportSize({ width: 1280, height: 860 })
 
     // Areas: the commune's villages; assign the village to the new enumerator.

@@ -8,24 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../server/test-support/household-fixture.ts'
 import { SyncClient } from '../server/relay/test-client.ts'
 import type { Report } from '../server/reports/report.ts'
-import { CLIENT_DIR, DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
+import { CLIENT_DIR, ROOT, startE2E, type E2E, openConsole } from './harness.ts'
 
 const SHOTS = process.env.SCREENSHOTS === '1'
-const DESKTOP = { width: 1366, height: 900 }
 let e: E2E
 const contexts: BrowserContext[] = []
 const pageErrors: string[] = []
 
 async function consolePage(username: string, hash: string): Promise<Page> {
-  const context = await e.browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' })
+  const { page, context } = await openConsole(e, username, { hash, pageErrors })
   contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message))
-  await page.goto(`${e.baseUrl}/${hash}`)
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('btn-login').click()
-  await page.getByTestId('console').waitFor()
   return page
 }
 

@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../shared/doc/household-doc.ts'
-import { DEMO_PASSWORD, startE2E, waitForServiceWorker, WAIT_MS, type E2E } from './harness.ts'
+import { startE2E, waitForServiceWorker, type E2E, openConsole } from './harness.ts'
 
 let e: E2E
 beforeAll(async () => {
@@ -34,13 +34,7 @@ describe('review loop in the console', () => {
     await first.click()
     await phone.locator('[data-testid="survey"][data-status="submitted"]').waitFor()
 
-    const context = await e.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' })
-    context.setDefaultTimeout(WAIT_MS)
-    const desk = await context.newPage()
-    await desk.goto(`${e.baseUrl}/#queue`)
-    await tid(desk, 'login-username').fill('sup1')
-    await tid(desk, 'login-password').fill(DEMO_PASSWORD)
-    await tid(desk, 'btn-login').click()
+    const { page: desk, context } = await openConsole(e, 'sup1', { hash: '#queue' })
     const row = desk.locator(`[data-testid="queue-row"][data-id="${id}"]`)
     await row.locator('[data-testid="queue-return"]').click()
     await tid(desk, 'return-comment').fill(GENERAL)

@@ -15,6 +15,7 @@ export const CLIENT_DIR = join(ROOT, 'dist/client')
 export const DEMO_PASSWORD = 'e2e-demo-password'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const PHONE = { width: 360, height: 740 }
+export const DESKTOP = { width: 1366, height: 900 }
 /** The bound on any wait for an event in a page (a locator, a navigation): generous, never a measure of speed. */
 export const WAIT_MS = 90_000
 
@@ -289,4 +290,27 @@ export async function editOffline({ page, context }: Phone, floorArea: string, i
   await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor()
   await closeHousehold(page)
   return opened
+}
+
+/**
+ * A desktop browser signed in to the console as `username` with the demo password, opened at `hash` (e.g.
+ * '#conflicts'); resolves once the console shows. Uncaught page errors go to `pageErrors` when given. The caller
+ * closes the context.
+ */
+export async function openConsole(
+  e: E2E,
+  username: string,
+  options: { hash?: string; pageErrors?: string[]; viewport?: { width: number; height: number } } = {},
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await e.browser.newContext({ viewport: options.viewport ?? DESKTOP, locale: 'vi-VN' })
+  context.setDefaultTimeout(WAIT_MS)
+  const page = await context.newPage()
+  const errors = options.pageErrors
+  if (errors) page.on('pageerror', (err) => errors.push(err.stack ?? err.message))
+  await page.goto(`${e.baseUrl}/${options.hash ?? ''}`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+  await page.getByTestId('btn-login').click()
+  await page.getByTestId('console').waitFor()
+  return { page, context }
 }

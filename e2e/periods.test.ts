@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DEMO_PASSWORD, ROOT, startE2E, type E2E } from './harness.ts'
+import { ROOT, startE2E, type E2E, openConsole } from './harness.ts'
 
 const SHOTS = process.env.SCREENSHOTS === '1'
 let e: E2E
@@ -13,15 +13,8 @@ const contexts: BrowserContext[] = []
 const pageErrors: string[] = []
 
 async function consolePage(username: string): Promise<Page> {
-  const context = await e.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' })
+  const { page, context } = await openConsole(e, username, { hash: '#periods', pageErrors })
   contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message))
-  await page.goto(`${e.baseUrl}/#periods`)
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('btn-login').click()
-  await page.getByTestId('console').waitFor()
   await page.getByTestId('console-tab-periods').click()
   await page.getByTestId('periods').waitFor()
   return page
