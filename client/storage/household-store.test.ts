@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { DeviceSyncStore } from './device-sync-store.ts'
 import { HouseholdIndex } from './household-index.ts'
-import { HouseholdStore } from './household-store.ts'
+import { HouseholdStore, type OpenedHousehold } from './household-store.ts'
 import { openSummaryDb, SummaryDb } from './summary-db.ts'
 
 let n = 0
@@ -70,6 +70,27 @@ describe('household storage on the device', () => {
     expect(row?.searchText).toContain('046085001234')
     expect(row?.category).not.toBeNull()
     expect(await d.sync.manifest()).toEqual([['h1', 3]])
+  })
+
+  it('a bootstrap STATE (V2) of a household opened while the batch is being stored reaches the open document', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h9'])
+    const v2 = Y.convertUpdateFormatV1ToV2(serverHousehold('h9', 'Lê Văn Tám'))
+    // The batch is read into its list row while the household is closed; it opens before the batch is stored.
+    const store = d.summary.appendInboxWithSummaries.bind(d.summary)
+    let opening: Promise<OpenedHousehold> | null = null
+    d.summary.appendInboxWithSummaries = async (entries, derived) => {
+      opening = d.store.openHousehold('h9')
+      await opening
+      return store(entries, derived)
+    }
+    await d.sync.persistRemote([{ householdId: 'h9', update: v2, v2: true }])
+    const opened = await opening!
+    expect(opened.household.read().household.members[0]?.fullName).toBe('Lê Văn Tám')
+    await opened.close()
+    const reopened = await d.store.openHousehold('h9')
+    expect(reopened.household.read().household.address).toBe('12 Lê Lợi')
+    await reopened.close()
   })
 
   it('local edits reach the strict outbox in one batch, survive reopening, and an ACK clears them', async () => {

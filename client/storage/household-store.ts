@@ -295,7 +295,8 @@ export class HouseholdStore {
     const fresh = new Set(rows.map((r) => r.id))
     for (const u of updates) {
       const live = this.#live.get(u.householdId)
-      if (live) Y.applyUpdate(live.doc, u.update, REMOTE_ORIGIN)
+      // (a household opened while the batch was stored may get a V2 state kept as it came)
+      if (live) (u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
       else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
     }
     for (const id of stale) this.#scheduleRefresh(id)
