@@ -14,6 +14,9 @@ import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
 
+/** Households of a bootstrap BATCH summarised between two yields to the screen. */
+const SUMMARY_SLICE = 50
+
 /** Inbox rows of one closed household above which they are merged into one. */
 const INBOX_COMPACT_AT = 16
 
@@ -273,6 +276,7 @@ export class HouseholdStore {
     if (remote.length === 0) return
     const derived = new Map<string, SummaryFields>()
     const seen = new Set<string>()
+    let read = 0
     for (const u of remote) {
       const id = u.householdId
       if (seen.has(id))
@@ -280,6 +284,8 @@ export class HouseholdStore {
       else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
         const fields = summariseUpdate(u.update, this.b1Tables(), this.periodStandards(), u.v2)
         if (fields) derived.set(id, fields)
+        // A 300-household BATCH is read in slices, so the screen can paint and answer taps between them.
+        if (++read % SUMMARY_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0))
       }
       seen.add(id)
     }
