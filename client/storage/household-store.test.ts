@@ -93,6 +93,21 @@ describe('household storage on the device', () => {
     await reopened.close()
   })
 
+  it('a bootstrap STATE read from inside a larger BATCH buffer is stored as its own bytes, not the whole buffer', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h10'])
+    const v2 = Y.convertUpdateFormatV1ToV2(serverHousehold('h10', 'Phan Văn Mười'))
+    const batch = new Uint8Array(v2.length + 100_000)
+    batch.set(v2, 50_000)
+    await d.sync.persistRemote([{ householdId: 'h10', update: batch.subarray(50_000, 50_000 + v2.length), v2: true }])
+    const rows = await new Promise<{ update: Uint8Array }[]>((resolve, reject) => {
+      const r = d.summary.db.transaction('inbox').objectStore('inbox').getAll()
+      r.onsuccess = () => resolve(r.result as { update: Uint8Array }[])
+      r.onerror = () => reject(r.error)
+    })
+    expect(rows.map((r) => r.update.buffer.byteLength)).toEqual([v2.length])
+  })
+
   it('local edits reach the strict outbox in one batch, survive reopening, and an ACK clears them', async () => {
     const d = await device()
     await d.sync.persistRemote([{ householdId: 'h2', update: serverHousehold('h2', 'Trần Thị Lan') }])

@@ -129,9 +129,9 @@ function householdsIn(index: IDBIndex): Promise<Set<string>> {
 
 /** Typed reads and writes of the summary database. Holds no state besides the connection. */
 function inboxRow(e: InboxEntry): InboxEntry {
-  return e.v2
-    ? { householdId: e.householdId, update: e.update, v2: true }
-    : { householdId: e.householdId, update: e.update }
+  // A STATE read from a BATCH is a view into the whole inflated batch: IndexedDB would store (and clone) all of it.
+  const update = e.update.byteLength === e.update.buffer.byteLength ? e.update : e.update.slice()
+  return e.v2 ? { householdId: e.householdId, update, v2: true } : { householdId: e.householdId, update }
 }
 
 /** An inbox row as every reader wants it: V1 (a bootstrap STATE is kept as V2 until its household is first read). */
