@@ -127,7 +127,6 @@ function householdsIn(index: IDBIndex): Promise<Set<string>> {
   })
 }
 
-/** Typed reads and writes of the summary database. Holds no state besides the connection. */
 function inboxRow(e: InboxEntry): InboxEntry {
   // A STATE read from a BATCH is a view into the whole inflated batch: IndexedDB would store (and clone) all of it.
   const update = e.update.byteLength === e.update.buffer.byteLength ? e.update : e.update.slice()
@@ -141,6 +140,7 @@ function asV1(e: InboxEntry): InboxEntry {
   return { ...rest, update: Y.convertUpdateFormatV2ToV1(e.update) }
 }
 
+/** Typed reads and writes of the summary database. Holds no state besides the connection. */
 export class SummaryDb {
   constructor(readonly db: IDBDatabase) {}
 
