@@ -6,7 +6,7 @@ import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { DeviceSyncStore } from './device-sync-store.ts'
 import { HouseholdIndex } from './household-index.ts'
 import { readDocUpdates } from './doc-files.ts'
-import { HouseholdStore } from './household-store.ts'
+import { HouseholdStore, type OpenedHousehold } from './household-store.ts'
 import { openSummaryDb, SummaryDb } from './summary-db.ts'
 
 let n = 0
@@ -107,6 +107,42 @@ describe('household storage on the device', () => {
     expect(row?.searchText).toContain('046085001234')
     expect(row?.category).not.toBeNull()
     expect(await d.sync.manifest()).toEqual([['h1', 3]])
+  })
+
+  it('a bootstrap STATE (V2) of a household opened while the batch is being stored reaches the open document', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h9'])
+    const v2 = Y.convertUpdateFormatV1ToV2(serverHousehold('h9', 'Lê Văn Tám'))
+    // The batch is read into its list row while the household is closed; it opens before the batch is stored.
+    const store = d.summary.appendInboxWithSummaries.bind(d.summary)
+    let opening: Promise<OpenedHousehold> | null = null
+    d.summary.appendInboxWithSummaries = async (entries, derived) => {
+      opening = d.store.openHousehold('h9')
+      await opening
+      return store(entries, derived)
+    }
+    await d.sync.persistRemote([{ householdId: 'h9', update: v2, v2: true }])
+    const opened = await opening!
+    expect(opened.household.read().household.members[0]?.fullName).toBe('Lê Văn Tám')
+    await opened.close()
+    const reopened = await d.store.openHousehold('h9')
+    expect(reopened.household.read().household.address).toBe('12 Lê Lợi')
+    await reopened.close()
+  })
+
+  it('a bootstrap STATE read from inside a larger BATCH buffer is stored as its own bytes, not the whole buffer', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h10'])
+    const v2 = Y.convertUpdateFormatV1ToV2(serverHousehold('h10', 'Phan Văn Mười'))
+    const batch = new Uint8Array(v2.length + 100_000)
+    batch.set(v2, 50_000)
+    await d.sync.persistRemote([{ householdId: 'h10', update: batch.subarray(50_000, 50_000 + v2.length), v2: true }])
+    const rows = await new Promise<{ update: Uint8Array }[]>((resolve, reject) => {
+      const r = d.summary.db.transaction('inbox').objectStore('inbox').getAll()
+      r.onsuccess = () => resolve(r.result as { update: Uint8Array }[])
+      r.onerror = () => reject(r.error)
+    })
+    expect(rows.map((r) => r.update.buffer.byteLength)).toEqual([v2.length])
   })
 
   it('local edits reach the strict outbox in one batch, survive reopening, and an ACK clears them', async () => {

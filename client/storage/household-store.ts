@@ -14,6 +14,9 @@ import { currentAt } from '../../shared/doc/apply-update.ts'
 import type { HouseholdSummary, InboxEntry, OutboxEntry, SummaryDb } from './summary-db.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
 
+/** Households of a bootstrap BATCH summarised between two yields to the screen. */
+const SUMMARY_SLICE = 50
+
 /** Inbox rows of one closed household above which they are merged into one. */
 const INBOX_COMPACT_AT = 16
 
@@ -323,26 +326,37 @@ export class HouseholdStore {
    * new to the device (a bootstrap STATE) gets its list columns in that same transaction, derived from the update
    * here, so the list shows names before the HEAD that follows makes it "synced".
    */
-  async applyRemote(updates: readonly { householdId: string; update: Uint8Array }[]): Promise<void> {
-    if (updates.length === 0) return
+  async applyRemote(remote: readonly InboxEntry[]): Promise<void> {
+    if (remote.length === 0) return
     const derived = new Map<string, SummaryFields>()
     const seen = new Set<string>()
-    for (const u of updates) {
+    let read = 0
+    for (const u of remote) {
       const id = u.householdId
       if (seen.has(id))
         derived.delete(id) // several updates of one household: the lazy refresh reads them all
       else if (!this.#live.has(id) && !this.#o.index.get(id)?.known) {
-        const fields = summariseUpdate(u.update, this.b1Tables(), this.periodStandards())
+        const fields = summariseUpdate(u.update, this.b1Tables(), this.periodStandards(), u.v2)
         if (fields) derived.set(id, fields)
+        // A 300-household BATCH is read in slices, so the screen can paint and answer taps between them.
+        if (++read % SUMMARY_SLICE === 0) await new Promise((resolve) => setTimeout(resolve, 0))
       }
       seen.add(id)
     }
+    // A V2 state (bootstrap) that was read into its list row goes to the inbox as it is; any other is converted now,
+    // which throws on bytes that do not read, before anything is stored.
+    const updates = remote.map((u) =>
+      u.v2 && !derived.has(u.householdId)
+        ? { householdId: u.householdId, update: Y.convertUpdateFormatV2ToV1(u.update) }
+        : u,
+    )
     const { rows, stale } = await this.#o.summary.appendInboxWithSummaries(updates, derived)
     this.#o.index.put(rows)
     const fresh = new Set(rows.map((r) => r.id))
     for (const u of updates) {
       const live = this.#live.get(u.householdId)
-      if (live) Y.applyUpdate(live.doc, u.update, REMOTE_ORIGIN)
+      // (a household opened while the batch was stored may get a V2 state kept as it came)
+      if (live) (u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
       else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
     }
     for (const id of stale) this.#scheduleRefresh(id)

@@ -48,16 +48,21 @@ export function summariseDoc(
   return summariseSnapshot(readSnapshot(doc), b1Tables, periodStandards)
 }
 
-/** The summary of a household whose whole stored state is `update` (a bootstrap); null if it does not apply. */
+/**
+ * The summary of a household whose whole stored state is `update` (a bootstrap; Yjs V2 when `v2`, as a STATE carries
+ * it, read without converting); null if it does not apply.
+ */
 export function summariseUpdate(
   update: Uint8Array,
   b1Tables: readonly B1Table[] = [],
   periodStandards?: PeriodStandards,
+  v2 = false,
 ): SummaryFields | null {
   // A fixed guid: the default one costs ~30 getRandomValues calls per document, felt over a 300-household bootstrap.
   const doc = new Y.Doc({ guid: 'summary' })
   try {
-    Y.applyUpdate(doc, update)
+    if (v2) Y.applyUpdateV2(doc, update)
+    else Y.applyUpdate(doc, update)
     return summariseDoc(doc, b1Tables, periodStandards)
   } catch {
     return null // a corrupt update must not stop the other households' summaries; the lazy refresh tries again

@@ -2,6 +2,7 @@
 // the outbox of local Yjs updates waiting for an ACK, the inbox of remote updates not yet merged into a
 // household's y-indexeddb store, and device settings. Start-up reads this, never the household documents.
 
+import * as Y from 'yjs'
 import type { Admission } from '../../shared/doc/keys.ts'
 import { openDatabase, request, transact } from './idb.ts'
 import type { Category } from '../../shared/household/types.ts'
@@ -71,6 +72,8 @@ export interface InboxEntry {
   seq?: number
   householdId: string
   update: Uint8Array
+  /** Stored as the bootstrap STATE brought it (Yjs V2); the reads below hand out V1. */
+  v2?: true
 }
 
 export function emptySummary(id: string): HouseholdSummary {
@@ -122,6 +125,19 @@ function householdsIn(index: IDBIndex): Promise<Set<string>> {
       c.continue()
     }
   })
+}
+
+function inboxRow(e: InboxEntry): InboxEntry {
+  // A STATE read from a BATCH is a view into the whole inflated batch: IndexedDB would store (and clone) all of it.
+  const update = e.update.byteLength === e.update.buffer.byteLength ? e.update : e.update.slice()
+  return e.v2 ? { householdId: e.householdId, update, v2: true } : { householdId: e.householdId, update }
+}
+
+/** An inbox row as every reader wants it: V1 (a bootstrap STATE is kept as V2 until its household is first read). */
+function asV1(e: InboxEntry): InboxEntry {
+  if (!e.v2) return e
+  const { v2: _, ...rest } = e
+  return { ...rest, update: Y.convertUpdateFormatV2ToV1(e.update) }
 }
 
 /** Typed reads and writes of the summary database. Holds no state besides the connection. */
@@ -306,7 +322,7 @@ export class SummaryDb {
           ]),
         ),
       )
-      return new Map(ids.map((id, i) => [id, { inbox: rows[i]![0], outbox: rows[i]![1] }]))
+      return new Map(ids.map((id, i) => [id, { inbox: rows[i]![0].map(asV1), outbox: rows[i]![1] }]))
     })
   }
 
@@ -327,7 +343,7 @@ export class SummaryDb {
         const inbox = tx.objectStore(STORES.inbox)
         const households = tx.objectStore(STORES.households)
         if (derived.size === 0) {
-          for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+          for (const e of entries) inbox.add(inboxRow(e))
           return { rows: [], stale: [] }
         }
         // Three reads whatever the number of households (a bootstrap brings hundreds): which households have inbox
@@ -349,7 +365,7 @@ export class SummaryDb {
           households.put(next)
           rows.push(next)
         })
-        for (const e of entries) inbox.add({ householdId: e.householdId, update: e.update })
+        for (const e of entries) inbox.add(inboxRow(e))
         return { rows, stale }
       },
       'strict',
@@ -357,8 +373,10 @@ export class SummaryDb {
   }
 
   inboxOf(householdId: string): Promise<InboxEntry[]> {
-    return transact(this.db, STORES.inbox, 'readonly', (tx) =>
-      request(tx.objectStore(STORES.inbox).index('householdId').getAll(householdId) as IDBRequest<InboxEntry[]>),
+    return transact(this.db, STORES.inbox, 'readonly', async (tx) =>
+      (
+        await request(tx.objectStore(STORES.inbox).index('householdId').getAll(householdId) as IDBRequest<InboxEntry[]>)
+      ).map(asV1),
     )
   }
 

@@ -124,8 +124,12 @@ export class MemorySessionStore implements SessionStore {
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
   }
 
-  async persistRemote(updates: RemoteUpdate[]): Promise<void> {
+  async persistRemote(remote: RemoteUpdate[]): Promise<void> {
     const origin = this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN
+    // V2 bytes (a bootstrap STATE) are converted first: bytes that do not read throw before anything is stored.
+    const updates = remote.map((u) =>
+      u.v2 ? { householdId: u.householdId, update: Y.convertUpdateFormatV2ToV1(u.update) } : u,
+    )
     for (const u of updates) {
       const live = this.#live(u.householdId)
       if (live) Y.applyUpdate(live, u.update, origin)

@@ -5,7 +5,6 @@
 import { isRetryable } from './errors.ts'
 import { MAX_UPDATE_BYTES } from './limits.ts'
 import type { SyncMessage, WelcomeMessage } from './messages.ts'
-import { convertUpdateFormatV2ToV1 } from 'yjs'
 import { docSyncStep1, docSyncStep2, docUpdate, readDocPayload } from './doc-payload.ts'
 import { encodeMessage } from './protocol.ts'
 import { outgoingMessages } from './session-socket.ts'
@@ -124,9 +123,10 @@ export class SessionFrames {
         continue
       }
       if (m.type === 'state') {
-        // P14: a bootstrap full state in Yjs V2, stored exactly like a step2 (as the V1 bytes a step2 carries).
-        // Bytes that do not convert throw: nothing of this batch is stored, the socket drops and the manifest retries.
-        writes.push({ householdId: m.householdId, update: convertUpdateFormatV2ToV1(m.updateV2) })
+        // P14: a bootstrap full state in Yjs V2, handed to the store as V2 (a phone reads it into the list row without
+        // converting it first). Bytes that do not read throw: nothing of this batch is stored, the socket drops and
+        // the manifest retries.
+        writes.push({ householdId: m.householdId, update: m.updateV2, v2: true })
         continue
       }
       if (m.type === 'head') {

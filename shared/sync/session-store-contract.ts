@@ -40,6 +40,25 @@ export function describeSessionStore(name: string, setup: () => Promise<StoreUnd
       expect(await store.pendingHouseholds()).toEqual([])
     })
 
+    it('a bootstrap STATE handed over as V2 is stored and read back like V1; bytes that do not read store nothing', async () => {
+      const { store } = await setup()
+      await store.addHouseholds(['v2', 'good', 'bad'])
+      const remote = textUpdate(100, 'server')
+      await store.persistRemote([{ householdId: 'v2', update: Y.convertUpdateFormatV1ToV2(remote), v2: true }])
+      await store.setHeads([['v2', 3]])
+      expect(await store.stateVector('v2')).toEqual(Y.encodeStateVectorFromUpdate(remote))
+      expect(textOf(await store.diff('v2', new Uint8Array([0])))).toBe('server')
+      const good = Y.convertUpdateFormatV1ToV2(textUpdate(101, 'fine'))
+      const corrupt = Y.convertUpdateFormatV1ToV2(textUpdate(102, 'cut short')).slice(0, 9)
+      await expect(
+        store.persistRemote([
+          { householdId: 'good', update: good, v2: true },
+          { householdId: 'bad', update: corrupt, v2: true },
+        ]),
+      ).rejects.toThrow()
+      for (const id of ['good', 'bad']) expect(await store.stateVector(id)).toEqual(Y.encodeStateVector(new Y.Doc()))
+    })
+
     it('the outbox: merged groups until the ACK; the ACK advances serverSeq only when contiguous', async () => {
       const t = await setup()
       const { store } = t

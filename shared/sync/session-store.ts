@@ -13,6 +13,11 @@ export interface OutgoingUpdate {
 export interface RemoteUpdate {
   householdId: string
   update: Uint8Array
+  /**
+   * `update` is in Yjs V2 (a bootstrap STATE, P14), not V1: the store reads it as it is or converts it. Bytes that do
+   * not read throw before anything of the call is stored.
+   */
+  v2?: true
 }
 
 /** A household-scoped ERROR that answered one of the device's updates. */
