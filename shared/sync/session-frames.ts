@@ -237,10 +237,11 @@ export class SessionFrames {
     // under the old epoch and edited since): the restored server may lack its creation.
     const resend = epochChange ? [...new Set([...this.#announced, ...pending])].filter((id) => !addedIds.has(id)) : []
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
-    // its outbox creates it on the server (docs/server.md "Households found in the field").
-    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    // its outbox creates it on the server (docs/server.md "Households found in the field"). Neither does one with
+    // unsynced edits that the server lists as unchanged: the device holds everything up to the server's head (P10)
+    // and the server already counts it as held, so its outbox goes at once; a step1 would only fetch an empty diff.
     const announcedResend = resend.filter((id) => this.#announced.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...announcedResend])].filter(
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedResend])].filter(
       (id) => !addedIds.has(id) && !removedIds.has(id),
     )
     const frames: Uint8Array[] = []
