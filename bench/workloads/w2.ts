@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import type { Device } from '../clients/device.ts'
 import type { Corpus } from '../lib/corpus.ts'
 import { editableFields, editField, readField } from '../lib/edits.ts'
-import { round, sleep, mapLimit } from '../lib/stats.ts'
+import { percentile, round, sleep, mapLimit } from '../lib/stats.ts'
 import type { SystemAdapter } from '../lib/systems.ts'
 import { EditTracker } from '../lib/tracker.ts'
 import { rasoatConflictCount } from '../lib/rasoat-system.ts'
@@ -29,7 +29,13 @@ export interface W2Result {
   conflictsDetected: number | null
   conflictNoticesOnPhones: number
   converged: boolean
+  /**
+   * When the last event convergence waited for happened (a phone synced, an ACK, an edit reaching its partner), taken
+   * from the events themselves; the 20 ms polling loop that notices convergence would add up to 20 ms to every system.
+   */
   convergeMs: number
+  /** When the polling loop noticed convergence (or gave up). */
+  polledConvergeMs: number
   /** convergeMs minus when the last phone started connecting (the jitter window). */
   afterLastConnectMs: number
   deliveredEdits: number
@@ -38,8 +44,22 @@ export interface W2Result {
   framesOutPerDevice: number
   bytesPerDevice: number
   serverCpuMs: number
+  /** CPU of this process (the 200 simulated phones) during the storm: a starved simulator delays convergence too. */
+  simulatorCpuMs: number
   peakRssKiB: number
   errors: number
+  /**
+   * Where the tail after the last connect went (ms after that connect started): when the last phone's session said
+   * synced (manifest answered, outbox acked, HEADs in), the last ACK and the last edit delivered to a partner, and
+   * the median/max time from a phone's connect to its synced state.
+   */
+  tail: {
+    lastSyncedMs: number
+    lastAckMs: number
+    lastDeliveryMs: number
+    connectToSyncedP50Ms: number
+    connectToSyncedMaxMs: number
+  }
 }
 
 export async function runW2(
@@ -95,14 +115,34 @@ export async function runW2(
         if (conflictHere && numeric >= 0) injected++
       })
     })
-    for (const d of devices) d.events = { onRemote: (dev, _id, u) => tracker.received(u, dev.name) }
+    let lastAckAt = 0
+    let lastDeliveryAt = 0
+    for (const d of devices)
+      d.events = {
+        onRemote: (dev, _id, u) => {
+          const before = tracker.delivered
+          tracker.received(u, dev.name)
+          if (tracker.delivered > before) lastDeliveryAt = performance.now()
+        },
+        onAck: () => {
+          lastAckAt = performance.now()
+        },
+      }
+    const syncedAt: number[] = devices.map(() => 0)
     const before = devices.map((d) => ({ ...d.stats }))
     const cpu0 = server.cpuMicros()
+    const simCpu0 = process.cpuUsage()
     let peakRssKiB = server.rssKiB()
     const t0 = performance.now()
     const startAt = devices.map((_, i) => (p.jitterMs * ((i * 7919) % devices.length)) / devices.length)
     const lastStart = Math.max(...startAt)
-    const connects = devices.map((d, i) => sleep(startAt[i] as number).then(() => d.connect(p.timeoutMs)))
+    const connects = devices.map((d, i) =>
+      sleep(startAt[i] as number)
+        .then(() => d.connect(p.timeoutMs))
+        .then(() => {
+          syncedAt[i] = performance.now()
+        }),
+    )
     let connectsDone = false
     let connectError: unknown = null
     void Promise.all(connects).then(
@@ -124,8 +164,10 @@ export async function runW2(
       }
       await sleep(20)
     }
-    const convergeMs = performance.now() - t0
+    const polledConvergeMs = performance.now() - t0
+    const convergeMs = converged ? Math.max(...syncedAt, lastAckAt, lastDeliveryAt) - t0 : polledConvergeMs
     const serverCpuMs = (server.cpuMicros() - cpu0) / 1000
+    const simCpu = process.cpuUsage(simCpu0)
     const frames = devices.map((d, i) => {
       const b = before[i] as Device['stats']
       return {
@@ -140,6 +182,8 @@ export async function runW2(
     await Promise.all(devices.map((d) => d.close()))
     await server.stop()
     const detected = sys.name === 'rasoat' ? await rasoatConflictCount(prep.dir) : null
+    const sinceLast = (t: number): number => round(t - t0 - lastStart, 0)
+    const connectToSynced = syncedAt.map((t, i) => t - t0 - (startAt[i] as number)).sort((a, b) => a - b)
     const r: W2Result = {
       devices: devices.length,
       editsOffline: tracker.sent,
@@ -148,6 +192,7 @@ export async function runW2(
       conflictNoticesOnPhones: notices,
       converged,
       convergeMs: round(convergeMs, 0),
+      polledConvergeMs: round(polledConvergeMs, 0),
       afterLastConnectMs: round(convergeMs - lastStart, 0),
       deliveredEdits: tracker.delivered,
       framesPerDevice: round((sum((x) => x.fin) + sum((x) => x.fout)) / devices.length, 1),
@@ -155,11 +200,19 @@ export async function runW2(
       framesOutPerDevice: round(sum((x) => x.fout) / devices.length, 1),
       bytesPerDevice: round(sum((x) => x.bytes) / devices.length, 0),
       serverCpuMs: round(serverCpuMs, 0),
+      simulatorCpuMs: round((simCpu.user + simCpu.system) / 1000, 0),
       peakRssKiB,
       errors,
+      tail: {
+        lastSyncedMs: sinceLast(Math.max(...syncedAt)),
+        lastAckMs: lastAckAt === 0 ? 0 : sinceLast(lastAckAt),
+        lastDeliveryMs: sinceLast(lastDeliveryAt),
+        connectToSyncedP50Ms: round(percentile(connectToSynced, 50), 0),
+        connectToSyncedMaxMs: round(connectToSynced[connectToSynced.length - 1] ?? 0, 0),
+      },
     }
     log(
-      `  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms, ${r.afterLastConnectMs} ms after the last phone connected (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms`,
+      `  ${r.devices} phones, ${r.editsOffline} offline edits: ${converged ? 'converged' : 'NOT converged'} in ${r.convergeMs} ms, ${r.afterLastConnectMs} ms after the last phone connected (${r.deliveredEdits}/${r.editsOffline} delivered), ${r.framesPerDevice} frames/phone, conflicts ${detected ?? 'n/a'} detected / ${injected} injected, server CPU ${r.serverCpuMs} ms, simulator CPU ${r.simulatorCpuMs} ms; after the last connect: last synced ${r.tail.lastSyncedMs} ms, last ACK ${r.tail.lastAckMs} ms, last delivery ${r.tail.lastDeliveryMs} ms; connect → synced p50 ${r.tail.connectToSyncedP50Ms} ms, max ${r.tail.connectToSyncedMaxMs} ms`,
     )
     return r
   } finally {

@@ -23,6 +23,7 @@ import * as Y from 'yjs'
 import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { inboundFrames } from './inbound-batch.ts'
+import { outgoingMessages } from '../../shared/sync/session-socket.ts'
 import type { CreateHousehold, CreationResult } from './household-creation.ts'
 import type { ManifestAnswer } from './manifest.ts'
 import { createRateLimiter, DEFAULT_RELAY_LIMITS, type RateLimiter, type RelayLimits } from './rate-limit.ts'
@@ -123,8 +124,37 @@ export function createDeviceConnection(
     if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
   }, deps.helloTimeoutMs ?? 10_000)
 
+  /**
+   * Frames for the device, in order, written together once this turn's work is done: the ACKs of one group commit,
+   * the fan-out of many commits and step2 + HEAD answers leave as one uncompressed BATCH (P9), not a message each.
+   */
+  let outgoing: Uint8Array[] = []
+  let outgoingScheduled = false
+
+  function flushOutgoing(): void {
+    outgoingScheduled = false
+    const frames = outgoing
+    outgoing = []
+    if (phase === 'closed' || frames.length === 0) return
+    for (const message of outgoingMessages(frames, 2)) socket.send(message)
+    if (socket.buffered() > MAX_BUFFERED_BYTES)
+      fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
+  }
+
+  function sendFrames(frames: readonly Uint8Array[]): void {
+    if (phase === 'closed') return
+    for (const f of frames) outgoing.push(f)
+    if (!outgoingScheduled && outgoing.length > 0) {
+      outgoingScheduled = true
+      setImmediate(flushOutgoing)
+    }
+  }
+
   function send(m: SyncMessage): void {
     if (phase === 'closed') return
+    if (m.type === 'batch' && !m.compressed) return sendFrames(m.frames)
+    if (m.type !== 'batch') return sendFrames([encodeMessage(m)])
+    flushOutgoing() // a deflated bootstrap BATCH cannot nest in another: what was queued before it goes first
     socket.send(encodeMessage(m))
     if (socket.buffered() > MAX_BUFFERED_BYTES)
       fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
@@ -132,6 +162,9 @@ export function createDeviceConnection(
 
   function fail(code: number, errorCode: SyncErrorCode, message: string): void {
     if (phase === 'closed') return
+    const queued = outgoing
+    outgoing = []
+    for (const m of outgoingMessages(queued, 2)) socket.send(m)
     socket.send(encodeMessage({ type: 'error', code: errorCode, message }))
     socket.close(code, errorCode)
     closed()
@@ -146,6 +179,7 @@ export function createDeviceConnection(
     held.clear()
     inbox = []
     inboxNext = 0
+    outgoing = []
   }
 
   function hold(householdId: string): void {
@@ -166,8 +200,7 @@ export function createDeviceConnection(
   function releaseReplies(): void {
     while (replies.length > 0 && replies[0]!.frames !== null) {
       const r = replies.shift()!
-      if (phase === 'closed') continue
-      for (const f of r.frames!) socket.send(f)
+      sendFrames(r.frames!)
     }
   }
 
@@ -245,7 +278,7 @@ export function createDeviceConnection(
     const doc = readDocPayload(payload)
     if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
     const isWrite = doc.kind === 'step2' || doc.kind === 'update'
-    const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
+    const answer = isWrite ? reply() : (frames: SyncMessage[]) => sendFrames(frames.map(encodeMessage))
     const refuse = (code: SyncErrorCode, message: string): number => (
       answer([householdError(householdId, code, message)]),
       FRAME_COST
@@ -329,7 +362,7 @@ export function createDeviceConnection(
       if (m.type !== 'hello') return (fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO'), 0)
       const ok = checkHello(m)
       if (!ok.ok) {
-        send(ok.error)
+        socket.send(encodeMessage(ok.error)) // now: the close follows at once
         socket.close(CloseCode.VERSION, 'sync/version-unsupported')
         return (closed(), 0)
       }
@@ -434,12 +467,11 @@ export function createDeviceConnection(
     closed,
     committed(householdId, update, serverSeq) {
       if (!stillReadable(householdId)) return
-      // DOC update + HEAD in one uncompressed BATCH: one socket write instead of two (P9, P10).
-      const frames = [
+      // DOC update + HEAD, in one BATCH with everything else this turn sends the device (P9, P10).
+      sendFrames([
         encodeMessage(docUpdate(householdId, update)),
         encodeMessage({ type: 'head', householdId, serverSeq }),
-      ]
-      send({ type: 'batch', compressed: false, frames })
+      ])
     },
     conflict(c: RecordedConflict) {
       if (!stillReadable(c.householdId)) return

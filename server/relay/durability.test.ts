@@ -16,6 +16,7 @@ import { createDocStore } from '../store/doc-store.ts'
 import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
 import { TEST_UNIT } from '../test-support/relay-server.ts'
 import { freePort, killGroup, startServerProcess } from '../test-support/server-process.ts'
+import type { SyncMessage } from '../../shared/sync/protocol.ts'
 import { SyncClient } from './test-client.ts'
 
 const HOUSEHOLDS = ['hk-1', 'hk-2', 'hk-3', 'hk-4']
@@ -53,7 +54,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-it('P8: every ACKed update survives kill -9 of the server process', async () => {
+it('P8: every ACKed update survives kill -9 of the server process', () => killAfterAcks('one by one'))
+
+it("P8: every ACKed update sent in BATCHes (a reconnecting phone's outbox) survives kill -9 of the server process", () =>
+  killAfterAcks('batched'))
+
+/** Fires 400 updates without waiting (one frame each, or BATCHes of 20); kill -9 once 150 are ACKed; checks them all. */
+async function killAfterAcks(send: 'one by one' | 'batched'): Promise<void> {
   const port = await freePort()
   child = await startServerProcess(dataDir, port)
   const url = `http://127.0.0.1:${port}`
@@ -74,16 +81,24 @@ it('P8: every ACKed update survives kill -9 of the server process', async () => 
   // Fire 400 updates without waiting; kill -9 as soon as 150 ACKs are in.
   const acked: { householdId: string; clientId: number; clockEnd: number }[] = []
   let killed: Promise<void> | null = null
+  let batch: [string, Uint8Array, (m: SyncMessage) => void][] = []
   for (let i = 0; i < 400; i++) {
     const id = HOUSEHOLDS[i % HOUSEHOLDS.length]!
     const r = replicas.get(id)!
     r.setAddress(`Số ${i} đường Hùng Vương`)
     const clockEnd = Y.getState(r.doc.store, r.doc.clientID)
-    void device.sendUpdate(id, r.take()).then((m) => {
+    const onAnswer = (m: SyncMessage): void => {
       if (m.type !== 'ack' || killed) return
       acked.push({ householdId: id, clientId: r.doc.clientID, clockEnd })
       if (acked.length >= 150) killed = killGroup(child!, 'SIGKILL')
-    })
+    }
+    if (send === 'one by one') void device.sendUpdate(id, r.take()).then(onAnswer)
+    else batch.push([id, r.take(), onAnswer])
+    if (batch.length === 20) {
+      const answers = device.sendUpdates(batch.map(([h, u]) => [h, u]))
+      batch.forEach(([, , then], k) => void answers[k]!.then(then))
+      batch = []
+    }
   }
   await device.closed()
   await killed
@@ -102,4 +117,4 @@ it('P8: every ACKed update survives kill -9 of the server process', async () => 
   await after.close()
   await killGroup(child, 'SIGTERM')
   child = null
-})
+}

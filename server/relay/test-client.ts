@@ -112,6 +112,21 @@ export class SyncClient {
     return this.expect(householdId, 'update', docUpdate(householdId, update)) as Promise<AckMessage | ErrorMessage>
   }
 
+  /** DOC updates in one uncompressed BATCH (as a reconnecting phone sends its outbox) → each one's ACK or ERROR. */
+  sendUpdates(updates: readonly [string, Uint8Array][]): Promise<AckMessage | ErrorMessage>[] {
+    const answers = updates.map(
+      ([householdId]) =>
+        new Promise<SyncMessage>((resolve) => {
+          let q = this.pending.get(householdId)
+          if (!q) this.pending.set(householdId, (q = []))
+          q.push({ kind: 'update', resolve })
+        }),
+    )
+    const frames = updates.map(([householdId, update]) => encodeMessage(docUpdate(householdId, update)))
+    this.send({ type: 'batch', compressed: false, frames })
+    return answers as Promise<AckMessage | ErrorMessage>[]
+  }
+
   /** DOC step1 → resolves with the HEAD (the step2 is in `updates`) or the ERROR. */
   step1(householdId: string, stateVector: Uint8Array): Promise<SyncMessage> {
     return this.expect(householdId, 'step1', docSyncStep1(householdId, stateVector))

@@ -178,6 +178,10 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       return state === null ? null : Y.convertUpdateFormatV1ToV2(state)
     },
     diff(householdId, stateVector) {
+      // A resident doc with no update waiting for its commit (unpinned) holds exactly the stored state: answering from
+      // it skips reading and merging snapshot + log (a reconnecting phone's step1 for a household just written).
+      const resident = docs.get(householdId)
+      if (resident !== undefined && !pins.has(householdId)) return Y.encodeStateAsUpdate(resident, stateVector)
       const state = readState(householdId)
       return state === null ? null : Y.diffUpdate(state, stateVector)
     },

@@ -237,10 +237,11 @@ export class SessionFrames {
     // under the old epoch and edited since): the restored server may lack its creation.
     const resend = epochChange ? [...new Set([...this.#announced, ...pending])].filter((id) => !addedIds.has(id)) : []
     // A household created on this device that the server does not have yet (left out of the manifest) gets no step1:
-    // its outbox creates it on the server (docs/server.md "Households found in the field").
-    const announcedPending = pending.filter((id) => this.#announced.has(id))
+    // its outbox creates it on the server (docs/server.md "Households found in the field"). Neither does one with
+    // unsynced edits that the server lists as unchanged: the device holds everything up to the server's head (P10)
+    // and the server already counts it as held, so its outbox goes at once; a step1 would only fetch an empty diff.
     const announcedResend = resend.filter((id) => this.#announced.has(id))
-    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedPending, ...announcedResend])].filter(
+    const toFetch = [...new Set([...changed.map(([id]) => id), ...announcedResend])].filter(
       (id) => !addedIds.has(id) && !removedIds.has(id),
     )
     const frames: Uint8Array[] = []
@@ -252,11 +253,17 @@ export class SessionFrames {
     // keeps what it lacks (structs it holds are skipped) and ACKs. The outbox follows, so unsynced counts stay until
     // their own ACK.
     for (const id of resend) frames.push(await this.#wholeState(id))
-    this.#sendFrames(frames)
     if (this.#newEpoch !== null && this.#resending.size === 0) await this.#adoptEpoch()
+    // The first outbox group of every pending household rides in the same BATCHes as the step1s, after them: a phone
+    // back from a day offline sends its whole outbox in one or a few WebSocket messages, not one per household.
+    for (const id of pending) {
+      const next = await this.#nextFrame(id)
+      if (next !== null) frames.push(next)
+    }
+    this.#sendFrames(frames)
+    if (frames.length > 0) this.#c.armWatchdog()
     const total = toFetch.length + addedIds.size
     this.#c.setStatus({ phase: 'syncing', total, remaining: total })
-    for (const id of pending) await this.sendNext(id)
     this.#progress()
   }
 
@@ -313,27 +320,37 @@ export class SessionFrames {
 
   /** One outbox group in flight per household: the next goes after its ACK, so ACKs map to groups (P8). */
   async sendNext(householdId: string): Promise<void> {
-    if (!this.ready || this.#closed) return
-    const q = this.#queueOf(householdId)
-    if (q.length > 0) return
-    if (this.#held.has(householdId)) return
-    const retried = this.#retrying.delete(householdId)
-    if (retried && this.#resending.has(householdId)) {
-      // A re-send answered by a retryable ERROR: the whole state goes again, the outbox after its ACK (P15).
-      this.#sendFrames([await this.#wholeState(householdId)])
-      this.#c.armWatchdog()
-      return this.#progress()
-    }
-    const next = await this.#c.store.nextOutgoing(householdId, MAX_UPDATE_BYTES)
-    if (!next && this.#leaving.has(householdId)) return this.#leave(householdId)
-    if (!next || !this.ready || this.#closed) {
-      if (retried) this.#progress() // nothing left to send again
-      return
-    }
-    q.push(next.seqs)
-    this.#c.send(encodeMessage(docUpdate(householdId, next.update)))
+    const frame = await this.#nextFrame(householdId)
+    if (frame === null) return
+    this.#c.send(frame)
     this.#c.armWatchdog()
     this.#progress()
+  }
+
+  /**
+   * The household's next frame to send, counted in flight (its outbox group or, after a retryable refusal of a
+   * re-send, its whole state again), or null when nothing may go now: a group is already in flight, the household is
+   * held, its outbox is empty (a leaving household is then dropped), or the connection ended.
+   */
+  async #nextFrame(householdId: string): Promise<Uint8Array | null> {
+    if (!this.ready || this.#closed) return null
+    const q = this.#queueOf(householdId)
+    if (q.length > 0) return null
+    if (this.#held.has(householdId)) return null
+    const retried = this.#retrying.delete(householdId)
+    // A re-send answered by a retryable ERROR: the whole state goes again, the outbox after its ACK (P15).
+    if (retried && this.#resending.has(householdId)) return this.#wholeState(householdId)
+    const next = await this.#c.store.nextOutgoing(householdId, MAX_UPDATE_BYTES)
+    if (!next && this.#leaving.has(householdId)) {
+      await this.#leave(householdId)
+      return null
+    }
+    if (!next || !this.ready || this.#closed) {
+      if (retried) this.#progress() // nothing left to send again
+      return null
+    }
+    q.push(next.seqs)
+    return encodeMessage(docUpdate(householdId, next.update))
   }
 
   /** A removed household's outbox is all acknowledged: now its local copy goes (P17). */

@@ -85,11 +85,12 @@ export function batchFrames(frames: readonly Uint8Array[]): Incoming {
 const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
 
 /**
- * The messages that carry `frames` in order: few frames go one by one, many as uncompressed BATCHes (P9) of at most
- * MAX_BATCH_FRAMES / 5 frames and under MAX_FRAME_BYTES (the re-send after a restore carries whole households).
+ * The messages that carry `frames` in order: fewer than `fewest` frames go one by one, more as uncompressed BATCHes
+ * (P9) of at most MAX_BATCH_FRAMES / 5 frames and under MAX_FRAME_BYTES (the re-send after a restore carries whole
+ * households); a frame too big to share a BATCH goes alone.
  */
-export function outgoingMessages(frames: readonly Uint8Array[]): Uint8Array[] {
-  if (frames.length < 8) return [...frames]
+export function outgoingMessages(frames: readonly Uint8Array[], fewest = 8): Uint8Array[] {
+  if (frames.length < fewest) return [...frames]
   const out: Uint8Array[] = []
   let batch: Uint8Array[] = []
   let size = 0
