@@ -1,9 +1,9 @@
 // Writes synthetic households into a database: villages, then Yjs household documents (HouseholdDoc.create)
 // stored through the relay's doc store in batched transactions. Deterministic for a given seed and database.
 
-import * as Y from 'yjs'
 import { seededRandom, syntheticUuid } from '../../shared/household/synthetic.ts'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
+import type { Household } from '../../shared/household/types.ts'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
 import type { DocStore } from '../store/doc-store.ts'
@@ -26,6 +26,25 @@ export interface WriteOptions {
 }
 
 const HIGHLAND = /^(A Lưới|Nam Đông|Khe Tre|Long Quảng)/
+
+/**
+ * The document of a generated household, built under SERVER_CLIENT_ID. A returned record carries the reviewer's
+ * comment, as the review route writes it (the phone shows it first).
+ */
+export function seedHouseholdDoc(household: Household): HouseholdDoc {
+  const { format: _format, ...init } = household
+  const returned = init.status === 'returned'
+  const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, {
+    clientId: SERVER_CLIENT_ID,
+    guid: household.id,
+  })
+  if (returned)
+    doc.returnForRework(
+      { id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${household.period}-11-02T02:00:00Z` },
+      'Kiểm tra lại thu nhập và diện tích nhà ở',
+    )
+  return doc
+}
 
 /** Creates `counts[i]` households in `villages[i]`; one transaction per batch. */
 export function writeHouseholds(
@@ -60,20 +79,10 @@ export function writeHouseholds(
         village: v,
         highland: HIGHLAND.test(unitNames.get(v.unitCode) ?? ''),
       })
-      const { format: _format, ...init } = household
-      // A returned record carries the reviewer's comment, as the review route writes it (the phone shows it first).
-      const returned = init.status === 'returned'
-      const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, {
-        clientId: SERVER_CLIENT_ID,
-      })
-      if (returned)
-        doc.returnForRework(
-          { id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${period}-11-02T02:00:00Z` },
-          'Kiểm tra lại thu nhập và diện tích nhà ở',
-        )
-      const update = Y.encodeStateAsUpdate(doc.ydoc)
+      const doc = seedHouseholdDoc(household)
+      const meta = { id: household.id, period, unitCode: v.unitCode, villageId: v.id }
+      docStore.createHouseholdFromDoc(meta, doc.ydoc, SEED_AUTHOR)
       doc.ydoc.destroy()
-      docStore.createHousehold({ id: household.id, period, unitCode: v.unitCode, villageId: v.id }, update, SEED_AUTHOR)
     }
   })
   for (let i = 0; i < jobs.length; i += batchSize) {

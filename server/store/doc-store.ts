@@ -37,6 +37,11 @@ export interface LogRow {
 export interface DocStore {
   /** Seed/import: doc_state + households summary row, in the caller's transaction. Returns the server_seq (1). */
   createHousehold(meta: HouseholdMeta, initialUpdate: Uint8Array, by: string): number
+  /**
+   * The bulk path (seeding, register import, period carry): the same rows as createHousehold, from the Y.Doc the
+   * caller built (no decode of its encoding); the doc stays the caller's. In the caller's transaction; returns 1.
+   */
+  createHouseholdFromDoc(meta: HouseholdMeta, doc: Y.Doc, by: string): number
   exists(householdId: string): boolean
   /** Committed server_seq, or null when the household does not exist. */
   head(householdId: string): number | null
@@ -88,9 +93,6 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const insertState = db.prepare(
     `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
      VALUES (?, ?, ?, ?, 1, 1, 0, 0, ?)`,
-  )
-  const insertHousehold = db.prepare(
-    `INSERT INTO households (id, period, unit_code, village_id, last_editor, server_seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
   )
   const archiveCreation = db.prepare(
     `INSERT OR IGNORE INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
@@ -153,21 +155,25 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     }
   }
 
+  function createFromDoc(meta: HouseholdMeta, doc: Y.Doc, by: string): number {
+    const t = now()
+    insertState.run(meta.id, Y.encodeStateAsUpdate(doc), Y.encodeStateAsUpdateV2(doc), Y.encodeStateVector(doc), t)
+    // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
+    // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
+    const summary = summarise(doc, b1Tables.active(), periodStandards)
+    projections.insertHousehold(meta, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
+    return 1
+  }
+
   return {
     createHousehold(meta, initialUpdate, by) {
       const doc = new Y.Doc({ guid: meta.id })
       Y.applyUpdate(doc, initialUpdate)
-      const snapshot = Y.encodeStateAsUpdate(doc)
-      const t = now()
-      insertState.run(meta.id, snapshot, Y.encodeStateAsUpdateV2(doc), Y.encodeStateVector(doc), t)
-      insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
-      // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
-      // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
-      const summary = summarise(doc, b1Tables.active(), periodStandards)
-      projections.writeSummary(meta.id, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
+      createFromDoc(meta, doc, by)
       doc.destroy()
       return 1
     },
+    createHouseholdFromDoc: createFromDoc,
     exists: (id) => selectHead.get(id) !== undefined,
     head: (id) => (selectHead.get(id) as number | undefined) ?? null,
     readState,
