@@ -20,7 +20,8 @@ import { startRelayServer, TEST_UNIT, type RelayTestServer } from '../test-suppo
 import { SyncClient } from '../relay/test-client.ts'
 import { generateHousehold } from './generate.ts'
 import { insertVillages, makeVillages, type SeedVillage } from './places.ts'
-import { SEED_AUTHOR, seedHouseholdDoc } from './seed.ts'
+import { SEED_AUTHOR, seedHouseholdDoc, seedHouseholds } from './seed.ts'
+import { seedHouseholdsParallel } from './seed-parallel.ts'
 
 const NOW = 1_764_000_000_000
 const dirs: string[] = []
@@ -112,6 +113,24 @@ describe('bulk creation path', () => {
     expect(rows(relayDb, 'households')).toEqual(rows(dbs.bulk, 'households'))
     for (const db of [...Object.values(dbs), relayDb]) db.close()
   })
+
+  it('the seed with documents built on worker threads writes the rows of the seed on one thread', async () => {
+    const [one, parallel] = [freshDb(), freshDb()]
+    const opts = { households: 600, units: 2, seed: 3 }
+    const single = seedHouseholds(one, createDocStore(one, { now: () => NOW }), opts)
+    const batches: number[] = []
+    const threaded = await seedHouseholdsParallel(parallel, createDocStore(parallel, { now: () => NOW }), {
+      ...opts,
+      workers: 2,
+      onBatch: (done) => batches.push(done),
+    })
+    expect(threaded.households).toBe(600)
+    expect(single.households).toBe(600)
+    expect(batches).toEqual([500, 600])
+    for (const t of [...TABLES, 'villages']) expect(rows(parallel, t), t).toEqual(rows(one, t))
+    one.close()
+    parallel.close()
+  }, 120_000)
 
   it('the relay bootstraps households of either path to the same bytes', async () => {
     const got: Record<Path, { manifest: unknown; updates: [string, Uint8Array[]][]; heads: [string, number][] }> =
