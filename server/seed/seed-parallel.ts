@@ -52,6 +52,10 @@ export async function writeHouseholdsParallel(
     w.on('error', (e) => {
       for (const p of waiting[i]?.splice(0) ?? []) p.fail(e)
     })
+    w.on('exit', (code) => {
+      for (const p of waiting[i]?.splice(0) ?? [])
+        p.fail(new Error(`seed worker exited (${code}) with chunks to build`))
+    })
   })
   let sent = 0
   const build = (households: Household[]): Promise<CreationRows[]> =>

@@ -38,7 +38,7 @@ export interface DocStore {
   /** Seed/import: doc_state + households summary row, in the caller's transaction. Returns the server_seq (1). */
   createHousehold(meta: HouseholdMeta, initialUpdate: Uint8Array, by: string): number
   /**
-   * The bulk path (seeding, register import, period carry): the same rows as createHousehold, from the Y.Doc the
+   * The bulk path (seeding, register import): the same rows as createHousehold, from the Y.Doc the
    * caller built (no decode of its encoding); the doc stays the caller's. In the caller's transaction; returns 1.
    */
   createHouseholdFromDoc(meta: HouseholdMeta, doc: Y.Doc, by: string): number
