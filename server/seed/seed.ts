@@ -1,5 +1,5 @@
-// Writes synthetic households into a database: villages, then Yjs household documents (HouseholdDoc.create)
-// stored through the relay's doc store in batched transactions. Deterministic for a given seed and database.
+// Writes synthetic households into a database: villages, then Yjs household documents (HouseholdDoc.create) stored
+// through the doc store's bulk path (createHouseholdFromDoc) in batched transactions. Deterministic per seed and database.
 
 import { seededRandom, syntheticUuid } from '../../shared/household/synthetic.ts'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
