@@ -18,8 +18,9 @@ import { runW4 } from './workloads/w4.ts'
 import { runW7 } from './workloads/w7.ts'
 import { runClientBudgets } from './client-budgets.ts'
 import { runReportBench } from './measure/report.ts'
+import { runSeedBench } from './measure/seed.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C', 'R'] as const
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C', 'R', 'SEED'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'hocuspocus', 'ywebsocket']
 
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   }
   results.machine = machine
   results.params = params
-  const needsServers = only.some((w) => w !== 'C' && w !== 'R')
+  const needsServers = only.some((w) => w !== 'C' && w !== 'R' && w !== 'SEED')
   if (needsServers) {
     const t = Date.now()
     const corpus = await loadCorpus(params.corpus)
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
       `corpus: ${corpus.docs.length} households, ${corpus.avgStateBytes} B average state (${corpus.shape}), ${Math.round((Date.now() - t) / 1000)} s`,
     )
     for (const w of only) {
-      if (w === 'C' || w === 'R') continue
+      if (w === 'C' || w === 'R' || w === 'SEED') continue
       for (const name of systems) {
         const sys = SYSTEMS[name]
         const key = `${w}/${name}`
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
     results.reports = await runReportBench({ households: smoke ? 20_000 : 300_000, runs: smoke ? 3 : 5, log })
     log(`reports: ${Math.round((Date.now() - t0) / 1000)} s`)
   }
+  if (only.includes('SEED')) results.workloads['SEED/rasoat'] = await runSeedBench({ smoke })
   if (!process.argv.includes('--keep')) rmSync(RUN_DIR, { recursive: true, force: true })
   results.durationS = Math.round((Date.now() - started) / 1000) + (previous ? previous.durationS : 0)
   results.finishedAt = new Date().toISOString()

@@ -3,7 +3,6 @@
 // households already there each changed or new person becomes a proposal in the document, never an overwrite.
 
 import { createHash, randomUUID } from 'node:crypto'
-import * as Y from 'yjs'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
 import { REGISTER_PERSON_KEYS, type RegisterPerson } from '../../shared/doc/proposals.ts'
 import type { Member } from '../../shared/household/types.ts'
@@ -207,11 +206,11 @@ export async function importRegister(
           // Only the register's facts: every survey answer stays unanswered (a missing answer is never a deprivation).
           members: people.map((r) => ({ id: randomUUID(), ...personOf(r) }) as Member),
         },
-        { clientId: SERVER_CLIENT_ID },
+        { clientId: SERVER_CLIENT_ID, guid: id },
       )
-      const update = Y.encodeStateAsUpdate(doc.ydoc)
+      const meta = { id, period: opts.period, unitCode: first.unit, villageId }
+      deps.docStore.createHouseholdFromDoc(meta, doc.ydoc, opts.actor.id)
       doc.ydoc.destroy()
-      deps.docStore.createHousehold({ id, period: opts.period, unitCode: first.unit, villageId }, update, opts.actor.id)
       store.mapHousehold(opts.period, code, id, importId)
     }
     const counts = { rows: csv.rows, created: fresh.length, proposals: planned.length, unchanged }

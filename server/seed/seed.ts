@@ -1,12 +1,12 @@
-// Writes synthetic households into a database: villages, then Yjs household documents (HouseholdDoc.create)
-// stored through the relay's doc store in batched transactions. Deterministic for a given seed and database.
+// Writes synthetic households into a database: villages, then Yjs household documents (HouseholdDoc.create) stored
+// through the doc store's bulk path (createHouseholdFromDoc) in batched transactions. Deterministic per seed and database.
 
-import * as Y from 'yjs'
 import { seededRandom, syntheticUuid } from '../../shared/household/synthetic.ts'
 import { HouseholdDoc, SERVER_CLIENT_ID } from '../../shared/doc/index.ts'
+import type { Household } from '../../shared/household/types.ts'
 import type { Db } from '../db/open.ts'
 import { currentPeriod } from '../db/reference-data.ts'
-import type { DocStore } from '../store/doc-store.ts'
+import type { DocStore, HouseholdMeta } from '../store/doc-store.ts'
 import { generateHousehold } from './generate.ts'
 import { allocate, insertVillages, makeVillages, pickUnits, type SeedVillage } from './places.ts'
 
@@ -27,7 +27,62 @@ export interface WriteOptions {
 
 const HIGHLAND = /^(A Lưới|Nam Đông|Khe Tre|Long Quảng)/
 
-/** Creates `counts[i]` households in `villages[i]`; one transaction per batch. */
+/**
+ * The document of a generated household, built under SERVER_CLIENT_ID. A returned record carries the reviewer's
+ * comment, as the review route writes it (the phone shows it first).
+ */
+export function seedHouseholdDoc(household: Household): HouseholdDoc {
+  const { format: _format, ...init } = household
+  const returned = init.status === 'returned'
+  const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, {
+    clientId: SERVER_CLIENT_ID,
+    guid: household.id,
+  })
+  if (returned)
+    doc.returnForRework(
+      { id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${household.period}-11-02T02:00:00Z` },
+      'Kiểm tra lại thu nhập và diện tích nhà ở',
+    )
+  return doc
+}
+
+/** One household to create: where it goes and what the generator made. */
+export interface SeedJob {
+  meta: HouseholdMeta
+  household: Household
+}
+
+/**
+ * The households to create, `counts[i]` in `villages[i]`, generated one by one in a fixed order (the same seed and
+ * database give the same households, whoever builds their documents).
+ */
+export function seedJobs(db: Db, villages: SeedVillage[], counts: number[], seed: number): Generator<SeedJob> {
+  const period = currentPeriod(db)
+  const ref = db.prepare('SELECT reference_date FROM periods WHERE id = ?').pluck().get(period) as string | undefined
+  const unitNames = new Map(
+    (db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]).map((u) => [u.code, u.name]),
+  )
+  const existing = db.prepare('SELECT COUNT(*) FROM households').pluck().get() as number
+  // Ids depend on the seed and on how many households exist, so a second run appends instead of colliding.
+  const idRand = seededRandom(seed * 7919 + existing)
+  const rand = seededRandom(seed)
+  return (function* () {
+    for (const [i, v] of villages.entries()) {
+      for (let k = 0; k < (counts[i] ?? 0); k++) {
+        const household = generateHousehold(rand, {
+          id: syntheticUuid(idRand),
+          period,
+          referenceDate: ref ?? `${period}-09-01`,
+          village: v,
+          highland: HIGHLAND.test(unitNames.get(v.unitCode) ?? ''),
+        })
+        yield { meta: { id: household.id, period, unitCode: v.unitCode, villageId: v.id }, household }
+      }
+    }
+  })()
+}
+
+/** Creates `counts[i]` households in `villages[i]` on this thread; one transaction per batch. */
 export function writeHouseholds(
   db: Db,
   docStore: DocStore,
@@ -35,50 +90,22 @@ export function writeHouseholds(
   counts: number[],
   opts: WriteOptions,
 ): number {
-  const period = currentPeriod(db)
-  const ref = db.prepare('SELECT reference_date FROM periods WHERE id = ?').pluck().get(period) as string | undefined
-  const unitNames = new Map(
-    (db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]).map((u) => [u.code, u.name]),
-  )
-  const existing = db.prepare('SELECT COUNT(*) FROM households').pluck().get() as number
   const total = counts.reduce((a, b) => a + b, 0)
   const batchSize = opts.batchSize ?? 1000
-  // Ids depend on the seed and on how many households exist, so a second run appends instead of colliding.
-  const idRand = seededRandom(opts.seed * 7919 + existing)
-  const rand = seededRandom(opts.seed)
-  const jobs: SeedVillage[] = []
-  villages.forEach((v, i) => {
-    for (let k = 0; k < (counts[i] ?? 0); k++) jobs.push(v)
-  })
+  const jobs = seedJobs(db, villages, counts, opts.seed)
   let done = 0
-  const batch = db.transaction((slice: SeedVillage[]) => {
-    for (const v of slice) {
-      const household = generateHousehold(rand, {
-        id: syntheticUuid(idRand),
-        period,
-        referenceDate: ref ?? `${period}-09-01`,
-        village: v,
-        highland: HIGHLAND.test(unitNames.get(v.unitCode) ?? ''),
-      })
-      const { format: _format, ...init } = household
-      // A returned record carries the reviewer's comment, as the review route writes it (the phone shows it first).
-      const returned = init.status === 'returned'
-      const doc = HouseholdDoc.create(returned ? { ...init, status: 'submitted' } : init, {
-        clientId: SERVER_CLIENT_ID,
-      })
-      if (returned)
-        doc.returnForRework(
-          { id: SEED_AUTHOR, name: 'Cán bộ kiểm tra', at: `${period}-11-02T02:00:00Z` },
-          'Kiểm tra lại thu nhập và diện tích nhà ở',
-        )
-      const update = Y.encodeStateAsUpdate(doc.ydoc)
+  const batch = db.transaction((n: number) => {
+    for (let k = 0; k < n; k++) {
+      const job = jobs.next()
+      if (job.done) return
+      const doc = seedHouseholdDoc(job.value.household)
+      docStore.createHouseholdFromDoc(job.value.meta, doc.ydoc, SEED_AUTHOR)
       doc.ydoc.destroy()
-      docStore.createHousehold({ id: household.id, period, unitCode: v.unitCode, villageId: v.id }, update, SEED_AUTHOR)
+      done++
     }
   })
-  for (let i = 0; i < jobs.length; i += batchSize) {
-    batch(jobs.slice(i, i + batchSize))
-    done = Math.min(total, i + batchSize)
+  while (done < total) {
+    batch(Math.min(batchSize, total - done))
     opts.onBatch?.(done, total)
   }
   return done
@@ -94,16 +121,24 @@ export interface SeedHouseholdsOptions {
   onBatch?: (done: number, total: number) => void
 }
 
-/** `cli seed`: N households spread over several units and villages of Huế. */
-export function seedHouseholds(db: Db, docStore: DocStore, opts: SeedHouseholdsOptions): SeedResult {
-  const started = performance.now()
+/** The places of `cli seed`: N households spread over several units and villages of Huế (villages inserted). */
+export function seedPlaces(
+  db: Db,
+  opts: SeedHouseholdsOptions,
+): { villages: SeedVillage[]; counts: number[]; seed: number } {
   const seed = opts.seed ?? 1
   const rand = seededRandom(seed ^ 0x5eed)
   const unitCount = opts.units ?? Math.min(40, Math.max(2, Math.ceil(opts.households / 2500)))
   const units = pickUnits(db, unitCount)
   const villages = makeVillages(units, opts.villagesPerUnit ?? 8, rand)
   insertVillages(db, villages)
-  const counts = allocate(villages, opts.households)
+  return { villages, counts: allocate(villages, opts.households), seed }
+}
+
+/** `cli seed`: N households spread over several units and villages of Huế. */
+export function seedHouseholds(db: Db, docStore: DocStore, opts: SeedHouseholdsOptions): SeedResult {
+  const started = performance.now()
+  const { villages, counts, seed } = seedPlaces(db, opts)
   const households = writeHouseholds(db, docStore, villages, counts, {
     seed,
     ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),

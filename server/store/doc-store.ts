@@ -3,8 +3,8 @@
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
-import { summarise } from './household-view.ts'
-import { visitFlags } from './visit-flags.ts'
+import { creationRows, type CreationRows } from './creation-rows.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { createProjections } from './projections.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
@@ -37,6 +37,15 @@ export interface LogRow {
 export interface DocStore {
   /** Seed/import: doc_state + households summary row, in the caller's transaction. Returns the server_seq (1). */
   createHousehold(meta: HouseholdMeta, initialUpdate: Uint8Array, by: string): number
+  /**
+   * The bulk path (seeding, register import): the same rows as createHousehold, from the Y.Doc the
+   * caller built (no decode of its encoding); the doc stays the caller's. In the caller's transaction; returns 1.
+   */
+  createHouseholdFromDoc(meta: HouseholdMeta, doc: Y.Doc, by: string): number
+  /** The rows of createHouseholdFromDoc, computed elsewhere (creationRows on a worker thread); caller's transaction. */
+  insertCreation(meta: HouseholdMeta, rows: CreationRows, by: string): number
+  /** What creationRows needs from this database, as plain data for a worker (the standards of `periods`). */
+  summaryContext(periods: readonly string[]): { b1Tables: B1Table[]; periodStandards: Record<string, string> }
   exists(householdId: string): boolean
   /** Committed server_seq, or null when the household does not exist. */
   head(householdId: string): number | null
@@ -88,9 +97,6 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const insertState = db.prepare(
     `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
      VALUES (?, ?, ?, ?, 1, 1, 0, 0, ?)`,
-  )
-  const insertHousehold = db.prepare(
-    `INSERT INTO households (id, period, unit_code, village_id, last_editor, server_seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
   )
   const archiveCreation = db.prepare(
     `INSERT OR IGNORE INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
@@ -153,20 +159,34 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     }
   }
 
+  function insertCreation(meta: HouseholdMeta, rows: CreationRows, by: string): number {
+    const t = now()
+    insertState.run(meta.id, rows.snapshot, rows.snapshotV2, rows.stateVector, t)
+    // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
+    // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
+    projections.insertHousehold(meta, rows.summary, rows.visit, { editor: by, serverSeq: 1, at: t })
+    return 1
+  }
+  const createFromDoc = (meta: HouseholdMeta, doc: Y.Doc, by: string): number =>
+    insertCreation(meta, creationRows(doc, { b1Tables: b1Tables.active(), periodStandards }), by)
+
   return {
     createHousehold(meta, initialUpdate, by) {
       const doc = new Y.Doc({ guid: meta.id })
       Y.applyUpdate(doc, initialUpdate)
-      const snapshot = Y.encodeStateAsUpdate(doc)
-      const t = now()
-      insertState.run(meta.id, snapshot, Y.encodeStateAsUpdateV2(doc), Y.encodeStateVector(doc), t)
-      insertHousehold.run(meta.id, meta.period, meta.unitCode, meta.villageId, by, t)
-      // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
-      // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
-      const summary = summarise(doc, b1Tables.active(), periodStandards)
-      projections.writeSummary(meta.id, summary, visitFlags(summary, undefined), { editor: by, serverSeq: 1, at: t })
+      createFromDoc(meta, doc, by)
       doc.destroy()
       return 1
+    },
+    createHouseholdFromDoc: createFromDoc,
+    insertCreation,
+    summaryContext(periods) {
+      const standards: Record<string, string> = {}
+      for (const p of periods) {
+        const standard = periodStandards(p)
+        if (standard !== undefined) standards[p] = standard
+      }
+      return { b1Tables: b1Tables.active(), periodStandards: standards }
     },
     exists: (id) => selectHead.get(id) !== undefined,
     head: (id) => (selectHead.get(id) as number | undefined) ?? null,

@@ -35,6 +35,14 @@ export interface SummaryMeta {
   at: number
 }
 
+/** Where a household belongs (the columns of its row no document edit changes). */
+export interface HouseholdPlace {
+  id: string
+  period: string
+  unitCode: string
+  villageId: string
+}
+
 export interface Projections {
   /** The committed position and last move distance, read before a summary write (visit flags compare with it). */
   previousPosition(householdId: string): { lat: number | null; lng: number | null; movedM: number | null } | undefined
@@ -44,6 +52,11 @@ export interface Projections {
    * UPDATE leaves them out of its SET list, so SQLite does not rewrite the map/list index entries.
    */
   writeSummaryValues(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
+  /**
+   * A household's whole row at creation — place, creator and summary with its report facts — as one INSERT: the row
+   * an INSERT of the place followed by writeSummary would leave, without writing it (and its indexes) twice.
+   */
+  insertHousehold(place: HouseholdPlace, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
   writeFieldHistory(
@@ -97,6 +110,12 @@ export function createProjections(db: Db): Projections {
   const summaryValues = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, category = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
        updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
+  )
+  const insert = db.prepare(
+    `INSERT INTO households (id, period, unit_code, village_id, head_name, address, status, category, deprivation_count,
+       lat, lng, accuracy_m, last_editor, server_seq, updated_at, search_text, flags, moved_m, deprivation_mask,
+       ethnic_minority, meritorious, no_working_capacity, social_protection, farming, causes, member_count, facts_version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${FACTS_VERSION})`,
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
@@ -185,6 +204,29 @@ export function createProjections(db: Db): Projections {
         visit.movedM,
         ...factValues(s.facts),
         householdId,
+      )
+    },
+    insertHousehold(place, s, visit, meta) {
+      insert.run(
+        place.id,
+        place.period,
+        place.unitCode,
+        place.villageId,
+        s.headName,
+        s.address,
+        s.status,
+        s.category,
+        s.deprivationCount,
+        s.lat,
+        s.lng,
+        s.accuracyM,
+        meta.editor,
+        meta.serverSeq,
+        meta.at,
+        s.searchText,
+        visit.flags.join(','),
+        visit.movedM,
+        ...factValues(s.facts),
       )
     },
     writeSummaryMeta(householdId, meta) {
