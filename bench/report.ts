@@ -23,7 +23,11 @@ export interface BenchResults {
   machine: MachineInfo
   corpus: { shape: string; households: number; avgStateBytes: number }
   params: BenchParams
-  workloads: Record<string, { result: unknown; seconds: number; load?: number[] }>
+  /** Per `W/system`: the kept attempt; `attempts`/`kept`/`loads` are absent in results written before load retries. */
+  workloads: Record<
+    string,
+    { result: unknown; seconds: number; load?: number[]; attempts?: number; kept?: number; loads?: number[][] }
+  >
   skipped: Record<string, string>
   client?: ClientBudgets
   reports?: ReportBench
