@@ -52,7 +52,7 @@ function cpuVerdict(r: BenchResults, key: 'rasoat' | 'rasoat-yjs', endpoint: str
   if (!s || s.keptUp === false)
     return {
       target,
-      measured: `did not keep up with ${fmt(W1_RATE)}/s (max sustained ${fmt(w1.maxSustainedRate)}/s)`,
+      measured: `${s ? 'fell behind at' : 'ramp stopped before'} ${fmt(W1_RATE)}/s (max sustained ${fmt(w1.maxSustainedRate)}/s)`,
       met: false,
       load,
     }
@@ -126,7 +126,7 @@ export function verdicts(r: BenchResults): Verdict[] {
     w3 && bytes !== null
       ? {
           target: '300-household bootstrap ≤ 150 KB on the wire',
-          measured: `${fmt(bytes / 1000, 1)} KB (${fmt(w3.cold.wire.bytesIn)} B in, ${fmt(w3.cold.wire.bytesOut)} B out)`,
+          measured: `${fmt(w3.households)} households: ${fmt(bytes / 1000, 1)} KB (${fmt(w3.cold.wire.bytesIn)} B in, ${fmt(w3.cold.wire.bytesOut)} B out)`,
           met: bytes <= 150_000,
           load: loadOf(r, 'W3/rasoat'),
         }
