@@ -76,5 +76,5 @@ export const SMOKE: BenchParams = {
   w4: { stored: 600, loaderDevices: 2, householdsPerLoader: 100, idleConnections: 60, settleMs: 450 },
   w7: { pairs: 4, householdsPerPair: 10, hotPerDevice: 2, rate: 100, secondsBeforeKill: 1.5 },
   workloadTimeoutMs: 60_000,
-  loadRetry: { maxLoad: 2, attempts: 2, coolDownMs: 20_000 },
+  loadRetry: { maxLoad: 2, attempts: 1, coolDownMs: 0 }, // smoke figures are never reported: no re-runs
 }

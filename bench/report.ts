@@ -302,9 +302,9 @@ function detailTables(r: BenchResults): string {
   out.push('### W3 — cold bootstrap and unchanged reconnect', '')
   rows<W3Result>(
     'W3',
-    '| system | households | cold ms end to end (stored), median (runs) | wire only ms, median (runs) | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | load | reproduce |\n|---|---:|---:|---:|---|---|---:|---:|---:|---|---|---|---|---|',
+    '| system | households | cold ms end to end (stored), median (runs) | wire only ms, median (runs) | phone CPU ms: stored / wire only | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | load | reproduce |\n|---|---:|---:|---:|---|---|---|---:|---:|---:|---|---|---|---|---|',
     (x) =>
-      `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wireMs)} (${(x.wireRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`,
+      `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wireMs)} (${(x.wireRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.clientCpuMs)} / ${fmt(x.cold.wireClientCpuMs)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`,
   )
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
   if (enc)

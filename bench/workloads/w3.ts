@@ -37,7 +37,15 @@ export interface W3Result {
    * `ms`: end to end, median — every household applied into a Y.Doc and its encoded state stored, as the phone does
    * (the headline). `wireMs`: median of the same bootstrap by a phone that only keeps the bytes (the server's time).
    */
-  cold: { ms: number; wireMs: number; wire: WireStats; serverCpuMs: number }
+  cold: {
+    ms: number
+    wireMs: number
+    wire: WireStats
+    serverCpuMs: number
+    /** CPU of the simulator (this process) for one bootstrap, median: storing every household vs wire only. */
+    clientCpuMs: number
+    wireClientCpuMs: number
+  }
   coldRuns: number[]
   wireRuns: number[]
   reconnect: { ms: number; wire: WireStats }
@@ -89,19 +97,29 @@ export async function runW3(
     // Each round bootstraps a wire-only phone, then a phone that stores every household as a real one does.
     const coldRuns: number[] = []
     const wireRuns: number[] = []
+    const clientCpu: number[] = []
+    const wireClientCpu: number[] = []
+    const cpuMs = (since: NodeJS.CpuUsage): number => {
+      const u = process.cpuUsage(since)
+      return (u.user + u.system) / 1000
+    }
     let first = sys.device(server, prep, 'w3-first', households)
-    let cold = { ms: 0, wireMs: 0, wire: { ...first.stats }, serverCpuMs: 0 }
+    let cold = { ms: 0, wireMs: 0, wire: { ...first.stats }, serverCpuMs: 0, clientCpuMs: 0, wireClientCpuMs: 0 }
     for (let i = 0; i < p.coldRepeats; i++) {
       const bare = sys.device(server, prep, `w3-wire${i}`, households, { apply: 'wire' })
+      let sim0 = process.cpuUsage()
       let t0 = performance.now()
       await bare.connect(60_000)
       wireRuns.push(performance.now() - t0)
+      wireClientCpu.push(cpuMs(sim0))
       await bare.close()
       const phone = i === 0 ? first : sys.device(server, prep, `w3-again${i}`, households)
       const cpu0 = server.cpuMicros()
+      sim0 = process.cpuUsage()
       t0 = performance.now()
       await phone.connect(60_000)
       coldRuns.push(performance.now() - t0)
+      clientCpu.push(cpuMs(sim0))
       if (phone.storedHouseholds() < households.length)
         throw new Error(`${phone.name} stored ${phone.storedHouseholds()} of ${households.length} households`)
       await sleep(200) // trailing frames (acks of handshake step2s) are counted too
@@ -112,8 +130,10 @@ export async function runW3(
     }
     cold.ms = round(median(coldRuns), 0)
     cold.wireMs = round(median(wireRuns), 0)
+    cold.clientCpuMs = round(median(clientCpu), 0)
+    cold.wireClientCpuMs = round(median(wireClientCpu), 0)
     log(
-      `  cold ${households.length}: end to end (stored) median ${cold.ms} ms of ${coldRuns.map((x) => Math.round(x)).join(', ')}; wire only median ${cold.wireMs} ms of ${wireRuns.map((x) => Math.round(x)).join(', ')}; in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`,
+      `  cold ${households.length}: end to end (stored) median ${cold.ms} ms of ${coldRuns.map((x) => Math.round(x)).join(', ')}; wire only median ${cold.wireMs} ms of ${wireRuns.map((x) => Math.round(x)).join(', ')}; phone CPU ${cold.clientCpuMs} ms (wire only ${cold.wireClientCpuMs} ms); in ${cold.wire.bytesIn} B / ${cold.wire.framesIn} frames, out ${cold.wire.bytesOut} B / ${cold.wire.framesOut} frames, ${cold.wire.sockets} sockets, server CPU ${cold.serverCpuMs} ms`,
     )
     await first.close()
     await sleep(300)
