@@ -16,10 +16,11 @@ export interface KeptAttempt<T> {
   seconds: number
   /** 1-minute load average before → after the kept attempt. */
   load: [number, number]
+  /** Runs started, failed ones included. */
   attempts: number
-  /** 1-based index of the kept attempt. */
+  /** 1-based index of the kept attempt among the finished ones. */
   kept: number
-  /** Load before → after of every attempt, in order. */
+  /** Load before → after of every finished attempt, in order. */
   loads: [number, number][]
 }
 
@@ -32,30 +33,42 @@ export async function runWithLoadRetry<T>(
   loadNow: () => number = load1,
 ): Promise<KeptAttempt<T>> {
   const done: { result: T; seconds: number; load: [number, number] }[] = []
-  for (let i = 0; i < Math.max(1, p.attempts); i++) {
+  const total = Math.max(1, p.attempts)
+  let lastLoad = 0
+  let tried = 0
+  for (let i = 0; i < total; i++) {
     if (i > 0) {
       // The previous attempt's own server and simulator count in the load too: let it decay first.
       const end = Date.now() + p.coolDownMs
       while (loadNow() > p.maxLoad && Date.now() < end) await sleep(2000)
-      log(`  load ${done[i - 1]?.load[0]} > ${p.maxLoad} at the start: attempt ${i + 1} at load ${loadNow()}`)
+      log(`  load ${lastLoad} > ${p.maxLoad} at the start: attempt ${i + 1} at load ${loadNow()}`)
     }
     const before = loadNow()
+    lastLoad = before
+    tried++
     const t0 = Date.now()
     let result: T
     try {
       result = await run()
     } catch (e) {
+      // A failure on a busy machine (a timeout) is retried like a slow run; otherwise an earlier attempt is kept.
+      const why = e instanceof Error ? e.message : String(e)
+      if (before > p.maxLoad && i + 1 < total) {
+        log(`  attempt ${i + 1} failed at load ${before} (${why})`)
+        continue
+      }
       if (done.length === 0) throw e
-      log(`  attempt ${i + 1} failed (${e instanceof Error ? e.message : String(e)}); keeping an earlier one`)
+      log(`  attempt ${i + 1} failed (${why}); keeping an earlier one`)
       break
     }
     done.push({ result, seconds: Math.round((Date.now() - t0) / 1000), load: [before, loadNow()] })
     if (before <= p.maxLoad) break
   }
+  if (done.length === 0) throw new Error('no attempt finished')
   let best = 0
   done.forEach((a, i) => {
     if (a.load[0] < (done[best] as (typeof done)[number]).load[0]) best = i
   })
   const kept = done[best] as (typeof done)[number]
-  return { ...kept, attempts: done.length, kept: best + 1, loads: done.map((a) => a.load) }
+  return { ...kept, attempts: tried, kept: best + 1, loads: done.map((a) => a.load) }
 }
