@@ -104,6 +104,7 @@ export abstract class Device {
   /** Take over what `other` knows of the server (a phone restored from the same backup): no bootstrap needed. */
   learnFrom(other: Device): void {
     for (const [id, sv] of other.knownSv) this.knownSv.set(id, sv)
+    for (const [id, state] of other.stored) this.stored.set(id, state)
   }
 
   stateVector(id: string): Uint8Array {
