@@ -13,7 +13,7 @@ import type { W4Result } from './workloads/w4.ts'
 import type { W7Result } from './workloads/w7.ts'
 import type { ClientBudgets } from './client-budgets.ts'
 import type { ReportBench } from './measure/report.ts'
-import { targetRows } from './targets.ts'
+import { loadOf, targetRows } from './targets.ts'
 
 export interface BenchResults {
   mode: 'full' | 'smoke'
@@ -23,15 +23,20 @@ export interface BenchResults {
   machine: MachineInfo
   corpus: { shape: string; households: number; avgStateBytes: number }
   params: BenchParams
-  workloads: Record<string, { result: unknown; seconds: number; load?: number[] }>
+  /** Per `W/system`: the kept attempt; `attempts`/`kept`/`loads` are absent in results written before load retries. */
+  workloads: Record<
+    string,
+    { result: unknown; seconds: number; load?: number[]; attempts?: number; kept?: number; loads?: number[][] }
+  >
   skipped: Record<string, string>
   client?: ClientBudgets
   reports?: ReportBench
 }
 
-export const SYS = ['rasoat', 'hocuspocus', 'ywebsocket'] as const
+export const SYS = ['rasoat', 'rasoat-yjs', 'hocuspocus', 'ywebsocket'] as const
 export const SYS_LABEL: Record<string, string> = {
-  rasoat: 'rasoat',
+  rasoat: 'rasoat /sync',
+  'rasoat-yjs': 'rasoat /yjs',
   hocuspocus: 'Hocuspocus 3.4.4',
   ywebsocket: 'y-websocket server 0.1.1',
 }
@@ -73,9 +78,12 @@ export function bestStep(r: W1Result | undefined): W1Step | undefined {
 }
 
 function loadNote(r: BenchResults): string {
-  const parts = Object.entries(r.workloads).map(([k, v]) => `${k} ${v.seconds} s, load ${v.load?.join('→') ?? '?'}`)
+  const parts = Object.entries(r.workloads).map(
+    ([k, v]) =>
+      `${k} ${v.seconds} s, load ${loadOf(r, k) ?? '?'}${v.loads && v.loads.length > 1 ? ` [attempts: ${v.loads.map((l) => l.join('→')).join(', ')}]` : ''}`,
+  )
   return parts.length
-    ? `Run time and 1-minute load average (before→after) per run — other work on this shared machine inflates latency when the load is above 2: ${parts.join('; ')}.`
+    ? `Run time and 1-minute load average (before→after) per run — other work on this shared machine inflates latency when the load is above 2; a run that started above ${r.params.loadRetry?.maxLoad ?? 2} is re-run (up to ${r.params.loadRetry?.attempts ?? 1} attempts) and the attempt that started at the lowest load kept: ${parts.join('; ')}.`
     : ''
 }
 
@@ -89,6 +97,8 @@ interface Row {
   value: (s: string) => number | null | undefined
   digits?: number
   w: string
+  /** Results key of the rasoat column (default 'rasoat' = /sync; 'rasoat-yjs' for the /yjs rows). */
+  rasoat?: 'rasoat' | 'rasoat-yjs'
 }
 
 function mainRows(r: BenchResults): Row[] {
@@ -98,41 +108,58 @@ function mainRows(r: BenchResults): Row[] {
   const w4 = (s: string) => get<W4Result>(r, 'W4', s)
   const w7 = (s: string) => get<W7Result>(r, 'W7', s)
   return [
-    {
-      w: 'W1',
-      metric: 'W1 max sustained edits/s (p99 ≤ 500 ms)',
-      better: 'higher',
-      value: (s) => w1(s)?.maxSustainedRate,
-    },
-    {
-      w: 'W1',
-      metric: 'W1 CPU-bound capacity per core, edits/s (10⁶ ÷ marginal µs at 3,200/s; load-independent)',
-      better: 'higher',
-      value: (s) => {
-        const st = stepAt(w1(s), 3200)
-        return st && st.marginalCpuMicrosPerUpdate > 0 ? 1e6 / st.marginalCpuMicrosPerUpdate : null
-      },
-    },
-    {
-      w: 'W1',
-      metric: 'W1 p99 edit→ack at 3,200/s (ms)',
-      better: 'lower',
-      value: (s) => (s === 'ywebsocket' ? null : stepAt(w1(s), 3200)?.ack.p99),
-      digits: 1,
-    },
-    {
-      w: 'W1',
-      metric: 'W1 p99 edit→other phone at 3,200/s (ms)',
-      better: 'lower',
-      value: (s) => stepAt(w1(s), 3200)?.other.p99,
-      digits: 1,
-    },
-    {
-      w: 'W1',
-      metric: 'W1 server CPU µs per update at 3,200/s (marginal)',
-      better: 'lower',
-      value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate,
-    },
+    ...(['rasoat', 'rasoat-yjs'] as const).flatMap((key): Row[] => {
+      const at = key === 'rasoat' ? '' : ', rasoat over /yjs'
+      return [
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 max sustained edits/s (p99 ≤ 500 ms)${at}`,
+          better: 'higher',
+          value: (s) => w1(s)?.maxSustainedRate,
+        },
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 CPU-bound capacity per core, edits/s (10⁶ ÷ marginal µs at 3,200/s; load-independent)${at}`,
+          better: 'higher',
+          value: (s) => {
+            const st = stepAt(w1(s), 3200)
+            return st && st.marginalCpuMicrosPerUpdate > 0 ? 1e6 / st.marginalCpuMicrosPerUpdate : null
+          },
+        },
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 p99 edit→ack at 3,200/s (ms)${at}`,
+          better: 'lower',
+          value: (s) => (w1(s)?.acks ? stepAt(w1(s), 3200)?.ack.p99 : null),
+          digits: 1,
+        },
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 p99 edit→other phone at 3,200/s (ms)${at}`,
+          better: 'lower',
+          value: (s) => stepAt(w1(s), 3200)?.other.p99,
+          digits: 1,
+        },
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 server CPU µs per acked (no acks: delivered) edit at 3,200/s${at}`,
+          better: 'lower',
+          value: (s) => stepAt(w1(s), 3200)?.serverCpuMicrosPerUpdate,
+        },
+        {
+          w: 'W1',
+          rasoat: key,
+          metric: `W1 server CPU µs per edit at 3,200/s, above idle (marginal)${at}`,
+          better: 'lower',
+          value: (s) => stepAt(w1(s), 3200)?.marginalCpuMicrosPerUpdate,
+        },
+      ]
+    }),
     {
       w: 'W2',
       metric: 'W2 reconnect storm: time to converge (ms, phones start over 5 s)',
@@ -153,7 +180,18 @@ function mainRows(r: BenchResults): Row[] {
       digits: 1,
     },
     { w: 'W2', metric: 'W2 server CPU for the storm (ms)', better: 'lower', value: (s) => w2(s)?.serverCpuMs },
-    { w: 'W3', metric: 'W3 cold bootstrap of 300 households (ms)', better: 'lower', value: (s) => w3(s)?.cold.ms },
+    {
+      w: 'W3',
+      metric: 'W3 cold bootstrap of 300 households, end to end: each applied into a Y.Doc and stored (ms, median)',
+      better: 'lower',
+      value: (s) => w3(s)?.cold.ms,
+    },
+    {
+      w: 'W3',
+      metric: 'W3 cold bootstrap of 300 households, wire only: bytes kept as received (ms, median)',
+      better: 'lower',
+      value: (s) => w3(s)?.cold.wireMs,
+    },
     {
       w: 'W3',
       metric: 'W3 bytes on the wire, both ways (KB)',
@@ -205,13 +243,15 @@ function mainRows(r: BenchResults): Row[] {
 
 function mainTable(r: BenchResults): string {
   const lines = [
-    '| Metric | rasoat | Hocuspocus | rasoat ÷ Hocuspocus | y-websocket | rasoat ÷ y-websocket | better | reproduce |',
-    '|---|---:|---:|---:|---:|---:|---|---|',
+    '| Metric | rasoat | Hocuspocus | rasoat ÷ Hocuspocus | y-websocket | rasoat ÷ y-websocket | better | load before→after: rasoat / Hocuspocus / y-websocket | reproduce |',
+    '|---|---:|---:|---:|---:|---:|---|---|---|',
   ]
   for (const row of mainRows(r)) {
     const v = (s: string) => row.value(s)
+    const own = row.rasoat ?? 'rasoat'
+    const loads = [own, 'hocuspocus', 'ywebsocket'].map((s) => loadOf(r, `${row.w}/${s}`) ?? '—').join(' / ')
     lines.push(
-      `| ${row.metric} | ${fmt(v('rasoat'), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v('rasoat'), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v('rasoat'), v('ywebsocket'))} | ${row.better} | ${cmd(row.w)} |`,
+      `| ${row.metric} | ${fmt(v(own), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v(own), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v(own), v('ywebsocket'))} | ${row.better} | ${loads} | ${cmd(row.w)} |`,
     )
   }
   return lines.join('\n')
@@ -223,7 +263,7 @@ function w1Table(r: BenchResults): string {
     const w = get<W1Result>(r, 'W1', s)
     if (!w) continue
     out.push(
-      `**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB (${cmd('W1', s)})`,
+      `**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB, load ${loadOf(r, `W1/${s}`) ?? '?'} (${cmd('W1', s === 'rasoat-yjs' ? 'rasoat' : s)})`,
       '',
     )
     out.push(
@@ -247,7 +287,7 @@ function detailTables(r: BenchResults): string {
     out.push(head)
     for (const s of SYS) {
       const x = get<T>(r, w, s)
-      if (x) out.push(`| ${SYS_LABEL[s]} | ${f(x)} | ${cmd(w, s)} |`)
+      if (x) out.push(`| ${SYS_LABEL[s]} | ${f(x)} | ${loadOf(r, `${w}/${s}`) ?? '—'} | ${cmd(w, s)} |`)
       else if (r.skipped[`${w}/${s}`]) out.push(`| ${SYS_LABEL[s]} | not measured: ${r.skipped[`${w}/${s}`]} |`)
     }
     out.push('')
@@ -255,16 +295,16 @@ function detailTables(r: BenchResults): string {
   out.push('### W2 — reconnect storm', '')
   rows<W2Result>(
     'W2',
-    '| system | phones | offline edits | converged in ms (after last connect) | delivered | frames/phone in / out | bytes/phone | conflicts detected / injected | server CPU ms | peak RSS MiB | errors | reproduce |\n|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|',
+    '| system | phones | offline edits | converged in ms (after last connect) | delivered | frames/phone in / out | bytes/phone | conflicts detected / injected | server CPU ms | peak RSS MiB | errors | load | reproduce |\n|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|---|',
     (x) =>
       `${x.devices} | ${fmt(x.editsOffline)} | ${x.converged ? `${fmt(x.convergeMs)} (${fmt(x.afterLastConnectMs)})` : `not converged (${fmt(x.convergeMs)})`} | ${fmt(x.deliveredEdits)} | ${fmt(x.framesInPerDevice, 1)} / ${fmt(x.framesOutPerDevice, 1)} | ${fmt(x.bytesPerDevice)} | ${x.conflictsDetected === null ? 'none (no detection)' : fmt(x.conflictsDetected)} / ${fmt(x.conflictsInjected)} | ${fmt(x.serverCpuMs)} | ${fmt(x.peakRssKiB / 1024)} | ${fmt(x.errors)}`,
   )
   out.push('### W3 — cold bootstrap and unchanged reconnect', '')
   rows<W3Result>(
     'W3',
-    '| system | households | cold ms, median (runs) | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | reproduce |\n|---|---:|---:|---|---|---:|---:|---:|---|---|---|---|',
+    '| system | households | cold ms end to end (stored), median (runs) | wire only ms, median (runs) | phone CPU ms: stored / wire only | bytes in / out | frames in / out | sockets | server CPU ms | reconnect ms | reconnect frames in / out | reconnect bytes in / out | N new phones at once: ms, CPU ms/phone | load | reproduce |\n|---|---:|---:|---:|---|---|---|---:|---:|---:|---|---|---|---|---|',
     (x) =>
-      `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`,
+      `${x.households} | ${fmt(x.cold.ms)} (${(x.coldRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.wireMs)} (${(x.wireRuns ?? []).map((v) => fmt(v)).join(', ')}) | ${fmt(x.cold.clientCpuMs)} / ${fmt(x.cold.wireClientCpuMs)} | ${fmt(x.cold.wire.bytesIn)} / ${fmt(x.cold.wire.bytesOut)} | ${fmt(x.cold.wire.framesIn)} / ${fmt(x.cold.wire.framesOut)} | ${fmt(x.cold.wire.sockets)} | ${fmt(x.cold.serverCpuMs)} | ${fmt(x.reconnect.ms)} | ${fmt(x.reconnect.wire.framesIn)} / ${fmt(x.reconnect.wire.framesOut)} | ${fmt(x.reconnect.wire.bytesIn)} / ${fmt(x.reconnect.wire.bytesOut)} | ${x.concurrent.devices}: ${fmt(x.concurrent.ms)} ms, ${fmt(x.concurrent.serverCpuMsPerDevice)} ms`,
   )
   const enc = SYS.map((x) => get<W3Result>(r, 'W3', x)?.encodings).find((x) => x)
   if (enc)
@@ -302,14 +342,14 @@ function detailTables(r: BenchResults): string {
   out.push('### W4 — server memory', '')
   rows<W4Result>(
     'W4',
-    '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|',
+    '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | load | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|---|',
     (x) =>
       `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`,
   )
   out.push('### W7 — kill -9 during steady edits, then restart', '')
   rows<W7Result>(
     'W7',
-    '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    '| system | edits sent | acked | acked lost | delivered to other phone | delivered then lost | sent that survived | restart ms | persistence | load | reproduce |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
     (x) =>
       `${fmt(x.sent)} | ${x.acks ? fmt(x.acked) : 'no acks'} | ${x.acks ? fmt(x.ackedLost) : '—'} | ${fmt(x.deliveredToOtherPhone)} | ${fmt(x.deliveredLost)} | ${fmt(x.sentSurvived)} | ${fmt(x.restartMs)} | ${x.persistence}`,
   )
@@ -382,9 +422,10 @@ ${skipped.length ? `Not measured in this report: ${skipped.map(([k, v]) => `${k}
 Phones come in pairs holding the same village's households; each phone edits its own few households (one field per
 edit, one transaction, as HouseholdDoc does) and the other phone of the pair receives every edit. "ack" is rasoat's
 durable ACK (after the SQLite commit) and Hocuspocus's SyncStatus (in memory, stored later); the y-websocket server
-has no ack, so its latency limit applies to edit→other phone. ⚠ = p99 over 500 ms; ✖ = the server fell behind
-(acks still pending after the drain), which ends the ramp, as do two ⚠ steps in a row. "µs/update" is server CPU per acked (y-websocket:
-delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
+and rasoat's \`/yjs\` endpoint (stock y-websocket messages, one socket per household; the relay commits each update
+before fanning it out) have no ack, so their latency limit applies to edit→other phone. ⚠ = p99 over 500 ms; ✖ = the
+server fell behind (acks still pending after the drain), which ends the ramp, as do two ⚠ steps in a row. "µs/update"
+is server CPU per acked (no acks: delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
 core is 1,000,000 ÷ marginal µs. "waiting for CPU" is the time the server's main thread was runnable but not
 running (\`/proc/<pid>/schedstat\`: other processes on its core); "disk" is block-I/O delay (\`delayacct_blkio_ticks\`).
 
@@ -401,11 +442,15 @@ ${reportsSection(r)}
 
 ## Method and parameters
 
-- Phones are raw protocol encoders (lib0 + y-protocols), not full providers: rasoat's \`/sync\` protocol v1 with its
-  own codec (shared/sync/protocol.ts); Hocuspocus's multiplexed \`[document][type]…\` messages with Auth, Sync,
-  SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (token and step1 together, as its onOpen does);
-  y-websocket's one-socket-per-household step1/step2/update. All phones live in one simulator process (pinned to the other core),
-  so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
+- Phones: rasoat's \`/sync\` phone runs the phone's own session code (shared/sync/session.ts) over \`ws\`; the
+  others are protocol encoders (lib0 + y-protocols), not full providers: Hocuspocus's multiplexed \`[document][type]…\`
+  messages with Auth, Sync, SyncReply and SyncStatus, as @hocuspocus/provider 3.4.4 sends them (token and step1
+  together, as its onOpen does); y-websocket's one-socket-per-household step1/step2/update, against the y-websocket
+  server and against rasoat's \`/yjs/:householdId\` (session token in the query; the per-user socket cap raised to fit a
+  socket per household). Every phone does the storing work a real one does: each household it receives (STATE, step2,
+  update) is applied into a Y.Doc and the encoded state kept, as IndexedDB would hold it; W3 also times a "wire only"
+  phone that keeps the bytes as received (what the server alone costs). All phones live in one simulator process
+  (pinned to the other core), so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
 - Hocuspocus persists with \`onStoreDocument\` writing the full state to better-sqlite3 (WAL, synchronous=NORMAL)
   with its default debounce 2,000 ms / maxDebounce 10,000 ms; the y-websocket server appends every update to the
   same kind of SQLite file through \`setPersistence\` (the y-leveldb model) and compacts on last disconnect.

@@ -28,11 +28,29 @@ export interface DeviceOptions {
   households: readonly string[]
   /** Known state vectors (a warm device holds the corpus version); absent = cold device. */
   knownSv?: Map<string, Uint8Array>
+  /**
+   * 'store' (default): every household received is applied into a Y.Doc and its encoded state kept, as a phone does
+   * (IndexedDB). 'wire': the bytes are only counted and the state vector noted — what the server alone costs (W3).
+   */
+  apply?: ApplyMode
   token?: string
   events?: DeviceEvents
 }
 
+export type ApplyMode = 'store' | 'wire'
+
 const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
+
+/** A phone's store step for a household it does not show: apply into a Y.Doc, keep the encoded state (V1). */
+export function applyAndEncode(stored: Uint8Array | undefined, update: Uint8Array, v2 = false): Uint8Array {
+  const doc = new Y.Doc()
+  if (stored) Y.applyUpdate(doc, stored, 'remote')
+  if (v2) Y.applyUpdateV2(doc, update, 'remote')
+  else Y.applyUpdate(doc, update, 'remote')
+  const state = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return state
+}
 
 export abstract class Device {
   readonly name: string
@@ -45,6 +63,9 @@ export abstract class Device {
   /** Updates made while offline, per household (sent on reconnect). */
   readonly offline = new Map<string, Uint8Array[]>()
   readonly synced = new Set<string>()
+  /** Stored state (V1) of each household held without a live Y.Doc ('store' mode). */
+  readonly stored = new Map<string, Uint8Array>()
+  readonly apply: ApplyMode
   events: DeviceEvents
   protected knownSv: Map<string, Uint8Array>
   protected readonly token: string | undefined
@@ -58,6 +79,7 @@ export abstract class Device {
     this.knownSv = o.knownSv ?? new Map()
     this.token = o.token
     this.events = o.events ?? {}
+    this.apply = o.apply ?? 'store'
   }
 
   /** Keep a live Y.Doc for this household (edits, convergence checks); `state` is what the phone holds. */
@@ -65,6 +87,7 @@ export abstract class Device {
     const doc = new Y.Doc({ gc: true })
     if (clientID !== undefined) doc.clientID = clientID
     if (state) Y.applyUpdate(doc, state, 'remote')
+    this.stored.delete(id) // the live document holds the household from now on
     doc.on('update', (u: Uint8Array, origin: unknown) => {
       if (origin === 'remote') return
       if (this.connected && this.synced.has(id)) this.sendUpdate(id, u, performance.now())
@@ -81,11 +104,14 @@ export abstract class Device {
   /** Take over what `other` knows of the server (a phone restored from the same backup): no bootstrap needed. */
   learnFrom(other: Device): void {
     for (const [id, sv] of other.knownSv) this.knownSv.set(id, sv)
+    for (const [id, state] of other.stored) this.stored.set(id, state)
   }
 
   stateVector(id: string): Uint8Array {
     const doc = this.live.get(id)
     if (doc) return Y.encodeStateVector(doc)
+    const stored = this.stored.get(id)
+    if (stored) return Y.encodeStateVectorFromUpdate(stored)
     return this.knownSv.get(id) ?? EMPTY_SV
   }
 
@@ -103,6 +129,8 @@ export abstract class Device {
     if (doc) {
       if (v2) Y.applyUpdateV2(doc, update, 'remote')
       else Y.applyUpdate(doc, update, 'remote')
+    } else if (this.apply === 'store') {
+      this.stored.set(id, applyAndEncode(this.stored.get(id), update, v2))
     } else if (remember && !this.knownSv.has(id)) {
       this.knownSv.set(id, v2 ? Y.encodeStateVectorFromUpdateV2(update) : Y.encodeStateVectorFromUpdate(update))
     }
@@ -119,6 +147,11 @@ export abstract class Device {
   protected acked(id: string): void {
     const e = this.awaitingAck.get(id)?.shift()
     this.events.onAck?.(this, id, e?.sentAt ?? null, e?.update ?? null)
+  }
+
+  /** Households this phone holds a stored or live state of (W3 checks every bootstrapped one was stored). */
+  storedHouseholds(): number {
+    return new Set([...this.stored.keys(), ...this.live.keys()]).size
   }
 
   pendingAcks(): number {

@@ -1,14 +1,39 @@
 // A rasoat phone in the benchmark: the shared /sync session core (shared/sync/session.ts, the code the phone runs)
-// over `ws`, with in-memory storage that applies every household into a Y.Doc and stores it, as a phone does.
+// over `ws`, with in-memory storage that applies every household into a Y.Doc and stores it, as a phone does
+// (or, in 'wire' mode, keeps the bytes as they came: what the server alone costs).
 
 import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
 import { Backoff } from '../../shared/sync/backoff.ts'
-import { MemorySessionStore } from '../../shared/sync/memory-store.ts'
+import * as Y from 'yjs'
+import { MemorySessionStore, type MemoryStoreHooks } from '../../shared/sync/memory-store.ts'
+import type { RemoteUpdate } from '../../shared/sync/session-store.ts'
 import { SyncSession, type SyncStatus } from '../../shared/sync/session.ts'
 import type { SessionSocket } from '../../shared/sync/session-socket.ts'
 import type { SyncMessage } from '../../shared/sync/protocol.ts'
 import { Device, type DeviceOptions } from './device.ts'
+
+/**
+ * The 'wire' phone (W3's server-only time): keeps what arrives as bytes, without applying it into a Y.Doc. Live
+ * documents (the edited ones) still get every update.
+ */
+class WireOnlyStore extends MemorySessionStore {
+  constructor(private readonly wireHooks: MemoryStoreHooks) {
+    super(wireHooks)
+  }
+
+  override async persistRemote(updates: RemoteUpdate[]): Promise<void> {
+    for (const u of updates) {
+      const live = this.wireHooks.docOf?.(u.householdId) ?? this.docs.get(u.householdId)
+      if (live) Y.applyUpdate(live, u.update, this.wireHooks.remoteOrigin)
+      else {
+        const stored = this.states.get(u.householdId)
+        this.states.set(u.householdId, stored ? Y.mergeUpdates([stored, u.update]) : u.update)
+      }
+      this.wireHooks.onRemote?.(u.householdId, u.update)
+    }
+  }
+}
 
 export class RasoatDevice extends Device {
   readonly store: MemorySessionStore
@@ -17,7 +42,7 @@ export class RasoatDevice extends Device {
 
   constructor(o: DeviceOptions) {
     super(o)
-    this.store = new MemorySessionStore({
+    const hooks: MemoryStoreHooks = {
       remoteOrigin: 'remote', // what Device's live docs skip when they collect local edits
       docOf: (id) => this.live.get(id),
       knownStateVector: (id) => this.knownSv.get(id),
@@ -25,7 +50,9 @@ export class RasoatDevice extends Device {
       onAcked: (id, seqs) => {
         for (let i = 0; i < seqs.length; i++) this.acked(id)
       },
-    })
+    }
+    // 'store' is the phone's path: every STATE / step2 / update applied into a Y.Doc and the encoded state kept.
+    this.store = this.apply === 'wire' ? new WireOnlyStore(hooks) : new MemorySessionStore(hooks)
   }
 
   /** household → last serverSeq this phone holds (HEAD / ACK). */
@@ -39,6 +66,10 @@ export class RasoatDevice extends Device {
     for (const [id, s] of other.seq) this.seq.set(id, s)
     // A phone restored from the same backup holds the same states: their state vectors stand for them.
     for (const id of other.seq.keys()) this.knownSv.set(id, other.store.currentStateVector(id))
+  }
+
+  override storedHouseholds(): number {
+    return new Set([...this.store.states.keys(), ...this.store.docs.keys(), ...this.live.keys()]).size
   }
 
   async connect(timeoutMs: number): Promise<void> {

@@ -8,6 +8,7 @@ import { Device } from './device.ts'
 import { mapLimit } from '../lib/stats.ts'
 
 const MESSAGE_SYNC = 0
+const MESSAGE_AUTH = 2
 const SYNC_STEP1 = 0
 const SYNC_STEP2 = 1
 const SYNC_UPDATE = 2
@@ -25,6 +26,11 @@ export class YWebsocketDevice extends Device {
   /** Sockets opened at once per device (Chrome caps a host at 255; we open them all, in flights of 64). */
   static concurrency = 64
 
+  /** The household's socket address (y-websocket: the room name is the last path segment). */
+  protected socketUrl(id: string): string {
+    return `${this.url}/${id}`
+  }
+
   private send(id: string, bytes: Uint8Array): void {
     const ws = this.sockets.get(id)
     if (!ws || ws.readyState !== WebSocket.OPEN) return
@@ -37,12 +43,16 @@ export class YWebsocketDevice extends Device {
     this.connected = true
     const end = Date.now() + timeoutMs
     await mapLimit(this.households, YWebsocketDevice.concurrency, async (id) => {
-      const ws = new WebSocket(`${this.url}/${id}`, { perMessageDeflate: false })
+      const ws = new WebSocket(this.socketUrl(id), { perMessageDeflate: false })
       ws.binaryType = 'nodebuffer'
       this.sockets.set(id, ws)
       this.stats.sockets++
       ws.on('message', (data: Buffer) => this.onMessage(id, new Uint8Array(data.buffer, data.byteOffset, data.length)))
       ws.on('error', () => this.errors++)
+      // A socket the server closes while the phone is online is an error (rasoat /yjs: over budget, revoked).
+      ws.on('close', () => {
+        if (this.connected && this.sockets.get(id) === ws) this.errors++
+      })
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve())
         ws.once('error', reject)
@@ -58,7 +68,9 @@ export class YWebsocketDevice extends Device {
   private onMessage(id: string, bytes: Uint8Array): void {
     this.count('in', bytes.length)
     const d = decoding.createDecoder(bytes)
-    if (decoding.readVarUint(d) !== MESSAGE_SYNC) return // awareness
+    const outer = decoding.readVarUint(d)
+    if (outer === MESSAGE_AUTH) this.errors++ // y-protocols auth: permission denied (rasoat /yjs refusals)
+    if (outer !== MESSAGE_SYNC) return // awareness, auth
     const sub = decoding.readVarUint(d)
     const payload = decoding.readVarUint8Array(d)
     if (sub === SYNC_STEP1) {

@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sleep } from './stats.ts'
 
-export type SystemName = 'rasoat' | 'hocuspocus' | 'ywebsocket'
+/** 'rasoat-yjs' is the rasoat server driven over /yjs by stock y-websocket phones (same process entry as 'rasoat'). */
+export type SystemName = 'rasoat' | 'rasoat-yjs' | 'hocuspocus' | 'ywebsocket'
+type ServerEntry = Exclude<SystemName, 'rasoat-yjs'>
 
 export const SERVER_CPU = '0'
 export const SIM_CPU = '1'
@@ -52,7 +54,7 @@ export async function pinSimulator(): Promise<string> {
 }
 
 export async function startServer(
-  system: SystemName,
+  system: ServerEntry,
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<ServerProcess> {

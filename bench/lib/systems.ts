@@ -3,8 +3,9 @@
 
 import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Device, DeviceEvents } from '../clients/device.ts'
+import type { ApplyMode, Device, DeviceEvents } from '../clients/device.ts'
 import { HocuspocusDevice } from '../clients/hocuspocus.ts'
+import { RasoatYjsDevice } from '../clients/rasoat-yjs.ts'
 import { YWebsocketDevice } from '../clients/ywebsocket.ts'
 import type { Corpus } from './corpus.ts'
 import type { Plan } from './plan.ts'
@@ -24,6 +25,10 @@ export interface Prepared {
 export interface SystemAdapter {
   name: SystemName
   label: string
+  /** The server acknowledges each update (rasoat /sync ACK, Hocuspocus SyncStatus); else latency is edit→other phone. */
+  acks: boolean
+  /** Workloads this system takes part in (absent: all). */
+  workloads?: readonly string[]
   prepare(tag: string, corpus: Corpus, plan: Plan): Promise<Prepared>
   start(p: Prepared): Promise<ServerProcess>
   device(
@@ -31,7 +36,7 @@ export interface SystemAdapter {
     p: Prepared,
     name: string,
     households: string[],
-    opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents },
+    opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents; apply?: ApplyMode },
   ): Device
 }
 
@@ -51,6 +56,7 @@ function peer(name: 'hocuspocus' | 'ywebsocket', label: string): SystemAdapter {
   return {
     name,
     label,
+    acks: name === 'hocuspocus',
     async prepare(tag, corpus, plan) {
       const dir = freshDir(`${name}-${tag}`)
       const file = `${dir}/peer.sqlite`
@@ -65,19 +71,47 @@ function peer(name: 'hocuspocus' | 'ywebsocket', label: string): SystemAdapter {
   }
 }
 
+async function prepareRasoatDir(
+  tag: string,
+  corpus: Corpus,
+  plan: Plan,
+  env: Record<string, string> = {},
+): Promise<Prepared> {
+  const dir = freshDir(tag)
+  const tokens = await prepareRasoat(dir, docsOf(corpus, plan), plan)
+  return { dir, env: { DATA_DIR: dir, ...env }, tokens }
+}
+
 export const SYSTEMS: Record<SystemName, SystemAdapter> = {
   rasoat: {
     name: 'rasoat',
     label: 'rasoat relay (/sync, durable acks)',
-    async prepare(tag, corpus, plan) {
-      const dir = freshDir(`rasoat-${tag}`)
-      const tokens = await prepareRasoat(dir, docsOf(corpus, plan), plan)
-      return { dir, env: { DATA_DIR: dir }, tokens }
-    },
+    acks: true,
+    prepare: (tag, corpus, plan) => prepareRasoatDir(`rasoat-${tag}`, corpus, plan),
     start: (p) => startServer('rasoat', p.env, 120_000),
     device(server, p, devName, households, opts = {}) {
       return new RasoatDevice({
         url: `ws://127.0.0.1:${server.port}/sync`,
+        name: devName,
+        households,
+        token: p.tokens.get(devName) ?? '',
+        ...opts,
+      })
+    },
+  },
+  'rasoat-yjs': {
+    name: 'rasoat-yjs',
+    label: 'rasoat relay (/yjs, stock y-websocket protocol, commit before fan-out, no acks)',
+    acks: false,
+    workloads: ['W1'],
+    // One socket per household per phone, as the y-websocket client opens them: the per-user socket cap (8 by
+    // default, /sync needs one) is raised to fit, as an installation serving such clients would set it.
+    prepare: (tag, corpus, plan) =>
+      prepareRasoatDir(`rasoat-yjs-${tag}`, corpus, plan, { RELAY_MAX_CONNECTIONS_PER_USER: '100000' }),
+    start: (p) => startServer('rasoat', p.env, 120_000),
+    device(server, p, devName, households, opts = {}) {
+      return new RasoatYjsDevice({
+        url: `ws://127.0.0.1:${server.port}/yjs`,
         name: devName,
         households,
         token: p.tokens.get(devName) ?? '',

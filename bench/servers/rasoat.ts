@@ -5,7 +5,16 @@ import { startServer } from '../../server/server.ts'
 
 const dataDir = process.env.DATA_DIR
 if (!dataDir) throw new Error('DATA_DIR is required')
-const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', seedDemo: false, log: () => {} })
+// RELAY_MAX_CONNECTIONS_PER_USER as in production config: raised for /yjs phones, which open a socket per household.
+const perUser = Number(process.env.RELAY_MAX_CONNECTIONS_PER_USER)
+const server = await startServer({
+  dataDir,
+  port: 0,
+  host: '127.0.0.1',
+  seedDemo: false,
+  log: () => {},
+  ...(perUser > 0 ? { relayLimits: { maxConnectionsPerUser: Math.floor(perUser) } } : {}),
+})
 // W4 reads RSS after a full GC: the bench sends SIGUSR2 (the process runs with --expose-gc).
 process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.())
 process.stdout.write(

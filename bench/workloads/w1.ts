@@ -62,7 +62,7 @@ export async function runW1(
   const plan = pairPlan(corpus, p)
   const prep = await sys.prepare('w1', corpus, plan)
   const server = await sys.start(prep)
-  const acks = sys.name !== 'ywebsocket'
+  const acks = sys.acks
   try {
     const fleet = await startFleet(sys, server, prep, corpus, plan, p, 10_000_000)
     log(`  ${fleet.devices.length} phones connected and synced in ${Math.round(fleet.connectMs)} ms`)
