@@ -15,11 +15,12 @@ import { runW1 } from './workloads/w1.ts'
 import { runW2 } from './workloads/w2.ts'
 import { runW3 } from './workloads/w3.ts'
 import { runW4 } from './workloads/w4.ts'
+import { runW5, W5_FULL, W5_SMOKE } from './workloads/w5.ts'
 import { runW7 } from './workloads/w7.ts'
 import { runClientBudgets } from './client-budgets.ts'
 import { runReportBench } from './measure/report.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C', 'R'] as const
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W7', 'C', 'R'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'hocuspocus', 'ywebsocket']
 
@@ -111,8 +112,14 @@ async function main(): Promise<void> {
                   ? runW3(sys, corpus, params.w3, log)
                   : w === 'W4'
                     ? runW4(sys, corpus, params.w4, log)
-                    : runW7(sys, corpus, params.w7, log)
-          const result = await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key)
+                    : w === 'W5'
+                      ? runW5(sys, corpus, smoke ? W5_SMOKE : W5_FULL, log)
+                      : runW7(sys, corpus, params.w7, log)
+          const result = await withTimeout(
+            run as Promise<unknown>,
+            w === 'W5' ? 3_600_000 : params.workloadTimeoutMs,
+            key,
+          )
           // 1-minute load average before/after: other work on this shared 2-core machine skews latency.
           results.workloads[key] = {
             result,

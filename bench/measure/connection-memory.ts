@@ -1,0 +1,176 @@
+// What an idle, in-sync connection costs the rasoat server: RSS slope and a heap-snapshot diff by object kind, for
+// /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs] [--no-heap]`.
+// The server is its own child process (as in the workloads); snapshots are written by it on SIGUSR1.
+
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import WebSocket from 'ws'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { loadCorpus } from '../lib/corpus.ts'
+import type { Plan } from '../lib/plan.ts'
+import { killAllServers } from '../lib/server-process.ts'
+import { mapLimit, round, sleep } from '../lib/stats.ts'
+import { SYSTEMS } from '../lib/systems.ts'
+import type { Device } from '../clients/device.ts'
+
+const argv = process.argv
+const arg = (name: string, dflt: string): string => {
+  const i = argv.indexOf(name)
+  return i >= 0 ? (argv[i + 1] ?? dflt) : dflt
+}
+const N = Number(arg('--n', '1000'))
+const yjs = argv.includes('--yjs')
+const heap = !argv.includes('--no-heap')
+const HEAP_DIR = new URL('../../.tmp/bench/heap/', import.meta.url).pathname
+
+process.on('exit', killAllServers)
+
+/** Per (type, name): objects and self bytes in a V8 heap snapshot. */
+function heapCensus(file: string): Map<string, { count: number; bytes: number }> {
+  const snap = JSON.parse(readFileSync(file, 'utf8')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
+    nodes: number[]
+    strings: string[]
+  }
+  const f = snap.snapshot.meta.node_fields
+  const width = f.length
+  const [iType, iName, iSize] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')]
+  const types = snap.snapshot.meta.node_types[0]
+  const out = new Map<string, { count: number; bytes: number }>()
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + iType] as number] as string
+    let name =
+      type === 'string' || type === 'concatenated string' || type === 'sliced string'
+        ? '(string)'
+        : (snap.strings[snap.nodes[i + iName] as number] as string)
+    if (type === 'code' || type === 'hidden') name = name.slice(0, 40)
+    const key = `${type}:${name.slice(0, 60)}`
+    const e = out.get(key) ?? { count: 0, bytes: 0 }
+    e.count++
+    e.bytes += snap.nodes[i + iSize] as number
+    out.set(key, e)
+  }
+  return out
+}
+
+async function snapshot(pid: number): Promise<string> {
+  const before = new Set(readdirSync(HEAP_DIR))
+  process.kill(pid, 'SIGUSR1')
+  for (;;) {
+    await sleep(500)
+    const added = readdirSync(HEAP_DIR).filter((x) => !before.has(x) && x.endsWith('.heapsnapshot'))
+    const f = added[0]
+    if (f === undefined) continue
+    // written when its size stops changing
+    const a = statSync(HEAP_DIR + f).size
+    await sleep(1000)
+    if (statSync(HEAP_DIR + f).size === a && a > 0) return HEAP_DIR + f
+  }
+}
+
+/** A minimal in-sync y-websocket client of /yjs/<id>: step1 out, the server's step1 answered, step2 awaited. */
+function yjsClient(url: string, doc: Y.Doc): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false })
+    const frame = (sub: number, bytes: Uint8Array): Uint8Array => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      encoding.writeVarUint(e, sub)
+      encoding.writeVarUint8Array(e, bytes)
+      return encoding.toUint8Array(e)
+    }
+    ws.on('open', () => ws.send(frame(0, Y.encodeStateVector(doc))))
+    ws.on('error', reject)
+    ws.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(d) !== 0) return
+      const sub = decoding.readVarUint(d)
+      const payload = decoding.readVarUint8Array(d)
+      if (sub === 0) ws.send(frame(1, Y.encodeStateAsUpdate(doc, payload)))
+      else if (sub === 1) resolve(ws)
+    })
+  })
+}
+
+async function main(): Promise<void> {
+  rmSync(HEAP_DIR, { recursive: true, force: true })
+  mkdirSync(HEAP_DIR, { recursive: true })
+  const corpus = await loadCorpus(600)
+  const first = corpus.docs[0]!
+  const names = Array.from({ length: 2 * N + 1 }, (_, i) => `cm-${i}`)
+  const plan: Plan = { groups: [{ name: 'idle', households: [first.id], devices: names }], stored: [first.id] }
+  const sys = SYSTEMS.rasoat
+  const prep = await sys.prepare('connection-memory', corpus, plan)
+  if (heap) prep.env.NODE_OPTIONS = `--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${HEAP_DIR}`
+  const server = await sys.start(prep)
+  const settled = async (): Promise<number> => {
+    await sleep(500)
+    server.gc()
+    await sleep(1000)
+    return server.rssKiB()
+  }
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, first.state)
+  let probe: Device | null = null
+  const open = async (from: number, to: number): Promise<void> => {
+    const batch = names.slice(from, to)
+    if (yjs) {
+      await mapLimit(batch, 32, (n) =>
+        yjsClient(
+          `ws://127.0.0.1:${server.port}/yjs/${first.id}?token=${encodeURIComponent(prep.tokens.get(n) ?? '')}`,
+          doc,
+        ),
+      )
+      return
+    }
+    await mapLimit(batch, 32, (n) => {
+      const d = sys.device(server, prep, n, [first.id])
+      if (probe) d.learnFrom(probe)
+      return d.connect(60_000)
+    })
+  }
+  if (!yjs) {
+    probe = sys.device(server, prep, names[0]!, [first.id])
+    await probe.connect(60_000)
+  }
+  const base = await settled()
+  await open(1, N + 1) // warm-up group: one-time growth of heap and pools
+  const a = await settled()
+  const snapA = heap ? await snapshot(server.pid) : ''
+  const afterSnapA = await settled()
+  await open(N + 1, 2 * N + 1)
+  const b = await settled()
+  const snapB = heap ? await snapshot(server.pid) : ''
+  const load = loadavg()[0]?.toFixed(2)
+  console.log(
+    `${yjs ? '/yjs' : '/sync'} idle in-sync connections: base ${round(base / 1024)} MiB, +${N}: ${round(a / 1024)} MiB ` +
+      `(${round(((a - base) / 1024 / N) * 1000, 1)} MiB/1,000), next +${N}: ${round(b / 1024)} MiB ` +
+      `(${round(((b - afterSnapA) / 1024 / N) * 1000, 1)} MiB/1,000); load ${load}`,
+  )
+  if (heap) {
+    const ca = heapCensus(snapA)
+    const cb = heapCensus(snapB)
+    const rows: [string, number, number][] = []
+    let total = 0
+    for (const [k, v] of cb) {
+      const w = ca.get(k) ?? { count: 0, bytes: 0 }
+      const bytes = v.bytes - w.bytes
+      total += bytes
+      if (Math.abs(bytes) >= N * 8) rows.push([k, (v.count - w.count) / N, bytes / N])
+    }
+    rows.sort((x, y) => y[2] - x[2])
+    console.log(`heap per connection: ${round(total / N)} B (JS heap, self sizes)`)
+    for (const [k, c, bytes] of rows.slice(0, 45))
+      console.log(`${String(round(bytes)).padStart(8)} B ${String(round(c, 2)).padStart(6)}×  ${k}`)
+  }
+  await server.stop()
+  process.exit(0)
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  killAllServers()
+  process.exit(1)
+})
