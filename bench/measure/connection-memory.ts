@@ -2,7 +2,7 @@
 // /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs] [--no-heap]`.
 // The server is its own child process (as in the workloads); snapshots are written by it on SIGUSR1.
 
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import WebSocket from 'ws'
 import * as decoding from 'lib0/decoding'
@@ -14,6 +14,7 @@ import { killAllServers } from '../lib/server-process.ts'
 import { mapLimit, round, sleep } from '../lib/stats.ts'
 import { SYSTEMS } from '../lib/systems.ts'
 import type { Device } from '../clients/device.ts'
+import { heapDiff } from './heap-diff.ts'
 
 const argv = process.argv
 const arg = (name: string, dflt: string): string => {
@@ -26,34 +27,6 @@ const heap = !argv.includes('--no-heap')
 const HEAP_DIR = new URL('../../.tmp/bench/heap/', import.meta.url).pathname
 
 process.on('exit', killAllServers)
-
-/** Per (type, name): objects and self bytes in a V8 heap snapshot. */
-function heapCensus(file: string): Map<string, { count: number; bytes: number }> {
-  const snap = JSON.parse(readFileSync(file, 'utf8')) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }
-    nodes: number[]
-    strings: string[]
-  }
-  const f = snap.snapshot.meta.node_fields
-  const width = f.length
-  const [iType, iName, iSize] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')]
-  const types = snap.snapshot.meta.node_types[0]
-  const out = new Map<string, { count: number; bytes: number }>()
-  for (let i = 0; i < snap.nodes.length; i += width) {
-    const type = types[snap.nodes[i + iType] as number] as string
-    let name =
-      type === 'string' || type === 'concatenated string' || type === 'sliced string'
-        ? '(string)'
-        : (snap.strings[snap.nodes[i + iName] as number] as string)
-    if (type === 'code' || type === 'hidden') name = name.slice(0, 40)
-    const key = `${type}:${name.slice(0, 60)}`
-    const e = out.get(key) ?? { count: 0, bytes: 0 }
-    e.count++
-    e.bytes += snap.nodes[i + iSize] as number
-    out.set(key, e)
-  }
-  return out
-}
 
 async function snapshot(pid: number): Promise<string> {
   const before = new Set(readdirSync(HEAP_DIR))
@@ -150,20 +123,12 @@ async function main(): Promise<void> {
       `(${round(((b - afterSnapA) / 1024 / N) * 1000, 1)} MiB/1,000); load ${load}`,
   )
   if (heap) {
-    const ca = heapCensus(snapA)
-    const cb = heapCensus(snapB)
-    const rows: [string, number, number][] = []
-    let total = 0
-    for (const [k, v] of cb) {
-      const w = ca.get(k) ?? { count: 0, bytes: 0 }
-      const bytes = v.bytes - w.bytes
-      total += bytes
-      if (Math.abs(bytes) >= N * 8) rows.push([k, (v.count - w.count) / N, bytes / N])
-    }
-    rows.sort((x, y) => y[2] - x[2])
-    console.log(`heap per connection: ${round(total / N)} B (JS heap, self sizes)`)
-    for (const [k, c, bytes] of rows.slice(0, 45))
-      console.log(`${String(round(bytes)).padStart(8)} B ${String(round(c, 2)).padStart(6)}×  ${k}`)
+    const d = heapDiff(snapA, snapB)
+    console.log(`new heap objects per connection: ${round(d.totalBytes / N, 0)} B (self sizes; kind ← held by)`)
+    for (const g of d.groups.slice(0, Number(arg('--top', '40'))))
+      console.log(
+        `${String(Math.round(g.bytes / N)).padStart(7)} B ${(g.count / N).toFixed(2).padStart(6)}×  ${g.kind}  ← ${g.heldBy}`,
+      )
   }
   await server.stop()
   process.exit(0)

@@ -116,8 +116,8 @@ export function createDeviceConnection(
   let inbox: SyncMessage[] = []
   let inboxNext = 0
   let pumpScheduled = false
-  /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. */
-  const scope = new Map<string, { read: boolean; write: boolean; at: number }>()
+  /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. Made on first use. */
+  let scope: Map<string, { read: boolean; write: boolean; at: number }> | null = null
   let scopeSeen = deps.scopeGeneration?.() ?? 0
   let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
     if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
@@ -159,8 +159,12 @@ export function createDeviceConnection(
     socket,
     send,
     hold,
-    holds: (id) => held.has(id),
-    isClosed: () => phase === 'closed',
+    holds(id) {
+      return held.has(id)
+    },
+    isClosed() {
+      return phase === 'closed'
+    },
   })
 
   function releaseReplies(): void {
@@ -180,12 +184,9 @@ export function createDeviceConnection(
     }
   }
 
-  const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({
-    type: 'error',
-    code,
-    message,
-    householdId,
-  })
+  function householdError(householdId: string, code: SyncErrorCode, message: string): SyncMessage {
+    return { type: 'error', code, message, householdId }
+  }
 
   /**
    * Read: the household is in the user's area. Write: also a household moved away from them whose release grant
@@ -196,8 +197,9 @@ export function createDeviceConnection(
     const generation = deps.scopeGeneration?.() ?? 0
     if (generation !== scopeSeen) {
       scopeSeen = generation
-      scope.clear()
+      scope?.clear()
     }
+    scope ??= new Map()
     const hit = scope.get(householdId)
     if (hit !== undefined && t - hit.at < SCOPE_CACHE_MS && t >= hit.at) return hit
     const read = deps.access.canRead(user, householdId)
@@ -234,7 +236,7 @@ export function createDeviceConnection(
     if (made.kind === 'resync')
       return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
     if (made.kind === 'accepted') {
-      scope.delete(householdId) // in scope from now on
+      scope?.delete(householdId) // in scope from now on
       hold(householdId) // the device holds everything up to seq 1: its own document
     }
     return made
@@ -246,10 +248,10 @@ export function createDeviceConnection(
     if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
     const isWrite = doc.kind === 'step2' || doc.kind === 'update'
     const answer = isWrite ? reply() : (frames: SyncMessage[]) => frames.forEach(send)
-    const refuse = (code: SyncErrorCode, message: string): number => (
-      answer([householdError(householdId, code, message)]),
-      FRAME_COST
-    )
+    function refuse(code: SyncErrorCode, message: string): number {
+      answer([householdError(householdId, code, message)])
+      return FRAME_COST
+    }
     if (doc.kind === 'invalid') return refuse('sync/malformed', doc.reason)
     const access = scopeOf(householdId)
     if (
