@@ -15,6 +15,7 @@ import { mapLimit, round, sleep } from '../lib/stats.ts'
 import { SYSTEMS } from '../lib/systems.ts'
 import type { Device } from '../clients/device.ts'
 import { heapDiff } from './heap-diff.ts'
+import { settledRssKiB } from './settle.ts'
 
 const argv = process.argv
 const arg = (name: string, dflt: string): string => {
@@ -78,12 +79,7 @@ async function main(): Promise<void> {
   const prep = await sys.prepare('connection-memory', corpus, plan)
   if (heap) prep.env.NODE_OPTIONS = `--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${HEAP_DIR}`
   const server = await sys.start(prep)
-  const settled = async (): Promise<number> => {
-    await sleep(500)
-    server.gc()
-    await sleep(1000)
-    return server.rssKiB()
-  }
+  const settled = (): Promise<number> => settledRssKiB(server, 1500)
   const doc = new Y.Doc()
   Y.applyUpdate(doc, first.state)
   let probe: Device | null = null

@@ -22,21 +22,26 @@ function payload(data: RawData, isBinary: boolean): ArrayBuffer | string {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
 }
 
+/** What WSContext drives: methods on the prototype, so an open socket costs no closures (nor a dictionary object). */
+class SocketPort {
+  readonly protocol: string
+  constructor(readonly raw: WebSocket) {
+    this.protocol = raw.protocol
+  }
+  get readyState(): 0 | 1 | 2 | 3 {
+    return this.raw.readyState as 0 | 1 | 2 | 3
+  }
+  send(source: string | ArrayBuffer | Uint8Array, opts?: { compress?: boolean }): void {
+    this.raw.send(source, { compress: opts?.compress === true })
+  }
+  close(code?: number, reason?: string): void {
+    this.raw.close(code, reason)
+  }
+}
+
 /** Wires an open socket to the route's events; captures only the socket, the events and the error handler. */
 function attach(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown) => void): void {
-  const ctx = new WSContext<WebSocket>({
-    raw: ws,
-    protocol: ws.protocol,
-    send(source, opts) {
-      ws.send(source, { compress: opts?.compress === true })
-    },
-    close(code, reason) {
-      ws.close(code, reason)
-    },
-    get readyState() {
-      return ws.readyState as 0 | 1 | 2 | 3
-    },
-  })
+  const ctx = new WSContext<WebSocket>(new SocketPort(ws))
   try {
     events.onOpen?.(new Event('open'), ctx)
   } catch (e) {
