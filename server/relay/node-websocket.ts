@@ -12,6 +12,21 @@ const ACCEPTED = Symbol('accepted upgrade')
 
 type Opened = (ws: WebSocket) => void
 
+/** Node 20 has no global CloseEvent (22 does): the routes read code and reason. */
+const CloseEventOf: typeof CloseEvent =
+  globalThis.CloseEvent ??
+  class extends Event {
+    readonly code: number
+    readonly reason: string
+    readonly wasClean: boolean
+    constructor(type: string, init: CloseEventInit = {}) {
+      super(type, init)
+      this.code = init.code ?? 0
+      this.reason = init.reason ?? ''
+      this.wasClean = init.wasClean ?? false
+    }
+  }
+
 function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
 }
@@ -56,14 +71,19 @@ function attach(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown
   })
   ws.on('close', (code, reason) => {
     try {
-      events.onClose?.(new CloseEvent('close', { code, reason: reason.toString() }), ctx)
+      events.onClose?.(new CloseEventOf('close', { code, reason: reason.toString() }), ctx)
     } catch (e) {
       onError(e)
     }
   })
   ws.on('error', (error) => {
     try {
-      events.onError?.(new ErrorEvent('error', { error }), ctx)
+      // Node 20 has no global ErrorEvent either: a plain Event carrying `error` stands in for it.
+      const ev =
+        typeof ErrorEvent === 'function'
+          ? new ErrorEvent('error', { error })
+          : Object.assign(new Event('error'), { error })
+      events.onError?.(ev, ctx)
     } catch (e) {
       onError(e)
     }
