@@ -20,7 +20,7 @@ import {
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import * as Y from 'yjs'
-import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
+import { BATCH_TARGET_BYTES, createBootstrapStream, type BootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { inboundFrames } from './inbound-batch.ts'
 import type { CreateHousehold, CreationResult } from './household-creation.ts'
@@ -154,18 +154,23 @@ export function createDeviceConnection(
     deps.hub.subscribe(householdId, self)
   }
 
-  const bootstrap = createBootstrapStream({
-    docStore: deps.docStore,
-    socket,
-    send,
-    hold,
-    holds(id) {
-      return held.has(id)
-    },
-    isClosed() {
-      return phase === 'closed'
-    },
-  })
+  /** Made on the first household to send (a phone in sync never needs one). */
+  let bootstrap: BootstrapStream | null = null
+  function bootstrapOf(): BootstrapStream {
+    bootstrap ??= createBootstrapStream({
+      docStore: deps.docStore,
+      socket,
+      send,
+      hold,
+      holds(id) {
+        return held.has(id)
+      },
+      isClosed() {
+        return phase === 'closed'
+      },
+    })
+    return bootstrap
+  }
 
   function releaseReplies(): void {
     while (replies.length > 0 && replies[0]!.frames !== null) {
@@ -354,7 +359,7 @@ export function createDeviceConnection(
         send(answer)
         const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))
         if (known.length > 0) for (const c of deps.conflictNotices?.(user, known) ?? []) send(conflictNotice(c))
-        bootstrap.add(answer.added.map(([id]) => id))
+        if (answer.added.length > 0) bootstrapOf().add(answer.added.map(([id]) => id))
         return FRAME_COST + 16 * (inScope.size + m.entries.length)
       }
       case 'doc':
