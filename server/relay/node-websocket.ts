@@ -31,8 +31,10 @@ function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
 }
 
+/** What a route's MessageEvent carries: an ArrayBuffer of exactly the frame's bytes (one copy), or text. */
 function payload(data: RawData, isBinary: boolean): ArrayBuffer | string {
-  const b = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+  if (data instanceof ArrayBuffer) return isBinary ? data : Buffer.from(data).toString('utf-8')
+  const b = Array.isArray(data) ? Buffer.concat(data) : data
   if (!isBinary) return b.toString('utf-8')
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
 }
