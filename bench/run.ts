@@ -16,12 +16,13 @@ import { runW1 } from './workloads/w1.ts'
 import { runW2 } from './workloads/w2.ts'
 import { runW3 } from './workloads/w3.ts'
 import { runW4 } from './workloads/w4.ts'
+import { runW5, W5_FULL, W5_SMOKE } from './workloads/w5.ts'
 import { runW7 } from './workloads/w7.ts'
 import { runClientBudgets } from './client-budgets.ts'
 import { runReportBench } from './measure/report.ts'
 import { runSeedBench } from './measure/seed.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W7', 'C', 'R', 'SEED'] as const
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W7', 'C', 'R', 'SEED'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'rasoat-yjs', 'hocuspocus', 'ywebsocket']
 
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       for (const name of systems) {
         const sys = SYSTEMS[name]
         if (sys.workloads && !sys.workloads.includes(w)) continue
+        if (w === 'W5' && name !== 'rasoat') continue // the direct 300,000-household run is rasoat's own target
         const key = `${w}/${name}`
         log(`${key}: ${sys.label}`)
         const once = async (): Promise<unknown> => {
@@ -123,9 +125,11 @@ async function main(): Promise<void> {
                   ? runW3(sys, corpus, params.w3, log)
                   : w === 'W4'
                     ? runW4(sys, corpus, params.w4, log)
-                    : runW7(sys, corpus, params.w7, log)
+                    : w === 'W5'
+                      ? runW5(sys, corpus, smoke ? W5_SMOKE : W5_FULL, log)
+                      : runW7(sys, corpus, params.w7, log)
           try {
-            return await withTimeout(run as Promise<unknown>, params.workloadTimeoutMs, key)
+            return await withTimeout(run as Promise<unknown>, w === 'W5' ? 3_600_000 : params.workloadTimeoutMs, key)
           } catch (e) {
             killAllServers() // an abandoned attempt's server must not run on under the next one
             throw e

@@ -1,7 +1,8 @@
 // Builds the Hono application from its dependencies: security headers, the relay's WebSocket routes,
 // the /api routes, the built client. One onError turns every failure into { code, message, details }.
 
-import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
+import type { NodeWebSocket } from '@hono/node-ws'
+import { createNodeWebSocket } from './relay/node-websocket.ts'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Access } from './auth/access.ts'

@@ -1,6 +1,7 @@
 // Starts one rasoat server: database, migrations, reference data, stores, relay, HTTP + WebSocket on a port.
 // Used by main.ts and by every integration test (port 0), so tests run exactly what production runs.
 
+import './function-names.ts' // first: modules evaluated after it keep their closures small
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'

@@ -4,8 +4,9 @@
 import type { Device } from '../clients/device.ts'
 import type { Corpus } from '../lib/corpus.ts'
 import type { Plan } from '../lib/plan.ts'
-import { mapLimit, round, sleep } from '../lib/stats.ts'
+import { mapLimit, round } from '../lib/stats.ts'
 import type { SystemAdapter } from '../lib/systems.ts'
+import { settledRssKiB } from '../measure/settle.ts'
 
 export interface W4Params {
   stored: number
@@ -34,13 +35,8 @@ export interface W4Result {
   idleSockets: number
 }
 
-/** RSS after the server ran a full GC and the allocator settled. */
-async function settledRss(server: { gc(): void; rssKiB(): number }, settleMs: number): Promise<number> {
-  await sleep(settleMs / 3)
-  server.gc()
-  await sleep((settleMs * 2) / 3)
-  return server.rssKiB()
-}
+/** RSS after the server went quiet and ran full GCs (bench/measure/settle.ts). */
+const settledRss = settledRssKiB
 
 export async function runW4(
   sys: SystemAdapter,

@@ -1,6 +1,6 @@
 // Connections per user and idle sockets: /sync and /yjs sockets of one user count together; beyond the cap the oldest
 // closes with TOO_MANY_CONNECTIONS; a socket silent for the idle time closes with IDLE_TIMEOUT (injected clock).
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
@@ -76,4 +76,19 @@ it('a /sync or /yjs socket with no message for the idle time closes with IDLE_TI
   expect(await quietYjs.closed).toBe(CloseCode.IDLE_TIMEOUT)
   expect(talking.closeCode).toBeNull() // swept in the same pass as the quiet ones
   await talking.close()
+})
+
+it('a /sync or /yjs socket the phone closes leaves the registry and fan-out at once', async () => {
+  const before = s.relay.connectionCount()
+  const phone = await SyncClient.connect({ url: s.url, token: mai })
+  await phone.hello()
+  await phone.manifest([])
+  const y = await rawSocket(`${s.url.replace(/^http/, 'ws')}/yjs/hc-1?token=${encodeURIComponent(mai)}`)
+  expect(s.relay.connectionCount()).toBe(before + 2)
+  await vi.waitFor(() => expect(s.relay.hub.holders('hc-1').size).toBe(2)) // the phone (bootstrapped) and the /yjs socket
+  await phone.close()
+  y.ws.close()
+  await y.closed
+  await vi.waitFor(() => expect(s.relay.connectionCount()).toBe(before))
+  expect(s.relay.hub.holders('hc-1').size).toBe(0)
 })

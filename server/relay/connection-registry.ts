@@ -38,46 +38,68 @@ export function createConnectionRegistry(opts: {
   idleCheckMs: number
   now: () => number
 }): ConnectionRegistry {
-  /** Per user, in opening order (a Set keeps insertion order: the first is the oldest). */
-  const byUser = new Map<string, Set<Entry>>()
+  /**
+   * Per user, in opening order (a Set keeps insertion order: the first is the oldest). Most users have one socket: it
+   * is stored bare, and a Set is made only for the second (a Set per connection costs more than the entry itself).
+   */
+  const byUser = new Map<string, Entry | Set<Entry>>()
   let count = 0
   const sweep = setInterval(() => registry.sweepIdle(), opts.idleCheckMs)
   sweep.unref()
 
+  function entriesOf(userId: string): Entry[] {
+    const v = byUser.get(userId)
+    return v === undefined ? [] : v instanceof Set ? [...v] : [v]
+  }
+
+  function all(): Entry[] {
+    const out: Entry[] = []
+    for (const v of byUser.values()) {
+      if (v instanceof Set) out.push(...v)
+      else out.push(v)
+    }
+    return out
+  }
+
   function remove(e: Entry): boolean {
-    const set = byUser.get(e.userId)
-    if (!set?.delete(e)) return false
+    const v = byUser.get(e.userId)
+    if (v === e) byUser.delete(e.userId)
+    else if (v instanceof Set && v.delete(e)) {
+      if (v.size === 1) byUser.set(e.userId, v.values().next().value as Entry)
+    } else return false
     count--
-    if (set.size === 0) byUser.delete(e.userId)
     return true
   }
 
   const registry: ConnectionRegistry = {
     open(userId, socket) {
       const e: Entry = { userId, socket, lastMessageAt: opts.now() }
-      let set = byUser.get(userId)
-      if (!set) byUser.set(userId, (set = new Set()))
       // The oldest goes, not the newest: a phone that moved from Wi-Fi to 4G reconnects while its old socket still looks
       // open here; refusing the new one would lock it out until the idle sweep.
-      for (const old of [...set]) {
-        if (set.size < opts.maxPerUser) break
+      const open = entriesOf(userId)
+      for (const old of open.slice(0, Math.max(0, open.length - opts.maxPerUser + 1))) {
         remove(old)
         old.socket.close(CloseCode.TOO_MANY_CONNECTIONS, 'sync/overloaded')
       }
-      set.add(e)
+      const v = byUser.get(userId)
+      if (v === undefined) byUser.set(userId, e)
+      else if (v instanceof Set) v.add(e)
+      else byUser.set(userId, new Set([v, e]))
       count++
+      // Methods, not arrows: tsx's keepNames would give each arrow property its own name table (function-names.ts).
       return {
-        active: () => {
+        active() {
           e.lastMessageAt = opts.now()
         },
-        closed: () => void remove(e),
+        closed() {
+          remove(e)
+        },
       }
     },
     size: () => count,
     sweepIdle() {
       const cutoff = opts.now() - opts.idleMs
-      const idle: Entry[] = []
-      for (const set of byUser.values()) for (const e of set) if (e.lastMessageAt < cutoff) idle.push(e)
+      const idle = all().filter((e) => e.lastMessageAt < cutoff)
       for (const e of idle) {
         remove(e)
         e.socket.close(CloseCode.IDLE_TIMEOUT, 'idle')
@@ -85,19 +107,19 @@ export function createConnectionRegistry(opts: {
       return idle.length
     },
     closeEvery(code, reason) {
-      const all = [...byUser.values()].flatMap((set) => [...set])
-      for (const e of all) {
+      const open = all()
+      for (const e of open) {
         remove(e)
         e.socket.close(code, reason)
       }
-      return all.length
+      return open.length
     },
     closeAll(code, reason) {
       clearInterval(sweep)
-      const all = [...byUser.values()].flatMap((set) => [...set])
+      const open = all()
       byUser.clear()
       count = 0
-      for (const e of all) e.socket.close(code, reason)
+      for (const e of open) e.socket.close(code, reason)
     },
   }
   return registry

@@ -20,7 +20,7 @@ import {
   type SyncMessage,
 } from '../../shared/sync/protocol.ts'
 import * as Y from 'yjs'
-import { BATCH_TARGET_BYTES, createBootstrapStream } from './bootstrap-stream.ts'
+import { BATCH_TARGET_BYTES, createBootstrapStream, type BootstrapStream } from './bootstrap-stream.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { inboundFrames } from './inbound-batch.ts'
 import { outgoingMessages } from '../../shared/sync/session-socket.ts'
@@ -117,8 +117,8 @@ export function createDeviceConnection(
   let inbox: SyncMessage[] = []
   let inboxNext = 0
   let pumpScheduled = false
-  /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. */
-  const scope = new Map<string, { read: boolean; write: boolean; at: number }>()
+  /** householdId → scope answer and when it was looked up (deps.now()); see SCOPE_CACHE_MS. Made on first use. */
+  let scope: Map<string, { read: boolean; write: boolean; at: number }> | null = null
   let scopeSeen = deps.scopeGeneration?.() ?? 0
   let helloTimer: NodeJS.Timeout | null = setTimeout(() => {
     if (phase === 'hello') fail(CloseCode.HELLO_TIMEOUT, 'sync/malformed', 'no HELLO in time')
@@ -188,14 +188,23 @@ export function createDeviceConnection(
     deps.hub.subscribe(householdId, self)
   }
 
-  const bootstrap = createBootstrapStream({
-    docStore: deps.docStore,
-    socket,
-    send,
-    hold,
-    holds: (id) => held.has(id),
-    isClosed: () => phase === 'closed',
-  })
+  /** Made on the first household to send (a phone in sync never needs one). */
+  let bootstrap: BootstrapStream | null = null
+  function bootstrapOf(): BootstrapStream {
+    bootstrap ??= createBootstrapStream({
+      docStore: deps.docStore,
+      socket,
+      send,
+      hold,
+      holds(id) {
+        return held.has(id)
+      },
+      isClosed() {
+        return phase === 'closed'
+      },
+    })
+    return bootstrap
+  }
 
   function releaseReplies(): void {
     while (replies.length > 0 && replies[0]!.frames !== null) {
@@ -213,12 +222,9 @@ export function createDeviceConnection(
     }
   }
 
-  const householdError = (householdId: string, code: SyncErrorCode, message: string): SyncMessage => ({
-    type: 'error',
-    code,
-    message,
-    householdId,
-  })
+  function householdError(householdId: string, code: SyncErrorCode, message: string): SyncMessage {
+    return { type: 'error', code, message, householdId }
+  }
 
   /**
    * Read: the household is in the user's area. Write: also a household moved away from them whose release grant
@@ -229,8 +235,9 @@ export function createDeviceConnection(
     const generation = deps.scopeGeneration?.() ?? 0
     if (generation !== scopeSeen) {
       scopeSeen = generation
-      scope.clear()
+      scope?.clear()
     }
+    scope ??= new Map()
     const hit = scope.get(householdId)
     if (hit !== undefined && t - hit.at < SCOPE_CACHE_MS && t >= hit.at) return hit
     const read = deps.access.canRead(user, householdId)
@@ -267,7 +274,7 @@ export function createDeviceConnection(
     if (made.kind === 'resync')
       return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
     if (made.kind === 'accepted') {
-      scope.delete(householdId) // in scope from now on
+      scope?.delete(householdId) // in scope from now on
       hold(householdId) // the device holds everything up to seq 1: its own document
     }
     return made
@@ -279,10 +286,10 @@ export function createDeviceConnection(
     if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
     const isWrite = doc.kind === 'step2' || doc.kind === 'update'
     const answer = isWrite ? reply() : (frames: SyncMessage[]) => sendFrames(frames.map(encodeMessage))
-    const refuse = (code: SyncErrorCode, message: string): number => (
-      answer([householdError(householdId, code, message)]),
-      FRAME_COST
-    )
+    function refuse(code: SyncErrorCode, message: string): number {
+      answer([householdError(householdId, code, message)])
+      return FRAME_COST
+    }
     if (doc.kind === 'invalid') return refuse('sync/malformed', doc.reason)
     const access = scopeOf(householdId)
     if (
@@ -385,7 +392,7 @@ export function createDeviceConnection(
         send(answer)
         const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))
         if (known.length > 0) for (const c of deps.conflictNotices?.(user, known) ?? []) send(conflictNotice(c))
-        bootstrap.add(answer.added.map(([id]) => id))
+        if (answer.added.length > 0) bootstrapOf().add(answer.added.map(([id]) => id))
         return FRAME_COST + 16 * (inScope.size + m.entries.length)
       }
       case 'doc':

@@ -101,9 +101,16 @@ export interface Relay {
 function socketOf(ws: WSContext<WebSocket>): Socket {
   const raw = ws.raw
   return {
-    send: (bytes) => raw?.send(bytes),
-    close: (code, reason) => ws.close(code, reason),
-    buffered: () => raw?.bufferedAmount ?? 0,
+    // Methods, not arrows: tsx's keepNames would give each arrow property its own name table (function-names.ts).
+    send(bytes) {
+      raw?.send(bytes)
+    },
+    close(code, reason) {
+      ws.close(code, reason)
+    },
+    buffered() {
+      return raw?.bufferedAmount ?? 0
+    },
   }
 }
 

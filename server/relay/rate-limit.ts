@@ -71,15 +71,15 @@ export interface RateLimiter {
 /** One token bucket per frame kind, refilled from `now()` (a frozen clock never refills). */
 export function createRateLimiter(rates: FrameRates, now: () => number): RateLimiter {
   const start = now()
-  const buckets = new Map<FrameKind, { tokens: number; at: number }>()
+  // A plain object, not a Map: one per connection, and a Map's table costs more than the few buckets it holds.
+  const buckets: Partial<Record<FrameKind, { tokens: number; at: number }>> = {}
   return {
     take(kind) {
       const rate = rates[kind]
       const t = now()
-      const b = buckets.get(kind) ?? { tokens: rate.burst, at: start }
+      const b = (buckets[kind] ??= { tokens: rate.burst, at: start })
       b.tokens = Math.min(rate.burst, b.tokens + (Math.max(0, t - b.at) / 1000) * rate.perSecond)
       b.at = t
-      buckets.set(kind, b)
       if (b.tokens < 1) return false
       b.tokens -= 1
       return true

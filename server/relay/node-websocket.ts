@@ -1,0 +1,140 @@
+// WebSocket upgrades for Hono on Node (the interface of @hono/node-ws), keeping nothing of the upgrade request alive:
+// the request, its headers and Hono's context are garbage once the socket is open (a few KB per idle connection).
+
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { NodeWebSocket, NodeWebSocketInit } from '@hono/node-ws'
+import { defineWebSocketHelper, WSContext, type WSEvents } from 'hono/ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+
+/** c.env key: which route accepted the upgrade (a route that does not leaves the request refused). */
+const ACCEPTED = Symbol('accepted upgrade')
+
+type Opened = (ws: WebSocket) => void
+
+/** Node 20 has no global CloseEvent (22 does): the routes read code and reason. */
+const CloseEventOf: typeof CloseEvent =
+  globalThis.CloseEvent ??
+  class extends Event {
+    readonly code: number
+    readonly reason: string
+    readonly wasClean: boolean
+    constructor(type: string, init: CloseEventInit = {}) {
+      super(type, init)
+      this.code = init.code ?? 0
+      this.reason = init.reason ?? ''
+      this.wasClean = init.wasClean ?? false
+    }
+  }
+
+function refuse(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+}
+
+/** What a route's MessageEvent carries: an ArrayBuffer of exactly the frame's bytes (one copy), or text. */
+function payload(data: RawData, isBinary: boolean): ArrayBuffer | string {
+  if (data instanceof ArrayBuffer) return isBinary ? data : Buffer.from(data).toString('utf-8')
+  const b = Array.isArray(data) ? Buffer.concat(data) : data
+  if (!isBinary) return b.toString('utf-8')
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+}
+
+/** What WSContext drives: methods on the prototype, so an open socket costs no closures (nor a dictionary object). */
+class SocketPort {
+  readonly protocol: string
+  constructor(readonly raw: WebSocket) {
+    this.protocol = raw.protocol
+  }
+  get readyState(): 0 | 1 | 2 | 3 {
+    return this.raw.readyState as 0 | 1 | 2 | 3
+  }
+  send(source: string | ArrayBuffer | Uint8Array, opts?: { compress?: boolean }): void {
+    this.raw.send(source, { compress: opts?.compress === true })
+  }
+  close(code?: number, reason?: string): void {
+    this.raw.close(code, reason)
+  }
+}
+
+/** Wires an open socket to the route's events; captures only the socket, the events and the error handler. */
+function attach(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown) => void): void {
+  const ctx = new WSContext<WebSocket>(new SocketPort(ws))
+  try {
+    events.onOpen?.(new Event('open'), ctx)
+  } catch (e) {
+    onError(e)
+  }
+  ws.on('message', (data, isBinary) => {
+    try {
+      events.onMessage?.(new MessageEvent('message', { data: payload(data, isBinary) }), ctx)
+    } catch (e) {
+      onError(e)
+    }
+  })
+  ws.on('close', (code, reason) => {
+    try {
+      events.onClose?.(new CloseEventOf('close', { code, reason: reason.toString() }), ctx)
+    } catch (e) {
+      onError(e)
+    }
+  })
+  ws.on('error', (error) => {
+    try {
+      // Node 20 has no global ErrorEvent either: a plain Event carrying `error` stands in for it.
+      const ev =
+        typeof ErrorEvent === 'function'
+          ? new ErrorEvent('error', { error })
+          : Object.assign(new Event('error'), { error })
+      events.onError?.(ev, ctx)
+    } catch (e) {
+      onError(e)
+    }
+  })
+}
+
+export function createNodeWebSocket(init: NodeWebSocketInit): NodeWebSocket {
+  // No permessage-deflate (the ws default, stated): BATCH frames are deflated already, and a zlib context per socket
+  // would cost far more than the socket itself.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  const waiting = new Map<IncomingMessage, { accepted: symbol; opened: Opened }>()
+
+  function await_(request: IncomingMessage, accepted: symbol, opened: Opened): void {
+    waiting.set(request, { accepted, opened })
+  }
+
+  return {
+    wss,
+    injectWebSocket(server) {
+      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        void (async () => {
+          const url = new URL(request.url ?? '/', init.baseUrl ?? 'http://localhost')
+          const headers = new Headers()
+          for (const key in request.headers) {
+            const value = request.headers[key]
+            if (value) headers.append(key, Array.isArray(value) ? (value[0] ?? '') : value)
+          }
+          const env: { incoming: IncomingMessage; outgoing: undefined; [ACCEPTED]?: symbol } = {
+            incoming: request,
+            outgoing: undefined,
+          }
+          const response = await init.app.request(url, { headers }, env)
+          const w = waiting.get(request)
+          waiting.delete(request)
+          if (w === undefined || w.accepted !== env[ACCEPTED]) return refuse(socket, response.status)
+          // Synchronous from here to the route's onOpen: no frame can arrive before the events are wired.
+          wss.handleUpgrade(request, socket, head, (ws) => w.opened(ws))
+        })().catch(() => refuse(socket, 500))
+      })
+    },
+    upgradeWebSocket: defineWebSocketHelper<WebSocket, { onError: (err: unknown) => void }>(
+      async (c, events, options) => {
+        if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return
+        const accepted = Symbol('upgrade')
+        ;(c.env as { [ACCEPTED]?: symbol })[ACCEPTED] = accepted
+        const onError = options?.onError ?? ((e: unknown) => console.error(e))
+        await_(c.env.incoming as IncomingMessage, accepted, (ws) => attach(ws, events, onError))
+        return new Response()
+      },
+    ),
+  }
+}
