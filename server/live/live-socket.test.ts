@@ -78,8 +78,10 @@ describe('/live pin and progress deltas', () => {
     // hh-l-1 came before it (deltas leave in commit order).
     const binh = await phone('binh', 'hh-m-1', 41_002)
     binh.r.household.setLocation({ lat: 16.41, lng: 107.62, accuracyM: 5, capturedAt: '2025-10-02T10:00:00Z' })
+    // Deltas may leave before the ACK reaches the phone: watch from before the send.
+    const fromM = sup2.messages.length
     expect(await binh.c.sendUpdate('hh-m-1', binh.r.take())).toMatchObject({ type: 'ack' })
-    await sup2.pin('hh-m-1', (p) => p.lat === 16.41)
+    await sup2.pin('hh-m-1', (p) => p.lat === 16.41, fromM)
     expect([...sup2.mentioned()]).toEqual(['hh-m-1'])
     for (const x of [sup1, sup2]) await x.close()
     await an.c.close()
@@ -94,13 +96,19 @@ describe('/live pin and progress deltas', () => {
     const an = await phone('an', 'hh-l-2', 41_003)
     expect(an.r.household.changeStatus('assigned', { by: ids.an! })).toEqual({ ok: true })
     expect(an.r.household.changeStatus('in_progress', { by: ids.an! })).toEqual({ ok: true })
+    // Deltas may leave before the ACK reaches the phone: watch from before each send.
+    let from = [all.messages.length, started.messages.length] as const
     expect(await an.c.sendUpdate('hh-l-2', an.r.take())).toMatchObject({ type: 'ack' })
-    await all.pin('hh-l-2', (p) => p.status === 'in_progress')
-    await started.pin('hh-l-2', (p) => p.status === 'in_progress')
+    await all.pin('hh-l-2', (p) => p.status === 'in_progress', from[0])
+    await started.pin('hh-l-2', (p) => p.status === 'in_progress', from[1])
     expect(an.r.household.changeStatus('submitted', { by: ids.an! })).toEqual({ ok: true })
+    from = [all.messages.length, started.messages.length] as const
     expect(await an.c.sendUpdate('hh-l-2', an.r.take())).toMatchObject({ type: 'ack' })
-    await all.pin('hh-l-2', (p) => p.status === 'submitted')
-    await started.next((m) => m.type === 'deltas' && (m as unknown as DeltasMessage).removed.includes('hh-l-2'))
+    await all.pin('hh-l-2', (p) => p.status === 'submitted', from[0])
+    await started.next(
+      (m) => m.type === 'deltas' && (m as unknown as DeltasMessage).removed.includes('hh-l-2'),
+      from[1],
+    )
     for (const x of [all, started]) await x.close()
     await an.c.close()
   })
