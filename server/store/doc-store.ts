@@ -60,8 +60,14 @@ export interface DocStore {
   appendLog(rows: readonly LogRow[]): void
   /** Whether the household's log is due for compaction. */
   needsCompaction(householdId: string): boolean
-  /** Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. */
-  compact(householdId: string): void
+  /**
+   * Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. `committed`: a resident
+   * Y.Doc known to hold exactly what is stored up to `seq` — encoded as is when `seq` is the stored head, instead of
+   * rebuilding the document from snapshot + log.
+   */
+  compact(householdId: string, committed?: { doc: Y.Doc; seq: number }): void
+  /** The resident Y.Doc of the household if there is one (never loads, never changes the LRU order). */
+  resident(householdId: string): Y.Doc | undefined
   residentCount(): number
   /** The value a server-written item of the household's creation state held (base of conflicts on seeded values). */
   creationValue(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
@@ -110,6 +116,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     'SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?',
   )
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
+  const selectSeqs = db.prepare('SELECT snapshot, snapshot_seq, server_seq FROM doc_state WHERE household_id = ?')
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const insertLog = db.prepare(
     `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -220,25 +227,31 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
       return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot_bytes))
     },
-    compact(householdId) {
+    compact(householdId, committed) {
       db.transaction(() => {
-        const s = stored(householdId)
-        if (!s || s.updates.length === 0) return
-        // Re-encode through a gc'd Y.Doc: mergeUpdates alone keeps overwritten values (Yjs #283).
-        const doc = new Y.Doc({ gc: true, guid: householdId })
-        Y.applyUpdate(doc, s.state.snapshot)
-        for (const u of s.updates) Y.applyUpdate(doc, u)
+        const head = selectSeqs.get(householdId) as
+          Pick<StateRow, 'snapshot' | 'snapshot_seq' | 'server_seq'> | undefined
+        if (!head || head.server_seq === head.snapshot_seq) return
+        let doc: Y.Doc
+        if (committed !== undefined && committed.seq === head.server_seq) doc = committed.doc
+        else {
+          // Re-encode through a gc'd Y.Doc: mergeUpdates alone keeps overwritten values (Yjs #283).
+          doc = new Y.Doc({ gc: true, guid: householdId })
+          Y.applyUpdate(doc, head.snapshot)
+          for (const u of selectLog.all(householdId) as Uint8Array[]) Y.applyUpdate(doc, u)
+        }
         const snapshot = Y.encodeStateAsUpdate(doc)
         const snapshotV2 = Y.encodeStateAsUpdateV2(doc)
         const sv = Y.encodeStateVector(doc)
-        doc.destroy()
+        if (doc !== committed?.doc) doc.destroy()
         const t = now()
-        if (s.state.snapshot_seq === 1) archiveCreation.run(householdId, s.state.snapshot, householdId, t, t)
-        moveToArchive.run(t, householdId, s.state.server_seq)
-        deleteLog.run(householdId, s.state.server_seq)
-        replaceSnapshot.run(snapshot, snapshotV2, sv, s.state.server_seq, t, householdId, s.state.server_seq)
+        if (head.snapshot_seq === 1) archiveCreation.run(householdId, head.snapshot, householdId, t, t)
+        moveToArchive.run(t, householdId, head.server_seq)
+        deleteLog.run(householdId, head.server_seq)
+        replaceSnapshot.run(snapshot, snapshotV2, sv, head.server_seq, t, householdId, head.server_seq)
       })()
     },
+    resident: (id) => docs.get(id),
     residentCount: () => docs.size,
     creationValue(householdId, id) {
       const bytes = creationBytes.get(householdId, householdId) as Uint8Array | null | undefined

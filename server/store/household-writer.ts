@@ -250,7 +250,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       setImmediate(() => {
         compactions.delete(householdId)
         try {
-          if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
+          if (docStore.needsCompaction(householdId)) {
+            // The resident doc holds exactly what is stored when none of its updates waits for a commit.
+            const doc = assigned.has(householdId) ? undefined : docStore.resident(householdId)
+            const head = doc && committedHead.get(doc)
+            docStore.compact(householdId, doc && head !== undefined ? { doc, seq: head } : undefined)
+          }
         } catch (e) {
           opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
         }
