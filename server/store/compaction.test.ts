@@ -4,14 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
 import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
-import { createDocStore, type DocStore } from './doc-store.ts'
-import { createHouseholdWriter, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
+import { COMPACT_BYTES, COMPACT_ROWS, createDocStore, type DocStore } from './doc-store.ts'
+import {
+  COMPACTION_CHECK_EVERY,
+  createHouseholdWriter,
+  type HouseholdWriter,
+  type SubmitResult,
+} from './household-writer.ts'
 
 let dir: string
 let db: Db
@@ -100,4 +105,60 @@ it('a resident doc at the stored head is what the snapshot stores', async () => 
   expect(snapshotSeq()).toBe(seq)
   expect(storedAddress()).toBe('from the resident doc')
   expect(Y.encodeStateAsUpdate(doc)).toEqual(new Uint8Array(store.readState('h1')!))
+})
+
+describe('thresholds by log size', () => {
+  /** The store and writer as the server builds them (default thresholds). */
+  beforeEach(async () => {
+    await writer.close()
+    store = createDocStore(db)
+    writer = createHouseholdWriter(db, store)
+  })
+  const sizes = (): { rows: number; bytes: number; snapshot: number } =>
+    db
+      .prepare(
+        'SELECT log_rows AS rows, log_bytes AS bytes, length(snapshot) AS snapshot FROM doc_state WHERE household_id = ?',
+      )
+      .get('h1') as { rows: number; bytes: number; snapshot: number }
+
+  it('60 small edits of a small household are not compacted (the log is far below COMPACT_BYTES and COMPACT_ROWS)', async () => {
+    const r = new DeviceReplica(7004)
+    r.apply(store.readState('h1')!)
+    for (let i = 1; i <= 60; i++) await edit(r, `${i} Hùng Vương`)
+    await writer.flush()
+    expect(snapshotSeq()).toBe(1)
+    expect(logRows()).toBe(60)
+    expect(storedAddress()).toBe('60 Hùng Vương')
+  })
+
+  it('the log stays bounded: rows ≤ COMPACT_ROWS + COMPACTION_CHECK_EVERY, bytes ≤ max(snapshot, COMPACT_BYTES) + COMPACTION_CHECK_EVERY updates', async () => {
+    const r = new DeviceReplica(7005)
+    r.apply(store.readState('h1')!)
+    let largest = 0
+    const submitAll = async (addresses: string[]): Promise<void> => {
+      let last: Promise<unknown> = Promise.resolve()
+      for (const a of addresses) {
+        r.setAddress(a)
+        const u = r.take()
+        largest = Math.max(largest, u.length)
+        const s = writer.submit('h1', u, alice)
+        if (s.kind !== 'accepted') throw new Error(JSON.stringify(s))
+        last = s.committed
+      }
+      await last
+      await writer.flush()
+      const z = sizes()
+      expect(z.rows).toBeLessThanOrEqual(COMPACT_ROWS + COMPACTION_CHECK_EVERY)
+      expect(z.bytes).toBeLessThanOrEqual(Math.max(z.snapshot, COMPACT_BYTES) + COMPACTION_CHECK_EVERY * largest)
+    }
+    // Large values: the byte bound compacts long before the row bound.
+    for (let round = 0; round < 10; round++)
+      await submitAll(Array.from({ length: 8 }, (_, i) => `${round}.${i} ${'Lê Lợi '.repeat(60)}`))
+    expect(snapshotSeq()).toBeGreaterThan(1)
+    // Small values: the row bound.
+    for (let round = 0; round < 10; round++)
+      await submitAll(Array.from({ length: 40 }, (_, i) => `${round}.${i} Lê Lợi`))
+    expect(archived()).toBeGreaterThan(COMPACT_ROWS)
+    expect(storedAddress()).toBe('9.39 Lê Lợi')
+  })
 })

@@ -12,8 +12,10 @@ import { createB1TableStore } from '../b1/b1-table-store.ts'
 export interface DocStoreOptions {
   /** Y.Docs kept resident (recently written households). */
   cacheSize?: number
-  /** Compact when the log has more rows than this (or more bytes than the snapshot). */
+  /** Compact when the log has more rows than this (COMPACT_ROWS), or more bytes than compactBytes… */
   compactRows?: number
+  /** …and than the snapshot (COMPACT_BYTES): a small household is not re-encoded every few dozen edits. */
+  compactBytes?: number
   now?: () => number
 }
 
@@ -81,9 +83,18 @@ interface StateRow {
   log_rows: number
 }
 
+/**
+ * A log is merged into the snapshot past COMPACT_ROWS rows, or past COMPACT_BYTES and the snapshot's size: reading a
+ * household costs at most the snapshot plus max(snapshot, COMPACT_BYTES) and COMPACT_ROWS small applies, and an
+ * edit re-encodes the household once per hundreds of edits, not once per 50 (docs/server.md "Performance of the sync relay").
+ */
+export const COMPACT_ROWS = 256
+export const COMPACT_BYTES = 16 * 1024
+
 export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const cacheSize = opts.cacheSize ?? 2_000
-  const compactRows = opts.compactRows ?? 50
+  const compactRows = opts.compactRows ?? COMPACT_ROWS
+  const compactBytes = opts.compactBytes ?? COMPACT_BYTES
   const now = opts.now ?? Date.now
   const docs = new Map<string, Y.Doc>() // insertion order = LRU order
   const pins = new Map<string, number>()
@@ -225,7 +236,10 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     needsCompaction(householdId) {
       const s = selectSizes.get(householdId) as
         { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
-      return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot_bytes))
+      return (
+        s !== undefined &&
+        (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > Math.max(s.snapshot_bytes, compactBytes)))
+      )
     },
     compact(householdId, committed) {
       db.transaction(() => {

@@ -138,7 +138,7 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
 }
 
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
-const COMPACTION_CHECK_EVERY = 8
+export const COMPACTION_CHECK_EVERY = 8
 
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
