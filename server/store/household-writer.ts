@@ -10,7 +10,7 @@ import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
-import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
+import { summariseSnapshot, touchesSummary, writtenRoots, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import {
@@ -23,7 +23,8 @@ import {
 } from './update-inspection.ts'
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
-import { isRootName, Root } from '../../shared/doc/keys.ts'
+import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
+import { readSnapshot, rereadSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 
 export interface Committed {
@@ -113,6 +114,8 @@ interface Entry {
   recorded: RecordedConflict[]
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
   summary: boolean
+  /** The roots the update writes (writtenRoots); null: not all known, the summary reads the whole document. */
+  roots: ReadonlySet<RootName> | null
   inTransaction?: (() => void) | undefined
 }
 
@@ -165,6 +168,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
+  /**
+   * The snapshot the last summary of each resident Y.Doc was read from. It mirrors the doc, not the database: every
+   * change to a resident doc goes through enqueue and its roots are read again by the commit that carries it.
+   */
+  const snapshots = new WeakMap<Y.Doc, HouseholdSnapshot>()
   /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
   const summaryUnreported = new Set<string>()
   function reportSummary(householdId: string): void {
@@ -175,52 +183,66 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
     }
   }
-  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
-    opts.beforeCommit?.(batch.map((e) => e.row.householdId))
-    docStore.appendLog(batch.map((e) => e.row))
-    const last = new Map<string, Entry>()
-    const dirty = new Set<string>()
-    for (const e of batch) {
-      if (e.summary) dirty.add(e.row.householdId)
-      e.recorded = []
-      if (e.freshClientIds.length > 0)
-        bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
-      projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
-      const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
-        id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
-      for (const c of e.conflicts)
-        e.recorded.push(
-          projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
-        )
-      e.inTransaction?.()
-      last.set(e.row.householdId, e)
-    }
-    // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
-    // edits (never fewer than committed); the next commit writes the summary again.
-    // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
-    // summarised values — any earlier write that changed them was summarised by its own commit.
-    for (const [id, e] of last) {
-      const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
-      if (!dirty.has(id)) {
-        projections.writeSummaryMeta(id, meta)
-        continue
+  const commitBatch = db.transaction(
+    (batch: readonly Entry[], writtenSummaries: [string, Y.Doc, HouseholdSummary][]) => {
+      opts.beforeCommit?.(batch.map((e) => e.row.householdId))
+      docStore.appendLog(batch.map((e) => e.row))
+      const last = new Map<string, Entry>()
+      const dirty = new Set<string>()
+      /** Per household, the roots its entries in this batch write (null: not all known). */
+      const roots = new Map<string, Set<RootName> | null>()
+      for (const e of batch) {
+        if (e.summary) dirty.add(e.row.householdId)
+        const had = roots.get(e.row.householdId)
+        if (e.roots === null || had === null) roots.set(e.row.householdId, null)
+        else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
+        else for (const r of e.roots) had.add(r)
+        e.recorded = []
+        if (e.freshClientIds.length > 0)
+          bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
+        projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
+        const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
+          id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
+        for (const c of e.conflicts)
+          e.recorded.push(
+            projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
+          )
+        e.inTransaction?.()
+        last.set(e.row.householdId, e)
       }
-      const doc = docStore.openDoc(id)
-      if (!doc) continue
-      const summary = summarise(doc, b1Tables.active(), periodStandards)
-      const before = committedSummary.get(doc)
-      const sameIndexed =
-        before !== undefined &&
-        before.status === summary.status &&
-        before.lat === summary.lat &&
-        before.lng === summary.lng &&
-        before.accuracyM === summary.accuracyM
-      const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
-      if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
-      else projections.writeSummary(id, summary, visit, meta)
-      written.push([id, doc, summary])
-    }
-  })
+      // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
+      // edits (never fewer than committed); the next commit writes the summary again.
+      // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
+      // summarised values — any earlier write that changed them was summarised by its own commit.
+      for (const [id, e] of last) {
+        const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
+        if (!dirty.has(id)) {
+          projections.writeSummaryMeta(id, meta)
+          continue
+        }
+        const doc = docStore.openDoc(id)
+        if (!doc) continue
+        // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
+        const previous = snapshots.get(doc)
+        const written = roots.get(id) ?? null
+        const snapshot =
+          previous !== undefined && written !== null ? rereadSnapshot(doc, previous, written) : readSnapshot(doc)
+        snapshots.set(doc, snapshot)
+        const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
+        const before = committedSummary.get(doc)
+        const sameIndexed =
+          before !== undefined &&
+          before.status === summary.status &&
+          before.lat === summary.lat &&
+          before.lng === summary.lng &&
+          before.accuracyM === summary.accuracyM
+        const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
+        if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+        else projections.writeSummary(id, summary, visit, meta)
+        writtenSummaries.push([id, doc, summary])
+      }
+    },
+  )
 
   const wal = opts.walSync === false || opts.sync !== undefined ? null : createWalSync(db)
   const sync = opts.sync ?? wal?.sync
@@ -304,6 +326,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     inspected: {
       writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[])
       summary: boolean
+      roots?: ReadonlySet<RootName> | null
       conflicts: DetectedConflict[]
       freshClientIds: number[]
       inTransaction?: () => void
@@ -353,6 +376,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
+      roots: inspected.roots ?? null,
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
@@ -406,6 +430,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
           writes: insp.writes,
           summary: touchesSummary(insp.paths),
+          roots: writtenRoots(insp.paths),
           conflicts: insp.conflicts,
           freshClientIds,
         })
@@ -431,6 +456,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         {
           writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
           summary: true,
+          roots: writtenRoots([path]),
           conflicts: [],
           freshClientIds: [],
           ...(inTransaction ? { inTransaction } : {}),
