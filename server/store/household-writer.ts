@@ -183,66 +183,64 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
     }
   }
-  const commitBatch = db.transaction(
-    (batch: readonly Entry[], writtenSummaries: [string, Y.Doc, HouseholdSummary][]) => {
-      opts.beforeCommit?.(batch.map((e) => e.row.householdId))
-      docStore.appendLog(batch.map((e) => e.row))
-      const last = new Map<string, Entry>()
-      const dirty = new Set<string>()
-      /** Per household, the roots its entries in this batch write (null: not all known). */
-      const roots = new Map<string, Set<RootName> | null>()
-      for (const e of batch) {
-        if (e.summary) dirty.add(e.row.householdId)
-        const had = roots.get(e.row.householdId)
-        if (e.roots === null || had === null) roots.set(e.row.householdId, null)
-        else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
-        else for (const r of e.roots) had.add(r)
-        e.recorded = []
-        if (e.freshClientIds.length > 0)
-          bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
-        projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
-        const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
-          id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
-        for (const c of e.conflicts)
-          e.recorded.push(
-            projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
-          )
-        e.inTransaction?.()
-        last.set(e.row.householdId, e)
+  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
+    opts.beforeCommit?.(batch.map((e) => e.row.householdId))
+    docStore.appendLog(batch.map((e) => e.row))
+    const last = new Map<string, Entry>()
+    const dirty = new Set<string>()
+    /** Per household, the roots its entries in this batch write (null: not all known). */
+    const roots = new Map<string, Set<RootName> | null>()
+    for (const e of batch) {
+      if (e.summary) dirty.add(e.row.householdId)
+      const had = roots.get(e.row.householdId)
+      if (e.roots === null || had === null) roots.set(e.row.householdId, null)
+      else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
+      else for (const r of e.roots) had.add(r)
+      e.recorded = []
+      if (e.freshClientIds.length > 0)
+        bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
+      projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
+      const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
+        id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
+      for (const c of e.conflicts)
+        e.recorded.push(
+          projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
+        )
+      e.inTransaction?.()
+      last.set(e.row.householdId, e)
+    }
+    // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
+    // edits (never fewer than committed); the next commit writes the summary again.
+    // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
+    // summarised values — any earlier write that changed them was summarised by its own commit.
+    for (const [id, e] of last) {
+      const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
+      if (!dirty.has(id)) {
+        projections.writeSummaryMeta(id, meta)
+        continue
       }
-      // Summary from the resident doc: when more than maxBatch entries wait, it may already show the next batch's
-      // edits (never fewer than committed); the next commit writes the summary again.
-      // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
-      // summarised values — any earlier write that changed them was summarised by its own commit.
-      for (const [id, e] of last) {
-        const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
-        if (!dirty.has(id)) {
-          projections.writeSummaryMeta(id, meta)
-          continue
-        }
-        const doc = docStore.openDoc(id)
-        if (!doc) continue
-        // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
-        const previous = snapshots.get(doc)
-        const written = roots.get(id) ?? null
-        const snapshot =
-          previous !== undefined && written !== null ? rereadSnapshot(doc, previous, written) : readSnapshot(doc)
-        snapshots.set(doc, snapshot)
-        const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
-        const before = committedSummary.get(doc)
-        const sameIndexed =
-          before !== undefined &&
-          before.status === summary.status &&
-          before.lat === summary.lat &&
-          before.lng === summary.lng &&
-          before.accuracyM === summary.accuracyM
-        const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
-        if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
-        else projections.writeSummary(id, summary, visit, meta)
-        writtenSummaries.push([id, doc, summary])
-      }
-    },
-  )
+      const doc = docStore.openDoc(id)
+      if (!doc) continue
+      // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
+      const previous = snapshots.get(doc)
+      const wrote = roots.get(id) ?? null
+      const snapshot =
+        previous !== undefined && wrote !== null ? rereadSnapshot(doc, previous, wrote) : readSnapshot(doc)
+      snapshots.set(doc, snapshot)
+      const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
+      const before = committedSummary.get(doc)
+      const sameIndexed =
+        before !== undefined &&
+        before.status === summary.status &&
+        before.lat === summary.lat &&
+        before.lng === summary.lng &&
+        before.accuracyM === summary.accuracyM
+      const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
+      if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+      else projections.writeSummary(id, summary, visit, meta)
+      written.push([id, doc, summary])
+    }
+  })
 
   const wal = opts.walSync === false || opts.sync !== undefined ? null : createWalSync(db)
   const sync = opts.sync ?? wal?.sync
