@@ -1,21 +1,10 @@
-// Server CPU per durably ACKed edit at a paced rate (the W1 shape: phones in pairs per village, each edits its own
-// households, the other phone of the pair receives the fan-out). The server is its own process; not a test.
+// Server CPU per durably ACKed edit at a paced rate over /sync (the W1 shape: phones in pairs per village, each edits its
+// own households, the other phone of the pair receives the fan-out), and edit → other device latency. Not a test.
 // Usage: npx tsx bench/measure/relay-edits.ts [--rate 1600] [--seconds 10] [--pairs 16]   (MEASURE_CPU_PROF=dir to profile)
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createSession } from '../../server/auth/sessions.ts'
-import { migrate } from '../../server/db/migrate.ts'
-import { migrations } from '../../server/db/migrations/index.ts'
-import { openDb } from '../../server/db/open.ts'
-import { ensureReferenceData } from '../../server/db/reference-data.ts'
-import { seedHouseholds } from '../../server/seed/seed.ts'
-import { createDocStore } from '../../server/store/doc-store.ts'
 import { DeviceReplica } from '../../server/test-support/household-fixture.ts'
 import { SyncClient } from '../../server/relay/test-client.ts'
+import { idleCpuPerSecond, LatencyTracker, loadAverage, sleep, startRelayProcess } from './relay-process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -30,94 +19,22 @@ const SECONDS = Number(args.seconds)
 const PAIRS = Number(args.pairs)
 const HOT = Number(args.hot)
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => ok(port))
-    })
-  })
-}
-
-/** One village per pair; both phones of a pair are assigned to it. */
-function prepare(dataDir: string): string[] {
-  const db = openDb(join(dataDir, 'rasoat.db'))
-  migrate(db, migrations)
-  ensureReferenceData(db)
-  const docStore = createDocStore(db)
-  seedHouseholds(db, docStore, { households: PAIRS * 60, units: 1, villagesPerUnit: PAIRS, seed: 7 })
-  const villages = db
-    .prepare('SELECT village_id FROM households GROUP BY village_id ORDER BY village_id')
-    .pluck()
-    .all() as string[]
-  const tokens: string[] = []
-  db.transaction(() => {
-    const insertUser = db.prepare(
-      `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at) VALUES (?, ?, 'x', 'enumerator', NULL, ?, 0)`,
-    )
-    const assign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?)')
-    for (let i = 0; i < PAIRS * 2; i++) {
-      const id = `edit-${i}`
-      insertUser.run(id, id, id)
-      assign.run(id, villages[Math.floor(i / 2) % villages.length])
-      tokens.push(createSession(db, id).token)
-    }
-  })()
-  db.close()
-  return tokens
-}
-
-async function start(dataDir: string, port: number): Promise<ChildProcess> {
-  const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
-  const p = spawn('node_modules/.bin/tsx', [...prof, 'server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
-    detached: true,
-    stdio: 'ignore',
-  })
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/api/health`).then(
-        () => true,
-        () => false,
-      )
-    )
-      return p
-    await new Promise((ok) => setTimeout(ok, 100))
-  }
-  throw new Error('server did not start')
-}
-
-function serverPid(groupLeader: number): number {
-  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-  return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms))
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-edits-'))
-  const tokens = prepare(dataDir)
-  const port = await freePort()
-  const child = await start(dataDir, port)
-  const pid = serverPid(child.pid as number)
-  const url = `http://127.0.0.1:${port}`
+  const relay = await startRelayProcess(PAIRS)
+  const latency = new LatencyTracker()
+  let measuring = false
   try {
     let delivered = 0
     const devices = await Promise.all(
-      tokens.map(async (token, i) => {
+      relay.tokens.map(async (token, i) => {
         const c = await SyncClient.connect({
-          url,
+          url: relay.url,
           token,
           deviceId: `edit-dev-${i}`,
-          onMessage: (m) => m.type === 'doc' && delivered++,
+          onMessage: (m) => {
+            if (m.type === 'doc') delivered++
+            if (m.type === 'head' && measuring) latency.arrived(`${m.householdId}:${m.serverSeq}`)
+          },
         })
         await c.hello()
         await c.manifest([])
@@ -126,7 +43,7 @@ async function main(): Promise<void> {
     )
     // Phone 2k edits households [0, HOT) of its village, phone 2k+1 households [HOT, 2·HOT).
     const work = devices.map((c, i) => {
-      const ids = [...c.heads.keys()].sort().slice((i % 2) * HOT, (i % 2) * HOT + HOT)
+      const ids = relay.households[i]!.slice((i % 2) * HOT, (i % 2) * HOT + HOT)
       return ids.map((id, k) => {
         const r = new DeviceReplica(200_000 + i * 100 + k)
         for (const u of c.updates.get(id) ?? []) r.apply(u)
@@ -134,14 +51,12 @@ async function main(): Promise<void> {
       })
     })
     for (const c of devices) c.updates.clear()
-    await sleep(1000)
-    const idle0 = cpuSeconds(pid)
-    await sleep(2000)
-    const idlePerSecond = (cpuSeconds(pid) - idle0) / 2
+    const idlePerSecond = await idleCpuPerSecond(relay)
     delivered = 0
+    measuring = true
     let acks = 0
-    let errors = 0
-    const cpu0 = cpuSeconds(pid)
+    const errors = new Map<string, number>()
+    const cpu0 = relay.cpuSeconds()
     const t0 = performance.now()
     const interval = (devices.length * 1000) / RATE
     const inflight: Promise<void>[] = []
@@ -154,7 +69,15 @@ async function main(): Promise<void> {
           const w = work[i]![n++ % work[i]!.length]!
           w.roof = !w.roof
           w.r.setRoofDurable(w.roof)
-          inflight.push(c.sendUpdate(w.id, w.r.take()).then((m) => void (m.type === 'ack' ? acks++ : errors++)))
+          const at = performance.now()
+          inflight.push(
+            c.sendUpdate(w.id, w.r.take()).then((m) => {
+              if (m.type === 'ack') {
+                acks++
+                latency.sent(`${w.id}:${m.serverSeq}`, at)
+              } else errors.set(m.code, (errors.get(m.code) ?? 0) + 1)
+            }),
+          )
           next += interval
           await sleep(Math.max(0, next - performance.now()))
         }
@@ -162,26 +85,27 @@ async function main(): Promise<void> {
     )
     await Promise.all(inflight)
     const secs = (performance.now() - t0) / 1000
-    const cpu = cpuSeconds(pid) - cpu0
+    const cpu = relay.cpuSeconds() - cpu0
     const marginal = cpu - idlePerSecond * secs
     console.log(
       JSON.stringify({
+        endpoint: '/sync',
         rate: RATE,
         phones: devices.length,
         acks,
-        errors,
+        errors: Object.fromEntries(errors),
         delivered,
         ackedPerSecond: Math.round(acks / secs),
         serverCpuSeconds: Math.round(cpu * 100) / 100,
         cpuUsPerAck: Math.round((cpu * 1e6) / Math.max(1, acks)),
         marginalUsPerAck: Math.round((marginal * 1e6) / Math.max(1, acks)),
+        editToOtherDeviceMs: { p50: latency.percentile(50), p99: latency.percentile(99), n: latency.samples.length },
+        loadAverage1m: loadAverage(),
       }),
     )
     await Promise.all(devices.map((c) => c.close()))
   } finally {
-    process.kill(-(child.pid as number), 'SIGTERM')
-    await new Promise((ok) => child.once('exit', ok))
-    rmSync(dataDir, { recursive: true, force: true })
+    await relay.stop()
   }
 }
 

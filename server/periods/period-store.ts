@@ -64,6 +64,46 @@ const PERIOD_COLUMNS = `id, standard, reference_date AS referenceDate, is_curren
 
 const toPeriod = (r: PeriodRow): Period => ({ ...r, isCurrent: r.isCurrent !== 0 })
 
+/** Bumped by every close through a PeriodStore of the same database: a frozen check drops its cached answer at once. */
+const closeGeneration = new WeakMap<Db, number>()
+
+/** Closed periods are re-read at least this often, for a close by another process (the command line). */
+export const CLOSED_PERIODS_RECHECK_MS = 1000
+/** Households whose period a frozen check remembers (a household never changes period); cleared when full. */
+const MAX_REMEMBERED_HOUSEHOLDS = 50_000
+
+/**
+ * `householdFrozen` for the per-update path: the closed periods are held in memory (re-read after a close in this
+ * process, at once, or from another process, within CLOSED_PERIODS_RECHECK_MS), so while no period is closed the
+ * check asks SQLite nothing, and otherwise only a household's period, once.
+ */
+export function createFrozenCheck(db: Db, now: () => number = Date.now): (householdId: string) => boolean {
+  const closedIds = db.prepare(`SELECT id FROM periods WHERE status = 'closed'`).pluck()
+  const periodOf = db.prepare('SELECT period FROM households WHERE id = ?').pluck()
+  let closed = new Set<string>()
+  let generation = -1
+  let readAt = 0
+  const periods = new Map<string, string>()
+  return (householdId) => {
+    const g = closeGeneration.get(db) ?? 0
+    const t = now()
+    if (g !== generation || t - readAt >= CLOSED_PERIODS_RECHECK_MS || t < readAt) {
+      closed = new Set(closedIds.all() as string[])
+      generation = g
+      readAt = t
+    }
+    if (closed.size === 0) return false
+    let period = periods.get(householdId)
+    if (period === undefined) {
+      period = periodOf.get(householdId) as string | undefined
+      if (period === undefined) return false
+      if (periods.size >= MAX_REMEMBERED_HOUSEHOLDS) periods.clear()
+      periods.set(householdId, period)
+    }
+    return closed.has(period)
+  }
+}
+
 /** A chain is a household's records over review periods (one a year): 50 each way is decades. */
 const MAX_CHAIN_DEPTH = 50
 
@@ -120,7 +160,10 @@ export function createPeriodStore(db: Db): PeriodStore {
         setCurrent.run(id)
       })()
     },
-    close: (id, at) => void close.run(at, id),
+    close(id, at) {
+      close.run(at, id)
+      closeGeneration.set(db, (closeGeneration.get(db) ?? 0) + 1)
+    },
     carryBatch: (from, to, after, limit) => carryBatch.all(from, after, to, limit) as CarrySource[],
     linkPrevious: (householdId, previousId) => void link.run(previousId, householdId),
     householdFrozen: (householdId) => frozen.get(householdId) !== undefined,

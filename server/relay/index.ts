@@ -20,7 +20,7 @@ import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { createYjsConnection } from './yjs-connection.ts'
-import { createPeriodStore } from '../periods/period-store.ts'
+import { createFrozenCheck } from '../periods/period-store.ts'
 
 export interface RelayDeps {
   db: Db
@@ -126,7 +126,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const writer = createHouseholdWriter(deps.db, deps.docStore, {
     now,
     onCommitError: (e) => onError(e),
-    frozen: createPeriodStore(deps.db).householdFrozen,
+    frozen: createFrozenCheck(deps.db, now),
     ...deps.commit,
   })
   const hub = createHub()

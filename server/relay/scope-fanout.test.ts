@@ -78,6 +78,7 @@ describe('P11 fan-out after revocation', () => {
     )
     await step1
     server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.chau)
+    server.clock.advance(SCOPE_CACHE_MS)
     const dung = await device('dung')
     await dung.manifest([])
     const r = new DeviceReplica(33_002)
@@ -88,6 +89,37 @@ describe('P11 fan-out after revocation', () => {
     // Only the server's step1 (and possibly its step2 answer) — never the sync update (0, 2) carrying the edit.
     expect(messages.some((m) => m[0] === 0 && m[1] === 2)).toBe(false)
     await dung.close()
+  })
+
+  it('P11: a /yjs connection whose assignment an admin route revoked (scopeChanged) is closed at the next edit, without waiting for its cached scope', async () => {
+    server.addVillage('vk')
+    server.seedHouseholds(['hh-k-1'], 'vk')
+    const giang = await server.addUser('giang', 'enumerator', { villages: ['vk'] })
+    const hoa = await server.addUser('hoa', 'enumerator', { villages: ['vk'] })
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/yjs/hh-k-1?token=${giang.token}`)
+    const messages: Uint8Array[] = []
+    const closed = new Promise<number>((ok) => ws.on('close', (code) => ok(code)))
+    await new Promise<void>((ok) =>
+      ws.on('message', (d: Buffer) => {
+        messages.push(new Uint8Array(d))
+        if (d[0] === 0 && d[1] === 0) ok()
+      }),
+    )
+    const c = await SyncClient.connect({ url: server.url, token: hoa.token, deviceId: 'hoa-phone' })
+    await c.hello()
+    await c.manifest([])
+    const r = new DeviceReplica(33_004)
+    for (const u of c.updates.get('hh-k-1') ?? []) r.apply(u)
+    r.setAddress('seen while assigned')
+    expect(await c.sendUpdate('hh-k-1', r.take())).toMatchObject({ type: 'ack' })
+    server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(giang.user.id)
+    server.relay.scopeChanged() // no clock advance: the cached answer is dropped with the new generation
+    r.setAddress('after the revocation')
+    expect(await c.sendUpdate('hh-k-1', r.take())).toMatchObject({ type: 'ack' })
+    expect(await closed).toBe(CloseCode.FORBIDDEN)
+    const updates = messages.filter((m) => m[0] === 0 && m[1] === 2)
+    expect(updates).toHaveLength(1) // the edit made while assigned, not the one after
+    await c.close()
   })
 
   it('P11: a /sync connection whose session ended (logout, expiry, disabled account) is closed with 4401 and stores nothing more', async () => {

@@ -19,6 +19,7 @@ import {
 import { sessionCheck, type Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { createRateLimiter, DEFAULT_RELAY_LIMITS, type FrameKind, type RelayLimits } from './rate-limit.ts'
+import { createScopeCache } from './scope-cache.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -32,6 +33,8 @@ export interface YjsConnectionDeps {
   now?: () => number
   /** Token buckets per frame kind, per connection (the same settings as /sync). */
   limits?: Pick<RelayLimits, 'rates'>
+  /** Changes when assignments change (Relay.scopeChanged): the cached scope answer is dropped at once. */
+  scopeGeneration?(): number
 }
 
 export interface YjsConnection extends Subscriber {
@@ -68,6 +71,7 @@ export function createYjsConnection(
   const now = deps.now ?? Date.now
   const sessionValid = sessionCheck(deps.access, user, token, now)
   const rate = createRateLimiter((deps.limits ?? DEFAULT_RELAY_LIMITS).rates, now)
+  const scope = createScopeCache(deps.access, user, householdId, now, deps.scopeGeneration)
   let open = false
 
   function send(bytes: Uint8Array): void {
@@ -80,7 +84,7 @@ export function createYjsConnection(
   }
 
   function write(update: Uint8Array): void {
-    if (!deps.access.canWrite(user, householdId)) {
+    if (!scope().write) {
       // The stock provider answers our step1 with its (usually empty) step2: only refuse real changes.
       if (!isEmptyUpdate(update)) send(permissionDenied('sync/read-only'))
       return
@@ -94,10 +98,13 @@ export function createYjsConnection(
     }, deps.onError)
   }
 
-  /** Scope is re-checked per message and per fan-out: a revoked assignment closes the connection at once. */
+  /**
+   * Scope is re-checked per message and per fan-out (cached SCOPE_CACHE_MS, dropped when assignments change): a revoked
+   * assignment closes the connection.
+   */
   function revoked(): boolean {
     const session = sessionValid()
-    if (session && deps.access.canRead(user, householdId)) return false
+    if (session && scope().read) return false
     socket.close(
       session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED,
       session ? 'sync/forbidden' : 'sync/unauthenticated',
@@ -124,7 +131,7 @@ export function createYjsConnection(
     if (outer === YWS_MESSAGE_AWARENESS) {
       decoding.readVarUint8Array(dec) // validate framing before relaying
       // Presence is for people who edit: read-only users' awareness is not relayed, and nobody's beyond its rate.
-      if (!rate.take('awareness') || !deps.access.canWrite(user, householdId)) return
+      if (!rate.take('awareness') || !scope().write) return
       return deps.hub.publishAwareness(householdId, bytes, self)
     }
     if (outer === MESSAGE_QUERY_AWARENESS || outer === MESSAGE_AUTH) return

@@ -12,8 +12,10 @@ import { createB1TableStore } from '../b1/b1-table-store.ts'
 export interface DocStoreOptions {
   /** Y.Docs kept resident (recently written households). */
   cacheSize?: number
-  /** Compact when the log has more rows than this (or more bytes than the snapshot). */
+  /** Compact when the log has more rows than this (COMPACT_ROWS), or more bytes than compactBytes… */
   compactRows?: number
+  /** …and than the snapshot (COMPACT_BYTES): a small household is not re-encoded every few dozen edits. */
+  compactBytes?: number
   now?: () => number
 }
 
@@ -69,8 +71,14 @@ export interface DocStore {
   appendLog(rows: readonly LogRow[]): void
   /** Whether the household's log is due for compaction. */
   needsCompaction(householdId: string): boolean
-  /** Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. */
-  compact(householdId: string): void
+  /**
+   * Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. `committed`: a resident
+   * Y.Doc known to hold exactly what is stored up to `seq` — encoded as is when `seq` is the stored head, instead of
+   * rebuilding the document from snapshot + log.
+   */
+  compact(householdId: string, committed?: { doc: Y.Doc; seq: number }): void
+  /** The resident Y.Doc of the household if there is one (never loads, never changes the LRU order). */
+  resident(householdId: string): Y.Doc | undefined
   residentCount(): number
   /** The value a server-written item of the household's creation state held (base of conflicts on seeded values). */
   creationValue(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
@@ -84,9 +92,18 @@ interface StateRow {
   log_rows: number
 }
 
+/**
+ * A log is merged into the snapshot past COMPACT_ROWS rows, or past COMPACT_BYTES and the snapshot's size: reading a
+ * household costs at most the snapshot plus max(snapshot, COMPACT_BYTES) and COMPACT_ROWS small applies, and an
+ * edit re-encodes the household once per hundreds of edits, not once per 50 (docs/server.md "Performance of the sync relay").
+ */
+export const COMPACT_ROWS = 256
+export const COMPACT_BYTES = 16 * 1024
+
 export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const cacheSize = opts.cacheSize ?? 2_000
-  const compactRows = opts.compactRows ?? 50
+  const compactRows = opts.compactRows ?? COMPACT_ROWS
+  const compactBytes = opts.compactBytes ?? COMPACT_BYTES
   const now = opts.now ?? Date.now
   const docs = new Map<string, Y.Doc>() // insertion order = LRU order
   const pins = new Map<string, number>()
@@ -116,6 +133,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     'SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?',
   )
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
+  const selectSeqs = db.prepare('SELECT snapshot, snapshot_seq, server_seq FROM doc_state WHERE household_id = ?')
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const insertLog = db.prepare(
     `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -242,27 +260,36 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     needsCompaction(householdId) {
       const s = selectSizes.get(householdId) as
         { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
-      return s !== undefined && (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > s.snapshot_bytes))
+      return (
+        s !== undefined &&
+        (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > Math.max(s.snapshot_bytes, compactBytes)))
+      )
     },
-    compact(householdId) {
+    compact(householdId, committed) {
       db.transaction(() => {
-        const s = stored(householdId)
-        if (!s || s.updates.length === 0) return
-        // Re-encode through a gc'd Y.Doc: mergeUpdates alone keeps overwritten values (Yjs #283).
-        const doc = new Y.Doc({ gc: true, guid: householdId })
-        Y.applyUpdate(doc, s.state.snapshot)
-        for (const u of s.updates) Y.applyUpdate(doc, u)
+        const head = selectSeqs.get(householdId) as
+          Pick<StateRow, 'snapshot' | 'snapshot_seq' | 'server_seq'> | undefined
+        if (!head || head.server_seq === head.snapshot_seq) return
+        let doc: Y.Doc
+        if (committed !== undefined && committed.seq === head.server_seq) doc = committed.doc
+        else {
+          // Re-encode through a gc'd Y.Doc: mergeUpdates alone keeps overwritten values (Yjs #283).
+          doc = new Y.Doc({ gc: true, guid: householdId })
+          Y.applyUpdate(doc, head.snapshot)
+          for (const u of selectLog.all(householdId) as Uint8Array[]) Y.applyUpdate(doc, u)
+        }
         const snapshot = Y.encodeStateAsUpdate(doc)
         const snapshotV2 = Y.encodeStateAsUpdateV2(doc)
         const sv = Y.encodeStateVector(doc)
-        doc.destroy()
+        if (doc !== committed?.doc) doc.destroy()
         const t = now()
-        if (s.state.snapshot_seq === 1) archiveCreation.run(householdId, s.state.snapshot, householdId, t, t)
-        moveToArchive.run(t, householdId, s.state.server_seq)
-        deleteLog.run(householdId, s.state.server_seq)
-        replaceSnapshot.run(snapshot, snapshotV2, sv, s.state.server_seq, t, householdId, s.state.server_seq)
+        if (head.snapshot_seq === 1) archiveCreation.run(householdId, head.snapshot, householdId, t, t)
+        moveToArchive.run(t, householdId, head.server_seq)
+        deleteLog.run(householdId, head.server_seq)
+        replaceSnapshot.run(snapshot, snapshotV2, sv, head.server_seq, t, householdId, head.server_seq)
       })()
     },
+    resident: (id) => docs.get(id),
     residentCount: () => docs.size,
     creationValue(householdId, id) {
       const bytes = creationBytes.get(householdId, householdId) as Uint8Array | null | undefined

@@ -125,6 +125,36 @@ it('health reports a stall while a key is being retried, and its end once the co
   expect(gc.health().stalled).toBe(false)
 })
 
+it('entries whose window ends while a sync is in flight are committed together when it ends, in one transaction', async () => {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const gates: (() => void)[] = []
+  const gc = createGroupCommit<number>({
+    windowMs: 1,
+    holdWhileSyncingMs: 60_000,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) insert.run(n)
+    }),
+    sync: () => new Promise<void>((open) => gates.push(open)),
+  })
+  const first = gc.submit(1)
+  const flushed = gc.flush() // commits 1 and starts its sync
+  const second = gc.submit(2)
+  await new Promise((ok) => setTimeout(ok, 5)) // 2's window (1 ms) ends while 1's sync is in flight
+  const third = gc.submit(3)
+  expect(gc.stats().commits).toBe(1)
+  gates[0]!() // 1 is durable: 2 and 3 are committed now, together, and their sync starts
+  await first
+  await new Promise<void>((ok) => {
+    const check = () => (gates.length === 2 ? ok() : setImmediate(check))
+    check()
+  })
+  expect(gc.stats()).toMatchObject({ commits: 2, entries: 3 })
+  expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(3)
+  gates[1]!()
+  await Promise.all([second, third, flushed])
+  await gc.close()
+})
+
 it('with sync, entries are acknowledged only after a sync that started after their commit; syncs are coalesced', async () => {
   const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
   const gates: { open: () => void; fail: (e: Error) => void }[] = []

@@ -25,6 +25,12 @@ export interface GroupCommitOptions<T> {
    * commit. Runs off the event loop; syncs are coalesced (one in flight, the next covers every commit since).
    */
   sync?(): Promise<void>
+  /**
+   * With `sync`: entries whose window ends while a sync is in flight could not be acknowledged before the next sync
+   * anyway, so they are committed when it ends — one larger transaction instead of several — or after this many
+   * milliseconds if it has not ended by then (default 10 × windowMs; 0 commits at the window's end as without sync).
+   */
+  holdWhileSyncingMs?: number
 }
 
 export interface GroupCommitStats {
@@ -68,6 +74,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
   const maxAttempts = opts.maxAttempts ?? 5
   const now = opts.now ?? Date.now
   const keyOf = opts.keyOf
+  const holdMs = opts.holdWhileSyncingMs ?? 10 * windowMs
   let queue: Waiting<T>[] = []
   let timer: NodeJS.Timeout | null = null
   let attempt = 0
@@ -82,16 +89,37 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
   let unsynced: Waiting<T>[] = []
   let syncing: Promise<void> | null = null
   let syncFailures = 0
+  /** Waiting entries are held for the end of the sync in flight (holdWhileSyncingMs); `timer` is then the hold's limit. */
+  let holding = false
+
+  function runNow(): void {
+    try {
+      run()
+    } catch {
+      // already reported and rescheduled by run()
+    }
+  }
+
+  function cancelTimer(): void {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    holding = false
+  }
 
   function schedule(delay: number): void {
     if (timer !== null || closed) return
     timer = setTimeout(() => {
       timer = null
-      try {
-        run()
-      } catch {
-        // already reported and rescheduled by run()
+      if (syncing !== null && holdMs > 0 && !holding) {
+        holding = true
+        timer = setTimeout(() => {
+          timer = null
+          holding = false
+          runNow()
+        }, holdMs)
+        return
       }
+      runNow()
     }, delay)
   }
 
@@ -138,6 +166,10 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
       .finally(() => {
         syncing = null
         if (failingSince !== null && keyFailures.size === 0 && unsynced.length === 0) failingSince = null
+        if (holding) {
+          cancelTimer()
+          runNow() // what waited for this sync is committed now; its sync starts below
+        }
         startSync()
       })
   }
@@ -217,21 +249,13 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
         queue.push({ entry, done: resolve, fail: reject })
         if (attempt > 0) return // a retry is already scheduled
         if (queue.length >= maxBatch) {
-          if (timer !== null) clearTimeout(timer)
-          timer = null
-          queueMicrotask(() => {
-            try {
-              run()
-            } catch {
-              // retry scheduled
-            }
-          })
+          cancelTimer()
+          queueMicrotask(runNow)
         } else schedule(windowMs)
       })
     },
     async flush() {
-      if (timer !== null) clearTimeout(timer)
-      timer = null
+      cancelTimer()
       run()
       await drainSync()
     },
@@ -244,8 +268,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     },
     async close() {
       try {
-        if (timer !== null) clearTimeout(timer)
-        timer = null
+        cancelTimer()
         run()
         await drainSync()
       } finally {

@@ -6,6 +6,7 @@ import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { Root, type RootName } from '../../shared/doc/keys.ts'
 import { parsePath } from '../../shared/doc/paths.ts'
+import type { HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { recordCategory, type PeriodStandards } from '../../shared/doc/record-category.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
@@ -55,7 +56,15 @@ export function summarise(
   b1Tables?: readonly B1Table[],
   periodStandards?: PeriodStandards,
 ): HouseholdSummary {
-  const snapshot = new HouseholdDoc(doc).read()
+  return summariseSnapshot(new HouseholdDoc(doc).read(), b1Tables, periodStandards)
+}
+
+/** summarise() of a snapshot already read (the writer keeps one per resident doc and rereads only written roots). */
+export function summariseSnapshot(
+  snapshot: HouseholdSnapshot,
+  b1Tables?: readonly B1Table[],
+  periodStandards?: PeriodStandards,
+): HouseholdSummary {
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
@@ -110,4 +119,19 @@ export function touchesSummary(paths: readonly string[]): boolean {
     if (loc === null || !NOT_SUMMARISED.has(loc.root)) return true
   }
   return false
+}
+
+/**
+ * The roots an update writing `paths` changes, or null when not all are known (no writes: deletes only; a path that
+ * does not parse, e.g. a new entity map): then the whole document is read again.
+ */
+export function writtenRoots(paths: readonly string[]): Set<RootName> | null {
+  if (paths.length === 0) return null
+  const roots = new Set<RootName>()
+  for (const path of paths) {
+    const loc = parsePath(path)
+    if (loc === null) return null
+    roots.add(loc.root)
+  }
+  return roots
 }

@@ -143,7 +143,7 @@ describe('group commit', () => {
   it('compaction folds the log into a gc-ed snapshot and archives the rows', async () => {
     const r = replicaOf('h1', 1004)
     for (let i = 0; i < 60; i++) {
-      r.setAddress(`street ${i}`)
+      r.setAddress(`street ${i} ${'Lê Lợi '.repeat(60)}`) // ≈ 500 bytes each: past COMPACT_BYTES within 40 edits
       await accepted(writer.submit('h1', r.take(), alice))
     }
     await writer.flush() // returns once the compaction the commits scheduled has run
@@ -160,7 +160,7 @@ describe('group commit', () => {
     expect(archived + st.log_rows).toBe(61) // creation (archived at the first compaction) + 60 updates: the audit trail is whole
     const probe = new Y.Doc()
     Y.applyUpdate(probe, store.readState('h1')!)
-    expect(new HouseholdDoc(probe).read().household.address).toBe('street 59')
+    expect(new HouseholdDoc(probe).read().household.address).toMatch(/^street 59 /)
   })
 })
 

@@ -10,7 +10,7 @@ import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
-import { summarise, touchesSummary, type HouseholdSummary } from './household-view.ts'
+import { summariseSnapshot, touchesSummary, writtenRoots, type HouseholdSummary } from './household-view.ts'
 import { createProjections, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import {
@@ -23,7 +23,8 @@ import {
 } from './update-inspection.ts'
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
-import { isRootName, Root } from '../../shared/doc/keys.ts'
+import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
+import { readSnapshot, rereadSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 
 export interface Committed {
@@ -113,6 +114,8 @@ interface Entry {
   recorded: RecordedConflict[]
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
   summary: boolean
+  /** The roots the update writes (writtenRoots); null: not all known, the summary reads the whole document. */
+  roots: ReadonlySet<RootName> | null
   inTransaction?: (() => void) | undefined
 }
 
@@ -138,7 +141,7 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
 }
 
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
-const COMPACTION_CHECK_EVERY = 8
+export const COMPACTION_CHECK_EVERY = 8
 
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
@@ -165,6 +168,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
+  /**
+   * The snapshot the last summary of each resident Y.Doc was read from. It mirrors the doc, not the database: every
+   * change to a resident doc goes through enqueue and its roots are read again by the commit that carries it.
+   */
+  const snapshots = new WeakMap<Y.Doc, HouseholdSnapshot>()
   /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
   const summaryUnreported = new Set<string>()
   function reportSummary(householdId: string): void {
@@ -180,8 +188,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
     const dirty = new Set<string>()
+    /** Per household, the roots its entries in this batch write (null: not all known). */
+    const roots = new Map<string, Set<RootName> | null>()
     for (const e of batch) {
       if (e.summary) dirty.add(e.row.householdId)
+      const had = roots.get(e.row.householdId)
+      if (e.roots === null || had === null) roots.set(e.row.householdId, null)
+      else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
+      else for (const r of e.roots) had.add(r)
       e.recorded = []
       if (e.freshClientIds.length > 0)
         bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
@@ -207,7 +221,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       }
       const doc = docStore.openDoc(id)
       if (!doc) continue
-      const summary = summarise(doc, b1Tables.active(), periodStandards)
+      // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
+      const previous = snapshots.get(doc)
+      const wrote = roots.get(id) ?? null
+      const snapshot =
+        previous !== undefined && wrote !== null ? rereadSnapshot(doc, previous, wrote) : readSnapshot(doc)
+      snapshots.set(doc, snapshot)
+      const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
       const before = committedSummary.get(doc)
       const sameIndexed =
         before !== undefined &&
@@ -250,7 +270,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       setImmediate(() => {
         compactions.delete(householdId)
         try {
-          if (docStore.needsCompaction(householdId)) docStore.compact(householdId)
+          if (docStore.needsCompaction(householdId)) {
+            // The resident doc holds exactly what is stored when none of its updates waits for a commit.
+            const doc = assigned.has(householdId) ? undefined : docStore.resident(householdId)
+            const head = doc && committedHead.get(doc)
+            docStore.compact(householdId, doc && head !== undefined ? { doc, seq: head } : undefined)
+          }
         } catch (e) {
           opts.onCommitError?.(e, 0) // compaction failing leaves the log intact: state is still snapshot + log
         }
@@ -299,6 +324,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     inspected: {
       writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[])
       summary: boolean
+      roots?: ReadonlySet<RootName> | null
       conflicts: DetectedConflict[]
       freshClientIds: number[]
       inTransaction?: () => void
@@ -348,6 +374,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
+      roots: inspected.roots ?? null,
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
@@ -401,6 +428,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
           writes: insp.writes,
           summary: touchesSummary(insp.paths),
+          roots: writtenRoots(insp.paths),
           conflicts: insp.conflicts,
           freshClientIds,
         })
@@ -426,6 +454,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         {
           writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
           summary: true,
+          roots: writtenRoots([path]),
           conflicts: [],
           freshClientIds: [],
           ...(inTransaction ? { inTransaction } : {}),

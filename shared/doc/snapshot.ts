@@ -27,6 +27,7 @@ import {
   META_KEYS,
   PHOTO_KEYS,
   Root,
+  type RootName,
   SCREEN_KEYS,
   b1AnswerFits,
   valueFits,
@@ -207,13 +208,7 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
     const v = fitting(fields, FIELD_KEYS, key)
     return typeof v === 'string' ? v : ''
   }
-  const dwellingMap = doc.getMap(Root.DWELLING)
-  const dwelling: Dwelling = {
-    ...fill(dwellingMap, DWELLING_KEYS, DWELLING_DEFAULTS),
-    devices: selected(doc.getMap(Root.DEVICES), DEVICES) as Device[],
-  }
-  const waste = fitting(dwellingMap, DWELLING_KEYS, 'waste')
-  if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  const dwelling = readDwelling(doc)
   const status = readStatus(doc)
   const household: Household = {
     format: HOUSEHOLD_FORMAT,
@@ -237,25 +232,118 @@ export function readSnapshot(doc: Y.Doc): HouseholdSnapshot {
   if (typeof referenceDate === 'string') household.referenceDate = referenceDate
   const areaType = fitting(fields, FIELD_KEYS, 'areaType')
   if (typeof areaType === 'string') household.areaType = areaType as Household['areaType'] & string
+  return {
+    schemaVersion: readSchemaVersion(doc),
+    household,
+    workflow: readWorkflow(doc, status),
+    screen: readScreen(doc),
+    review: readReview(doc),
+    b1Answers: readB1Answers(doc),
+  }
+}
+
+function readDwelling(doc: Y.Doc): Dwelling {
+  const dwellingMap = doc.getMap(Root.DWELLING)
+  const dwelling: Dwelling = {
+    ...fill(dwellingMap, DWELLING_KEYS, DWELLING_DEFAULTS),
+    devices: selected(doc.getMap(Root.DEVICES), DEVICES) as Device[],
+  }
+  const waste = fitting(dwellingMap, DWELLING_KEYS, 'waste')
+  if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  return dwelling
+}
+
+function readScreen(doc: Y.Doc): HouseholdSnapshot['screen'] {
   const screen = doc.getMap(Root.SCREEN)
+  return {
+    result: (fitting(screen, SCREEN_KEYS, 'result') as ScreenResult | undefined) ?? null,
+    reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,
+  }
+}
+
+function readReview(doc: Y.Doc): Record<string, ReviewValue> {
   const review: Record<string, ReviewValue> = {}
   for (const [k, v] of [...doc.getMap(Root.REVIEW).entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') review[k] = v
   }
+  return review
+}
+
+function readB1Answers(doc: Y.Doc): Record<string, string | number> {
   const b1Answers: Record<string, string | number> = {}
   for (const [k, v] of doc.getMap(Root.B1_ANSWERS).entries()) {
     if (v !== null && b1AnswerFits(v) && (typeof v === 'string' || typeof v === 'number')) b1Answers[k] = v
   }
+  return b1Answers
+}
+
+function readSchemaVersion(doc: Y.Doc): number {
   const schemaVersion = fitting(doc.getMap(Root.META), META_KEYS, 'schemaVersion')
-  return {
-    schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 0,
-    household,
-    workflow: readWorkflow(doc, status),
-    screen: {
-      result: (fitting(screen, SCREEN_KEYS, 'result') as ScreenResult | undefined) ?? null,
-      reason: (fitting(screen, SCREEN_KEYS, 'reason') as string | undefined) ?? null,
-    },
-    review,
-    b1Answers,
+  return typeof schemaVersion === 'number' ? schemaVersion : 0
+}
+
+/**
+ * `previous` (readSnapshot of the same doc) with only the parts that `roots` hold read again: what the server's summary
+ * projection needs after a batch that wrote those roots. `fields` (id, period, address…) reads the whole snapshot.
+ * Property-tested against readSnapshot (server/store/summary-incremental.test.ts).
+ */
+export function rereadSnapshot(
+  doc: Y.Doc,
+  previous: HouseholdSnapshot,
+  roots: ReadonlySet<RootName>,
+): HouseholdSnapshot {
+  if (roots.has(Root.FIELDS)) return readSnapshot(doc)
+  const household: Household = { ...previous.household }
+  const next: HouseholdSnapshot = { ...previous, household }
+  for (const root of roots) {
+    switch (root) {
+      case Root.INCOME:
+        household.income = readIncome(doc.getMap(Root.INCOME))
+        break
+      case Root.DWELLING:
+      case Root.DEVICES:
+        household.dwelling = readDwelling(doc)
+        break
+      case Root.ATTRIBUTES:
+        household.attributes = fill(doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
+        break
+      case Root.LOCATION:
+        household.location = readLocation(doc.getMap(Root.LOCATION))
+        break
+      case Root.CAUSES:
+        household.causes = selected(doc.getMap(Root.CAUSES))
+        break
+      case Root.SUPPORT_NEEDS:
+        household.supportNeeds = selected(doc.getMap(Root.SUPPORT_NEEDS))
+        break
+      case Root.MEMBERS:
+        household.members = readMembers(doc)
+        break
+      case Root.PHOTOS:
+        household.photos = readPhotos(doc)
+        break
+      case Root.WORKFLOW:
+      case Root.HISTORY:
+        household.status = readStatus(doc)
+        next.workflow = readWorkflow(doc, household.status)
+        break
+      case Root.SCREEN:
+        next.screen = readScreen(doc)
+        break
+      case Root.REVIEW:
+        next.review = readReview(doc)
+        break
+      case Root.B1_ANSWERS:
+        next.b1Answers = readB1Answers(doc)
+        break
+      case Root.META:
+        next.schemaVersion = readSchemaVersion(doc)
+        break
+      case Root.PROPOSALS:
+        break // not part of the snapshot
+      default:
+        return readSnapshot(doc)
+    }
   }
+  return next
 }
