@@ -116,7 +116,8 @@ describe('bulk creation path', () => {
 
   it('the seed with documents built on worker threads writes the rows of the seed on one thread', async () => {
     const [one, parallel] = [freshDb(), freshDb()]
-    const opts = { households: 600, units: 2, seed: 3 }
+    // Three chunks of at most 500: the first and last built by one worker, the second by the other.
+    const opts = { households: 1250, units: 2, seed: 3 }
     const single = seedHouseholds(one, createDocStore(one, { now: () => NOW }), opts)
     const batches: number[] = []
     const threaded = await seedHouseholdsParallel(parallel, createDocStore(parallel, { now: () => NOW }), {
@@ -124,9 +125,9 @@ describe('bulk creation path', () => {
       workers: 2,
       onBatch: (done) => batches.push(done),
     })
-    expect(threaded.households).toBe(600)
-    expect(single.households).toBe(600)
-    expect(batches).toEqual([500, 600])
+    expect(threaded.households).toBe(1250)
+    expect(single.households).toBe(1250)
+    expect(batches).toEqual([500, 1000, 1250])
     for (const t of [...TABLES, 'villages']) expect(rows(parallel, t), t).toEqual(rows(one, t))
     one.close()
     parallel.close()
