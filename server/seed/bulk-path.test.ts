@@ -21,7 +21,7 @@ import { SyncClient } from '../relay/test-client.ts'
 import { generateHousehold } from './generate.ts'
 import { insertVillages, makeVillages, type SeedVillage } from './places.ts'
 import { SEED_AUTHOR, seedHouseholdDoc, seedHouseholds } from './seed.ts'
-import { seedHouseholdsParallel } from './seed-parallel.ts'
+import { defaultSeedWorkers, seedHouseholdsParallel } from './seed-parallel.ts'
 
 const NOW = 1_764_000_000_000
 const dirs: string[] = []
@@ -132,6 +132,10 @@ describe('bulk creation path', () => {
     one.close()
     parallel.close()
   }, 120_000)
+
+  it('cli seed builds on one worker per core beside the writing thread, at most 4, and on none with one core', () => {
+    expect([1, 2, 3, 8, 64].map((cores) => defaultSeedWorkers(cores))).toEqual([0, 1, 2, 4, 4])
+  })
 
   it('the relay bootstraps households of either path to the same bytes', async () => {
     const got: Record<Path, { manifest: unknown; updates: [string, Uint8Array[]][]; heads: [string, number][] }> =

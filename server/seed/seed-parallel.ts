@@ -28,9 +28,12 @@ function startWorker(data: SeedWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data })
 }
 
-/** Worker threads for `households` on this machine: one per core beside the writing thread, at most 4. */
-export function defaultSeedWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()))
+/**
+ * Worker threads of `cli seed` on this machine: one per core beside the writing thread, at most 4; none on one core
+ * (there a worker only adds its start-up and the copies between threads).
+ */
+export function defaultSeedWorkers(cores = availableParallelism()): number {
+  return Math.max(0, Math.min(4, cores - 1))
 }
 
 export async function writeHouseholdsParallel(
@@ -95,7 +98,7 @@ export async function writeHouseholdsParallel(
   return done
 }
 
-/** seedHouseholds with the documents built on `workers` threads (default: defaultSeedWorkers()); the same rows. */
+/** seedHouseholds with the documents built on `workers` threads (default: defaultSeedWorkers(), at least 1); the same rows. */
 export async function seedHouseholdsParallel(
   db: Db,
   docStore: DocStore,
@@ -105,7 +108,7 @@ export async function seedHouseholdsParallel(
   const { villages, counts, seed } = seedPlaces(db, opts)
   const households = await writeHouseholdsParallel(db, docStore, villages, counts, {
     seed,
-    workers: opts.workers ?? defaultSeedWorkers(),
+    workers: opts.workers ?? Math.max(1, defaultSeedWorkers()),
     ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
   })
   return { households, villages, ms: performance.now() - started }
