@@ -1,6 +1,6 @@
 // Seeding at scale: N households (default 100,000) into a fresh database through the bulk path `cli seed` uses; prints
 // wall and CPU time (utime+stime of this process, worker threads included) and the load average around the run.
-// Run: npx tsx bench/measure/seed.ts [--households N] [--workers W]   (default W = 0, as cli seed: one thread)
+// Run: npx tsx bench/measure/seed.ts [--households N] [--workers W]   (default W as cli seed: defaultSeedWorkers())
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -12,7 +12,7 @@ import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
 import { openDb } from '../../server/db/open.ts'
 import { ensureReferenceData } from '../../server/db/reference-data.ts'
-import { seedHouseholdsParallel } from '../../server/seed/seed-parallel.ts'
+import { defaultSeedWorkers, seedHouseholdsParallel } from '../../server/seed/seed-parallel.ts'
 import { seedHouseholds } from '../../server/seed/seed.ts'
 import { createDocStore } from '../../server/store/doc-store.ts'
 
@@ -32,7 +32,7 @@ export interface SeedMeasure {
 
 const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100
 
-export async function measureSeed(households: number, workers = 0): Promise<SeedMeasure> {
+export async function measureSeed(households: number, workers = defaultSeedWorkers()): Promise<SeedMeasure> {
   const dir = mkdtempSync(join(tmpdir(), 'rasoat-seed-bench-'))
   try {
     const file = join(dir, 'rasoat.db')
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { households: { type: 'string', default: '100000' }, workers: { type: 'string' } },
   })
-  const workers = values.workers === undefined ? 0 : Number(values.workers)
+  const workers = values.workers === undefined ? defaultSeedWorkers() : Number(values.workers)
   console.log(JSON.stringify({ ...(await measureSeed(Number(values.households), workers)), node: process.version }))
 }
 

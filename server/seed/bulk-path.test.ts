@@ -21,7 +21,7 @@ import { SyncClient } from '../relay/test-client.ts'
 import { generateHousehold } from './generate.ts'
 import { insertVillages, makeVillages, type SeedVillage } from './places.ts'
 import { SEED_AUTHOR, seedHouseholdDoc, seedHouseholds } from './seed.ts'
-import { seedHouseholdsParallel } from './seed-parallel.ts'
+import { defaultSeedWorkers, seedHouseholdsParallel } from './seed-parallel.ts'
 
 const NOW = 1_764_000_000_000
 const dirs: string[] = []
@@ -116,7 +116,8 @@ describe('bulk creation path', () => {
 
   it('the seed with documents built on worker threads writes the rows of the seed on one thread', async () => {
     const [one, parallel] = [freshDb(), freshDb()]
-    const opts = { households: 600, units: 2, seed: 3 }
+    // Three chunks of at most 500: the first and last built by one worker, the second by the other.
+    const opts = { households: 1250, units: 2, seed: 3 }
     const single = seedHouseholds(one, createDocStore(one, { now: () => NOW }), opts)
     const batches: number[] = []
     const threaded = await seedHouseholdsParallel(parallel, createDocStore(parallel, { now: () => NOW }), {
@@ -124,13 +125,17 @@ describe('bulk creation path', () => {
       workers: 2,
       onBatch: (done) => batches.push(done),
     })
-    expect(threaded.households).toBe(600)
-    expect(single.households).toBe(600)
-    expect(batches).toEqual([500, 600])
+    expect(threaded.households).toBe(1250)
+    expect(single.households).toBe(1250)
+    expect(batches).toEqual([500, 1000, 1250])
     for (const t of [...TABLES, 'villages']) expect(rows(parallel, t), t).toEqual(rows(one, t))
     one.close()
     parallel.close()
   }, 120_000)
+
+  it('cli seed builds on one worker per core beside the writing thread, at most 4, and on none with one core', () => {
+    expect([1, 2, 3, 8, 64].map((cores) => defaultSeedWorkers(cores))).toEqual([0, 1, 2, 4, 4])
+  })
 
   it('the relay bootstraps households of either path to the same bytes', async () => {
     const got: Record<Path, { manifest: unknown; updates: [string, Uint8Array[]][]; heads: [string, number][] }> =

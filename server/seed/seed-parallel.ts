@@ -1,20 +1,21 @@
-// The seed with its documents built on worker threads: the main thread generates households in order (the same data as
-// writeHouseholds) and writes each chunk's rows in one transaction while the workers build the next chunks.
+// The seed with its documents built on worker threads: each worker replays the generator (the same data as
+// writeHouseholds) and builds every W-th chunk; the main thread writes each chunk's rows in one transaction, in order.
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { Household } from '../../shared/household/types.ts'
 import type { Db } from '../db/open.ts'
 import type { CreationRows } from '../store/creation-rows.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { SeedVillage } from './places.ts'
-import { SEED_AUTHOR, seedJobs, seedPlaces, type SeedHouseholdsOptions, type SeedJob, type SeedResult } from './seed.ts'
-import type { SeedWorkerData } from './seed-worker.ts'
+import { SEED_AUTHOR, seedJobParams, seedPlaces, type SeedHouseholdsOptions, type SeedResult } from './seed.ts'
+import type { SeedChunk, SeedWorkerData } from './seed-worker.ts'
 
-/** Households per message to a worker and per write transaction. */
+/** Households per message from a worker and per write transaction. */
 const CHUNK = 500
+/** Chunks a worker may have sent ahead of the writer. */
+const AHEAD = 2
 
 const TSX_ESM_API = 'dist/esm/api/index.mjs'
 
@@ -27,9 +28,12 @@ function startWorker(data: SeedWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data })
 }
 
-/** Worker threads for `households` on this machine: one per core beside the writing thread, at most 4. */
-export function defaultSeedWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()))
+/**
+ * Worker threads of `cli seed` on this machine: one per core beside the writing thread, at most 4; none on one core
+ * (there a worker only adds its start-up and the copies between threads).
+ */
+export function defaultSeedWorkers(cores = availableParallelism()): number {
+  return Math.max(0, Math.min(4, cores - 1))
 }
 
 export async function writeHouseholdsParallel(
@@ -40,54 +44,52 @@ export async function writeHouseholdsParallel(
   opts: { seed: number; workers: number; onBatch?: (done: number, total: number) => void },
 ): Promise<number> {
   const total = counts.reduce((a, b) => a + b, 0)
-  const jobs = seedJobs(db, villages, counts, opts.seed)
-  const first = jobs.next()
-  if (first.done) return 0
-  const data: SeedWorkerData = docStore.summaryContext([first.value.meta.period])
-  const workers = Array.from({ length: Math.max(1, opts.workers) }, () => startWorker(data))
-  /** Per worker, the chunks it holds in the order sent (a worker answers in order). */
-  const waiting = workers.map(() => [] as { ok: (rows: CreationRows[]) => void; fail: (e: unknown) => void }[])
+  if (total === 0) return 0
+  const jobs = seedJobParams(db, opts.seed)
+  const context = docStore.summaryContext([jobs.period])
+  const count = Math.max(1, opts.workers)
+  const workers = Array.from({ length: count }, (_, index) =>
+    startWorker({ ...context, jobs, villages, counts, chunk: CHUNK, index, workers: count, ahead: AHEAD }),
+  )
+  /** Per worker, chunks received and not yet written, and the writer waiting for the next one. */
+  const inbox = workers.map(() => ({
+    chunks: [] as SeedChunk[],
+    waiter: null as { ok: (c: SeedChunk) => void; fail: (e: unknown) => void } | null,
+    failed: null as unknown,
+  }))
   workers.forEach((w, i) => {
-    w.on('message', (rows: CreationRows[]) => waiting[i]?.shift()?.ok(rows))
-    w.on('error', (e) => {
-      for (const p of waiting[i]?.splice(0) ?? []) p.fail(e)
+    const box = inbox[i]!
+    const fail = (e: unknown): void => {
+      box.failed ??= e
+      box.waiter?.fail(box.failed)
+      box.waiter = null
+    }
+    w.on('message', (c: SeedChunk) => {
+      if (box.waiter) box.waiter.ok(c)
+      else box.chunks.push(c)
+      box.waiter = null
     })
-    w.on('exit', (code) => {
-      for (const p of waiting[i]?.splice(0) ?? [])
-        p.fail(new Error(`seed worker exited (${code}) with chunks to build`))
-    })
+    w.on('error', fail)
+    w.on('exit', (code) => fail(new Error(`seed worker exited (${code}) with chunks to build`)))
   })
-  let sent = 0
-  const build = (households: Household[]): Promise<CreationRows[]> =>
-    new Promise((ok, fail) => {
-      const i = sent++ % workers.length
-      waiting[i]?.push({ ok, fail })
-      workers[i]?.postMessage(households)
-    })
-  const write = db.transaction((chunk: SeedJob[], rows: CreationRows[]) => {
-    chunk.forEach((job, k) => docStore.insertCreation(job.meta, rows[k] as CreationRows, SEED_AUTHOR))
+  const next = (i: number): Promise<SeedChunk> => {
+    const box = inbox[i]!
+    const c = box.chunks.shift()
+    if (c) return Promise.resolve(c)
+    if (box.failed) return Promise.reject(box.failed)
+    return new Promise((ok, fail) => (box.waiter = { ok, fail }))
+  }
+  const write = db.transaction((c: SeedChunk) => {
+    c.metas.forEach((meta, k) => docStore.insertCreation(meta, c.rows[k] as CreationRows, SEED_AUTHOR))
   })
   let done = 0
-  let next: SeedJob | undefined = first.value
-  const inFlight: { chunk: SeedJob[]; rows: Promise<CreationRows[]> }[] = []
   try {
-    while (next !== undefined || inFlight.length > 0) {
-      // Keep every worker two chunks ahead of the writer.
-      while (next !== undefined && inFlight.length < 2 * workers.length) {
-        const chunk: SeedJob[] = []
-        while (next !== undefined && chunk.length < CHUNK) {
-          chunk.push(next)
-          const r = jobs.next()
-          next = r.done ? undefined : r.value
-        }
-        const rows = build(chunk.map((j) => j.household))
-        rows.catch(() => undefined) // a failed chunk is reported when the writer reaches it; later ones are dropped
-        inFlight.push({ chunk, rows })
-      }
-      const head = inFlight.shift()
-      if (!head) break
-      write(head.chunk, await head.rows)
-      done += head.chunk.length
+    for (let c = 0; done < total; c++) {
+      const i = c % count
+      const chunk = await next(i)
+      workers[i]?.postMessage('written') // the worker may build one more chunk
+      write(chunk)
+      done += chunk.metas.length
       opts.onBatch?.(done, total)
     }
   } finally {
@@ -96,7 +98,7 @@ export async function writeHouseholdsParallel(
   return done
 }
 
-/** seedHouseholds with the documents built on `workers` threads (default: defaultSeedWorkers()); the same rows. */
+/** seedHouseholds with the documents built on `workers` threads (default: defaultSeedWorkers(), at least 1); the same rows. */
 export async function seedHouseholdsParallel(
   db: Db,
   docStore: DocStore,
@@ -106,7 +108,7 @@ export async function seedHouseholdsParallel(
   const { villages, counts, seed } = seedPlaces(db, opts)
   const households = await writeHouseholdsParallel(db, docStore, villages, counts, {
     seed,
-    workers: opts.workers ?? defaultSeedWorkers(),
+    workers: opts.workers ?? Math.max(1, defaultSeedWorkers()),
     ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
   })
   return { households, villages, ms: performance.now() - started }

@@ -52,35 +52,55 @@ export interface SeedJob {
   household: Household
 }
 
-/**
- * The households to create, `counts[i]` in `villages[i]`, generated one by one in a fixed order (the same seed and
- * database give the same households, whoever builds their documents).
- */
-export function seedJobs(db: Db, villages: SeedVillage[], counts: number[], seed: number): Generator<SeedJob> {
+/** What generating the households reads from the database, as plain data (a worker thread replays the generator). */
+export interface SeedJobParams {
+  seed: number
+  period: string
+  referenceDate: string
+  /** Unit code → name (highland units get other income and dwelling odds). */
+  unitNames: Record<string, string>
+  /** Households already stored: ids depend on it, so a second run appends instead of colliding. */
+  existing: number
+}
+
+export function seedJobParams(db: Db, seed: number): SeedJobParams {
   const period = currentPeriod(db)
   const ref = db.prepare('SELECT reference_date FROM periods WHERE id = ?').pluck().get(period) as string | undefined
-  const unitNames = new Map(
-    (db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]).map((u) => [u.code, u.name]),
-  )
-  const existing = db.prepare('SELECT COUNT(*) FROM households').pluck().get() as number
-  // Ids depend on the seed and on how many households exist, so a second run appends instead of colliding.
-  const idRand = seededRandom(seed * 7919 + existing)
-  const rand = seededRandom(seed)
-  return (function* () {
-    for (const [i, v] of villages.entries()) {
-      for (let k = 0; k < (counts[i] ?? 0); k++) {
-        const household = generateHousehold(rand, {
-          id: syntheticUuid(idRand),
-          period,
-          referenceDate: ref ?? `${period}-09-01`,
-          village: v,
-          highland: HIGHLAND.test(unitNames.get(v.unitCode) ?? ''),
-        })
-        yield { meta: { id: household.id, period, unitCode: v.unitCode, villageId: v.id }, household }
-      }
-    }
-  })()
+  const units = db.prepare('SELECT code, name FROM units').all() as { code: string; name: string }[]
+  return {
+    seed,
+    period,
+    referenceDate: ref ?? `${period}-09-01`,
+    unitNames: Object.fromEntries(units.map((u) => [u.code, u.name])),
+    existing: db.prepare('SELECT COUNT(*) FROM households').pluck().get() as number,
+  }
 }
+
+/**
+ * The households to create, `counts[i]` in `villages[i]`, generated one by one in a fixed order (the same parameters
+ * give the same households, whichever thread generates them).
+ */
+export function* jobsFrom(p: SeedJobParams, villages: SeedVillage[], counts: number[]): Generator<SeedJob> {
+  const idRand = seededRandom(p.seed * 7919 + p.existing)
+  const rand = seededRandom(p.seed)
+  for (const [i, v] of villages.entries()) {
+    const highland = HIGHLAND.test(p.unitNames[v.unitCode] ?? '')
+    for (let k = 0; k < (counts[i] ?? 0); k++) {
+      const household = generateHousehold(rand, {
+        id: syntheticUuid(idRand),
+        period: p.period,
+        referenceDate: p.referenceDate,
+        village: v,
+        highland,
+      })
+      yield { meta: { id: household.id, period: p.period, unitCode: v.unitCode, villageId: v.id }, household }
+    }
+  }
+}
+
+/** jobsFrom with its parameters read from `db`. */
+export const seedJobs = (db: Db, villages: SeedVillage[], counts: number[], seed: number): Generator<SeedJob> =>
+  jobsFrom(seedJobParams(db, seed), villages, counts)
 
 /** Creates `counts[i]` households in `villages[i]` on this thread; one transaction per batch. */
 export function writeHouseholds(
