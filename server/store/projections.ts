@@ -102,6 +102,27 @@ export const factValues = (f: ReportFacts): (number | string)[] => [
   f.memberCount,
 ]
 
+/** A summary row's columns in the order the summary UPDATE and the household INSERT list them. */
+function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): unknown[] {
+  return [
+    s.headName,
+    s.address,
+    s.status,
+    s.category,
+    s.deprivationCount,
+    s.lat,
+    s.lng,
+    s.accuracyM,
+    meta.editor,
+    meta.serverSeq,
+    meta.at,
+    s.searchText,
+    visit.flags.join(','),
+    visit.movedM,
+    ...factValues(s.facts),
+  ]
+}
+
 export function createProjections(db: Db): Projections {
   const summary = db.prepare(
     `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
@@ -171,24 +192,7 @@ export function createProjections(db: Db): Projections {
       return position.get(householdId) as { lat: number | null; lng: number | null; movedM: number | null } | undefined
     },
     writeSummary(householdId, s, visit, meta) {
-      summary.run(
-        s.headName,
-        s.address,
-        s.status,
-        s.category,
-        s.deprivationCount,
-        s.lat,
-        s.lng,
-        s.accuracyM,
-        meta.editor,
-        meta.serverSeq,
-        meta.at,
-        s.searchText,
-        visit.flags.join(','),
-        visit.movedM,
-        ...factValues(s.facts),
-        householdId,
-      )
+      summary.run(...summaryColumns(s, visit, meta), householdId)
     },
     writeSummaryValues(householdId, s, visit, meta) {
       summaryValues.run(
@@ -207,27 +211,7 @@ export function createProjections(db: Db): Projections {
       )
     },
     insertHousehold(place, s, visit, meta) {
-      insert.run(
-        place.id,
-        place.period,
-        place.unitCode,
-        place.villageId,
-        s.headName,
-        s.address,
-        s.status,
-        s.category,
-        s.deprivationCount,
-        s.lat,
-        s.lng,
-        s.accuracyM,
-        meta.editor,
-        meta.serverSeq,
-        meta.at,
-        s.searchText,
-        visit.flags.join(','),
-        visit.movedM,
-        ...factValues(s.facts),
-      )
+      insert.run(place.id, place.period, place.unitCode, place.villageId, ...summaryColumns(s, visit, meta))
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
