@@ -11,6 +11,7 @@ import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
 import { openDb } from '../../server/db/open.ts'
+import { serverPid } from './relay-process.ts'
 import { ensureReferenceData } from '../../server/db/reference-data.ts'
 import { seedHouseholds } from '../../server/seed/seed.ts'
 import { createDocStore } from '../../server/store/doc-store.ts'
@@ -108,15 +109,6 @@ async function start(dataDir: string, port: number): Promise<ChildProcess> {
     await new Promise((ok) => setTimeout(ok, 100))
   }
   throw new Error('server did not start')
-}
-
-/** The server's node process (tsx spawns node as a child in the same group). */
-function serverPid(groupLeader: number): number {
-  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-  return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
 }
 
 async function main(): Promise<void> {

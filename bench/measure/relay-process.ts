@@ -77,7 +77,8 @@ function prepare(dataDir: string, pairs: number): { tokens: string[]; households
   return { tokens, households }
 }
 
-function serverPid(groupLeader: number): number {
+/** The server's node process (tsx spawns node as a child in the same group). */
+export function serverPid(groupLeader: number): number {
   const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
     .trim()
     .split(/\s+/)
