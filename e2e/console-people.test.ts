@@ -50,9 +50,11 @@ describe('people and areas in the console', () => {
 
     // Diacritics never block a search: "nguyen my" finds "Nguyễn Thị Mỹ".
     await tid(desk, 'people-search').fill('nguyen my')
-    await desk.locator('[data-testid="people-row"][data-username="nguyen.my"]').waitFor()
+    await desk.locator('[data-testid="people-table"][data-query="nguyen my"]').waitFor({ state: 'attached' })
     expect(await tid(desk, 'people-row').count()).toBe(1)
+    expect(await tid(desk, 'people-row').getAttribute('data-username')).toBe('nguyen.my')
     await tid(desk, 'people-search').fill('')
+    await desk.locator('[data-testid="people-table"][data-query=""]').waitFor({ state: 'attached' })
     await desk.locator('[data-testid="people-row"][data-username="enum1"]').waitFor()
     // The console scrolls inside its own pane: a taller window shows the user table under the form.
     await desk.setViewportSize({ width: 1280, height: 1200 })
