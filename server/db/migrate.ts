@@ -15,12 +15,30 @@ export interface AppliedMigration {
   appliedAt: number
 }
 
+/** A migration's SQL in both dialects: the same schema, PostgreSQL's types (BIGINT, BYTEA, DOUBLE PRECISION…). */
+export interface DialectSql {
+  sqlite: string
+  postgres: string
+}
+
+/** Runs the script written for the database's engine. */
+export function execFor(db: Db, sql: DialectSql): void {
+  db.exec(db.dialect === 'postgres' ? sql.postgres : sql.sqlite)
+}
+
 function ensureTable(db: Db): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  execFor(db, {
+    sqlite: `CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     applied_at INTEGER NOT NULL
-  )`)
+  )`,
+    postgres: `CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+  )`,
+  })
 }
 
 export function appliedMigrations(db: Db): AppliedMigration[] {
