@@ -2,8 +2,8 @@
 // 503 with a reason when the database does not answer, commits are failing (writer stalled) or the disk is full.
 
 import { statfsSync } from 'node:fs'
-import Database from 'better-sqlite3'
 import type { Hono } from 'hono'
+import { isDiskFull } from '../db/errors.ts'
 import type { Db } from '../db/open.ts'
 import type { CommitHealth } from '../store/group-commit.ts'
 import type { AppEnv } from './context.ts'
@@ -19,12 +19,6 @@ export interface HealthDeps {
   /** The data folder whose file system is checked for free space. */
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
-}
-
-function isDiskFull(e: unknown): boolean {
-  return e instanceof Database.SqliteError
-    ? e.code === 'SQLITE_FULL'
-    : e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOSPC'
 }
 
 export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {
