@@ -15,6 +15,7 @@ import { SyncClient } from '../relay/test-client.ts'
 import { openCrashDb } from '../reliability/crash-process.ts'
 import {
   createRedisLink,
+  dropWorldDatabase,
   seedTwoRelayWorld,
   startRelay,
   stopRelay,
@@ -60,7 +61,10 @@ afterAll(async () => {
   for (const c of clients) await c.close().catch(() => {})
   for (const r of [relayA, relayB]) if (r) await stopRelay(r, 'SIGKILL')
   await linkB?.close()
-  if (world) rmSync(world.dataDir, { recursive: true, force: true })
+  if (world) {
+    dropWorldDatabase(world.dataDir)
+    rmSync(world.dataDir, { recursive: true, force: true })
+  }
 }, 60_000)
 
 it('an edit acknowledged by relay A reaches a /sync device and a stock y-websocket client on relay B; the outsider on B gets nothing', async () => {

@@ -2,6 +2,9 @@
 // Redis that a test can cut and restore: what a relay misses while cut must come back from the database.
 import type { ChildProcess } from 'node:child_process'
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { openPostgres, testSchemaOf } from '../db/open.ts'
+import { testDatabaseUrl } from '../test-support/postgres.ts'
 import { createSession } from '../auth/sessions.ts'
 import { createUser } from '../auth/users.ts'
 import { openCrashDb, seedCrashWorld, type CrashWorld } from '../reliability/crash-process.ts'
@@ -36,6 +39,28 @@ export interface RelayProcess {
   child: ChildProcess
 }
 
+/**
+ * The database the world was seeded in: with RASOAT_TEST_DATABASE_URL the data folder's file is a PostgreSQL schema
+ * (db/open.ts), and the relays get it as DATABASE_URL; otherwise they share the folder's SQLite file.
+ */
+export function worldDatabaseUrl(dataDir: string): string | undefined {
+  if (!testDatabaseUrl) return undefined
+  const url = new URL(testDatabaseUrl)
+  url.searchParams.set('options', `-c search_path=${testSchemaOf(join(dataDir, 'rasoat.db'))}`)
+  return url.toString()
+}
+
+/** Drops the world's PostgreSQL schema (nothing to do on SQLite: the folder is removed). */
+export function dropWorldDatabase(dataDir: string): void {
+  if (!testDatabaseUrl) return
+  const db = openPostgres(testDatabaseUrl)
+  try {
+    db.exec(`DROP SCHEMA IF EXISTS ${testSchemaOf(join(dataDir, 'rasoat.db'))} CASCADE`)
+  } finally {
+    db.close()
+  }
+}
+
 export async function startRelay(
   dataDir: string,
   name: string,
@@ -43,7 +68,14 @@ export async function startRelay(
   port?: number,
 ): Promise<RelayProcess> {
   const p = port ?? (await freePort())
-  const child = await startServerProcess(dataDir, p, { REDIS_URL: redisUrl, RELAY_ID: name })
+  const databaseUrl = worldDatabaseUrl(dataDir)
+  const child = await startServerProcess(dataDir, p, {
+    REDIS_URL: redisUrl,
+    RELAY_ID: name,
+    // The product's own switch (DATABASE_URL), not the test suite's file-to-schema mapping.
+    RASOAT_TEST_DATABASE_URL: '',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  })
   return { name, url: `http://127.0.0.1:${p}`, port: p, child }
 }
 
