@@ -12,6 +12,7 @@ import { replicaFrom } from '../test-support/sync-world.ts'
 import { readDocPayload } from '../../shared/sync/doc-payload.ts'
 import type { SyncMessage } from '../../shared/sync/protocol.ts'
 import { SyncClient } from '../relay/test-client.ts'
+import { LiveClient } from '../live/test-support/live-client.ts'
 import { openCrashDb } from '../reliability/crash-process.ts'
 import {
   createRedisLink,
@@ -175,6 +176,44 @@ it('relay B cut off from Redis: after the link returns, its devices receive what
   await back
   await arrived // read from the database by B's catch-up after its Redis connection came back
   expect(stateOf(onB, 'hc-4').address()).toBe('Đường Nguyễn Huệ 44')
+}, 120_000)
+
+it('presence on /yjs and the console live map cross relays: awareness from A reaches B, an edit on A moves the pin on B', async () => {
+  const supervisor = await LiveClient.connect(relayB.url, world.supervisorToken)
+  expect(await supervisor.subscribe()).toMatchObject({ type: 'subscribed' })
+  const provider = (relay: RelayProcess, doc: Y.Doc): WebsocketProvider =>
+    new WebsocketProvider(`${relay.url.replace('http', 'ws')}/yjs`, 'hc-6', doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: world.peerToken },
+      disableBc: true,
+    })
+  const docA = new Y.Doc()
+  const docB = new Y.Doc()
+  const onA = provider(relayA, docA)
+  const onB = provider(relayB, docB)
+  await Promise.all([onA, onB].map((p) => new Promise<void>((ok) => p.once('sync', () => ok()))))
+  const seen = new Promise<void>((ok) => {
+    const check = (): void => {
+      for (const state of onB.awareness.getStates().values())
+        if ((state as { user?: { name?: string } }).user?.name === 'Dũng trên relay A') ok()
+    }
+    onB.awareness.on('change', check)
+    check()
+  })
+  onA.awareness.setLocalStateField('user', { name: 'Dũng trên relay A' })
+  await seen
+  onA.destroy()
+  onB.destroy()
+  docA.destroy()
+  docB.destroy()
+
+  const phone = await device(relayA, world.enumeratorToken, 'phone-a6')
+  const edit = stateOf(phone, 'hc-6')
+  edit.household.setLocation({ lat: 16.4712, lng: 107.5801, accuracyM: 8, capturedAt: '2025-10-02T09:00:00Z' })
+  const from = supervisor.messages.length
+  expect((await phone.sendUpdate('hc-6', edit.take())).type).toBe('ack')
+  expect(await supervisor.pin('hc-6', (p) => p.lat === 16.4712, from)).toMatchObject({ lng: 107.5801 })
+  supervisor.close()
 }, 120_000)
 
 it('kill -9 of relay A loses nothing A acknowledged: the device reconnects to relay B and finds every edit', async () => {

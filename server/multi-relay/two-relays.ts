@@ -18,6 +18,8 @@ export interface TwoRelayWorld extends CrashWorld {
   peerToken: string
   /** An enumerator of another village: none of the world's households is in its area. */
   outsiderToken: string
+  /** The supervisor of the world's unit (the live console). */
+  supervisorToken: string
 }
 
 export async function seedTwoRelayWorld(households: number): Promise<TwoRelayWorld> {
@@ -27,7 +29,12 @@ export async function seedTwoRelayWorld(households: number): Promise<TwoRelayWor
   const password = 'correct horse battery'
   const peer = await createUser(db, { username: 'dung', password, role: 'enumerator', villages: ['vc'] })
   const outsider = await createUser(db, { username: 'xuan', password, role: 'enumerator', villages: ['vx'] })
-  const tokens = { peerToken: createSession(db, peer.id).token, outsiderToken: createSession(db, outsider.id).token }
+  const supervisor = await createUser(db, { username: 'son', password, role: 'supervisor', unitCode: TEST_UNIT })
+  const tokens = {
+    peerToken: createSession(db, peer.id).token,
+    outsiderToken: createSession(db, outsider.id).token,
+    supervisorToken: createSession(db, supervisor.id).token,
+  }
   db.close()
   return { ...world, ...tokens }
 }
