@@ -216,6 +216,49 @@ it('presence on /yjs and the console live map cross relays: awareness from A rea
   supervisor.close()
 }, 120_000)
 
+it('edits fired through both relays at once converge: every ack stored, each household numbered 2, 3, … without a gap', async () => {
+  const onA = await device(relayA, world.enumeratorToken, 'phone-a7')
+  const onB = await device(relayB, world.peerToken, 'phone-b7')
+  const households = ['hc-1', 'hc-2', 'hc-3']
+  const a = new Map(households.map((id) => [id, stateOf(onA, id)]))
+  const b = new Map(households.map((id) => [id, stateOf(onB, id)]))
+  const answers: Promise<SyncMessage>[] = []
+  for (let i = 0; i < 30; i++) {
+    const id = households[i % households.length]!
+    a.get(id)!.setHeadName(`${id}-m0`, `Trần Văn ${i}`)
+    b.get(id)!.setRoofDurable(i % 2 === 0)
+    answers.push(onA.sendUpdate(id, a.get(id)!.take()), onB.sendUpdate(id, b.get(id)!.take()))
+  }
+  expect(new Set((await Promise.all(answers)).map((m) => m.type))).toEqual(new Set(['ack']))
+  const db = openCrashDb(world.dataDir)
+  try {
+    for (const id of households) {
+      const seqs = db
+        .prepare(
+          `SELECT seq FROM doc_log WHERE household_id = ? UNION ALL SELECT seq FROM doc_log_archive WHERE household_id = ? AND seq > 1 ORDER BY seq`,
+        )
+        .pluck()
+        .all(id, id) as number[]
+      const head = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck().get(id) as number
+      expect(seqs, id).toEqual(Array.from({ length: head - 1 }, (_, k) => k + 2))
+    }
+  } finally {
+    db.close()
+  }
+  // Fresh devices on either relay see the same state, holding every edit of both phones.
+  const fresh = await Promise.all([
+    device(relayA, world.adminToken, 'check-a'),
+    device(relayB, world.adminToken, 'check-b'),
+  ])
+  for (const id of households) {
+    const [viaA, viaB] = fresh.map((c) => Y.encodeStateVector(stateOf(c, id).doc))
+    expect(viaA, id).toEqual(viaB)
+    const sv = Y.decodeStateVector(viaA!)
+    for (const r of [a.get(id)!, b.get(id)!])
+      expect(sv.get(r.doc.clientID) ?? 0).toBe(Y.getState(r.doc.store, r.doc.clientID))
+  }
+}, 120_000)
+
 it('kill -9 of relay A loses nothing A acknowledged: the device reconnects to relay B and finds every edit', async () => {
   const onA = await device(relayA, world.enumeratorToken, 'phone-a5')
   const replica = stateOf(onA, 'hc-5')
