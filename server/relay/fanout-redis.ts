@@ -62,8 +62,14 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
       }
     }
   })
-  await Promise.all([pub.connect(), sub.connect()])
-  await sub.subscribe(channel)
+  try {
+    await Promise.all([pub.connect(), sub.connect()])
+    await sub.subscribe(channel)
+  } catch (e) {
+    pub.disconnect()
+    sub.disconnect()
+    throw new Error(`REDIS_URL: cannot reach Redis (${e instanceof Error ? e.message : String(e)})`)
+  }
   // After the first connection, every 'ready' is a reconnect: what was published meanwhile never reached us (subscriber)
   // or never left (publisher), so this relay catches up and asks the others to do the same.
   sub.on('ready', () => {
