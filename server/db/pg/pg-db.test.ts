@@ -86,6 +86,23 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
     expect(keys).toEqual(['after', 'outer'])
   })
 
+  it('rolls a nested transaction whose statement failed back to its savepoint; the outer one commits', () => {
+    const put = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
+    db.transaction(() => {
+      put.run('n1', '1')
+      expect(() =>
+        db.transaction(() => {
+          put.run('n2', '2')
+          put.run('a', 'duplicate')
+        })(),
+      ).toThrow(expect.objectContaining({ code: '23505' }))
+      db.transaction(() => {})()
+      put.run('n3', '3')
+    })()
+    const keys = db.prepare("SELECT k FROM kv WHERE k IN ('n1', 'n2', 'n3') ORDER BY k").pluck().all()
+    expect(keys).toEqual(['n1', 'n3'])
+  })
+
   it('rolls back everything when the outer transaction throws, and returns the function’s value when it does not', () => {
     const put = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
     expect(() =>
@@ -169,6 +186,38 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
     expect(() => stmt.get()).toThrow(expect.objectContaining({ code: 'PG_CLOSED' }))
     expect(() => h.prepare('SELECT 1')).toThrow(/not open/)
     h.close()
+  })
+
+  it('opens its connection again after PostgreSQL ended it; a transaction that lost it fails and keeps nothing', () => {
+    const h = pg.open()
+    try {
+      const kill = (): void => {
+        const pid = h.prepare('SELECT pg_backend_pid()').pluck().get()
+        db.prepare('SELECT pg_terminate_backend(?)').get(pid)
+      }
+      const put = h.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
+      expect(() =>
+        h.transaction(() => {
+          put.run('lost', '1')
+          kill()
+          put.run('lost2', '2')
+        })(),
+      ).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) }))
+      expect(h.inTransaction).toBe(false)
+      kill()
+      // The worker may learn of the end only when it next reads the socket: at most one call fails, the next reconnects.
+      const once = (): unknown => h.prepare("SELECT count(*) FROM kv WHERE k LIKE 'lost%'").pluck().get()
+      let n: unknown
+      try {
+        n = once()
+      } catch (e) {
+        expect(e).toMatchObject({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) })
+        n = once()
+      }
+      expect(n).toBe(0)
+    } finally {
+      h.close()
+    }
   })
 
   it('gives up on a call that gets no answer in time instead of hanging', () => {

@@ -45,6 +45,7 @@ async function run(req) {
     await connect()
   }
   if (req.op === 'connect') return {}
+  for (const sql of req.before ?? []) await client.query(sql)
   if (req.op === 'exec') {
     const r = await client.query(req.sql)
     const last = Array.isArray(r) ? r[r.length - 1] : r
@@ -73,6 +74,9 @@ function describe(e) {
     'where',
   ])
     if (e && typeof e === 'object' && e[k] !== undefined) out[k] = String(e[k])
+  // pg's own "Connection terminated…" errors carry no code; the connection is gone either way.
+  if (out.code === undefined && (broken || /connection|terminated|not queryable/i.test(out.message)))
+    out.code = 'PG_CONNECTION_LOST'
   return out
 }
 
