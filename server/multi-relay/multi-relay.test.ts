@@ -3,6 +3,7 @@
 // only what it lacks, a relay cut off from Redis catches up from the database, and area scope holds across relays.
 import { rmSync } from 'node:fs'
 import * as Y from 'yjs'
+import { Redis } from 'ioredis'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -214,6 +215,27 @@ it('presence on /yjs and the console live map cross relays: awareness from A rea
   expect((await phone.sendUpdate('hc-6', edit.take())).type).toBe('ack')
   expect(await supervisor.pin('hc-6', (p) => p.lat === 16.4712, from)).toMatchObject({ lng: 107.5801 })
   supervisor.close()
+}, 120_000)
+
+it("relay B's subscriber connection killed in Redis (CLIENT KILL): B's devices still receive what A commits right after", async () => {
+  const onA = await device(relayA, world.enumeratorToken, 'phone-a8')
+  const onB = await device(relayB, world.peerToken, 'phone-b8')
+  const admin = new Redis(TEST_REDIS_URL)
+  try {
+    const clients = (await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string
+    const line = clients.split('\n').find((l) => l.includes('name=rasoat:relay-b:sub'))
+    const id = /\bid=(\d+)/.exec(line ?? '')?.[1]
+    expect(id, clients).toBeDefined()
+    const arrived = nextUpdate(onB, 'hc-5')
+    await admin.call('CLIENT', 'KILL', 'ID', id!)
+    const edit = stateOf(onA, 'hc-5')
+    edit.setAddress('Kiệt 12 Chi Lăng')
+    expect((await onA.sendUpdate('hc-5', edit.take())).type).toBe('ack')
+    await arrived // live if B resubscribed in time, else from the database after it did
+    expect(stateOf(onB, 'hc-5').address()).toBe('Kiệt 12 Chi Lăng')
+  } finally {
+    admin.disconnect()
+  }
 }, 120_000)
 
 it('edits fired through both relays at once converge: every ack stored, each household numbered 2, 3, … without a gap', async () => {

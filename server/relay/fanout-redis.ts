@@ -40,8 +40,15 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
   const onError = opts.onError ?? ((e: unknown) => console.error('[fanout]', e))
   // No offline queue: a publish while Redis is away fails at once instead of piling up in memory; the relay announces
   // a resync when the connection is back, and the others read what they missed from the database.
-  const pub = new Redis(opts.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
-  const sub = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: null })
+  // Named connections: CLIENT LIST shows which relay each belongs to (rasoat:<relay id>:pub / :sub).
+  const name = (role: string): string => `rasoat:${opts.relayId}:${role}`.replace(/[^\x21-\x7e]/g, '_')
+  const pub = new Redis(opts.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    connectionName: name('pub'),
+  })
+  const sub = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: name('sub') })
   const channel = fanoutChannel(opts.epoch)
   const listeners = new Set<FanoutListener>()
   let closed = false
