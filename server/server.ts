@@ -197,6 +197,8 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     },
     ...(opts.relayLimits ? { limits: opts.relayLimits } : {}),
   })
+  // A relay killed after a commit and before its fan-out message: when it (or a replacement) starts, the others sweep.
+  fanout.publish({ kind: 'resync' })
   // Several relays: a backstop for fan-out messages lost without a reconnect being seen (gaps are also caught per message).
   const catchUpTimer = fanout.shared ? setInterval(() => relay.hub.catchUp(), 30_000) : null
   catchUpTimer?.unref()

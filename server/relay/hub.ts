@@ -31,6 +31,7 @@ export interface Hub {
 /** Committed rows as the database holds them (doc_log and its archive). */
 export interface CommittedRows {
   head(householdId: string): number | null
+  heads(householdIds: readonly string[]): Map<string, number>
   rowsAfter(householdId: string, seq: number): { seq: number; update: Uint8Array }[]
 }
 
@@ -91,9 +92,10 @@ export function createHub(opts: HubOptions = {}): Hub {
   function catchUp(): number {
     if (rows === undefined) return 0
     let n = 0
+    const heads = rows.heads([...delivered.keys()])
     for (const [householdId, last] of delivered) {
-      const head = rows.head(householdId)
-      if (head !== null && head > last) n += fillGap(householdId, null)
+      const head = heads.get(householdId)
+      if (head !== undefined && head > last) n += fillGap(householdId, null)
     }
     return n
   }

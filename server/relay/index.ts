@@ -138,7 +138,7 @@ export function createRelay(deps: RelayDeps): Relay {
   })
   const hub = createHub({
     fanout,
-    rows: { head: (id) => deps.docStore.head(id), rowsAfter: (id, seq) => deps.docStore.rowsAfter(id, seq) },
+    rows: deps.docStore,
     onRemote(m) {
       // Another relay moved assignments or changed the current period: act as if it happened here.
       if (m.kind === 'invalidate' && m.what === 'scope') scopeGeneration++

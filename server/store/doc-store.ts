@@ -87,6 +87,8 @@ export interface DocStore {
   residentCount(): number
   /** The value a server-written item of the household's creation state held (base of conflicts on seeded values). */
   creationValue(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
+  /** Committed server_seq of many households in few queries (a relay's sweep after missed fan-out messages). */
+  heads(householdIds: readonly string[]): Map<string, number>
   /** Committed rows after `seq` in order (log and archive): what a document or a device at `seq` lacks. */
   rowsAfter(householdId: string, seq: number): { seq: number; update: Uint8Array }[]
   /** The committed server_seq a resident Y.Doc is known to contain (set at load, raised by the writer). */
@@ -109,6 +111,8 @@ interface StateRow {
  */
 export const COMPACT_ROWS = 256
 export const COMPACT_BYTES = 16 * 1024
+/** Households per query of heads(). */
+const HEADS_CHUNK = 500
 
 export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   // Households being edited stay resident as Y.Docs (~55 KB each). A city's 1,200 enumerators each have one or two
@@ -179,6 +183,10 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     const updates = state.log_rows > 0 ? (selectLog.all(householdId) as Uint8Array[]) : []
     return { state, updates }
   }
+
+  const headsQuery = (n: number) =>
+    db.prepare(`SELECT household_id, server_seq FROM doc_state WHERE household_id IN (${'?,'.repeat(n - 1)}?)`).raw()
+  const selectHeads = headsQuery(HEADS_CHUNK)
 
   function readStateAt(householdId: string): { bytes: Uint8Array; seq: number } | null {
     const s = stored(householdId)
@@ -320,6 +328,15 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     },
     resident: (id) => docs.get(id),
     rowsAfter: (id, seq) => selectAfter.all(id, seq, id, seq) as { seq: number; update: Uint8Array }[],
+    heads(ids) {
+      const out = new Map<string, number>()
+      for (let i = 0; i < ids.length; i += HEADS_CHUNK) {
+        const chunk = ids.slice(i, i + HEADS_CHUNK)
+        const q = chunk.length === HEADS_CHUNK ? selectHeads : headsQuery(chunk.length)
+        for (const [id, seq] of q.all(...chunk) as [string, number][]) out.set(id, seq)
+      }
+      return out
+    },
     docHead: (doc) => docHeads.get(doc),
     advanceDoc(doc, seq) {
       if ((docHeads.get(doc) ?? 0) < seq) docHeads.set(doc, seq)
