@@ -20,7 +20,7 @@ import { sha256Hex } from '../photos/photo-store.ts'
 import { DataDirError } from './folder-lock.ts'
 import { readEpoch } from './meta.ts'
 import type { Migration } from './migrate.ts'
-import { openDb, type Db } from './open.ts'
+import { openDb, withDialect, type Db } from './open.ts'
 
 export const BACKUP_FORMAT = 'rasoat-backup/1'
 
@@ -62,7 +62,7 @@ export function writeBackup(
     } finally {
       live.close()
     }
-    const copy = new Database(partial)
+    const copy = withDialect(new Database(partial))
     let summary: Omit<BackupSummary, 'file' | 'bytes'>
     try {
       summary = addPhotosAndInfo(copy, photosDir, now())
@@ -128,7 +128,7 @@ export function checkBackup(
   if (!existsSync(file)) throw invalid('no such file')
   let db: Db
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    db = withDialect(new Database(file, { readonly: true, fileMustExist: true }))
   } catch (e) {
     throw invalid(e instanceof Error ? e.message : String(e))
   }

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
-import { openDb } from './open.ts'
+import { openDb, withDialect } from './open.ts'
 import { createWalSync, syncWhenChanged } from './wal-sync.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'rasoat-wal-sync-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 it('syncs a file database in WAL mode; none for an in-memory one; the periodic sync only after changes', async () => {
-  expect(createWalSync(new Database(':memory:'))).toBeNull()
+  expect(createWalSync(withDialect(new Database(':memory:')))).toBeNull()
   const db = openDb(join(dir, 'w.db'))
   db.exec('CREATE TABLE t (n INTEGER)')
   const wal = createWalSync(db)

@@ -10,9 +10,12 @@ export interface WalSync {
   close(): void
 }
 
-/** A WAL syncer for a file database in WAL mode; null otherwise (in-memory or rollback-journal databases). */
+/**
+ * A WAL syncer for a file database in WAL mode; null otherwise (in-memory or rollback-journal databases, and
+ * PostgreSQL, whose COMMIT returns once the commit is durable).
+ */
 export function createWalSync(db: Db): WalSync | null {
-  if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return null
+  if (db.dialect !== 'sqlite' || db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return null
   // SQLite keeps the same -wal file (it rewinds it after a checkpoint) while a connection is open, so one fd serves.
   const walFile = `${db.name}-wal`
   let fd: number | null = null

@@ -3,8 +3,8 @@
 // Registers GET /api/ready beside it (ready.ts): the load balancer's question, "send devices to this relay?".
 
 import { statfsSync } from 'node:fs'
-import Database from 'better-sqlite3'
 import type { Hono } from 'hono'
+import { isDiskFull } from '../db/errors.ts'
 import { migrations } from '../db/migrations/index.ts'
 import type { Db } from '../db/open.ts'
 import type { CommitHealth } from '../store/group-commit.ts'
@@ -24,12 +24,6 @@ export interface HealthDeps {
   minFreeBytes?: number | undefined
   /** With several relays: the fan-out's subscription state, for /api/ready. */
   fanout?: { readiness(): FanoutReadiness } | undefined
-}
-
-function isDiskFull(e: unknown): boolean {
-  return e instanceof Database.SqliteError
-    ? e.code === 'SQLITE_FULL'
-    : e !== null && typeof e === 'object' && 'code' in e && e.code === 'ENOSPC'
 }
 
 export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {

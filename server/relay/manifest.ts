@@ -2,8 +2,7 @@
 // One indexed query over the households summary table, restricted by the same scope SQL the HTTP API uses.
 import type { User } from '../auth/access.ts'
 import { householdScope } from '../auth/access.ts'
-import type { Statement } from 'better-sqlite3'
-import type { Db } from '../db/open.ts'
+import type { Db, Statement } from '../db/open.ts'
 import { currentPeriodQuery } from '../db/reference-data.ts'
 import type { ManifestReplyMessage } from '../../shared/sync/messages.ts'
 import { createAssignmentStore } from '../store/assignment-store.ts'

@@ -2,8 +2,7 @@
 // per commune or per village, joined to each record's predecessors for the movement tables. All SQL of reports is here.
 
 import { createPendingFactsStore } from './pending-facts-store.ts'
-import type { Statement } from 'better-sqlite3'
-import type { Db } from '../db/open.ts'
+import type { Db, Statement } from '../db/open.ts'
 
 export interface PeriodRow {
   id: string

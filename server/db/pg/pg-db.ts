@@ -1,0 +1,314 @@
+// A synchronous PostgreSQL handle with the better-sqlite3 subset the server uses (types.ts), so stores run unchanged:
+// a worker thread owns one `pg` connection; each call posts a request and blocks on Atomics.wait for the answer,
+// as an SQLite statement blocks the event loop today. A transaction is BEGIN…COMMIT, a nested one a SAVEPOINT.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import type { Db, PragmaOptions, RunResult, Statement, Transaction } from '../types.ts'
+import { PgError, type PgErrorFields } from './pg-error.ts'
+import { bindValues, translateSql } from './translate.ts'
+
+export interface OpenPgOptions {
+  /** postgres://… */
+  url: string
+  /** Schema(s) for unqualified names (search_path); the URL's default when absent. */
+  searchPath?: string | undefined
+  /** Milliseconds a call waits for an answer before the handle gives up and closes (default 30 s). */
+  answerTimeoutMs?: number | undefined
+  /** The name the handle reports (default: the URL without its password). */
+  name?: string | undefined
+}
+
+interface Answer {
+  id: number
+  ok: boolean
+  rows?: unknown[]
+  rowCount?: number
+  command?: string | null
+  error?: PgErrorFields
+}
+
+type Request =
+  | { op: 'connect' | 'close' }
+  | { op: 'exec'; sql: string }
+  | { op: 'query'; sql: string; params: unknown[]; array: boolean }
+
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url)
+    u.password = ''
+    return u.toString()
+  } catch {
+    return 'postgres'
+  }
+}
+
+/** Answers' byte strings cross the thread as Uint8Array; better-sqlite3 gives Buffer. */
+function buffers(rows: unknown[], array: boolean): void {
+  for (const row of rows) {
+    const r = row as Record<string, unknown>
+    for (const k of array ? (row as unknown[]).keys() : Object.keys(r)) {
+      const v = (r as Record<string | number, unknown>)[k]
+      if (v instanceof Uint8Array && !Buffer.isBuffer(v))
+        (r as Record<string | number, unknown>)[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+    }
+  }
+}
+
+export class PgDb implements Db {
+  readonly dialect = 'postgres' as const
+  readonly name: string
+  readonly memory = false
+  private readonly worker: Worker
+  private readonly port: MessagePort
+  private readonly signal: Int32Array
+  private readonly timeoutMs: number
+  private nextId = 1
+  private depth = 0
+  private closedBy: PgError | null = null
+
+  constructor(opts: OpenPgOptions) {
+    this.name = opts.name ?? withoutPassword(opts.url)
+    this.timeoutMs = opts.answerTimeoutMs ?? 30_000
+    this.signal = new Int32Array(new SharedArrayBuffer(4))
+    const { port1, port2 } = new MessageChannel()
+    this.port = port1
+    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+      workerData: { port: port2, signal: this.signal, url: opts.url, searchPath: opts.searchPath },
+      transferList: [port2],
+    })
+    this.worker.unref()
+    this.port.unref()
+    try {
+      this.call({ op: 'connect' })
+    } catch (e) {
+      this.shutdown(e instanceof PgError ? e : null)
+      throw e
+    }
+  }
+
+  get open(): boolean {
+    return this.closedBy === null
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0
+  }
+
+  /** Posts one request and blocks until its answer (or the timeout). */
+  call(req: Request): Answer {
+    if (this.closedBy) throw this.closedBy
+    const id = this.nextId++
+    Atomics.store(this.signal, 0, 0)
+    this.port.postMessage({ ...req, id, inTransaction: this.depth > 0 })
+    for (;;) {
+      if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out') {
+        const err = new PgError({
+          message: `PostgreSQL gave no answer within ${this.timeoutMs} ms; the handle is closed`,
+          code: 'PG_TIMEOUT',
+        })
+        this.shutdown(err)
+        throw err
+      }
+      const got = receiveMessageOnPort(this.port)?.message as Answer | undefined
+      if (got === undefined) {
+        Atomics.store(this.signal, 0, 0)
+        continue
+      }
+      if (got.id !== id) continue
+      if (!got.ok) throw new PgError(got.error ?? { message: 'PostgreSQL request failed' })
+      return got
+    }
+  }
+
+  query(sql: string, params: unknown[], array: boolean): { rows: unknown[]; rowCount: number; command: string } {
+    try {
+      const a = this.call({ op: 'query', sql, params, array })
+      const rows = a.rows ?? []
+      buffers(rows, array)
+      return { rows, rowCount: a.rowCount ?? 0, command: a.command ?? '' }
+    } catch (e) {
+      if (e instanceof PgError) e.sql = sql
+      throw e
+    }
+  }
+
+  prepare<P extends unknown[] | object = unknown[], R = unknown>(
+    source: string,
+  ): P extends unknown[] ? Statement<P, R> : Statement<[P], R> {
+    if (this.closedBy) throw this.closedBy
+    return new PgStatement(this, source) as unknown as P extends unknown[] ? Statement<P, R> : Statement<[P], R>
+  }
+
+  exec(source: string): this {
+    this.call({ op: 'exec', sql: translateSql(source).text })
+    return this
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Db.transaction: a function of any arguments
+  transaction<F extends (...args: any[]) => unknown>(fn: F): Transaction<F> {
+    const run = (...args: Parameters<F>): ReturnType<F> => {
+      const outer = this.depth === 0
+      const savepoint = `sp_${this.depth}`
+      this.call({ op: 'exec', sql: outer ? 'BEGIN' : `SAVEPOINT ${savepoint}` })
+      this.depth++
+      let result: ReturnType<F>
+      try {
+        result = fn(...args) as ReturnType<F>
+      } catch (e) {
+        this.depth--
+        this.rollback(outer, savepoint)
+        throw e
+      }
+      this.depth--
+      if (outer) {
+        let tag: string | null | undefined
+        try {
+          tag = this.call({ op: 'exec', sql: 'COMMIT' }).command
+        } catch (e) {
+          this.rollback(true, savepoint)
+          throw e
+        }
+        // PostgreSQL answers COMMIT of a transaction broken by a caught error with ROLLBACK: nothing was kept.
+        if (tag === 'ROLLBACK')
+          throw new PgError({
+            message: 'the transaction was rolled back by an earlier failed statement',
+            code: '25P02',
+          })
+      } else this.call({ op: 'exec', sql: `RELEASE SAVEPOINT ${savepoint}` })
+      return result
+    }
+    // PostgreSQL has one kind of BEGIN that matters here; SQLite's deferred/immediate/exclusive are the same call.
+    return Object.assign(run, {
+      default: run,
+      deferred: run,
+      immediate: run,
+      exclusive: run,
+    }) as unknown as Transaction<F>
+  }
+
+  private rollback(outer: boolean, savepoint: string): void {
+    try {
+      this.call({
+        op: 'exec',
+        sql: outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`,
+      })
+    } catch {
+      // The connection is gone: PostgreSQL rolls back what it had; the next call reconnects.
+    }
+  }
+
+  /**
+   * SQLite pragmas the server sets have no PostgreSQL counterpart or are always on there: busy_timeout, journal_mode,
+   * synchronous (commits are durable: synchronous_commit), foreign_keys (always enforced), wal_checkpoint (the
+   * server's own checkpoints). query_only maps to default_transaction_read_only. Others are refused.
+   */
+  pragma(source: string, options?: PragmaOptions): unknown {
+    const m = /^\s*(\w+)(?:\s*=\s*(\w+)|\((\w+)\))?\s*$/.exec(source)
+    const key = m?.[1]?.toLowerCase()
+    const value = m?.[2]
+    const answer = (v: unknown, column: string): unknown => (options?.simple ? v : [{ [column]: v }])
+    switch (key) {
+      case 'busy_timeout':
+      case 'synchronous':
+      case 'wal_checkpoint':
+        return value === undefined ? answer(0, key) : []
+      case 'journal_mode':
+        return answer('postgres', key)
+      case 'foreign_keys':
+        return value === undefined ? answer(1, key) : []
+      case 'query_only':
+        if (value === undefined) return answer(0, key)
+        this.exec(`SET default_transaction_read_only = ${/^(on|1|true|yes)$/i.test(value) ? 'on' : 'off'}`)
+        return []
+      default:
+        throw new PgError({ message: `pragma ${source} has no PostgreSQL meaning`, code: 'PG_UNSUPPORTED_PRAGMA' })
+    }
+  }
+
+  close(): this {
+    if (this.closedBy) return this
+    try {
+      this.call({ op: 'close' })
+    } catch {
+      // Closing a handle whose connection is already gone.
+    }
+    this.shutdown(null)
+    return this
+  }
+
+  private shutdown(reason: PgError | null): void {
+    this.closedBy = reason ?? new PgError({ message: 'The database connection is not open', code: 'PG_CLOSED' })
+    this.port.close()
+    void this.worker.terminate()
+  }
+}
+
+class PgStatement implements Statement<unknown[], unknown> {
+  readonly source: string
+  readonly reader: boolean
+  private readonly db: PgDb
+  private plucked = false
+  private rawRows = false
+
+  constructor(db: PgDb, source: string) {
+    this.db = db
+    this.source = source
+    translateSql(source)
+    this.reader = /^\s*(SELECT|WITH|VALUES|PRAGMA)\b/i.test(source) || /\bRETURNING\b/i.test(source)
+  }
+
+  pluck(toggle = true): this {
+    this.plucked = toggle
+    if (toggle) this.rawRows = false
+    return this
+  }
+
+  raw(toggle = true): this {
+    this.rawRows = toggle
+    if (toggle) this.plucked = false
+    return this
+  }
+
+  private rows(args: unknown[]): unknown[] {
+    const t = translateSql(this.source)
+    const array = this.plucked || this.rawRows
+    const { rows } = this.db.query(t.text, bindValues(t.slots, args), array)
+    return this.plucked ? rows.map((r) => (r as unknown[])[0]) : rows
+  }
+
+  run(...args: unknown[]): RunResult {
+    const t = translateSql(this.source)
+    const { rowCount } = this.db.query(t.text, bindValues(t.slots, args), false)
+    const db = this.db
+    let rowid: number | undefined
+    return {
+      changes: rowCount,
+      // Read on demand: lastval() costs a round trip, and only a few inserts ask for their new id.
+      get lastInsertRowid(): number {
+        if (rowid === undefined) {
+          try {
+            rowid = Number(db.query('SELECT lastval()', [], true).rows.map((r) => (r as unknown[])[0])[0] ?? 0)
+          } catch {
+            rowid = 0
+          }
+        }
+        return rowid
+      },
+    }
+  }
+
+  get(...args: unknown[]): unknown {
+    return this.rows(args)[0]
+  }
+
+  all(...args: unknown[]): unknown[] {
+    return this.rows(args)
+  }
+
+  iterate(...args: unknown[]): IterableIterator<unknown> {
+    return this.rows(args)[Symbol.iterator]()
+  }
+}
+
+export function openPg(opts: OpenPgOptions): PgDb {
+  return new PgDb(opts)
+}
