@@ -93,18 +93,28 @@ if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
 
 // The integration suite again on PostgreSQL: the vitest project of that name (vitest.config.ts) runs the server tests
 // with every database a test opens placed in PostgreSQL. Until the config has one, the pass is announced and skipped.
+// RASOAT_TEST_DATABASE_URL is what moves a test's database to PostgreSQL (server/db/open.ts), so the SQLite and
+// browser passes run without it; the Redis URL stays for the two-relay tests.
 const postgresProject = 'postgres'
 const hasPostgresProject = readFileSync(join(root, 'vitest.config.ts'), 'utf8').includes(`'${postgresProject}'`)
 
 // Unit and integration tests in parallel workers, the PostgreSQL pass, then the browser suite one file at a time (2 cores).
+const { RASOAT_TEST_DATABASE_URL: postgresUrl, ...sqliteEnv } = process.env
 const suites = [
-  { name: 'unit + integration (SQLite)', args: ['run', '--exclude', 'e2e/**'] },
+  { name: 'unit + integration (SQLite)', args: ['run', '--exclude', 'e2e/**'], env: sqliteEnv },
   ...(hasPostgresProject
-    ? [{ name: 'integration (PostgreSQL)', args: ['run', '--project', postgresProject, '--exclude', 'e2e/**'] }]
+    ? [
+        {
+          name: 'integration (PostgreSQL)',
+          args: ['run', '--project', postgresProject, '--exclude', 'e2e/**'],
+          env: { ...sqliteEnv, RASOAT_TEST_DATABASE_URL: postgresUrl },
+        },
+      ]
     : []),
   {
     name: 'end-to-end (headless Chromium)',
     args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism', '--testTimeout=240000'],
+    env: sqliteEnv,
   },
 ]
 let passed = 0
@@ -118,12 +128,11 @@ for (const [i, suite] of suites.entries()) {
   const report = join(outDir, `vitest-${i}.json`)
   // A report left by an earlier run would be read as this run's result if vitest died before writing one.
   rmSync(report, { force: true })
-  const status = run(bin('vitest'), [
-    ...suite.args,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-  ])
+  const status = run(
+    bin('vitest'),
+    [...suite.args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { env: suite.env },
+  )
   if (status !== 0) exitCode = status
   if (!existsSync(report)) {
     failed += 1
