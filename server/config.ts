@@ -10,6 +10,8 @@ export interface ServerConfig {
   port: number
   host: string
   dataDir: string
+  /** DATABASE_URL (postgres://…): the PostgreSQL database several relays share; unset: SQLite in dataDir. */
+  databaseUrl: string | undefined
   /** Seed the demo dataset when the database is new. Default on; SEED_DEMO=0 turns it off. */
   seedDemo: boolean
   /** One password for all demo users (tests, development); unset: each gets its own random one, printed once. */
@@ -82,6 +84,12 @@ function readTls(env: Env, cwd: string): ServerConfig['tls'] {
   return { cert: read('TLS_CERT', certFile), key: read('TLS_KEY', keyFile) }
 }
 
+function readDatabaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('DATABASE_URL must be a postgres:// URL')
+  return raw
+}
+
 function readDemoPassword(raw: string | undefined): string | undefined {
   if (!raw) return undefined
   const weak = passwordProblem(raw)
@@ -94,6 +102,7 @@ export function readConfig(env: Env, cwd = process.cwd()): ServerConfig {
     port: parsePort(env.PORT, 8080),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL),
     seedDemo: parseFlag(env.SEED_DEMO, true),
     demoPassword: readDemoPassword(env.DEMO_PASSWORD),
     tls: readTls(env, cwd),

@@ -8,6 +8,7 @@ import { startServer } from './server.ts'
 const config = readConfig(process.env)
 const server = await startServer({
   dataDir: config.dataDir,
+  databaseUrl: config.databaseUrl,
   port: config.port,
   host: config.host,
   seedDemo: config.seedDemo,

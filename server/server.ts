@@ -18,7 +18,7 @@ import { readEpoch } from './db/meta.ts'
 import { createWalSync, syncWhenChanged } from './db/wal-sync.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
-import { openDb, type Db } from './db/open.ts'
+import { openDb, openPostgres, type Db } from './db/open.ts'
 import { ensureReferenceData } from './db/reference-data.ts'
 import type { AppEnv } from './http/context.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
@@ -34,7 +34,10 @@ import type { VisitRules } from './store/visit-flags.ts'
 export const CLOSE_SERVER_SHUTDOWN = CloseCode.SERVER_SHUTDOWN
 
 export interface StartOptions {
+  /** Photos (and, without databaseUrl, the SQLite database, locked to this process). */
   dataDir: string
+  /** postgres://…: the database several relays share; no SQLite file and no folder lock for it. */
+  databaseUrl?: string | undefined
   port: number
   host?: string
   seedDemo?: boolean
@@ -93,6 +96,15 @@ export function databaseFile(dataDir: string): string {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir)
   mkdirSync(dataDir, { recursive: true })
+  if (opts.databaseUrl) {
+    const db = openPostgres(opts.databaseUrl)
+    try {
+      return await startOn(db, dataDir, opts, () => {})
+    } catch (e) {
+      db.close()
+      throw e
+    }
+  }
   // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
   const lock = lockDataDir(dataDir, 'server')
   // A restore that was killed half-way leaves its staging folder; nothing else uses it while this process holds the lock.

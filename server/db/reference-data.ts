@@ -22,18 +22,19 @@ function kindOf(kind: string): { kind: 'phuong' | 'xa'; areaType: 'urban' | 'rur
 
 export function ensureReferenceData(db: Db, units: UnitsFile = readUnitsFile()): void {
   db.transaction(() => {
-    const insertUnit = db.prepare('INSERT OR IGNORE INTO units (code, name, kind, area_type) VALUES (?, ?, ?, ?)')
+    const insertUnit = db.prepare(
+      'INSERT INTO units (code, name, kind, area_type) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING',
+    )
     for (const u of units.units) {
       const k = kindOf(u.kind)
       insertUnit.run(u.code, u.name, k.kind, k.areaType)
     }
     const anyPeriod = db.prepare('SELECT 1 FROM periods LIMIT 1').get()
     if (!anyPeriod) {
-      db.prepare('INSERT INTO periods (id, standard, reference_date, is_current) VALUES (?, ?, ?, 1)').run(
-        DEFAULT_PERIOD.id,
-        DEFAULT_PERIOD.standard,
-        DEFAULT_PERIOD.referenceDate,
-      )
+      // Two relays starting on one new PostgreSQL database may both get here; the second adds nothing.
+      db.prepare(
+        'INSERT INTO periods (id, standard, reference_date, is_current) VALUES (?, ?, ?, 1) ON CONFLICT (id) DO NOTHING',
+      ).run(DEFAULT_PERIOD.id, DEFAULT_PERIOD.standard, DEFAULT_PERIOD.referenceDate)
     }
   })()
 }

@@ -3,6 +3,7 @@
 
 import Database from 'better-sqlite3'
 import { DataDirError } from './folder-lock.ts'
+import { PgError } from './pg/pg-error.ts'
 
 const errnoCode = (e: unknown): string | undefined =>
   e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined
@@ -11,6 +12,9 @@ const errnoCode = (e: unknown): string | undefined =>
 export function startupErrorLine(err: unknown, where: { dataDir: string; port?: number }): string | null {
   const detail = err instanceof Error ? err.message : String(err)
   if (err instanceof DataDirError) return `${err.code}: ${err.message}`
+  // PostgreSQL (DATABASE_URL) refused or did not answer: the server does not start on half a database.
+  if (err instanceof PgError)
+    return `database/unavailable: cannot use the PostgreSQL database of DATABASE_URL (${err.code}: ${detail})`
   if (err instanceof Database.SqliteError) {
     if (err.code === 'SQLITE_FULL' || err.code.startsWith('SQLITE_IOERR_WRITE'))
       return `data/disk-full: the disk holding ${where.dataDir} is full (${detail}); free space and start again`

@@ -1,14 +1,15 @@
 // Migration 012: the conflict queue. A conflict can be dismissed (the values mean the same; nothing is written), and
 // each settlement records how it was chosen (a candidate, a typed value, or dismissed) beside who and when.
 
-import type { Migration } from '../migrate.ts'
+import { execFor, type Migration } from '../migrate.ts'
 
 export const conflictQueue: Migration = {
   id: 12,
   name: 'conflict-queue',
   up(db) {
-    // SQLite cannot change a CHECK constraint in place: the table is copied into its new shape (ids kept).
-    db.exec(`
+    execFor(db, {
+      // SQLite cannot change a CHECK constraint in place: the table is copied into its new shape (ids kept).
+      sqlite: `
       CREATE TABLE conflicts_new (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         household_id TEXT NOT NULL,
@@ -32,6 +33,15 @@ export const conflictQueue: Migration = {
       ALTER TABLE conflicts_new RENAME TO conflicts;
       CREATE INDEX conflicts_by_household ON conflicts (household_id, path, status);
       CREATE INDEX conflicts_by_status ON conflicts (status, created_at);
-    `)
+    `,
+      // PostgreSQL changes the CHECK in place (the constraint has PostgreSQL's default name).
+      postgres: `
+      ALTER TABLE conflicts DROP CONSTRAINT conflicts_status_check;
+      ALTER TABLE conflicts ADD CONSTRAINT conflicts_status_check CHECK (status IN ('open', 'resolved', 'dismissed'));
+      ALTER TABLE conflicts ADD COLUMN resolution_kind TEXT NULL
+        CHECK (resolution_kind IN ('candidate', 'value', 'dismissed'));
+      UPDATE conflicts SET resolution_kind = 'value' WHERE status = 'resolved';
+    `,
+    })
   },
 }
