@@ -2,6 +2,7 @@
 // Everything else receives these values as plain arguments; nothing reads process.env on its own.
 
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { passwordProblem } from './auth/password-policy.ts'
 import type { RelayDeps } from './relay/index.ts'
@@ -27,6 +28,10 @@ export interface ServerConfig {
   version: string
   /** RELAY_MAX_CONNECTIONS_PER_USER, RELAY_IDLE_MINUTES (docs/server.md §Limits); the rest keep their defaults. */
   relayLimits: NonNullable<RelayDeps['limits']>
+  /** REDIS_URL: relays fan out through Redis and may share the database with others; absent = one relay. */
+  redisUrl: string | undefined
+  /** RELAY_ID: this relay's name among several (default hostname:pid). */
+  relayId: string
 }
 
 type Env = Record<string, string | undefined>
@@ -97,6 +102,12 @@ function readDemoPassword(raw: string | undefined): string | undefined {
   return raw
 }
 
+function readRedisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^rediss?:\/\//.test(raw)) throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${raw}"`)
+  return raw
+}
+
 export function readConfig(env: Env, cwd = process.cwd()): ServerConfig {
   return {
     port: parsePort(env.PORT, 8080),
@@ -111,5 +122,7 @@ export function readConfig(env: Env, cwd = process.cwd()): ServerConfig {
     clientDir: resolve(cwd, env.CLIENT_DIR || 'dist/client'),
     version: packageVersion(cwd),
     relayLimits: readRelayLimits(env),
+    redisUrl: readRedisUrl(env.REDIS_URL),
+    relayId: env.RELAY_ID || `${hostname()}:${process.pid}`,
   }
 }

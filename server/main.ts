@@ -19,6 +19,8 @@ const server = await startServer({
   trustProxy: config.trustProxy,
   version: config.version,
   relayLimits: config.relayLimits,
+  redisUrl: config.redisUrl,
+  relayId: config.relayId,
   log: (line) => console.log(line),
 }).catch((err: unknown) => {
   const line = startupErrorLine(err, { dataDir: config.dataDir, port: config.port })

@@ -5,6 +5,7 @@ import './function-names.ts' // first: modules evaluated after it keep their clo
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
@@ -24,6 +25,8 @@ import type { AppEnv } from './http/context.ts'
 import { createConsoleFeed, type ConsoleFeed } from './live/console-feed.ts'
 import { createPhotoStore, DEFAULT_ORPHAN_GRACE_MS, type PhotoQuota } from './photos/photo-store.ts'
 import { createRelay, type Relay, type RelayDeps } from './relay/index.ts'
+import { createLocalFanout, type Fanout } from './relay/fanout.ts'
+import { createRedisFanout } from './relay/fanout-redis.ts'
 import { reprojectFacts } from './reports/fact-reprojection.ts'
 import { seedDemo, type DemoUser } from './seed/demo.ts'
 import { createDocStore, type DocStore } from './store/doc-store.ts'
@@ -54,6 +57,10 @@ export interface StartOptions {
   log?: (line: string) => void
   /** Relay rate limits, connection caps, idle time (docs/server.md §Limits); unset parts take the defaults. */
   relayLimits?: RelayDeps['limits']
+  /** Fan out through Redis to other relays on the same database (they may share the data folder); absent: one relay. */
+  redisUrl?: string | undefined
+  /** This relay's name in fan-out messages (default hostname:pid). */
+  relayId?: string | undefined
   /** Group-commit settings and test hooks of the relay's writer (e.g. a failing commit). */
   commit?: HouseholdWriterOptions
   /** Free bytes on the data folder's disk below which /api/health answers 503 (default 64 MiB). */
@@ -105,8 +112,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       throw e
     }
   }
-  // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database.
-  const lock = lockDataDir(dataDir, 'server')
+  // One server per data folder: a second one stops here (DataDirError data/locked) before touching the database —
+  // unless relays fan out through Redis: then several share the folder's WAL database (one machine).
+  const lock = lockDataDir(dataDir, 'server', { shared: opts.redisUrl !== undefined })
   // A restore that was killed half-way leaves its staging folder; nothing else uses it while this process holds the lock.
   for (const name of readdirSync(dataDir))
     if (name.startsWith('.restore-')) rmSync(join(dataDir, name), { recursive: true, force: true })
@@ -136,7 +144,17 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   deleteExpiredSessions(db, now())
   const sessionSweep = setInterval(() => deleteExpiredSessions(db, now()), 6 * 60 * 60 * 1000)
   sessionSweep.unref()
-  const docStore = createDocStore(db, { now })
+  const docStore = createDocStore(db, { now, shared: opts.redisUrl !== undefined })
+  const relayId = opts.relayId ?? `${hostname()}:${process.pid}`
+  const fanout: Fanout =
+    opts.redisUrl !== undefined
+      ? await createRedisFanout({
+          url: opts.redisUrl,
+          relayId,
+          epoch,
+          onError: (e) => opts.log?.(`Redis: ${String(e)}`),
+        })
+      : createLocalFanout(relayId)
 
   let demo: RunningServer['demo']
   const isNew =
@@ -158,6 +176,13 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       feed.summaryCommitted(ids)
     },
   }
+  // What another relay committed or heard reaches this relay's consoles as if it happened here.
+  const sharedFeed: ConsoleFeed = Object.assign(Object.create(feed) as ConsoleFeed, {
+    deviceReported(r: Parameters<ConsoleFeed['deviceReported']>[0]) {
+      feed.deviceReported(r)
+      fanout.publish({ kind: 'device', report: r })
+    },
+  })
   const relay = createRelay({
     db,
     access,
@@ -165,8 +190,16 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     now,
     epoch,
     commit,
+    fanout,
+    onRemote(m) {
+      if (m.kind === 'commit') feed.summaryCommitted([m.householdId])
+      else if (m.kind === 'device') feed.deviceReported(m.report)
+    },
     ...(opts.relayLimits ? { limits: opts.relayLimits } : {}),
   })
+  // Several relays: a backstop for fan-out messages lost without a reconnect being seen (gaps are also caught per message).
+  const catchUpTimer = fanout.shared ? setInterval(() => relay.hub.catchUp(), 30_000) : null
+  catchUpTimer?.unref()
   const photosDir = join(dataDir, 'photos')
   const photos = createPhotoStore(db, photosDir, now)
   const sweepPhotos = (): void => {
@@ -191,7 +224,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     access,
     relay,
     docStore,
-    feed,
+    feed: sharedFeed,
     version: opts.version ?? packageVersion(),
     clientDir: resolve(opts.clientDir ?? 'dist/client'),
     photosDir,
@@ -216,6 +249,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       clearInterval(walTimer)
       wal?.close()
       void relay.close().catch(() => {})
+      void fanout.close()
       fail(e)
     })
   })
@@ -241,10 +275,12 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       clearInterval(sessionSweep)
       clearInterval(photoSweep)
       clearInterval(walTimer)
+      if (catchUpTimer) clearInterval(catchUpTimer)
       stopReprojection = true
       await reprojection
       await relay.flush()
       await relay.close(CLOSE_SERVER_SHUTDOWN)
+      await fanout.close()
       for (const ws of wss.clients) ws.close(CLOSE_SERVER_SHUTDOWN, 'server shutting down')
       await new Promise<void>((done) => {
         const force = setTimeout(() => {

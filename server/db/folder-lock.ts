@@ -1,5 +1,6 @@
 // One server per data folder: an exclusive SQLite lock on DATA_DIR/rasoat.lock, held by the OS for as long as the
-// process keeps it open (released on exit or crash — no stale PID files). Backups read rasoat.db beside it.
+// process keeps it open (released on exit or crash — no stale PID files). Backups read rasoat.db beside it. Relays that
+// share the folder (REDIS_URL: several processes on one WAL database, one machine) hold a shared lock instead.
 
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
@@ -27,26 +28,24 @@ export interface FolderLock {
   release(): void
 }
 
-/** Takes the folder's lock or throws DataDirError data/locked at once (no waiting). */
-export function lockDataDir(dataDir: string, holder: string): FolderLock {
+/**
+ * Takes the folder's lock or throws DataDirError data/locked at once (no waiting). `shared`: any number of shared
+ * holders (relays with a fan-out between them) may hold it together; never together with an exclusive holder.
+ */
+export function lockDataDir(dataDir: string, holder: string, opts: { shared?: boolean } = {}): FolderLock {
   const file = join(dataDir, LOCK_FILE)
   const db = new Database(file)
   try {
-    db.pragma('busy_timeout = 0')
-    db.pragma('journal_mode = DELETE')
-    // EXCLUSIVE locking mode keeps the write lock of the first transaction until the connection closes.
-    db.pragma('locking_mode = EXCLUSIVE')
-    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, what TEXT NOT NULL, since INTEGER NOT NULL)')
-    db.transaction(() => {
-      db.exec('DELETE FROM holder')
-      db.prepare('INSERT INTO holder (pid, what, since) VALUES (?, ?, ?)').run(process.pid, holder, Date.now())
-    }).exclusive()
+    if (opts.shared === true) holdShared(db)
+    else holdExclusive(db, holder)
   } catch (e) {
     db.close()
     if (e instanceof Database.SqliteError && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED')) {
       throw new DataDirError(
         'data/locked',
-        `another rasoat process (server, restore) is using the data folder ${dataDir}`,
+        opts.shared === true
+          ? `a rasoat process that does not share the data folder (server without REDIS_URL, restore) is using ${dataDir}`
+          : `another rasoat process (server, restore) is using the data folder ${dataDir}`,
       )
     }
     throw e
@@ -59,4 +58,27 @@ export function lockDataDir(dataDir: string, holder: string): FolderLock {
       db.close()
     },
   }
+}
+
+/** In EXCLUSIVE locking mode the first read takes a SHARED lock and keeps it until the connection closes. */
+function holdShared(db: Database.Database): void {
+  db.pragma('busy_timeout = 2000') // two relays starting together on a new folder both create the table
+  // A write (even CREATE … IF NOT EXISTS) would wait for the other shared holders' locks: only on a new lock file.
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'holder'`).get() === undefined)
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, what TEXT NOT NULL, since INTEGER NOT NULL)')
+  db.pragma('busy_timeout = 0')
+  db.pragma('locking_mode = EXCLUSIVE')
+  db.prepare('SELECT count(*) FROM holder').pluck().get()
+}
+
+function holdExclusive(db: Database.Database, holder: string): void {
+  db.pragma('busy_timeout = 0')
+  db.pragma('journal_mode = DELETE')
+  // EXCLUSIVE locking mode keeps the write lock of the first transaction until the connection closes.
+  db.pragma('locking_mode = EXCLUSIVE')
+  db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, what TEXT NOT NULL, since INTEGER NOT NULL)')
+  db.transaction(() => {
+    db.exec('DELETE FROM holder')
+    db.prepare('INSERT INTO holder (pid, what, since) VALUES (?, ?, ?)').run(process.pid, holder, Date.now())
+  }).exclusive()
 }

@@ -16,6 +16,7 @@ import { CloseCode } from '../../shared/sync/limits.ts'
 import { createConnectionRegistry } from './connection-registry.ts'
 import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
+import { createLocalFanout, type Fanout, type FanoutMessage } from './fanout.ts'
 import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
@@ -34,6 +35,10 @@ export interface RelayDeps {
   epoch?: string
   /** Rate limits, connection caps and idle time (docs/server.md §Limits); unset parts take the defaults. */
   limits?: Partial<Omit<RelayLimits, 'rates'>> & { rates?: Partial<FrameRates> }
+  /** The fan-out to other relays (REDIS_URL); default: this relay alone. */
+  fanout?: Fanout
+  /** A message from another relay, after the relay acted on it (the live console follows its commits). */
+  onRemote?: (m: FanoutMessage) => void
 }
 
 /** How long after its settlement a reconnecting writer's phone is still told of a resolved or dismissed conflict. */
@@ -123,13 +128,25 @@ function bytesOf(data: unknown): Uint8Array | null {
 export function createRelay(deps: RelayDeps): Relay {
   const now = deps.now ?? Date.now
   const onError = deps.onError ?? ((e: unknown) => console.error('[relay]', e))
+  const fanout = deps.fanout ?? createLocalFanout('local')
   const writer = createHouseholdWriter(deps.db, deps.docStore, {
     now,
     onCommitError: (e) => onError(e),
     frozen: createFrozenCheck(deps.db, now),
     ...deps.commit,
+    ...(fanout.shared ? { shared: true } : {}),
   })
-  const hub = createHub()
+  const hub = createHub({
+    fanout,
+    rows: { head: (id) => deps.docStore.head(id), rowsAfter: (id, seq) => deps.docStore.rowsAfter(id, seq) },
+    onRemote(m) {
+      // Another relay moved assignments or changed the current period: act as if it happened here.
+      if (m.kind === 'invalidate' && m.what === 'scope') scopeGeneration++
+      if (m.kind === 'invalidate' && m.what === 'period')
+        registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed')
+      deps.onRemote?.(m)
+    },
+  })
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
   const limits = relayLimits(deps.limits)
@@ -348,11 +365,16 @@ export function createRelay(deps: RelayDeps): Relay {
     },
     scopeChanged() {
       scopeGeneration++
+      fanout.publish({ kind: 'invalidate', what: 'scope' })
     },
-    periodChanged: () => registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed'),
+    periodChanged() {
+      fanout.publish({ kind: 'invalidate', what: 'period' })
+      return registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed')
+    },
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       registry.closeAll(code, 'server shutting down')
+      hub.close()
       await writer.close()
     },
   }

@@ -17,6 +17,11 @@ export interface DocStoreOptions {
   /** …and than the snapshot (COMPACT_BYTES): a small household is not re-encoded every few dozen edits. */
   compactBytes?: number
   now?: () => number
+  /**
+   * Other relays write the same database (REDIS_URL): a resident Y.Doc may lag the committed head, so a diff is
+   * answered from it only when it is known to hold that head.
+   */
+  shared?: boolean
 }
 
 export interface HouseholdMeta {
@@ -82,6 +87,11 @@ export interface DocStore {
   residentCount(): number
   /** The value a server-written item of the household's creation state held (base of conflicts on seeded values). */
   creationValue(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
+  /** Committed rows after `seq` in order (log and archive): what a document or a device at `seq` lacks. */
+  rowsAfter(householdId: string, seq: number): { seq: number; update: Uint8Array }[]
+  /** The committed server_seq a resident Y.Doc is known to contain (set at load, raised by the writer). */
+  docHead(doc: Y.Doc): number | undefined
+  advanceDoc(doc: Y.Doc, seq: number): void
 }
 
 interface StateRow {
@@ -110,6 +120,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const compactBytes = opts.compactBytes ?? COMPACT_BYTES
   const now = opts.now ?? Date.now
   const docs = new Map<string, Y.Doc>() // insertion order = LRU order
+  const docHeads = new WeakMap<Y.Doc, number>()
   const pins = new Map<string, number>()
   const projections = createProjections(db)
   const b1Tables = createB1TableStore(db)
@@ -139,6 +150,10 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectSeqs = db.prepare('SELECT snapshot, snapshot_seq, server_seq FROM doc_state WHERE household_id = ?')
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
+  const selectAfter = db.prepare(
+    `SELECT seq, "update" FROM doc_log WHERE household_id = ? AND seq > ?
+     UNION ALL SELECT seq, "update" FROM doc_log_archive WHERE household_id = ? AND seq > ? ORDER BY seq`,
+  )
   const insertLog = db.prepare(
     `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
@@ -163,11 +178,13 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     return { state, updates }
   }
 
-  function readState(householdId: string): Uint8Array | null {
+  function readStateAt(householdId: string): { bytes: Uint8Array; seq: number } | null {
     const s = stored(householdId)
     if (!s) return null
-    return s.updates.length === 0 ? s.state.snapshot : Y.mergeUpdates([s.state.snapshot, ...s.updates])
+    const bytes = s.updates.length === 0 ? s.state.snapshot : Y.mergeUpdates([s.state.snapshot, ...s.updates])
+    return { bytes, seq: s.state.server_seq }
   }
+  const readState = (householdId: string): Uint8Array | null => readStateAt(householdId)?.bytes ?? null
 
   function touch(householdId: string, doc: Y.Doc): void {
     docs.delete(householdId)
@@ -223,7 +240,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       // A resident doc with no update waiting for its commit (unpinned) holds exactly the stored state: answering from
       // it skips reading and merging snapshot + log (a reconnecting phone's step1 for a household just written).
       const resident = docs.get(householdId)
-      if (resident !== undefined && !pins.has(householdId)) return Y.encodeStateAsUpdate(resident, stateVector)
+      if (
+        resident !== undefined &&
+        !pins.has(householdId) &&
+        (opts.shared !== true || docHeads.get(resident) === (selectHead.get(householdId) as number | undefined))
+      )
+        return Y.encodeStateAsUpdate(resident, stateVector)
       const state = readState(householdId)
       return state === null ? null : Y.diffUpdate(state, stateVector)
     },
@@ -233,11 +255,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         touch(householdId, hit)
         return hit
       }
-      const state = readState(householdId)
+      const state = readStateAt(householdId)
       if (state === null) return null
       // A guid of our own: Y.Doc's default uuidv4 costs 16 crypto calls, measurable at thousands of loads.
       const doc = new Y.Doc({ gc: true, guid: householdId })
-      Y.applyUpdate(doc, state)
+      Y.applyUpdate(doc, state.bytes)
+      docHeads.set(doc, state.seq)
       touch(householdId, doc)
       return doc
     },
@@ -294,6 +317,11 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       })()
     },
     resident: (id) => docs.get(id),
+    rowsAfter: (id, seq) => selectAfter.all(id, seq, id, seq) as { seq: number; update: Uint8Array }[],
+    docHead: (doc) => docHeads.get(doc),
+    advanceDoc(doc, seq) {
+      if ((docHeads.get(doc) ?? 0) < seq) docHeads.set(doc, seq)
+    },
     residentCount: () => docs.size,
     creationValue(householdId, id) {
       const bytes = creationBytes.get(householdId, householdId) as Uint8Array | null | undefined

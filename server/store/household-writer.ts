@@ -26,6 +26,7 @@ import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
 import { readSnapshot, rereadSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
+import { createCatchUp } from './household-catch-up.ts'
 
 export interface Committed {
   serverSeq: number
@@ -66,6 +67,12 @@ export interface HouseholdWriterOptions {
   onSummaryCommitted?(householdIds: readonly string[]): void
   /** Whether the household's record is frozen (its review period is closed): every write is refused, nothing stored. */
   frozen?(householdId: string): boolean
+  /**
+   * Other relays commit to the same database (REDIS_URL): each update is checked against a resident doc brought up to
+   * the committed head, and the commit transaction locks the household's head, applies rows committed elsewhere since,
+   * re-checks for conflicts with them and numbers the entries after that head (household-catch-up.ts).
+   */
+  shared?: boolean
 }
 
 export interface HouseholdWriter {
@@ -150,7 +157,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const b1Tables = createB1TableStore(db)
   const periodStandards = createPeriodStandards(db)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
-  const assigned = new Map<string, { seq: number; committed: Promise<Committed> }>()
+  const assigned = new Map<string, { seq: number; committed: Promise<Committed>; entry: Entry }>()
   /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
   const compactions = new Map<string, Promise<void>>()
   /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
@@ -162,6 +169,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       ? { kind: 'rejected', code: 'sync/period-closed', reason: `the review period of ${householdId} is closed` }
       : null
   const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
+  const shared = opts.shared === true
+  const catchUp = shared ? createCatchUp(db, docStore, projections) : null
+  /** The resident doc of a household, reloaded first when another relay committed since it was loaded (shared only). */
+  const openDoc = (householdId: string): Y.Doc | null =>
+    catchUp !== null && !assigned.has(householdId) ? catchUp.fresh(householdId) : docStore.openDoc(householdId)
 
   /**
    * The summary last committed per resident Y.Doc (set only after its transaction committed, so a rolled-back write is
@@ -185,13 +197,20 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
   const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
+    /** Per household, the roots its entries in this batch write (null: not all known). */
+    const roots = new Map<string, Set<RootName> | null>()
+    // Several relays: number the entries after the locked committed head, taking in what others committed since.
+    const caught = catchUp?.renumber(batch) ?? []
+    for (const id of caught) {
+      roots.set(id, null) // rows of other relays may have written any root: summarise the whole document
+      const doc = docStore.resident(id)
+      if (doc) committedSummary.delete(doc) // the summary row may now hold another relay's values
+    }
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
     const dirty = new Set<string>()
-    /** Per household, the roots its entries in this batch write (null: not all known). */
-    const roots = new Map<string, Set<RootName> | null>()
     for (const e of batch) {
-      if (e.summary) dirty.add(e.row.householdId)
+      if (e.summary || caught.includes(e.row.householdId)) dirty.add(e.row.householdId)
       const had = roots.get(e.row.householdId)
       if (e.roots === null || had === null) roots.set(e.row.householdId, null)
       else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
@@ -247,7 +266,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
       const written: [string, Y.Doc, HouseholdSummary][] = []
-      commitBatch(batch, written)
+      // SQLite shared by processes: take the write lock first, so the head read below is the one the commit writes after.
+      if (shared && (db as { dialect?: string }).dialect !== 'postgres') commitBatch.immediate(batch, written)
+      else commitBatch(batch, written)
+      // The resident docs now hold these committed rows (those of other relays included).
+      for (const e of batch) {
+        const doc = docStore.resident(e.row.householdId)
+        if (doc) docStore.advanceDoc(doc, e.row.seq)
+      }
       for (const [id, doc, summary] of written) {
         committedSummary.set(doc, summary)
         if (opts.onSummaryCommitted) summaryUnreported.add(id)
@@ -380,25 +406,26 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     docStore.pin(householdId)
     const committed = commits.submit(entry).then(
       (): Committed => {
+        const stored = entry.row.seq // renumbered in the commit transaction when other relays committed meanwhile
         docStore.unpin(householdId)
-        if ((committedHead.get(doc) ?? 0) < seq) committedHead.set(doc, seq)
-        if (assigned.get(householdId)?.seq === seq) assigned.delete(householdId)
+        if ((committedHead.get(doc) ?? 0) < stored) committedHead.set(doc, stored)
+        if (assigned.get(householdId)?.entry === entry) assigned.delete(householdId)
         reportSummary(householdId)
-        scheduleCompaction(householdId, seq)
-        return { serverSeq: seq, update, conflicts: entry.recorded }
+        scheduleCompaction(householdId, stored)
+        return { serverSeq: stored, update, conflicts: entry.recorded }
       },
       (e: unknown): never => {
         // Refused with every other waiting update of this household (the latest one's handler runs last): the resident
         // doc holds what was not stored, so it is rebuilt from stored bytes and the next update starts at the stored head.
         docStore.unpin(householdId)
-        if (assigned.get(householdId)?.seq === seq) {
+        if (assigned.get(householdId)?.entry === entry) {
           assigned.delete(householdId)
           docStore.evict(householdId, true)
         }
         throw e
       },
     )
-    assigned.set(householdId, { seq, committed })
+    assigned.set(householdId, { seq, committed, entry })
     return { kind: 'accepted', committed }
   }
 
@@ -408,7 +435,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         return { kind: 'rejected', code: 'sync/overloaded', reason: 'commit queue full; retry later' }
       if (update.length > MAX_UPDATE_BYTES)
         return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
-      const doc = docStore.openDoc(householdId)
+      const doc = openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const closed = frozen(householdId)
@@ -438,7 +465,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       }
     },
     setField(householdId, path, value, by, inTransaction, conflictId) {
-      const doc = docStore.openDoc(householdId)
+      const doc = openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const closed = frozen(householdId)
@@ -493,7 +520,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       return { kind: 'accepted', committed: Promise.resolve({ serverSeq: 1, update, conflicts: [] }) }
     },
     serverEdit(householdId, by, edit, inTransaction) {
-      const doc = docStore.openDoc(householdId)
+      const doc = openDoc(householdId)
       if (doc === null)
         return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
       const closed = frozen(householdId)

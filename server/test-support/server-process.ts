@@ -14,10 +14,14 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts `tsx server/main.ts` on `dataDir` in its own process group and waits until it answers /api/health. */
-export async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
+/** Starts `tsx server/main.ts` on `dataDir` (and `env`) in its own process group; waits until it answers /api/health. */
+export async function startServerProcess(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const p = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: '0' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: '0', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

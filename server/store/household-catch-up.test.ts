@@ -1,0 +1,137 @@
+// Two relays' writers on ONE SQLite file (two connections, as two processes have): the second committer takes in what
+// the first committed, numbers after the committed head and records a same-field concurrent edit as exactly one conflict.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { migrate } from '../db/migrate.ts'
+import { migrations } from '../db/migrations/index.ts'
+import { openDb, type Db } from '../db/open.ts'
+import { DeviceReplica, householdUpdate, PATH } from '../test-support/household-fixture.ts'
+import { createDocStore, type DocStore } from './doc-store.ts'
+import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
+
+interface Relay {
+  db: Db
+  store: DocStore
+  writer: HouseholdWriter
+}
+
+let dir: string
+let a: Relay
+let b: Relay
+const alice = { userId: 'u-alice', deviceId: 'd-alice' }
+const bob = { userId: 'u-bob', deviceId: 'd-bob' }
+
+function relay(file: string): Relay {
+  const db = openDb(file)
+  const store = createDocStore(db, { shared: true })
+  // A long window: the test decides when each relay commits (flush).
+  const writer = createHouseholdWriter(db, store, { shared: true, walSync: false, windowMs: 60_000 })
+  return { db, store, writer }
+}
+
+function accepted(r: SubmitResult): Promise<Committed> {
+  if (r.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(r)}`)
+  return r.committed
+}
+
+function replicaOf(r: Relay, clientId: number): DeviceReplica {
+  const replica = new DeviceReplica(clientId)
+  replica.apply(r.store.readState('h1')!)
+  return replica
+}
+
+const conflictsOf = (db: Db): { path: string; candidates_json: string }[] =>
+  db.prepare(`SELECT path, candidates_json FROM conflicts WHERE household_id = 'h1'`).all() as {
+    path: string
+    candidates_json: string
+  }[]
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rasoat-catch-up-'))
+  const file = join(dir, 'rasoat.db')
+  const seed = openDb(file)
+  migrate(seed, migrations)
+  createDocStore(seed).createHousehold(
+    { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
+    householdUpdate({ id: 'h1', headName: 'Nguyễn Văn Một' }),
+    'seed',
+  )
+  seed.close()
+  a = relay(file)
+  b = relay(file)
+})
+
+afterEach(async () => {
+  for (const r of [a, b]) {
+    await r.writer.close()
+    r.db.close()
+  }
+  rmSync(dir, { recursive: true, force: true })
+})
+
+it('an update checked on relay A before B committed is numbered after B and is one conflict with B (inside the commit)', async () => {
+  const onA = replicaOf(a, 5001)
+  const onB = replicaOf(b, 5002)
+  onA.setAddress('12 Lê Lợi')
+  onB.setAddress('34 Trần Hưng Đạo')
+  // Both relays hold the household resident at seq 1 and accept their device's edit; B commits first.
+  const fromA = accepted(a.writer.submit('h1', onA.take(), alice))
+  const fromB = accepted(b.writer.submit('h1', onB.take(), bob))
+  await b.writer.flush()
+  expect((await fromB).serverSeq).toBe(2)
+  await a.writer.flush()
+  const committedA = await fromA
+  expect(committedA.serverSeq).toBe(3) // never 2 again
+  expect(committedA.conflicts.map((c) => c.path)).toEqual([PATH.address])
+  expect(conflictsOf(a.db)).toHaveLength(1)
+  expect(JSON.parse(conflictsOf(a.db)[0]!.candidates_json)).toHaveLength(2)
+  expect(a.db.prepare(`SELECT seq FROM doc_log WHERE household_id = 'h1' ORDER BY seq`).pluck().all()).toEqual([2, 3])
+  // A's resident doc took in B's row: it equals what is stored, and the summary row shows the kept value.
+  const stored = a.store.readState('h1')!
+  const resident = a.store.resident('h1')!
+  expect(Y.encodeStateVector(resident)).toEqual(Y.encodeStateVectorFromUpdate(stored))
+  const kept = new DeviceReplica()
+  kept.apply(stored)
+  expect(a.db.prepare(`SELECT server_seq FROM households WHERE id = 'h1'`).pluck().get()).toBe(3)
+  expect(committedA.conflicts[0]!.kept).toBe(kept.address())
+})
+
+it('an update arriving on relay A after B committed is checked against B’s row (resident doc reloaded): one conflict', async () => {
+  const onA = replicaOf(a, 5001)
+  const onB = replicaOf(b, 5002)
+  a.store.openDoc('h1') // resident on A at seq 1
+  onB.setAddress('34 Trần Hưng Đạo')
+  const fromB = accepted(b.writer.submit('h1', onB.take(), bob))
+  await b.writer.flush()
+  expect((await fromB).serverSeq).toBe(2)
+  onA.setAddress('12 Lê Lợi') // A's phone never saw B's value
+  const fromA = accepted(a.writer.submit('h1', onA.take(), alice))
+  await a.writer.flush()
+  const committedA = await fromA
+  expect(committedA.serverSeq).toBe(3)
+  expect(committedA.conflicts).toHaveLength(1)
+  expect(conflictsOf(a.db)).toHaveLength(1)
+  // And a phone on A asking for what it lacks gets B's edit, not A's stale resident copy.
+  const fresh = new DeviceReplica()
+  fresh.apply(a.store.diff('h1', new Uint8Array([0]))!)
+  expect(Y.encodeStateVector(fresh.doc)).toEqual(Y.encodeStateVectorFromUpdate(b.store.readState('h1')!))
+})
+
+it('a sequential edit on A after seeing B’s edit is no conflict, and both relays keep numbering the same log', async () => {
+  for (let i = 0; i < 6; i++) {
+    const [writer, author] = i % 2 === 0 ? [b, bob] : [a, alice]
+    const clientId = 6000 + i
+    const replica = replicaOf(writer, clientId)
+    replica.setAddress(`Số ${i}`)
+    const done = accepted(writer.writer.submit('h1', replica.take(), author))
+    await writer.writer.flush()
+    expect((await done).serverSeq).toBe(i + 2)
+  }
+  expect(conflictsOf(a.db)).toHaveLength(0)
+  const last = new DeviceReplica()
+  last.apply(a.store.readState('h1')!)
+  expect(last.address()).toBe('Số 5')
+})
