@@ -70,6 +70,8 @@ export interface Fanout {
   readonly shared: boolean
   publish(m: Outgoing): void
   listen(l: FanoutListener): () => void
+  /** For GET /api/ready: subscribed to the broker now, and caught up from the database since the last (re)subscription. */
+  readiness(): { subscribed: boolean; caughtUp: boolean }
   close(): Promise<void>
 }
 
@@ -80,6 +82,7 @@ export function createLocalFanout(relayId: string): Fanout {
     shared: false,
     publish() {},
     listen: () => () => {},
+    readiness: () => ({ subscribed: true, caughtUp: true }),
     close: async () => {},
   }
 }
