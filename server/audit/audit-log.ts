@@ -97,6 +97,8 @@ const toEntry = (r: Row): AuditEntry => ({
 })
 
 export function createAuditLog(db: Db, now: () => number = Date.now): AuditLog {
+  // Whether search_text holds a word (a plain substring, not a LIKE pattern): each engine has its own function.
+  const contains = db.dialect === 'postgres' ? 'strpos(search_text, ?) > 0' : 'instr(search_text, ?) > 0'
   const insert = db.prepare(
     'INSERT INTO audit_log (at, action, user_id, username, address, target, details_json, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
@@ -122,7 +124,7 @@ export function createAuditLog(db: Db, now: () => number = Date.now): AuditLog {
       const params: (string | number)[] = []
       if (query.q) {
         for (const word of foldForSearch(query.q).split(' ').filter(Boolean)) {
-          where.push('instr(search_text, ?) > 0')
+          where.push(contains)
           params.push(word)
         }
       }

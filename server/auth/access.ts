@@ -33,11 +33,11 @@ export function householdScope(user: User, alias = 'h'): HouseholdScope {
       return { sql: `${alias}.unit_code = ?`, params: [user.unitCode ?? ''], narrow: true }
     case 'enumerator':
       // A household's own assignee overrides its village's enumerators (migration 009). Two index-bound halves (by
-      // assignee, by village; `+` keeps SQLite off the assignee index for the NULL test): an OR of the two made
-      // SQLite walk the whole period.
+      // assignee, by village; `|| ''` keeps SQLite off the assignee index for the NULL test, as a unary + would, and
+      // PostgreSQL reads it too): an OR of the two made SQLite walk the whole period.
       return {
         sql: `${alias}.id IN (SELECT a.id FROM households a WHERE a.assignee_id = ?
-          UNION ALL SELECT v.id FROM households v WHERE v.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?) AND +v.assignee_id IS NULL)`,
+          UNION ALL SELECT v.id FROM households v WHERE v.village_id IN (SELECT village_id FROM assignments WHERE user_id = ?) AND v.assignee_id || '' IS NULL)`,
         params: [user.id, user.id],
         narrow: true,
       }

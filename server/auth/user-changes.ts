@@ -86,7 +86,7 @@ export function updateUser(db: Db, username: string, change: UserChange, now: nu
     const dropped = db
       .prepare(
         `SELECT a.village_id FROM assignments a JOIN villages v ON v.id = a.village_id
-         WHERE a.user_id = ? AND v.unit_code IS NOT ? ORDER BY a.village_id`,
+         WHERE a.user_id = ? AND v.unit_code IS DISTINCT FROM ? ORDER BY a.village_id`,
       )
       .pluck()
       .all(row.id, keepUnit) as string[]
@@ -100,7 +100,7 @@ export function updateUser(db: Db, username: string, change: UserChange, now: nu
       db.prepare('DELETE FROM assignments WHERE user_id = ? AND village_id = ?').run(row.id, v)
     }
     const own = db
-      .prepare('SELECT id FROM households WHERE assignee_id = ? AND unit_code IS NOT ?')
+      .prepare('SELECT id FROM households WHERE assignee_id = ? AND unit_code IS DISTINCT FROM ?')
       .pluck()
       .all(row.id, keepUnit) as string[]
     for (const h of own) {

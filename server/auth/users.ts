@@ -130,7 +130,7 @@ export function listUsers(db: Db, q = ''): UserListing[] {
   const rows = db
     .prepare(
       `SELECT u.id, u.username, u.role, u.unit_code, u.display_name, u.disabled, u.created_at,
-              (SELECT group_concat(a.village_id, ',') FROM assignments a WHERE a.user_id = u.id) AS villages
+              (SELECT string_agg(a.village_id, ',') FROM assignments a WHERE a.user_id = u.id) AS villages
        FROM users u ORDER BY u.username`,
     )
     .all() as (UserRow & { villages: string | null })[]

@@ -78,25 +78,29 @@ export function createB1TableStore(db: Db): B1TableStore {
   const selectOne = db.prepare(`${SELECT} WHERE t.id = ?`)
   const selectCurrent = db.prepare(`${SELECT} WHERE t.standard = ? AND t.area_type = ? AND t.active = 1`)
   const deactivate = db.prepare('UPDATE b1_tables SET active = 0 WHERE id = ?')
+  // The year of a period the database does not hold: its leading digits (SQLite's CAST reads those; PostgreSQL's
+  // refuses anything else, so it is given only the digits).
+  const periodYear =
+    db.dialect === 'postgres' ? `CAST(substring(h.period from '^[0-9]{1,9}') AS INTEGER)` : 'CAST(h.period AS INTEGER)'
   const selectHouseholds = db.prepare(
     `SELECT h.id, h.category, h.deprivation_count AS deprivationCount FROM households h
      LEFT JOIN periods p ON p.id = h.period
-     WHERE (p.standard = ? OR (p.id IS NULL AND CAST(h.period AS INTEGER) BETWEEN ? AND ?)) AND h.id > ?
+     WHERE (p.standard = ? OR (p.id IS NULL AND ${periodYear} BETWEEN ? AND ?)) AND h.id > ?
      ORDER BY h.id LIMIT ?`,
   )
   const updateCategory = db.prepare('UPDATE households SET category = ?, deprivation_count = ? WHERE id = ?')
-  const insert = db.prepare(
-    `INSERT INTO b1_tables (standard, area_type, version, table_json, loaded_by, loaded_at, active)
-     VALUES (?, ?, ?, ?, ?, ?, 1)`,
-  )
+  const insert = db
+    .prepare(
+      `INSERT INTO b1_tables (standard, area_type, version, table_json, loaded_by, loaded_at, active)
+       VALUES (?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+    )
+    .pluck()
 
   return {
     load: db.transaction((table: B1Table, by: string, at: number) => {
       const current = selectCurrent.get(table.standard, table.areaType) as Raw | undefined
       if (current) deactivate.run(current.id)
-      const id = Number(
-        insert.run(table.standard, table.areaType, table.version, JSON.stringify(table), by, at).lastInsertRowid,
-      )
+      const id = Number(insert.get(table.standard, table.areaType, table.version, JSON.stringify(table), by, at))
       return {
         row: toRow(selectOne.get(id) as Raw),
         replaced: current ? { ...toRow(current), active: false } : null,

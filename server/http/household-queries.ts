@@ -51,10 +51,10 @@ export function listHouseholds(
   f: HouseholdFilter,
 ): { households: HouseholdRow[]; nextCursor: string | null } {
   const scope = householdScope(user, 'h')
-  // With a narrow scope or a place filter, the unit/village index is the right one; the unary + stops SQLite
-  // (which has no statistics on a fresh database) from walking the whole period in id order instead.
+  // With a narrow scope or a place filter, the unit/village index is the right one; `|| ''` (a unary + PostgreSQL
+  // would refuse) stops SQLite (which has no statistics on a fresh database) from walking the whole period in id order.
   const narrow = scope.narrow || Boolean(f.village) || Boolean(f.unit)
-  const where: string[] = [scope.sql, narrow ? '+h.period = ?' : 'h.period = ?']
+  const where: string[] = [scope.sql, narrow ? "h.period || '' = ?" : 'h.period = ?']
   const params: unknown[] = [...scope.params, f.period]
   const eq = (col: string, v: string | undefined) => {
     if (v === undefined || v === '') return
@@ -106,13 +106,16 @@ export function fieldHistory(
   opts: { path?: string | undefined; limit: number },
 ): FieldHistoryRow[] {
   const byPath = opts.path ? ' AND f.path = ?' : ''
+  // Writes of one commit in the order they were recorded: field_history is append-only, so PostgreSQL's row position
+  // (ctid) follows insertion as SQLite's rowid does.
+  const recorded = db.dialect === 'postgres' ? 'f.ctid' : 'f.rowid'
   const rows = db
     .prepare(
       `SELECT f.path, f.value_json AS valueJson, f.user_id AS userId, u.username, f.device_id AS deviceId,
               f.received_at AS receivedAt, f.server_seq AS serverSeq
        FROM field_history f LEFT JOIN users u ON u.id = f.user_id
        WHERE f.household_id = ?${byPath}
-       ORDER BY f.server_seq, f.rowid LIMIT ?`,
+       ORDER BY f.server_seq, ${recorded} LIMIT ?`,
     )
     .all(householdId, ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<FieldHistoryRow, 'value'> & {
     valueJson: string

@@ -59,7 +59,7 @@ beforeAll(async () => {
   addPeriod(s.db, '2024', null, 'closed')
   addPeriod(s.db, '2025', '2024', 'closed')
   addPeriod(s.db, '2026', '2025')
-  s.db.prepare("UPDATE periods SET is_current = (id = '2026')").run()
+  s.db.prepare("UPDATE periods SET is_current = CASE WHEN id = '2026' THEN 1 ELSE 0 END").run()
 
   const family: ListPerson[] = [
     head('Trần Văn Bình', 'male', 1970),

@@ -133,12 +133,12 @@ export function createPeriodStore(db: Db): PeriodStore {
   const chain = db.prepare(
     `WITH RECURSIVE
        back(id, step) AS (
-         SELECT ?, 0
+         SELECT CAST(? AS TEXT), 0
          UNION ALL
          SELECT h.previous_id, back.step - 1 FROM households h JOIN back ON h.id = back.id
-         WHERE h.previous_id IS NOT NULL AND back.step > -?),
+         WHERE h.previous_id IS NOT NULL AND back.step > -CAST(? AS INTEGER)),
        fwd(id, step) AS (
-         SELECT ?, 0
+         SELECT CAST(? AS TEXT), 0
          UNION ALL
          SELECT h.id, fwd.step + 1 FROM households h JOIN fwd ON h.previous_id = fwd.id WHERE fwd.step < ?)
      SELECT h.period, h.id, p.standard, h.category, h.status, c.step AS "offset"
@@ -173,8 +173,9 @@ export function createPeriodStore(db: Db): PeriodStore {
       const scope = householdScope(user, 'h')
       return db
         .prepare(
-          `SELECT h.period, COUNT(*) AS households, SUM(h.category = 'poor') AS poor,
-                  SUM(h.category = 'near_poor') AS nearPoor, SUM(h.previous_id IS NOT NULL) AS carried
+          `SELECT h.period, COUNT(*) AS households, SUM(CASE WHEN h.category = 'poor' THEN 1 ELSE 0 END) AS poor,
+                  SUM(CASE WHEN h.category = 'near_poor' THEN 1 ELSE 0 END) AS nearPoor,
+                  SUM(CASE WHEN h.previous_id IS NOT NULL THEN 1 ELSE 0 END) AS carried
            FROM households h WHERE ${scope.sql} AND (h.admission IS NULL OR h.admission <> 'rejected')
            GROUP BY h.period ORDER BY h.period DESC`,
         )

@@ -141,7 +141,7 @@ export function createVillageStore(db: Db): VillageStore {
       const households = db.prepare('UPDATE households SET village_id = ? WHERE village_id = ?').run(into, from).changes
       const assignments = db
         .prepare(
-          'INSERT OR IGNORE INTO assignments (user_id, village_id) SELECT user_id, ? FROM assignments WHERE village_id = ?',
+          'INSERT INTO assignments (user_id, village_id) SELECT user_id, ? FROM assignments WHERE village_id = ? ON CONFLICT DO NOTHING',
         )
         .run(into, from).changes
       db.prepare('DELETE FROM assignments WHERE village_id = ?').run(from)
@@ -159,7 +159,7 @@ export function createVillageStore(db: Db): VillageStore {
         })
       }
       const added = db
-        .prepare('INSERT OR IGNORE INTO assignments (user_id, village_id) VALUES (?, ?)')
+        .prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
         .run(u.id, villageId)
       db.prepare(
         'DELETE FROM released_households WHERE user_id = ? AND household_id IN (SELECT id FROM households WHERE village_id = ? AND assignee_id IS NULL)',

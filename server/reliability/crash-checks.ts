@@ -43,7 +43,7 @@ export function duplicateEffects(db: Db, households: readonly string[]): string[
   groups(
     'field_history',
     `SELECT household_id, path, client_id, clock, COUNT(*) AS n FROM field_history
-     GROUP BY household_id, path, client_id, clock, value_json HAVING n > 1`,
+     GROUP BY household_id, path, client_id, clock, value_json HAVING COUNT(*) > 1`,
   )
   // A conflict's candidates carry the time they were received: the same writes seen again would differ only there.
   const conflicts = new Set<string>()
@@ -63,12 +63,12 @@ export function duplicateEffects(db: Db, households: readonly string[]): string[
   groups(
     'audit',
     `SELECT action, target, details_json, COUNT(*) AS n FROM audit_log
-     WHERE action NOT IN ('login', 'logout') GROUP BY action, target, details_json HAVING n > 1`,
+     WHERE action NOT IN ('login', 'logout') GROUP BY action, target, details_json HAVING COUNT(*) > 1`,
   )
   groups(
     'doc_log',
-    `SELECT household_id, client_ids, hex("update") AS u, COUNT(*) AS n FROM doc_log
-     GROUP BY household_id, client_ids, "update" HAVING n > 1`,
+    `SELECT household_id, client_ids, ${db.dialect === 'postgres' ? `encode("update", 'hex')` : 'hex("update")'} AS u,
+       COUNT(*) AS n FROM doc_log GROUP BY household_id, client_ids, "update" HAVING COUNT(*) > 1`,
   )
   const docs = createDocStore(db)
   for (const id of households) {

@@ -90,20 +90,41 @@ export class RawSocket {
 }
 
 /**
- * A digest of every table, rows in rowid order. `skip` names tables a refused request may legitimately touch (sessions'
- * last use); `households` limits the per-household tables to those ids (a well-behaved client edits others meanwhile).
+ * A digest of every table, rows in rowid order (on PostgreSQL, in the order of all their columns). `skip` names tables
+ * a refused request may legitimately touch (sessions' last use); `households` limits the per-household tables to those
+ * ids (a well-behaved client edits others meanwhile).
  */
 export function dbDigest(db: Db, opts: { skip?: readonly string[]; households?: readonly string[] } = {}): string {
   const hash = createHash('sha256')
+  const pg = db.dialect === 'postgres'
   const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .prepare(
+      pg
+        ? `SELECT table_name AS name FROM information_schema.tables
+           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
     .all() as { name: string }[]
+  const columnsOf = pg
+    ? db.prepare(
+        `SELECT column_name AS name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`,
+      )
+    : null
   for (const { name } of tables) {
     if (opts.skip?.includes(name)) continue
-    const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name)
+    const columns = (
+      (columnsOf ? columnsOf.all(name) : db.prepare(`PRAGMA table_info("${name}")`).all()) as { name: string }[]
+    ).map((c) => c.name)
     const key = name === 'households' ? 'id' : columns.includes('household_id') ? 'household_id' : null
-    const only = opts.households && key ? ` WHERE "${key}" IN (${opts.households.map(() => '?').join(', ')})` : ''
-    const rows = db.prepare(`SELECT * FROM "${name}"${only}`).all(...(only ? (opts.households ?? []) : []))
+    const ids = opts.households ?? []
+    const only =
+      opts.households && key
+        ? ` WHERE ${ids.length === 0 ? '1 = 0' : `"${key}" IN (${ids.map(() => '?').join(', ')})`}`
+        : ''
+    // PostgreSQL keeps no rowid order: every column orders the rows instead.
+    const order = pg ? ` ORDER BY ${columns.map((_, i) => i + 1).join(', ')}` : ''
+    const rows = db.prepare(`SELECT * FROM "${name}"${only}${order}`).all(...(only && ids.length > 0 ? ids : []))
     hash.update(name)
     for (const row of rows)
       hash.update(

@@ -114,7 +114,8 @@ export function halfWritten(s: RunningServer): string[] {
   const rows = s.db
     .prepare(
       `SELECT h.id, h.server_seq AS summary, h.address, d.server_seq AS state,
-              MAX(d.snapshot_seq, COALESCE((SELECT MAX(seq) FROM doc_log l WHERE l.household_id = h.id), 0)) AS logged
+              COALESCE((SELECT MAX(seq) FROM doc_log l WHERE l.household_id = h.id AND l.seq > d.snapshot_seq),
+                d.snapshot_seq) AS logged
          FROM households h JOIN doc_state d ON d.household_id = h.id`,
     )
     .all() as { id: string; summary: number; address: string; state: number; logged: number }[]

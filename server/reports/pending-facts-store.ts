@@ -19,7 +19,12 @@ export function createPendingFactsStore(db: Db): PendingFactsStore {
   const select = db
     .prepare(`SELECT id FROM households WHERE facts_version < ${FACTS_VERSION} AND id > ? ORDER BY id LIMIT ?`)
     .pluck()
-  const exists = db.prepare(`SELECT EXISTS (SELECT 1 FROM households WHERE facts_version < ${FACTS_VERSION})`).pluck()
+  // 1 or 0 on both engines (PostgreSQL's EXISTS alone answers a boolean).
+  const exists = db
+    .prepare(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM households WHERE facts_version < ${FACTS_VERSION}) THEN 1 ELSE 0 END`,
+    )
+    .pluck()
   const update = db.prepare(`UPDATE households SET category = ?, deprivation_count = ?, ${FACT_SET} WHERE id = ?`)
   const mark = db.prepare(`UPDATE households SET facts_version = ${FACTS_VERSION} WHERE id = ?`)
   return {

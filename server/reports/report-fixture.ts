@@ -164,13 +164,16 @@ export function seedReportWorld(s: Pick<RunningServer, 'db' | 'docStore'>, recor
   const { db, docStore } = s
   db.transaction(() => {
     const period = db.prepare(
-      `INSERT OR REPLACE INTO periods (id, standard, reference_date, is_current, status, previous_id, closed_at)
-       VALUES (?, 'ND07_2022_2025', ?, ?, ?, ?, ?)`,
+      `INSERT INTO periods (id, standard, reference_date, is_current, status, previous_id, closed_at)
+       VALUES (?, 'ND07_2022_2025', ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET standard = excluded.standard, reference_date = excluded.reference_date,
+         is_current = excluded.is_current, status = excluded.status, previous_id = excluded.previous_id,
+         opened_at = NULL, closed_at = excluded.closed_at`,
     )
     period.run('2023', '2023-09-01', 0, 'closed', null, Date.UTC(2023, 11, 20))
     period.run('2024', '2024-09-01', 0, 'closed', '2023', Date.UTC(2024, 11, 20))
     period.run('2025', '2025-09-01', 1, 'open', '2024', null)
-    const village = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
+    const village = db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
     village.run('A', '19900', 'Thôn An Dương')
     village.run('B', '19900', 'Thôn Hải Tiến')
     village.run('C', '20014', 'Thôn Châu Sơn')

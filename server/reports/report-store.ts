@@ -102,7 +102,9 @@ export function listGroupsSql(depth: number, scope: Scope): string {
   for (let i = 1; i <= depth; i++)
     joins.push(`LEFT JOIN households p${i} ON p${i}.id = ${i === 1 ? 'h' : `p${i - 1}`}.previous_id`)
   const before = (cat: string): string =>
-    depth < 2 ? '0' : Array.from({ length: depth - 1 }, (_, i) => `p${i + 2}.category IS '${cat}'`).join(' OR ')
+    depth < 2
+      ? '0'
+      : `CASE WHEN ${Array.from({ length: depth - 1 }, (_, i) => `p${i + 2}.category = '${cat}'`).join(' OR ')} THEN 1 ELSE 0 END`
   const bits = Array.from({ length: INDICATOR_BITS }, (_, k) => `SUM((h.deprivation_mask >> ${k}) & 1) AS d${k}`)
   return `SELECT h.unit_code AS unit, h.village_id AS village, h.category AS category,
       ${depth >= 1 ? 'p1.category' : 'NULL'} AS previous, (${before('poor')}) AS poorBefore,
@@ -154,6 +156,8 @@ export function createReportStore(db: Db): ReportStore {
     if (!s) cache.set(key, (s = db.prepare<unknown[]>(sql())))
     return s
   }
+  // SQLite is told the covering index of the counts (no statistics on a fresh database); PostgreSQL has no index hints.
+  const progressIndex = db.dialect === 'postgres' ? '' : 'INDEXED BY households_progress'
   const unitNameStmt = db.prepare('SELECT name FROM units WHERE code = ?').pluck()
   const unitsStmt = db.prepare('SELECT code, name FROM units')
   const villagesStmt = db.prepare('SELECT id, name FROM villages WHERE unit_code = ?')
@@ -177,7 +181,7 @@ export function createReportStore(db: Db): ReportStore {
         `n${scopeKey(scope)}`,
         // Read from the covering index alone, in its order (no sort); the last commit time is one more pass below.
         () => `SELECT h.unit_code AS unit, h.village_id AS village, h.status AS status, h.category AS category,
-            COUNT(*) AS n FROM households h INDEXED BY households_progress WHERE ${where('h', scope)}
+            COUNT(*) AS n FROM households h ${progressIndex} WHERE ${where('h', scope)}
           GROUP BY 1, 2, 3, 4`,
       ).all(...params(period, scope)) as CountRow[]
     },

@@ -87,7 +87,7 @@ export function allocate(villages: SeedVillage[], total: number): number[] {
 }
 
 export function insertVillages(db: Db, villages: SeedVillage[]): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
+  const insert = db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
   db.transaction(() => {
     for (const v of villages) insert.run(v.id, v.unitCode, v.name)
   })()

@@ -84,7 +84,7 @@ export function createAssignmentStore(db: Db): AssignmentStore {
   const setAssignee = db.prepare('UPDATE households SET assignee_id = ? WHERE id = ?')
   const villageHouseholds = db.prepare('SELECT id, assignee_id FROM households WHERE village_id = ?').raw()
   const unassign = db.prepare('DELETE FROM assignments WHERE user_id = ? AND village_id = ?')
-  const assign = db.prepare('INSERT OR IGNORE INTO assignments (user_id, village_id) VALUES (?, ?)')
+  const assign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
   const grant = db.prepare(
     `INSERT INTO released_households (household_id, user_id, released_at) VALUES (?, ?, ?)
      ON CONFLICT (household_id, user_id) DO UPDATE SET released_at = excluded.released_at`,

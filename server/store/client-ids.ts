@@ -23,7 +23,7 @@ export function createClientIdBindings(db: Db): ClientIdBindings {
   const owner = new Map<number, string>()
   const select = db.prepare('SELECT user_id FROM client_ids WHERE client_id = ?').pluck()
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?)',
+    'INSERT INTO client_ids (client_id, user_id, device_id, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   )
 
   function ownerOf(id: number): string | undefined {

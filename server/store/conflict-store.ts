@@ -130,6 +130,14 @@ function fieldPattern(field: string): string {
 }
 
 export function createConflictStore(db: Db): ConflictStore {
+  // A JSON array parameter read as a set of values, and "one of conflict c's candidates is by ?": no common form.
+  const pg = db.dialect === 'postgres'
+  const IN_JSON_ARRAY = pg
+    ? 'IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))'
+    : 'IN (SELECT value FROM json_each(?))'
+  const BY_AUTHOR = pg
+    ? `EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(c.candidates_json AS jsonb)) AS j(value) WHERE j.value ->> 'userId' = ?)`
+    : `EXISTS (SELECT 1 FROM json_each(c.candidates_json) j WHERE json_extract(j.value, '$.userId') = ?)`
   const byId = db.prepare('SELECT * FROM conflicts WHERE id = ?')
   const resolve = db.prepare(
     `UPDATE conflicts SET status = 'resolved', resolved_by = ?, resolution_json = ?, resolved_at = ?, resolution_kind = ?
@@ -139,11 +147,10 @@ export function createConflictStore(db: Db): ConflictStore {
     `UPDATE conflicts SET status = 'dismissed', resolved_by = ?, resolution_json = NULL, resolved_at = ?,
        resolution_kind = 'dismissed' WHERE id = ? AND status = 'open'`,
   )
-  const names = db.prepare('SELECT id, display_name AS name FROM users WHERE id IN (SELECT value FROM json_each(?))')
+  const names = db.prepare(`SELECT id, display_name AS name FROM users WHERE id ${IN_JSON_ARRAY}`)
   const notices = db.prepare(
     `SELECT c.*, u.display_name AS resolver FROM conflicts c LEFT JOIN users u ON u.id = c.resolved_by
-     WHERE c.household_id IN (SELECT value FROM json_each(?)) AND (c.status = 'open' OR c.resolved_at >= ?)
-       AND EXISTS (SELECT 1 FROM json_each(c.candidates_json) j WHERE json_extract(j.value, '$.userId') = ?)
+     WHERE c.household_id ${IN_JSON_ARRAY} AND (c.status = 'open' OR c.resolved_at >= ?) AND ${BY_AUTHOR}
      ORDER BY c.id`,
   )
   return {
@@ -156,8 +163,7 @@ export function createConflictStore(db: Db): ConflictStore {
       }
       if (filter.status) add('status = ?', filter.status)
       if (filter.householdId) add('household_id = ?', filter.householdId)
-      if (filter.householdIds)
-        add('household_id IN (SELECT value FROM json_each(?))', JSON.stringify(filter.householdIds))
+      if (filter.householdIds) add(`household_id ${IN_JSON_ARRAY}`, JSON.stringify(filter.householdIds))
       const sql = `SELECT * FROM conflicts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id LIMIT ?`
       return (db.prepare(sql).all(...params, filter.limit ?? 500) as Row[]).map(toConflict)
     },
@@ -176,11 +182,7 @@ export function createConflictStore(db: Db): ConflictStore {
       else if (f.field !== undefined) add('c.path = ?', f.field)
       if (f.openedBefore !== undefined) add('c.created_at < ?', f.openedBefore)
       if (f.openedAfter !== undefined) add('c.created_at >= ?', f.openedAfter)
-      if (f.author !== undefined)
-        add(
-          `EXISTS (SELECT 1 FROM json_each(c.candidates_json) j WHERE json_extract(j.value, '$.userId') = ?)`,
-          f.author,
-        )
+      if (f.author !== undefined) add(BY_AUTHOR, f.author)
       const from = `FROM conflicts c JOIN households h ON h.id = c.household_id WHERE ${where.join(' AND ')}`
       const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n
       const rows = db

@@ -74,15 +74,18 @@ const toPin = (r: RawPin): PinRow => ({ ...r, flags: r.flags === '' ? [] : (r.fl
 const PIN_COLUMNS = `id, period, unit_code AS unit, village_id AS village, lat, lng, status, category, accuracy_m AS accuracyM,
   last_editor AS editor, flags`
 
-/** Progress counts (parameters: period, unit, village or null twice); both read the covering index households_progress. */
+/**
+ * Progress counts (parameters: period, unit, village or null twice); both read the covering index households_progress.
+ * The CAST gives PostgreSQL the type of a parameter it only sees tested for NULL.
+ */
 export const PROGRESS_BY_VILLAGE_SQL = `SELECT v.id AS village, v.name AS name, h.status AS status, h.category AS category, COUNT(h.status) AS n
      FROM villages v LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
-     WHERE v.unit_code = ? AND (? IS NULL OR v.id = ?) GROUP BY v.id, h.status, h.category ORDER BY v.id`
+     WHERE v.unit_code = ? AND (CAST(? AS TEXT) IS NULL OR v.id = ?) GROUP BY v.id, h.status, h.category ORDER BY v.id`
 export const PROGRESS_BY_ENUMERATOR_SQL = `SELECT u.id AS userId, u.display_name AS name, a.village_id AS village, h.status AS status, h.category AS category, COUNT(h.status) AS n
      FROM villages v JOIN assignments a ON a.village_id = v.id JOIN users u ON u.id = a.user_id AND u.role = 'enumerator'
      LEFT JOIN households h ON h.unit_code = v.unit_code AND h.period = ? AND h.village_id = v.id
-     WHERE v.unit_code = ? AND (? IS NULL OR u.id IN (SELECT user_id FROM assignments WHERE village_id = ?))
-     GROUP BY u.id, a.village_id, h.status, h.category ORDER BY u.id`
+     WHERE v.unit_code = ? AND (CAST(? AS TEXT) IS NULL OR u.id IN (SELECT user_id FROM assignments WHERE village_id = ?))
+     GROUP BY u.id, a.village_id, h.status, h.category ORDER BY u.id, a.village_id`
 
 export interface ConsoleStore {
   /** Every located household of a unit and period. */

@@ -130,9 +130,11 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
      VALUES (?, ?, ?, ?, 1, 1, 0, 0, ?)`,
   )
+  // `WHERE true`: SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE clause.
   const archiveCreation = db.prepare(
-    `INSERT OR IGNORE INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
-     SELECT ?, 1, ?, coalesce((SELECT last_editor FROM households WHERE id = ?), 'server'), 'server', '[]', ?, ?`,
+    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
+     SELECT ?, 1, ?, coalesce((SELECT last_editor FROM households WHERE id = ?), 'server'), 'server', '[]', ?, ? WHERE true
+     ON CONFLICT DO NOTHING`,
   )
   const creationBytes = db
     .prepare(
@@ -158,8 +160,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
   const bumpState = db.prepare(
-    `UPDATE doc_state SET server_seq = max(server_seq, ?), log_bytes = log_bytes + ?, log_rows = log_rows + 1, updated_at = ?
-     WHERE household_id = ?`,
+    `UPDATE doc_state SET server_seq = CASE WHEN server_seq > ? THEN server_seq ELSE ? END, log_bytes = log_bytes + ?,
+       log_rows = log_rows + 1, updated_at = ? WHERE household_id = ?`,
   )
   const moveToArchive = db.prepare(
     `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
@@ -281,7 +283,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       const t = now()
       for (const r of rows) {
         insertLog.run(r.householdId, r.seq, r.update, r.userId, r.deviceId, JSON.stringify(r.clientIds), r.receivedAt)
-        bumpState.run(r.seq, r.update.length, t, r.householdId)
+        bumpState.run(r.seq, r.seq, r.update.length, t, r.householdId)
       }
     },
     needsCompaction(householdId) {

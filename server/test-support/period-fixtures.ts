@@ -38,7 +38,7 @@ export function seedExample(
 ): void {
   const init = exampleInit(name, id, village, period)
   server.db
-    .prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
+    .prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
     .run(village, init.unit, `Thôn ${village}`)
   const doc = HouseholdDoc.create(init, { clientId: SERVER_CLIENT_ID })
   const update = Y.encodeStateAsUpdate(doc.ydoc)

@@ -70,7 +70,7 @@ export async function startRelayServer(
     ...(opts.releaseGrantMs !== undefined ? { releaseGrantMs: opts.releaseGrantMs } : {}),
   })
   const { db, access, docStore, relay } = running
-  const insertVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
+  const insertVillage = db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
 
   return {
     url: running.url,

@@ -15,7 +15,7 @@ export async function seedSyncWorld(
   village = 'vs',
 ): Promise<string> {
   const { db, docStore } = server
-  db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run(
+  db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
     village,
     TEST_UNIT,
     `Thôn ${village}`,
