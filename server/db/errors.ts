@@ -17,3 +17,26 @@ export function isDiskFull(e: unknown): boolean {
   const code = codeOf(e)
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC'
 }
+
+/** Network-level failures of a connection to the database server (Node's socket errors). */
+const UNREACHABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/**
+ * The database cannot be reached now — nothing was stored, a retry later may succeed: the connection was refused,
+ * reset or timed out (pg/ handle: PG_TIMEOUT, PG_CLOSED), PostgreSQL's connection_exception class 08, a server
+ * shutting down or starting (57P01–57P03), or too many connections (53300).
+ */
+export function isDatabaseUnreachable(e: unknown): boolean {
+  const code = codeOf(e)
+  if (code === undefined) return false
+  return (
+    UNREACHABLE.has(code) ||
+    code === 'PG_TIMEOUT' ||
+    code === 'PG_CLOSED' ||
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '53300'
+  )
+}

@@ -1,6 +1,8 @@
 // The catalogue of stable HTTP error codes and the one error type routes throw.
 // app.onError turns every ApiError into { code, message, details } with the status listed here.
 
+import { isDatabaseUnreachable } from '../db/errors.ts'
+
 export const API_ERRORS = {
   'auth/invalid-credentials': 401,
   'auth/unauthenticated': 401,
@@ -50,17 +52,23 @@ export const API_ERRORS = {
   'period/current': 409, // closing the current period (make another current first)
   'period/busy': 409, // a carry-over into this period is running
   'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message)
-  'storage/unavailable': 503, // the data folder refuses writes (disk full, read-only): nothing was stored, retry later
+  'storage/unavailable': 503, // the data folder refuses writes (disk full, read-only) or the database is unreachable: nothing was stored, retry later
   internal: 500,
 } as const
 
 /** Codes the OS and SQLite give when the disk is full or the folder cannot be written. */
 const STORAGE_REFUSALS = ['ENOSPC', 'EDQUOT', 'EROFS', 'SQLITE_FULL', 'SQLITE_READONLY']
 
-/** Whether `err` is the data folder refusing a write (a full disk, a read-only file system), not a defect. */
+/**
+ * Whether `err` is the storage refusing (a full disk, a read-only file system) or the database being unreachable
+ * (PostgreSQL down or cut off), not a defect: nothing was stored, retry later.
+ */
 export function isStorageRefusal(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))
+  return (
+    (typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))) ||
+    isDatabaseUnreachable(err)
+  )
 }
 
 export type ApiErrorCode = keyof typeof API_ERRORS
