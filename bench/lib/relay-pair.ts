@@ -110,6 +110,7 @@ export async function benchRedis(): Promise<BenchRedis> {
   const { default: Redis } = await import('ioredis')
   for (let i = 0; ; i++) {
     const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0 })
+    probe.on('error', () => {}) // not up yet: asked again below
     const ok = await Promise.race([
       probe.connect().then(
         () => true,
