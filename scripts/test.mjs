@@ -91,26 +91,17 @@ if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
   process.exit(1)
 }
 
-// The integration suite again on PostgreSQL: the vitest project of that name (vitest.config.ts) runs the server tests
-// with every database a test opens placed in PostgreSQL. Until the config has one, the pass is announced and skipped.
-// RASOAT_TEST_DATABASE_URL is what moves a test's database to PostgreSQL (server/db/open.ts), so the SQLite and
-// browser passes run without it; the Redis URL stays for the two-relay tests.
-const postgresProject = 'postgres'
-const hasPostgresProject = readFileSync(join(root, 'vitest.config.ts'), 'utf8').includes(`'${postgresProject}'`)
-
-// Unit and integration tests in parallel workers, the PostgreSQL pass, then the browser suite one file at a time (2 cores).
-const { RASOAT_TEST_DATABASE_URL: postgresUrl, ...sqliteEnv } = process.env
+// Unit and integration tests in parallel workers; the server suites again on PostgreSQL (RASOAT_TEST_ENGINE=postgres:
+// every database a test opens becomes a schema of one database per run, SQLite-only tests left out — vitest.config.ts,
+// docs/server.md "PostgreSQL"); then the browser suite one file at a time (2 cores).
+const { RASOAT_TEST_ENGINE: _engine, ...sqliteEnv } = process.env
 const suites = [
   { name: 'unit + integration (SQLite)', args: ['run', '--exclude', 'e2e/**'], env: sqliteEnv },
-  ...(hasPostgresProject
-    ? [
-        {
-          name: 'integration (PostgreSQL)',
-          args: ['run', '--project', postgresProject, '--exclude', 'e2e/**'],
-          env: { ...sqliteEnv, RASOAT_TEST_DATABASE_URL: postgresUrl },
-        },
-      ]
-    : []),
+  {
+    name: 'integration (PostgreSQL)',
+    args: ['run', 'server/'],
+    env: { ...sqliteEnv, RASOAT_TEST_ENGINE: 'postgres' },
+  },
   {
     name: 'end-to-end (headless Chromium)',
     args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism', '--testTimeout=240000'],
@@ -121,8 +112,6 @@ let passed = 0
 let failed = 0
 let skipped = 0
 let exitCode = 0
-if (!hasPostgresProject)
-  console.log(`\n== integration (PostgreSQL): vitest.config.ts has no project '${postgresProject}' yet`)
 for (const [i, suite] of suites.entries()) {
   console.log(`\n== ${suite.name}`)
   const report = join(outDir, `vitest-${i}.json`)
