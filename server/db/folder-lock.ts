@@ -62,11 +62,14 @@ export function lockDataDir(dataDir: string, holder: string, opts: { shared?: bo
 
 /** In EXCLUSIVE locking mode the first read takes a SHARED lock and keeps it until the connection closes. */
 function holdShared(db: Database.Database): void {
-  db.pragma('busy_timeout = 2000') // two relays starting together on a new folder both create the table
-  // A write (even CREATE … IF NOT EXISTS) would wait for the other shared holders' locks: only on a new lock file.
-  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'holder'`).get() === undefined)
-    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, what TEXT NOT NULL, since INTEGER NOT NULL)')
   db.pragma('busy_timeout = 0')
+  // A write (even CREATE … IF NOT EXISTS) would wait for the other shared holders' locks: only on a new lock file,
+  // where two relays starting together may both create the table.
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'holder'`).get() === undefined) {
+    db.pragma('busy_timeout = 2000')
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, what TEXT NOT NULL, since INTEGER NOT NULL)')
+    db.pragma('busy_timeout = 0')
+  }
   db.pragma('locking_mode = EXCLUSIVE')
   db.prepare('SELECT count(*) FROM holder').pluck().get()
 }

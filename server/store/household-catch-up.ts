@@ -32,9 +32,8 @@ export function createCatchUp(
   projections: Pick<ReturnType<typeof createProjections>, 'valueOfItem'>,
 ): CatchUp {
   // PostgreSQL: the row lock serialises committing relays; SQLite: BEGIN IMMEDIATE already holds the only write lock.
-  const postgres = (db as { dialect?: string }).dialect === 'postgres'
   const lockHead = db
-    .prepare(`SELECT server_seq FROM doc_state WHERE household_id = ?${postgres ? ' FOR UPDATE' : ''}`)
+    .prepare(`SELECT server_seq FROM doc_state WHERE household_id = ?${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`)
     .pluck()
 
   /** Conflicts of `entries` (in order) with what is committed now, as if they had arrived after it. */

@@ -267,7 +267,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     commit: (batch) => {
       const written: [string, Y.Doc, HouseholdSummary][] = []
       // SQLite shared by processes: take the write lock first, so the head read below is the one the commit writes after.
-      if (shared && (db as { dialect?: string }).dialect !== 'postgres') commitBatch.immediate(batch, written)
+      if (shared) commitBatch.immediate(batch, written)
       else commitBatch(batch, written)
       // The resident docs now hold these committed rows (those of other relays included).
       for (const e of batch) {
