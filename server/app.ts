@@ -56,7 +56,7 @@ export interface AppDeps {
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
   /** With several relays, the fan-out between them (its subscription state decides /api/ready). */
-  fanout?: { readiness(): FanoutReadiness } | undefined
+  fanout?: { readiness?(): FanoutReadiness } | undefined
   photoQuota?: PhotoQuota | undefined
   /** Test hook run before each photo file write (a full or read-only disk). */
   beforePhotoWrite?: ((file: string) => void) | undefined

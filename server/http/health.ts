@@ -23,7 +23,7 @@ export interface HealthDeps {
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
   /** With several relays: the fan-out's subscription state, for /api/ready. */
-  fanout?: { readiness(): FanoutReadiness } | undefined
+  fanout?: { readiness?(): FanoutReadiness } | undefined
 }
 
 export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {

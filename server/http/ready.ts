@@ -21,7 +21,7 @@ export interface ReadyDeps {
   /** The migrations this code knows; the database must have applied exactly these. */
   migrations: readonly Migration[]
   writer?: { health(): CommitHealth } | undefined
-  fanout?: { readiness(): FanoutReadiness } | undefined
+  fanout?: { readiness?(): FanoutReadiness } | undefined
 }
 
 /** What can be not ready, as named in the 503 body's `notReady`. */
@@ -62,7 +62,7 @@ export function readiness(deps: ReadyDeps): ReadyBody {
   const writer: ReadyBody['writer'] = deps.writer?.health().stalled ? 'stalled' : 'ok'
   if (writer === 'stalled') notReady.push('writer')
   let fanout: ReadyBody['fanout'] = 'local'
-  const f = deps.fanout?.readiness()
+  const f = deps.fanout?.readiness?.()
   if (f) fanout = !f.subscribed ? 'unsubscribed' : !f.caughtUp ? 'catching-up' : 'ok'
   if (fanout === 'unsubscribed' || fanout === 'catching-up') notReady.push('fanout')
   return { ready: notReady.length === 0, database, migrations, writer, fanout, notReady }

@@ -70,8 +70,9 @@ export interface Fanout {
   readonly shared: boolean
   publish(m: Outgoing): void
   listen(l: FanoutListener): () => void
-  /** For GET /api/ready: subscribed to the broker now, and caught up from the database since the last (re)subscription. */
-  readiness(): { subscribed: boolean; caughtUp: boolean }
+  /** For GET /api/ready: subscribed to the broker now, and caught up from the database since the last (re)subscription
+   * (absent: counted as a single relay). */
+  readiness?(): { subscribed: boolean; caughtUp: boolean }
   close(): Promise<void>
 }
 
