@@ -37,9 +37,16 @@ export function openPostgres(url: string, schema?: string, name?: string): Db {
   return db
 }
 
+/**
+ * The suite's PostgreSQL run (vitest.config.ts, RASOAT_TEST_ENGINE=postgres): every database file a test opens is a
+ * schema of the run's database instead. The one place outside config.ts that reads the environment: tests only.
+ */
+function testPostgresUrl(): string | undefined {
+  return process.env.RASOAT_TEST_ENGINE === 'postgres' ? process.env.RASOAT_TEST_DATABASE_URL : undefined
+}
+
 export function openDb(file: string, opts: OpenDbOptions = {}): Db {
-  // The suite's PostgreSQL run: every file a test opens is its own schema of the run's database.
-  const testUrl = process.env.RASOAT_TEST_DATABASE_URL
+  const testUrl = testPostgresUrl()
   if (testUrl) return openPostgres(testUrl, testSchemaOf(file), file)
   if (!opts.readonly) mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file, { readonly: opts.readonly ?? false })

@@ -86,6 +86,23 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
     expect(keys).toEqual(['after', 'outer'])
   })
 
+  it('rolls a nested transaction whose statement failed back to its savepoint; the outer one commits', () => {
+    const put = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
+    db.transaction(() => {
+      put.run('n1', '1')
+      expect(() =>
+        db.transaction(() => {
+          put.run('n2', '2')
+          put.run('a', 'duplicate')
+        })(),
+      ).toThrow(expect.objectContaining({ code: '23505' }))
+      db.transaction(() => {})()
+      put.run('n3', '3')
+    })()
+    const keys = db.prepare("SELECT k FROM kv WHERE k IN ('n1', 'n2', 'n3') ORDER BY k").pluck().all()
+    expect(keys).toEqual(['n1', 'n3'])
+  })
+
   it('rolls back everything when the outer transaction throws, and returns the function’s value when it does not', () => {
     const put = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
     expect(() =>

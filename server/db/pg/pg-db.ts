@@ -63,6 +63,8 @@ export class PgDb implements Db {
   private readonly timeoutMs: number
   private nextId = 1
   private depth = 0
+  /** Transaction control (BEGIN, SAVEPOINT, RELEASE…) the worker runs before the next request. */
+  private readonly pending: string[] = []
   private closedBy: PgError | null = null
 
   constructor(opts: OpenPgOptions) {
@@ -95,10 +97,11 @@ export class PgDb implements Db {
 
   /** Posts one request and blocks until its answer (or the timeout). */
   call(req: Request): Answer {
-    if (this.closedBy) throw this.closedBy
+    if (this.closedBy) throw this.closed()
     const id = this.nextId++
     Atomics.store(this.signal, 0, 0)
-    this.port.postMessage({ ...req, id, inTransaction: this.depth > 0 })
+    const before = this.pending.length > 0 ? this.pending.splice(0) : undefined
+    this.port.postMessage({ ...req, id, before, inTransaction: this.depth > 0 })
     for (;;) {
       if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out') {
         const err = new PgError({
@@ -134,7 +137,7 @@ export class PgDb implements Db {
   prepare<P extends unknown[] | object = unknown[], R = unknown>(
     source: string,
   ): P extends unknown[] ? Statement<P, R> : Statement<[P], R> {
-    if (this.closedBy) throw this.closedBy
+    if (this.closedBy) throw this.closed()
     return new PgStatement(this, source) as unknown as P extends unknown[] ? Statement<P, R> : Statement<[P], R>
   }
 
@@ -148,32 +151,41 @@ export class PgDb implements Db {
     const run = (...args: Parameters<F>): ReturnType<F> => {
       const outer = this.depth === 0
       const savepoint = `sp_${this.depth}`
-      this.call({ op: 'exec', sql: outer ? 'BEGIN' : `SAVEPOINT ${savepoint}` })
+      // Sent with the next request instead of a round trip of its own; not sent at all if nothing follows.
+      const opening = outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`
+      this.pending.push(opening)
       this.depth++
       let result: ReturnType<F>
       try {
         result = fn(...args) as ReturnType<F>
       } catch (e) {
         this.depth--
-        this.rollback(outer, savepoint)
+        this.rollback(outer, savepoint, opening)
         throw e
       }
       this.depth--
-      if (outer) {
-        let tag: string | null | undefined
-        try {
-          tag = this.call({ op: 'exec', sql: 'COMMIT' }).command
-        } catch (e) {
-          this.rollback(true, savepoint)
-          throw e
-        }
-        // PostgreSQL answers COMMIT of a transaction broken by a caught error with ROLLBACK: nothing was kept.
-        if (tag === 'ROLLBACK')
-          throw new PgError({
-            message: 'the transaction was rolled back by an earlier failed statement',
-            code: '25P02',
-          })
-      } else this.call({ op: 'exec', sql: `RELEASE SAVEPOINT ${savepoint}` })
+      if (!outer) {
+        if (this.pending.at(-1) === opening) this.pending.pop()
+        else this.pending.push(`RELEASE SAVEPOINT ${savepoint}`)
+        return result
+      }
+      if (this.pending[0] === 'BEGIN') {
+        this.pending.length = 0 // nothing ran
+        return result
+      }
+      let tag: string | null | undefined
+      try {
+        tag = this.call({ op: 'exec', sql: 'COMMIT' }).command
+      } catch (e) {
+        this.rollback(true, savepoint, opening)
+        throw e
+      }
+      // PostgreSQL answers COMMIT of a transaction broken by a caught error with ROLLBACK: nothing was kept.
+      if (tag === 'ROLLBACK')
+        throw new PgError({
+          message: 'the transaction was rolled back by an earlier failed statement',
+          code: '25P02',
+        })
       return result
     }
     // PostgreSQL has one kind of BEGIN that matters here; SQLite's deferred/immediate/exclusive are the same call.
@@ -185,15 +197,18 @@ export class PgDb implements Db {
     }) as unknown as Transaction<F>
   }
 
-  private rollback(outer: boolean, savepoint: string): void {
-    try {
-      this.call({
-        op: 'exec',
-        sql: outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`,
-      })
-    } catch {
-      // The connection is gone: PostgreSQL rolls back what it had; the next call reconnects.
-    }
+  private rollback(outer: boolean, savepoint: string, opening: string): void {
+    if (outer) {
+      const sent = this.pending[0] !== 'BEGIN'
+      this.pending.length = 0
+      if (!sent) return
+      try {
+        this.call({ op: 'exec', sql: 'ROLLBACK' })
+      } catch {
+        // The connection is gone: PostgreSQL rolls back what it had; the next call reconnects.
+      }
+    } else if (this.pending.at(-1) === opening) this.pending.pop()
+    else this.pending.push(`ROLLBACK TO SAVEPOINT ${savepoint}`, `RELEASE SAVEPOINT ${savepoint}`)
   }
 
   /**
@@ -233,6 +248,15 @@ export class PgDb implements Db {
     }
     this.shutdown(null)
     return this
+  }
+
+  /** A new error for each use of a closed handle (the reason's code and message), so none is shared or mutated. */
+  private closed(): PgError {
+    const why = this.closedBy
+    return new PgError({
+      message: why?.message ?? 'The database connection is not open',
+      code: why?.code ?? 'PG_CLOSED',
+    })
   }
 
   private shutdown(reason: PgError | null): void {

@@ -45,6 +45,7 @@ async function run(req) {
     await connect()
   }
   if (req.op === 'connect') return {}
+  for (const sql of req.before ?? []) await client.query(sql)
   if (req.op === 'exec') {
     const r = await client.query(req.sql)
     const last = Array.isArray(r) ? r[r.length - 1] : r
