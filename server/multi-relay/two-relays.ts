@@ -4,7 +4,6 @@ import type { ChildProcess } from 'node:child_process'
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { openPostgres, testSchemaOf } from '../db/open.ts'
-import { testDatabaseUrl } from '../test-support/postgres.ts'
 import { createSession } from '../auth/sessions.ts'
 import { createUser } from '../auth/users.ts'
 import { openCrashDb, seedCrashWorld, type CrashWorld } from '../reliability/crash-process.ts'
@@ -46,21 +45,28 @@ export interface RelayProcess {
   child: ChildProcess
 }
 
+/** The suite's PostgreSQL run only (RASOAT_TEST_ENGINE=postgres), as openDb decides: the URL alone leaves tests on SQLite. */
+function suitePostgresUrl(): string | undefined {
+  return process.env.RASOAT_TEST_ENGINE === 'postgres' ? process.env.RASOAT_TEST_DATABASE_URL : undefined
+}
+
 /**
- * The database the world was seeded in: with RASOAT_TEST_DATABASE_URL the data folder's file is a PostgreSQL schema
+ * The database the world was seeded in: in the PostgreSQL run the data folder's file is a PostgreSQL schema
  * (db/open.ts), and the relays get it as DATABASE_URL; otherwise they share the folder's SQLite file.
  */
 export function worldDatabaseUrl(dataDir: string): string | undefined {
-  if (!testDatabaseUrl) return undefined
-  const url = new URL(testDatabaseUrl)
+  const suiteUrl = suitePostgresUrl()
+  if (!suiteUrl) return undefined
+  const url = new URL(suiteUrl)
   url.searchParams.set('options', `-c search_path=${testSchemaOf(join(dataDir, 'rasoat.db'))}`)
   return url.toString()
 }
 
 /** Drops the world's PostgreSQL schema (nothing to do on SQLite: the folder is removed). */
 export function dropWorldDatabase(dataDir: string): void {
-  if (!testDatabaseUrl) return
-  const db = openPostgres(testDatabaseUrl)
+  const suiteUrl = suitePostgresUrl()
+  if (!suiteUrl) return
+  const db = openPostgres(suiteUrl)
   try {
     db.exec(`DROP SCHEMA IF EXISTS ${testSchemaOf(join(dataDir, 'rasoat.db'))} CASCADE`)
   } finally {
