@@ -59,7 +59,8 @@ function ensureEngines() {
   }
   for (const line of r.stdout.toString().split('\n')) {
     const at = line.indexOf('=')
-    if (at > 0) process.env[line.slice(0, at)] = line.slice(at + 1)
+    // A URL the caller gave stays; only the missing one comes from the engines started here.
+    if (at > 0) process.env[line.slice(0, at)] ||= line.slice(at + 1)
   }
 }
 
