@@ -2,6 +2,9 @@
 // migrations and commits succeed; 503 naming the part that is not (migrations ahead or behind, writer stalled,
 // database closed, fan-out unsubscribed or catching up), and ready again once it recovers.
 
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb } from '../db/open.ts'
@@ -103,7 +106,8 @@ describe('GET /api/ready', () => {
 
 describe('readiness of the fan-out', () => {
   it('names the fan-out while it is not subscribed or still catching up from the database', () => {
-    const db = openDb(':memory:')
+    const dir = mkdtempSync(join(tmpdir(), 'rasoat-ready-'))
+    const db = openDb(join(dir, 'rasoat.db'))
     db.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
     let state = { subscribed: false, caughtUp: false }
     const deps = { db, migrations: [], fanout: { readiness: () => state } }
@@ -113,5 +117,6 @@ describe('readiness of the fan-out', () => {
     state = { subscribed: true, caughtUp: true }
     expect(readiness(deps)).toMatchObject({ ready: true, fanout: 'ok', notReady: [] })
     db.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 })
