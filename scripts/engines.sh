@@ -95,8 +95,11 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 psql_admin() { su postgres -c "psql -p $pg_port -v ON_ERROR_STOP=1 -qAt -c \"$1\"" >&2; }
+# The role's password and rights are set every time: a role left by an earlier setup may differ.
 if [ "$(su postgres -c "psql -p $pg_port -qAtc \"SELECT 1 FROM pg_roles WHERE rolname = '$test_role'\"")" != 1 ]; then
   psql_admin "CREATE ROLE $test_role LOGIN CREATEDB PASSWORD '$test_password'"
+else
+  psql_admin "ALTER ROLE $test_role LOGIN CREATEDB PASSWORD '$test_password'"
 fi
 if [ "$(su postgres -c "psql -p $pg_port -qAtc \"SELECT 1 FROM pg_database WHERE datname = '$test_role'\"")" != 1 ]; then
   psql_admin "CREATE DATABASE $test_role OWNER $test_role"
