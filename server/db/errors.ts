@@ -18,25 +18,28 @@ export function isDiskFull(e: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC'
 }
 
-/** Network-level failures of a connection to the database server (Node's socket errors). */
-const UNREACHABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+/** PostgreSQL's SQLSTATEs (and the handle's codes) for a database that cannot take the write now: retry later. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PG_TIMEOUT',
+  'PG_CONNECTION_LOST',
+  '53100', // disk_full
+  '53300', // too_many_connections
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '25006', // read_only_sql_transaction (a standby)
+])
 
 /**
- * The database cannot be reached now — nothing was stored, a retry later may succeed: the connection was refused,
- * reset or timed out (pg/ handle: PG_TIMEOUT, PG_CLOSED), PostgreSQL's connection_exception class 08, a server
- * shutting down or starting (57P01–57P03), or too many connections (53300).
+ * The database refuses or cannot take writes for now — PostgreSQL down, unreachable, restarting, read-only or full —
+ * as opposed to a defect; nothing was committed (callers answer storage/unavailable). Class 08: connection exceptions.
  */
-export function isDatabaseUnreachable(e: unknown): boolean {
+export function isDatabaseUnavailable(e: unknown): boolean {
   const code = codeOf(e)
-  if (code === undefined) return false
-  return (
-    UNREACHABLE.has(code) ||
-    code === 'PG_TIMEOUT' ||
-    code === 'PG_CLOSED' ||
-    code.startsWith('08') ||
-    code === '57P01' ||
-    code === '57P02' ||
-    code === '57P03' ||
-    code === '53300'
-  )
+  return code !== undefined && (UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))
 }

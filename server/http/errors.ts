@@ -1,7 +1,7 @@
 // The catalogue of stable HTTP error codes and the one error type routes throw.
 // app.onError turns every ApiError into { code, message, details } with the status listed here.
 
-import { isDatabaseUnreachable } from '../db/errors.ts'
+import { isDatabaseUnavailable } from '../db/errors.ts'
 
 export const API_ERRORS = {
   'auth/invalid-credentials': 401,
@@ -52,7 +52,7 @@ export const API_ERRORS = {
   'period/current': 409, // closing the current period (make another current first)
   'period/busy': 409, // a carry-over into this period is running
   'b1-table/invalid': 422, // a Phiếu B1 point table file with errors (details.errors: path, code, message)
-  'storage/unavailable': 503, // the data folder refuses writes (disk full, read-only) or the database is unreachable: nothing was stored, retry later
+  'storage/unavailable': 503, // the data folder refuses writes (disk full, read-only): nothing was stored, retry later
   internal: 500,
 } as const
 
@@ -60,15 +60,13 @@ export const API_ERRORS = {
 const STORAGE_REFUSALS = ['ENOSPC', 'EDQUOT', 'EROFS', 'SQLITE_FULL', 'SQLITE_READONLY']
 
 /**
- * Whether `err` is the storage refusing (a full disk, a read-only file system) or the database being unreachable
- * (PostgreSQL down or cut off), not a defect: nothing was stored, retry later.
+ * Whether `err` is the data folder refusing a write (a full disk, a read-only file system) or PostgreSQL being
+ * unavailable, not a defect.
  */
 export function isStorageRefusal(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
-  return (
-    (typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))) ||
-    isDatabaseUnreachable(err)
-  )
+  if (isDatabaseUnavailable(err)) return true
+  return typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))
 }
 
 export type ApiErrorCode = keyof typeof API_ERRORS
