@@ -3,6 +3,7 @@
 // only what it lacks, a relay cut off from Redis catches up from the database, and area scope holds across relays.
 import { rmSync } from 'node:fs'
 import * as Y from 'yjs'
+import { Redis } from 'ioredis'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -214,6 +215,70 @@ it('presence on /yjs and the console live map cross relays: awareness from A rea
   expect((await phone.sendUpdate('hc-6', edit.take())).type).toBe('ack')
   expect(await supervisor.pin('hc-6', (p) => p.lat === 16.4712, from)).toMatchObject({ lng: 107.5801 })
   supervisor.close()
+}, 120_000)
+
+it("relay B's subscriber connection killed in Redis (CLIENT KILL): B's devices still receive what A commits right after", async () => {
+  const onA = await device(relayA, world.enumeratorToken, 'phone-a8')
+  const onB = await device(relayB, world.peerToken, 'phone-b8')
+  const admin = new Redis(TEST_REDIS_URL)
+  try {
+    const clients = (await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string
+    const line = clients.split('\n').find((l) => l.includes('name=rasoat:relay-b:sub'))
+    const id = /\bid=(\d+)/.exec(line ?? '')?.[1]
+    expect(id, clients).toBeDefined()
+    const arrived = nextUpdate(onB, 'hc-5')
+    await admin.call('CLIENT', 'KILL', 'ID', id!)
+    const edit = stateOf(onA, 'hc-5')
+    edit.setAddress('Kiệt 12 Chi Lăng')
+    expect((await onA.sendUpdate('hc-5', edit.take())).type).toBe('ack')
+    await arrived // live if B resubscribed in time, else from the database after it did
+    expect(stateOf(onB, 'hc-5').address()).toBe('Kiệt 12 Chi Lăng')
+  } finally {
+    admin.disconnect()
+  }
+}, 120_000)
+
+it('edits fired through both relays at once converge: every ack stored, each household numbered 2, 3, … without a gap', async () => {
+  const onA = await device(relayA, world.enumeratorToken, 'phone-a7')
+  const onB = await device(relayB, world.peerToken, 'phone-b7')
+  const households = ['hc-1', 'hc-2', 'hc-3']
+  const a = new Map(households.map((id) => [id, stateOf(onA, id)]))
+  const b = new Map(households.map((id) => [id, stateOf(onB, id)]))
+  const answers: Promise<SyncMessage>[] = []
+  for (let i = 0; i < 30; i++) {
+    const id = households[i % households.length]!
+    a.get(id)!.setHeadName(`${id}-m0`, `Trần Văn ${i}`)
+    b.get(id)!.setRoofDurable(i % 2 === 0)
+    answers.push(onA.sendUpdate(id, a.get(id)!.take()), onB.sendUpdate(id, b.get(id)!.take()))
+  }
+  expect(new Set((await Promise.all(answers)).map((m) => m.type))).toEqual(new Set(['ack']))
+  const db = openCrashDb(world.dataDir)
+  try {
+    for (const id of households) {
+      const seqs = db
+        .prepare(
+          `SELECT seq FROM doc_log WHERE household_id = ? UNION ALL SELECT seq FROM doc_log_archive WHERE household_id = ? AND seq > 1 ORDER BY seq`,
+        )
+        .pluck()
+        .all(id, id) as number[]
+      const head = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck().get(id) as number
+      expect(seqs, id).toEqual(Array.from({ length: head - 1 }, (_, k) => k + 2))
+    }
+  } finally {
+    db.close()
+  }
+  // Fresh devices on either relay see the same state, holding every edit of both phones.
+  const fresh = await Promise.all([
+    device(relayA, world.adminToken, 'check-a'),
+    device(relayB, world.adminToken, 'check-b'),
+  ])
+  for (const id of households) {
+    const [viaA, viaB] = fresh.map((c) => Y.encodeStateVector(stateOf(c, id).doc))
+    expect(viaA, id).toEqual(viaB)
+    const sv = Y.decodeStateVector(viaA!)
+    for (const r of [a.get(id)!, b.get(id)!])
+      expect(sv.get(r.doc.clientID) ?? 0).toBe(Y.getState(r.doc.store, r.doc.clientID))
+  }
 }, 120_000)
 
 it('kill -9 of relay A loses nothing A acknowledged: the device reconnects to relay B and finds every edit', async () => {

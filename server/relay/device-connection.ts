@@ -182,10 +182,11 @@ export function createDeviceConnection(
     outgoing = []
   }
 
-  function hold(householdId: string): void {
+  /** `head`: the committed seq the device holds or is being sent (fan-out sends it everything after). */
+  function hold(householdId: string, head: number): void {
     if (held.has(householdId)) return
     held.add(householdId)
-    deps.hub.subscribe(householdId, self)
+    deps.hub.subscribe(householdId, self, head)
   }
 
   /** Made on the first household to send (a phone in sync never needs one). */
@@ -275,7 +276,7 @@ export function createDeviceConnection(
       return { kind: 'rejected', code: 'sync/invalid-update', reason: 'a new household must come complete' }
     if (made.kind === 'accepted') {
       scope?.delete(householdId) // in scope from now on
-      hold(householdId) // the device holds everything up to seq 1: its own document
+      hold(householdId, 1) // the device holds everything up to seq 1: its own document
     }
     return made
   }
@@ -315,10 +316,11 @@ export function createDeviceConnection(
     if (doc.kind === 'step1') {
       if (!rate.take('read'))
         return refuse('sync/overloaded', 'too many household reads on this connection; retry with backoff')
-      const diff = deps.docStore.diff(householdId, doc.stateVector)
+      // The head before the diff: a commit landing in between (another relay) is in the diff AND fanned out after.
       const head = deps.docStore.head(householdId)
+      const diff = deps.docStore.diff(householdId, doc.stateVector)
       if (diff === null || head === null) return refuse('sync/not-found', `household ${householdId} does not exist`)
-      hold(householdId)
+      hold(householdId, head)
       answer([docSyncStep2(householdId, diff), { type: 'head', householdId, serverSeq: head }])
       return FRAME_COST + diff.length
     }
@@ -387,7 +389,7 @@ export function createDeviceConnection(
           return (fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0)
         const { reply: answer, inScope } = deps.manifest(user, m.entries, deviceId)
         // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
-        for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id)
+        for (const [id, seq] of m.entries) if (inScope.get(id) === seq) hold(id, seq)
         phase = 'ready'
         send(answer)
         const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))

@@ -40,8 +40,15 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
   const onError = opts.onError ?? ((e: unknown) => console.error('[fanout]', e))
   // No offline queue: a publish while Redis is away fails at once instead of piling up in memory; the relay announces
   // a resync when the connection is back, and the others read what they missed from the database.
-  const pub = new Redis(opts.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
-  const sub = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: null })
+  // Named connections: CLIENT LIST shows which relay each belongs to (rasoat:<relay id>:pub / :sub).
+  const name = (role: string): string => `rasoat:${opts.relayId}:${role}`.replace(/[^\x21-\x7e]/g, '_')
+  const pub = new Redis(opts.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    connectionName: name('pub'),
+  })
+  const sub = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: name('sub') })
   const channel = fanoutChannel(opts.epoch)
   const listeners = new Set<FanoutListener>()
   let closed = false
@@ -62,8 +69,14 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
       }
     }
   })
-  await Promise.all([pub.connect(), sub.connect()])
-  await sub.subscribe(channel)
+  try {
+    await Promise.all([pub.connect(), sub.connect()])
+    await sub.subscribe(channel)
+  } catch (e) {
+    pub.disconnect()
+    sub.disconnect()
+    throw new Error(`REDIS_URL: cannot reach Redis (${e instanceof Error ? e.message : String(e)})`)
+  }
   // After the first connection, every 'ready' is a reconnect: what was published meanwhile never reached us (subscriber)
   // or never left (publisher), so this relay catches up and asks the others to do the same.
   // Readiness: caught up once the resync after the last (re)connection has run (the catch-up reads synchronously).

@@ -14,7 +14,8 @@ export interface Subscriber {
 }
 
 export interface Hub {
-  subscribe(householdId: string, s: Subscriber): void
+  /** `head`: the committed seq `s` holds or is being sent (default: the committed head now). */
+  subscribe(householdId: string, s: Subscriber, head?: number): void
   unsubscribe(householdId: string, s: Subscriber): void
   holders(householdId: string): ReadonlySet<Subscriber>
   publish(householdId: string, update: Uint8Array, serverSeq: number, from: Subscriber | null): void
@@ -107,15 +108,16 @@ export function createHub(opts: HubOptions = {}): Hub {
     resync: () => void catchUp(),
   })
   return {
-    subscribe(householdId, s) {
+    subscribe(householdId, s, head) {
       const h = byHousehold.get(householdId)
-      if (h === undefined) {
-        byHousehold.set(householdId, s)
-        // The subscriber was just sent the household as stored: later commits are what it lacks.
-        const head = rows?.head(householdId)
-        if (head !== undefined && head !== null) delivered.set(householdId, head)
-      } else if (h instanceof Set) h.add(s)
+      if (h === undefined) byHousehold.set(householdId, s)
+      else if (h instanceof Set) h.add(s)
       else if (h !== s) byHousehold.set(householdId, new Set([h, s]))
+      if (rows === undefined) return
+      // Later commits are what the subscriber lacks; holders of one household share the lowest seq (a repeat is harmless).
+      const from = head ?? rows.head(householdId)
+      const last = delivered.get(householdId)
+      if (from !== null && (last === undefined || from < last)) delivered.set(householdId, from)
     },
     unsubscribe(householdId, s) {
       const h = byHousehold.get(householdId)

@@ -19,6 +19,15 @@ export interface ClientIdBindings {
   persist(clientIds: readonly number[], userId: string, deviceId: string, at: number): void
 }
 
+/** Thrown in the commit transaction when another relay bound a client id to another user first (rolls it back). */
+export class ClientIdTakenError extends Error {
+  readonly code = 'sync/client-id-taken'
+  constructor(readonly clientId: number) {
+    super(`client id ${clientId} belongs to another user`)
+    this.name = 'ClientIdTakenError'
+  }
+}
+
 export function createClientIdBindings(db: Db): ClientIdBindings {
   const owner = new Map<number, string>()
   const select = db.prepare('SELECT user_id FROM client_ids WHERE client_id = ?').pluck()
@@ -63,7 +72,14 @@ export function createClientIdBindings(db: Db): ClientIdBindings {
       for (const id of clientIds) if (owner.get(id) === userId && select.get(id) === undefined) owner.delete(id)
     },
     persist(clientIds, userId, deviceId, at) {
-      for (const id of clientIds) insert.run(id, userId, deviceId, at)
+      for (const id of clientIds) {
+        if (insert.run(id, userId, deviceId, at).changes > 0) continue
+        // Bound meanwhile by another relay on the same database: to another user, the update may not be stored.
+        const bound = select.get(id) as string | undefined
+        if (bound === undefined || bound === userId) continue
+        owner.set(id, bound)
+        throw new ClientIdTakenError(id)
+      }
     },
   }
 }

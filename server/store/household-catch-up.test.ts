@@ -135,3 +135,26 @@ it('a sequential edit on A after seeing B’s edit is no conflict, and both rela
   last.apply(a.store.readState('h1')!)
   expect(last.address()).toBe('Số 5')
 })
+
+it('a client id bound to another user by the other relay meanwhile is refused, never stored under the wrong user', async () => {
+  await a.writer.close()
+  a = {
+    ...a,
+    writer: createHouseholdWriter(a.db, a.store, { shared: true, walSync: false, windowMs: 60_000, maxAttempts: 1 }),
+  }
+  const onA = replicaOf(a, 7777)
+  const onB = replicaOf(b, 7777)
+  onA.setAddress('12 Lê Lợi')
+  onB.setAddress('34 Trần Hưng Đạo')
+  const fromA = accepted(a.writer.submit('h1', onA.take(), alice)) // claims 7777 for alice on A
+  const fromB = accepted(b.writer.submit('h1', onB.take(), bob)) // and for bob on B, which commits first
+  await b.writer.flush()
+  await fromB
+  await a.writer.flush().catch(() => {})
+  await expect(fromA).rejects.toMatchObject({ code: 'sync/client-id-taken' })
+  expect(a.db.prepare('SELECT user_id FROM client_ids WHERE client_id = 7777').pluck().get()).toBe(bob.userId)
+  expect(a.db.prepare(`SELECT count(*) FROM doc_log WHERE household_id = 'h1'`).pluck().get()).toBe(1)
+  // Alice's next update under 7777 is refused at once.
+  onA.setAddress('56 Lê Lợi')
+  expect(a.writer.submit('h1', onA.take(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/client-id-taken' })
+})

@@ -162,7 +162,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const compactions = new Map<string, Promise<void>>()
   /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
   const committedHead = new WeakMap<Y.Doc, number>()
-  const headOf = (householdId: string, doc: Y.Doc): number => committedHead.get(doc) ?? docStore.head(householdId) ?? 0
+  const headOf = (householdId: string, doc: Y.Doc): number =>
+    opts.shared === true // rows of other relays are in the doc too: the store knows the seq it holds
+      ? Math.max(committedHead.get(doc) ?? 0, docStore.docHead(doc) ?? 0)
+      : (committedHead.get(doc) ?? docStore.head(householdId) ?? 0)
   const maxPending = opts.maxPending ?? 20_000
   const frozen = (householdId: string): Extract<SubmitResult, { kind: 'rejected' }> | null =>
     opts.frozen?.(householdId) === true
