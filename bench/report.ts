@@ -476,7 +476,8 @@ export function twoRelaySection(r: BenchResults): string {
   const out = [
     "W1's fleet and ramp with each pair's phones on different relays, so every edit is measured on the relay its writer is",
     'not on: relay A commits and acknowledges, publishes through Redis, relay B delivers. CPU is utime+stime of ALL relay',
-    "processes per acknowledged edit (PostgreSQL's and Redis's own CPU are not counted); figures at the highest step",
+    "processes per acknowledged edit (PostgreSQL's and Redis's own CPU are not counted); both relays are pinned to the",
+    "servers' one core, so their latency includes waiting for each other; figures at the highest step",
     `that kept up with p99 ≤ 500 ms. Load ${loadOf(r, 'R2/rasoat') ?? '?'} (${cmd('R2')}; PostgreSQL from \`BENCH_DATABASE_URL\`).`,
     '',
     '| setup | max sustained edits/s | at that rate: acked/s | p99 edit → the other phone, on the other relay (ms) | p99 edit → ack (ms) | CPU µs per acked edit (all relays) |',
