@@ -7,7 +7,7 @@ import type { Corpus } from '../lib/corpus.ts'
 import type { Plan } from '../lib/plan.ts'
 import { benchDatabase, benchRedis, relayPairSystem } from '../lib/relay-pair.ts'
 import { prepareRasoatDb } from '../lib/rasoat-system.ts'
-import { RUN_DIR, SYSTEMS, type Prepared, type SystemAdapter } from '../lib/systems.ts'
+import { docsOf, RUN_DIR, SYSTEMS, type Prepared, type SystemAdapter } from '../lib/systems.ts'
 import { runW1, type W1Params, type W1Result } from './w1.ts'
 
 export type TwoRelayParams = W1Params
@@ -23,11 +23,6 @@ export interface TwoRelayResult {
   postgres: W1Result | null
   /** Why a row has no figures (a relay refused to start, no PostgreSQL given…). */
   skipped: Partial<Record<TwoRelayRow, string>>
-}
-
-function docsOf(corpus: Corpus, plan: Plan): Corpus['docs'] {
-  const want = new Set(plan.stored)
-  return corpus.docs.filter((d) => want.has(d.id))
 }
 
 /** One line saying why: a relay's stderr tail carries a stack; its error line is what the report needs. */
