@@ -5,6 +5,7 @@ import type { W2Params } from './workloads/w2.ts'
 import type { W3Params } from './workloads/w3.ts'
 import type { W4Params } from './workloads/w4.ts'
 import type { W7Params } from './workloads/w7.ts'
+import type { TwoRelayParams } from './workloads/two-relays.ts'
 
 export interface BenchParams {
   corpus: number
@@ -13,6 +14,8 @@ export interface BenchParams {
   w3: W3Params
   w4: W4Params
   w7: W7Params
+  /** R2: W1's fleet and ramp over two relays (three setups, so fewer steps). */
+  r2: TwoRelayParams
   /** Upper bound for one workload on one system, after which it is abandoned and its server killed. */
   workloadTimeoutMs: number
   /**
@@ -47,6 +50,16 @@ export const FULL: BenchParams = {
   w3: { households: 300, concurrentDevices: 50, coldRepeats: 5 },
   w4: { stored: 10_000, loaderDevices: 19, householdsPerLoader: 500, idleConnections: 3000, settleMs: 1500 },
   w7: { pairs: 20, householdsPerPair: 20, hotPerDevice: 5, rate: 400, secondsBeforeKill: 4 },
+  r2: {
+    pairs: 100,
+    householdsPerPair: 50,
+    hotPerDevice: 5,
+    rates: [200, 800, 1600, 3200, 6400],
+    stepSeconds: 5,
+    drainSeconds: 2,
+    p99LimitMs: 500,
+    idleSeconds: 2,
+  },
   workloadTimeoutMs: 240_000,
   loadRetry: { maxLoad: 2, attempts: 3, coolDownMs: 90_000 },
 }
@@ -75,6 +88,16 @@ export const SMOKE: BenchParams = {
   w3: { households: 100, concurrentDevices: 2, coldRepeats: 2 },
   w4: { stored: 600, loaderDevices: 2, householdsPerLoader: 100, idleConnections: 60, settleMs: 450 },
   w7: { pairs: 4, householdsPerPair: 10, hotPerDevice: 2, rate: 100, secondsBeforeKill: 1.5 },
+  r2: {
+    pairs: 6,
+    householdsPerPair: 20,
+    hotPerDevice: 2,
+    rates: [100, 400],
+    stepSeconds: 1.5,
+    drainSeconds: 1,
+    p99LimitMs: 500,
+    idleSeconds: 0.3,
+  },
   workloadTimeoutMs: 60_000,
   loadRetry: { maxLoad: 2, attempts: 1, coolDownMs: 0 }, // smoke figures are never reported: no re-runs
 }

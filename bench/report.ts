@@ -11,6 +11,7 @@ import type { W2Result } from './workloads/w2.ts'
 import type { W3Result } from './workloads/w3.ts'
 import type { W4Result } from './workloads/w4.ts'
 import type { W7Result } from './workloads/w7.ts'
+import type { TwoRelayResult } from './workloads/two-relays.ts'
 import type { ClientBudgets } from './client-budgets.ts'
 import type { ReportBench } from './measure/report.ts'
 import { loadOf, targetRows } from './targets.ts'
@@ -431,6 +432,9 @@ running (\`/proc/<pid>/schedstat\`: other processes on its core); "disk" is bloc
 
 ${w1Table(r)}
 ${detailTables(r)}
+## R2 — two relays on one database and Redis
+
+${twoRelaySection(r)}
 
 ## Client budgets (headless Chromium)
 
@@ -458,6 +462,39 @@ ${reportsSection(r)}
 
 ${mapSection()}
 ${analysis ? `## Analysis\n\n${analysis}\n` : ''}`
+}
+
+/** R2: one row per back end — sustained edits/s, p99 edit → phone on the other relay, CPU of both relays per ack. */
+export function twoRelaySection(r: BenchResults): string {
+  const x = get<TwoRelayResult>(r, 'R2', 'rasoat')
+  if (!x) return r.skipped['R2/rasoat'] ? `Not measured: ${r.skipped['R2/rasoat']}.\n` : 'Not measured in this run.\n'
+  const label = {
+    single: 'one relay, SQLite (same phones, for comparison)',
+    sqlite: 'two relays, one SQLite file',
+    postgres: 'two relays, PostgreSQL',
+  } as const
+  const out = [
+    "W1's fleet and ramp with each pair's phones on different relays, so every edit is measured on the relay its writer is",
+    'not on: relay A commits and acknowledges, publishes through Redis, relay B delivers. CPU is utime+stime of ALL relay',
+    "processes per acknowledged edit (PostgreSQL's and Redis's own CPU are not counted); both relays are pinned to the",
+    "servers' one core, so their latency includes waiting for each other; figures at the highest step",
+    `that kept up with p99 ≤ 500 ms. Load ${loadOf(r, 'R2/rasoat') ?? '?'} (${cmd('R2')}; PostgreSQL from \`BENCH_DATABASE_URL\`).`,
+    '',
+    '| setup | max sustained edits/s | at that rate: acked/s | p99 edit → the other phone, on the other relay (ms) | p99 edit → ack (ms) | CPU µs per acked edit (all relays) |',
+    '|---|---:|---:|---:|---:|---:|',
+  ]
+  for (const row of ['single', 'sqlite', 'postgres'] as const) {
+    const w = x[row]
+    const s = bestStep(w ?? undefined)
+    if (!w || !s) {
+      out.push(`| ${label[row]} | not measured: ${x.skipped[row] ?? 'no step kept up'} | | | | |`)
+      continue
+    }
+    out.push(
+      `| ${label[row]} | ${fmt(w.maxSustainedRate)} | ${fmt(s.ackedPerSecond)} | ${fmt(s.other.p99, 1)} | ${fmt(s.ack.p99, 1)} | ${fmt(s.serverCpuMicrosPerUpdate)} |`,
+    )
+  }
+  return `${out.join('\n')}\n`
 }
 
 export function writeReport(r: BenchResults): void {

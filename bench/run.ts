@@ -1,5 +1,5 @@
 // `npm run bench`: rasoat vs Hocuspocus vs the y-websocket server on loopback, every run bounded in time and size.
-// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|C (comma list), --systems rasoat,hocuspocus,…,
+// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|R2|C (comma list; R2 = two relays), --systems rasoat,hocuspocus,…,
 // --keep (keep the servers' data directories under .tmp/bench/run/ for inspection), --attempts N (re-runs of a row
 // that started at a 1-minute load above 2; default from params).
 
@@ -18,11 +18,12 @@ import { runW3 } from './workloads/w3.ts'
 import { runW4 } from './workloads/w4.ts'
 import { runW5, W5_FULL, W5_SMOKE } from './workloads/w5.ts'
 import { runW7 } from './workloads/w7.ts'
+import { runTwoRelays } from './workloads/two-relays.ts'
 import { runClientBudgets } from './client-budgets.ts'
 import { runReportBench } from './measure/report.ts'
 import { runSeedBench } from './measure/seed.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W7', 'C', 'R', 'SEED'] as const
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W7', 'R2', 'C', 'R', 'SEED'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'rasoat-yjs', 'hocuspocus', 'ywebsocket']
 
@@ -109,6 +110,29 @@ async function main(): Promise<void> {
     )
     for (const w of only) {
       if (w === 'C' || w === 'R' || w === 'SEED') continue
+      if (w === 'R2') {
+        // Two relays: three setups of one system (rasoat), run in one row so they share the load conditions.
+        log('R2/rasoat: two relays on one database and Redis')
+        try {
+          results.workloads['R2/rasoat'] = await runWithLoadRetry(
+            () =>
+              withTimeout(runTwoRelays(corpus, params.r2, log), 3 * params.workloadTimeoutMs, 'R2/rasoat').catch(
+                (e: unknown) => {
+                  killAllServers()
+                  throw e
+                },
+              ),
+            params.loadRetry,
+            log,
+          )
+          delete results.skipped['R2/rasoat']
+        } catch (e) {
+          results.skipped['R2/rasoat'] = `failed: ${e instanceof Error ? e.message : String(e)}`
+          delete results.workloads['R2/rasoat']
+          log(`R2/rasoat: FAILED — ${results.skipped['R2/rasoat']}`)
+        }
+        continue
+      }
       for (const name of systems) {
         const sys = SYSTEMS[name]
         if (sys.workloads && !sys.workloads.includes(w)) continue

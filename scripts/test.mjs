@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite, the lint
-// (ESLint + Prettier check), the typecheck, a client build, then vitest (unit + integration, then e2e) — ending with
-// one summary line.
+// `npm test`: everything a fresh machine needs to run every test — Chromium for the end-to-end suite, PostgreSQL and
+// Redis for the second back end and the relays past one machine, the lint (ESLint + Prettier check), the typecheck,
+// a client build, then vitest (unit + integration on SQLite, integration on PostgreSQL, e2e) — ending with one summary line.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -33,11 +33,43 @@ function ensureChromium() {
   }
 }
 
+// PostgreSQL and Redis: given by the environment, or (as root) installed and started by scripts/engines.sh, which
+// .ci/run uses too; what it started is stopped when the tests end.
+function ensureEngines() {
+  if (process.env.RASOAT_TEST_DATABASE_URL && process.env.RASOAT_TEST_REDIS_URL) return
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot) {
+    console.error(
+      'PostgreSQL and Redis are needed: set RASOAT_TEST_DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB (a role that may create databases) and RASOAT_TEST_REDIS_URL=redis://HOST:PORT (README "Tests on PostgreSQL and Redis"), or run npm test as root to set them up, then npm test again.',
+    )
+    process.exit(1)
+  }
+  console.log('Starting PostgreSQL and Redis for the tests (installed with apt-get when missing)…')
+  const state = join(outDir, 'engines.state')
+  const script = join(root, 'scripts', 'engines.sh')
+  const r = spawnSync('bash', [script, 'start', state], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  process.on('exit', () => {
+    spawnSync('bash', [script, 'stop', state], { cwd: root, stdio: 'inherit' })
+  })
+  // Ctrl-C or a CI timeout: leave through 'exit', so the engines started here stop too.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130))
+  if (r.status !== 0) {
+    console.error('PostgreSQL or Redis could not be set up; see the lines above, fix, and run npm test again.')
+    process.exit(1)
+  }
+  for (const line of r.stdout.toString().split('\n')) {
+    const at = line.indexOf('=')
+    // A URL the caller gave stays; only the missing one comes from the engines started here.
+    if (at > 0) process.env[line.slice(0, at)] ||= line.slice(at + 1)
+  }
+}
+
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 const outDir = join(root, '.tmp')
 mkdirSync(outDir, { recursive: true })
 
 ensureChromium()
+ensureEngines()
 
 console.log('\n== lint (ESLint + Prettier check)')
 if (run('npm', ['run', '--silent', 'lint']) !== 0) {
@@ -60,12 +92,21 @@ if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
   process.exit(1)
 }
 
-// Unit and integration tests in parallel workers, then the browser suite one file at a time (2 cores).
+// Unit and integration tests in parallel workers; the server suites again on PostgreSQL (RASOAT_TEST_ENGINE=postgres:
+// every database a test opens becomes a schema of one database per run, SQLite-only tests left out — vitest.config.ts,
+// docs/server.md "PostgreSQL"); then the browser suite one file at a time (2 cores).
+const { RASOAT_TEST_ENGINE: _engine, ...sqliteEnv } = process.env
 const suites = [
-  { name: 'unit + integration', args: ['run', '--exclude', 'e2e/**'] },
+  { name: 'unit + integration (SQLite)', args: ['run', '--exclude', 'e2e/**'], env: sqliteEnv },
+  {
+    name: 'integration (PostgreSQL)',
+    args: ['run', 'server/'],
+    env: { ...sqliteEnv, RASOAT_TEST_ENGINE: 'postgres' },
+  },
   {
     name: 'end-to-end (headless Chromium)',
     args: ['run', 'e2e/', '--maxWorkers=1', '--no-file-parallelism', '--testTimeout=240000'],
+    env: sqliteEnv,
   },
 ]
 let passed = 0
@@ -77,12 +118,11 @@ for (const [i, suite] of suites.entries()) {
   const report = join(outDir, `vitest-${i}.json`)
   // A report left by an earlier run would be read as this run's result if vitest died before writing one.
   rmSync(report, { force: true })
-  const status = run(bin('vitest'), [
-    ...suite.args,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-  ])
+  const status = run(
+    bin('vitest'),
+    [...suite.args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { env: suite.env },
+  )
   if (status !== 0) exitCode = status
   if (!existsSync(report)) {
     failed += 1

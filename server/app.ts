@@ -15,6 +15,7 @@ import { clientFileRoutes, isServerPath } from './http/client-files.ts'
 import { identify, type AppEnv } from './http/context.ts'
 import { ApiError, isStorageRefusal } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
+import type { FanoutReadiness } from './http/ready.ts'
 import { securityHeaders } from './http/security.ts'
 import { sessionRoutes } from './http/session-routes.ts'
 import { assignmentRoutes } from './http/assignment-routes.ts'
@@ -54,6 +55,8 @@ export interface AppDeps {
   /** The data folder (health checks its free space) and the free bytes below which it counts as full. */
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
+  /** With several relays, the fan-out between them (its subscription state decides /api/ready). */
+  fanout?: { readiness?(): FanoutReadiness } | undefined
   photoQuota?: PhotoQuota | undefined
   /** Test hook run before each photo file write (a full or read-only disk). */
   beforePhotoWrite?: ((file: string) => void) | undefined
@@ -141,6 +144,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     writer: deps.relay?.writer,
     dataDir: deps.dataDir,
     minFreeBytes: deps.minFreeBytes,
+    fanout: deps.fanout,
   })
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter({ now })
   sessionRoutes(app, {

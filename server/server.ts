@@ -237,6 +237,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
     tileUrl: opts.tileUrl,
     secureCookies: opts.tls !== undefined || opts.trustProxy === true,
     trustProxy: opts.trustProxy ?? false,
+    ...(fanout.shared ? { fanout } : {}),
     now,
   })
 

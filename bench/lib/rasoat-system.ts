@@ -1,6 +1,7 @@
 // rasoat under test: a DATA_DIR seeded for a plan through the server's own modules (migrations, reference data,
 // doc store createHousehold), one village per plan group, one enumerator + session token per simulated phone.
 
+import type { Db } from '../../server/db/open.ts'
 import type { Plan } from './plan.ts'
 import { RasoatDevice } from '../clients/rasoat.ts'
 
@@ -14,22 +15,35 @@ export async function prepareRasoat(
   plan: Plan,
 ): Promise<Map<string, string>> {
   const { openDb } = await import('../../server/db/open.ts')
+  const { databaseFile } = await import('../../server/server.ts')
+  const db = openDb(databaseFile(dir))
+  try {
+    return await prepareRasoatDb(db, docs, plan)
+  } finally {
+    db.close()
+  }
+}
+
+/** Seeds an open database of either engine (the two-relay row seeds PostgreSQL this way); the caller closes it. */
+export async function prepareRasoatDb(
+  db: Db,
+  docs: { id: string; state: Uint8Array }[],
+  plan: Plan,
+): Promise<Map<string, string>> {
   const { migrate } = await import('../../server/db/migrate.ts')
   const { migrations } = await import('../../server/db/migrations/index.ts')
   const { currentPeriod, ensureReferenceData } = await import('../../server/db/reference-data.ts')
   const { createDocStore } = await import('../../server/store/doc-store.ts')
   const { createSession } = await import('../../server/auth/sessions.ts')
-  const { databaseFile } = await import('../../server/server.ts')
-  const db = openDb(databaseFile(dir))
   migrate(db, migrations)
   ensureReferenceData(db)
   const period = currentPeriod(db)
   const store = createDocStore(db)
-  const insVillage = db.prepare('INSERT OR IGNORE INTO villages (id, unit_code, name) VALUES (?, ?, ?)')
+  const insVillage = db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
   const insUser = db.prepare(
     "INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled) VALUES (?, ?, 'bench-no-login', ?, ?, ?, ?, 0)",
   )
-  const insAssign = db.prepare('INSERT OR IGNORE INTO assignments (user_id, village_id) VALUES (?, ?)')
+  const insAssign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
   const villageOf = new Map<string, string>()
   plan.groups.forEach((g, i) => {
     for (const h of g.households) villageOf.set(h, `${BENCH_UNIT}-b${i}`)
@@ -55,8 +69,7 @@ export async function prepareRasoat(
       }
     })
   })()
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  db.close()
+  if (db.dialect === 'sqlite') db.pragma('wal_checkpoint(TRUNCATE)')
   return tokens
 }
 

@@ -47,7 +47,7 @@ function freshDir(tag: string): string {
   return dir
 }
 
-function docsOf(corpus: Corpus, plan: Plan): Corpus['docs'] {
+export function docsOf(corpus: Corpus, plan: Plan): Corpus['docs'] {
   const want = new Set(plan.stored)
   return corpus.docs.filter((d) => want.has(d.id))
 }

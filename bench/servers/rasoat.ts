@@ -7,8 +7,13 @@ const dataDir = process.env.DATA_DIR
 if (!dataDir) throw new Error('DATA_DIR is required')
 // RELAY_MAX_CONNECTIONS_PER_USER as in production config: raised for /yjs phones, which open a socket per household.
 const perUser = Number(process.env.RELAY_MAX_CONNECTIONS_PER_USER)
+// The two-relay row (R2): DATABASE_URL (PostgreSQL instead of DATA_DIR's SQLite file), REDIS_URL and RELAY_ID.
+const env = (name: string): string | undefined => process.env[name] || undefined
 const server = await startServer({
   dataDir,
+  databaseUrl: env('DATABASE_URL'),
+  redisUrl: env('REDIS_URL'),
+  relayId: env('RELAY_ID'),
   port: 0,
   host: '127.0.0.1',
   seedDemo: false,

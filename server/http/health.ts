@@ -1,12 +1,15 @@
 // GET /api/health: liveness for load balancers and the phone's "is the server reachable" check. No auth.
 // 503 with a reason when the database does not answer, commits are failing (writer stalled) or the disk is full.
+// Registers GET /api/ready beside it (ready.ts): the load balancer's question, "send devices to this relay?".
 
 import { statfsSync } from 'node:fs'
 import type { Hono } from 'hono'
 import { isDiskFull } from '../db/errors.ts'
+import { migrations } from '../db/migrations/index.ts'
 import type { Db } from '../db/open.ts'
 import type { CommitHealth } from '../store/group-commit.ts'
 import type { AppEnv } from './context.ts'
+import { readyRoutes, type FanoutReadiness } from './ready.ts'
 
 /** Free space below which the data folder counts as full (a commit of a large batch needs room for WAL pages). */
 export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024
@@ -19,11 +22,14 @@ export interface HealthDeps {
   /** The data folder whose file system is checked for free space. */
   dataDir?: string | undefined
   minFreeBytes?: number | undefined
+  /** With several relays: the fan-out's subscription state, for /api/ready. */
+  fanout?: { readiness?(): FanoutReadiness } | undefined
 }
 
 export function healthRoutes(app: Hono<AppEnv>, deps: HealthDeps): void {
   const ping = deps.db.prepare('SELECT 1 AS one')
   const minFree = deps.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES
+  readyRoutes(app, { db: deps.db, migrations, writer: deps.writer, fanout: deps.fanout })
   app.get('/api/health', (c) => {
     const reasons: string[] = []
     let db: 'ok' | 'error' = 'ok'

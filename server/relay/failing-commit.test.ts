@@ -102,9 +102,9 @@ describe('failing commits', () => {
     // What a second server on the same folder used to do: take the household's next seq with its own row.
     s.db
       .prepare(
-        `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, x'00', 'x', 'x', '[]', 0)`,
+        `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, ?, 'x', 'x', '[]', 0)`,
       )
-      .run()
+      .run(Buffer.from([0]))
     const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-u' })
     await phone.hello()
     await phone.manifest([])

@@ -79,8 +79,13 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
   }
   // After the first connection, every 'ready' is a reconnect: what was published meanwhile never reached us (subscriber)
   // or never left (publisher), so this relay catches up and asks the others to do the same.
+  // Readiness: caught up once the resync after the last (re)connection has run (the catch-up reads synchronously).
+  let caughtUp = true
+  for (const event of ['close', 'reconnecting', 'end']) sub.on(event, () => (caughtUp = false))
   sub.on('ready', () => {
-    if (!closed) resync()
+    if (closed) return
+    resync()
+    caughtUp = true
   })
   pub.on('ready', () => {
     if (!closed) publish({ kind: 'resync' })
@@ -99,6 +104,7 @@ export async function createRedisFanout(opts: RedisFanoutOptions): Promise<Fanou
       listeners.add(l)
       return () => void listeners.delete(l)
     },
+    readiness: () => ({ subscribed: !closed && sub.status === 'ready', caughtUp: !closed && caughtUp }),
     async close() {
       closed = true
       listeners.clear()

@@ -70,6 +70,9 @@ export interface Fanout {
   readonly shared: boolean
   publish(m: Outgoing): void
   listen(l: FanoutListener): () => void
+  /** For GET /api/ready: subscribed to the broker now, and caught up from the database since the last (re)subscription
+   * (absent: counted as a single relay). */
+  readiness?(): { subscribed: boolean; caughtUp: boolean }
   close(): Promise<void>
 }
 
@@ -80,6 +83,7 @@ export function createLocalFanout(relayId: string): Fanout {
     shared: false,
     publish() {},
     listen: () => () => {},
+    readiness: () => ({ subscribed: true, caughtUp: true }),
     close: async () => {},
   }
 }

@@ -1,7 +1,6 @@
 // The access matrix: every role × every HTTP route × every place, generated from the declared policy
 // (access-policy.ts) and sent as real requests to the real server; a refused write must leave the database unchanged,
 // and a route the app registers that the policy does not name fails until someone declares who may call it.
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_POLICY, MIDDLEWARE_PATTERNS, type Grant, type RoutePolicy } from './access-policy.ts'
 import {
@@ -14,6 +13,7 @@ import {
   type Place,
   type Subject,
 } from './access-world.ts'
+import { dbDigest } from './fuzz-support.ts'
 import { report, seed } from './long-run.ts'
 import { startTestServer, type TestServer } from '../test-support/server.ts'
 
@@ -37,14 +37,7 @@ function expectAllowed(route: RoutePolicy, subject: Subject, place: Place | null
 }
 
 /** Every table but the sessions themselves (each case signs in afresh), as one hash. */
-function digest(): string {
-  const h = createHash('sha256')
-  const tables = s.db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions') ORDER BY name`)
-    .all() as { name: string }[]
-  for (const { name } of tables) h.update(name).update(JSON.stringify(s.db.prepare(`SELECT * FROM "${name}"`).all()))
-  return h.digest('hex')
-}
+const digest = (): string => dbDigest(s.db, { skip: ['sessions'] })
 
 /** Bodies that pass validation, so the answer is about who asks, not what they sent. */
 const VALID_BODY: Record<string, unknown> = {

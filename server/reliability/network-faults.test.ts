@@ -187,7 +187,7 @@ it(
     const db = server.db
     const doubled = db
       .prepare(
-        'SELECT client_id, clock, path, COUNT(*) AS n FROM field_history GROUP BY client_id, clock, path HAVING n > 1',
+        'SELECT client_id, clock, path, COUNT(*) AS n FROM field_history GROUP BY client_id, clock, path HAVING COUNT(*) > 1',
       )
       .all()
     expect(doubled).toEqual([])
@@ -204,7 +204,7 @@ it(
     expect(historyRows).toBe(moves)
     const conflictsTwice = db
       .prepare(
-        'SELECT household_id, path, candidates_json, COUNT(*) AS n FROM conflicts GROUP BY household_id, path, candidates_json HAVING n > 1',
+        'SELECT household_id, path, candidates_json, COUNT(*) AS n FROM conflicts GROUP BY household_id, path, candidates_json HAVING COUNT(*) > 1',
       )
       .all()
     expect(conflictsTwice).toEqual([])

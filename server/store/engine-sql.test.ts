@@ -1,0 +1,123 @@
+// Store statements whose meaning differs between SQLite and PostgreSQL unless written for both: upserts, the head of a
+// household's log, new row ids, JSON array parameters, typed NULL tests. Runs on the suite's engine (RASOAT_TEST_ENGINE).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrate } from '../db/migrate.ts'
+import { migrations } from '../db/migrations/index.ts'
+import { openDb, type Db } from '../db/open.ts'
+import { householdUpdate } from '../test-support/household-fixture.ts'
+import { createAssignmentStore } from './assignment-store.ts'
+import { createClientIdBindings } from './client-ids.ts'
+import { createConflictStore } from './conflict-store.ts'
+import { createConsoleStore } from './console-store.ts'
+import { createDocStore } from './doc-store.ts'
+import { createProjections } from './projections.ts'
+
+let dir: string
+let db: Db
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rasoat-engine-sql-'))
+  db = openDb(join(dir, 'test.db'))
+  migrate(db, migrations)
+  db.exec(`
+    INSERT INTO units (code, name, kind, area_type) VALUES ('19900', 'Thuận An', 'phuong', 'urban');
+    INSERT INTO villages (id, unit_code, name) VALUES ('v1', '19900', 'Thôn 1'), ('v2', '19900', 'Thôn 2');
+    INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at)
+      VALUES ('u-lan', 'lan', 'x', 'enumerator', '19900', 'Lan', 0), ('u-mai', 'mai', 'x', 'enumerator', '19900', 'Mai', 0);
+  `)
+  const docs = createDocStore(db)
+  db.transaction(() => {
+    for (const [id, village] of [
+      ['h1', 'v1'],
+      ['h2', 'v2'],
+    ] as const)
+      docs.createHousehold(
+        { id, period: '2025', unitCode: '19900', villageId: village },
+        householdUpdate({ id, headName: `Chủ hộ ${id}`, village }),
+        'seed',
+      )
+  })()
+})
+
+afterEach(() => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const logRow = (seq: number) => ({
+  householdId: 'h1',
+  seq,
+  update: new Uint8Array([0, 0]),
+  userId: 'u-lan',
+  deviceId: 'phone',
+  clientIds: [],
+  receivedAt: 0,
+})
+
+describe('statements that mean the same on SQLite and PostgreSQL', () => {
+  it("doc store: a log row below the head never moves the household's server_seq back", () => {
+    const docs = createDocStore(db)
+    db.transaction(() => docs.appendLog([logRow(3), logRow(2)]))()
+    expect(docs.head('h1')).toBe(3)
+    db.transaction(() => docs.appendLog([logRow(4)]))()
+    expect(docs.head('h1')).toBe(4)
+  })
+
+  it('client ids: a second binding of a persisted id is ignored, the first owner stays', () => {
+    createClientIdBindings(db).persist([70_001], 'u-lan', 'phone-a', 1)
+    expect(() => createClientIdBindings(db).persist([70_001], 'u-mai', 'phone-b', 2)).not.toThrow()
+    expect(createClientIdBindings(db).refused([70_001], 'u-mai')).toBe(70_001)
+    expect(createClientIdBindings(db).refused([70_001], 'u-lan')).toBeNull()
+  })
+
+  it('conflicts: new ids come back from the INSERT, and the JSON array parameters and author filter find them', () => {
+    const projections = createProjections(db)
+    const side = (clientId: number, value: string) => ({ clientId, clock: 1, value })
+    const record = (household: string, path: string, by: string) =>
+      projections.recordConflict(
+        household,
+        { path, base: null, current: side(1, 'a'), incoming: side(2, 'b') },
+        'b',
+        { userId: by, deviceId: 'phone' },
+        10,
+      )
+    const first = record('h1', 'address', 'u-lan')
+    const second = record('h2', 'address', 'u-mai')
+    expect(second.id).toBeGreaterThan(first.id)
+    const conflicts = createConflictStore(db)
+    expect(conflicts.get(second.id)?.householdId).toBe('h2')
+    const page = conflicts.page({ scope: { sql: '1 = 1', params: [] }, author: 'u-mai', limit: 10, offset: 0 })
+    expect(page).toMatchObject({ total: 1, conflicts: [{ id: second.id, headName: 'Chủ hộ h2' }] })
+    expect(conflicts.list({ householdIds: ['h1', 'nowhere'] }).map((c) => c.id)).toEqual([first.id])
+    expect(conflicts.noticesFor('u-lan', ['h1', 'h2'], 0).map((c) => c.id)).toEqual([first.id])
+    expect([...conflicts.displayNames(['u-mai', 'u-lan', 'u-mai'])].sort()).toEqual([
+      ['u-lan', 'Lan'],
+      ['u-mai', 'Mai'],
+    ])
+  })
+
+  it('assignments: giving a village to an enumerator who already has it changes nothing and is no error', () => {
+    const assignments = createAssignmentStore(db)
+    assignments.move({ households: [], villages: ['v1'], from: null, to: 'u-lan' }, 1)
+    assignments.move({ households: [], villages: ['v1'], from: 'u-lan', to: 'u-lan' }, 2)
+    assignments.move({ households: [], villages: ['v1'], from: 'u-mai', to: 'u-lan' }, 3)
+    expect(assignments.villageEnumerators('v1')).toEqual(['u-lan'])
+  })
+
+  it('console: progress without a village (a NULL parameter) counts every village; enumerators list villages in order', () => {
+    const assignments = createAssignmentStore(db)
+    for (const v of ['v2', 'v1']) assignments.move({ households: [], villages: [v], from: null, to: 'u-lan' }, 1)
+    const console = createConsoleStore(db)
+    expect(console.villageProgress('2025', '19900').map((v) => [v.village, v.counts.assigned])).toEqual([
+      ['v1', 1],
+      ['v2', 1],
+    ])
+    expect(console.villageProgress('2025', '19900', 'v2').map((v) => v.village)).toEqual(['v2'])
+    expect(console.enumeratorProgress('2025', '19900')).toMatchObject([
+      { userId: 'u-lan', villages: ['v1', 'v2'], counts: { assigned: 2 } },
+    ])
+  })
+})
