@@ -18,7 +18,7 @@ it('reads DATABASE_URL and refuses one that is not postgres://', () => {
   expect(() => readConfig({ DATABASE_URL: 'mysql://db/rasoat' })).toThrow('DATABASE_URL must be a postgres:// URL')
 })
 
-describe.runIf(testDatabaseUrl)('startServer on PostgreSQL', () => {
+describe('startServer on PostgreSQL', () => {
   const dirs: string[] = []
   const servers: RunningServer[] = []
   let pg: PgSchema | undefined

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freshPgSchema, testDatabaseUrl, type PgSchema } from '../test-support/postgres.ts'
+import { freshPgSchema, type PgSchema } from '../test-support/postgres.ts'
 import { appliedMigrations, migrate } from './migrate.ts'
 import { migrations } from './migrations/index.ts'
 import { withDialect, type Db } from './open.ts'
@@ -87,7 +87,7 @@ function postgresSchema(db: Db): Schema {
   return schema
 }
 
-describe.runIf(testDatabaseUrl)('migrations in both dialects', () => {
+describe('migrations in both dialects', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rasoat-dialects-'))
   let pg: PgSchema | undefined
   const opened: Db[] = []

@@ -10,11 +10,11 @@ import { createSession } from '../auth/sessions.ts'
 import { createUser } from '../auth/users.ts'
 import { SyncClient } from '../relay/test-client.ts'
 import { startServer, type RunningServer } from '../server.ts'
-import { freshPgSchema, testDatabaseUrl, type PgSchema } from '../test-support/postgres.ts'
+import { freshPgSchema, type PgSchema } from '../test-support/postgres.ts'
 import { replicaFrom, seedSyncWorld } from '../test-support/sync-world.ts'
 import { startTcpProxy, throughProxy, type TcpProxy } from '../test-support/tcp-proxy.ts'
 
-describe.runIf(testDatabaseUrl)('PostgreSQL down under a running relay', () => {
+describe('PostgreSQL down under a running relay', () => {
   let pg: PgSchema | undefined
   let proxy: TcpProxy | undefined
   let server: RunningServer | undefined

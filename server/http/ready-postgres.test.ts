@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrations } from '../db/migrations/index.ts'
 import { openPg } from '../db/pg/pg-db.ts'
 import type { Db } from '../db/open.ts'
-import { freshPgSchema, testDatabaseUrl, type PgSchema } from '../test-support/postgres.ts'
+import { freshPgSchema, type PgSchema } from '../test-support/postgres.ts'
 import { startTcpProxy, throughProxy, type TcpProxy } from '../test-support/tcp-proxy.ts'
 import { readiness } from './ready.ts'
 
-describe.runIf(testDatabaseUrl)('readiness on PostgreSQL', () => {
+describe('readiness on PostgreSQL', () => {
   let pg: PgSchema
   let proxy: TcpProxy
   let db: Db

@@ -36,7 +36,15 @@ describe('GET /api/ready', () => {
     const s = await start()
     expect(await ready(s)).toEqual({
       status: 200,
-      body: { ready: true, database: 'ok', migrations: 'current', writer: 'ok', fanout: 'local', notReady: [] },
+      body: {
+        ready: true,
+        database: 'ok',
+        migrations: 'current',
+        writer: 'ok',
+        fanout: 'local',
+        notReady: [],
+        degraded: [],
+      },
     })
   })
 
@@ -111,11 +119,11 @@ describe('readiness of the fan-out', () => {
     db.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
     let state = { subscribed: false, caughtUp: false }
     const deps = { db, migrations: [], fanout: { readiness: () => state } }
-    expect(readiness(deps)).toMatchObject({ ready: false, fanout: 'unsubscribed', notReady: ['fanout'] })
+    expect(readiness(deps)).toMatchObject({ ready: true, fanout: 'unsubscribed', notReady: [], degraded: ['fanout'] })
     state = { subscribed: true, caughtUp: false }
-    expect(readiness(deps)).toMatchObject({ ready: false, fanout: 'catching-up', notReady: ['fanout'] })
+    expect(readiness(deps)).toMatchObject({ ready: true, fanout: 'catching-up', notReady: [], degraded: ['fanout'] })
     state = { subscribed: true, caughtUp: true }
-    expect(readiness(deps)).toMatchObject({ ready: true, fanout: 'ok', notReady: [] })
+    expect(readiness(deps)).toMatchObject({ ready: true, fanout: 'ok', notReady: [], degraded: [] })
     db.close()
     rmSync(dir, { recursive: true, force: true })
   })

@@ -1,6 +1,6 @@
 // GET /api/ready: readiness of THIS relay for a load balancer (send it devices or not), next to /api/health (alive).
-// 200 only when the database answers, its migrations are exactly this code's, commits succeed and, with several
-// relays, the fan-out is subscribed and caught up; otherwise 503 naming what is not ready (docs/deploy.md). No auth.
+// 200 only when the database answers, its migrations are exactly this code's and commits succeed; otherwise 503 naming
+// what is not ready. A fan-out cut off from Redis is `degraded`, not unready (docs/deploy.md). No auth.
 
 import type { Hono } from 'hono'
 import type { Migration } from '../db/migrate.ts'
@@ -25,7 +25,7 @@ export interface ReadyDeps {
 }
 
 /** What can be not ready, as named in the 503 body's `notReady`. */
-export type ReadinessPart = 'database' | 'migrations' | 'writer' | 'fanout'
+export type ReadinessPart = 'database' | 'migrations' | 'writer'
 
 export interface ReadyBody {
   ready: boolean
@@ -35,6 +35,12 @@ export interface ReadyBody {
   writer: 'ok' | 'stalled'
   fanout: 'local' | 'ok' | 'unsubscribed' | 'catching-up'
   notReady: ReadinessPart[]
+  /**
+   * Serving, with less: `fanout` while Redis is unreachable or the relay still reads what it missed — its devices are
+   * served and acknowledged, other relays' edits reach them late. Not a reason to take the relay out: Redis down hits
+   * every relay alike, and a load balancer with no ready relay would refuse every phone.
+   */
+  degraded: 'fanout'[]
 }
 
 export function readiness(deps: ReadyDeps): ReadyBody {
@@ -64,8 +70,8 @@ export function readiness(deps: ReadyDeps): ReadyBody {
   let fanout: ReadyBody['fanout'] = 'local'
   const f = deps.fanout?.readiness?.()
   if (f) fanout = !f.subscribed ? 'unsubscribed' : !f.caughtUp ? 'catching-up' : 'ok'
-  if (fanout === 'unsubscribed' || fanout === 'catching-up') notReady.push('fanout')
-  return { ready: notReady.length === 0, database, migrations, writer, fanout, notReady }
+  const degraded: 'fanout'[] = fanout === 'unsubscribed' || fanout === 'catching-up' ? ['fanout'] : []
+  return { ready: notReady.length === 0, database, migrations, writer, fanout, notReady, degraded }
 }
 
 export function readyRoutes(app: Hono<AppEnv>, deps: ReadyDeps): void {

@@ -1,4 +1,4 @@
-// PostgreSQL for tests: the server named by RASOAT_TEST_DATABASE_URL (absent: the PostgreSQL tests do not run), a
+// PostgreSQL for tests: the server named by RASOAT_TEST_DATABASE_URL (absent: the PostgreSQL tests fail, saying so), a
 // fresh schema per caller, dropped afterwards, so tests in parallel never see each other's tables.
 import { randomBytes } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
@@ -19,7 +19,10 @@ export interface PgSchema {
 
 export function freshPgSchema(prefix = 'x'): PgSchema {
   const url = testDatabaseUrl
-  if (!url) throw new Error('RASOAT_TEST_DATABASE_URL is not set')
+  if (!url)
+    throw new Error(
+      'RASOAT_TEST_DATABASE_URL is not set: npm test sets PostgreSQL up (README, "Tests on PostgreSQL and Redis")',
+    )
   const schema = `${prefix}_${randomBytes(6).toString('hex')}`
   openPostgres(url, schema).close()
   const schemaUrl = new URL(url)

@@ -2,10 +2,10 @@
 // transactions and savepoints, error codes, two connections, close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../open.ts'
-import { freshPgSchema, testDatabaseUrl, type PgSchema } from '../../test-support/postgres.ts'
+import { freshPgSchema, type PgSchema } from '../../test-support/postgres.ts'
 import { openPg } from './pg-db.ts'
 
-describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
+describe('PostgreSQL handle', () => {
   let pg: PgSchema
   let db: Db
   beforeAll(() => {
