@@ -4,7 +4,7 @@
 // a client build, then vitest (unit + integration on SQLite, integration on PostgreSQL, e2e) — ending with one summary line.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -113,6 +113,8 @@ let passed = 0
 let failed = 0
 let skipped = 0
 let exitCode = 0
+/** Failed tests by pass, repeated at the end: a long log's tail still says what failed. */
+const failures = []
 for (const [i, suite] of suites.entries()) {
   console.log(`\n== ${suite.name}`)
   const report = join(outDir, `vitest-${i}.json`)
@@ -134,7 +136,14 @@ for (const [i, suite] of suites.entries()) {
   // A file that fails to load has no failed tests of its own: count it, or a broken suite would read as green.
   failed += Math.max(json.numFailedTests ?? 0, json.numFailedTestSuites ?? 0)
   skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0)
+  for (const file of json.testResults ?? []) {
+    const name = relative(root, file.name ?? '')
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed')
+    for (const t of tests) failures.push(`${suite.name}: ${name} > ${t.fullName ?? t.title}`)
+    if (tests.length === 0 && file.status === 'failed') failures.push(`${suite.name}: ${name} (did not load or run)`)
+  }
 }
 console.log('')
+if (failures.length > 0) console.log(`Failed:\n${failures.map((f) => `  ${f}`).join('\n')}`)
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(exitCode || (failed > 0 ? 1 : 0))
