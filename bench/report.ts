@@ -486,8 +486,18 @@ export function twoRelaySection(r: BenchResults): string {
   for (const row of ['single', 'sqlite', 'postgres'] as const) {
     const w = x[row]
     const s = bestStep(w ?? undefined)
-    if (!w || !s) {
-      out.push(`| ${label[row]} | not measured: ${x.skipped[row] ?? 'no step kept up'} | | | | |`)
+    if (!w) {
+      out.push(`| ${label[row]} | not measured: ${x.skipped[row] ?? 'no figures'} | | | | |`)
+      continue
+    }
+    if (!s) {
+      // No step kept up: the first one's figures still say how far off it is.
+      const f = w.steps[0]
+      out.push(
+        f
+          ? `| ${label[row]} | below ${fmt(f.rate)} (that step: p99 over 500 ms or fell behind) | ${fmt(f.ackedPerSecond)} | ${fmt(f.other.p99, 1)} | ${fmt(f.ack.p99, 1)} | ${fmt(f.serverCpuMicrosPerUpdate)} |`
+          : `| ${label[row]} | not measured: no step ran | | | | |`,
+      )
       continue
     }
     out.push(
