@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
+import { fieldHistory } from '../http/household-queries.ts'
 import { householdUpdate } from '../test-support/household-fixture.ts'
 import { createAssignmentStore } from './assignment-store.ts'
 import { createClientIdBindings } from './client-ids.ts'
@@ -97,6 +98,22 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
       ['u-lan', 'Lan'],
       ['u-mai', 'Mai'],
     ])
+  })
+
+  it('field history: the writes of one commit come back in the order they were recorded', () => {
+    const write = (path: string, clock: number) => ({ path, clientId: 70_001, clock, origin: null, value: path })
+    const paths = ['members.m2.name', 'address', 'members.m1.name', 'headName']
+    db.transaction(() =>
+      createProjections(db).writeFieldHistory(
+        'h1',
+        paths.map((p, i) => write(p, i)),
+        { userId: 'u-lan', deviceId: 'phone' },
+        5,
+        2,
+      ),
+    )()
+    const rows = fieldHistory(db, 'h1', { limit: 100 }).filter((r) => r.serverSeq === 2)
+    expect(rows.map((r) => r.path)).toEqual(paths)
   })
 
   it('assignments: giving a village to an enumerator who already has it changes nothing and is no error', () => {
