@@ -9,6 +9,12 @@ export const SQLITE_ONLY = [
   'server/db/migrate.test.ts',
   'server/db/migrations/0*.test.ts',
   'server/db/wal-sync.test.ts',
+  'server/main-startup.test.ts',
+  'server/cli/backup-restore.test.ts',
+  'server/cli/backup-live.test.ts',
+  'server/relay/epoch-restore.test.ts',
+  'server/reliability/storage-faults.test.ts',
+  'server/reliability/crash-trials.test.ts',
 ]
 
 export default defineConfig({

@@ -8,7 +8,7 @@ import { createUser } from './auth/users.ts'
 import { readConfig } from './config.ts'
 import { startupErrorLine } from './db/startup-errors.ts'
 import { startServer, type RunningServer } from './server.ts'
-import { freshPgSchema, testDatabaseUrl, type PgSchema } from './test-support/postgres.ts'
+import { freshPgSchema, startPgProxy, testDatabaseUrl, type PgSchema } from './test-support/postgres.ts'
 
 it('reads DATABASE_URL and refuses one that is not postgres://', () => {
   expect(readConfig({}).databaseUrl).toBeUndefined()
@@ -58,6 +58,41 @@ describe.runIf(testDatabaseUrl)('startServer on PostgreSQL', () => {
       body: JSON.stringify({ username: 'lan', password: 'correct horse battery' }),
     })
     expect(login.status).toBe(200)
+  })
+
+  it('while PostgreSQL is unreachable: requests get storage/unavailable (503), health says so; then it recovers', async () => {
+    const p = freshPgSchema('srv')
+    const proxy = await startPgProxy(p.schemaUrl)
+    try {
+      const s = await startServer({ port: 0, seedDemo: false, dataDir: dataDir(), databaseUrl: proxy.url })
+      servers.push(s)
+      await createUser(s.db, {
+        username: 'mai',
+        password: 'correct horse battery',
+        role: 'admin',
+        displayName: 'Mai',
+        unitCode: null,
+      })
+      const login = (): Promise<Response> =>
+        fetch(`${s.url}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'mai', password: 'correct horse battery' }),
+        })
+      await proxy.cut()
+      const refused = await login()
+      expect(refused.status).toBe(503)
+      expect(await refused.json()).toMatchObject({ code: 'storage/unavailable' })
+      const health = await fetch(`${s.url}/api/health`)
+      expect(health.status).toBe(503)
+      expect(await health.json()).toMatchObject({ db: 'error' })
+      await proxy.restore()
+      expect((await login()).status).toBe(200)
+      expect((await fetch(`${s.url}/api/health`)).status).toBe(200)
+    } finally {
+      await proxy.close()
+      p.drop()
+    }
   })
 
   it('does not start when PostgreSQL refuses, and says so in one line', async () => {

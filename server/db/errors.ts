@@ -17,3 +17,29 @@ export function isDiskFull(e: unknown): boolean {
   const code = codeOf(e)
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC'
 }
+
+/** PostgreSQL's SQLSTATEs (and the handle's codes) for a database that cannot take the write now: retry later. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PG_TIMEOUT',
+  'PG_CONNECTION_LOST',
+  '53100', // disk_full
+  '53300', // too_many_connections
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '25006', // read_only_sql_transaction (a standby)
+])
+
+/**
+ * The database refuses or cannot take writes for now — PostgreSQL down, unreachable, restarting, read-only or full —
+ * as opposed to a defect; nothing was committed (callers answer storage/unavailable). Class 08: connection exceptions.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = codeOf(e)
+  return code !== undefined && (UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+}

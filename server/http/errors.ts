@@ -1,6 +1,8 @@
 // The catalogue of stable HTTP error codes and the one error type routes throw.
 // app.onError turns every ApiError into { code, message, details } with the status listed here.
 
+import { isDatabaseUnavailable } from '../db/errors.ts'
+
 export const API_ERRORS = {
   'auth/invalid-credentials': 401,
   'auth/unauthenticated': 401,
@@ -57,9 +59,13 @@ export const API_ERRORS = {
 /** Codes the OS and SQLite give when the disk is full or the folder cannot be written. */
 const STORAGE_REFUSALS = ['ENOSPC', 'EDQUOT', 'EROFS', 'SQLITE_FULL', 'SQLITE_READONLY']
 
-/** Whether `err` is the data folder refusing a write (a full disk, a read-only file system), not a defect. */
+/**
+ * Whether `err` is the data folder refusing a write (a full disk, a read-only file system) or PostgreSQL being
+ * unavailable, not a defect.
+ */
 export function isStorageRefusal(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
+  if (isDatabaseUnavailable(err)) return true
   return typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))
 }
 

@@ -188,6 +188,38 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
     h.close()
   })
 
+  it('opens its connection again after PostgreSQL ended it; a transaction that lost it fails and keeps nothing', () => {
+    const h = pg.open()
+    try {
+      const kill = (): void => {
+        const pid = h.prepare('SELECT pg_backend_pid()').pluck().get()
+        db.prepare('SELECT pg_terminate_backend(?)').get(pid)
+      }
+      const put = h.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
+      expect(() =>
+        h.transaction(() => {
+          put.run('lost', '1')
+          kill()
+          put.run('lost2', '2')
+        })(),
+      ).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) }))
+      expect(h.inTransaction).toBe(false)
+      kill()
+      // The worker may learn of the end only when it next reads the socket: at most one call fails, the next reconnects.
+      const once = (): unknown => h.prepare("SELECT count(*) FROM kv WHERE k LIKE 'lost%'").pluck().get()
+      let n: unknown
+      try {
+        n = once()
+      } catch (e) {
+        expect(e).toMatchObject({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) })
+        n = once()
+      }
+      expect(n).toBe(0)
+    } finally {
+      h.close()
+    }
+  })
+
   it('gives up on a call that gets no answer in time instead of hanging', () => {
     const h = openPg({ url: pg.url, answerTimeoutMs: 300 })
     expect(() => h.prepare('SELECT pg_sleep(5)').get()).toThrow(expect.objectContaining({ code: 'PG_TIMEOUT' }))

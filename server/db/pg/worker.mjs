@@ -74,6 +74,9 @@ function describe(e) {
     'where',
   ])
     if (e && typeof e === 'object' && e[k] !== undefined) out[k] = String(e[k])
+  // pg's own "Connection terminated…" errors carry no code; the connection is gone either way.
+  if (out.code === undefined && (broken || /connection|terminated|not queryable/i.test(out.message)))
+    out.code = 'PG_CONNECTION_LOST'
   return out
 }
 
