@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../open.ts'
 import { freshPgSchema, testDatabaseUrl, type PgSchema } from '../../test-support/postgres.ts'
+import { isDatabaseUnavailable } from '../errors.ts'
 import { openPg } from './pg-db.ts'
+
+/** A lost connection, by whichever code it surfaced: PostgreSQL's 57P01, the socket's, or the handle's. */
+const connectionLost = expect.objectContaining({
+  code: expect.stringMatching(/^(57P01|ECONNRESET|EPIPE|PG_CONNECTION_LOST)$/),
+})
 
 describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
   let pg: PgSchema
@@ -202,7 +208,7 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
           kill()
           put.run('lost2', '2')
         })(),
-      ).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) }))
+      ).toThrow(connectionLost)
       expect(h.inTransaction).toBe(false)
       kill()
       // The worker may learn of the end only when it next reads the socket: at most one call fails, the next reconnects.
@@ -211,7 +217,7 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
       try {
         n = once()
       } catch (e) {
-        expect(e).toMatchObject({ code: expect.stringMatching(/^(57P01|PG_CONNECTION_LOST)$/) })
+        expect(isDatabaseUnavailable(e)).toBe(true)
         n = once()
       }
       expect(n).toBe(0)
@@ -220,9 +226,42 @@ describe.runIf(testDatabaseUrl)('PostgreSQL handle', () => {
     }
   })
 
-  it('gives up on a call that gets no answer in time instead of hanging', () => {
+  it('never reports a commit for a transaction whose connection ended before COMMIT (a fresh connection has none)', () => {
+    const h = pg.open()
+    try {
+      const put = h.prepare('INSERT INTO kv (k, v) VALUES (?, ?)')
+      const alive = db.prepare('SELECT count(*) FROM pg_stat_activity WHERE pid = ?').pluck()
+      expect(() =>
+        h.transaction(() => {
+          put.run('uncommitted', '1')
+          const pid = h.prepare('SELECT pg_backend_pid()').pluck().get()
+          db.prepare('SELECT pg_terminate_backend(?)').get(pid)
+          while (alive.get(pid) !== 0) continue // the backend has gone; COMMIT follows
+        })(),
+      ).toThrow(connectionLost)
+      expect(db.prepare("SELECT count(*) FROM kv WHERE k = 'uncommitted'").pluck().get()).toBe(0)
+      expect(h.prepare('SELECT 1').pluck().get()).toBe(1)
+    } finally {
+      h.close()
+    }
+  })
+
+  it('gives up on a call that gets no answer in time instead of hanging, and goes on with a new connection', () => {
     const h = openPg({ url: pg.url, answerTimeoutMs: 300 })
-    expect(() => h.prepare('SELECT pg_sleep(5)').get()).toThrow(expect.objectContaining({ code: 'PG_TIMEOUT' }))
-    expect(h.open).toBe(false)
+    try {
+      expect(() => h.prepare('SELECT pg_sleep(5)').get()).toThrow(expect.objectContaining({ code: 'PG_TIMEOUT' }))
+      expect(h.open).toBe(true)
+      expect(h.prepare('SELECT 1').pluck().get()).toBe(1)
+      expect(() =>
+        h.transaction(() => {
+          h.prepare('SELECT 1').get()
+          h.prepare('SELECT pg_sleep(5)').get()
+        })(),
+      ).toThrow(expect.objectContaining({ code: 'PG_TIMEOUT' }))
+      expect(h.inTransaction).toBe(false)
+      expect(h.prepare('SELECT 2').pluck().get()).toBe(2)
+    } finally {
+      h.close()
+    }
   })
 })

@@ -2,9 +2,10 @@
 // a worker thread owns one `pg` connection; each call posts a request and blocks on Atomics.wait for the answer,
 // as an SQLite statement blocks the event loop today. A transaction is BEGIN…COMMIT, a nested one a SAVEPOINT.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
-import type { Db, PragmaOptions, RunResult, Statement, Transaction } from '../types.ts'
+import type { Db, PragmaOptions, Statement, Transaction } from '../types.ts'
 import { PgError, type PgErrorFields } from './pg-error.ts'
-import { bindValues, translateSql } from './translate.ts'
+import { PgStatement } from './pg-statement.ts'
+import { translateSql } from './translate.ts'
 
 export interface OpenPgOptions {
   /** postgres://… */
@@ -57,10 +58,11 @@ export class PgDb implements Db {
   readonly dialect = 'postgres' as const
   readonly name: string
   readonly memory = false
-  private readonly worker: Worker
-  private readonly port: MessagePort
-  private readonly signal: Int32Array
+  private worker!: Worker
+  private port!: MessagePort
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4))
   private readonly timeoutMs: number
+  private readonly opts: OpenPgOptions
   private nextId = 1
   private depth = 0
   /** Transaction control (BEGIN, SAVEPOINT, RELEASE…) the worker runs before the next request. */
@@ -70,21 +72,26 @@ export class PgDb implements Db {
   constructor(opts: OpenPgOptions) {
     this.name = opts.name ?? withoutPassword(opts.url)
     this.timeoutMs = opts.answerTimeoutMs ?? 30_000
-    this.signal = new Int32Array(new SharedArrayBuffer(4))
-    const { port1, port2 } = new MessageChannel()
-    this.port = port1
-    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
-      workerData: { port: port2, signal: this.signal, url: opts.url, searchPath: opts.searchPath },
-      transferList: [port2],
-    })
-    this.worker.unref()
-    this.port.unref()
+    this.opts = opts
+    this.spawn()
     try {
       this.call({ op: 'connect' })
     } catch (e) {
       this.shutdown(e instanceof PgError ? e : null)
       throw e
     }
+  }
+
+  /** A worker thread with its own connection (opened at its first request). */
+  private spawn(): void {
+    const { port1, port2 } = new MessageChannel()
+    this.port = port1
+    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+      workerData: { port: port2, signal: this.signal, url: this.opts.url, searchPath: this.opts.searchPath },
+      transferList: [port2],
+    })
+    this.worker.unref()
+    this.port.unref()
   }
 
   get open(): boolean {
@@ -95,21 +102,23 @@ export class PgDb implements Db {
     return this.depth > 0
   }
 
-  /** Posts one request and blocks until its answer (or the timeout). */
-  call(req: Request): Answer {
+  /**
+   * Posts one request and blocks until its answer (or the timeout). `inTransaction`: the request belongs to the open
+   * transaction (COMMIT too), so the worker refuses it on any connection but the one that began it.
+   */
+  call(req: Request, inTransaction = this.depth > 0): Answer {
     if (this.closedBy) throw this.closed()
     const id = this.nextId++
     Atomics.store(this.signal, 0, 0)
     const before = this.pending.length > 0 ? this.pending.splice(0) : undefined
-    this.port.postMessage({ ...req, id, before, inTransaction: this.depth > 0 })
+    this.port.postMessage({ ...req, id, before, inTransaction })
     for (;;) {
       if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out') {
-        const err = new PgError({
-          message: `PostgreSQL gave no answer within ${this.timeoutMs} ms; the handle is closed`,
-          code: 'PG_TIMEOUT',
-        })
-        this.shutdown(err)
-        throw err
+        // The stuck thread and its connection are dropped (PostgreSQL rolls back what it had); a new one takes over.
+        this.port.close()
+        void this.worker.terminate()
+        this.spawn()
+        throw new PgError({ message: `PostgreSQL gave no answer within ${this.timeoutMs} ms`, code: 'PG_TIMEOUT' })
       }
       const got = receiveMessageOnPort(this.port)?.message as Answer | undefined
       if (got === undefined) {
@@ -175,7 +184,7 @@ export class PgDb implements Db {
       }
       let tag: string | null | undefined
       try {
-        tag = this.call({ op: 'exec', sql: 'COMMIT' }).command
+        tag = this.call({ op: 'exec', sql: 'COMMIT' }, true).command
       } catch (e) {
         this.rollback(true, savepoint, opening)
         throw e
@@ -203,9 +212,9 @@ export class PgDb implements Db {
       this.pending.length = 0
       if (!sent) return
       try {
-        this.call({ op: 'exec', sql: 'ROLLBACK' })
+        this.call({ op: 'exec', sql: 'ROLLBACK' }, true)
       } catch {
-        // The connection is gone: PostgreSQL rolls back what it had; the next call reconnects.
+        // The connection is gone: PostgreSQL rolled back what it had; the next call reconnects.
       }
     } else if (this.pending.at(-1) === opening) this.pending.pop()
     else this.pending.push(`ROLLBACK TO SAVEPOINT ${savepoint}`, `RELEASE SAVEPOINT ${savepoint}`)
@@ -263,73 +272,6 @@ export class PgDb implements Db {
     this.closedBy = reason ?? new PgError({ message: 'The database connection is not open', code: 'PG_CLOSED' })
     this.port.close()
     void this.worker.terminate()
-  }
-}
-
-class PgStatement implements Statement<unknown[], unknown> {
-  readonly source: string
-  readonly reader: boolean
-  private readonly db: PgDb
-  private plucked = false
-  private rawRows = false
-
-  constructor(db: PgDb, source: string) {
-    this.db = db
-    this.source = source
-    translateSql(source)
-    this.reader = /^\s*(SELECT|WITH|VALUES|PRAGMA)\b/i.test(source) || /\bRETURNING\b/i.test(source)
-  }
-
-  pluck(toggle = true): this {
-    this.plucked = toggle
-    if (toggle) this.rawRows = false
-    return this
-  }
-
-  raw(toggle = true): this {
-    this.rawRows = toggle
-    if (toggle) this.plucked = false
-    return this
-  }
-
-  private rows(args: unknown[]): unknown[] {
-    const t = translateSql(this.source)
-    const array = this.plucked || this.rawRows
-    const { rows } = this.db.query(t.text, bindValues(t.slots, args), array)
-    return this.plucked ? rows.map((r) => (r as unknown[])[0]) : rows
-  }
-
-  run(...args: unknown[]): RunResult {
-    const t = translateSql(this.source)
-    const { rowCount } = this.db.query(t.text, bindValues(t.slots, args), false)
-    const db = this.db
-    let rowid: number | undefined
-    return {
-      changes: rowCount,
-      // Read on demand: lastval() costs a round trip, and only a few inserts ask for their new id.
-      get lastInsertRowid(): number {
-        if (rowid === undefined) {
-          try {
-            rowid = Number(db.query('SELECT lastval()', [], true).rows.map((r) => (r as unknown[])[0])[0] ?? 0)
-          } catch {
-            rowid = 0
-          }
-        }
-        return rowid
-      },
-    }
-  }
-
-  get(...args: unknown[]): unknown {
-    return this.rows(args)[0]
-  }
-
-  all(...args: unknown[]): unknown[] {
-    return this.rows(args)
-  }
-
-  iterate(...args: unknown[]): IterableIterator<unknown> {
-    return this.rows(args)[Symbol.iterator]()
   }
 }
 

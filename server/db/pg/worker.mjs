@@ -12,6 +12,8 @@ pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0))
 
 let client = null
 let broken = null
+/** This connection holds the transaction the main thread began (BEGIN ran here, no COMMIT or ROLLBACK yet). */
+let txOpen = false
 
 async function connect() {
   const c = new pg.Client({ connectionString: url, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) })
@@ -24,6 +26,13 @@ async function connect() {
   await c.connect()
   client = c
   broken = null
+  txOpen = false
+}
+
+function lost() {
+  const e = new Error('the connection that held this transaction was lost; nothing of it was committed')
+  e.code = 'PG_CONNECTION_LOST'
+  return e
 }
 
 function toBuffer(v) {
@@ -37,19 +46,28 @@ async function run(req) {
     if (c) await c.end().catch(() => {})
     return {}
   }
-  // A lost connection is opened again for the next request outside a transaction (the main thread knows which).
+  // A transaction lives on the connection that began it: once that is gone, its statements and its COMMIT fail
+  // (a fresh connection would run them on their own). Outside a transaction a lost connection is opened again.
+  if (req.inTransaction && req.before?.[0] !== 'BEGIN' && (!txOpen || broken)) throw lost()
   if (!client || broken) {
-    if (client && broken && req.inTransaction) throw broken
     if (client) client.end().catch(() => {})
     client = null
     await connect()
   }
   if (req.op === 'connect') return {}
-  for (const sql of req.before ?? []) await client.query(sql)
+  for (const sql of req.before ?? []) {
+    await client.query(sql)
+    if (sql === 'BEGIN') txOpen = true
+  }
   if (req.op === 'exec') {
-    const r = await client.query(req.sql)
-    const last = Array.isArray(r) ? r[r.length - 1] : r
-    return { command: last?.command ?? null }
+    const ends = /^(COMMIT|ROLLBACK)$/.test(req.sql)
+    try {
+      const r = await client.query(req.sql)
+      const last = Array.isArray(r) ? r[r.length - 1] : r
+      return { command: last?.command ?? null }
+    } finally {
+      if (ends) txOpen = false
+    }
   }
   const r = await client.query({
     text: req.sql,
@@ -57,6 +75,13 @@ async function run(req) {
     ...(req.array ? { rowMode: 'array' } : {}),
   })
   return { rows: r.rows, rowCount: r.rowCount ?? 0, command: r.command }
+}
+
+/** An error after which this connection is of no use (pg may report it on the query before the client's events). */
+function connectionGone(e) {
+  const code = typeof e?.code === 'string' ? e.code : ''
+  if (/^(08...|57P0[123])$/.test(code) || /^E[A-Z]+$/.test(code)) return true
+  return code === '' && /connection|terminated|not queryable/i.test(String(e?.message))
 }
 
 function describe(e) {
@@ -87,6 +112,7 @@ port.on('message', (req) => {
     try {
       answer = { id: req.id, ok: true, ...(await run(req)) }
     } catch (e) {
+      if (connectionGone(e)) broken ??= e
       answer = { id: req.id, ok: false, error: describe(e) }
     }
     port.postMessage(answer)
