@@ -12,7 +12,7 @@ import { openDb, type Db } from '../db/open.ts'
 import { createVillageStore } from '../places/village-store.ts'
 import { createAccess } from './access.ts'
 import { updateUser } from './user-changes.ts'
-import { listUsers } from './users.ts'
+import { createUser, listUsers, UsernameTakenError } from './users.ts'
 
 let dir: string
 let db: Db
@@ -46,6 +46,23 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
   it("users: each user's villages come as one list", () => {
     const byName = new Map(listUsers(db).map((u) => [u.username, u.villages]))
     expect(Object.fromEntries(byName)).toEqual({ admin: [], lan: ['v1', 'v2'], mai: ['v1'] })
+  })
+
+  it('users: a username another relay takes between the lookup and the insert is refused as taken', async () => {
+    // The other relay's row lands just before this one's INSERT (same database, after the SELECT found nothing).
+    const prepare = db.prepare.bind(db)
+    db.prepare = ((sql: string) => {
+      if (sql.includes('INSERT INTO users'))
+        prepare(
+          `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at)
+           VALUES ('u-other', 'hoa', 'x', 'admin', NULL, 'Hoa', 0)`,
+        ).run()
+      return prepare(sql)
+    }) as Db['prepare']
+    const input = { username: 'hoa', password: 'Sông Hương chảy qua', role: 'admin', displayName: 'Hoa' } as const
+    await expect(createUser(db, input)).rejects.toBeInstanceOf(UsernameTakenError)
+    db.prepare = prepare
+    expect(db.prepare("SELECT COUNT(*) FROM users WHERE username = 'hoa' AND id <> 'u-other'").pluck().get()).toBe(0)
   })
 
   it('user changes: an enumerator made admin (no commune) loses every village and own household', () => {
