@@ -87,6 +87,22 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
     expect(targets('x_y')).toEqual(['x_y'])
   })
 
+  it('villages: an id another relay takes between the lookup and the insert sends the new village to the next id', () => {
+    const prepare = db.prepare.bind(db)
+    let raced = false
+    db.prepare = ((sql: string) => {
+      if (sql.startsWith('INSERT INTO villages') && !raced) {
+        raced = true
+        prepare("INSERT INTO villages (id, unit_code, name) VALUES ('19900-3', '19900', 'Thôn Đông')").run()
+      }
+      return prepare(sql)
+    }) as Db['prepare']
+    const made = createVillageStore(db).create('19900', 'Thôn Tây')
+    db.prepare = prepare
+    expect(made).toEqual({ id: '19900-4', unitCode: '19900', name: 'Thôn Tây' })
+    expect(db.prepare("SELECT name FROM villages WHERE id = '19900-3'").pluck().get()).toBe('Thôn Đông')
+  })
+
   it('villages: a merge moves the enumerators the other village lacks, counting only those', () => {
     const r = createVillageStore(db).merge('v1', 'v2')
     expect(r).toMatchObject({ households: 3, assignments: 1 })
