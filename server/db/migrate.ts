@@ -64,7 +64,11 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => num
   try {
     return migrateLocked(db, migrations, now)
   } finally {
-    db.prepare("SELECT pg_advisory_unlock(hashtext('rasoat-migrate:' || current_schema()))").get()
+    try {
+      db.prepare("SELECT pg_advisory_unlock(hashtext('rasoat-migrate:' || current_schema()))").get()
+    } catch {
+      // The connection is gone, and its session lock with it; the migration's own error is the one to report.
+    }
   }
 }
 

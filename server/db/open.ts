@@ -31,7 +31,10 @@ export function openPostgres(url: string, schema?: string, name?: string): Db {
     } catch (e) {
       // Two processes creating the same schema at once: the loser sees a duplicate, which is what it wanted.
       const code = (e as { code?: unknown }).code
-      if (code !== '23505' && code !== '42P06') throw e
+      if (code !== '23505' && code !== '42P06') {
+        db.close()
+        throw e
+      }
     }
   }
   return db

@@ -60,7 +60,8 @@ export class PgDb implements Db {
   readonly memory = false
   private worker!: Worker
   private port!: MessagePort
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4))
+  /** Set by the worker after it posted an answer; one per worker, so a dropped worker cannot wake the next one's caller. */
+  private signal!: Int32Array
   private readonly timeoutMs: number
   private readonly opts: OpenPgOptions
   private nextId = 1
@@ -86,6 +87,7 @@ export class PgDb implements Db {
   private spawn(): void {
     const { port1, port2 } = new MessageChannel()
     this.port = port1
+    this.signal = new Int32Array(new SharedArrayBuffer(4))
     this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
       workerData: { port: port2, signal: this.signal, url: this.opts.url, searchPath: this.opts.searchPath },
       transferList: [port2],
@@ -120,12 +122,9 @@ export class PgDb implements Db {
         this.spawn()
         throw new PgError({ message: `PostgreSQL gave no answer within ${this.timeoutMs} ms`, code: 'PG_TIMEOUT' })
       }
+      // The worker posts the answer before it sets the signal, so the answer is there once the signal is set.
       const got = receiveMessageOnPort(this.port)?.message as Answer | undefined
-      if (got === undefined) {
-        Atomics.store(this.signal, 0, 0)
-        continue
-      }
-      if (got.id !== id) continue
+      if (got === undefined || got.id !== id) continue
       if (!got.ok) throw new PgError(got.error ?? { message: 'PostgreSQL request failed' })
       return got
     }
