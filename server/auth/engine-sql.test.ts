@@ -12,7 +12,7 @@ import { openDb, type Db } from '../db/open.ts'
 import { createVillageStore } from '../places/village-store.ts'
 import { createAccess } from './access.ts'
 import { updateUser } from './user-changes.ts'
-import { listUsers } from './users.ts'
+import { createUser, listUsers, UsernameTakenError } from './users.ts'
 
 let dir: string
 let db: Db
@@ -48,6 +48,23 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
     expect(Object.fromEntries(byName)).toEqual({ admin: [], lan: ['v1', 'v2'], mai: ['v1'] })
   })
 
+  it('users: a username another relay takes between the lookup and the insert is refused as taken', async () => {
+    // The other relay's row lands just before this one's INSERT (same database, after the SELECT found nothing).
+    const prepare = db.prepare.bind(db)
+    db.prepare = ((sql: string) => {
+      if (sql.includes('INSERT INTO users'))
+        prepare(
+          `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at)
+           VALUES ('u-other', 'hoa', 'x', 'admin', NULL, 'Hoa', 0)`,
+        ).run()
+      return prepare(sql)
+    }) as Db['prepare']
+    const input = { username: 'hoa', password: 'Sông Hương chảy qua', role: 'admin', displayName: 'Hoa' } as const
+    await expect(createUser(db, input)).rejects.toBeInstanceOf(UsernameTakenError)
+    db.prepare = prepare
+    expect(db.prepare("SELECT COUNT(*) FROM users WHERE username = 'hoa' AND id <> 'u-other'").pluck().get()).toBe(0)
+  })
+
   it('user changes: an enumerator made admin (no commune) loses every village and own household', () => {
     const r = updateUser(db, 'lan', { role: 'admin' }, 5)
     expect(r).toMatchObject({ villagesDropped: ['v1', 'v2'], householdsReleased: 1 })
@@ -68,6 +85,22 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
     const targets = (q: string) => audit.search({ q, limit: 10 }).entries.map((e) => e.target)
     expect(targets('100%')).toEqual(['100%_done'])
     expect(targets('x_y')).toEqual(['x_y'])
+  })
+
+  it('villages: an id another relay takes between the lookup and the insert sends the new village to the next id', () => {
+    const prepare = db.prepare.bind(db)
+    let raced = false
+    db.prepare = ((sql: string) => {
+      if (sql.startsWith('INSERT INTO villages') && !raced) {
+        raced = true
+        prepare("INSERT INTO villages (id, unit_code, name) VALUES ('19900-3', '19900', 'Thôn Đông')").run()
+      }
+      return prepare(sql)
+    }) as Db['prepare']
+    const made = createVillageStore(db).create('19900', 'Thôn Tây')
+    db.prepare = prepare
+    expect(made).toEqual({ id: '19900-4', unitCode: '19900', name: 'Thôn Tây' })
+    expect(db.prepare("SELECT name FROM villages WHERE id = '19900-3'").pluck().get()).toBe('Thôn Đông')
   })
 
   it('villages: a merge moves the enumerators the other village lacks, counting only those', () => {

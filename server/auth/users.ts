@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { foldForSearch } from '../../shared/text/fold.ts'
+import { isUniqueViolation } from '../db/errors.ts'
 import type { Db } from '../db/open.ts'
 import { hashPassword } from './password.ts'
 import { guessable, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from './password-policy.ts'
@@ -105,10 +106,16 @@ export async function createUser(db: Db, input: NewUser, now: () => number = Dat
         throw new UnknownPlaceError('villages', v)
       }
     }
-    db.prepare(
-      `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
-    ).run(id, u.username, hash, u.role, unitCode, u.displayName ?? u.username, now())
+    try {
+      db.prepare(
+        `INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at, disabled)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
+      ).run(id, u.username, hash, u.role, unitCode, u.displayName ?? u.username, now())
+    } catch (e) {
+      // Another relay on the same database took the name since the lookup above.
+      if (isUniqueViolation(e)) throw new UsernameTakenError(u.username)
+      throw e
+    }
     const assign = db.prepare('INSERT INTO assignments (user_id, village_id) VALUES (?, ?)')
     for (const v of new Set(villages)) assign.run(id, v)
   })()

@@ -107,14 +107,14 @@ export function createPeriodService(deps: PeriodServiceDeps): PeriodService {
       if (from === undefined) throw new PeriodError('period/not-found', 'no current review period to follow')
       existing(from)
       deps.db.transaction(() => {
-        if (store.get(input.id)) throw new PeriodError('period/exists', `review period ${input.id} exists already`)
-        store.insert({
+        const opened = store.insert({
           id: input.id,
           standard: input.standard,
           referenceDate: input.referenceDate,
           previousId: from,
           openedAt: now(),
         })
+        if (!opened) throw new PeriodError('period/exists', `review period ${input.id} exists already`)
         deps.audit.record({
           action: 'period-open',
           actor,

@@ -29,8 +29,14 @@ export interface PeriodStore {
   get(id: string): Period | null
   list(): Period[]
   current(): string | undefined
-  /** In the caller's transaction. */
-  insert(p: { id: string; standard: string; referenceDate: string; previousId: string | null; openedAt: number }): void
+  /** In the caller's transaction. False: the id exists (another relay may have opened it since the caller looked). */
+  insert(p: {
+    id: string
+    standard: string
+    referenceDate: string
+    previousId: string | null
+    openedAt: number
+  }): boolean
   makeCurrent(id: string): void
   close(id: string, at: number): void
   /**
@@ -113,7 +119,7 @@ export function createPeriodStore(db: Db): PeriodStore {
   const current = db.prepare('SELECT id FROM periods WHERE is_current = 1 ORDER BY id DESC LIMIT 1').pluck()
   const insert = db.prepare(
     `INSERT INTO periods (id, standard, reference_date, is_current, status, previous_id, opened_at)
-     VALUES (?, ?, ?, 0, 'open', ?, ?)`,
+     VALUES (?, ?, ?, 0, 'open', ?, ?) ON CONFLICT (id) DO NOTHING`,
   )
   const clearCurrent = db.prepare('UPDATE periods SET is_current = 0 WHERE is_current <> 0 AND id <> ?')
   const setCurrent = db.prepare('UPDATE periods SET is_current = 1 WHERE id = ?')
@@ -153,7 +159,7 @@ export function createPeriodStore(db: Db): PeriodStore {
     },
     list: () => (all.all() as PeriodRow[]).map(toPeriod),
     current: () => current.get() as string | undefined,
-    insert: (p) => void insert.run(p.id, p.standard, p.referenceDate, p.previousId, p.openedAt),
+    insert: (p) => insert.run(p.id, p.standard, p.referenceDate, p.previousId, p.openedAt).changes === 1,
     makeCurrent(id) {
       db.transaction(() => {
         clearCurrent.run(id)

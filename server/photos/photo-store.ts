@@ -82,8 +82,10 @@ export function createPhotoStore(
     `SELECT sha256, household_id AS householdId, uploaded_by AS uploadedBy, content_type AS contentType, bytes,
             created_at AS createdAt FROM photos WHERE sha256 = ?`,
   )
+  // Nothing inserted: another relay on the same database stored the photo's row since this one looked.
   const insert = db.prepare(
-    'INSERT INTO photos (sha256, household_id, uploaded_by, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    `INSERT INTO photos (sha256, household_id, uploaded_by, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sha256) DO NOTHING`,
   )
   const linkHousehold = db.prepare('UPDATE photos SET household_id = ? WHERE sha256 = ? AND household_id IS NULL')
   const householdRow = db.prepare('SELECT 1 FROM households WHERE id = ?')
@@ -139,14 +141,16 @@ export function createPhotoStore(
       return { rows, files }
     },
     put(p) {
-      const existing = find(p.sha256)
-      if (existing && existsSync(filePath(p.sha256))) {
+      /** The stored photo, linked to the household now named when it had none. */
+      const known = (existing: PhotoRow): { photo: PhotoRow; created: false } => {
         if (existing.householdId === null && p.householdId !== null) {
           linkHousehold.run(p.householdId, p.sha256)
           return { photo: { ...existing, householdId: p.householdId }, created: false }
         }
         return { photo: existing, created: false }
       }
+      const existing = find(p.sha256)
+      if (existing && existsSync(filePath(p.sha256))) return known(existing)
       const target = filePath(p.sha256)
       mkdirSync(join(dir, p.sha256.slice(0, 2)), { recursive: true })
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`
@@ -168,8 +172,11 @@ export function createPhotoStore(
         createdAt: now(),
       }
       if (existing) return { photo: existing, created: false } // row survived, file was lost: file restored
+      let inserted: boolean
       try {
-        insert.run(photo.sha256, photo.householdId, photo.uploadedBy, photo.contentType, photo.bytes, photo.createdAt)
+        inserted =
+          insert.run(photo.sha256, photo.householdId, photo.uploadedBy, photo.contentType, photo.bytes, photo.createdAt)
+            .changes === 1
       } catch (err) {
         // Another relay stored the same photo meanwhile: its row names this very file (same hash, same bytes) — keep it.
         const stored = isUniqueViolation(err) ? find(p.sha256) : undefined
@@ -178,7 +185,8 @@ export function createPhotoStore(
         rmSync(target, { force: true })
         throw err
       }
-      return { photo, created: true }
+      const theirs = inserted ? undefined : find(p.sha256)
+      return theirs ? known(theirs) : { photo, created: true }
     },
   }
 }

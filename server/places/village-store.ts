@@ -115,8 +115,12 @@ export function createVillageStore(db: Db): VillageStore {
         throw new VillageError('unit/not-found', `no unit ${unitCode}`, { unitCode })
       }
       refuseTakenName(unitCode, name, null)
-      const id = nextId(db, unitCode)
-      db.prepare('INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?)').run(id, unitCode, name)
+      // Nothing inserted: another relay on the same database took the id since nextId looked; the next one is free.
+      const insert = db.prepare(
+        'INSERT INTO villages (id, unit_code, name) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      )
+      let id = nextId(db, unitCode)
+      while (insert.run(id, unitCode, name).changes === 0) id = nextId(db, unitCode)
       return { id, unitCode, name }
     }),
 

@@ -74,6 +74,14 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
     expect(periods.chain('a25', 1).map((r) => r.id)).toEqual(['a24', 'a25'])
   })
 
+  it('periods: opening a period another relay opened meanwhile answers false and changes nothing', () => {
+    const periods = createPeriodStore(db)
+    const p = { id: '2026', standard: 'ND07_2022_2025', referenceDate: '2026-09-01', previousId: '2025', openedAt: 7 }
+    expect(db.transaction(() => periods.insert(p))()).toBe(true)
+    expect(db.transaction(() => periods.insert({ ...p, referenceDate: '2026-10-01', openedAt: 8 }))()).toBe(false)
+    expect(periods.get('2026')).toMatchObject({ referenceDate: '2026-09-01', openedAt: 7 })
+  })
+
   it('b1 tables: a load answers its new row; a period id that is no year is skipped, not an error', () => {
     const tables = createB1TableStore(db)
     const first = tables.load(testB1Table({ version: 'urban-1' }, 'urban'), 'u-admin', 1)

@@ -7,12 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { householdUpdate } from '../test-support/household-fixture.ts'
+import { fieldHistory } from '../http/household-queries.ts'
+import { householdUpdate, PATH } from '../test-support/household-fixture.ts'
 import { createAssignmentStore } from './assignment-store.ts'
 import { createClientIdBindings } from './client-ids.ts'
 import { createConflictStore } from './conflict-store.ts'
 import { createConsoleStore } from './console-store.ts'
 import { createDocStore } from './doc-store.ts'
+import { createHouseholdWriter } from './household-writer.ts'
 import { createProjections } from './projections.ts'
 
 let dir: string
@@ -97,6 +99,31 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
       ['u-lan', 'Lan'],
       ['u-mai', 'Mai'],
     ])
+  })
+
+  it('field history: the writes of one commit come back in the order they were recorded', () => {
+    const write = (path: string, clock: number) => ({ path, clientId: 70_001, clock, origin: null, value: path })
+    const paths = ['members.m2.name', 'address', 'members.m1.name', 'headName']
+    db.transaction(() =>
+      createProjections(db).writeFieldHistory(
+        'h1',
+        paths.map((p, i) => write(p, i)),
+        { userId: 'u-lan', deviceId: 'phone' },
+        5,
+        2,
+      ),
+    )()
+    const rows = fieldHistory(db, 'h1', { limit: 100 }).filter((r) => r.serverSeq === 2)
+    expect(rows.map((r) => r.path)).toEqual(paths)
+  })
+
+  it('summary: a NUL character written into a name or address is left out of the summary row, the commit stands', async () => {
+    const writer = createHouseholdWriter(db, createDocStore(db))
+    const r = writer.setField('h1', PATH.address, 'Số 1\u0000 Lê Lợi', 'u-admin')
+    if (r.kind !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(r)}`)
+    await r.committed
+    await writer.close()
+    expect(db.prepare("SELECT address FROM households WHERE id = 'h1'").pluck().get()).toBe('Số 1 Lê Lợi')
   })
 
   it('assignments: giving a village to an enumerator who already has it changes nothing and is no error', () => {

@@ -88,6 +88,12 @@ export const FACTS_VERSION = 1
 
 const json = (v: JsonValue | undefined): string | null => (v === undefined ? null : JSON.stringify(v))
 
+/**
+ * A document's text as a summary column: PostgreSQL's TEXT holds no NUL character (SQLite's does), so the column drops
+ * it on both engines alike; the document keeps what was written.
+ */
+const text = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s)
+
 /** The report facts (migration 016) ride on the summary UPDATE: the row is rewritten anyway, no second write. */
 export const FACT_SET = `deprivation_mask = ?, ethnic_minority = ?, meritorious = ?, no_working_capacity = ?,
        social_protection = ?, farming = ?, causes = ?, member_count = ?, facts_version = ${FACTS_VERSION}`
@@ -98,15 +104,15 @@ export const factValues = (f: ReportFacts): (number | string)[] => [
   f.noWorkingCapacity,
   f.socialProtection,
   f.farming,
-  f.causes,
+  text(f.causes),
   f.memberCount,
 ]
 
 /** A summary row's columns in the order the summary UPDATE and the household INSERT list them. */
 function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): unknown[] {
   return [
-    s.headName,
-    s.address,
+    text(s.headName),
+    text(s.address),
     s.status,
     s.category,
     s.deprivationCount,
@@ -116,7 +122,7 @@ function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMe
     meta.editor,
     meta.serverSeq,
     meta.at,
-    s.searchText,
+    text(s.searchText),
     visit.flags.join(','),
     visit.movedM,
     ...factValues(s.facts),
@@ -199,14 +205,14 @@ export function createProjections(db: Db): Projections {
     },
     writeSummaryValues(householdId, s, visit, meta) {
       summaryValues.run(
-        s.headName,
-        s.address,
+        text(s.headName),
+        text(s.address),
         s.category,
         s.deprivationCount,
         meta.editor,
         meta.serverSeq,
         meta.at,
-        s.searchText,
+        text(s.searchText),
         visit.flags.join(','),
         visit.movedM,
         ...factValues(s.facts),
