@@ -13,7 +13,7 @@ import { createLoginLimiter, type LoginLimiter } from './auth/login-limiter.ts'
 import type { Db } from './db/open.ts'
 import { clientFileRoutes, isServerPath } from './http/client-files.ts'
 import { identify, type AppEnv } from './http/context.ts'
-import { ApiError, isStorageRefusal } from './http/errors.ts'
+import { ApiError, isRefusedCharacter, isStorageRefusal } from './http/errors.ts'
 import { healthRoutes } from './http/health.ts'
 import type { FanoutReadiness } from './http/ready.ts'
 import { securityHeaders } from './http/security.ts'
@@ -100,6 +100,11 @@ export function createApp(deps: AppDeps): BuiltApp {
     // moment, so the client must not send its next request on this connection.
     if (unreadBody(c.req.raw) || (err instanceof ApiError && err.status === 413)) c.header('Connection', 'close')
     if (err instanceof ApiError) return c.json(err.toBody(), err.status)
+    if (isRefusedCharacter(err))
+      return c.json(
+        { code: 'request/invalid', message: 'the request holds a character that cannot be stored', details: null },
+        400,
+      )
     logError(err)
     if (isStorageRefusal(err))
       return c.json(

@@ -69,6 +69,11 @@ export function isStorageRefusal(err: unknown): boolean {
   return typeof code === 'string' && STORAGE_REFUSALS.some((c) => code === c || code.startsWith(`${c}_`))
 }
 
+/** PostgreSQL refusing a character in text (22021: U+0000 in a path parameter, say): the request's fault, not a defect. */
+export function isRefusedCharacter(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '22021'
+}
+
 export type ApiErrorCode = keyof typeof API_ERRORS
 export type ApiErrorStatus = (typeof API_ERRORS)[ApiErrorCode]
 

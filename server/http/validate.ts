@@ -17,6 +17,37 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where 
   })
 }
 
+/**
+ * The JSON path of the first string (or key) holding U+0000, or null. No text the product stores may hold it:
+ * PostgreSQL's TEXT refuses it, so both engines refuse it at the door, alike. Runs after the depth check (bounded).
+ */
+export function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = nulPath(value[i], [...path, i])
+      if (p) return p
+    }
+    return null
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return [...path, k]
+      const p = nulPath(v, [...path, k])
+      if (p) return p
+    }
+  }
+  return null
+}
+
+function refuseNul(value: unknown, where: string): void {
+  const at = nulPath(value)
+  if (at)
+    throw new ApiError('request/invalid', `${where} holds a NUL character (U+0000)`, {
+      issues: [{ path: at, message: 'contains U+0000' }],
+    })
+}
+
 /** Nesting depth of a parsed JSON value, without recursion (so the check itself cannot overflow). */
 export function jsonDepth(value: unknown, stopAt = Infinity): number {
   let deepest = 0
@@ -44,11 +75,14 @@ export async function jsonBody<T extends z.ZodType>(c: AppContext, schema: T): P
       issues: [{ path: [], message: `nested deeper than ${MAX_JSON_DEPTH}` }],
     })
   }
+  refuseNul(raw, 'body')
   return parseWith(schema, raw)
 }
 
 export function queryParams<T extends z.ZodType>(c: AppContext, schema: T): z.infer<T> {
-  return parseWith(schema, c.req.query(), 'query')
+  const query = c.req.query()
+  refuseNul(query, 'query')
+  return parseWith(schema, query, 'query')
 }
 
 /** Refuses a request body that is not declared application/json (bodiless requests such as logout pass). */

@@ -58,6 +58,14 @@ export class FrameReader {
     }
   }
 
+  /** An identifier (household, device, user, epoch): a string with no control characters (U+0000–U+001F, U+007F). */
+  id(what: string, maxLen: number): string {
+    const s = this.string(what, maxLen)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (/[\u0000-\u001f\u007f]/.test(s)) throw new FrameError(`${what} holds a control character`)
+    return s
+  }
+
   /** A count of following items; each item takes at least one byte, so larger counts are garbage. */
   count(what: string, max: number): number {
     const n = this.uint(`${what} count`)

@@ -120,6 +120,15 @@ describe('sync protocol codec', () => {
     expect(r).toMatchObject({ ok: false, code: 'sync/malformed' })
   })
 
+  it('P3 an id with a control character (U+0000 included) is malformed, naming the field', () => {
+    for (const id of ['h\u0000', 'a\nb', '\u007f']) {
+      const r = decodeMessage(encodeMessage({ type: 'ack', householdId: id, serverSeq: 3 }))
+      expect(r).toMatchObject({ ok: false, code: 'sync/malformed' })
+      expect(r.ok ? '' : r.reason).toContain('householdId holds a control character')
+    }
+    expect(decodeMessage(encodeMessage({ type: 'ack', householdId: 'HH-0001 ạ', serverSeq: 3 })).ok).toBe(true)
+  })
+
   it('P3 a huge announced length is refused without allocating', () => {
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.DOC)

@@ -192,7 +192,7 @@ function readJson(r: FrameReader, what: string): JsonValue {
 function readPairs(r: FrameReader, what: string): [string, number][] {
   const n = r.count(what, MAX_MANIFEST_ENTRIES)
   const out: [string, number][] = []
-  for (let i = 0; i < n; i++) out.push([r.string(`${what} household id`, MAX_ID_BYTES), r.uint(`${what} serverSeq`)])
+  for (let i = 0; i < n; i++) out.push([r.id(`${what} household id`, MAX_ID_BYTES), r.uint(`${what} serverSeq`)])
   return out
 }
 
@@ -202,16 +202,16 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
       return {
         type: 'hello',
         protocol: r.uint('protocol'),
-        deviceId: r.string('deviceId', MAX_ID_BYTES),
+        deviceId: r.id('deviceId', MAX_ID_BYTES),
         appVersion: r.string('appVersion', MAX_TEXT_BYTES),
       }
     case MessageType.WELCOME:
       return {
         type: 'welcome',
         protocol: r.uint('protocol'),
-        userId: r.string('userId', MAX_ID_BYTES),
+        userId: r.id('userId', MAX_ID_BYTES),
         serverTime: r.uint('serverTime'),
-        epoch: r.string('epoch', MAX_ID_BYTES),
+        epoch: r.id('epoch', MAX_ID_BYTES),
       }
     case MessageType.MANIFEST:
       return { type: 'manifest', entries: readPairs(r, 'manifest entries') }
@@ -220,30 +220,30 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
       const added = readPairs(r, 'added')
       const n = r.count('removed', MAX_MANIFEST_ENTRIES)
       const removed: string[] = []
-      for (let i = 0; i < n; i++) removed.push(r.string('removed household id', MAX_ID_BYTES))
+      for (let i = 0; i < n; i++) removed.push(r.id('removed household id', MAX_ID_BYTES))
       return { type: 'manifest-reply', changed, added, removed }
     }
     case MessageType.DOC:
       return {
         type: 'doc',
-        householdId: r.string('householdId', MAX_ID_BYTES),
+        householdId: r.id('householdId', MAX_ID_BYTES),
         payload: r.bytesField('doc payload', MAX_FRAME_BYTES),
       }
     case MessageType.STATE:
       return {
         type: 'state',
-        householdId: r.string('householdId', MAX_ID_BYTES),
+        householdId: r.id('householdId', MAX_ID_BYTES),
         updateV2: r.bytesField('state update', MAX_FRAME_BYTES),
       }
     case MessageType.ACK:
     case MessageType.HEAD:
       return {
         type: type === MessageType.ACK ? 'ack' : 'head',
-        householdId: r.string('householdId', MAX_ID_BYTES),
+        householdId: r.id('householdId', MAX_ID_BYTES),
         serverSeq: r.uint('serverSeq'),
       }
     case MessageType.CONFLICT: {
-      const householdId = r.string('householdId', MAX_ID_BYTES)
+      const householdId = r.id('householdId', MAX_ID_BYTES)
       const conflictId = r.string('conflictId', MAX_ID_BYTES)
       const path = r.string('path', MAX_TEXT_BYTES)
       const n = r.count('candidates', MAX_CONFLICT_CANDIDATES)
@@ -284,7 +284,7 @@ function readBody(r: FrameReader, type: number, options: DecodeOptions): SyncMes
       const flag = r.byte('error household flag')
       if (flag > 1) throw new FrameError(`bad household flag ${flag} in ERROR`)
       const m: ErrorMessage = { type: 'error', code, message }
-      if (flag === 1) m.householdId = r.string('householdId', MAX_ID_BYTES)
+      if (flag === 1) m.householdId = r.id('householdId', MAX_ID_BYTES)
       return m
     }
     case MessageType.BATCH: {
