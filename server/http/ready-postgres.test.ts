@@ -40,6 +40,7 @@ describe('readiness on PostgreSQL', () => {
       writer: 'ok',
       fanout: 'local',
       notReady: ['database'],
+      degraded: [],
     })
     await proxy.restore()
     expect(readiness({ db, migrations })).toMatchObject({ ready: true, database: 'ok', migrations: 'current' })

@@ -48,6 +48,7 @@ export const REVIEW_STEPS = ['verify', 'return', 'meeting', 'posting', 'recheck'
 
 export const ROUTE_POLICY: readonly RoutePolicy[] = [
   r('GET', '/api/health', 'read', 'none', everyone, true),
+  r('GET', '/api/ready', 'read', 'none', everyone, true),
   r('POST', '/api/login', 'write', 'none', everyone, true),
   r('GET', '/api/map', 'read', 'none', everyone, true),
   r('POST', '/api/logout', 'write', 'none', everyone),

@@ -68,9 +68,12 @@ describe('statements that mean the same on SQLite and PostgreSQL', () => {
     expect(docs.head('h1')).toBe(4)
   })
 
-  it('client ids: a second binding of a persisted id is ignored, the first owner stays', () => {
+  it('client ids: a second binding of a persisted id by another user is refused, the first owner stays', () => {
     createClientIdBindings(db).persist([70_001], 'u-lan', 'phone-a', 1)
-    expect(() => createClientIdBindings(db).persist([70_001], 'u-mai', 'phone-b', 2)).not.toThrow()
+    expect(() => createClientIdBindings(db).persist([70_001], 'u-mai', 'phone-b', 2)).toThrow(
+      'client id 70001 belongs to another user',
+    )
+    expect(() => createClientIdBindings(db).persist([70_001], 'u-lan', 'phone-a', 3)).not.toThrow()
     expect(createClientIdBindings(db).refused([70_001], 'u-mai')).toBe(70_001)
     expect(createClientIdBindings(db).refused([70_001], 'u-lan')).toBeNull()
   })

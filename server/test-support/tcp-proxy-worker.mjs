@@ -48,12 +48,11 @@ parentPort.on('message', (m) => {
     if (mode === 'hang') for (const pair of [...pairs]) drop(pair)
     mode = 'up'
   } else if (m.op === 'close') {
+    // No waiting for the server's close: a connection accepted meanwhile would hold it open; the caller then
+    // terminates this thread, which releases every handle.
+    mode = 'reset'
     for (const pair of [...pairs]) drop(pair)
-    server.close(() => {
-      parentPort.postMessage({ id: m.id, accepted })
-      parentPort.close()
-    })
-    return
+    server.close()
   }
   parentPort.postMessage({ id: m.id, accepted })
 })

@@ -6,8 +6,12 @@ import { startTcpProxy, throughProxy, type TcpProxy } from './tcp-proxy.ts'
 
 let echo: Server
 let proxy: TcpProxy
+/** The echo side's sockets: closed by the test itself at the end, so closing the echo server never waits on one. */
+const echoSockets = new Set<Socket>()
 beforeAll(async () => {
   echo = createServer((s) => {
+    echoSockets.add(s)
+    s.on('close', () => echoSockets.delete(s))
     s.on('error', () => {}) // the proxy resets the upstream side of a cut connection
     s.pipe(s)
   })
@@ -16,6 +20,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await proxy.close()
+  for (const s of echoSockets) s.destroy()
   await new Promise<void>((ok) => echo.close(() => ok()))
 })
 
