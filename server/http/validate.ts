@@ -21,23 +21,19 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where 
  * The JSON path of the first string (or key) holding U+0000, or null. No text the product stores may hold it:
  * PostgreSQL's TEXT refuses it, so both engines refuse it at the door, alike. Runs after the depth check (bounded).
  */
-export function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const p = nulPath(value[i], [...path, i])
-      if (p) return p
+export function nulPath(value: unknown): (string | number)[] | null {
+  const path: (string | number)[] = []
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') return v.includes('\u0000')
+    if (v === null || typeof v !== 'object') return false
+    for (const [k, x] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+      path.push(k)
+      if ((typeof k === 'string' && k.includes('\u0000')) || walk(x)) return true
+      path.pop()
     }
-    return null
+    return false
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return [...path, k]
-      const p = nulPath(v, [...path, k])
-      if (p) return p
-    }
-  }
-  return null
+  return walk(value) ? path : null
 }
 
 function refuseNul(value: unknown, where: string): void {

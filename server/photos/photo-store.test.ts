@@ -1,5 +1,6 @@
 // The photo store with two relays on one database: the same photo uploaded through both at once is stored once and is
-// no error on either; today's usage counts come back as numbers. Runs on the suite's engine (RASOAT_TEST_ENGINE).
+// no error on either, and its file stays in place (a row always means a readable file); today's usage counts come back
+// as numbers. Runs on the suite's engine (RASOAT_TEST_ENGINE).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +9,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { createPhotoStore } from './photo-store.ts'
+import { createPhotoStore, sha256Hex } from './photo-store.ts'
 
 let dir: string
 let db: Db
@@ -55,4 +56,26 @@ it("a photo whose row another relay stored meanwhile is theirs (not an error), l
   expect(existsSync(store.filePath(sha256))).toBe(true)
   expect(store.uploadedToday('u-mai')).toEqual({ count: 1, bytes: 7 })
   expect(store.uploadedToday('u-lan')).toEqual({ count: 0, bytes: 0 })
+})
+
+it('the same photo stored through two relays at once keeps its file and one row', () => {
+  const bytes = new Uint8Array(900).map((_, i) => (i * 31) & 0xff)
+  bytes.set([0xff, 0xd8, 0xff, 0xe0])
+  const sha = sha256Hex(bytes)
+  const photos = join(dir, 'photos')
+  const photo = { sha256: sha, bytes, contentType: 'image/jpeg' as const, householdId: null, uploadedBy: 'u-1' }
+  const relayA = createPhotoStore(db, photos)
+  // Relay B has looked for the row (none yet) and is writing its file when relay A's upload completes.
+  let raced = false
+  const relayB = createPhotoStore(other, photos, Date.now, () => {
+    if (raced) return
+    raced = true
+    expect(relayA.put(photo).created).toBe(true)
+  })
+  const second = relayB.put(photo)
+  expect(raced).toBe(true)
+  expect(second.created).toBe(false)
+  expect(existsSync(relayA.filePath(sha))).toBe(true)
+  expect(relayA.findStored(sha)).toMatchObject({ sha256: sha, bytes: 900 })
+  expect(db.prepare('SELECT COUNT(*) FROM photos WHERE sha256 = ?').pluck().get(sha)).toBe(1)
 })

@@ -4,7 +4,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isUniqueViolation } from '../db/errors.ts'
 import type { Db } from '../db/open.ts'
 
 export const PHOTO_MAX_BYTES = 2 * 1024 * 1024
@@ -178,9 +177,6 @@ export function createPhotoStore(
           insert.run(photo.sha256, photo.householdId, photo.uploadedBy, photo.contentType, photo.bytes, photo.createdAt)
             .changes === 1
       } catch (err) {
-        // Another relay stored the same photo meanwhile: its row names this very file (same hash, same bytes) — keep it.
-        const stored = isUniqueViolation(err) ? find(p.sha256) : undefined
-        if (stored) return { photo: stored, created: false }
         // The database refused the row (full, read-only): take the file back so no file is left without its row.
         rmSync(target, { force: true })
         throw err
