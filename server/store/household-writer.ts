@@ -162,8 +162,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const compactions = new Map<string, Promise<void>>()
   /** Committed server_seq per resident Y.Doc (a reloaded doc is a new object: it asks the store again). */
   const committedHead = new WeakMap<Y.Doc, number>()
+  const shared = opts.shared === true
   const headOf = (householdId: string, doc: Y.Doc): number =>
-    opts.shared === true // rows of other relays are in the doc too: the store knows the seq it holds
+    shared // rows of other relays are in the doc too: the store knows the seq it holds
       ? Math.max(committedHead.get(doc) ?? 0, docStore.docHead(doc) ?? 0)
       : (committedHead.get(doc) ?? docStore.head(householdId) ?? 0)
   const maxPending = opts.maxPending ?? 20_000
@@ -172,7 +173,6 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       ? { kind: 'rejected', code: 'sync/period-closed', reason: `the review period of ${householdId} is closed` }
       : null
   const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
-  const shared = opts.shared === true
   const catchUp = shared ? createCatchUp(db, docStore, projections) : null
   /** The resident doc of a household, reloaded first when another relay committed since it was loaded (shared only). */
   const openDoc = (householdId: string): Y.Doc | null =>
