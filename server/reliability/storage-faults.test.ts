@@ -93,17 +93,23 @@ async function faultRound(
   }
   expect(refused).toBe(true)
   figures.refused++
-  // What the phone was told, on the wire: ERROR sync/internal for that household ("nothing was stored; retry").
+  // What a phone is told, on the wire: ERROR sync/internal for the household ("nothing was stored; retry"). Sent for
+  // another household than the phone's, so the phone's pending edit stays the only difference there. A capped file may
+  // still take a small update (then it is acknowledged, truly committed): send until one is refused; a read-only
+  // folder refuses the first.
   const raw = await SyncClient.connect({ url: s.url, token, deviceId: `raw-${fault}` })
   await raw.hello()
   await raw.manifest([])
-  const replica = replicaFrom(raw, id, 40_000 + Math.floor(next() * 1e6))
-  replica.setAddress(address('raw'))
-  expect(await raw.sendUpdate(id, replica.take())).toMatchObject({
-    type: 'error',
-    householdId: id,
-    code: 'sync/internal',
-  })
+  const other = ids.find((x) => x !== id) as string
+  const replica = replicaFrom(raw, other, 40_000 + Math.floor(next() * 1e6))
+  let answer: Awaited<ReturnType<SyncClient['sendUpdate']>> | undefined
+  for (let i = 0; i < 400; i++) {
+    replica.setAddress(address(`raw ${i}`))
+    answer = await raw.sendUpdate(other, replica.take())
+    if (answer.type !== 'ack') break
+    expect(fault).toBe('full')
+  }
+  expect(answer).toMatchObject({ type: 'error', householdId: other, code: 'sync/internal' })
   await raw.close()
   expect(p.store.unsynced()).toBeGreaterThan(0)
   expect(await health(s)).toBe(503)
