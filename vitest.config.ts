@@ -9,6 +9,7 @@ export const SQLITE_ONLY = [
   'server/db/migrate.test.ts',
   'server/db/migrations/0*.test.ts',
   'server/db/wal-sync.test.ts',
+  'server/db/checkpointer.test.ts',
   'server/main-startup.test.ts',
   'server/cli/backup-restore.test.ts',
   'server/cli/backup-live.test.ts',

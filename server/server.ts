@@ -16,6 +16,7 @@ import { deleteExpiredSessions } from './auth/sessions.ts'
 import { packageVersion } from './config.ts'
 import { lockDataDir } from './db/folder-lock.ts'
 import { readEpoch } from './db/meta.ts'
+import { createCheckpointer } from './db/checkpointer.ts'
 import { createWalSync, syncWhenChanged } from './db/wal-sync.ts'
 import { migrate } from './db/migrate.ts'
 import { migrations } from './db/migrations/index.ts'
@@ -214,6 +215,8 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
   photoSweep.unref()
   // Writes no ACK waits for (sessions, users, photo rows) reach the disk within a second too.
   const wal = createWalSync(db)
+  // WAL pages are copied into the database file off the event loop (a COMMIT would otherwise do it every ~4 MiB).
+  const checkpointer = createCheckpointer(db, { onError: (e) => opts.log?.(`WAL checkpoint failed: ${String(e)}`) })
   const walTick = wal === null ? null : syncWhenChanged(db, wal)
   const walTimer = setInterval(
     () => void walTick?.().catch((e: unknown) => opts.log?.(`WAL sync failed: ${String(e)}`)),
@@ -251,6 +254,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
       clearInterval(photoSweep)
       clearInterval(walTimer)
       wal?.close()
+      void checkpointer?.close()
       void relay.close().catch(() => {})
       void fanout.close()
       fail(e)
@@ -296,6 +300,7 @@ async function startOn(db: Db, dataDir: string, opts: StartOptions, releaseLock:
         if ('closeIdleConnections' in server) server.closeIdleConnections()
       })
       wal?.close()
+      await checkpointer?.close()
       db.close()
       releaseLock()
     })()

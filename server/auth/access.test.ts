@@ -85,4 +85,21 @@ describe('createAccess', () => {
     expect(access.canRead(get('enum'), 'nope')).toBe(false)
     expect(access.canRead(get('sup'), 'nope')).toBe(false)
   })
+
+  it('scope answers canRead and canWrite together, for every role, household and a release grant', () => {
+    db.prepare(
+      `INSERT INTO households (id, period, unit_code, village_id) VALUES ('hMoved', '2025', '19900', 'A2')`,
+    ).run()
+    db.prepare(`INSERT INTO released_households (household_id, user_id, released_at) VALUES ('hMoved', ?, ?)`).run(
+      get('enum').id,
+      Date.now(),
+    )
+    expect(access.scope(get('enum'), 'hMoved')).toEqual({ read: false, write: true })
+    for (const who of ['enum', 'sup', 'admin', 'obs'])
+      for (const id of ['hA1', 'hA2', 'hB1', 'hMoved', 'nope'])
+        expect(access.scope(get(who), id), `${who} ${id}`).toEqual({
+          read: access.canRead(get(who), id),
+          write: access.canWrite(get(who), id),
+        })
+  })
 })

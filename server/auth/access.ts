@@ -13,6 +13,8 @@ export interface Access {
   canRead(user: User, householdId: string): boolean
   /** Also true, for an enumerator, on a household moved away from them while its release grant stands. */
   canWrite(user: User, householdId: string): boolean
+  /** canRead and canWrite in one look-up (the relay's per-connection scope cache asks for both on every miss). */
+  scope(user: User, householdId: string): { read: boolean; write: boolean }
   householdIdsInScope(user: User, period?: string): string[]
 }
 
@@ -88,6 +90,13 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
     return assigned.get(user.id, h.village_id) !== undefined
   }
 
+  function writable(user: User, householdId: string, readable: boolean): boolean {
+    if (user.role === 'observer' || user.role === 'supervisor') return false
+    if (readable) return true
+    // Moved away: the edits made before the move may still arrive from the enumerator's devices.
+    return user.role === 'enumerator' && released.get(householdId, user.id, now() - grantMs) !== undefined
+  }
+
   return {
     authenticate(token) {
       if (!token || token.length > 200) return null
@@ -95,11 +104,10 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
       return row ? toUser(row) : null
     },
     canRead: inScope,
-    canWrite(user, householdId) {
-      if (user.role === 'observer' || user.role === 'supervisor') return false
-      if (inScope(user, householdId)) return true
-      // Moved away: the edits made before the move may still arrive from the enumerator's devices.
-      return user.role === 'enumerator' && released.get(householdId, user.id, now() - grantMs) !== undefined
+    canWrite: (user, householdId) => writable(user, householdId, inScope(user, householdId)),
+    scope(user, householdId) {
+      const read = inScope(user, householdId)
+      return { read, write: writable(user, householdId, read) }
     },
     householdIdsInScope(user, period) {
       const scope = householdScope(user)

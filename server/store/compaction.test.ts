@@ -77,7 +77,7 @@ it('the writer compacts from the resident doc: snapshot at the head, log archive
   const v2 = new Y.Doc()
   Y.applyUpdateV2(
     v2,
-    db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ?').pluck().get('h1') as Uint8Array,
+    db.prepare('SELECT snapshot_v2 FROM doc_snapshot WHERE household_id = ?').pluck().get('h1') as Uint8Array,
   )
   expect(new HouseholdDoc(v2).read().household.address).toBe('15 Lê Lợi')
   expect(Y.encodeStateVector(r.doc)).toEqual(Y.encodeStateVector(store.openDoc('h1')!))
@@ -117,7 +117,8 @@ describe('thresholds by log size', () => {
   const sizes = (): { rows: number; bytes: number; snapshot: number } =>
     db
       .prepare(
-        'SELECT log_rows AS rows, log_bytes AS bytes, length(snapshot) AS snapshot FROM doc_state WHERE household_id = ?',
+        `SELECT d.log_rows AS rows, d.log_bytes AS bytes, length(s.snapshot) AS snapshot
+         FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
       )
       .get('h1') as { rows: number; bytes: number; snapshot: number }
 

@@ -130,9 +130,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const b1Tables = createB1TableStore(db)
   const periodStandards = createPeriodStandards(db)
 
+  // doc_state is the head, rewritten by every commit; doc_snapshot the bytes, rewritten by compaction only.
   const insertState = db.prepare(
-    `INSERT INTO doc_state (household_id, snapshot, snapshot_v2, state_vector, snapshot_seq, server_seq, log_bytes, log_rows, updated_at)
-     VALUES (?, ?, ?, ?, 1, 1, 0, 0, ?)`,
+    `INSERT INTO doc_state (household_id, snapshot_seq, server_seq, log_bytes, log_rows, updated_at) VALUES (?, 1, 1, 0, 0, ?)`,
+  )
+  const insertSnapshot = db.prepare(
+    'INSERT INTO doc_snapshot (household_id, snapshot, snapshot_v2, state_vector) VALUES (?, ?, ?, ?)',
   )
   // `WHERE true`: SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE clause.
   const archiveCreation = db.prepare(
@@ -143,18 +146,27 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const creationBytes = db
     .prepare(
       `SELECT coalesce((SELECT "update" FROM doc_log_archive WHERE household_id = ? AND seq = 1),
-                     (SELECT snapshot FROM doc_state WHERE household_id = ? AND snapshot_seq = 1))`,
+                     (SELECT s.snapshot FROM doc_snapshot s JOIN doc_state d ON d.household_id = s.household_id
+                       WHERE s.household_id = ? AND d.snapshot_seq = 1))`,
     )
     .pluck()
   const selectState = db.prepare(
-    'SELECT snapshot, snapshot_seq, server_seq, log_bytes, log_rows FROM doc_state WHERE household_id = ?',
+    `SELECT s.snapshot, d.snapshot_seq, d.server_seq, d.log_bytes, d.log_rows
+     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
   )
-  const selectV2 = db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ? AND log_rows = 0')
+  const selectV2 = db.prepare(
+    `SELECT s.snapshot_v2 FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id
+     WHERE d.household_id = ? AND d.log_rows = 0`,
+  )
   const selectSizes = db.prepare(
-    'SELECT log_rows, log_bytes, length(snapshot) AS snapshot_bytes FROM doc_state WHERE household_id = ?',
+    `SELECT d.log_rows, d.log_bytes, length(s.snapshot) AS snapshot_bytes
+     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
   )
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
-  const selectSeqs = db.prepare('SELECT snapshot, snapshot_seq, server_seq FROM doc_state WHERE household_id = ?')
+  const selectSeqs = db.prepare(
+    `SELECT s.snapshot, d.snapshot_seq, d.server_seq
+     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
+  )
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const selectAfter = db.prepare(
     `SELECT seq, "update" FROM doc_log WHERE household_id = ? AND seq > ?
@@ -165,16 +177,18 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   )
   const bumpState = db.prepare(
     `UPDATE doc_state SET server_seq = CASE WHEN server_seq > ? THEN server_seq ELSE ? END, log_bytes = log_bytes + ?,
-       log_rows = log_rows + 1, updated_at = ? WHERE household_id = ?`,
+       log_rows = log_rows + ?, updated_at = ? WHERE household_id = ?`,
   )
   const moveToArchive = db.prepare(
     `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
      SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, ? FROM doc_log WHERE household_id = ? AND seq <= ?`,
   )
   const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
+  const resetHead = db.prepare(
+    `UPDATE doc_state SET snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ? WHERE household_id = ? AND server_seq = ?`,
+  )
   const replaceSnapshot = db.prepare(
-    `UPDATE doc_state SET snapshot = ?, snapshot_v2 = ?, state_vector = ?, snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ?
-     WHERE household_id = ? AND server_seq = ?`,
+    'UPDATE doc_snapshot SET snapshot = ?, snapshot_v2 = ?, state_vector = ? WHERE household_id = ?',
   )
 
   function stored(householdId: string): { state: StateRow; updates: Uint8Array[] } | null {
@@ -210,7 +224,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
 
   function insertCreation(meta: HouseholdMeta, rows: CreationRows, by: string): number {
     const t = now()
-    insertState.run(meta.id, rows.snapshot, rows.snapshotV2, rows.stateVector, t)
+    insertState.run(meta.id, t)
+    insertSnapshot.run(meta.id, rows.snapshot, rows.snapshotV2, rows.stateVector)
     // The creation state stays in the snapshot (seq 1) until the first compaction archives it: no copy per household
     // (100,000 seeded households would otherwise carry ~20 KB each of field history and archive).
     projections.insertHousehold(meta, rows.summary, rows.visit, { editor: by, serverSeq: 1, at: t })
@@ -289,10 +304,19 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     },
     appendLog(rows) {
       const t = now()
+      // One head write per household of the batch: [highest seq, rows, bytes].
+      const heads = new Map<string, [number, number, number]>()
       for (const r of rows) {
         insertLog.run(r.householdId, r.seq, r.update, r.userId, r.deviceId, JSON.stringify(r.clientIds), r.receivedAt)
-        bumpState.run(r.seq, r.seq, r.update.length, t, r.householdId)
+        const h = heads.get(r.householdId)
+        if (h === undefined) heads.set(r.householdId, [r.seq, 1, r.update.length])
+        else {
+          h[0] = Math.max(h[0], r.seq)
+          h[1]++
+          h[2] += r.update.length
+        }
       }
+      for (const [id, [seq, n, bytes]] of heads) bumpState.run(seq, seq, bytes, n, t, id)
     },
     needsCompaction(householdId) {
       const s = selectSizes.get(householdId) as
@@ -323,7 +347,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         if (head.snapshot_seq === 1) archiveCreation.run(householdId, head.snapshot, householdId, t, t)
         moveToArchive.run(t, householdId, head.server_seq)
         deleteLog.run(householdId, head.server_seq)
-        replaceSnapshot.run(snapshot, snapshotV2, sv, head.server_seq, t, householdId, head.server_seq)
+        if (resetHead.run(head.server_seq, t, householdId, head.server_seq).changes === 1)
+          replaceSnapshot.run(snapshot, snapshotV2, sv, householdId)
       })()
     },
     resident: (id) => docs.get(id),

@@ -332,7 +332,7 @@ describe('V2 snapshot at rest (bootstrap STATE, P14)', () => {
 
   it('createHousehold stores it; with log rows it is the merged state converted; compaction stores it again', async () => {
     const stored = () =>
-      db.prepare('SELECT snapshot_v2 FROM doc_state WHERE household_id = ?').pluck().get('h1') as Uint8Array | null
+      db.prepare('SELECT snapshot_v2 FROM doc_snapshot WHERE household_id = ?').pluck().get('h1') as Uint8Array | null
     expect(stored()).not.toBeNull()
     expect(store.readStateV2('h1')).toEqual(stored())
     sameState(store.readStateV2('h1')!, store.readState('h1')!)
@@ -356,7 +356,7 @@ describe('V2 snapshot at rest (bootstrap STATE, P14)', () => {
   })
 
   it('a database from before migration 005 (NULL snapshot_v2) is answered by converting V1', () => {
-    db.prepare('UPDATE doc_state SET snapshot_v2 = NULL WHERE household_id = ?').run('h2')
+    db.prepare('UPDATE doc_snapshot SET snapshot_v2 = NULL WHERE household_id = ?').run('h2')
     sameState(store.readStateV2('h2')!, store.readState('h2')!)
     expect(store.readStateV2('nope')).toBeNull()
   })

@@ -254,6 +254,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const sameIndexed =
         before !== undefined &&
         before.status === summary.status &&
+        before.category === summary.category &&
         before.lat === summary.lat &&
         before.lng === summary.lng &&
         before.accuracyM === summary.accuracyM

@@ -48,7 +48,7 @@ export interface Projections {
   previousPosition(householdId: string): { lat: number | null; lng: number | null; movedM: number | null } | undefined
   writeSummary(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /**
-   * The summary when its indexed columns (status, lat, lng, accuracy_m) are known to hold `s`'s values already: the
+   * The summary when its indexed columns (status, category, lat, lng, accuracy_m) are known to hold `s`'s values already: the
    * UPDATE leaves them out of its SET list, so SQLite does not rewrite the map/list index entries.
    */
   writeSummaryValues(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
@@ -135,7 +135,7 @@ export function createProjections(db: Db): Projections {
        accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
   )
   const summaryValues = db.prepare(
-    `UPDATE households SET head_name = ?, address = ?, category = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
+    `UPDATE households SET head_name = ?, address = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
        updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
   )
   const insert = db.prepare(
@@ -207,7 +207,6 @@ export function createProjections(db: Db): Projections {
       summaryValues.run(
         text(s.headName),
         text(s.address),
-        s.category,
         s.deprivationCount,
         meta.editor,
         meta.serverSeq,

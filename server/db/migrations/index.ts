@@ -17,6 +17,7 @@ import { periodCarry } from './014-period-carry.ts'
 import { b1Tables } from './015-b1-tables.ts'
 import { reportFacts } from './016-report-facts.ts'
 import { factsVersion } from './017-facts-version.ts'
+import { docSnapshot } from './018-doc-snapshot.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   b1Tables,
   reportFacts,
   factsVersion,
+  docSnapshot,
 ]
