@@ -74,20 +74,25 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
   )
-  const householdPlace = db.prepare('SELECT unit_code, village_id, assignee_id FROM households WHERE id = ?')
-  const assigned = db.prepare('SELECT 1 FROM assignments WHERE user_id = ? AND village_id = ?')
+  // One look-up answers every role: the household's place and whether the user is assigned to its village.
+  const householdPlace = db.prepare(
+    `SELECT h.unit_code, h.village_id, h.assignee_id,
+       CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.user_id = ? AND a.village_id = h.village_id) THEN 1 ELSE 0 END
+         AS assigned
+     FROM households h WHERE h.id = ?`,
+  )
   const released = db.prepare(
     'SELECT 1 FROM released_households WHERE household_id = ? AND user_id = ? AND released_at > ?',
   )
 
   function inScope(user: User, householdId: string): boolean {
     if (user.role === 'admin' || user.role === 'observer') return true
-    const h = householdPlace.get(householdId) as
-      { unit_code: string; village_id: string; assignee_id: string | null } | undefined
+    const h = householdPlace.get(user.id, householdId) as
+      { unit_code: string; village_id: string; assignee_id: string | null; assigned: number } | undefined
     if (!h) return false
     if (user.role === 'supervisor') return user.unitCode !== null && h.unit_code === user.unitCode
     if (h.assignee_id !== null) return h.assignee_id === user.id
-    return assigned.get(user.id, h.village_id) !== undefined
+    return h.assigned === 1
   }
 
   function writable(user: User, householdId: string, readable: boolean): boolean {
