@@ -24,7 +24,9 @@ for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id
 const self = new Map<number, number>()
 prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)))
 const total = [...self.values()].reduce((a, b) => a + b, 0)
-const short = (url: string): string => url.replace(/^file:\/\/\/work\/main\//, '').replace(/^.*node_modules\//, 'nm/')
+const here = `file://${process.cwd()}/`
+const short = (url: string): string =>
+  (url.startsWith(here) ? url.slice(here.length) : url).replace(/^.*node_modules\//, 'nm/')
 const fnSelf = new Map<string, number>()
 const fileSelf = new Map<string, number>()
 const fileIncl = new Map<string, number>()
