@@ -1,5 +1,6 @@
 // What an idle, in-sync connection costs the rasoat server: RSS slope and a heap-snapshot diff by object kind, for
-// /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs] [--no-heap]`.
+// /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs|--cold] [--no-heap]`
+// (--cold: /sync phones that had the household sent to them on connecting, as W4's third group).
 // The server is its own child process (as in the workloads); snapshots are written by it on SIGUSR1. Two groups of N
 // give the RSS slopes (as W4: the second excludes one-time growth); a third group, between two snapshots, the diff.
 
@@ -25,6 +26,7 @@ const arg = (name: string, dflt: string): string => {
 }
 const N = Number(arg('--n', '1000'))
 const yjs = argv.includes('--yjs')
+const cold = argv.includes('--cold')
 const heap = !argv.includes('--no-heap')
 const HEAP_DIR = new URL('../../.tmp/bench/heap/', import.meta.url).pathname
 
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
     }
     await mapLimit(batch, 32, (n) => {
       const d = sys.device(server, prep, n, [first.id])
-      if (probe) d.learnFrom(probe)
+      if (probe && !cold) d.learnFrom(probe)
       return d.connect(60_000)
     })
   }
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const b = await settled()
   const load = loadavg()[0]?.toFixed(2)
   console.log(
-    `${yjs ? '/yjs' : '/sync'} idle in-sync connections: base ${round(base / 1024)} MiB, +${N}: ${round(a / 1024)} MiB ` +
+    `${yjs ? '/yjs' : '/sync'} idle ${cold ? 'bootstrapped' : 'in-sync'} connections: base ${round(base / 1024)} MiB, +${N}: ${round(a / 1024)} MiB ` +
       `(${round(((a - base) / 1024 / N) * 1000, 1)} MiB/1,000), next +${N}: ${round(b / 1024)} MiB ` +
       `(${round(((b - a) / 1024 / N) * 1000, 1)} MiB/1,000); load ${load}`,
   )

@@ -26,9 +26,27 @@ function field(o: object, name: string): unknown {
   return Reflect.get(o, name)
 }
 
+/** The open connection of device `deviceId` the hub holds for the household. */
+function connectionOf(householdId: string, deviceId: string): DeviceConnection {
+  const open = [...server.relay.hub.holders(householdId)].filter(
+    (s): s is DeviceConnection => s instanceof DeviceConnection && !s.isClosed() && s.deviceId === deviceId,
+  )
+  expect(open).toHaveLength(1)
+  return open[0]!
+}
+
 describe('an idle connection', () => {
+  it('a phone that was sent its households keeps no bootstrap stream once they are sent', async () => {
+    const fresh = await SyncClient.connect({ url: server.url, token, deviceId: 'mai-tablet' })
+    await fresh.hello()
+    const reply = await fresh.manifest([]) // resolves once every added household has arrived
+    expect(reply.added.map(([id]) => id)).toEqual(['hh-m-1'])
+    expect(field(connectionOf('hh-m-1', 'mai-tablet'), 'bootstrap')).toBeNull()
+    await fresh.close()
+  })
+
   it('a phone in sync, after HELLO and an unchanged MANIFEST, made nothing it did not need', async () => {
-    const first = await SyncClient.connect({ url: server.url, token, deviceId: 'mai-phone' })
+    const first = await SyncClient.connect({ url: server.url, token, deviceId: 'mai-old-phone' })
     await first.hello()
     await first.manifest([])
     const head = first.heads.get('hh-m-1')!
@@ -38,12 +56,9 @@ describe('an idle connection', () => {
     await phone.hello()
     const reply = await phone.manifest([['hh-m-1', head]])
     expect(reply).toMatchObject({ changed: [], added: [], removed: [] })
-    const conn = [...server.relay.hub.holders('hh-m-1')].find(
-      (s): s is DeviceConnection => s instanceof DeviceConnection && !s.isClosed(),
-    )
-    expect(conn).toBeInstanceOf(DeviceConnection)
+    const conn = connectionOf('hh-m-1', 'mai-phone')
     const made = Object.fromEntries(
-      ['inbox', 'outgoing', 'replies', 'scopes', 'bootstrap', 'helloTimer'].map((k) => [k, field(conn!, k)]),
+      ['inbox', 'outgoing', 'replies', 'scopes', 'bootstrap', 'helloTimer'].map((k) => [k, field(conn, k)]),
     )
     expect(made).toEqual({
       inbox: null,
@@ -53,9 +68,9 @@ describe('an idle connection', () => {
       bootstrap: null,
       helloTimer: null,
     })
-    expect(field(conn!, 'held')).toBe('hh-m-1') // one household: the id itself, no Set
-    expect(conn!.buckets).toHaveLength(4) // frames and MANIFESTs: two numbers each
-    expect(field(conn!.socket, 'token')).toBeNull() // the route socket let go of the request's token once open
+    expect(field(conn, 'held')).toBe('hh-m-1') // one household: the id itself, no Set
+    expect(conn.buckets).toHaveLength(4) // frames and MANIFESTs: two numbers each
+    expect(field(conn.socket, 'token')).toBeNull() // the route socket let go of the request's token once open
     await phone.close()
   })
 })

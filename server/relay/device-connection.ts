@@ -118,7 +118,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
    * While there are, a flush is scheduled.
    */
   private outgoing: Uint8Array[] | null = null
-  /** Made on the first household to send (a phone in sync never needs one). */
+  /** Made when there are households to send (a phone in sync never needs one), let go once they are sent. */
   private bootstrap: BootstrapStream | null = null
 
   constructor(user: User, socket: Socket, deps: DeviceConnectionDeps, token?: string) {
@@ -255,8 +255,8 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))
     if (known.length > 0) for (const c of deps.conflictNotices?.(user, known) ?? []) this.send(conflictNotice(c))
     if (answer.added.length > 0) {
-      this.bootstrap ??= createBootstrapStream(this)
-      this.bootstrap.add(answer.added.map(([id]) => id))
+      const stream = (this.bootstrap ??= createBootstrapStream(this))
+      stream.add(answer.added.map(([id]) => id))
     }
     return FRAME_COST + 16 * (inScope.size + m.entries.length)
   }
@@ -315,6 +315,10 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
 
   isClosed(): boolean {
     return this.phase === 'closed'
+  }
+
+  bootstrapDone(): void {
+    this.bootstrap = null
   }
 
   holds(householdId: string): boolean {
