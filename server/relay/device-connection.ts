@@ -1,17 +1,14 @@
 // One device's multiplexed /sync connection (docs/sync-protocol.md): HELLO → MANIFEST → per-household DOC traffic,
 // with exactly one ACK or household-scoped ERROR per client update, in order, and ACKs only after the commit.
 // A class: state in fields, behaviour on the prototype, queues made on first use — an idle phone costs its fields only.
-import type { Access, User } from '../auth/access.ts'
+import type { User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
-import type { HouseholdWriter } from '../store/household-writer.ts'
 import type { RecordedConflict } from '../store/projections.ts'
 import {
   checkHello,
   CloseCode,
-  decodeMessage,
   docUpdate,
   encodeMessage,
-  MAX_CONFLICT_CANDIDATES,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type SyncErrorCode,
@@ -19,58 +16,19 @@ import {
 } from '../../shared/sync/protocol.ts'
 import { BATCH_TARGET_BYTES, createBootstrapStream, type BootstrapStream } from './bootstrap-stream.ts'
 import { FRAME_COST, onDoc, type ReplySlot } from './doc-frames.ts'
-import type { Hub, Subscriber } from './hub.ts'
-import { inboundFrames } from './inbound-batch.ts'
+import { conflictNotice, onManifest } from './manifest-frames.ts'
+import type { Subscriber } from './hub.ts'
+import { inboundMessage } from './inbound-batch.ts'
 import { outgoingMessages } from '../../shared/sync/session-socket.ts'
-import type { CreateHousehold } from './household-creation.ts'
-import type { ManifestAnswer } from './manifest.ts'
-import {
-  DEFAULT_RELAY_LIMITS,
-  takeToken,
-  type BucketOwner,
-  type FrameKind,
-  type RateLimiter,
-  type RelayLimits,
-} from './rate-limit.ts'
+import { DEFAULT_RELAY_LIMITS, takeToken, type BucketOwner, type FrameKind } from './rate-limit.ts'
 import { HouseholdScopes, type Scope } from './scope-cache.ts'
 import { SignedIn } from './signed-in.ts'
+import type { DeviceConnectionDeps, Socket } from './connection-deps.ts'
 
 export { SCOPE_CACHE_MS } from './scope-cache.ts'
 export { sessionCheck } from './signed-in.ts'
-
-export interface Socket {
-  send(bytes: Uint8Array): void
-  close(code: number, reason: string): void
-  /** Bytes queued in the socket and not yet written. */
-  buffered(): number
-}
-
-export interface DeviceConnectionDeps {
-  access: Access
-  docStore: DocStore
-  writer: HouseholdWriter
-  hub: Hub
-  manifest(user: User, entries: readonly [string, number][], deviceId: string): ManifestAnswer
-  now(): number
-  /** The database's epoch, sent in WELCOME (P15): it changes when the data is restored from a backup. */
-  epoch: string
-  onError(e: unknown): void
-  /** A connection that has not said HELLO by then is closed with HELLO_TIMEOUT (default 10 s). */
-  helloTimeoutMs?: number
-  /** Token buckets per frame kind and the inbound queue bound, per connection (not per IP: field teams share carrier NAT). */
-  limits?: Pick<RelayLimits, 'rates' | 'maxQueuedFrames'>
-  /** The user's own buckets, shared by their connections (MANIFESTs per user); without it only per connection. */
-  userRate?(userId: string): RateLimiter
-  /** Creates a household found in the field from a DOC update for an unknown id (household-creation.ts). */
-  createHousehold?: CreateHousehold
-  /** Changes when assignments change (Relay.scopeChanged): cached scope answers are dropped at once. */
-  scopeGeneration?(): number
-  /**
-   * Conflicts of these households the user wrote a value of that are open or were settled lately: sent after the
-   * MANIFEST reply, so a phone that was offline when a conflict was recorded, resolved or dismissed learns of it (P12).
-   */
-  conflictNotices?(user: User, householdIds: readonly string[]): RecordedConflict[]
-}
+export { conflictNotice } from './manifest-frames.ts'
+export type { DeviceConnectionDeps, Socket } from './connection-deps.ts'
 
 /**
  * Work one turn of the event loop may spend on a connection's frames, counted as bytes sent plus a fixed cost per frame:
@@ -148,20 +106,8 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
         'sync/overloaded',
         'too many frames on this connection; reconnect with backoff',
       )
-    const decoded = decodeMessage(bytes)
-    if (!decoded.ok) {
-      const close =
-        decoded.code === 'sync/version-unsupported'
-          ? CloseCode.VERSION
-          : decoded.code === 'sync/too-large'
-            ? CloseCode.TOO_LARGE
-            : CloseCode.PROTOCOL_ERROR
-      return this.fail(close, decoded.code, decoded.reason)
-    }
-    if (this.phase === 'hello' && decoded.message.type !== 'hello')
-      return this.fail(CloseCode.PROTOCOL_ERROR, 'sync/malformed', 'first frame must be HELLO')
-    const unpacked = inboundFrames(decoded.message)
-    if (!unpacked.ok) return this.fail(CloseCode.PROTOCOL_ERROR, unpacked.code, unpacked.reason)
+    const unpacked = inboundMessage(bytes, this.phase === 'hello')
+    if (!unpacked.ok) return this.fail(unpacked.close, unpacked.code, unpacked.reason)
     const frames = unpacked.frames
     const pumping = this.inbox !== null
     const inbox = this.inbox ?? []
@@ -211,7 +157,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     if (this.phase === 'hello') return this.hello(m)
     switch (m.type) {
       case 'manifest':
-        return this.manifest(m)
+        return onManifest(this, m)
       case 'doc':
         return onDoc(this, m.householdId, m.payload)
       default:
@@ -242,23 +188,10 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     return FRAME_COST
   }
 
-  private manifest(m: Extract<SyncMessage, { type: 'manifest' }>): number {
-    const { deps, user } = this
-    // Each MANIFEST may ask for the user's whole area: a phone sends one per connection; beyond a few the socket goes.
-    if (!this.take('manifest') || deps.userRate?.(user.id).take('manifestPerUser') === false)
-      return (this.fail(CloseCode.OVERLOADED, 'sync/overloaded', 'too many MANIFESTs; reconnect with backoff'), 0)
-    const { reply: answer, inScope } = deps.manifest(user, m.entries, this.deviceId)
-    // Unchanged households are in sync now; changed ones join fan-out once their step1 is answered (P10).
-    for (const [id, seq] of m.entries) if (inScope.get(id) === seq) this.hold(id, seq)
-    this.phase = 'ready'
-    this.send(answer)
-    const known = m.entries.map(([id]) => id).filter((id) => inScope.has(id))
-    if (known.length > 0) for (const c of deps.conflictNotices?.(user, known) ?? []) this.send(conflictNotice(c))
-    if (answer.added.length > 0) {
-      const stream = (this.bootstrap ??= createBootstrapStream(this))
-      stream.add(answer.added.map(([id]) => id))
-    }
-    return FRAME_COST + 16 * (inScope.size + m.entries.length)
+  /** Sends the households' state (P14), in slices on later turns; those already held or queued are skipped. */
+  sendHouseholds(ids: readonly string[]): void {
+    const stream = (this.bootstrap ??= createBootstrapStream(this))
+    stream.add(ids)
   }
 
   flushOutgoing(): void {
@@ -382,24 +315,5 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
   conflict(c: RecordedConflict): void {
     if (!this.stillReadable(c.householdId)) return
     this.send(conflictNotice(c))
-  }
-}
-
-/**
- * The CONFLICT notice a phone receives. An open conflict gathers candidates while it waits for an admin; the notice
- * carries the newest MAX_CONFLICT_CANDIDATES of them (the protocol's bound — a phone refuses a longer list as malformed),
- * the admin's list (GET /api/conflicts) has them all.
- */
-export function conflictNotice(c: RecordedConflict): Extract<SyncMessage, { type: 'conflict' }> {
-  return {
-    type: 'conflict',
-    householdId: c.householdId,
-    conflictId: String(c.id),
-    path: c.path,
-    candidates: c.candidates
-      .slice(-MAX_CONFLICT_CANDIDATES)
-      .map((x) => ({ value: x.value, clientId: x.clientId, userId: x.userId })),
-    kept: c.kept,
-    ...(c.settled ? { settled: c.settled } : {}),
   }
 }
