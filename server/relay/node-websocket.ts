@@ -49,7 +49,7 @@ class RouteContext extends WSContext<WebSocket> {
 
   constructor(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown) => void) {
     super(ws as WSContextInit<WebSocket>)
-    this.raw = ws
+    this.raw = ws // WSContext takes `raw` from its init, and a WebSocket has none
     this.events = events
     this.onError = onError
   }
