@@ -1,6 +1,8 @@
 // What an idle, in-sync connection costs the rasoat server: RSS slope and a heap-snapshot diff by object kind, for
-// /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs] [--no-heap]`.
-// The server is its own child process (as in the workloads); snapshots are written by it on SIGUSR1.
+// /sync phones and for /yjs sockets. `npx tsx bench/measure/connection-memory.ts [--n 1000] [--yjs|--cold] [--no-heap]`
+// (--cold: /sync phones that had the household sent to them on connecting, as W4's third group).
+// The server is its own child process (as in the workloads); snapshots are written by it on SIGUSR1. Two groups of N
+// give the RSS slopes (as W4: the second excludes one-time growth); a third group, between two snapshots, the diff.
 
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -24,6 +26,7 @@ const arg = (name: string, dflt: string): string => {
 }
 const N = Number(arg('--n', '1000'))
 const yjs = argv.includes('--yjs')
+const cold = argv.includes('--cold')
 const heap = !argv.includes('--no-heap')
 const HEAP_DIR = new URL('../../.tmp/bench/heap/', import.meta.url).pathname
 
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   mkdirSync(HEAP_DIR, { recursive: true })
   const corpus = await loadCorpus(600)
   const first = corpus.docs[0]!
-  const names = Array.from({ length: 2 * N + 1 }, (_, i) => `cm-${i}`)
+  const names = Array.from({ length: 3 * N + 1 }, (_, i) => `cm-${i}`)
   const plan: Plan = { groups: [{ name: 'idle', households: [first.id], devices: names }], stored: [first.id] }
   const sys = SYSTEMS.rasoat
   const prep = await sys.prepare('connection-memory', corpus, plan)
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     }
     await mapLimit(batch, 32, (n) => {
       const d = sys.device(server, prep, n, [first.id])
-      if (probe) d.learnFrom(probe)
+      if (probe && !cold) d.learnFrom(probe)
       return d.connect(60_000)
     })
   }
@@ -107,21 +110,35 @@ async function main(): Promise<void> {
   const base = await settled()
   await open(1, N + 1) // warm-up group: one-time growth of heap and pools
   const a = await settled()
-  const snapA = heap ? await snapshot(server.pid) : ''
-  const afterSnapA = await settled()
   await open(N + 1, 2 * N + 1)
   const b = await settled()
-  const snapB = heap ? await snapshot(server.pid) : ''
   const load = loadavg()[0]?.toFixed(2)
   console.log(
-    `${yjs ? '/yjs' : '/sync'} idle in-sync connections: base ${round(base / 1024)} MiB, +${N}: ${round(a / 1024)} MiB ` +
+    `${yjs ? '/yjs' : '/sync'} idle ${cold ? 'bootstrapped' : 'in-sync'} connections: base ${round(base / 1024)} MiB, +${N}: ${round(a / 1024)} MiB ` +
       `(${round(((a - base) / 1024 / N) * 1000, 1)} MiB/1,000), next +${N}: ${round(b / 1024)} MiB ` +
-      `(${round(((b - afterSnapA) / 1024 / N) * 1000, 1)} MiB/1,000); load ${load}`,
+      `(${round(((b - a) / 1024 / N) * 1000, 1)} MiB/1,000); load ${load}`,
   )
   if (heap) {
+    // Snapshots grow RSS for good (the writer's buffers): the diff has a group of its own, after the RSS slopes.
+    const snapA = await snapshot(server.pid)
+    await open(2 * N + 1, 3 * N + 1)
+    await settled()
+    const snapB = await snapshot(server.pid)
     const d = heapDiff(snapA, snapB)
-    console.log(`new heap objects per connection: ${round(d.totalBytes / N, 0)} B (self sizes; kind ← held by)`)
-    for (const g of d.groups.slice(0, Number(arg('--top', '40'))))
+    console.log(`new heap objects per connection: ${round(d.totalBytes / N, 0)} B (self sizes)`)
+    const byKind = new Map<string, { count: number; bytes: number }>()
+    for (const g of d.groups) {
+      const k = byKind.get(g.kind) ?? { count: 0, bytes: 0 }
+      k.count += g.count
+      k.bytes += g.bytes
+      byKind.set(g.kind, k)
+    }
+    const top = Number(arg('--top', '40'))
+    console.log('by kind:')
+    for (const [kind, k] of [...byKind].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, top))
+      console.log(`${String(Math.round(k.bytes / N)).padStart(7)} B ${(k.count / N).toFixed(2).padStart(6)}×  ${kind}`)
+    console.log('by kind ← held by:')
+    for (const g of d.groups.slice(0, top))
       console.log(
         `${String(Math.round(g.bytes / N)).padStart(7)} B ${(g.count / N).toFixed(2).padStart(6)}×  ${g.kind}  ← ${g.heldBy}`,
       )

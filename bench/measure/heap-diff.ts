@@ -58,7 +58,8 @@ export function heapDiff(fileA: string, fileB: string): { totalBytes: number; gr
       if (et === 'weak' || et === 'shortcut') continue
       const en = b.edges[edge + eName] as number
       const label = et === 'element' || et === 'hidden' ? `[${et}]` : String(b.strings[en] ?? en)
-      holder.set(to, `${kindOf(n)}.${label.slice(0, 30)}`)
+      // Numbered slots (a table's entries) are one group, not one per index.
+      holder.set(to, `${kindOf(n)}.${/^\d+$/.test(label) ? '[n]' : label.slice(0, 30)}`)
     }
   }
   const groups = new Map<string, HeapGroup>()

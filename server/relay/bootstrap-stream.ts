@@ -22,6 +22,8 @@ export interface BootstrapDeps {
   hold(householdId: string, head: number): void
   holds(householdId: string): boolean
   isClosed(): boolean
+  /** Everything queued was sent (or the connection closed): the connection need not keep the stream. */
+  bootstrapDone?(): void
 }
 
 export function createBootstrapStream(deps: BootstrapDeps): BootstrapStream {
@@ -62,6 +64,7 @@ export function createBootstrapStream(deps: BootstrapDeps): BootstrapStream {
     queue = []
     queued = new Set()
     next = 0
+    deps.bootstrapDone?.()
   }
 
   function sendBatch(frames: Uint8Array[]): void {

@@ -26,10 +26,33 @@ export interface ConnectionHandle {
   closed(): void
 }
 
-interface Entry {
-  userId: string
-  socket: RegisteredSocket
+/** One open socket; also the handle its route reports on (methods on the prototype: no closures per socket). */
+class Entry implements ConnectionHandle {
+  readonly userId: string
+  readonly socket: RegisteredSocket
   lastMessageAt: number
+  private readonly registry: Registry
+
+  constructor(registry: Registry, userId: string, socket: RegisteredSocket) {
+    this.registry = registry
+    this.userId = userId
+    this.socket = socket
+    this.lastMessageAt = registry.now()
+  }
+
+  active(): void {
+    this.lastMessageAt = this.registry.now()
+  }
+
+  closed(): void {
+    this.registry.remove(this)
+  }
+}
+
+/** What the entries share: the clock and their removal. */
+interface Registry {
+  now(): number
+  remove(e: Entry): boolean
 }
 
 export function createConnectionRegistry(opts: {
@@ -71,9 +94,11 @@ export function createConnectionRegistry(opts: {
     return true
   }
 
+  const shared: Registry = { now: opts.now, remove }
+
   const registry: ConnectionRegistry = {
     open(userId, socket) {
-      const e: Entry = { userId, socket, lastMessageAt: opts.now() }
+      const e = new Entry(shared, userId, socket)
       // The oldest goes, not the newest: a phone that moved from Wi-Fi to 4G reconnects while its old socket still looks
       // open here; refusing the new one would lock it out until the idle sweep.
       const open = entriesOf(userId)
@@ -86,15 +111,7 @@ export function createConnectionRegistry(opts: {
       else if (v instanceof Set) v.add(e)
       else byUser.set(userId, new Set([v, e]))
       count++
-      // Methods, not arrows: tsx's keepNames would give each arrow property its own name table (function-names.ts).
-      return {
-        active() {
-          e.lastMessageAt = opts.now()
-        },
-        closed() {
-          remove(e)
-        },
-      }
+      return e
     },
     size: () => count,
     sweepIdle() {

@@ -2,8 +2,6 @@
 // (checks → group commit → ACK → fan-out) and the admin's conflict resolution written back into the document.
 import type { NodeWebSocket } from '@hono/node-ws'
 import type { Hono } from 'hono'
-import type { WSContext } from 'hono/ws'
-import type { WebSocket } from 'ws'
 import type { Access, User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
 import { sessionToken, type AppEnv } from '../http/context.ts'
@@ -14,13 +12,12 @@ import type { EditErrorCode, EditResult, HouseholdDoc } from '../../shared/doc/h
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { createConnectionRegistry } from './connection-registry.ts'
-import { createDeviceConnection, type Socket } from './device-connection.ts'
 import { createHub, type Hub } from './hub.ts'
 import { createLocalFanout, type Fanout, type FanoutMessage } from './fanout.ts'
 import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
-import { createYjsConnection } from './yjs-connection.ts'
+import { SyncRouteSocket, YjsRouteSocket, type RouteSocketDeps } from './route-sockets.ts'
 import { createFrozenCheck } from '../periods/period-store.ts'
 
 export interface RelayDeps {
@@ -103,28 +100,6 @@ export interface Relay {
   sweepIdle(): number
 }
 
-function socketOf(ws: WSContext<WebSocket>): Socket {
-  const raw = ws.raw
-  return {
-    // Methods, not arrows: tsx's keepNames would give each arrow property its own name table (function-names.ts).
-    send(bytes) {
-      raw?.send(bytes)
-    },
-    close(code, reason) {
-      ws.close(code, reason)
-    },
-    buffered() {
-      return raw?.bufferedAmount ?? 0
-    },
-  }
-}
-
-function bytesOf(data: unknown): Uint8Array | null {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  return null
-}
-
 export function createRelay(deps: RelayDeps): Relay {
   const now = deps.now ?? Date.now
   const onError = deps.onError ?? ((e: unknown) => console.error('[relay]', e))
@@ -178,15 +153,7 @@ export function createRelay(deps: RelayDeps): Relay {
       conflicts.noticesFor(user.id, ids, now() - SETTLED_NOTICE_MS),
   }
 
-  /** Registers an open socket under its user (caps, idle sweep); closing it through the registry also ends `conn`. */
-  function register(user: User, ws: WSContext<WebSocket>, conn: { closed(): void }): ReturnType<typeof registry.open> {
-    return registry.open(user.id, {
-      close(code, reason) {
-        ws.close(code, reason)
-        conn.closed()
-      },
-    })
-  }
+  const sockets: RouteSocketDeps = { registry, connections: connDeps }
 
   function authenticated(c: Parameters<typeof sessionToken>[0]): User | null {
     const token = sessionToken(c)
@@ -255,30 +222,7 @@ export function createRelay(deps: RelayDeps): Relay {
           c.set('user', user)
           await next()
         },
-        upgradeWebSocket((c) => {
-          const user = c.get('user') as User | null
-          const token = sessionToken(c) ?? ''
-          let conn: ReturnType<typeof createDeviceConnection> | null = null
-          let handle: ReturnType<typeof registry.open> | null = null
-          return {
-            onOpen(_e, ws) {
-              if (user === null) return ws.close(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated')
-              const opened = createDeviceConnection(user, socketOf(ws), connDeps, token)
-              conn = opened
-              handle = register(user, ws, opened)
-            },
-            onMessage(e, ws) {
-              handle?.active()
-              const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
-              conn?.receive(bytes)
-            },
-            onClose() {
-              handle?.closed()
-              conn?.closed()
-            },
-          }
-        }),
+        upgradeWebSocket((c) => new SyncRouteSocket(sockets, c.get('user') as User | null, sessionToken(c) ?? '')),
       )
       app.get(
         '/yjs/:householdId',
@@ -293,31 +237,15 @@ export function createRelay(deps: RelayDeps): Relay {
           c.set('user', user)
           await next()
         },
-        upgradeWebSocket((c) => {
-          const user = c.get('user') as User
-          const token = sessionToken(c) ?? ''
-          const id = c.req.param('householdId') as string
-          let conn: ReturnType<typeof createYjsConnection> | null = null
-          let handle: ReturnType<typeof registry.open> | null = null
-          return {
-            onOpen(_e, ws) {
-              const opened = createYjsConnection(user, id, socketOf(ws), connDeps, token)
-              conn = opened
-              handle = register(user, ws, opened)
-              opened.open()
-            },
-            onMessage(e, ws) {
-              handle?.active()
-              const bytes = bytesOf(e.data)
-              if (bytes === null) return ws.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
-              conn?.receive(bytes)
-            },
-            onClose() {
-              handle?.closed()
-              conn?.closed()
-            },
-          }
-        }),
+        upgradeWebSocket(
+          (c) =>
+            new YjsRouteSocket(
+              sockets,
+              c.get('user') as User,
+              sessionToken(c) ?? '',
+              c.req.param('householdId') as string,
+            ),
+        ),
       )
     },
     async resolveConflict(rawId, choice, admin) {

@@ -4,7 +4,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { NodeWebSocket, NodeWebSocketInit } from '@hono/node-ws'
-import { defineWebSocketHelper, WSContext, type WSEvents } from 'hono/ws'
+import { defineWebSocketHelper, WSContext, type WSContextInit, type WSEvents } from 'hono/ws'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 
 /** c.env key: which route accepted the upgrade (a route that does not leaves the request refused). */
@@ -39,57 +39,75 @@ function payload(data: RawData, isBinary: boolean): ArrayBuffer | string {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
 }
 
-/** What WSContext drives: methods on the prototype, so an open socket costs no closures (nor a dictionary object). */
-class SocketPort {
-  readonly protocol: string
-  constructor(readonly raw: WebSocket) {
-    this.protocol = raw.protocol
-  }
-  get readyState(): 0 | 1 | 2 | 3 {
-    return this.raw.readyState as 0 | 1 | 2 | 3
-  }
-  send(source: string | ArrayBuffer | Uint8Array, opts?: { compress?: boolean }): void {
-    this.raw.send(source, { compress: opts?.compress === true })
-  }
-  close(code?: number, reason?: string): void {
-    this.raw.close(code, reason)
+/**
+ * The context a route's events receive, carrying the events and the error handler too. The WebSocket itself is what
+ * WSContext drives (send(data, {compress}), close(code, reason), readyState, protocol): no adapter object per socket.
+ */
+class RouteContext extends WSContext<WebSocket> {
+  readonly events: WSEvents<WebSocket>
+  readonly onError: (e: unknown) => void
+
+  constructor(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown) => void) {
+    super(ws as WSContextInit<WebSocket>)
+    this.raw = ws // WSContext takes `raw` from its init, and a WebSocket has none
+    this.events = events
+    this.onError = onError
   }
 }
 
-/** Wires an open socket to the route's events; captures only the socket, the events and the error handler. */
+/** Where an open socket keeps its route: the listeners below are shared by every socket (`this` is the socket). */
+const ROUTE = Symbol('route')
+type Routed = WebSocket & { [ROUTE]: RouteContext }
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const ctx = (this as Routed)[ROUTE]
+  try {
+    ctx.events.onMessage?.(new MessageEvent('message', { data: payload(data, isBinary) }), ctx)
+  } catch (e) {
+    ctx.onError(e)
+  }
+}
+
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  const ctx = (this as Routed)[ROUTE]
+  try {
+    ctx.events.onClose?.(new CloseEventOf('close', { code, reason: reason.toString() }), ctx)
+  } catch (e) {
+    ctx.onError(e)
+  }
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  const ctx = (this as Routed)[ROUTE]
+  try {
+    // Node 20 has no global ErrorEvent either: a plain Event carrying `error` stands in for it.
+    const ev =
+      typeof ErrorEvent === 'function'
+        ? new ErrorEvent('error', { error })
+        : Object.assign(new Event('error'), { error })
+    ctx.events.onError?.(ev, ctx)
+  } catch (e) {
+    ctx.onError(e)
+  }
+}
+
+/** A route without its own error handler logs (one function for every socket, not a closure each). */
+function logError(e: unknown): void {
+  console.error(e)
+}
+
+/** Wires an open socket to the route's events: one context object per socket, no closures. */
 function attach(ws: WebSocket, events: WSEvents<WebSocket>, onError: (e: unknown) => void): void {
-  const ctx = new WSContext<WebSocket>(new SocketPort(ws))
+  const ctx = new RouteContext(ws, events, onError)
+  ;(ws as Routed)[ROUTE] = ctx
   try {
     events.onOpen?.(new Event('open'), ctx)
   } catch (e) {
     onError(e)
   }
-  ws.on('message', (data, isBinary) => {
-    try {
-      events.onMessage?.(new MessageEvent('message', { data: payload(data, isBinary) }), ctx)
-    } catch (e) {
-      onError(e)
-    }
-  })
-  ws.on('close', (code, reason) => {
-    try {
-      events.onClose?.(new CloseEventOf('close', { code, reason: reason.toString() }), ctx)
-    } catch (e) {
-      onError(e)
-    }
-  })
-  ws.on('error', (error) => {
-    try {
-      // Node 20 has no global ErrorEvent either: a plain Event carrying `error` stands in for it.
-      const ev =
-        typeof ErrorEvent === 'function'
-          ? new ErrorEvent('error', { error })
-          : Object.assign(new Event('error'), { error })
-      events.onError?.(ev, ctx)
-    } catch (e) {
-      onError(e)
-    }
-  })
+  ws.on('message', onSocketMessage)
+  ws.on('close', onSocketClose)
+  ws.on('error', onSocketError)
 }
 
 export function createNodeWebSocket(init: NodeWebSocketInit): NodeWebSocket {
@@ -131,7 +149,7 @@ export function createNodeWebSocket(init: NodeWebSocketInit): NodeWebSocket {
         if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return
         const accepted = Symbol('upgrade')
         ;(c.env as { [ACCEPTED]?: symbol })[ACCEPTED] = accepted
-        const onError = options?.onError ?? ((e: unknown) => console.error(e))
+        const onError = options?.onError ?? logError
         await_(c.env.incoming as IncomingMessage, accepted, (ws) => attach(ws, events, onError))
         return new Response()
       },

@@ -68,23 +68,82 @@ export interface RateLimiter {
   take(kind: FrameKind): boolean
 }
 
-/** One token bucket per frame kind, refilled from `now()` (a frozen clock never refills). */
-export function createRateLimiter(rates: FrameRates, now: () => number): RateLimiter {
-  const start = now()
-  // A plain object, not a Map: one per connection, and a Map's table costs more than the few buckets it holds.
-  const buckets: Partial<Record<FrameKind, { tokens: number; at: number }>> = {}
-  return {
-    take(kind) {
-      const rate = rates[kind]
-      const t = now()
-      const b = (buckets[kind] ??= { tokens: rate.burst, at: start })
-      b.tokens = Math.min(rate.burst, b.tokens + (Math.max(0, t - b.at) / 1000) * rate.perSecond)
-      b.at = t
-      if (b.tokens < 1) return false
-      b.tokens -= 1
-      return true
-    },
+/**
+ * Where each kind's bucket sits in a limiter's numbers (two each: tokens, last refill): the kinds a connection uses
+ * first come first (every connection takes frames, a /sync one a MANIFEST); a user's limiter counts only MANIFESTs.
+ */
+type Slots = Readonly<Record<FrameKind, number>>
+const CONNECTION_SLOTS: Slots = { frame: 0, manifest: 1, read: 2, update: 3, awareness: 4, manifestPerUser: 5 }
+const USER_SLOTS: Slots = { manifestPerUser: 0, frame: 1, manifest: 2, read: 3, update: 4, awareness: 5 }
+
+/**
+ * Token buckets kept by their owner (a connection, a user's limiter): tokens and last refill time of each kind up to the
+ * highest used, in slot order, made on the first take. An array of numbers holds them unboxed, where an object per
+ * bucket and its fields cost several times as much per connection. A negative token count is a bucket never taken from.
+ */
+export interface BucketOwner {
+  buckets: number[] | null
+}
+
+/**
+ * Takes one token of `kind` at time `t`; false when its bucket is empty (a frozen clock never refills). A bucket is
+ * made full on its kind's first take — the same as full since its owner was made, as it never holds more than its burst.
+ */
+export function takeToken(
+  owner: BucketOwner,
+  rates: FrameRates,
+  kind: FrameKind,
+  t: number,
+  slots: Slots = CONNECTION_SLOTS,
+): boolean {
+  const rate = rates[kind]
+  const i = 2 * slots[kind]
+  const b = bucketsUpTo(owner, i)
+  const held = b[i] as number
+  const tokens =
+    held < 0 ? rate.burst : Math.min(rate.burst, held + (Math.max(0, t - (b[i + 1] as number)) / 1000) * rate.perSecond)
+  b[i + 1] = t
+  if (tokens < 1) {
+    b[i] = tokens
+    return false
   }
+  b[i] = tokens - 1
+  return true
+}
+
+/** The owner's numbers, long enough to hold the bucket at `i` (never-used buckets in between marked unused). */
+function bucketsUpTo(owner: BucketOwner, i: number): number[] {
+  const old = owner.buckets
+  if (old !== null && old.length > i) return old
+  const b = new Array<number>(i + 2)
+  for (let k = 0; k < b.length; k += 2) {
+    b[k] = old !== null && k < old.length ? (old[k] as number) : -1
+    b[k + 1] = old !== null && k < old.length ? (old[k + 1] as number) : 0
+  }
+  owner.buckets = b
+  return b
+}
+
+class TokenBuckets implements RateLimiter, BucketOwner {
+  buckets: number[] | null = null
+  private readonly rates: FrameRates
+  private readonly now: () => number
+  private readonly slots: Slots
+
+  constructor(rates: FrameRates, now: () => number, slots: Slots) {
+    this.rates = rates
+    this.now = now
+    this.slots = slots
+  }
+
+  take(kind: FrameKind): boolean {
+    return takeToken(this, this.rates, kind, this.now(), this.slots)
+  }
+}
+
+/** Token buckets, one per frame kind; nothing is allocated before the first take. */
+export function createRateLimiter(rates: FrameRates, now: () => number): RateLimiter {
+  return new TokenBuckets(rates, now, CONNECTION_SLOTS)
 }
 
 /** The per-user buckets (rates.manifestPerUser): one limiter per user id, shared by every connection of that user. */
@@ -92,7 +151,7 @@ export function createUserRateLimiters(rates: FrameRates, now: () => number): (u
   const byUser = new Map<string, RateLimiter>() // bounded by the number of accounts
   return (userId) => {
     let limiter = byUser.get(userId)
-    if (!limiter) byUser.set(userId, (limiter = createRateLimiter(rates, now)))
+    if (!limiter) byUser.set(userId, (limiter = new TokenBuckets(rates, now, USER_SLOTS)))
     return limiter
   }
 }

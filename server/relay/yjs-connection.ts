@@ -16,10 +16,11 @@ import {
   YWS_MESSAGE_AWARENESS,
   YWS_MESSAGE_SYNC,
 } from '../../shared/sync/protocol.ts'
-import { sessionCheck, type Socket } from './device-connection.ts'
+import type { Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
-import { createRateLimiter, DEFAULT_RELAY_LIMITS, type FrameKind, type RelayLimits } from './rate-limit.ts'
-import { createScopeCache } from './scope-cache.ts'
+import { DEFAULT_RELAY_LIMITS, takeToken, type BucketOwner, type FrameKind, type RelayLimits } from './rate-limit.ts'
+import { lookUpScope, trusted, type Scope, type ScopeAnswer } from './scope-cache.ts'
+import { own, SignedIn } from './signed-in.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -35,12 +36,6 @@ export interface YjsConnectionDeps {
   limits?: Pick<RelayLimits, 'rates'>
   /** Changes when assignments change (Relay.scopeChanged): the cached scope answer is dropped at once. */
   scopeGeneration?(): number
-}
-
-export interface YjsConnection extends Subscriber {
-  open(): void
-  receive(bytes: Uint8Array): void
-  closed(): void
 }
 
 /** y-protocols auth "permission denied" (the stock provider logs it and keeps the socket). */
@@ -61,39 +56,98 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   }
 }
 
-export function createYjsConnection(
-  user: User,
-  householdId: string,
-  socket: Socket,
-  deps: YjsConnectionDeps,
-  token?: string,
-): YjsConnection {
-  const now = deps.now ?? Date.now
-  const sessionValid = sessionCheck(deps.access, user, token, now)
-  const rate = createRateLimiter((deps.limits ?? DEFAULT_RELAY_LIMITS).rates, now)
-  const scope = createScopeCache(deps.access, user, householdId, now, deps.scopeGeneration)
-  let open = false
+/** One /yjs socket: state in fields, behaviour on the prototype (an idle socket costs no closures). */
+export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscriber, BucketOwner {
+  readonly householdId: string
+  private readonly socket: Socket
+  /** This connection's token buckets per frame kind (rate-limit.ts), made on the first frame. */
+  buckets: number[] | null = null
+  private isOpen = false
+  /** The scope answer and the assignments' generation it was looked up under (SCOPE_CACHE_MS). */
+  private scopeAnswer: ScopeAnswer | null = null
+  private scopeGeneration = 0
 
-  function send(bytes: Uint8Array): void {
-    if (open) socket.send(bytes)
+  constructor(user: User, householdId: string, socket: Socket, deps: YjsConnectionDeps, token?: string) {
+    super(deps, user, token)
+    this.householdId = own(householdId)
+    this.socket = socket
   }
 
-  function serverStateVector(): Uint8Array {
-    const state = deps.docStore.readState(householdId)
+  open(): void {
+    this.isOpen = true
+    this.deps.hub.subscribe(this.householdId, this)
+    this.send(syncStep1Payload(this.serverStateVector()))
+  }
+
+  receive(bytes: Uint8Array): void {
+    if (!this.isOpen) return
+    if (bytes.length > MAX_FRAME_BYTES) {
+      this.socket.close(CloseCode.TOO_LARGE, 'sync/too-large')
+      return this.closed()
+    }
+    try {
+      this.handle(bytes)
+    } catch {
+      this.socket.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
+      this.closed()
+    }
+  }
+
+  closed(): void {
+    if (!this.isOpen) return
+    this.isOpen = false
+    this.deps.hub.unsubscribe(this.householdId, this)
+  }
+
+  committed(_id: string, update: Uint8Array): void {
+    if (!this.isOpen || this.revoked()) return
+    this.send(updatePayload(update))
+  }
+
+  conflict(): void {
+    // the plain y-websocket protocol has no conflict notice; the admin screen shows it
+  }
+
+  awareness(_id: string, payload: Uint8Array): void {
+    if (!this.isOpen || this.revoked()) return
+    this.send(payload)
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (this.isOpen) this.socket.send(bytes)
+  }
+
+  /** Takes a token of `kind` from this connection's buckets; false when it is over its budget. */
+  private take(kind: FrameKind): boolean {
+    return takeToken(this, (this.deps.limits ?? DEFAULT_RELAY_LIMITS).rates, kind, this.clock())
+  }
+
+  private scope(): Scope {
+    const t = this.clock()
+    const g = this.deps.scopeGeneration?.() ?? 0
+    const a = this.scopeAnswer
+    if (a !== null && this.scopeGeneration === g && trusted(a.at, t)) return a
+    this.scopeGeneration = g
+    return (this.scopeAnswer = lookUpScope(this.deps.access, this.user, this.householdId, t))
+  }
+
+  private serverStateVector(): Uint8Array {
+    const state = this.deps.docStore.readState(this.householdId)
     return state === null ? Y.encodeStateVector(new Y.Doc()) : Y.encodeStateVectorFromUpdate(state)
   }
 
-  function write(update: Uint8Array): void {
-    if (!scope().write) {
+  private write(update: Uint8Array): void {
+    const { deps, householdId } = this
+    if (!this.scope().write) {
       // The stock provider answers our step1 with its (usually empty) step2: only refuse real changes.
-      if (!isEmptyUpdate(update)) send(permissionDenied('sync/read-only'))
+      if (!isEmptyUpdate(update)) this.send(permissionDenied('sync/read-only'))
       return
     }
-    const result = deps.writer.submit(householdId, update, { userId: user.id, deviceId: `yjs:${user.id}` })
-    if (result.kind === 'rejected') return send(permissionDenied(result.code))
-    if (result.kind === 'resync') return send(syncStep1Payload(serverStateVector()))
+    const result = deps.writer.submit(householdId, update, { userId: this.user.id, deviceId: `yjs:${this.user.id}` })
+    if (result.kind === 'rejected') return this.send(permissionDenied(result.code))
+    if (result.kind === 'resync') return this.send(syncStep1Payload(this.serverStateVector()))
     result.committed.then((c) => {
-      if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, self)
+      if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, this)
       for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
     }, deps.onError)
   }
@@ -102,14 +156,14 @@ export function createYjsConnection(
    * Scope is re-checked per message and per fan-out (cached SCOPE_CACHE_MS, dropped when assignments change): a revoked
    * assignment closes the connection.
    */
-  function revoked(): boolean {
-    const session = sessionValid()
-    if (session && scope().read) return false
-    socket.close(
+  private revoked(): boolean {
+    const session = this.sessionValid()
+    if (session && this.scope().read) return false
+    this.socket.close(
       session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED,
       session ? 'sync/forbidden' : 'sync/unauthenticated',
     )
-    self.closed()
+    this.closed()
     return true
   }
 
@@ -117,76 +171,37 @@ export function createYjsConnection(
    * Over its budget the socket closes with OVERLOADED: the protocol has no per-update refusal, and the stock provider
    * reconnects and re-sends through step1/step2 whatever was not committed.
    */
-  function overBudget(kind: FrameKind): boolean {
-    if (rate.take(kind)) return false
-    socket.close(CloseCode.OVERLOADED, 'sync/overloaded')
-    self.closed()
+  private overBudget(kind: FrameKind): boolean {
+    if (this.take(kind)) return false
+    this.socket.close(CloseCode.OVERLOADED, 'sync/overloaded')
+    this.closed()
     return true
   }
 
-  function handle(bytes: Uint8Array): void {
-    if (overBudget('frame') || revoked()) return
+  private handle(bytes: Uint8Array): void {
+    if (this.overBudget('frame') || this.revoked()) return
     const dec = decoding.createDecoder(bytes)
     const outer = decoding.readVarUint(dec)
     if (outer === YWS_MESSAGE_AWARENESS) {
       decoding.readVarUint8Array(dec) // validate framing before relaying
       // Presence is for people who edit: read-only users' awareness is not relayed, and nobody's beyond its rate.
-      if (!rate.take('awareness') || !scope().write) return
-      return deps.hub.publishAwareness(householdId, bytes, self)
+      if (!this.take('awareness') || !this.scope().write) return
+      return this.deps.hub.publishAwareness(this.householdId, bytes, this)
     }
     if (outer === MESSAGE_QUERY_AWARENESS || outer === MESSAGE_AUTH) return
     if (outer !== YWS_MESSAGE_SYNC) throw new Error(`unknown y-websocket message ${outer}`)
     const sub = decoding.readVarUint(dec)
     const content = decoding.readVarUint8Array(dec)
     if (sub === syncProtocol.messageYjsSyncStep1) {
-      if (overBudget('read')) return
-      const diff = deps.docStore.diff(householdId, content)
-      if (diff !== null) send(syncStep2Payload(diff))
+      if (this.overBudget('read')) return
+      const diff = this.deps.docStore.diff(this.householdId, content)
+      if (diff !== null) this.send(syncStep2Payload(diff))
       return
     }
     if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
-      if (overBudget('update')) return
-      return write(content)
+      if (this.overBudget('update')) return
+      return this.write(content)
     }
     throw new Error(`unknown sync message ${sub}`)
   }
-
-  const self: YjsConnection = {
-    user,
-    open() {
-      open = true
-      deps.hub.subscribe(householdId, self)
-      send(syncStep1Payload(serverStateVector()))
-    },
-    receive(bytes) {
-      if (!open) return
-      if (bytes.length > MAX_FRAME_BYTES) {
-        socket.close(CloseCode.TOO_LARGE, 'sync/too-large')
-        return self.closed()
-      }
-      try {
-        handle(bytes)
-      } catch {
-        socket.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
-        self.closed()
-      }
-    },
-    closed() {
-      if (!open) return
-      open = false
-      deps.hub.unsubscribe(householdId, self)
-    },
-    committed(_id, update) {
-      if (!open || revoked()) return
-      send(updatePayload(update))
-    },
-    conflict() {
-      // the plain y-websocket protocol has no conflict notice; the admin screen shows it
-    },
-    awareness(_id, payload) {
-      if (!open || revoked()) return
-      send(payload)
-    },
-  }
-  return self
 }
