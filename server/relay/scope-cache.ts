@@ -1,5 +1,5 @@
 // Cached scope answers (read, write) of a connection's households, trusted for SCOPE_CACHE_MS and dropped at once when
-// assignments change (the relay's scope generation): two SQLite lookups per household frame and per fan-out otherwise.
+// assignments change (the relay's scope generation): a SQLite look-up per household frame and per fan-out otherwise.
 // A /sync connection makes its cache on its first household frame: an idle phone in sync never needs one.
 import type { Access, User } from '../auth/access.ts'
 
@@ -25,7 +25,8 @@ export function trusted(at: number, t: number): boolean {
 }
 
 export function lookUpScope(access: Access, user: User, householdId: string, t: number): ScopeAnswer {
-  return { read: access.canRead(user, householdId), write: access.canWrite(user, householdId), at: t }
+  const { read, write } = access.scope(user, householdId) // one look-up for both answers
+  return { read, write, at: t }
 }
 
 /** The scope of the households one /sync connection sends frames about (a device holds at most a few thousand). */
