@@ -1,7 +1,8 @@
 // The WAL checkpointer on a real WAL database: its worker copies committed frames into the database file (a copy of
 // the file alone then holds them), the main connection's own auto-checkpoint is only a far fallback, and a database
 // with no WAL gets none.
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -66,4 +67,23 @@ it('checkpoints by itself after commits', async () => {
   await vi.waitFor(() => expect(rowsInFileAlone(file, 'timer-copy.db')).toBe(1), { timeout: 30_000, interval: 20 })
   await cp.close()
   db.close()
+})
+
+it('closes in a process with nothing else to do (the worker does not keep it alive, nor lets it exit mid-close)', () => {
+  const file = join(dir, 'exit.db')
+  const script = `
+    import { openDb } from ${JSON.stringify(new URL('./open.ts', import.meta.url).pathname)}
+    import { createCheckpointer } from ${JSON.stringify(new URL('./checkpointer.ts', import.meta.url).pathname)}
+    const db = openDb(${JSON.stringify(file)})
+    db.exec('CREATE TABLE t (n INTEGER)')
+    const cp = createCheckpointer(db)
+    await cp.checkpoint()
+    await cp.close()
+    db.close()
+    console.log('closed')
+  `
+  const entry = join(dir, 'exit.mts')
+  writeFileSync(entry, script)
+  const out = execFileSync(process.execPath, ['--import', 'tsx', entry], { encoding: 'utf8' })
+  expect(out.trim()).toBe('closed')
 })

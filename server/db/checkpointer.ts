@@ -2,7 +2,6 @@
 // event loop never runs a checkpoint (copying pages and two fsyncs) and every device waits less for its ACK.
 // The main connection keeps a far larger auto-checkpoint as a fallback, should the worker fail or fall behind.
 
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Db } from './types.ts'
 
@@ -29,65 +28,52 @@ export interface CheckpointerOptions {
   onError?(e: unknown): void
 }
 
-// The worker is tiny and plain JavaScript, so it runs the same under tsx, vitest and a built server.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.module)
-const db = new Database(workerData.file)
-db.pragma('busy_timeout = 0')
-parentPort.on('message', (m) => {
-  if (m === 'close') {
-    db.close()
-    parentPort.close()
-    return
-  }
-  try {
-    // Frames committed while it copies are copied by the next round, each shorter than the last: the WAL is rewound
-    // (and stops growing) only when a round ends with every frame copied before the next COMMIT.
-    let r
-    for (let round = 0; round < 16; round++) {
-      r = db.pragma('wal_checkpoint(PASSIVE)')[0]
-      if (r.busy === 1 || r.checkpointed >= r.log) break
-    }
-    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed, busy: r.busy === 1 })
-  } catch (e) {
-    parentPort.postMessage({ ok: false, error: String(e && e.message || e), code: e && e.code })
-  }
-})
-`
-
 /** A checkpointer for a file database in WAL mode on SQLite; null otherwise (PostgreSQL, in-memory, rollback journal). */
 export function createCheckpointer(db: Db, opts: CheckpointerOptions = {}): Checkpointer | null {
   if (db.dialect !== 'sqlite' || db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return null
   db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(opts.fallbackPages ?? 16_384))}`)
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { file: db.name, module: createRequire(import.meta.url).resolve('better-sqlite3') },
-  })
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file: db.name } })
   worker.unref()
   const stats = { checkpoints: 0, failures: 0, lastError: null as unknown }
   let running: Promise<CheckpointResult | null> | null = null
   let closed = false
   const changes = db.prepare('SELECT total_changes()').pluck()
   let seen = -1
+  /** Answers the checkpoint in flight (the worker runs one at a time). */
+  let answer: ((r: CheckpointResult | null) => void) | null = null
+  let exited = false
+
+  function failed(e: unknown): void {
+    stats.failures++
+    stats.lastError = e
+    opts.onError?.(e)
+  }
+  function settle(r: CheckpointResult | null): void {
+    const a = answer
+    answer = null
+    running = null
+    a?.(r)
+  }
+  worker.on('message', (m: ({ ok: true } & CheckpointResult) | { ok: false; error: string; code?: string }) => {
+    if (m.ok) {
+      stats.checkpoints++
+      settle({ log: m.log, checkpointed: m.checkpointed, busy: m.busy })
+      return
+    }
+    failed(Object.assign(new Error(m.error), { code: m.code }))
+    settle(null)
+  })
+  // A worker that cannot start or dies leaves checkpoints to the main connection's fallback; nothing waits for it.
+  worker.on('error', (e) => failed(e))
+  worker.on('exit', () => {
+    exited = true
+    settle(null)
+  })
 
   function checkpoint(): Promise<CheckpointResult | null> {
-    if (running !== null || closed) return Promise.resolve(null)
-    running = new Promise<CheckpointResult | null>((ok) => {
-      worker.once('message', (m: ({ ok: true } & CheckpointResult) | { ok: false; error: string; code?: string }) => {
-        running = null
-        if (m.ok) {
-          stats.checkpoints++
-          ok({ log: m.log, checkpointed: m.checkpointed, busy: m.busy })
-          return
-        }
-        stats.failures++
-        stats.lastError = Object.assign(new Error(m.error), { code: m.code })
-        opts.onError?.(stats.lastError)
-        ok(null)
-      })
-      worker.postMessage('checkpoint')
-    })
+    if (running !== null || closed || exited) return Promise.resolve(null)
+    running = new Promise<CheckpointResult | null>((ok) => (answer = ok))
+    worker.postMessage('checkpoint')
     return running
   }
 
@@ -110,8 +96,11 @@ export function createCheckpointer(db: Db, opts: CheckpointerOptions = {}): Chec
     async close() {
       if (closed) return
       if (timer !== null) clearInterval(timer)
+      // Held open until the worker is gone: otherwise a process with nothing else to do would exit mid-close.
+      worker.ref()
       await running
       closed = true
+      if (exited) return
       await new Promise<void>((ok) => {
         worker.once('exit', () => ok())
         worker.postMessage('close')
