@@ -21,6 +21,11 @@ parentPort.on('message', (m) => {
     }
     parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed, busy: r.busy === 1 })
   } catch (e) {
+    // Another process's checkpoint holds the lock (relays sharing one file): its copy serves this one too.
+    if (e && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED')) {
+      parentPort.postMessage({ ok: true, log: -1, checkpointed: -1, busy: true })
+      return
+    }
     parentPort.postMessage({ ok: false, error: String((e && e.message) || e), code: e && e.code })
   }
 })

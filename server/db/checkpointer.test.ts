@@ -87,3 +87,22 @@ it('closes in a process with nothing else to do (the worker does not keep it ali
   const out = execFileSync(process.execPath, ['--import', 'tsx', entry], { encoding: 'utf8' })
   expect(out.trim()).toBe('closed')
 })
+
+it('two checkpointers on one file (as relays sharing it run) both answer, neither reports a failure', async () => {
+  const file = join(dir, 'shared.db')
+  const a = openDb(file)
+  const b = openDb(file)
+  a.exec('CREATE TABLE t (n INTEGER, pad BLOB)')
+  const ca = createCheckpointer(a, { everyMs: 0 })!
+  const cb = createCheckpointer(b, { everyMs: 0 })!
+  const insert = a.prepare('INSERT INTO t VALUES (?, randomblob(3000))')
+  for (let i = 0; i < 300; i++) insert.run(i)
+  const [ra, rb] = await Promise.all([ca.checkpoint(), cb.checkpoint()])
+  expect(ra).not.toBeNull()
+  expect(rb).not.toBeNull()
+  expect(ca.stats().failures + cb.stats().failures).toBe(0)
+  expect(rowsInFileAlone(file, 'shared-copy.db')).toBe(300)
+  await Promise.all([ca.close(), cb.close()])
+  a.close()
+  b.close()
+})

@@ -6,7 +6,10 @@ import { Worker } from 'node:worker_threads'
 import type { Db } from './types.ts'
 
 export interface CheckpointResult {
-  /** Frames in the WAL and frames copied into the database file by this checkpoint (SQLite's wal_checkpoint). */
+  /**
+   * Frames in the WAL and frames copied into the database file by this checkpoint (SQLite's wal_checkpoint); -1 when
+   * another process's checkpoint held the lock (busy).
+   */
   log: number
   checkpointed: number
   busy: boolean
