@@ -343,9 +343,9 @@ function detailTables(r: BenchResults): string {
   out.push('### W4 — server memory', '')
   rows<W4Result>(
     'W4',
-    '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync (first group) | MiB per 1,000 idle, bootstrapped on connect | load | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|---|',
+    '| system | stored | RSS at start MiB | loaded → RSS MiB | MiB per 1,000 loaded (slope after the first point) | RSS after phones left MiB | idle connections (sockets) | MiB per 1,000 idle, in sync, all (first group / second group) | MiB per 1,000 idle, bootstrapped on connect | load | reproduce |\n|---|---:|---:|---|---:|---:|---|---:|---:|---|---|',
     (x) =>
-      `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`,
+      `${fmt(x.stored)} | ${fmt(x.startRssKiB / 1024)} | ${x.loadedPoints.map((p) => `${fmt(p.loaded)}→${fmt(p.rssKiB / 1024)}`).join(', ')} | ${fmt(x.rssPerThousandLoadedMiB, 1)} | ${fmt(x.afterUnloadRssKiB / 1024)} | ${fmt(x.idleConnections)} (${fmt(x.idleSockets)}) | ${fmt(x.rssPerThousandIdleMiB, 1)} (${fmt(x.rssPerThousandIdleFirstMiB, 1)} / ${x.rssPerThousandIdleSecondMiB === undefined ? '—' : fmt(x.rssPerThousandIdleSecondMiB, 1)}) | ${fmt(x.rssPerThousandIdleAfterBootstrapMiB, 1)}`,
   )
   out.push('### W7 — kill -9 during steady edits, then restart', '')
   rows<W7Result>(

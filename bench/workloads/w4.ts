@@ -26,8 +26,13 @@ export interface W4Result {
   rssPerThousandLoadedMiB: number
   afterUnloadRssKiB: number
   idleConnections: number
-  /** Per 1,000 connections of phones already in sync (the second thousand: slope after one-time growth). */
+  /**
+   * Per 1,000 connections of phones already in sync, over both groups (one-time growth included: the second group's
+   * slope alone read within GC noise, down to below zero, once a connection cost little).
+   */
   rssPerThousandIdleMiB: number
+  /** The second group's slope alone (after one-time growth). */
+  rssPerThousandIdleSecondMiB: number
   /** The same for the first group of connections (includes one-time growth). */
   rssPerThousandIdleFirstMiB: number
   /** Per 1,000 connections of phones that were bootstrapped on connecting (household sent first). */
@@ -85,9 +90,10 @@ export async function runW4(
     const warmRss = await settledRss(server, p.settleMs)
     const warm = [...warmA, ...warmB]
     const rssPerThousandIdleFirstMiB = round(((warmRssA - base) / 1024 / Math.max(1, warmA.length)) * 1000, 1)
-    const rssPerThousandIdleMiB = round(((warmRss - warmRssA) / 1024 / Math.max(1, warmB.length)) * 1000, 1)
+    const rssPerThousandIdleSecondMiB = round(((warmRss - warmRssA) / 1024 / Math.max(1, warmB.length)) * 1000, 1)
+    const rssPerThousandIdleMiB = round(((warmRss - base) / 1024 / Math.max(1, warmA.length + warmB.length)) * 1000, 1)
     log(
-      `  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB (first ${warmA.length}: ${rssPerThousandIdleFirstMiB}, next ${warmB.length}: ${rssPerThousandIdleMiB} MiB per 1,000)`,
+      `  ${warm.length} idle connections, phones in sync: RSS ${round(warmRss / 1024)} MiB, ${rssPerThousandIdleMiB} MiB per 1,000 (first ${warmA.length}: ${rssPerThousandIdleFirstMiB}, next ${warmB.length}: ${rssPerThousandIdleSecondMiB})`,
     )
     // Cold: new phones that each had the household sent to them first (bootstrap path), kept connected.
     const cold = idleNames.slice(2 * third).map((n) => sys.device(server, prep, n, [idleHousehold]))
@@ -140,6 +146,7 @@ export async function runW4(
       afterUnloadRssKiB,
       idleConnections: idle.length,
       rssPerThousandIdleMiB,
+      rssPerThousandIdleSecondMiB,
       rssPerThousandIdleFirstMiB,
       rssPerThousandIdleAfterBootstrapMiB,
       idleSockets,
