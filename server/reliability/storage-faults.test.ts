@@ -111,17 +111,25 @@ async function faultRound(
   }
   expect(answer).toMatchObject({ type: 'error', householdId: other, code: 'sync/internal' })
   await raw.close()
-  expect(p.store.unsynced()).toBeGreaterThan(0)
   expect(await health(s)).toBe(503)
   const broken = halfWritten(s)
   figures.halfWritten += broken.length
   expect(broken).toEqual([])
-  expect(serverAddress(s, id)).not.toBe(phoneAddress(p, id))
+  // The phone keeps retrying its refused edit. A read-only folder refuses every retry. A capped file may take one that
+  // fits in a page's free space after all (the head row is small since migration 018); it is then truly committed, and
+  // the phone may show it synced — never before the server holds its value.
+  if (fault === 'read-only') {
+    expect(p.store.unsynced()).toBeGreaterThan(0)
+    expect(serverAddress(s, id)).not.toBe(phoneAddress(p, id))
+  } else if (p.store.unsynced() === 0) expect(serverAddress(s, id)).toBe(phoneAddress(p, id))
   expect(photoOrphans(s, photosDir)).toEqual([])
 
-  // Space (or write access) returns: the phone's own retry is ACKed, with no restart and nothing else done.
+  // Space (or write access) returns: the phone's own retry is ACKed, with no restart and nothing else done, and so is a
+  // new edit (the first commit after the fault, when the capped file already took the retry).
   disk.fault = 'none'
   setDatabaseFault(s, 'none')
+  await allAcked(p)
+  edit(p, id, address(`after ${fault}`))
   await allAcked(p)
   figures.resumed++
   expect(serverAddress(s, id)).toBe(phoneAddress(p, id))
