@@ -4,6 +4,7 @@
 
 import { Worker } from 'node:worker_threads'
 import type { Db } from './types.ts'
+import { changedSinceLastCall } from './wal-sync.ts'
 
 export interface CheckpointResult {
   /**
@@ -40,8 +41,7 @@ export function createCheckpointer(db: Db, opts: CheckpointerOptions = {}): Chec
   const stats = { checkpoints: 0, failures: 0, lastError: null as unknown }
   let running: Promise<CheckpointResult | null> | null = null
   let closed = false
-  const changes = db.prepare('SELECT total_changes()').pluck()
-  let seen = -1
+  const changed = changedSinceLastCall(db, true)
   /** Answers the checkpoint in flight (the worker runs one at a time). */
   let answer: ((r: CheckpointResult | null) => void) | null = null
   let exited = false
@@ -85,10 +85,7 @@ export function createCheckpointer(db: Db, opts: CheckpointerOptions = {}): Chec
     everyMs > 0
       ? setInterval(() => {
           // Only after commits: an idle server does nothing.
-          const now = changes.get() as number
-          if (now === seen) return
-          seen = now
-          void checkpoint()
+          if (changed()) void checkpoint()
         }, everyMs)
       : null
   timer?.unref()

@@ -42,13 +42,22 @@ export function createWalSync(db: Db): WalSync | null {
  * changed rows since the last call. Resolves whether it synced.
  */
 export function syncWhenChanged(db: Db, wal: WalSync): () => Promise<boolean> {
-  const changes = db.prepare('SELECT total_changes()').pluck()
-  let seen = changes.get() as number
+  const changed = changedSinceLastCall(db)
   return async () => {
+    if (!changed()) return false
+    await wal.sync()
+    return true
+  }
+}
+
+/** Whether the connection changed rows since the previous call (or since this was made); for periodic upkeep. */
+export function changedSinceLastCall(db: Db, initially = false): () => boolean {
+  const changes = db.prepare('SELECT total_changes()').pluck()
+  let seen = initially ? -1 : (changes.get() as number)
+  return () => {
     const now = changes.get() as number
     if (now === seen) return false
     seen = now
-    await wal.sync()
     return true
   }
 }

@@ -131,6 +131,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const periodStandards = createPeriodStandards(db)
 
   // doc_state is the head, rewritten by every commit; doc_snapshot the bytes, rewritten by compaction only.
+  const HEAD_AND_SNAPSHOT = 'doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id'
   const insertState = db.prepare(
     `INSERT INTO doc_state (household_id, snapshot_seq, server_seq, log_bytes, log_rows, updated_at) VALUES (?, 1, 1, 0, 0, ?)`,
   )
@@ -152,20 +153,19 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     .pluck()
   const selectState = db.prepare(
     `SELECT s.snapshot, d.snapshot_seq, d.server_seq, d.log_bytes, d.log_rows
-     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
+     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
   )
   const selectV2 = db.prepare(
-    `SELECT s.snapshot_v2 FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id
-     WHERE d.household_id = ? AND d.log_rows = 0`,
+    `SELECT s.snapshot_v2 FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ? AND d.log_rows = 0`,
   )
   const selectSizes = db.prepare(
     `SELECT d.log_rows, d.log_bytes, length(s.snapshot) AS snapshot_bytes
-     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
+     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
   )
   const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
   const selectSeqs = db.prepare(
     `SELECT s.snapshot, d.snapshot_seq, d.server_seq
-     FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
+     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
   )
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const selectAfter = db.prepare(
