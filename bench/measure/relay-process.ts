@@ -86,13 +86,14 @@ export function serverPid(groupLeader: number): number {
   return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
 }
 
-/** MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server there. */
+/** MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server there; MEASURE_NODE_FLAGS adds node flags to it. */
 export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-edits-'))
   const { tokens, households } = prepare(dataDir, pairs)
   const port = await freePort()
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
-  const child: ChildProcess = spawn('node_modules/.bin/tsx', [...prof, 'server/main.ts'], {
+  const flags = (process.env.MEASURE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  const child: ChildProcess = spawn('node_modules/.bin/tsx', [...prof, ...flags, 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: 'ignore',

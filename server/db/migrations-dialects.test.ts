@@ -61,8 +61,10 @@ function postgresSchema(db: Db): Schema {
   const schema: Schema = { tables: {}, indexes: {} }
   const cols = db
     .prepare(
-      `SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable FROM information_schema.columns
-       WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+      `SELECT c.table_name AS t, c.column_name AS c, c.data_type AS type, c.is_nullable AS nullable
+       FROM information_schema.columns c JOIN information_schema.tables t
+         ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+       WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`,
     )
     .all() as { t: string; c: string; type: string; nullable: string }[]
   for (const c of cols) {
@@ -114,6 +116,23 @@ describe('migrations in both dialects', () => {
     for (const t of Object.keys(a.tables)) expect({ t, ...b.tables[t] }).toEqual({ t, ...a.tables[t] })
     expect(b.indexes).toEqual(a.indexes)
     expect(Object.keys(a.indexes).length).toBeGreaterThan(20)
+    // Views: the same names and columns (their types are the expressions', which SQLite does not declare).
+    const liteViews = lite.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").pluck().all()
+    const postViews = post
+      .prepare('SELECT table_name FROM information_schema.views WHERE table_schema = current_schema() ORDER BY 1')
+      .pluck()
+      .all()
+    expect(postViews).toEqual(liteViews)
+    expect(liteViews).toEqual(['field_writes'])
+    expect(
+      post
+        .prepare(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()
+           AND table_name = 'field_writes' ORDER BY ordinal_position`,
+        )
+        .pluck()
+        .all(),
+    ).toEqual((lite.prepare('PRAGMA table_info(field_writes)').all() as { name: string }[]).map((c) => c.name))
   })
 
   it('keep conflict ids and settle old ones as typed values (012) on PostgreSQL, and new ids follow', () => {

@@ -106,16 +106,15 @@ export function fieldHistory(
   opts: { path?: string | undefined; limit: number },
 ): FieldHistoryRow[] {
   const byPath = opts.path ? ' AND f.path = ?' : ''
-  // Writes of one commit in the order they were recorded: field_history is append-only, so PostgreSQL's row position
-  // (ctid) follows insertion as SQLite's rowid does.
-  const recorded = db.dialect === 'postgres' ? 'f.ctid' : 'f.rowid'
+  // Writes of one commit in the order they were recorded (ord: a value's place in its log row; rowid on SQLite for the
+  // rows of field_history, item order on PostgreSQL, where a table has no insertion order).
   const rows = db
     .prepare(
       `SELECT f.path, f.value_json AS valueJson, f.user_id AS userId, u.username, f.device_id AS deviceId,
               f.received_at AS receivedAt, f.server_seq AS serverSeq
-       FROM field_history f LEFT JOIN users u ON u.id = f.user_id
+       FROM field_writes f LEFT JOIN users u ON u.id = f.user_id
        WHERE f.household_id = ?${byPath}
-       ORDER BY f.server_seq, ${recorded} LIMIT ?`,
+       ORDER BY f.server_seq, f.ord, f.client_id, f.clock LIMIT ?`,
     )
     .all(householdId, ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<FieldHistoryRow, 'value'> & {
     valueJson: string

@@ -42,7 +42,7 @@ export function duplicateEffects(db: Db, households: readonly string[]): string[
   }
   groups(
     'field_history',
-    `SELECT household_id, path, client_id, clock, COUNT(*) AS n FROM field_history
+    `SELECT household_id, path, client_id, clock, COUNT(*) AS n FROM field_writes
      GROUP BY household_id, path, client_id, clock, value_json HAVING COUNT(*) > 1`,
   )
   // A conflict's candidates carry the time they were received: the same writes seen again would differ only there.

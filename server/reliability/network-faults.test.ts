@@ -187,7 +187,7 @@ it(
     const db = server.db
     const doubled = db
       .prepare(
-        'SELECT client_id, clock, path, COUNT(*) AS n FROM field_history GROUP BY client_id, clock, path HAVING COUNT(*) > 1',
+        'SELECT client_id, clock, path, COUNT(*) AS n FROM field_writes GROUP BY client_id, clock, path HAVING COUNT(*) > 1',
       )
       .all()
     expect(doubled).toEqual([])
@@ -195,12 +195,12 @@ it(
     // keeps only its document, where a value overwritten while offline is already discarded: at most one row each.
     const rowsOf = (clause: string, ...args: number[]): number =>
       db
-        .prepare(`SELECT COUNT(*) FROM field_history WHERE household_id LIKE 'nf-%' AND ${clause}`)
+        .prepare(`SELECT COUNT(*) FROM field_writes WHERE household_id LIKE 'nf-%' AND ${clause}`)
         .pluck()
         .get(...args) as number
     expect(rowsOf('client_id NOT IN (?, ?)', yjs.doc.clientID, CHECK_CLIENT)).toBe(phoneEdits + 2 * moves) // a move: status + history entry
     expect(rowsOf('client_id = ?', yjs.doc.clientID)).toBeLessThanOrEqual(yjsEdits)
-    const historyRows = db.prepare("SELECT COUNT(*) FROM field_history WHERE path = 'history'").pluck().get()
+    const historyRows = db.prepare("SELECT COUNT(*) FROM field_writes WHERE path = 'history'").pluck().get()
     expect(historyRows).toBe(moves)
     const conflictsTwice = db
       .prepare(

@@ -39,6 +39,8 @@ export interface LogRow {
   deviceId: string
   clientIds: number[]
   receivedAt: number
+  /** The values the update writes, as projections' encodeWrites gives them (the field history); null: none. */
+  writes?: string | null
 }
 
 export interface DocStore {
@@ -173,15 +175,17 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
      UNION ALL SELECT seq, "update" FROM doc_log_archive WHERE household_id = ? AND seq > ? ORDER BY seq`,
   )
   const insertLog = db.prepare(
-    `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const bumpState = db.prepare(
     `UPDATE doc_state SET server_seq = CASE WHEN server_seq > ? THEN server_seq ELSE ? END, log_bytes = log_bytes + ?,
        log_rows = log_rows + ?, updated_at = ? WHERE household_id = ?`,
   )
   const moveToArchive = db.prepare(
-    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, archived_at)
-     SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, ? FROM doc_log WHERE household_id = ? AND seq <= ?`,
+    `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, archived_at)
+     SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, ? FROM doc_log
+     WHERE household_id = ? AND seq <= ?`,
   )
   const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
   const resetHead = db.prepare(
@@ -307,7 +311,16 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       // One head write per household of the batch: [highest seq, rows, bytes].
       const heads = new Map<string, [number, number, number]>()
       for (const r of rows) {
-        insertLog.run(r.householdId, r.seq, r.update, r.userId, r.deviceId, JSON.stringify(r.clientIds), r.receivedAt)
+        insertLog.run(
+          r.householdId,
+          r.seq,
+          r.update,
+          r.userId,
+          r.deviceId,
+          JSON.stringify(r.clientIds),
+          r.receivedAt,
+          r.writes ?? null,
+        )
         const h = heads.get(r.householdId)
         if (h === undefined) heads.set(r.householdId, [r.seq, 1, r.update.length])
         else {

@@ -90,7 +90,7 @@ describe('group commit', () => {
     })
     const hist = db
       .prepare(
-        'SELECT value_json, user_id FROM field_history WHERE household_id = ? AND path = ? AND server_seq > 1 ORDER BY server_seq',
+        'SELECT value_json, user_id FROM field_writes WHERE household_id = ? AND path = ? AND server_seq > 1 ORDER BY server_seq',
       )
       .all('h1', PATH.address)
     expect(hist).toEqual([

@@ -11,7 +11,7 @@ import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import { summariseSnapshot, touchesSummary, writtenRoots, type HouseholdSummary } from './household-view.ts'
-import { createProjections, type Author, type RecordedConflict } from './projections.ts'
+import { createProjections, encodeWrites, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
 import {
   inspectUpdate,
@@ -221,7 +221,6 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       e.recorded = []
       if (e.freshClientIds.length > 0)
         bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
-      projections.writeFieldHistory(e.row.householdId, e.writes, e.author, e.row.receivedAt, e.row.seq)
       const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
         id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
       for (const c of e.conflicts)
@@ -388,6 +387,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     }
     const seq = (prior?.seq ?? headOf(householdId, doc)) + 1
     const receivedAt = now()
+    const writes = typeof inspected.writes === 'function' ? inspected.writes(update) : inspected.writes
     const entry: Entry = {
       row: {
         householdId,
@@ -397,10 +397,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         deviceId: author.deviceId,
         clientIds: inspected.freshClientIds,
         receivedAt,
+        writes: encodeWrites(writes), // the field history, written with the log row
       },
       author,
       freshClientIds: inspected.freshClientIds,
-      writes: typeof inspected.writes === 'function' ? inspected.writes(update) : inspected.writes,
+      writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,

@@ -47,7 +47,7 @@ describe('field history lookups by item id', () => {
     await commit(writer.setField('h2', PATH.address, 'h2: 9 hidden lane', 'u-admin'))
     await commit(writer.setField('h1', PATH.address, 'h1: 1 main street', 'u-admin'))
     const rows = db
-      .prepare('SELECT household_id, client_id, clock FROM field_history WHERE path = ? ORDER BY household_id')
+      .prepare('SELECT household_id, client_id, clock FROM field_writes WHERE path = ? ORDER BY household_id')
       .all(PATH.address) as {
       household_id: string
       client_id: number

@@ -59,6 +59,10 @@ export interface Projections {
   insertHousehold(place: HouseholdPlace, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
+  /**
+   * The field history of a household created on a device (it has no log row; a committed edit's values ride on its log
+   * row, encodeWrites).
+   */
   writeFieldHistory(
     householdId: string,
     writes: readonly FieldWrite[],
@@ -81,6 +85,21 @@ export interface Projections {
    * Item ids are per document: SERVER_CLIENT_ID writes in every household, so the household is part of the key.
    */
   valueOfItem(householdId: string, id: { client: number; clock: number }): JsonValue | undefined
+}
+
+/**
+ * A commit's field history as its log row carries it (migration 019): [[path, valueJson, clientId, clock], …] in the
+ * order written; null when it writes no value. The view field_writes reads it back as field_history's columns. Each value
+ * is its JSON text as a string: PostgreSQL's JSON functions refuse a \u0000 escape, which a document's text may hold.
+ */
+export function encodeWrites(writes: readonly FieldWrite[]): string | null {
+  if (writes.length === 0) return null
+  let out = '['
+  for (let i = 0; i < writes.length; i++) {
+    const w = writes[i]!
+    out += `${i === 0 ? '' : ','}[${JSON.stringify(w.path)},${JSON.stringify(JSON.stringify(w.value))},${w.clientId},${w.clock}]`
+  }
+  return `${out}]`
 }
 
 /** The version of the report facts a summary write stores (migration 017); rows below it are re-projected. */
@@ -151,7 +170,7 @@ export function createProjections(db: Db): Projections {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const historyOfItem = db.prepare(
-    'SELECT value_json, user_id, device_id, received_at FROM field_history WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1',
+    'SELECT value_json, user_id, device_id, received_at FROM field_writes WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1',
   )
   const binding = db.prepare('SELECT user_id, device_id, first_seen FROM client_ids WHERE client_id = ?')
   const openConflict = db.prepare(

@@ -18,6 +18,7 @@ import { b1Tables } from './015-b1-tables.ts'
 import { reportFacts } from './016-report-facts.ts'
 import { factsVersion } from './017-facts-version.ts'
 import { docSnapshot } from './018-doc-snapshot.ts'
+import { fieldWrites } from './019-field-writes.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   reportFacts,
   factsVersion,
   docSnapshot,
+  fieldWrites,
 ]
