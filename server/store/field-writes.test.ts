@@ -92,7 +92,7 @@ describe('migration 019 field-writes', () => {
       db.transaction(() => {
         store.createHousehold(
           { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
-          householdUpdate({ id: 'h1' }),
+          householdUpdate({ id: 'h1', headName: 'Trần Văn Bình' }),
           'seed',
         )
       })()
