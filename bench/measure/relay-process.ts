@@ -1,7 +1,7 @@
 // The relay as its own process for the edit measurements (relay-edits*.ts): a seeded data folder with phones in pairs
 // per village, the server started on a free port, and its CPU (utime+stime) read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -96,7 +96,7 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const child: ChildProcess = spawn('node_modules/.bin/tsx', [...prof, ...flags, 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
-    stdio: 'ignore',
+    stdio: process.env.MEASURE_SERVER_LOG ? ['ignore', openSync(process.env.MEASURE_SERVER_LOG, 'w'), 'inherit'] : 'ignore',
   })
   const url = `http://127.0.0.1:${port}`
   let up = false

@@ -60,6 +60,22 @@ export function summarise(
 }
 
 /** summarise() of a snapshot already read (the writer keeps one per resident doc and rereads only written roots). */
+/**
+ * Search texts already folded: a household's name, address and ids rarely change between its edits, and folding
+ * (NFD, marks, case) is the costliest part of its summary after classify. Bounded; cleared when full.
+ */
+const folded = new Map<string, string>()
+const FOLDED_MAX = 20_000
+
+function searchTextOf(raw: string): string {
+  const hit = folded.get(raw)
+  if (hit !== undefined) return hit
+  const text = foldForSearch(raw)
+  if (folded.size >= FOLDED_MAX) folded.clear()
+  folded.set(raw, text)
+  return text
+}
+
 export function summariseSnapshot(
   snapshot: HouseholdSnapshot,
   b1Tables?: readonly B1Table[],
@@ -91,7 +107,7 @@ export function summariseSnapshot(
     accuracyM: h.location?.accuracyM ?? null,
     locationAt: h.location?.capturedAt ?? null,
     photoTimes: h.photos.map((p) => p.capturedAt),
-    searchText: foldForSearch([headName, h.address, ...ids].join(' ')),
+    searchText: searchTextOf([headName, h.address, ...ids].join(' ')),
     facts: {
       deprivationMask,
       ethnicMinority: h.attributes.ethnicMinority ? 1 : 0,
