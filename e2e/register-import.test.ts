@@ -32,7 +32,7 @@ const householdOf = (code: string): string =>
 const counts = () =>
   e.server.db
     .prepare(
-      'SELECT (SELECT COUNT(*) FROM households) AS households, (SELECT COUNT(*) FROM doc_log) AS log, (SELECT SUM(server_seq) FROM doc_state) AS seq',
+      'SELECT (SELECT COUNT(*) FROM households) AS households, (SELECT COUNT(*) FROM doc_log) AS log, (SELECT SUM(server_seq) FROM households) AS seq',
     )
     .get()
 

@@ -261,7 +261,7 @@ it('edits fired through both relays at once converge: every ack stored, each hou
         )
         .pluck()
         .all(id, id) as number[]
-      const head = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck().get(id) as number
+      const head = db.prepare('SELECT server_seq FROM households WHERE id = ?').pluck().get(id) as number
       expect(seqs, id).toEqual(Array.from({ length: head - 1 }, (_, k) => k + 2))
     }
   } finally {

@@ -226,7 +226,7 @@ describe('POST /api/periods/:id/close', () => {
     expect(closed).toMatchObject({ status: 200, json: { period: { id: '2025', status: 'closed' } } })
     expect((closed.json.period as { closedAt: number }).closedAt).toEqual(expect.any(Number))
 
-    const head = count(`SELECT server_seq FROM doc_state WHERE household_id = 'h-poor'`)
+    const head = count(`SELECT server_seq FROM households WHERE id = 'h-poor'`)
     const logRows = count(`SELECT COUNT(*) FROM doc_log WHERE household_id = 'h-poor'`)
     const phone = await SyncClient.connect({ url: server.url, token: enumerator.token, deviceId: 'phone-1' })
     await phone.hello()
@@ -237,7 +237,7 @@ describe('POST /api/periods/:id/close', () => {
       householdId: 'h-poor',
     })
     await phone.close()
-    expect(count(`SELECT server_seq FROM doc_state WHERE household_id = 'h-poor'`)).toBe(head)
+    expect(count(`SELECT server_seq FROM households WHERE id = 'h-poor'`)).toBe(head)
     expect(count(`SELECT COUNT(*) FROM doc_log WHERE household_id = 'h-poor'`)).toBe(logRows)
     expect(docOf('h-poor').read().household.address).toBe(exampleHousehold('poor').address)
 

@@ -38,7 +38,7 @@ const post = async (csv: string | Uint8Array<ArrayBuffer>, query = 'period=2025'
 const counts = () => ({
   households: s.db.prepare('SELECT COUNT(*) FROM households').pluck().get(),
   log: s.db.prepare('SELECT COUNT(*) FROM doc_log').pluck().get(),
-  seq: s.db.prepare('SELECT COALESCE(SUM(server_seq), 0) FROM doc_state').pluck().get(),
+  seq: s.db.prepare('SELECT COALESCE(SUM(server_seq), 0) FROM households').pluck().get(),
   state: s.db.prepare('SELECT COUNT(*) FROM doc_state').pluck().get(),
 })
 const docOf = (code: string): HouseholdDoc => {

@@ -113,15 +113,13 @@ export function phoneAddress(p: Phone, householdId: string): string | undefined 
 export function halfWritten(s: RunningServer): string[] {
   const rows = s.db
     .prepare(
-      `SELECT h.id, h.server_seq AS summary, h.address, d.server_seq AS state,
+      `SELECT h.id, h.server_seq AS summary, h.address,
               COALESCE((SELECT MAX(seq) FROM doc_log l WHERE l.household_id = h.id AND l.seq > d.snapshot_seq),
                 d.snapshot_seq) AS logged
          FROM households h JOIN doc_state d ON d.household_id = h.id`,
     )
-    .all() as { id: string; summary: number; address: string; state: number; logged: number }[]
-  return rows
-    .filter((r) => r.summary !== r.state || r.state !== r.logged || serverAddress(s, r.id) !== r.address)
-    .map((r) => r.id)
+    .all() as { id: string; summary: number; address: string; logged: number }[]
+  return rows.filter((r) => r.summary !== r.logged || serverAddress(s, r.id) !== r.address).map((r) => r.id)
 }
 
 /** Photo files with no row, rows with no file, and left-over temp files under the data folder's photos/. */

@@ -117,8 +117,10 @@ describe('thresholds by log size', () => {
   const sizes = (): { rows: number; bytes: number; snapshot: number } =>
     db
       .prepare(
-        `SELECT d.log_rows AS rows, d.log_bytes AS bytes, length(s.snapshot) AS snapshot
-         FROM doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id WHERE d.household_id = ?`,
+        `SELECT (SELECT count(*) FROM doc_log l WHERE l.household_id = s.household_id) AS rows,
+                (SELECT coalesce(sum(length(l."update")), 0) FROM doc_log l WHERE l.household_id = s.household_id) AS bytes,
+                length(s.snapshot) AS snapshot
+         FROM doc_snapshot s WHERE s.household_id = ?`,
       )
       .get('h1') as { rows: number; bytes: number; snapshot: number }
 

@@ -74,7 +74,7 @@ export interface DocStore {
    * uncommitted update of the household was refused, so what pins it now is committed already.
    */
   evict(householdId: string, refused?: boolean): void
-  /** Inside the commit transaction: append rows, bump doc_state counters. */
+  /** Inside the commit transaction: append rows (the head is the summary row's server_seq, written by the same commit). */
   appendLog(rows: readonly LogRow[]): void
   /** Whether the household's log is due for compaction. */
   needsCompaction(householdId: string): boolean
@@ -102,8 +102,6 @@ interface StateRow {
   snapshot: Uint8Array
   snapshot_seq: number
   server_seq: number
-  log_bytes: number
-  log_rows: number
 }
 
 /**
@@ -132,11 +130,11 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const b1Tables = createB1TableStore(db)
   const periodStandards = createPeriodStandards(db)
 
-  // doc_state is the head, rewritten by every commit; doc_snapshot the bytes, rewritten by compaction only.
-  const HEAD_AND_SNAPSHOT = 'doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id'
-  const insertState = db.prepare(
-    `INSERT INTO doc_state (household_id, snapshot_seq, server_seq, log_bytes, log_rows, updated_at) VALUES (?, 1, 1, 0, 0, ?)`,
-  )
+  // The committed head (server_seq) is the summary row's, which every commit rewrites anyway (migration 020); doc_state
+  // holds where the snapshot stands and doc_snapshot its bytes, both rewritten by compaction only.
+  const HEAD_AND_SNAPSHOT =
+    'doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id JOIN households h ON h.id = d.household_id'
+  const insertState = db.prepare('INSERT INTO doc_state (household_id, snapshot_seq, updated_at) VALUES (?, 1, ?)')
   const insertSnapshot = db.prepare(
     'INSERT INTO doc_snapshot (household_id, snapshot, snapshot_v2, state_vector) VALUES (?, ?, ?, ?)',
   )
@@ -154,20 +152,23 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     )
     .pluck()
   const selectState = db.prepare(
-    `SELECT s.snapshot, d.snapshot_seq, d.server_seq, d.log_bytes, d.log_rows
-     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
+    `SELECT s.snapshot, d.snapshot_seq, h.server_seq FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
   )
   const selectV2 = db.prepare(
-    `SELECT s.snapshot_v2 FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ? AND d.log_rows = 0`,
+    `SELECT s.snapshot_v2 FROM doc_snapshot s WHERE s.household_id = ?
+       AND NOT EXISTS (SELECT 1 FROM doc_log l WHERE l.household_id = s.household_id)`,
   )
   const selectSizes = db.prepare(
-    `SELECT d.log_rows, d.log_bytes, length(s.snapshot) AS snapshot_bytes
-     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
+    `SELECT count(*) AS log_rows, coalesce(sum(length(l."update")), 0) AS log_bytes,
+       (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = ?) AS snapshot_bytes
+     FROM doc_log l WHERE l.household_id = ?`,
   )
-  const selectHead = db.prepare('SELECT server_seq FROM doc_state WHERE household_id = ?').pluck()
+  const selectHead = db
+    .prepare('SELECT h.server_seq FROM doc_state d JOIN households h ON h.id = d.household_id WHERE d.household_id = ?')
+    .pluck()
   const selectSeqs = db.prepare(
-    `SELECT s.snapshot, d.snapshot_seq, d.server_seq
-     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
+    `SELECT s.snapshot, d.snapshot_seq, h.server_seq
+     FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?${db.dialect === 'postgres' ? ' FOR UPDATE OF h' : ''}`,
   )
   const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
   const selectAfter = db.prepare(
@@ -178,10 +179,6 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const bumpState = db.prepare(
-    `UPDATE doc_state SET server_seq = CASE WHEN server_seq > ? THEN server_seq ELSE ? END, log_bytes = log_bytes + ?,
-       log_rows = log_rows + ?, updated_at = ? WHERE household_id = ?`,
-  )
   const moveToArchive = db.prepare(
     `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, archived_at)
      SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, ? FROM doc_log
@@ -189,7 +186,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   )
   const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
   const resetHead = db.prepare(
-    `UPDATE doc_state SET snapshot_seq = ?, log_bytes = 0, log_rows = 0, updated_at = ? WHERE household_id = ? AND server_seq = ?`,
+    `UPDATE doc_state SET snapshot_seq = ?, updated_at = ?
+     WHERE household_id = ? AND (SELECT server_seq FROM households WHERE id = ?) = ?`,
   )
   const replaceSnapshot = db.prepare(
     'UPDATE doc_snapshot SET snapshot = ?, snapshot_v2 = ?, state_vector = ? WHERE household_id = ?',
@@ -198,12 +196,17 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   function stored(householdId: string): { state: StateRow; updates: Uint8Array[] } | null {
     const state = selectState.get(householdId) as StateRow | undefined
     if (!state) return null
-    const updates = state.log_rows > 0 ? (selectLog.all(householdId) as Uint8Array[]) : []
+    const updates = state.server_seq > state.snapshot_seq ? (selectLog.all(householdId) as Uint8Array[]) : []
     return { state, updates }
   }
 
   const headsQuery = (n: number) =>
-    db.prepare(`SELECT household_id, server_seq FROM doc_state WHERE household_id IN (${'?,'.repeat(n - 1)}?)`).raw()
+    db
+      .prepare(
+        `SELECT d.household_id, h.server_seq FROM doc_state d JOIN households h ON h.id = d.household_id
+         WHERE d.household_id IN (${'?,'.repeat(n - 1)}?)`,
+      )
+      .raw()
   const selectHeads = headsQuery(HEADS_CHUNK)
 
   function readStateAt(householdId: string): { bytes: Uint8Array; seq: number } | null {
@@ -307,9 +310,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       docs.delete(id)
     },
     appendLog(rows) {
-      const t = now()
-      // One head write per household of the batch: [highest seq, rows, bytes].
-      const heads = new Map<string, [number, number, number]>()
+      // The head is the summary row's server_seq, which the same commit writes: no doc_state row per commit.
       for (const r of rows) {
         insertLog.run(
           r.householdId,
@@ -321,23 +322,15 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           r.receivedAt,
           r.writes ?? null,
         )
-        const h = heads.get(r.householdId)
-        if (h === undefined) heads.set(r.householdId, [r.seq, 1, r.update.length])
-        else {
-          h[0] = Math.max(h[0], r.seq)
-          h[1]++
-          h[2] += r.update.length
-        }
       }
-      for (const [id, [seq, n, bytes]] of heads) bumpState.run(seq, seq, bytes, n, t, id)
     },
     needsCompaction(householdId) {
-      const s = selectSizes.get(householdId) as
-        { log_rows: number; log_bytes: number; snapshot_bytes: number } | undefined
-      return (
-        s !== undefined &&
-        (s.log_rows > compactRows || (s.log_rows > 1 && s.log_bytes > Math.max(s.snapshot_bytes, compactBytes)))
-      )
+      const s = selectSizes.get(householdId, householdId) as
+        { log_rows: number | string; log_bytes: number | string; snapshot_bytes: number | null } | undefined
+      if (s === undefined || s.snapshot_bytes === null) return false
+      // Counted from the log (only every COMPACTION_CHECK_EVERY-th seq asks); PostgreSQL's count and sum are bigint.
+      const rows = Number(s.log_rows)
+      return rows > compactRows || (rows > 1 && Number(s.log_bytes) > Math.max(s.snapshot_bytes, compactBytes))
     },
     compact(householdId, committed) {
       db.transaction(() => {
@@ -360,7 +353,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         if (head.snapshot_seq === 1) archiveCreation.run(householdId, head.snapshot, householdId, t, t)
         moveToArchive.run(t, householdId, head.server_seq)
         deleteLog.run(householdId, head.server_seq)
-        if (resetHead.run(head.server_seq, t, householdId, head.server_seq).changes === 1)
+        if (resetHead.run(head.server_seq, t, householdId, householdId, head.server_seq).changes === 1)
           replaceSnapshot.run(snapshot, snapshotV2, sv, householdId)
       })()
     },

@@ -1,5 +1,5 @@
 // Store statements whose meaning differs between SQLite and PostgreSQL unless written for both: upserts, the head of a
-// household's log, new row ids, JSON array parameters, typed NULL tests. Runs on the suite's engine (RASOAT_TEST_ENGINE).
+// household and its log's size, new row ids, JSON array parameters, typed NULL tests. Runs on the suite's engine (RASOAT_TEST_ENGINE).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,12 +60,24 @@ const logRow = (seq: number) => ({
 })
 
 describe('statements that mean the same on SQLite and PostgreSQL', () => {
-  it("doc store: a log row below the head never moves the household's server_seq back", () => {
-    const docs = createDocStore(db)
-    db.transaction(() => docs.appendLog([logRow(3), logRow(2)]))()
+  it("doc store: the head is the summary row's server_seq; the log's rows and bytes, counted, decide compaction", () => {
+    const docs = createDocStore(db, { compactRows: 1 })
+    db.transaction(() => docs.appendLog([logRow(2), logRow(3)]))()
+    expect(docs.head('h1')).toBe(1) // appending alone moves nothing: the commit writes the summary row
+    expect(docs.needsCompaction('h1')).toBe(true) // 2 rows > compactRows (a bigint count on PostgreSQL)
+    db.prepare("UPDATE households SET server_seq = 3 WHERE id = 'h1'").run()
     expect(docs.head('h1')).toBe(3)
-    db.transaction(() => docs.appendLog([logRow(4)]))()
-    expect(docs.head('h1')).toBe(4)
+    expect(docs.heads(['h1', 'h2', 'h-none'])).toEqual(
+      new Map([
+        ['h1', 3],
+        ['h2', 1],
+      ]),
+    )
+    expect(docs.needsCompaction('h2')).toBe(false)
+    expect(docs.needsCompaction('h-none')).toBe(false)
+    docs.compact('h1')
+    expect(docs.needsCompaction('h1')).toBe(false)
+    expect(docs.head('h1')).toBe(3)
   })
 
   it('client ids: a second binding of a persisted id by another user is refused, the first owner stays', () => {

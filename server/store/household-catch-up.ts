@@ -31,9 +31,10 @@ export function createCatchUp(
   docStore: DocStore,
   projections: Pick<ReturnType<typeof createProjections>, 'valueOfItem'>,
 ): CatchUp {
-  // PostgreSQL: the row lock serialises committing relays; SQLite: BEGIN IMMEDIATE already holds the only write lock.
+  // The head is the summary row's server_seq (migration 020). PostgreSQL: the row lock serialises committing relays (and
+  // a compaction); SQLite: BEGIN IMMEDIATE already holds the only write lock.
   const lockHead = db
-    .prepare(`SELECT server_seq FROM doc_state WHERE household_id = ?${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`)
+    .prepare(`SELECT server_seq FROM households WHERE id = ?${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`)
     .pluck()
 
   /** Conflicts of `entries` (in order) with what is committed now, as if they had arrived after it. */

@@ -241,7 +241,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         continue
       }
       const doc = docStore.openDoc(id)
-      if (!doc) continue
+      if (!doc) {
+        projections.writeSummaryMeta(id, meta) // the summary row's server_seq is the household's committed head
+        continue
+      }
       // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
       const previous = snapshots.get(doc)
       const wrote = roots.get(id) ?? null

@@ -19,6 +19,7 @@ import { reportFacts } from './016-report-facts.ts'
 import { factsVersion } from './017-facts-version.ts'
 import { docSnapshot } from './018-doc-snapshot.ts'
 import { fieldWrites } from './019-field-writes.ts'
+import { headInSummary } from './020-head-in-summary.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   factsVersion,
   docSnapshot,
   fieldWrites,
+  headInSummary,
 ]
