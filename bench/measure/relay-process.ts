@@ -96,7 +96,9 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const child: ChildProcess = spawn('node_modules/.bin/tsx', [...prof, ...flags, 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
-    stdio: process.env.MEASURE_SERVER_LOG ? ['ignore', openSync(process.env.MEASURE_SERVER_LOG, 'w'), 'inherit'] : 'ignore',
+    stdio: process.env.MEASURE_SERVER_LOG
+      ? ['ignore', openSync(process.env.MEASURE_SERVER_LOG, 'w'), 'inherit']
+      : 'ignore',
   })
   const url = `http://127.0.0.1:${port}`
   let up = false
