@@ -325,6 +325,34 @@ describe('summary projection (only updates that write summarised roots recompute
     expectExactSummary('h1', alice.userId, 6)
     expect(db.prepare('SELECT lat FROM households WHERE id = ?').pluck().get('h1')).toBeCloseTo(16.47)
   })
+
+  it('a move is measured from the position the last commit stored, and remembered until the position changes', async () => {
+    const r = replicaOf('h1', 1200)
+    const at = (lat: number) => ({ lat, lng: 107.6, accuracyM: 5, capturedAt: '2025-10-01T08:00:00Z' })
+    const row = () =>
+      db.prepare('SELECT moved_m AS movedM, flags FROM households WHERE id = ?').get('h1') as {
+        movedM: number | null
+        flags: string
+      }
+    expect(r.household.setLocation(at(16.47)).ok).toBe(true)
+    await accepted(writer.submit('h1', r.take(), alice))
+    expect(r.household.setLocation(at(16.471)).ok).toBe(true) // ≈ 111 m north
+    await accepted(writer.submit('h1', r.take(), alice))
+    expect(row()).toEqual({ movedM: 111, flags: 'moved' })
+    r.setRoofDurable(true) // no position change: the distance and the flag stay
+    await accepted(writer.submit('h1', r.take(), alice))
+    expect(row()).toEqual({ movedM: 111, flags: 'moved' })
+    expect(r.household.setLocation(at(16.4711)).ok).toBe(true) // ≈ 11 m from the last stored position, not from the first
+    await accepted(writer.submit('h1', r.take(), alice))
+    expect(row()).toEqual({ movedM: 11, flags: '' })
+    // A writer that starts afresh (no summary in memory) reads the stored position: the same answer.
+    await writer.close()
+    writer = createHouseholdWriter(db, createDocStore(db, { cacheSize: 4 }))
+    const again = replicaOf('h1', 1201)
+    expect(again.household.setLocation(at(16.4721)).ok).toBe(true)
+    await accepted(writer.submit('h1', again.take(), alice))
+    expect(row()).toEqual({ movedM: 111, flags: 'moved' })
+  })
 })
 
 describe('V2 snapshot at rest (bootstrap STATE, P14)', () => {

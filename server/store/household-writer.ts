@@ -12,7 +12,7 @@ import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommi
 import { createPeriodStandards } from './period-standard-store.ts'
 import { summariseSnapshot, touchesSummary, writtenRoots, type HouseholdSummary } from './household-view.ts'
 import { createProjections, encodeWrites, type Author, type RecordedConflict } from './projections.ts'
-import { DEFAULT_VISIT_RULES, visitFlags, type VisitRules } from './visit-flags.ts'
+import { DEFAULT_VISIT_RULES, visitFlags, type Previous, type VisitRules } from './visit-flags.ts'
 import {
   inspectUpdate,
   SERVER_CLIENT_ID,
@@ -150,6 +150,9 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
 export const COMPACTION_CHECK_EVERY = 8
 
+/** A summary a commit wrote: household, its resident doc, the summary and the move distance stored with it. */
+type Written = [string, Y.Doc, HouseholdSummary, number | null]
+
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
   const bindings = createClientIdBindings(db)
@@ -183,6 +186,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
    */
   const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
+  /** The position (and last move distance) of that committed summary: what visit flags compare the next one with. */
+  const committedPosition = new WeakMap<Y.Doc, Previous>()
   /**
    * The snapshot the last summary of each resident Y.Doc was read from. It mirrors the doc, not the database: every
    * change to a resident doc goes through enqueue and its roots are read again by the commit that carries it.
@@ -198,7 +203,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
     }
   }
-  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, HouseholdSummary][]) => {
+  const commitBatch = db.transaction((batch: readonly Entry[], written: Written[]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     /** Per household, the roots its entries in this batch write (null: not all known). */
     const roots = new Map<string, Set<RootName> | null>()
@@ -207,7 +212,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     for (const id of caught) {
       roots.set(id, null) // rows of other relays may have written any root: summarise the whole document
       const doc = docStore.resident(id)
-      if (doc) committedSummary.delete(doc) // the summary row may now hold another relay's values
+      if (doc) {
+        committedSummary.delete(doc) // the summary row may now hold another relay's values
+        committedPosition.delete(doc)
+      }
     }
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
@@ -260,10 +268,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         before.lat === summary.lat &&
         before.lng === summary.lng &&
         before.accuracyM === summary.accuracyM
-      const visit = visitFlags(summary, projections.previousPosition(id), visitRules)
+      const visit = visitFlags(summary, committedPosition.get(doc) ?? projections.previousPosition(id), visitRules)
       if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
-      written.push([id, doc, summary])
+      written.push([id, doc, summary, visit.movedM])
     }
   })
 
@@ -271,7 +279,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
-      const written: [string, Y.Doc, HouseholdSummary][] = []
+      const written: Written[] = []
       // SQLite shared by processes: take the write lock first, so the head read below is the one the commit writes after.
       if (shared) commitBatch.immediate(batch, written)
       else commitBatch(batch, written)
@@ -280,8 +288,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         const doc = docStore.resident(e.row.householdId)
         if (doc) docStore.advanceDoc(doc, e.row.seq)
       }
-      for (const [id, doc, summary] of written) {
+      for (const [id, doc, summary, movedM] of written) {
         committedSummary.set(doc, summary)
+        committedPosition.set(doc, { lat: summary.lat, lng: summary.lng, movedM })
         if (opts.onSummaryCommitted) summaryUnreported.add(id)
       }
     },
