@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     let acks = 0
     const errors = new Map<string, number>()
     const cpu0 = relay.cpuSeconds()
+    const io0 = relay.io()
     const t0 = performance.now()
     const interval = (devices.length * 1000) / RATE
     const inflight: Promise<void>[] = []
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     await Promise.all(inflight)
     const secs = (performance.now() - t0) / 1000
     const cpu = relay.cpuSeconds() - cpu0
+    const io = relay.io()
+    const perAck = (n: number): number => Math.round((n * 100) / Math.max(1, acks)) / 100
     const marginal = cpu - idlePerSecond * secs
     console.log(
       JSON.stringify({
@@ -99,6 +102,10 @@ async function main(): Promise<void> {
         serverCpuSeconds: Math.round(cpu * 100) / 100,
         cpuUsPerAck: Math.round((cpu * 1e6) / Math.max(1, acks)),
         marginalUsPerAck: Math.round((marginal * 1e6) / Math.max(1, acks)),
+        // Every write/read system call of the relay (WAL frames, checkpoint copies, socket writes) per acked edit.
+        writeCallsPerAck: perAck(io.syscw - io0.syscw),
+        writtenBytesPerAck: Math.round((io.wchar - io0.wchar) / Math.max(1, acks)),
+        readCallsPerAck: perAck(io.syscr - io0.syscr),
         editToOtherDeviceMs: { p50: latency.percentile(50), p99: latency.percentile(99), n: latency.samples.length },
         loadAverage1m: loadAverage(),
       }),

@@ -21,10 +21,29 @@ export interface RelayProcess {
   /** Per phone (token index): its village's households an enumerator may edit, sorted. */
   households: string[][]
   cpuSeconds(): number
+  io(): IoCounts
   stop(): Promise<void>
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms))
+
+/** Write and read system calls and their bytes so far (all threads; files and sockets alike), from /proc/<pid>/io. */
+export interface IoCounts {
+  syscw: number
+  wchar: number
+  syscr: number
+  rchar: number
+}
+
+function ioOf(pid: number): IoCounts {
+  const f = Object.fromEntries(
+    readFileSync(`/proc/${pid}/io`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(': ') as [string, string]),
+  )
+  return { syscw: Number(f.syscw), wchar: Number(f.wchar), syscr: Number(f.syscr), rchar: Number(f.rchar) }
+}
 
 function cpuOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
@@ -119,7 +138,7 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
     throw new Error('server did not start')
   }
   const pid = serverPid(child.pid as number)
-  return { url, tokens, households, cpuSeconds: () => cpuOf(pid), stop }
+  return { url, tokens, households, cpuSeconds: () => cpuOf(pid), io: () => ioOf(pid), stop }
 }
 
 /** Server CPU per second while nothing happens (timers, health), measured over two seconds. */
