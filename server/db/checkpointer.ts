@@ -25,7 +25,11 @@ export interface Checkpointer {
 }
 
 export interface CheckpointerOptions {
-  /** How often a checkpoint runs while commits happen (default 250 ms); 0 runs none by itself (tests call checkpoint). */
+  /**
+   * How often a checkpoint runs while commits happen (default 1 s); 0 runs none by itself (tests call checkpoint). A page
+   * written again before the next checkpoint is copied once: at 3,200 edits/s, 1 s instead of 250 ms cut the bytes the
+   * relay writes per edit from 14.4 to 11.8 KB and its reads from 2.2 to 1.5 system calls (bench/measure/relay-edits.ts).
+   */
   everyMs?: number
   /** The main connection's auto-checkpoint, in pages, kept as a fallback (default 16,384 ≈ 64 MiB of WAL). */
   fallbackPages?: number
@@ -80,7 +84,7 @@ export function createCheckpointer(db: Db, opts: CheckpointerOptions = {}): Chec
     return running
   }
 
-  const everyMs = opts.everyMs ?? 250
+  const everyMs = opts.everyMs ?? 1000
   const timer =
     everyMs > 0
       ? setInterval(() => {
