@@ -59,7 +59,6 @@ export function summarise(
   return summariseSnapshot(new HouseholdDoc(doc).read(), b1Tables, periodStandards)
 }
 
-/** summarise() of a snapshot already read (the writer keeps one per resident doc and rereads only written roots). */
 /**
  * Search texts already folded: a household's name, address and ids rarely change between its edits, and folding
  * (NFD, marks, case) is the costliest part of its summary after classify. Bounded; cleared when full.
@@ -76,6 +75,7 @@ function searchTextOf(raw: string): string {
   return text
 }
 
+/** summarise() of a snapshot already read (the writer keeps one per resident doc and rereads only written roots). */
 export function summariseSnapshot(
   snapshot: HouseholdSnapshot,
   b1Tables?: readonly B1Table[],

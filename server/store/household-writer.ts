@@ -116,7 +116,6 @@ interface Entry {
   row: LogRow
   author: Author
   freshClientIds: number[]
-  writes: FieldWrite[]
   conflicts: { detected: DetectedConflict; kept: JsonValue }[]
   recorded: RecordedConflict[]
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
@@ -413,7 +412,6 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       },
       author,
       freshClientIds: inspected.freshClientIds,
-      writes,
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
