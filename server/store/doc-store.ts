@@ -132,8 +132,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
 
   // The committed head (server_seq) is the summary row's, which every commit rewrites anyway (migration 020); doc_state
   // holds where the snapshot stands and doc_snapshot its bytes, both rewritten by compaction only.
-  const HEAD_AND_SNAPSHOT =
-    'doc_state d JOIN doc_snapshot s ON s.household_id = d.household_id JOIN households h ON h.id = d.household_id'
+  const HEAD = 'doc_state d JOIN households h ON h.id = d.household_id'
+  const HEAD_AND_SNAPSHOT = `${HEAD} JOIN doc_snapshot s ON s.household_id = d.household_id`
   const insertState = db.prepare('INSERT INTO doc_state (household_id, snapshot_seq, updated_at) VALUES (?, 1, ?)')
   const insertSnapshot = db.prepare(
     'INSERT INTO doc_snapshot (household_id, snapshot, snapshot_v2, state_vector) VALUES (?, ?, ?, ?)',
@@ -163,9 +163,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
        (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = ?) AS snapshot_bytes
      FROM doc_log l WHERE l.household_id = ?`,
   )
-  const selectHead = db
-    .prepare('SELECT h.server_seq FROM doc_state d JOIN households h ON h.id = d.household_id WHERE d.household_id = ?')
-    .pluck()
+  const selectHead = db.prepare(`SELECT h.server_seq FROM ${HEAD} WHERE d.household_id = ?`).pluck()
   const selectSeqs = db.prepare(
     `SELECT s.snapshot, d.snapshot_seq, h.server_seq
      FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?${db.dialect === 'postgres' ? ' FOR UPDATE OF h' : ''}`,
@@ -202,10 +200,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
 
   const headsQuery = (n: number) =>
     db
-      .prepare(
-        `SELECT d.household_id, h.server_seq FROM doc_state d JOIN households h ON h.id = d.household_id
-         WHERE d.household_id IN (${'?,'.repeat(n - 1)}?)`,
-      )
+      .prepare(`SELECT d.household_id, h.server_seq FROM ${HEAD} WHERE d.household_id IN (${'?,'.repeat(n - 1)}?)`)
       .raw()
   const selectHeads = headsQuery(HEADS_CHUNK)
 

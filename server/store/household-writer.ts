@@ -149,8 +149,11 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
 export const COMPACTION_CHECK_EVERY = 8
 
-/** A summary a commit wrote: household, its resident doc, the summary and the move distance stored with it. */
-type Written = [string, Y.Doc, HouseholdSummary, number | null]
+/** A summary a commit wrote, with the move distance stored beside it (what the next visit flags compare with). */
+interface SummaryWritten {
+  summary: HouseholdSummary
+  movedM: number | null
+}
 
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
@@ -182,11 +185,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
 
   /**
    * The summary last committed per resident Y.Doc (set only after its transaction committed, so a rolled-back write is
-   * never trusted): when the indexed columns are unchanged the UPDATE leaves them out.
+   * never trusted): when the indexed columns are unchanged the UPDATE leaves them out, and the visit flags compare with
+   * its position without reading the row.
    */
-  const committedSummary = new WeakMap<Y.Doc, HouseholdSummary>()
-  /** The position (and last move distance) of that committed summary: what visit flags compare the next one with. */
-  const committedPosition = new WeakMap<Y.Doc, Previous>()
+  const committedSummary = new WeakMap<Y.Doc, SummaryWritten>()
   /**
    * The snapshot the last summary of each resident Y.Doc was read from. It mirrors the doc, not the database: every
    * change to a resident doc goes through enqueue and its roots are read again by the commit that carries it.
@@ -202,7 +204,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
     }
   }
-  const commitBatch = db.transaction((batch: readonly Entry[], written: Written[]) => {
+  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, SummaryWritten][]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     /** Per household, the roots its entries in this batch write (null: not all known). */
     const roots = new Map<string, Set<RootName> | null>()
@@ -211,10 +213,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     for (const id of caught) {
       roots.set(id, null) // rows of other relays may have written any root: summarise the whole document
       const doc = docStore.resident(id)
-      if (doc) {
-        committedSummary.delete(doc) // the summary row may now hold another relay's values
-        committedPosition.delete(doc)
-      }
+      if (doc) committedSummary.delete(doc) // the summary row may now hold another relay's values
     }
     docStore.appendLog(batch.map((e) => e.row))
     const last = new Map<string, Entry>()
@@ -259,7 +258,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         previous !== undefined && wrote !== null ? rereadSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
       const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
-      const before = committedSummary.get(doc)
+      const lastWritten = committedSummary.get(doc)
+      const before = lastWritten?.summary
       const sameIndexed =
         before !== undefined &&
         before.status === summary.status &&
@@ -267,10 +267,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         before.lat === summary.lat &&
         before.lng === summary.lng &&
         before.accuracyM === summary.accuracyM
-      const visit = visitFlags(summary, committedPosition.get(doc) ?? projections.previousPosition(id), visitRules)
+      const position: Previous | undefined =
+        lastWritten !== undefined
+          ? { lat: lastWritten.summary.lat, lng: lastWritten.summary.lng, movedM: lastWritten.movedM }
+          : projections.previousPosition(id)
+      const visit = visitFlags(summary, position, visitRules)
       if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
-      written.push([id, doc, summary, visit.movedM])
+      written.push([id, doc, { summary, movedM: visit.movedM }])
     }
   })
 
@@ -278,7 +282,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
-      const written: Written[] = []
+      const written: [string, Y.Doc, SummaryWritten][] = []
       // SQLite shared by processes: take the write lock first, so the head read below is the one the commit writes after.
       if (shared) commitBatch.immediate(batch, written)
       else commitBatch(batch, written)
@@ -287,9 +291,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         const doc = docStore.resident(e.row.householdId)
         if (doc) docStore.advanceDoc(doc, e.row.seq)
       }
-      for (const [id, doc, summary, movedM] of written) {
-        committedSummary.set(doc, summary)
-        committedPosition.set(doc, { lat: summary.lat, lng: summary.lng, movedM })
+      for (const [id, doc, summaryWritten] of written) {
+        committedSummary.set(doc, summaryWritten)
         if (opts.onSummaryCommitted) summaryUnreported.add(id)
       }
     },
