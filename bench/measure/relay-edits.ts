@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     const errors = new Map<string, number>()
     const cpu0 = relay.cpuSeconds()
     const io0 = relay.io()
+    const threads0 = relay.threads()
+    const own0 = process.cpuUsage()
     const t0 = performance.now()
     const interval = (devices.length * 1000) / RATE
     const inflight: Promise<void>[] = []
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
     const secs = (performance.now() - t0) / 1000
     const cpu = relay.cpuSeconds() - cpu0
     const io = relay.io()
+    const threads = relay.threads()
+    const own = process.cpuUsage(own0)
     const perAck = (n: number): number => Math.round((n * 100) / Math.max(1, acks)) / 100
     const marginal = cpu - idlePerSecond * secs
     console.log(
@@ -106,6 +110,18 @@ async function main(): Promise<void> {
         writeCallsPerAck: perAck(io.syscw - io0.syscw),
         writtenBytesPerAck: Math.round((io.wchar - io0.wchar) / Math.max(1, acks)),
         readCallsPerAck: perAck(io.syscr - io0.syscr),
+        // Where that CPU went: the main thread (user and system time) and the others by name, µs per acked edit.
+        cpuUsPerAckByThread: Object.fromEntries(
+          Object.entries(threads)
+            .map(([name, s]): [string, number] => [
+              name,
+              Math.round(((s - (threads0[name] ?? 0)) * 1e6) / Math.max(1, acks)),
+            ])
+            .filter(([, us]) => us > 0),
+        ),
+        // This process (every phone's socket, edits and pacing): a share near 100 % of a core means the latency
+        // below includes the phones' own queueing.
+        phonesCpuShareOfCore: Math.round(((own.user + own.system) / 1e6 / secs) * 100) / 100,
         editToOtherDeviceMs: { p50: latency.percentile(50), p99: latency.percentile(99), n: latency.samples.length },
         loadAverage1m: loadAverage(),
       }),

@@ -1,7 +1,7 @@
 // The relay as its own process for the edit measurements (relay-edits*.ts): a seeded data folder with phones in pairs
 // per village, the server started on a free port, and its CPU (utime+stime) read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +21,8 @@ export interface RelayProcess {
   /** Per phone (token index): its village's households an enumerator may edit, sorted. */
   households: string[][]
   cpuSeconds(): number
+  /** CPU seconds so far by thread (see threadsOf). */
+  threads(): Record<string, number>
   io(): IoCounts
   stop(): Promise<void>
 }
@@ -43,6 +45,30 @@ function ioOf(pid: number): IoCounts {
       .map((l) => l.split(': ') as [string, string]),
   )
   return { syscw: Number(f.syscw), wchar: Number(f.wchar), syscr: Number(f.syscr), rchar: Number(f.rchar) }
+}
+
+/**
+ * CPU seconds of each thread of `pid`: the main thread split into user and system time, the others (Node names them all
+ * "node": V8's garbage-collection and compiler workers, libuv's pool, worker threads) by thread id.
+ */
+function threadsOf(pid: number): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended
+    }
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    const user = Number(fields[11]) / 100
+    const system = Number(fields[12]) / 100
+    if (Number(tid) === pid) {
+      out['main (user)'] = user
+      out['main (system)'] = system
+    } else out[`thread ${tid}`] = user + system
+  }
+  return out
 }
 
 function cpuOf(pid: number): number {
@@ -138,7 +164,15 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
     throw new Error('server did not start')
   }
   const pid = serverPid(child.pid as number)
-  return { url, tokens, households, cpuSeconds: () => cpuOf(pid), io: () => ioOf(pid), stop }
+  return {
+    url,
+    tokens,
+    households,
+    cpuSeconds: () => cpuOf(pid),
+    threads: () => threadsOf(pid),
+    io: () => ioOf(pid),
+    stop,
+  }
 }
 
 /** Server CPU per second while nothing happens (timers, health), measured over two seconds. */

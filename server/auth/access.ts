@@ -16,6 +16,11 @@ export interface Access {
   /** canRead and canWrite in one look-up (the relay's per-connection scope cache asks for both on every miss). */
   scope(user: User, householdId: string): { read: boolean; write: boolean }
   householdIdsInScope(user: User, period?: string): string[]
+  /**
+   * A number that moves whenever an answer of canRead, canWrite or scope may have changed, except by time alone (a
+   * release grant running out): migration 021's counter of assignment, place and release-grant changes.
+   */
+  scopeVersion(): number
 }
 
 export interface HouseholdScope {
@@ -84,6 +89,7 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
   const released = db.prepare(
     'SELECT 1 FROM released_households WHERE household_id = ? AND user_id = ? AND released_at > ?',
   )
+  const version = db.prepare('SELECT n FROM scope_version WHERE id = 1').pluck()
 
   function inScope(user: User, householdId: string): boolean {
     if (user.role === 'admin' || user.role === 'observer') return true
@@ -114,6 +120,7 @@ export function createAccess(db: Db, now: () => number = Date.now, options: Acce
       const read = inScope(user, householdId)
       return { read, write: writable(user, householdId, read) }
     },
+    scopeVersion: () => Number(version.get()), // a bigint on PostgreSQL
     householdIdsInScope(user, period) {
       const scope = householdScope(user)
       const byPeriod = period === undefined ? '' : ' AND h.period = ?'

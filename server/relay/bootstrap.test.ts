@@ -4,7 +4,7 @@ import { deflateRawSync } from 'node:zlib'
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docSyncStep2, encodeMessage, packFrames } from '../../shared/sync/protocol.ts'
-import { SCOPE_CACHE_MS } from './device-connection.ts'
+import { SCOPE_VERSION_POLL_MS } from './scope-cache.ts'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
@@ -101,7 +101,7 @@ describe('P14 cold bootstrap as STATE (Yjs V2) frames', () => {
 })
 
 describe('P11 scope cache', () => {
-  it('P11: a revoked assignment refuses updates on an open connection once SCOPE_CACHE_MS has passed', async () => {
+  it('P11: an assignment revoked by SQL (no route told the relay) refuses updates on an open connection once SCOPE_VERSION_POLL_MS has passed', async () => {
     const c = await device('minh')
     await c.manifest([])
     const r = new DeviceReplica(32_001)
@@ -109,7 +109,7 @@ describe('P11 scope cache', () => {
     r.setAddress('before revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({ type: 'ack' })
     server.db.prepare('DELETE FROM assignments WHERE user_id = ?').run(userIds.minh)
-    server.clock.advance(SCOPE_CACHE_MS)
+    server.clock.advance(SCOPE_VERSION_POLL_MS) // the database's scope version moved; the cached answer goes
     const before = server.docStore.head('hh-t-1')
     r.setAddress('after revocation')
     expect(await c.sendUpdate('hh-t-1', r.take())).toMatchObject({

@@ -67,7 +67,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
    */
   private inbox: SyncMessage[] | null = null
   private inboxNext = 0
-  /** Scope answers per household (SCOPE_CACHE_MS), made on the first household frame. */
+  /** Scope answers per household (scope-cache.ts), made on the first household frame. */
   private scopes: HouseholdScopes | null = null
   private helloTimer: NodeJS.Timeout | null
   /**
@@ -292,7 +292,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     this.scopes?.forget(householdId)
   }
 
-  /** Fan-out re-checks scope (cached, SCOPE_CACHE_MS): a revoked household stops flowing and leaves the hub. */
+  /** Fan-out re-checks scope (cached, scope-cache.ts): a revoked household stops flowing and leaves the hub. */
   private stillReadable(householdId: string): boolean {
     if (!this.sessionValid()) {
       this.fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')

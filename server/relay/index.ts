@@ -18,6 +18,7 @@ import { createHouseholdCreation } from './household-creation.ts'
 import { createManifestQuery } from './manifest.ts'
 import { createUserRateLimiters, relayLimits, type FrameRates, type RelayLimits } from './rate-limit.ts'
 import { SyncRouteSocket, YjsRouteSocket, type RouteSocketDeps } from './route-sockets.ts'
+import { createScopeGeneration } from './scope-cache.ts'
 import { createFrozenCheck } from '../periods/period-store.ts'
 
 export interface RelayDeps {
@@ -116,7 +117,7 @@ export function createRelay(deps: RelayDeps): Relay {
     rows: deps.docStore,
     onRemote(m) {
       // Another relay moved assignments or changed the current period: act as if it happened here.
-      if (m.kind === 'invalidate' && m.what === 'scope') scopeGeneration++
+      if (m.kind === 'invalidate' && m.what === 'scope') scopeGeneration.moved()
       if (m.kind === 'invalidate' && m.what === 'period')
         registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed')
       deps.onRemote?.(m)
@@ -135,7 +136,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const resolving = new Set<number>()
   const userRate = createUserRateLimiters(limits.rates, now)
   const createHousehold = createHouseholdCreation(deps.db, writer)
-  let scopeGeneration = 0
+  const scopeGeneration = createScopeGeneration(() => deps.access.scopeVersion(), now)
   const connDeps = {
     access: deps.access,
     docStore: deps.docStore,
@@ -148,7 +149,7 @@ export function createRelay(deps: RelayDeps): Relay {
     limits,
     userRate,
     createHousehold,
-    scopeGeneration: () => scopeGeneration,
+    scopeGeneration: () => scopeGeneration.current(),
     conflictNotices: (user: User, ids: readonly string[]) =>
       conflicts.noticesFor(user.id, ids, now() - SETTLED_NOTICE_MS),
   }
@@ -292,7 +293,7 @@ export function createRelay(deps: RelayDeps): Relay {
       return { ok: true, serverSeq: c.serverSeq }
     },
     scopeChanged() {
-      scopeGeneration++
+      scopeGeneration.moved()
       fanout.publish({ kind: 'invalidate', what: 'scope' })
     },
     periodChanged() {

@@ -19,7 +19,7 @@ import {
 import type { Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
 import { DEFAULT_RELAY_LIMITS, takeToken, type BucketOwner, type FrameKind, type RelayLimits } from './rate-limit.ts'
-import { lookUpScope, trusted, type Scope, type ScopeAnswer } from './scope-cache.ts'
+import { answerHolds, lookUpScope, type Scope, type ScopeAnswer } from './scope-cache.ts'
 import { own, SignedIn } from './signed-in.ts'
 
 const MESSAGE_AUTH = 2
@@ -63,7 +63,7 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
   /** This connection's token buckets per frame kind (rate-limit.ts), made on the first frame. */
   buckets: number[] | null = null
   private isOpen = false
-  /** The scope answer and the assignments' generation it was looked up under (SCOPE_CACHE_MS). */
+  /** The scope answer and the scope generation it was looked up under (scope-cache.ts). */
   private scopeAnswer: ScopeAnswer | null = null
   private scopeGeneration = 0
 
@@ -126,7 +126,7 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
     const t = this.clock()
     const g = this.deps.scopeGeneration?.() ?? 0
     const a = this.scopeAnswer
-    if (a !== null && this.scopeGeneration === g && trusted(a.at, t)) return a
+    if (a !== null && this.scopeGeneration === g && answerHolds(a, t, this.deps.scopeGeneration !== undefined)) return a
     this.scopeGeneration = g
     return (this.scopeAnswer = lookUpScope(this.deps.access, this.user, this.householdId, t))
   }

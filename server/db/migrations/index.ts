@@ -20,6 +20,7 @@ import { factsVersion } from './017-facts-version.ts'
 import { docSnapshot } from './018-doc-snapshot.ts'
 import { fieldWrites } from './019-field-writes.ts'
 import { headInSummary } from './020-head-in-summary.ts'
+import { scopeVersion } from './021-scope-version.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   docSnapshot,
   fieldWrites,
   headInSummary,
+  scopeVersion,
 ]
