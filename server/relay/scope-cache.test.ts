@@ -1,17 +1,13 @@
 // The scope cache against the database's scope version (migration 021): which changes move the version, how long an
 // answer is kept with and without a generation, and a release grant running out. Real database on the suite's engine
 // (RASOAT_TEST_ENGINE), real access queries; the clock is injected.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAccess, type Access, type User } from '../auth/access.ts'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
-import { openDb, type Db } from '../db/open.ts'
+import type { Db } from '../db/open.ts'
 import { createDocStore } from '../store/doc-store.ts'
-import { householdUpdate, PATH } from '../test-support/household-fixture.ts'
 import { createHouseholdWriter } from '../store/household-writer.ts'
+import { PATH } from '../test-support/household-fixture.ts'
+import { openTwoVillages, type TwoVillages } from '../test-support/two-villages.ts'
 import {
   createScopeGeneration,
   HouseholdScopes,
@@ -20,7 +16,7 @@ import {
   SCOPE_VERSION_POLL_MS,
 } from './scope-cache.ts'
 
-let dir: string
+let world: TwoVillages
 let db: Db
 let t: number
 let access: Access
@@ -28,28 +24,9 @@ let lookups: number
 const lan: User = { id: 'u-lan', username: 'lan', role: 'enumerator', unitCode: '19900', displayName: 'Lan' }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rasoat-scope-cache-'))
-  db = openDb(join(dir, 'test.db'))
-  migrate(db, migrations)
-  db.exec(`
-    INSERT INTO units (code, name, kind, area_type) VALUES ('19900', 'Thuận An', 'phuong', 'urban');
-    INSERT INTO villages (id, unit_code, name) VALUES ('v1', '19900', 'Thôn 1'), ('v2', '19900', 'Thôn 2');
-    INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at)
-      VALUES ('u-lan', 'lan', 'x', 'enumerator', '19900', 'Lan', 0);
-    INSERT INTO assignments (user_id, village_id) VALUES ('u-lan', 'v1');
-  `)
-  const docs = createDocStore(db)
-  db.transaction(() => {
-    for (const [id, village] of [
-      ['h1', 'v1'],
-      ['h2', 'v2'],
-    ] as const)
-      docs.createHousehold(
-        { id, period: '2025', unitCode: '19900', villageId: village },
-        householdUpdate({ id, headName: `Chủ hộ ${id}`, village }),
-        'seed',
-      )
-  })()
+  world = openTwoVillages('rasoat-scope-cache-')
+  db = world.db
+  db.exec("INSERT INTO assignments (user_id, village_id) VALUES ('u-lan', 'v1')")
   t = 1_000_000
   access = counted(createAccess(db, () => t))
 })
@@ -66,10 +43,7 @@ function counted(real: Access): Access {
   }
 }
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => world.close())
 
 describe('scope version (migration 021)', () => {
   it('moves with assignments, a household’s place, households added or removed and release grants', () => {

@@ -1,14 +1,10 @@
 // Store statements whose meaning differs between SQLite and PostgreSQL unless written for both: upserts, the head of a
 // household and its log's size, new row ids, JSON array parameters, typed NULL tests. Runs on the suite's engine (RASOAT_TEST_ENGINE).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
-import { openDb, type Db } from '../db/open.ts'
+import type { Db } from '../db/open.ts'
 import { fieldHistory } from '../http/household-queries.ts'
-import { householdUpdate, PATH } from '../test-support/household-fixture.ts'
+import { PATH } from '../test-support/household-fixture.ts'
+import { openTwoVillages, type TwoVillages } from '../test-support/two-villages.ts'
 import { createAssignmentStore } from './assignment-store.ts'
 import { createClientIdBindings } from './client-ids.ts'
 import { createConflictStore } from './conflict-store.ts'
@@ -17,37 +13,15 @@ import { createDocStore } from './doc-store.ts'
 import { createHouseholdWriter } from './household-writer.ts'
 import { createProjections } from './projections.ts'
 
-let dir: string
+let world: TwoVillages
 let db: Db
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rasoat-engine-sql-'))
-  db = openDb(join(dir, 'test.db'))
-  migrate(db, migrations)
-  db.exec(`
-    INSERT INTO units (code, name, kind, area_type) VALUES ('19900', 'Thuận An', 'phuong', 'urban');
-    INSERT INTO villages (id, unit_code, name) VALUES ('v1', '19900', 'Thôn 1'), ('v2', '19900', 'Thôn 2');
-    INSERT INTO users (id, username, password_hash, role, unit_code, display_name, created_at)
-      VALUES ('u-lan', 'lan', 'x', 'enumerator', '19900', 'Lan', 0), ('u-mai', 'mai', 'x', 'enumerator', '19900', 'Mai', 0);
-  `)
-  const docs = createDocStore(db)
-  db.transaction(() => {
-    for (const [id, village] of [
-      ['h1', 'v1'],
-      ['h2', 'v2'],
-    ] as const)
-      docs.createHousehold(
-        { id, period: '2025', unitCode: '19900', villageId: village },
-        householdUpdate({ id, headName: `Chủ hộ ${id}`, village }),
-        'seed',
-      )
-  })()
+  world = openTwoVillages('rasoat-engine-sql-')
+  db = world.db
 })
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => world.close())
 
 const logRow = (seq: number) => ({
   householdId: 'h1',
