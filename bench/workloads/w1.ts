@@ -28,6 +28,11 @@ export interface W1Step {
   serverCpuMicrosPerUpdate: number
   /** Server CPU per update minus the idle CPU of the same period. */
   marginalCpuMicrosPerUpdate: number
+  /**
+   * The server's main thread alone per update (its schedstat); the rest of serverCpuMicrosPerUpdate is other threads:
+   * V8's garbage-collection and compiler workers, libuv's pool, worker threads.
+   */
+  serverMainThreadMicrosPerUpdate: number
   simulatorCpuPct: number
   /** Share of the step the server's main thread was runnable but waiting for a CPU (other processes' load). */
   serverRunQueueWaitPct: number
@@ -116,6 +121,8 @@ export async function runW1(
         serverCpuMicrosPerUpdate: processed > 0 ? round((cpu1 - cpu0) / processed, 0) : NaN,
         marginalCpuMicrosPerUpdate:
           processed > 0 ? round((cpu1 - cpu0 - idleCpuPerSecond * elapsed) / processed, 0) : NaN,
+        serverMainThreadMicrosPerUpdate:
+          processed > 0 ? round((sched1.cpuNs - sched0.cpuNs) / 1000 / processed, 0) : NaN,
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
         serverRunQueueWaitPct: round(((sched1.waitNs - sched0.waitNs) / 1e9 / elapsed) * 100, 0),
         serverBlockedIoPct: round(((sched1.blkioTicks - sched0.blkioTicks) / 100 / elapsed) * 100, 0),
@@ -127,7 +134,7 @@ export async function runW1(
       }
       steps.push(step)
       log(
-        `  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}), sim ${step.simulatorCpuPct}%, server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`,
+        `  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}, main thread ${step.serverMainThreadMicrosPerUpdate}), sim ${step.simulatorCpuPct}%, server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`,
       )
       // Falling behind ends the ramp; p99 over the limit ends it on the second step in a row (one slow step can be
       // other people's load on this shared machine).
