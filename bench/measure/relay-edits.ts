@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         writeCallsPerAck: perAck(io.syscw - io0.syscw),
         writtenBytesPerAck: Math.round((io.wchar - io0.wchar) / Math.max(1, acks)),
         readCallsPerAck: perAck(io.syscr - io0.syscr),
-        // Where that CPU went: the main thread (user and system time) and the others by name, µs per acked edit.
+        // Where that CPU went: the main thread (user and system time) and every other thread by id, µs per acked edit.
         cpuUsPerAckByThread: Object.fromEntries(
           Object.entries(threads)
             .map(([name, s]): [string, number] => [
