@@ -140,14 +140,18 @@ export async function startServer(
   }
 }
 
+/** User and system CPU seconds of a process or thread from its stat file (/proc/<pid>/stat, /proc/<pid>/task/<tid>/stat). */
+export function cpuSecondsOf(statFile: string): { user: number; system: number } {
+  const stat = readFileSync(statFile, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[0] is field 3 (state); utime is field 14, stime field 15.
+  return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND }
+}
+
 export function cpuMicrosOf(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // fields[0] is field 3 (state); utime is field 14, stime field 15.
-    const utime = Number(fields[11])
-    const stime = Number(fields[12])
-    return ((utime + stime) * 1e6) / TICKS_PER_SECOND
+    const { user, system } = cpuSecondsOf(`/proc/${pid}/stat`)
+    return (user + system) * 1e6
   } catch {
     return NaN
   }

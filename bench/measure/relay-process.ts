@@ -13,6 +13,7 @@ import { ensureReferenceData } from '../../server/db/reference-data.ts'
 import { seedHouseholds } from '../../server/seed/seed.ts'
 import { createDocStore } from '../../server/store/doc-store.ts'
 import { LOCKED_STATUSES } from '../../shared/doc/workflow.ts'
+import { cpuMicrosOf, cpuSecondsOf } from '../lib/server-process.ts'
 
 export interface RelayProcess {
   url: string
@@ -54,26 +55,18 @@ function ioOf(pid: number): IoCounts {
 function threadsOf(pid: number): Record<string, number> {
   const out: Record<string, number> = {}
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string
+    let cpu: { user: number; system: number }
     try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      cpu = cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`)
     } catch {
       continue // the thread ended
     }
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
-    const user = Number(fields[11]) / 100
-    const system = Number(fields[12]) / 100
     if (Number(tid) === pid) {
-      out['main (user)'] = user
-      out['main (system)'] = system
-    } else out[`thread ${tid}`] = user + system
+      out['main (user)'] = cpu.user
+      out['main (system)'] = cpu.system
+    } else out[`thread ${tid}`] = cpu.user + cpu.system
   }
   return out
-}
-
-function cpuOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 async function freePort(): Promise<number> {
@@ -168,7 +161,7 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
     url,
     tokens,
     households,
-    cpuSeconds: () => cpuOf(pid),
+    cpuSeconds: () => cpuMicrosOf(pid) / 1e6,
     threads: () => threadsOf(pid),
     io: () => ioOf(pid),
     stop,
