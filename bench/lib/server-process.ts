@@ -2,7 +2,7 @@
 // and reads its CPU time and RSS from /proc, so every system is measured the same way.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sleep } from './stats.ts'
 
@@ -61,7 +61,9 @@ export async function startServer(
   const entry = fileURLToPath(new URL(`../servers/${system}.ts`, import.meta.url))
   // BENCH_CPU_PROF_DIR=<dir>: write a V8 CPU profile of each server (read it with bench/profile-summary.ts).
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
-  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...prof, entry]
+  // BENCH_SERVER_NODE_FLAGS adds node flags (e.g. --trace-gc); BENCH_SERVER_LOG=<file> copies the server's stdout there.
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...prof, ...flags, entry]
   const cmd = haveTaskset() ? 'taskset' : process.execPath
   const args = haveTaskset() ? ['-c', SERVER_CPU, process.execPath, ...nodeArgs] : nodeArgs
   const child = spawn(cmd, args, {
@@ -88,7 +90,10 @@ export async function startServer(
       () => reject(new Error(`${system} server did not start in ${timeoutMs} ms: ${stderr.slice(-2000)}`)),
       timeoutMs,
     )
+    const copy = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }) : null
     child.stdout?.on('data', (d: Buffer) => {
+      copy?.write(d)
+      if (buf.length > 100_000) return // READY is the first line
       buf += d.toString()
       const m = /^READY (.*)$/m.exec(buf)
       if (m?.[1]) {

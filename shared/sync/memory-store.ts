@@ -50,7 +50,7 @@ export class MemorySessionStore implements SessionStore {
   doc(householdId: string): Y.Doc {
     const live = this.#live(householdId)
     if (live) return live
-    const doc = new Y.Doc()
+    const doc = new Y.Doc({ guid: householdId })
     const stored = this.states.get(householdId)
     if (stored) Y.applyUpdate(doc, stored, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
     this.states.delete(householdId)
@@ -135,8 +135,8 @@ export class MemorySessionStore implements SessionStore {
       if (live) Y.applyUpdate(live, u.update, origin)
       else {
         // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
-        // store the resulting state.
-        const doc = new Y.Doc()
+        // store the resulting state. The household's id as guid: a random one costs ~30 getRandomValues calls.
+        const doc = new Y.Doc({ guid: u.householdId })
         const stored = this.states.get(u.householdId)
         if (stored) Y.applyUpdate(doc, stored, origin)
         Y.applyUpdate(doc, u.update, origin)
