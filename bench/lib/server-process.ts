@@ -91,6 +91,7 @@ export async function startServer(
       timeoutMs,
     )
     const copy = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }) : null
+    if (copy) child.once('exit', () => copy.end())
     child.stdout?.on('data', (d: Buffer) => {
       copy?.write(d)
       if (buf.length > 100_000) return // READY is the first line
