@@ -155,6 +155,9 @@ interface SummaryWritten {
   movedM: number | null
 }
 
+/** What a commit's transaction hands back per household whose summary it wrote (applied once it has committed). */
+type Written = [householdId: string, doc: Y.Doc, SummaryWritten]
+
 export function createHouseholdWriter(db: Db, docStore: DocStore, opts: HouseholdWriterOptions = {}): HouseholdWriter {
   const now = opts.now ?? Date.now
   const bindings = createClientIdBindings(db)
@@ -204,7 +207,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       opts.onCommitError?.(e, 0) // an observer failing never turns a durable commit into a refused update
     }
   }
-  const commitBatch = db.transaction((batch: readonly Entry[], written: [string, Y.Doc, SummaryWritten][]) => {
+  const commitBatch = db.transaction((batch: readonly Entry[], written: Written[]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
     /** Per household, the roots its entries in this batch write (null: not all known). */
     const roots = new Map<string, Set<RootName> | null>()
@@ -282,7 +285,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const sync = opts.sync ?? wal?.sync
   const commits: GroupCommit<Entry> = createGroupCommit<Entry>({
     commit: (batch) => {
-      const written: [string, Y.Doc, SummaryWritten][] = []
+      const written: Written[] = []
       // SQLite shared by processes: take the write lock first, so the head read below is the one the commit writes after.
       if (shared) commitBatch.immediate(batch, written)
       else commitBatch(batch, written)

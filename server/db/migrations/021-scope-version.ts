@@ -2,7 +2,7 @@
 // household's place (unit, village, own assignee), a household added or removed, a release grant given, changed or
 // ended. Triggers keep it, so a change made by any path counts: the console, the command line in another process, an
 // import, another relay on the same PostgreSQL. A relay reads it a few times a second and keeps its scope answers for
-// as long as it does not move (server/relay/scope-version.ts), instead of looking every household up again every 2 s.
+// as long as it does not move (server/relay/scope-cache.ts), instead of looking every household up again every 2 s.
 
 import { execFor, type Migration } from '../migrate.ts'
 
