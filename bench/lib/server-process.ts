@@ -2,8 +2,7 @@
 // and reads its CPU time and RSS from /proc, so every system is measured the same way.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { createWriteStream, existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sleep } from './stats.ts'
 
@@ -42,33 +41,16 @@ export function haveTaskset(): boolean {
   return existsSync('/usr/bin/taskset')
 }
 
-/**
- * Pin this process (the simulator) to SIM_CPU; returns a description for the report. Its other threads — V8's
- * garbage-collector helpers above all — run at the lowest priority on any core: 200 phones share this one process, and
- * its major collections (a 100–250 MB heap) would otherwise stop all of them at once for 100 ms or more, a stall no
- * real phone fleet has. At nice 19 the helpers run mostly in time no server and no phone wants.
- */
+/** Pin this process (the simulator) to SIM_CPU; returns a description for the report. */
 export async function pinSimulator(): Promise<string> {
   if (!haveTaskset()) return 'no pinning (taskset missing)'
   const { execFileSync } = await import('node:child_process')
   try {
     execFileSync('taskset', ['-a', '-p', '-c', SIM_CPU, String(process.pid)], { stdio: 'ignore' })
+    return `servers: taskset -c ${SERVER_CPU}; simulator (this process): taskset -a -p -c ${SIM_CPU}`
   } catch {
     return 'no pinning (taskset failed)'
   }
-  let helpers = 0
-  for (const task of readdirSync('/proc/self/task')) {
-    const tid = Number(task)
-    if (tid === process.pid) continue
-    try {
-      setPriority(tid, 19)
-      execFileSync('taskset', ['-p', '-c', `${SERVER_CPU},${SIM_CPU}`, String(tid)], { stdio: 'ignore' })
-      helpers++
-    } catch {
-      // a thread that ended meanwhile
-    }
-  }
-  return `servers: taskset -c ${SERVER_CPU}; simulator (this process): main thread taskset -c ${SIM_CPU}, its ${helpers} other threads nice 19 on cores ${SERVER_CPU},${SIM_CPU}`
 }
 
 export async function startServer(
