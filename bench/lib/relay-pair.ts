@@ -107,18 +107,23 @@ export async function benchRedis(): Promise<BenchRedis> {
   const failed = new Promise<never>((_, fail) =>
     child.on('error', (e) => fail(new Error(`redis-server could not start (${e.message}); set BENCH_REDIS_URL`))),
   )
+  failed.catch(() => {}) // it may fail before the first probe below awaits it: the probe loop reports it, not the process
   const { default: Redis } = await import('ioredis')
   for (let i = 0; ; i++) {
     const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0 })
     probe.on('error', () => {}) // not up yet: asked again below
-    const ok = await Promise.race([
-      probe.connect().then(
-        () => true,
-        () => false,
-      ),
-      failed,
-    ])
-    probe.disconnect()
+    let ok: boolean
+    try {
+      ok = await Promise.race([
+        probe.connect().then(
+          () => true,
+          () => false,
+        ),
+        failed,
+      ])
+    } finally {
+      probe.disconnect() // also when redis-server could not start: a probe left connecting keeps the process alive
+    }
     if (ok) break
     if (i > 100) throw new Error('redis-server did not answer')
     await sleep(50)
