@@ -188,6 +188,28 @@ describe('residency', () => {
     expect(new HouseholdDoc(probe).read().household.address).toBe('resident 1')
   })
 
+  it('a household loaded only to find nothing new (a stock client step2, a resend) or a refusal is not kept resident', async () => {
+    // A stock y-websocket client answers the relay's step1 with everything it holds: nothing the server lacks.
+    const phone = new Y.Doc()
+    Y.applyUpdate(phone, store.readState('h2')!)
+    expect(store.resident('h2')).toBeUndefined()
+    expect(await accepted(writer.submit('h2', Y.encodeStateAsUpdate(phone), alice))).toMatchObject({ update: null })
+    expect(store.resident('h2')).toBeUndefined()
+    expect(writer.submit('h2', foreignRootUpdate(), alice)).toMatchObject({ kind: 'rejected' })
+    expect(store.resident('h2')).toBeUndefined()
+    // An update with something new keeps its household resident, waiting for its commit and after it.
+    const r = replicaOf('h1', 5101)
+    r.setAddress('kept')
+    const u = r.take()
+    const committed = accepted(writer.submit('h1', u, alice))
+    expect(store.resident('h1')).toBeDefined()
+    expect(await committed).toMatchObject({ serverSeq: 2 })
+    expect(store.resident('h1')).toBeDefined()
+    // A resend to a resident household leaves it so.
+    expect(await accepted(writer.submit('h1', u, alice))).toMatchObject({ serverSeq: 2, update: null })
+    expect(store.resident('h1')).toBeDefined()
+  })
+
   it('refuses with sync/overloaded instead of queueing without bound while commits fail', async () => {
     await writer.close()
     const failing = createHouseholdWriter(db, store, {

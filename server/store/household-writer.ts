@@ -450,39 +450,52 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     return { kind: 'accepted', committed }
   }
 
+  /** submit() past its first checks: the household's doc opened (loaded when not resident), the update checked, enqueued. */
+  function submitTo(householdId: string, update: Uint8Array, author: Author): SubmitResult {
+    const doc = openDoc(householdId)
+    if (doc === null)
+      return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
+    const closed = frozen(householdId)
+    if (closed !== null) return closed
+    const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
+      projections.valueOfItem(householdId, id) ??
+      (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
+    // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
+    const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
+    if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
+    if (insp.pending) return { kind: 'resync' }
+    const refusedIds = clientIdsRefusal(insp.clientIds, author.userId)
+    if (refusedIds !== null) return refusedIds
+    const freshClientIds = bindings.claim(insp.clientIds, author.userId)
+    let result: SubmitResult | undefined
+    try {
+      result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
+        writes: insp.writes,
+        summary: touchesSummary(insp.paths),
+        roots: writtenRoots(insp.paths),
+        conflicts: insp.conflicts,
+        freshClientIds,
+      })
+      return result
+    } finally {
+      if (result?.kind !== 'accepted') bindings.release(freshClientIds, author.userId) // nothing of it will be committed
+    }
+  }
+
   return {
     submit(householdId, update, author) {
       if (commits.pending() >= maxPending)
         return { kind: 'rejected', code: 'sync/overloaded', reason: 'commit queue full; retry later' }
       if (update.length > MAX_UPDATE_BYTES)
         return { kind: 'rejected', code: 'sync/too-large', reason: `update is ${update.length} bytes` }
-      const doc = openDoc(householdId)
-      if (doc === null)
-        return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
-      const closed = frozen(householdId)
-      if (closed !== null) return closed
-      const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
-        projections.valueOfItem(householdId, id) ??
-        (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
-      // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
-      const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
-      if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
-      if (insp.pending) return { kind: 'resync' }
-      const refusedIds = clientIdsRefusal(insp.clientIds, author.userId)
-      if (refusedIds !== null) return refusedIds
-      const freshClientIds = bindings.claim(insp.clientIds, author.userId)
-      let result: SubmitResult | undefined
+      if (docStore.resident(householdId) !== undefined) return submitTo(householdId, update, author)
       try {
-        result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
-          writes: insp.writes,
-          summary: touchesSummary(insp.paths),
-          roots: writtenRoots(insp.paths),
-          conflicts: insp.conflicts,
-          freshClientIds,
-        })
-        return result
+        return submitTo(householdId, update, author)
       } finally {
-        if (result?.kind !== 'accepted') bindings.release(freshClientIds, author.userId) // nothing of it will be committed
+        // Loaded for this update and nothing of it waits for a commit (nothing new — a stock y-websocket client's step2
+        // on connect, a resend — or refused): not kept resident. Otherwise every socket opening on a household would
+        // load its Y.Doc for good, and thousands of them would set how long every major garbage collection takes.
+        if (!assigned.has(householdId)) docStore.evict(householdId)
       }
     },
     setField(householdId, path, value, by, inTransaction, conflictId) {
