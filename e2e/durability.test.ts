@@ -101,8 +101,18 @@ const saveState = (page: Page) => page.getByTestId('save-state')
 const memberRows = (page: Page) => page.locator('[data-testid^="member-"]')
 
 /** Open the household offline after a restart: the shell from the service worker, the session unlocked offline. */
+/**
+ * Chromium 150 with playwright-core 1.65 drops the context's offline emulation when a page navigates (navigator.onLine
+ * turns true): it is set again, as a phone reopened or reloaded without network stays offline.
+ */
+async function offlineAgain(page: Page): Promise<void> {
+  await page.context().setOffline(false)
+  await page.context().setOffline(true)
+}
+
 async function reopenOffline(page: Page, id: string): Promise<void> {
   await page.goto(e.baseUrl)
+  await offlineAgain(page)
   await unlock(page)
   await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
   await openHousehold(page, id)
@@ -201,7 +211,11 @@ describe('browser durability', () => {
     'tells the user when storage is full, keeps what was saved, writes nothing half, and resumes when space is freed',
     async () => {
       for (let round = 0, rounds = trials(1, 3); round < rounds; round++) {
-        const { page, context } = await e.newPhone()
+        // A phone profile on disk: Chromium 150 applies a quota override (below) to it, not to a fresh in-memory one.
+        const dir = mkdtempSync(join(tmpdir(), 'rasoat-phone-'))
+        userDirs.push(dir)
+        const context = await launchPhone(dir)
+        const page = await firstPage(context)
         await page.goto(e.baseUrl)
         await e.login(page)
         await waitForServiceWorker(page)
@@ -278,6 +292,7 @@ describe('browser durability', () => {
         expect(await fill()).toBeGreaterThan(0)
         figures.quotaErrors++
         await page.reload()
+        await offlineAgain(page)
         await unlock(page) // the lock's own bookkeeping cannot be written: the user gets in all the same, and is told
         await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
         await openHousehold(page, id)
@@ -291,6 +306,7 @@ describe('browser durability', () => {
         expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(Number(second))
         await closeHousehold(page)
         await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl })
+        await context.close()
         figures.trials++
       }
     },
