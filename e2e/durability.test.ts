@@ -100,7 +100,6 @@ async function firstPage(context: BrowserContext): Promise<Page> {
 const saveState = (page: Page) => page.getByTestId('save-state')
 const memberRows = (page: Page) => page.locator('[data-testid^="member-"]')
 
-/** Open the household offline after a restart: the shell from the service worker, the session unlocked offline. */
 /**
  * Chromium 150 with playwright-core 1.65 drops the context's offline emulation when a page navigates (navigator.onLine
  * turns true): it is set again, as a phone reopened or reloaded without network stays offline.
@@ -110,6 +109,7 @@ async function offlineAgain(page: Page): Promise<void> {
   await page.context().setOffline(true)
 }
 
+/** Open the household offline after a restart: the shell from the service worker, the session unlocked offline. */
 async function reopenOffline(page: Page, id: string): Promise<void> {
   await page.goto(e.baseUrl)
   await offlineAgain(page)
