@@ -36,7 +36,8 @@ export class OpenHouseholdState {
       this.#opened = opened
       this.household = opened.household
     } catch (e) {
-      this.failed = e instanceof Error ? e.message : String(e)
+      // A DOMException (QuotaExceededError, …) may carry an empty message: its name is shown then.
+      this.failed = (e instanceof Error ? e.message || e.name : String(e)) || 'Error'
     }
   }
 

@@ -47,6 +47,43 @@ function fillOutbox(summary: SummaryDb): { free(): void } {
   return { free: () => (full = false) }
 }
 
+/**
+ * From now on every transaction that writes to any IndexedDB database is refused as Chromium refuses it when storage
+ * is full: its requests succeed, then it aborts with QuotaExceededError where it would commit. Reads still work. Until
+ * `free()`. (Hooks fake-indexeddb's transaction loop, `_start`, which commits once no request is pending.)
+ */
+function fillStorage(): { free(): void } {
+  interface FakeTransaction {
+    _refused?: boolean
+    _state: string
+    _requests: { request: { readyState: string } }[]
+    _start(): void
+    _abort(name: string): void
+  }
+  const stores = IDBObjectStore.prototype
+  const transactions = IDBTransaction.prototype as unknown as FakeTransaction
+  const original = { put: stores.put, add: stores.add, start: transactions._start }
+  const refusing = <F extends (...args: never[]) => IDBRequest>(write: F) =>
+    function (this: IDBObjectStore, ...args: Parameters<F>): IDBRequest {
+      ;(this.transaction as unknown as FakeTransaction)._refused = true
+      return write.apply(this, args)
+    }
+  stores.put = refusing(original.put)
+  stores.add = refusing(original.add)
+  transactions._start = function (this: FakeTransaction) {
+    const committing = this._state !== 'finished' && this._requests.every((r) => r.request.readyState === 'done')
+    if (this._refused && committing) this._abort('QuotaExceededError')
+    else original.start.call(this)
+  }
+  return {
+    free: () => {
+      stores.put = original.put
+      stores.add = original.add
+      transactions._start = original.start
+    },
+  }
+}
+
 /** What the household's y-indexeddb store holds, read as a fresh document (what a reopened page would load). */
 async function storedDoc(id: string): Promise<HouseholdDoc> {
   const doc = new Y.Doc()
@@ -327,4 +364,33 @@ describe('household storage on the device', () => {
     expect((await storedDoc('h12')).read().household.address).toBe('3 Đống Đa')
     await opened.close()
   }, 60_000)
+
+  it('with storage full a household opened before opens (nothing needs writing); one never opened is refused whole', async () => {
+    const d = await device()
+    await d.sync.addHouseholds(['h13', 'h14'])
+    await d.sync.persistRemote([
+      { householdId: 'h13', update: serverHousehold('h13', 'Trần Văn Hải') },
+      { householdId: 'h14', update: serverHousehold('h14', 'Ngô Thị Lan') },
+    ])
+    await d.store.settled()
+    const before = await d.store.openHousehold('h13')
+    await before.close()
+    expect(d.index.get('h13')?.hasDocStore).toBe(true)
+
+    const full = fillStorage()
+    try {
+      const opened = await d.store.openHousehold('h13')
+      expect(opened.household.read().household.members[0]?.fullName).toBe('Trần Văn Hải')
+      // Never opened: its document store cannot be recorded, so the open fails with the storage's error, leaving
+      // nothing open that a later attempt would reuse.
+      await expect(d.store.openHousehold('h14')).rejects.toMatchObject({ name: 'QuotaExceededError' })
+      expect(d.index.get('h14')?.hasDocStore).toBe(false)
+    } finally {
+      full.free()
+    }
+    const again = await d.store.openHousehold('h14')
+    expect(again.household.read().household.members[0]?.fullName).toBe('Ngô Thị Lan')
+    expect(d.index.get('h14')?.hasDocStore).toBe(true)
+    await again.close()
+  })
 })

@@ -140,7 +140,27 @@ export class HouseholdStore {
         deferCompaction(persistence, () => localPending())
       }
     })
-    await persistence.whenSynced
+    try {
+      await persistence.whenSynced
+      await this.#markDocStore(id)
+      return await this.#attach(id, doc, persistence, (pending) => (localPending = pending))
+    } catch (e) {
+      // Storage refused (full, closing): nothing half-open stays behind; what is stored is untouched. Once attached
+      // (only the last inbox read can fail then) others may hold the document: it stays, to be released by them.
+      if (this.#live.get(id)?.doc === doc) throw e
+      await persistence.destroy()
+      doc.destroy()
+      throw e
+    }
+  }
+
+  /** The opened document's stored inbox/outbox rows replayed, then its live entry: the second half of #load. */
+  async #attach(
+    id: string,
+    doc: Y.Doc,
+    persistence: IndexeddbPersistence,
+    setLocalPending: (pending: () => boolean) => void,
+  ): Promise<Live> {
     // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
     const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
     if (inbox.length + outbox.length > 0) {
@@ -174,12 +194,11 @@ export class HouseholdStore {
       this.#pendingChanged()
       this.#queueWrite(id, live)
     })
-    localPending = () => live.buffer.length + live.inWrite > 0 || live.queued
+    setLocalPending(() => live.buffer.length + live.inWrite > 0 || live.queued)
     doc.on('update', () => this.#scheduleRefresh(id))
     this.#live.set(id, live)
     // Remote updates that arrived between the inbox read above and now went to the inbox only.
     for (const e of await this.#o.summary.inboxOf(id)) Y.applyUpdate(doc, e.update, REPLAY_ORIGIN)
-    await this.#markDocStore(id)
     return live
   }
 

@@ -173,7 +173,10 @@ export class SummaryDb {
     )
   }
 
-  /** Read-modify-write of many rows in one transaction; `change` returns null to delete the row. */
+  /**
+   * Read-modify-write of many rows in one transaction; `change` returns null to delete the row, or the row it was given
+   * to leave it as it is (nothing is written for it, so a full storage does not refuse a change that changes nothing).
+   */
   updateHouseholds(
     ids: readonly string[],
     change: (row: HouseholdSummary, id: string) => HouseholdSummary | null,
@@ -190,10 +193,11 @@ export class SummaryDb {
         )
         const out: HouseholdSummary[] = []
         ids.forEach((id, i) => {
-          const next = change(rows[i] ?? emptySummary(id), id)
+          const row = rows[i]
+          const next = change(row ?? emptySummary(id), id)
           if (next === null) store.delete(id)
           else {
-            store.put(next)
+            if (next !== row) store.put(next)
             out.push(next)
           }
         })
