@@ -295,6 +295,13 @@ describe('browser durability', () => {
         await offlineAgain(page)
         await unlock(page) // the lock's own bookkeeping cannot be written: the user gets in all the same, and is told
         await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
+        // A household never opened on this phone needs a write to open: it is refused, and the user is told why.
+        const fresh = (await editableRowIds(page, 2)).find((r) => r !== id)!
+        await page.locator(`[data-testid="household-row"][data-id="${fresh}"]`).click()
+        await expect
+          .poll(() => page.getByTestId('household-open-failed').textContent())
+          .toContain('Bộ nhớ của máy đã đầy nên chưa mở được hộ này lần đầu')
+        await closeHousehold(page)
         await openHousehold(page, id)
         const kept = await floorArea(page)
         if (kept !== second) figures.losses++
@@ -304,6 +311,8 @@ describe('browser durability', () => {
         await context.setOffline(false)
         await saveState(page).and(page.locator('[data-state="synced"]')).waitFor()
         expect((await serverHousehold(e.server, id))?.dwelling.floorAreaM2).toBe(Number(second))
+        await closeHousehold(page)
+        await openHousehold(page, fresh) // space again: the household refused above opens
         await closeHousehold(page)
         await cdp.send('Storage.overrideQuotaForOrigin', { origin: e.baseUrl })
         await context.close()

@@ -12,6 +12,8 @@ export type SaveState = 'saving' | 'saved' | 'synced' | 'conflict' | 'error'
 export class OpenHouseholdState {
   household = $state.raw<HouseholdDoc | null>(null)
   failed = $state<string | null>(null)
+  /** The open failed because storage is full (a household never opened on this phone needs a write to open). */
+  full = $state(false)
   readonly #subscribeRow: () => void
   readonly #subscribePending: () => void
   #opened: OpenedHousehold | null = null
@@ -38,6 +40,7 @@ export class OpenHouseholdState {
     } catch (e) {
       // A DOMException (QuotaExceededError, …) may carry an empty message: its name is shown then.
       this.failed = (e instanceof Error ? e.message || e.name : String(e)) || 'Error'
+      this.full = e instanceof DOMException && e.name === 'QuotaExceededError'
     }
   }
 

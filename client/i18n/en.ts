@@ -113,6 +113,8 @@ export const en: Record<string, string> = {
   'household.back': 'Households',
   'household.opening': 'Opening household…',
   'household.openFailed': 'Could not open this household',
+  'household.openFailedFull':
+    'The phone is out of storage, so this household cannot be opened for the first time. Sync or free some space, then open it again.',
   'household.conflicts': 'Two people changed the same item offline. A supervisor will choose the right value:',
   'household.conflictLine': '{question}: {values} — keeping {kept}',
   'household.conflictsSettled': 'Conflicts settled:',

@@ -113,6 +113,8 @@ export const vi: Record<string, string> = {
   'household.back': 'Danh sách',
   'household.opening': 'Đang mở hộ…',
   'household.openFailed': 'Không mở được dữ liệu hộ này',
+  'household.openFailedFull':
+    'Bộ nhớ của máy đã đầy nên chưa mở được hộ này lần đầu. Hãy đồng bộ hoặc giải phóng dung lượng rồi mở lại.',
   'household.conflicts': 'Hai người đã sửa cùng một mục khi không có mạng. Cán bộ phụ trách sẽ chọn giá trị đúng:',
   'household.conflictLine': '{question}: {values} — đang giữ {kept}',
   'household.conflictsSettled': 'Xung đột đã được giải quyết:',
