@@ -2,6 +2,7 @@
 // Y.Docs it edits, an outbox of unacknowledged updates, and counters of frames and bytes on the wire.
 
 import * as Y from 'yjs'
+import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 
 export interface WireStats {
   framesIn: number
@@ -127,6 +128,7 @@ export abstract class Device {
   protected received(id: string, update: Uint8Array, remember: boolean, v2 = false): void {
     const doc = this.live.get(id)
     if (doc) {
+      renewTransactionList(doc)
       if (v2) Y.applyUpdateV2(doc, update, 'remote')
       else Y.applyUpdate(doc, update, 'remote')
     } else if (this.apply === 'store') {

@@ -4,6 +4,7 @@
 // benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
 import * as Y from 'yjs'
+import { renewTransactionList } from '../doc/young-transactions.ts'
 import type { ConflictMessage } from './messages.ts'
 import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from './session-store.ts'
 
@@ -77,6 +78,7 @@ export class MemorySessionStore implements SessionStore {
     }
     doc.on('update', capture)
     try {
+      renewTransactionList(doc)
       doc.transact(() => change(doc), origin)
     } finally {
       doc.off('update', capture)
@@ -132,7 +134,10 @@ export class MemorySessionStore implements SessionStore {
     )
     for (const u of updates) {
       const live = this.#live(u.householdId)
-      if (live) Y.applyUpdate(live, u.update, origin)
+      if (live) {
+        renewTransactionList(live)
+        Y.applyUpdate(live, u.update, origin)
+      }
       else {
         // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
         // store the resulting state. The household's id as guid: a random one costs ~30 getRandomValues calls.
