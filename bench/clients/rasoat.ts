@@ -29,8 +29,7 @@ class WireOnlyStore extends MemorySessionStore {
       if (live) {
         renewTransactionList(live)
         Y.applyUpdate(live, u.update, this.wireHooks.remoteOrigin)
-      }
-      else {
+      } else {
         const stored = this.states.get(u.householdId)
         this.states.set(u.householdId, stored ? Y.mergeUpdates([stored, u.update]) : u.update)
       }

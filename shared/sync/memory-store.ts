@@ -137,8 +137,7 @@ export class MemorySessionStore implements SessionStore {
       if (live) {
         renewTransactionList(live)
         Y.applyUpdate(live, u.update, origin)
-      }
-      else {
+      } else {
         // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
         // store the resulting state. The household's id as guid: a random one costs ~30 getRandomValues calls.
         const doc = new Y.Doc({ guid: u.householdId })
