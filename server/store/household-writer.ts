@@ -150,9 +150,17 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
 export const COMPACTION_CHECK_EVERY = 8
 
-/** A summary a commit wrote, with the move distance stored beside it (what the next visit flags compare with). */
+/**
+ * What the next commit of a household compares with, from the summary this one wrote: its indexed columns and the move
+ * distance stored beside them (visit flags). Only these, not the whole summary: it is kept until the household's next
+ * edit, long enough for V8 to move it to the old generation, so the less it holds the less each edit leaves there.
+ */
 interface SummaryWritten {
-  summary: HouseholdSummary
+  status: HouseholdSummary['status']
+  category: HouseholdSummary['category']
+  lat: number | null
+  lng: number | null
+  accuracyM: number | null
   movedM: number | null
 }
 
@@ -262,8 +270,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         previous !== undefined && wrote !== null ? rereadSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
       const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
-      const lastWritten = committedSummary.get(doc)
-      const before = lastWritten?.summary
+      const before = committedSummary.get(doc)
       const sameIndexed =
         before !== undefined &&
         before.status === summary.status &&
@@ -272,13 +279,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         before.lng === summary.lng &&
         before.accuracyM === summary.accuracyM
       const position: Previous | undefined =
-        lastWritten !== undefined
-          ? { lat: lastWritten.summary.lat, lng: lastWritten.summary.lng, movedM: lastWritten.movedM }
+        before !== undefined
+          ? { lat: before.lat, lng: before.lng, movedM: before.movedM }
           : projections.previousPosition(id)
       const visit = visitFlags(summary, position, visitRules)
       if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
-      written.push([id, doc, { summary, movedM: visit.movedM }])
+      const { status, category, lat, lng, accuracyM } = summary
+      written.push([id, doc, { status, category, lat, lng, accuracyM, movedM: visit.movedM }])
     }
   })
 
