@@ -4,6 +4,7 @@
 
 import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import * as Y from 'yjs'
+import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
@@ -375,8 +376,10 @@ export class HouseholdStore {
     for (const u of updates) {
       const live = this.#live.get(u.householdId)
       // (a household opened while the batch was stored may get a V2 state kept as it came)
-      if (live) (u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
-      else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
+      if (live) {
+        renewTransactionList(live.doc) // the open household's doc lives long (shared/doc/young-transactions.ts)
+        ;(u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
+      } else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
     }
     for (const id of stale) this.#scheduleRefresh(id)
   }

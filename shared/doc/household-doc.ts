@@ -11,6 +11,7 @@ export {
 } from './edits.ts'
 
 import * as Y from 'yjs'
+import { renewTransactionList } from './young-transactions.ts'
 import type { B1Table } from '../rules/b1-table.ts'
 import { b1AnswerWrites } from './b1-answers.ts'
 import {
@@ -625,6 +626,7 @@ export class HouseholdDoc {
   }
 
   private transact(intent: string, fn: () => void): void {
+    renewTransactionList(this.ydoc) // see young-transactions.ts
     this.ydoc.transact(fn, { kind: 'local', intent } satisfies EditOrigin)
   }
 
