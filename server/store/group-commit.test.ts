@@ -191,3 +191,27 @@ it('with sync, entries are acknowledged only after a sync that started after the
   expect(acked.sort()).toEqual([1, 2, 3])
   expect(gc.health().stalled).toBe(false)
 })
+
+it('after a quiet spell an entry is committed without waiting for the window; one within the window waits for it', async () => {
+  let clock = 1_000_000
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const gc = createGroupCommit<number>({
+    windowMs: 60_000,
+    now: () => clock,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) insert.run(n)
+    }),
+  })
+  await gc.submit(1) // resolves long before a 60 s window would end: nothing was committed before it
+  expect(gc.stats()).toMatchObject({ commits: 1, entries: 1 })
+  const second = gc.submit(2) // within the window of that commit: waits for company
+  await new Promise((ok) => setTimeout(ok, 20))
+  expect(gc.pending()).toBe(1)
+  clock += 60_000
+  const third = gc.submit(3) // joins the batch already waiting
+  expect(gc.pending()).toBe(2)
+  await gc.flush()
+  await Promise.all([second, third])
+  expect(gc.stats()).toMatchObject({ commits: 2, entries: 3 })
+  await gc.close()
+})

@@ -5,7 +5,11 @@
 export interface GroupCommitOptions<T> {
   /** Synchronous; must run one transaction over the whole batch (throwing rolls all of it back). */
   commit(batch: readonly T[]): void
-  /** How long the first entry of a batch waits for company. */
+  /**
+   * How long the first entry of a batch waits for company. After a quiet spell (nothing committed for this long, no
+   * sync in flight) the first entry does not wait: it commits on the next turn of the event loop with whatever that
+   * turn brought, so a lone edit is acknowledged a window sooner and a steady stream is still batched.
+   */
   windowMs?: number
   /** Commit at once when this many entries are waiting. */
   maxBatch?: number
@@ -91,6 +95,8 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
   let syncFailures = 0
   /** Waiting entries are held for the end of the sync in flight (holdWhileSyncingMs); `timer` is then the hold's limit. */
   let holding = false
+  /** When the last commit went through (the window applies within windowMs of it). */
+  let lastCommitAt = -Infinity
 
   function runNow(): void {
     try {
@@ -98,6 +104,11 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     } catch {
       // already reported and rescheduled by run()
     }
+  }
+
+  /** Nothing committed within the window and nothing waiting for a sync: the next entry need not wait for company. */
+  function quiet(): boolean {
+    return syncing === null && unsynced.length === 0 && now() - lastCommitAt >= windowMs
   }
 
   function cancelTimer(): void {
@@ -131,6 +142,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
   }
 
   function committed(done: readonly Waiting<T>[]): void {
+    lastCommitAt = now()
     stats.commits++
     stats.entries += done.length
     if (keyFailures.size === 0) failingSince = null
@@ -251,7 +263,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
         if (queue.length >= maxBatch) {
           cancelTimer()
           queueMicrotask(runNow)
-        } else schedule(windowMs)
+        } else schedule(quiet() ? 0 : windowMs)
       })
     },
     async flush() {
