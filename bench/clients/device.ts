@@ -2,7 +2,7 @@
 // Y.Docs it edits, an outbox of unacknowledged updates, and counters of frames and bytes on the wire.
 
 import * as Y from 'yjs'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
+import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
 
 export interface WireStats {
   framesIn: number
@@ -85,7 +85,7 @@ export abstract class Device {
 
   /** Keep a live Y.Doc for this household (edits, convergence checks); `state` is what the phone holds. */
   makeLive(id: string, state?: Uint8Array, clientID?: number): Y.Doc {
-    const doc = new Y.Doc({ gc: true })
+    const doc = keepTransactionsYoung(new Y.Doc({ gc: true })) // as the phone's open household (client/storage)
     if (clientID !== undefined) doc.clientID = clientID
     if (state) Y.applyUpdate(doc, state, 'remote')
     this.stored.delete(id) // the live document holds the household from now on
@@ -128,7 +128,6 @@ export abstract class Device {
   protected received(id: string, update: Uint8Array, remember: boolean, v2 = false): void {
     const doc = this.live.get(id)
     if (doc) {
-      renewTransactionList(doc)
       if (v2) Y.applyUpdateV2(doc, update, 'remote')
       else Y.applyUpdate(doc, update, 'remote')
     } else if (this.apply === 'store') {

@@ -6,7 +6,6 @@ import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
 import { Backoff } from '../../shared/sync/backoff.ts'
 import * as Y from 'yjs'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 import { MemorySessionStore, type MemoryStoreHooks } from '../../shared/sync/memory-store.ts'
 import type { RemoteUpdate } from '../../shared/sync/session-store.ts'
 import { SyncSession, type SyncStatus } from '../../shared/sync/session.ts'
@@ -26,10 +25,8 @@ class WireOnlyStore extends MemorySessionStore {
   override async persistRemote(updates: RemoteUpdate[]): Promise<void> {
     for (const u of updates) {
       const live = this.wireHooks.docOf?.(u.householdId) ?? this.docs.get(u.householdId)
-      if (live) {
-        renewTransactionList(live)
-        Y.applyUpdate(live, u.update, this.wireHooks.remoteOrigin)
-      } else {
+      if (live) Y.applyUpdate(live, u.update, this.wireHooks.remoteOrigin)
+      else {
         const stored = this.states.get(u.householdId)
         this.states.set(u.householdId, stored ? Y.mergeUpdates([stored, u.update]) : u.update)
       }

@@ -2,7 +2,6 @@
 // value, found by walking the document's Y.Maps (so it works for whatever layout shared/doc defines).
 
 import * as Y from 'yjs'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 import { Root } from '../../shared/doc/keys.ts'
 
 export type FieldPath = string[]
@@ -60,7 +59,6 @@ export function editField(doc: Y.Doc, path: FieldPath, salt: number): number | b
     bases.set(k, base)
     next = cur === base ? base + 1 + (salt % 5) : base
   } else return undefined
-  renewTransactionList(doc) // a phone's open document lives long: see shared/doc/young-transactions.ts
   doc.transact(() => m.set(key, next))
   return next
 }

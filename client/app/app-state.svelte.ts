@@ -6,6 +6,7 @@ import type { SyncStatus } from '../sync/sync-client.ts'
 import { AppLock, PinWriteError, type LockSettings, type PinResult } from './app-lock.ts'
 import type { Device } from './device.ts'
 import { wipeHouseholds } from './device.ts'
+import { isQuotaError } from '../storage/idb.ts'
 import type { LoginRefusal, SessionStore, StoredSession } from './session.ts'
 import { DeviceReporter } from './device-report.ts'
 import { startSync, type SyncRuntime } from './sync-runtime.ts'
@@ -87,8 +88,7 @@ export class AppState {
     this.lock = new AppLock(deps.device.summary, deps.now ?? (() => Date.now()))
     this.#lockChanged = createSubscriber((update) => this.lock.subscribe(update))
     deps.device.onWriteError = (e) => {
-      const quota = e instanceof DOMException && e.name === 'QuotaExceededError'
-      this.notice = { key: quota ? 'storage.full' : 'storage.writeFailed', tone: 'error' }
+      this.notice = { key: isQuotaError(e) ? 'storage.full' : 'storage.writeFailed', tone: 'error' }
     }
   }
 

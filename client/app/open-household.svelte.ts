@@ -5,6 +5,7 @@ import { createSubscriber } from 'svelte/reactivity'
 import type { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import type { HouseholdIndex } from '../storage/household-index.ts'
 import type { HouseholdStore, OpenedHousehold } from '../storage/household-store.ts'
+import { isQuotaError } from '../storage/idb.ts'
 import { openConflicts, type HouseholdSummary } from '../storage/summary-db.ts'
 
 export type SaveState = 'saving' | 'saved' | 'synced' | 'conflict' | 'error'
@@ -40,7 +41,7 @@ export class OpenHouseholdState {
     } catch (e) {
       // A DOMException (QuotaExceededError, …) may carry an empty message: its name is shown then.
       this.failed = (e instanceof Error ? e.message || e.name : String(e)) || 'Error'
-      this.full = e instanceof DOMException && e.name === 'QuotaExceededError'
+      this.full = isQuotaError(e)
     }
   }
 

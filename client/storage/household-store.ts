@@ -4,7 +4,7 @@
 
 import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import * as Y from 'yjs'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
+import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
@@ -121,7 +121,7 @@ export class HouseholdStore {
   }
 
   async #load(id: string): Promise<Live> {
-    const doc = new Y.Doc()
+    const doc = keepTransactionsYoung(new Y.Doc()) // open while the enumerator works on it
     // Ids 0–15 are reserved for the server; Yjs picks a random uint32, so this almost never runs.
     while (isReservedClientId(doc.clientID)) doc.clientID = Math.floor(Math.random() * 0xffffffff)
     const persistence = new IndexeddbPersistence(docDatabaseName(id), doc)
@@ -129,7 +129,10 @@ export class HouseholdStore {
     // store after that commit (#flushLive): stored the other way round, a page that dies between the two keeps on the
     // phone an edit that is never sent, and the form says "synced". Replayed outbox rows restore the other case.
     doc.off('update', persistence._storeUpdate)
-    let localPending = (): boolean => false
+    const localPending = (): boolean => {
+      const live = this.#live.get(id)
+      return live?.doc === doc && (live.buffer.length + live.inWrite > 0 || live.queued)
+    }
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== persistence && toEditOrigin(origin).kind === 'local') return
       persistence._storeUpdate(update, origin)
@@ -138,13 +141,13 @@ export class HouseholdStore {
       if (persistence._storeTimeoutId !== null) {
         clearTimeout(persistence._storeTimeoutId as ReturnType<typeof setTimeout>)
         persistence._storeTimeoutId = null
-        deferCompaction(persistence, () => localPending())
+        deferCompaction(persistence, localPending)
       }
     })
     try {
       await persistence.whenSynced
       await this.#markDocStore(id)
-      return await this.#attach(id, doc, persistence, (pending) => (localPending = pending))
+      return await this.#attach(id, doc, persistence)
     } catch (e) {
       // Storage refused (full, closing): nothing half-open stays behind; what is stored is untouched. Once attached
       // (only the last inbox read can fail then) others may hold the document: it stays, to be released by them.
@@ -156,12 +159,7 @@ export class HouseholdStore {
   }
 
   /** The opened document's stored inbox/outbox rows replayed, then its live entry: the second half of #load. */
-  async #attach(
-    id: string,
-    doc: Y.Doc,
-    persistence: IndexeddbPersistence,
-    setLocalPending: (pending: () => boolean) => void,
-  ): Promise<Live> {
+  async #attach(id: string, doc: Y.Doc, persistence: IndexeddbPersistence): Promise<Live> {
     // Remote updates waiting in the inbox and our own unacknowledged ones: applying is idempotent.
     const [inbox, outbox] = await Promise.all([this.#o.summary.inboxOf(id), this.#o.summary.outboxOf(id)])
     if (inbox.length + outbox.length > 0) {
@@ -195,7 +193,6 @@ export class HouseholdStore {
       this.#pendingChanged()
       this.#queueWrite(id, live)
     })
-    setLocalPending(() => live.buffer.length + live.inWrite > 0 || live.queued)
     doc.on('update', () => this.#scheduleRefresh(id))
     this.#live.set(id, live)
     // Remote updates that arrived between the inbox read above and now went to the inbox only.
@@ -376,10 +373,8 @@ export class HouseholdStore {
     for (const u of updates) {
       const live = this.#live.get(u.householdId)
       // (a household opened while the batch was stored may get a V2 state kept as it came)
-      if (live) {
-        renewTransactionList(live.doc) // the open household's doc lives long (shared/doc/young-transactions.ts)
-        ;(u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
-      } else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
+      if (live) (u.v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live.doc, u.update, REMOTE_ORIGIN)
+      else if (!fresh.has(u.householdId)) this.#scheduleRefresh(u.householdId)
     }
     for (const id of stale) this.#scheduleRefresh(id)
   }

@@ -25,6 +25,11 @@ export function openDatabase(
   })
 }
 
+/** IndexedDB refused a write because the origin's storage is full. */
+export function isQuotaError(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'QuotaExceededError'
+}
+
 export type Durability = 'strict' | 'relaxed' | 'default'
 
 /**

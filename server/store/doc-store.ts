@@ -1,6 +1,7 @@
 // Household documents at rest: snapshot + append-only log in SQLite, answered from stored bytes without a Y.Doc,
 // with a bounded LRU of Y.Docs only for households being written to, and compaction of the log into the snapshot.
 import * as Y from 'yjs'
+import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
 import type { Db } from '../db/open.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import { creationRows, type CreationRows } from './creation-rows.ts'
@@ -285,7 +286,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       const state = readStateAt(householdId)
       if (state === null) return null
       // A guid of our own: Y.Doc's default uuidv4 costs 16 crypto calls, measurable at thousands of loads.
-      const doc = new Y.Doc({ gc: true, guid: householdId })
+      const doc = keepTransactionsYoung(new Y.Doc({ gc: true, guid: householdId })) // resident while edited
       Y.applyUpdate(doc, state.bytes)
       docHeads.set(doc, state.seq)
       touch(householdId, doc)

@@ -2,7 +2,6 @@
 // checked its doc is reloaded when behind; inside the commit transaction the household's committed head is locked, rows
 // committed elsewhere since are applied and conflicts re-checked against them, and entries are numbered after that head.
 import * as Y from 'yjs'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { SERVER_USER } from './client-ids.ts'
@@ -84,10 +83,7 @@ export function createCatchUp(
         const doc = docStore.resident(id)
         const known = doc && docStore.docHead(doc)
         if (doc && known !== undefined && head > known) {
-          for (const r of docStore.rowsAfter(id, known)) {
-            renewTransactionList(doc)
-            Y.applyUpdate(doc, r.update, 'remote')
-          }
+          for (const r of docStore.rowsAfter(id, known)) Y.applyUpdate(doc, r.update, 'remote')
           recheck(id, entries, doc)
           caught.push(id)
         }

@@ -25,7 +25,6 @@ import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/
 import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
 import { readSnapshot, rereadSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
-import { renewTransactionList } from '../../shared/doc/young-transactions.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 import { createCatchUp } from './household-catch-up.ts'
 
@@ -389,7 +388,6 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     const capture = (u: Uint8Array): void => {
       effective = effective === null ? u : Y.mergeUpdates([effective, u])
     }
-    renewTransactionList(doc) // the resident doc's transaction is then freed by the next scavenge, not promoted
     doc.on('update', capture)
     try {
       apply()

@@ -2,7 +2,6 @@
 // the values that changed, in one transaction. Also the typed transaction origins and the intents' error results.
 
 import * as Y from 'yjs'
-import { renewTransactionList } from './young-transactions.ts'
 import type { Income } from '../household/types.ts'
 import {
   CODE_KEY,
@@ -115,9 +114,7 @@ export function applyWrites(ydoc: Y.Doc, origin: EditOrigin, writes: readonly Wr
   const bad = firstRefused(writes)
   if (bad) return bad
   const changed = writes.filter(([map, key, value]) => !map.has(key) || map.get(key) !== value)
-  if (changed.length === 0) return OK
-  renewTransactionList(ydoc) // an open household's doc lives long: its transaction stays young (young-transactions.ts)
-  ydoc.transact(() => changed.forEach(([map, key, value]) => map.set(key, value)), origin)
+  if (changed.length > 0) ydoc.transact(() => changed.forEach(([map, key, value]) => map.set(key, value)), origin)
   return OK
 }
 

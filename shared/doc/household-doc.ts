@@ -11,7 +11,6 @@ export {
 } from './edits.ts'
 
 import * as Y from 'yjs'
-import { renewTransactionList } from './young-transactions.ts'
 import type { B1Table } from '../rules/b1-table.ts'
 import { b1AnswerWrites } from './b1-answers.ts'
 import {
@@ -626,7 +625,6 @@ export class HouseholdDoc {
   }
 
   private transact(intent: string, fn: () => void): void {
-    renewTransactionList(this.ydoc) // see young-transactions.ts
     this.ydoc.transact(fn, { kind: 'local', intent } satisfies EditOrigin)
   }
 

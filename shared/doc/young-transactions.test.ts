@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { renewTransactionList } from './young-transactions.ts'
+import { keepTransactionsYoung } from './young-transactions.ts'
 
-describe('renewTransactionList', () => {
-  it('gives an idle doc a new empty transaction list, and the doc applies and emits updates as before', () => {
-    const doc = new Y.Doc()
+describe('keepTransactionsYoung', () => {
+  it('hands an idle doc a new empty transaction list for each transaction, and the doc applies and emits updates as before', () => {
+    const doc = keepTransactionsYoung(new Y.Doc())
     const before = doc._transactionCleanups
-    renewTransactionList(doc)
     expect(doc._transactionCleanups).not.toBe(before)
     expect(doc._transactionCleanups).toEqual([])
 
@@ -18,17 +17,30 @@ describe('renewTransactionList', () => {
     expect(doc.getMap('fields').get('address')).toBe('12 Lê Lợi')
     expect(seen).toHaveLength(1)
     expect(doc._transactionCleanups).toEqual([])
+
+    // Each transaction ran with its own list: the one that held the transaction above is not handed out again.
+    const lists: Y.Transaction[][] = []
+    doc.on('beforeTransaction', () => lists.push(doc._transactionCleanups))
+    doc.getMap('fields').set('address', '1')
+    doc.getMap('fields').set('address', '2')
+    expect(lists).toHaveLength(2)
+    expect(lists[0]).not.toBe(lists[1])
+    expect(doc.getMap('fields').get('address')).toBe('2')
   })
 
-  it('leaves the list alone inside a transaction, where Yjs still needs it', () => {
-    const doc = new Y.Doc()
+  it('keeps the list of a running transaction, where Yjs still needs it', () => {
+    const doc = keepTransactionsYoung(new Y.Doc())
+    const inner: string[] = []
+    doc.on('update', () => inner.push('update'))
     doc.transact(() => {
       const during = doc._transactionCleanups
       expect(during).toHaveLength(1)
-      renewTransactionList(doc)
       expect(doc._transactionCleanups).toBe(during)
       doc.getMap('fields').set('address', 'x')
+      doc.transact(() => doc.getMap('fields').set('village', 'y')) // nested: same transaction
+      expect(doc._transactionCleanups).toBe(during)
     })
-    expect(doc.getMap('fields').get('address')).toBe('x')
+    expect(doc.getMap('fields').toJSON()).toEqual({ address: 'x', village: 'y' })
+    expect(inner).toEqual(['update'])
   })
 })

@@ -4,7 +4,7 @@
 // benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
 import * as Y from 'yjs'
-import { renewTransactionList } from '../doc/young-transactions.ts'
+import { keepTransactionsYoung } from '../doc/young-transactions.ts'
 import type { ConflictMessage } from './messages.ts'
 import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from './session-store.ts'
 
@@ -51,7 +51,7 @@ export class MemorySessionStore implements SessionStore {
   doc(householdId: string): Y.Doc {
     const live = this.#live(householdId)
     if (live) return live
-    const doc = new Y.Doc({ guid: householdId })
+    const doc = keepTransactionsYoung(new Y.Doc({ guid: householdId })) // live until the store is dropped
     const stored = this.states.get(householdId)
     if (stored) Y.applyUpdate(doc, stored, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
     this.states.delete(householdId)
@@ -78,7 +78,6 @@ export class MemorySessionStore implements SessionStore {
     }
     doc.on('update', capture)
     try {
-      renewTransactionList(doc)
       doc.transact(() => change(doc), origin)
     } finally {
       doc.off('update', capture)
@@ -134,10 +133,8 @@ export class MemorySessionStore implements SessionStore {
     )
     for (const u of updates) {
       const live = this.#live(u.householdId)
-      if (live) {
-        renewTransactionList(live)
-        Y.applyUpdate(live, u.update, origin)
-      } else {
+      if (live) Y.applyUpdate(live, u.update, origin)
+      else {
         // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
         // store the resulting state. The household's id as guid: a random one costs ~30 getRandomValues calls.
         const doc = new Y.Doc({ guid: u.householdId })
