@@ -7,8 +7,9 @@ import type { RecordedConflict } from '../store/projections.ts'
 import {
   checkHello,
   CloseCode,
-  docUpdate,
+  docUpdateFrame,
   encodeMessage,
+  encodeMessageWith,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type SyncErrorCode,
@@ -23,6 +24,7 @@ import { outgoingMessages } from '../../shared/sync/session-socket.ts'
 import { DEFAULT_RELAY_LIMITS, takeToken, type BucketOwner, type FrameKind } from './rate-limit.ts'
 import { HouseholdScopes, type Scope } from './scope-cache.ts'
 import { SignedIn } from './signed-in.ts'
+import { wireBytes } from './wire-bytes.ts'
 import type { DeviceConnectionDeps, Socket } from './connection-deps.ts'
 
 export { SCOPE_CACHE_MS } from './scope-cache.ts'
@@ -198,7 +200,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     const frames = this.outgoing
     this.outgoing = null
     if (this.phase === 'closed' || frames === null) return
-    for (const message of outgoingMessages(frames, 2)) this.socket.send(message)
+    for (const message of outgoingMessages(frames, 2, wireBytes)) this.socket.send(message)
     if (this.socket.buffered() > MAX_BUFFERED_BYTES)
       this.fail(CloseCode.OVERLOADED, 'sync/overloaded', 'connection too slow to drain')
   }
@@ -215,7 +217,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
   send(m: SyncMessage): void {
     if (this.phase === 'closed') return
     if (m.type === 'batch' && !m.compressed) return this.sendFrames(m.frames)
-    if (m.type !== 'batch') return this.sendFrames([encodeMessage(m)])
+    if (m.type !== 'batch') return this.sendFrames([encodeMessageWith(m, wireBytes)])
     this.flushOutgoing() // a deflated bootstrap BATCH cannot nest in another: what was queued before it goes first
     this.socket.send(encodeMessage(m))
     if (this.socket.buffered() > MAX_BUFFERED_BYTES)
@@ -226,7 +228,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     if (this.phase === 'closed') return
     const queued = this.outgoing
     this.outgoing = null
-    if (queued !== null) for (const m of outgoingMessages(queued, 2)) this.socket.send(m)
+    if (queued !== null) for (const m of outgoingMessages(queued, 2, wireBytes)) this.socket.send(m)
     this.socket.send(encodeMessage({ type: 'error', code: errorCode, message }))
     this.socket.close(code, errorCode)
     this.closed()
@@ -307,8 +309,8 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     if (!this.stillReadable(householdId)) return
     // DOC update + HEAD, in one BATCH with everything else this turn sends the device (P9, P10).
     this.sendFrames([
-      encodeMessage(docUpdate(householdId, update)),
-      encodeMessage({ type: 'head', householdId, serverSeq }),
+      docUpdateFrame(householdId, update, wireBytes),
+      encodeMessageWith({ type: 'head', householdId, serverSeq }, wireBytes),
     ])
   }
 

@@ -4,7 +4,7 @@ import type { SubmitResult } from '../store/household-writer.ts'
 import {
   docSyncStep1,
   docSyncStep2,
-  encodeMessage,
+  encodeMessageWith,
   readDocPayload,
   type SyncErrorCode,
   type SyncMessage,
@@ -12,6 +12,7 @@ import {
 import * as Y from 'yjs'
 import type { DeviceConnection } from './device-connection.ts'
 import type { CreationResult } from './household-creation.ts'
+import { wireBytes } from './wire-bytes.ts'
 
 /** What one handled frame costs the turn's budget beyond the bytes it reads or writes. */
 export const FRAME_COST = 256
@@ -28,10 +29,12 @@ function reserve(c: DeviceConnection): ReplySlot {
   return slot
 }
 
+const toFrame = (m: SyncMessage): Uint8Array => encodeMessageWith(m, wireBytes)
+
 /** Sends a DOC frame's answer: a read's at once, an update's in the order the updates arrived. */
 function answer(c: DeviceConnection, slot: ReplySlot | null, messages: SyncMessage[]): void {
-  if (slot === null) return c.sendFrames(messages.map(encodeMessage))
-  slot.frames = messages.map(encodeMessage)
+  if (slot === null) return c.sendFrames(messages.map(toFrame))
+  slot.frames = messages.map(toFrame)
   const replies = c.replies
   if (replies === null) return
   while (replies.length > 0 && replies[0]!.frames !== null) c.sendFrames(replies.shift()!.frames!)

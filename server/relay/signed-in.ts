@@ -1,5 +1,6 @@
 // What every socket of a signed-in user shares (/sync, /yjs, /live): whether the session it opened under still stands
-// (logout, expiry, a disabled account end it), re-checked at most every SCOPE_CACHE_MS on the injected clock.
+// (logout, expiry, a disabled account end it), re-checked at most every SCOPE_CACHE_MS on the injected clock, once for
+// all the sockets of that session.
 import type { Access, User } from '../auth/access.ts'
 import { SCOPE_CACHE_MS } from './scope-cache.ts'
 
@@ -38,11 +39,38 @@ export class SignedIn<D extends SessionDeps = SessionDeps> {
     if (token === null) return false
     const t = this.clock()
     if (t - this.checkedAt < SCOPE_CACHE_MS && t >= this.checkedAt) return true
-    this.checkedAt = t
-    if (this.deps.access.authenticate(token)?.id === this.user.id) return true
+    const check = checkSession(this.deps.access, token, t)
+    this.checkedAt = check.at
+    if (check.userId === this.user.id) return true
     this.token = null
     return false
   }
+}
+
+/** The last look-up of a session: when (on the clock of the socket that made it) and whose it was (null: none). */
+interface SessionCheck {
+  at: number
+  userId: string | null
+}
+
+/** Sessions whose last look-up is kept, per Access; past this the map starts again (a look-up costs ~10 µs). */
+const MAX_SESSION_CHECKS = 20_000
+const sessionChecks = new WeakMap<Access, Map<string, SessionCheck>>()
+
+/**
+ * The session of `token`, looked up at most every SCOPE_CACHE_MS for all the sockets that share it: a phone on /yjs
+ * holds one socket per household, each of which would otherwise look it up on its own. A look-up made on another clock
+ * (a test's) is never trusted: it is only reused when `t` falls within SCOPE_CACHE_MS after it.
+ */
+function checkSession(access: Access, token: string, t: number): SessionCheck {
+  let checks = sessionChecks.get(access)
+  if (checks === undefined) sessionChecks.set(access, (checks = new Map()))
+  const last = checks.get(token)
+  if (last !== undefined && t - last.at < SCOPE_CACHE_MS && t >= last.at) return last
+  const check: SessionCheck = { at: t, userId: access.authenticate(token)?.id ?? null }
+  if (checks.size >= MAX_SESSION_CHECKS) checks.clear()
+  checks.set(token, check)
+  return check
 }
 
 /** The session check on its own, for a socket that keeps its state in a closure (the live console). */

@@ -12,7 +12,7 @@ import {
   MAX_FRAME_BYTES,
   syncStep1Payload,
   syncStep2Payload,
-  updatePayload,
+  updatePayloadWith,
   YWS_MESSAGE_AWARENESS,
   YWS_MESSAGE_SYNC,
 } from '../../shared/sync/protocol.ts'
@@ -21,6 +21,7 @@ import type { Hub, Subscriber } from './hub.ts'
 import { DEFAULT_RELAY_LIMITS, takeToken, type BucketOwner, type FrameKind, type RelayLimits } from './rate-limit.ts'
 import { answerHolds, lookUpScope, type Scope, type ScopeAnswer } from './scope-cache.ts'
 import { own, SignedIn } from './signed-in.ts'
+import { wireBytes } from './wire-bytes.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -101,7 +102,7 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
 
   committed(_id: string, update: Uint8Array): void {
     if (!this.isOpen || this.revoked()) return
-    this.send(updatePayload(update))
+    this.send(updatePayloadWith(update, wireBytes))
   }
 
   conflict(): void {

@@ -2,15 +2,28 @@
 // Pure: compression (deflate-raw) is done by the caller with its platform's API, not here.
 
 import * as encoding from 'lib0/encoding'
+import { finish, takeEncoder, varUintLength } from './encoder-pool.ts'
 import { FrameError, FrameReader } from './frame-reader.ts'
 import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES, MAX_UNPACKED_BATCH_BYTES } from './limits.ts'
 
 /** varUint count, then each frame as varUint length + bytes. */
 export function packFrames(frames: readonly Uint8Array[]): Uint8Array {
-  const enc = encoding.createEncoder()
+  const enc = takeEncoder()
+  writePackedFrames(enc, frames)
+  return finish(enc)
+}
+
+/** packFrames(frames), written into `enc`. */
+export function writePackedFrames(enc: encoding.Encoder, frames: readonly Uint8Array[]): void {
   encoding.writeVarUint(enc, frames.length)
   for (const f of frames) encoding.writeVarUint8Array(enc, f)
-  return encoding.toUint8Array(enc)
+}
+
+/** The length of packFrames(frames), without packing them. */
+export function packedLength(frames: readonly Uint8Array[]): number {
+  let n = varUintLength(frames.length)
+  for (const f of frames) n += varUintLength(f.length) + f.length
+  return n
 }
 
 export type UnpackResult =

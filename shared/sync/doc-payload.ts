@@ -3,6 +3,7 @@
 
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
+import { finish, newBytes, takeEncoder, varUintLength, type Allocate } from './encoder-pool.ts'
 import { FrameError, FrameReader } from './frame-reader.ts'
 import { MAX_FRAME_BYTES } from './limits.ts'
 import type { DocMessage } from './messages.ts'
@@ -18,12 +19,26 @@ export type DocPayload =
   | { kind: 'awareness'; bytes: Uint8Array }
   | { kind: 'invalid'; reason: string }
 
-function syncPayload(syncType: number, bytes: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
+function syncPayload(syncType: number, bytes: Uint8Array, allocate: Allocate = newBytes): Uint8Array {
+  const enc = takeEncoder()
+  writeSyncPayload(enc, syncType, bytes)
+  return finish(enc, allocate)
+}
+
+function writeSyncPayload(enc: encoding.Encoder, syncType: number, bytes: Uint8Array): void {
   encoding.writeVarUint(enc, YWS_MESSAGE_SYNC)
   encoding.writeVarUint(enc, syncType)
   encoding.writeVarUint8Array(enc, bytes)
-  return encoding.toUint8Array(enc)
+}
+
+/** updatePayload(update), written into `enc` as a length-prefixed field (a DOC frame's payload). */
+export function writeUpdatePayloadField(enc: encoding.Encoder, update: Uint8Array): void {
+  const type = syncProtocol.messageYjsUpdate
+  encoding.writeVarUint(
+    enc,
+    varUintLength(YWS_MESSAGE_SYNC) + varUintLength(type) + varUintLength(update.length) + update.length,
+  )
+  writeSyncPayload(enc, type, update)
 }
 
 /** The y-websocket payload of a sync step 1 (our state vector: "send me what I lack"). */
@@ -35,6 +50,10 @@ export function syncStep2Payload(update: Uint8Array): Uint8Array {
 }
 export function updatePayload(update: Uint8Array): Uint8Array {
   return syncPayload(syncProtocol.messageYjsUpdate, update)
+}
+/** updatePayload, its bytes from `allocate` (a payload that goes straight to a socket may come from a pool). */
+export function updatePayloadWith(update: Uint8Array, allocate: Allocate): Uint8Array {
+  return syncPayload(syncProtocol.messageYjsUpdate, update, allocate)
 }
 
 export function docSyncStep1(householdId: string, stateVector: Uint8Array): DocMessage {

@@ -15,7 +15,9 @@ import {
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './limits.ts'
-import { packFrames, unpackFrames } from './batch.ts'
+import { packedLength, unpackFrames, writePackedFrames } from './batch.ts'
+import { writeUpdatePayloadField } from './doc-payload.ts'
+import { finish, newBytes, takeEncoder, type Allocate } from './encoder-pool.ts'
 import type { ConflictMessage, DecodeResult, ErrorMessage, HelloMessage, JsonValue, SyncMessage } from './messages.ts'
 import { MessageType } from './messages.ts'
 
@@ -24,6 +26,7 @@ export * from './limits.ts'
 export * from './messages.ts'
 export * from './batch.ts'
 export * from './doc-payload.ts'
+export type { Allocate } from './encoder-pool.ts'
 
 // ——— encoding ———
 
@@ -33,7 +36,12 @@ function writeJson(enc: encoding.Encoder, value: JsonValue): void {
 
 /** Encode one message as one frame. Pure; does not check limits (the receiver does, P4). */
 export function encodeMessage(m: SyncMessage): Uint8Array {
-  const enc = encoding.createEncoder()
+  return encodeMessageWith(m, newBytes)
+}
+
+/** encodeMessage, the frame's bytes from `allocate` (a frame that goes straight to a socket may come from a pool). */
+export function encodeMessageWith(m: SyncMessage, allocate: Allocate): Uint8Array {
+  const enc = takeEncoder()
   switch (m.type) {
     case 'hello':
       encoding.writeVarUint(enc, MessageType.HELLO)
@@ -106,10 +114,23 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
     case 'batch':
       encoding.writeVarUint(enc, MessageType.BATCH)
       encoding.writeUint8(enc, m.compressed ? 1 : 0)
-      encoding.writeVarUint8Array(enc, m.compressed ? m.deflated : packFrames(m.frames))
+      if (m.compressed) encoding.writeVarUint8Array(enc, m.deflated)
+      else {
+        encoding.writeVarUint(enc, packedLength(m.frames)) // the packed frames as one field, packed in place
+        writePackedFrames(enc, m.frames)
+      }
       break
   }
-  return encoding.toUint8Array(enc)
+  return finish(enc, allocate)
+}
+
+/** encodeMessage(docUpdate(householdId, update), allocate) in one pass: the relay's fan-out of each committed edit. */
+export function docUpdateFrame(householdId: string, update: Uint8Array, allocate: Allocate = newBytes): Uint8Array {
+  const enc = takeEncoder()
+  encoding.writeVarUint(enc, MessageType.DOC)
+  encoding.writeVarString(enc, householdId)
+  writeUpdatePayloadField(enc, update)
+  return finish(enc, allocate)
 }
 
 function writePairs(enc: encoding.Encoder, pairs: readonly (readonly [string, number])[]): void {

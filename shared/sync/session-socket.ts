@@ -5,7 +5,8 @@
 import { unpackFrames } from './batch.ts'
 import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES } from './limits.ts'
 import type { SyncMessage } from './messages.ts'
-import { decodeMessage, encodeMessage } from './protocol.ts'
+import { newBytes, type Allocate } from './encoder-pool.ts'
+import { decodeMessage, encodeMessageWith } from './protocol.ts'
 
 /** The subset of WebSocket the session uses. */
 export interface SessionSocket {
@@ -87,16 +88,21 @@ const BATCH_FRAMES = MAX_BATCH_FRAMES / 5
 /**
  * The messages that carry `frames` in order: fewer than `fewest` frames go one by one, more as uncompressed BATCHes
  * (P9) of at most MAX_BATCH_FRAMES / 5 frames and under MAX_FRAME_BYTES (the re-send after a restore carries whole
- * households); a frame too big to share a BATCH goes alone.
+ * households); a frame too big to share a BATCH goes alone. `allocate` gives each BATCH's bytes.
  */
-export function outgoingMessages(frames: readonly Uint8Array[], fewest = 8): Uint8Array[] {
+export function outgoingMessages(
+  frames: readonly Uint8Array[],
+  fewest = 8,
+  allocate: Allocate = newBytes,
+): Uint8Array[] {
   if (frames.length < fewest) return [...frames]
   const out: Uint8Array[] = []
   let batch: Uint8Array[] = []
   let size = 0
   const close = (): void => {
     if (batch.length === 1) out.push(batch[0]!)
-    else if (batch.length > 1) out.push(encodeMessage({ type: 'batch', compressed: false, frames: batch }))
+    else if (batch.length > 1)
+      out.push(encodeMessageWith({ type: 'batch', compressed: false, frames: batch }, allocate))
     batch = []
     size = 0
   }
