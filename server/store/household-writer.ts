@@ -238,11 +238,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       e.recorded = []
       if (e.freshClientIds.length > 0)
         bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
-      const lookup = (id: { client: number; clock: number }): JsonValue | undefined =>
-        id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined
       for (const c of e.conflicts)
         e.recorded.push(
-          projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, lookup),
+          projections.recordConflict(e.row.householdId, c.detected, c.kept, e.author, e.row.receivedAt, (id) =>
+            id.client === SERVER_CLIENT_ID ? docStore.creationValue(e.row.householdId, id) : undefined,
+          ),
         )
       e.inTransaction?.()
       last.set(e.row.householdId, e)
@@ -385,17 +385,20 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     },
   ): SubmitResult {
     let effective: Uint8Array | null = null
-    const capture = (u: Uint8Array): void => {
-      effective = effective === null ? u : Y.mergeUpdates([effective, u])
+    // A method, not a named arrow: tsx compiles with keepNames and would define the name of each one made (per update).
+    const listener = {
+      capture(u: Uint8Array): void {
+        effective = effective === null ? u : Y.mergeUpdates([effective, u])
+      },
     }
-    doc.on('update', capture)
+    doc.on('update', listener.capture)
     try {
       apply()
     } catch (e) {
       docStore.evict(householdId) // a half-applied update must not stay resident: rebuild from stored bytes
       throw e
     } finally {
-      doc.off('update', capture)
+      doc.off('update', listener.capture)
     }
     if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
       docStore.evict(householdId) // rebuilt from stored bytes; nothing of this update is kept
@@ -465,11 +468,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       return { kind: 'rejected', code: 'sync/not-found', reason: `household ${householdId} does not exist` }
     const closed = frozen(householdId)
     if (closed !== null) return closed
-    const lookupValue = (id: { client: number; clock: number }): JsonValue | undefined =>
-      projections.valueOfItem(householdId, id) ??
-      (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
     // Every submitted update comes from a device (the server's own writes go through setField and serverEdit).
-    const insp = inspectUpdate(doc, update, { lookupValue, writer: { userId: author.userId, now: now() } })
+    const insp = inspectUpdate(doc, update, {
+      lookupValue(id) {
+        return (
+          projections.valueOfItem(householdId, id) ??
+          (id.client === SERVER_CLIENT_ID ? docStore.creationValue(householdId, id) : undefined)
+        )
+      },
+      writer: { userId: author.userId, now: now() },
+    })
     if (!insp.ok) return { kind: 'rejected', code: insp.code, reason: insp.reason }
     if (insp.pending) return { kind: 'resync' }
     const refusedIds = clientIdsRefusal(insp.clientIds, author.userId)

@@ -377,6 +377,31 @@ const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean =>
  * §4.9: a write whose origin is not the current value's last id was made without seeing the current value.
  * Within one update, writes chained by origin are sequential; the chain's last write is the incoming value.
  */
+// Module functions, not closures made per update: tsx compiles with keepNames, and each named closure costs a call to
+// Object.defineProperty every time it is made.
+
+/** The tip of a chain: follow successors; among siblings Yjs keeps the higher client id. */
+function tipOf(h: Y.Item, children: ReadonlyMap<Y.Item, Y.Item[]>): Y.Item {
+  let t = h
+  for (let next = children.get(t); next && next.length > 0; next = children.get(t)) {
+    t = next.reduce((a, b) => (b.id.client > a.id.client ? b : a))
+  }
+  return t
+}
+
+/** What the writer of `h` saw at its place: the item its origin names, with the value when still known. */
+function baseOf(h: Y.Item, doc: Y.Doc, index: UpdateIndex, options: InspectOptions): ConflictSide | null {
+  if (h.origin === null) return null
+  const o = findInDoc(doc, h.origin) ?? index.find(h.origin)
+  const value =
+    (o instanceof Y.Item ? valueOf(o) : undefined) ??
+    options.lookupValue?.({ client: h.origin.client, clock: h.origin.clock })
+  const id = o instanceof Y.Item ? o.id : h.origin
+  return value === undefined
+    ? { clientId: id.client, clock: id.clock }
+    : { clientId: id.client, clock: id.clock, value }
+}
+
 function detectConflicts(
   doc: Y.Doc,
   index: UpdateIndex,
@@ -401,14 +426,6 @@ function detectConflicts(
       if (parent instanceof Y.Item && inGroup.has(parent)) children.set(parent, [...(children.get(parent) ?? []), item])
       else heads.push(item)
     }
-    // The tip of a chain: follow successors; among siblings Yjs keeps the higher client id.
-    const tip = (h: Y.Item): Y.Item => {
-      let t = h
-      for (let next = children.get(t); next && next.length > 0; next = children.get(t)) {
-        t = next.reduce((a, b) => (b.id.client > a.id.client ? b : a))
-      }
-      return t
-    }
     const cur = loc.parentType?._map.get(loc.key ?? '')
     const current = cur && !cur.deleted ? cur : undefined
     const path = pathOfPlace(loc)
@@ -418,25 +435,14 @@ function detectConflicts(
       const sawCurrent = current === undefined || (h.origin !== null && Y.compareIDs(h.origin, current.lastId))
       ;(sawCurrent ? onCurrent : unseen).push(h)
     }
-    const baseOf = (h: Y.Item): ConflictSide | null => {
-      if (h.origin === null) return null
-      const o = findInDoc(doc, h.origin) ?? index.find(h.origin)
-      const value =
-        (o instanceof Y.Item ? valueOf(o) : undefined) ??
-        options.lookupValue?.({ client: h.origin.client, clock: h.origin.clock })
-      const id = o instanceof Y.Item ? o.id : h.origin
-      return value === undefined
-        ? { clientId: id.client, clock: id.clock }
-        : { clientId: id.client, clock: id.clock, value }
-    }
     if (current) {
       const curValue = valueOf(current)
       for (const h of unseen) {
-        const t = tip(h)
+        const t = tipOf(h, children)
         // An incoming value that is no longer known (deleted before upload) counts as different: it was a lost write.
         if (same(valueOf(t), curValue)) continue
         // The writer saw a value equal to the current one (another item, same value): it is an edit of what is shown.
-        const base = baseOf(h)
+        const base = baseOf(h, doc, index, options)
         if (base && same(base.value, curValue)) continue
         out.push({ path, base, current: side(current, curValue), incoming: side(t) })
       }
@@ -444,10 +450,10 @@ function detectConflicts(
     // Several chains in one update that did not see each other (a merged upload of several sessions).
     const siblings = current ? onCurrent : [...onCurrent, ...unseen]
     if (siblings.length > 1) {
-      const [first, ...rest] = siblings.map(tip).sort((a, b) => b.id.client - a.id.client)
+      const [first, ...rest] = siblings.map((h) => tipOf(h, children)).sort((a, b) => b.id.client - a.id.client)
       for (const t of rest) {
         if (first && !same(valueOf(t), valueOf(first)))
-          out.push({ path, base: baseOf(t), current: side(first), incoming: side(t) })
+          out.push({ path, base: baseOf(t, doc, index, options), current: side(first), incoming: side(t) })
       }
     }
   }

@@ -1,6 +1,7 @@
 // Tests of calendar arithmetic: real dates only, ages rise on the birthday itself.
 import { describe, expect, it } from 'vitest'
-import { ageAt, parseDate } from './age.ts'
+import fc from 'fast-check'
+import { ageAt, daysInMonth, parseDate } from './age.ts'
 
 const d = (s: string) => {
   const x = parseDate(s)
@@ -19,6 +20,40 @@ describe('parseDate', () => {
     expect(parseDate(s)).toBeDefined()
   })
   it('1900 is not a leap year', () => expect(parseDate('1900-02-29')).toBeUndefined())
+
+  it.each(['2025-01-01\n', ' 2025-01-01', '2025-01-0١', '+025-01-01', '2025-01-1 ', '2025/01/01', '2025-01-01T00'])(
+    '%j is not a date either',
+    (s) => {
+      expect(parseDate(s)).toBeUndefined()
+    },
+  )
+
+  it('reads exactly what /^(\\d{4})-(\\d{2})-(\\d{2})$/ matches, as a real calendar date', () => {
+    const reference = (s: string): { year: number; month: number; day: number } | undefined => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+      if (!m) return undefined
+      const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
+      return { year, month, day }
+    }
+    const digit = fc.constantFrom(...'0123456789١x -'.split(''))
+    const dateLike = fc
+      .tuple(fc.array(digit, { minLength: 3, maxLength: 5 }), fc.array(digit, { minLength: 1, maxLength: 3 }))
+      .map(([a, b]) => `${a.join('')}-0${b.join('')}-${b.reverse().join('')}`)
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 12 }),
+          dateLike,
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+        ),
+        (s) => {
+          expect(parseDate(s)).toEqual(reference(s))
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
 })
 
 describe('ageAt', () => {
