@@ -74,6 +74,36 @@ describe('doc store', () => {
 })
 
 describe('group commit', () => {
+  it('stores and fans out an update whose every struct is new as received; of a resend, only what is new', async () => {
+    const storedRow = (seq: number): Uint8Array =>
+      new Uint8Array(
+        db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? AND seq = ?').pluck().get('h1', seq) as Buffer,
+      )
+    const r = replicaOf('h1', 1001)
+    r.setAddress('1 Lê Lợi')
+    const first = r.take()
+    const c1 = await accepted(writer.submit('h1', first, alice))
+    expect(storedRow(c1.serverSeq)).toEqual(first)
+    expect(c1.update).toBe(first) // the bytes received, not encoded again by Yjs
+    const clockAfterFirst = Y.getState(r.doc.store, 1001)
+
+    // The first edit sent again, merged with a new one (an outbox re-sent after a lost ACK): its known part is neither
+    // stored again nor fanned out.
+    r.setAddress('2 Lê Lợi')
+    const both = Y.mergeUpdates([first, r.take()])
+    const c2 = await accepted(writer.submit('h1', both, alice))
+    const stored = storedRow(c2.serverSeq)
+    expect(stored.length).toBeLessThan(both.length)
+    expect(c2.update).toEqual(stored)
+    for (const s of Y.decodeUpdate(stored).structs) expect(s.id.clock).toBeGreaterThanOrEqual(clockAfterFirst)
+
+    // What is stored rebuilds the household as the device has it.
+    const rebuilt = new Y.Doc()
+    Y.applyUpdate(rebuilt, store.readState('h1')!)
+    expect(new HouseholdDoc(rebuilt).read().household.address).toBe('2 Lê Lợi')
+    expect(Y.encodeStateVector(rebuilt)).toEqual(Y.encodeStateVector(r.doc))
+  })
+
   it('acknowledges with increasing serverSeq only after commit; log + history + summary written', async () => {
     const r = replicaOf('h1', 1001)
     r.setAddress('12 Trần Hưng Đạo')

@@ -32,6 +32,8 @@ export type Inspection =
       conflicts: DetectedConflict[]
       clientIds: number[]
       pending: boolean
+      /** Every struct is new to the doc and continues its state: applied, the update adds exactly itself. */
+      whollyNew: boolean
     }
   | {
       ok: false
@@ -44,7 +46,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOp
   const r = inspectShared(doc, update, options)
   if (!r.ok) {
     if (r.code === 'sync/missing-dependencies')
-      return { ok: true, writes: [], paths: [], conflicts: [], clientIds: [], pending: true }
+      return { ok: true, writes: [], paths: [], conflicts: [], clientIds: [], pending: true, whollyNew: false }
     return { ok: false, code: r.code, reason: r.reason }
   }
   // A write whose content is gone (overwritten before upload) or an entity map carries no value to keep in history.
@@ -54,7 +56,15 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOp
     paths.push(w.path)
     if (w.value !== undefined) writes.push({ path: w.path, value: w.value, clientId: w.clientId, clock: w.clock })
   }
-  return { ok: true, writes, paths, conflicts: r.conflicts, clientIds: r.clientIds, pending: false }
+  return {
+    ok: true,
+    writes,
+    paths,
+    conflicts: r.conflicts,
+    clientIds: r.clientIds,
+    pending: false,
+    whollyNew: r.whollyNew,
+  }
 }
 
 /** Current value of a field in the document (what every replica shows). */

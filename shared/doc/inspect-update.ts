@@ -46,7 +46,17 @@ export interface DetectedConflict {
 }
 
 export type InspectResult =
-  | { ok: true; writes: FieldWrite[]; conflicts: DetectedConflict[]; clientIds: number[] }
+  | {
+      ok: true
+      writes: FieldWrite[]
+      conflicts: DetectedConflict[]
+      clientIds: number[]
+      /**
+       * Every struct of the update is new to the doc and continues its state (at least one, none known in part):
+       * applied, it adds its structs as they are.
+       */
+      whollyNew: boolean
+    }
   | { ok: false; code: 'sync/invalid-update' | 'sync/layout-violation'; reason: string; path?: string }
   /** The update moves the workflow in a way its writer may not, or edits a locked record (workflow-guard.ts). */
   | WorkflowRefusal
@@ -128,7 +138,9 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
   missing.push(...deletionsAhead(doc, index, decoded.ds))
   const fresh: [Y.Item, Placed][] = []
   const clientIds = new Set<number>()
+  let whollyNew = decoded.structs.length > 0
   for (const s of decoded.structs) {
+    if (whollyNew && (s instanceof Y.Skip || s.id.clock < Y.getState(doc.store, s.id.client))) whollyNew = false
     if (s instanceof Y.Skip || isKnown(doc, s)) continue
     clientIds.add(s.id.client)
     if (!(s instanceof Y.Item)) continue
@@ -162,6 +174,7 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
     writes: fieldWrites(doc, fresh),
     conflicts: detectConflicts(doc, index, fresh, options),
     clientIds: [...clientIds].sort((a, b) => a - b),
+    whollyNew: whollyNew && missing.length === 0,
   }
 }
 
