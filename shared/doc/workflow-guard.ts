@@ -53,8 +53,9 @@ export function checkWorkflow(
       writes[0]!.path,
     )
   // Only the phone that creates a household found in the field marks it pending; the decision is the server's.
-  const creating = !doc.getMap(Root.FIELDS).has('id')
-  const admission = writes.find((w) => w.path === 'workflow.admission' && !(creating && w.value === 'pending'))
+  const admission = writes.find(
+    (w) => w.path === 'workflow.admission' && !(w.value === 'pending' && !doc.getMap(Root.FIELDS).has('id')),
+  )
   if (admission)
     return refuse(
       'sync/forbidden-transition',
