@@ -386,10 +386,6 @@ function fieldWrites(doc: Y.Doc, fresh: [Y.Item, Placed][]): FieldWrite[] {
 const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean =>
   a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b)
 
-/**
- * §4.9: a write whose origin is not the current value's last id was made without seeing the current value.
- * Within one update, writes chained by origin are sequential; the chain's last write is the incoming value.
- */
 // Module functions, not closures made per update: tsx compiles with keepNames, and each named closure costs a call to
 // Object.defineProperty every time it is made.
 
@@ -415,6 +411,10 @@ function baseOf(h: Y.Item, doc: Y.Doc, index: UpdateIndex, options: InspectOptio
     : { clientId: id.client, clock: id.clock, value }
 }
 
+/**
+ * §4.9: a write whose origin is not the current value's last id was made without seeing the current value.
+ * Within one update, writes chained by origin are sequential; the chain's last write is the incoming value.
+ */
 function detectConflicts(
   doc: Y.Doc,
   index: UpdateIndex,
