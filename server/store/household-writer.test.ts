@@ -97,10 +97,21 @@ describe('group commit', () => {
     expect(c2.update).toEqual(stored)
     for (const s of Y.decodeUpdate(stored).structs) expect(s.id.clock).toBeGreaterThanOrEqual(clockAfterFirst)
 
+    // One update of many in a larger frame (a BATCH) is kept as its own bytes, not as a view of the whole frame.
+    r.setAddress('3 Lê Lợi')
+    const third = r.take()
+    const frame = new Uint8Array(third.length + 10_000)
+    frame.set(third, 5_000)
+    const view = frame.subarray(5_000, 5_000 + third.length)
+    const c3 = await accepted(writer.submit('h1', view, alice))
+    expect(storedRow(c3.serverSeq)).toEqual(third)
+    expect(c3.update).toEqual(third)
+    expect(c3.update!.buffer.byteLength).toBe(third.length)
+
     // What is stored rebuilds the household as the device has it.
     const rebuilt = new Y.Doc()
     Y.applyUpdate(rebuilt, store.readState('h1')!)
-    expect(new HouseholdDoc(rebuilt).read().household.address).toBe('2 Lê Lợi')
+    expect(new HouseholdDoc(rebuilt).read().household.address).toBe('3 Lê Lợi')
     expect(Y.encodeStateVector(rebuilt)).toEqual(Y.encodeStateVector(r.doc))
   })
 

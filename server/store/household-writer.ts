@@ -146,6 +146,15 @@ function rootWrites(update: Uint8Array): FieldWrite[] {
   return out
 }
 
+/**
+ * A received update as the log and the fan-out keep it: its own copy when it is a small part of a larger frame (one
+ * of many in a BATCH), which would otherwise stay alive whole until the commit — and, on PostgreSQL, be copied whole
+ * to the database thread for each of its updates. An update that is most of its frame is kept as it is.
+ */
+function ownBytes(update: Uint8Array): Uint8Array {
+  return update.buffer.byteLength > 2 * update.byteLength + 256 ? update.slice() : update
+}
+
 /** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
 export const COMPACTION_CHECK_EVERY = 8
 
@@ -497,7 +506,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         roots: writtenRoots(insp.paths),
         conflicts: insp.conflicts,
         freshClientIds,
-        asIs: insp.whollyNew ? update : undefined,
+        asIs: insp.whollyNew ? ownBytes(update) : undefined,
       })
       return result
     } finally {
