@@ -398,28 +398,31 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       asIs?: Uint8Array | undefined
     },
   ): SubmitResult {
-    let effective: Uint8Array | null = null
-    // A method, not a named arrow: tsx compiles with keepNames and would define the name of each one made (per update).
-    const listener = {
-      capture(u: Uint8Array): void {
-        effective = effective === null ? u : Y.mergeUpdates([effective, u])
-      },
-    }
-    const asIs = inspected.asIs
-    if (asIs === undefined) doc.on('update', listener.capture)
+    let effective: Uint8Array | null = inspected.asIs ?? null
+    // What Yjs reports as new, unless the update is known to be new whole. A method, not a named arrow: tsx compiles
+    // with keepNames and would define the name of each one made (per update).
+    const listener =
+      inspected.asIs === undefined
+        ? {
+            capture(u: Uint8Array): void {
+              effective = effective === null ? u : Y.mergeUpdates([effective, u])
+            },
+          }
+        : null
+    if (listener !== null) doc.on('update', listener.capture)
     try {
       apply()
     } catch (e) {
       docStore.evict(householdId) // a half-applied update must not stay resident: rebuild from stored bytes
       throw e
     } finally {
-      if (asIs === undefined) doc.off('update', listener.capture)
+      if (listener !== null) doc.off('update', listener.capture)
     }
     if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
       docStore.evict(householdId) // rebuilt from stored bytes; nothing of this update is kept
       return { kind: 'resync' }
     }
-    const update = asIs ?? (effective as Uint8Array | null)
+    const update = effective as Uint8Array | null
     const prior = assigned.get(householdId)
     if (update === null) {
       const head = headOf(householdId, doc)

@@ -174,7 +174,7 @@ function inspectDecoded(doc: Y.Doc, decoded: Decoded, options: InspectOptions): 
     writes: fieldWrites(doc, fresh),
     conflicts: detectConflicts(doc, index, fresh, options),
     clientIds: [...clientIds].sort((a, b) => a - b),
-    whollyNew: whollyNew && missing.length === 0,
+    whollyNew, // nothing is missing here: that returned above
   }
 }
 
