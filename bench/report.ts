@@ -459,8 +459,10 @@ ${reportsSection(r)}
   together, as its onOpen does); y-websocket's one-socket-per-household step1/step2/update, against the y-websocket
   server and against rasoat's \`/yjs/:householdId\` (session token in the query; the per-user socket cap raised to fit a
   socket per household). Every phone does the storing work a real one does: each household it receives (STATE, step2,
-  update) is applied into a Y.Doc and the encoded state kept, as IndexedDB would hold it; W3 also times a "wire only"
-  phone that keeps the bytes as received (what the server alone costs). All phones live in one simulator process
+  update) is applied into a Y.Doc and its state kept as the phone keeps it — the peers' phones keep the state Yjs
+  encodes, as y-indexeddb stores what Yjs's update event gives; rasoat's phone keeps a bootstrap STATE (Yjs V2) as
+  it came, as the PWA's inbox does after reading it into a Y.Doc for the list row (the bench phone does not compute
+  that row); W3 also times a "wire only" phone that keeps the bytes as received (what the server alone costs). All phones live in one simulator process
   (pinned to the other core), so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
   It runs with \`--no-allocation-site-pretenuring\` (\`npm run bench\`): otherwise V8 allocates the documents it builds
   for every stored household straight into the old generation, and the simulator spends ~40 % of its core

@@ -30,8 +30,9 @@ export interface DeviceOptions {
   /** Known state vectors (a warm device holds the corpus version); absent = cold device. */
   knownSv?: Map<string, Uint8Array>
   /**
-   * 'store' (default): every household received is applied into a Y.Doc and its encoded state kept, as a phone does
-   * (IndexedDB). 'wire': the bytes are only counted and the state vector noted — what the server alone costs (W3).
+   * 'store' (default): every household received is applied into a Y.Doc and its state kept, as a phone does
+   * (IndexedDB; the peers' phones keep the state Yjs encodes, rasoat's keeps a bootstrap STATE as it came).
+   * 'wire': the bytes are only counted and the state vector noted — what the server alone costs (W3).
    */
   apply?: ApplyMode
   token?: string

@@ -1,6 +1,7 @@
 // A rasoat phone in the benchmark: the shared /sync session core (shared/sync/session.ts, the code the phone runs)
-// over `ws`, with in-memory storage that applies every household into a Y.Doc and stores it, as a phone does
-// (or, in 'wire' mode, keeps the bytes as they came: what the server alone costs).
+// over `ws`, with in-memory storage that applies every household into a Y.Doc and stores it, as a phone does (a
+// bootstrap STATE is kept as it came, as the phone's inbox keeps it), or, in 'wire' mode, only keeps the bytes as
+// they came: what the server alone costs.
 
 import { inflateRawSync } from 'node:zlib'
 import WebSocket from 'ws'
@@ -24,13 +25,20 @@ class WireOnlyStore extends MemorySessionStore {
 
   override async persistRemote(updates: RemoteUpdate[]): Promise<void> {
     for (const u of updates) {
+      const v2 = u.v2 === true
       const live = this.wireHooks.docOf?.(u.householdId) ?? this.docs.get(u.householdId)
-      if (live) Y.applyUpdate(live, u.update, this.wireHooks.remoteOrigin)
+      if (live) (v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live, u.update, this.wireHooks.remoteOrigin)
       else {
-        const stored = this.states.get(u.householdId)
-        this.states.set(u.householdId, stored ? Y.mergeUpdates([stored, u.update]) : u.update)
+        const stored = this.stateOf(u.householdId)
+        if (!stored) this.keepState(u.householdId, u.update, v2)
+        else
+          this.keepState(
+            u.householdId,
+            Y.mergeUpdates([stored, v2 ? Y.convertUpdateFormatV2ToV1(u.update) : u.update]),
+            false,
+          )
       }
-      this.wireHooks.onRemote?.(u.householdId, u.update)
+      this.wireHooks.onRemote?.(u.householdId, u.update, v2)
     }
   }
 }
@@ -46,12 +54,16 @@ export class RasoatDevice extends Device {
       remoteOrigin: 'remote', // what Device's live docs skip when they collect local edits
       docOf: (id) => this.live.get(id),
       knownStateVector: (id) => this.knownSv.get(id),
-      onRemote: (id, update) => this.events.onRemote?.(this, id, update),
+      // Listeners get V1; a bootstrap STATE is converted only for one that listens.
+      onRemote: (id, update, v2) => {
+        const listener = this.events.onRemote
+        if (listener) listener(this, id, v2 ? Y.convertUpdateFormatV2ToV1(update) : update)
+      },
       onAcked: (id, seqs) => {
         for (let i = 0; i < seqs.length; i++) this.acked(id)
       },
     }
-    // 'store' is the phone's path: every STATE / step2 / update applied into a Y.Doc and the encoded state kept.
+    // 'store' is the phone's path: every STATE / step2 / update applied into a Y.Doc and the state kept.
     this.store = this.apply === 'wire' ? new WireOnlyStore(hooks) : new MemorySessionStore(hooks)
   }
 

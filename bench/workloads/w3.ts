@@ -34,7 +34,7 @@ export interface W3Params {
 export interface W3Result {
   households: number
   /**
-   * `ms`: end to end, median — every household applied into a Y.Doc and its encoded state stored, as the phone does
+   * `ms`: end to end, median — every household applied into a Y.Doc and its state stored, as the phone does
    * (the headline). `wireMs`: median of the same bootstrap by a phone that only keeps the bytes (the server's time).
    */
   cold: {

@@ -66,7 +66,7 @@ function addressIn(state: Uint8Array | null | undefined): string | null {
 const held = (store: MemorySessionStore, id: string): boolean =>
   store.seqs.has(id) || store.states.has(id) || store.docs.has(id)
 const storedAddress = (store: MemorySessionStore, id: string): string | null =>
-  addressIn(store.docs.has(id) ? Y.encodeStateAsUpdate(store.docs.get(id)!) : store.states.get(id))
+  addressIn(store.docs.has(id) ? Y.encodeStateAsUpdate(store.docs.get(id)!) : store.stateOf(id))
 
 it('RA1: edits made offline before a move are stored (attributed to A), ACKed, then the household leaves A; B receives it with them', async () => {
   const storeA = new MemorySessionStore()

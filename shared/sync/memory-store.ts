@@ -1,5 +1,5 @@
-// A SessionStore held in memory: each household's stored state (every received update is applied into a Y.Doc and
-// the result kept, as a phone does), live Y.Docs of households being edited, an outbox of local updates until their
+// A SessionStore held in memory: each household's stored state (every received update is applied into a Y.Doc, as a
+// phone does, and a bootstrap STATE kept as it came, as the phone's inbox keeps it), live Y.Docs of households being edited, an outbox of local updates until their
 // ACK, serverSeqs, refusals and the epoch. Used by the server's tests and the
 // benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
@@ -15,8 +15,8 @@ export interface MemoryStoreHooks {
   docOf?(householdId: string): Y.Doc | undefined
   /** State vector of a household held without a Y.Doc (a benchmark phone that already holds the corpus). */
   knownStateVector?(householdId: string): Uint8Array | undefined
-  /** A remote update was applied (V1). */
-  onRemote?(householdId: string, update: Uint8Array): void
+  /** A remote update was applied; `v2`: the bytes are in Yjs format V2 (a bootstrap STATE, as it came). */
+  onRemote?(householdId: string, update: Uint8Array, v2: boolean): void
   /** Outbox entries `seqs` were acknowledged. */
   onAcked?(householdId: string, seqs: number[], serverSeq: number): void
 }
@@ -28,8 +28,10 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc())
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 
 export class MemorySessionStore implements SessionStore {
-  /** Stored state of households without a live document (V1 update bytes). */
+  /** Stored state of households without a live document: V1 update bytes, or V2 for the ones in `statesV2`. */
   readonly states = new Map<string, Uint8Array>()
+  /** Households whose stored state is a bootstrap STATE kept as it came (Yjs format V2). */
+  readonly statesV2 = new Set<string>()
   /** Live documents (opened with doc()): they hold the household's state instead of `states`. */
   readonly docs = new Map<string, Y.Doc>()
   readonly seqs = new Map<string, number>()
@@ -52,11 +54,35 @@ export class MemorySessionStore implements SessionStore {
     const live = this.#live(householdId)
     if (live) return live
     const doc = keepTransactionsYoung(new Y.Doc({ guid: householdId })) // live until the store is dropped
-    const stored = this.states.get(householdId)
-    if (stored) Y.applyUpdate(doc, stored, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
-    this.states.delete(householdId)
+    this.#applyStored(doc, householdId, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
+    this.#dropStored(householdId)
     this.docs.set(householdId, doc)
     return doc
+  }
+
+  /** The stored state of a household held without a live document, as V1 update bytes. */
+  stateOf(householdId: string): Uint8Array | undefined {
+    const stored = this.states.get(householdId)
+    return stored && this.statesV2.has(householdId) ? Y.convertUpdateFormatV2ToV1(stored) : stored
+  }
+
+  #applyStored(doc: Y.Doc, householdId: string, origin: unknown): void {
+    const stored = this.states.get(householdId)
+    if (!stored) return
+    if (this.statesV2.has(householdId)) Y.applyUpdateV2(doc, stored, origin)
+    else Y.applyUpdate(doc, stored, origin)
+  }
+
+  #dropStored(householdId: string): void {
+    this.states.delete(householdId)
+    this.statesV2.delete(householdId)
+  }
+
+  /** Keep `update` as the household's stored state (`v2`: in Yjs format V2). */
+  protected keepState(householdId: string, update: Uint8Array, v2: boolean): void {
+    this.states.set(householdId, update)
+    if (v2) this.statesV2.add(householdId)
+    else this.statesV2.delete(householdId)
   }
 
   /** A local edit: queued in the outbox (the caller then tells the session with notifyOutbox). */
@@ -110,7 +136,10 @@ export class MemorySessionStore implements SessionStore {
     const live = this.#live(householdId)
     if (live) return Y.encodeStateVector(live)
     const stored = this.states.get(householdId)
-    if (stored) return Y.encodeStateVectorFromUpdate(stored)
+    if (stored)
+      return this.statesV2.has(householdId)
+        ? Y.encodeStateVectorFromUpdateV2(stored)
+        : Y.encodeStateVectorFromUpdate(stored)
     return this.hooks.knownStateVector?.(householdId) ?? EMPTY_STATE_VECTOR
   }
 
@@ -120,31 +149,49 @@ export class MemorySessionStore implements SessionStore {
     // Without a live document, local edits are only in the outbox.
     const parts = (this.outbox.get(householdId) ?? []).map((e) => e.update)
     const stored = this.states.get(householdId)
-    if (stored) parts.unshift(Y.diffUpdate(stored, stateVector))
+    if (stored)
+      parts.unshift(
+        this.statesV2.has(householdId)
+          ? Y.convertUpdateFormatV2ToV1(Y.diffUpdateV2(stored, stateVector))
+          : Y.diffUpdate(stored, stateVector),
+      )
     if (parts.length === 0) return EMPTY_UPDATE
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)
   }
 
   async persistRemote(remote: RemoteUpdate[]): Promise<void> {
     const origin = this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN
-    // V2 bytes (a bootstrap STATE) are converted first: bytes that do not read throw before anything is stored.
-    const updates = remote.map((u) =>
-      u.v2 ? { householdId: u.householdId, update: Y.convertUpdateFormatV2ToV1(u.update) } : u,
-    )
-    for (const u of updates) {
-      const live = this.#live(u.householdId)
-      if (live) Y.applyUpdate(live, u.update, origin)
-      else {
-        // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
-        // store the resulting state. The household's id as guid: a random one costs ~30 getRandomValues calls.
-        const doc = new Y.Doc({ guid: u.householdId })
-        const stored = this.states.get(u.householdId)
-        if (stored) Y.applyUpdate(doc, stored, origin)
-        Y.applyUpdate(doc, u.update, origin)
-        this.states.set(u.householdId, Y.encodeStateAsUpdate(doc))
+    // Every V2 state (a bootstrap STATE) is read first, so bytes that do not read throw before anything is stored.
+    // One for a household held without a live document and without stored state is read into a Y.Doc, where the
+    // phone derives its list row, and kept as it came, as the phone's inbox keeps it; any other is converted to V1.
+    const updates = remote.map((u) => {
+      if (!u.v2) return u
+      if (this.#live(u.householdId) || this.states.has(u.householdId))
+        return { householdId: u.householdId, update: Y.convertUpdateFormatV2ToV1(u.update) }
+      const doc = new Y.Doc({ guid: u.householdId }) // the household's id: a random guid costs ~30 random numbers
+      try {
+        Y.applyUpdateV2(doc, u.update, origin)
+      } finally {
         doc.destroy()
       }
-      this.hooks.onRemote?.(u.householdId, u.update)
+      return u
+    })
+    for (const u of updates) {
+      const id = u.householdId
+      const v2 = u.v2 === true
+      const live = this.#live(id)
+      if (live) (v2 ? Y.applyUpdateV2 : Y.applyUpdate)(live, u.update, origin)
+      else if (v2 && !this.states.has(id)) this.keepState(id, u.update, true)
+      else {
+        // As a phone does with a household it does not show: apply into a Y.Doc (it derives the list row there) and
+        // store the resulting state.
+        const doc = new Y.Doc({ guid: id })
+        this.#applyStored(doc, id, origin)
+        ;(v2 ? Y.applyUpdateV2 : Y.applyUpdate)(doc, u.update, origin)
+        this.keepState(id, Y.encodeStateAsUpdate(doc), false)
+        doc.destroy()
+      }
+      this.hooks.onRemote?.(id, u.update, v2)
     }
   }
 
@@ -169,7 +216,7 @@ export class MemorySessionStore implements SessionStore {
       this.refusals.delete(id)
       this.docs.get(id)?.destroy()
       this.docs.delete(id)
-      this.states.delete(id)
+      this.#dropStored(id)
       this.seqs.delete(id)
     }
   }
@@ -227,7 +274,7 @@ export class MemorySessionStore implements SessionStore {
     this.refusals.delete(householdId)
     this.docs.get(householdId)?.destroy()
     this.docs.delete(householdId)
-    this.states.delete(householdId)
+    this.#dropStored(householdId)
     this.seqs.set(householdId, 0)
   }
 }
