@@ -32,7 +32,7 @@ const STAGES: [string, (stack: readonly string[]) => boolean][] = [
   ['SQLite BEGIN/COMMIT (WAL writes; checkpoints, when on this thread)', (s) => s[0] === 'sqliteTransaction'],
   [
     'summary projection (read the written roots, classify)',
-    (s) => s.some((f) => /^(summariseSnapshot|rereadSnapshot|readSnapshot|visitFlags)$/.test(f)),
+    (s) => s.some((f) => /^(summariseSnapshot|refreshSnapshot|readSnapshot|visitFlags)$/.test(f)),
   ],
   [
     'other statements of the commit (log row, head, field history, summary row)',

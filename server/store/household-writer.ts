@@ -24,7 +24,7 @@ import {
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
-import { readSnapshot, rereadSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import { readSnapshot, refreshSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 import { createCatchUp } from './household-catch-up.ts'
 
@@ -271,11 +271,12 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         projections.writeSummaryMeta(id, meta) // the summary row's server_seq is the household's committed head
         continue
       }
-      // Only the written roots are read again into the snapshot kept for this doc (the whole doc when not all known).
+      // Only the written roots are read again into the snapshot kept for this doc, in place (the whole doc when not
+      // all known). Nothing else holds that snapshot.
       const previous = snapshots.get(doc)
       const wrote = roots.get(id) ?? null
       const snapshot =
-        previous !== undefined && wrote !== null ? rereadSnapshot(doc, previous, wrote) : readSnapshot(doc)
+        previous !== undefined && wrote !== null ? refreshSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
       const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
       const before = committedSummary.get(doc)

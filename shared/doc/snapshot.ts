@@ -282,39 +282,92 @@ function readSchemaVersion(doc: Y.Doc): number {
   return typeof schemaVersion === 'number' ? schemaVersion : 0
 }
 
+/** Assign each key of `defaults` its fitting value from the map, or its default, on `target` in place. */
+function refill(target: object, map: MapLike, specs: KeySpecs, keys: readonly string[], defaults: object): void {
+  const out = target as Record<string, unknown>
+  for (const key of keys) {
+    const v = fitting(map, specs, key)
+    out[key] = v !== undefined ? v : (defaults as Record<string, unknown>)[key]
+  }
+}
+
+const DWELLING_DEFAULT_KEYS = Object.keys(DWELLING_DEFAULTS)
+const ATTRIBUTE_DEFAULT_KEYS = Object.keys(ATTRIBUTE_DEFAULTS)
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** `list` when it holds the same entries as `fresh`, so a kept snapshot does not take a new array per edit. */
+function keepList<T extends string>(list: T[], fresh: T[]): T[] {
+  return sameList(list, fresh) ? list : fresh
+}
+
+/** The dwelling read again into `dwelling` itself; a new object when `waste` came or went. */
+function refreshDwelling(doc: Y.Doc, dwelling: Dwelling): Dwelling {
+  const map = doc.getMap(Root.DWELLING)
+  const waste = fitting(map, DWELLING_KEYS, 'waste')
+  if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
+  refill(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULT_KEYS, DWELLING_DEFAULTS)
+  dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
+  if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  return dwelling
+}
+
+/** The income read again into `income` itself; a new object when a figure came or went. */
+function refreshIncome(map: MapLike, income: Income): Income {
+  const pc = fitting(map, INCOME_KEYS, 'perCapitaMonthly')
+  const b1 = fitting(map, INCOME_KEYS, 'b1Score')
+  if ((typeof pc === 'number') !== (income.perCapitaMonthly !== undefined)) return readIncome(map)
+  if ((typeof b1 === 'number') !== (income.b1Score !== undefined)) return readIncome(map)
+  if (typeof pc === 'number') income.perCapitaMonthly = pc
+  if (typeof b1 === 'number') income.b1Score = b1
+  return income
+}
+
 /**
- * `previous` (readSnapshot of the same doc) with only the parts that `roots` hold read again: what the server's summary
- * projection needs after a batch that wrote those roots. `fields` (id, period, address…) reads the whole snapshot.
- * Property-tested against readSnapshot (server/store/summary-incremental.test.ts).
+ * `snapshot` (readSnapshot of the same doc, kept by its owner) with only the parts that `roots` hold read again, in
+ * place where the shape is unchanged: what the server's summary projection needs after a batch that wrote those roots.
+ * A snapshot kept per resident household lives until its next edit; updating it in place, instead of copying it and
+ * its dwelling, attributes and income on every edit, keeps that garbage out of V8's old generation. Returns
+ * `snapshot`, or a new one when `fields` (id, period, address…) or an unknown root was written.
+ * Property-tested against readSnapshot (server/store/summary-incremental.test.ts, shared/doc/snapshot.test.ts).
  */
-export function rereadSnapshot(
+export function refreshSnapshot(
   doc: Y.Doc,
-  previous: HouseholdSnapshot,
+  snapshot: HouseholdSnapshot,
   roots: ReadonlySet<RootName>,
 ): HouseholdSnapshot {
   if (roots.has(Root.FIELDS)) return readSnapshot(doc)
-  const household: Household = { ...previous.household }
-  const next: HouseholdSnapshot = { ...previous, household }
+  const household = snapshot.household
   for (const root of roots) {
     switch (root) {
       case Root.INCOME:
-        household.income = readIncome(doc.getMap(Root.INCOME))
+        household.income = refreshIncome(doc.getMap(Root.INCOME), household.income)
         break
       case Root.DWELLING:
       case Root.DEVICES:
-        household.dwelling = readDwelling(doc)
+        household.dwelling = refreshDwelling(doc, household.dwelling)
         break
       case Root.ATTRIBUTES:
-        household.attributes = fill(doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
+        refill(
+          household.attributes,
+          doc.getMap(Root.ATTRIBUTES),
+          ATTRIBUTE_KEYS,
+          ATTRIBUTE_DEFAULT_KEYS,
+          ATTRIBUTE_DEFAULTS,
+        )
         break
       case Root.LOCATION:
         household.location = readLocation(doc.getMap(Root.LOCATION))
         break
       case Root.CAUSES:
-        household.causes = selected(doc.getMap(Root.CAUSES))
+        household.causes = keepList(household.causes, selected(doc.getMap(Root.CAUSES)))
         break
       case Root.SUPPORT_NEEDS:
-        household.supportNeeds = selected(doc.getMap(Root.SUPPORT_NEEDS))
+        household.supportNeeds = keepList(household.supportNeeds, selected(doc.getMap(Root.SUPPORT_NEEDS)))
         break
       case Root.MEMBERS:
         household.members = readMembers(doc)
@@ -325,19 +378,19 @@ export function rereadSnapshot(
       case Root.WORKFLOW:
       case Root.HISTORY:
         household.status = readStatus(doc)
-        next.workflow = readWorkflow(doc, household.status)
+        snapshot.workflow = readWorkflow(doc, household.status)
         break
       case Root.SCREEN:
-        next.screen = readScreen(doc)
+        snapshot.screen = readScreen(doc)
         break
       case Root.REVIEW:
-        next.review = readReview(doc)
+        snapshot.review = readReview(doc)
         break
       case Root.B1_ANSWERS:
-        next.b1Answers = readB1Answers(doc)
+        snapshot.b1Answers = readB1Answers(doc)
         break
       case Root.META:
-        next.schemaVersion = readSchemaVersion(doc)
+        snapshot.schemaVersion = readSchemaVersion(doc)
         break
       case Root.PROPOSALS:
         break // not part of the snapshot
@@ -345,5 +398,5 @@ export function rereadSnapshot(
         return readSnapshot(doc)
     }
   }
-  return next
+  return snapshot
 }
