@@ -7,7 +7,13 @@ import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { DEVICES, WASTE_HANDLING, type Income } from '../household/types.ts'
 import { HouseholdDoc } from './household-doc.ts'
 import type { RootName } from './keys.ts'
-import { readSnapshot, refreshSnapshot, type HouseholdSnapshot } from './snapshot.ts'
+import {
+  ATTRIBUTE_DEFAULTS,
+  DWELLING_DEFAULTS,
+  readSnapshot,
+  refreshSnapshot,
+  type HouseholdSnapshot,
+} from './snapshot.ts'
 
 /** The roots each transaction on `doc` wrote (what the server's inspection reports for an update). */
 function rootsWritten(doc: Y.Doc): { take(): Set<RootName> } {
@@ -145,5 +151,24 @@ describe('refreshSnapshot', () => {
     const whole = refreshSnapshot(h.ydoc, next, written.take())
     expect(whole).not.toBe(next)
     expect(whole).toEqual(readSnapshot(h.ydoc))
+  })
+
+  it('reads every dwelling and attribute answer again (each one changes in some of these households)', () => {
+    const changed = new Set<string>()
+    for (let seed = 1; seed <= 40; seed++) {
+      const h = HouseholdDoc.create(makeHousehold({}, seed))
+      const written = rootsWritten(h.ydoc)
+      const kept = readSnapshot(h.ydoc)
+      const before = { ...kept.household.dwelling, ...kept.household.attributes }
+      const other = makeHousehold({}, seed + 1_000)
+      h.setDwelling({ ...other.dwelling, waste: other.dwelling.waste ?? null })
+      h.setAttributes(other.attributes)
+      const next = refreshSnapshot(h.ydoc, kept, written.take())
+      expect(next).toEqual(readSnapshot(h.ydoc))
+      const after: Record<string, unknown> = { ...next.household.dwelling, ...next.household.attributes }
+      for (const [k, v] of Object.entries(before)) if (JSON.stringify(after[k]) !== JSON.stringify(v)) changed.add(k)
+    }
+    const answers = [...Object.keys(DWELLING_DEFAULTS), 'devices', ...Object.keys(ATTRIBUTE_DEFAULTS)]
+    expect(answers.filter((k) => !changed.has(k))).toEqual([])
   })
 })
