@@ -31,7 +31,10 @@ function tightenAdded(tr: Y.Transaction): void {
   }
 }
 
-/** From now on the values of every struct added to `doc` are kept in arrays of their own size. Call once, at creation. */
+/**
+ * From now on the values of every struct added to `doc` are kept in arrays of their own size. Call once, where the
+ * long-lived doc is made.
+ */
 export function keepContentTight(doc: Y.Doc): Y.Doc {
   doc.on('afterTransactionCleanup', tightenAdded)
   return doc

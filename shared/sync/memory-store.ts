@@ -1,7 +1,7 @@
 // A SessionStore held in memory: each household's stored state (every received update is applied into a Y.Doc, as a
-// phone does, and a bootstrap STATE kept as it came, as the phone's inbox keeps it), live Y.Docs of households being edited, an outbox of local updates until their
-// ACK, serverSeqs, refusals and the epoch. Used by the server's tests and the
-// benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
+// phone does, and a bootstrap STATE kept as it came, as the phone's inbox keeps it), live Y.Docs of households being
+// edited, an outbox of local updates until their ACK, serverSeqs, refusals and the epoch. Used by the server's tests
+// and the benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
 import * as Y from 'yjs'
 import { keepTransactionsYoung } from '../doc/young-transactions.ts'

@@ -1,6 +1,6 @@
-// Heap kept by the same household-like documents with and without keepContentTight, measured in a process of its own
-// (run with --expose-gc): `node --expose-gc --import tsx shared/test-support/content-heap.ts load|updates <values>`. Prints
-// JSON: the bytes each kind of document kept, for three alternated rounds, after a round of warm-up.
+// Heap kept by the same household-like documents with and without keepContentTight, measured in a process of its own:
+// `node --expose-gc --import tsx shared/test-support/content-heap.ts load|updates <values>`. Prints JSON: the bytes
+// each kind of document kept, for three alternated rounds after a round of warm-up, and whether all read the same.
 import * as Y from 'yjs'
 import { keepContentTight } from '../doc/tight-content.ts'
 
