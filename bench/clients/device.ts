@@ -2,7 +2,7 @@
 // Y.Docs it edits, an outbox of unacknowledged updates, and counters of frames and bytes on the wire.
 
 import * as Y from 'yjs'
-import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
+import { YoungDoc } from '../../shared/doc/young-transactions.ts'
 
 export interface WireStats {
   framesIn: number
@@ -86,7 +86,7 @@ export abstract class Device {
 
   /** Keep a live Y.Doc for this household (edits, convergence checks); `state` is what the phone holds. */
   makeLive(id: string, state?: Uint8Array, clientID?: number): Y.Doc {
-    const doc = keepTransactionsYoung(new Y.Doc({ gc: true })) // as the phone's open household (client/storage)
+    const doc = new YoungDoc({ gc: true }) // as the phone's open household (client/storage)
     if (clientID !== undefined) doc.clientID = clientID
     if (state) Y.applyUpdate(doc, state, 'remote')
     this.stored.delete(id) // the live document holds the household from now on

@@ -4,7 +4,7 @@
 
 import type { PeriodStandards } from '../../shared/doc/record-category.ts'
 import * as Y from 'yjs'
-import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
+import { YoungDoc } from '../../shared/doc/young-transactions.ts'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import { HouseholdDoc, REMOTE_ORIGIN, toEditOrigin } from '../../shared/doc/household-doc.ts'
 import { isReservedClientId, SERVER_CLIENT_ID } from '../../shared/doc/keys.ts'
@@ -121,7 +121,7 @@ export class HouseholdStore {
   }
 
   async #load(id: string): Promise<Live> {
-    const doc = keepTransactionsYoung(new Y.Doc()) // open while the enumerator works on it
+    const doc = new YoungDoc() // open while the enumerator works on it
     // Ids 0–15 are reserved for the server; Yjs picks a random uint32, so this almost never runs.
     while (isReservedClientId(doc.clientID)) doc.clientID = Math.floor(Math.random() * 0xffffffff)
     const persistence = new IndexeddbPersistence(docDatabaseName(id), doc)

@@ -2,7 +2,7 @@
 // with a bounded LRU of Y.Docs only for households being written to, and compaction of the log into the snapshot.
 import * as Y from 'yjs'
 import { keepContentTight } from '../../shared/doc/tight-content.ts'
-import { keepTransactionsYoung } from '../../shared/doc/young-transactions.ts'
+import { YoungDoc } from '../../shared/doc/young-transactions.ts'
 import type { Db } from '../db/open.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import { creationRows, type CreationRows } from './creation-rows.ts'
@@ -288,7 +288,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       if (state === null) return null
       // A guid of our own: Y.Doc's default uuidv4 costs 16 crypto calls, measurable at thousands of loads.
       // Resident while edited: transactions kept young, map values in arrays of their own size.
-      const doc = keepContentTight(keepTransactionsYoung(new Y.Doc({ gc: true, guid: householdId })))
+      const doc = keepContentTight(new YoungDoc({ gc: true, guid: householdId }))
       Y.applyUpdate(doc, state.bytes)
       docHeads.set(doc, state.seq)
       touch(householdId, doc)

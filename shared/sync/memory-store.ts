@@ -4,7 +4,7 @@
 // and the benchmark's simulated phones; the phone's own store is IndexedDB (client/storage/device-sync-store.ts).
 
 import * as Y from 'yjs'
-import { keepTransactionsYoung } from '../doc/young-transactions.ts'
+import { YoungDoc } from '../doc/young-transactions.ts'
 import type { ConflictMessage } from './messages.ts'
 import type { OutgoingUpdate, Refusal, RemoteUpdate, SessionStore } from './session-store.ts'
 
@@ -53,7 +53,7 @@ export class MemorySessionStore implements SessionStore {
   doc(householdId: string): Y.Doc {
     const live = this.#live(householdId)
     if (live) return live
-    const doc = keepTransactionsYoung(new Y.Doc({ guid: householdId })) // live until the store is dropped
+    const doc = new YoungDoc({ guid: householdId }) // live until the store is dropped
     this.#applyStored(doc, householdId, this.hooks.remoteOrigin ?? MEMORY_REMOTE_ORIGIN)
     this.#dropStored(householdId)
     this.docs.set(householdId, doc)
