@@ -56,4 +56,17 @@ describe('YoungDoc', () => {
     expect(doc).toBeInstanceOf(Y.Doc)
     expect(doc.guid).toBe('h1')
   })
+
+  it('calls the listeners of each event as Y.Doc does, and none once they are gone', () => {
+    const doc = new YoungDoc()
+    const seen: string[] = []
+    const after = (): void => void seen.push('after')
+    doc.on('beforeTransaction', () => seen.push('before'))
+    doc.on('afterTransaction', after)
+    doc.once('afterAllTransactions', () => seen.push('all, once'))
+    doc.getMap('fields').set('address', '1')
+    doc.off('afterTransaction', after)
+    doc.getMap('fields').set('address', '2')
+    expect(seen).toEqual(['before', 'after', 'all, once', 'before'])
+  })
 })
