@@ -282,34 +282,17 @@ function readSchemaVersion(doc: Y.Doc): number {
   return typeof schemaVersion === 'number' ? schemaVersion : 0
 }
 
-/** The fitting value under `key`, or `fallback`. */
-function valueOr<T>(map: MapLike, specs: KeySpecs, key: string, fallback: T): T {
-  const v = fitting(map, specs, key)
-  return v !== undefined ? (v as T) : fallback
+/** Assign each key of `defaults` its fitting value from the map, or its default, on `target` in place. */
+function refill(target: object, map: MapLike, specs: KeySpecs, keys: readonly string[], defaults: object): void {
+  const out = target as Record<string, unknown>
+  for (const key of keys) {
+    const v = fitting(map, specs, key)
+    out[key] = v !== undefined ? v : (defaults as Record<string, unknown>)[key]
+  }
 }
 
-// Named stores, one per key (a loop of keyed stores goes megamorphic: a runtime call per key).
-function refillDwelling(d: Dwelling, map: MapLike): void {
-  const k = DWELLING_KEYS
-  const z = DWELLING_DEFAULTS
-  d.hasDwelling = valueOr(map, k, 'hasDwelling', z.hasDwelling)
-  d.wallDurable = valueOr(map, k, 'wallDurable', z.wallDurable)
-  d.columnDurable = valueOr(map, k, 'columnDurable', z.columnDurable)
-  d.roofDurable = valueOr(map, k, 'roofDurable', z.roofDurable)
-  d.floorAreaM2 = valueOr(map, k, 'floorAreaM2', z.floorAreaM2)
-  d.water = valueOr(map, k, 'water', z.water)
-  d.toilet = valueOr(map, k, 'toilet', z.toilet)
-  d.internet = valueOr(map, k, 'internet', z.internet)
-}
-
-function refillAttributes(a: Attributes, map: MapLike): void {
-  const k = ATTRIBUTE_KEYS
-  const z = ATTRIBUTE_DEFAULTS
-  a.ethnicMinority = valueOr(map, k, 'ethnicMinority', z.ethnicMinority)
-  a.meritoriousFamily = valueOr(map, k, 'meritoriousFamily', z.meritoriousFamily)
-  a.socialProtection = valueOr(map, k, 'socialProtection', z.socialProtection)
-  a.noWorkingCapacity = valueOr(map, k, 'noWorkingCapacity', z.noWorkingCapacity)
-}
+const DWELLING_DEFAULT_KEYS = Object.keys(DWELLING_DEFAULTS)
+const ATTRIBUTE_DEFAULT_KEYS = Object.keys(ATTRIBUTE_DEFAULTS)
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
@@ -327,7 +310,7 @@ function refreshDwelling(doc: Y.Doc, dwelling: Dwelling): Dwelling {
   const map = doc.getMap(Root.DWELLING)
   const waste = fitting(map, DWELLING_KEYS, 'waste')
   if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
-  refillDwelling(dwelling, map)
+  refill(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULT_KEYS, DWELLING_DEFAULTS)
   dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
   if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
   return dwelling
@@ -369,7 +352,13 @@ export function refreshSnapshot(
         household.dwelling = refreshDwelling(doc, household.dwelling)
         break
       case Root.ATTRIBUTES:
-        refillAttributes(household.attributes, doc.getMap(Root.ATTRIBUTES))
+        refill(
+          household.attributes,
+          doc.getMap(Root.ATTRIBUTES),
+          ATTRIBUTE_KEYS,
+          ATTRIBUTE_DEFAULT_KEYS,
+          ATTRIBUTE_DEFAULTS,
+        )
         break
       case Root.LOCATION:
         household.location = readLocation(doc.getMap(Root.LOCATION))
