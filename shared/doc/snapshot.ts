@@ -97,12 +97,18 @@ function fitting(map: MapLike, specs: KeySpecs, key: string): unknown {
 
 /** Fill `defaults` from the map, key by key, keeping only fitting non-null values (or null where allowed). */
 function fill<T extends object>(map: MapLike, specs: KeySpecs, defaults: T): T {
-  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) }
+  const out = { ...defaults }
+  refill(out, map, specs, defaults)
+  return out
+}
+
+/** fill() into `target` itself: each key of `defaults` gets its fitting value from the map, or its default. */
+function refill<T extends object>(target: T, map: MapLike, specs: KeySpecs, defaults: T): void {
+  const out = target as Record<string, unknown>
   for (const key of Object.keys(defaults)) {
     const v = fitting(map, specs, key)
-    if (v !== undefined) out[key] = v
+    out[key] = v !== undefined ? v : (defaults as Record<string, unknown>)[key]
   }
-  return out as T
 }
 
 function selected(map: MapLike, order?: readonly string[]): string[] {
@@ -282,18 +288,6 @@ function readSchemaVersion(doc: Y.Doc): number {
   return typeof schemaVersion === 'number' ? schemaVersion : 0
 }
 
-/** Assign each key of `defaults` its fitting value from the map, or its default, on `target` in place. */
-function refill(target: object, map: MapLike, specs: KeySpecs, keys: readonly string[], defaults: object): void {
-  const out = target as Record<string, unknown>
-  for (const key of keys) {
-    const v = fitting(map, specs, key)
-    out[key] = v !== undefined ? v : (defaults as Record<string, unknown>)[key]
-  }
-}
-
-const DWELLING_DEFAULT_KEYS = Object.keys(DWELLING_DEFAULTS)
-const ATTRIBUTE_DEFAULT_KEYS = Object.keys(ATTRIBUTE_DEFAULTS)
-
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
@@ -310,7 +304,7 @@ function refreshDwelling(doc: Y.Doc, dwelling: Dwelling): Dwelling {
   const map = doc.getMap(Root.DWELLING)
   const waste = fitting(map, DWELLING_KEYS, 'waste')
   if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
-  refill(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULT_KEYS, DWELLING_DEFAULTS)
+  refill<Omit<Dwelling, 'devices' | 'waste'>>(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS)
   dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
   if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
   return dwelling
@@ -352,13 +346,7 @@ export function refreshSnapshot(
         household.dwelling = refreshDwelling(doc, household.dwelling)
         break
       case Root.ATTRIBUTES:
-        refill(
-          household.attributes,
-          doc.getMap(Root.ATTRIBUTES),
-          ATTRIBUTE_KEYS,
-          ATTRIBUTE_DEFAULT_KEYS,
-          ATTRIBUTE_DEFAULTS,
-        )
+        refill(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
         break
       case Root.LOCATION:
         household.location = readLocation(doc.getMap(Root.LOCATION))
