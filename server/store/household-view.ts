@@ -138,16 +138,21 @@ export function touchesSummary(paths: readonly string[]): boolean {
 }
 
 /**
- * The roots an update writing `paths` changes, or null when not all are known (no writes: deletes only; a path that
- * does not parse, e.g. a new entity map): then the whole document is read again.
+ * The roots and keys an update writing `paths` changes (`<member id>.<key>` under members), or null when not all are
+ * known (no writes: deletes only; a path that does not parse, e.g. a new entity map): then the whole document is read
+ * again. An update may delete only what it also writes (inspect-update.ts checkDeletions), so the keys it writes are
+ * all it changes.
  */
-export function writtenRoots(paths: readonly string[]): Set<RootName> | null {
+export function writtenKeys(paths: readonly string[]): Map<RootName, Set<string>> | null {
   if (paths.length === 0) return null
-  const roots = new Set<RootName>()
+  const written = new Map<RootName, Set<string>>()
   for (const path of paths) {
     const loc = parsePath(path)
     if (loc === null) return null
-    roots.add(loc.root)
+    const key = loc.entity === undefined ? loc.key : `${loc.entity}.${loc.key}`
+    const keys = written.get(loc.root)
+    if (keys === undefined) written.set(loc.root, new Set([key]))
+    else keys.add(key)
   }
-  return roots
+  return written
 }

@@ -10,7 +10,7 @@ import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
-import { summariseSnapshot, touchesSummary, writtenRoots, type HouseholdSummary } from './household-view.ts'
+import { summariseSnapshot, touchesSummary, writtenKeys, type HouseholdSummary } from './household-view.ts'
 import { createProjections, encodeWrites, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type Previous, type VisitRules } from './visit-flags.ts'
 import {
@@ -24,7 +24,7 @@ import {
 import { HouseholdDoc, type EditError, type EditResult } from '../../shared/doc/household-doc.ts'
 import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
-import { readSnapshot, refreshSnapshot, type HouseholdSnapshot } from '../../shared/doc/snapshot.ts'
+import { readSnapshot, refreshSnapshot, type HouseholdSnapshot, type WrittenKeys } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 import { createCatchUp } from './household-catch-up.ts'
 
@@ -120,9 +120,19 @@ interface Entry {
   recorded: RecordedConflict[]
   /** Whether the update may change a summarised value (touchesSummary); if no entry of a household does, only meta columns are written. */
   summary: boolean
-  /** The roots the update writes (writtenRoots); null: not all known, the summary reads the whole document. */
-  roots: ReadonlySet<RootName> | null
+  /** The roots and keys the update writes (writtenKeys); null: not all known, the summary reads the whole document. */
+  written: ReadonlyMap<RootName, ReadonlySet<string>> | null
   inTransaction?: (() => void) | undefined
+}
+
+/** The roots and keys of two entries of one household in one batch, as a new map. */
+function mergeWritten(a: WrittenKeys, b: WrittenKeys): WrittenKeys {
+  const out = new Map<RootName, ReadonlySet<string> | null>(a)
+  for (const [root, keys] of b) {
+    const had = out.get(root)
+    out.set(root, had === undefined ? keys : had === null || keys === null ? null : new Set([...had, ...keys]))
+  }
+  return out
 }
 
 /** Field-history rows of a server write to root-level maps and the history log (what review steps write). */
@@ -226,8 +236,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   }
   const commitBatch = db.transaction((batch: readonly Entry[], written: Written[]) => {
     opts.beforeCommit?.(batch.map((e) => e.row.householdId))
-    /** Per household, the roots its entries in this batch write (null: not all known). */
-    const roots = new Map<string, Set<RootName> | null>()
+    /** Per household, the roots and keys its entries in this batch write (null: not all known). */
+    const roots = new Map<string, WrittenKeys | null>()
     // Several relays: number the entries after the locked committed head, taking in what others committed since.
     const caught = catchUp?.renumber(batch) ?? []
     for (const id of caught) {
@@ -241,9 +251,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     for (const e of batch) {
       if (e.summary || caught.includes(e.row.householdId)) dirty.add(e.row.householdId)
       const had = roots.get(e.row.householdId)
-      if (e.roots === null || had === null) roots.set(e.row.householdId, null)
-      else if (had === undefined) roots.set(e.row.householdId, new Set(e.roots))
-      else for (const r of e.roots) had.add(r)
+      if (e.written === null || had === null) roots.set(e.row.householdId, null)
+      else roots.set(e.row.householdId, had === undefined ? e.written : mergeWritten(had, e.written))
       e.recorded = []
       if (e.freshClientIds.length > 0)
         bindings.persist(e.freshClientIds, e.author.userId, e.author.deviceId, e.row.receivedAt)
@@ -271,8 +280,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         projections.writeSummaryMeta(id, meta) // the summary row's server_seq is the household's committed head
         continue
       }
-      // Only the written roots are read again into the snapshot kept for this doc, in place (the whole doc when not
-      // all known). Nothing else holds that snapshot.
+      // Only the written roots and keys are read again into the snapshot kept for this doc, in place (the whole doc
+      // when not all known). Nothing else holds that snapshot.
       const previous = snapshots.get(doc)
       const wrote = roots.get(id) ?? null
       const snapshot =
@@ -388,7 +397,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     inspected: {
       writes: FieldWrite[] | ((update: Uint8Array) => FieldWrite[])
       summary: boolean
-      roots?: ReadonlySet<RootName> | null
+      written?: ReadonlyMap<RootName, ReadonlySet<string>> | null
       conflicts: DetectedConflict[]
       freshClientIds: number[]
       inTransaction?: () => void
@@ -451,7 +460,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       conflicts: inspected.conflicts.map((c) => ({ detected: c, kept: valueAt(doc, c.path) })),
       recorded: [],
       summary: inspected.summary,
-      roots: inspected.roots ?? null,
+      written: inspected.written ?? null,
       inTransaction: inspected.inTransaction,
     }
     docStore.pin(householdId)
@@ -507,7 +516,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
         writes: insp.writes,
         summary: touchesSummary(insp.paths),
-        roots: writtenRoots(insp.paths),
+        written: writtenKeys(insp.paths),
         conflicts: insp.conflicts,
         freshClientIds,
         asIs: insp.whollyNew ? ownBytes(update) : undefined,
@@ -551,7 +560,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         {
           writes: [{ path, value, clientId: SERVER_CLIENT_ID, clock }],
           summary: true,
-          roots: writtenRoots([path]),
+          written: writtenKeys([path]),
           conflicts: [],
           freshClientIds: [],
           ...(inTransaction ? { inTransaction } : {}),

@@ -59,6 +59,7 @@ type Op =
   | { by: 0 | 1; kind: 'location'; lat: number }
   | { by: 0 | 1; kind: 'income'; amount: number }
   | { by: 0 | 1; kind: 'addMember' | 'renameHead' | 'removeMember' | 'address' | 'screen'; n: number }
+  | { by: 0 | 1; kind: 'memberAnswer' | 'memberMove'; n: number; on: boolean }
   | { by: 'server'; kind: 'roof'; on: boolean }
 
 const flag = fc.boolean()
@@ -84,6 +85,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       'screen' as const,
     ),
     n: fc.integer({ min: 0, max: 9 }),
+  }),
+  fc.record({
+    by: who,
+    kind: fc.constantFrom('memberAnswer' as const, 'memberMove' as const),
+    n: fc.integer({ min: 0, max: 9 }),
+    on: flag,
   }),
   fc.record({ by: fc.constant('server' as const), kind: fc.constant('roof' as const), on: flag }),
 )
@@ -130,6 +137,20 @@ function editReplica(r: DeviceReplica, op: Exclude<Op, { by: 'server' }>): void 
       return void h.setAddress(`${op.n} Lê Lợi`)
     case 'screen':
       return void h.setQuickScreen(op.n % 2 === 0 ? 'not_poor' : 'continue', null)
+    case 'memberAnswer': {
+      // Answers the classification reads: an indicator can turn deprived or not, and the category with it.
+      const m = members[op.n % Math.max(1, members.length)]
+      if (m !== undefined)
+        h.updateMember(m.id, { healthInsurance: op.on, disability: !op.on, fullName: `${m.fullName} ${op.n}` })
+      return
+    }
+    case 'memberMove': {
+      // A reorder (position), as an import writes it: who reads as the first member can change.
+      const m = members[op.n % Math.max(1, members.length)]
+      if (m !== undefined)
+        h.ydoc.transact(() => (h.ydoc.getMap('members').get(m.id) as Y.Map<unknown>).set('position', op.on ? 0 : 99))
+      return
+    }
   }
 }
 

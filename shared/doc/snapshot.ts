@@ -299,15 +299,69 @@ function keepList<T extends string>(list: T[], fresh: T[]): T[] {
   return sameList(list, fresh) ? list : fresh
 }
 
-/** The dwelling read again into `dwelling` itself; a new object when `waste` came or went. */
-function refreshDwelling(doc: Y.Doc, dwelling: Dwelling): Dwelling {
+/**
+ * The dwelling read again into `dwelling` itself (only `keys` of it when known, devices when `devices` is set); a new
+ * object when `waste` came or went.
+ */
+function refreshDwelling(
+  doc: Y.Doc,
+  dwelling: Dwelling,
+  keys: ReadonlySet<string> | null | undefined,
+  devices: boolean,
+): Dwelling {
   const map = doc.getMap(Root.DWELLING)
-  const waste = fitting(map, DWELLING_KEYS, 'waste')
-  if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
-  refill<Omit<Dwelling, 'devices' | 'waste'>>(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS)
-  dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
-  if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  if (keys !== undefined) {
+    const waste = fitting(map, DWELLING_KEYS, 'waste')
+    if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
+    if (keys === null) refill<Omit<Dwelling, 'devices' | 'waste'>>(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS)
+    else refillKeys(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS, keys)
+    if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
+  }
+  if (devices) dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
   return dwelling
+}
+
+/** refill() of only `keys` (those `defaults` has; others are not part of the object). */
+function refillKeys<T extends object>(
+  target: T,
+  map: MapLike,
+  specs: KeySpecs,
+  defaults: object,
+  keys: ReadonlySet<string>,
+): void {
+  const out = target as Record<string, unknown>
+  const fallback = defaults as Record<string, unknown>
+  for (const key of keys) {
+    if (!Object.hasOwn(fallback, key)) continue
+    const v = fitting(map, specs, key)
+    out[key] = v !== undefined ? v : fallback[key]
+  }
+}
+
+/** Member keys whose change can reorder or hide a member: the list is read again whole. */
+const MEMBER_LIST_KEYS: ReadonlySet<string> = new Set(['position', 'removed'])
+
+/**
+ * The members read again, in place when `keys` (`<member id>.<key>`) only change answers of members already listed;
+ * the whole list otherwise (a member added, removed or moved, or keys not known).
+ */
+function refreshMembers(doc: Y.Doc, members: Member[], keys: ReadonlySet<string> | null): Member[] {
+  if (keys === null) return readMembers(doc)
+  const root = doc.getMap(Root.MEMBERS)
+  for (const path of keys) {
+    const dot = path.indexOf('.')
+    const id = path.slice(0, dot)
+    const key = path.slice(dot + 1)
+    if (dot < 0 || MEMBER_LIST_KEYS.has(key)) return readMembers(doc)
+    const member = members.find((m) => m.id === id)
+    const map = root.get(id)
+    if (member === undefined || !(map instanceof Y.Map)) return readMembers(doc)
+    if (!Object.hasOwn(MEMBER_DEFAULTS, key)) continue
+    const v = fitting(map as MapLike, MEMBER_KEYS, key)
+    ;(member as unknown as Record<string, unknown>)[key] =
+      v !== undefined ? v : (MEMBER_DEFAULTS as Record<string, unknown>)[key]
+  }
+  return members
 }
 
 /** The income read again into `income` itself; a new object when a figure came or went. */
@@ -322,31 +376,39 @@ function refreshIncome(map: MapLike, income: Income): Income {
 }
 
 /**
- * `snapshot` (readSnapshot of the same doc, kept by its owner) with only the parts that `roots` hold read again, in
- * place where the shape is unchanged: what the server's summary projection needs after a batch that wrote those roots.
- * A snapshot kept per resident household lives until its next edit; updating it in place, instead of copying it and
- * its dwelling, attributes and income on every edit, keeps that garbage out of V8's old generation. Returns
- * `snapshot`, or a new one when `fields` (id, period, address…) or an unknown root was written.
- * Property-tested against readSnapshot (server/store/summary-incremental.test.ts, shared/doc/snapshot.test.ts).
+ * What a batch of updates wrote, root by root: the keys written (`<member id>.<key>` under members), or null when the
+ * whole root is to be read again (keys not known).
  */
-export function refreshSnapshot(
-  doc: Y.Doc,
-  snapshot: HouseholdSnapshot,
-  roots: ReadonlySet<RootName>,
-): HouseholdSnapshot {
-  if (roots.has(Root.FIELDS)) return readSnapshot(doc)
+export type WrittenKeys = ReadonlyMap<RootName, ReadonlySet<string> | null>
+
+/**
+ * `snapshot` (readSnapshot of the same doc, kept by its owner) with only what `written` names read again, in place
+ * where the shape is unchanged: what the server's summary projection needs after a batch that wrote those roots and
+ * keys. A snapshot kept per resident household lives until its next edit; updating it in place, instead of copying it
+ * and its dwelling, attributes, income and members on every edit, keeps that garbage out of V8's old generation.
+ * Returns `snapshot`, or a new one when `fields` other than `farming` (id, period, address…) or an unknown root was
+ * written. Property-tested against readSnapshot (server/store/summary-incremental.test.ts, shared/doc/snapshot.test.ts).
+ */
+export function refreshSnapshot(doc: Y.Doc, snapshot: HouseholdSnapshot, written: WrittenKeys): HouseholdSnapshot {
+  const fields = written.get(Root.FIELDS)
+  if (fields !== undefined && (fields === null || fields.size !== 1 || !fields.has('farming'))) return readSnapshot(doc)
   const household = snapshot.household
-  for (const root of roots) {
+  if (written.has(Root.DWELLING) || written.has(Root.DEVICES))
+    household.dwelling = refreshDwelling(doc, household.dwelling, written.get(Root.DWELLING), written.has(Root.DEVICES))
+  for (const [root, keys] of written) {
     switch (root) {
+      case Root.FIELDS:
+        household.farming = fitting(doc.getMap(Root.FIELDS), FIELD_KEYS, 'farming') === true
+        break
       case Root.INCOME:
         household.income = refreshIncome(doc.getMap(Root.INCOME), household.income)
         break
       case Root.DWELLING:
       case Root.DEVICES:
-        household.dwelling = refreshDwelling(doc, household.dwelling)
-        break
+        break // above: both roots make the dwelling
       case Root.ATTRIBUTES:
-        refill(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
+        if (keys === null) refill(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
+        else refillKeys(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS, keys)
         break
       case Root.LOCATION:
         household.location = readLocation(doc.getMap(Root.LOCATION))
@@ -358,7 +420,7 @@ export function refreshSnapshot(
         household.supportNeeds = keepList(household.supportNeeds, selected(doc.getMap(Root.SUPPORT_NEEDS)))
         break
       case Root.MEMBERS:
-        household.members = readMembers(doc)
+        household.members = refreshMembers(doc, household.members, keys)
         break
       case Root.PHOTOS:
         household.photos = readPhotos(doc)
