@@ -125,15 +125,12 @@ export function summariseSnapshot(
 const NOT_SUMMARISED: ReadonlySet<RootName> = new Set([Root.META, Root.SUPPORT_NEEDS, Root.HISTORY, Root.REVIEW])
 
 /**
- * Whether an update writing `paths` can change the summary. Conservative: an update with no writes (deletes only,
- * nothing known) or any path that does not parse counts as touching it.
+ * Whether an update that wrote `written` (writtenKeys of its paths) can change the summary. Conservative: null (no
+ * writes: deletes only; a path that does not parse) counts as touching it.
  */
-export function touchesSummary(paths: readonly string[]): boolean {
-  if (paths.length === 0) return true
-  for (const path of paths) {
-    const loc = parsePath(path)
-    if (loc === null || !NOT_SUMMARISED.has(loc.root)) return true
-  }
+export function touchesSummary(written: ReadonlyMap<RootName, unknown> | null): boolean {
+  if (written === null) return true
+  for (const root of written.keys()) if (!NOT_SUMMARISED.has(root)) return true
   return false
 }
 

@@ -12,7 +12,7 @@ import { DeviceReplica, foreignRootUpdate, householdUpdate, PATH } from '../test
 import { createConflictStore } from './conflict-store.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
-import { summarise, touchesSummary } from './household-view.ts'
+import { summarise, touchesSummary, writtenKeys } from './household-view.ts'
 
 let dir: string
 let db: Db
@@ -352,14 +352,30 @@ describe('summary projection (only updates that write summarised roots recompute
   }
 
   it('touchesSummary: support needs, history, review and meta are not summarised; causes (report facts), photos (visit flags) and anything else or nothing known are', () => {
-    expect(touchesSummary(['supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history'])).toBe(false)
-    expect(touchesSummary(['causes.lack_capital'])).toBe(true)
-    expect(touchesSummary(['supportNeeds.loan', 'dwelling.roofDurable'])).toBe(true)
-    expect(touchesSummary(['address'])).toBe(true)
-    expect(touchesSummary([`photos.${'a'.repeat(64)}.capturedAt`])).toBe(true)
-    expect(touchesSummary(['workflow.status'])).toBe(true)
-    expect(touchesSummary(['members.m1'])).toBe(true) // an entity map (new member) does not parse: counts as touching
-    expect(touchesSummary([])).toBe(true)
+    expect(touchesSummary(writtenKeys(['supportNeeds.loan', 'review.note', 'meta.schemaVersion', 'history']))).toBe(
+      false,
+    )
+    expect(touchesSummary(writtenKeys(['causes.lack_capital']))).toBe(true)
+    expect(touchesSummary(writtenKeys(['supportNeeds.loan', 'dwelling.roofDurable']))).toBe(true)
+    expect(touchesSummary(writtenKeys(['address']))).toBe(true)
+    expect(touchesSummary(writtenKeys([`photos.${'a'.repeat(64)}.capturedAt`]))).toBe(true)
+    expect(touchesSummary(writtenKeys(['workflow.status']))).toBe(true)
+    expect(touchesSummary(writtenKeys(['members.m1']))).toBe(true) // an entity map (new member) does not parse: counts as touching
+    expect(touchesSummary(writtenKeys([]))).toBe(true)
+  })
+
+  it('writtenKeys: the keys written per root, `<member id>.<key>` under members; null when a path does not parse', () => {
+    expect(
+      writtenKeys(['dwelling.roofDurable', 'dwelling.floorAreaM2', 'farming', 'members.m1.healthInsurance']),
+    ).toEqual(
+      new Map<string, Set<string>>([
+        ['dwelling', new Set(['roofDurable', 'floorAreaM2'])],
+        ['fields', new Set(['farming'])],
+        ['members', new Set(['m1.healthInsurance'])],
+      ]),
+    )
+    expect(writtenKeys(['dwelling.roofDurable', 'members.m1'])).toBeNull()
+    expect(writtenKeys([])).toBeNull()
   })
 
   it('the row keeps server_seq, last_editor and the category exact per commit, also when a batch mixes both kinds', async () => {

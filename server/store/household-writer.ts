@@ -275,7 +275,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         projections.writeSummaryMeta(id, meta)
         continue
       }
-      const doc = docStore.openDoc(id)
+      // Resident (pinned) since its update was submitted, which also moved it up the LRU order.
+      const doc = docStore.resident(id) ?? docStore.openDoc(id)
       if (!doc) {
         projections.writeSummaryMeta(id, meta) // the summary row's server_seq is the household's committed head
         continue
@@ -513,10 +514,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     const freshClientIds = bindings.claim(insp.clientIds, author.userId)
     let result: SubmitResult | undefined
     try {
+      const written = writtenKeys(insp.paths)
       result = enqueue(householdId, doc, author, () => Y.applyUpdate(doc, update, 'remote'), {
         writes: insp.writes,
-        summary: touchesSummary(insp.paths),
-        written: writtenKeys(insp.paths),
+        summary: touchesSummary(written),
+        written,
         conflicts: insp.conflicts,
         freshClientIds,
         asIs: insp.whollyNew ? ownBytes(update) : undefined,
