@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { HouseholdDoc } from '../../shared/doc/household-doc.ts'
 import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
@@ -163,5 +164,88 @@ describe('thresholds by log size', () => {
       await submitAll(Array.from({ length: 40 }, (_, i) => `${round}.${i} Lê Lợi`))
     expect(archived()).toBeGreaterThan(COMPACT_ROWS)
     expect(storedAddress()).toBe('9.39 Lê Lợi')
+  })
+})
+
+describe('the compaction check of a relay alone on its database', () => {
+  const row = (seq: number, bytes: number) => ({
+    householdId: 'h1',
+    seq,
+    update: new Uint8Array(bytes),
+    userId: 'u-alice',
+    deviceId: 'd-alice',
+    clientIds: [],
+    receivedAt: seq,
+  })
+
+  it.each([
+    ['rows', { compactRows: 10, compactBytes: 1_000_000 }],
+    ['bytes', { compactRows: 1_000, compactBytes: 4_000 }],
+  ])(
+    'answers as a count of the stored log would (%s deciding), through appends, rolled-back appends and compactions',
+    (_by, limits) => {
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.oneof(
+              fc.record({
+                kind: fc.constant('append' as const),
+                sizes: fc.array(fc.nat(900), { minLength: 1, maxLength: 6 }),
+              }),
+              fc.record({ kind: fc.constant('rolledBack' as const), bytes: fc.nat(900) }),
+              fc.constant({ kind: 'check' as const }),
+              fc.constant({ kind: 'compact' as const }),
+            ),
+            { minLength: 1, maxLength: 40 },
+          ),
+          (ops) => {
+            const alone = createDocStore(db, { cacheSize: 4, ...limits })
+            // Several relays on one database count in SQL every time: the reference.
+            const counted = createDocStore(db, { cacheSize: 4, ...limits, shared: true })
+            let seq = db.prepare("SELECT server_seq FROM households WHERE id = 'h1'").pluck().get() as number
+            let overCounted = false // an append rolled back since the last count (compaction counts again)
+            for (const op of ops) {
+              if (op.kind === 'append') {
+                db.transaction(() => {
+                  alone.appendLog(op.sizes.map((n) => row(++seq, n + 2)))
+                  db.prepare("UPDATE households SET server_seq = ? WHERE id = 'h1'").run(seq)
+                })()
+              } else if (op.kind === 'rolledBack') {
+                overCounted = true
+                expect(() =>
+                  db.transaction(() => {
+                    alone.appendLog([row(seq + 1, op.bytes + 2)])
+                    throw new Error('the commit failed')
+                  })(),
+                ).toThrow('the commit failed')
+              } else if (op.kind === 'compact') {
+                alone.compact('h1')
+                overCounted = false
+              }
+              const due = counted.needsCompaction('h1')
+              const answer = alone.needsCompaction('h1')
+              // Never later than the count; earlier only after an append that was rolled back.
+              if (due || !overCounted) expect(answer).toBe(due)
+            }
+          },
+        ),
+        { numRuns: 60 },
+      )
+    },
+  )
+
+  it('counts its own appends without asking the database again (rows written behind its back are not seen)', () => {
+    const alone = createDocStore(db, { cacheSize: 4, compactRows: 10 })
+    const counted = createDocStore(db, { cacheSize: 4, compactRows: 10, shared: true })
+    expect(alone.needsCompaction('h1')).toBe(false) // counted once here
+    const insert = db.prepare(
+      `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at)
+       VALUES ('h1', ?, x'0000', 'u-alice', 'd-alice', '[]', 0)`,
+    )
+    for (let seq = 2; seq <= 12; seq++) insert.run(seq)
+    expect(counted.needsCompaction('h1')).toBe(true)
+    expect(alone.needsCompaction('h1')).toBe(false)
+    db.transaction(() => alone.appendLog([row(13, 2)]))()
+    expect(alone.needsCompaction('h1')).toBe(false) // 1 row of its own since the count
   })
 })

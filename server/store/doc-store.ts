@@ -116,6 +116,16 @@ export const COMPACT_BYTES = 16 * 1024
 /** Households per query of heads(). */
 const HEADS_CHUNK = 500
 
+/** A household's log rows and bytes and its snapshot's bytes, as the compaction check reads them. */
+interface LogTally {
+  rows: number
+  bytes: number
+  snapshotBytes: number
+}
+
+/** Households whose log size is kept in memory (cleared when full; a cleared one is counted again). */
+const TALLIES_MAX = 20_000
+
 export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   // Households being edited stay resident as Y.Docs (~55 KB each). A city's 1,200 enumerators each have one or two
   // open: 6,000 keeps that working set resident with room to spare (≈ 330 MB at most). Below the working set every
@@ -128,6 +138,12 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const docs = new Map<string, Y.Doc>() // insertion order = LRU order
   const docHeads = new WeakMap<Y.Doc, number>()
   const pins = new Map<string, number>()
+  /**
+   * One relay alone on its database: each household's log size as last counted, plus what this store appended since —
+   * the compaction check without a query per check. Never below the stored count (an append rolled back stays
+   * counted: compaction comes early, never late); dropped at compaction. Several relays count in SQL every time.
+   */
+  const tallies = opts.shared === true ? null : new Map<string, LogTally>()
   const projections = createProjections(db)
   const b1Tables = createB1TableStore(db)
   const periodStandards = createPeriodStandards(db)
@@ -310,6 +326,11 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     appendLog(rows) {
       // The head is the summary row's server_seq, which the same commit writes: no doc_state row per commit.
       for (const r of rows) {
+        const t = tallies?.get(r.householdId)
+        if (t !== undefined) {
+          t.rows++
+          t.bytes += r.update.length
+        }
         insertLog.run(
           r.householdId,
           r.seq,
@@ -323,14 +344,22 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       }
     },
     needsCompaction(householdId) {
-      const s = selectSizes.get(householdId, householdId) as
-        { log_rows: number | string; log_bytes: number | string; snapshot_bytes: number | null } | undefined
-      if (s === undefined || s.snapshot_bytes === null) return false
-      // Counted from the log (only every COMPACTION_CHECK_EVERY-th seq asks); PostgreSQL's count and sum are bigint.
-      const rows = Number(s.log_rows)
-      return rows > compactRows || (rows > 1 && Number(s.log_bytes) > Math.max(s.snapshot_bytes, compactBytes))
+      let t = tallies?.get(householdId)
+      if (t === undefined) {
+        const s = selectSizes.get(householdId, householdId) as
+          { log_rows: number | string; log_bytes: number | string; snapshot_bytes: number | null } | undefined
+        if (s === undefined || s.snapshot_bytes === null) return false
+        // Counted from the log (only every COMPACTION_CHECK_EVERY-th seq asks); PostgreSQL's count and sum are bigint.
+        t = { rows: Number(s.log_rows), bytes: Number(s.log_bytes), snapshotBytes: s.snapshot_bytes }
+        if (tallies !== null) {
+          if (tallies.size >= TALLIES_MAX) tallies.clear()
+          tallies.set(householdId, t)
+        }
+      }
+      return t.rows > compactRows || (t.rows > 1 && t.bytes > Math.max(t.snapshotBytes, compactBytes))
     },
     compact(householdId, committed) {
+      tallies?.delete(householdId) // counted again at the next check
       db.transaction(() => {
         const head = selectSeqs.get(householdId) as
           Pick<StateRow, 'snapshot' | 'snapshot_seq' | 'server_seq'> | undefined
