@@ -240,9 +240,9 @@ describe('the compaction check of a relay alone on its database', () => {
     expect(alone.needsCompaction('h1')).toBe(false) // counted once here
     const insert = db.prepare(
       `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at)
-       VALUES ('h1', ?, x'0000', 'u-alice', 'd-alice', '[]', 0)`,
+       VALUES ('h1', ?, ?, 'u-alice', 'd-alice', '[]', 0)`,
     )
-    for (let seq = 2; seq <= 12; seq++) insert.run(seq)
+    for (let seq = 2; seq <= 12; seq++) insert.run(seq, new Uint8Array([0, 0]))
     expect(counted.needsCompaction('h1')).toBe(true)
     expect(alone.needsCompaction('h1')).toBe(false)
     db.transaction(() => alone.appendLog([row(13, 2)]))()
