@@ -1,5 +1,6 @@
-// The snapshot kept per resident household is read again in place, root by root (refreshSnapshot): after any sequence
-// of edits it equals a fresh readSnapshot of the document, and objects whose shape did not change are kept.
+// The snapshot kept per resident household is read again in place, by the keys or the roots written (refreshSnapshot):
+// after any sequence of edits it equals a fresh readSnapshot of the document, and objects whose shape did not change
+// are kept.
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as Y from 'yjs'
