@@ -11,6 +11,8 @@ import { migrate } from '../db/migrate.ts'
 import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
 import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
+import { MEMBER_KEYS, Root } from '../../shared/doc/keys.ts'
+import { pathOf } from '../../shared/doc/paths.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { summarise } from './household-view.ts'
 import { createHouseholdWriter, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
@@ -148,7 +150,7 @@ function editReplica(r: DeviceReplica, op: Exclude<Op, { by: 'server' }>): void 
       // A reorder (position), as an import writes it: who reads as the first member can change.
       const m = members[op.n % Math.max(1, members.length)]
       if (m !== undefined)
-        h.ydoc.transact(() => (h.ydoc.getMap('members').get(m.id) as Y.Map<unknown>).set('position', op.on ? 0 : 99))
+        h.resolveField(pathOf(Root.MEMBERS, 'position' satisfies keyof typeof MEMBER_KEYS, m.id), op.on ? 0 : 99)
       return
     }
   }

@@ -7,7 +7,8 @@ import * as Y from 'yjs'
 import { makeHousehold } from '../test-support/household-fixtures.ts'
 import { DEVICES, WASTE_HANDLING, type Income } from '../household/types.ts'
 import { HouseholdDoc } from './household-doc.ts'
-import { Root, type RootName } from './keys.ts'
+import { MEMBER_KEYS, Root, type RootName } from './keys.ts'
+import { pathOf } from './paths.ts'
 import {
   ATTRIBUTE_DEFAULTS,
   DWELLING_DEFAULTS,
@@ -134,9 +135,7 @@ function edit(h: HouseholdDoc, op: Op): void {
         fullName: `${m.fullName.split(' #')[0]} #${op.n}`,
       })
     case 'memberMove': // a reorder, as an import writes it: the list is read again whole
-      return void h.ydoc.transact(() =>
-        (h.ydoc.getMap(Root.MEMBERS).get(m.id) as Y.Map<unknown>).set('position', op.to),
-      )
+      return void h.resolveField(pathOf(Root.MEMBERS, 'position' satisfies keyof typeof MEMBER_KEYS, m.id), op.to)
     case 'memberRemove':
       if (m.relation !== 'head') h.removeMember(m.id)
   }

@@ -102,12 +102,23 @@ function fill<T extends object>(map: MapLike, specs: KeySpecs, defaults: T): T {
   return out
 }
 
-/** fill() into `target` itself: each key of `defaults` gets its fitting value from the map, or its default. */
-function refill<T extends object>(target: T, map: MapLike, specs: KeySpecs, defaults: T): void {
+/**
+ * fill() into `target` itself: each of `keys` (by default every key of `defaults`) gets its fitting value from the map,
+ * or its default; a key `defaults` lacks is not part of the object and is left alone.
+ */
+function refill(
+  target: object,
+  map: MapLike,
+  specs: KeySpecs,
+  defaults: object,
+  keys: Iterable<string> = Object.keys(defaults),
+): void {
   const out = target as Record<string, unknown>
-  for (const key of Object.keys(defaults)) {
+  const fallback = defaults as Record<string, unknown>
+  for (const key of keys) {
+    if (!Object.hasOwn(fallback, key)) continue
     const v = fitting(map, specs, key)
-    out[key] = v !== undefined ? v : (defaults as Record<string, unknown>)[key]
+    out[key] = v !== undefined ? v : fallback[key]
   }
 }
 
@@ -313,29 +324,11 @@ function refreshDwelling(
   if (keys !== undefined) {
     const waste = fitting(map, DWELLING_KEYS, 'waste')
     if ((typeof waste === 'string') !== (dwelling.waste !== undefined)) return readDwelling(doc)
-    if (keys === null) refill<Omit<Dwelling, 'devices' | 'waste'>>(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS)
-    else refillKeys(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS, keys)
+    refill(dwelling, map, DWELLING_KEYS, DWELLING_DEFAULTS, keys ?? undefined)
     if (typeof waste === 'string') dwelling.waste = waste as Dwelling['waste'] & string
   }
   if (devices) dwelling.devices = keepList(dwelling.devices, selected(doc.getMap(Root.DEVICES), DEVICES) as Device[])
   return dwelling
-}
-
-/** refill() of only `keys` (those `defaults` has; others are not part of the object). */
-function refillKeys<T extends object>(
-  target: T,
-  map: MapLike,
-  specs: KeySpecs,
-  defaults: object,
-  keys: ReadonlySet<string>,
-): void {
-  const out = target as Record<string, unknown>
-  const fallback = defaults as Record<string, unknown>
-  for (const key of keys) {
-    if (!Object.hasOwn(fallback, key)) continue
-    const v = fitting(map, specs, key)
-    out[key] = v !== undefined ? v : fallback[key]
-  }
 }
 
 /** Member keys whose change can reorder or hide a member: the list is read again whole. */
@@ -356,10 +349,7 @@ function refreshMembers(doc: Y.Doc, members: Member[], keys: ReadonlySet<string>
     const member = members.find((m) => m.id === id)
     const map = root.get(id)
     if (member === undefined || !(map instanceof Y.Map)) return readMembers(doc)
-    if (!Object.hasOwn(MEMBER_DEFAULTS, key)) continue
-    const v = fitting(map as MapLike, MEMBER_KEYS, key)
-    ;(member as unknown as Record<string, unknown>)[key] =
-      v !== undefined ? v : (MEMBER_DEFAULTS as Record<string, unknown>)[key]
+    refill(member, map as MapLike, MEMBER_KEYS, MEMBER_DEFAULTS, [key])
   }
   return members
 }
@@ -407,8 +397,7 @@ export function refreshSnapshot(doc: Y.Doc, snapshot: HouseholdSnapshot, written
       case Root.DEVICES:
         break // above: both roots make the dwelling
       case Root.ATTRIBUTES:
-        if (keys === null) refill(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS)
-        else refillKeys(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS, keys)
+        refill(household.attributes, doc.getMap(Root.ATTRIBUTES), ATTRIBUTE_KEYS, ATTRIBUTE_DEFAULTS, keys ?? undefined)
         break
       case Root.LOCATION:
         household.location = readLocation(doc.getMap(Root.LOCATION))
