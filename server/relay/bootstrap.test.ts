@@ -4,6 +4,7 @@ import { deflateRawSync } from 'node:zlib'
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docSyncStep2, encodeMessage, packFrames } from '../../shared/sync/protocol.ts'
+import { BATCH_TARGET_BYTES, FIRST_SLICE_BYTES } from './bootstrap-stream.ts'
 import { SCOPE_VERSION_POLL_MS } from './scope-cache.ts'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
 import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
@@ -95,6 +96,25 @@ describe('P14 cold bootstrap as STATE (Yjs V2) frames', () => {
     expect(await c.sendUpdate(target, r.take())).toMatchObject({
       type: 'ack',
       serverSeq: server.docStore.head(target)!,
+    })
+    await c.close()
+  })
+})
+
+describe('bootstrap slices', () => {
+  it('the first BATCH holds about FIRST_SLICE_BYTES of households and each next one twice as much, so the phone starts storing early', async () => {
+    const c = await device('lan')
+    expect((await c.manifest([])).added).toHaveLength(300)
+    expect(c.heads.size).toBe(300)
+    // A slice takes households while it is under its target: it ends at most one household (STATE + HEAD) past it.
+    const oneHousehold = Math.max(...H300.map((id) => server.docStore.readStateV2(id)!.length)) + 200
+    const sizes = c.traffic.batchesIn
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(256 * 1024) // enough households for several slices
+    expect(sizes.length).toBeGreaterThanOrEqual(3)
+    sizes.forEach((size, i) => {
+      const target = Math.min(FIRST_SLICE_BYTES * 2 ** i, BATCH_TARGET_BYTES)
+      expect(size).toBeLessThanOrEqual(target + oneHousehold)
+      if (i < sizes.length - 1) expect(size).toBeGreaterThanOrEqual(target)
     })
     await c.close()
   })

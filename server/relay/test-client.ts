@@ -43,12 +43,22 @@ export interface Traffic {
   /** Message types in arrival order (a BATCH counts once, as 'batch'). */
   typesIn: string[]
   typesOut: string[]
+  /** Inflated size (bytes) of each compressed BATCH received, in arrival order. */
+  batchesIn: number[]
 }
 
 type Pending = { kind: 'update' | 'step1'; resolve: (m: SyncMessage) => void }
 
 export class SyncClient {
-  readonly traffic: Traffic = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, typesIn: [], typesOut: [] }
+  readonly traffic: Traffic = {
+    framesIn: 0,
+    framesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    typesIn: [],
+    typesOut: [],
+    batchesIn: [],
+  }
   /** Server state per household as received (step2s and fan-out updates, in order), and the last HEAD. */
   readonly updates = new Map<string, Uint8Array[]>()
   readonly heads = new Map<string, number>()
@@ -202,7 +212,12 @@ export class SyncClient {
   private dispatch(m: SyncMessage): void {
     switch (m.type) {
       case 'batch': {
-        const inner = m.compressed ? batchBody(new Uint8Array(inflateRawSync(m.deflated))) : batchFrames(m.frames)
+        let inner
+        if (m.compressed) {
+          const body = new Uint8Array(inflateRawSync(m.deflated))
+          this.traffic.batchesIn.push(body.length)
+          inner = batchBody(body)
+        } else inner = batchFrames(m.frames)
         if (!inner.ok) throw new Error(`server sent a bad BATCH: ${inner.reason}`)
         for (const message of inner.messages) this.dispatch(message)
         return
