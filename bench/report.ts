@@ -275,13 +275,13 @@ function w1Table(r: BenchResults): string {
       '',
     )
     out.push(
-      '| offered edits/s | acked/s | delivered/s | ack p50 / p95 / p99 ms | other phone p50 / p95 / p99 ms | server CPU % | µs/update (marginal) · main thread | server waiting for CPU / disk % | simulator CPU % · loop delay p99 ms | pending after drain | errors |',
+      '| offered edits/s | acked/s | delivered/s | ack p50 / p95 / p99 ms | other phone p50 / p95 / p99 ms | server CPU % | µs/update (marginal) · main thread | server waiting for CPU / disk % | simulator CPU % · loop delay p99 / max ms | pending after drain | errors |',
     )
     out.push('|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|')
     for (const st of w.steps) {
       const a = w.acks ? `${fmt(st.ack.p50, 1)} / ${fmt(st.ack.p95, 1)} / ${fmt(st.ack.p99, 1)}` : 'no acks'
       out.push(
-        `| ${fmt(st.rate)}${st.keptUp === false ? ' ✖' : st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) · ${fmt(st.serverMainThreadMicrosPerUpdate)} | ${fmt(st.serverRunQueueWaitPct)} / ${fmt(st.serverBlockedIoPct)} | ${fmt(st.simulatorCpuPct)} · ${st.simulatorLoopDelayP99Ms === undefined ? '—' : fmt(st.simulatorLoopDelayP99Ms, 1)} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`,
+        `| ${fmt(st.rate)}${st.keptUp === false ? ' ✖' : st.saturated ? ' ⚠' : ''} | ${w.acks ? fmt(st.ackedPerSecond) : '—'} | ${fmt(st.deliveredPerSecond)} | ${a} | ${fmt(st.other.p50, 1)} / ${fmt(st.other.p95, 1)} / ${fmt(st.other.p99, 1)} | ${fmt(st.serverCpuPct)} | ${fmt(st.serverCpuMicrosPerUpdate)} (${fmt(st.marginalCpuMicrosPerUpdate)}) · ${fmt(st.serverMainThreadMicrosPerUpdate)} | ${fmt(st.serverRunQueueWaitPct)} / ${fmt(st.serverBlockedIoPct)} | ${fmt(st.simulatorCpuPct)} · ${st.simulatorLoopDelayP99Ms === undefined ? '—' : `${fmt(st.simulatorLoopDelayP99Ms, 1)} / ${fmt(st.simulatorLoopDelayMaxMs, 1)}`} | ${fmt(st.pendingAfterDrain)} | ${fmt(st.errors)} |`,
       )
     }
     out.push('')
@@ -436,8 +436,9 @@ server fell behind (acks still pending after the drain), which ends the ramp, as
 is server CPU per acked (no acks: delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
 core is 1,000,000 ÷ marginal µs. "waiting for CPU" is the time the server's main thread was runnable but not
 running (\`/proc/<pid>/schedstat\`: other processes on its core); "disk" is block-I/O delay (\`delayacct_blkio_ticks\`).
-"loop delay" is the p99 lateness of the simulator's own event loop in the step: an edit that reaches a phone while the
-simulator is busy is timestamped that much late, whatever the server did.
+"loop delay" is the p99 and the longest lateness of the simulator's own event loop in the step: an edit that reaches a
+phone while the simulator is busy (its garbage collection above all) is timestamped that much late, whatever the server
+did, and one long pause delays every edit that arrives during it.
 
 ${w1Table(r)}
 ${detailTables(r)}

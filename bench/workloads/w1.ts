@@ -39,11 +39,12 @@ export interface W1Step {
   serverMainThreadMicrosPerUpdate: number
   simulatorCpuPct: number
   /**
-   * p99 of the simulator's own event-loop lateness during the step (ms): an edit that arrives while the simulator is busy
-   * (its garbage collection, other phones' work) is timestamped that much late, whatever the server did. A latency
-   * p99 near it is the harness's, not the server's.
+   * p99 and longest of the simulator's own event-loop lateness during the step (ms): an edit that arrives while the
+   * simulator is busy (its garbage collection, other phones' work) is timestamped that much late, whatever the server
+   * did. One long pause delays every edit that arrives during it, so the longest matters for a latency p99.
    */
   simulatorLoopDelayP99Ms: number
+  simulatorLoopDelayMaxMs: number
   /** Share of the step the server's main thread was runnable but waiting for a CPU (other processes' load). */
   serverRunQueueWaitPct: number
   /** Share of the step the server was blocked on disk I/O (fsync at checkpoints). */
@@ -138,6 +139,7 @@ export async function runW1(
           processed > 0 ? round((sched1.cpuNs - sched0.cpuNs) / 1000 / processed, 0) : NaN,
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
         simulatorLoopDelayP99Ms: round(Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS), 1),
+        simulatorLoopDelayMaxMs: round(Math.max(0, loopDelay.max / 1e6 - LOOP_DELAY_RESOLUTION_MS), 1),
         serverRunQueueWaitPct: round(((sched1.waitNs - sched0.waitNs) / 1e9 / elapsed) * 100, 0),
         serverBlockedIoPct: round(((sched1.blkioTicks - sched0.blkioTicks) / 100 / elapsed) * 100, 0),
         pendingAfterDrain: pending,
@@ -148,7 +150,7 @@ export async function runW1(
       }
       steps.push(step)
       log(
-        `  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}, main thread ${step.serverMainThreadMicrosPerUpdate}), sim ${step.simulatorCpuPct}% (loop delay p99 ${step.simulatorLoopDelayP99Ms} ms), server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`,
+        `  ${rate}/s: ${acks ? `acked ${step.ackedPerSecond}/s ack p50/p99 ${round(ack.p50)}/${round(ack.p99)} ms, ` : ''}other p50/p99 ${round(other.p50)}/${round(other.p99)} ms, server CPU ${step.serverCpuPct}% ${step.serverCpuMicrosPerUpdate} µs/update (marginal ${step.marginalCpuMicrosPerUpdate}, main thread ${step.serverMainThreadMicrosPerUpdate}), sim ${step.simulatorCpuPct}% (loop delay p99 ${step.simulatorLoopDelayP99Ms} ms, max ${step.simulatorLoopDelayMaxMs} ms), server waited for CPU ${step.serverRunQueueWaitPct}% / disk ${step.serverBlockedIoPct}%${!keptUp ? ' FELL BEHIND' : !latencyOk ? ' p99 OVER LIMIT' : ''}`,
       )
       // Falling behind ends the ramp; p99 over the limit ends it on the second step in a row (one slow step can be
       // other people's load on this shared machine).
