@@ -354,3 +354,57 @@ describe('session core', () => {
     expect(store.storedEpoch).toBe('after-restore')
   })
 })
+
+describe('receiving', () => {
+  it('BATCHes that arrive while an earlier one is being stored are stored together, in order, in one turn', async () => {
+    const ids = ['h0', 'h1', 'h2']
+    const slice = (id: string, i: number): SyncMessage => ({
+      type: 'batch',
+      compressed: false,
+      frames: [
+        encodeMessage({ type: 'state', householdId: id, updateV2: Y.convertUpdateFormatV1ToV2(bigState(i, 200)) }),
+        encodeMessage({ type: 'head', householdId: id, serverSeq: 5 + i }),
+      ],
+    })
+    let sendRest: (() => void) | null = null
+    let release: () => void = () => {}
+    const storing = new Promise<void>((ok) => (release = ok))
+    const persisted: string[][] = []
+    const headed: string[][] = []
+    class SlowStore extends MemorySessionStore {
+      override async persistRemote(updates: Parameters<MemorySessionStore['persistRemote']>[0]): Promise<void> {
+        persisted.push(updates.map((u) => u.householdId))
+        if (persisted.length === 1) {
+          sendRest?.() // the next slices reach the phone while it is still storing the first
+          setTimeout(release, 0)
+          await storing
+        }
+        return super.persistRemote(updates)
+      }
+      override async setHeads(heads: [string, number][]): Promise<void> {
+        headed.push(heads.map(([id]) => id))
+        return super.setHeads(heads)
+      }
+    }
+    const store = new SlowStore()
+    const server = scriptedServer((m, reply) => {
+      if (m.type === 'hello') reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
+      if (m.type !== 'manifest') return
+      reply({ type: 'manifest-reply', changed: [], added: ids.map((id, i) => [id, 5 + i]), removed: [] })
+      reply(slice('h0', 0))
+      sendRest = () => {
+        reply(slice('h1', 1))
+        reply(slice('h2', 2))
+      }
+    })
+    const s = session(store, server.createSocket)
+    s.start()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(persisted).toEqual([['h0'], ['h1', 'h2']])
+    expect(headed).toEqual([['h0'], ['h1', 'h2']])
+    expect(ids.map((id) => store.seqs.get(id))).toEqual([5, 6, 7])
+    for (const [i, id] of ids.entries())
+      expect(store.currentStateVector(id)).toEqual(Y.encodeStateVectorFromUpdate(bigState(i, 200)))
+  })
+})

@@ -197,12 +197,22 @@ export class SyncSession {
       )
       this.#armWatchdog()
     }
+    // Messages that arrive while earlier ones are being stored wait here, and the next turn of the chain takes all of
+    // them: frames mean what they mean one by one (P9), so one store transaction can hold several BATCHes (a
+    // bootstrap comes in slices; a phone's storage commits are what cost, not the frames).
+    let arrived: Uint8Array[] = []
     socket.onmessage = (ev) => {
       if (this.#socket !== socket) return
       const bytes = toBytes(ev.data)
       if (!bytes) return
       this.#o.onReceive?.(bytes)
-      this.#enqueue(() => this.#receive(socket, frames, bytes))
+      arrived.push(bytes)
+      if (arrived.length > 1) return // a turn is already queued; it takes this message too
+      this.#enqueue(() => {
+        const taken = arrived
+        arrived = []
+        return this.#receive(socket, frames, taken)
+      })
     }
     socket.onclose = (ev) => {
       if (this.#socket !== socket) return
@@ -312,17 +322,23 @@ export class SyncSession {
     })
   }
 
-  async #receive(socket: SessionSocket, frames: SessionFrames, bytes: Uint8Array): Promise<void> {
-    const incoming = await readIncoming(bytes, this.#o.inflate)
-    if (this.#socket !== socket) return
-    if (!incoming.ok) {
-      this.#setStatus({ lastError: incoming.code })
-      this.#dropSocket(CloseCode.PROTOCOL_ERROR)
-      this.#afterClose(CloseCode.PROTOCOL_ERROR)
-      return
+  /** Handles the messages that arrived since the last turn, in order, as one list (stored together). */
+  async #receive(socket: SessionSocket, frames: SessionFrames, received: readonly Uint8Array[]): Promise<void> {
+    const messages: SyncMessage[] = []
+    for (const bytes of received) {
+      const incoming = await readIncoming(bytes, this.#o.inflate)
+      if (this.#socket !== socket) return
+      if (!incoming.ok) {
+        // Nothing of this turn is stored: the socket drops and the manifest asks again for what is missing.
+        this.#setStatus({ lastError: incoming.code })
+        this.#dropSocket(CloseCode.PROTOCOL_ERROR)
+        this.#afterClose(CloseCode.PROTOCOL_ERROR)
+        return
+      }
+      for (const m of incoming.messages) messages.push(m)
     }
-    if (this.#o.onMessage) for (const m of incoming.messages) this.#o.onMessage(m)
-    await frames.handle(incoming.messages)
+    if (this.#o.onMessage) for (const m of messages) this.#o.onMessage(m)
+    await frames.handle(messages)
     // Any frame shows the connection is alive: restart the silence timer while answers are still due.
     if (frames.expectingAnswer()) this.#armWatchdog()
     else this.#disarmWatchdog()
