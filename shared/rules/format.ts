@@ -24,8 +24,9 @@ function group(int: string, sep: string): string {
     const c = int.charCodeAt(i)
     if (c < 48 || c > 57) return int
   }
-  let out = int.slice(0, start + (digits % 3 || 3))
-  for (let i = start + (digits % 3 || 3); i < int.length; i += 3) out += sep + int.slice(i, i + 3)
+  const first = start + (digits % 3 || 3) // the sign and the leading group of one to three digits
+  let out = int.slice(0, first)
+  for (let i = first; i < int.length; i += 3) out += sep + int.slice(i, i + 3)
   return out
 }
 
