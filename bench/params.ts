@@ -37,6 +37,7 @@ export const FULL: BenchParams = {
     drainSeconds: 2,
     p99LimitMs: 500,
     idleSeconds: 2,
+    simulatorThreads: 4,
   },
   w2: {
     pairs: 100,
@@ -59,6 +60,7 @@ export const FULL: BenchParams = {
     drainSeconds: 2,
     p99LimitMs: 500,
     idleSeconds: 2,
+    simulatorThreads: 4,
   },
   workloadTimeoutMs: 240_000,
   loadRetry: { maxLoad: 2, attempts: 3, coolDownMs: 90_000 },
@@ -75,6 +77,7 @@ export const SMOKE: BenchParams = {
     drainSeconds: 1,
     p99LimitMs: 500,
     idleSeconds: 0.3,
+    simulatorThreads: 2,
   },
   w2: {
     pairs: 10,
@@ -97,6 +100,7 @@ export const SMOKE: BenchParams = {
     drainSeconds: 1,
     p99LimitMs: 500,
     idleSeconds: 0.3,
+    simulatorThreads: 2,
   },
   workloadTimeoutMs: 60_000,
   loadRetry: { maxLoad: 2, attempts: 1, coolDownMs: 0 }, // smoke figures are never reported: no re-runs

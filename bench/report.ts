@@ -271,7 +271,7 @@ function w1Table(r: BenchResults): string {
     const w = get<W1Result>(r, 'W1', s)
     if (!w) continue
     out.push(
-      `**${SYS_LABEL[s]}** — ${w.devices} phones, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB, load ${loadOf(r, `W1/${s}`) ?? '?'} (${cmd('W1', s === 'rasoat-yjs' ? 'rasoat' : s)})`,
+      `**${SYS_LABEL[s]}** — ${w.devices} phones${w.simulatorThreads ? ` on ${w.simulatorThreads} simulator threads` : ''}, ${w.households} households, connected in ${fmt(w.connectMs)} ms, idle server CPU ${fmt(w.idleCpuPct, 1)} %, RSS at end ${fmt(w.serverRssKiB / 1024)} MiB, load ${loadOf(r, `W1/${s}`) ?? '?'} (${cmd('W1', s === 'rasoat-yjs' ? 'rasoat' : s)})`,
       '',
     )
     out.push(
@@ -436,9 +436,11 @@ server fell behind (acks still pending after the drain), which ends the ramp, as
 is server CPU per acked (no acks: delivered) update; "marginal" subtracts the server's idle CPU with all phones connected. A CPU-bound capacity per
 core is 1,000,000 ÷ marginal µs. "waiting for CPU" is the time the server's main thread was runnable but not
 running (\`/proc/<pid>/schedstat\`: other processes on its core); "disk" is block-I/O delay (\`delayacct_blkio_ticks\`).
-"loop delay" is the p99 and the longest lateness of the simulator's own event loop in the step: an edit that reaches a
-phone while the simulator is busy (its garbage collection above all) is timestamped that much late, whatever the server
-did, and one long pause delays every edit that arrives during it.
+The phones run on ${r.params.w1.simulatorThreads} simulator threads, whole pairs on each (\`--simulator-threads N\`):
+one heap for all of them would pause them all at each of its garbage collections. "loop delay" is the p99 and the
+longest lateness of a simulator thread's event loop in the step, the worst thread's: an edit that reaches a phone while
+its thread is busy (its garbage collection above all) is timestamped that much late, whatever the server did, and one
+long pause delays every edit that arrives during it.
 
 ${w1Table(r)}
 ${detailTables(r)}
@@ -466,7 +468,8 @@ ${reportsSection(r)}
   encodes, as y-indexeddb stores what Yjs's update event gives; rasoat's phone keeps a bootstrap STATE (Yjs V2) as
   it came, as the PWA's inbox does after reading it into a Y.Doc for the list row (the bench phone does not compute
   that row); W3 also times a "wire only" phone that keeps the bytes as received (what the server alone costs). All phones live in one simulator process
-  (pinned to the other core), so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
+  (pinned to the other core); in W1 and R2 they are spread over its worker threads, the two phones of a pair on the
+  same thread, so sender and receiver share one clock; edits are matched by their Yjs (clientID, clock).
   It runs with \`--no-allocation-site-pretenuring\` (\`npm run bench\`): otherwise V8 allocates the documents it builds
   for every stored household straight into the old generation, and the simulator spends ~40 % of its core
   collecting them — one process doing the garbage collection of 200 phones.

@@ -1,7 +1,8 @@
 // `npm run bench`: rasoat vs Hocuspocus vs the y-websocket server on loopback, every run bounded in time and size.
 // Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|R2|C (comma list; R2 = two relays), --systems rasoat,hocuspocus,…,
 // --keep (keep the servers' data directories under .tmp/bench/run/ for inspection), --attempts N (re-runs of a row
-// that started at a 1-minute load above 2; default from params).
+// that started at a 1-minute load above 2; default from params), --simulator-threads N (W1 and R2's phones spread over
+// N threads; default from params).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -50,6 +51,12 @@ for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`unknown workl
 const params = smoke ? SMOKE : FULL
 const attempts = arg('--attempts')
 if (attempts !== undefined) params.loadRetry = { ...params.loadRetry, attempts: Math.max(1, Number(attempts) || 1) }
+const simulatorThreads = arg('--simulator-threads')
+if (simulatorThreads !== undefined) {
+  const n = Math.max(1, Number(simulatorThreads) || 1)
+  params.w1 = { ...params.w1, simulatorThreads: n }
+  params.r2 = { ...params.r2, simulatorThreads: n }
+}
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 const LATEST = `${RESULTS_DIR}latest.json`
 

@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RasoatDevice } from './rasoat-system.ts'
 import { startServer, type SchedSample, type ServerProcess } from './server-process.ts'
 import { sleep } from './stats.ts'
-import type { Prepared, SystemAdapter } from './systems.ts'
+import { withDevices, type Prepared, type SystemAdapter } from './systems.ts'
 
 export type PairBackend = 'sqlite' | 'postgres'
 
@@ -50,7 +49,7 @@ export function relayPairSystem(
   prepare: SystemAdapter['prepare'],
   redisUrl: string,
 ): SystemAdapter {
-  return {
+  return withDevices({
     name: 'rasoat',
     label: `two rasoat relays on ${backend === 'sqlite' ? 'one SQLite file' : 'PostgreSQL'} and Redis (/sync)`,
     acks: true,
@@ -66,17 +65,17 @@ export function relayPairSystem(
         throw e
       }
     },
-    device(server, p, devName, households, opts = {}) {
+    deviceSpec(server, p, devName, households) {
       const ports = (server.info.ports as number[] | undefined) ?? [server.port, server.port]
-      return new RasoatDevice({
+      return {
+        client: 'rasoat',
         url: `ws://127.0.0.1:${ports[relayOfDevice(devName)]}/sync`,
         name: devName,
         households,
         token: p.tokens.get(devName) ?? '',
-        ...opts,
-      })
+      }
     },
-  }
+  })
 }
 
 async function freePort(): Promise<number> {

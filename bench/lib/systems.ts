@@ -3,15 +3,13 @@
 
 import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ApplyMode, Device, DeviceEvents } from '../clients/device.ts'
-import { HocuspocusDevice } from '../clients/hocuspocus.ts'
-import { RasoatYjsDevice } from '../clients/rasoat-yjs.ts'
-import { YWebsocketDevice } from '../clients/ywebsocket.ts'
+import type { Device } from '../clients/device.ts'
+import { makeDevice, type DeviceExtras, type DeviceSpec } from '../clients/make.ts'
 import type { Corpus } from './corpus.ts'
 import type { Plan } from './plan.ts'
 import { startServer, type ServerProcess, type SystemName } from './server-process.ts'
 import { seedPeerDb } from '../servers/peer-store.ts'
-import { prepareRasoat, RasoatDevice } from './rasoat-system.ts'
+import { prepareRasoat } from './rasoat-system.ts'
 
 export const RUN_DIR = fileURLToPath(new URL('../../.tmp/bench/run/', import.meta.url))
 
@@ -31,13 +29,17 @@ export interface SystemAdapter {
   workloads?: readonly string[]
   prepare(tag: string, corpus: Corpus, plan: Plan): Promise<Prepared>
   start(p: Prepared): Promise<ServerProcess>
-  device(
-    server: ServerProcess,
-    p: Prepared,
-    name: string,
-    households: string[],
-    opts?: { knownSv?: Map<string, Uint8Array>; events?: DeviceEvents; apply?: ApplyMode },
-  ): Device
+  /** Which client a phone runs and where it connects, as data (W1's simulator threads build their phones from it). */
+  deviceSpec(server: ServerProcess, p: Prepared, name: string, households: string[]): DeviceSpec
+  device(server: ServerProcess, p: Prepared, name: string, households: string[], opts?: DeviceExtras): Device
+}
+
+/** `device` for an adapter: the phone its `deviceSpec` describes. */
+export function withDevices(sys: Omit<SystemAdapter, 'device'>): SystemAdapter {
+  return {
+    ...sys,
+    device: (server, p, name, households, opts) => makeDevice(sys.deviceSpec(server, p, name, households), opts),
+  }
 }
 
 function freshDir(tag: string): string {
@@ -53,7 +55,7 @@ export function docsOf(corpus: Corpus, plan: Plan): Corpus['docs'] {
 }
 
 function peer(name: 'hocuspocus' | 'ywebsocket', label: string): SystemAdapter {
-  return {
+  return withDevices({
     name,
     label,
     acks: name === 'hocuspocus',
@@ -64,11 +66,13 @@ function peer(name: 'hocuspocus' | 'ywebsocket', label: string): SystemAdapter {
       return { dir, env: { DB_FILE: file }, tokens: new Map() }
     },
     start: (p) => startServer(name, p.env),
-    device(server, _p, devName, households, opts = {}) {
-      const Cls = name === 'hocuspocus' ? HocuspocusDevice : YWebsocketDevice
-      return new Cls({ url: `ws://127.0.0.1:${server.port}`, name: devName, households, ...opts })
-    },
-  }
+    deviceSpec: (server, _p, devName, households) => ({
+      client: name,
+      url: `ws://127.0.0.1:${server.port}`,
+      name: devName,
+      households,
+    }),
+  })
 }
 
 async function prepareRasoatDir(
@@ -83,23 +87,21 @@ async function prepareRasoatDir(
 }
 
 export const SYSTEMS: Record<SystemName, SystemAdapter> = {
-  rasoat: {
+  rasoat: withDevices({
     name: 'rasoat',
     label: 'rasoat relay (/sync, durable acks)',
     acks: true,
     prepare: (tag, corpus, plan) => prepareRasoatDir(`rasoat-${tag}`, corpus, plan),
     start: (p) => startServer('rasoat', p.env, 120_000),
-    device(server, p, devName, households, opts = {}) {
-      return new RasoatDevice({
-        url: `ws://127.0.0.1:${server.port}/sync`,
-        name: devName,
-        households,
-        token: p.tokens.get(devName) ?? '',
-        ...opts,
-      })
-    },
-  },
-  'rasoat-yjs': {
+    deviceSpec: (server, p, devName, households) => ({
+      client: 'rasoat',
+      url: `ws://127.0.0.1:${server.port}/sync`,
+      name: devName,
+      households,
+      token: p.tokens.get(devName) ?? '',
+    }),
+  }),
+  'rasoat-yjs': withDevices({
     name: 'rasoat-yjs',
     label: 'rasoat relay (/yjs, stock y-websocket protocol, commit before fan-out, no acks)',
     acks: false,
@@ -109,16 +111,14 @@ export const SYSTEMS: Record<SystemName, SystemAdapter> = {
     prepare: (tag, corpus, plan) =>
       prepareRasoatDir(`rasoat-yjs-${tag}`, corpus, plan, { RELAY_MAX_CONNECTIONS_PER_USER: '100000' }),
     start: (p) => startServer('rasoat', p.env, 120_000),
-    device(server, p, devName, households, opts = {}) {
-      return new RasoatYjsDevice({
-        url: `ws://127.0.0.1:${server.port}/yjs`,
-        name: devName,
-        households,
-        token: p.tokens.get(devName) ?? '',
-        ...opts,
-      })
-    },
-  },
+    deviceSpec: (server, p, devName, households) => ({
+      client: 'rasoat-yjs',
+      url: `ws://127.0.0.1:${server.port}/yjs`,
+      name: devName,
+      households,
+      token: p.tokens.get(devName) ?? '',
+    }),
+  }),
   hocuspocus: peer('hocuspocus', '@hocuspocus/server 3.4.4 (SyncStatus acks, debounced store)'),
   ywebsocket: peer('ywebsocket', '@y/websocket-server 0.1.1 (socket per doc, no acks)'),
 }

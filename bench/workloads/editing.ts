@@ -2,7 +2,7 @@
 // live households it edits; an open-loop generator issues field edits at a set rate across the fleet.
 
 import * as Y from 'yjs'
-import type { Device } from '../clients/device.ts'
+import type { Device, DeviceEvents } from '../clients/device.ts'
 import type { Corpus } from '../lib/corpus.ts'
 import { editableFields, editField, type FieldPath } from '../lib/edits.ts'
 import type { Plan } from '../lib/plan.ts'
@@ -30,7 +30,7 @@ export function pairPlan(corpus: Corpus, p: FleetParams, offset = 0): Plan {
   return { groups, stored }
 }
 
-interface Editor {
+export interface Editor {
   device: Device
   doc: Y.Doc
   fields: FieldPath[]
@@ -54,27 +54,43 @@ export async function startFleet(
   clientBase: number,
 ): Promise<Fleet> {
   const tracker = new EditTracker()
-  const stateOf = new Map(corpus.docs.map((d) => [d.id, d.state]))
-  const devices: Device[] = []
-  for (const g of plan.groups) {
-    for (const name of g.devices) {
-      devices.push(
-        sys.device(server, prep, name, g.households, {
-          events: {
-            onRemote: (dev, _id, update) => tracker.received(update, dev.name),
-            onAck: (_dev, _id, sentAt) => tracker.ack(sentAt),
-          },
-        }),
-      )
-    }
-  }
+  const devices = plan.groups.flatMap((g) =>
+    g.devices.map((name) => sys.device(server, prep, name, g.households, { events: trackerEvents(tracker) })),
+  )
   const t0 = performance.now()
   await mapLimit(devices, 8, (d) => d.connect(120_000))
   const connectMs = performance.now() - t0
+  const stateOf = new Map(corpus.docs.map((d) => [d.id, d.state]))
+  const editors = fleetEditors(devices, plan.groups, stateOf, p, clientBase)
+  return { devices, editors, tracker, connectMs }
+}
+
+/** What a fleet's phones tell its tracker: every remote update they receive, every ack. */
+export function trackerEvents(tracker: EditTracker): DeviceEvents {
+  return {
+    onRemote: (dev, _id, update) => tracker.received(update, dev.name),
+    onAck: (_dev, _id, sentAt) => tracker.ack(sentAt),
+  }
+}
+
+/**
+ * Each phone's hot households made live, with an editor for each: phone i (two per group, in order) edits the first
+ * or the second `hotPerDevice` households of its group. `first` is the index of devices[0] in the whole fleet, so a
+ * fleet split across simulator threads edits with the same client ids and fields as one in a single thread.
+ */
+export function fleetEditors(
+  devices: readonly Device[],
+  groups: readonly { households: readonly string[] }[],
+  stateOf: ReadonlyMap<string, Uint8Array>,
+  p: FleetParams,
+  clientBase: number,
+  first = 0,
+): Editor[] {
   const editors: Editor[] = []
-  devices.forEach((device, i) => {
-    const group = plan.groups[Math.floor(i / 2)]
+  devices.forEach((device, local) => {
+    const group = groups[Math.floor(local / 2)]
     if (!group) return
+    const i = first + local
     const start = (i % 2) * p.hotPerDevice
     for (let k = 0; k < p.hotPerDevice; k++) {
       const id = group.households[start + k]
@@ -84,7 +100,7 @@ export async function startFleet(
       if (fields.length > 0) editors.push({ device, doc, fields, next: (i * 7 + k) % 11 })
     }
   })
-  return { devices, editors, tracker, connectMs }
+  return editors
 }
 
 /** Issue `rate` edits/s for `seconds` (open loop, 10 ms ticks); returns the number issued. */

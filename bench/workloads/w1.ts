@@ -2,11 +2,11 @@
 // Each step runs a fixed rate for a fixed time; the ramp stops when the server falls behind (acks pending after the
 // drain, or errors) or after two steps in a row with p99 > 500 ms; max sustained = highest step within both limits.
 
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Corpus } from '../lib/corpus.ts'
 import { round, sleep, summarise, type LatencySummary } from '../lib/stats.ts'
 import type { SystemAdapter } from '../lib/systems.ts'
-import { closeFleet, drive, fleetErrors, pairPlan, pendingAcks, startFleet, type FleetParams } from './editing.ts'
+import { pairPlan, type FleetParams } from './editing.ts'
+import { SimulatorThreads } from './simulator-threads.ts'
 
 /** The simulator's event-loop delay is sampled by a timer this often; what it reports beyond it is lateness. */
 const LOOP_DELAY_RESOLUTION_MS = 5
@@ -17,6 +17,8 @@ export interface W1Params extends FleetParams {
   drainSeconds: number
   p99LimitMs: number
   idleSeconds: number
+  /** Threads the phones are spread over (whole pairs each); see simulator-threads.ts. */
+  simulatorThreads: number
 }
 
 export interface W1Step {
@@ -39,9 +41,10 @@ export interface W1Step {
   serverMainThreadMicrosPerUpdate: number
   simulatorCpuPct: number
   /**
-   * p99 and longest of the simulator's own event-loop lateness during the step (ms): an edit that arrives while the
-   * simulator is busy (its garbage collection, other phones' work) is timestamped that much late, whatever the server
-   * did. One long pause delays every edit that arrives during it, so the longest matters for a latency p99.
+   * p99 and longest of the simulator's own event-loop lateness during the step (ms), the worst of its threads: an
+   * edit that arrives while its thread is busy (its garbage collection, other phones' work) is timestamped that much
+   * late, whatever the server did. One long pause delays every edit that arrives during it, so the longest matters
+   * for a latency p99.
    */
   simulatorLoopDelayP99Ms: number
   simulatorLoopDelayMaxMs: number
@@ -60,6 +63,7 @@ export interface W1Step {
 
 export interface W1Result {
   devices: number
+  simulatorThreads: number
   households: number
   connectMs: number
   steps: W1Step[]
@@ -80,8 +84,18 @@ export async function runW1(
   const server = await sys.start(prep)
   const acks = sys.acks
   try {
-    const fleet = await startFleet(sys, server, prep, corpus, plan, p, 10_000_000)
-    log(`  ${fleet.devices.length} phones connected and synced in ${Math.round(fleet.connectMs)} ms`)
+    const fleet = await SimulatorThreads.start(
+      sys,
+      server,
+      prep,
+      corpus,
+      plan,
+      { ...p, threads: p.simulatorThreads, loopResolutionMs: LOOP_DELAY_RESOLUTION_MS },
+      10_000_000,
+    )
+    log(
+      `  ${fleet.devices} phones on ${p.simulatorThreads} simulator threads connected and synced in ${Math.round(fleet.connectMs)} ms`,
+    )
     // Idle CPU of the server with every phone connected (timers, pings): subtracted for the marginal cost per update.
     const idle0 = server.cpuMicros()
     const idleT0 = performance.now()
@@ -90,33 +104,33 @@ export async function runW1(
     log(`  idle server CPU with phones connected: ${round(idleCpuPerSecond / 1e4, 1)}%`)
     const steps: W1Step[] = []
     for (const rate of p.rates) {
-      fleet.tracker.resetLatencies()
-      const acked0 = fleet.tracker.acked
-      const delivered0 = fleet.tracker.delivered
-      const errors0 = fleetErrors(fleet)
+      await fleet.latencies() // drops the previous step's
+      const before = await fleet.counts()
       const cpu0 = server.cpuMicros()
       const sched0 = server.sched()
       const sim0 = process.cpuUsage()
-      const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
-      loopDelay.enable()
       const t0 = performance.now()
-      const issued = await drive(fleet, rate, p.stepSeconds)
-      loopDelay.disable()
+      const { issued, loopDelayP99Ms, loopDelayMaxMs } = await fleet.drive(rate, p.stepSeconds)
       const elapsed = (performance.now() - t0) / 1000
       const cpu1 = server.cpuMicros()
       const sched1 = server.sched()
       const sim1 = process.cpuUsage(sim0)
-      const ackedInStep = fleet.tracker.acked - acked0
-      const deliveredInStep = fleet.tracker.delivered - delivered0
+      const inStep = await fleet.counts()
+      const ackedInStep = inStep.acked - before.acked
+      const deliveredInStep = inStep.delivered - before.delivered
       // Drain: let late acks and deliveries arrive so their (long) latencies are counted.
       const drainEnd = Date.now() + p.drainSeconds * 1000
-      while (Date.now() < drainEnd && (acks ? pendingAcks(fleet) > 0 : fleet.tracker.delivered < fleet.tracker.sent))
+      let now = inStep
+      while (Date.now() < drainEnd && (acks ? now.pendingAcks > 0 : now.delivered < now.sent)) {
         await sleep(20)
+        now = await fleet.counts()
+      }
       const processed = acks ? ackedInStep : deliveredInStep
-      const ack = summarise(fleet.tracker.ackLatency)
-      const other = summarise(fleet.tracker.otherLatency)
-      const pending = acks ? pendingAcks(fleet) : fleet.tracker.sent - fleet.tracker.delivered
-      const errors = fleetErrors(fleet) - errors0
+      const latencies = await fleet.latencies()
+      const ack = summarise(latencies.ack)
+      const other = summarise(latencies.other)
+      const pending = acks ? now.pendingAcks : now.sent - now.delivered
+      const errors = now.errors - before.errors
       const p99 = acks ? ack.p99 : other.p99
       const latencyOk = p99 <= p.p99LimitMs
       // Kept up: (almost) everything issued was acked (or delivered) by the end of the drain, without errors.
@@ -138,8 +152,8 @@ export async function runW1(
         serverMainThreadMicrosPerUpdate:
           processed > 0 ? round((sched1.cpuNs - sched0.cpuNs) / 1000 / processed, 0) : NaN,
         simulatorCpuPct: round(((sim1.user + sim1.system) / 1e6 / elapsed) * 100, 0),
-        simulatorLoopDelayP99Ms: round(Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS), 1),
-        simulatorLoopDelayMaxMs: round(Math.max(0, loopDelay.max / 1e6 - LOOP_DELAY_RESOLUTION_MS), 1),
+        simulatorLoopDelayP99Ms: round(loopDelayP99Ms, 1),
+        simulatorLoopDelayMaxMs: round(loopDelayMaxMs, 1),
         serverRunQueueWaitPct: round(((sched1.waitNs - sched0.waitNs) / 1e9 / elapsed) * 100, 0),
         serverBlockedIoPct: round(((sched1.blkioTicks - sched0.blkioTicks) / 100 / elapsed) * 100, 0),
         pendingAfterDrain: pending,
@@ -159,9 +173,10 @@ export async function runW1(
     }
     const ok = steps.filter((s) => s.latencyOk && s.keptUp)
     const serverRssKiB = server.rssKiB()
-    await closeFleet(fleet)
+    await fleet.close()
     return {
-      devices: plan.groups.length * 2,
+      devices: fleet.devices,
+      simulatorThreads: p.simulatorThreads,
       households: plan.stored.length,
       connectMs: round(fleet.connectMs, 0),
       steps,

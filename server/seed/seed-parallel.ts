@@ -1,31 +1,23 @@
 // The seed with its documents built on worker threads: each worker replays the generator (the same data as
 // writeHouseholds) and builds every W-th chunk; the main thread writes each chunk's rows in one transaction, in order.
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Db } from '../db/open.ts'
 import type { CreationRows } from '../store/creation-rows.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { SeedVillage } from './places.ts'
 import { SEED_AUTHOR, seedJobParams, seedPlaces, type SeedHouseholdsOptions, type SeedResult } from './seed.ts'
 import type { SeedChunk, SeedWorkerData } from './seed-worker.ts'
+import { startTsWorker } from '../ts-worker.ts'
 
 /** Households per message from a worker and per write transaction. */
 const CHUNK = 500
 /** Chunks a worker may have sent ahead of the writer. */
 const AHEAD = 2
 
-const TSX_ESM_API = 'dist/esm/api/index.mjs'
-
-/** The worker runs TypeScript like the rest of the server: through tsx's loader, registered in the worker itself. */
+/** The worker runs TypeScript like the rest of the server. */
 function startWorker(data: SeedWorkerData): Worker {
-  // tsx/esm/api's "import" export (its "require" one cannot load ESM from an eval'd worker).
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), TSX_ESM_API)).href
-  const entry = new URL('./seed-worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(tsx)}).then((t) => t.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
-  return new Worker(boot, { eval: true, workerData: data })
+  return startTsWorker(new URL('./seed-worker.ts', import.meta.url), data)
 }
 
 /**
