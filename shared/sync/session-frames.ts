@@ -62,6 +62,8 @@ export class SessionFrames {
   readonly #retrying = new Set<string>()
   /** Households named in this connection's MANIFEST (one created on the device and unknown to the server is not). */
   #announced = new Set<string>()
+  /** This connection's MANIFEST went out before WELCOME (a phone that knows no epoch yet). */
+  #manifestSent = false
   /**
    * Households the server listed as `removed` (moved to another enumerator, out of scope) that still hold unsynced
    * edits here: their outbox is pushed first, and the local copy goes only once all of it is acknowledged (P17).
@@ -198,17 +200,36 @@ export class SessionFrames {
   }
 
   /** P15: serverSeqs stored under another epoch mean nothing here: every household is announced as never synced. */
+  /**
+   * Right after HELLO, before WELCOME: a phone that knows no epoch has nothing to check against it (P15) and sends its
+   * MANIFEST at once, which saves the round trip of a first sync. The relay handles a connection's frames in order, so
+   * the MANIFEST is read after the HELLO. Runs on the session's chain, before any received message.
+   */
+  async opened(): Promise<void> {
+    const store = this.#c.store
+    if ((await store.epoch()) !== null || this.#closed) return
+    this.#sendManifest(await store.manifest())
+  }
+
   async #welcome(m: WelcomeMessage): Promise<void> {
     const store = this.#c.store
     const stored = await store.epoch()
+    if (stored === null) {
+      await store.setEpoch(m.epoch)
+      if (this.#manifestSent) return
+    }
     let entries = await store.manifest()
-    if (stored === null) await store.setEpoch(m.epoch)
-    else if (stored !== m.epoch) {
+    if (stored !== null && stored !== m.epoch) {
       // The list is read before the reset: a household found in the field, ACKed once and edited since, stays in it.
       this.#newEpoch = m.epoch
       await store.resetServerSeqs()
       entries = entries.map(([id]) => [id, 0])
     }
+    this.#sendManifest(entries)
+  }
+
+  #sendManifest(entries: [string, number][]): void {
+    this.#manifestSent = true
     this.#announced = new Set(entries.map(([id]) => id))
     this.#c.send(encodeMessage({ type: 'manifest', entries }))
     this.#c.armWatchdog()

@@ -408,3 +408,67 @@ describe('receiving', () => {
       expect(store.currentStateVector(id)).toEqual(Y.encodeStateVectorFromUpdate(bigState(i, 200)))
   })
 })
+
+describe('opening', () => {
+  /**
+   * A server that holds its WELCOME until told to, and answers in order as the relay does (a MANIFEST read before the
+   * WELCOME went out is answered after it); records the type of every frame the device sent.
+   */
+  function heldWelcome() {
+    const types: string[] = []
+    let welcomed = false
+    let answers: (() => void)[] = []
+    const server = scriptedServer((m, reply) => {
+      types.push(m.type)
+      const answer =
+        m.type === 'hello'
+          ? () => {
+              welcomed = true
+              reply({ type: 'welcome', protocol: 1, userId: 'u1', serverTime: 0, epoch: 'e1' })
+            }
+          : m.type === 'manifest'
+            ? () => reply({ type: 'manifest-reply', changed: [], added: [], removed: [] })
+            : null
+      if (answer === null) return
+      if (welcomed) answer()
+      else answers.push(answer)
+    })
+    const welcome = (): void => {
+      const queued = answers
+      answers = []
+      for (const a of queued) a()
+    }
+    return { types, server, welcome }
+  }
+
+  /** Lets every queued microtask and timer of the session run (the scripted socket answers on microtasks). */
+  const settle = (): Promise<void> => new Promise((ok) => setTimeout(ok, 0))
+
+  it('a new device sends its MANIFEST right after HELLO, without waiting for WELCOME, and adopts the epoch WELCOME brings', async () => {
+    const store = new MemorySessionStore()
+    const { types, server, welcome } = heldWelcome()
+    const s = session(store, server.createSocket)
+    s.start()
+    await settle()
+    expect(types).toEqual(['hello', 'manifest'])
+    welcome()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(types).toEqual(['hello', 'manifest']) // one MANIFEST per connection
+    expect(await store.epoch()).toBe('e1')
+  })
+
+  it('a device that holds an epoch waits for WELCOME before its MANIFEST (it may have to reset its seqs, P15)', async () => {
+    const store = new MemorySessionStore()
+    await store.setEpoch('e1')
+    const { types, server, welcome } = heldWelcome()
+    const s = session(store, server.createSocket)
+    s.start()
+    await settle()
+    expect(types).toEqual(['hello'])
+    welcome()
+    await until(s, (st) => st.phase === 'synced')
+    s.stop()
+    expect(types).toEqual(['hello', 'manifest'])
+  })
+})

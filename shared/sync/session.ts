@@ -196,6 +196,7 @@ export class SyncSession {
         }),
       )
       this.#armWatchdog()
+      this.#enqueue(() => frames.opened())
     }
     // Messages that arrive while earlier ones are being stored wait here, and the next turn of the chain takes all of
     // them: frames mean what they mean one by one (P9), so one store transaction can hold several BATCHes (a
