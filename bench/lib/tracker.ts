@@ -1,5 +1,5 @@
 // Matches edits to their arrival at other phones by Yjs identity (clientID, clock), read with Y.parseUpdateMeta —
-// one clock for sender and receiver because every simulated phone lives in this process.
+// one clock for sender and receiver because both live on one simulator thread (W1 deals the pairs out whole).
 
 import * as Y from 'yjs'
 

@@ -171,11 +171,17 @@ export class SimulatorThreads {
     return { ack: all.flatMap((r) => r.ack), other: all.flatMap((r) => r.other) }
   }
 
+  /** Closes every phone, then the threads. */
   async close(): Promise<void> {
     try {
       await Promise.all(this.threads.map((t) => t.call({ cmd: 'close' })))
     } finally {
-      await Promise.all(this.threads.map((t) => t.worker.terminate()))
+      await this.terminate()
     }
+  }
+
+  /** Stops the threads as they are (a workload that failed): their phones would otherwise keep reconnecting. */
+  async terminate(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()))
   }
 }

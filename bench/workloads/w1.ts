@@ -83,8 +83,9 @@ export async function runW1(
   const prep = await sys.prepare('w1', corpus, plan)
   const server = await sys.start(prep)
   const acks = sys.acks
+  let fleet: SimulatorThreads | null = null
   try {
-    const fleet = await SimulatorThreads.start(
+    fleet = await SimulatorThreads.start(
       sys,
       server,
       prep,
@@ -186,6 +187,7 @@ export async function runW1(
       acks,
     }
   } finally {
+    await fleet?.terminate() // a step that threw leaves the phones open
     await server.stop()
   }
 }
