@@ -199,7 +199,6 @@ export class SessionFrames {
     }
   }
 
-  /** P15: serverSeqs stored under another epoch mean nothing here: every household is announced as never synced. */
   /**
    * Right after HELLO, before WELCOME: a phone that knows no epoch has nothing to check against it (P15) and sends its
    * MANIFEST at once, which saves the round trip of a first sync. The relay handles a connection's frames in order, so
@@ -211,6 +210,7 @@ export class SessionFrames {
     this.#sendManifest(await store.manifest())
   }
 
+  /** P15: serverSeqs stored under another epoch mean nothing here: every household is announced as never synced. */
   async #welcome(m: WelcomeMessage): Promise<void> {
     const store = this.#c.store
     const stored = await store.epoch()
