@@ -19,8 +19,6 @@ import type {
   SimulatorThreadData,
 } from './simulator-thread.ts'
 
-export type { FleetCounts } from './simulator-thread.ts'
-
 /** Phones connecting at once over all threads, as the single-thread fleet connects them. */
 const CONNECT_CONCURRENCY = 8
 

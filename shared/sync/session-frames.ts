@@ -213,13 +213,11 @@ export class SessionFrames {
   /** P15: serverSeqs stored under another epoch mean nothing here: every household is announced as never synced. */
   async #welcome(m: WelcomeMessage): Promise<void> {
     const store = this.#c.store
+    if (this.#manifestSent) return store.setEpoch(m.epoch) // a new device: its MANIFEST went with the HELLO
     const stored = await store.epoch()
-    if (stored === null) {
-      await store.setEpoch(m.epoch)
-      if (this.#manifestSent) return
-    }
     let entries = await store.manifest()
-    if (stored !== null && stored !== m.epoch) {
+    if (stored === null) await store.setEpoch(m.epoch)
+    else if (stored !== m.epoch) {
       // The list is read before the reset: a household found in the field, ACKed once and edited since, stays in it.
       this.#newEpoch = m.epoch
       await store.resetServerSeqs()
