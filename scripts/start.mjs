@@ -4,6 +4,7 @@
 import { spawnSync, spawn } from 'node:child_process'
 import { existsSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { RELAY_NODE_FLAGS } from '../server/node-flags.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const built = join(root, 'dist', 'client', 'index.html')
@@ -29,6 +30,9 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-const server = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], { cwd: root, stdio: 'inherit' })
+const server = spawn(join(root, 'node_modules', '.bin', 'tsx'), [...RELAY_NODE_FLAGS, 'server/main.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+})
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))

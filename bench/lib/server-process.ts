@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { RELAY_NODE_FLAGS } from '../../server/node-flags.mjs'
 import { sleep } from './stats.ts'
 
 /** 'rasoat-yjs' is the rasoat server driven over /yjs by stock y-websocket phones (same process entry as 'rasoat'). */
@@ -63,7 +64,9 @@ export async function startServer(
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
   // BENCH_SERVER_NODE_FLAGS adds node flags (e.g. --trace-gc); BENCH_SERVER_LOG=<file> copies the server's stdout there.
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
-  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...prof, ...flags, entry]
+  // rasoat runs with the flags its launcher ships (npm start); the peers with Node's defaults, as they ship.
+  const own = system === 'rasoat' ? RELAY_NODE_FLAGS : []
+  const nodeArgs = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...own, ...prof, ...flags, entry]
   const cmd = haveTaskset() ? 'taskset' : process.execPath
   const args = haveTaskset() ? ['-c', SERVER_CPU, process.execPath, ...nodeArgs] : nodeArgs
   const child = spawn(cmd, args, {

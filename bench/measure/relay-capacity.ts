@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { RELAY_NODE_FLAGS } from '../../server/node-flags.mjs'
 import { parseArgs } from 'node:util'
 import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
@@ -93,7 +94,7 @@ function prepare(dataDir: string): { tokens: string[]; seedMs: number } {
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
   // MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server process there (on SIGTERM exit).
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
-  const p = spawn('node_modules/.bin/tsx', [...prof, 'server/main.ts'], {
+  const p = spawn('node_modules/.bin/tsx', [...RELAY_NODE_FLAGS, ...prof, 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: 'ignore',

@@ -5,6 +5,7 @@ import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { RELAY_NODE_FLAGS } from '../../server/node-flags.mjs'
 import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
@@ -131,7 +132,8 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const port = await freePort()
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
   const flags = (process.env.MEASURE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
-  const child: ChildProcess = spawn('node_modules/.bin/tsx', [...prof, ...flags, 'server/main.ts'], {
+  const args = [...RELAY_NODE_FLAGS, ...prof, ...flags, 'server/main.ts']
+  const child: ChildProcess = spawn('node_modules/.bin/tsx', args, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: process.env.MEASURE_SERVER_LOG

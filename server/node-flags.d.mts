@@ -1,0 +1,1 @@
+export declare const RELAY_NODE_FLAGS: readonly string[]
