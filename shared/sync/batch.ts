@@ -2,7 +2,7 @@
 // Pure: compression (deflate-raw) is done by the caller with its platform's API, not here.
 
 import * as encoding from 'lib0/encoding'
-import { finish, takeEncoder, varUintLength } from './encoder-pool.ts'
+import { finish, takeEncoder, varUintLength, writeVarBytes } from './encoder-pool.ts'
 import { FrameError, FrameReader } from './frame-reader.ts'
 import { MAX_BATCH_FRAMES, MAX_FRAME_BYTES, MAX_UNPACKED_BATCH_BYTES } from './limits.ts'
 
@@ -16,7 +16,7 @@ export function packFrames(frames: readonly Uint8Array[]): Uint8Array {
 /** packFrames(frames), written into `enc`. */
 export function writePackedFrames(enc: encoding.Encoder, frames: readonly Uint8Array[]): void {
   encoding.writeVarUint(enc, frames.length)
-  for (const f of frames) encoding.writeVarUint8Array(enc, f)
+  for (const f of frames) writeVarBytes(enc, f)
 }
 
 /** The length of packFrames(frames), without packing them. */

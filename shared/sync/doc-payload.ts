@@ -3,7 +3,7 @@
 
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { finish, newBytes, takeEncoder, varUintLength, type Allocate } from './encoder-pool.ts'
+import { finish, newBytes, takeEncoder, varUintLength, writeVarBytes, type Allocate } from './encoder-pool.ts'
 import { FrameError, FrameReader } from './frame-reader.ts'
 import { MAX_FRAME_BYTES } from './limits.ts'
 import type { DocMessage } from './messages.ts'
@@ -28,7 +28,7 @@ function syncPayload(syncType: number, bytes: Uint8Array, allocate: Allocate = n
 function writeSyncPayload(enc: encoding.Encoder, syncType: number, bytes: Uint8Array): void {
   encoding.writeVarUint(enc, YWS_MESSAGE_SYNC)
   encoding.writeVarUint(enc, syncType)
-  encoding.writeVarUint8Array(enc, bytes)
+  writeVarBytes(enc, bytes)
 }
 
 /** updatePayload(update), written into `enc` as a length-prefixed field (a DOC frame's payload). */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as encoding from 'lib0/encoding'
-import { finish, takeEncoder, varUintLength } from './encoder-pool.ts'
+import { finish, takeEncoder, varUintLength, writeVarBytes } from './encoder-pool.ts'
 import {
   decodeMessage,
   docUpdate,
@@ -33,6 +33,26 @@ describe('encoder pool', () => {
   it('varUintLength is the length lib0 writes, at every boundary', () => {
     for (const n of [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 2 ** 31, 2 ** 40, Number.MAX_SAFE_INTEGER])
       expect(varUintLength(n), String(n)).toBe(fresh((e) => encoding.writeVarUint(e, n)).length)
+  })
+
+  it('writeVarBytes writes what lib0 writeVarUint8Array writes, whether the bytes fit the buffer or spill over', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }), fc.nat(250), (fields, prefix) => {
+        const write = (enc: encoding.Encoder, own: boolean): void => {
+          for (let i = 0; i < prefix; i++) encoding.writeUint8(enc, i & 0xff)
+          for (const f of fields) {
+            if (own) writeVarBytes(enc, f)
+            else encoding.writeVarUint8Array(enc, f)
+          }
+        }
+        const reference = fresh((e) => write(e, false))
+        // lib0's own 100-byte buffer: most fields here spill over it; the pool's 4 KiB one: they fit.
+        expect(fresh((e) => write(e, true))).toEqual(reference)
+        const pooled = takeEncoder()
+        write(pooled, true)
+        expect(finish(pooled)).toEqual(reference)
+      }),
+    )
   })
 
   it('a DOC update frame written in one pass equals the frame of its message, at each length-prefix size', () => {

@@ -43,6 +43,19 @@ export function finish(enc: encoding.Encoder, allocate: Allocate = newBytes): Ui
   return out
 }
 
+/**
+ * encoding.writeVarUint8Array(enc, bytes) without the subarray() lib0 takes of `bytes`: a Uint8Array of up to 64 bytes
+ * lives on V8's heap, and a subarray of it first moves its bytes into a backing store of their own outside the heap,
+ * allocated there and freed later by the garbage collector (`set` copies from the heap as it is). The relay's small
+ * frames (ACK, HEAD, an edit's update) are such arrays: lib0's subarray made two of these allocations per edit.
+ */
+export function writeVarBytes(enc: encoding.Encoder, bytes: Uint8Array): void {
+  encoding.writeVarUint(enc, bytes.length)
+  if (enc.cbuf.length - enc.cpos < bytes.length) return encoding.writeUint8Array(enc, bytes)
+  enc.cbuf.set(bytes, enc.cpos)
+  enc.cpos += bytes.length
+}
+
 /** How many bytes lib0 writes for `n` as a varUint. */
 export function varUintLength(n: number): number {
   let len = 1

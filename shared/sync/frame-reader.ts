@@ -45,8 +45,11 @@ export class FrameReader {
     const len = this.uint(`${what} length`)
     if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
     if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
-    // Copy, so a retained field never pins the whole (possibly large) frame buffer.
-    return decoding.readUint8Array(this.decoder, len).slice()
+    // Copy, so a retained field never pins the whole (possibly large) frame buffer. slice() of the frame, not of a
+    // subarray: a subarray of a frame of up to 64 bytes (on V8's heap) would move it into a backing store of its own.
+    const at = this.decoder.pos
+    this.decoder.pos += len
+    return this.decoder.arr.slice(at, at + len)
   }
 
   string(what: string, maxLen: number): string {

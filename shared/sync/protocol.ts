@@ -17,7 +17,7 @@ import {
 } from './limits.ts'
 import { packedLength, unpackFrames, writePackedFrames } from './batch.ts'
 import { writeUpdatePayloadField } from './doc-payload.ts'
-import { finish, newBytes, takeEncoder, type Allocate } from './encoder-pool.ts'
+import { finish, newBytes, takeEncoder, writeVarBytes, type Allocate } from './encoder-pool.ts'
 import type { ConflictMessage, DecodeResult, ErrorMessage, HelloMessage, JsonValue, SyncMessage } from './messages.ts'
 import { MessageType } from './messages.ts'
 
@@ -70,12 +70,12 @@ export function encodeMessageWith(m: SyncMessage, allocate: Allocate): Uint8Arra
     case 'doc':
       encoding.writeVarUint(enc, MessageType.DOC)
       encoding.writeVarString(enc, m.householdId)
-      encoding.writeVarUint8Array(enc, m.payload)
+      writeVarBytes(enc, m.payload)
       break
     case 'state':
       encoding.writeVarUint(enc, MessageType.STATE)
       encoding.writeVarString(enc, m.householdId)
-      encoding.writeVarUint8Array(enc, m.updateV2)
+      writeVarBytes(enc, m.updateV2)
       break
     case 'ack':
     case 'head':
@@ -114,7 +114,7 @@ export function encodeMessageWith(m: SyncMessage, allocate: Allocate): Uint8Arra
     case 'batch':
       encoding.writeVarUint(enc, MessageType.BATCH)
       encoding.writeUint8(enc, m.compressed ? 1 : 0)
-      if (m.compressed) encoding.writeVarUint8Array(enc, m.deflated)
+      if (m.compressed) writeVarBytes(enc, m.deflated)
       else {
         encoding.writeVarUint(enc, packedLength(m.frames)) // the packed frames as one field, packed in place
         writePackedFrames(enc, m.frames)
