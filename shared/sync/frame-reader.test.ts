@@ -29,6 +29,15 @@ describe('FrameReader.bytesField', () => {
     }
   })
 
+  it('copies out of a Node Buffer too (whose own slice() would be a view), as a plain Uint8Array', () => {
+    const a = Uint8Array.from({ length: 40 }, (_, i) => i)
+    const bytes = Buffer.from(frame([a]))
+    const field = new FrameReader(bytes).bytesField('a', 100)
+    expect(Object.getPrototypeOf(field)).toBe(Uint8Array.prototype)
+    bytes.fill(0)
+    expect(field).toEqual(a)
+  })
+
   it('refuses a field longer than what is left, reading nothing past the frame', () => {
     const bytes = frame([new Uint8Array(10)]).subarray(0, 6)
     const r = new FrameReader(bytes)

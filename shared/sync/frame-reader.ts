@@ -46,10 +46,13 @@ export class FrameReader {
     if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
     if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
     // Copy, so a retained field never pins the whole (possibly large) frame buffer. slice() of the frame, not of a
-    // subarray: a subarray of a frame of up to 64 bytes (on V8's heap) would move it into a backing store of its own.
+    // view: a view of a frame of up to 64 bytes (on V8's heap) would first move it into a backing store of its own. A
+    // Buffer's slice() is itself a view, so a Buffer (never on the heap) is copied through a plain view.
+    const src = this.decoder.arr
     const at = this.decoder.pos
     this.decoder.pos += len
-    return this.decoder.arr.slice(at, at + len)
+    if (src.constructor === Uint8Array) return src.slice(at, at + len)
+    return new Uint8Array(src.buffer, src.byteOffset + at, len).slice()
   }
 
   string(what: string, maxLen: number): string {
