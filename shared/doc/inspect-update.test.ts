@@ -229,6 +229,19 @@ describe('layout whitelist', () => {
     expect(inspectUpdate(copy, Y.encodeStateAsUpdate(server.ydoc, sv)).ok).toBe(true)
   })
 
+  it('L7 an update that deletes an empty range is refused: stored, its state would no longer convert to V2', () => {
+    const { server } = setup()
+    // No structs; a delete set of client 100 with one range, at clock 0, of `len`.
+    const ranges = (len: number): Uint8Array => new Uint8Array([0, 1, 100, 1, 0, len])
+    expect(() => Y.convertUpdateFormatV1ToV2(ranges(0))).toThrow() // what the stored state would hit
+    expect(inspectUpdate(server.ydoc, ranges(0))).toEqual({
+      ok: false,
+      code: 'sync/invalid-update',
+      reason: 'update deletes an empty range',
+    })
+    expect(inspectUpdate(server.ydoc, ranges(1))).not.toMatchObject({ reason: 'update deletes an empty range' })
+  })
+
   it('L6 garbage never throws: random bytes give invalid-update (or an empty accepted update)', () => {
     const { server } = setup()
     fc.assert(

@@ -91,6 +91,11 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, options: InspectOp
   } catch (e) {
     return { ok: false, code: 'sync/invalid-update', reason: `update does not decode (${String(e).slice(0, 100)})` }
   }
+  // Yjs reads and applies a deletion of nothing, but its V2 encoder refuses one: stored, it would make the household's
+  // state fail to convert for every later bootstrap.
+  for (const ranges of decoded.ds.clients.values())
+    for (const r of ranges)
+      if (!(r.len > 0)) return { ok: false, code: 'sync/invalid-update', reason: 'update deletes an empty range' }
   try {
     const r = inspectDecoded(doc, decoded, options)
     if (!r.ok || options.writer === undefined) return r
