@@ -21,7 +21,8 @@ export function summariseSnapshot(
   const h = snap.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // No standard for the period, unknown unit…: shown as "not classified", never as a guess; Phiếu A may end it as not poor.
-  const rc = recordCategory(snap, { b1Tables, periodStandards })
+  // The list shows the category and the count, not the explanations: they are not built (explain: false).
+  const rc = recordCategory(snap, { b1Tables, periodStandards, explain: false })
   const category: HouseholdSummary['category'] = rc.classification || rc.endedAtQuickScreen ? rc.category : null
   const deprivationCount = rc.deprivationCount
   const words = [head?.fullName ?? '', ...h.members.map((m) => m.fullName), h.address, h.village]

@@ -84,9 +84,11 @@ export function summariseSnapshot(
   const h = snapshot.household
   const head = h.members.find((m) => m.relation === 'head') ?? h.members[0]
   // A record that does not classify yet (unknown unit, bad date) is honestly 'incomplete'; Phiếu A can end it as not poor.
+  // Only the category and the deprivations are stored: the explanations are not built (explain: false).
   const { category, deprivationCount, classification, endedAtQuickScreen } = recordCategory(snapshot, {
     b1Tables,
     periodStandards,
+    explain: false,
   })
   let deprivationMask = 0
   if (!endedAtQuickScreen)

@@ -31,6 +31,8 @@ export interface RecordCategoryOptions {
   b1Tables?: readonly B1Table[]
   /** The standard each review period names (DOMAIN.md §3); a period it does not know falls back to the year rule. */
   periodStandards?: PeriodStandards
+  /** False: the classification's reasons and findings carry no text (classify's `explain`); default true. */
+  explain?: boolean
 }
 
 /** Period id → the id of the standard the period was opened with. */
@@ -75,7 +77,8 @@ export function recordCategory(snapshot: Input, options: RecordCategoryOptions =
     household = { ...household, income: b1.score === null ? rest : { ...rest, b1Score: b1.score } }
   }
   try {
-    classification = classify(household, standardId, b1Table ? { b1Table } : {})
+    const explain = options.explain !== false
+    classification = classify(household, standardId, b1Table ? { b1Table, explain } : { explain })
   } catch (e) {
     classificationError = e instanceof ClassificationError ? e.code : 'rules/error'
   }

@@ -2,9 +2,9 @@
 // "would the category differ if the missing answers were deprivations?" (rule MS1: a missing answer that could change
 // the category blocks submission) without re-running the indicators.
 import type { AreaType, Category } from '../household/types.ts'
-import { formatVnd } from './format.ts'
+import { formatVnd, say } from './format.ts'
 import type { IncomeEvidence } from './income-evidence.ts'
-import type { Standard } from './standard-types.ts'
+import type { Standard, Text } from './standard-types.ts'
 
 export type CategoryRule = 'CL1' | 'CL2' | 'CL3' | 'CL4' | 'CL5'
 
@@ -35,44 +35,49 @@ export interface CategoryDecision {
   provisional: boolean
 }
 
-export function decideCategory(standard: Standard, areaType: AreaType, input: CategoryInput): CategoryDecision {
+function decision(
+  category: Category,
+  decidedBy: CategoryRule,
+  provisional: boolean,
+  explain: boolean,
+  text: () => Text,
+): CategoryDecision {
+  const t = say(explain, text)
+  return { category, decidedBy, vi: t.vi, en: t.en, provisional }
+}
+
+/** With `explain` false the decision's vi/en are empty (classify's `explain`). */
+export function decideCategory(
+  standard: Standard,
+  areaType: AreaType,
+  input: CategoryInput,
+  explain = true,
+): CategoryDecision {
   const d = input.deprivationCount
   const min = standard.poorMinDeprivations
   if (input.atOrBelow === null) {
-    return {
-      category: 'incomplete',
-      decidedBy: 'CL5',
+    return decision('incomplete', 'CL5', false, explain, () => ({
       vi: 'Chưa đủ thông tin để phân loại: thiếu bằng chứng thu nhập',
       en: 'Cannot classify: no income evidence',
-      provisional: false,
-    }
+    }))
   }
   if (input.atOrBelow && d >= min && input.poorAllowed !== false) {
-    return {
-      category: 'poor',
-      decidedBy: 'CL1',
+    return decision('poor', 'CL1', false, explain, () => ({
       vi: `Hộ nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (từ ${min} trở lên)`,
       en: `Poor: income at or below the line and ${d} deprivations (${min} or more)`,
-      provisional: false,
-    }
+    }))
   }
   if (input.atOrBelow && input.poorAllowed === false) {
-    return {
-      category: 'near_poor',
-      decidedBy: 'CL2',
+    return decision('near_poor', 'CL2', false, explain, () => ({
       vi: `Hộ cận nghèo: điểm Phiếu B1 trên ngưỡng hộ nghèo nhưng không quá ngưỡng hộ cận nghèo của bảng điểm (thiếu hụt ${d} chỉ số)`,
       en: `Near-poor: the Phiếu B1 score is above the table's poor cut-off but not above its near-poor cut-off (${d} deprivations)`,
-      provisional: false,
-    }
+    }))
   }
   if (input.atOrBelow) {
-    return {
-      category: 'near_poor',
-      decidedBy: 'CL2',
+    return decision('near_poor', 'CL2', false, explain, () => ({
       vi: `Hộ cận nghèo: thu nhập thấp hơn hoặc bằng chuẩn nghèo và thiếu hụt ${d} chỉ số (dưới ${min})`,
       en: `Near-poor: income at or below the line and ${d} deprivations (fewer than ${min})`,
-      provisional: false,
-    }
+    }))
   }
   const upper = standard.averageUpper[areaType]
   // A B1 score alone never establishes the average band: it needs the per-capita figure.
@@ -82,22 +87,16 @@ export function decideCategory(standard: Standard, areaType: AreaType, input: Ca
     input.perCapitaMonthly !== undefined &&
     input.perCapitaMonthly <= upper
   ) {
-    return {
-      category: 'average',
-      decidedBy: 'CL3',
+    return decision('average', 'CL3', standard.averageUpper.provisional === true, explain, () => ({
       vi: `Hộ làm nông, lâm, ngư, diêm nghiệp có mức sống trung bình: thu nhập trên chuẩn nghèo và không quá ${formatVnd(upper, 'vi')}/người/tháng`,
       en: `Farming household with average living standard: income above the line and at most ${formatVnd(upper, 'en')} per person per month`,
-      provisional: standard.averageUpper.provisional === true,
-    }
+    }))
   }
   const b1Only = input.farming && input.evidence === 'b1_score'
-  return {
-    category: 'not_poor',
-    decidedBy: 'CL4',
+  return decision('not_poor', 'CL4', false, explain, () => ({
     vi:
       'Không nghèo: thu nhập cao hơn chuẩn nghèo' +
       (b1Only ? ' (điểm B1 không xác định được mức sống trung bình)' : ''),
     en: 'Not poor: income above the line' + (b1Only ? ' (a B1 score alone cannot establish the average band)' : ''),
-    provisional: false,
-  }
+  }))
 }

@@ -11,8 +11,8 @@ import {
   type ClassificationFinding,
   type IncomeEvidence,
 } from './income-evidence.ts'
-import { evaluateIndicator, type IndicatorContext } from './indicators.ts'
-import type { Standard, Text } from './standard-types.ts'
+import { evaluateIndicator, indicatorState, type IndicatorContext, type IndicatorState } from './indicators.ts'
+import type { IndicatorSpec, Standard, Text } from './standard-types.ts'
 import { STANDARDS, findStandard, standardForPeriod } from './standards.ts'
 
 export { CATEGORY_LABELS } from './category-rules.ts'
@@ -72,6 +72,12 @@ export interface ClassifyOptions {
   units?: UnitCatalogue
   /** The loaded Phiếu B1 point table for the household's standard and area type (ignored when it is for another). */
   b1Table?: B1Table
+  /**
+   * False: no explanations — `reasons` is empty and the findings' `vi` and `en` are; everything else is as with true
+   * (the default), decisive missing answers included. For callers that read only the category and the deprivations:
+   * the relay's summary of each edit, where the sentences and the reasons they go in were most of the work.
+   */
+  explain?: boolean
 }
 
 export function resolveStandard(
@@ -113,6 +119,35 @@ export function referenceDateOf(household: Household, standard: Standard): strin
   return `${household.period}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
 
+/** An indicator's findings as reasons, deprivations and missing answers apart; returns what they come to. */
+function explainIndicator(
+  spec: IndicatorSpec,
+  ctx: IndicatorContext,
+  deprivationReasons: Reason[],
+  missingReasons: Reason[],
+): IndicatorState {
+  let state: IndicatorState = 'clear'
+  for (const f of evaluateIndicator(spec, ctx)) {
+    const text = f.text()
+    const reason: Reason = {
+      rule: spec.id,
+      kind: f.missing ? 'missing' : 'deprivation',
+      vi: text.vi,
+      en: text.en,
+      field: f.field,
+    }
+    if (f.memberId !== undefined) reason.memberId = f.memberId
+    if (f.missing) {
+      missingReasons.push(reason)
+      if (state === 'clear') state = 'undetermined'
+    } else {
+      deprivationReasons.push(reason)
+      state = 'deprived'
+    }
+  }
+  return state
+}
+
 export function classify(household: Household, standardId?: string, options: ClassifyOptions = {}): Classification {
   const standard = resolveStandard(household, standardId, options.standards)
   const areaType = resolveAreaType(household, options.units)
@@ -132,36 +167,23 @@ export function classify(household: Household, standardId?: string, options: Cla
     return { member, index, age: ageAt(birth, ref) }
   })
   const ctx: IndicatorContext = { household, members }
+  const explain = options.explain !== false
 
   const deprivations: string[] = []
   const deprivationReasons: Reason[] = []
   const missingReasons: Reason[] = []
   const provisionalRules: string[] = []
+  /** Indicators whose only findings are missing answers: they could still be deprived (MS1). */
+  const undetermined: IndicatorSpec[] = []
   for (const spec of standard.indicators) {
-    const findings = evaluateIndicator(spec, ctx)
-    let deprived = false
-    for (const f of findings) {
-      const reason: Reason = {
-        rule: spec.id,
-        kind: f.missing ? 'missing' : 'deprivation',
-        vi: f.vi,
-        en: f.en,
-        field: f.field,
-      }
-      if (f.memberId !== undefined) reason.memberId = f.memberId
-      if (f.missing) missingReasons.push(reason)
-      else {
-        deprived = true
-        deprivationReasons.push(reason)
-      }
-    }
-    if (deprived) {
+    const state = explain ? explainIndicator(spec, ctx, deprivationReasons, missingReasons) : indicatorState(spec, ctx)
+    if (state === 'deprived') {
       deprivations.push(spec.id)
       if (spec.provisional) provisionalRules.push(spec.id)
-    }
+    } else if (state === 'undetermined') undetermined.push(spec)
   }
   const d = deprivations.length
-  const income = incomeOutcome(household, standard, areaType, options.b1Table)
+  const income = incomeOutcome(household, standard, areaType, options.b1Table, explain)
   provisionalRules.push(...income.provisionalRules)
   const input = {
     atOrBelow: income.atOrBelow,
@@ -171,33 +193,44 @@ export function classify(household: Household, standardId?: string, options: Cla
     deprivationCount: d,
     poorAllowed: income.poorAllowed,
   }
-  const decision = decideCategory(standard, areaType, input)
+  const decision = decideCategory(standard, areaType, input, explain)
   if (decision.provisional) provisionalRules.push(decision.decidedBy)
 
   // MS1: indicators whose only findings are missing answers could still be deprived; if counting them all would change
   // the category (the rules are monotonic in the count), every one of their missing answers is decisive.
-  const undetermined = [...new Set(missingReasons.map((r) => r.rule))].filter((id) => !deprivations.includes(id))
   const decisiveMissing: DecisiveMissing[] = []
   const msReasons: Reason[] = []
   if (undetermined.length > 0) {
-    const worst = decideCategory(standard, areaType, { ...input, deprivationCount: d + undetermined.length })
+    const worst = decideCategory(standard, areaType, { ...input, deprivationCount: d + undetermined.length }, false)
     if (worst.category !== decision.category) {
-      for (const r of missingReasons) {
-        if (!undetermined.includes(r.rule) || r.field === undefined) continue
-        r.decisive = true
-        decisiveMissing.push(
-          r.memberId === undefined
-            ? { rule: r.rule, field: r.field }
-            : { rule: r.rule, memberId: r.memberId, field: r.field },
-        )
+      const ids = undetermined.map((spec) => spec.id)
+      if (explain) {
+        for (const r of missingReasons) {
+          if (!ids.includes(r.rule) || r.field === undefined) continue
+          r.decisive = true
+          decisiveMissing.push(
+            r.memberId === undefined
+              ? { rule: r.rule, field: r.field }
+              : { rule: r.rule, memberId: r.memberId, field: r.field },
+          )
+        }
+        msReasons.push({
+          rule: 'MS1',
+          kind: 'category',
+          vi: `Chưa thể gửi: câu trả lời còn thiếu (${ids.join(', ')}) có thể đổi kết quả từ ${CATEGORY_LABELS[decision.category].vi} thành ${CATEGORY_LABELS[worst.category].vi}`,
+          en: `Cannot be submitted yet: the missing answers (${ids.join(', ')}) could change the result from ${CATEGORY_LABELS[decision.category].en} to ${CATEGORY_LABELS[worst.category].en}`,
+        })
+      } else {
+        // Without explanations the missing answers were not listed: only now, for the indicators they decide.
+        for (const spec of undetermined)
+          for (const f of evaluateIndicator(spec, ctx))
+            if (f.missing)
+              decisiveMissing.push(
+                f.memberId === undefined
+                  ? { rule: spec.id, field: f.field }
+                  : { rule: spec.id, memberId: f.memberId, field: f.field },
+              )
       }
-      const ids = undetermined.join(', ')
-      msReasons.push({
-        rule: 'MS1',
-        kind: 'category',
-        vi: `Chưa thể gửi: câu trả lời còn thiếu (${ids}) có thể đổi kết quả từ ${CATEGORY_LABELS[decision.category].vi} thành ${CATEGORY_LABELS[worst.category].vi}`,
-        en: `Cannot be submitted yet: the missing answers (${ids}) could change the result from ${CATEGORY_LABELS[decision.category].en} to ${CATEGORY_LABELS[worst.category].en}`,
-      })
     }
   }
 
@@ -209,13 +242,15 @@ export function classify(household: Household, standardId?: string, options: Cla
     line: standard.incomeLine[areaType],
     deprivations,
     deprivationCount: d,
-    reasons: [
-      { rule: decision.decidedBy, kind: 'category', vi: decision.vi, en: decision.en },
-      ...msReasons,
-      ...income.reasons,
-      ...deprivationReasons,
-      ...missingReasons,
-    ],
+    reasons: explain
+      ? [
+          { rule: decision.decidedBy, kind: 'category', vi: decision.vi, en: decision.en },
+          ...msReasons,
+          ...income.reasons,
+          ...deprivationReasons,
+          ...missingReasons,
+        ]
+      : [],
     areaType,
     referenceDate: formatDate(ref),
     incomeEvidence: income.evidence,

@@ -1,6 +1,15 @@
 // Number formatting for explanations, deterministic across devices (no locale data): vi uses "." for thousands
 // and "," for decimals, en the reverse. classify() formats figures on every run (the relay classifies on every edit
 // that can change the category): grouping is done by hand, not with a regular expression per call.
+import type { Text } from './standard-types.ts'
+
+/** What an explanation reads when the caller asked for none (classify's `explain: false`). */
+export const NO_TEXT: Readonly<Text> = { vi: '', en: '' }
+
+/** `make()` when explanations are asked for, else NO_TEXT: the sentence is never built. */
+export function say(explain: boolean, make: () => Text): Readonly<Text> {
+  return explain ? make() : NO_TEXT
+}
 
 export function formatNumber(value: number, decimals: number, lang: 'vi' | 'en' = 'en'): string {
   const fixed = value.toFixed(decimals)

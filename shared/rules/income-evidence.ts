@@ -2,8 +2,8 @@
 // it, and when both are given but fall on different sides of the line the result carries a finding for the supervisor.
 import type { AreaType, Household, Reason } from '../household/types.ts'
 import { b1TableRef, type B1Table, type B1TableRef } from './b1-table.ts'
-import { formatNumber, formatVnd } from './format.ts'
-import type { Standard } from './standard-types.ts'
+import { formatNumber, formatVnd, NO_TEXT, say } from './format.ts'
+import type { Standard, Text } from './standard-types.ts'
 
 export type IncomeEvidence = 'per_capita' | 'b1_score' | 'none'
 
@@ -44,22 +44,44 @@ export interface IncomeOutcome {
 }
 
 const AREA_TEXT = { urban: { vi: 'thành thị', en: 'urban' }, rural: { vi: 'nông thôn', en: 'rural' } } as const
+const NO_INCOME: Text = {
+  vi: 'Chưa có thông tin thu nhập (thu nhập bình quân hoặc điểm Phiếu B1)',
+  en: 'No income evidence (per-capita income or Phiếu B1 score)',
+}
+
+/** "chuẩn nghèo thành thị 2.000.000 đồng/người/tháng" and its English. */
+function lineText(area: Text, line: number): Text {
+  return {
+    vi: `chuẩn nghèo ${area.vi} ${formatVnd(line, 'vi')}/người/tháng`,
+    en: `${area.en} income line ${formatVnd(line, 'en')} per person per month`,
+  }
+}
+
+/** Which point table a B1 score was compared with, or empty texts for the provisional cut-offs. */
+function tableText(table: B1Table | undefined): Text {
+  if (!table) return { vi: '', en: '' }
+  return {
+    vi: `theo bảng điểm "${table.name.vi}" (phiên bản ${table.version})`,
+    en: `of the point table "${table.name.en}" (version ${table.version})`,
+  }
+}
+
 const side = (below: boolean) => ({ vi: below ? 'thấp hơn hoặc bằng' : 'cao hơn', en: below ? 'at or below' : 'above' })
 
 /**
  * `b1Table` is the loaded point table for this standard and area type, if any: its near-poor cut-off replaces the
  * provisional one and its poor cut-off caps the category (IN2); without it the standard's provisional cut-off applies.
+ * With `explain` false the reasons and findings carry empty texts (classify's `explain`).
  */
 export function incomeOutcome(
   household: Household,
   standard: Standard,
   areaType: AreaType,
   b1Table?: B1Table,
+  explain = true,
 ): IncomeOutcome {
   const line = standard.incomeLine[areaType]
   const area = AREA_TEXT[areaType]
-  const lineVi = `chuẩn nghèo ${area.vi} ${formatVnd(line, 'vi')}/người/tháng`
-  const lineEn = `${area.en} income line ${formatVnd(line, 'en')} per person per month`
   const pc = typeof household.income.perCapitaMonthly === 'number' ? household.income.perCapitaMonthly : undefined
   const b1 = typeof household.income.b1Score === 'number' ? household.income.b1Score : undefined
   const table = b1Table?.standard === standard.id && b1Table.areaType === areaType ? b1Table : undefined
@@ -68,23 +90,17 @@ export function incomeOutcome(
     ? { source: 'table', table: b1TableRef(table), ...table.cutoffs }
     : { source: 'provisional', atOrBelow: cutoff }
   const b1Below = b1 === undefined ? undefined : b1 <= cutoff
-  const tableVi = table ? `theo bảng điểm "${table.name.vi}" (phiên bản ${table.version})` : ''
-  const tableEn = table ? `of the point table "${table.name.en}" (version ${table.version})` : ''
 
   if (pc !== undefined) {
     const below = pc <= line
+    const text = say(explain, () => ({
+      vi: `Thu nhập bình quân ${formatVnd(pc, 'vi')}/người/tháng ${side(below).vi} ${lineText(area, line).vi}`,
+      en: `Per-capita income ${formatVnd(pc, 'en')} per month is ${side(below).en} the ${lineText(area, line).en}`,
+    }))
     const out: IncomeOutcome = {
       evidence: 'per_capita',
       atOrBelow: below,
-      reasons: [
-        {
-          rule: 'IN1',
-          kind: 'income',
-          field: '$.income.perCapitaMonthly',
-          vi: `Thu nhập bình quân ${formatVnd(pc, 'vi')}/người/tháng ${side(below).vi} ${lineVi}`,
-          en: `Per-capita income ${formatVnd(pc, 'en')} per month is ${side(below).en} the ${lineEn}`,
-        },
-      ],
+      reasons: [{ rule: 'IN1', kind: 'income', field: '$.income.perCapitaMonthly', vi: text.vi, en: text.en }],
       provisionalRules: [],
       findings: [],
       poorAllowed: true,
@@ -93,17 +109,21 @@ export function incomeOutcome(
       out.b1Cutoff = cutoff
       out.b1Cutoffs = cutoffs
       if (b1Below !== below) {
-        const score = formatNumber(b1, 2)
-        const vi =
-          `Hai ước tính thu nhập không thống nhất: thu nhập bình quân ${formatVnd(pc, 'vi')} ${side(below).vi} chuẩn nghèo ${formatVnd(line, 'vi')}, ` +
-          `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff}${table ? ' ' + tableVi : ''} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
-          'Thu nhập bình quân quyết định; cán bộ kiểm tra cần xem lại.' +
-          (table ? '' : ' Ngưỡng B1 là tạm thời.')
-        const en =
-          `The two income estimates disagree: per-capita income ${formatVnd(pc, 'en')} is ${side(below).en} the line ${formatVnd(line, 'en')}, ` +
-          `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}${table ? ' ' + tableEn : ''}, which puts it ${side(!below).en} the line. ` +
-          'The per-capita figure decides; for the supervisor to check.' +
-          (table ? '' : ' The B1 cut-off is provisional.')
+        const { vi, en } = say(explain, () => {
+          const score = formatNumber(b1, 2)
+          return {
+            vi:
+              `Hai ước tính thu nhập không thống nhất: thu nhập bình quân ${formatVnd(pc, 'vi')} ${side(below).vi} chuẩn nghèo ${formatVnd(line, 'vi')}, ` +
+              `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff}${table ? ' ' + tableText(table).vi : ''} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
+              'Thu nhập bình quân quyết định; cán bộ kiểm tra cần xem lại.' +
+              (table ? '' : ' Ngưỡng B1 là tạm thời.'),
+            en:
+              `The two income estimates disagree: per-capita income ${formatVnd(pc, 'en')} is ${side(below).en} the line ${formatVnd(line, 'en')}, ` +
+              `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}${table ? ' ' + tableText(table).en : ''}, which puts it ${side(!below).en} the line. ` +
+              'The per-capita figure decides; for the supervisor to check.' +
+              (table ? '' : ' The B1 cut-off is provisional.'),
+          }
+        })
         out.reasons.push({ rule: 'IN3', kind: 'income', field: '$.income.b1Score', vi, en })
         out.findings.push({
           code: 'income-estimates-disagree',
@@ -121,29 +141,26 @@ export function incomeOutcome(
   }
 
   if (b1 !== undefined && b1Below !== undefined) {
-    const score = formatNumber(b1, 2)
     const poorAllowed = !table || b1 <= table.cutoffs.poorAtOrBelow
-    const capVi = poorAllowed
-      ? ''
-      : ` Điểm cao hơn ngưỡng hộ nghèo ${table?.cutoffs.poorAtOrBelow}: nhiều nhất là hộ cận nghèo.`
-    const capEn = poorAllowed
-      ? ''
-      : ` The score is above the poor cut-off ${table?.cutoffs.poorAtOrBelow}: near-poor at most.`
-    const reason: Reason = table
-      ? {
-          rule: 'IN2',
-          kind: 'income',
-          field: '$.income.b1Score',
-          vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} ${tableVi}, nên thu nhập được coi là ${side(b1Below).vi} ${lineVi}.${capVi}`,
-          en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff} ${tableEn}, so income counts as ${side(b1Below).en} the ${lineEn}.${capEn}`,
-        }
-      : {
-          rule: 'IN2',
-          kind: 'income',
-          field: '$.income.b1Score',
-          vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} (${area.vi}), nên thu nhập được coi là ${side(b1Below).vi} ${lineVi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
-          en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the ${area.en} cut-off ${cutoff}, so income counts as ${side(b1Below).en} the ${lineEn}. The B1 cut-off is provisional until the official point table is loaded.`,
-        }
+    const text = say(explain, () => {
+      const score = formatNumber(b1, 2)
+      const capVi = poorAllowed
+        ? ''
+        : ` Điểm cao hơn ngưỡng hộ nghèo ${table?.cutoffs.poorAtOrBelow}: nhiều nhất là hộ cận nghèo.`
+      const capEn = poorAllowed
+        ? ''
+        : ` The score is above the poor cut-off ${table?.cutoffs.poorAtOrBelow}: near-poor at most.`
+      return table
+        ? {
+            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} ${tableText(table).vi}, nên thu nhập được coi là ${side(b1Below).vi} ${lineText(area, line).vi}.${capVi}`,
+            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff} ${tableText(table).en}, so income counts as ${side(b1Below).en} the ${lineText(area, line).en}.${capEn}`,
+          }
+        : {
+            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} (${area.vi}), nên thu nhập được coi là ${side(b1Below).vi} ${lineText(area, line).vi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
+            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the ${area.en} cut-off ${cutoff}, so income counts as ${side(b1Below).en} the ${lineText(area, line).en}. The B1 cut-off is provisional until the official point table is loaded.`,
+          }
+    })
+    const reason: Reason = { rule: 'IN2', kind: 'income', field: '$.income.b1Score', vi: text.vi, en: text.en }
     return {
       evidence: 'b1_score',
       atOrBelow: b1Below,
@@ -164,8 +181,7 @@ export function incomeOutcome(
         rule: 'IN0',
         kind: 'income',
         field: '$.income',
-        vi: 'Chưa có thông tin thu nhập (thu nhập bình quân hoặc điểm Phiếu B1)',
-        en: 'No income evidence (per-capita income or Phiếu B1 score)',
+        ...(explain ? NO_INCOME : NO_TEXT),
       },
     ],
     provisionalRules: [],

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { makeHousehold } from '../test-support/household-fixtures.ts'
 import type { Category, Household } from '../household/types.ts'
 import { validateHousehold } from '../household/validate.ts'
-import { classify } from './classify.ts'
+import { testB1Table } from '../test-support/b1-tables.ts'
+import { classify, type Classification } from './classify.ts'
 
 const household = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map((seed) => makeHousehold({}, seed))
 const standardId = fc.constantFrom(undefined, 'ND07_2022_2025', 'ND351_2027_2030')
@@ -123,6 +124,35 @@ describe('classify properties', () => {
         }
       }),
       { numRuns: 200 },
+    )
+  })
+
+  it('explain: false gives the same classification without its explanations', () => {
+    /** The result without reasons and with its findings' sentences blanked: what explain: false must return exactly. */
+    const unexplained = (r: Classification): Classification => ({
+      ...r,
+      reasons: [],
+      findings: r.findings.map((f) => ({ ...f, vi: '', en: '' })),
+    })
+    const income = fc.record(
+      {
+        perCapitaMonthly: fc.integer({ min: 0, max: 6_000_000 }),
+        b1Score: fc.integer({ min: 0, max: 300 }),
+      },
+      { requiredKeys: [] },
+    )
+    const table = fc.constantFrom(undefined, testB1Table({}, 'rural'), testB1Table({}, 'urban'))
+    fc.assert(
+      fc.property(household, standardId, income, table, fc.boolean(), (h, std, inc, b1Table, farming) => {
+        const house = { ...h, income: inc, farming }
+        const full = classify(house, std, b1Table ? { b1Table } : {})
+        const lean = classify(house, std, b1Table ? { b1Table, explain: false } : { explain: false })
+        expect(lean).toEqual(unexplained(full))
+        expect(lean.reasons).toEqual([])
+        // The explained result does explain: every reason has both sentences.
+        for (const x of full.reasons) expect(x.vi.length > 0 && x.en.length > 0).toBe(true)
+      }),
+      { numRuns: 400 },
     )
   })
 })
