@@ -74,6 +74,27 @@ export function isKnown(doc: Y.Doc, s: { id: StructId; length: number }): boolea
   return s.id.clock + s.length <= Y.getState(doc.store, s.id.client)
 }
 
+/**
+ * The name of a root type, remembered per type: Yjs's findRootTypeKey walks the document's roots (and allocates an
+ * entry for each) on every call, and most updates write at the root level.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its roots this way
+const rootKeys = new WeakMap<Y.AbstractType<any>, string>()
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+function rootKeyOf(type: Y.AbstractType<any>): string | undefined {
+  const known = rootKeys.get(type)
+  if (known !== undefined) return known
+  let root: string
+  try {
+    root = Y.findRootTypeKey(type)
+  } catch {
+    return undefined
+  }
+  rootKeys.set(type, root) // a document's root types keep their names for as long as it lives
+  return root
+}
+
 /** Locates items of one update; memoised, since chains of origins are followed repeatedly. */
 export class Locator {
   private readonly memo = new Map<Y.Item, Located>()
@@ -137,13 +158,8 @@ export class Locator {
   private ofDocType(type: Y.AbstractType<any>, key: string | null): Located {
     const owner = type._item
     if (owner === null) {
-      let root: string
-      try {
-        root = Y.findRootTypeKey(type)
-      } catch {
-        return { kind: 'violation', reason: 'unknown root type' }
-      }
-      return this.inRoot(root, key)
+      const root = rootKeyOf(type)
+      return root === undefined ? { kind: 'violation', reason: 'unknown root type' } : this.inRoot(root, key)
     }
     if (owner.deleted) return { kind: 'orphan' }
     return this.inEntity(owner, key)
