@@ -177,14 +177,15 @@ const dependants = householdRule<'dependants'>(
     }),
 )
 
+/** A yes/no answer that decides: `deprivedWhen` deprives, the other answer clears, no answer is missing (never deprived). */
+function answerVerdict(answer: boolean | null | undefined, deprivedWhen: boolean): Verdict {
+  if (answer === deprivedWhen) return 'deprived'
+  return answer === !deprivedWhen ? null : 'missing'
+}
+
 const nutrition = memberRule<'nutrition'>(
   'malnourished',
-  (spec, m) =>
-    m.age > spec.childMaxAge || m.member.malnourished === false
-      ? null
-      : m.member.malnourished === true
-        ? 'deprived'
-        : 'missing',
+  (spec, m) => (m.age > spec.childMaxAge ? null : answerVerdict(m.member.malnourished, true)),
   (_spec, m, missing) =>
     missing
       ? { vi: `Chưa ghi tình trạng dinh dưỡng của ${viWho(m)}`, en: `Nutrition status of ${enWho(m)} is not recorded` }
@@ -223,12 +224,7 @@ const adultEducation = memberRule<'adult_education'>(
 
 const childSchooling = memberRule<'child_schooling'>(
   'schoolOnTrack',
-  (spec, m) =>
-    !inBand(m.age, spec.ages) || m.member.schoolOnTrack === true
-      ? null
-      : m.member.schoolOnTrack === false
-        ? 'deprived'
-        : 'missing',
+  (spec, m) => (inBand(m.age, spec.ages) ? answerVerdict(m.member.schoolOnTrack, false) : null),
   (_spec, m, missing) =>
     missing
       ? { vi: `Chưa ghi tình trạng đi học của ${viWho(m)}`, en: `School attendance of ${enWho(m)} is not recorded` }
