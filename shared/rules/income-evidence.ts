@@ -93,10 +93,13 @@ export function incomeOutcome(
 
   if (pc !== undefined) {
     const below = pc <= line
-    const text = say(explain, () => ({
-      vi: `Thu nhập bình quân ${formatVnd(pc, 'vi')}/người/tháng ${side(below).vi} ${lineText(area, line).vi}`,
-      en: `Per-capita income ${formatVnd(pc, 'en')} per month is ${side(below).en} the ${lineText(area, line).en}`,
-    }))
+    const text = say(explain, () => {
+      const l = lineText(area, line)
+      return {
+        vi: `Thu nhập bình quân ${formatVnd(pc, 'vi')}/người/tháng ${side(below).vi} ${l.vi}`,
+        en: `Per-capita income ${formatVnd(pc, 'en')} per month is ${side(below).en} the ${l.en}`,
+      }
+    })
     const out: IncomeOutcome = {
       evidence: 'per_capita',
       atOrBelow: below,
@@ -111,15 +114,16 @@ export function incomeOutcome(
       if (b1Below !== below) {
         const { vi, en } = say(explain, () => {
           const score = formatNumber(b1, 2)
+          const t = tableText(table)
           return {
             vi:
               `Hai ước tính thu nhập không thống nhất: thu nhập bình quân ${formatVnd(pc, 'vi')} ${side(below).vi} chuẩn nghèo ${formatVnd(line, 'vi')}, ` +
-              `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff}${table ? ' ' + tableText(table).vi : ''} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
+              `nhưng điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff}${table ? ' ' + t.vi : ''} cho thấy ${side(!below).vi} chuẩn nghèo. ` +
               'Thu nhập bình quân quyết định; cán bộ kiểm tra cần xem lại.' +
               (table ? '' : ' Ngưỡng B1 là tạm thời.'),
             en:
               `The two income estimates disagree: per-capita income ${formatVnd(pc, 'en')} is ${side(below).en} the line ${formatVnd(line, 'en')}, ` +
-              `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}${table ? ' ' + tableText(table).en : ''}, which puts it ${side(!below).en} the line. ` +
+              `but the Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff}${table ? ' ' + t.en : ''}, which puts it ${side(!below).en} the line. ` +
               'The per-capita figure decides; for the supervisor to check.' +
               (table ? '' : ' The B1 cut-off is provisional.'),
           }
@@ -144,6 +148,8 @@ export function incomeOutcome(
     const poorAllowed = !table || b1 <= table.cutoffs.poorAtOrBelow
     const text = say(explain, () => {
       const score = formatNumber(b1, 2)
+      const l = lineText(area, line)
+      const t = tableText(table)
       const capVi = poorAllowed
         ? ''
         : ` Điểm cao hơn ngưỡng hộ nghèo ${table?.cutoffs.poorAtOrBelow}: nhiều nhất là hộ cận nghèo.`
@@ -152,12 +158,12 @@ export function incomeOutcome(
         : ` The score is above the poor cut-off ${table?.cutoffs.poorAtOrBelow}: near-poor at most.`
       return table
         ? {
-            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} ${tableText(table).vi}, nên thu nhập được coi là ${side(b1Below).vi} ${lineText(area, line).vi}.${capVi}`,
-            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff} ${tableText(table).en}, so income counts as ${side(b1Below).en} the ${lineText(area, line).en}.${capEn}`,
+            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} ${t.vi}, nên thu nhập được coi là ${side(b1Below).vi} ${l.vi}.${capVi}`,
+            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the cut-off ${cutoff} ${t.en}, so income counts as ${side(b1Below).en} the ${l.en}.${capEn}`,
           }
         : {
-            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} (${area.vi}), nên thu nhập được coi là ${side(b1Below).vi} ${lineText(area, line).vi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
-            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the ${area.en} cut-off ${cutoff}, so income counts as ${side(b1Below).en} the ${lineText(area, line).en}. The B1 cut-off is provisional until the official point table is loaded.`,
+            vi: `Điểm Phiếu B1 ${score} ${b1Below ? '≤' : '>'} ngưỡng ${cutoff} (${area.vi}), nên thu nhập được coi là ${side(b1Below).vi} ${l.vi}. Ngưỡng B1 là tạm thời, chờ bảng điểm chính thức.`,
+            en: `Phiếu B1 score ${score} is ${b1Below ? 'at or below' : 'above'} the ${area.en} cut-off ${cutoff}, so income counts as ${side(b1Below).en} the ${l.en}. The B1 cut-off is provisional until the official point table is loaded.`,
           }
     })
     const reason: Reason = { rule: 'IN2', kind: 'income', field: '$.income.b1Score', vi: text.vi, en: text.en }
