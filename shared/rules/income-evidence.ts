@@ -59,7 +59,7 @@ function lineText(area: Text, line: number): Text {
 
 /** Which point table a B1 score was compared with, or empty texts for the provisional cut-offs. */
 function tableText(table: B1Table | undefined): Text {
-  if (!table) return { vi: '', en: '' }
+  if (!table) return NO_TEXT
   return {
     vi: `theo bảng điểm "${table.name.vi}" (phiên bản ${table.version})`,
     en: `of the point table "${table.name.en}" (version ${table.version})`,

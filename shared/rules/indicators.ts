@@ -4,7 +4,7 @@
 // on every edit and needs only that. Both answers come from the same predicates, one per rule.
 import type { Device, Household, Member } from '../household/types.ts'
 import type { HousingStructure, IndicatorKind, IndicatorSpec, Text } from './standard-types.ts'
-import { formatNumber } from './format.ts'
+import { formatNumber, NO_TEXT } from './format.ts'
 import { DEVICE_LABELS, TOILET_LABELS, WATER_LABELS } from './answer-labels.ts'
 
 function deviceNames(devices: readonly Device[], lang: 'vi' | 'en'): string {
@@ -214,7 +214,7 @@ const adultEducation = memberRule<'adult_education'>(
     return band === undefined || band.accepted.includes(m.member.education) ? null : 'deprived'
   },
   (spec, m) => {
-    const required = educationBand(spec, m)?.required ?? { vi: '', en: '' }
+    const required = educationBand(spec, m)?.required ?? NO_TEXT
     return {
       vi: `${viWho(m)} không đi học và chưa đạt trình độ ${required.vi}`,
       en: `${enWho(m)} is not studying and lacks ${required.en}`,
@@ -246,16 +246,10 @@ function weakStructures(spec: Spec<'housing_quality'>, d: Household['dwelling'])
   return spec.structures.filter((s) => !d[STRUCTURE[s].field])
 }
 
-function weakCount(spec: Spec<'housing_quality'>, d: Household['dwelling']): number {
-  let n = 0
-  for (const s of spec.structures) if (!d[STRUCTURE[s].field]) n++
-  return n
-}
-
 const housingQuality = householdRule<'housing_quality'>(
   (spec, ctx) => {
     const d = ctx.household.dwelling
-    return !d.hasDwelling || weakCount(spec, d) >= spec.minNonDurable ? 'deprived' : null
+    return !d.hasDwelling || weakStructures(spec, d).length >= spec.minNonDurable ? 'deprived' : null
   },
   (spec, ctx) => {
     const d = ctx.household.dwelling
