@@ -1,6 +1,7 @@
 // Workload sizes for a full run (under 20 minutes on 2 cores, all systems) and for --smoke (about a minute, for CI).
 
 import type { W1Params } from './workloads/w1.ts'
+import type { W1AlternatedParams } from './workloads/w1-alternated.ts'
 import type { W2Params } from './workloads/w2.ts'
 import type { W3Params } from './workloads/w3.ts'
 import type { W4Params } from './workloads/w4.ts'
@@ -10,6 +11,8 @@ import type { TwoRelayParams } from './workloads/two-relays.ts'
 export interface BenchParams {
   corpus: number
   w1: W1Params
+  /** W1C: W1's fleet at its target rate, the systems alternated round by round; the median of the rounds is kept. */
+  w1c: W1AlternatedParams
   w2: W2Params
   w3: W3Params
   w4: W4Params
@@ -39,6 +42,7 @@ export const FULL: BenchParams = {
     idleSeconds: 2,
     simulatorThreads: 4,
   },
+  w1c: { rounds: 3, rates: [800, 1600, 3200], stepSeconds: 8 },
   w2: {
     pairs: 100,
     householdsPerPair: 50,
@@ -79,6 +83,7 @@ export const SMOKE: BenchParams = {
     idleSeconds: 0.3,
     simulatorThreads: 2,
   },
+  w1c: { rounds: 2, rates: [100, 400], stepSeconds: 1.5 },
   w2: {
     pairs: 10,
     householdsPerPair: 20,

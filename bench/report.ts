@@ -5,8 +5,10 @@ import { mapSection } from './map-report.ts'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { MachineInfo } from './lib/machine.ts'
+import type { SystemName } from './lib/server-process.ts'
 import type { BenchParams } from './params.ts'
 import type { W1Result, W1Step } from './workloads/w1.ts'
+import type { W1AlternatedResult, W1AlternatedRun } from './workloads/w1-alternated.ts'
 import type { W2Result } from './workloads/w2.ts'
 import type { W3Result } from './workloads/w3.ts'
 import type { W4Result } from './workloads/w4.ts'
@@ -153,6 +155,13 @@ function mainRows(r: BenchResults): Row[] {
           value: (s) => stepAt(w1(s), 3200)?.serverCpuMicrosPerUpdate,
         },
         {
+          w: 'W1C',
+          rasoat: key,
+          metric: `W1C server CPU µs per edit at 3,200/s, median of rounds alternating the systems${at}`,
+          better: 'lower',
+          value: (s) => (r.workloads['W1C/all']?.result as W1AlternatedResult | undefined)?.median[s as SystemName],
+        },
+        {
           w: 'W1',
           rasoat: key,
           metric: `W1 server CPU µs per edit at 3,200/s, above idle (marginal)${at}`,
@@ -257,7 +266,10 @@ function mainTable(r: BenchResults): string {
   for (const row of mainRows(r)) {
     const v = (s: string) => row.value(s)
     const own = row.rasoat ?? 'rasoat'
-    const loads = [own, 'hocuspocus', 'ywebsocket'].map((s) => loadOf(r, `${row.w}/${s}`) ?? '—').join(' / ')
+    const loads =
+      row.w === 'W1C' // one row for all systems, run in alternation
+        ? `all: ${loadOf(r, 'W1C/all') ?? '—'}`
+        : [own, 'hocuspocus', 'ywebsocket'].map((s) => loadOf(r, `${row.w}/${s}`) ?? '—').join(' / ')
     lines.push(
       `| ${row.metric} | ${fmt(v(own), row.digits)} | ${fmt(v('hocuspocus'), row.digits)} | ${ratio(v(own), v('hocuspocus'))} | ${fmt(v('ywebsocket'), row.digits)} | ${ratio(v(own), v('ywebsocket'))} | ${row.better} | ${loads} | ${cmd(row.w)} |`,
     )
@@ -443,6 +455,7 @@ its thread is busy (its garbage collection above all) is timestamped that much l
 long pause delays every edit that arrives during it.
 
 ${w1Table(r)}
+${w1AlternatedSection(r)}
 ${detailTables(r)}
 ## R2 — two relays on one database and Redis
 
@@ -480,6 +493,35 @@ ${reportsSection(r)}
 
 ${mapSection()}
 ${analysis ? `## Analysis\n\n${analysis}\n` : ''}`
+}
+
+/** W1C: every round's CPU per edit at the target rate, per system, the median and its ratio to the y-websocket server's. */
+export function w1AlternatedSection(r: BenchResults): string {
+  const head = '### W1C — CPU per edit at the target rate, the systems alternated'
+  const w = r.workloads['W1C/all']?.result as W1AlternatedResult | undefined
+  if (!w) return r.skipped['W1C/all'] ? `${head}\n\nNot measured: ${r.skipped['W1C/all']}.\n` : ''
+  const out = [
+    head,
+    '',
+    `One W1 ramp per system moves by 10–40 % between runs on this shared machine. Here W1's fleet runs ${fmt(w.rounds)} rounds;`,
+    `each round runs every system once, one after the other, on a fresh server, ramped through the same steps of`,
+    `${fmt(w.stepSeconds)} s up to ${fmt(w.rate)} edits/s. The figure is the server's CPU per acked (no acks: delivered) edit at ${fmt(w.rate)}/s,`,
+    'all threads; the verdict takes the median of the rounds. Load before→after each run in brackets; run with',
+    `${cmd('W1C')}.`,
+    '',
+    '| system | µs per edit, round by round (load) | main thread µs, round by round | p99 ms, round by round | median µs | ÷ y-websocket server |',
+    '|---|---|---|---|---:|---:|',
+  ]
+  const peer = w.median.ywebsocket ?? null
+  for (const sys of SYS) {
+    const runs = w.runs[sys]
+    if (!runs) continue
+    const cell = (f: (x: W1AlternatedRun) => string): string => runs.map(f).join(', ')
+    out.push(
+      `| ${SYS_LABEL[sys]} | ${cell((x) => `${x.cpuMicros === null ? 'fell behind' : fmt(x.cpuMicros)} (${x.load.join('→')})`)} | ${cell((x) => fmt(x.mainThreadMicros))} | ${cell((x) => fmt(x.p99Ms, 1))} | ${fmt(w.median[sys])} | ${sys === 'ywebsocket' ? '—' : ratio(w.median[sys], peer)} |`,
+    )
+  }
+  return `${out.join('\n')}\n`
 }
 
 /** R2: one row per back end — sustained edits/s, p99 edit → phone on the other relay, CPU of both relays per ack. */

@@ -1,10 +1,12 @@
 // `npm run bench`: rasoat vs Hocuspocus vs the y-websocket server on loopback, every run bounded in time and size.
-// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W2|W3|W4|W7|R2|C (comma list; R2 = two relays), --systems rasoat,hocuspocus,…,
+// Flags: --smoke (≈1 min, small sizes, for CI), --only W1|W1C|W2|W3|W4|W7|R2|C (comma list; W1C = W1's CPU per edit in
+// alternated rounds; R2 = two relays), --systems rasoat,hocuspocus,…,
 // --keep (keep the servers' data directories under .tmp/bench/run/ for inspection), --attempts N (re-runs of a row
 // that started at a 1-minute load above 2; default from params), --simulator-threads N (W1 and R2's phones spread over
 // N threads; default from params).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { loadCorpus } from './lib/corpus.ts'
 import { runWithLoadRetry } from './lib/load-retry.ts'
@@ -14,6 +16,7 @@ import { RUN_DIR, SYSTEMS } from './lib/systems.ts'
 import { FULL, SMOKE } from './params.ts'
 import { writeReport, type BenchResults } from './report.ts'
 import { runW1 } from './workloads/w1.ts'
+import { runW1Alternated } from './workloads/w1-alternated.ts'
 import { runW2 } from './workloads/w2.ts'
 import { runW3 } from './workloads/w3.ts'
 import { runW4 } from './workloads/w4.ts'
@@ -24,7 +27,7 @@ import { runClientBudgets } from './client-budgets.ts'
 import { runReportBench } from './measure/report.ts'
 import { runSeedBench } from './measure/seed.ts'
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W7', 'R2', 'C', 'R', 'SEED'] as const
+const WORKLOADS = ['W1', 'W1C', 'W2', 'W3', 'W4', 'W5', 'W7', 'R2', 'C', 'R', 'SEED'] as const
 type WorkloadId = (typeof WORKLOADS)[number]
 const ALL_SYSTEMS: SystemName[] = ['rasoat', 'rasoat-yjs', 'hocuspocus', 'ywebsocket']
 
@@ -117,6 +120,30 @@ async function main(): Promise<void> {
     )
     for (const w of only) {
       if (w === 'C' || w === 'R' || w === 'SEED') continue
+      if (w === 'W1C') {
+        // One row for all systems: the rounds alternate them, so a re-run for load would undo what alternating is for.
+        const key = 'W1C/all'
+        log(`${key}: CPU per edit at ${params.w1c.rates.at(-1)}/s, ${params.w1c.rounds} rounds alternating the systems`)
+        const w1Systems = systems.map((s) => SYSTEMS[s]).filter((s) => !s.workloads || s.workloads.includes('W1'))
+        const t = Date.now()
+        const load0 = Math.round((loadavg()[0] ?? 0) * 10) / 10
+        try {
+          const result = await withTimeout(
+            runW1Alternated(w1Systems, corpus, params.w1, params.w1c, log),
+            params.w1c.rounds * w1Systems.length * params.workloadTimeoutMs,
+            key,
+          )
+          const load: [number, number] = [load0, Math.round((loadavg()[0] ?? 0) * 10) / 10]
+          results.workloads[key] = { result, seconds: Math.round((Date.now() - t) / 1000), load }
+          delete results.skipped[key]
+        } catch (e) {
+          killAllServers()
+          results.skipped[key] = `failed: ${e instanceof Error ? e.message : String(e)}`
+          delete results.workloads[key]
+          log(`${key}: FAILED — ${results.skipped[key]}`)
+        }
+        continue
+      }
       if (w === 'R2') {
         // Two relays: three setups of one system (rasoat), run in one row so they share the load conditions.
         log('R2/rasoat: two relays on one database and Redis')
