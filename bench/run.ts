@@ -6,10 +6,9 @@
 // N threads; default from params).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { loadCorpus } from './lib/corpus.ts'
-import { runWithLoadRetry } from './lib/load-retry.ts'
+import { load1, runWithLoadRetry } from './lib/load-retry.ts'
 import { machineInfo } from './lib/machine.ts'
 import { killAllServers, pinSimulator, type SystemName } from './lib/server-process.ts'
 import { RUN_DIR, SYSTEMS } from './lib/systems.ts'
@@ -126,14 +125,14 @@ async function main(): Promise<void> {
         log(`${key}: CPU per edit at ${params.w1c.rates.at(-1)}/s, ${params.w1c.rounds} rounds alternating the systems`)
         const w1Systems = systems.map((s) => SYSTEMS[s]).filter((s) => !s.workloads || s.workloads.includes('W1'))
         const t = Date.now()
-        const load0 = Math.round((loadavg()[0] ?? 0) * 10) / 10
+        const load0 = load1()
         try {
           const result = await withTimeout(
             runW1Alternated(w1Systems, corpus, params.w1, params.w1c, log),
             params.w1c.rounds * w1Systems.length * params.workloadTimeoutMs,
             key,
           )
-          const load: [number, number] = [load0, Math.round((loadavg()[0] ?? 0) * 10) / 10]
+          const load: [number, number] = [load0, load1()]
           results.workloads[key] = { result, seconds: Math.round((Date.now() - t) / 1000), load }
           delete results.skipped[key]
         } catch (e) {

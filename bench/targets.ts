@@ -97,9 +97,11 @@ export function alternatedCpu(
   if (!w || mine === undefined || mine === null || peer === undefined || peer === null) return null
   const rounds = (name: 'rasoat' | 'rasoat-yjs' | 'ywebsocket'): string =>
     (w.runs[name] ?? []).map((x) => (x.cpuMicros === null ? 'fell behind' : fmt(x.cpuMicros))).join(', ')
+  // A round that fell behind has no figure, and the median leaves it out; it still fails the target.
+  const behind = (w.runs[key] ?? []).some((x) => x.cpuMicros === null)
   return {
     measured: `median of ${w.rounds} alternated rounds ${fmt(mine)} µs (${rounds(key)}) vs y-websocket ${fmt(peer)} µs (${rounds('ywebsocket')}) = ${ratio(mine, peer)}`,
-    met: mine <= 100 && mine <= peer,
+    met: !behind && mine <= 100 && mine <= peer,
   }
 }
 

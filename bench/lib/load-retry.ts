@@ -24,7 +24,8 @@ export interface KeptAttempt<T> {
   loads: [number, number][]
 }
 
-const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10
+/** The 1-minute load average, to one decimal. */
+export const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10
 
 export async function runWithLoadRetry<T>(
   run: () => Promise<T>,

@@ -1,11 +1,12 @@
 // W1C — the CPU per edit at W1's target rate, measured in rounds that alternate the systems: each round runs every
 // system once (a short W1 ramp up to the target rate, on a fresh server), and the median of the rounds is reported
 // next to every round's figure. One W1 ramp per system gives a figure that moves by 10–40 % between runs on a shared
-// machine; alternating puts every system through the same spells of load, and the median is what another run of the
-// same command reproduces.
+// machine; alternating puts every system through the same spells of load, so the ratios between the medians are what
+// another run of the same command reproduces (the medians themselves still move with the machine's load).
 
-import { loadavg } from 'node:os'
 import type { Corpus } from '../lib/corpus.ts'
+import { load1 } from '../lib/load-retry.ts'
+import { median } from '../lib/stats.ts'
 import type { SystemName } from '../lib/server-process.ts'
 import type { SystemAdapter } from '../lib/systems.ts'
 import { runW1, type W1Params } from './w1.ts'
@@ -36,16 +37,6 @@ export interface W1AlternatedResult {
   /** Per system, the median CPU per edit of its runs that kept up (null when none did). */
   median: Partial<Record<SystemName, number | null>>
 }
-
-/** The median of `xs` (the mean of the middle two for an even count); null for none. */
-export function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-
-const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10
 
 export async function runW1Alternated(
   systems: readonly SystemAdapter[],
