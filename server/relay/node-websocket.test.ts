@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { canWriteDirect } from './frame-write.ts'
 import { createNodeWebSocket } from './node-websocket.ts'
 
 setFlagsFromString('--expose-gc')
@@ -67,6 +68,26 @@ describe('WebSocket upgrades', () => {
     await closed
     expect(seen).toEqual(['open 1', 'message 1,2,3'])
     expect(closedWith).toBe(4000)
+  })
+
+  it('negotiates no extension, also with a client that offers deflate: frames may be written directly', async () => {
+    const app = new Hono()
+    const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app })
+    const direct = new Promise<boolean>((ok) =>
+      app.get(
+        '/direct',
+        upgradeWebSocket(() => ({ onOpen: (_e, ws) => ok(canWriteDirect(ws.raw as WebSocket)) })),
+      ),
+    )
+    const url = await start(app, injectWebSocket)
+    const ws = await new Promise<WebSocket>((ok, fail) => {
+      const offering = new WebSocket(`${url}/direct`) // ws offers permessage-deflate by default, as browsers do
+      offering.once('open', () => ok(offering))
+      offering.once('error', fail)
+    })
+    expect(ws.extensions).toBe('')
+    expect(await direct).toBe(true)
+    ws.close()
   })
 
   it('refuses an upgrade no route accepts with the route’s HTTP status', async () => {

@@ -59,10 +59,18 @@ class RouteContext extends WSContext<WebSocket> {
 const ROUTE = Symbol('route')
 type Routed = WebSocket & { [ROUTE]: RouteContext }
 
+/**
+ * What a route's onMessage receives: the frame's data, which is all the routes read. A plain object, not a DOM
+ * MessageEvent: Node builds those in JavaScript with internal state of their own, for every frame of every socket.
+ */
+function messageOf(data: ArrayBuffer | string): MessageEvent {
+  return { data } as MessageEvent
+}
+
 function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const ctx = (this as Routed)[ROUTE]
   try {
-    ctx.events.onMessage?.(new MessageEvent('message', { data: payload(data, isBinary) }), ctx)
+    ctx.events.onMessage?.(messageOf(payload(data, isBinary)), ctx)
   } catch (e) {
     ctx.onError(e)
   }

@@ -8,6 +8,7 @@ import { CloseCode } from '../../shared/sync/limits.ts'
 import type { ConnectionHandle, ConnectionRegistry, RegisteredSocket } from './connection-registry.ts'
 import { DeviceConnection, type DeviceConnectionDeps, type Socket } from './device-connection.ts'
 import { YjsConnection, type YjsConnectionDeps } from './yjs-connection.ts'
+import { canWriteDirect, writeBinaryFrame } from './frame-write.ts'
 
 /** What every socket of one relay shares. */
 export interface RouteSocketDeps {
@@ -34,6 +35,8 @@ abstract class RouteSocket<C extends Connection> implements WSEvents<WebSocket>,
   private conn: C | null = null
   private handle: ConnectionHandle | null = null
   private ws: WSContext<WebSocket> | null = null
+  /** The WebSocket, when its frames can be written in one socket write each (frame-write.ts). */
+  private direct: WebSocket | null = null
 
   constructor(deps: RouteSocketDeps, user: User | null, token: string) {
     this.deps = deps
@@ -48,6 +51,8 @@ abstract class RouteSocket<C extends Connection> implements WSEvents<WebSocket>,
 
   onOpen(_e: Event, ws: WSContext<WebSocket>): void {
     this.ws = ws
+    const raw = ws.raw
+    if (raw !== undefined && canWriteDirect(raw)) this.direct = raw
     const token = this.token ?? ''
     this.token = null
     if (this.user === null) return ws.close(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated')
@@ -71,6 +76,8 @@ abstract class RouteSocket<C extends Connection> implements WSEvents<WebSocket>,
   }
 
   send(bytes: Uint8Array): void {
+    const direct = this.direct
+    if (direct !== null && writeBinaryFrame(direct, bytes)) return
     this.ws?.raw?.send(bytes)
   }
 

@@ -97,21 +97,22 @@ export function outgoingMessages(
 ): Uint8Array[] {
   if (frames.length < fewest) return [...frames]
   const out: Uint8Array[] = []
-  let batch: Uint8Array[] = []
+  let start = 0 // the current batch: frames[start, i)
   let size = 0
-  const close = (): void => {
-    if (batch.length === 1) out.push(batch[0]!)
-    else if (batch.length > 1)
-      out.push(encodeMessageWith({ type: 'batch', compressed: false, frames: batch }, allocate))
-    batch = []
-    size = 0
-  }
-  for (const f of frames) {
+  for (let i = 0; i <= frames.length; i++) {
+    const f = frames[i]
     // 16 bytes cover the batch header and each frame's length prefix.
-    if (batch.length > 0 && (batch.length >= BATCH_FRAMES || size + f.length + 16 > MAX_FRAME_BYTES)) close()
-    batch.push(f)
-    size += f.length + 8
+    if (f !== undefined && (i === start || (i - start < BATCH_FRAMES && size + f.length + 16 <= MAX_FRAME_BYTES))) {
+      size += f.length + 8
+      continue
+    }
+    // The batch ends before frames[i] (or at the end): one frame goes as it is, more as one BATCH. A loop, not a
+    // closure made per call: the server compiles with keepNames, which defines each closure's name when it is made.
+    if (i - start === 1) out.push(frames[start]!)
+    else if (i > start)
+      out.push(encodeMessageWith({ type: 'batch', compressed: false, frames: frames.slice(start, i) }, allocate))
+    start = i
+    size = f === undefined ? 0 : f.length + 8
   }
-  close()
   return out
 }
