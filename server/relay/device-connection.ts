@@ -98,7 +98,20 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
 
   receive(bytes: Uint8Array): void {
     if (this.phase === 'closed') return
-    if (!this.sessionValid())
+    let signedIn: boolean
+    try {
+      signedIn = this.sessionValid()
+    } catch (e) {
+      // The database cannot say (it is down): the frame is not handled, and the device reconnects with backoff and
+      // sends again what was not acknowledged.
+      this.deps.onError(e)
+      return this.fail(
+        CloseCode.INTERNAL_ERROR,
+        'sync/internal',
+        'the server cannot check the session now; retry later',
+      )
+    }
+    if (!signedIn)
       return this.fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
     if (bytes.length > MAX_FRAME_BYTES)
       return this.fail(CloseCode.TOO_LARGE, 'sync/too-large', `frame of ${bytes.length} bytes`)

@@ -12,6 +12,7 @@ import {
 import * as Y from 'yjs'
 import type { DeviceConnection } from './device-connection.ts'
 import type { CreationResult } from './household-creation.ts'
+import type { Scope } from './scope-cache.ts'
 import { wireBytes } from './wire-bytes.ts'
 
 /** What one handled frame costs the turn's budget beyond the bytes it reads or writes. */
@@ -87,7 +88,14 @@ export function onDoc(c: DeviceConnection, householdId: string, payload: Uint8Ar
   const isWrite = doc.kind === 'step2' || doc.kind === 'update'
   const slot = isWrite ? reserve(c) : null
   if (doc.kind === 'invalid') return refuse(c, slot, householdId, 'sync/malformed', doc.reason)
-  const access = c.scopeOf(householdId)
+  let access: Scope
+  try {
+    access = c.scopeOf(householdId)
+  } catch (e) {
+    // The database cannot answer (it is down): nothing is read or written, the connection stays, the device retries.
+    deps.onError(e)
+    return refuse(c, slot, householdId, 'sync/internal', 'the server cannot check access now; retry later')
+  }
   if (
     !access.read &&
     doc.kind === 'update' &&

@@ -111,6 +111,30 @@ describe('HouseholdScopes with a scope generation', () => {
     expect(s.of('h1')).toMatchObject({ read: false, write: false })
   })
 
+  it('trusts no answer while the scope version cannot be read: every check reads it again until it can', () => {
+    let down = false
+    let reads = 0
+    const generation = createScopeGeneration(
+      () => {
+        reads++
+        if (down) throw new Error('database down')
+        return access.scopeVersion()
+      },
+      () => t,
+    )
+    const cache = new HouseholdScopes(access, lan, () => generation.current())
+    expect(cache.of('h1', t).write).toBe(true)
+    down = true
+    t += SCOPE_VERSION_POLL_MS
+    const before = reads
+    expect(() => cache.of('h1', t)).toThrow('database down')
+    expect(() => cache.of('h1', t)).toThrow('database down') // the failed read did not count as a fresh one
+    expect(reads).toBe(before + 2)
+    down = false
+    db.exec("DELETE FROM assignments WHERE user_id = 'u-lan'") // changed while the version could not be read
+    expect(cache.of('h1', t)).toMatchObject({ read: false, write: false })
+  })
+
   it('lets an answer only a release grant gives run out after SCOPE_CACHE_MS', () => {
     const grantMs = 10_000
     access = counted(createAccess(db, () => t, { releaseGrantMs: grantMs }))

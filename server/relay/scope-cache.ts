@@ -53,8 +53,8 @@ export function createScopeGeneration(version: () => number, now: () => number):
     current() {
       const t = now()
       if (!trusted(readAt, t, SCOPE_VERSION_POLL_MS)) {
+        const v = version() // when it throws (the database is down), the next call reads again: nothing is trusted
         readAt = t
-        const v = version()
         if (v !== seen) {
           seen = v
           generation++
