@@ -309,11 +309,23 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
 
   /** Fan-out re-checks scope (cached, scope-cache.ts): a revoked household stops flowing and leaves the hub. */
   private stillReadable(householdId: string): boolean {
-    if (!this.sessionValid()) {
+    let signedIn: boolean
+    let readable: boolean
+    try {
+      signedIn = this.sessionValid()
+      readable = signedIn && this.scopeOf(householdId).read
+    } catch (e) {
+      // The database cannot say (it is down): nothing is sent, and the device reconnects and catches up through its
+      // MANIFEST. Thrown on, it would stop the fan-out to everyone after this connection.
+      this.deps.onError(e)
+      this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot check access now; retry later')
+      return false
+    }
+    if (!signedIn) {
       this.fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
       return false
     }
-    if (this.scopeOf(householdId).read) return true
+    if (readable) return true
     this.release(householdId)
     return false
   }

@@ -158,8 +158,19 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
    * assignment closes the connection.
    */
   private revoked(): boolean {
-    const session = this.sessionValid()
-    if (session && this.scope().read) return false
+    let session: boolean
+    let readable: boolean
+    try {
+      session = this.sessionValid()
+      readable = session && this.scope().read
+    } catch (e) {
+      // The database cannot say (it is down): closed with 1011, the stock provider reconnects and syncs again.
+      this.deps.onError(e)
+      this.socket.close(CloseCode.INTERNAL_ERROR, 'sync/internal')
+      this.closed()
+      return true
+    }
+    if (readable) return false
     this.socket.close(
       session ? CloseCode.FORBIDDEN : CloseCode.UNAUTHENTICATED,
       session ? 'sync/forbidden' : 'sync/unauthenticated',
