@@ -31,12 +31,16 @@ function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
 }
 
-/** What a route's MessageEvent carries: an ArrayBuffer of exactly the frame's bytes (one copy), or text. */
-function payload(data: RawData, isBinary: boolean): ArrayBuffer | string {
+/**
+ * What a route's MessageEvent carries: the frame's bytes as ws read them, or text. The bytes are a view of the socket's
+ * read buffer, not a copy (a copy costs an ArrayBuffer of its own, allocated and freed outside V8's heap, per frame):
+ * a route copies what it keeps. The /sync decoder copies every field it returns (frame-reader.ts), and the writer
+ * gives an update that is a small part of a larger buffer its own bytes (household-writer.ts ownBytes).
+ */
+function payload(data: RawData, isBinary: boolean): Uint8Array | ArrayBuffer | string {
   if (data instanceof ArrayBuffer) return isBinary ? data : Buffer.from(data).toString('utf-8')
   const b = Array.isArray(data) ? Buffer.concat(data) : data
-  if (!isBinary) return b.toString('utf-8')
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+  return isBinary ? b : b.toString('utf-8')
 }
 
 /**
@@ -63,7 +67,7 @@ type Routed = WebSocket & { [ROUTE]: RouteContext }
  * What a route's onMessage receives: the frame's data, which is all the routes read. A plain object, not a DOM
  * MessageEvent: Node builds those in JavaScript with internal state of their own, for every frame of every socket.
  */
-function messageOf(data: ArrayBuffer | string): MessageEvent {
+function messageOf(data: Uint8Array | ArrayBuffer | string): MessageEvent {
   return { data } as MessageEvent
 }
 

@@ -78,7 +78,12 @@ function checkStateVector(bytes: Uint8Array): void {
   r.end('state vector')
 }
 
-export function readDocPayload(payload: Uint8Array): DocPayload {
+/**
+ * Reads a DOC frame's payload; the update or state vector in it is a copy. `owned`: the payload is the caller's own (a
+ * decoded frame's field, never a view of a larger buffer), and a large update or state vector is returned as a view
+ * of it instead (frame-reader.ts bytesFieldOfOwned): the relay, which stores or drops it within the turn.
+ */
+export function readDocPayload(payload: Uint8Array, owned = false): DocPayload {
   try {
     const r = new FrameReader(payload)
     const outer = r.uint('y-websocket message type')
@@ -89,7 +94,9 @@ export function readDocPayload(payload: Uint8Array): DocPayload {
     }
     if (outer !== YWS_MESSAGE_SYNC) return { kind: 'invalid', reason: `unsupported y-websocket message type ${outer}` }
     const syncType = r.uint('sync message type')
-    const bytes = r.bytesField('sync content', MAX_FRAME_BYTES)
+    const bytes = owned
+      ? r.bytesFieldOfOwned('sync content', MAX_FRAME_BYTES)
+      : r.bytesField('sync content', MAX_FRAME_BYTES)
     r.end('sync message')
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:

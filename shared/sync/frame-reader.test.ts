@@ -44,3 +44,22 @@ describe('FrameReader.bytesField', () => {
     expect(() => r.bytesField('field', 100)).toThrow(FrameError)
   })
 })
+
+describe('FrameReader.bytesFieldOfOwned', () => {
+  it('returns a field above 64 bytes as a view of the frame and a smaller one as a copy, checked like bytesField', () => {
+    for (const size of [0, 30, 64, 65, 200, 5_000]) {
+      const a = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff)
+      const bytes = frame([a, Uint8Array.of(1, 2)])
+      const r = new FrameReader(bytes)
+      const field = r.bytesFieldOfOwned('a', 10_000)
+      expect(r.bytesField('b', 10)).toEqual(Uint8Array.of(1, 2))
+      r.end('frame')
+      expect(field, `${size}`).toEqual(a)
+      expect(field.buffer === bytes.buffer, `${size}`).toBe(size > 64)
+    }
+    expect(() => new FrameReader(frame([new Uint8Array(100)])).bytesFieldOfOwned('a', 99)).toThrow(FrameError)
+    expect(() => new FrameReader(frame([new Uint8Array(100)]).subarray(0, 50)).bytesFieldOfOwned('a', 200)).toThrow(
+      FrameError,
+    )
+  })
+})

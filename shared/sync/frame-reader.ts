@@ -10,6 +10,9 @@ export class FrameError extends Error {
   }
 }
 
+/** The largest typed array V8 allocates on its heap (V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP); larger ones get a backing store. */
+const ON_HEAP_MAX_BYTES = 64
+
 export class FrameReader {
   private readonly decoder: decoding.Decoder
 
@@ -53,6 +56,20 @@ export class FrameReader {
     this.decoder.pos += len
     if (src.constructor === Uint8Array) return src.slice(at, at + len)
     return new Uint8Array(src.buffer, src.byteOffset + at, len).slice()
+  }
+
+  /**
+   * A bytes field of a frame the caller owns whole and keeps no longer than the field: a view of it when the field is
+   * larger than V8 keeps on its heap (64 bytes), so no second backing store is made; a copy (on the heap) when smaller,
+   * as a view would first move the frame's bytes into a backing store of their own.
+   */
+  bytesFieldOfOwned(what: string, maxLen: number): Uint8Array {
+    const len = this.uint(`${what} length`)
+    if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
+    if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
+    const at = this.decoder.pos
+    this.decoder.pos += len
+    return len > ON_HEAP_MAX_BYTES ? this.bytes.subarray(at, at + len) : this.bytes.slice(at, at + len)
   }
 
   string(what: string, maxLen: number): string {
