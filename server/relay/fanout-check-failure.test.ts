@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CloseCode } from '../../shared/sync/limits.ts'
 import { SCOPE_CACHE_MS } from './device-connection.ts'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
+import { deviceWithHouseholds, startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let server: RelayTestServer
@@ -35,12 +35,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-async function device(name: string): Promise<SyncClient> {
-  const c = await SyncClient.connect({ url: server.url, token: tokens[name]!, deviceId: `${name}-phone` })
-  expect((await c.hello()).type).toBe('welcome')
-  await c.manifest([])
-  return c
-}
+const device = (name: string): Promise<SyncClient> => deviceWithHouseholds(server, tokens[name]!, `${name}-phone`)
 
 describe('fan-out when a subscriber cannot be checked', () => {
   it('closes that connection with 1011 and still delivers to the others', async () => {

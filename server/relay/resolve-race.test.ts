@@ -2,7 +2,7 @@
 // writes nothing (the document must hold the value the conflict record says it was resolved with). Real server, port 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeviceReplica } from '../test-support/household-fixture.ts'
-import { startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
+import { deviceWithHouseholds, startRelayServer, type RelayTestServer } from '../test-support/relay-server.ts'
 import { SyncClient } from './test-client.ts'
 
 let server: RelayTestServer
@@ -26,12 +26,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-async function device(name: string): Promise<SyncClient> {
-  const c = await SyncClient.connect({ url: server.url, token: tokens[name]!, deviceId: `${name}-phone` })
-  expect((await c.hello()).type).toBe('welcome')
-  await c.manifest([])
-  return c
-}
+const device = (name: string): Promise<SyncClient> => deviceWithHouseholds(server, tokens[name]!, `${name}-phone`)
 
 describe('P12 concurrent resolutions', () => {
   it('P12: of two simultaneous resolutions of one conflict, the second is conflict/already-resolved and changes nothing', async () => {

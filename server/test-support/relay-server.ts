@@ -11,6 +11,7 @@ import { startServer } from '../server.ts'
 import type { DocStore } from '../store/doc-store.ts'
 import type { Relay, RelayDeps } from '../relay/index.ts'
 import { householdUpdate } from './household-fixture.ts'
+import { SyncClient } from '../relay/test-client.ts'
 
 export const TEST_UNIT = '19900'
 
@@ -107,4 +108,17 @@ export async function startRelayServer(
       if (!keepData) rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** A signed-in device on `server` with its households: connected, HELLO answered with WELCOME, an empty MANIFEST sent. */
+export async function deviceWithHouseholds(
+  server: Pick<RelayTestServer, 'url'>,
+  token: string,
+  deviceId: string,
+): Promise<SyncClient> {
+  const c = await SyncClient.connect({ url: server.url, token, deviceId })
+  const welcome = await c.hello()
+  if (welcome.type !== 'welcome') throw new Error(`HELLO answered with ${JSON.stringify(welcome)}`)
+  await c.manifest([])
+  return c
 }
