@@ -83,7 +83,8 @@ function createFound(
 /** Handles one DOC frame of connection `c`; returns its cost for the turn's budget (bytes read or written). */
 export function onDoc(c: DeviceConnection, householdId: string, payload: Uint8Array): number {
   const { deps, user } = c
-  const doc = readDocPayload(payload, true) // the decoded frame's own copy, dropped once this frame is handled
+  // The payload is the decoded frame's own copy: an update kept as a view of it keeps a few bytes more alive, no more.
+  const doc = readDocPayload(payload, true)
   if (doc.kind === 'awareness') return FRAME_COST // no presence on household documents (P7)
   const isWrite = doc.kind === 'step2' || doc.kind === 'update'
   const slot = isWrite ? reserve(c) : null

@@ -6,7 +6,10 @@
 import { WebSocket } from 'ws'
 import type { Socket as NetSocket } from 'node:net'
 
-/** Above this size the copy costs more than ws's two writes save (and a large frame goes out in pieces anyway). */
+/**
+ * Frames up to this size are copied into one buffer (the relay's ACKs, updates and HEADs are far smaller); larger ones
+ * go through ws.send, which writes their data without copying it.
+ */
 export const DIRECT_MAX_BYTES = 16 * 1024
 
 /**

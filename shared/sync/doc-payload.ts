@@ -81,7 +81,7 @@ function checkStateVector(bytes: Uint8Array): void {
 /**
  * Reads a DOC frame's payload; the update or state vector in it is a copy. `owned`: the payload is the caller's own (a
  * decoded frame's field, never a view of a larger buffer), and a large update or state vector is returned as a view
- * of it instead (frame-reader.ts bytesFieldOfOwned): the relay, which stores or drops it within the turn.
+ * of it instead (frame-reader.ts bytesFieldOfOwned): the relay, which stores it or drops it.
  */
 export function readDocPayload(payload: Uint8Array, owned = false): DocPayload {
   try {
