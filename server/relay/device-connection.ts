@@ -102,14 +102,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     try {
       signedIn = this.sessionValid()
     } catch (e) {
-      // The database cannot say (it is down): the frame is not handled, and the device reconnects with backoff and
-      // sends again what was not acknowledged.
-      this.deps.onError(e)
-      return this.fail(
-        CloseCode.INTERNAL_ERROR,
-        'sync/internal',
-        'the server cannot check the session now; retry later',
-      )
+      return void this.uncheckable(e) // the frame is not handled; the device sends it again after reconnecting
     }
     if (!signedIn)
       return this.fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')
@@ -307,6 +300,16 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     this.scopes?.forget(householdId)
   }
 
+  /**
+   * The session or the access could not be checked (the database failed): the connection closes with 1011 and the
+   * device reconnects with backoff.
+   */
+  private uncheckable(e: unknown): false {
+    this.deps.onError(e)
+    this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot check access now; retry later')
+    return false
+  }
+
   /** Fan-out re-checks scope (cached, scope-cache.ts): a revoked household stops flowing and leaves the hub. */
   private stillReadable(householdId: string): boolean {
     let signedIn: boolean
@@ -315,11 +318,9 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
       signedIn = this.sessionValid()
       readable = signedIn && this.scopeOf(householdId).read
     } catch (e) {
-      // The database cannot say (it is down): nothing is sent, and the device reconnects and catches up through its
-      // MANIFEST. Thrown on, it would stop the fan-out to everyone after this connection.
-      this.deps.onError(e)
-      this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot check access now; retry later')
-      return false
+      // Nothing is sent; the device catches up through its MANIFEST. Thrown on, it would stop the fan-out to everyone
+      // after this connection.
+      return this.uncheckable(e)
     }
     if (!signedIn) {
       this.fail(CloseCode.UNAUTHENTICATED, 'sync/unauthenticated', 'the session has ended; sign in again')

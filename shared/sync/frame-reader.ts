@@ -44,16 +44,23 @@ export class FrameReader {
     return decoding.readUint8(this.decoder)
   }
 
-  bytesField(what: string, maxLen: number): Uint8Array {
+  /** Reads a field's length, checks it, and moves past the field; returns where it starts (it ends at the position). */
+  private field(what: string, maxLen: number): number {
     const len = this.uint(`${what} length`)
     if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
     if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
+    const at = this.decoder.pos
+    this.decoder.pos += len
+    return at
+  }
+
+  bytesField(what: string, maxLen: number): Uint8Array {
+    const at = this.field(what, maxLen)
+    const len = this.decoder.pos - at
     // Copy, so a retained field never pins the whole (possibly large) frame buffer. slice() of the frame, not of a
     // view: a view of a frame of up to 64 bytes (on V8's heap) would first move it into a backing store of its own. A
     // Buffer's slice() is itself a view, so a Buffer (never on the heap) is copied through a plain view.
     const src = this.decoder.arr
-    const at = this.decoder.pos
-    this.decoder.pos += len
     if (src.constructor === Uint8Array) return src.slice(at, at + len)
     return new Uint8Array(src.buffer, src.byteOffset + at, len).slice()
   }
@@ -64,11 +71,8 @@ export class FrameReader {
    * as a view would first move the frame's bytes into a backing store of their own.
    */
   bytesFieldOfOwned(what: string, maxLen: number): Uint8Array {
-    const len = this.uint(`${what} length`)
-    if (len > maxLen) throw new FrameError(`${what} is ${len} bytes, above the limit of ${maxLen}`)
-    if (len > this.remaining) throw new FrameError(`truncated ${what}: ${len} bytes announced, ${this.remaining} left`)
-    const at = this.decoder.pos
-    this.decoder.pos += len
+    const at = this.field(what, maxLen)
+    const len = this.decoder.pos - at
     return len > ON_HEAP_MAX_BYTES ? this.bytes.subarray(at, at + len) : this.bytes.slice(at, at + len)
   }
 
