@@ -1,8 +1,6 @@
 // GET /yjs/:householdId — the plain y-websocket protocol for one household, so stock Yjs clients (WebsocketProvider)
 // can sync. Updates take the same checks, rate limits and group commit as /sync; there is no ACK in this protocol.
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
@@ -12,9 +10,9 @@ import {
   MAX_FRAME_BYTES,
   syncStep1Payload,
   syncStep2Payload,
+  readDocPayload,
   updatePayloadWith,
-  YWS_MESSAGE_AWARENESS,
-  YWS_MESSAGE_SYNC,
+  type DocPayload,
 } from '../../shared/sync/protocol.ts'
 import type { Socket } from './device-connection.ts'
 import type { Hub, Subscriber } from './hub.ts'
@@ -86,10 +84,21 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
       this.socket.close(CloseCode.TOO_LARGE, 'sync/too-large')
       return this.closed()
     }
-    try {
-      this.handle(bytes)
-    } catch {
+    if (this.overBudget('frame') || this.revoked()) return
+    // Stock providers send these; the relay needs neither (no auth messages, presence comes unasked).
+    if (bytes[0] === MESSAGE_QUERY_AWARENESS || bytes[0] === MESSAGE_AUTH) return
+    const message = readDocPayload(bytes)
+    if (message.kind === 'invalid') {
       this.socket.close(CloseCode.PROTOCOL_ERROR, 'sync/malformed')
+      return this.closed()
+    }
+    try {
+      this.handle(message, bytes)
+    } catch (e) {
+      // The database cannot answer (a read, a scope look-up, loading the household): the server's failure, not the
+      // client's. Closed with 1011; the stock provider reconnects and syncs again what was not committed.
+      this.deps.onError(e)
+      this.socket.close(CloseCode.INTERNAL_ERROR, 'sync/internal')
       this.closed()
     }
   }
@@ -190,30 +199,20 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
     return true
   }
 
-  private handle(bytes: Uint8Array): void {
-    if (this.overBudget('frame') || this.revoked()) return
-    const dec = decoding.createDecoder(bytes)
-    const outer = decoding.readVarUint(dec)
-    if (outer === YWS_MESSAGE_AWARENESS) {
-      decoding.readVarUint8Array(dec) // validate framing before relaying
+  /** A frame that decoded (readDocPayload: a y-websocket sync or awareness message, nothing after it). */
+  private handle(message: Exclude<DocPayload, { kind: 'invalid' }>, bytes: Uint8Array): void {
+    if (message.kind === 'awareness') {
       // Presence is for people who edit: read-only users' awareness is not relayed, and nobody's beyond its rate.
       if (!this.take('awareness') || !this.scope().write) return
       return this.deps.hub.publishAwareness(this.householdId, bytes, this)
     }
-    if (outer === MESSAGE_QUERY_AWARENESS || outer === MESSAGE_AUTH) return
-    if (outer !== YWS_MESSAGE_SYNC) throw new Error(`unknown y-websocket message ${outer}`)
-    const sub = decoding.readVarUint(dec)
-    const content = decoding.readVarUint8Array(dec)
-    if (sub === syncProtocol.messageYjsSyncStep1) {
+    if (message.kind === 'step1') {
       if (this.overBudget('read')) return
-      const diff = this.deps.docStore.diff(this.householdId, content)
+      const diff = this.deps.docStore.diff(this.householdId, message.stateVector)
       if (diff !== null) this.send(syncStep2Payload(diff))
       return
     }
-    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
-      if (this.overBudget('update')) return
-      return this.write(content)
-    }
-    throw new Error(`unknown sync message ${sub}`)
+    if (this.overBudget('update')) return
+    this.write(message.update)
   }
 }
