@@ -75,7 +75,13 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
   open(): void {
     this.isOpen = true
     this.deps.hub.subscribe(this.householdId, this)
-    this.send(syncStep1Payload(this.serverStateVector()))
+    let stateVector: Uint8Array
+    try {
+      stateVector = this.serverStateVector()
+    } catch (e) {
+      return this.failed(e)
+    }
+    this.send(syncStep1Payload(stateVector))
   }
 
   receive(bytes: Uint8Array): void {
@@ -95,12 +101,18 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
     try {
       this.handle(message, bytes)
     } catch (e) {
-      // The database cannot answer (a read, a scope look-up, loading the household): the server's failure, not the
-      // client's. Closed with 1011; the stock provider reconnects and syncs again what was not committed.
-      this.deps.onError(e)
-      this.socket.close(CloseCode.INTERNAL_ERROR, 'sync/internal')
-      this.closed()
+      this.failed(e)
     }
+  }
+
+  /**
+   * The database could not answer (a read, a scope look-up, loading the household): the server's failure, not the
+   * client's. Reported and closed with 1011; the stock provider reconnects and syncs again what was not committed.
+   */
+  private failed(e: unknown): void {
+    this.deps.onError(e)
+    this.socket.close(CloseCode.INTERNAL_ERROR, 'sync/internal')
+    this.closed()
   }
 
   closed(): void {
@@ -173,10 +185,7 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
       session = this.sessionValid()
       readable = session && this.scope().read
     } catch (e) {
-      // The database cannot say (it is down): closed with 1011, the stock provider reconnects and syncs again.
-      this.deps.onError(e)
-      this.socket.close(CloseCode.INTERNAL_ERROR, 'sync/internal')
-      this.closed()
+      this.failed(e) // the database cannot say (it is down)
       return true
     }
     if (readable) return false

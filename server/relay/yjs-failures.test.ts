@@ -67,6 +67,22 @@ describe('/yjs: bad frames and server failures', () => {
     expect(reported).not.toHaveBeenCalled()
   })
 
+  it('a database failure when the socket opens closes it with 1011 sync/internal and is reported', async () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.spyOn(server.docStore, 'readState').mockImplementation(() => {
+      throw new Error('SQLITE_IOERR: disk I/O error')
+    })
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/hh-y-1?token=${encodeURIComponent(token)}`)
+    const messages: unknown[] = []
+    ws.on('message', (m) => messages.push(m))
+    expect(await closeOf(ws)).toEqual({ code: CloseCode.INTERNAL_ERROR, reason: 'sync/internal' })
+    expect(messages).toEqual([]) // no step1 from a state the server could not read
+    expect(reported).toHaveBeenCalledWith(
+      '[relay]',
+      expect.objectContaining({ message: 'SQLITE_IOERR: disk I/O error' }),
+    )
+  })
+
   it('a database failure while answering a step1 closes with 1011 sync/internal and is reported', async () => {
     const reported = vi.spyOn(console, 'error').mockImplementation(() => {})
     const ws = await yjsSocket()
