@@ -91,7 +91,7 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
       return this.closed()
     }
     if (this.overBudget('frame') || this.revoked()) return
-    // Stock providers send these; the relay needs neither (no auth messages, presence comes unasked).
+    // An auth message or an awareness query: nothing for the relay to act on.
     if (bytes[0] === MESSAGE_QUERY_AWARENESS || bytes[0] === MESSAGE_AUTH) return
     const message = readDocPayload(bytes)
     if (message.kind === 'invalid') {
