@@ -100,10 +100,27 @@ export function liveRoutes(
       socket.close(code, reason)
       gone()
     }
+    /** The database could not answer (a session or view look-up): reported, and the console reconnects. */
+    function failed(e: unknown): void {
+      onError(e)
+      end(LiveClose.INTERNAL, 'live/internal')
+    }
+    /** Whether the session still stands; null (the socket ended) when it could not be looked up. */
+    function signedIn(): boolean | null {
+      try {
+        return stillSignedIn()
+      } catch (e) {
+        failed(e)
+        return null
+      }
+    }
     function drain(): void {
       drainScheduled = false
       if (closed) return
-      if (!stillSignedIn()) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
+      // Runs as a microtask or a timer: a throw here would end the process, not this socket.
+      const session = signedIn()
+      if (session === null) return
+      if (!session) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
       if (socket.buffered() > LIVE_LIMITS.maxBuffered) {
         retry ??= setTimeout(() => {
           retry = null
@@ -170,7 +187,9 @@ export function liveRoutes(
         refilledAt = t
         if (tokens < 1) return end(LiveClose.RATE_LIMITED, 'live/rate-limited')
         tokens -= 1
-        if (!stillSignedIn()) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
+        const session = signedIn()
+        if (session === null) return
+        if (!session) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
         let json: unknown
         try {
           json = JSON.parse(data)
@@ -180,8 +199,14 @@ export function liveRoutes(
         const m = Subscribe.safeParse(json)
         const f = m.success ? FilterParams.safeParse(m.data.filters ?? {}) : null
         if (!m.success || !f?.success) return end(LiveClose.MALFORMED, 'live/malformed')
-        const period = m.data.period ?? currentPeriod(deps.db)
-        const r = resolveView(feed.store, user, period, m.data.unit, f.data)
+        let period: string
+        let r: ReturnType<typeof resolveView>
+        try {
+          period = m.data.period ?? currentPeriod(deps.db)
+          r = resolveView(feed.store, user, period, m.data.unit, f.data)
+        } catch (e) {
+          return failed(e)
+        }
         if (!r.ok) return end(LiveClose.FORBIDDEN, 'live/forbidden')
         if (sub) feed.unsubscribe(sub)
         queue = new Map()
