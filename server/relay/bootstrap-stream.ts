@@ -32,6 +32,8 @@ export interface BootstrapDeps {
   isClosed(): boolean
   /** Everything queued was sent (or the connection closed): the connection need not keep the stream. */
   bootstrapDone?(): void
+  /** The database could not be read: the stream has stopped, and the connection reports it and closes. */
+  bootstrapFailed(e: unknown): void
 }
 
 export function createBootstrapStream(deps: BootstrapDeps): BootstrapStream {
@@ -53,18 +55,24 @@ export function createBootstrapStream(deps: BootstrapDeps): BootstrapStream {
     let bytes = 0
     const target = slice
     slice = Math.min(2 * slice, BATCH_TARGET_BYTES)
-    for (; next < queue.length && bytes < target && frames.length < 4_000; next++) {
-      const id = queue[next]!
-      // The head before the state: a commit landing in between (another relay) is in the state AND fanned out after.
-      const head = deps.docStore.head(id)
-      const state = deps.docStore.readStateV2(id)
-      if (state === null || head === null) continue
-      deps.hold(id, head)
-      // STATE (V2) instead of a DOC step2 (V1): about 40 % fewer bytes once deflated (P14).
-      const stateFrame = encodeMessage({ type: 'state', householdId: id, updateV2: state })
-      const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
-      frames.push(stateFrame, headFrame)
-      bytes += stateFrame.length + headFrame.length
+    try {
+      for (; next < queue.length && bytes < target && frames.length < 4_000; next++) {
+        const id = queue[next]!
+        // The head before the state: a commit landing in between (another relay) is in the state AND fanned out after.
+        const head = deps.docStore.head(id)
+        const state = deps.docStore.readStateV2(id)
+        if (state === null || head === null) continue
+        deps.hold(id, head)
+        // STATE (V2) instead of a DOC step2 (V1): about 40 % fewer bytes once deflated (P14).
+        const stateFrame = encodeMessage({ type: 'state', householdId: id, updateV2: state })
+        const headFrame = encodeMessage({ type: 'head', householdId: id, serverSeq: head })
+        frames.push(stateFrame, headFrame)
+        bytes += stateFrame.length + headFrame.length
+      }
+    } catch (e) {
+      // Slices after the first run from a timer: a throw would end the process, not this connection.
+      finish()
+      return deps.bootstrapFailed(e)
     }
     if (frames.length > 0) sendBatch(frames)
     if (next < queue.length) setImmediate(step)

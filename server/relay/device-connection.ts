@@ -258,6 +258,11 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     return this.phase === 'closed'
   }
 
+  bootstrapFailed(e: unknown): void {
+    this.deps.onError(e)
+    this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot read households now; retry later')
+  }
+
   bootstrapDone(): void {
     this.bootstrap = null
   }
