@@ -12,10 +12,16 @@ export function trials(short: number, long: number): number {
   return Number.isInteger(forced) && forced > 0 ? forced : LONG ? long : short
 }
 
-/** The run's seed: RASOAT_SEED to replay a failure, otherwise a fresh one. Print it (see `report`). */
+/**
+ * The run's seed: RASOAT_SEED to replay a failure, otherwise a fresh one, printed as it is drawn: a run that ends the
+ * process (a fatal error of V8) never reaches its `report` line, and must still be replayable.
+ */
 export function seed(): number {
   const given = Number(process.env.RASOAT_SEED)
-  return Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31)
+  if (Number.isInteger(given)) return given
+  const drawn = Math.floor(Math.random() * 2 ** 31)
+  console.log(`RELIABILITY seed=${drawn} (RASOAT_SEED=${drawn} replays this run)`)
+  return drawn
 }
 
 /** A deterministic generator for a seed (mulberry32): the same seed replays the same faults. */
