@@ -259,8 +259,7 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
   }
 
   bootstrapFailed(e: unknown): void {
-    this.deps.onError(e)
-    this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot read households now; retry later')
+    this.serverFailed(e, 'the server cannot read households now; retry later')
   }
 
   bootstrapDone(): void {
@@ -305,14 +304,16 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
     this.scopes?.forget(householdId)
   }
 
-  /**
-   * The session or the access could not be checked (the database failed): the connection closes with 1011 and the
-   * device reconnects with backoff.
-   */
+  /** The session or the access could not be checked (the database failed). */
   private uncheckable(e: unknown): false {
-    this.deps.onError(e)
-    this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', 'the server cannot check access now; retry later')
+    this.serverFailed(e, 'the server cannot check access now; retry later')
     return false
+  }
+
+  /** The database failed: reported, and the connection closes with 1011; the device reconnects with backoff. */
+  private serverFailed(e: unknown, message: string): void {
+    this.deps.onError(e)
+    this.fail(CloseCode.INTERNAL_ERROR, 'sync/internal', message)
   }
 
   /** Fan-out re-checks scope (cached, scope-cache.ts): a revoked household stops flowing and leaves the hub. */
