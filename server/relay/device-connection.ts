@@ -152,8 +152,9 @@ export class DeviceConnection extends SignedIn<DeviceConnectionDeps> implements 
         budget -= this.handle(m)
       }
     } catch (e) {
-      this.deps.onError(e)
-      this.fail(CloseCode.PROTOCOL_ERROR, 'sync/internal', 'unexpected server failure on this connection')
+      // a frame the server could not handle (the manifest's query failed, or a defect): the server's fault, not the
+      // device's; it reconnects with backoff and sends the frame again
+      this.serverFailed(e, 'unexpected server failure on this connection')
     }
     this.inbox = null
     this.inboxNext = 0
