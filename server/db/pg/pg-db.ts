@@ -62,7 +62,8 @@ export class PgDb implements Db {
   private port!: MessagePort
   /** Set by the worker after it posted an answer; one per worker, so a dropped worker cannot wake the next one's caller. */
   private signal!: Int32Array
-  private readonly timeoutMs: number
+  /** How long one call waits for its answer before the connection is dropped (PG_TIMEOUT); may be changed at any time. */
+  answerTimeoutMs: number
   private readonly opts: OpenPgOptions
   private nextId = 1
   private depth = 0
@@ -72,7 +73,7 @@ export class PgDb implements Db {
 
   constructor(opts: OpenPgOptions) {
     this.name = opts.name ?? withoutPassword(opts.url)
-    this.timeoutMs = opts.answerTimeoutMs ?? 30_000
+    this.answerTimeoutMs = opts.answerTimeoutMs ?? 30_000
     this.opts = opts
     this.spawn()
     try {
@@ -115,12 +116,13 @@ export class PgDb implements Db {
     const before = this.pending.length > 0 ? this.pending.splice(0) : undefined
     this.port.postMessage({ ...req, id, before, inTransaction })
     for (;;) {
-      if (Atomics.wait(this.signal, 0, 0, this.timeoutMs) === 'timed-out') {
+      const waitMs = this.answerTimeoutMs
+      if (Atomics.wait(this.signal, 0, 0, waitMs) === 'timed-out') {
         // The stuck thread and its connection are dropped (PostgreSQL rolls back what it had); a new one takes over.
         this.port.close()
         void this.worker.terminate()
         this.spawn()
-        throw new PgError({ message: `PostgreSQL gave no answer within ${this.timeoutMs} ms`, code: 'PG_TIMEOUT' })
+        throw new PgError({ message: `PostgreSQL gave no answer within ${waitMs} ms`, code: 'PG_TIMEOUT' })
       }
       // The worker posts the answer before it sets the signal, so the answer is there once the signal is set.
       const got = receiveMessageOnPort(this.port)?.message as Answer | undefined
