@@ -21,6 +21,7 @@ import { docSnapshot } from './018-doc-snapshot.ts'
 import { fieldWrites } from './019-field-writes.ts'
 import { headInSummary } from './020-head-in-summary.ts'
 import { scopeVersion } from './021-scope-version.ts'
+import { logAppend } from './022-log-append.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   fieldWrites,
   headInSummary,
   scopeVersion,
+  logAppend,
 ]
