@@ -8,14 +8,8 @@
 
 import { execFor, type Migration } from '../migrate.ts'
 
-export const fieldWrites: Migration = {
-  id: 19,
-  name: 'field-writes',
-  up(db) {
-    execFor(db, {
-      sqlite: `
-      ALTER TABLE doc_log ADD COLUMN writes TEXT;
-      ALTER TABLE doc_log_archive ADD COLUMN writes TEXT;
+/** The view on SQLite (migration 022 makes it again after rebuilding doc_log). */
+export const FIELD_WRITES_SQLITE = `
       CREATE VIEW field_writes AS
         SELECT household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq,
                rowid AS ord
@@ -28,7 +22,17 @@ export const fieldWrites: Migration = {
         SELECT a.household_id, w.value ->> 0, w.value ->> 1, a.user_id, a.device_id, w.value ->> 2, w.value ->> 3,
                a.received_at, a.seq, w.key
           FROM doc_log_archive a, json_each(a.writes) w;
-      `,
+`
+
+export const fieldWrites: Migration = {
+  id: 19,
+  name: 'field-writes',
+  up(db) {
+    execFor(db, {
+      sqlite: `
+      ALTER TABLE doc_log ADD COLUMN writes TEXT;
+      ALTER TABLE doc_log_archive ADD COLUMN writes TEXT;
+${FIELD_WRITES_SQLITE}`,
       postgres: `
       ALTER TABLE doc_log ADD COLUMN writes TEXT;
       ALTER TABLE doc_log_archive ADD COLUMN writes TEXT;

@@ -7,6 +7,7 @@
 // keep one schema.
 
 import { execFor, type Migration } from '../migrate.ts'
+import { FIELD_WRITES_SQLITE } from './019-field-writes.ts'
 
 const COLUMNS = `household_id, seq, "update", user_id, device_id, client_ids, received_at, writes`
 
@@ -31,19 +32,7 @@ export const logAppend: Migration = {
       DROP TABLE doc_log;
       ALTER TABLE doc_log_appended RENAME TO doc_log;
       CREATE UNIQUE INDEX doc_log_key ON doc_log (household_id, seq);
-      CREATE VIEW field_writes AS
-        SELECT household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq,
-               rowid AS ord
-          FROM field_history
-        UNION ALL
-        SELECT l.household_id, w.value ->> 0, w.value ->> 1, l.user_id, l.device_id, w.value ->> 2, w.value ->> 3,
-               l.received_at, l.seq, w.key
-          FROM doc_log l, json_each(l.writes) w
-        UNION ALL
-        SELECT a.household_id, w.value ->> 0, w.value ->> 1, a.user_id, a.device_id, w.value ->> 2, w.value ->> 3,
-               a.received_at, a.seq, w.key
-          FROM doc_log_archive a, json_each(a.writes) w;
-      `,
+${FIELD_WRITES_SQLITE}`,
       postgres: `
       ALTER TABLE doc_log DROP CONSTRAINT doc_log_pkey;
       CREATE UNIQUE INDEX doc_log_key ON doc_log (household_id, seq);
