@@ -105,22 +105,21 @@ export function liveRoutes(
       onError(e)
       end(LiveClose.INTERNAL, 'live/internal')
     }
-    /** Whether the session still stands; null (the socket ended) when it could not be looked up. */
-    function signedIn(): boolean | null {
+    /** Whether the session still stands; when it does not, or cannot be looked up, the socket has ended. */
+    function signedIn(): boolean {
       try {
-        return stillSignedIn()
+        if (stillSignedIn()) return true
+        end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
       } catch (e) {
         failed(e)
-        return null
       }
+      return false
     }
     function drain(): void {
       drainScheduled = false
       if (closed) return
       // Runs as a microtask or a timer: a throw here would end the process, not this socket.
-      const session = signedIn()
-      if (session === null) return
-      if (!session) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
+      if (!signedIn()) return
       if (socket.buffered() > LIVE_LIMITS.maxBuffered) {
         retry ??= setTimeout(() => {
           retry = null
@@ -187,9 +186,7 @@ export function liveRoutes(
         refilledAt = t
         if (tokens < 1) return end(LiveClose.RATE_LIMITED, 'live/rate-limited')
         tokens -= 1
-        const session = signedIn()
-        if (session === null) return
-        if (!session) return end(LiveClose.UNAUTHENTICATED, 'live/unauthenticated')
+        if (!signedIn()) return
         let json: unknown
         try {
           json = JSON.parse(data)
