@@ -26,6 +26,7 @@ import { pathOf } from '../../shared/doc/paths.ts'
 import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
 import { readSnapshot, refreshSnapshot, type HouseholdSnapshot, type WrittenKeys } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
+import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { createCatchUp } from './household-catch-up.ts'
 
 export interface Committed {
@@ -269,6 +270,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     // edits (never fewer than committed); the next commit writes the summary again.
     // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
     // summarised values — any earlier write that changed them was summarised by its own commit.
+    /** The active B1 tables, read once per commit for every household it summarises (a query per household before). */
+    let tables: B1Table[] | null = null
     for (const [id, e] of last) {
       const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
       if (!dirty.has(id)) {
@@ -288,7 +291,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const snapshot =
         previous !== undefined && wrote !== null ? refreshSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
-      const summary = summariseSnapshot(snapshot, b1Tables.active(), periodStandards)
+      const summary = summariseSnapshot(snapshot, (tables ??= b1Tables.active()), periodStandards)
       const before = committedSummary.get(doc)
       const sameIndexed =
         before !== undefined &&
