@@ -270,7 +270,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     // edits (never fewer than committed); the next commit writes the summary again.
     // A household whose entries in this batch write only unsummarised roots (photos, causes, review…) keeps its
     // summarised values — any earlier write that changed them was summarised by its own commit.
-    /** The active B1 tables, read once per commit for every household it summarises (a query per household before). */
+    /** The active B1 tables, read once per commit and used for every household it summarises. */
     let tables: B1Table[] | null = null
     for (const [id, e] of last) {
       const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
