@@ -123,6 +123,14 @@ async function floorArea(page: Page): Promise<string> {
   return page.getByTestId('field-dwelling.floorAreaM2').inputValue()
 }
 
+/** A floor area other than the one the open household shows: the same value again is no edit, and nothing is saved. */
+async function newArea(page: Page): Promise<string> {
+  const current = await floorArea(page)
+  let value = area()
+  while (value === current) value = area()
+  return value
+}
+
 async function memberCount(page: Page): Promise<number> {
   await page.getByTestId('btn-step-members').click()
   await page.getByTestId('btn-add-member').waitFor()
@@ -148,7 +156,7 @@ describe('browser durability', () => {
         const id = await openHousehold(page, pick(await editableRowIds(page, 4)))
 
         // An edit the app acknowledges: "saved on phone".
-        const saved = area()
+        const saved = await newArea(page)
         await setFloorArea(page, saved)
         await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
         figures.edits++
@@ -222,7 +230,7 @@ describe('browser durability', () => {
         await context.setOffline(true)
         await page.locator('[data-testid="status-bar"][data-phase="offline"]').waitFor()
         const id = await openHousehold(page, pick(await editableRowIds(page, 1)))
-        const first = area()
+        const first = await newArea(page)
         await setFloorArea(page, first)
         await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
         figures.edits++
@@ -276,7 +284,7 @@ describe('browser durability', () => {
         figures.quotaErrors++
 
         // An edit now cannot be stored: the user is told, in Vietnamese, and the form does not claim "saved".
-        const second = area()
+        const second = await newArea(page)
         await setFloorArea(page, second)
         figures.edits++
         await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Bộ nhớ của máy đã đầy')
@@ -346,7 +354,7 @@ describe('browser durability', () => {
       const ids = await editableRowIds(page, count)
       for (const rowId of ids) {
         const id = await openHousehold(page, rowId)
-        const value = area()
+        const value = await newArea(page)
         await setFloorArea(page, value)
         await saveState(page).and(page.locator('[data-state="saved"]')).waitFor()
         await closeHousehold(page)
