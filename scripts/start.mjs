@@ -4,7 +4,7 @@
 import { spawnSync, spawn } from 'node:child_process'
 import { existsSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { RELAY_NODE_FLAGS } from '../server/node-flags.mjs'
+import { RELAY_NODE_ARGS } from '../server/node-flags.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const built = join(root, 'dist', 'client', 'index.html')
@@ -30,7 +30,7 @@ if (stale) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-const server = spawn(join(root, 'node_modules', '.bin', 'tsx'), [...RELAY_NODE_FLAGS, 'server/main.ts'], {
+const server = spawn(process.execPath, RELAY_NODE_ARGS, {
   cwd: root,
   stdio: 'inherit',
 })

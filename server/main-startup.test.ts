@@ -52,7 +52,7 @@ function startMain(dataDir: string): Started {
     child.on('close', (code) => ok({ code, stderr, stdout })),
   )
   const stop = () => {
-    // Own process group: stop tsx and the server it started, never anything else.
+    // Own process group: stop the server and anything it started, never anything else.
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGTERM')
   }
   running.push({ kill: stop })

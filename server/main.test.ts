@@ -1,23 +1,24 @@
-// The real process entry (tsx server/main.ts): reads config from the environment, listens, and on SIGTERM
-// flushes and closes cleanly with exit code 0.
+// The real process entry, started with the command line `npm start` uses (node-flags.mjs): reads config from the
+// environment, listens, and on SIGTERM flushes and closes cleanly with exit code 0.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { RELAY_NODE_ARGS } from './node-flags.mjs'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-main-'))
 let child: ChildProcess | undefined
 afterAll(() => {
-  // Own process group: kill tsx and the server it started, never anything else.
+  // Own process group: kill the server and anything it started, never anything else.
   if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('server/main.ts', () => {
   it('starts from env (PORT=0, DATA_DIR), answers /api/health, and exits 0 on SIGTERM', async () => {
-    child = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+    child = spawn(process.execPath, RELAY_NODE_ARGS, {
       env: {
         ...process.env,
         PORT: '0',
