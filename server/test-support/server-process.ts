@@ -1,7 +1,9 @@
-// The real server (`server/main.ts`) as a child process in its own process group, so that kill -9 takes tsx and node
-// down at once: the crash trials and the kill -9 durability test start, kill and restart it on one data folder.
+// The real server (`server/main.ts`, started with `npm start`'s command line) as a child process in its own process
+// group, so that kill -9 takes it and anything it started down at once: the crash trials and the kill -9 durability
+// test start, kill and restart it on one data folder.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { RELAY_NODE_ARGS } from '../node-flags.mjs'
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -14,13 +16,13 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts `tsx server/main.ts` on `dataDir` (and `env`) in its own process group; waits until it answers /api/health. */
+/** Starts the relay on `dataDir` (and `env`) in its own process group; waits until it answers /api/health. */
 export async function startServerProcess(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
 ): Promise<ChildProcess> {
-  const p = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+  const p = spawn(process.execPath, RELAY_NODE_ARGS, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: '0', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +44,7 @@ export async function startServerProcess(
   throw new Error(`server did not start: ${output}`)
 }
 
-/** Sends `signal` to the server's whole process group (tsx and node) and resolves when it has exited. */
+/** Sends `signal` to the server's whole process group and resolves when it has exited. */
 export function killGroup(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((ok) => {
     if (p.exitCode !== null || p.signalCode !== null) return ok()
