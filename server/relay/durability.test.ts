@@ -16,7 +16,7 @@ import { ensureReferenceData } from '../db/reference-data.ts'
 import { createDocStore } from '../store/doc-store.ts'
 import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
 import { TEST_UNIT } from '../test-support/relay-server.ts'
-import { freePort, killGroup, startServerProcess } from '../test-support/server-process.ts'
+import { freePort, killGroup, startServerProcess, stopProcess } from '../test-support/server-process.ts'
 import { CloseCode, type SyncMessage } from '../../shared/sync/protocol.ts'
 import { SyncClient } from './test-client.ts'
 
@@ -98,7 +98,8 @@ async function killAfterAcks(send: 'one by one' | 'batched', signal: 'SIGKILL' |
       // After a SIGTERM the server still commits and ACKs what it holds: those ACKs count too.
       if (m.type !== 'ack' || (killed && signal === 'SIGKILL')) return
       acked.push({ householdId: id, clientId: r.doc.clientID, clockEnd })
-      if (acked.length >= 150 && !killed) killed = killGroup(child!, signal)
+      if (acked.length >= 150 && !killed)
+        killed = signal === 'SIGKILL' ? killGroup(child!, 'SIGKILL') : stopProcess(child!) // SIGTERM to the process alone
     }
     if (send === 'one by one') void device.sendUpdate(id, r.take()).then(onAnswer)
     else batch.push([id, r.take(), onAnswer])

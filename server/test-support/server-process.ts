@@ -52,3 +52,12 @@ export function killGroup(p: ChildProcess, signal: NodeJS.Signals): Promise<void
     process.kill(-(p.pid as number), signal)
   })
 }
+
+/** Sends SIGTERM to the server process alone, as a container runtime stops its main process; resolves on its exit. */
+export function stopProcess(p: ChildProcess): Promise<void> {
+  return new Promise((ok) => {
+    if (p.exitCode !== null || p.signalCode !== null) return ok()
+    p.once('exit', () => ok())
+    p.kill('SIGTERM')
+  })
+}
