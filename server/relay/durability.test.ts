@@ -60,7 +60,7 @@ it('P8: every ACKed update survives kill -9 of the server process', () => killAf
 it("P8: every ACKed update sent in BATCHes (a reconnecting phone's outbox) survives kill -9 of the server process", () =>
   killAfterAcks('batched'))
 
-it('a SIGTERM while updates stream in: exit code 0, the device told the server is shutting down, every ACK kept', () =>
+it('a SIGTERM while updates stream in: exit code 0, the device told the server is shutting down, every ACK kept, none refused', () =>
   killAfterAcks('one by one', 'SIGTERM'))
 
 /**
@@ -87,6 +87,8 @@ async function killAfterAcks(send: 'one by one' | 'batched', signal: 'SIGKILL' |
 
   // Fire 400 updates without waiting; kill -9 (or SIGTERM) as soon as 150 ACKs are in.
   const acked: { householdId: string; clientId: number; clockEnd: number }[] = []
+  /** Answers other than an ACK: a stop, clean or not, never refuses an update (unanswered ones are sent again). */
+  const refused: SyncMessage[] = []
   let killed: Promise<void> | null = null
   let batch: [string, Uint8Array, (m: SyncMessage) => void][] = []
   for (let i = 0; i < 400; i++) {
@@ -95,6 +97,7 @@ async function killAfterAcks(send: 'one by one' | 'batched', signal: 'SIGKILL' |
     r.setAddress(`Số ${i} đường Hùng Vương`)
     const clockEnd = Y.getState(r.doc.store, r.doc.clientID)
     const onAnswer = (m: SyncMessage): void => {
+      if (m.type !== 'ack') refused.push(m)
       // After a SIGTERM the server still commits and ACKs what it holds: those ACKs count too.
       if (m.type !== 'ack' || (killed && signal === 'SIGKILL')) return
       acked.push({ householdId: id, clientId: r.doc.clientID, clockEnd })
@@ -112,6 +115,7 @@ async function killAfterAcks(send: 'one by one' | 'batched', signal: 'SIGKILL' |
   const closeCode = await device.closed()
   await killed
   expect(acked.length).toBeGreaterThanOrEqual(150)
+  expect(refused).toEqual([])
   console.log(`${signal} after 150 ACKs; ${acked.length} of 400 updates ACKed in all`)
   if (signal === 'SIGTERM') {
     expect(closeCode).toBe(CloseCode.SERVER_SHUTDOWN)
