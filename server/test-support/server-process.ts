@@ -46,18 +46,18 @@ export async function startServerProcess(
 
 /** Sends `signal` to the server's whole process group and resolves when it has exited. */
 export function killGroup(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((ok) => {
-    if (p.exitCode !== null || p.signalCode !== null) return ok()
-    p.once('exit', () => ok())
-    process.kill(-(p.pid as number), signal)
-  })
+  return signalAndWait(p, () => process.kill(-(p.pid as number), signal))
 }
 
 /** Sends SIGTERM to the server process alone, as a container runtime stops its main process; resolves on its exit. */
 export function stopProcess(p: ChildProcess): Promise<void> {
+  return signalAndWait(p, () => p.kill('SIGTERM'))
+}
+
+function signalAndWait(p: ChildProcess, send: () => void): Promise<void> {
   return new Promise((ok) => {
     if (p.exitCode !== null || p.signalCode !== null) return ok()
     p.once('exit', () => ok())
-    p.kill('SIGTERM')
+    send()
   })
 }
