@@ -12,7 +12,6 @@ import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
 import { openDb } from '../../server/db/open.ts'
-import { serverPid } from './relay-process.ts'
 import { ensureReferenceData } from '../../server/db/reference-data.ts'
 import { seedHouseholds } from '../../server/seed/seed.ts'
 import { createDocStore } from '../../server/store/doc-store.ts'
@@ -94,7 +93,7 @@ function prepare(dataDir: string): { tokens: string[]; seedMs: number } {
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
   // MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server process there (on SIGTERM exit).
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
-  const p = spawn('node_modules/.bin/tsx', [...RELAY_NODE_FLAGS, ...prof, 'server/main.ts'], {
+  const p = spawn(process.execPath, [...RELAY_NODE_FLAGS, ...prof, '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: 'ignore',
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
   const { tokens, seedMs } = prepare(dataDir)
   const port = await freePort()
   const child = await start(dataDir, port)
-  const pid = serverPid(child.pid as number)
+  const pid = child.pid as number
   const url = `http://127.0.0.1:${port}`
   const out: Record<string, unknown> = {
     households: N,

@@ -116,15 +116,6 @@ function prepare(dataDir: string, pairs: number): { tokens: string[]; households
   return { tokens, households }
 }
 
-/** The server's node process (tsx spawns node as a child in the same group). */
-export function serverPid(groupLeader: number): number {
-  const children = readFileSync(`/proc/${groupLeader}/task/${groupLeader}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-  return children.length > 0 ? Number(children[children.length - 1]) : groupLeader
-}
-
 /** MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server there; MEASURE_NODE_FLAGS adds node flags to it. */
 export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rasoat-edits-'))
@@ -132,8 +123,10 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const port = await freePort()
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
   const flags = (process.env.MEASURE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
-  const args = [...RELAY_NODE_FLAGS, ...prof, ...flags, 'server/main.ts']
-  const child: ChildProcess = spawn('node_modules/.bin/tsx', args, {
+  // The relay runs as one node process, as `npm start` runs it: the `tsx` command would add a parent that SIGKILLs it
+  // 30 ms after relaying a SIGTERM, before a CPU profile is written.
+  const args = [...RELAY_NODE_FLAGS, ...prof, ...flags, '--import', 'tsx', 'server/main.ts']
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: process.env.MEASURE_SERVER_LOG
@@ -158,7 +151,7 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
     await stop()
     throw new Error('server did not start')
   }
-  const pid = serverPid(child.pid as number)
+  const pid = child.pid as number
   return {
     url,
     tokens,
