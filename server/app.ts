@@ -181,7 +181,10 @@ export function createApp(deps: AppDeps): BuiltApp {
     now,
     docStore: deps.docStore,
     logError,
-    onReclassified: (ids) => feed.summaryCommitted(ids),
+    onReclassified: (ids) => {
+      deps.relay?.writer.summariesRewritten(ids)
+      feed.summaryCommitted(ids)
+    },
   })
   registerRoutes(app, { db: deps.db, docStore: deps.docStore, relay: deps.relay, audit, now })
   periodRoutes(app, {

@@ -113,6 +113,9 @@ interface StateRow {
  */
 export const COMPACT_ROWS = 256
 export const COMPACT_BYTES = 16 * 1024
+/** Rows per INSERT into the log (a statement per size; larger first). */
+const LOG_INSERT_SIZES = [1, 4, 16, 64] as const
+const LOG_INSERT_SIZES_DESC = [...LOG_INSERT_SIZES].reverse()
 /** Households per query of heads(). */
 const HEADS_CHUNK = 500
 
@@ -191,10 +194,24 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
     `SELECT seq, "update" FROM doc_log WHERE household_id = ? AND seq > ?
      UNION ALL SELECT seq, "update" FROM doc_log_archive WHERE household_id = ? AND seq > ? ORDER BY seq`,
   )
-  const insertLog = db.prepare(
-    `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  /**
+   * INSERTs of 1, 4, 16 and 64 log rows each: a commit's rows go in as few statements as those sizes allow. On SQLite
+   * OR FAIL: a row that fails ends the statement without undoing the rows before it, so SQLite keeps no statement
+   * journal (a copy of every page the statement changes, spilled to a temporary file past 64 KiB); the commit's
+   * transaction is rolled back whole anyway.
+   */
+  const insertLogVerb = db.dialect === 'postgres' ? 'INSERT' : 'INSERT OR FAIL'
+  const insertLogs = new Map(
+    LOG_INSERT_SIZES.map((n) => [
+      n,
+      db.prepare(
+        `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
+         VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ),
+    ]),
   )
+  /** Parameters of the multi-row INSERT, reused by every commit (one flat list, 8 per row). */
+  const logParams: unknown[] = []
   const moveToArchive = db.prepare(
     `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, archived_at)
      SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, ? FROM doc_log
@@ -331,16 +348,31 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           t.rows++
           t.bytes += r.update.length
         }
-        insertLog.run(
-          r.householdId,
-          r.seq,
-          r.update,
-          r.userId,
-          r.deviceId,
-          JSON.stringify(r.clientIds),
-          r.receivedAt,
-          r.writes ?? null,
-        )
+      }
+      let i = 0
+      for (const size of LOG_INSERT_SIZES_DESC) {
+        const insert = insertLogs.get(size)!
+        for (; rows.length - i >= size; i += size) {
+          logParams.length = 0
+          for (let k = i; k < i + size; k++) {
+            const r = rows[k]!
+            logParams.push(
+              r.householdId,
+              r.seq,
+              r.update,
+              r.userId,
+              r.deviceId,
+              JSON.stringify(r.clientIds),
+              r.receivedAt,
+              r.writes ?? null,
+            )
+          }
+          try {
+            insert.run(...logParams)
+          } finally {
+            logParams.length = 0 // the updates are not kept alive past the commit
+          }
+        }
       }
     },
     needsCompaction(householdId) {

@@ -405,6 +405,36 @@ describe('summary projection (only updates that write summarised roots recompute
     expect(db.prepare('SELECT lat FROM households WHERE id = ?').pluck().get('h1')).toBeCloseTo(16.47)
   })
 
+  it('a commit that changes no summarised value writes only the per-commit columns, unless the row was rewritten meanwhile', async () => {
+    const r = replicaOf('h1', 1300)
+    const floor = (m2: number): Promise<Committed> => {
+      expect(r.household.setDwelling({ floorAreaM2: m2 }).ok).toBe(true)
+      return accepted(writer.submit('h1', r.take(), alice))
+    }
+    await floor(60)
+    expectExactSummary('h1', alice.userId, 2)
+    const values = () => db.prepare(`SELECT ${columns} FROM households WHERE id = ?`).get('h1')
+    const written = values()
+    await floor(61) // no indicator moves: the same values, a new head
+    expectExactSummary('h1', alice.userId, 3)
+    expect(values()).toEqual(written)
+    // b1-reclassify writes the category outside the writer, then tells it: the next commit writes every value again.
+    const outside = db.prepare("UPDATE households SET category = 'poor', deprivation_count = 9 WHERE id = 'h1'")
+    outside.run()
+    writer.summariesRewritten(['h1'])
+    await floor(62)
+    expectExactSummary('h1', alice.userId, 4)
+    // A B1 table loaded (here by another relay, which reclassifies on its side): tables other than those the last
+    // summary was computed with are not trusted either.
+    outside.run()
+    db.prepare(
+      `INSERT INTO b1_tables (standard, area_type, version, table_json, loaded_by, loaded_at, active)
+       VALUES ('unused', 'urban', '1', '{"standard":"unused","areaType":"urban","version":"1","items":[]}', 'u-admin', 0, 1)`,
+    ).run()
+    await floor(63)
+    expectExactSummary('h1', alice.userId, 5)
+  })
+
   it('a move is measured from the position the last commit stored, and remembered until the position changes', async () => {
     const r = replicaOf('h1', 1200)
     const at = (lat: number) => ({ lat, lng: 107.6, accuracyM: 5, capturedAt: '2025-10-01T08:00:00Z' })

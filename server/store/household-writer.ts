@@ -10,7 +10,13 @@ import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
 import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
-import { summariseSnapshot, touchesSummary, writtenKeys, type HouseholdSummary } from './household-view.ts'
+import {
+  summariseSnapshot,
+  touchesSummary,
+  writtenKeys,
+  type HouseholdSummary,
+  type ReportFacts,
+} from './household-view.ts'
 import { createProjections, encodeWrites, type Author, type RecordedConflict } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type Previous, type VisitRules } from './visit-flags.ts'
 import {
@@ -111,6 +117,11 @@ export interface HouseholdWriter {
   stats(): GroupCommitStats
   /** Whether commits are failing (GET /api/health answers 503 then). */
   health(): CommitHealth
+  /**
+   * These households' summary rows were written outside the writer (b1-reclassify): their next commit writes every
+   * summarised value again instead of trusting what it wrote last.
+   */
+  summariesRewritten(householdIds: readonly string[]): void
 }
 
 interface Entry {
@@ -170,9 +181,10 @@ function ownBytes(update: Uint8Array): Uint8Array {
 export const COMPACTION_CHECK_EVERY = 8
 
 /**
- * What the next commit of a household compares with, from the summary this one wrote: its indexed columns and the move
- * distance stored beside them (visit flags). Only these, not the whole summary: it is kept until the household's next
- * edit, long enough for V8 to move it to the old generation, so the less it holds the less each edit leaves there.
+ * What the next commit of a household compares with: every value the summary this one wrote put in its row, the move
+ * distance stored beside them (visit flags) and the B1 tables it was classified with. One object per resident doc,
+ * updated in place after each commit (it lives until the household's next edit, long enough for V8 to move it to the
+ * old generation): a field is replaced only when its value changed.
  */
 interface SummaryWritten {
   status: HouseholdSummary['status']
@@ -181,6 +193,62 @@ interface SummaryWritten {
   lng: number | null
   accuracyM: number | null
   movedM: number | null
+  headName: string
+  address: string
+  deprivationCount: number
+  searchText: string
+  flags: string
+  facts: ReportFacts
+  /** The active B1 tables the category was computed with (another list after a table is loaded). */
+  tables: readonly B1Table[]
+}
+
+/** Whether the summary row written from `before` already holds every value of `s` (the per-commit columns aside). */
+function sameValues(before: SummaryWritten, s: HouseholdSummary, flags: string, movedM: number | null): boolean {
+  const a = before.facts
+  const b = s.facts
+  return (
+    before.headName === s.headName &&
+    before.address === s.address &&
+    before.deprivationCount === s.deprivationCount &&
+    before.searchText === s.searchText &&
+    before.flags === flags &&
+    before.movedM === movedM &&
+    a.deprivationMask === b.deprivationMask &&
+    a.ethnicMinority === b.ethnicMinority &&
+    a.meritorious === b.meritorious &&
+    a.noWorkingCapacity === b.noWorkingCapacity &&
+    a.socialProtection === b.socialProtection &&
+    a.farming === b.farming &&
+    a.causes === b.causes &&
+    a.memberCount === b.memberCount
+  )
+}
+
+/** `from`'s values into `into`, keeping `into`'s own strings where they are equal (the new ones stay young garbage). */
+function copyWritten(into: SummaryWritten, from: SummaryWritten): void {
+  into.status = from.status
+  into.category = from.category
+  into.lat = from.lat
+  into.lng = from.lng
+  into.accuracyM = from.accuracyM
+  into.movedM = from.movedM
+  if (into.headName !== from.headName) into.headName = from.headName
+  if (into.address !== from.address) into.address = from.address
+  into.deprivationCount = from.deprivationCount
+  if (into.searchText !== from.searchText) into.searchText = from.searchText
+  if (into.flags !== from.flags) into.flags = from.flags
+  const f = into.facts
+  const g = from.facts
+  f.deprivationMask = g.deprivationMask
+  f.ethnicMinority = g.ethnicMinority
+  f.meritorious = g.meritorious
+  f.noWorkingCapacity = g.noWorkingCapacity
+  f.socialProtection = g.socialProtection
+  f.farming = g.farming
+  if (f.causes !== g.causes) f.causes = g.causes
+  f.memberCount = g.memberCount
+  into.tables = from.tables
 }
 
 /** What a commit's transaction hands back per household whose summary it wrote (applied once it has committed). */
@@ -291,8 +359,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const snapshot =
         previous !== undefined && wrote !== null ? refreshSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
-      const summary = summariseSnapshot(snapshot, (tables ??= b1Tables.active()), periodStandards)
-      const before = committedSummary.get(doc)
+      const active = (tables ??= b1Tables.active())
+      const summary = summariseSnapshot(snapshot, active, periodStandards)
+      const known = committedSummary.get(doc)
+      // Written with other tables, its category may since have been recomputed outside this writer (b1-reclassify).
+      const before = known !== undefined && known.tables === active ? known : undefined
       const sameIndexed =
         before !== undefined &&
         before.status === summary.status &&
@@ -301,14 +372,36 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         before.lng === summary.lng &&
         before.accuracyM === summary.accuracyM
       const position: Previous | undefined =
-        before !== undefined
-          ? { lat: before.lat, lng: before.lng, movedM: before.movedM }
+        known !== undefined
+          ? { lat: known.lat, lng: known.lng, movedM: known.movedM }
           : projections.previousPosition(id)
       const visit = visitFlags(summary, position, visitRules)
-      if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+      const flags = visit.flags.join(',')
+      // Most edits change no summarised value (an answer that moves no indicator, a photo's caption…): then only the
+      // per-commit columns are written.
+      if (sameIndexed && sameValues(before, summary, flags, visit.movedM)) projections.writeSummaryMeta(id, meta)
+      else if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
-      const { status, category, lat, lng, accuracyM } = summary
-      written.push([id, doc, { status, category, lat, lng, accuracyM, movedM: visit.movedM }])
+      const { status, category, lat, lng, accuracyM, headName, address, deprivationCount, searchText, facts } = summary
+      written.push([
+        id,
+        doc,
+        {
+          status,
+          category,
+          lat,
+          lng,
+          accuracyM,
+          movedM: visit.movedM,
+          headName,
+          address,
+          deprivationCount,
+          searchText,
+          flags,
+          facts,
+          tables: active,
+        },
+      ])
     }
   })
 
@@ -326,7 +419,9 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         if (doc) docStore.advanceDoc(doc, e.row.seq)
       }
       for (const [id, doc, summaryWritten] of written) {
-        committedSummary.set(doc, summaryWritten)
+        const kept = committedSummary.get(doc)
+        if (kept === undefined) committedSummary.set(doc, summaryWritten)
+        else copyWritten(kept, summaryWritten)
         if (opts.onSummaryCommitted) summaryUnreported.add(id)
       }
     },
@@ -639,5 +734,11 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     },
     stats: () => commits.stats(),
     health: () => commits.health(),
+    summariesRewritten(householdIds) {
+      for (const id of householdIds) {
+        const doc = docStore.resident(id)
+        if (doc) committedSummary.delete(doc)
+      }
+    },
   }
 }
