@@ -22,8 +22,11 @@ export interface B1TableStore {
   load(table: B1Table, by: string, at: number): { row: B1TableRow; replaced: B1TableRow | null }
   /** Every load, newest first (active and history). */
   list(): B1TableRow[]
-  /** The active tables (at most one per standard and area type). */
-  active(): B1Table[]
+  /**
+   * The active tables (at most one per standard and area type). `latest`: the latest table id when the caller has just
+   * read it (the relay's commit on PostgreSQL reads it with its lock), instead of asking again.
+   */
+  active(latest?: number): B1Table[]
   /**
    * Households of the review periods that name `standard` (a period the database does not hold: by its year), with
    * their summary category, in id order after `afterId`.
@@ -116,8 +119,8 @@ export function createB1TableStore(db: Db): B1TableStore {
     setCategory(id, category, deprivationCount) {
       updateCategory.run(category, deprivationCount, id)
     },
-    active() {
-      const latest = latestId.get() as number
+    active(known) {
+      const latest = known ?? Number(latestId.get())
       const hit = cache.get(db)
       if (hit && hit.latest === latest) return hit.tables
       const tables = (selectActive.all() as string[]).map((json) => JSON.parse(json) as B1Table)

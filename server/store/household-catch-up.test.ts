@@ -158,3 +158,36 @@ it('a client id bound to another user by the other relay meanwhile is refused, n
   onA.setAddress('56 Lê Lợi')
   expect(a.writer.submit('h1', onA.take(), alice)).toMatchObject({ kind: 'rejected', code: 'sync/client-id-taken' })
 })
+
+it('a resident doc takes in what the other relay committed in place before a check, and its summary row stays exact', async () => {
+  const onA = replicaOf(a, 7001)
+  const onB = replicaOf(b, 7002)
+  const commit = async (r: Relay, replica: DeviceReplica, author: typeof alice): Promise<number> => {
+    const done = accepted(r.writer.submit('h1', replica.take(), author))
+    await r.writer.flush()
+    return (await done).serverSeq
+  }
+  const row = () =>
+    a.db.prepare(`SELECT head_name AS headName, address, server_seq AS seq FROM households WHERE id = 'h1'`).get()
+  onA.setAddress('12 Lê Lợi')
+  expect(await commit(a, onA, alice)).toBe(2) // A keeps a summary snapshot and the values it wrote
+  const resident = a.store.resident('h1')!
+  // B changes the address, and A's phone, having seen it, puts back the value A last wrote: the row must follow.
+  onB.apply(b.store.readState('h1')!)
+  onB.setAddress('34 Trần Hưng Đạo')
+  expect(await commit(b, onB, bob)).toBe(3)
+  onA.apply(b.store.readState('h1')!)
+  onA.setAddress('12 Lê Lợi')
+  expect(await commit(a, onA, alice)).toBe(4)
+  expect(a.store.resident('h1')).toBe(resident) // caught up in place, not reloaded
+  expect(row()).toEqual({ headName: 'Nguyễn Văn Một', address: '12 Lê Lợi', seq: 4 })
+  // B renames the head, a root A's next update does not write: A's summary must still show it.
+  onB.apply(a.store.readState('h1')!)
+  onB.setHeadName(onB.household.read().household.members[0]!.id, 'Trần Thị Lan')
+  expect(await commit(b, onB, bob)).toBe(5)
+  onA.setRoofDurable(false) // the dwelling: refreshed in place in A's snapshot, the members not read again
+  expect(await commit(a, onA, alice)).toBe(6)
+  expect(a.store.resident('h1')).toBe(resident)
+  expect(row()).toEqual({ headName: 'Trần Thị Lan', address: '12 Lê Lợi', seq: 6 })
+  expect(Y.encodeStateVector(resident)).toEqual(Y.encodeStateVectorFromUpdate(a.store.readState('h1')!))
+})

@@ -17,25 +17,72 @@ export interface CatchUpEntry {
 }
 
 export interface CatchUp {
-  /** The resident doc of a household with no update waiting, reloaded from the database when another relay wrote since. */
+  /**
+   * The doc of a household with no update waiting: loaded when not resident; when resident, with the rows another relay
+   * committed since applied to it (one query whether or not there are any), and `caughtUp` called with it.
+   */
   fresh(householdId: string): Y.Doc | null
   /**
    * Inside the commit transaction: locks each household's head, takes in rows committed elsewhere and numbers the
-   * entries head + 1, head + 2, … Returns the households that had rows from elsewhere (their summary is recomputed).
+   * entries head + 1, head + 2, … Returns the households that had rows from elsewhere (their summary is recomputed),
+   * and what the lock read besides each head.
    */
-  renumber(batch: readonly CatchUpEntry[]): string[]
+  renumber(batch: readonly CatchUpEntry[]): Renumbered
+}
+
+/** A household's summary row as the lock read it: the position the visit flags compare with. */
+export interface LockedRow {
+  head: number
+  lat: number | null
+  lng: number | null
+  movedM: number | null
+}
+
+export interface Renumbered {
+  caught: string[]
+  locked: ReadonlyMap<string, LockedRow>
+  /** The latest B1 table id, read by the same statement on PostgreSQL (undefined on SQLite: ask the table store). */
+  b1Latest: number | undefined
 }
 
 export function createCatchUp(
   db: Db,
   docStore: DocStore,
   projections: Pick<ReturnType<typeof createProjections>, 'valueOfItem'>,
+  /** A resident doc took in rows of other relays outside a commit: what was read from it before is stale. */
+  caughtUp: (doc: Y.Doc) => void = () => {},
 ): CatchUp {
-  // The head is the summary row's server_seq (migration 020). PostgreSQL: the row lock serialises committing relays (and
-  // a compaction); SQLite: BEGIN IMMEDIATE already holds the only write lock.
-  const lockHead = db
-    .prepare(`SELECT server_seq FROM households WHERE id = ?${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`)
-    .pluck()
+  // The head is the summary row's server_seq (migration 020). PostgreSQL: one statement locks a commit's households (each
+  // statement is a round trip), in id order, the same order on every relay, so two relays committing the same
+  // households wait for each other instead of deadlocking; it also reads the latest B1 table id, which the summary
+  // asks for once per commit. SQLite: BEGIN IMMEDIATE already holds the only write lock.
+  const lockHeads =
+    db.dialect === 'postgres'
+      ? db.prepare(
+          `SELECT id, server_seq, lat, lng, moved_m, (SELECT coalesce(max(id), 0) FROM b1_tables) AS b1
+           FROM households WHERE id = ANY(CAST(? AS text[])) ORDER BY id FOR UPDATE`,
+        )
+      : null
+  const lockHead = db.prepare('SELECT server_seq, lat, lng, moved_m FROM households WHERE id = ?')
+  type Raw = { server_seq: number | string; lat: number | null; lng: number | null; moved_m: number | null }
+  const row = (r: Raw): LockedRow => ({ head: Number(r.server_seq), lat: r.lat, lng: r.lng, movedM: r.moved_m })
+  /** The committed head of each household (absent: no such household), locked until the transaction ends. */
+  function lockAll(ids: string[]): { locked: Map<string, LockedRow>; b1Latest: number | undefined } {
+    const locked = new Map<string, LockedRow>()
+    let b1Latest: number | undefined
+    if (lockHeads !== null) {
+      // The ids as one array parameter: a list argument is spread into parameters (better-sqlite3's convention).
+      for (const r of lockHeads.all([ids]) as (Raw & { id: string; b1: number | string })[]) {
+        locked.set(r.id, row(r))
+        b1Latest = Number(r.b1)
+      }
+    } else
+      for (const id of ids) {
+        const r = lockHead.get(id) as Raw | undefined
+        if (r !== undefined) locked.set(id, row(r))
+      }
+    return { locked, b1Latest }
+  }
 
   /** Conflicts of `entries` (in order) with what is committed now, as if they had arrived after it. */
   function recheck(householdId: string, entries: readonly CatchUpEntry[], resident: Y.Doc): void {
@@ -61,12 +108,23 @@ export function createCatchUp(
 
   return {
     fresh(householdId) {
-      const doc = docStore.openDoc(householdId)
-      if (doc === null) return null
-      const known = docStore.docHead(doc)
-      const head = docStore.head(householdId)
-      if (head === null || (known !== undefined && head <= known)) return doc
-      docStore.evict(householdId)
+      const doc = docStore.resident(householdId)
+      const known = doc && docStore.docHead(doc)
+      if (doc === undefined || known === undefined) {
+        if (doc !== undefined) docStore.evict(householdId) // not known what it holds: loaded again
+        return docStore.openDoc(householdId) // loaded now: what is committed
+      }
+      // Applied in place, as the commit's renumber does: one query, not the head's and then a reload's two.
+      const rows = docStore.rowsAfter(householdId, known)
+      if (rows.length === 0) return docStore.openDoc(householdId) // the resident doc (and its place in the LRU order)
+      try {
+        for (const r of rows) Y.applyUpdate(doc, r.update, 'remote')
+      } catch (e) {
+        docStore.evict(householdId) // half applied: rebuilt from stored bytes by the next open
+        throw e
+      }
+      docStore.advanceDoc(doc, rows[rows.length - 1]!.seq)
+      caughtUp(doc)
       return docStore.openDoc(householdId)
     },
     renumber(batch) {
@@ -77,8 +135,9 @@ export function createCatchUp(
         else byHousehold.set(e.row.householdId, [e])
       }
       const caught: string[] = []
+      const { locked, b1Latest } = lockAll([...byHousehold.keys()])
       for (const [id, entries] of byHousehold) {
-        const head = lockHead.get(id) as number | undefined
+        const head = locked.get(id)?.head
         if (head === undefined) continue // gone: the log insert fails and the entries are refused
         const doc = docStore.resident(id)
         const known = doc && docStore.docHead(doc)
@@ -89,7 +148,7 @@ export function createCatchUp(
         }
         entries.forEach((e, i) => (e.row.seq = head + 1 + i))
       }
-      return caught
+      return { caught, locked, b1Latest }
     },
   }
 }

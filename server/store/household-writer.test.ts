@@ -13,6 +13,7 @@ import { createConflictStore } from './conflict-store.ts'
 import { createDocStore, type DocStore } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
 import { summarise, touchesSummary, writtenKeys } from './household-view.ts'
+import { MISSING_PERIOD_RECHECK_MS } from './period-standard-store.ts'
 
 let dir: string
 let db: Db
@@ -433,6 +434,60 @@ describe('summary projection (only updates that write summarised roots recompute
     ).run()
     await floor(63)
     expectExactSummary('h1', alice.userId, 5)
+  })
+
+  it('several households in one commit that change no summarised value each get their own head and editor', async () => {
+    await writer.close()
+    writer = createHouseholdWriter(db, store, { windowMs: 60_000, walSync: false }) // commits when flushed
+    const edits = [
+      { id: 'h1', author: alice, replica: replicaOf('h1', 1400) },
+      { id: 'h2', author: bob, replica: replicaOf('h2', 1401) },
+    ]
+    for (const round of [0, 1]) {
+      const done = edits.map(({ id, author, replica }) => {
+        expect(replica.household.setSupportNeeds(round === 0 ? ['loan'] : ['housing']).ok).toBe(true)
+        return accepted(writer.submit(id, replica.take(), author))
+      })
+      await writer.flush()
+      expect((await Promise.all(done)).map((c) => c.serverSeq)).toEqual([2 + round, 2 + round])
+      expect(writer.stats().commits).toBe(round + 1) // both households in one commit
+      expectExactSummary('h1', alice.userId, 2 + round)
+      expectExactSummary('h2', bob.userId, 2 + round)
+    }
+  })
+
+  it('a review period missing from the database is asked for again after a while, on the writer clock', async () => {
+    let t = 1_000_000
+    await writer.close()
+    writer = createHouseholdWriter(db, store, { now: () => t })
+    const r = replicaOf('h1', 1500)
+    const edit = async (m2: number): Promise<void> => {
+      expect(r.household.setDwelling({ floorAreaM2: m2 }).ok).toBe(true)
+      await accepted(writer.submit('h1', r.take(), alice))
+    }
+    const category = () =>
+      db.prepare('SELECT category, deprivation_count AS n FROM households WHERE id = ?').get('h1') as object
+    const expected = (standard?: string) => {
+      const fresh = new Y.Doc()
+      Y.applyUpdate(fresh, store.readState('h1')!)
+      const s = summarise(fresh, undefined, standard ? { '2025': standard } : undefined)
+      return { category: s.category, n: s.deprivationCount }
+    }
+    // An income the two standards' lines classify differently.
+    expect(r.household.setIncome({ perCapitaMonthly: 2_500_000 }).ok).toBe(true)
+    await edit(50)
+    expect(expected('ND351_2027_2030')).not.toEqual(expected())
+    expect(category()).toEqual(expected()) // the period '2025' is not in the database: the year picks the standard
+    // Opened now (as on another relay) naming another standard: the writer sees it once the recheck is due.
+    db.prepare(
+      `INSERT INTO periods (id, standard, reference_date, is_current, status) VALUES ('2025', 'ND351_2027_2030', '2025-09-01', 0, 'open')`,
+    ).run()
+    t += MISSING_PERIOD_RECHECK_MS - 1
+    await edit(51)
+    expect(category()).toEqual(expected())
+    t += 2
+    await edit(52)
+    expect(category()).toEqual(expected('ND351_2027_2030'))
   })
 
   it('a move is measured from the position the last commit stored, and remembered until the position changes', async () => {

@@ -17,7 +17,7 @@ import {
   type HouseholdSummary,
   type ReportFacts,
 } from './household-view.ts'
-import { createProjections, encodeWrites, type Author, type RecordedConflict } from './projections.ts'
+import { createProjections, encodeWrites, type Author, type RecordedConflict, type SummaryMeta } from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type Previous, type VisitRules } from './visit-flags.ts'
 import {
   inspectUpdate,
@@ -259,7 +259,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   const bindings = createClientIdBindings(db)
   const projections = createProjections(db)
   const b1Tables = createB1TableStore(db)
-  const periodStandards = createPeriodStandards(db)
+  const periodStandards = createPeriodStandards(db, now)
   /** Highest seq handed out per household while entries are uncommitted, and the promise of the latest one. */
   const assigned = new Map<string, { seq: number; committed: Promise<Committed>; entry: Entry }>()
   /** Compactions scheduled per household (at most one each), so flush/close can wait for them. */
@@ -277,8 +277,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       ? { kind: 'rejected', code: 'sync/period-closed', reason: `the review period of ${householdId} is closed` }
       : null
   const visitRules = opts.visitRules ?? DEFAULT_VISIT_RULES
-  const catchUp = shared ? createCatchUp(db, docStore, projections) : null
-  /** The resident doc of a household, reloaded first when another relay committed since it was loaded (shared only). */
+  /** The resident doc of a household, brought up to date first when another relay committed since (shared only). */
   const openDoc = (householdId: string): Y.Doc | null =>
     catchUp !== null && !assigned.has(householdId) ? catchUp.fresh(householdId) : docStore.openDoc(householdId)
 
@@ -293,6 +292,14 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
    * change to a resident doc goes through enqueue and its roots are read again by the commit that carries it.
    */
   const snapshots = new WeakMap<Y.Doc, HouseholdSnapshot>()
+  // Several relays: a resident doc that took in other relays' rows has another summary snapshot, and its row holds
+  // values another relay wrote.
+  const catchUp = shared
+    ? createCatchUp(db, docStore, projections, (doc) => {
+        snapshots.delete(doc)
+        committedSummary.delete(doc)
+      })
+    : null
   /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
   const summaryUnreported = new Set<string>()
   function reportSummary(householdId: string): void {
@@ -308,7 +315,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     /** Per household, the roots and keys its entries in this batch write (null: not all known). */
     const roots = new Map<string, WrittenKeys | null>()
     // Several relays: number the entries after the locked committed head, taking in what others committed since.
-    const caught = catchUp?.renumber(batch) ?? []
+    const renumbered = catchUp?.renumber(batch)
+    const caught = renumbered?.caught ?? []
     for (const id of caught) {
       roots.set(id, null) // rows of other relays may have written any root: summarise the whole document
       const doc = docStore.resident(id)
@@ -340,16 +348,21 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     // summarised values — any earlier write that changed them was summarised by its own commit.
     /** The active B1 tables, read once per commit and used for every household it summarises. */
     let tables: B1Table[] | null = null
+    /** Households of this commit whose row gets only its per-commit columns, written together at the end. */
+    const metaIds: string[] = []
+    const metas: SummaryMeta[] = []
     for (const [id, e] of last) {
       const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
       if (!dirty.has(id)) {
-        projections.writeSummaryMeta(id, meta)
+        metaIds.push(id)
+        metas.push(meta)
         continue
       }
       // Resident (pinned) since its update was submitted, which also moved it up the LRU order.
       const doc = docStore.resident(id) ?? docStore.openDoc(id)
       if (!doc) {
-        projections.writeSummaryMeta(id, meta) // the summary row's server_seq is the household's committed head
+        metaIds.push(id) // the summary row's server_seq is the household's committed head
+        metas.push(meta)
         continue
       }
       // Only the written roots and keys are read again into the snapshot kept for this doc, in place (the whole doc
@@ -359,7 +372,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const snapshot =
         previous !== undefined && wrote !== null ? refreshSnapshot(doc, previous, wrote) : readSnapshot(doc)
       snapshots.set(doc, snapshot)
-      const active = (tables ??= b1Tables.active())
+      const active = (tables ??= b1Tables.active(renumbered?.b1Latest))
       const summary = summariseSnapshot(snapshot, active, periodStandards)
       const known = committedSummary.get(doc)
       // Written with other tables, its category may since have been recomputed outside this writer (b1-reclassify).
@@ -374,13 +387,15 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const position: Previous | undefined =
         known !== undefined
           ? { lat: known.lat, lng: known.lng, movedM: known.movedM }
-          : projections.previousPosition(id)
+          : (renumbered?.locked.get(id) ?? projections.previousPosition(id))
       const visit = visitFlags(summary, position, visitRules)
       const flags = visit.flags.join(',')
       // Most edits change no summarised value (an answer that moves no indicator, a photo's caption…): then only the
       // per-commit columns are written.
-      if (sameIndexed && sameValues(before, summary, flags, visit.movedM)) projections.writeSummaryMeta(id, meta)
-      else if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
+      if (sameIndexed && sameValues(before, summary, flags, visit.movedM)) {
+        metaIds.push(id)
+        metas.push(meta)
+      } else if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
       else projections.writeSummary(id, summary, visit, meta)
       const { status, category, lat, lng, accuracyM, headName, address, deprivationCount, searchText, facts } = summary
       written.push([
@@ -403,6 +418,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         },
       ])
     }
+    projections.writeSummaryMetas(metaIds, metas)
   })
 
   const wal = opts.walSync === false || opts.sync !== undefined ? null : createWalSync(db)

@@ -58,7 +58,12 @@ export interface Projections {
    */
   insertHousehold(place: HouseholdPlace, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
-  writeSummaryMeta(householdId: string, meta: { editor: string; serverSeq: number; at: number }): void
+  writeSummaryMeta(householdId: string, meta: SummaryMeta): void
+  /**
+   * writeSummaryMeta of several households: one statement on PostgreSQL, where each statement is a round trip (the
+   * households' ids and values as arrays), one per household on SQLite.
+   */
+  writeSummaryMetas(householdIds: readonly string[], metas: readonly SummaryMeta[]): void
   /**
    * The field history of a household created on a device (it has no log row; a committed edit's values ride on its log
    * row, encodeWrites).
@@ -165,6 +170,15 @@ export function createProjections(db: Db): Projections {
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
+  const summaryMetas =
+    db.dialect === 'postgres'
+      ? db.prepare(
+          `UPDATE households AS h SET last_editor = v.editor, server_seq = v.seq, updated_at = v.at
+           FROM (SELECT unnest(CAST(? AS text[])) AS id, unnest(CAST(? AS text[])) AS editor,
+                        unnest(CAST(? AS bigint[])) AS seq, unnest(CAST(? AS bigint[])) AS at) AS v
+           WHERE h.id = v.id`,
+        )
+      : null
   const history = db.prepare(
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -242,6 +256,22 @@ export function createProjections(db: Db): Projections {
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
+    },
+    writeSummaryMetas(householdIds, metas) {
+      if (summaryMetas === null || householdIds.length === 1) {
+        for (let i = 0; i < householdIds.length; i++) {
+          const meta = metas[i]!
+          summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdIds[i])
+        }
+      } else if (householdIds.length > 0) {
+        // Each list inside a list of its own: a list argument is spread into parameters (better-sqlite3's convention).
+        summaryMetas.run(
+          [householdIds],
+          [metas.map((m) => m.editor)],
+          [metas.map((m) => m.serverSeq)],
+          [metas.map((m) => m.at)],
+        )
+      }
     },
     writeFieldHistory(householdId, writes, author, receivedAt, serverSeq) {
       for (const w of writes) {
