@@ -225,30 +225,11 @@ function sameValues(before: SummaryWritten, s: HouseholdSummary, flags: string, 
   )
 }
 
-/** `from`'s values into `into`, keeping `into`'s own strings where they are equal (the new ones stay young garbage). */
+/** `from`'s values into `into`: one object (and facts) per resident doc, not a new one kept per commit. */
 function copyWritten(into: SummaryWritten, from: SummaryWritten): void {
-  into.status = from.status
-  into.category = from.category
-  into.lat = from.lat
-  into.lng = from.lng
-  into.accuracyM = from.accuracyM
-  into.movedM = from.movedM
-  if (into.headName !== from.headName) into.headName = from.headName
-  if (into.address !== from.address) into.address = from.address
-  into.deprivationCount = from.deprivationCount
-  if (into.searchText !== from.searchText) into.searchText = from.searchText
-  if (into.flags !== from.flags) into.flags = from.flags
-  const f = into.facts
-  const g = from.facts
-  f.deprivationMask = g.deprivationMask
-  f.ethnicMinority = g.ethnicMinority
-  f.meritorious = g.meritorious
-  f.noWorkingCapacity = g.noWorkingCapacity
-  f.socialProtection = g.socialProtection
-  f.farming = g.farming
-  if (f.causes !== g.causes) f.causes = g.causes
-  f.memberCount = g.memberCount
-  into.tables = from.tables
+  const facts = Object.assign(into.facts, from.facts)
+  Object.assign(into, from)
+  into.facts = facts
 }
 
 /** What a commit's transaction hands back per household whose summary it wrote (applied once it has committed). */
