@@ -3,7 +3,7 @@
 import * as Y from 'yjs'
 import { keepContentTight } from '../../shared/doc/tight-content.ts'
 import { YoungDoc } from '../../shared/doc/young-transactions.ts'
-import type { Db } from '../db/open.ts'
+import type { Db, Statement } from '../db/open.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import { creationRows, type CreationRows } from './creation-rows.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
@@ -113,9 +113,8 @@ interface StateRow {
  */
 export const COMPACT_ROWS = 256
 export const COMPACT_BYTES = 16 * 1024
-/** Rows per INSERT into the log (a statement per size; larger first). */
-const LOG_INSERT_SIZES = [1, 4, 16, 64] as const
-const LOG_INSERT_SIZES_DESC = [...LOG_INSERT_SIZES].reverse()
+/** Most rows per INSERT into the log; a commit with more takes several. */
+const LOG_INSERT_MAX_ROWS = 64
 /** Households per query of heads(). */
 const HEADS_CHUNK = 500
 
@@ -195,21 +194,24 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
      UNION ALL SELECT seq, "update" FROM doc_log_archive WHERE household_id = ? AND seq > ? ORDER BY seq`,
   )
   /**
-   * INSERTs of 1, 4, 16 and 64 log rows each: a commit's rows go in as few statements as those sizes allow. On SQLite
+   * A commit's log rows go in one INSERT (up to LOG_INSERT_MAX_ROWS rows each), prepared once per row count. On SQLite
    * OR FAIL: a row that fails ends the statement without undoing the rows before it, so SQLite keeps no statement
    * journal (a copy of every page the statement changes, spilled to a temporary file past 64 KiB); the commit's
    * transaction is rolled back whole anyway.
    */
   const insertLogVerb = db.dialect === 'postgres' ? 'INSERT' : 'INSERT OR FAIL'
-  const insertLogs = new Map(
-    LOG_INSERT_SIZES.map((n) => [
-      n,
-      db.prepare(
+  const insertLogs = new Map<number, Statement>()
+  const insertLogOf = (n: number): Statement => {
+    let insert = insertLogs.get(n)
+    if (insert === undefined) {
+      insert = db.prepare(
         `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
          VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      ),
-    ]),
-  )
+      )
+      insertLogs.set(n, insert)
+    }
+    return insert
+  }
   /** Parameters of the multi-row INSERT, reused by every commit (one flat list, 8 per row). */
   const logParams: unknown[] = []
   const moveToArchive = db.prepare(
@@ -349,29 +351,26 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           t.bytes += r.update.length
         }
       }
-      let i = 0
-      for (const size of LOG_INSERT_SIZES_DESC) {
-        const insert = insertLogs.get(size)!
-        for (; rows.length - i >= size; i += size) {
-          logParams.length = 0
-          for (let k = i; k < i + size; k++) {
-            const r = rows[k]!
-            logParams.push(
-              r.householdId,
-              r.seq,
-              r.update,
-              r.userId,
-              r.deviceId,
-              JSON.stringify(r.clientIds),
-              r.receivedAt,
-              r.writes ?? null,
-            )
-          }
-          try {
-            insert.run(...logParams)
-          } finally {
-            logParams.length = 0 // the updates are not kept alive past the commit
-          }
+      for (let i = 0; i < rows.length; i += LOG_INSERT_MAX_ROWS) {
+        const end = Math.min(rows.length, i + LOG_INSERT_MAX_ROWS)
+        logParams.length = 0
+        for (let k = i; k < end; k++) {
+          const r = rows[k]!
+          logParams.push(
+            r.householdId,
+            r.seq,
+            r.update,
+            r.userId,
+            r.deviceId,
+            JSON.stringify(r.clientIds),
+            r.receivedAt,
+            r.writes ?? null,
+          )
+        }
+        try {
+          insertLogOf(end - i).run(...logParams)
+        } finally {
+          logParams.length = 0 // the updates are not kept alive past the commit
         }
       }
     },

@@ -454,6 +454,22 @@ describe('summary projection (only updates that write summarised roots recompute
       expectExactSummary('h1', alice.userId, 2 + round)
       expectExactSummary('h2', bob.userId, 2 + round)
     }
+    // And several whose summarised values change: a renamed head, a new position (an indexed column).
+    const done = edits.map(({ id, author, replica }, i) => {
+      replica.setHeadName(`${id}-m0`, `Lê Thị ${id}`)
+      if (i === 1)
+        expect(
+          replica.household.setLocation({ lat: 16.46, lng: 107.59, accuracyM: 8, capturedAt: '2025-10-02T08:00:00Z' })
+            .ok,
+        ).toBe(true)
+      return accepted(writer.submit(id, replica.take(), author))
+    })
+    await writer.flush()
+    expect((await Promise.all(done)).map((c) => c.serverSeq)).toEqual([4, 4])
+    expect(writer.stats().commits).toBe(3)
+    expectExactSummary('h1', alice.userId, 4)
+    expectExactSummary('h2', bob.userId, 4)
+    expect(db.prepare('SELECT head_name FROM households WHERE id = ?').pluck().get('h2')).toBe('Lê Thị h2')
   })
 
   it('a review period missing from the database is asked for again after a while, on the writer clock', async () => {

@@ -17,7 +17,14 @@ import {
   type HouseholdSummary,
   type ReportFacts,
 } from './household-view.ts'
-import { createProjections, encodeWrites, type Author, type RecordedConflict, type SummaryMeta } from './projections.ts'
+import {
+  createProjections,
+  encodeWrites,
+  type Author,
+  type RecordedConflict,
+  type SummaryMeta,
+  type SummaryWrite,
+} from './projections.ts'
 import { DEFAULT_VISIT_RULES, visitFlags, type Previous, type VisitRules } from './visit-flags.ts'
 import {
   inspectUpdate,
@@ -332,6 +339,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     /** Households of this commit whose row gets only its per-commit columns, written together at the end. */
     const metaIds: string[] = []
     const metas: SummaryMeta[] = []
+    /** And those whose summarised values changed. */
+    const summaries: SummaryWrite[] = []
     for (const [id, e] of last) {
       const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
       if (!dirty.has(id)) {
@@ -376,8 +385,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       if (sameIndexed && sameValues(before, summary, flags, visit.movedM)) {
         metaIds.push(id)
         metas.push(meta)
-      } else if (sameIndexed) projections.writeSummaryValues(id, summary, visit, meta)
-      else projections.writeSummary(id, summary, visit, meta)
+      } else summaries.push({ householdId: id, summary, visit, meta, indexedUnchanged: sameIndexed })
       const { status, category, lat, lng, accuracyM, headName, address, deprivationCount, searchText, facts } = summary
       written.push([
         id,
@@ -399,6 +407,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         },
       ])
     }
+    projections.writeSummaries(summaries)
     projections.writeSummaryMetas(metaIds, metas)
   })
 

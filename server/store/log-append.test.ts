@@ -1,4 +1,4 @@
-// A commit's log rows go into doc_log in multi-row INSERTs (64, 16, 4 and 1 rows each): every row of every batch size
+// A commit's log rows go into doc_log in multi-row INSERTs (up to 64 rows each): every row of every batch size
 // lands whole and in order, on a real SQLite file, and a batch with one bad row stores none of them.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -106,8 +106,8 @@ it('a batch with one row that cannot be stored stores none of its rows', () => {
     receivedAt: 0,
   })
   db.transaction(() => store.appendLog([row(2)]))()
-  // 21 rows (16 + 4 + 1): the last one repeats seq 2, which the log already holds.
-  const batch = [...Array.from({ length: 20 }, (_, i) => row(i + 3)), row(2)]
+  // 70 rows (64 + 6): the last one repeats seq 2, which the log already holds.
+  const batch = [...Array.from({ length: 69 }, (_, i) => row(i + 3)), row(2)]
   expect(() => db.transaction(() => store.appendLog(batch))()).toThrow(/UNIQUE|PRIMARY KEY|duplicate/i)
   expect(stored().map((r) => r.seq)).toEqual([2])
 })

@@ -35,6 +35,16 @@ export interface SummaryMeta {
   at: number
 }
 
+/** One household's summary for writeSummaries. */
+export interface SummaryWrite {
+  householdId: string
+  summary: HouseholdSummary
+  visit: VisitResult
+  meta: SummaryMeta
+  /** The indexed columns (status, category, position) already hold these values: SQLite leaves them out. */
+  indexedUnchanged: boolean
+}
+
 /** Where a household belongs (the columns of its row no document edit changes). */
 export interface HouseholdPlace {
   id: string
@@ -59,6 +69,11 @@ export interface Projections {
   insertHousehold(place: HouseholdPlace, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
   writeSummaryMeta(householdId: string, meta: SummaryMeta): void
+  /**
+   * writeSummary (writeSummaryValues where `indexedUnchanged`) of several households: one statement on PostgreSQL,
+   * where each statement is a round trip (each column's values as an array), one per household on SQLite.
+   */
+  writeSummaries(writes: readonly SummaryWrite[]): void
   /**
    * writeSummaryMeta of several households: one statement on PostgreSQL, where each statement is a round trip (the
    * households' ids and values as arrays), one per household on SQLite.
@@ -132,6 +147,32 @@ export const factValues = (f: ReportFacts): (number | string)[] => [
   f.memberCount,
 ]
 
+/** The columns summaryColumns gives, in its order, with their PostgreSQL types (for the array-parameter UPDATE). */
+const SUMMARY_COLUMNS: readonly (readonly [column: string, pgType: string])[] = [
+  ['head_name', 'text'],
+  ['address', 'text'],
+  ['status', 'text'],
+  ['category', 'text'],
+  ['deprivation_count', 'integer'],
+  ['lat', 'double precision'],
+  ['lng', 'double precision'],
+  ['accuracy_m', 'double precision'],
+  ['last_editor', 'text'],
+  ['server_seq', 'bigint'],
+  ['updated_at', 'bigint'],
+  ['search_text', 'text'],
+  ['flags', 'text'],
+  ['moved_m', 'double precision'],
+  ['deprivation_mask', 'integer'],
+  ['ethnic_minority', 'integer'],
+  ['meritorious', 'integer'],
+  ['no_working_capacity', 'integer'],
+  ['social_protection', 'integer'],
+  ['farming', 'integer'],
+  ['causes', 'text'],
+  ['member_count', 'integer'],
+]
+
 /** A summary row's columns in the order the summary UPDATE and the household INSERT list them. */
 function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): unknown[] {
   return [
@@ -170,6 +211,17 @@ export function createProjections(db: Db): Projections {
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
+  // PostgreSQL: the summaries of a commit's households in one statement, each column's values as one array parameter.
+  const summariesAll =
+    db.dialect === 'postgres'
+      ? db.prepare(
+          `UPDATE households AS h SET ${SUMMARY_COLUMNS.map(([c]) => `${c} = v.${c}`).join(', ')},
+             facts_version = ${FACTS_VERSION}
+           FROM (SELECT unnest(CAST(? AS text[])) AS id,
+                 ${SUMMARY_COLUMNS.map(([c, t]) => `unnest(CAST(? AS ${t}[])) AS ${c}`).join(', ')}) AS v
+           WHERE h.id = v.id`,
+        )
+      : null
   const summaryMetas =
     db.dialect === 'postgres'
       ? db.prepare(
@@ -197,6 +249,25 @@ export function createProjections(db: Db): Projections {
     )
     .pluck()
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
+
+  const writeSummary: Projections['writeSummary'] = (householdId, s, visit, meta) => {
+    summary.run(...summaryColumns(s, visit, meta), householdId)
+  }
+  const writeSummaryValues: Projections['writeSummaryValues'] = (householdId, s, visit, meta) => {
+    summaryValues.run(
+      text(s.headName),
+      text(s.address),
+      s.deprivationCount,
+      meta.editor,
+      meta.serverSeq,
+      meta.at,
+      text(s.searchText),
+      visit.flags.join(','),
+      visit.movedM,
+      ...factValues(s.facts),
+      householdId,
+    )
+  }
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
   function candidate(
@@ -233,29 +304,28 @@ export function createProjections(db: Db): Projections {
     previousPosition(householdId) {
       return position.get(householdId) as { lat: number | null; lng: number | null; movedM: number | null } | undefined
     },
-    writeSummary(householdId, s, visit, meta) {
-      summary.run(...summaryColumns(s, visit, meta), householdId)
-    },
-    writeSummaryValues(householdId, s, visit, meta) {
-      summaryValues.run(
-        text(s.headName),
-        text(s.address),
-        s.deprivationCount,
-        meta.editor,
-        meta.serverSeq,
-        meta.at,
-        text(s.searchText),
-        visit.flags.join(','),
-        visit.movedM,
-        ...factValues(s.facts),
-        householdId,
-      )
-    },
+    writeSummary,
+    writeSummaryValues,
     insertHousehold(place, s, visit, meta) {
       insert.run(place.id, place.period, place.unitCode, place.villageId, ...summaryColumns(s, visit, meta))
     },
     writeSummaryMeta(householdId, meta) {
       summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
+    },
+    writeSummaries(writes) {
+      if (summariesAll === null || writes.length === 1) {
+        for (const w of writes)
+          if (w.indexedUnchanged) writeSummaryValues(w.householdId, w.summary, w.visit, w.meta)
+          else writeSummary(w.householdId, w.summary, w.visit, w.meta)
+      } else if (writes.length > 0) {
+        const columns: unknown[][] = SUMMARY_COLUMNS.map(() => [])
+        for (const w of writes) {
+          const values = summaryColumns(w.summary, w.visit, w.meta)
+          for (let i = 0; i < columns.length; i++) columns[i]!.push(values[i])
+        }
+        // Each list inside a list of its own: a list argument is spread into parameters (better-sqlite3's convention).
+        summariesAll.run([writes.map((w) => w.householdId)], ...columns.map((c) => [c]))
+      }
     },
     writeSummaryMetas(householdIds, metas) {
       if (summaryMetas === null || householdIds.length === 1) {
