@@ -190,8 +190,8 @@ export const COMPACTION_CHECK_EVERY = 8
 /**
  * What the next commit of a household compares with: every value the summary this one wrote put in its row, the move
  * distance stored beside them (visit flags) and the B1 tables it was classified with. One object per resident doc,
- * updated in place after each commit (it lives until the household's next edit, long enough for V8 to move it to the
- * old generation): a field is replaced only when its value changed.
+ * updated in place after each commit: it lives until the household's next edit, long enough for V8 to move it to the
+ * old generation, so a new one per commit would leave one there per edit.
  */
 interface SummaryWritten {
   status: HouseholdSummary['status']
