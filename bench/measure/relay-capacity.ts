@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { RELAY_NODE_FLAGS } from '../../server/node-flags.mjs'
+import { RELAY_NODE_ARGS } from '../../server/node-flags.mjs'
 import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
@@ -93,7 +93,7 @@ function prepare(dataDir: string): { tokens: string[]; seedMs: number } {
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
   // MEASURE_CPU_PROF=dir writes a V8 CPU profile of the server process there (on SIGTERM exit).
   const prof = process.env.MEASURE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MEASURE_CPU_PROF}`] : []
-  const p = spawn(process.execPath, [...RELAY_NODE_FLAGS, ...prof, '--import', 'tsx', 'server/main.ts'], {
+  const p = spawn(process.execPath, [...prof, ...RELAY_NODE_ARGS], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,
     stdio: 'ignore',

@@ -5,7 +5,7 @@ import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RELAY_NODE_FLAGS } from '../../server/node-flags.mjs'
+import { RELAY_NODE_ARGS } from '../../server/node-flags.mjs'
 import { createSession } from '../../server/auth/sessions.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { migrations } from '../../server/db/migrations/index.ts'
@@ -125,7 +125,7 @@ export async function startRelayProcess(pairs: number): Promise<RelayProcess> {
   const flags = (process.env.MEASURE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
   // The relay runs as one node process, as `npm start` runs it: the `tsx` command would add a parent that SIGKILLs it
   // 30 ms after relaying a SIGTERM, before a CPU profile is written.
-  const args = [...RELAY_NODE_FLAGS, ...prof, ...flags, '--import', 'tsx', 'server/main.ts']
+  const args = [...prof, ...flags, ...RELAY_NODE_ARGS]
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: '0' },
     detached: true,

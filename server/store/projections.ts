@@ -147,7 +147,10 @@ export const factValues = (f: ReportFacts): (number | string)[] => [
   f.memberCount,
 ]
 
-/** The columns summaryColumns gives, in its order, with their PostgreSQL types (for the array-parameter UPDATE). */
+/**
+ * The columns summaryColumns gives, in its order, with their PostgreSQL types (for the array-parameter UPDATE): every
+ * summary statement lists its columns from here.
+ */
 const SUMMARY_COLUMNS: readonly (readonly [column: string, pgType: string])[] = [
   ['head_name', 'text'],
   ['address', 'text'],
@@ -173,6 +176,14 @@ const SUMMARY_COLUMNS: readonly (readonly [column: string, pgType: string])[] = 
   ['member_count', 'integer'],
 ]
 
+/** The columns of the map and list indexes: the UPDATE of a summary whose indexed values are unchanged leaves them out. */
+const INDEXED_COLUMNS: ReadonlySet<string> = new Set(['status', 'category', 'lat', 'lng', 'accuracy_m'])
+/** Positions in SUMMARY_COLUMNS (and summaryColumns) of the columns that are not indexed. */
+const VALUE_POSITIONS = SUMMARY_COLUMNS.flatMap(([c], i) => (INDEXED_COLUMNS.has(c) ? [] : [i]))
+/** `column = ?, …` of these positions, then the facts' version (written with the facts). */
+const setList = (positions: readonly number[]): string =>
+  `${positions.map((i) => `${SUMMARY_COLUMNS[i]![0]} = ?`).join(', ')}, facts_version = ${FACTS_VERSION}`
+
 /** A summary row's columns in the order the summary UPDATE and the household INSERT list them. */
 function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): unknown[] {
   return [
@@ -195,19 +206,11 @@ function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMe
 }
 
 export function createProjections(db: Db): Projections {
-  const summary = db.prepare(
-    `UPDATE households SET head_name = ?, address = ?, status = ?, category = ?, deprivation_count = ?, lat = ?, lng = ?,
-       accuracy_m = ?, last_editor = ?, server_seq = ?, updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
-  )
-  const summaryValues = db.prepare(
-    `UPDATE households SET head_name = ?, address = ?, deprivation_count = ?, last_editor = ?, server_seq = ?,
-       updated_at = ?, search_text = ?, flags = ?, moved_m = ?, ${FACT_SET} WHERE id = ?`,
-  )
+  const summary = db.prepare(`UPDATE households SET ${setList(SUMMARY_COLUMNS.map((_, i) => i))} WHERE id = ?`)
+  const summaryValues = db.prepare(`UPDATE households SET ${setList(VALUE_POSITIONS)} WHERE id = ?`)
   const insert = db.prepare(
-    `INSERT INTO households (id, period, unit_code, village_id, head_name, address, status, category, deprivation_count,
-       lat, lng, accuracy_m, last_editor, server_seq, updated_at, search_text, flags, moved_m, deprivation_mask,
-       ethnic_minority, meritorious, no_working_capacity, social_protection, farming, causes, member_count, facts_version)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${FACTS_VERSION})`,
+    `INSERT INTO households (id, period, unit_code, village_id, ${SUMMARY_COLUMNS.map(([c]) => c).join(', ')}, facts_version)
+     VALUES (?, ?, ?, ?, ${SUMMARY_COLUMNS.map(() => '?').join(', ')}, ${FACTS_VERSION})`,
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
   const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
@@ -254,19 +257,8 @@ export function createProjections(db: Db): Projections {
     summary.run(...summaryColumns(s, visit, meta), householdId)
   }
   const writeSummaryValues: Projections['writeSummaryValues'] = (householdId, s, visit, meta) => {
-    summaryValues.run(
-      text(s.headName),
-      text(s.address),
-      s.deprivationCount,
-      meta.editor,
-      meta.serverSeq,
-      meta.at,
-      text(s.searchText),
-      visit.flags.join(','),
-      visit.movedM,
-      ...factValues(s.facts),
-      householdId,
-    )
+    const all = summaryColumns(s, visit, meta)
+    summaryValues.run(...VALUE_POSITIONS.map((i) => all[i]), householdId)
   }
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
