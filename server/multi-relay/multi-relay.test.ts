@@ -1,6 +1,7 @@
 // Two relay processes on one database with Redis between them behave as one relay: edits fan out across them, a
 // same-field concurrent edit is one conflict, kill -9 loses nothing acknowledged, a phone moving relays resumes with
-// only what it lacks, a relay cut off from Redis catches up from the database, and area scope holds across relays.
+// only what it lacks, a relay cut off from Redis catches up from the database, area scope holds across relays, and a
+// record locked on one relay refuses a device's edit on the other even before the lock's message arrived there.
 import { rmSync } from 'node:fs'
 import * as Y from 'yjs'
 import { Redis } from 'ioredis'
@@ -30,8 +31,9 @@ import {
 let world: TwoRelayWorld
 let relayA: RelayProcess
 let relayB: RelayProcess
-/** Relay B reaches Redis through this link (cut in the catch-up case). */
+/** Relay B reaches Redis through this link (cut in the catch-up case); relay A through linkA (held in the lock case). */
 let linkB: RedisLink
+let linkA: RedisLink
 const clients: SyncClient[] = []
 
 async function device(relay: RelayProcess, token: string, deviceId: string): Promise<SyncClient> {
@@ -46,6 +48,20 @@ async function device(relay: RelayProcess, token: string, deviceId: string): Pro
 const nextUpdate = (client: SyncClient, householdId: string): Promise<SyncMessage> =>
   client.next((m) => m.type === 'doc' && m.householdId === householdId && readDocPayload(m.payload).kind === 'update')
 
+/** A household's committed head, status and address as the database holds them. */
+function headOf(householdId: string): { seq: number; status: string; address: string } {
+  const db = openCrashDb(world.dataDir)
+  try {
+    return db.prepare('SELECT server_seq AS seq, status, address FROM households WHERE id = ?').get(householdId) as {
+      seq: number
+      status: string
+      address: string
+    }
+  } finally {
+    db.close()
+  }
+}
+
 /** Each replica writes under a Yjs client id of its own (an id is bound to the first user that writes with it). */
 let nextClientId = 40_000
 function stateOf(client: SyncClient, householdId: string): DeviceReplica {
@@ -53,9 +69,10 @@ function stateOf(client: SyncClient, householdId: string): DeviceReplica {
 }
 
 beforeAll(async () => {
-  world = await seedTwoRelayWorld(6)
+  world = await seedTwoRelayWorld(7)
   linkB = await createRedisLink(TEST_REDIS_URL)
-  relayA = await startRelay(world.dataDir, 'relay-a', TEST_REDIS_URL)
+  linkA = await createRedisLink(TEST_REDIS_URL)
+  relayA = await startRelay(world.dataDir, 'relay-a', linkA.url)
   relayB = await startRelay(world.dataDir, 'relay-b', linkB.url)
 }, 180_000)
 
@@ -63,6 +80,7 @@ afterAll(async () => {
   for (const c of clients) await c.close().catch(() => {})
   for (const r of [relayA, relayB]) if (r) await stopRelay(r, 'SIGKILL')
   await linkB?.close()
+  await linkA?.close()
   if (world) {
     dropWorldDatabase(world.dataDir)
     rmSync(world.dataDir, { recursive: true, force: true })
@@ -278,6 +296,35 @@ it('edits fired through both relays at once converge: every ack stored, each hou
     const sv = Y.decodeStateVector(viaA!)
     for (const r of [a.get(id)!, b.get(id)!])
       expect(sv.get(r.doc.clientID) ?? 0).toBe(Y.getState(r.doc.store, r.doc.clientID))
+  }
+}, 120_000)
+
+it('a record verified on relay B refuses a phone’s edit on relay A before B’s message reached A: nothing stored', async () => {
+  const phone = await device(relayA, world.enumeratorToken, 'phone-lock')
+  const replica = stateOf(phone, 'hc-7')
+  // The phone takes hc-7 through its field moves to submitted, through relay A (which then holds it resident).
+  for (const to of ['assigned', 'in_progress', 'submitted'] as const) {
+    expect(replica.household.changeStatus(to, { by: world.enumeratorId }).ok).toBe(true)
+    expect((await phone.sendUpdate('hc-7', replica.take())).type).toBe('ack')
+  }
+  // Relay A is still subscribed, but what Redis sends it now waits: B's commit will not be announced to it.
+  linkA.hold()
+  try {
+    const verified = await fetch(`${relayB.url}/api/review/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.supervisorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['hc-7'] }),
+    })
+    expect(verified.status).toBe(200)
+    expect(((await verified.json()) as { results: { ok: boolean }[] }).results).toMatchObject([{ ok: true }])
+    const head = headOf('hc-7')
+    replica.setAddress('Đổi sau khi duyệt')
+    const answer = await phone.sendUpdate('hc-7', replica.take())
+    expect(answer).toMatchObject({ type: 'error', code: 'sync/record-locked', householdId: 'hc-7' })
+    expect(headOf('hc-7')).toEqual({ ...head, status: 'verified' }) // nothing of the edit was stored
+    expect(head.address).not.toBe('Đổi sau khi duyệt')
+  } finally {
+    linkA.release()
   }
 }, 120_000)
 

@@ -95,12 +95,18 @@ export async function startRelay(
 export const stopRelay = (r: RelayProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> =>
   killGroup(r.child, signal)
 
-/** A TCP link to Redis: `cut()` drops every connection through it and refuses new ones until `restore()`. */
+/**
+ * A TCP link to Redis: `cut()` drops every connection through it and refuses new ones until `restore()`; `hold()` keeps
+ * the connections open but holds what Redis sends (messages, replies) until `release()`: a relay that is subscribed and
+ * has not yet received what was published.
+ */
 export interface RedisLink {
   /** The Redis URL through the link (same database number). */
   url: string
   cut(): void
   restore(): void
+  hold(): void
+  release(): void
   /** Resolves once a connection through the link is open again (after restore). */
   reconnected(): Promise<void>
   close(): Promise<void>
@@ -111,6 +117,8 @@ export async function createRedisLink(target: string): Promise<RedisLink> {
   const sockets = new Set<Socket>()
   let open = true
   let waiting: (() => void)[] = []
+  /** While held: what Redis sent, in order, for each client socket. */
+  let held: [Socket, Buffer][] | null = null
   const server: Server = createServer((client) => {
     if (!open) return client.destroy()
     const upstream = connect(Number(t.port || 6379), t.hostname)
@@ -120,7 +128,10 @@ export async function createRedisLink(target: string): Promise<RedisLink> {
       s.on('error', () => {})
     }
     client.pipe(upstream)
-    upstream.pipe(client)
+    upstream.on('data', (data: Buffer) => {
+      if (held !== null) held.push([client, data])
+      else client.write(data)
+    })
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
     upstream.once('connect', () => {
@@ -139,6 +150,14 @@ export async function createRedisLink(target: string): Promise<RedisLink> {
     },
     restore() {
       open = true
+    },
+    hold() {
+      held ??= []
+    },
+    release() {
+      const pending = held ?? []
+      held = null
+      for (const [client, data] of pending) if (!client.destroyed) client.write(data)
     },
     reconnected: () => new Promise<void>((ok) => waiting.push(ok)),
     close: () =>

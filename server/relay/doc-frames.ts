@@ -1,5 +1,6 @@
 // The DOC path of a /sync connection: scope and rate checks, step1 answers, client updates submitted to the group commit
 // and answered in arrival order — an ACK only after the commit — and households found in the field created (P8, P10).
+import { refusalOf } from '../store/household-catch-up.ts'
 import type { SubmitResult } from '../store/household-writer.ts'
 import {
   docSyncStep1,
@@ -168,6 +169,8 @@ export function onDoc(c: DeviceConnection, householdId: string, payload: Uint8Ar
       for (const conflict of committed.conflicts) deps.hub.publishConflict(conflict)
     },
     (e: unknown) => {
+      const refused = refusalOf(e) // the check inside the commit refused it: the device learns why
+      if (refused !== null) return answer(c, slot, [householdError(householdId, refused.code, refused.reason)])
       deps.onError(e)
       answer(c, slot, [householdError(householdId, 'sync/internal', 'nothing was stored; retry later')])
     },

@@ -110,12 +110,24 @@ export function createRelay(deps: RelayDeps): Relay {
     onCommitError: (e) => onError(e),
     frozen: createFrozenCheck(deps.db, now),
     ...deps.commit,
-    ...(fanout.shared ? { shared: true } : {}),
+    ...(fanout.shared
+      ? {
+          shared: true,
+          // Other relays' commits reach othersCommitted below while the fan-out is subscribed and caught up.
+          announced: () => {
+            const r = fanout.readiness?.()
+            return r !== undefined && r.subscribed && r.caughtUp
+          },
+        }
+      : {}),
   })
+  // Messages may have been lost (a reconnect): resident docs are read from the database again before their next check.
+  const stopAnnouncements = fanout.shared ? fanout.listen({ message() {}, resync: () => writer.othersUnknown() }) : null
   const hub = createHub({
     fanout,
     rows: deps.docStore,
     onRemote(m) {
+      if (m.kind === 'commit') writer.othersCommitted(m.householdId, m.serverSeq, m.update)
       // Another relay moved assignments or changed the current period: act as if it happened here.
       if (m.kind === 'invalidate' && m.what === 'scope') scopeGeneration.moved()
       if (m.kind === 'invalidate' && m.what === 'period')
@@ -303,6 +315,7 @@ export function createRelay(deps: RelayDeps): Relay {
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       registry.closeAll(code, 'server shutting down')
+      stopAnnouncements?.()
       hub.close()
       await writer.close()
     },

@@ -4,6 +4,7 @@ import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import type { Access, User } from '../auth/access.ts'
 import type { DocStore } from '../store/doc-store.ts'
+import { refusalOf } from '../store/household-catch-up.ts'
 import type { HouseholdWriter } from '../store/household-writer.ts'
 import {
   CloseCode,
@@ -168,10 +169,17 @@ export class YjsConnection extends SignedIn<YjsConnectionDeps> implements Subscr
     const result = deps.writer.submit(householdId, update, { userId: this.user.id, deviceId: `yjs:${this.user.id}` })
     if (result.kind === 'rejected') return this.send(permissionDenied(result.code))
     if (result.kind === 'resync') return this.send(syncStep1Payload(this.serverStateVector()))
-    result.committed.then((c) => {
-      if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, this)
-      for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
-    }, deps.onError)
+    result.committed.then(
+      (c) => {
+        if (c.update !== null) deps.hub.publish(householdId, c.update, c.serverSeq, this)
+        for (const conflict of c.conflicts) deps.hub.publishConflict(conflict)
+      },
+      (e: unknown) => {
+        const refused = refusalOf(e) // the check inside the commit refused it
+        if (refused !== null) this.send(permissionDenied(refused.code))
+        else deps.onError(e)
+      },
+    )
   }
 
   /**

@@ -102,6 +102,44 @@ it('with keyOf, a key whose commit keeps failing is refused alone; other keys ar
   expect(errors).toHaveLength(4) // the whole batch once, then row 13's key three times
 })
 
+it('a final error (a refusal found inside the commit) refuses its key at once, without retries, and is no stall', async () => {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const errors: unknown[] = []
+  let attempts = 0
+  class Refused extends Error {}
+  const gc = createGroupCommit<number>({
+    retryMs: 1,
+    maxAttempts: 5,
+    keyOf: (n) => (n % 2 === 0 ? 'even' : 'odd'),
+    final: (e) => e instanceof Refused,
+    onError: (e) => errors.push(e),
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) {
+        if (n === 13) {
+          attempts++
+          throw new Refused('refused row 13')
+        }
+        insert.run(n)
+      }
+    }),
+  })
+  const outcome = (n: number) =>
+    gc.submit(n).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    )
+  const results = await Promise.all([outcome(2), outcome(13), outcome(4), outcome(15)])
+  expect(results).toEqual(['ok', 'refused row 13', 'ok', 'refused row 13'])
+  expect(attempts).toBe(2) // the batch, then its key once: never retried
+  expect(db.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([2, 4])
+  expect(errors).toEqual([])
+  expect(gc.health()).toEqual({ stalled: false, since: null, lastError: null })
+  // Alone in its batch: refused the same way, still no stall.
+  expect(await outcome(17)).toBe('ok')
+  expect(await Promise.all([outcome(13)])).toEqual(['refused row 13'])
+  expect(gc.health().stalled).toBe(false)
+})
+
 it('health reports a stall while a key is being retried, and its end once the commit goes through', async () => {
   let fail = true
   const insert = db.prepare('INSERT INTO t (n) VALUES (?)')

@@ -23,6 +23,12 @@ export interface GroupCommitOptions<T> {
   keyOf?(entry: T): string
   /** Failed commits of one key before its entries are rejected (default 5; only with keyOf). */
   maxAttempts?: number
+  /**
+   * An error that a retry would meet again (a check made inside the commit refused the key's entries): the key's waiting
+   * entries are rejected with it at once, without retries, and it is not a storage failure (health, onError). Only with
+   * keyOf.
+   */
+  final?(error: unknown): boolean
   now?: () => number
   /**
    * Makes what was committed durable (fsync of the WAL); entries resolve only after a sync that started after their
@@ -196,6 +202,13 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     try {
       opts.commit(group.map((w) => w.entry))
     } catch (e) {
+      if (opts.final?.(e) === true) {
+        keyFailures.delete(key)
+        const refused = queue.filter((w) => keyOf?.(w.entry) === key)
+        queue = queue.filter((w) => keyOf?.(w.entry) !== key)
+        for (const w of refused) w.fail(e)
+        return false
+      }
       failed(e)
       const n = (keyFailures.get(key) ?? 0) + 1
       opts.onError?.(e, n)
@@ -226,10 +239,12 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
           committed(batch)
           continue
         } catch (e) {
-          failed(e)
-          if (keyOf !== undefined)
-            opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
-          else {
+          // A refusal (final) is no storage failure: the keys are committed on their own below, the refused one fails.
+          const refusal = keyOf !== undefined && opts.final?.(e) === true
+          if (!refusal) failed(e)
+          if (keyOf !== undefined) {
+            if (!refusal) opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
+          } else {
             attempt++
             opts.onError?.(e, attempt)
             schedule(Math.min(2_000, retryMs * 2 ** (attempt - 1)))

@@ -1,5 +1,7 @@
 // Two relays' writers on ONE SQLite file (two connections, as two processes have): the second committer takes in what
 // the first committed, numbers after the committed head and records a same-field concurrent edit as exactly one conflict.
+// With the fan-out's announcements (othersCommitted), a resident doc is checked without reading the database unless it
+// missed one; an update checked against a doc that had not yet taken in another relay's lock is refused in the commit.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,15 +23,39 @@ interface Relay {
 let dir: string
 let a: Relay
 let b: Relay
+/** Whether relay A's fan-out delivers other relays' commits now (its `announced` option). */
+let live = false
 const alice = { userId: 'u-alice', deviceId: 'd-alice' }
 const bob = { userId: 'u-bob', deviceId: 'd-bob' }
 
-function relay(file: string): Relay {
+function relay(file: string, announced?: () => boolean): Relay {
   const db = openDb(file)
   const store = createDocStore(db, { shared: true })
   // A long window: the test decides when each relay commits (flush).
-  const writer = createHouseholdWriter(db, store, { shared: true, walSync: false, windowMs: 60_000 })
+  const writer = createHouseholdWriter(db, store, {
+    shared: true,
+    walSync: false,
+    windowMs: 60_000,
+    ...(announced ? { announced } : {}),
+  })
   return { db, store, writer }
+}
+
+/** Counts the reads of rows committed after a doc's head (the query a check makes when its doc may be behind). */
+function countReads(r: Relay): () => number {
+  let n = 0
+  const read = r.store.rowsAfter.bind(r.store)
+  r.store.rowsAfter = (householdId, seq) => {
+    n++
+    return read(householdId, seq)
+  }
+  return () => n
+}
+
+async function commit(r: Relay, replica: DeviceReplica, author: typeof alice): Promise<Committed> {
+  const done = accepted(r.writer.submit('h1', replica.take(), author))
+  await r.writer.flush()
+  return done
 }
 
 function accepted(r: SubmitResult): Promise<Committed> {
@@ -60,7 +86,8 @@ beforeEach(() => {
     'seed',
   )
   seed.close()
-  a = relay(file)
+  live = false
+  a = relay(file, () => live)
   b = relay(file)
 })
 
@@ -190,4 +217,122 @@ it('a resident doc takes in what the other relay committed in place before a che
   expect(a.store.resident('h1')).toBe(resident)
   expect(row()).toEqual({ headName: 'Trần Thị Lan', address: '12 Lê Lợi', seq: 6 })
   expect(Y.encodeStateVector(resident)).toEqual(Y.encodeStateVectorFromUpdate(a.store.readState('h1')!))
+})
+
+it('with announcements, a doc that missed none is checked without a read; the next row announced is taken in place', async () => {
+  live = true
+  const onA = replicaOf(a, 8001)
+  const onB = replicaOf(b, 8002)
+  onA.setAddress('1 Lê Lợi')
+  expect((await commit(a, onA, alice)).serverSeq).toBe(2) // loaded by this check: current from now on
+  const resident = a.store.resident('h1')!
+  const reads = countReads(a)
+  onA.setAddress('2 Lê Lợi')
+  expect((await commit(a, onA, alice)).serverSeq).toBe(3)
+  expect(reads()).toBe(0)
+  // B commits; its fan-out message reaches A, which takes the row in without asking the database.
+  onB.apply(b.store.readState('h1')!)
+  onB.setAddress('3 Trần Phú')
+  const fromB = await commit(b, onB, bob)
+  expect(fromB.serverSeq).toBe(4)
+  a.writer.othersCommitted('h1', fromB.serverSeq, fromB.update!)
+  expect(Y.encodeStateVector(resident)).toEqual(Y.encodeStateVectorFromUpdate(a.store.readState('h1')!))
+  // A's phone saw B's edit: a sequential edit, no conflict, numbered after B's, still without a read.
+  onA.apply(fromB.update!)
+  onA.setAddress('4 Lê Lợi')
+  const next = await commit(a, onA, alice)
+  expect(next).toMatchObject({ serverSeq: 5, conflicts: [] })
+  expect(reads()).toBe(0)
+  expect(a.store.resident('h1')).toBe(resident)
+  expect(a.db.prepare(`SELECT address, server_seq AS seq FROM households WHERE id = 'h1'`).get()).toEqual({
+    address: '4 Lê Lợi',
+    seq: 5,
+  })
+  expect(conflictsOf(a.db)).toHaveLength(0)
+})
+
+it('a skipped announcement, a reconnect of the fan-out or a fan-out that is down makes the next check read', async () => {
+  live = true
+  const onA = replicaOf(a, 8101)
+  const onB = replicaOf(b, 8102)
+  onA.setAddress('1 Lê Lợi')
+  await commit(a, onA, alice) // seq 2, A current
+  const reads = countReads(a)
+  const viaB = async (address: string): Promise<Committed> => {
+    onB.apply(b.store.readState('h1')!)
+    onB.setAddress(address)
+    return commit(b, onB, bob)
+  }
+  await viaB('3 Trần Phú') // seq 3: its message never reaches A
+  const fourth = await viaB('4 Trần Phú')
+  a.writer.othersCommitted('h1', fourth.serverSeq, fourth.update!) // not the next row: A reads before its next check
+  onA.apply(b.store.readState('h1')!)
+  onA.setAddress('5 Lê Lợi')
+  expect((await commit(a, onA, alice)).serverSeq).toBe(5)
+  expect(reads()).toBe(1)
+  expect(conflictsOf(a.db)).toHaveLength(0) // A's doc held B's rows before the check: a sequential edit
+  onA.setAddress('6 Lê Lợi')
+  await commit(a, onA, alice)
+  expect(reads()).toBe(1) // current again
+  a.writer.othersUnknown() // the fan-out reconnected: messages may have been lost
+  onA.setAddress('7 Lê Lợi')
+  await commit(a, onA, alice)
+  expect(reads()).toBe(2)
+  onA.setAddress('8 Lê Lợi')
+  await commit(a, onA, alice)
+  expect(reads()).toBe(2)
+  live = false // the fan-out is down: every check reads
+  for (const address of ['9 Lê Lợi', '10 Lê Lợi']) {
+    onA.setAddress(address)
+    await commit(a, onA, alice)
+  }
+  expect(reads()).toBe(4)
+})
+
+it('an update checked before another relay’s lock reached its doc is refused in the commit: nothing of it is stored', async () => {
+  live = true
+  a.store.createHousehold(
+    { id: 'h2', period: '2025', unitCode: '19900', villageId: 'v1' },
+    householdUpdate({ id: 'h2', headName: 'Phan Văn Hai' }),
+    'seed',
+  )
+  const onA = replicaOf(a, 8201)
+  onA.setAddress('1 Lê Lợi')
+  await commit(a, onA, alice) // seq 2, A current
+  // A supervisor's review on relay B locks the record; its announcement has not reached A.
+  const lock = b.writer.serverEdit('h1', 'u-sup', (doc) => {
+    doc.ydoc.getMap('workflow').set('status', 'verified')
+    return { ok: true }
+  })
+  if (lock.kind !== 'accepted') throw new Error(JSON.stringify(lock))
+  await b.writer.flush()
+  expect((await lock.committed).serverSeq).toBe(3)
+  const reads = countReads(a)
+  onA.setAddress('2 Lê Lợi') // accepted by the first check (A's doc still says in progress)
+  const refused = accepted(a.writer.submit('h1', onA.take(), alice))
+  const other = new DeviceReplica(8202)
+  other.apply(a.store.readState('h2')!)
+  other.setAddress('9 Hùng Vương')
+  const inSameCommit = accepted(a.writer.submit('h2', other.take(), alice))
+  expect(reads()).toBe(0)
+  await a.writer.flush()
+  await expect(refused).rejects.toMatchObject({ name: 'RefusedInCommit', code: 'sync/record-locked' })
+  expect((await inSameCommit).serverSeq).toBe(2)
+  expect(a.db.prepare(`SELECT seq FROM doc_log WHERE household_id = 'h1' ORDER BY seq`).pluck().all()).toEqual([2, 3])
+  expect(a.db.prepare(`SELECT address, status FROM households WHERE id = 'h1'`).get()).toEqual({
+    address: '1 Lê Lợi',
+    status: 'verified',
+  })
+  expect(a.writer.health().stalled).toBe(false) // a refusal, not a failing database
+  // A's next copy of the household is what is stored: the refused edit is not in it. The phone's next update builds on
+  // the refused one (resync), and what it then sends, its whole state, is refused at the first check.
+  const stored = new DeviceReplica()
+  stored.apply(a.store.readState('h1')!)
+  expect(stored.address()).toBe('1 Lê Lợi')
+  onA.setAddress('3 Lê Lợi')
+  expect(a.writer.submit('h1', onA.take(), alice)).toEqual({ kind: 'resync' })
+  expect(a.writer.submit('h1', Y.encodeStateAsUpdate(onA.doc), alice)).toMatchObject({
+    kind: 'rejected',
+    code: 'sync/record-locked',
+  })
 })

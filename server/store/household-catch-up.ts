@@ -1,10 +1,16 @@
 // Several relays on one database: a resident Y.Doc can fall behind what another relay committed. Before an update is
-// checked its doc is reloaded when behind; inside the commit transaction the household's committed head is locked, rows
-// committed elsewhere since are applied and conflicts re-checked against them, and entries are numbered after that head.
+// checked its doc is brought up to date when behind; inside the commit transaction the household's committed head is
+// locked, rows committed elsewhere since are applied, the entries are checked again against them (conflicts, and the
+// workflow: a record another relay locked meanwhile refuses them), and entries are numbered after that head.
+//
+// Whether a resident doc is behind: while the fan-out is live, other relays' commits are announced (the Redis message
+// carries the update), so a doc that missed no announcement is current without asking the database; the next row is
+// applied as it is announced. Without a live fan-out (or after a reconnect, until each doc was read once) the database
+// is asked before each check. An announcement still in flight is what the check inside the commit is for.
 import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
-import { SERVER_USER } from './client-ids.ts'
+import { ClientIdTakenError, SERVER_USER } from './client-ids.ts'
 import type { DocStore, LogRow } from './doc-store.ts'
 import type { Author, createProjections } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, valueAt, type DetectedConflict } from './update-inspection.ts'
@@ -14,6 +20,43 @@ export interface CatchUpEntry {
   row: LogRow
   author: Author
   conflicts: { detected: DetectedConflict; kept: JsonValue }[]
+}
+
+/**
+ * An update the check inside the commit refused (another relay's row, committed after the update was first checked,
+ * locked the record or otherwise makes it a forbidden move): the household's waiting updates are refused, none stored.
+ */
+export class RefusedInCommit extends Error {
+  constructor(
+    readonly code: 'sync/invalid-update' | 'sync/layout-violation' | 'sync/forbidden-transition' | 'sync/record-locked',
+    reason: string,
+  ) {
+    super(reason)
+    this.name = 'RefusedInCommit'
+  }
+}
+
+/**
+ * Why a commit refused an update that its first check accepted (this file's RefusedInCommit, or a client id another
+ * relay bound to another user first), as the device is told; null for any other failure (nothing stored, retry).
+ */
+export function refusalOf(
+  e: unknown,
+): { code: RefusedInCommit['code'] | ClientIdTakenError['code']; reason: string } | null {
+  if (e instanceof RefusedInCommit || e instanceof ClientIdTakenError) return { code: e.code, reason: e.message }
+  return null
+}
+
+export interface CatchUpOptions {
+  /**
+   * Whether other relays' commits reach othersCommitted now (the fan-out's subscription is up). While false, fresh()
+   * asks the database every time. Default: never (always ask).
+   */
+  announced?: () => boolean
+  /** A resident doc took in rows of other relays outside a commit: what was read from it before is stale. */
+  caughtUp?: (doc: Y.Doc) => void
+  /** Whether the household has updates waiting for their commit (then an announced row waits for the commit's lock). */
+  waiting?: (householdId: string) => boolean
 }
 
 export interface CatchUp {
@@ -28,6 +71,10 @@ export interface CatchUp {
    * and what the lock read besides each head.
    */
   renumber(batch: readonly CatchUpEntry[]): Renumbered
+  /** Another relay committed `seq` of a household (fan-out): applied to its resident doc when it is the next row. */
+  othersCommitted(householdId: string, seq: number, update: Uint8Array): void
+  /** Announcements may have been lost (the fan-out reconnected): every resident doc is read again before its next check. */
+  othersUnknown(): void
 }
 
 /** A household's summary row as the lock read it: the position the visit flags compare with. */
@@ -49,9 +96,17 @@ export function createCatchUp(
   db: Db,
   docStore: DocStore,
   projections: Pick<ReturnType<typeof createProjections>, 'valueOfItem'>,
-  /** A resident doc took in rows of other relays outside a commit: what was read from it before is stale. */
-  caughtUp: (doc: Y.Doc) => void = () => {},
+  opts: CatchUpOptions = {},
 ): CatchUp {
+  const caughtUp = opts.caughtUp ?? (() => {})
+  const announcing = opts.announced ?? (() => false)
+  /**
+   * Resident docs known to hold every row committed up to their head as of `generation` (read from the database then,
+   * or loaded), and the highest seq announced for a resident household that its doc did not take in yet.
+   */
+  const current = new WeakMap<Y.Doc, number>()
+  let generation = 0
+  const announced = new Map<string, number>()
   // The head is the summary row's server_seq (migration 020). PostgreSQL: one statement locks a commit's households (each
   // statement is a round trip), in id order, the same order on every relay, so two relays committing the same
   // households wait for each other instead of deadlocking; it also reads the latest B1 table id, which the summary
@@ -84,7 +139,22 @@ export function createCatchUp(
     return { locked, b1Latest }
   }
 
-  /** Conflicts of `entries` (in order) with what is committed now, as if they had arrived after it. */
+  /** Rows of other relays applied to a resident doc outside a commit (in seq order, the first after its head). */
+  function applyRows(householdId: string, doc: Y.Doc, rows: readonly { seq: number; update: Uint8Array }[]): void {
+    try {
+      for (const r of rows) Y.applyUpdate(doc, r.update, 'remote')
+    } catch (e) {
+      docStore.evict(householdId) // half applied: rebuilt from stored bytes by the next open
+      throw e
+    }
+    docStore.advanceDoc(doc, rows[rows.length - 1]!.seq)
+    caughtUp(doc)
+  }
+
+  /**
+   * Checks `entries` (in order) again against what is committed now, as if they had arrived after it: their conflicts
+   * are found again; an update the check refuses now (the workflow: another relay locked the record) refuses them all.
+   */
   function recheck(householdId: string, entries: readonly CatchUpEntry[], resident: Y.Doc): void {
     const state = docStore.readState(householdId)
     if (state === null) return
@@ -99,7 +169,11 @@ export function createCatchUp(
           lookupValue,
           writer: { userId: e.author.userId, now: e.row.receivedAt },
         })
-        if (insp.ok) e.conflicts = insp.conflicts.map((c) => ({ detected: c, kept: valueAt(resident, c.path) }))
+        if (!insp.ok) {
+          committed.destroy()
+          throw new RefusedInCommit(insp.code, insp.reason)
+        }
+        e.conflicts = insp.conflicts.map((c) => ({ detected: c, kept: valueAt(resident, c.path) }))
       }
       Y.applyUpdate(committed, e.row.update)
     }
@@ -112,20 +186,33 @@ export function createCatchUp(
       const known = doc && docStore.docHead(doc)
       if (doc === undefined || known === undefined) {
         if (doc !== undefined) docStore.evict(householdId) // not known what it holds: loaded again
-        return docStore.openDoc(householdId) // loaded now: what is committed
+        const loaded = docStore.openDoc(householdId) // loaded now: what is committed
+        if (loaded !== null && announcing()) current.set(loaded, generation)
+        return loaded
+      }
+      const live = announcing()
+      if (live && current.get(doc) === generation && (announced.get(householdId) ?? 0) <= known) {
+        announced.delete(householdId)
+        return docStore.openDoc(householdId) // nothing announced that it lacks
       }
       // Applied in place, as the commit's renumber does: one query, not the head's and then a reload's two.
       const rows = docStore.rowsAfter(householdId, known)
+      if (live) current.set(doc, generation)
+      announced.delete(householdId)
       if (rows.length === 0) return docStore.openDoc(householdId) // the resident doc (and its place in the LRU order)
-      try {
-        for (const r of rows) Y.applyUpdate(doc, r.update, 'remote')
-      } catch (e) {
-        docStore.evict(householdId) // half applied: rebuilt from stored bytes by the next open
-        throw e
-      }
-      docStore.advanceDoc(doc, rows[rows.length - 1]!.seq)
-      caughtUp(doc)
+      applyRows(householdId, doc, rows)
       return docStore.openDoc(householdId)
+    },
+    othersCommitted(householdId, seq, update) {
+      const doc = docStore.resident(householdId)
+      const known = doc && docStore.docHead(doc)
+      if (doc === undefined || known === undefined || seq <= known) return // a load reads it; or already held
+      if (seq === known + 1 && opts.waiting?.(householdId) !== true) applyRows(householdId, doc, [{ seq, update }])
+      else announced.set(householdId, Math.max(seq, announced.get(householdId) ?? 0))
+    },
+    othersUnknown() {
+      generation++
+      announced.clear()
     },
     renumber(batch) {
       const byHousehold = new Map<string, CatchUpEntry[]>()

@@ -40,7 +40,7 @@ import { isRootName, Root, type RootName } from '../../shared/doc/keys.ts'
 import { readSnapshot, refreshSnapshot, type HouseholdSnapshot, type WrittenKeys } from '../../shared/doc/snapshot.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
-import { createCatchUp } from './household-catch-up.ts'
+import { createCatchUp, refusalOf } from './household-catch-up.ts'
 
 export interface Committed {
   serverSeq: number
@@ -87,6 +87,11 @@ export interface HouseholdWriterOptions {
    * re-checks for conflicts with them and numbers the entries after that head (household-catch-up.ts).
    */
   shared?: boolean
+  /**
+   * Shared only: whether other relays' commits are announced to othersCommitted now (the fan-out is subscribed). While
+   * true, a resident doc that missed no announcement is checked without asking the database first.
+   */
+  announced?: () => boolean
 }
 
 export interface HouseholdWriter {
@@ -129,6 +134,13 @@ export interface HouseholdWriter {
    * summarised value again instead of trusting what it wrote last.
    */
   summariesRewritten(householdIds: readonly string[]): void
+  /**
+   * Several relays: another relay committed `seq` of a household (its fan-out message, with the row's update). A resident
+   * doc takes it in when it is the next row; otherwise the doc is read again before its next check. No-op otherwise.
+   */
+  othersCommitted(householdId: string, seq: number, update: Uint8Array): void
+  /** Several relays: announcements may have been lost (the fan-out reconnected); resident docs are read again. */
+  othersUnknown(): void
 }
 
 interface Entry {
@@ -283,9 +295,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
   // Several relays: a resident doc that took in other relays' rows has another summary snapshot, and its row holds
   // values another relay wrote.
   const catchUp = shared
-    ? createCatchUp(db, docStore, projections, (doc) => {
-        snapshots.delete(doc)
-        committedSummary.delete(doc)
+    ? createCatchUp(db, docStore, projections, {
+        caughtUp(doc) {
+          snapshots.delete(doc)
+          committedSummary.delete(doc)
+        },
+        waiting: (householdId) => assigned.has(householdId),
+        ...(opts.announced !== undefined ? { announced: opts.announced } : {}),
       })
     : null
   /** Households whose summary a commit rewrote, reported to onSummaryCommitted once that commit is durable. */
@@ -436,6 +452,8 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     onError: opts.onCommitError,
     // One household whose commit keeps failing is refused alone; every other household keeps being acknowledged.
     keyOf: (e) => e.row.householdId,
+    // Refusals found inside the commit transaction would be found again by a retry.
+    final: (e) => refusalOf(e) !== null,
     ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
     ...(sync !== undefined ? { sync } : {}),
@@ -740,6 +758,16 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     },
     stats: () => commits.stats(),
     health: () => commits.health(),
+    othersCommitted(householdId, seq, update) {
+      try {
+        catchUp?.othersCommitted(householdId, seq, update)
+      } catch (e) {
+        opts.onCommitError?.(e, 0) // the doc was evicted: the next open reads it from the database
+      }
+    },
+    othersUnknown() {
+      catchUp?.othersUnknown()
+    },
     summariesRewritten(householdIds) {
       for (const id of householdIds) {
         const doc = docStore.resident(id)
