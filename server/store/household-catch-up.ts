@@ -102,11 +102,12 @@ export function createCatchUp(
   const announcing = opts.announced ?? (() => false)
   /**
    * Resident docs known to hold every row committed up to their head as of `generation` (read from the database then,
-   * or loaded), and the highest seq announced for a resident household that its doc did not take in yet.
+   * or loaded), and the highest seq announced for a resident doc that it did not take in yet (both go with the doc when
+   * it leaves memory).
    */
   const current = new WeakMap<Y.Doc, number>()
   let generation = 0
-  const announced = new Map<string, number>()
+  const announced = new WeakMap<Y.Doc, number>()
   // The head is the summary row's server_seq (migration 020). PostgreSQL: one statement locks a commit's households (each
   // statement is a round trip), in id order, the same order on every relay, so two relays committing the same
   // households wait for each other instead of deadlocking; it also reads the latest B1 table id, which the summary
@@ -191,14 +192,12 @@ export function createCatchUp(
         return loaded
       }
       const live = announcing()
-      if (live && current.get(doc) === generation && (announced.get(householdId) ?? 0) <= known) {
-        announced.delete(householdId)
+      if (live && current.get(doc) === generation && (announced.get(doc) ?? 0) <= known)
         return docStore.openDoc(householdId) // nothing announced that it lacks
-      }
       // Applied in place, as the commit's renumber does: one query, not the head's and then a reload's two.
       const rows = docStore.rowsAfter(householdId, known)
       if (live) current.set(doc, generation)
-      announced.delete(householdId)
+      announced.delete(doc)
       if (rows.length === 0) return docStore.openDoc(householdId) // the resident doc (and its place in the LRU order)
       applyRows(householdId, doc, rows)
       return docStore.openDoc(householdId)
@@ -208,11 +207,10 @@ export function createCatchUp(
       const known = doc && docStore.docHead(doc)
       if (doc === undefined || known === undefined || seq <= known) return // a load reads it; or already held
       if (seq === known + 1 && opts.waiting?.(householdId) !== true) applyRows(householdId, doc, [{ seq, update }])
-      else announced.set(householdId, Math.max(seq, announced.get(householdId) ?? 0))
+      else announced.set(doc, Math.max(seq, announced.get(doc) ?? 0))
     },
     othersUnknown() {
-      generation++
-      announced.clear()
+      generation++ // no doc is current: each is read before its next check (which also drops what was announced)
     },
     renumber(batch) {
       const byHousehold = new Map<string, CatchUpEntry[]>()
