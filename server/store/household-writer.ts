@@ -84,7 +84,8 @@ export interface HouseholdWriterOptions {
   /**
    * Other relays commit to the same database (REDIS_URL): each update is checked against a resident doc brought up to
    * the committed head, and the commit transaction locks the household's head, applies rows committed elsewhere since,
-   * re-checks for conflicts with them and numbers the entries after that head (household-catch-up.ts).
+   * checks the entries again against them (conflicts, and the workflow: a refusal refuses the household's waiting
+   * entries, nothing stored) and numbers them after that head (household-catch-up.ts).
    */
   shared?: boolean
   /**
