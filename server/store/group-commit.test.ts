@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { openDb, type Db } from '../db/open.ts'
-import { createGroupCommit } from './group-commit.ts'
+import { createGroupCommit, type GroupCommitOptions } from './group-commit.ts'
 
 let dir: string
 let db: Db
@@ -35,6 +35,30 @@ function committer(opts: { maxBatch?: number; failFirst?: number } = {}) {
   const count = db.prepare('SELECT count(*) FROM t').pluck()
   const submit = (n: number) => gc.submit(n).then(() => seenAtAck.push(count.get() as number))
   return { gc, submit, seenAtAck, count }
+}
+
+/** A keyed group commit (even and odd numbers) whose commit throws `refuse()` at row 13; `outcome` of one entry. */
+function keyed(refuse: () => Error, opts: Partial<GroupCommitOptions<number>>) {
+  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
+  const errors: unknown[] = []
+  const gc = createGroupCommit<number>({
+    retryMs: 1,
+    keyOf: (n) => (n % 2 === 0 ? 'even' : 'odd'),
+    onError: (e) => errors.push(e),
+    ...opts,
+    commit: db.transaction((batch: readonly number[]) => {
+      for (const n of batch) {
+        if (n === 13) throw refuse()
+        insert.run(n)
+      }
+    }),
+  })
+  const outcome = (n: number): Promise<string> =>
+    gc.submit(n).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    )
+  return { gc, errors, outcome }
 }
 
 it('entries submitted in one window are written in one transaction, then all acknowledged', async () => {
@@ -69,27 +93,8 @@ it('flush commits at once (shutdown) and close stops the timers', async () => {
 })
 
 it('with keyOf, a key whose commit keeps failing is refused alone; other keys are committed and acknowledged', async () => {
-  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
-  const errors: unknown[] = []
   let clock = 1_000
-  const gc = createGroupCommit<number>({
-    retryMs: 1,
-    maxAttempts: 3,
-    now: () => clock,
-    keyOf: (n) => (n % 2 === 0 ? 'even' : 'odd'),
-    onError: (e) => errors.push(e),
-    commit: db.transaction((batch: readonly number[]) => {
-      for (const n of batch) {
-        if (n === 13) throw new Error('poisoned row 13')
-        insert.run(n)
-      }
-    }),
-  })
-  const outcome = (n: number) =>
-    gc.submit(n).then(
-      () => 'ok',
-      (e: Error) => e.message,
-    )
+  const { gc, errors, outcome } = keyed(() => new Error('poisoned row 13'), { maxAttempts: 3, now: () => clock })
   const results = await Promise.all([outcome(2), outcome(13), outcome(4), outcome(15)])
   expect(results).toEqual(['ok', 'poisoned row 13', 'ok', 'poisoned row 13']) // 15 waited behind 13: same key
   expect(db.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([2, 4])
@@ -103,31 +108,15 @@ it('with keyOf, a key whose commit keeps failing is refused alone; other keys ar
 })
 
 it('a final error (a refusal found inside the commit) refuses its key at once, without retries, and is no stall', async () => {
-  const insert = db.prepare('INSERT INTO t (n) VALUES (?)')
-  const errors: unknown[] = []
   let attempts = 0
   class Refused extends Error {}
-  const gc = createGroupCommit<number>({
-    retryMs: 1,
-    maxAttempts: 5,
-    keyOf: (n) => (n % 2 === 0 ? 'even' : 'odd'),
-    final: (e) => e instanceof Refused,
-    onError: (e) => errors.push(e),
-    commit: db.transaction((batch: readonly number[]) => {
-      for (const n of batch) {
-        if (n === 13) {
-          attempts++
-          throw new Refused('refused row 13')
-        }
-        insert.run(n)
-      }
-    }),
-  })
-  const outcome = (n: number) =>
-    gc.submit(n).then(
-      () => 'ok',
-      (e: Error) => e.message,
-    )
+  const { gc, errors, outcome } = keyed(
+    () => {
+      attempts++
+      return new Refused('refused row 13')
+    },
+    { maxAttempts: 5, final: (e) => e instanceof Refused },
+  )
   const results = await Promise.all([outcome(2), outcome(13), outcome(4), outcome(15)])
   expect(results).toEqual(['ok', 'refused row 13', 'ok', 'refused row 13'])
   expect(attempts).toBe(2) // the batch, then its key once: never retried
