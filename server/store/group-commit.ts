@@ -197,16 +197,21 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
     while (syncing !== null && syncFailures < 3) await syncing
   }
 
+  /** Rejects every waiting entry of `key` with `e`. */
+  function refuseKey(key: string, e: unknown): void {
+    keyFailures.delete(key)
+    const refused = queue.filter((w) => keyOf?.(w.entry) === key)
+    queue = queue.filter((w) => keyOf?.(w.entry) !== key)
+    for (const w of refused) w.fail(e)
+  }
+
   /** Commits one key's entries of a failed batch on their own; returns whether they are still waiting for a retry. */
   function commitKey(key: string, group: Waiting<T>[]): boolean {
     try {
       opts.commit(group.map((w) => w.entry))
     } catch (e) {
       if (opts.final?.(e) === true) {
-        keyFailures.delete(key)
-        const refused = queue.filter((w) => keyOf?.(w.entry) === key)
-        queue = queue.filter((w) => keyOf?.(w.entry) !== key)
-        for (const w of refused) w.fail(e)
+        refuseKey(key, e) // a retry would meet it again: no attempts, no failure reported
         return false
       }
       failed(e)
@@ -216,10 +221,7 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
         keyFailures.set(key, n)
         return true
       }
-      keyFailures.delete(key)
-      const refused = queue.filter((w) => keyOf?.(w.entry) === key)
-      queue = queue.filter((w) => keyOf?.(w.entry) !== key)
-      for (const w of refused) w.fail(e)
+      refuseKey(key, e)
       return false
     }
     keyFailures.delete(key)

@@ -301,8 +301,11 @@ it('an update checked before another relay’s lock reached its doc is refused i
   await commit(a, onA, alice) // seq 2, A current
   // A supervisor's review on relay B locks the record; its announcement has not reached A.
   const lock = b.writer.serverEdit('h1', 'u-sup', (doc) => {
-    doc.ydoc.getMap('workflow').set('status', 'verified')
-    return { ok: true }
+    for (const to of ['assigned', 'in_progress', 'submitted'] as const) {
+      const moved = doc.changeStatus(to, { by: 'u-sup' })
+      if (!moved.ok) return moved
+    }
+    return doc.verify({ id: 'u-sup' })
   })
   if (lock.kind !== 'accepted') throw new Error(JSON.stringify(lock))
   await b.writer.flush()

@@ -58,24 +58,19 @@ export interface Projections {
   previousPosition(householdId: string): { lat: number | null; lng: number | null; movedM: number | null } | undefined
   writeSummary(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
   /**
-   * The summary when its indexed columns (status, category, lat, lng, accuracy_m) are known to hold `s`'s values already: the
-   * UPDATE leaves them out of its SET list, so SQLite does not rewrite the map/list index entries.
-   */
-  writeSummaryValues(householdId: string, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
-  /**
    * A household's whole row at creation — place, creator and summary with its report facts — as one INSERT: the row
    * an INSERT of the place followed by writeSummary would leave, without writing it (and its indexes) twice.
    */
   insertHousehold(place: HouseholdPlace, s: HouseholdSummary, visit: VisitResult, meta: SummaryMeta): void
-  /** Only the per-commit columns (last editor, server_seq, updated_at), for commits that change no summarised value. */
-  writeSummaryMeta(householdId: string, meta: SummaryMeta): void
   /**
-   * writeSummary (writeSummaryValues where `indexedUnchanged`) of several households: one statement on PostgreSQL,
-   * where each statement is a round trip (each column's values as an array), one per household on SQLite.
+   * writeSummary of several households: one statement on PostgreSQL, where each statement is a round trip (each
+   * column's values as an array); one per household on SQLite, leaving out the indexed columns (status, category,
+   * position) where `indexedUnchanged`, so SQLite does not rewrite the map/list index entries.
    */
   writeSummaries(writes: readonly SummaryWrite[]): void
   /**
-   * writeSummaryMeta of several households: one statement on PostgreSQL, where each statement is a round trip (the
+   * Only the per-commit columns (last editor, server_seq, updated_at) of several households, for commits that change
+   * no summarised value: one statement on PostgreSQL, where each statement is a round trip (the
    * households' ids and values as arrays), one per household on SQLite.
    */
   writeSummaryMetas(householdIds: readonly string[], metas: readonly SummaryMeta[]): void
@@ -133,9 +128,19 @@ const json = (v: JsonValue | undefined): string | null => (v === undefined ? nul
  */
 const text = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s)
 
-/** The report facts (migration 016) ride on the summary UPDATE: the row is rewritten anyway, no second write. */
-export const FACT_SET = `deprivation_mask = ?, ethnic_minority = ?, meritorious = ?, no_working_capacity = ?,
-       social_protection = ?, farming = ?, causes = ?, member_count = ?, facts_version = ${FACTS_VERSION}`
+/** The report facts' columns (migration 016), in factValues' order, with their PostgreSQL types. */
+const FACT_COLUMNS: readonly (readonly [column: string, pgType: string])[] = [
+  ['deprivation_mask', 'integer'],
+  ['ethnic_minority', 'integer'],
+  ['meritorious', 'integer'],
+  ['no_working_capacity', 'integer'],
+  ['social_protection', 'integer'],
+  ['farming', 'integer'],
+  ['causes', 'text'],
+  ['member_count', 'integer'],
+]
+/** The report facts ride on the summary UPDATE: the row is rewritten anyway, no second write. */
+export const FACT_SET = `${FACT_COLUMNS.map(([c]) => `${c} = ?`).join(', ')}, facts_version = ${FACTS_VERSION}`
 export const factValues = (f: ReportFacts): (number | string)[] => [
   f.deprivationMask,
   f.ethnicMinority,
@@ -166,14 +171,7 @@ const SUMMARY_COLUMNS: readonly (readonly [column: string, pgType: string])[] = 
   ['search_text', 'text'],
   ['flags', 'text'],
   ['moved_m', 'double precision'],
-  ['deprivation_mask', 'integer'],
-  ['ethnic_minority', 'integer'],
-  ['meritorious', 'integer'],
-  ['no_working_capacity', 'integer'],
-  ['social_protection', 'integer'],
-  ['farming', 'integer'],
-  ['causes', 'text'],
-  ['member_count', 'integer'],
+  ...FACT_COLUMNS,
 ]
 
 /** The columns of the map and list indexes: the UPDATE of a summary whose indexed values are unchanged leaves them out. */
@@ -256,7 +254,8 @@ export function createProjections(db: Db): Projections {
   const writeSummary: Projections['writeSummary'] = (householdId, s, visit, meta) => {
     summary.run(...summaryColumns(s, visit, meta), householdId)
   }
-  const writeSummaryValues: Projections['writeSummaryValues'] = (householdId, s, visit, meta) => {
+  /** writeSummary without the indexed columns, which are known to hold `s`'s values already. */
+  const writeSummaryValues: Projections['writeSummary'] = (householdId, s, visit, meta) => {
     const all = summaryColumns(s, visit, meta)
     summaryValues.run(...VALUE_POSITIONS.map((i) => all[i]), householdId)
   }
@@ -297,12 +296,8 @@ export function createProjections(db: Db): Projections {
       return position.get(householdId) as { lat: number | null; lng: number | null; movedM: number | null } | undefined
     },
     writeSummary,
-    writeSummaryValues,
     insertHousehold(place, s, visit, meta) {
       insert.run(place.id, place.period, place.unitCode, place.villageId, ...summaryColumns(s, visit, meta))
-    },
-    writeSummaryMeta(householdId, meta) {
-      summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdId)
     },
     writeSummaries(writes) {
       if (summariesAll === null || writes.length === 1) {
