@@ -2,8 +2,13 @@
 // household edited in turn through both: what one edit costs a relay on PostgreSQL, counted statement by statement.
 // Not a test. Needs BENCH_DATABASE_URL (or RASOAT_TEST_DATABASE_URL); works in a schema of its own, dropped at the end.
 // Usage: npx tsx bench/measure/shared-writers.ts [--households 20] [--rounds 50] [--announce] [--one-by-one]
+//        [--delay-ms 1]
 //   --announce: each commit is announced to the other writer, as the Redis fan-out does (othersCommitted)
 //   --one-by-one: each edit waits for its commit before the next is sent (commits of one edit, a quiet relay)
+//   --delay-ms: PostgreSQL reached through a proxy process that holds every chunk this long each way (a database on
+//     another machine; Node's timers make 1 ms the shortest delay)
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { openPostgres } from '../../server/db/open.ts'
 import { PgDb } from '../../server/db/pg/pg-db.ts'
@@ -19,24 +24,63 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '50' },
     announce: { type: 'boolean', default: false },
     'one-by-one': { type: 'boolean', default: false },
+    'delay-ms': { type: 'string', default: '0' },
   },
 })
 const HOUSEHOLDS = Number(args.households)
 const ROUNDS = Number(args.rounds)
-const url = process.env.BENCH_DATABASE_URL ?? process.env.RASOAT_TEST_DATABASE_URL
-if (!url) throw new Error('set BENCH_DATABASE_URL (or RASOAT_TEST_DATABASE_URL) to a PostgreSQL database')
+const direct = process.env.BENCH_DATABASE_URL ?? process.env.RASOAT_TEST_DATABASE_URL
+if (!direct) throw new Error('set BENCH_DATABASE_URL (or RASOAT_TEST_DATABASE_URL) to a PostgreSQL database')
+const DELAY_MS = Number(args['delay-ms'])
 
-// Every call of the handle is one round trip to its connection's worker and PostgreSQL: count them by statement.
+/** A TCP proxy in a process of its own (its CPU is not this one's) that holds each chunk DELAY_MS each way. */
+const DELAY_PROXY = `
+const { createServer, connect } = require('node:net')
+const [host, port, delay] = process.argv.slice(1)
+const later = (to) => (chunk) => setTimeout(() => to.destroyed || to.write(chunk), Number(delay))
+const s = createServer((client) => {
+  const up = connect(Number(port), host)
+  client.setNoDelay(true)
+  up.setNoDelay(true)
+  client.on('data', later(up))
+  up.on('data', later(client))
+  for (const [a, b] of [[client, up], [up, client]]) {
+    a.on('error', () => b.destroy())
+    a.on('close', () => setTimeout(() => b.destroy(), Number(delay)))
+  }
+})
+s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'))
+`
+async function delayed(target: string): Promise<{ url: string; stop(): void }> {
+  const to = new URL(target)
+  const child = spawn(process.execPath, ['-e', DELAY_PROXY, to.hostname, to.port || '5432', String(DELAY_MS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+  to.hostname = '127.0.0.1'
+  to.port = line.toString().trim()
+  return { url: to.toString(), stop: () => child.kill() }
+}
+const proxy = DELAY_MS > 0 ? await delayed(direct) : null
+const url = proxy?.url ?? direct
+
+// Every call of the handle is one round trip to its connection's worker and PostgreSQL: count them by statement, and
+// time them (the calling thread, the relay's event loop, waits that long).
 const counts = new Map<string, number>()
 let counting = false
+let waitedMs = 0
 const call = PgDb.prototype.call
 PgDb.prototype.call = function (this: PgDb, ...a: Parameters<PgDb['call']>) {
   const req = a[0]
-  if (counting) {
-    const key = req.op === 'query' || req.op === 'exec' ? req.sql.replace(/\s+/g, ' ').slice(0, 90) : req.op
-    counts.set(key, (counts.get(key) ?? 0) + 1)
+  if (!counting) return call.apply(this, a)
+  const key = req.op === 'query' || req.op === 'exec' ? req.sql.replace(/\s+/g, ' ').slice(0, 90) : req.op
+  counts.set(key, (counts.get(key) ?? 0) + 1)
+  const t0 = performance.now()
+  try {
+    return call.apply(this, a)
+  } finally {
+    waitedMs += performance.now() - t0
   }
-  return call.apply(this, a)
 }
 
 const schema = `bench_writers_${process.pid}`
@@ -112,6 +156,8 @@ console.log(
       // This process: both writers, their connections' worker threads; PostgreSQL's own CPU is not counted.
       cpuUsPerEdit: Math.round((cpu.user + cpu.system) / edits),
       wallMsPerEdit: perEdit(wall),
+      // The event loop blocked in the handle's calls, per edit: round trips to PostgreSQL, and PostgreSQL's work.
+      waitMsPerEdit: Math.round((waitedMs / edits) * 1000) / 1000,
       byStatement: Object.fromEntries(
         [...counts]
           .sort((a, b) => b[1] - a[1])
@@ -126,3 +172,4 @@ console.log(
 for (const w of writers) await w.close()
 dbs[0].exec(`DROP SCHEMA ${schema} CASCADE`)
 for (const db of dbs) db.close()
+proxy?.stop()

@@ -3,7 +3,8 @@
 import * as Y from 'yjs'
 import { keepContentTight } from '../../shared/doc/tight-content.ts'
 import { YoungDoc } from '../../shared/doc/young-transactions.ts'
-import type { Db, Statement } from '../db/open.ts'
+import type { Db } from '../db/open.ts'
+import { writeLater } from '../db/deferred-write.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import { creationRows, type CreationRows } from './creation-rows.ts'
 import type { B1Table } from '../../shared/rules/b1-table.ts'
@@ -197,16 +198,18 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
    * A commit's log rows go in one INSERT (up to LOG_INSERT_MAX_ROWS rows each), prepared once per row count. On SQLite
    * OR FAIL: a row that fails ends the statement without undoing the rows before it, so SQLite keeps no statement
    * journal (a copy of every page the statement changes, spilled to a temporary file past 64 KiB); the commit's
-   * transaction is rolled back whole anyway.
+   * transaction is rolled back whole anyway. Nothing reads its result: on PostgreSQL it goes with the next request.
    */
   const insertLogVerb = db.dialect === 'postgres' ? 'INSERT' : 'INSERT OR FAIL'
-  const insertLogs = new Map<number, Statement>()
-  const insertLogOf = (n: number): Statement => {
+  const insertLogs = new Map<number, (...params: unknown[]) => void>()
+  const insertLogOf = (n: number): ((...params: unknown[]) => void) => {
     let insert = insertLogs.get(n)
     if (insert === undefined) {
-      insert = db.prepare(
-        `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
-         VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      insert = writeLater(
+        db.prepare(
+          `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
+           VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        ),
       )
       insertLogs.set(n, insert)
     }
@@ -368,7 +371,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           )
         }
         try {
-          insertLogOf(end - i).run(...logParams)
+          insertLogOf(end - i)(...logParams)
         } finally {
           logParams.length = 0 // the updates are not kept alive past the commit
         }

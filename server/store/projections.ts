@@ -1,6 +1,7 @@
 // Read models written in the same transaction as the document log: household summary row, field history, conflicts.
 // All SQL of these tables lives here; callers pass plain values.
 import type { Db } from '../db/open.ts'
+import { writeLater } from '../db/deferred-write.ts'
 import type { ConflictSettlement, JsonValue } from '../../shared/sync/messages.ts'
 import type { HouseholdSummary, ReportFacts } from './household-view.ts'
 import type { VisitResult } from './visit-flags.ts'
@@ -250,14 +251,20 @@ export function createProjections(db: Db): Projections {
     )
     .pluck()
   const updateConflict = db.prepare('UPDATE conflicts SET candidates_json = ?, kept_json = ? WHERE id = ?')
+  // The summary rows a commit writes: nothing reads their result (on PostgreSQL they go with the COMMIT).
+  const summaryLater = writeLater(summary)
+  const summaryValuesLater = writeLater(summaryValues)
+  const summariesAllLater = summariesAll && writeLater(summariesAll)
+  const summaryMetaLater = writeLater(summaryMeta)
+  const summaryMetasLater = summaryMetas && writeLater(summaryMetas)
 
   const writeSummary: Projections['writeSummary'] = (householdId, s, visit, meta) => {
-    summary.run(...summaryColumns(s, visit, meta), householdId)
+    summaryLater(...summaryColumns(s, visit, meta), householdId)
   }
   /** writeSummary without the indexed columns, which are known to hold `s`'s values already. */
   const writeSummaryValues: Projections['writeSummary'] = (householdId, s, visit, meta) => {
     const all = summaryColumns(s, visit, meta)
-    summaryValues.run(...VALUE_POSITIONS.map((i) => all[i]), householdId)
+    summaryValuesLater(...VALUE_POSITIONS.map((i) => all[i]), householdId)
   }
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
@@ -300,7 +307,7 @@ export function createProjections(db: Db): Projections {
       insert.run(place.id, place.period, place.unitCode, place.villageId, ...summaryColumns(s, visit, meta))
     },
     writeSummaries(writes) {
-      if (summariesAll === null || writes.length === 1) {
+      if (summariesAllLater === null || writes.length === 1) {
         for (const w of writes)
           if (w.indexedUnchanged) writeSummaryValues(w.householdId, w.summary, w.visit, w.meta)
           else writeSummary(w.householdId, w.summary, w.visit, w.meta)
@@ -311,18 +318,18 @@ export function createProjections(db: Db): Projections {
           for (let i = 0; i < columns.length; i++) columns[i]!.push(values[i])
         }
         // Each list inside a list of its own: a list argument is spread into parameters (better-sqlite3's convention).
-        summariesAll.run([writes.map((w) => w.householdId)], ...columns.map((c) => [c]))
+        summariesAllLater([writes.map((w) => w.householdId)], ...columns.map((c) => [c]))
       }
     },
     writeSummaryMetas(householdIds, metas) {
-      if (summaryMetas === null || householdIds.length === 1) {
+      if (summaryMetasLater === null || householdIds.length === 1) {
         for (let i = 0; i < householdIds.length; i++) {
           const meta = metas[i]!
-          summaryMeta.run(meta.editor, meta.serverSeq, meta.at, householdIds[i])
+          summaryMetaLater(meta.editor, meta.serverSeq, meta.at, householdIds[i])
         }
       } else if (householdIds.length > 0) {
         // Each list inside a list of its own: a list argument is spread into parameters (better-sqlite3's convention).
-        summaryMetas.run(
+        summaryMetasLater(
           [householdIds],
           [metas.map((m) => m.editor)],
           [metas.map((m) => m.serverSeq)],

@@ -27,6 +27,12 @@ interface Answer {
   error?: PgErrorFields
 }
 
+/** A write sent with the next request instead of on its own (PgDb.defer). */
+interface Deferred {
+  sql: string
+  params: unknown[]
+}
+
 type Request =
   | { op: 'connect' | 'close' }
   | { op: 'exec'; sql: string }
@@ -67,8 +73,8 @@ export class PgDb implements Db {
   private readonly opts: OpenPgOptions
   private nextId = 1
   private depth = 0
-  /** Transaction control (BEGIN, SAVEPOINT, RELEASE…) the worker runs before the next request. */
-  private readonly pending: string[] = []
+  /** Transaction control (BEGIN, SAVEPOINT, RELEASE…) and deferred writes the worker runs before the next request. */
+  private readonly pending: (string | Deferred)[] = []
   private closedBy: PgError | null = null
 
   constructor(opts: OpenPgOptions) {
@@ -127,7 +133,11 @@ export class PgDb implements Db {
       // The worker posts the answer before it sets the signal, so the answer is there once the signal is set.
       const got = receiveMessageOnPort(this.port)?.message as Answer | undefined
       if (got === undefined || got.id !== id) continue
-      if (!got.ok) throw new PgError(got.error ?? { message: 'PostgreSQL request failed' })
+      if (!got.ok) {
+        const e = new PgError(got.error ?? { message: 'PostgreSQL request failed' })
+        if (got.error?.deferredSql !== undefined) e.sql = got.error.deferredSql
+        throw e
+      }
       return got
     }
   }
@@ -139,9 +149,21 @@ export class PgDb implements Db {
       buffers(rows, array)
       return { rows, rowCount: a.rowCount ?? 0, command: a.command ?? '' }
     } catch (e) {
-      if (e instanceof PgError) e.sql = sql
+      if (e instanceof PgError) e.sql ??= sql
       throw e
     }
+  }
+
+  /**
+   * Queues a write whose result nobody reads, to be sent with the next request of the transaction (at the latest its
+   * COMMIT) instead of a round trip of its own. Only directly inside an outermost transaction: its COMMIT always
+   * follows, and an error the write meets surfaces at that next request and fails the transaction (PostgreSQL aborts a
+   * transaction at its first error, so nothing of it can be committed). False: not deferred, run it now.
+   */
+  defer(sql: string, params: unknown[]): boolean {
+    if (this.depth !== 1 || this.closedBy) return false
+    this.pending.push({ sql, params })
+    return true
   }
 
   prepare<P extends unknown[] | object = unknown[], R = unknown>(
@@ -179,8 +201,8 @@ export class PgDb implements Db {
         else this.pending.push(`RELEASE SAVEPOINT ${savepoint}`)
         return result
       }
-      if (this.pending[0] === 'BEGIN') {
-        this.pending.length = 0 // nothing ran
+      if (this.pending[0] === 'BEGIN' && this.pending.every((p) => typeof p === 'string')) {
+        this.pending.length = 0 // nothing ran, and nothing waits to run
         return result
       }
       let tag: string | null | undefined

@@ -10,6 +10,8 @@ export interface PgErrorFields {
   constraint?: string | undefined
   table?: string | undefined
   column?: string | undefined
+  /** The deferred write that failed (PgDb.defer), when it was one of those sent before the request. */
+  deferredSql?: string | undefined
 }
 
 export class PgError extends Error {

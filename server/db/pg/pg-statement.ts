@@ -6,6 +6,8 @@ import { bindValues, translateSql } from './translate.ts'
 /** What a statement needs of its handle. */
 export interface PgQuery {
   query(sql: string, params: unknown[], array: boolean): { rows: unknown[]; rowCount: number }
+  /** Queues a write for the transaction's next request (PgDb.defer); false when it must run now. */
+  defer?(sql: string, params: unknown[]): boolean
 }
 
 export class PgStatement implements Statement<unknown[], unknown> {
@@ -60,6 +62,13 @@ export class PgStatement implements Statement<unknown[], unknown> {
         return rowid
       },
     }
+  }
+
+  /** run() whose result nobody reads: deferred to the transaction's next request when the handle can (deferred-write.ts). */
+  runLater(args: unknown[]): void {
+    const t = translateSql(this.source)
+    const values = bindValues(t.slots, args)
+    if (this.db.defer?.(t.text, values) !== true) this.db.query(t.text, values, false)
   }
 
   get(...args: unknown[]): unknown {

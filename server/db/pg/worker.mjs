@@ -16,7 +16,13 @@ let broken = null
 let txOpen = false
 
 async function connect() {
-  const c = new pg.Client({ connectionString: url, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) })
+  // Pipelined: a request's queued statements (transaction control, deferred writes) and the request itself are sent
+  // together, one network round trip for all of them; each still gets its own answer, in order.
+  const c = new pg.Client({
+    connectionString: url,
+    pipeline: true,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  })
   c.on('error', (e) => {
     broken = e
   })
@@ -55,25 +61,33 @@ async function run(req) {
     await connect()
   }
   if (req.op === 'connect') return {}
-  for (const sql of req.before ?? []) {
-    await client.query(sql)
-    if (sql === 'BEGIN') txOpen = true
-  }
-  if (req.op === 'exec') {
-    const ends = /^(COMMIT|ROLLBACK)$/.test(req.sql)
-    try {
-      const r = await client.query(req.sql)
-      const last = Array.isArray(r) ? r[r.length - 1] : r
-      return { command: last?.command ?? null }
-    } finally {
-      if (ends) txOpen = false
+  // Everything is sent before any answer is read. Inside a transaction the first failure aborts it, and PostgreSQL
+  // answers every later statement with an error (its COMMIT with ROLLBACK): the first failure is the request's.
+  const before = (req.before ?? []).map((b) => {
+    if (typeof b === 'string') {
+      if (b === 'BEGIN') txOpen = true
+      return client.query(b)
     }
-  }
-  const r = await client.query({
-    text: req.sql,
-    values: req.params.map(toBuffer),
-    ...(req.array ? { rowMode: 'array' } : {}),
+    // A deferred write (PgDb.defer): its failure is named by the write's SQL.
+    return client.query({ text: b.sql, values: b.params.map(toBuffer) }).catch((e) => {
+      if (e && typeof e === 'object') e.deferredSql = b.sql
+      throw e
+    })
   })
+  const ends = req.op === 'exec' && /^(COMMIT|ROLLBACK)$/.test(req.sql)
+  const main =
+    req.op === 'exec'
+      ? client.query(req.sql)
+      : client.query({ text: req.sql, values: req.params.map(toBuffer), ...(req.array ? { rowMode: 'array' } : {}) })
+  const settled = await Promise.allSettled([...before, main])
+  if (ends) txOpen = false
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed) throw failed.reason
+  const r = settled[settled.length - 1].value
+  if (req.op === 'exec') {
+    const last = Array.isArray(r) ? r[r.length - 1] : r
+    return { command: last?.command ?? null }
+  }
   return { rows: r.rows, rowCount: r.rowCount ?? 0, command: r.command }
 }
 
@@ -97,6 +111,7 @@ function describe(e) {
     'schema',
     'severity',
     'where',
+    'deferredSql',
   ])
     if (e && typeof e === 'object' && e[k] !== undefined) out[k] = String(e[k])
   // pg's own "Connection terminated…" errors carry no code; the connection is gone either way.
