@@ -21,6 +21,8 @@ let hub: Hub
 /** What the other relays' messages would be: the test decides which ones arrive. */
 let listener: FanoutListener
 const received: number[] = []
+/** How many times the hub told its relay that messages may have been lost. */
+let resyncs = 0
 
 const holder: Subscriber = {
   user: { id: 'u-peer', username: 'dung', role: 'enumerator', unitCode: null, displayName: 'Dũng' },
@@ -61,7 +63,8 @@ beforeEach(() => {
     'seed',
   )
   writer = createHouseholdWriter(db, store, { walSync: false, windowMs: 0 })
-  hub = createHub({ fanout: bus, rows: store })
+  resyncs = 0
+  hub = createHub({ fanout: bus, rows: store, onResync: () => resyncs++ })
   hub.subscribe('h1', holder) // holds the household as stored: seq 1
   received.length = 0
 })
@@ -87,5 +90,6 @@ it('catchUp after a reconnect delivers every committed row the holders have not 
   await commitElsewhere('Số 3')
   listener.resync()
   expect(received).toEqual([2, 3])
+  expect(resyncs).toBe(1) // the relay's writer reads its resident docs again (othersUnknown)
   expect(hub.catchUp()).toBe(0) // nothing left
 })

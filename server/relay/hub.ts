@@ -41,6 +41,8 @@ export interface HubOptions {
   rows?: CommittedRows
   /** A message from another relay, after the hub delivered it to its holders (live console, caches). */
   onRemote?: (m: FanoutMessage) => void
+  /** Messages from other relays may have been lost (the fan-out reconnected); called as the hub catches up. */
+  onResync?: () => void
 }
 
 const NONE: ReadonlySet<Subscriber> = new Set()
@@ -107,7 +109,10 @@ export function createHub(opts: HubOptions = {}): Hub {
         for (const s of [...holders(m.householdId)]) s.awareness?.(m.householdId, m.payload)
       opts.onRemote?.(m)
     },
-    resync: () => void catchUp(),
+    resync() {
+      opts.onResync?.()
+      void catchUp()
+    },
   })
   return {
     subscribe(householdId, s, head) {

@@ -121,8 +121,6 @@ export function createRelay(deps: RelayDeps): Relay {
         }
       : {}),
   })
-  // Messages may have been lost (a reconnect): resident docs are read from the database again before their next check.
-  const stopAnnouncements = fanout.shared ? fanout.listen({ message() {}, resync: () => writer.othersUnknown() }) : null
   const hub = createHub({
     fanout,
     rows: deps.docStore,
@@ -134,6 +132,8 @@ export function createRelay(deps: RelayDeps): Relay {
         registry.closeEvery(CloseCode.SERVER_SHUTDOWN, 'sync/period-changed')
       deps.onRemote?.(m)
     },
+    // Messages may have been lost (a reconnect): resident docs are read from the database again before their next check.
+    onResync: () => writer.othersUnknown(),
   })
   const conflicts = createConflictStore(deps.db)
   const manifest = createManifestQuery(deps.db)
@@ -315,7 +315,6 @@ export function createRelay(deps: RelayDeps): Relay {
     flush: () => writer.flush(),
     async close(code: number = CloseCode.SERVER_SHUTDOWN) {
       registry.closeAll(code, 'server shutting down')
-      stopAnnouncements?.()
       hub.close()
       await writer.close()
     },

@@ -241,12 +241,14 @@ export function createGroupCommit<T>(opts: GroupCommitOptions<T>): GroupCommit<T
           committed(batch)
           continue
         } catch (e) {
-          // A refusal (final) is no storage failure: the keys are committed on their own below, the refused one fails.
-          const refusal = keyOf !== undefined && opts.final?.(e) === true
-          if (!refusal) failed(e)
           if (keyOf !== undefined) {
-            if (!refusal) opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
+            // The keys are committed on their own below. A refusal (final) is no storage failure: the refused key fails.
+            if (opts.final?.(e) !== true) {
+              failed(e)
+              opts.onError?.(e, 0) // 0: the batch; each key's own attempts follow
+            }
           } else {
+            failed(e)
             attempt++
             opts.onError?.(e, attempt)
             schedule(Math.min(2_000, retryMs * 2 ** (attempt - 1)))
