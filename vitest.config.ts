@@ -4,12 +4,16 @@ import { defineConfig } from 'vitest/config'
 
 const postgres = process.env.RASOAT_TEST_ENGINE === 'postgres'
 
-/** Tests of SQLite itself (WAL fsync, pragmas, files, backup/restore, folder lock, crash durability): SQLite only. */
+/**
+ * Tests of SQLite itself (WAL fsync, pragmas, files, backup/restore, folder lock, crash durability, the log's chain):
+ * SQLite only.
+ */
 export const SQLITE_ONLY = [
   'server/db/migrate.test.ts',
   'server/db/migrations/0*.test.ts',
   'server/db/wal-sync.test.ts',
   'server/db/checkpointer.test.ts',
+  'server/store/log-chain.test.ts',
   'server/main-startup.test.ts',
   'server/cli/backup-restore.test.ts',
   'server/cli/backup-live.test.ts',

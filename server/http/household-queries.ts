@@ -3,6 +3,7 @@
 
 import { householdScope, type User } from '../auth/access.ts'
 import type { Db } from '../db/open.ts'
+import { householdFieldWrites } from '../store/household-log.ts'
 import { foldForSearch } from '../../shared/text/fold.ts'
 
 export interface HouseholdRow {
@@ -105,18 +106,21 @@ export function fieldHistory(
   householdId: string,
   opts: { path?: string | undefined; limit: number },
 ): FieldHistoryRow[] {
-  const byPath = opts.path ? ' AND f.path = ?' : ''
+  const byPath = opts.path ? ' WHERE f.path = ?' : ''
+  const writes = householdFieldWrites(db)
   // Writes of one commit in the order they were recorded (ord: a value's place in its log row; rowid on SQLite for the
   // rows of field_history, item order on PostgreSQL, where a table has no insertion order).
   const rows = db
     .prepare(
       `SELECT f.path, f.value_json AS valueJson, f.user_id AS userId, u.username, f.device_id AS deviceId,
               f.received_at AS receivedAt, f.server_seq AS serverSeq
-       FROM field_writes f LEFT JOIN users u ON u.id = f.user_id
-       WHERE f.household_id = ?${byPath}
+       FROM ${writes.from} f LEFT JOIN users u ON u.id = f.user_id${byPath}
        ORDER BY f.server_seq, f.ord, f.client_id, f.clock LIMIT ?`,
     )
-    .all(householdId, ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<FieldHistoryRow, 'value'> & {
+    .all(...writes.params(householdId), ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<
+    FieldHistoryRow,
+    'value'
+  > & {
     valueJson: string
   })[]
   return rows.map(({ valueJson, ...r }) => ({ ...r, value: JSON.parse(valueJson) as unknown }))

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../server.ts'
 import { replicaFrom, seedSyncWorld } from '../test-support/sync-world.ts'
 import { SyncClient } from './test-client.ts'
+import { createDocStore } from '../store/doc-store.ts'
 
 const dirs: string[] = []
 const servers: RunningServer[] = []
@@ -96,20 +97,32 @@ describe('failing commits', () => {
     await phoneB.close()
   })
 
-  it('a real UNIQUE constraint failure on one household’s log (a second writer’s row) blocks only that household', async () => {
+  it('a real constraint failure on one household’s log (a second writer took its seq) blocks only that household', async () => {
     const s = await start({ commit: { retryMs: 1, maxAttempts: 2 }, log: () => {} })
     const token = await seedSyncWorld(s, ['hu-bad', 'hu-ok'])
-    // What a second server on the same folder used to do: take the household's next seq with its own row.
-    s.db
-      .prepare(
-        `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at) VALUES ('hu-bad', 2, ?, 'x', 'x', '[]', 0)`,
-      )
-      .run(Buffer.from([0]))
     const phone = await SyncClient.connect({ url: s.url, token, deviceId: 'phone-u' })
     await phone.hello()
     await phone.manifest([])
     const bad = replicaFrom(phone, 'hu-bad', 72_001)
     const ok = replicaFrom(phone, 'hu-ok', 72_002)
+    bad.setAddress('Số 4 Hà Nội')
+    expect(await phone.sendUpdate('hu-bad', bad.take())).toMatchObject({ type: 'ack', serverSeq: 2 })
+    // What a second server on the same folder used to do: commit the household's next seq behind this one's back.
+    const other = createDocStore(s.db)
+    s.db.transaction(() => {
+      other.appendLog([
+        {
+          householdId: 'hu-bad',
+          seq: 3,
+          update: Uint8Array.from([0, 0]),
+          userId: 'x',
+          deviceId: 'x',
+          clientIds: [],
+          receivedAt: 0,
+        },
+      ])
+      s.db.prepare("UPDATE households SET server_seq = 3 WHERE id = 'hu-bad'").run()
+    })()
     bad.setAddress('Số 5 Hà Nội')
     ok.setAddress('Số 6 Hà Nội')
     const [badAnswer, okAnswer] = await Promise.all([

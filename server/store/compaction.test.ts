@@ -238,11 +238,8 @@ describe('the compaction check of a relay alone on its database', () => {
     const alone = createDocStore(db, { cacheSize: 4, compactRows: 10 })
     const counted = createDocStore(db, { cacheSize: 4, compactRows: 10, shared: true })
     expect(alone.needsCompaction('h1')).toBe(false) // counted once here
-    const insert = db.prepare(
-      `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at)
-       VALUES ('h1', ?, ?, 'u-alice', 'd-alice', '[]', 0)`,
-    )
-    for (let seq = 2; seq <= 12; seq++) insert.run(seq, new Uint8Array([0, 0]))
+    // Another store on the same database (another relay's) appends 11 rows.
+    db.transaction(() => counted.appendLog(Array.from({ length: 11 }, (_, i) => row(i + 2, 2))))()
     expect(counted.needsCompaction('h1')).toBe(true)
     expect(alone.needsCompaction('h1')).toBe(false)
     db.transaction(() => alone.appendLog([row(13, 2)]))()

@@ -11,6 +11,7 @@ import type { B1Table } from '../../shared/rules/b1-table.ts'
 import { createProjections } from './projections.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createB1TableStore } from '../b1/b1-table-store.ts'
+import { householdLog } from './household-log.ts'
 
 export interface DocStoreOptions {
   /** Y.Docs kept resident (recently written households). */
@@ -44,6 +45,8 @@ export interface LogRow {
   receivedAt: number
   /** The values the update writes, as projections' encodeWrites gives them (the field history); null: none. */
   writes?: string | null
+  /** SQLite: the row's id in the log, set by appendLog. */
+  id?: number
 }
 
 export interface DocStore {
@@ -78,7 +81,12 @@ export interface DocStore {
    */
   evict(householdId: string, refused?: boolean): void
   /** Inside the commit transaction: append rows (the head is the summary row's server_seq, written by the same commit). */
-  appendLog(rows: readonly LogRow[]): void
+  /**
+   * Inserts a commit's log rows (inside its transaction), setting each row's id on SQLite. `headsWritten`: the caller
+   * writes each household's newest id into its summary row (SummaryMeta.logLast) in the same transaction; otherwise
+   * appendLog does.
+   */
+  appendLog(rows: readonly LogRow[], opts?: { headsWritten?: boolean }): void
   /** Whether the household's log is due for compaction. */
   needsCompaction(householdId: string): boolean
   /**
@@ -175,23 +183,27 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
   const selectState = db.prepare(
     `SELECT s.snapshot, d.snapshot_seq, h.server_seq FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?`,
   )
+  const lite = db.dialect !== 'postgres'
   const selectV2 = db.prepare(
-    `SELECT s.snapshot_v2 FROM doc_snapshot s WHERE s.household_id = ?
-       AND NOT EXISTS (SELECT 1 FROM doc_log l WHERE l.household_id = s.household_id)`,
+    `SELECT s.snapshot_v2 FROM doc_snapshot s WHERE s.household_id = ? AND ${
+      lite
+        ? '(SELECT log_last FROM households WHERE id = s.household_id) IS NULL'
+        : 'NOT EXISTS (SELECT 1 FROM doc_log l WHERE l.household_id = s.household_id)'
+    }`,
   )
   const selectSizes = db.prepare(
     `SELECT count(*) AS log_rows, coalesce(sum(length(l."update")), 0) AS log_bytes,
        (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = ?) AS snapshot_bytes
-     FROM doc_log l WHERE l.household_id = ?`,
+     FROM ${householdLog(db, '?')} l`,
   )
   const selectHead = db.prepare(`SELECT h.server_seq FROM ${HEAD} WHERE d.household_id = ?`).pluck()
   const selectSeqs = db.prepare(
     `SELECT s.snapshot, d.snapshot_seq, h.server_seq
      FROM ${HEAD_AND_SNAPSHOT} WHERE d.household_id = ?${db.dialect === 'postgres' ? ' FOR UPDATE OF h' : ''}`,
   )
-  const selectLog = db.prepare('SELECT "update" FROM doc_log WHERE household_id = ? ORDER BY seq').pluck()
+  const selectLog = db.prepare(`SELECT "update" FROM ${householdLog(db, '?')} l ORDER BY seq`).pluck()
   const selectAfter = db.prepare(
-    `SELECT seq, "update" FROM doc_log WHERE household_id = ? AND seq > ?
+    `SELECT seq, "update" FROM ${householdLog(db, '?')} l WHERE seq > ?
      UNION ALL SELECT seq, "update" FROM doc_log_archive WHERE household_id = ? AND seq > ? ORDER BY seq`,
   )
   /**
@@ -200,29 +212,54 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
    * journal (a copy of every page the statement changes, spilled to a temporary file past 64 KiB); the commit's
    * transaction is rolled back whole anyway. Nothing reads its result: on PostgreSQL it goes with the next request.
    */
-  const insertLogVerb = db.dialect === 'postgres' ? 'INSERT' : 'INSERT OR FAIL'
+  const insertLogVerb = lite ? 'INSERT OR FAIL' : 'INSERT'
   const insertLogs = new Map<number, (...params: unknown[]) => void>()
   const insertLogOf = (n: number): ((...params: unknown[]) => void) => {
     let insert = insertLogs.get(n)
     if (insert === undefined) {
+      // SQLite: each row's id, and its prev: the row before it in this commit, or else the household's newest. A row
+      // whose seq is not above its household's committed head gets prev -1 instead, which the table's CHECK refuses:
+      // a seq is committed once, as the unique (household, seq) index ensures on PostgreSQL. (Within a commit the
+      // entries of a household come in seq order.) One read of the summary row; none of the log, since an INSERT
+      // that reads its own table is run in two passes.
+      const row = lite
+        ? `(?, ?, ?, ?, ?, ?, ?, ?, ?,
+            coalesce(?, (SELECT CASE WHEN ? > server_seq THEN log_last ELSE -1 END FROM households WHERE id = ?)))`
+        : '(?, ?, ?, ?, ?, ?, ?, ?)'
       insert = writeLater(
         db.prepare(
-          `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
-           VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          `${insertLogVerb} INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes${
+            lite ? ', id, prev' : ''
+          }) VALUES ${Array.from({ length: n }, () => row).join(', ')}`,
         ),
       )
       insertLogs.set(n, insert)
     }
     return insert
   }
-  /** Parameters of the multi-row INSERT, reused by every commit (one flat list, 8 per row). */
+  /** Parameters of the multi-row INSERT, reused by every commit (one flat list, 8 per row; 12 on SQLite). */
   const logParams: unknown[] = []
+  /** SQLite: the highest id in the log, read at each commit (its rows take the next ones), and the chain's head. */
+  const selectMaxId = lite ? db.prepare('SELECT coalesce(max(id), 0) FROM doc_log').pluck() : null
+  const setLogLast = lite ? db.prepare('UPDATE households SET log_last = ? WHERE id = ?') : null
+  /** Per household of the commit being appended, its newest row (reused). */
+  const newest = new Map<string, { id: number; seq: number }>()
   const moveToArchive = db.prepare(
     `INSERT INTO doc_log_archive (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, archived_at)
-     SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, ? FROM doc_log
-     WHERE household_id = ? AND seq <= ?`,
+     SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes, ? FROM ${householdLog(db, '?')} l
+     WHERE seq <= ?`,
   )
-  const deleteLog = db.prepare('DELETE FROM doc_log WHERE household_id = ? AND seq <= ?')
+  const deleteLog = db.prepare(
+    lite
+      ? `DELETE FROM doc_log WHERE id IN (SELECT id FROM ${householdLog(db, '?')} l WHERE seq <= ?)`
+      : 'DELETE FROM doc_log WHERE household_id = ? AND seq <= ?',
+  )
+  // SQLite: a household whose newest row was compacted has no rows left (all of them are at or below the head).
+  const clearLogLast = lite
+    ? db.prepare(
+        'UPDATE households SET log_last = NULL WHERE id = ? AND NOT EXISTS (SELECT 1 FROM doc_log WHERE id = households.log_last)',
+      )
+    : null
   const resetHead = db.prepare(
     `UPDATE doc_state SET snapshot_seq = ?, updated_at = ?
      WHERE household_id = ? AND (SELECT server_seq FROM households WHERE id = ?) = ?`,
@@ -345,7 +382,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
       docs.get(id)?.destroy()
       docs.delete(id)
     },
-    appendLog(rows) {
+    appendLog(rows, opts) {
       // The head is the summary row's server_seq, which the same commit writes: no doc_state row per commit.
       for (const r of rows) {
         const t = tallies?.get(r.householdId)
@@ -354,27 +391,39 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           t.bytes += r.update.length
         }
       }
-      for (let i = 0; i < rows.length; i += LOG_INSERT_MAX_ROWS) {
-        const end = Math.min(rows.length, i + LOG_INSERT_MAX_ROWS)
-        logParams.length = 0
-        for (let k = i; k < end; k++) {
-          const r = rows[k]!
-          logParams.push(
-            r.householdId,
-            r.seq,
-            r.update,
-            r.userId,
-            r.deviceId,
-            JSON.stringify(r.clientIds),
-            r.receivedAt,
-            r.writes ?? null,
-          )
+      let id = selectMaxId?.get() as number | undefined
+      newest.clear()
+      try {
+        for (let i = 0; i < rows.length; i += LOG_INSERT_MAX_ROWS) {
+          const end = Math.min(rows.length, i + LOG_INSERT_MAX_ROWS)
+          logParams.length = 0
+          for (let k = i; k < end; k++) {
+            const r = rows[k] as LogRow
+            const clientIds = JSON.stringify(r.clientIds)
+            const writes = r.writes ?? null
+            if (id === undefined)
+              logParams.push(r.householdId, r.seq, r.update, r.userId, r.deviceId, clientIds, r.receivedAt, writes)
+            else {
+              const before = newest.get(r.householdId)
+              if (before !== undefined && r.seq <= before.seq)
+                throw new Error(`log row ${r.householdId}:${r.seq} follows ${before.seq} in one commit`)
+              id++
+              logParams.push(r.householdId, r.seq, r.update, r.userId, r.deviceId, clientIds, r.receivedAt, writes)
+              logParams.push(id, before?.id ?? null, r.seq, r.householdId)
+              newest.set(r.householdId, { id, seq: r.seq })
+              r.id = id
+            }
+          }
+          try {
+            insertLogOf(end - i)(...logParams)
+          } finally {
+            logParams.length = 0 // the updates are not kept alive past the commit
+          }
         }
-        try {
-          insertLogOf(end - i)(...logParams)
-        } finally {
-          logParams.length = 0 // the updates are not kept alive past the commit
-        }
+        if (setLogLast !== null && opts?.headsWritten !== true)
+          for (const [householdId, last] of newest) setLogLast.run(last.id, householdId)
+      } finally {
+        newest.clear()
       }
     },
     needsCompaction(householdId) {
@@ -414,6 +463,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         if (head.snapshot_seq === 1) archiveCreation.run(householdId, head.snapshot, householdId, t, t)
         moveToArchive.run(t, householdId, head.server_seq)
         deleteLog.run(householdId, head.server_seq)
+        clearLogLast?.run(householdId)
         if (resetHead.run(head.server_seq, t, householdId, householdId, head.server_seq).changes === 1)
           replaceSnapshot.run(snapshot, snapshotV2, sv, householdId)
       })()

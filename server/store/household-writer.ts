@@ -327,7 +327,10 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
       const doc = docStore.resident(id)
       if (doc) committedSummary.delete(doc) // the summary row may now hold another relay's values
     }
-    docStore.appendLog(batch.map((e) => e.row))
+    docStore.appendLog(
+      batch.map((e) => e.row),
+      { headsWritten: true }, // every household of the batch gets its summary row written below, with its log_last
+    )
     const last = new Map<string, Entry>()
     const dirty = new Set<string>()
     for (const e of batch) {
@@ -359,7 +362,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     /** And those whose summarised values changed. */
     const summaries: SummaryWrite[] = []
     for (const [id, e] of last) {
-      const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt }
+      const meta = { editor: e.author.userId, serverSeq: e.row.seq, at: e.row.receivedAt, logLast: e.row.id }
       if (!dirty.has(id)) {
         metaIds.push(id)
         metas.push(meta)

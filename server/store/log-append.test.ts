@@ -1,5 +1,6 @@
 // A commit's log rows go into doc_log in multi-row INSERTs (up to 64 rows each): every row of every batch size
-// lands whole and in order, on a real SQLite file, and a batch with one bad row stores none of them.
+// lands whole and in order, on a real SQLite file, and a batch with one bad row stores none of them. Readers find each
+// household's rows, whatever the batches (on SQLite through its chain: log-chain.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +10,7 @@ import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
 import { householdUpdate } from '../test-support/household-fixture.ts'
 import { createDocStore, type DocStore, type LogRow } from './doc-store.ts'
+import { householdLog } from './household-log.ts'
 
 let dir: string
 let db: Db
@@ -54,6 +56,15 @@ const stored = (): Stored[] =>
     )
     .all() as Stored[]
 
+/** A household's rows as readers find them (on SQLite through its chain), in seq order. */
+const throughChain = (householdId: string): Stored[] =>
+  db
+    .prepare(
+      `SELECT household_id, seq, "update", user_id, device_id, client_ids, received_at, writes
+       FROM ${householdLog(db, '?')} l ORDER BY seq`,
+    )
+    .all(householdId) as Stored[]
+
 const asStored = (r: LogRow): Stored => ({
   household_id: r.householdId,
   seq: r.seq,
@@ -91,6 +102,7 @@ it('stores every row of batches of 1 to 150 rows, each column as given', () => {
     all.push(...batch)
     const expected = all.map(asStored).sort((a, b) => a.household_id.localeCompare(b.household_id) || a.seq - b.seq)
     expect(stored()).toEqual(expected)
+    for (const h of HOUSEHOLDS) expect(throughChain(h)).toEqual(expected.filter((r) => r.household_id === h))
   }
   expect(all).toHaveLength(415)
 })
@@ -106,8 +118,9 @@ it('a batch with one row that cannot be stored stores none of its rows', () => {
     receivedAt: 0,
   })
   db.transaction(() => store.appendLog([row(2)]))()
-  // 70 rows (64 + 6): the last one repeats seq 2, which the log already holds.
-  const batch = [...Array.from({ length: 69 }, (_, i) => row(i + 3)), row(2)]
-  expect(() => db.transaction(() => store.appendLog(batch))()).toThrow(/UNIQUE|PRIMARY KEY|duplicate/i)
+  // 70 rows (64 + 6): the last one has no update, which the log refuses.
+  const batch = [...Array.from({ length: 69 }, (_, i) => row(i + 3)), { ...row(72), update: null as never }]
+  expect(() => db.transaction(() => store.appendLog(batch))()).toThrow(/NOT NULL|null value/i)
   expect(stored().map((r) => r.seq)).toEqual([2])
+  expect(store.rowsAfter('h1', 0).map((r) => r.seq)).toEqual([2])
 })

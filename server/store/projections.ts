@@ -6,6 +6,7 @@ import type { ConflictSettlement, JsonValue } from '../../shared/sync/messages.t
 import type { HouseholdSummary, ReportFacts } from './household-view.ts'
 import type { VisitResult } from './visit-flags.ts'
 import { SERVER_CLIENT_ID, type ConflictSide, type DetectedConflict, type FieldWrite } from './update-inspection.ts'
+import { householdFieldWrites } from './household-log.ts'
 
 export interface Author {
   userId: string
@@ -34,6 +35,8 @@ export interface SummaryMeta {
   editor: string
   serverSeq: number
   at: number
+  /** SQLite: the id of the household's newest log row, when this commit appended it (LogRow.id). */
+  logLast?: number | undefined
 }
 
 /** One household's summary for writeSummaries. */
@@ -205,14 +208,22 @@ function summaryColumns(s: HouseholdSummary, visit: VisitResult, meta: SummaryMe
 }
 
 export function createProjections(db: Db): Projections {
-  const summary = db.prepare(`UPDATE households SET ${setList(SUMMARY_COLUMNS.map((_, i) => i))} WHERE id = ?`)
-  const summaryValues = db.prepare(`UPDATE households SET ${setList(VALUE_POSITIONS)} WHERE id = ?`)
+  // SQLite: a commit's summary row also names the household's newest log row (household-log.ts); kept when not given.
+  const lite = db.dialect !== 'postgres'
+  const logLast = lite ? ', log_last = coalesce(?, log_last)' : ''
+  const logLastOf = (meta: SummaryMeta): unknown[] => (lite ? [meta.logLast ?? null] : [])
+  const summary = db.prepare(
+    `UPDATE households SET ${setList(SUMMARY_COLUMNS.map((_, i) => i))}${logLast} WHERE id = ?`,
+  )
+  const summaryValues = db.prepare(`UPDATE households SET ${setList(VALUE_POSITIONS)}${logLast} WHERE id = ?`)
   const insert = db.prepare(
     `INSERT INTO households (id, period, unit_code, village_id, ${SUMMARY_COLUMNS.map(([c]) => c).join(', ')}, facts_version)
      VALUES (?, ?, ?, ?, ${SUMMARY_COLUMNS.map(() => '?').join(', ')}, ${FACTS_VERSION})`,
   )
   const position = db.prepare('SELECT lat, lng, moved_m AS movedM FROM households WHERE id = ?')
-  const summaryMeta = db.prepare('UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ? WHERE id = ?')
+  const summaryMeta = db.prepare(
+    `UPDATE households SET last_editor = ?, server_seq = ?, updated_at = ?${logLast} WHERE id = ?`,
+  )
   // PostgreSQL: the summaries of a commit's households in one statement, each column's values as one array parameter.
   const summariesAll =
     db.dialect === 'postgres'
@@ -237,8 +248,9 @@ export function createProjections(db: Db): Projections {
     `INSERT INTO field_history (household_id, path, value_json, user_id, device_id, client_id, clock, received_at, server_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const householdWrites = householdFieldWrites(db)
   const historyOfItem = db.prepare(
-    'SELECT value_json, user_id, device_id, received_at FROM field_writes WHERE client_id = ? AND clock = ? AND household_id = ? LIMIT 1',
+    `SELECT value_json, user_id, device_id, received_at FROM ${householdWrites.from} f WHERE client_id = ? AND clock = ? LIMIT 1`,
   )
   const binding = db.prepare('SELECT user_id, device_id, first_seen FROM client_ids WHERE client_id = ?')
   const openConflict = db.prepare(
@@ -259,12 +271,12 @@ export function createProjections(db: Db): Projections {
   const summaryMetasLater = summaryMetas && writeLater(summaryMetas)
 
   const writeSummary: Projections['writeSummary'] = (householdId, s, visit, meta) => {
-    summaryLater(...summaryColumns(s, visit, meta), householdId)
+    summaryLater(...summaryColumns(s, visit, meta), ...logLastOf(meta), householdId)
   }
   /** writeSummary without the indexed columns, which are known to hold `s`'s values already. */
   const writeSummaryValues: Projections['writeSummary'] = (householdId, s, visit, meta) => {
     const all = summaryColumns(s, visit, meta)
-    summaryValuesLater(...VALUE_POSITIONS.map((i) => all[i]), householdId)
+    summaryValuesLater(...VALUE_POSITIONS.map((i) => all[i]), ...logLastOf(meta), householdId)
   }
 
   /** Value (when the side no longer carries it, from the field history) and author of one side of a conflict. */
@@ -273,7 +285,7 @@ export function createProjections(db: Db): Projections {
     side: ConflictSide,
     fallback?: (id: { client: number; clock: number }) => JsonValue | undefined,
   ): ConflictCandidateRow {
-    const h = historyOfItem.get(side.clientId, side.clock, householdId) as
+    const h = historyOfItem.get(...householdWrites.params(householdId), side.clientId, side.clock) as
       { value_json: string; user_id: string; device_id: string; received_at: number } | undefined
     const value =
       side.value !== undefined
@@ -296,7 +308,8 @@ export function createProjections(db: Db): Projections {
 
   return {
     valueOfItem(householdId, id) {
-      const h = historyOfItem.get(id.client, id.clock, householdId) as { value_json: string } | undefined
+      const h = historyOfItem.get(...householdWrites.params(householdId), id.client, id.clock) as
+        { value_json: string } | undefined
       return h ? (JSON.parse(h.value_json) as JsonValue) : undefined
     },
     previousPosition(householdId) {
@@ -325,7 +338,7 @@ export function createProjections(db: Db): Projections {
       if (summaryMetasLater === null || householdIds.length === 1) {
         for (let i = 0; i < householdIds.length; i++) {
           const meta = metas[i]!
-          summaryMetaLater(meta.editor, meta.serverSeq, meta.at, householdIds[i])
+          summaryMetaLater(meta.editor, meta.serverSeq, meta.at, ...logLastOf(meta), householdIds[i])
         }
       } else if (householdIds.length > 0) {
         // Each list inside a list of its own: a list argument is spread into parameters (better-sqlite3's convention).

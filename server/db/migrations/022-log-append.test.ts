@@ -11,6 +11,7 @@ import { householdUpdate } from '../../test-support/household-fixture.ts'
 import { migrate } from '../migrate.ts'
 import { openDb } from '../open.ts'
 import { migrations } from './index.ts'
+import { storeCreatedHousehold } from '../../test-support/old-schema-rows.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'rasoat-022-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -22,42 +23,40 @@ describe('migration 022 log-append', () => {
       db,
       migrations.filter((m) => m.id < 22),
     )
-    const docs = createDocStore(db)
     const ids = ['h2', 'h1']
-    db.transaction(() => {
-      for (const id of ids)
-        docs.createHousehold(
-          { id, period: '2025', unitCode: '19900', villageId: 'v1' },
-          householdUpdate({ id, headName: `Chủ hộ ${id}` }),
-          'seed',
-        )
-    })()
-    // Two edits of each household, committed as the relay does: the log row carries its field history.
+    const phones = new Map<string, Y.Doc>()
+    for (const id of ids) {
+      const created = householdUpdate({ id, headName: `Chủ hộ ${id}` })
+      storeCreatedHousehold(db, id, created)
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, created)
+      phones.set(id, doc)
+    }
+    // Two edits of each household, committed as the relay did then: the log row carries its field history.
+    const appendLog = db.prepare(
+      `INSERT INTO doc_log (household_id, seq, "update", user_id, device_id, client_ids, received_at, writes)
+       VALUES (?, ?, ?, 'u1', 'd1', ?, ?, ?)`,
+    )
     const edits = new Map<string, Uint8Array[]>()
     let seq = 1
     for (const round of [1, 2]) {
       seq++
       for (const id of ids) {
-        const doc = new Y.Doc()
-        Y.applyUpdate(doc, docs.readState(id)!)
+        const doc = phones.get(id)!
         const before = Y.encodeStateVector(doc)
         doc.clientID = 9000 + round
         doc.getMap('fields').set('address', `${round} Lê Lợi, ${id}`)
         const update = Y.encodeStateAsUpdate(doc, before)
         edits.set(id, [...(edits.get(id) ?? []), update])
         db.transaction(() => {
-          docs.appendLog([
-            {
-              householdId: id,
-              seq,
-              update,
-              userId: 'u1',
-              deviceId: 'd1',
-              clientIds: [9000 + round],
-              receivedAt: 1_000 + round,
-              writes: JSON.stringify([['address', JSON.stringify(`${round} Lê Lợi, ${id}`), 9000 + round, 0]]),
-            },
-          ])
+          appendLog.run(
+            id,
+            seq,
+            update,
+            JSON.stringify([9000 + round]),
+            1_000 + round,
+            JSON.stringify([['address', JSON.stringify(`${round} Lê Lợi, ${id}`), 9000 + round, 0]]),
+          )
           db.prepare('UPDATE households SET server_seq = ? WHERE id = ?').run(seq, id) // the head, as a commit moves it
         })()
       }
@@ -94,6 +93,7 @@ describe('migration 022 log-append', () => {
       .all('h1', 1) as { detail: string }[]
     expect(plan.map((p) => p.detail).join(' ')).toContain('doc_log_key')
 
+    migrate(db, migrations) // and the later ones, which today's store reads with
     const after = createDocStore(db)
     for (const id of ids) {
       expect(after.head(id)).toBe(3)

@@ -22,6 +22,7 @@ import { fieldWrites } from './019-field-writes.ts'
 import { headInSummary } from './020-head-in-summary.ts'
 import { scopeVersion } from './021-scope-version.ts'
 import { logAppend } from './022-log-append.ts'
+import { logChain } from './023-log-chain.ts'
 
 export const migrations: readonly Migration[] = [
   peopleAndPlaces,
@@ -45,4 +46,5 @@ export const migrations: readonly Migration[] = [
   headInSummary,
   scopeVersion,
   logAppend,
+  logChain,
 ]
