@@ -1,41 +1,24 @@
 // A commit's log rows go into doc_log in multi-row INSERTs (up to 64 rows each): every row of every batch size
 // lands whole and in order, on a real SQLite file, and a batch with one bad row stores none of them. Readers find each
 // household's rows, whatever the batches (on SQLite through its chain: log-chain.test.ts).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
-import { openDb, type Db } from '../db/open.ts'
-import { householdUpdate } from '../test-support/household-fixture.ts'
-import { createDocStore, type DocStore, type LogRow } from './doc-store.ts'
+import type { Db } from '../db/open.ts'
+import { openLogStore, type LogStore } from '../test-support/log-store.ts'
+import type { DocStore, LogRow } from './doc-store.ts'
 import { householdLog } from './household-log.ts'
 
-let dir: string
 let db: Db
 let store: DocStore
+let opened: LogStore
 const HOUSEHOLDS = ['h1', 'h2', 'h3']
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rasoat-log-append-'))
-  db = openDb(join(dir, 'test.db'))
-  migrate(db, migrations)
-  store = createDocStore(db, { cacheSize: 4 })
-  db.transaction(() => {
-    for (const id of HOUSEHOLDS)
-      store.createHousehold(
-        { id, period: '2025', unitCode: '19900', villageId: 'v1' },
-        householdUpdate({ id, headName: id }),
-        'seed',
-      )
-  })()
+  opened = openLogStore(HOUSEHOLDS)
+  ;({ db, store } = opened)
 })
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => opened.close())
 
 interface Stored {
   household_id: string

@@ -1,40 +1,23 @@
-// SQLite finds a household's log rows through their chain (household-log.ts, migration 023): on a real SQLite file, a
-// roll-back, a compaction, a backup copy and a broken link leave every household with its own rows, found by id look-ups.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// SQLite finds a household's log rows through their chain (household-log.ts, migration 023): on a real SQLite file,
+// a roll-back, a compaction, a backup copy and a broken link leave every household with its own rows, found by id.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { householdUpdate } from '../test-support/household-fixture.ts'
-import { createDocStore, type DocStore, type LogRow } from './doc-store.ts'
+import { openLogStore, type LogStore } from '../test-support/log-store.ts'
+import type { DocStore, LogRow } from './doc-store.ts'
 import { householdLog } from './household-log.ts'
 
-let dir: string
 let db: Db
 let store: DocStore
+let opened: LogStore
 const HOUSEHOLDS = ['h1', 'h2', 'h3']
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rasoat-log-chain-'))
-  db = openDb(join(dir, 'test.db'))
-  migrate(db, migrations)
-  store = createDocStore(db, { cacheSize: 4 })
-  db.transaction(() => {
-    for (const id of HOUSEHOLDS)
-      store.createHousehold(
-        { id, period: '2025', unitCode: '19900', villageId: 'v1' },
-        householdUpdate({ id, headName: id }),
-        'seed',
-      )
-  })()
+  opened = openLogStore(HOUSEHOLDS)
+  ;({ db, store } = opened)
 })
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => opened.close())
 
 describe('the chain of a household’s rows (SQLite)', () => {
   const row = (householdId: string, seq: number): LogRow => ({
@@ -94,7 +77,7 @@ describe('the chain of a household’s rows (SQLite)', () => {
     for (let seq = 2; seq < 40; seq++) append(HOUSEHOLDS.filter((_, i) => (seq + i) % 2 === 0).map((h) => row(h, seq)))
     store.compact('h2') // deleted rows leave gaps in the ids, which a VACUUM of a table without its own key closes
     append([row('h2', 40)])
-    const copy = join(dir, 'copy.db')
+    const copy = join(opened.dir, 'copy.db')
     db.prepare('VACUUM INTO ?').run(copy)
     const other = openDb(copy)
     try {

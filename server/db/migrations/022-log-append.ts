@@ -9,7 +9,8 @@
 import { execFor, type Migration } from '../migrate.ts'
 import { FIELD_WRITES_SQLITE } from './019-field-writes.ts'
 
-const COLUMNS = `household_id, seq, "update", user_id, device_id, client_ids, received_at, writes`
+/** The log's columns as migration 022 left them (023 copies them too). */
+export const LOG_COLUMNS = `household_id, seq, "update", user_id, device_id, client_ids, received_at, writes`
 
 export const logAppend: Migration = {
   id: 22,
@@ -27,7 +28,7 @@ export const logAppend: Migration = {
         received_at INTEGER NOT NULL,
         writes TEXT
       );
-      INSERT INTO doc_log_appended (${COLUMNS}) SELECT ${COLUMNS} FROM doc_log ORDER BY household_id, seq;
+      INSERT INTO doc_log_appended (${LOG_COLUMNS}) SELECT ${LOG_COLUMNS} FROM doc_log ORDER BY household_id, seq;
       DROP VIEW field_writes;
       DROP TABLE doc_log;
       ALTER TABLE doc_log_appended RENAME TO doc_log;

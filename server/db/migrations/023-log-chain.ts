@@ -9,8 +9,7 @@
 
 import { execFor, type Migration } from '../migrate.ts'
 import { FIELD_WRITES_SQLITE } from './019-field-writes.ts'
-
-const COLUMNS = `household_id, seq, "update", user_id, device_id, client_ids, received_at, writes`
+import { LOG_COLUMNS } from './022-log-append.ts'
 
 export const logChain: Migration = {
   id: 23,
@@ -30,8 +29,8 @@ export const logChain: Migration = {
         id INTEGER PRIMARY KEY,
         prev INTEGER CONSTRAINT seq_above_head CHECK (prev >= 0)
       );
-      INSERT INTO doc_log_chained (${COLUMNS}, id, prev)
-        SELECT ${COLUMNS}, rowid, lag(rowid) OVER (PARTITION BY household_id ORDER BY seq) FROM doc_log ORDER BY rowid;
+      INSERT INTO doc_log_chained (${LOG_COLUMNS}, id, prev)
+        SELECT ${LOG_COLUMNS}, rowid, lag(rowid) OVER (PARTITION BY household_id ORDER BY seq) FROM doc_log ORDER BY rowid;
       ALTER TABLE households ADD COLUMN log_last INTEGER;
       UPDATE households SET log_last = (SELECT rowid FROM doc_log WHERE household_id = households.id ORDER BY seq DESC LIMIT 1);
       DROP VIEW field_writes;
