@@ -101,6 +101,9 @@ export interface FieldHistoryRow {
   serverSeq: number
 }
 
+/** A field history row as the query gives it: the value still JSON text. */
+type StoredHistoryRow = Omit<FieldHistoryRow, 'value'> & { valueJson: string }
+
 export function fieldHistory(
   db: Db,
   householdId: string,
@@ -117,11 +120,6 @@ export function fieldHistory(
        FROM ${writes.from} f LEFT JOIN users u ON u.id = f.user_id${byPath}
        ORDER BY f.server_seq, f.ord, f.client_id, f.clock LIMIT ?`,
     )
-    .all(...writes.params(householdId), ...(opts.path ? [opts.path] : []), opts.limit) as (Omit<
-    FieldHistoryRow,
-    'value'
-  > & {
-    valueJson: string
-  })[]
+    .all(...writes.params(householdId), ...(opts.path ? [opts.path] : []), opts.limit) as StoredHistoryRow[]
   return rows.map(({ valueJson, ...r }) => ({ ...r, value: JSON.parse(valueJson) as unknown }))
 }

@@ -80,11 +80,10 @@ export interface DocStore {
    * uncommitted update of the household was refused, so what pins it now is committed already.
    */
   evict(householdId: string, refused?: boolean): void
-  /** Inside the commit transaction: append rows (the head is the summary row's server_seq, written by the same commit). */
   /**
-   * Inserts a commit's log rows (inside its transaction), setting each row's id on SQLite. `headsWritten`: the caller
-   * writes each household's newest id into its summary row (SummaryMeta.logLast) in the same transaction; otherwise
-   * appendLog does.
+   * Inside the commit transaction: append rows (the head is the summary row's server_seq, written by the same commit),
+   * setting each row's id on SQLite. `headsWritten`: the caller writes each household's newest id into its summary row
+   * (SummaryMeta.logLast) in the same transaction; otherwise appendLog does.
    */
   appendLog(rows: readonly LogRow[], opts?: { headsWritten?: boolean }): void
   /** Whether the household's log is due for compaction. */
