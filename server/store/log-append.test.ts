@@ -1,7 +1,6 @@
 // A commit's log rows go into doc_log in multi-row INSERTs (up to 64 rows each): every row of every batch size
 // lands whole and in order, on a real SQLite file, and a batch with one bad row stores none of them. Readers find each
 // household's rows, whatever the batches (on SQLite through its chain: log-chain.test.ts).
-import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import type { Db } from '../db/open.ts'
 import { openLogStore, type LogStore } from '../test-support/log-store.ts'
