@@ -86,8 +86,11 @@ export interface DocStore {
    * (SummaryMeta.logLast) in the same transaction; otherwise appendLog does.
    */
   appendLog(rows: readonly LogRow[], opts?: { headsWritten?: boolean }): void
-  /** Whether the household's log is due for compaction. */
-  needsCompaction(householdId: string): boolean
+  /**
+   * Whether the household's log is due for compaction. `counted`: its size as the commit that called for the check
+   * read it under its lock (several relays), instead of a query of its own.
+   */
+  needsCompaction(householdId: string, counted?: LogTally): boolean
   /**
    * Merge the log into a gc'd snapshot; compacted rows move to doc_log_archive. Own transaction. `committed`: a resident
    * Y.Doc known to hold exactly what is stored up to `seq` — encoded as is when `seq` is the stored head, instead of
@@ -126,11 +129,17 @@ const LOG_INSERT_MAX_ROWS = 64
 /** Households per query of heads(). */
 const HEADS_CHUNK = 500
 
-/** A household's log rows and bytes and its snapshot's bytes, as the compaction check reads them. */
-interface LogTally {
+/**
+ * Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise).
+ * Several relays on PostgreSQL count a household's log with the lock of the commit that reaches such a seq.
+ */
+export const COMPACTION_CHECK_EVERY = 8
+
+/** A household's log rows and bytes and its snapshot's bytes (null: none yet), as the compaction check reads them. */
+export interface LogTally {
   rows: number
   bytes: number
-  snapshotBytes: number
+  snapshotBytes: number | null
 }
 
 /** Households whose log size is kept in memory (cleared when full; a cleared one is counted again). */
@@ -425,8 +434,8 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
         newest.clear()
       }
     },
-    needsCompaction(householdId) {
-      let t = tallies?.get(householdId)
+    needsCompaction(householdId, counted) {
+      let t = counted ?? tallies?.get(householdId)
       if (t === undefined) {
         const s = selectSizes.get(householdId, householdId) as
           { log_rows: number | string; log_bytes: number | string; snapshot_bytes: number | null } | undefined
@@ -438,6 +447,7 @@ export function createDocStore(db: Db, opts: DocStoreOptions = {}): DocStore {
           tallies.set(householdId, t)
         }
       }
+      if (t.snapshotBytes === null) return false
       return t.rows > compactRows || (t.rows > 1 && t.bytes > Math.max(t.snapshotBytes, compactBytes))
     },
     compact(householdId, committed) {

@@ -11,7 +11,8 @@ import * as Y from 'yjs'
 import type { Db } from '../db/open.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { ClientIdTakenError, SERVER_USER } from './client-ids.ts'
-import type { DocStore, LogRow } from './doc-store.ts'
+import { COMPACTION_CHECK_EVERY, type DocStore, type LogRow, type LogTally } from './doc-store.ts'
+import { householdLog } from './household-log.ts'
 import type { Author, createProjections } from './projections.ts'
 import { inspectUpdate, SERVER_CLIENT_ID, valueAt, type DetectedConflict } from './update-inspection.ts'
 
@@ -83,6 +84,12 @@ export interface LockedRow {
   lat: number | null
   lng: number | null
   movedM: number | null
+  /**
+   * PostgreSQL, when the commit's seqs of this household reach a compaction check: its log and snapshot sizes with the
+   * commit's own rows counted, read by the lock (no query of the check's own). Counted in the statement's snapshot: when
+   * the lock waited for another relay's commit, that commit's rows are not in it, and compaction waits for a later check.
+   */
+  logTally?: LogTally
 }
 
 export interface Renumbered {
@@ -111,29 +118,62 @@ export function createCatchUp(
   // The head is the summary row's server_seq (migration 020). PostgreSQL: one statement locks a commit's households (each
   // statement is a round trip), in id order, the same order on every relay, so two relays committing the same
   // households wait for each other instead of deadlocking; it also reads the latest B1 table id, which the summary
-  // asks for once per commit. SQLite: BEGIN IMMEDIATE already holds the only write lock.
+  // asks for once per commit, and the log's size of each household whose seqs in this commit reach a compaction check
+  // (the writer's check after the commit would be a round trip of its own). SQLite: BEGIN IMMEDIATE already holds the
+  // only write lock.
+  const checked = `(h.server_seq + b.n) / ${COMPACTION_CHECK_EVERY} > h.server_seq / ${COMPACTION_CHECK_EVERY}`
   const lockHeads =
     db.dialect === 'postgres'
       ? db.prepare(
-          `SELECT id, server_seq, lat, lng, moved_m, (SELECT coalesce(max(id), 0) FROM b1_tables) AS b1
-           FROM households WHERE id = ANY(CAST(? AS text[])) ORDER BY id FOR UPDATE`,
+          `SELECT h.id, h.server_seq, h.lat, h.lng, h.moved_m, (SELECT coalesce(max(id), 0) FROM b1_tables) AS b1,
+             CASE WHEN ${checked} THEN (SELECT ARRAY[count(*), coalesce(sum(length(l."update")), 0)]
+               FROM ${householdLog(db, 'h.id')} l) END AS log_size,
+             CASE WHEN ${checked} THEN (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = h.id)
+               END AS snapshot_bytes
+           FROM households h JOIN unnest(CAST(? AS text[]), CAST(? AS integer[])) AS b(id, n) ON b.id = h.id
+           ORDER BY h.id FOR UPDATE OF h`,
         )
       : null
   const lockHead = db.prepare('SELECT server_seq, lat, lng, moved_m FROM households WHERE id = ?')
   type Raw = { server_seq: number | string; lat: number | null; lng: number | null; moved_m: number | null }
   const row = (r: Raw): LockedRow => ({ head: Number(r.server_seq), lat: r.lat, lng: r.lng, movedM: r.moved_m })
-  /** The committed head of each household (absent: no such household), locked until the transaction ends. */
-  function lockAll(ids: string[]): { locked: Map<string, LockedRow>; b1Latest: number | undefined } {
+  type Locked = Raw & {
+    id: string
+    b1: number | string
+    log_size: (number | string)[] | null
+    snapshot_bytes: number | null
+  }
+  /**
+   * The committed head of each household (absent: no such household), locked until the transaction ends. `byHousehold`:
+   * the entries of the commit per household, whose rows the log sizes read here count.
+   */
+  function lockAll(byHousehold: ReadonlyMap<string, readonly CatchUpEntry[]>): {
+    locked: Map<string, LockedRow>
+    b1Latest: number | undefined
+  } {
     const locked = new Map<string, LockedRow>()
     let b1Latest: number | undefined
     if (lockHeads !== null) {
-      // The ids as one array parameter: a list argument is spread into parameters (better-sqlite3's convention).
-      for (const r of lockHeads.all([ids]) as (Raw & { id: string; b1: number | string })[]) {
-        locked.set(r.id, row(r))
+      const ids = [...byHousehold.keys()]
+      const counts = ids.map((id) => byHousehold.get(id)!.length)
+      // Each list as one array parameter: a list argument is spread into parameters (better-sqlite3's convention).
+      for (const r of lockHeads.all([ids], [counts]) as Locked[]) {
+        const held = row(r)
+        if (r.log_size !== null) {
+          let bytes = Number(r.log_size[1])
+          const entries = byHousehold.get(r.id)!
+          for (const e of entries) bytes += e.row.update.length
+          held.logTally = {
+            rows: Number(r.log_size[0]) + entries.length,
+            bytes,
+            snapshotBytes: r.snapshot_bytes,
+          }
+        }
+        locked.set(r.id, held)
         b1Latest = Number(r.b1)
       }
     } else
-      for (const id of ids) {
+      for (const id of byHousehold.keys()) {
         const r = lockHead.get(id) as Raw | undefined
         if (r !== undefined) locked.set(id, row(r))
       }
@@ -220,7 +260,7 @@ export function createCatchUp(
         else byHousehold.set(e.row.householdId, [e])
       }
       const caught: string[] = []
-      const { locked, b1Latest } = lockAll([...byHousehold.keys()])
+      const { locked, b1Latest } = lockAll(byHousehold)
       for (const [id, entries] of byHousehold) {
         const head = locked.get(id)?.head
         if (head === undefined) continue // gone: the log insert fails and the entries are refused

@@ -7,7 +7,7 @@ import type { SyncErrorCode } from '../../shared/sync/errors.ts'
 import { MAX_NEW_CLIENT_IDS_PER_UPDATE, MAX_UPDATE_BYTES } from '../../shared/sync/limits.ts'
 import type { JsonValue } from '../../shared/sync/messages.ts'
 import { createClientIdBindings, SERVER_USER } from './client-ids.ts'
-import type { DocStore, HouseholdMeta, LogRow } from './doc-store.ts'
+import { COMPACTION_CHECK_EVERY, type DocStore, type HouseholdMeta, type LogRow, type LogTally } from './doc-store.ts'
 import { createGroupCommit, type CommitHealth, type GroupCommit, type GroupCommitStats } from './group-commit.ts'
 import { createPeriodStandards } from './period-standard-store.ts'
 import {
@@ -155,6 +155,8 @@ interface Entry {
   /** The roots and keys the update writes (writtenKeys); null: not all known, the summary reads the whole document. */
   written: ReadonlyMap<RootName, ReadonlySet<string>> | null
   inTransaction?: (() => void) | undefined
+  /** Several relays: the household's log size after this entry's commit, when its lock counted it (the check's seq). */
+  logTally?: LogTally | undefined
 }
 
 /** The roots and keys of two entries of one household in one batch, as a new map. */
@@ -197,8 +199,7 @@ function ownBytes(update: Uint8Array): Uint8Array {
   return update.buffer.byteLength > 2 * update.byteLength + 256 ? update.slice() : update
 }
 
-/** Compaction is checked on every COMPACTION_CHECK_EVERY-th server_seq of a household (a query per commit otherwise). */
-export const COMPACTION_CHECK_EVERY = 8
+export { COMPACTION_CHECK_EVERY } from './doc-store.ts'
 
 /**
  * What the next commit of a household compares with: every value the summary this one wrote put in its row, the move
@@ -322,6 +323,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     // Several relays: number the entries after the locked committed head, taking in what others committed since.
     const renumbered = catchUp?.renumber(batch)
     const caught = renumbered?.caught ?? []
+    if (renumbered !== undefined) for (const e of batch) e.logTally = renumbered.locked.get(e.row.householdId)?.logTally
     for (const id of caught) {
       roots.set(id, null) // rows of other relays may have written any root: summarise the whole document
       const doc = docStore.resident(id)
@@ -464,13 +466,13 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
     now,
   })
 
-  function scheduleCompaction(householdId: string, seq: number): void {
+  function scheduleCompaction(householdId: string, seq: number, counted: LogTally | undefined): void {
     if (seq % COMPACTION_CHECK_EVERY !== 0 || compactions.has(householdId)) return
     const done = new Promise<void>((ok) =>
       setImmediate(() => {
         compactions.delete(householdId)
         try {
-          if (docStore.needsCompaction(householdId)) {
+          if (docStore.needsCompaction(householdId, counted)) {
             // The resident doc holds exactly what is stored when none of its updates waits for a commit.
             const doc = assigned.has(householdId) ? undefined : docStore.resident(householdId)
             const head = doc && committedHead.get(doc)
@@ -598,7 +600,7 @@ export function createHouseholdWriter(db: Db, docStore: DocStore, opts: Househol
         if ((committedHead.get(doc) ?? 0) < stored) committedHead.set(doc, stored)
         if (assigned.get(householdId)?.entry === entry) assigned.delete(householdId)
         reportSummary(householdId)
-        scheduleCompaction(householdId, stored)
+        scheduleCompaction(householdId, stored, entry.logTally)
         return { serverSeq: stored, update, conflicts: entry.recorded }
       },
       (e: unknown): never => {
