@@ -2,14 +2,11 @@
 // There is no in-memory count of a household's log then: on PostgreSQL the lock of the commit whose seqs reach a
 // compaction check counts the log and the snapshot in the same round trip; SQLite asks after the commit. Either way the
 // check sees exactly what is stored, and the log stays bounded while edits alternate between the relays.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { migrate } from '../db/migrate.ts'
-import { migrations } from '../db/migrations/index.ts'
 import { openDb, type Db } from '../db/open.ts'
-import { DeviceReplica, householdUpdate } from '../test-support/household-fixture.ts'
+import { DeviceReplica } from '../test-support/household-fixture.ts'
+import { openLogStore, type LogStore } from '../test-support/log-store.ts'
 import { COMPACTION_CHECK_EVERY, createDocStore, type DocStore, type LogTally } from './doc-store.ts'
 import { createHouseholdWriter, type Committed, type HouseholdWriter, type SubmitResult } from './household-writer.ts'
 
@@ -23,7 +20,7 @@ interface Relay {
   checks: { counted: LogTally | undefined; stored: LogTally }[]
 }
 
-let dir: string
+let seed: LogStore
 let relays: Relay[]
 const lan = { userId: 'u-lan', deviceId: 'phone-lan' }
 
@@ -57,17 +54,8 @@ function accepted(r: SubmitResult): Promise<Committed> {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rasoat-compaction-shared-'))
-  const file = join(dir, 'rasoat.db')
-  const seed = openDb(file)
-  migrate(seed, migrations)
-  createDocStore(seed).createHousehold(
-    { id: 'h1', period: '2025', unitCode: '19900', villageId: 'v1' },
-    householdUpdate({ id: 'h1', headName: 'Nguyễn Văn Một' }),
-    'seed',
-  )
-  seed.close()
-  relays = [relay(file), relay(file)]
+  seed = openLogStore(['h1'])
+  relays = [relay(join(seed.dir, 'test.db')), relay(join(seed.dir, 'test.db'))]
 })
 
 afterEach(async () => {
@@ -75,7 +63,7 @@ afterEach(async () => {
     await r.writer.close()
     r.db.close()
   }
-  rmSync(dir, { recursive: true, force: true })
+  seed.close()
 })
 
 it('edits alternating between two relays, one to three per commit: each check sees what is stored, the log stays bounded', async () => {
