@@ -1,8 +1,8 @@
-// Makes committed WAL frames durable without blocking the event loop: fdatasync of the -wal file in libuv's thread pool.
-// The database runs synchronous=NORMAL (no sync inside COMMIT); the relay acknowledges an edit only after this sync.
-// fdatasync, as SQLite itself syncs its WAL on Linux: it writes the frames and whatever metadata reading them back
-// needs (the file's size when the WAL grew), and leaves out its modification time, which would cost a journal commit
-// of the file system per sync.
+// Makes committed WAL frames durable without blocking the event loop: fdatasync of the -wal file in libuv's thread
+// pool. The database runs synchronous=NORMAL (no sync inside COMMIT); the relay acknowledges an edit only after this
+// sync. fdatasync, as SQLite itself syncs its WAL on Linux: it writes the frames and whatever metadata reading them
+// back needs (the file's size when the WAL grew), and leaves out its modification time, which would cost a journal
+// commit of the file system per sync.
 
 import { closeSync, fdatasync, openSync } from 'node:fs'
 import type { Db } from './open.ts'

@@ -86,8 +86,9 @@ export interface LockedRow {
   movedM: number | null
   /**
    * PostgreSQL, when the commit's seqs of this household reach a compaction check: its log and snapshot sizes with the
-   * commit's own rows counted, read by the lock (no query of the check's own). Counted in the statement's snapshot: when
-   * the lock waited for another relay's commit, that commit's rows are not in it, and compaction waits for a later check.
+   * commit's own rows counted, read by the lock (no query of the check's own). Counted in the statement's snapshot:
+   * when the lock waited for another relay's commit, that commit's rows are not in it, and compaction waits for a later
+   * check.
    */
   logTally?: LogTally
 }
@@ -121,14 +122,14 @@ export function createCatchUp(
   // asks for once per commit, and the log's size of each household whose seqs in this commit reach a compaction check
   // (the writer's check after the commit would be a round trip of its own). SQLite: BEGIN IMMEDIATE already holds the
   // only write lock.
-  const checked = `(h.server_seq + b.n) / ${COMPACTION_CHECK_EVERY} > h.server_seq / ${COMPACTION_CHECK_EVERY}`
+  const reachesCheck = `(h.server_seq + b.n) / ${COMPACTION_CHECK_EVERY} > h.server_seq / ${COMPACTION_CHECK_EVERY}`
   const lockHeads =
     db.dialect === 'postgres'
       ? db.prepare(
           `SELECT h.id, h.server_seq, h.lat, h.lng, h.moved_m, (SELECT coalesce(max(id), 0) FROM b1_tables) AS b1,
-             CASE WHEN ${checked} THEN (SELECT ARRAY[count(*), coalesce(sum(length(l."update")), 0)]
+             CASE WHEN ${reachesCheck} THEN (SELECT ARRAY[count(*), coalesce(sum(length(l."update")), 0)]
                FROM ${householdLog(db, 'h.id')} l) END AS log_size,
-             CASE WHEN ${checked} THEN (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = h.id)
+             CASE WHEN ${reachesCheck} THEN (SELECT length(s.snapshot) FROM doc_snapshot s WHERE s.household_id = h.id)
                END AS snapshot_bytes
            FROM households h JOIN unnest(CAST(? AS text[]), CAST(? AS integer[])) AS b(id, n) ON b.id = h.id
            ORDER BY h.id FOR UPDATE OF h`,
